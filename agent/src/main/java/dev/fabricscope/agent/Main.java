@@ -1,0 +1,57 @@
+package dev.fabricscope.agent;
+
+import dev.fabricscope.agent.cli.CollectCommand;
+import dev.fabricscope.agent.cli.GatherCommand;
+import dev.fabricscope.agent.cli.UsageException;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code java -jar fabricscope-agent.jar <command>}: the host agent's command line. Bad input gives
+ * one line on stderr and exit code 2, never a stack trace.
+ */
+public final class Main {
+
+  static final String USAGE =
+      """
+      usage: fabricscope-agent <command> [options]
+        collect [--fsroot PATH] [--pretty]   discover this host (or PATH: a directory or a
+                                             gathered .tar/.tar.gz/.tar.bz2) and print the report
+        gather --output FILE.tar.gz [--fsroot PATH]
+                                             archive exactly the files discovery reads
+        help                                 this text
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs a command; returns the exit code (0 ok, 1 internal failure, 2 bad input). */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length == 0) {
+      err.print(USAGE);
+      return 2;
+    }
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    try {
+      return switch (args[0]) {
+        case "collect" -> new CollectCommand().run(rest, out);
+        case "gather" -> new GatherCommand().run(rest, out);
+        case "help", "--help", "-h" -> {
+          out.print(USAGE);
+          yield 0;
+        }
+        default -> throw new UsageException("unknown command '" + args[0] + "' (try: help)");
+      };
+    } catch (UsageException e) {
+      err.println("fabricscope-agent: " + e.getMessage());
+      return 2;
+    } catch (RuntimeException e) {
+      err.println("fabricscope-agent: internal error: " + e);
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.fabricscope.agent.cli;
+
+import dev.fabricscope.sysfs.ArchiveExtractor;
+import dev.fabricscope.sysfs.SysfsRoot;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Opens {@code --fsroot}: {@code /} (the live host), a directory, or a gathered archive unpacked
+ * into a temporary directory that {@link #close()} removes.
+ */
+final class Fsroot implements AutoCloseable {
+  private final SysfsRoot root;
+  private final ArchiveExtractor.Unpacked unpacked;
+
+  private Fsroot(SysfsRoot root, ArchiveExtractor.Unpacked unpacked) {
+    this.root = root;
+    this.unpacked = unpacked;
+  }
+
+  static Fsroot open(String arg) {
+    Path p = Path.of(arg == null ? "/" : arg);
+    if (!Files.exists(p)) {
+      throw new UsageException("--fsroot " + p + ": no such file or directory");
+    }
+    if (Files.isDirectory(p)) {
+      return new Fsroot(SysfsRoot.of(p), null);
+    }
+    if (!Files.isReadable(p)) {
+      throw new UsageException("--fsroot " + p + ": not readable");
+    }
+    try {
+      ArchiveExtractor.Unpacked u = ArchiveExtractor.extract(p);
+      return new Fsroot(u.sysfsRoot(), u);
+    } catch (ArchiveExtractor.ArchiveException e) {
+      throw new UsageException("--fsroot " + p + ": " + e.getMessage());
+    }
+  }
+
+  SysfsRoot root() {
+    return root;
+  }
+
+  @Override
+  public void close() {
+    if (unpacked != null) {
+      unpacked.close();
+    }
+  }
+}

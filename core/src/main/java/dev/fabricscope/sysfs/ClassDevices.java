@@ -1,0 +1,35 @@
+package dev.fabricscope.sysfs;
+
+import java.util.Optional;
+
+/** Shared helpers for the {@code /sys/class/<x>} sources. */
+final class ClassDevices {
+
+  private ClassDevices() {}
+
+  /**
+   * The PCI function behind a class device's {@code device} link: the last BDF of the resolved
+   * path (mlx5 sub-functions and NVMe controllers sit below their function), or, when the link
+   * leaves the root, the last BDF of the link text itself.
+   */
+  static Optional<String> pciFunction(SysfsRoot root, String classDir) {
+    String link = classDir + "/device";
+    Optional<String> text = root.linkText(link);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    String path = root.resolve(link).orElse(text.get());
+    String found = null;
+    for (String part : path.split("/")) {
+      if (PciTopology.BDF.matcher(part).matches()) {
+        found = part;
+      }
+    }
+    return Optional.ofNullable(found);
+  }
+
+  /** The directory of a class entry: the link resolved, or the entry if it is a plain folder. */
+  static Optional<String> entryDir(SysfsRoot root, String entry) {
+    return root.resolve(entry);
+  }
+}

@@ -1,0 +1,111 @@
+package dev.fabricscope.sysfs;
+
+import dev.fabricscope.topology.Host;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Reads the host's identity from procfs and {@code /sys/devices/system/node}. */
+public final class HostSource {
+
+  private final SysfsRoot root;
+  private final Diagnostics diag;
+
+  public HostSource(SysfsRoot root, Diagnostics diag) {
+    this.root = root;
+    this.diag = diag;
+  }
+
+  /** Reads name, kernel, CPU and NUMA nodes; what is missing is null and diagnosed. */
+  public Host read() {
+    String name = root.textOpt("/proc/sys/kernel/hostname").orElse(null);
+    if (name == null) {
+      name = root.textOpt("/etc/hostname").orElse(null);
+      if (name == null) {
+        diag.add("/proc/sys/kernel/hostname", "missing (and no /etc/hostname): host name unknown");
+      }
+    }
+    String kernel = optional("/proc/sys/kernel/osrelease", "kernel version unknown");
+    String cmdline = optional("/proc/cmdline", "kernel command line unknown");
+    String cpuinfo = root.textOpt("/proc/cpuinfo").orElse(null);
+    Host.Cpu cpu = null;
+    String arch = null;
+    if (cpuinfo == null) {
+      diag.add("/proc/cpuinfo", "missing: CPU vendor and family unknown");
+    } else {
+      cpu = parseCpu(cpuinfo);
+      arch = architecture(cpuinfo);
+    }
+    return new Host(name, kernel, cmdline, arch, cpu, numaNodes());
+  }
+
+  private String optional(String path, String consequence) {
+    SysfsRoot.Read<String> r = root.text(path);
+    if (!r.ok()) {
+      diag.add(path, r.problem() + ": " + consequence);
+    }
+    return r.value();
+  }
+
+  /** The first processor's identification and the number of processors (x86, POWER, Arm). */
+  static Host.Cpu parseCpu(String cpuinfo) {
+    String vendor = null;
+    String modelName = null;
+    Integer family = null;
+    Integer model = null;
+    int processors = 0;
+    for (String line : cpuinfo.split("\n")) {
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        continue;
+      }
+      String key = line.substring(0, colon).trim();
+      String value = line.substring(colon + 1).trim();
+      switch (key) {
+        case "processor" -> processors++;
+        case "vendor_id" -> vendor = vendor == null ? value : vendor;
+        case "cpu family" -> family = family == null ? PciSysfsSource.intOrNull(value) : family;
+        case "model" -> model = model == null ? PciSysfsSource.intOrNull(value) : model;
+        case "model name" -> modelName = modelName == null ? value : modelName;
+        case "cpu" -> modelName = modelName == null ? value : modelName; // POWER: "POWER9 ..."
+        case "CPU implementer" -> vendor = vendor == null ? "ARM implementer " + value : vendor;
+        default -> {}
+      }
+    }
+    return new Host.Cpu(vendor, family, model, modelName, processors == 0 ? null : processors);
+  }
+
+  static String architecture(String cpuinfo) {
+    if (cpuinfo.contains("vendor_id")) {
+      return cpuinfo.matches("(?s).*\\nflags\\s*:[^\\n]* lm( [^\\n]*)?\\n.*") ? "x86_64" : "x86";
+    }
+    if (cpuinfo.contains("POWER")) {
+      return "ppc64";
+    }
+    if (cpuinfo.contains("CPU implementer")) {
+      return "aarch64";
+    }
+    return null;
+  }
+
+  private List<Host.NumaNode> numaNodes() {
+    String dir = "/sys/devices/system/node";
+    List<Host.NumaNode> nodes = new ArrayList<>();
+    if (!root.isDirectory(dir)) {
+      diag.add(dir, "missing: NUMA nodes unknown");
+      return nodes;
+    }
+    for (String n : root.list(dir)) {
+      if (!n.matches("node\\d+")) {
+        continue;
+      }
+      int id = Integer.parseInt(n.substring(4));
+      SysfsRoot.Read<String> cpus = root.text(dir + "/" + n + "/cpulist");
+      if (!cpus.ok()) {
+        diag.failed(dir + "/" + n + "/cpulist", cpus);
+      }
+      nodes.add(new Host.NumaNode(id, cpus.value()));
+    }
+    nodes.sort((a, b) -> Integer.compare(a.id(), b.id()));
+    return nodes;
+  }
+}

@@ -1,0 +1,268 @@
+package dev.fabricscope.sysfs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The one place every sysfs/procfs read goes through (as hwloc's {@code HWLOC_FSROOT}). Paths are
+ * absolute in the host's terms ({@code /sys/bus/pci/devices}) and are read below {@link #root()}.
+ *
+ * <p>Links are resolved textually and must stay inside the root; the link text of links that leave
+ * it (a {@code driver} link in a gathered archive) can still be read with {@link #linkText}. Files
+ * are read to EOF because sysfs sizes lie.
+ */
+public final class SysfsRoot {
+
+  /** Why a read gave nothing. */
+  public record Read<T>(T value, String problem) {
+    public boolean ok() {
+      return value != null;
+    }
+  }
+
+  private final Path root;
+  private final boolean live;
+  private final Map<String, String> detachedLinks;
+  private final Map<String, String> unreadable;
+  private volatile ReadRecorder recorder = ReadRecorder.NONE;
+
+  /**
+   * In a gathered tree: files that could not be read on the original host, with the reason, one
+   * {@code path<TAB>reason} per line, so a collect on the archive reports what the live host did.
+   */
+  public static final String UNREADABLE_FILE = "/.fabricscope-unreadable.tsv";
+
+  /**
+   * @param root the directory that stands for {@code /}
+   * @param live whether this is the running system's own {@code /}
+   * @param detachedLinks link path to link text for links an archive held but that were not
+   *     created on disk because they leave the root
+   */
+  public SysfsRoot(Path root, boolean live, Map<String, String> detachedLinks) {
+    this.root = root.toAbsolutePath().normalize();
+    this.live = live;
+    this.detachedLinks = Map.copyOf(detachedLinks);
+    this.unreadable = live ? Map.of() : loadUnreadable(this.root);
+  }
+
+  private static Map<String, String> loadUnreadable(Path root) {
+    Path f = root.resolve(UNREADABLE_FILE.substring(1));
+    if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+      return Map.of();
+    }
+    Map<String, String> out = new java.util.HashMap<>();
+    try {
+      for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+        int tab = line.indexOf('\t');
+        if (tab > 0 && line.startsWith("/")) {
+          out.put(line.substring(0, tab), line.substring(tab + 1));
+        }
+      }
+    } catch (IOException e) {
+      return Map.of();
+    }
+    return out;
+  }
+
+  /** A directory (or {@code /} itself) as the fsroot; {@code /} is the live system. */
+  public static SysfsRoot of(Path dir) {
+    Path abs = dir.toAbsolutePath().normalize();
+    return new SysfsRoot(abs, abs.getParent() == null, Map.of());
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** True when reading the running system's own {@code /}, not a copy. */
+  public boolean isLive() {
+    return live;
+  }
+
+  /** Records every successful read, for {@code gather}. */
+  public void setRecorder(ReadRecorder recorder) {
+    this.recorder = recorder == null ? ReadRecorder.NONE : recorder;
+  }
+
+  Path physical(String path) {
+    return path.equals("/") ? root : root.resolve(path.substring(1));
+  }
+
+  /** Whether the path exists (without following a final link). */
+  public boolean exists(String path) {
+    return detachedLinks.containsKey(path)
+        || Files.exists(physical(path), LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** Whether the path is a directory (a final link is not followed). */
+  public boolean isDirectory(String path) {
+    boolean dir = Files.isDirectory(physical(path), LinkOption.NOFOLLOW_LINKS);
+    if (dir) {
+      recorder.directory(path);
+    }
+    return dir;
+  }
+
+  /** Whether the path is a symbolic link. */
+  public boolean isLink(String path) {
+    return detachedLinks.containsKey(path) || Files.isSymbolicLink(physical(path));
+  }
+
+  /** The names in a directory, sorted; empty when it is missing or unreadable. */
+  public List<String> list(String dir) {
+    List<String> names = new ArrayList<>();
+    try (var stream = Files.newDirectoryStream(physical(dir))) {
+      for (Path p : stream) {
+        names.add(p.getFileName().toString());
+      }
+    } catch (IOException e) {
+      return List.of();
+    }
+    // links the archive held but that were not created on disk still belong to the listing
+    String prefix = dir.endsWith("/") ? dir : dir + "/";
+    for (String link : detachedLinks.keySet()) {
+      if (link.startsWith(prefix) && link.indexOf('/', prefix.length()) < 0) {
+        names.add(link.substring(prefix.length()));
+      }
+    }
+    Collections.sort(names);
+    recorder.directory(dir);
+    return names;
+  }
+
+  /** The text of a symbolic link, without following it. */
+  public Optional<String> linkText(String path) {
+    String detached = detachedLinks.get(path);
+    if (detached != null) {
+      recorder.link(path, detached);
+      return Optional.of(detached);
+    }
+    Path p = physical(path);
+    if (!Files.isSymbolicLink(p)) {
+      return Optional.empty();
+    }
+    try {
+      String text = Files.readSymbolicLink(p).toString();
+      recorder.link(path, text);
+      return Optional.of(text);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Resolves a path whose last component may be a link: a directory stays itself, a link becomes
+   * the normalized path it points to. Empty when missing, or when the link leaves the root.
+   */
+  public Optional<String> resolve(String path) {
+    Optional<String> text = linkText(path);
+    if (text.isEmpty()) {
+      return isDirectory(path) || Files.isRegularFile(physical(path), LinkOption.NOFOLLOW_LINKS)
+          ? Optional.of(path)
+          : Optional.empty();
+    }
+    return join(parentOf(path), text.get());
+  }
+
+  /** Joins a link text to the directory holding the link; empty when it leaves the root. */
+  public static Optional<String> join(String dir, String linkText) {
+    if (linkText.startsWith("/")) {
+      return Optional.empty();
+    }
+    List<String> parts = new ArrayList<>();
+    for (String s : dir.split("/")) {
+      if (!s.isEmpty()) {
+        parts.add(s);
+      }
+    }
+    for (String s : linkText.split("/")) {
+      if (s.isEmpty() || s.equals(".")) {
+        continue;
+      }
+      if (s.equals("..")) {
+        if (parts.isEmpty()) {
+          return Optional.empty();
+        }
+        parts.remove(parts.size() - 1);
+      } else {
+        parts.add(s);
+      }
+    }
+    return Optional.of("/" + String.join("/", parts));
+  }
+
+  static String parentOf(String path) {
+    int i = path.lastIndexOf('/');
+    return i <= 0 ? "/" : path.substring(0, i);
+  }
+
+  /** The last component of a path (or of a link text). */
+  public static String baseName(String path) {
+    int i = path.lastIndexOf('/');
+    return i < 0 ? path : path.substring(i + 1);
+  }
+
+  /** Reads a whole file; the problem says "missing", "not readable: ..." or "is a link". */
+  public Read<byte[]> bytes(String path) {
+    String known = unreadable.get(path);
+    if (known != null) {
+      return new Read<>(null, known);
+    }
+    Path p = physical(path);
+    try {
+      BasicFileAttributes attrs =
+          Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (attrs.isSymbolicLink()) {
+        return new Read<>(null, "is a link, not a file");
+      }
+      if (attrs.isDirectory()) {
+        return new Read<>(null, "is a directory, not a file");
+      }
+    } catch (NoSuchFileException e) {
+      return new Read<>(null, detachedLinks.containsKey(path) ? "is a link, not a file" : "missing");
+    } catch (IOException e) {
+      return new Read<>(null, "not readable: " + e.getClass().getSimpleName());
+    }
+    Read<byte[]> read;
+    try (InputStream in = Files.newInputStream(p)) {
+      byte[] data = in.readAllBytes();
+      recorder.file(path, data);
+      return new Read<>(data, null);
+    } catch (AccessDeniedException e) {
+      read = new Read<>(null, "permission denied");
+    } catch (IOException e) {
+      // sysfs answers some reads with an error (EIO, ENODEV, EINVAL) instead of data
+      String msg = e.getMessage();
+      read =
+          new Read<>(null, "read error: " + (msg == null ? e.getClass().getSimpleName() : msg));
+    }
+    recorder.unreadable(path, read.problem());
+    return read;
+  }
+
+  /** Reads a text file, trimmed of surrounding whitespace. */
+  public Read<String> text(String path) {
+    Read<byte[]> raw = bytes(path);
+    if (!raw.ok()) {
+      return new Read<>(null, raw.problem());
+    }
+    return new Read<>(new String(raw.value(), StandardCharsets.UTF_8).trim(), null);
+  }
+
+  /** Reads a text file, trimmed; empty when it cannot be read. */
+  public Optional<String> textOpt(String path) {
+    return Optional.ofNullable(text(path).value());
+  }
+}

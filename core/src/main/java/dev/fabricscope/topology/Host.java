@@ -1,0 +1,47 @@
+package dev.fabricscope.topology;
+
+import java.util.List;
+
+/**
+ * The machine a report describes.
+ *
+ * @param name host name ({@code /proc/sys/kernel/hostname}), null if unknown
+ * @param kernelVersion {@code uname -r} ({@code /proc/sys/kernel/osrelease})
+ * @param kernelCommandLine {@code /proc/cmdline}, where {@code pci=} options live
+ * @param architecture CPU architecture as the kernel names it (x86_64, aarch64, ppc64le), if known
+ * @param cpu CPU identification from {@code /proc/cpuinfo}
+ * @param numaNodes NUMA nodes from {@code /sys/devices/system/node}
+ */
+public record Host(
+    String name,
+    String kernelVersion,
+    String kernelCommandLine,
+    String architecture,
+    Cpu cpu,
+    List<NumaNode> numaNodes) {
+
+  public Host {
+    numaNodes = List.copyOf(numaNodes);
+  }
+
+  /**
+   * CPU identification of the first processor in {@code /proc/cpuinfo}; the kernel's AMD
+   * family-0x17 P2P rule (p2p-rules.md §2.5) needs vendor and family.
+   *
+   * @param vendor {@code vendor_id}, e.g. GenuineIntel, AuthenticAMD
+   * @param family {@code cpu family} (decimal)
+   * @param model {@code model} (decimal)
+   * @param modelName {@code model name} (or {@code cpu} on POWER)
+   * @param logicalCpus number of {@code processor} entries
+   */
+  public record Cpu(
+      String vendor, Integer family, Integer model, String modelName, Integer logicalCpus) {}
+
+  /**
+   * A NUMA node.
+   *
+   * @param id node number
+   * @param cpulist CPUs of the node in list format ({@code 0-7,16-23}); empty for memory-only nodes
+   */
+  public record NumaNode(int id, String cpulist) {}
+}

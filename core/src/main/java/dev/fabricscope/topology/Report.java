@@ -1,0 +1,53 @@
+package dev.fabricscope.topology;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * One host's fabric as discovered or imported: report JSON schema version {@value #SCHEMA_VERSION}.
+ * The top-level names are fixed; tools outside the project read them.
+ *
+ * @param schemaVersion always {@value #SCHEMA_VERSION} for this model
+ * @param source where the data came from (sysfs discovery or an importer)
+ * @param host the machine: name, kernel, CPU, NUMA nodes
+ * @param pci every PCI function, sorted by BDF
+ * @param rdma RDMA devices from {@code /sys/class/infiniband}
+ * @param net network interfaces from {@code /sys/class/net}
+ * @param nvme NVMe controllers from {@code /sys/class/nvme}
+ * @param gpus GPUs (display/3D controllers), derived from {@code pci}
+ * @param diagnostics everything that could not be read, with path and reason
+ */
+@JsonPropertyOrder({
+  "schemaVersion",
+  "source",
+  "host",
+  "pci",
+  "rdma",
+  "net",
+  "nvme",
+  "gpus",
+  "diagnostics"
+})
+public record Report(
+    int schemaVersion,
+    String source,
+    Host host,
+    List<PciFunction> pci,
+    List<RdmaDevice> rdma,
+    List<NetInterface> net,
+    List<NvmeController> nvme,
+    List<Gpu> gpus,
+    List<Diagnostic> diagnostics) {
+
+  /** The report JSON schema version this model writes and reads. */
+  public static final int SCHEMA_VERSION = 1;
+
+  public Report {
+    pci = List.copyOf(pci);
+    rdma = List.copyOf(rdma);
+    net = List.copyOf(net);
+    nvme = List.copyOf(nvme);
+    gpus = List.copyOf(gpus);
+    diagnostics = List.copyOf(diagnostics);
+  }
+}
