@@ -6,10 +6,10 @@ import dev.fabricscope.topology.PciLink.LinkState;
 import dev.fabricscope.topology.PortType;
 
 /**
- * Decodes a function's {@code config} file (p2p-rules.md §3 and §6.4): the standard capability
- * list (PCI Express capability 0x10) and the extended list from offset 0x100 (ACS 0x000D, ATS
- * 0x000F). All registers are little-endian. Without root only 64 bytes are readable: then nothing
- * beyond the header is known.
+ * Decodes a function's {@code config} file (p2p-rules.md §3 and §6.4): the standard capability list
+ * (PCI Express capability 0x10) and the extended list from offset 0x100 (ACS 0x000D, ATS 0x000F).
+ * All registers are little-endian. Without root only 64 bytes are readable: then nothing beyond the
+ * header is known.
  *
  * @param length bytes readable
  * @param pcie the PCI Express capability, null when absent or beyond the readable bytes

@@ -165,7 +165,11 @@ public final class InfinibandClassSource {
 
   /** The port attributes that change at run time. */
   record PortState(
-      String state, Integer stateCode, String physState, Integer physStateCode, Double rateGbps,
+      String state,
+      Integer stateCode,
+      String physState,
+      Integer physStateCode,
+      Double rateGbps,
       String rate) {}
 
   PortState portState(String dir) {
@@ -178,8 +182,7 @@ public final class InfinibandClassSource {
     if (rate == null) {
       diag.add(dir + "/rate", "missing: port rate unknown");
     }
-    return new PortState(
-        name(state), code(state), name(phys), code(phys), rateGbps(rate), rate);
+    return new PortState(name(state), code(state), name(phys), code(phys), rateGbps(rate), rate);
   }
 
   /** {@code "4: ACTIVE"} → 4. */

@@ -56,9 +56,9 @@ public final class NvmeClassSource {
   }
 
   /**
-   * CMB size from the CMBSZ register (NVMe base spec): SZ (bits 31:12) units of SZU (bits 11:8: 0
-   * = 4 KiB, each step ×16). sysfs prints the register in decimal ({@code 262685}); the {@code
-   * cmb} attribute in hex ({@code x0004021d}).
+   * CMB size from the CMBSZ register (NVMe base spec): SZ (bits 31:12) units of SZU (bits 11:8: 0 =
+   * 4 KiB, each step ×16). sysfs prints the register in decimal ({@code 262685}); the {@code cmb}
+   * attribute in hex ({@code x0004021d}).
    */
   static Long cmbSize(String cmbsz) {
     try {

@@ -8,7 +8,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Turns the raw reads of {@link PciSysfsSource} into {@link PciFunction}s once the tree is known. */
+/**
+ * Turns the raw reads of {@link PciSysfsSource} into {@link PciFunction}s once the tree is known.
+ */
 final class PciAssembler {
 
   private PciAssembler() {}

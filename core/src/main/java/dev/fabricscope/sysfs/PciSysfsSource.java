@@ -217,7 +217,8 @@ public final class PciSysfsSource {
 
   private Sriov sriov(String dir) {
     String physfn = root.linkText(dir + "/physfn").map(SysfsRoot::baseName).orElse(null);
-    Integer total = root.textOpt(dir + "/sriov_totalvfs").map(PciSysfsSource::intOrNull).orElse(null);
+    Integer total =
+        root.textOpt(dir + "/sriov_totalvfs").map(PciSysfsSource::intOrNull).orElse(null);
     if (physfn == null && total == null) {
       return null;
     }
@@ -274,10 +275,14 @@ public final class PciSysfsSource {
 
   /** The link as the function sees it, plus config-space LnkCap/LnkSta. */
   static PciLink linkOf(Raw r, Raw upstream) {
-    LinkState cap = r.config() != null && r.config().pcie() != null ? r.config().pcie().lnkCap() : null;
-    LinkState sta = r.config() != null && r.config().pcie() != null ? r.config().pcie().lnkSta() : null;
+    LinkState cap =
+        r.config() != null && r.config().pcie() != null ? r.config().pcie().lnkCap() : null;
+    LinkState sta =
+        r.config() != null && r.config().pcie() != null ? r.config().pcie().lnkSta() : null;
     PciLink.Upstream up =
-        upstream == null ? null : new PciLink.Upstream(upstream.bdf(), upstream.current(), upstream.max());
+        upstream == null
+            ? null
+            : new PciLink.Upstream(upstream.bdf(), upstream.current(), upstream.max());
     if (r.current() == null && r.max() == null && cap == null && up == null) {
       return null;
     }

@@ -60,9 +60,9 @@ public final class PciTopology {
 
   /**
    * Infers port types from the tree when config space cannot tell (hwloc does the same): a bridge
-   * on a root bus is a root port; a bridge below a root or downstream port with bridges below it
-   * is a switch upstream port; a bridge below an upstream port is a downstream port; other bridges
-   * are PCI bridges; a non-bridge on a root bus is RC-integrated, elsewhere an endpoint.
+   * on a root bus is a root port; a bridge below a root or downstream port with bridges below it is
+   * a switch upstream port; a bridge below an upstream port is a downstream port; other bridges are
+   * PCI bridges; a non-bridge on a root bus is RC-integrated, elsewhere an endpoint.
    *
    * @param functions BDF to (parent BDF or null, is bridge), in any order
    * @param known port types already read from config space; they anchor the inference

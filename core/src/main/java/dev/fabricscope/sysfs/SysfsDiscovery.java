@@ -48,7 +48,8 @@ public final class SysfsDiscovery {
     if (!root.isDirectory("/sys")) {
       throw new NotSysfsException("not a sysfs tree: " + root.root() + " has no sys/ folder");
     }
-    if (!root.isDirectory("/sys/bus") && !root.isDirectory("/sys/class")
+    if (!root.isDirectory("/sys/bus")
+        && !root.isDirectory("/sys/class")
         && !root.isDirectory("/sys/devices")) {
       throw new NotSysfsException(
           "not a sysfs tree: " + root.root() + "/sys has none of bus/, class/, devices/");
@@ -86,17 +87,37 @@ public final class SysfsDiscovery {
     }
     List<PciFunction> out = new ArrayList<>(pci.size());
     for (PciFunction f : pci) {
-      out.add(f.kind() == DeviceKind.NIC && hw.contains(f.bdf()) ? withKind(f, DeviceKind.RDMA) : f);
+      out.add(
+          f.kind() == DeviceKind.NIC && hw.contains(f.bdf()) ? withKind(f, DeviceKind.RDMA) : f);
     }
     return out;
   }
 
   private static PciFunction withKind(PciFunction f, DeviceKind kind) {
     return new PciFunction(
-        f.bdf(), f.parent(), f.hostBridge(), f.vendorId(), f.deviceId(), f.subsystemVendorId(),
-        f.subsystemDeviceId(), f.classCode(), f.revision(), f.vendorName(), f.deviceName(), kind,
-        f.portType(), f.portTypeSource(), f.driver(), f.numaNode(), f.localCpulist(), f.iommu(),
-        f.sriov(), f.p2pmem(), f.link(), f.acs(), f.config());
+        f.bdf(),
+        f.parent(),
+        f.hostBridge(),
+        f.vendorId(),
+        f.deviceId(),
+        f.subsystemVendorId(),
+        f.subsystemDeviceId(),
+        f.classCode(),
+        f.revision(),
+        f.vendorName(),
+        f.deviceName(),
+        kind,
+        f.portType(),
+        f.portTypeSource(),
+        f.driver(),
+        f.numaNode(),
+        f.localCpulist(),
+        f.iommu(),
+        f.sriov(),
+        f.p2pmem(),
+        f.link(),
+        f.acs(),
+        f.config());
   }
 
   /** The GPUs among the functions. */

@@ -47,8 +47,8 @@ public final class SysfsRoot {
   /**
    * @param root the directory that stands for {@code /}
    * @param live whether this is the running system's own {@code /}
-   * @param detachedLinks link path to link text for links an archive held but that were not
-   *     created on disk because they leave the root
+   * @param detachedLinks link path to link text for links an archive held but that were not created
+   *     on disk because they leave the root
    */
   public SysfsRoot(Path root, boolean live, Map<String, String> detachedLinks) {
     this.root = root.toAbsolutePath().normalize();
@@ -231,7 +231,8 @@ public final class SysfsRoot {
         return new Read<>(null, "is a directory, not a file");
       }
     } catch (NoSuchFileException e) {
-      return new Read<>(null, detachedLinks.containsKey(path) ? "is a link, not a file" : "missing");
+      return new Read<>(
+          null, detachedLinks.containsKey(path) ? "is a link, not a file" : "missing");
     } catch (IOException e) {
       return new Read<>(null, "not readable: " + e.getClass().getSimpleName());
     }
@@ -245,8 +246,7 @@ public final class SysfsRoot {
     } catch (IOException e) {
       // sysfs answers some reads with an error (EIO, ENODEV, EINVAL) instead of data
       String msg = e.getMessage();
-      read =
-          new Read<>(null, "read error: " + (msg == null ? e.getClass().getSimpleName() : msg));
+      read = new Read<>(null, "read error: " + (msg == null ? e.getClass().getSimpleName() : msg));
     }
     recorder.unreadable(path, read.problem());
     return read;

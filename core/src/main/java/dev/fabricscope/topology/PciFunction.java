@@ -91,7 +91,8 @@ public record PciFunction(
    * IOMMU group ({@code iommu_group} link, p2p-rules.md §2.9).
    *
    * @param group group number
-   * @param type the group's {@code type}: DMA, DMA-FQ, identity, blocked, unmanaged; null if unknown
+   * @param type the group's {@code type}: DMA, DMA-FQ, identity, blocked, unmanaged; null if
+   *     unknown
    */
   public record Iommu(int group, String type) {}
 

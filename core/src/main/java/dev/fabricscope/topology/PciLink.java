@@ -10,11 +10,7 @@ package dev.fabricscope.topology;
  * @param upstream the same link as the upstream port sees it; null on a root bus
  */
 public record PciLink(
-    LinkState current,
-    LinkState max,
-    LinkState capability,
-    LinkState status,
-    Upstream upstream) {
+    LinkState current, LinkState max, LinkState capability, LinkState status, Upstream upstream) {
 
   /**
    * A link's speed and width.

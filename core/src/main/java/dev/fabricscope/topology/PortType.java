@@ -2,9 +2,7 @@ package dev.fabricscope.topology;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/**
- * The PCIe device/port type (PCIe capability register bits 7:4, p2p-rules.md §6.2 and §6.4).
- */
+/** The PCIe device/port type (PCIe capability register bits 7:4, p2p-rules.md §6.2 and §6.4). */
 public enum PortType {
   ROOT_PORT("root-port"),
   SWITCH_UPSTREAM("switch-upstream"),

@@ -1,0 +1,166 @@
+package dev.fabricscope.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fabricscope.report.ReportJson;
+import dev.fabricscope.testing.Fixtures;
+import dev.fabricscope.testing.HostileArchives;
+import dev.fabricscope.topology.Report;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the shaded agent jar as a user would: exit codes, stderr, gather/collect round trips. */
+class AgentCliIT {
+
+  @TempDir Path tmp;
+
+  record Result(int code, String out, String err) {}
+
+  /** Runs the jar with its own empty temp dir, so leftovers can be checked. */
+  Result agent(Path javaTmp, String... args) throws Exception {
+    String jar = System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Djava.io.tmpdir=" + javaTmp);
+    cmd.add("-jar");
+    cmd.add(jar);
+    cmd.addAll(List.of(args));
+    Path out = tmp.resolve("stdout-" + System.nanoTime());
+    Path err = tmp.resolve("stderr-" + System.nanoTime());
+    Process p =
+        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "agent timed out: " + cmd);
+    return new Result(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  Result agent(String... args) throws Exception {
+    return agent(Files.createDirectories(tmp.resolve("jtmp")), args);
+  }
+
+  static void assertBadInput(Result r, String messagePart) {
+    assertEquals(2, r.code(), r.err());
+    assertEquals("", r.out());
+    String err = r.err().strip();
+    assertFalse(err.contains("\n"), "one line expected: " + err);
+    assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
+    assertTrue(err.contains(messagePart), err);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> collectSucceedsOnEveryFixture() throws IOException {
+    return Fixtures.sysfsArchives().stream()
+        .map(
+            a ->
+                DynamicTest.dynamicTest(
+                    Fixtures.stem(a),
+                    () -> {
+                      Result r = agent("collect", "--fsroot", a.toString());
+                      assertEquals(0, r.code(), r.err());
+                      Report report = ReportJson.read(r.out());
+                      assertEquals(1, report.schemaVersion());
+                    }));
+  }
+
+  @Test
+  void emptyDeviceFoldersGiveDiagnosticsAndExitZero() throws Exception {
+    Result r =
+        agent("collect", "--fsroot", Fixtures.file("sysfs/hwloc-nvidiagpunumanodes.tar.bz2") + "");
+    assertEquals(0, r.code(), r.err());
+    Report report = ReportJson.read(r.out());
+    assertTrue(
+        report.diagnostics().stream()
+            .anyMatch(d -> d.reason().contains("not a link to /sys/devices")),
+        "diagnostics: " + report.diagnostics());
+  }
+
+  @Test
+  void badInputIsOneLineAndExitTwo() throws Exception {
+    assertBadInput(agent("collect", "--fsroot", tmp.resolve("nope").toString()), "no such file");
+    assertBadInput(agent("collect", "--fsroot", tmp.toString()), "not a sysfs tree");
+    Path junk = Files.write(tmp.resolve("junk.tar.gz"), new byte[] {0x1f, (byte) 0x8b, 1, 2, 3});
+    assertBadInput(agent("collect", "--fsroot", junk.toString()), "cannot read archive");
+    assertBadInput(agent("frobnicate"), "unknown command");
+    assertBadInput(agent("collect", "--pretty=yes"), "unknown option");
+    assertBadInput(agent("gather"), "--output");
+    Result none = agent();
+    assertEquals(2, none.code());
+  }
+
+  @TestFactory
+  Stream<DynamicTest> hostileArchivesAreRefusedWithoutTrace() throws IOException {
+    Path victim = tmp.resolve("victim");
+    List<Path> archives =
+        List.of(
+            HostileArchives.withSysfs(tmp.resolve("abs.tar.gz"), "f:" + victim + "=owned"),
+            HostileArchives.withSysfs(tmp.resolve("dotdot.tar.gz"), "f:sys/../../victim=owned"),
+            HostileArchives.withSysfs(
+                tmp.resolve("link.tar.gz"), "l:sys/evil->" + tmp, "f:sys/evil/victim=owned"),
+            HostileArchives.manyEntries(tmp.resolve("many.tar.gz"), 1_000_000),
+            Path.of("src/test/resources/hostile/bzip2-bomb-4GiB.tar.bz2").toAbsolutePath());
+    return archives.stream()
+        .map(
+            a ->
+                DynamicTest.dynamicTest(
+                    a.getFileName().toString(),
+                    () -> {
+                      Path javaTmp =
+                          Files.createDirectories(tmp.resolve("jt-" + System.nanoTime()));
+                      assertBadInput(
+                          agent(javaTmp, "collect", "--fsroot", a.toString()), "refused");
+                      assertFalse(Files.exists(victim), "nothing written outside");
+                      try (Stream<Path> left = Files.list(javaTmp)) {
+                        assertEquals(List.of(), left.toList(), "temp dir removed");
+                      }
+                    }));
+  }
+
+  @Test
+  void gatherThenCollectGivesTheSameReportOnAFixture() throws Exception {
+    Path source = Fixtures.file("sysfs/qemu-rig-iommu.tar.gz");
+    Result direct = agent("collect", "--fsroot", source.toString());
+    Path gathered = tmp.resolve("rig.tar.gz");
+    Result g = agent("gather", "--output", gathered.toString(), "--fsroot", source.toString());
+    assertEquals(0, g.code(), g.err());
+    Result again = agent("collect", "--fsroot", gathered.toString());
+    assertEquals(0, again.code(), again.err());
+    assertEquals(ReportJson.read(direct.out()), ReportJson.read(again.out()));
+    // gather keeps only what discovery reads: far smaller than the original capture
+    assertTrue(Files.size(gathered) < Files.size(source), Files.size(gathered) + " bytes");
+  }
+
+  @Test
+  void gatherThenCollectGivesTheSameReportOnThisHost() throws Exception {
+    Assumptions.assumeTrue(Files.isDirectory(Path.of("/sys/bus/pci")), "no /sys/bus/pci here");
+    Result live = agent("collect");
+    assertEquals(0, live.code(), live.err());
+    Path gathered = tmp.resolve("host.tar.gz");
+    Result g = agent("gather", "--output", gathered.toString());
+    assertEquals(0, g.code(), g.err());
+    Result again = agent("collect", "--fsroot", gathered.toString());
+    assertEquals(0, again.code(), again.err());
+    assertEquals(ReportJson.read(live.out()), ReportJson.read(again.out()));
+  }
+
+  @Test
+  void gatherToAMissingFolderLeavesNothing() throws Exception {
+    Path target = tmp.resolve("no/such/dir/out.tar.gz");
+    assertBadInput(agent("gather", "--output", target.toString()), "does not exist");
+    assertFalse(Files.exists(target.getParent()));
+  }
+}
