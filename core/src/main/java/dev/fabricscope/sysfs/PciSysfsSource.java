@@ -91,18 +91,19 @@ public final class PciSysfsSource {
       // seen in real gathers (POWER9 with GPU NUMA nodes): plain empty folders, no nesting
       diag.add(entry, "not a link to /sys/devices: parent and host bridge unknown");
     }
-    String vendor = required(dir, "vendor");
-    String device = required(dir, "device");
-    String cls = required(dir, "class");
-    String subVendor = required(dir, "subsystem_vendor");
-    String subDevice = required(dir, "subsystem_device");
-    String revision = root.textOpt(dir + "/revision").orElse(null);
-    String driver = root.linkText(dir + "/driver").map(SysfsRoot::baseName).orElse(null);
-    Integer numa = numaNode(dir);
-    String cpulist = required(dir, "local_cpulist");
-    LinkState current = link(dir, "current_link_speed", "current_link_width");
-    LinkState max = link(dir, "max_link_speed", "max_link_width");
-    SysfsRoot.Read<byte[]> cfgRead = root.bytes(dir + "/config");
+    SysfsRoot.Dir d = root.dir(dir);
+    String vendor = required(d, "vendor");
+    String device = required(d, "device");
+    String cls = required(d, "class");
+    String subVendor = required(d, "subsystem_vendor");
+    String subDevice = required(d, "subsystem_device");
+    String revision = d.textOpt("revision").orElse(null);
+    String driver = d.linkText("driver").map(SysfsRoot::baseName).orElse(null);
+    Integer numa = numaNode(d);
+    String cpulist = required(d, "local_cpulist");
+    LinkState current = link(d, "current_link_speed", "current_link_width");
+    LinkState max = link(d, "max_link_speed", "max_link_width");
+    SysfsRoot.Read<byte[]> cfgRead = d.bytes("config");
     byte[] cfg = cfgRead.value();
     ConfigSpace config = null;
     if (cfg == null) {
@@ -123,36 +124,20 @@ public final class PciSysfsSource {
       diag.add(dir + "/current_link_speed", "missing on a PCI Express function: link unknown");
     }
     return new Raw(
-        bdf,
-        dir,
-        placement,
-        vendor,
-        device,
-        subVendor,
-        subDevice,
-        cls,
-        revision,
-        driver,
-        numa,
-        cpulist,
-        iommu(dir),
-        sriov(dir),
-        p2pmem(dir),
-        current,
-        max,
-        config);
+        bdf, dir, placement, vendor, device, subVendor, subDevice, cls, revision, driver, numa,
+        cpulist, iommu(d), sriov(d), p2pmem(d), current, max, config);
   }
 
-  private String required(String dir, String file) {
-    SysfsRoot.Read<String> r = root.text(dir + "/" + file);
+  private String required(SysfsRoot.Dir d, String file) {
+    SysfsRoot.Read<String> r = d.text(file);
     if (!r.ok()) {
-      diag.failed(dir + "/" + file, r);
+      diag.failed(d.path() + "/" + file, r);
     }
     return r.value();
   }
 
-  private Integer numaNode(String dir) {
-    String s = required(dir, "numa_node");
+  private Integer numaNode(SysfsRoot.Dir d) {
+    String s = required(d, "numa_node");
     if (s == null) {
       return null;
     }
@@ -160,36 +145,37 @@ public final class PciSysfsSource {
       int n = Integer.parseInt(s);
       return n < 0 ? null : n; // -1: firmware gave no locality
     } catch (NumberFormatException e) {
-      diag.add(dir + "/numa_node", "not a number: " + s);
+      diag.add(d.path() + "/numa_node", "not a number: " + s);
       return null;
     }
   }
 
-  private LinkState link(String dir, String speedFile, String widthFile) {
-    SysfsRoot.Read<String> speed = root.text(dir + "/" + speedFile);
+  private LinkState link(SysfsRoot.Dir d, String speedFile, String widthFile) {
+    SysfsRoot.Read<String> speed = d.text(speedFile);
     if (!speed.ok()) {
       return null; // conventional PCI functions and old kernels have no link files
     }
     Double gts = LinkSpeeds.parseSysfs(speed.value());
     if (gts == null) {
-      diag.add(dir + "/" + speedFile, "speed not known to the kernel: '" + speed.value() + "'");
+      diag.add(
+          d.path() + "/" + speedFile, "speed not known to the kernel: '" + speed.value() + "'");
     }
     Integer width = null;
-    SysfsRoot.Read<String> w = root.text(dir + "/" + widthFile);
+    SysfsRoot.Read<String> w = d.text(widthFile);
     if (!w.ok()) {
-      diag.failed(dir + "/" + widthFile, w);
+      diag.failed(d.path() + "/" + widthFile, w);
     } else {
       try {
         width = Integer.parseInt(w.value());
       } catch (NumberFormatException e) {
-        diag.add(dir + "/" + widthFile, "not a number: " + w.value());
+        diag.add(d.path() + "/" + widthFile, "not a number: " + w.value());
       }
     }
     return new LinkState(gts, width);
   }
 
-  private Iommu iommu(String dir) {
-    String text = root.linkText(dir + "/iommu_group").orElse(null);
+  private Iommu iommu(SysfsRoot.Dir d) {
+    String text = d.linkText("iommu_group").orElse(null);
     if (text == null) {
       return null; // no IOMMU translating for this function
     }
@@ -198,7 +184,7 @@ public final class PciSysfsSource {
     try {
       group = Integer.parseInt(name);
     } catch (NumberFormatException e) {
-      diag.add(dir + "/iommu_group", "not a group number: " + text);
+      diag.add(d.path() + "/iommu_group", "not a group number: " + text);
       return null;
     }
     String type =
@@ -215,39 +201,29 @@ public final class PciSysfsSource {
     return new Iommu(group, type.isEmpty() ? null : type);
   }
 
-  private Sriov sriov(String dir) {
-    String physfn = root.linkText(dir + "/physfn").map(SysfsRoot::baseName).orElse(null);
-    Integer total =
-        root.textOpt(dir + "/sriov_totalvfs").map(PciSysfsSource::intOrNull).orElse(null);
+  private Sriov sriov(SysfsRoot.Dir d) {
+    String physfn = d.linkText("physfn").map(SysfsRoot::baseName).orElse(null);
+    Integer total = d.textOpt("sriov_totalvfs").map(PciSysfsSource::intOrNull).orElse(null);
     if (physfn == null && total == null) {
       return null;
     }
     List<String> vfs = new ArrayList<>();
     Integer num = null;
     if (total != null) {
-      num = root.textOpt(dir + "/sriov_numvfs").map(PciSysfsSource::intOrNull).orElse(null);
-      List<int[]> order = new ArrayList<>();
-      for (String n : root.list(dir)) {
-        if (n.startsWith("virtfn")) {
-          Integer idx = intOrNull(n.substring(6));
-          if (idx != null) {
-            order.add(new int[] {idx});
-          }
-        }
-      }
-      order.sort((a, b) -> Integer.compare(a[0], b[0]));
-      for (int[] i : order) {
-        root.linkText(dir + "/virtfn" + i[0]).map(SysfsRoot::baseName).ifPresent(vfs::add);
+      num = d.textOpt("sriov_numvfs").map(PciSysfsSource::intOrNull).orElse(null);
+      // virtfn0..virtfnN-1, in number order (a listing sorts virtfn10 before virtfn2)
+      for (int i = 0; d.has("virtfn" + i); i++) {
+        d.linkText("virtfn" + i).map(SysfsRoot::baseName).ifPresent(vfs::add);
       }
     }
     return new Sriov(physfn, vfs, total, num);
   }
 
-  private P2pMem p2pmem(String dir) {
-    String p = dir + "/p2pmem";
-    if (!root.isDirectory(p)) {
+  private P2pMem p2pmem(SysfsRoot.Dir d) {
+    if (!d.has("p2pmem")) {
       return null;
     }
+    String p = d.path() + "/p2pmem";
     Long size = root.textOpt(p + "/size").map(PciSysfsSource::longOrNull).orElse(null);
     Long avail = root.textOpt(p + "/available").map(PciSysfsSource::longOrNull).orElse(null);
     Boolean published = root.textOpt(p + "/published").map(s -> s.equals("1")).orElse(null);

@@ -1,14 +1,16 @@
 package dev.fabricscope.sysfs;
 
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -35,6 +37,7 @@ public final class SysfsRoot {
   private final Path root;
   private final boolean live;
   private final Map<String, String> detachedLinks;
+  private final Map<String, List<String>> detachedByDir = new java.util.HashMap<>();
   private final Map<String, String> unreadable;
   private volatile ReadRecorder recorder = ReadRecorder.NONE;
 
@@ -54,6 +57,13 @@ public final class SysfsRoot {
     this.root = root.toAbsolutePath().normalize();
     this.live = live;
     this.detachedLinks = Map.copyOf(detachedLinks);
+    this.detachedLinks
+        .keySet()
+        .forEach(
+            l ->
+                detachedByDir
+                    .computeIfAbsent(parentOf(l), k -> new ArrayList<>())
+                    .add(baseName(l)));
     this.unreadable = live ? Map.of() : loadUnreadable(this.root);
   }
 
@@ -131,12 +141,7 @@ public final class SysfsRoot {
       return List.of();
     }
     // links the archive held but that were not created on disk still belong to the listing
-    String prefix = dir.endsWith("/") ? dir : dir + "/";
-    for (String link : detachedLinks.keySet()) {
-      if (link.startsWith(prefix) && link.indexOf('/', prefix.length()) < 0) {
-        names.add(link.substring(prefix.length()));
-      }
-    }
+    names.addAll(detachedByDir.getOrDefault(dir, List.of()));
     Collections.sort(names);
     recorder.directory(dir);
     return names;
@@ -214,42 +219,126 @@ public final class SysfsRoot {
     return i < 0 ? path : path.substring(i + 1);
   }
 
-  /** Reads a whole file; the problem says "missing", "not readable: ..." or "is a link". */
+  /** Reads a whole file; the problem says "missing", "permission denied", "is a link"... */
   public Read<byte[]> bytes(String path) {
     String known = unreadable.get(path);
     if (known != null) {
       return new Read<>(null, known);
     }
-    Path p = physical(path);
-    try {
-      BasicFileAttributes attrs =
-          Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-      if (attrs.isSymbolicLink()) {
-        return new Read<>(null, "is a link, not a file");
-      }
-      if (attrs.isDirectory()) {
-        return new Read<>(null, "is a directory, not a file");
-      }
-    } catch (NoSuchFileException e) {
-      return new Read<>(
-          null, detachedLinks.containsKey(path) ? "is a link, not a file" : "missing");
-    } catch (IOException e) {
-      return new Read<>(null, "not readable: " + e.getClass().getSimpleName());
+    if (detachedLinks.containsKey(path)) {
+      return new Read<>(null, "is a link, not a file");
     }
     Read<byte[]> read;
-    try (InputStream in = Files.newInputStream(p)) {
-      byte[] data = in.readAllBytes();
+    // one open with O_NOFOLLOW, no stat first: a scan reads thousands of small files
+    try (FileChannel ch =
+        FileChannel.open(physical(path), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      byte[] data = readAll(ch);
       recorder.file(path, data);
       return new Read<>(data, null);
+    } catch (NoSuchFileException e) {
+      return new Read<>(null, "missing");
     } catch (AccessDeniedException e) {
       read = new Read<>(null, "permission denied");
+    } catch (FileSystemException e) {
+      String msg = String.valueOf(e.getReason());
+      if (msg.contains("symbolic link")) {
+        return new Read<>(null, "is a link, not a file");
+      }
+      if (msg.contains("Is a directory")) {
+        return new Read<>(null, "is a directory, not a file");
+      }
+      read = new Read<>(null, "read error: " + msg);
     } catch (IOException e) {
       // sysfs answers some reads with an error (EIO, ENODEV, EINVAL) instead of data
       String msg = e.getMessage();
+      if (msg != null && msg.contains("Is a directory")) {
+        return new Read<>(null, "is a directory, not a file");
+      }
       read = new Read<>(null, "read error: " + (msg == null ? e.getClass().getSimpleName() : msg));
     }
     recorder.unreadable(path, read.problem());
     return read;
+  }
+
+  private static final ThreadLocal<ByteBuffer> BUFFER =
+      ThreadLocal.withInitial(() -> ByteBuffer.allocate(8192));
+
+  /** Reads to EOF: sysfs reports 4096 as the size of every attribute, whatever it holds. */
+  private static byte[] readAll(FileChannel ch) throws IOException {
+    ByteBuffer buf = BUFFER.get();
+    buf.clear();
+    while (true) {
+      if (!buf.hasRemaining()) {
+        ByteBuffer bigger = ByteBuffer.allocate(buf.capacity() * 2);
+        buf.flip();
+        bigger.put(buf);
+        buf = bigger;
+        BUFFER.set(buf);
+      }
+      if (ch.read(buf) < 0) {
+        break;
+      }
+    }
+    buf.flip();
+    byte[] out = new byte[buf.remaining()];
+    buf.get(out);
+    return out;
+  }
+
+  /**
+   * A directory listed once, whose files are then read without touching the file system for names
+   * that are not there (a missing attribute costs nothing).
+   */
+  public Dir dir(String path) {
+    return new Dir(path, new java.util.HashSet<>(list(path)));
+  }
+
+  /** A listed directory; see {@link #dir(String)}. */
+  public final class Dir {
+    private final String path;
+    private final java.util.Set<String> names;
+
+    private Dir(String path, java.util.Set<String> names) {
+      this.path = path;
+      this.names = names;
+    }
+
+    public String path() {
+      return path;
+    }
+
+    /** Whether the directory holds this name. */
+    public boolean has(String name) {
+      return names.contains(name);
+    }
+
+    /** Reads a file of this directory (see {@link SysfsRoot#text}). */
+    public Read<String> text(String name) {
+      String full = path + "/" + name;
+      if (!names.contains(name) && !unreadable.containsKey(full)) {
+        return new Read<>(null, "missing");
+      }
+      return SysfsRoot.this.text(full);
+    }
+
+    /** Reads a file of this directory (see {@link SysfsRoot#bytes}). */
+    public Read<byte[]> bytes(String name) {
+      String full = path + "/" + name;
+      if (!names.contains(name) && !unreadable.containsKey(full)) {
+        return new Read<>(null, "missing");
+      }
+      return SysfsRoot.this.bytes(full);
+    }
+
+    /** The trimmed text of a file, empty when it cannot be read. */
+    public Optional<String> textOpt(String name) {
+      return Optional.ofNullable(text(name).value());
+    }
+
+    /** The text of a link in this directory. */
+    public Optional<String> linkText(String name) {
+      return names.contains(name) ? SysfsRoot.this.linkText(path + "/" + name) : Optional.empty();
+    }
   }
 
   /** Reads a text file, trimmed of surrounding whitespace. */
