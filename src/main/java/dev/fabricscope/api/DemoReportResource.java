@@ -1,0 +1,53 @@
+package dev.fabricscope.api;
+
+import dev.fabricscope.demo.DemoReports;
+import dev.fabricscope.demo.DemoSummary;
+import dev.fabricscope.report.ReportJson;
+import dev.fabricscope.topology.Report;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
+/** The demo reports bundled with the server, read-only. */
+@Path("/api/v1/demo-reports")
+@Produces(MediaType.APPLICATION_JSON)
+public class DemoReportResource {
+
+  @Inject DemoReports demoReports;
+
+  /** One summary per loaded demo report. */
+  @GET
+  @Operation(summary = "List the bundled demo reports with device counts")
+  public List<DemoSummary> list() {
+    return demoReports.summaries();
+  }
+
+  /**
+   * One demo report as report JSON (schema version 1). Written with {@link ReportJson}'s mapper,
+   * not the server's, so unknown values stay as explicit {@code null}s and the document is
+   * byte-for-byte what the agent writes.
+   */
+  @GET
+  @Path("/{name}")
+  @Operation(summary = "One demo report as report JSON (schema version 1)")
+  @APIResponse(responseCode = "200", description = "The report")
+  @APIResponse(
+      responseCode = "404",
+      description = "No demo report has this name",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  public String get(@PathParam("name") String name) {
+    Report report = demoReports.find(name).orElseThrow(() -> new DemoReportNotFoundException(name));
+    return ReportJson.write(report);
+  }
+}
