@@ -64,6 +64,23 @@ public final class ArchiveExtractor {
 
   private ArchiveExtractor() {}
 
+  /**
+   * Where archives are unpacked: the system property {@code fabricscope.tmpdir} if set, else {@code
+   * /dev/shm} when it is a writable folder (tmpfs: a gathered tree has thousands of tiny files, and
+   * creating them on a disk file system can take a millisecond each), else {@code java.io.tmpdir}.
+   */
+  public static Path tempBase() {
+    String prop = System.getProperty("fabricscope.tmpdir");
+    if (prop != null && !prop.isBlank()) {
+      return Path.of(prop);
+    }
+    Path shm = Path.of("/dev/shm");
+    if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+      return shm;
+    }
+    return Path.of(System.getProperty("java.io.tmpdir"));
+  }
+
   /** Whether a file starts like an archive this class reads (gzip, bzip2 or tar magic). */
   public static boolean looksLikeArchive(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
@@ -100,7 +117,7 @@ public final class ArchiveExtractor {
   public static Unpacked extract(Path archive, Limits limits) throws ArchiveException {
     Path temp;
     try {
-      temp = Files.createTempDirectory("fabricscope-fsroot-");
+      temp = Files.createTempDirectory(tempBase(), "fabricscope-fsroot-");
     } catch (IOException e) {
       throw new ArchiveException("cannot create a temporary directory: " + e.getMessage());
     }

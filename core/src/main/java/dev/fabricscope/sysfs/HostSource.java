@@ -2,7 +2,9 @@ package dev.fabricscope.sysfs;
 
 import dev.fabricscope.topology.Host;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Reads the host's identity from procfs and {@code /sys/devices/system/node}. */
 public final class HostSource {
@@ -17,14 +19,18 @@ public final class HostSource {
 
   /** Reads name, kernel, CPU and NUMA nodes; what is missing is null and diagnosed. */
   public Host read() {
+    Map<String, String> uname = hwlocUname();
     String name = root.textOpt("/proc/sys/kernel/hostname").orElse(null);
     if (name == null) {
-      name = root.textOpt("/etc/hostname").orElse(null);
+      name = root.textOpt("/etc/hostname").orElse(uname.get("HostName"));
       if (name == null) {
         diag.add("/proc/sys/kernel/hostname", "missing (and no /etc/hostname): host name unknown");
       }
     }
-    String kernel = optional("/proc/sys/kernel/osrelease", "kernel version unknown");
+    String kernel = root.textOpt("/proc/sys/kernel/osrelease").orElse(uname.get("OSRelease"));
+    if (kernel == null) {
+      diag.add("/proc/sys/kernel/osrelease", "missing: kernel version unknown");
+    }
     String cmdline = optional("/proc/cmdline", "kernel command line unknown");
     String cpuinfo = root.textOpt("/proc/cpuinfo").orElse(null);
     Host.Cpu cpu = null;
@@ -35,7 +41,30 @@ public final class HostSource {
       cpu = parseCpu(cpuinfo);
       arch = architecture(cpuinfo);
     }
+    if (uname.containsKey("Architecture")) {
+      arch = uname.get("Architecture"); // uname -m, exact where cpuinfo only hints
+    }
     return new Host(name, kernel, cmdline, arch, cpu, numaNodes());
+  }
+
+  /**
+   * hwloc-gather-topology records what it learnt from uname(2) in {@code /proc/hwloc-nofile-info}
+   * ({@code HostName: x}, {@code OSRelease: y}, {@code Architecture: z}); gathered archives often
+   * hold no {@code /proc/sys/kernel}.
+   */
+  private Map<String, String> hwlocUname() {
+    Map<String, String> out = new HashMap<>();
+    root.textOpt("/proc/hwloc-nofile-info")
+        .ifPresent(
+            t -> {
+              for (String line : t.split("\n")) {
+                int c = line.indexOf(':');
+                if (c > 0) {
+                  out.put(line.substring(0, c).trim(), line.substring(c + 1).trim());
+                }
+              }
+            });
+    return out;
   }
 
   private String optional(String path, String consequence) {

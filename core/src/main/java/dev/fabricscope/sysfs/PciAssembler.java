@@ -60,7 +60,7 @@ final class PciAssembler {
               r.revision(),
               vendor < 0 ? null : ids.vendor(vendor),
               vendor < 0 || device < 0 ? null : ids.device(vendor, device),
-              PciTopology.kind(cls, type),
+              PciTopology.kind(cls, vendor, type),
               type,
               fromConfig ? PciFunction.FROM_CONFIG : PciFunction.INFERRED,
               r.driver(),

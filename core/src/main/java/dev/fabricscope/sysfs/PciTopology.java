@@ -125,13 +125,13 @@ public final class PciTopology {
    *
    * @param classCode 24-bit class code, or -1 when unknown
    */
-  public static DeviceKind kind(int classCode, PortType portType) {
+  public static DeviceKind kind(int classCode, int vendorId, PortType portType) {
     if (classCode < 0) {
       return DeviceKind.OTHER;
     }
     int base = classCode >> 16;
     int sub = classCode >> 8;
-    if (base == 0x03) {
+    if (isGpu(classCode, vendorId)) {
       return DeviceKind.GPU;
     }
     if (sub == 0x0207) {
@@ -154,6 +154,21 @@ public final class PciTopology {
       return DeviceKind.BRIDGE;
     }
     return DeviceKind.OTHER;
+  }
+
+  /**
+   * A GPU is a 3D controller (0x0302) of any vendor, or a display controller (0x03xx) of a GPU
+   * maker: NVIDIA 0x10de, AMD/ATI 0x1002, Intel 0x8086. Server boards carry a BMC display chip
+   * (ASPEED 0x1a03, Matrox 0x102b) of class 0x0300 that is no GPU in any planning sense.
+   */
+  public static boolean isGpu(int classCode, int vendorId) {
+    if (classCode >> 16 != 0x03) {
+      return false;
+    }
+    return classCode >> 8 == 0x0302
+        || vendorId == 0x10de
+        || vendorId == 0x1002
+        || vendorId == 0x8086;
   }
 
   /** Parses {@code 0x10de}-style hex, -1 when null or malformed. */

@@ -23,7 +23,7 @@ class ArchiveExtractorTest {
   @TempDir Path tmp;
 
   private static List<Path> leftoverTempDirs() throws IOException {
-    try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+    try (Stream<Path> s = Files.list(ArchiveExtractor.tempBase())) {
       return s.filter(p -> p.getFileName().toString().startsWith("fabricscope-fsroot-")).toList();
     }
   }

@@ -35,6 +35,7 @@ class AgentCliIT {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Djava.io.tmpdir=" + javaTmp);
+    cmd.add("-Dfabricscope.tmpdir=" + javaTmp);
     cmd.add("-jar");
     cmd.add(jar);
     cmd.addAll(List.of(args));
