@@ -46,8 +46,8 @@ public final class HwlocOracle {
       DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
       f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
       f.setExpandEntityReferences(false);
-      Element top = f.newDocumentBuilder().parse(new InputSource(new StringReader(xml)))
-          .getDocumentElement();
+      Element top =
+          f.newDocumentBuilder().parse(new InputSource(new StringReader(xml))).getDocumentElement();
       boolean bitmask = top.getAttribute("version").startsWith("3");
       List<OsDev> out = new ArrayList<>();
       NodeList objects = top.getElementsByTagName("object");
@@ -80,8 +80,10 @@ public final class HwlocOracle {
     }
   }
 
-  private static final Pattern OBJECT = Pattern.compile("^( *)(\\S+?)(?:\\[[^\\]]*\\])?(?:\\(.*?\\))? L#\\d+");
-  private static final Pattern PCI_BUSID = Pattern.compile("\\(busid=([0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7])");
+  private static final Pattern OBJECT =
+      Pattern.compile("^( *)(\\S+?)(?:\\[[^\\]]*\\])?(?:\\(.*?\\))? L#\\d+");
+  private static final Pattern PCI_BUSID =
+      Pattern.compile("\\(busid=([0-9a-f]{4,8}:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7])");
   private static final Pattern OSDEV =
       Pattern.compile("^ *OSDev\\[([^\\]]+)\\](?:\\([^)]*\\))? L#\\d+.*\"([^\"]+)\"\\s*$");
 

@@ -34,8 +34,7 @@ public final class LspciTreeParser {
 
   private static final Pattern BUS = Pattern.compile("\\[([0-9a-f]{4,8}):([0-9a-f]{2})\\]");
   private static final Pattern DEV = Pattern.compile("([0-9a-f]{2})\\.([0-7])");
-  private static final Pattern RANGE =
-      Pattern.compile("-\\[([0-9a-f]{2})(?:-([0-9a-f]{2}))?\\]-");
+  private static final Pattern RANGE = Pattern.compile("-\\[([0-9a-f]{2})(?:-([0-9a-f]{2}))?\\]-");
   private static final Pattern ID = Pattern.compile("\\[([0-9a-f]{4}):([0-9a-f]{4})\\]\\s*$");
 
   private LspciTreeParser() {}
@@ -106,7 +105,8 @@ public final class LspciTreeParser {
       if (ctx.domain() == null || ctx.bus() == null) {
         throw bad(n, line, "function " + dev.group() + " on a bus lspci did not print");
       }
-      String bdf = String.format("%s:%02x:%s.%s", ctx.domain(), ctx.bus(), dev.group(1), dev.group(2));
+      String bdf =
+          String.format("%s:%02x:%s.%s", ctx.domain(), ctx.bus(), dev.group(1), dev.group(2));
       i = dev.end();
       if (i >= len || line.startsWith("  ", i)) {
         Matcher id = ID.matcher(line);

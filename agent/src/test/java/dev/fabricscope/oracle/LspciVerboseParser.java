@@ -152,7 +152,8 @@ public final class LspciVerboseParser {
     if (!m.find()) {
       return null;
     }
-    return new Link(m.group(1) == null ? null : Double.valueOf(m.group(1)), Integer.valueOf(m.group(2)));
+    return new Link(
+        m.group(1) == null ? null : Double.valueOf(m.group(1)), Integer.valueOf(m.group(2)));
   }
 
   private static Map<String, Boolean> tokens(String value) {

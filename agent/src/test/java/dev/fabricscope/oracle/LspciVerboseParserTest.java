@@ -70,8 +70,20 @@ class LspciVerboseParserTest {
     assertEquals(new Link(2.5, 1), rp.lnkSta());
     assertEquals(
         Map.of(
-            "SrcValid", true, "TransBlk", true, "ReqRedir", true, "CmpltRedir", true,
-            "UpstreamFwd", true, "EgressCtrl", false, "DirectTrans", true),
+            "SrcValid",
+            true,
+            "TransBlk",
+            true,
+            "ReqRedir",
+            true,
+            "CmpltRedir",
+            true,
+            "UpstreamFwd",
+            true,
+            "EgressCtrl",
+            false,
+            "DirectTrans",
+            true),
         rp.acsCap());
     assertEquals(false, rp.acsCtl().get("TransBlk"));
     assertEquals(true, rp.acsCtl().get("CmpltRedir"));

@@ -11,14 +11,16 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** Compares discovered PCI functions with an {@code lspci -tvnn} oracle, listing every difference. */
+/**
+ * Compares discovered PCI functions with an {@code lspci -tvnn} oracle, listing every difference.
+ */
 public final class TreeAssertions {
 
   private TreeAssertions() {}
 
   /**
-   * The same set of functions, each with the same parent, and the same vendor:device wherever
-   * lspci printed one (it prints none for bridges).
+   * The same set of functions, each with the same parent, and the same vendor:device wherever lspci
+   * printed one (it prints none for bridges).
    */
   public static void assertSameTree(Map<String, Node> oracle, List<PciFunction> pci, String what) {
     Map<String, PciFunction> ours = new TreeMap<>();

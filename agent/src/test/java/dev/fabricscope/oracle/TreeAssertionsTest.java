@@ -9,7 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.opentest4j.AssertionFailedError;
 
-/** The tree comparison fails on each kind of difference (so a green fixture test means something). */
+/**
+ * The tree comparison fails on each kind of difference (so a green fixture test means something).
+ */
 class TreeAssertionsTest {
 
   private static final Map<String, LspciTreeParser.Node> ORACLE =
@@ -19,8 +21,29 @@ class TreeAssertionsTest {
 
   private static PciFunction fn(String bdf, String parent, String vendor, String device) {
     return new PciFunction(
-        bdf, parent, "pci0000:00", vendor, device, null, null, null, null, null, null, null, null,
-        null, null, null, null, null, null, null, null, null, null);
+        bdf,
+        parent,
+        "pci0000:00",
+        vendor,
+        device,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   private static final PciFunction BRIDGE = fn("0000:00:01.0", null, "0x8086", "0x0001");

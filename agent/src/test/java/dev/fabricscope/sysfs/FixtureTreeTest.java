@@ -20,8 +20,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every gathered archive with an {@code lspci -tvnn} oracle beside it: {@code collect} succeeds
- * and its PCI tree (functions, parents, vendor:device) is the one pciutils saw in the same tree.
+ * Every gathered archive with an {@code lspci -tvnn} oracle beside it: {@code collect} succeeds and
+ * its PCI tree (functions, parents, vendor:device) is the one pciutils saw in the same tree.
  */
 class FixtureTreeTest {
 
@@ -37,8 +37,7 @@ class FixtureTreeTest {
   }
 
   private static void compare(Path archive) throws Exception {
-    var oracle =
-        LspciTreeParser.parse(Fixtures.read(Fixtures.beside(archive, ".lspci-tvnn.txt")));
+    var oracle = LspciTreeParser.parse(Fixtures.read(Fixtures.beside(archive, ".lspci-tvnn.txt")));
     assertFalse(oracle.isEmpty(), "oracle lists no function");
     Report report = collect(archive);
     TreeAssertions.assertSameTree(oracle, report.pci(), archive.getFileName().toString());

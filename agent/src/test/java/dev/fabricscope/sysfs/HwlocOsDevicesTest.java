@@ -43,8 +43,7 @@ class HwlocOsDevicesTest {
             .filter(a -> oracleFile(a) != null)
             .toList();
     assertTrue(archives.size() >= 5, "expected the hwloc archives with oracles, got " + archives);
-    return archives.stream()
-        .map(a -> DynamicTest.dynamicTest(Fixtures.stem(a), () -> compare(a)));
+    return archives.stream().map(a -> DynamicTest.dynamicTest(Fixtures.stem(a), () -> compare(a)));
   }
 
   private static Path oracleFile(Path archive) {
@@ -111,8 +110,7 @@ class HwlocOsDevicesTest {
         HwlocOracle.fromXml(
             Fixtures.read(Fixtures.sysfs("hwloc-32em64t-2n8c+dax+nvme+mic+dimms.expected.xml")));
     assertTrue(
-        devs.stream()
-            .anyMatch(d -> d.types().contains("OpenFabrics") && d.parentBusid() != null),
+        devs.stream().anyMatch(d -> d.types().contains("OpenFabrics") && d.parentBusid() != null),
         devs.toString());
     List<OsDev> console =
         HwlocOracle.fromConsole(

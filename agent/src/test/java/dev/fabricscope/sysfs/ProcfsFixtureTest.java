@@ -150,10 +150,10 @@ class ProcfsFixtureTest {
   void providersInTheReportJson() throws IOException {
     JsonNode json = ReportJson.mapper().readTree(ReportJson.write(report));
     Map<String, String> providers = new TreeMap<>();
-    json.get("rdma").forEach(d -> providers.put(d.get("name").asText(), d.get("provider").asText()));
+    json.get("rdma")
+        .forEach(d -> providers.put(d.get("name").asText(), d.get("provider").asText()));
     // hfi1 is an rdmavt driver: the CPU moves the data, never P2P (p2p-rules.md §2.6)
-    assertEquals(
-        Map.of("hfi1_0", "rdmavt", "mlx4_0", "hardware", "mlx5_0", "hardware"), providers);
+    assertEquals(Map.of("hfi1_0", "rdmavt", "mlx4_0", "hardware", "mlx5_0", "hardware"), providers);
   }
 
   @Test

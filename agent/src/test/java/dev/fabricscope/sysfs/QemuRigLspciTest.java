@@ -116,8 +116,18 @@ class QemuRigLspciTest {
         check(diffs, o.bdf(), "DevCap MaxPayload", o.devCapMps(), c.mpsSupportedBytes());
         check(diffs, o.bdf(), "DevCtl MaxPayload", o.devCtlMps(), c.mpsBytes());
         check(diffs, o.bdf(), "DevCtl MaxReadReq", o.devCtlMrrs(), c.mrrsBytes());
-        check(diffs, o.bdf(), "LnkCap", state(o.lnkCap()), f.link() == null ? null : f.link().capability());
-        check(diffs, o.bdf(), "LnkSta", state(o.lnkSta()), f.link() == null ? null : f.link().status());
+        check(
+            diffs,
+            o.bdf(),
+            "LnkCap",
+            state(o.lnkCap()),
+            f.link() == null ? null : f.link().capability());
+        check(
+            diffs,
+            o.bdf(),
+            "LnkSta",
+            state(o.lnkSta()),
+            f.link() == null ? null : f.link().status());
       }
       if (o.acsCap() == null) {
         check(diffs, o.bdf(), "acs.state", Acs.ABSENT, f.acs().state());
@@ -126,7 +136,9 @@ class QemuRigLspciTest {
         check(diffs, o.bdf(), "ACSCap", o.acsCap(), tokens(f.acs().capability()));
         check(diffs, o.bdf(), "ACSCtl", o.acsCtl(), tokens(f.acs().control()));
         boolean redirect =
-            o.acsCtl().get("ReqRedir") || o.acsCtl().get("CmpltRedir") || o.acsCtl().get("EgressCtrl");
+            o.acsCtl().get("ReqRedir")
+                || o.acsCtl().get("CmpltRedir")
+                || o.acsCtl().get("EgressCtrl");
         check(diffs, o.bdf(), "redirects()", redirect, f.acs().redirects());
       }
     }

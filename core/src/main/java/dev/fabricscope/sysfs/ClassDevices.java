@@ -8,9 +8,9 @@ final class ClassDevices {
   private ClassDevices() {}
 
   /**
-   * The PCI function behind a class device's {@code device} link: the last BDF of the resolved
-   * path (mlx5 sub-functions and NVMe controllers sit below their function), or, when the link
-   * leaves the root, the last BDF of the link text itself.
+   * The PCI function behind a class device's {@code device} link: the last BDF of the resolved path
+   * (mlx5 sub-functions and NVMe controllers sit below their function), or, when the link leaves
+   * the root, the last BDF of the link text itself.
    */
   static Optional<String> pciFunction(SysfsRoot root, String classDir) {
     String link = classDir + "/device";

@@ -64,8 +64,8 @@ public final class NvmeClassSource {
   }
 
   /**
-   * Kernels before 4.x (the legacy nvme driver; hwloc's 32em64t-2n8c+dax+nvme+mic+dimms gather) have
-   * no {@code /sys/class/nvme}: a controller is only a misc device, but its namespaces {@code
+   * Kernels before 4.x (the legacy nvme driver; hwloc's 32em64t-2n8c+dax+nvme+mic+dimms gather)
+   * have no {@code /sys/class/nvme}: a controller is only a misc device, but its namespaces {@code
    * nvme<C>n<N>} are in {@code /sys/class/block} below the PCI function, which is how hwloc finds
    * NVMe. Without this, such hosts reported no NVMe at all. Model, serial and firmware are not
    * readable there and stay unknown.
@@ -106,9 +106,9 @@ public final class NvmeClassSource {
   }
 
   /**
-   * CMB size from the CMBSZ register (NVMe base spec): SZ (bits 31:12) units of SZU (bits 11:8: 0
-   * = 4 KiB, each step ×16). sysfs prints the register in decimal ({@code 262685}); the {@code
-   * cmb} attribute in hex ({@code x0004021d}).
+   * CMB size from the CMBSZ register (NVMe base spec): SZ (bits 31:12) units of SZU (bits 11:8: 0 =
+   * 4 KiB, each step ×16). sysfs prints the register in decimal ({@code 262685}); the {@code cmb}
+   * attribute in hex ({@code x0004021d}).
    */
   static Long cmbSize(String cmbsz) {
     try {
