@@ -19,13 +19,18 @@ final class ClassDevices {
       return Optional.empty();
     }
     String path = root.resolve(link).orElse(text.get());
+    return Optional.ofNullable(lastBdf(path));
+  }
+
+  /** The last path component that is a PCI address, or null. */
+  static String lastBdf(String path) {
     String found = null;
     for (String part : path.split("/")) {
       if (PciTopology.BDF.matcher(part).matches()) {
         found = part;
       }
     }
-    return Optional.ofNullable(found);
+    return found;
   }
 
   /** The directory of a class entry: the link resolved, or the entry if it is a plain folder. */

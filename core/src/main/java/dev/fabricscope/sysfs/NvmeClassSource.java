@@ -3,11 +3,19 @@ package dev.fabricscope.sysfs;
 import dev.fabricscope.topology.NvmeController;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Reads {@code /sys/class/nvme}: controllers, their transport, PCI function and CMB. */
 public final class NvmeClassSource {
 
   static final String NVME = "/sys/class/nvme";
+  static final String BLOCK = "/sys/class/block";
+
+  /** A namespace block device {@code nvme<controller>n<namespace>} (not a partition). */
+  private static final Pattern NAMESPACE = Pattern.compile("nvme(\\d+)n\\d+");
 
   private final SysfsRoot root;
   private final Diagnostics diag;
@@ -21,7 +29,7 @@ public final class NvmeClassSource {
   public List<NvmeController> read() {
     List<NvmeController> out = new ArrayList<>();
     if (!root.isDirectory(NVME)) {
-      return out;
+      return fromBlockNamespaces();
     }
     for (String name : root.list(NVME)) {
       String entry = NVME + "/" + name;
@@ -52,6 +60,48 @@ public final class NvmeClassSource {
               transport,
               cmb));
     }
+    return out;
+  }
+
+  /**
+   * Kernels before 4.x (the legacy nvme driver; hwloc's 32em64t-2n8c+dax+nvme+mic+dimms gather)
+   * have no {@code /sys/class/nvme}: a controller is only a misc device, but its namespaces {@code
+   * nvme<C>n<N>} are in {@code /sys/class/block} below the PCI function, which is how hwloc finds
+   * NVMe. Without this, such hosts reported no NVMe at all. Model, serial and firmware are not
+   * readable there and stay unknown.
+   */
+  private List<NvmeController> fromBlockNamespaces() {
+    List<NvmeController> out = new ArrayList<>();
+    if (!root.isDirectory(BLOCK)) {
+      return out;
+    }
+    Map<Integer, String> controllers = new TreeMap<>();
+    for (String name : root.list(BLOCK)) {
+      Matcher m = NAMESPACE.matcher(name);
+      if (!m.matches()) {
+        continue;
+      }
+      String entry = BLOCK + "/" + name;
+      String path = root.resolve(entry).or(() -> root.linkText(entry)).orElse(entry);
+      String pci = ClassDevices.lastBdf(path);
+      controllers.merge(
+          Integer.parseInt(m.group(1)), pci == null ? "" : pci, (a, b) -> a.isEmpty() ? b : a);
+    }
+    controllers.forEach(
+        (n, pci) -> {
+          String name = "nvme" + n;
+          boolean onPci = !pci.isEmpty();
+          diag.add(
+              NVME,
+              "missing (kernel without the nvme class): "
+                  + name
+                  + " derived from its namespaces in "
+                  + BLOCK
+                  + "; model, serial and firmware unknown");
+          out.add(
+              new NvmeController(
+                  name, onPci ? pci : null, null, null, null, onPci ? "pcie" : null, null));
+        });
     return out;
   }
 
