@@ -9,10 +9,10 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.sysfs.SysfsRoot;
-import dev.fabricscope.testing.Fixtures;
 import dev.fabricscope.topology.Report;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ class ReportSchemaTest {
   @TestFactory
   Stream<DynamicTest> everyFixtureReportIsValidAndRoundTrips() throws Exception {
     JsonSchema schema = schema();
-    List<Path> archives = Fixtures.sysfsArchives();
+    List<Path> archives = Fixtures.archives();
     assertFalse(archives.isEmpty());
     return archives.stream()
         .map(

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fabricscope.testing.Fixtures;
+import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.testing.HostileArchives;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,7 +108,7 @@ class ArchiveExtractorTest {
   void corruptAndForeignFilesAreRefused() throws IOException {
     Path notArchive = Files.writeString(tmp.resolve("notes.txt"), "hello");
     assertRefused(notArchive, "not a .tar");
-    byte[] gz = Files.readAllBytes(Fixtures.file("sysfs/procfs-fixtures.tar.gz"));
+    byte[] gz = Files.readAllBytes(Fixtures.sysfs("procfs-fixtures.tar.gz"));
     Path truncated = tmp.resolve("truncated.tar.gz");
     Files.write(truncated, java.util.Arrays.copyOf(gz, gz.length / 2));
     assertRefused(truncated, "cannot read archive");
@@ -123,7 +123,7 @@ class ArchiveExtractorTest {
   @Test
   void realGatherWithTopFolderAndEscapingDriverLinks() throws IOException {
     // procfs' driver links point above the archive root: kept as text, the tree still reads
-    try (var u = ArchiveExtractor.extract(Fixtures.file("sysfs/procfs-fixtures.tar.gz"))) {
+    try (var u = ArchiveExtractor.extract(Fixtures.sysfs("procfs-fixtures.tar.gz"))) {
       SysfsRoot root = u.sysfsRoot();
       assertTrue(root.isDirectory("/sys/bus/pci/devices"));
       assertEquals(

@@ -3,7 +3,7 @@ package dev.fabricscope.sysfs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import dev.fabricscope.testing.Fixtures;
+import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.topology.PciFunction;
 import dev.fabricscope.topology.Report;
 import java.nio.file.Files;
@@ -18,7 +18,7 @@ class PeriodicScannerTest {
 
   @Test
   void rescanFollowsLinkAndPortChangesAndDeviceSetChanges() throws Exception {
-    try (var u = ArchiveExtractor.extract(Fixtures.file("sysfs/qemu-rig-iommu.tar.gz"))) {
+    try (var u = ArchiveExtractor.extract(Fixtures.sysfs("qemu-rig-iommu.tar.gz"))) {
       SysfsRoot root = u.sysfsRoot();
       PeriodicScanner scanner = new PeriodicScanner(root, new SysfsDiscovery());
       Report first = scanner.scan();

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.report.ReportJson;
-import dev.fabricscope.testing.Fixtures;
 import dev.fabricscope.testing.HostileArchives;
 import dev.fabricscope.topology.Report;
 import java.io.IOException;
@@ -65,7 +65,7 @@ class AgentCliIT {
 
   @TestFactory
   Stream<DynamicTest> collectSucceedsOnEveryFixture() throws IOException {
-    return Fixtures.sysfsArchives().stream()
+    return Fixtures.archives().stream()
         .map(
             a ->
                 DynamicTest.dynamicTest(
@@ -81,7 +81,7 @@ class AgentCliIT {
   @Test
   void emptyDeviceFoldersGiveDiagnosticsAndExitZero() throws Exception {
     Result r =
-        agent("collect", "--fsroot", Fixtures.file("sysfs/hwloc-nvidiagpunumanodes.tar.bz2") + "");
+        agent("collect", "--fsroot", Fixtures.sysfs("hwloc-nvidiagpunumanodes.tar.bz2") + "");
     assertEquals(0, r.code(), r.err());
     Report report = ReportJson.read(r.out());
     assertTrue(
@@ -133,7 +133,7 @@ class AgentCliIT {
 
   @Test
   void gatherThenCollectGivesTheSameReportOnAFixture() throws Exception {
-    Path source = Fixtures.file("sysfs/qemu-rig-iommu.tar.gz");
+    Path source = Fixtures.sysfs("qemu-rig-iommu.tar.gz");
     Result direct = agent("collect", "--fsroot", source.toString());
     Path gathered = tmp.resolve("rig.tar.gz");
     Result g = agent("gather", "--output", gathered.toString(), "--fsroot", source.toString());

@@ -1,4 +1,4 @@
-package dev.fabricscope.sysfs;
+package dev.fabricscope.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.TestFactory;
  * Every gathered archive with an {@code lspci -tvnn} oracle beside it: {@code collect} succeeds and
  * its PCI tree (functions, parents, vendor:device) is the one pciutils saw in the same tree.
  */
-class FixtureTreeTest {
+class CollectFixtureTreeTest {
 
   @TestFactory
   Stream<DynamicTest> treeEqualsLspci() {

@@ -1,4 +1,4 @@
-package dev.fabricscope.sysfs;
+package dev.fabricscope.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestFactory;
  * found in the same tree (name → parent busid). The {@code .expected.test} options
  * (HWLOC_PCI_LOCALITY, --whole-io) change where PCI sits, not OS device parents.
  */
-class HwlocOsDevicesTest {
+class CollectHwlocOsDevicesTest {
 
   private static final Pattern NVME_NAMESPACE = Pattern.compile("(nvme\\d+)n\\d+");
 
@@ -63,7 +63,7 @@ class HwlocOsDevicesTest {
         oracle.toString().endsWith(".xml")
             ? HwlocOracle.fromXml(text)
             : HwlocOracle.fromConsole(text);
-    Report r = FixtureTreeTest.collect(archive);
+    Report r = CollectFixtureTreeTest.collect(archive);
 
     Map<String, String> hwRdma = new TreeMap<>();
     Map<String, String> hwNet = new TreeMap<>();
