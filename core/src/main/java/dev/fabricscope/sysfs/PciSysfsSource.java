@@ -262,7 +262,7 @@ public final class PciSysfsSource {
     if (r.current() == null && r.max() == null && cap == null && up == null) {
       return null;
     }
-    return new PciLink(r.current(), r.max(), cap, sta, up);
+    return new PciLink(r.current(), r.max(), cap, sta, up, null);
   }
 
   static ConfigInfo configInfo(Raw r) {

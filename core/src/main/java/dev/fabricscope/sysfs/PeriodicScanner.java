@@ -144,6 +144,7 @@ public final class PeriodicScanner {
         prev.net(),
         prev.nvme(),
         prev.gpus(),
+        prev.nvlinks(),
         diags);
   }
 
@@ -171,30 +172,6 @@ public final class PeriodicScanner {
     if (Objects.equals(cur, l.current()) && Objects.equals(up, l.upstream())) {
       return f;
     }
-    PciLink link = new PciLink(cur, l.max(), l.capability(), l.status(), up);
-    return new PciFunction(
-        f.bdf(),
-        f.parent(),
-        f.hostBridge(),
-        f.vendorId(),
-        f.deviceId(),
-        f.subsystemVendorId(),
-        f.subsystemDeviceId(),
-        f.classCode(),
-        f.revision(),
-        f.vendorName(),
-        f.deviceName(),
-        f.kind(),
-        f.portType(),
-        f.portTypeSource(),
-        f.driver(),
-        f.numaNode(),
-        f.localCpulist(),
-        f.iommu(),
-        f.sriov(),
-        f.p2pmem(),
-        link,
-        f.acs(),
-        f.config());
+    return f.withLink(new PciLink(cur, l.max(), l.capability(), l.status(), up, l.reportedGBps()));
   }
 }

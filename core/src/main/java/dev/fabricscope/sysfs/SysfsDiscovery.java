@@ -69,7 +69,16 @@ public final class SysfsDiscovery {
     List<NvmeController> nvme = new NvmeClassSource(root, diag).read();
     pci = markRdmaFunctions(pci, rdma);
     return new Report(
-        Report.SCHEMA_VERSION, SOURCE, host, pci, rdma, net, nvme, gpus(pci), diag.list());
+        Report.SCHEMA_VERSION,
+        SOURCE,
+        host,
+        pci,
+        rdma,
+        net,
+        nvme,
+        gpus(pci),
+        List.of(),
+        diag.list());
   }
 
   /**
@@ -87,44 +96,16 @@ public final class SysfsDiscovery {
     }
     List<PciFunction> out = new ArrayList<>(pci.size());
     for (PciFunction f : pci) {
-      out.add(
-          f.kind() == DeviceKind.NIC && hw.contains(f.bdf()) ? withKind(f, DeviceKind.RDMA) : f);
+      out.add(f.kind() == DeviceKind.NIC && hw.contains(f.bdf()) ? f.withKind(DeviceKind.RDMA) : f);
     }
     return out;
-  }
-
-  private static PciFunction withKind(PciFunction f, DeviceKind kind) {
-    return new PciFunction(
-        f.bdf(),
-        f.parent(),
-        f.hostBridge(),
-        f.vendorId(),
-        f.deviceId(),
-        f.subsystemVendorId(),
-        f.subsystemDeviceId(),
-        f.classCode(),
-        f.revision(),
-        f.vendorName(),
-        f.deviceName(),
-        kind,
-        f.portType(),
-        f.portTypeSource(),
-        f.driver(),
-        f.numaNode(),
-        f.localCpulist(),
-        f.iommu(),
-        f.sriov(),
-        f.p2pmem(),
-        f.link(),
-        f.acs(),
-        f.config());
   }
 
   /** The GPUs among the functions. */
   static List<Gpu> gpus(List<PciFunction> pci) {
     return pci.stream()
         .filter(f -> f.kind() == DeviceKind.GPU)
-        .map(f -> new Gpu(f.bdf(), f.vendorName(), f.deviceName(), f.driver(), f.numaNode()))
+        .map(f -> new Gpu(f.bdf(), f.vendorName(), f.deviceName(), f.driver(), f.numaNode(), null))
         .toList();
   }
 }

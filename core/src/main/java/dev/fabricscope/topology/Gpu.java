@@ -8,6 +8,13 @@ package dev.fabricscope.topology;
  * @param deviceName model from pci.ids
  * @param driver bound driver
  * @param numaNode NUMA node, null when unknown
+ * @param sm CUDA compute capability × 10 (70 = Volta, 80 = Ampere, 90 = Hopper) when known (NCCL
+ *     topology files, NVML); NCCL's GPUDirect RDMA default depends on it (§4.6)
  */
 public record Gpu(
-    String pciFunction, String vendorName, String deviceName, String driver, Integer numaNode) {}
+    String pciFunction,
+    String vendorName,
+    String deviceName,
+    String driver,
+    Integer numaNode,
+    Integer sm) {}

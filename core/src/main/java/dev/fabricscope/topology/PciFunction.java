@@ -81,6 +81,62 @@ public record PciFunction(
     Acs acs,
     ConfigInfo config) {
 
+  /** A copy with another kind. */
+  public PciFunction withKind(DeviceKind newKind) {
+    return new PciFunction(
+        bdf,
+        parent,
+        hostBridge,
+        vendorId,
+        deviceId,
+        subsystemVendorId,
+        subsystemDeviceId,
+        classCode,
+        revision,
+        vendorName,
+        deviceName,
+        newKind,
+        portType,
+        portTypeSource,
+        driver,
+        numaNode,
+        localCpulist,
+        iommu,
+        sriov,
+        p2pmem,
+        link,
+        acs,
+        config);
+  }
+
+  /** A copy with another link. */
+  public PciFunction withLink(PciLink newLink) {
+    return new PciFunction(
+        bdf,
+        parent,
+        hostBridge,
+        vendorId,
+        deviceId,
+        subsystemVendorId,
+        subsystemDeviceId,
+        classCode,
+        revision,
+        vendorName,
+        deviceName,
+        kind,
+        portType,
+        portTypeSource,
+        driver,
+        numaNode,
+        localCpulist,
+        iommu,
+        sriov,
+        p2pmem,
+        newLink,
+        acs,
+        config);
+  }
+
   /** {@code portTypeSource} when the port type was read from the PCIe capability. */
   public static final String FROM_CONFIG = "config";
 

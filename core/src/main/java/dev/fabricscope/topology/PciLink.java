@@ -8,9 +8,16 @@ package dev.fabricscope.topology;
  * @param capability LnkCap from config space (root only)
  * @param status LnkSta from config space (root only)
  * @param upstream the same link as the upstream port sees it; null on a root bus
+ * @param reportedGBps per-direction bandwidth in GB/s as a foreign tool reported it when speed and
+ *     width are not known apart (hwloc's {@code pci_link_speed}); null for sysfs discovery
  */
 public record PciLink(
-    LinkState current, LinkState max, LinkState capability, LinkState status, Upstream upstream) {
+    LinkState current,
+    LinkState max,
+    LinkState capability,
+    LinkState status,
+    Upstream upstream,
+    Double reportedGBps) {
 
   /**
    * A link's speed and width.

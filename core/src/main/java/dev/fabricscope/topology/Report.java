@@ -15,6 +15,7 @@ import java.util.List;
  * @param net network interfaces from {@code /sys/class/net}
  * @param nvme NVMe controllers from {@code /sys/class/nvme}
  * @param gpus GPUs (display/3D controllers), derived from {@code pci}
+ * @param nvlinks NVLink connections (GPU to GPU or GPU to NVSwitch), where the source knows them
  * @param diagnostics everything that could not be read, with path and reason
  */
 @JsonPropertyOrder({
@@ -26,6 +27,7 @@ import java.util.List;
   "net",
   "nvme",
   "gpus",
+  "nvlinks",
   "diagnostics"
 })
 public record Report(
@@ -37,6 +39,7 @@ public record Report(
     List<NetInterface> net,
     List<NvmeController> nvme,
     List<Gpu> gpus,
+    List<NvLink> nvlinks,
     List<Diagnostic> diagnostics) {
 
   /** The report JSON schema version this model writes and reads. */
@@ -48,6 +51,7 @@ public record Report(
     net = List.copyOf(net);
     nvme = List.copyOf(nvme);
     gpus = List.copyOf(gpus);
+    nvlinks = nvlinks == null ? List.of() : List.copyOf(nvlinks);
     diagnostics = List.copyOf(diagnostics);
   }
 }
