@@ -1,0 +1,52 @@
+package dev.fabricscope.p2p;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+
+/**
+ * Everything fabricscope says about one pair (the fixed JSON of {@code topo --format json}).
+ *
+ * @param a the first device's BDF
+ * @param b the second device's BDF
+ * @param aRdma the first device's software RDMA name when it is such an entry, else absent
+ * @param bRdma likewise for b
+ * @param kernel the Linux kernel's P2PDMA verdict
+ * @param nvidia the label {@code nvidia-smi topo -m} prints (NVLink first)
+ * @param nvidiaPcie the label {@code nvidia-smi topo -mp} prints (PCIe only)
+ * @param nccl NCCL's path type and default decisions
+ * @param bottleneck the slowest link on the path, null when no link speed is known
+ * @param hops the ports (and host bridges) from a to b
+ * @param reasons why, each with a stable code and a fix where one exists
+ */
+@JsonPropertyOrder({
+  "a",
+  "b",
+  "aRdma",
+  "bRdma",
+  "kernel",
+  "nvidia",
+  "nvidiaPcie",
+  "nccl",
+  "bottleneck",
+  "hops",
+  "reasons"
+})
+public record PairVerdict(
+    String a,
+    String b,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String aRdma,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String bRdma,
+    KernelVerdict kernel,
+    String nvidia,
+    String nvidiaPcie,
+    NcclVerdict nccl,
+    Bottleneck bottleneck,
+    List<String> hops,
+    List<Reason> reasons) {
+
+  public PairVerdict {
+    hops = List.copyOf(hops);
+    reasons = List.copyOf(reasons);
+  }
+}
