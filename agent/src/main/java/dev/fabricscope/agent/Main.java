@@ -1,7 +1,9 @@
 package dev.fabricscope.agent;
 
 import dev.fabricscope.agent.cli.CollectCommand;
+import dev.fabricscope.agent.cli.ExplainCommand;
 import dev.fabricscope.agent.cli.GatherCommand;
+import dev.fabricscope.agent.cli.TopoCommand;
 import dev.fabricscope.agent.cli.UsageException;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -20,6 +22,12 @@ public final class Main {
                                              gathered .tar/.tar.gz/.tar.bz2) and print the report
         gather --output FILE.tar.gz [--fsroot PATH]
                                              archive exactly the files discovery reads
+        topo [--input PATH] [--format text|json]
+                                             P2P verdicts for every device pair: nvidia-smi
+                                             style matrix + kernel verdicts, or JSON. PATH: a
+                                             fsroot, gathered archive, report JSON, hwloc XML,
+                                             NCCL XML or lspci text (default: this host)
+        explain [--input PATH] A B           the full reasoning for one pair (BDF or name)
         help                                 this text
       """;
 
@@ -40,6 +48,8 @@ public final class Main {
       return switch (args[0]) {
         case "collect" -> new CollectCommand().run(rest, out);
         case "gather" -> new GatherCommand().run(rest, out);
+        case "topo" -> new TopoCommand().run(rest, out);
+        case "explain" -> new ExplainCommand().run(rest, out);
         case "help", "--help", "-h" -> {
           out.print(USAGE);
           yield 0;
