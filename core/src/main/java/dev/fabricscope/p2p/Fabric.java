@@ -220,6 +220,11 @@ public final class Fabric {
     return n;
   }
 
+  /** Whether any NVLink touches this function. */
+  public boolean hasNvlink(String bdf) {
+    return nvlinks.containsKey(bdf);
+  }
+
   /** Whether the host CPU is x86 AMD of family ≥ 0x17 (Zen or later), §2.5's rule. */
   public boolean amdZenOrLater() {
     Host.Cpu cpu = report.host() == null ? null : report.host().cpu();

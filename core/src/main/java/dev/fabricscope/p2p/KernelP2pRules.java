@@ -181,6 +181,18 @@ public final class KernelP2pRules {
         provisional);
   }
 
+  /**
+   * The host-bridge branch alone (no reasons): what {@link FastMatrix} caches per root-bus pair.
+   */
+  KernelVerdict hostBridgeOnly(String a, String b) {
+    return hostBridge(a, b, 0, false, new ArrayList<>());
+  }
+
+  /** The §2.6 refusal for a device, or null when it is a hardware function. */
+  Reason refusedRdma(Device d) {
+    return softwareRdma(d);
+  }
+
   /** §2.6: a software or rdmavt RDMA device, or a function only driven through rdmavt. */
   private Reason softwareRdma(Device d) {
     RdmaDevice sw = null;

@@ -47,7 +47,14 @@ public final class NcclRules {
 
   /** The verdict for a pair of devices. */
   public NcclVerdict verdict(Device a, Device b, List<Reason> reasons) {
-    String path = path(a.bdf(), b.bdf());
+    return decide(a, b, path(a.bdf(), b.bdf()), reasons);
+  }
+
+  /** NCCL's default P2P and GDR decisions for a pair on a known path; reasons may be null. */
+  NcclVerdict decide(Device a, Device b, String path, List<Reason> reasons) {
+    if (reasons == null) {
+      reasons = new ArrayList<>(0);
+    }
     Boolean p2p = null;
     Boolean gdr = null;
     if (a.kind() == DeviceKind.GPU && b.kind() == DeviceKind.GPU) {
@@ -140,14 +147,14 @@ public final class NcclRules {
     return Objects.equals(fabric.numaNode(a), fabric.numaNode(b)) ? "PHB" : "SYS";
   }
 
-  private static boolean sameDevice(String a, String b) {
+  static boolean sameDevice(String a, String b) {
     int da = a.lastIndexOf('.');
     int db = b.lastIndexOf('.');
     return da > 0 && da == db && a.substring(0, da).equals(b.substring(0, db));
   }
 
   /** NCCL's PCI switch nodes above a device: every second level of the sysfs chain (§4.3). */
-  private List<String> ncclParents(String bdf) {
+  List<String> ncclParents(String bdf) {
     List<String> chain = fabric.chain(bdf);
     List<String> out = new ArrayList<>();
     if (fabric.switchNodesOnly()) {

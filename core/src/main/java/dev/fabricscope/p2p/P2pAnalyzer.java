@@ -36,6 +36,10 @@ public final class P2pAnalyzer {
     this.links = new PathLinks(fabric);
   }
 
+  Fabric fabric() {
+    return fabric;
+  }
+
   /** The matrix devices: one per function of a matrix kind (VFs left out), plus rxe/siw. */
   public List<Device> devices() {
     Report r = fabric.report();

@@ -74,7 +74,7 @@ public final class PathLinks {
       if (f == null || f.link() == null) {
         continue;
       }
-      Bottleneck bn = linkRate(f);
+      Bottleneck bn = linkRateOf(f);
       if (bn != null && (best == null || bn.rawGBps() < best.rawGBps())) {
         best = bn;
       }
@@ -82,7 +82,8 @@ public final class PathLinks {
     return best;
   }
 
-  private static Bottleneck linkRate(PciFunction f) {
+  /** The rate of a function's upstream link, null when unknown. */
+  Bottleneck linkRateOf(PciFunction f) {
     PciLink l = f.link();
     int mps =
         f.config() != null && f.config().mpsBytes() != null
