@@ -89,7 +89,8 @@ final class HwlocOsDevices {
       if ((t & GPU) != 0 && bdf != null) {
         gpuParents.add(bdf);
       }
-      if ((t & NETWORK) != 0) {
+      // usNIC and similar verbs devices carry both bits but are no netdev
+      if ((t & NETWORK) != 0 && (t & OPENFABRICS) == 0) {
         net.add(new NetInterface(name, bdf, null, null, null, info.get("Address")));
       }
       if ((t & OPENFABRICS) != 0) {

@@ -78,6 +78,8 @@ public final class HwlocXmlImporter {
     for (Element root : roots) {
       r.walk(root, null, null, null, null);
     }
+    // hwloc 3.0 writes HostName, OSRelease and Architecture on <topology>, older files on Machine
+    infos(top).forEach(r.machineInfo::putIfAbsent);
     return r.build(top);
   }
 
