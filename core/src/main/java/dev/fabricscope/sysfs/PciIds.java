@@ -16,7 +16,8 @@ import java.util.zip.GZIPInputStream;
  * Vendor and device names from the pci.ids database (the file pciutils' lspci uses). The host's
  * copy ({@code /usr/share/misc/pci.ids}, {@code /usr/share/hwdata/pci.ids}) is preferred; else the
  * copy bundled with fabricscope (Debian package {@code pci.ids}, dual GPL-2.0+/BSD-3-Clause).
- * Parsed once per process; only vendor and device lines are kept.
+ * Parsed once per process; vendor, device and (sub)class lines are kept. Reverse lookups by name
+ * serve importers of lspci text, which prints names instead of ids (without {@code -nn}).
  */
 public final class PciIds {
 
@@ -32,11 +33,19 @@ public final class PciIds {
 
   private final Map<Integer, String> vendors;
   private final Map<Integer, String> devices;
+  private final Map<String, Integer> classes;
   private final String origin;
+  private volatile Map<String, Integer> vendorsByName;
+  private volatile Map<String, Integer> devicesByName;
 
-  private PciIds(Map<Integer, String> vendors, Map<Integer, String> devices, String origin) {
+  private PciIds(
+      Map<Integer, String> vendors,
+      Map<Integer, String> devices,
+      Map<String, Integer> classes,
+      String origin) {
     this.vendors = vendors;
     this.devices = devices;
+    this.classes = classes;
     this.origin = origin;
   }
 
@@ -71,11 +80,11 @@ public final class PciIds {
   public static PciIds bundled() {
     try (InputStream raw = PciIds.class.getResourceAsStream(BUNDLED)) {
       if (raw == null) {
-        return new PciIds(Map.of(), Map.of(), "none");
+        return new PciIds(Map.of(), Map.of(), Map.of(), "none");
       }
       return parse(new GZIPInputStream(raw), "bundled pci.ids");
     } catch (IOException e) {
-      return new PciIds(Map.of(), Map.of(), "none");
+      return new PciIds(Map.of(), Map.of(), Map.of(), "none");
     }
   }
 
@@ -83,14 +92,30 @@ public final class PciIds {
     Map<Integer, String> vendors = new HashMap<>(4096);
     Map<Integer, String> devices = new HashMap<>(1 << 16);
     BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    Map<String, Integer> classes = new HashMap<>(512);
     int vendor = -1;
+    int baseClass = -1;
     String line;
     while ((line = r.readLine()) != null) {
       if (line.isEmpty() || line.charAt(0) == '#') {
         continue;
       }
       if (line.startsWith("C ")) {
-        break; // the device class section follows the vendors; nothing below is needed
+        // the device class section follows the vendors: "C 03  Display controller"
+        baseClass = hex2(line, 2);
+        vendor = -1;
+        continue;
+      }
+      if (baseClass >= 0) {
+        // "\t02  3D controller": lspci prints subclass names, so those are what we map
+        if (line.length() > 4 && line.charAt(0) == '\t' && line.charAt(1) != '\t') {
+          int sub = hex2(line, 1);
+          if (sub >= 0) {
+            // a name used by two subclasses maps to -1: ambiguous, not guessed
+            classes.merge(line.substring(3).trim(), (baseClass << 8) | sub, (a, b) -> -1);
+          }
+        }
+        continue;
       }
       if (line.charAt(0) != '\t') {
         vendor = hex4(line, 0);
@@ -104,7 +129,18 @@ public final class PciIds {
         }
       }
     }
-    return new PciIds(vendors, devices, origin);
+    return new PciIds(vendors, devices, classes, origin);
+  }
+
+  private static int hex2(String s, int from) {
+    if (s.length() < from + 2) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(s.substring(from, from + 2), 16);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   private static int hex4(String s, int from) {
@@ -131,5 +167,50 @@ public final class PciIds {
   /** Device name, or null when the id is not in the database. */
   public String device(int vendorId, int deviceId) {
     return devices.get((vendorId << 16) | deviceId);
+  }
+
+  /**
+   * The 16-bit class (base class and subclass) lspci names this way, e.g. {@code "VGA compatible
+   * controller"} → 0x0300; -1 when unknown or ambiguous.
+   */
+  public int classByName(String subclassName) {
+    Integer c = subclassName == null ? null : classes.get(subclassName.trim());
+    return c == null ? -1 : c;
+  }
+
+  /**
+   * The vendor whose pci.ids name is the longest prefix (ending at a space) of {@code text}, as
+   * lspci prints "vendor device" without ids; null when none is, or the name is ambiguous.
+   */
+  public Map.Entry<Integer, String> vendorPrefix(String text) {
+    Map<String, Integer> byName = vendorsByName;
+    if (byName == null) {
+      Map<String, Integer> m = new HashMap<>(vendors.size() * 2);
+      vendors.forEach((id, name) -> m.merge(name, id, (a, b) -> -1));
+      vendorsByName = byName = m;
+    }
+    for (int i = text.length(); i > 0; i = text.lastIndexOf(' ', i - 1)) {
+      String prefix = text.substring(0, i);
+      Integer id = byName.get(prefix);
+      if (id != null && id >= 0 && (i == text.length() || text.charAt(i) == ' ')) {
+        return Map.entry(id, prefix);
+      }
+      if (i - 1 < 0) {
+        break;
+      }
+    }
+    return null;
+  }
+
+  /** The device id pci.ids gives this name under a vendor; -1 when unknown or ambiguous. */
+  public int deviceByName(int vendorId, String name) {
+    Map<String, Integer> byName = devicesByName;
+    if (byName == null) {
+      Map<String, Integer> m = new HashMap<>(devices.size() * 2);
+      devices.forEach((key, n) -> m.merge((key >>> 16) + "\0" + n, key & 0xffff, (a, b) -> -1));
+      devicesByName = byName = m;
+    }
+    Integer id = byName.get(vendorId + "\0" + name);
+    return id == null ? -1 : id;
   }
 }

@@ -1,0 +1,127 @@
+package dev.fabricscope.importer;
+
+import dev.fabricscope.sysfs.ArchiveExtractor;
+import dev.fabricscope.sysfs.SysfsDiscovery;
+import dev.fabricscope.sysfs.SysfsRoot;
+import dev.fabricscope.topology.Report;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.w3c.dom.Document;
+
+/**
+ * Loads a report from whatever a person hands over, detecting the format: a gathered sysfs folder
+ * or archive (sysfs discovery), hwloc XML ({@code <topology}), NCCL topology XML ({@code <system},
+ * p2p-rules.md §4.8), report JSON, or text holding an {@code lspci -tv} tree (fixtures README,
+ * "text/"). Every failure is an {@link ImportException} whose message names the file.
+ */
+public final class Importers {
+
+  /** Largest file read: real topology files are well under a megabyte. */
+  public static final long MAX_BYTES = 64L << 20;
+
+  private Importers() {}
+
+  /** Detects the format of {@code file} and imports it. */
+  public static Report load(Path file) throws ImportException {
+    String name = file.toString();
+    if (Files.isDirectory(file)) {
+      try {
+        return new SysfsDiscovery().discover(SysfsRoot.of(file));
+      } catch (SysfsDiscovery.NotSysfsException e) {
+        throw new ImportException(name + ": " + e.getMessage(), e);
+      }
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new ImportException(name + ": no such file");
+    }
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new ImportException(name + ": cannot read: " + e.getMessage(), e);
+    }
+    if (ArchiveExtractor.looksLikeArchive(file)) {
+      try (ArchiveExtractor.Unpacked u = ArchiveExtractor.extract(file)) {
+        return new SysfsDiscovery().discover(u.sysfsRoot());
+      } catch (ArchiveExtractor.ArchiveException | SysfsDiscovery.NotSysfsException e) {
+        throw new ImportException(name + ": " + e.getMessage(), e);
+      }
+    }
+    if (size > MAX_BYTES) {
+      throw new ImportException(
+          name + ": " + size + " bytes is more than the " + MAX_BYTES + "-byte import limit");
+    }
+    return parse(read(file, name), name);
+  }
+
+  /** Detects the format of in-memory content; {@code name} is used in messages and diagnostics. */
+  public static Report parse(byte[] content, String name) throws ImportException {
+    String head = new String(content, 0, Math.min(content.length, 4096), StandardCharsets.UTF_8);
+    String start = skipProlog(head);
+    if (start.startsWith("<")) {
+      Document doc = SafeXml.parse(content, name);
+      String root = doc.getDocumentElement().getTagName();
+      return switch (root) {
+        case "topology" -> HwlocXmlImporter.read(doc, name);
+        case "system" -> NcclXmlImporter.read(doc, name);
+        case "graphs" ->
+            throw new ImportException(
+                name
+                    + ": an NCCL graph file (NCCL_GRAPH_DUMP_FILE) lists rings and trees over GPU"
+                    + " ranks, not the machine; import the topology file (NCCL_TOPO_DUMP_FILE)");
+        default ->
+            throw new ImportException(
+                name + ": XML with root <" + root + "> is neither hwloc nor NCCL topology XML");
+      };
+    }
+    String text = new String(content, StandardCharsets.UTF_8);
+    if (start.startsWith("{")) {
+      return ReportJsonImporter.read(text, name);
+    }
+    if (start.isEmpty()) {
+      throw new ImportException(name + ": the file is empty");
+    }
+    return LspciTextImporter.read(text, name);
+  }
+
+  private static byte[] read(Path file, String name) throws ImportException {
+    try (InputStream in = Files.newInputStream(file)) {
+      // never read past the limit even if the file grew since it was measured
+      byte[] b = in.readNBytes((int) MAX_BYTES + 1);
+      if (b.length > MAX_BYTES) {
+        throw new ImportException(name + ": more than the " + MAX_BYTES + "-byte import limit");
+      }
+      return b;
+    } catch (IOException e) {
+      throw new ImportException(name + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  /** The text after a byte-order mark, white space, XML declaration, comments and DOCTYPE. */
+  static String skipProlog(String s) {
+    String t = s.startsWith("\uFEFF") ? s.substring(1) : s;
+    while (true) {
+      t = t.stripLeading();
+      int end;
+      if (t.startsWith("<?")) {
+        end = t.indexOf("?>");
+        end = end < 0 ? -1 : end + 2;
+      } else if (t.startsWith("<!--")) {
+        end = t.indexOf("-->");
+        end = end < 0 ? -1 : end + 3;
+      } else if (t.startsWith("<!DOCTYPE")) {
+        end = t.indexOf('>');
+        end = end < 0 ? -1 : end + 1;
+      } else {
+        return t;
+      }
+      if (end < 0) {
+        return "<"; // an unterminated prolog: let the XML parser say what is wrong
+      }
+      t = t.substring(end);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.fabricscope.importer;
+
+import java.io.ByteArrayInputStream;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.parsers.ParserConfigurationException;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.helpers.DefaultHandler;
+
+/**
+ * DOM parsing for untrusted files. hwloc files start with {@code <!DOCTYPE topology SYSTEM
+ * "hwloc2.dtd">}: the declaration is allowed (refusing it would refuse every hwloc export) but the
+ * DTD is never loaded, external entities are never resolved and secure processing caps entity
+ * expansion, so a file cannot make the importer read other files or the network.
+ */
+final class SafeXml {
+
+  private SafeXml() {}
+
+  static Document parse(byte[] content, String file) throws ImportException {
+    try {
+      DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+      f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+      f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+      f.setFeature("http://xml.org/sax/features/external-general-entities", false);
+      f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+      f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
+      f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+      f.setXIncludeAware(false);
+      f.setExpandEntityReferences(false);
+      f.setNamespaceAware(false);
+      DocumentBuilder b = f.newDocumentBuilder();
+      // the default handler prints "[Fatal Error]" to stderr before throwing
+      b.setErrorHandler(new DefaultHandler());
+      b.setEntityResolver(
+          (publicId, systemId) -> new InputSource(new ByteArrayInputStream(new byte[0])));
+      return b.parse(new ByteArrayInputStream(content));
+    } catch (SAXParseException e) {
+      throw new ImportException(
+          file + ": malformed XML at line " + e.getLineNumber() + ": " + e.getMessage(), e);
+    } catch (ParserConfigurationException e) {
+      throw new IllegalStateException("the JDK XML parser lacks a safety feature", e);
+    } catch (Exception e) {
+      throw new ImportException(file + ": unreadable XML: " + e.getMessage(), e);
+    }
+  }
+
+  /** Direct children of an element with a given tag name, in document order. */
+  static java.util.List<Element> children(Element e, String tag) {
+    java.util.List<Element> out = new java.util.ArrayList<>();
+    for (Node n = e.getFirstChild(); n != null; n = n.getNextSibling()) {
+      if (n instanceof Element c && (tag == null || c.getTagName().equals(tag))) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
+  /** An attribute, null when absent or empty (DOM returns "" for both). */
+  static String attr(Element e, String name) {
+    String v = e.getAttribute(name);
+    return v == null || v.isBlank() ? null : v.trim();
+  }
+}
