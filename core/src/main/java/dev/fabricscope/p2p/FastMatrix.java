@@ -32,17 +32,20 @@ public final class FastMatrix {
   private final List<Device> devices;
   private final Chain[] chains;
   private final Map<String, Integer> hostBridgeIds = new HashMap<>();
+  private final Map<String, Integer> nodeIds = new HashMap<>();
+  private final KernelVerdict[][][] kernelCache = new KernelVerdict[3][2][64];
   private KernelVerdict[][] hostBridgeVerdicts = new KernelVerdict[0][0];
 
   /** What a device's upstream chain holds, position by position. */
   private record Chain(
+      int[] ids,
       String[] bdf,
       boolean[] redirectUpTo,
       boolean[] unknownUpTo,
       int[] switchCountUpTo,
       String[] switchAt,
       Bottleneck[] slowestUpTo,
-      String[] ncclNodes,
+      int[] ncclNodes,
       String hostBridge,
       int hostBridgeId,
       Integer numa,
@@ -95,14 +98,23 @@ public final class FastMatrix {
     }
     List<String> ncclNodes = nccl.ncclParents(d.bdf());
     boolean refused = kernel.refusedRdma(d) != null;
+    int[] ids = new int[n];
+    for (int k = 0; k < n; k++) {
+      ids[k] = nodeIds.computeIfAbsent(bdf[k], x -> nodeIds.size());
+    }
+    int[] ncclIds = new int[ncclNodes.size()];
+    for (int k = 0; k < ncclIds.length; k++) {
+      ncclIds[k] = nodeIds.computeIfAbsent(ncclNodes.get(k), x -> nodeIds.size());
+    }
     return new Chain(
+        ids,
         bdf,
         redirect,
         unknown,
         switches,
         switchAt,
         slowest,
-        ncclNodes.toArray(new String[0]),
+        ncclIds,
         fabric.hostBridge(d.bdf()),
         hostBridgeIds.computeIfAbsent(
             String.valueOf(fabric.hostBridge(d.bdf())), k -> hostBridgeIds.size()),
@@ -138,9 +150,9 @@ public final class FastMatrix {
     int li = -1;
     int lj = -1;
     outer:
-    for (int x = 0; x < a.bdf.length; x++) {
-      for (int y = 0; y < b.bdf.length; y++) {
-        if (a.bdf[x].equals(b.bdf[y])) {
+    for (int x = 0; x < a.ids.length; x++) {
+      for (int y = 0; y < b.ids.length; y++) {
+        if (a.ids[x] == b.ids[y]) {
           li = x;
           lj = y;
           break outer;
@@ -157,7 +169,7 @@ public final class FastMatrix {
       k =
           redirect
               ? hostBridge(da, db, a, b, dist)
-              : new KernelVerdict(KernelVerdict.BUS_ADDR, dist, unknown);
+              : kernelVerdict(KernelVerdict.BUS_ADDR, dist, unknown);
       int sw = a.switchCountUpTo[li] + (lj > 0 ? b.switchCountUpTo[lj - 1] : 0);
       String top = lj > 0 ? b.switchAt[lj - 1] : null;
       if (top != null
@@ -169,7 +181,15 @@ public final class FastMatrix {
     } else {
       int dist = a.bdf.length + b.bdf.length;
       k = hostBridge(da, db, a, b, dist);
-      label = smi.pcieLabel(da.bdf(), db.bdf());
+      // no common bridge: the host bridges and NUMA nodes decide (NvidiaSmiRules.pcieLabel)
+      if (a.hostBridge != null && b.hostBridge != null) {
+        label =
+            a.hostBridgeId == b.hostBridgeId
+                ? "PHB"
+                : Objects.equals(a.numa, b.numa) ? "NODE" : "SYS";
+      } else {
+        label = Objects.equals(a.numa, b.numa) ? "PHB" : "SYS";
+      }
       bn =
           slower(
               a.bdf.length > 1 ? a.slowestUpTo[a.bdf.length - 2] : null,
@@ -184,7 +204,7 @@ public final class FastMatrix {
     String path = NcclRules.sameDevice(da.bdf(), db.bdf()) ? "LOC" : null;
     for (int x = 0; x < a.ncclNodes.length && path == null; x++) {
       for (int y = 0; y < b.ncclNodes.length; y++) {
-        if (a.ncclNodes[x].equals(b.ncclNodes[y])) {
+        if (a.ncclNodes[x] == b.ncclNodes[y]) {
           path = x == 0 && y == 0 ? "PIX" : "PXB";
           break;
         }
@@ -213,6 +233,24 @@ public final class FastMatrix {
       cached = kernel.hostBridgeOnly(da.bdf(), db.bdf());
       hostBridgeVerdicts[a.hostBridgeId][b.hostBridgeId] = cached;
     }
-    return new KernelVerdict(cached.mapType(), distance, cached.provisional());
+    return kernelVerdict(cached.mapType(), distance, cached.provisional());
+  }
+
+  /** Verdicts are values: one shared instance per map type, provisional flag and distance. */
+  private KernelVerdict kernelVerdict(String mapType, int distance, boolean provisional) {
+    int t =
+        mapType.equals(KernelVerdict.BUS_ADDR)
+            ? 0
+            : mapType.equals(KernelVerdict.THRU_HOST_BRIDGE) ? 1 : 2;
+    if (distance >= 64) {
+      return new KernelVerdict(mapType, distance, provisional);
+    }
+    KernelVerdict[] row = kernelCache[t][provisional ? 1 : 0];
+    KernelVerdict v = row[distance];
+    if (v == null) {
+      v = new KernelVerdict(mapType, distance, provisional);
+      row[distance] = v;
+    }
+    return v;
   }
 }

@@ -20,12 +20,12 @@ import java.util.Objects;
  */
 public final class NcclRules {
 
-  private static final List<String> ORDER =
-      List.of("LOC", "NVL", "NVB", "C2C", "PIX", "PXB", "P2C", "PXN", "PHB", "SYS", "NET", "DIS");
-
   private final Fabric fabric;
   private final int gpuCount;
   private final boolean anyNvlinkGpuPair;
+  private final boolean amd;
+  private final java.util.Set<String> hardwareRdma = new java.util.HashSet<>();
+  private final java.util.Map<String, Integer> sm = new java.util.HashMap<>();
 
   public NcclRules(Fabric fabric) {
     this.fabric = fabric;
@@ -38,11 +38,22 @@ public final class NcclRules {
       }
     }
     this.anyNvlinkGpuPair = nv;
+    this.amd = fabric.amdCpu();
+    for (RdmaDevice r : fabric.report().rdma()) {
+      if (r.provider() == RdmaDevice.Provider.HARDWARE && r.pciFunction() != null) {
+        hardwareRdma.add(r.pciFunction());
+      }
+    }
+    for (Gpu g : gpus) {
+      if (g.sm() != null) {
+        sm.put(g.pciFunction(), g.sm());
+      }
+    }
   }
 
   /** Whether path type {@code a} is at most {@code b} in NCCL's order. */
   static boolean atMost(String a, String b) {
-    return ORDER.indexOf(a) <= ORDER.indexOf(b);
+    return rank(a) <= rank(b);
   }
 
   /** The verdict for a pair of devices. */
@@ -50,25 +61,40 @@ public final class NcclRules {
     return decide(a, b, path(a.bdf(), b.bdf()), reasons);
   }
 
+  /** Path types in NCCL's order, for index comparisons. */
+  static int rank(String path) {
+    return switch (path) {
+      case "LOC" -> 0;
+      case "NVL" -> 1;
+      case "NVB" -> 2;
+      case "C2C" -> 3;
+      case "PIX" -> 4;
+      case "PXB" -> 5;
+      case "P2C" -> 6;
+      case "PXN" -> 7;
+      case "PHB" -> 8;
+      case "SYS" -> 9;
+      case "NET" -> 10;
+      default -> 11;
+    };
+  }
+
   /** NCCL's default P2P and GDR decisions for a pair on a known path; reasons may be null. */
   NcclVerdict decide(Device a, Device b, String path, List<Reason> reasons) {
-    if (reasons == null) {
-      reasons = new ArrayList<>(0);
-    }
     Boolean p2p = null;
     Boolean gdr = null;
     if (a.kind() == DeviceKind.GPU && b.kind() == DeviceKind.GPU) {
-      String limit = "PXB";
-      if (fabric.amdCpu() && gpuCount <= 2) {
-        limit = "SYS";
+      boolean amdTwo = amd && gpuCount <= 2;
+      String limit = amdTwo ? "SYS" : "PXB";
+      p2p = atMost(path, limit);
+      if (reasons != null && amdTwo) {
         reasons.add(
             new Reason(
                 Reason.NCCL_AMD_TWO_GPUS,
                 "NCCL raises its P2P limit to SYS on AMD hosts with at most two GPUs",
                 null));
       }
-      p2p = atMost(path, limit);
-      if (!p2p) {
+      if (reasons != null && !p2p) {
         reasons.add(
             new Reason(
                 Reason.NCCL_P2P_OFF,
@@ -78,12 +104,14 @@ public final class NcclRules {
     } else if (isGpuNic(a, b)) {
       Device gpu = a.kind() == DeviceKind.GPU ? a : b;
       Device nic = gpu == a ? b : a;
-      gdr = atMost(path, "P2C") && hardwareRdma(nic) && gdrCapableGpu(gpu.bdf());
-      if (!gdr) {
+      boolean hw = nic.rdma() == null && hardwareRdma.contains(nic.bdf());
+      boolean capable = gdrCapableGpu(gpu.bdf());
+      gdr = atMost(path, "P2C") && hw && capable;
+      if (reasons != null && !gdr) {
         String why =
-            !hardwareRdma(nic)
+            !hw
                 ? nic.name() + " is not a hardware RDMA device"
-                : !gdrCapableGpu(gpu.bdf())
+                : !capable
                     ? "pre-Ampere GPU without NVLink peers: NCCL leaves GDR reads off"
                     : "NCCL uses GPUDirect RDMA only up to PXB (P2C) by default; this path is "
                         + path;
@@ -105,24 +133,10 @@ public final class NcclRules {
     return d.kind() == DeviceKind.NIC || d.kind() == DeviceKind.RDMA;
   }
 
-  private boolean hardwareRdma(Device nic) {
-    if (nic.rdma() != null) {
-      return false; // a software RDMA entry
-    }
-    return fabric.rdmaOn(nic.bdf()).stream()
-        .anyMatch(r -> r.provider() == RdmaDevice.Provider.HARDWARE);
-  }
-
   private boolean gdrCapableGpu(String bdf) {
-    Integer sm =
-        fabric.report().gpus().stream()
-            .filter(g -> g.pciFunction().equals(bdf))
-            .map(Gpu::sm)
-            .filter(Objects::nonNull)
-            .findFirst()
-            .orElse(null);
-    // unknown sm: assume a current GPU (sm ≥ 80), as every GPU sold since 2020
-    return sm == null || sm >= 80 || anyNvlinkGpuPair || gpuCount == 1;
+    Integer v = sm.get(bdf);
+    // unknown sm: assume a current GPU (sm >= 80), as every GPU sold since 2020
+    return v == null || v >= 80 || anyNvlinkGpuPair || gpuCount == 1;
   }
 
   /** NCCL's path type between two PCI functions. */
