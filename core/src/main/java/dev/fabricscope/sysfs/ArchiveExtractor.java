@@ -131,8 +131,7 @@ public final class ArchiveExtractor {
       throw e;
     } catch (IOException | RuntimeException e) {
       deleteTree(temp);
-      throw new ArchiveException(
-          "cannot read archive " + archive.getFileName() + ": " + describe(e));
+      throw new ArchiveException("cannot read archive " + archive + ": " + describe(e));
     }
   }
 
@@ -155,8 +154,7 @@ public final class ArchiveExtractor {
       return raw;
     }
     raw.close();
-    throw new ArchiveException(
-        archive.getFileName() + " is not a .tar, .tar.gz or .tar.bz2 archive");
+    throw new ArchiveException(archive + " is not a .tar, .tar.gz or .tar.bz2 archive");
   }
 
   private static Map<String, String> unpack(Path archive, Path dest, Limits limits)
@@ -232,7 +230,7 @@ public final class ArchiveExtractor {
       }
     }
     if (entries == 0) {
-      throw new ArchiveException(archive.getFileName() + " is an empty archive");
+      throw new ArchiveException(archive + " is an empty archive");
     }
     return detached;
   }

@@ -1,18 +1,38 @@
 package dev.fabricscope.agent.cli;
 
+import dev.fabricscope.importer.ImportException;
+import dev.fabricscope.importer.Importers;
 import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.topology.Report;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
-/** Loads {@code --input}: this host by default, else any format the importers know. */
+/**
+ * Loads {@code --input}: this host by default; else a fsroot directory, a gathered archive, a
+ * report JSON, an hwloc XML, an NCCL XML or lspci text, detected by {@link Importers}.
+ */
 final class Inputs {
 
   private Inputs() {}
 
   static Report load(String input) {
-    try (Fsroot fs = Fsroot.open(input)) {
-      return new SysfsDiscovery().discover(fs.root());
+    if (input == null) {
+      try (Fsroot fs = Fsroot.open(null)) {
+        return new SysfsDiscovery().discover(fs.root());
+      } catch (SysfsDiscovery.NotSysfsException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+    Path p = Path.of(input);
+    if (!Files.exists(p)) {
+      throw new UsageException("--input " + input + ": no such file or directory");
+    }
+    try {
+      return Importers.load(p);
+    } catch (ImportException e) {
+      throw new UsageException(e.getMessage()); // names the file already
     } catch (SysfsDiscovery.NotSysfsException e) {
-      throw new UsageException(e.getMessage());
+      throw new UsageException("--input " + input + ": " + e.getMessage());
     }
   }
 }

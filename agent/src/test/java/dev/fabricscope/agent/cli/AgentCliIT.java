@@ -9,59 +9,17 @@ import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.testing.HostileArchives;
 import dev.fabricscope.topology.Report;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the shaded agent jar as a user would: exit codes, stderr, gather/collect round trips. */
-class AgentCliIT {
-
-  @TempDir Path tmp;
-
-  record Result(int code, String out, String err) {}
-
-  /** Runs the jar with its own empty temp dir, so leftovers can be checked. */
-  Result agent(Path javaTmp, String... args) throws Exception {
-    String jar = System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Djava.io.tmpdir=" + javaTmp);
-    cmd.add("-Dfabricscope.tmpdir=" + javaTmp);
-    cmd.add("-jar");
-    cmd.add(jar);
-    cmd.addAll(List.of(args));
-    Path out = tmp.resolve("stdout-" + System.nanoTime());
-    Path err = tmp.resolve("stderr-" + System.nanoTime());
-    Process p =
-        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "agent timed out: " + cmd);
-    return new Result(
-        p.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
-  }
-
-  Result agent(String... args) throws Exception {
-    return agent(Files.createDirectories(tmp.resolve("jtmp")), args);
-  }
-
-  static void assertBadInput(Result r, String messagePart) {
-    assertEquals(2, r.code(), r.err());
-    assertEquals("", r.out());
-    String err = r.err().strip();
-    assertFalse(err.contains("\n"), "one line expected: " + err);
-    assertFalse(err.contains("Exception") || err.contains("\tat "), "no stack trace: " + err);
-    assertTrue(err.contains(messagePart), err);
-  }
+class AgentCliIT extends CliRunner {
 
   @TestFactory
   Stream<DynamicTest> collectSucceedsOnEveryFixture() throws IOException {
