@@ -1,0 +1,104 @@
+package dev.fabricscope.inventory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The inventory: hosts and their report snapshots, with history. One interface, one JDBC
+ * implementation that runs on H2 (embedded default) and PostgreSQL (production); the contract
+ * tests run against both. Reports are stored as the canonical report JSON the server validated;
+ * a snapshot is added only when the content changed (content hash), else the host's last-seen
+ * time moves. Every write is one transaction.
+ */
+public interface InventoryStore {
+
+  /** A host as the inventory knows it. */
+  record Host(
+      long id,
+      String name,
+      Instant firstSeen,
+      Instant lastSeen,
+      Long latestSnapshotId,
+      boolean imported,
+      Map<String, String> labels,
+      HostSummary summary) {}
+
+  /**
+   * Counts and facts of the latest snapshot, kept on the host row for listing and filtering
+   * without parsing reports.
+   */
+  record HostSummary(
+      String cpu, int pciFunctions, int gpus, int nics, int rdma, int nvme, String source) {}
+
+  /** A snapshot without its report. */
+  record SnapshotMeta(
+      long id, long hostId, Instant receivedAt, String contentHash, String source, boolean imported) {}
+
+  /** What an ingest did. */
+  enum Outcome {
+    /** A new snapshot was stored (new host, or content changed). */
+    CREATED,
+    /** Same content as the latest snapshot: only last-seen moved. */
+    UNCHANGED
+  }
+
+  /** The result of {@link #ingest}. */
+  record IngestResult(Outcome outcome, long hostId, long snapshotId) {}
+
+  /** What to store. */
+  record Ingest(
+      String hostName,
+      String reportJson,
+      String contentHash,
+      HostSummary summary,
+      boolean imported,
+      Map<String, String> labels,
+      Instant receivedAt) {}
+
+  /**
+   * Stores a report in one transaction: a new snapshot when the host is new or the hash differs
+   * from its latest snapshot's, else only {@code lastSeen} (and labels, when given) move.
+   */
+  IngestResult ingest(Ingest ingest);
+
+  /** The latest content hash of a host, or empty (fast path for unchanged reports). */
+  Optional<String> latestHash(String hostName);
+
+  /** Moves last-seen of a host whose latest hash is {@code contentHash}; false if it changed. */
+  boolean touch(String hostName, String contentHash, Instant seen);
+
+  /** A host by name. */
+  Optional<Host> host(String name);
+
+  /** Filters for {@link #hosts}: each null means "any". */
+  record HostQuery(
+      String nameContains, String label, Boolean hasGpu, Integer offset, Integer limit) {}
+
+  /** A page of hosts, sorted by name, and the total matching. */
+  record Page<T>(List<T> items, long total, int offset, int limit) {}
+
+  Page<Host> hosts(HostQuery query);
+
+  /** A host's snapshots, newest first. */
+  List<SnapshotMeta> snapshots(String hostName);
+
+  /** One snapshot's report JSON. */
+  Optional<String> snapshotJson(long snapshotId);
+
+  /** A snapshot's metadata. */
+  Optional<SnapshotMeta> snapshot(long snapshotId);
+
+  /** The snapshot in force at a time: the newest received at or before it. */
+  Optional<SnapshotMeta> snapshotAt(String hostName, Instant at);
+
+  /** The latest snapshot of every host with its JSON, for fleet-wide findings. */
+  List<LatestReport> latestReports();
+
+  /** A host's latest report. */
+  record LatestReport(Host host, String reportJson) {}
+
+  /** Row counts per table, for tests that check that bad input leaves no trace. */
+  Map<String, Long> rowCounts();
+}
