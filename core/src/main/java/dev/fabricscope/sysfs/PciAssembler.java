@@ -15,13 +15,49 @@ final class PciAssembler {
 
   private PciAssembler() {}
 
-  static List<PciFunction> assemble(Map<String, PciSysfsSource.Raw> raws, PciIds ids) {
+  /**
+   * The nearest bridge above a function that bus/pci/devices lists: the path's own parent almost
+   * always; when a bridge in the path has no entry (seen on some firmware-hidden bridges), the next
+   * listed one up, so every parent in a report is a function of the report.
+   */
+  static String listedParent(
+      PciSysfsSource.Raw r, Map<String, PciSysfsSource.Raw> raws, Diagnostics diag) {
+    String named = r.placement().parent();
+    if (named == null || raws.containsKey(named)) {
+      return named;
+    }
+    String[] parts = r.dir().split("/");
+    String found = null;
+    boolean below = false;
+    for (int i = parts.length - 2; i >= 0 && found == null; i--) {
+      if (PciTopology.HOST_BRIDGE.matcher(parts[i]).matches()) {
+        break;
+      }
+      if (raws.containsKey(parts[i])) {
+        found = parts[i];
+      }
+      below = true;
+    }
+    if (diag != null && below) {
+      diag.add(
+          r.dir(),
+          "parent "
+              + named
+              + " is not in "
+              + PciSysfsSource.DEVICES
+              + (found == null ? ": placed on the root bus" : ": placed below " + found));
+    }
+    return found;
+  }
+
+  static List<PciFunction> assemble(
+      Map<String, PciSysfsSource.Raw> raws, PciIds ids, Diagnostics diag) {
     Map<String, PciTopology.Node> nodes = new HashMap<>();
     Map<String, PortType> known = new HashMap<>();
     for (PciSysfsSource.Raw r : raws.values()) {
       int cls = PciTopology.hex(r.classCode());
       boolean bridge = cls >= 0 && PciTopology.isBridgeClass(cls);
-      String parent = raws.containsKey(r.placement().parent()) ? r.placement().parent() : null;
+      String parent = listedParent(r, raws, null);
       nodes.put(r.bdf(), new PciTopology.Node(parent, bridge));
       PortType fromConfig = PciSysfsSource.configPortType(r);
       if (fromConfig != null) {
@@ -39,8 +75,7 @@ final class PciAssembler {
     List<PciFunction> out = new ArrayList<>();
     for (String bdf : PciTopology.sortBdfs(new ArrayList<>(raws.keySet()))) {
       PciSysfsSource.Raw r = raws.get(bdf);
-      // the parent as the path says, even when that bridge has no entry in bus/pci/devices
-      String parent = r.placement().parent();
+      String parent = listedParent(r, raws, diag);
       PortType type = types.getOrDefault(bdf, PortType.UNKNOWN);
       boolean fromConfig = known.containsKey(bdf);
       int cls = PciTopology.hex(r.classCode());

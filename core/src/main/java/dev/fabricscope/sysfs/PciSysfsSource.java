@@ -69,7 +69,7 @@ public final class PciSysfsSource {
       }
       raws.put(name, readOne(name));
     }
-    return PciAssembler.assemble(raws, ids);
+    return PciAssembler.assemble(raws, ids, diag);
   }
 
   private Raw readOne(String bdf) {
