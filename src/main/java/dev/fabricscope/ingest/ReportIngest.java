@@ -1,0 +1,102 @@
+package dev.fabricscope.ingest;
+
+import dev.fabricscope.inventory.InventoryStore;
+import dev.fabricscope.inventory.InventoryStore.HostSummary;
+import dev.fabricscope.report.ReportJson;
+import dev.fabricscope.security.Tokens;
+import dev.fabricscope.topology.DeviceKind;
+import dev.fabricscope.topology.Report;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Stores reports: validated, canonicalized (report JSON as {@link ReportJson} writes it), hashed
+ * (SHA-256) and handed to the {@link InventoryStore}, which adds a snapshot only when the content
+ * changed. A body byte-identical to the host's latest snapshot is recognized by its hash before any
+ * parsing (the agent writes the same bytes for the same content), so unchanged reports cost one
+ * hash and one update.
+ */
+@ApplicationScoped
+public class ReportIngest {
+
+  private final ReportParser parser = new ReportParser();
+
+  @Inject InventoryStore store;
+  @Inject MeterRegistry registry;
+
+  /** The outcome of one ingest. */
+  public record Result(InventoryStore.Outcome outcome, long snapshotId, String host) {}
+
+  /**
+   * Ingests a report body.
+   *
+   * @param knownHost the host an agent token is bound to (enables the unchanged fast path), or
+   *     null
+   * @param authorize checks the caller may write the report's host (throws when not)
+   * @param imported whether the report came through an import, not an agent
+   */
+  public Result ingest(
+      byte[] body,
+      String knownHost,
+      Consumer<String> authorize,
+      boolean imported,
+      Map<String, String> labels) {
+    Timer.Sample sample = Timer.start(registry);
+    registry.counter("fabricscope.reports.received").increment();
+    try {
+      if (knownHost != null && labels.isEmpty()) {
+        String rawHash = Tokens.sha256(body);
+        if (store.touch(knownHost, rawHash, Instant.now())) {
+          registry.counter("fabricscope.reports.stored", "outcome", "unchanged").increment();
+          long id = store.host(knownHost).map(h -> h.latestSnapshotId()).orElse(0L);
+          return new Result(InventoryStore.Outcome.UNCHANGED, id, knownHost);
+        }
+      }
+      Report report = parser.parse(body);
+      String host = ReportParser.hostName(report);
+      authorize.accept(host);
+      Result r = store(report, host, imported, labels);
+      registry.counter("fabricscope.reports.stored", "outcome", r.outcome().name().toLowerCase())
+          .increment();
+      return r;
+    } catch (RuntimeException e) {
+      registry.counter("fabricscope.reports.rejected").increment();
+      throw e;
+    } finally {
+      sample.stop(registry.timer("fabricscope.ingest"));
+    }
+  }
+
+  /** Stores an already-validated report (imports and demo data). */
+  public Result store(Report report, String host, boolean imported, Map<String, String> labels) {
+    String canonical = ReportJson.write(report);
+    String hash = Tokens.sha256(canonical.getBytes(StandardCharsets.UTF_8));
+    InventoryStore.IngestResult r =
+        store.ingest(
+            new InventoryStore.Ingest(
+                host, canonical, hash, summary(report), imported, labels, Instant.now()));
+    return new Result(r.outcome(), r.snapshotId(), host);
+  }
+
+  /** Counts for listing and filtering hosts without parsing their reports. */
+  public static HostSummary summary(Report r) {
+    String cpu =
+        r.host() == null || r.host().cpu() == null ? null : r.host().cpu().modelName();
+    int nics = 0;
+    int nvme = 0;
+    for (var f : r.pci()) {
+      if (f.kind() == DeviceKind.NIC || f.kind() == DeviceKind.RDMA) {
+        nics++;
+      } else if (f.kind() == DeviceKind.NVME) {
+        nvme++;
+      }
+    }
+    return new HostSummary(cpu, r.pci().size(), r.gpus().size(), nics, r.rdma().size(), nvme, r.source());
+  }
+}

@@ -1,0 +1,126 @@
+package dev.fabricscope.security;
+
+import dev.fabricscope.inventory.TokenStore;
+import dev.fabricscope.inventory.TokenStore.Role;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Authentication and role checks for the REST API. Bearer tokens are looked up by their SHA-256;
+ * without a token, callers are anonymous viewers only in local demo mode — the server bound to a
+ * loopback address with {@code fabricscope.auth.anonymous-local-read=true} (the default) — and
+ * refused otherwise. At first start, when no admin token exists, one is created from {@code
+ * fabricscope.admin-token} or generated and printed once.
+ */
+@ApplicationScoped
+public class Access {
+
+  private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
+
+  @Inject TokenStore tokens;
+
+  @ConfigProperty(name = "quarkus.http.host", defaultValue = "127.0.0.1")
+  String httpHost;
+
+  @ConfigProperty(name = "fabricscope.auth.anonymous-local-read", defaultValue = "true")
+  boolean anonymousLocalRead;
+
+  @ConfigProperty(name = "fabricscope.admin-token")
+  Optional<String> adminToken;
+
+  void onStart(@Observes StartupEvent e) {
+    if (tokens.anyAdmin()) {
+      return;
+    }
+    String secret = adminToken.filter(s -> !s.isBlank()).orElse(null);
+    boolean generated = secret == null;
+    if (generated) {
+      secret = Tokens.newSecret();
+    }
+    tokens.create("bootstrap-admin", Role.ADMIN, null, Tokens.hash(secret), Instant.now());
+    if (generated) {
+      // printed once: only its hash is stored
+      Log.infof("Bootstrap admin token (shown once, store it now): %s", secret);
+      System.out.println("fabricscope bootstrap admin token: " + secret);
+    } else {
+      Log.info("Bootstrap admin token created from fabricscope.admin-token");
+    }
+  }
+
+  /** Whether unauthenticated reads are allowed (local demo mode). */
+  public boolean localDemoMode() {
+    return anonymousLocalRead && LOOPBACK.contains(httpHost);
+  }
+
+  /** The caller of a request, from its Authorization header. */
+  public Caller caller(HttpServerRequest request) {
+    String header = request.getHeader("Authorization");
+    if (header == null || header.isBlank()) {
+      return localDemoMode() ? Caller.LOCAL_VIEWER : Caller.NOBODY;
+    }
+    if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      throw ApiException.unauthorized();
+    }
+    String secret = header.substring(7).trim();
+    TokenStore.Token t =
+        tokens.findByHash(Tokens.hash(secret)).orElseThrow(ApiException::unauthorized);
+    if (!t.active()) {
+      throw new ApiException(401, "Unauthorized", "this token was revoked");
+    }
+    return new Caller(t.name(), t.role(), t.host());
+  }
+
+  /** Requires a caller who may read. */
+  public Caller requireRead(HttpServerRequest request) {
+    Caller c = caller(request);
+    if (c.role() == null) {
+      throw ApiException.unauthorized();
+    }
+    if (!c.canRead()) {
+      throw ApiException.forbidden("agent tokens may only send their host's reports");
+    }
+    return c;
+  }
+
+  /** Requires at least a role on the viewer < operator < admin ladder. */
+  public Caller require(HttpServerRequest request, Role min) {
+    Caller c = caller(request);
+    if (c.role() == null) {
+      throw ApiException.unauthorized();
+    }
+    if (!c.atLeast(min)) {
+      throw ApiException.forbidden(
+          "this needs the " + min.name().toLowerCase() + " role; the token '" + c.name()
+              + "' is " + c.role().name().toLowerCase());
+    }
+    return c;
+  }
+
+  /** Requires an agent token bound to {@code host} (admins may write any host). */
+  public Caller requireAgentFor(HttpServerRequest request, String host) {
+    Caller c = caller(request);
+    if (c.role() == null || c == Caller.LOCAL_VIEWER) {
+      throw ApiException.unauthorized();
+    }
+    if (c.role() == Role.ADMIN) {
+      return c;
+    }
+    if (c.role() != Role.AGENT) {
+      throw ApiException.forbidden("reports are sent with an agent token");
+    }
+    if (c.host() == null || !c.host().equals(host)) {
+      throw ApiException.forbidden(
+          "the agent token '" + c.name() + "' may only write host '" + c.host()
+              + "', not '" + host + "'");
+    }
+    return c;
+  }
+}
