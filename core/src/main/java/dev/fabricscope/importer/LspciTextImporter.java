@@ -90,7 +90,7 @@ public final class LspciTextImporter {
                 function(e, verbose.get(bdf), types.get(bdf), known.containsKey(bdf), verbose)));
     List<PciFunction> sorted = ImportSupport.sorted(pci);
     addFormatDiagnostics(verbose.size(), tree.size());
-    Host host = new Host(null, null, null, null, null, List.of());
+    Host host = lscpuHost(lines);
     return new Report(
         Report.SCHEMA_VERSION,
         SOURCE,
@@ -102,6 +102,59 @@ public final class LspciTextImporter {
         ImportSupport.gpus(sorted, null),
         List.of(),
         diagnostics);
+  }
+
+  private static final Pattern LSCPU_VENDOR = Pattern.compile("^\\s*Vendor ID:\\s+(\\S+)\\s*$");
+  private static final Pattern LSCPU_FIELD =
+      Pattern.compile("^\\s*([A-Za-z()\\- ]+):\\s+(.+?)\\s*$");
+
+  /**
+   * The host CPU from {@code lscpu} output pasted beside the lspci text, or an unknown host. The
+   * kernel's AMD rule (p2p-rules.md §2.3/§2.5: x86 AMD, family ≥ 0x17, every host bridge allowed)
+   * needs vendor and family, which lspci never prints. lscpu's {@code Vendor ID} and {@code CPU
+   * family} are the same /proc/cpuinfo fields the sysfs importer reads, so they are taken as facts
+   * (with a diagnostic naming where they came from). The host-bridge vendor (1022 root complex) is
+   * deliberately NOT used to guess the CPU: it shows AMD, but not the family (pre-Zen AMD hosts had
+   * 1022 host bridges too), and a guest's emulated host bridge says nothing about the CPU.
+   */
+  private Host lscpuHost(String[] lines) {
+    for (int i = 0; i < lines.length; i++) {
+      Matcher v = LSCPU_VENDOR.matcher(lines[i]);
+      if (!v.matches()) {
+        continue;
+      }
+      Map<String, String> f = new HashMap<>();
+      // lscpu prints Architecture a few lines above Vendor ID and the family/model just below
+      for (int j = Math.max(0, i - 8); j < Math.min(lines.length, i + 12); j++) {
+        Matcher m = LSCPU_FIELD.matcher(lines[j]);
+        if (m.matches()) {
+          f.putIfAbsent(m.group(1).trim(), m.group(2));
+        }
+      }
+      Integer family = decimal(f.get("CPU family"));
+      Integer model = decimal(f.get("Model"));
+      Integer cpus = decimal(f.get("CPU(s)"));
+      String arch = f.get("Architecture");
+      diagnostics.add(
+          new Diagnostic(
+              file,
+              "host CPU taken from lscpu output in the text (Vendor ID "
+                  + v.group(1)
+                  + (family == null ? "" : ", CPU family " + family)
+                  + ")"));
+      return new Host(
+          null,
+          null,
+          null,
+          arch,
+          new Host.Cpu(v.group(1), family, model, f.get("Model name"), cpus),
+          List.of());
+    }
+    return new Host(null, null, null, null, null, List.of());
+  }
+
+  private static Integer decimal(String s) {
+    return s != null && s.matches("\\d{1,6}") ? Integer.valueOf(s) : null;
   }
 
   private PciFunction function(
@@ -235,6 +288,6 @@ public final class LspciTextImporter {
         new Diagnostic(
             file,
             "lspci text has no subsystem ids, IOMMU groups, SR-IOV, NUMA CPU lists or host"
-                + " information: unknown"));
+                + " information (beyond lscpu output, if pasted alongside): unknown"));
   }
 }

@@ -234,6 +234,25 @@ public final class Fabric {
         && cpu.family() >= 0x17;
   }
 
+  /**
+   * Whether the report knows enough about the CPU to rule the AMD Zen rule of §2.3/§2.5 in or out:
+   * a vendor, and for AMD the family. A known non-x86 architecture rules it out too.
+   */
+  public boolean amdRuleDecidable() {
+    Host h = report.host();
+    if (h == null) {
+      return false;
+    }
+    String arch = h.architecture();
+    if (arch != null && !arch.isBlank() && !arch.matches("x86_64|i[3-6]86|amd64|x86")) {
+      return true;
+    }
+    Host.Cpu cpu = h.cpu();
+    return cpu != null
+        && cpu.vendor() != null
+        && (!"AuthenticAMD".equals(cpu.vendor()) || cpu.family() != null);
+  }
+
   /** Whether the host CPU is x86 AMD (NCCL's two-GPU P2P rule, §4.5). */
   public boolean amdCpu() {
     Host.Cpu cpu = report.host() == null ? null : report.host().cpu();

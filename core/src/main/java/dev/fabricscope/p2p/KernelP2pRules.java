@@ -175,10 +175,30 @@ public final class KernelP2pRules {
                 null));
       }
     }
+    if (!allowed && !fabric.amdRuleDecidable()) {
+      // §2.3 HOSTBRIDGE: an x86 AMD family ≥ 0x17 host allows every host bridge before the table
+      // is consulted. With the CPU unknown (lspci text, NCCL files without a cpu element) the
+      // table's refusal may be wrong, so the verdict is provisional and says why.
+      provisional = true;
+      reasons.add(
+          new Reason(
+              Reason.CPU_UNKNOWN,
+              "the host CPU (vendor, family) is unknown: on an AMD Zen-or-later host (family ≥"
+                  + " 0x17) the kernel would allow this path through the host bridge"
+                  + (amdHostBridge(hbA) || amdHostBridge(hbB)
+                      ? " (the root complex is AMD's, vendor 1022, which does not tell the family)"
+                      : ""),
+              "include /proc/cpuinfo or lscpu output with the topology"));
+    }
     return new KernelVerdict(
         allowed ? KernelVerdict.THRU_HOST_BRIDGE : KernelVerdict.NOT_SUPPORTED,
         distance,
         provisional);
+  }
+
+  private boolean amdHostBridge(String hb) {
+    PciFunction f = hb == null ? null : fabric.representative(hb).function();
+    return f != null && f.vendorId() != null && PciTopology.hex(f.vendorId()) == 0x1022;
   }
 
   /**

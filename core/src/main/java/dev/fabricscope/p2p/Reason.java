@@ -19,6 +19,7 @@ public record Reason(String code, String message, String fix) {
   public static final String HOST_BRIDGE_NOT_ALLOWED = "HOST_BRIDGE_NOT_ALLOWED";
   public static final String HOST_BRIDGE_SAME_ONLY = "HOST_BRIDGE_SAME_ONLY";
   public static final String HOST_BRIDGE_UNKNOWN = "HOST_BRIDGE_UNKNOWN";
+  public static final String CPU_UNKNOWN = "CPU_UNKNOWN";
   public static final String CROSS_SOCKET = "CROSS_SOCKET";
   public static final String SOFTWARE_RDMA = "SOFTWARE_RDMA";
   public static final String RDMAVT_RDMA = "RDMAVT_RDMA";
