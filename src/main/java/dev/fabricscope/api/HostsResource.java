@@ -1,0 +1,154 @@
+package dev.fabricscope.api;
+
+import dev.fabricscope.inventory.InventoryStore;
+import dev.fabricscope.inventory.InventoryStore.Host;
+import dev.fabricscope.inventory.InventoryStore.SnapshotMeta;
+import dev.fabricscope.p2p.Device;
+import dev.fabricscope.p2p.P2pAnalyzer;
+import dev.fabricscope.p2p.P2pMatrix;
+import dev.fabricscope.p2p.PairVerdict;
+import dev.fabricscope.report.ReportJson;
+import dev.fabricscope.security.Access;
+import dev.fabricscope.security.ApiException;
+import dev.fabricscope.topology.Report;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Read API over the inventory (viewer and up; anonymous in local demo mode). */
+@Path("/api/v1/hosts")
+@Produces(MediaType.APPLICATION_JSON)
+public class HostsResource {
+
+  static final int MAX_PAGE = 500;
+
+  @Inject Access access;
+  @Inject InventoryStore store;
+  @Inject FleetFindingsService findings;
+
+  @GET
+  @Operation(summary = "Hosts, filtered by name, label, has-GPU or finding; paged")
+  public InventoryStore.Page<Host> list(
+      @Context HttpServerRequest request,
+      @QueryParam("name") String name,
+      @QueryParam("label") String label,
+      @QueryParam("hasGpu") Boolean hasGpu,
+      @QueryParam("finding") String finding,
+      @QueryParam("offset") @DefaultValue("0") int offset,
+      @QueryParam("limit") @DefaultValue("50") int limit) {
+    access.requireRead(request);
+    if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
+      throw ApiException.badRequest("offset must be >= 0 and limit 1.." + MAX_PAGE);
+    }
+    if (finding != null) {
+      return findings.hostsWith(finding, name, label, hasGpu, offset, limit);
+    }
+    return store.hosts(new InventoryStore.HostQuery(name, label, hasGpu, offset, limit));
+  }
+
+  @GET
+  @Path("/{host}")
+  @Operation(summary = "One host")
+  public Host host(@Context HttpServerRequest request, @PathParam("host") String host) {
+    access.requireRead(request);
+    return find(host);
+  }
+
+  @GET
+  @Path("/{host}/snapshots")
+  @Operation(summary = "A host's snapshots, newest first")
+  public List<SnapshotMeta> snapshots(
+      @Context HttpServerRequest request, @PathParam("host") String host) {
+    access.requireRead(request);
+    find(host);
+    return store.snapshots(host);
+  }
+
+  @GET
+  @Path("/{host}/topology")
+  @Operation(summary = "The host's report at a time (ISO-8601; default: latest)")
+  public String topology(
+      @Context HttpServerRequest request,
+      @PathParam("host") String host,
+      @QueryParam("at") String at) {
+    access.requireRead(request);
+    return json(snapshotAt(host, at));
+  }
+
+  @GET
+  @Path("/{host}/p2p")
+  @Operation(summary = "P2P verdicts for every device pair of the latest snapshot")
+  public P2pMatrix p2p(@Context HttpServerRequest request, @PathParam("host") String host) {
+    access.requireRead(request);
+    return new P2pAnalyzer(report(host, null)).matrix();
+  }
+
+  @GET
+  @Path("/{host}/paths")
+  @Operation(summary = "The verdict, path and reasons for one pair (BDFs or device names)")
+  public PairVerdict path(
+      @Context HttpServerRequest request,
+      @PathParam("host") String host,
+      @QueryParam("a") String a,
+      @QueryParam("b") String b) {
+    access.requireRead(request);
+    if (a == null || b == null) {
+      throw ApiException.badRequest("paths needs ?a=BDF&b=BDF");
+    }
+    P2pAnalyzer an = new P2pAnalyzer(report(host, null));
+    Device da = an.find(a);
+    Device db = an.find(b);
+    if (da == null || db == null) {
+      throw ApiException.notFound("no device '" + (da == null ? a : b) + "' on host " + host);
+    }
+    return an.pair(da, db);
+  }
+
+  Host find(String host) {
+    return store.host(host).orElseThrow(() -> ApiException.notFound("no host named " + host));
+  }
+
+  long snapshotAt(String host, String at) {
+    Host h = find(host);
+    if (at == null || at.isBlank()) {
+      if (h.latestSnapshotId() == null) {
+        throw ApiException.notFound("host " + host + " has no snapshot");
+      }
+      return h.latestSnapshotId();
+    }
+    Instant t;
+    try {
+      t = Instant.parse(at);
+    } catch (DateTimeParseException e) {
+      throw ApiException.badRequest("at must be an ISO-8601 instant like 2026-11-24T06:00:00Z");
+    }
+    return store.snapshotAt(host, t)
+        .map(SnapshotMeta::id)
+        .orElseThrow(() -> ApiException.notFound("host " + host + " had no snapshot at " + at));
+  }
+
+  String json(long snapshotId) {
+    return store.snapshotJson(snapshotId)
+        .orElseThrow(() -> ApiException.notFound("no snapshot " + snapshotId));
+  }
+
+  Report report(String host, String at) {
+    try {
+      return ReportJson.read(json(snapshotAt(host, at)));
+    } catch (IOException e) {
+      throw new IllegalStateException("a stored snapshot does not read back", e);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.fabricscope.api;
+
+import dev.fabricscope.importer.ImportException;
+import dev.fabricscope.importer.Importers;
+import dev.fabricscope.ingest.ReportIngest;
+import dev.fabricscope.ingest.ReportParser;
+import dev.fabricscope.inventory.TokenStore.Role;
+import dev.fabricscope.security.Access;
+import dev.fabricscope.security.ApiException;
+import dev.fabricscope.sysfs.ArchiveExtractor;
+import dev.fabricscope.topology.Host;
+import dev.fabricscope.topology.Report;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * Imports (operator role): any format the importers detect — hwloc XML, NCCL XML, a gathered
+ * sysfs archive, lspci text, report JSON — stored as a host snapshot marked imported.
+ */
+@jakarta.ws.rs.Path("/api/v1/imports")
+@Produces(MediaType.APPLICATION_JSON)
+public class ImportsResource {
+
+  @Inject Access access;
+  @Inject ReportIngest ingest;
+
+  /** What an import stored. */
+  public record Imported(String host, long snapshotId, String outcome, String source, int pciFunctions, int diagnostics) {}
+
+  @POST
+  @Consumes(MediaType.WILDCARD)
+  @Operation(summary = "Import a file (format detected); ?host= names hosts the file does not name")
+  public Response importFile(
+      byte[] body,
+      @Context HttpServerRequest request,
+      @QueryParam("host") String host,
+      @QueryParam("label") List<String> labels) {
+    access.require(request, Role.OPERATOR);
+    if (body.length == 0) {
+      throw ApiException.badRequest("the body is empty: send the file to import");
+    }
+    if (body.length > Importers.MAX_BYTES) {
+      throw new ApiException(413, "Import too large",
+          "an import may be at most " + Importers.MAX_BYTES + " bytes; this one is " + body.length);
+    }
+    Report report = load(body);
+    if (host != null && !host.isBlank()) {
+      report = withHostName(report, host);
+    }
+    if (report.host() == null || report.host().name() == null) {
+      throw ApiException.unprocessable(
+          "the file does not name its host (" + report.source() + "): pass ?host=NAME");
+    }
+    String name = ReportParser.hostName(report);
+    ReportIngest.Result r = ingest.store(report, name, true, ReportsResource.labels(labels));
+    return Response.status(201)
+        .entity(new Imported(name, r.snapshotId(), r.outcome().name(), report.source(),
+            report.pci().size(), report.diagnostics().size()))
+        .build();
+  }
+
+  private static Report load(byte[] body) {
+    Path tmp = null;
+    try {
+      tmp = Files.createTempFile(ArchiveExtractor.tempBase(), "fabricscope-import-", ".bin");
+      Files.write(tmp, body);
+      return Importers.load(tmp);
+    } catch (ImportException e) {
+      throw ApiException.unprocessable(e.getMessage().replace(String.valueOf(tmp), "the upload"));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot stage the upload", e);
+    } finally {
+      if (tmp != null) {
+        try {
+          Files.deleteIfExists(tmp);
+        } catch (IOException ignored) {
+          // a leftover temp file is harmless; nothing more to do
+        }
+      }
+    }
+  }
+
+  static Report withHostName(Report r, String name) {
+    Host h = r.host();
+    Host named =
+        h == null
+            ? new Host(name, null, null, null, null, List.of())
+            : new Host(name, h.kernelVersion(), h.kernelCommandLine(), h.architecture(), h.cpu(), h.numaNodes());
+    return new Report(r.schemaVersion(), r.source(), named, r.pci(), r.rdma(), r.net(), r.nvme(),
+        r.gpus(), r.nvlinks(), r.diagnostics());
+  }
+}

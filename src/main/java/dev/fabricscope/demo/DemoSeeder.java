@@ -1,0 +1,55 @@
+package dev.fabricscope.demo;
+
+import dev.fabricscope.api.ImportsResource;
+import dev.fabricscope.ingest.ReportIngest;
+import dev.fabricscope.inventory.InventoryStore;
+import dev.fabricscope.topology.Report;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Fills an empty inventory with the demo hosts (real machines' gathered archives), so the server
+ * started with no configuration shows something real. Each demo report is stored as an imported
+ * snapshot of a host named after its archive when the report names no host.
+ */
+@ApplicationScoped
+public class DemoSeeder {
+
+  @Inject DemoReports demo;
+  @Inject InventoryStore store;
+  @Inject ReportIngest ingest;
+
+  @ConfigProperty(name = "fabricscope.demo.seed", defaultValue = "true")
+  boolean seed;
+
+  void onStart(@Observes StartupEvent e) {
+    if (!seed) {
+      return;
+    }
+    Thread t = new Thread(this::seedIfEmpty, "demo-seeder");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** Stores the demo reports when the inventory has no host; returns how many were stored. */
+  public int seedIfEmpty() {
+    if (store.hosts(new InventoryStore.HostQuery(null, null, null, 0, 1)).total() > 0) {
+      return 0;
+    }
+    int n = 0;
+    for (Map.Entry<String, Report> e : demo.reports().entrySet()) {
+      Report r = e.getValue();
+      String name = r.host() != null && r.host().name() != null ? r.host().name() : e.getKey();
+      name = name.replaceAll("[^A-Za-z0-9._:+@-]", "-");
+      ingest.store(ImportsResource.withHostName(r, name), name, true, Map.of("demo", "true"));
+      n++;
+    }
+    Log.infof("Inventory was empty: loaded %d demo hosts from real fixtures", n);
+    return n;
+  }
+}
