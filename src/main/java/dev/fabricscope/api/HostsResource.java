@@ -134,13 +134,15 @@ public class HostsResource {
     } catch (DateTimeParseException e) {
       throw ApiException.badRequest("at must be an ISO-8601 instant like 2026-11-24T06:00:00Z");
     }
-    return store.snapshotAt(host, t)
+    return store
+        .snapshotAt(host, t)
         .map(SnapshotMeta::id)
         .orElseThrow(() -> ApiException.notFound("host " + host + " had no snapshot at " + at));
   }
 
   String json(long snapshotId) {
-    return store.snapshotJson(snapshotId)
+    return store
+        .snapshotJson(snapshotId)
         .orElseThrow(() -> ApiException.notFound("no snapshot " + snapshotId));
   }
 

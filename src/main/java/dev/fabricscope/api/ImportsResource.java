@@ -27,8 +27,8 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
- * Imports (operator role): any format the importers detect — hwloc XML, NCCL XML, a gathered
- * sysfs archive, lspci text, report JSON — stored as a host snapshot marked imported.
+ * Imports (operator role): any format the importers detect — hwloc XML, NCCL XML, a gathered sysfs
+ * archive, lspci text, report JSON — stored as a host snapshot marked imported.
  */
 @jakarta.ws.rs.Path("/api/v1/imports")
 @Produces(MediaType.APPLICATION_JSON)
@@ -38,7 +38,13 @@ public class ImportsResource {
   @Inject ReportIngest ingest;
 
   /** What an import stored. */
-  public record Imported(String host, long snapshotId, String outcome, String source, int pciFunctions, int diagnostics) {}
+  public record Imported(
+      String host,
+      long snapshotId,
+      String outcome,
+      String source,
+      int pciFunctions,
+      int diagnostics) {}
 
   @POST
   @Consumes(MediaType.WILDCARD)
@@ -53,7 +59,9 @@ public class ImportsResource {
       throw ApiException.badRequest("the body is empty: send the file to import");
     }
     if (body.length > Importers.MAX_BYTES) {
-      throw new ApiException(413, "Import too large",
+      throw new ApiException(
+          413,
+          "Import too large",
           "an import may be at most " + Importers.MAX_BYTES + " bytes; this one is " + body.length);
     }
     Report report = load(body);
@@ -67,8 +75,14 @@ public class ImportsResource {
     String name = ReportParser.hostName(report);
     ReportIngest.Result r = ingest.store(report, name, true, ReportsResource.labels(labels));
     return Response.status(201)
-        .entity(new Imported(name, r.snapshotId(), r.outcome().name(), report.source(),
-            report.pci().size(), report.diagnostics().size()))
+        .entity(
+            new Imported(
+                name,
+                r.snapshotId(),
+                r.outcome().name(),
+                report.source(),
+                report.pci().size(),
+                report.diagnostics().size()))
         .build();
   }
 
@@ -98,8 +112,23 @@ public class ImportsResource {
     Host named =
         h == null
             ? new Host(name, null, null, null, null, List.of())
-            : new Host(name, h.kernelVersion(), h.kernelCommandLine(), h.architecture(), h.cpu(), h.numaNodes());
-    return new Report(r.schemaVersion(), r.source(), named, r.pci(), r.rdma(), r.net(), r.nvme(),
-        r.gpus(), r.nvlinks(), r.diagnostics());
+            : new Host(
+                name,
+                h.kernelVersion(),
+                h.kernelCommandLine(),
+                h.architecture(),
+                h.cpu(),
+                h.numaNodes());
+    return new Report(
+        r.schemaVersion(),
+        r.source(),
+        named,
+        r.pci(),
+        r.rdma(),
+        r.net(),
+        r.nvme(),
+        r.gpus(),
+        r.nvlinks(),
+        r.diagnostics());
   }
 }

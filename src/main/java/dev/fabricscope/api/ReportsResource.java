@@ -46,7 +46,9 @@ public class ReportsResource {
       @Context HttpServerRequest request,
       @jakarta.ws.rs.QueryParam("label") List<String> labelParams) {
     if (body.length > MAX_REPORT_BYTES) {
-      throw new ApiException(413, "Report too large",
+      throw new ApiException(
+          413,
+          "Report too large",
           "a report may be at most " + MAX_REPORT_BYTES + " bytes; this one is " + body.length);
     }
     Caller caller = access.caller(request);
@@ -56,11 +58,7 @@ public class ReportsResource {
     Map<String, String> labels = labels(labelParams);
     ReportIngest.Result r =
         ingest.ingest(
-            body,
-            caller.host(),
-            host -> access.requireAgentFor(request, host),
-            false,
-            labels);
+            body, caller.host(), host -> access.requireAgentFor(request, host), false, labels);
     Ack ack = new Ack(r.snapshotId(), r.outcome().name(), r.host());
     int status = r.outcome() == InventoryStore.Outcome.CREATED ? 201 : 200;
     return Response.status(status).entity(ack).build();
@@ -78,7 +76,9 @@ public class ReportsResource {
     if (store.touch(hb.host(), hb.contentHash(), Instant.now())) {
       return Response.noContent().build();
     }
-    throw new ApiException(409, "Content unknown",
+    throw new ApiException(
+        409,
+        "Content unknown",
         "the server's latest report of " + hb.host() + " has another hash: send the full report");
   }
 

@@ -36,8 +36,7 @@ public class ReportIngest {
   /**
    * Ingests a report body.
    *
-   * @param knownHost the host an agent token is bound to (enables the unchanged fast path), or
-   *     null
+   * @param knownHost the host an agent token is bound to (enables the unchanged fast path), or null
    * @param authorize checks the caller may write the report's host (throws when not)
    * @param imported whether the report came through an import, not an agent
    */
@@ -62,7 +61,8 @@ public class ReportIngest {
       String host = ReportParser.hostName(report);
       authorize.accept(host);
       Result r = store(report, host, imported, labels);
-      registry.counter("fabricscope.reports.stored", "outcome", r.outcome().name().toLowerCase())
+      registry
+          .counter("fabricscope.reports.stored", "outcome", r.outcome().name().toLowerCase())
           .increment();
       return r;
     } catch (RuntimeException e) {
@@ -86,8 +86,7 @@ public class ReportIngest {
 
   /** Counts for listing and filtering hosts without parsing their reports. */
   public static HostSummary summary(Report r) {
-    String cpu =
-        r.host() == null || r.host().cpu() == null ? null : r.host().cpu().modelName();
+    String cpu = r.host() == null || r.host().cpu() == null ? null : r.host().cpu().modelName();
     int nics = 0;
     int nvme = 0;
     for (var f : r.pci()) {
@@ -97,6 +96,7 @@ public class ReportIngest {
         nvme++;
       }
     }
-    return new HostSummary(cpu, r.pci().size(), r.gpus().size(), nics, r.rdma().size(), nvme, r.source());
+    return new HostSummary(
+        cpu, r.pci().size(), r.gpus().size(), nics, r.rdma().size(), nvme, r.source());
   }
 }

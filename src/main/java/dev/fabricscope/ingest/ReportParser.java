@@ -20,8 +20,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Turns a request body into a validated {@link Report}, or an {@link ApiException} a person can
- * act on: JSON with bounded depth and string length, then the report JSON Schema (version 1), then
+ * Turns a request body into a validated {@link Report}, or an {@link ApiException} a person can act
+ * on: JSON with bounded depth and string length, then the report JSON Schema (version 1), then
  * {@link TopologyCheck}'s semantic checks and a sane host name. Thread-safe.
  */
 public final class ReportParser {
@@ -74,7 +74,10 @@ public final class ReportParser {
     Set<ValidationMessage> errors = schema.validate(node);
     if (!errors.isEmpty()) {
       String first =
-          errors.stream().map(ValidationMessage::getMessage).sorted().limit(5)
+          errors.stream()
+              .map(ValidationMessage::getMessage)
+              .sorted()
+              .limit(5)
               .collect(Collectors.joining("; "));
       throw ApiException.unprocessable(
           "the report does not match the report schema (" + errors.size() + " errors): " + first);
@@ -104,7 +107,8 @@ public final class ReportParser {
     if (name.length() > 253 || !name.matches("[A-Za-z0-9._:+@-]+")) {
       throw ApiException.unprocessable(
           "host.name must be 1-253 letters, digits or . _ : + @ - (got "
-              + name.length() + " characters)");
+              + name.length()
+              + " characters)");
     }
     return name;
   }

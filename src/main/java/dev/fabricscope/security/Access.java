@@ -98,8 +98,12 @@ public class Access {
     }
     if (!c.atLeast(min)) {
       throw ApiException.forbidden(
-          "this needs the " + min.name().toLowerCase() + " role; the token '" + c.name()
-              + "' is " + c.role().name().toLowerCase());
+          "this needs the "
+              + min.name().toLowerCase()
+              + " role; the token '"
+              + c.name()
+              + "' is "
+              + c.role().name().toLowerCase());
     }
     return c;
   }
@@ -118,8 +122,13 @@ public class Access {
     }
     if (c.host() == null || !c.host().equals(host)) {
       throw ApiException.forbidden(
-          "the agent token '" + c.name() + "' may only write host '" + c.host()
-              + "', not '" + host + "'");
+          "the agent token '"
+              + c.name()
+              + "' may only write host '"
+              + c.host()
+              + "', not '"
+              + host
+              + "'");
     }
     return c;
   }

@@ -1,8 +1,8 @@
 package dev.fabricscope.security;
 
 /**
- * An error answered as {@code application/problem+json} with the given status; the message is
- * for a person.
+ * An error answered as {@code application/problem+json} with the given status; the message is for a
+ * person.
  */
 public class ApiException extends RuntimeException {
   private final int status;
@@ -23,7 +23,8 @@ public class ApiException extends RuntimeException {
   }
 
   public static ApiException unauthorized() {
-    return new ApiException(401, "Unauthorized", "a bearer token is required (Authorization: Bearer <token>)");
+    return new ApiException(
+        401, "Unauthorized", "a bearer token is required (Authorization: Bearer <token>)");
   }
 
   public static ApiException forbidden(String detail) {

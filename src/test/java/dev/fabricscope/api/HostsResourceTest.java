@@ -1,0 +1,162 @@
+package dev.fabricscope.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.fabricscope.Fixtures;
+import dev.fabricscope.testing.ApiClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.nio.file.Files;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The read API over imported real machines. */
+@QuarkusTest
+class HostsResourceTest {
+
+  static String operator;
+
+  @BeforeAll
+  static void importFixtures() throws Exception {
+    operator = ApiClient.token("hosts-operator-" + System.nanoTime(), "operator", null);
+    importFile("hwloc-xml/nvidiaDGX2.xml", "dgx2-read-api");
+    importFile("sysfs/qemu-rig-iommu.tar.gz", "rig-read-api");
+  }
+
+  static Response importFile(String fixture, String host) throws Exception {
+    Response r =
+        given()
+            .auth()
+            .oauth2(operator)
+            .contentType("application/octet-stream")
+            .queryParam("host", host)
+            .queryParam("label", "rack=r7")
+            .body(Files.readAllBytes(Fixtures.root().resolve(fixture)))
+            .post("/api/v1/imports");
+    r.then().statusCode(201);
+    return r;
+  }
+
+  @Test
+  void listFiltersAndPages() {
+    given()
+        .auth()
+        .oauth2(operator)
+        .queryParam("name", "read-api")
+        .get("/api/v1/hosts")
+        .then()
+        .statusCode(200)
+        .body("total", greaterThanOrEqualTo(2))
+        .body("items.name", hasItem("dgx2-read-api"));
+    given()
+        .auth()
+        .oauth2(operator)
+        .queryParam("name", "read-api")
+        .queryParam("hasGpu", true)
+        .get("/api/v1/hosts")
+        .then()
+        .statusCode(200)
+        .body("items.name", equalTo(List.of("dgx2-read-api")));
+    given()
+        .auth()
+        .oauth2(operator)
+        .queryParam("label", "rack=r7")
+        .queryParam("limit", 1)
+        .get("/api/v1/hosts")
+        .then()
+        .statusCode(200)
+        .body("items.size()", equalTo(1))
+        .body("limit", equalTo(1));
+    given()
+        .auth()
+        .oauth2(operator)
+        .queryParam("limit", 100000)
+        .get("/api/v1/hosts")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+  }
+
+  @Test
+  void hostSnapshotsTopologyAndP2p() {
+    given()
+        .auth()
+        .oauth2(operator)
+        .get("/api/v1/hosts/dgx2-read-api")
+        .then()
+        .statusCode(200)
+        .body("summary.gpus", equalTo(16))
+        .body("imported", equalTo(true));
+    given()
+        .auth()
+        .oauth2(operator)
+        .get("/api/v1/hosts/dgx2-read-api/snapshots")
+        .then()
+        .statusCode(200)
+        .body("size()", greaterThanOrEqualTo(1));
+    given()
+        .auth()
+        .oauth2(operator)
+        .get("/api/v1/hosts/dgx2-read-api/topology")
+        .then()
+        .statusCode(200)
+        .body("schemaVersion", equalTo(1))
+        .body("source", equalTo("hwloc-xml"));
+    Response p2p = given().auth().oauth2(operator).get("/api/v1/hosts/dgx2-read-api/p2p");
+    p2p.then().statusCode(200);
+    assertEquals(16 * 15 / 2, p2p.<List<?>>path("pairs").size());
+    given()
+        .auth()
+        .oauth2(operator)
+        .get("/api/v1/hosts/nope-not-here")
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json");
+    given()
+        .auth()
+        .oauth2(operator)
+        .queryParam("at", "yesterday")
+        .get("/api/v1/hosts/dgx2-read-api/topology")
+        .then()
+        .statusCode(400);
+  }
+
+  @Test
+  void pathsExplainOnePair() {
+    given()
+        .auth()
+        .oauth2(operator)
+        .queryParam("a", "nvme0")
+        .queryParam("b", "0000:07:00.0")
+        .get("/api/v1/hosts/rig-read-api/paths")
+        .then()
+        .statusCode(200)
+        .body("kernel.mapType", equalTo("NOT_SUPPORTED"))
+        .body("reasons.code", hasItem("HOST_BRIDGE_NOT_ALLOWED"));
+    given()
+        .auth()
+        .oauth2(operator)
+        .queryParam("a", "nvme0")
+        .queryParam("b", "gpu42")
+        .get("/api/v1/hosts/rig-read-api/paths")
+        .then()
+        .statusCode(404);
+  }
+
+  @Test
+  void anonymousReadsInLocalDemoModeButNotWrites() {
+    // the test server is bound to loopback: reads are open, writes are not
+    given().get("/api/v1/hosts").then().statusCode(200);
+    given()
+        .contentType("application/octet-stream")
+        .body("<topology/>")
+        .post("/api/v1/imports")
+        .then()
+        .statusCode(401);
+  }
+}

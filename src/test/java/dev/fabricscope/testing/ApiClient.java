@@ -1,0 +1,39 @@
+package dev.fabricscope.testing;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.http.ContentType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Token handling for REST tests: the test profile's admin token creates the others. */
+public final class ApiClient {
+
+  /** {@code %test.fabricscope.admin-token} in application.properties. */
+  public static final String ADMIN = "test-admin-secret";
+
+  private ApiClient() {}
+
+  /** Creates a token and returns its secret. */
+  public static String token(String name, String role, String host) {
+    String body =
+        host == null
+            ? "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"}"
+            : "{\"name\":\"" + name + "\",\"role\":\"" + role + "\",\"host\":\"" + host + "\"}";
+    return given()
+        .auth()
+        .oauth2(ADMIN)
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/v1/tokens")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("secret");
+  }
+
+  /** A test resource file's bytes. */
+  public static byte[] resource(String name) throws Exception {
+    return Files.readAllBytes(Path.of("src/test/resources", name));
+  }
+}
