@@ -7,10 +7,10 @@ import java.util.Optional;
 
 /**
  * The inventory: hosts and their report snapshots, with history. One interface, one JDBC
- * implementation that runs on H2 (embedded default) and PostgreSQL (production); the contract
- * tests run against both. Reports are stored as the canonical report JSON the server validated;
- * a snapshot is added only when the content changed (content hash), else the host's last-seen
- * time moves. Every write is one transaction.
+ * implementation that runs on H2 (embedded default) and PostgreSQL (production); the contract tests
+ * run against both. Reports are stored as the canonical report JSON the server validated; a
+ * snapshot is added only when the content changed (content hash), else the host's last-seen time
+ * moves. Every write is one transaction.
  */
 public interface InventoryStore {
 
@@ -26,15 +26,20 @@ public interface InventoryStore {
       HostSummary summary) {}
 
   /**
-   * Counts and facts of the latest snapshot, kept on the host row for listing and filtering
-   * without parsing reports.
+   * Counts and facts of the latest snapshot, kept on the host row for listing and filtering without
+   * parsing reports.
    */
   record HostSummary(
       String cpu, int pciFunctions, int gpus, int nics, int rdma, int nvme, String source) {}
 
   /** A snapshot without its report. */
   record SnapshotMeta(
-      long id, long hostId, Instant receivedAt, String contentHash, String source, boolean imported) {}
+      long id,
+      long hostId,
+      Instant receivedAt,
+      String contentHash,
+      String source,
+      boolean imported) {}
 
   /** What an ingest did. */
   enum Outcome {

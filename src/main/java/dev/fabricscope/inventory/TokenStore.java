@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Bearer tokens, stored hashed (SHA-256 of the secret; the secret itself is shown once at
- * creation and never stored). Roles: agent (writes only its own host's reports), viewer, operator
- * (imports, tests, plans), admin (tokens).
+ * Bearer tokens, stored hashed (SHA-256 of the secret; the secret itself is shown once at creation
+ * and never stored). Roles: agent (writes only its own host's reports), viewer, operator (imports,
+ * tests, plans), admin (tokens).
  */
 public interface TokenStore {
 
@@ -20,8 +20,7 @@ public interface TokenStore {
   }
 
   /** A token without its secret. */
-  record Token(
-      long id, String name, Role role, String host, Instant created, Instant revoked) {
+  record Token(long id, String name, Role role, String host, Instant created, Instant revoked) {
     public boolean active() {
       return revoked == null;
     }
