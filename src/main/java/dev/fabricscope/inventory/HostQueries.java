@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -153,6 +154,18 @@ final class HostQueries {
       }
       return result;
     }
+  }
+
+  Map<String, Long> rowCounts(Connection c) throws SQLException {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (String table : List.of("hosts", "host_labels", "snapshots", "tokens")) {
+      try (var ps = c.prepareStatement("SELECT COUNT(*) FROM " + table);
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        counts.put(table, rs.getLong(1));
+      }
+    }
+    return counts;
   }
 
   /**

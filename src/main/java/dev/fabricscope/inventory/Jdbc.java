@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import javax.sql.DataSource;
@@ -46,9 +47,9 @@ final class Jdbc {
           e.addSuppressed(suppressed);
         }
         throw e;
-      } finally {
-        c.setAutoCommit(true);
       }
+      // No setAutoCommit(true) here: the pool resets it on return, and a failing reset on a broken
+      // connection would hide the original exception.
     }
   }
 
@@ -69,6 +70,17 @@ final class Jdbc {
       }
     }
     return false;
+  }
+
+  /** Sleeps before retry number {@code attempt} of a transaction. */
+  static void backOff(int attempt) {
+    try {
+      // Jittered, growing to 50 ms: racing writers spread out instead of colliding again.
+      Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * Math.min(attempt, 10) + 2));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new StoreException("interrupted while retrying", e);
+    }
   }
 
   /**

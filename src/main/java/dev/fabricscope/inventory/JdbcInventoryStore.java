@@ -5,17 +5,14 @@ import static dev.fabricscope.inventory.Jdbc.getLongOrNull;
 import static dev.fabricscope.inventory.Jdbc.setInstant;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 
 /**
@@ -58,7 +55,7 @@ public class JdbcInventoryStore implements InventoryStore {
         if (!Jdbc.transientFailure(e) || System.nanoTime() > deadline) {
           throw new StoreException("ingest failed for host " + in.hostName(), e);
         }
-        backOff(attempt);
+        Jdbc.backOff(attempt);
       }
     }
   }
@@ -199,16 +196,6 @@ public class JdbcInventoryStore implements InventoryStore {
     }
   }
 
-  private static void backOff(int attempt) {
-    try {
-      // Jittered, growing to 50 ms: racing writers spread out instead of colliding again.
-      Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * Math.min(attempt, 10) + 2));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StoreException("interrupted while retrying", e);
-    }
-  }
-
   @Override
   public Optional<String> latestHash(String hostName) {
     return query(
@@ -287,19 +274,7 @@ public class JdbcInventoryStore implements InventoryStore {
 
   @Override
   public Map<String, Long> rowCounts() {
-    return transaction(
-        "rowCounts",
-        c -> {
-          Map<String, Long> counts = new LinkedHashMap<>();
-          for (String table : List.of("hosts", "host_labels", "snapshots", "tokens")) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM " + table);
-                ResultSet rs = ps.executeQuery()) {
-              rs.next();
-              counts.put(table, rs.getLong(1));
-            }
-          }
-          return counts;
-        });
+    return transaction("rowCounts", queries::rowCounts);
   }
 
   private <T> T query(String what, Jdbc.TxWork<T> work) {
