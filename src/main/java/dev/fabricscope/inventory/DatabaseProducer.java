@@ -1,0 +1,80 @@
+package dev.fabricscope.inventory;
+
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Makes {@link Database}, {@link InventoryStore} and {@link TokenStore} injectable. All settings
+ * are read at run time, so one build runs on H2 or PostgreSQL:
+ *
+ * <ul>
+ *   <li>{@code fabricscope.db.url}: JDBC URL; unset means an H2 file database in {@code
+ *       fabricscope.data-dir} (default {@code ./data}, created if missing) with {@link
+ *       Database#H2_SETTINGS}.
+ *   <li>{@code fabricscope.db.user}, {@code fabricscope.db.password}: optional credentials.
+ *   <li>{@code fabricscope.db.pool-size}: connections in the pool (default 8).
+ * </ul>
+ *
+ * The database is opened and migrated at startup, so a bad URL or a failed migration stops the
+ * server rather than its first request; the pool is closed at shutdown.
+ */
+@ApplicationScoped
+public class DatabaseProducer {
+
+  private static final Logger LOG = Logger.getLogger(DatabaseProducer.class);
+
+  @ConfigProperty(name = "fabricscope.data-dir", defaultValue = "./data")
+  Path dataDir;
+
+  @ConfigProperty(name = "fabricscope.db.url")
+  Optional<String> url;
+
+  @ConfigProperty(name = "fabricscope.db.user")
+  Optional<String> user;
+
+  @ConfigProperty(name = "fabricscope.db.password")
+  Optional<String> password;
+
+  @ConfigProperty(name = "fabricscope.db.pool-size", defaultValue = "8")
+  int poolSize;
+
+  @Produces
+  @Singleton
+  Database database() {
+    String jdbcUrl = url.filter(u -> !u.isBlank()).orElseGet(() -> Database.h2FileUrl(dataDir));
+    var database =
+        new Database(jdbcUrl, user.orElse(null), password.orElse(null), Math.max(1, poolSize));
+    // The URL without parameters: enough to tell which database, never a password.
+    LOG.infof("Inventory database %s (pool of %d)", jdbcUrl.split(";|\\?")[0], poolSize);
+    return database;
+  }
+
+  void close(@Disposes Database database) {
+    database.close();
+  }
+
+  @Produces
+  @Singleton
+  InventoryStore inventoryStore(Database database) {
+    return new JdbcInventoryStore(database.dataSource());
+  }
+
+  @Produces
+  @Singleton
+  TokenStore tokenStore(Database database) {
+    return new JdbcTokenStore(database.dataSource());
+  }
+
+  /** Opens and migrates the database at startup rather than on first use. */
+  void onStart(@Observes StartupEvent event, Database database) {
+    // Injecting the bean is enough to create it.
+  }
+}

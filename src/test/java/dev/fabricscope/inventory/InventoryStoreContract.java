@@ -1,0 +1,313 @@
+package dev.fabricscope.inventory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fabricscope.inventory.InventoryStore.HostQuery;
+import dev.fabricscope.inventory.InventoryStore.HostSummary;
+import dev.fabricscope.inventory.InventoryStore.Ingest;
+import dev.fabricscope.inventory.InventoryStore.Outcome;
+import dev.fabricscope.inventory.InventoryStore.SnapshotMeta;
+import java.sql.Connection;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link InventoryStore} must do. Subclasses give a migrated database; each test starts
+ * with empty tables, so counts are absolute.
+ */
+abstract class InventoryStoreContract {
+
+  static final Instant T0 = Instant.parse("2026-11-24T10:00:00.123456Z");
+
+  InventoryStore store;
+
+  /** A migrated database, shared by the tests of one class. */
+  protected abstract DataSource dataSource();
+
+  @BeforeEach
+  void emptyStore() throws Exception {
+    TestDatabases.clear(dataSource());
+    store = new JdbcInventoryStore(dataSource());
+  }
+
+  static Ingest report(String host, String hash, Instant at) {
+    return report(host, hash, at, 0, null);
+  }
+
+  static Ingest report(String host, String hash, Instant at, int gpus, Map<String, String> labels) {
+    String json =
+        "{\"host\":\"" + host + "\",\"hash\":\"" + hash + "\",\"pad\":\"" + "x".repeat(500) + "\"}";
+    var summary = new HostSummary("EPYC 9654", 120, gpus, 2, 1, 4, "agent");
+    return new Ingest(host, json, hash, summary, false, labels, at);
+  }
+
+  @Test
+  void newHostIsCreated() {
+    var result = store.ingest(report("node-a", "h1", T0));
+    assertEquals(Outcome.CREATED, result.outcome());
+    var host = store.host("node-a").orElseThrow();
+    assertEquals(result.hostId(), host.id());
+    assertEquals(result.snapshotId(), host.latestSnapshotId());
+    assertEquals(T0, host.firstSeen());
+    assertEquals(T0, host.lastSeen());
+    assertEquals(new HostSummary("EPYC 9654", 120, 0, 2, 1, 4, "agent"), host.summary());
+    assertFalse(host.imported());
+    assertEquals(Optional.of("h1"), store.latestHash("node-a"));
+    assertTrue(store.snapshotJson(result.snapshotId()).orElseThrow().contains("\"hash\":\"h1\""));
+    assertEquals(
+        Map.of("hosts", 1L, "host_labels", 0L, "snapshots", 1L, "tokens", 0L), store.rowCounts());
+  }
+
+  @Test
+  void sameHashOnlyMovesLastSeen() {
+    var first = store.ingest(report("node-a", "h1", T0));
+    var again = store.ingest(report("node-a", "h1", T0.plusSeconds(60)));
+    assertEquals(Outcome.UNCHANGED, again.outcome());
+    assertEquals(first.snapshotId(), again.snapshotId());
+    var host = store.host("node-a").orElseThrow();
+    assertEquals(T0, host.firstSeen());
+    assertEquals(T0.plusSeconds(60), host.lastSeen());
+    assertEquals(1L, store.rowCounts().get("snapshots"));
+  }
+
+  @Test
+  void changedHashAddsSnapshotNewestFirst() {
+    var s1 = store.ingest(report("node-a", "h1", T0));
+    var s2 = store.ingest(report("node-a", "h2", T0.plusSeconds(60)));
+    var s3 = store.ingest(report("node-a", "h3", T0.plusSeconds(120)));
+    assertEquals(Outcome.CREATED, s2.outcome());
+    assertEquals(s1.hostId(), s3.hostId());
+    List<SnapshotMeta> history = store.snapshots("node-a");
+    assertEquals(
+        List.of(s3.snapshotId(), s2.snapshotId(), s1.snapshotId()),
+        history.stream().map(SnapshotMeta::id).toList());
+    assertEquals("h3", history.get(0).contentHash());
+    assertEquals(T0.plusSeconds(120), history.get(0).receivedAt());
+    assertEquals(s3.snapshotId(), store.host("node-a").orElseThrow().latestSnapshotId());
+    assertEquals(Optional.of("h3"), store.latestHash("node-a"));
+    assertEquals(s2.snapshotId(), store.snapshot(s2.snapshotId()).orElseThrow().id());
+    assertTrue(store.snapshot(-1).isEmpty());
+    assertTrue(store.snapshotJson(-1).isEmpty());
+    assertTrue(store.snapshots("nobody").isEmpty());
+  }
+
+  @Test
+  void snapshotAtPicksTheOneInForce() {
+    var s1 = store.ingest(report("node-a", "h1", T0));
+    var s2 = store.ingest(report("node-a", "h2", T0.plusSeconds(60)));
+    assertTrue(store.snapshotAt("node-a", T0.minusNanos(1000)).isEmpty());
+    assertEquals(s1.snapshotId(), store.snapshotAt("node-a", T0).orElseThrow().id());
+    assertEquals(
+        s1.snapshotId(), store.snapshotAt("node-a", T0.plusSeconds(59)).orElseThrow().id());
+    assertEquals(
+        s2.snapshotId(), store.snapshotAt("node-a", T0.plusSeconds(60)).orElseThrow().id());
+    assertEquals(
+        s2.snapshotId(), store.snapshotAt("node-a", T0.plusSeconds(9999)).orElseThrow().id());
+    assertTrue(store.snapshotAt("other", T0).isEmpty());
+  }
+
+  @Test
+  void touchMovesLastSeenOnlyForTheLatestHash() {
+    store.ingest(report("node-a", "h1", T0));
+    assertTrue(store.touch("node-a", "h1", T0.plusSeconds(30)));
+    assertEquals(T0.plusSeconds(30), store.host("node-a").orElseThrow().lastSeen());
+    assertFalse(store.touch("node-a", "h0", T0.plusSeconds(40)));
+    assertFalse(store.touch("nobody", "h1", T0.plusSeconds(40)));
+    // Never backwards.
+    assertTrue(store.touch("node-a", "h1", T0));
+    assertEquals(T0.plusSeconds(30), store.host("node-a").orElseThrow().lastSeen());
+    assertEquals(1L, store.rowCounts().get("snapshots"));
+  }
+
+  @Test
+  void labelsAreReplacedWhenGivenAndKeptWhenNull() {
+    store.ingest(report("node-a", "h1", T0, 0, Map.of("rack", "r1", "zone", "a")));
+    assertEquals(Map.of("rack", "r1", "zone", "a"), store.host("node-a").orElseThrow().labels());
+    store.ingest(report("node-a", "h1", T0.plusSeconds(1), 0, null));
+    assertEquals(Map.of("rack", "r1", "zone", "a"), store.host("node-a").orElseThrow().labels());
+    store.ingest(report("node-a", "h2", T0.plusSeconds(2), 0, Map.of("rack", "r2")));
+    assertEquals(Map.of("rack", "r2"), store.host("node-a").orElseThrow().labels());
+    assertEquals(1L, store.rowCounts().get("host_labels"));
+  }
+
+  @Test
+  void importedStaysTrueUntilAnAgentReports() {
+    var imported = report("node-i", "h1", T0);
+    imported =
+        new Ingest(
+            imported.hostName(), imported.reportJson(), "h1", imported.summary(), true, null, T0);
+    store.ingest(imported);
+    assertTrue(store.host("node-i").orElseThrow().imported());
+    assertTrue(store.snapshots("node-i").get(0).imported());
+    store.ingest(report("node-i", "h2", T0.plusSeconds(1)));
+    assertFalse(store.host("node-i").orElseThrow().imported());
+  }
+
+  @Test
+  void hostsFilterSortAndPage() {
+    for (int i = 0; i < 25; i++) {
+      String name = String.format("Node-%02d", i);
+      store.ingest(
+          report(
+              name,
+              "h" + i,
+              T0,
+              i % 5 == 0 ? 8 : 0,
+              Map.of("rack", "r" + (i % 3), "role", i < 10 ? "train" : "serve")));
+    }
+    store.ingest(report("gpu_box%1", "x", T0, 4, Map.of()));
+
+    var all = store.hosts(new HostQuery(null, null, null, null, null));
+    assertEquals(26, all.total());
+    // Order across "Node-" and "gpu_box" depends on the collation (byte order vs en_US): only
+    // names that sort the same everywhere are compared below.
+    assertEquals(26, all.items().size());
+
+    var page = store.hosts(new HostQuery("node-", null, null, 10, 10));
+    assertEquals(25, page.total());
+    assertEquals(10, page.offset());
+    assertEquals(10, page.limit());
+    assertEquals(
+        List.of(
+            "Node-10", "Node-11", "Node-12", "Node-13", "Node-14", "Node-15", "Node-16", "Node-17",
+            "Node-18", "Node-19"),
+        page.items().stream().map(h -> h.name()).toList());
+    var last = store.hosts(new HostQuery("NODE", null, null, 20, 10));
+    assertEquals(5, last.items().size());
+    assertTrue(store.hosts(new HostQuery("node", null, null, 30, 10)).items().isEmpty());
+
+    // LIKE wildcards in the filter are literal.
+    assertEquals(1, store.hosts(new HostQuery("_box%", null, null, null, null)).total());
+    assertEquals(0, store.hosts(new HostQuery("e_0", null, null, null, null)).total());
+
+    var gpus = store.hosts(new HostQuery(null, null, true, null, null));
+    assertEquals(6, gpus.total());
+    assertEquals(20, store.hosts(new HostQuery(null, null, false, null, null)).total());
+
+    var rack1 = store.hosts(new HostQuery(null, "rack=r1", null, null, null));
+    assertEquals(8, rack1.total());
+    assertTrue(rack1.items().stream().allMatch(h -> h.labels().get("rack").equals("r1")));
+    assertEquals(25, store.hosts(new HostQuery(null, "role", null, null, null)).total());
+    assertEquals(2, store.hosts(new HostQuery("node", "role=train", true, null, null)).total());
+    assertEquals(0, store.hosts(new HostQuery(null, "rack=r9", null, null, null)).total());
+  }
+
+  @Test
+  void latestReportsGiveEachHostsNewestJson() {
+    store.ingest(report("node-b", "b1", T0));
+    store.ingest(report("node-a", "a1", T0));
+    store.ingest(report("node-a", "a2", T0.plusSeconds(5), 0, Map.of("k", "v")));
+    var latest = store.latestReports();
+    assertEquals(List.of("node-a", "node-b"), latest.stream().map(r -> r.host().name()).toList());
+    assertTrue(latest.get(0).reportJson().contains("\"hash\":\"a2\""));
+    assertEquals(Map.of("k", "v"), latest.get(0).host().labels());
+    assertTrue(latest.get(1).reportJson().contains("\"hash\":\"b1\""));
+  }
+
+  @Test
+  void concurrentFirstReportsForOneNewHost() throws Exception {
+    // 16 threads, distinct content: one host row, 16 snapshots, the latest pointer on the newest.
+    List<InventoryStore.IngestResult> results =
+        runConcurrently(16, i -> report("fresh", "h" + i, T0.plusMillis(i)));
+    assertEquals(1, results.stream().map(r -> r.hostId()).distinct().count());
+    assertTrue(results.stream().allMatch(r -> r.outcome() == Outcome.CREATED));
+    assertEquals(
+        Map.of("hosts", 1L, "host_labels", 0L, "snapshots", 16L, "tokens", 0L), store.rowCounts());
+    var host = store.host("fresh").orElseThrow();
+    assertEquals(16, store.snapshots("fresh").size());
+    assertNotEquals(null, host.latestSnapshotId());
+
+    // 16 threads, same content for another new host: exactly one snapshot.
+    List<InventoryStore.IngestResult> same = runConcurrently(16, i -> report("twin", "same", T0));
+    assertEquals(1, same.stream().filter(r -> r.outcome() == Outcome.CREATED).count());
+    assertEquals(1, same.stream().map(r -> r.snapshotId()).distinct().count());
+    assertEquals(17L, store.rowCounts().get("snapshots"));
+  }
+
+  @Test
+  void firstReportRacingAnUncommittedInsertOfTheSameHost() throws Exception {
+    // Deterministic version of the race: another transaction has inserted the host and not
+    // committed yet when the report comes in.
+    try (Connection other = dataSource().getConnection()) {
+      other.setAutoCommit(false);
+      try (var ps =
+          other.prepareStatement(
+              "INSERT INTO hosts (name, first_seen, last_seen, imported) VALUES (?, ?, ?, ?)")) {
+        ps.setString(1, "racy");
+        ps.setObject(2, T0.atOffset(ZoneOffset.UTC));
+        ps.setObject(3, T0.atOffset(ZoneOffset.UTC));
+        ps.setBoolean(4, false);
+        ps.executeUpdate();
+      }
+      var ingest = CompletableFuture.supplyAsync(() -> store.ingest(report("racy", "h1", T0)));
+      Thread.sleep(300);
+      assertFalse(ingest.isDone(), "ingest must wait for the other transaction");
+      other.commit();
+      var result = ingest.get(30, TimeUnit.SECONDS);
+      assertEquals(Outcome.CREATED, result.outcome());
+      assertEquals(1L, store.rowCounts().get("hosts"));
+      assertEquals(result.snapshotId(), store.host("racy").orElseThrow().latestSnapshotId());
+    }
+  }
+
+  @Test
+  void concurrentReportsForFiftyHosts() throws Exception {
+    // 16 threads over 50 new hosts, 4 distinct reports each (200 ingests).
+    List<InventoryStore.IngestResult> results =
+        runConcurrently(200, i -> report("host-" + (i % 50), "h" + (i / 50), T0.plusMillis(i)));
+    assertEquals(200, results.size());
+    assertEquals(50L, store.rowCounts().get("hosts"));
+    assertEquals(200L, store.rowCounts().get("snapshots"));
+    assertEquals(50, store.hosts(new HostQuery("host-", null, null, 0, 1000)).total());
+    for (int h = 0; h < 50; h++) {
+      assertEquals(4, store.snapshots("host-" + h).size());
+    }
+  }
+
+  private interface IngestFactory {
+    Ingest make(int i);
+  }
+
+  private List<InventoryStore.IngestResult> runConcurrently(int tasks, IngestFactory factory)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      var start = new CountDownLatch(1);
+      List<Future<InventoryStore.IngestResult>> futures = new ArrayList<>();
+      for (int i = 0; i < tasks; i++) {
+        Ingest ingest = factory.make(i);
+        Callable<InventoryStore.IngestResult> task =
+            () -> {
+              start.await();
+              return store.ingest(ingest);
+            };
+        futures.add(pool.submit(task));
+      }
+      start.countDown();
+      List<InventoryStore.IngestResult> results = new ArrayList<>();
+      for (var f : futures) {
+        results.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
