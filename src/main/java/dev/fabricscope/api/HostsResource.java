@@ -1,5 +1,8 @@
 package dev.fabricscope.api;
 
+import dev.fabricscope.exporter.HwlocXmlExporter;
+import dev.fabricscope.exporter.NcclXmlExporter;
+import dev.fabricscope.findings.FleetFindingsService;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.Host;
 import dev.fabricscope.inventory.InventoryStore.SnapshotMeta;
@@ -11,6 +14,7 @@ import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.topology.Report;
+import dev.fabricscope.topology.TopologyDiff;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
@@ -21,6 +25,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -116,6 +121,51 @@ public class HostsResource {
     return an.pair(da, db);
   }
 
+  @GET
+  @Path("/{host}/diff")
+  @Operation(summary = "Structural diff between two snapshots (default: the two latest)")
+  public TopologyDiff.Diff diff(
+      @Context HttpServerRequest request,
+      @PathParam("host") String host,
+      @QueryParam("from") Long from,
+      @QueryParam("to") Long to) {
+    access.requireRead(request);
+    find(host);
+    List<SnapshotMeta> snaps = store.snapshots(host);
+    long toId = to != null ? to : snaps.get(0).id();
+    long fromId = from != null ? from : snaps.size() > 1 ? snaps.get(1).id() : toId;
+    for (long id : List.of(fromId, toId)) {
+      if (snaps.stream().noneMatch(s -> s.id() == id)) {
+        throw ApiException.notFound("host " + host + " has no snapshot " + id);
+      }
+    }
+    return TopologyDiff.between(read(json(fromId)), read(json(toId)));
+  }
+
+  @GET
+  @Path("/{host}/export")
+  @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML})
+  @Operation(summary = "The latest snapshot as report JSON, hwloc XML or NCCL topology XML")
+  public Response export(
+      @Context HttpServerRequest request,
+      @PathParam("host") String host,
+      @QueryParam("format") @DefaultValue("report") String format) {
+    access.requireRead(request);
+    Report r = report(host, null);
+    return switch (format) {
+      case "report" -> Response.ok(ReportJson.write(r), MediaType.APPLICATION_JSON).build();
+      case "hwloc-xml" ->
+          Response.ok(HwlocXmlExporter.write(r), MediaType.APPLICATION_XML)
+              .header("Content-Disposition", "attachment; filename=\"" + host + ".xml\"")
+              .build();
+      case "nccl-xml" ->
+          Response.ok(NcclXmlExporter.write(r), MediaType.APPLICATION_XML)
+              .header("Content-Disposition", "attachment; filename=\"" + host + "-nccl-topo.xml\"")
+              .build();
+      default -> throw ApiException.badRequest("format must be report, hwloc-xml or nccl-xml");
+    };
+  }
+
   Host find(String host) {
     return store.host(host).orElseThrow(() -> ApiException.notFound("no host named " + host));
   }
@@ -147,8 +197,12 @@ public class HostsResource {
   }
 
   Report report(String host, String at) {
+    return read(json(snapshotAt(host, at)));
+  }
+
+  static Report read(String json) {
     try {
-      return ReportJson.read(json(snapshotAt(host, at)));
+      return ReportJson.read(json);
     } catch (IOException e) {
       throw new IllegalStateException("a stored snapshot does not read back", e);
     }

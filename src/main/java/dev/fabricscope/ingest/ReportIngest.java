@@ -29,6 +29,7 @@ public class ReportIngest {
 
   @Inject InventoryStore store;
   @Inject MeterRegistry registry;
+  @Inject dev.fabricscope.findings.FleetFindingsService findings;
 
   /** The outcome of one ingest. */
   public record Result(InventoryStore.Outcome outcome, long snapshotId, String host) {}
@@ -81,6 +82,9 @@ public class ReportIngest {
         store.ingest(
             new InventoryStore.Ingest(
                 host, canonical, hash, summary(report), imported, labels, Instant.now()));
+    if (r.outcome() == InventoryStore.Outcome.CREATED) {
+      findings.invalidate();
+    }
     return new Result(r.outcome(), r.snapshotId(), host);
   }
 

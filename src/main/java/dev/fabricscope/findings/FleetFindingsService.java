@@ -1,0 +1,123 @@
+package dev.fabricscope.findings;
+
+import dev.fabricscope.inventory.InventoryStore;
+import dev.fabricscope.inventory.InventoryStore.Host;
+import dev.fabricscope.p2p.Finding;
+import dev.fabricscope.p2p.FleetFindings;
+import dev.fabricscope.report.ReportJson;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Fleet findings over every host's latest snapshot ({@link FleetFindings}' rules), recomputed at
+ * most every few seconds: a fleet of thousands of hosts is parsed once per period, not per request.
+ * Imported hosts have no agent, so "not seen" does not apply to them.
+ */
+@ApplicationScoped
+public class FleetFindingsService {
+
+  @Inject InventoryStore store;
+
+  @ConfigProperty(name = "fabricscope.agent.interval", defaultValue = "5m")
+  String interval;
+
+  @ConfigProperty(name = "fabricscope.findings.missed-intervals", defaultValue = "3")
+  int missedIntervals;
+
+  @ConfigProperty(name = "fabricscope.findings.cache", defaultValue = "5s")
+  String cacheFor;
+
+  private volatile List<Finding> cached;
+  private volatile Instant cachedAt = Instant.EPOCH;
+
+  /** All findings, sorted by host, severity, rule. */
+  public synchronized List<Finding> all() {
+    Instant now = Instant.now();
+    if (cached != null && now.isBefore(cachedAt.plus(parse(cacheFor)))) {
+      return cached;
+    }
+    List<FleetFindings.HostReport> hosts = new ArrayList<>();
+    List<Finding> notSeen = new ArrayList<>();
+    for (InventoryStore.LatestReport lr : store.latestReports()) {
+      Host h = lr.host();
+      try {
+        hosts.add(new FleetFindings.HostReport(h.name(), null, ReportJson.read(lr.reportJson())));
+      } catch (IOException e) {
+        throw new IllegalStateException("stored report of " + h.name() + " does not read back", e);
+      }
+      if (!h.imported()) {
+        FleetFindings.hostNotSeen(h.name(), h.lastSeen(), now, parse(interval), missedIntervals)
+            .ifPresent(notSeen::add);
+      }
+    }
+    List<Finding> out = new ArrayList<>();
+    for (FleetFindings.HostReport h : hosts) {
+      out.addAll(FleetFindings.forHost(h.host(), h.report()));
+    }
+    out.addAll(notSeen);
+    out.sort(
+        java.util.Comparator.comparing(Finding::host)
+            .thenComparing(f -> -f.severity().ordinal())
+            .thenComparing(Finding::rule));
+    cached = List.copyOf(out);
+    cachedAt = now;
+    return cached;
+  }
+
+  /** Forgets the cache (after an ingest, tests). */
+  public void invalidate() {
+    cached = null;
+  }
+
+  /** Findings filtered by rule, host and severity (each null = any). */
+  public List<Finding> filter(String rule, String host, String severity) {
+    return all().stream()
+        .filter(f -> rule == null || f.rule().equals(rule))
+        .filter(f -> host == null || f.host().equals(host))
+        .filter(f -> severity == null || f.severity().json().equals(severity))
+        .toList();
+  }
+
+  /** Hosts with a finding of this rule, also matching the store's filters, paged by name. */
+  public InventoryStore.Page<Host> hostsWith(
+      String rule, String name, String label, Boolean hasGpu, int offset, int limit) {
+    Set<String> names =
+        filter(rule, null, null).stream().map(Finding::host).collect(Collectors.toSet());
+    List<Host> matching = new ArrayList<>();
+    int page = 0;
+    while (true) {
+      var p = store.hosts(new InventoryStore.HostQuery(name, label, hasGpu, page, 1000));
+      p.items().stream().filter(h -> names.contains(h.name())).forEach(matching::add);
+      page += p.items().size();
+      if (p.items().isEmpty() || page >= p.total()) {
+        break;
+      }
+    }
+    int from = Math.min(offset, matching.size());
+    int to = Math.min(matching.size(), from + limit);
+    return new InventoryStore.Page<>(matching.subList(from, to), matching.size(), offset, limit);
+  }
+
+  /** {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601 ({@code PT5M}). */
+  static Duration parse(String d) {
+    String s = d.trim().toLowerCase();
+    if (s.startsWith("p")) {
+      return Duration.parse(s.toUpperCase());
+    }
+    long n = Long.parseLong(s.substring(0, s.length() - 1));
+    return switch (s.charAt(s.length() - 1)) {
+      case 's' -> Duration.ofSeconds(n);
+      case 'm' -> Duration.ofMinutes(n);
+      case 'h' -> Duration.ofHours(n);
+      default -> throw new IllegalArgumentException("duration like 30s, 5m, 1h: " + d);
+    };
+  }
+}
