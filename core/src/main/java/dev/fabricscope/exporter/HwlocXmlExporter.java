@@ -24,13 +24,13 @@ import java.util.TreeMap;
  * CPU identification as infos); one Group per NUMA node holding the NUMANode, a Core+PU per CPU of
  * its cpulist and the host bridges local to it (a report does not know packages, so none are
  * invented; a single NUMA node needs no Group); host bridges as {@code type="Bridge"
- * bridge_type="0-1" bridge_pci="dddd:[bb-ss]"} (a root bus without a name is named after its first
- * function); PCI bridges ({@code bridge_type="1-1"}, bus range from the functions below) and
- * PCIDevs with {@code pci_busid}, {@code pci_type} ({@code "cccc [vvvv:dddd] [ssss:ssss] rr pp"}:
- * the prog-if as hwloc 3.0 appends it, which 2.x readers ignore and which keeps NVMe recognisable)
- * and {@code pci_link_speed} in GB/s per direction after encoding from the current link
- * (p2p-rules.md §5; hwloc's unit, not GT/s). OS devices and NVLinks are written by {@link
- * HwlocOsDevWriter}.
+ * bridge_type="0-1" bridge_pci="dddd:[bb-ss]"} (a root bus without a name is named after the bus of
+ * its functions, one per NUMA node); PCI bridges ({@code bridge_type="1-1"}, bus range from the
+ * functions below) and PCIDevs with {@code pci_busid}, {@code pci_type} ({@code "cccc [vvvv:dddd]
+ * [ssss:ssss] rr pp"}: the prog-if as hwloc 3.0 appends it, which 2.x readers ignore and which
+ * keeps NVMe recognisable) and {@code pci_link_speed} in GB/s per direction after encoding from the
+ * current link (p2p-rules.md §5; hwloc's unit, not GT/s). OS devices and NVLinks are written by
+ * {@link HwlocOsDevWriter}.
  */
 public final class HwlocXmlExporter {
 
@@ -78,18 +78,18 @@ public final class HwlocXmlExporter {
     BitSet nodes = new BitSet();
     numa.keySet().forEach(nodes::set);
     // host bridges by the NUMA node of their functions; unknown → below the Machine
-    Map<Integer, List<String>> local = new TreeMap<>();
+    Map<Integer, List<String>> local = new HashMap<>();
     for (var e : roots.entrySet()) {
       Integer n =
           e.getValue().stream()
               .map(PciFunction::numaNode)
-              .filter(numa::containsKey)
+              .filter(x -> x != null && numa.containsKey(x))
               .findFirst()
               .orElse(null);
-      local
-          .computeIfAbsent(
-              numa.size() == 1 ? numa.keySet().iterator().next() : n, k -> new ArrayList<>())
-          .add(e.getKey());
+      if (numa.size() == 1) {
+        n = numa.keySet().iterator().next(); // one node: everything is local to it
+      }
+      local.computeIfAbsent(n, k -> new ArrayList<>()).add(e.getKey());
     }
     XmlWriter w = new XmlWriter("<!DOCTYPE topology SYSTEM \"hwloc2.dtd\">");
     w.start("topology", "version", "2.0");
@@ -194,6 +194,7 @@ public final class HwlocXmlExporter {
   private void hostBridge(XmlWriter w, String hb) {
     List<PciFunction> top = roots.get(hb);
     top.sort((x, y) -> PciTopology.compareBdf(x.bdf(), y.bdf()));
+    hb = hb.contains("#") ? hb.substring(0, hb.indexOf('#')) : hb;
     String domain = hb.substring(3, hb.indexOf(':'));
     int bus = Integer.parseInt(hb.substring(hb.indexOf(':') + 1), 16);
     int sub = bus;
@@ -321,6 +322,7 @@ public final class HwlocXmlExporter {
     if (f.hostBridge() != null && PciTopology.HOST_BRIDGE.matcher(f.hostBridge()).matches()) {
       return f.hostBridge();
     }
-    return "pci" + f.bdf().substring(0, f.bdf().indexOf(':') + 3);
+    // NCCL files put switches of both sockets on one virtual bus (ffff:ff): one bridge per node
+    return "pci" + f.bdf().substring(0, f.bdf().indexOf(':') + 3) + "#" + f.numaNode();
   }
 }

@@ -190,7 +190,7 @@ public final class NcclXmlExporter {
       "link_speed", ExportSupport.speedString(cap == null ? null : cap.speedGTs()),
       "link_width", String.valueOf(cap == null || cap.width() == null ? 0 : cap.width())
     };
-    List<String> kids = children.getOrDefault(bdf, List.of());
+    List<String> kids = new ArrayList<>(children.getOrDefault(bdf, List.of()));
     List<RdmaDevice> nets = nets(bdf);
     boolean gpu = gpuIndex.containsKey(bdf);
     if (kids.isEmpty() && nets.isEmpty() && !gpu) {
