@@ -98,7 +98,7 @@ public final class TopologyDiff {
     for (String bdf : bdfs) {
       pci(bdf, a.get(bdf), b.get(bdf), out);
     }
-    rdma(from.rdma(), to.rdma(), out);
+    RdmaDiff.compare(from.rdma(), to.rdma(), out);
     named(from.nvme(), to.nvme(), NvmeController::name, Kind.NVME_ADDED, Kind.NVME_REMOVED, out);
     named(from.net(), to.net(), NetInterface::name, Kind.NET_ADDED, Kind.NET_REMOVED, out);
     String host = to.host() != null && to.host().name() != null ? to.host().name() : null;
@@ -210,72 +210,6 @@ public final class TopologyDiff {
     return on ? "+" : "-";
   }
 
-  private static void rdma(List<RdmaDevice> from, List<RdmaDevice> to, List<Change> out) {
-    Map<String, RdmaDevice> a = index(from, RdmaDevice::name, String::compareTo);
-    Map<String, RdmaDevice> b = index(to, RdmaDevice::name, String::compareTo);
-    TreeSet<String> names = new TreeSet<>(a.keySet());
-    names.addAll(b.keySet());
-    for (String n : names) {
-      RdmaDevice x = a.get(n);
-      RdmaDevice y = b.get(n);
-      if (x == null || y == null) {
-        RdmaDevice d = x == null ? y : x;
-        String where = d.pciFunction() == null ? "" : " on " + d.pciFunction();
-        out.add(
-            new Change(
-                x == null ? Kind.RDMA_DEVICE_ADDED : Kind.RDMA_DEVICE_REMOVED,
-                n,
-                null,
-                x == null ? null : n + where,
-                y == null ? null : n + where,
-                null,
-                n + where + (x == null ? " appeared" : " disappeared")));
-        continue;
-      }
-      Map<Integer, RdmaDevice.Port> px = new TreeMap<>();
-      x.ports().forEach(p -> px.put(p.port(), p));
-      Map<Integer, RdmaDevice.Port> py = new TreeMap<>();
-      y.ports().forEach(p -> py.put(p.port(), p));
-      TreeSet<Integer> ports = new TreeSet<>(px.keySet());
-      ports.addAll(py.keySet());
-      for (int p : ports) {
-        port(n + "/" + p, px.get(p), py.get(p), out);
-      }
-    }
-  }
-
-  private static void port(String key, RdmaDevice.Port x, RdmaDevice.Port y, List<Change> out) {
-    if (x == null || y == null) {
-      out.add(
-          new Change(
-              Kind.RDMA_PORT_CHANGED,
-              key,
-              "port",
-              x == null ? null : "present",
-              y == null ? null : "present",
-              null,
-              key + (x == null ? " appeared" : " disappeared")));
-      return;
-    }
-    portField(key, "state", x.state(), y.state(), out);
-    portField(key, "physState", x.physState(), y.physState(), out);
-    portField(key, "rateGbps", num(x.rateGbps()), num(y.rateGbps()), out);
-  }
-
-  private static void portField(String key, String field, String x, String y, List<Change> out) {
-    if (!Objects.equals(x, y)) {
-      out.add(
-          new Change(
-              Kind.RDMA_PORT_CHANGED,
-              key,
-              field,
-              x,
-              y,
-              null,
-              key + " " + field + " " + orNone(x) + " → " + orNone(y)));
-    }
-  }
-
   private static <T> void named(
       List<T> from,
       List<T> to,
@@ -296,7 +230,7 @@ public final class TopologyDiff {
     }
   }
 
-  private static <T> Map<String, T> index(
+  static <T> Map<String, T> index(
       List<T> items, Function<T, String> key, Comparator<String> order) {
     Map<String, T> out = new TreeMap<>(order);
     for (T t : items) {

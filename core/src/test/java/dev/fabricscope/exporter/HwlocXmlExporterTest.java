@@ -7,7 +7,6 @@ import static dev.fabricscope.exporter.ExportRoundTrip.wellFormed;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fabricscope.sysfs.PciTopology;
 import dev.fabricscope.topology.Gpu;
 import dev.fabricscope.topology.Host;
 import dev.fabricscope.topology.NetInterface;
@@ -15,7 +14,6 @@ import dev.fabricscope.topology.NvmeController;
 import dev.fabricscope.topology.PciFunction;
 import dev.fabricscope.topology.RdmaDevice;
 import dev.fabricscope.topology.Report;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -70,8 +68,10 @@ class HwlocXmlExporterTest {
     if (console != null) {
       assertTrue(console.contains("Machine"), console);
     }
-    // a second export of the read-back is the same document: nothing drifts
-    assertEquals(xml.length() > 0, Files.size(file) > 0);
+    if (hostBridges) {
+      // exporting what was read back gives the same document: nothing drifts on a second trip
+      assertEquals(xml, HwlocXmlExporter.write(back), name);
+    }
   }
 
   static <T> List<String> names(List<T> items, java.util.function.Function<T, String> name) {
@@ -164,9 +164,5 @@ class HwlocXmlExporterTest {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
-  }
-
-  static int compare(String a, String b) {
-    return PciTopology.compareBdf(a, b);
   }
 }
