@@ -210,8 +210,13 @@ public final class NcclXmlImporter {
         diagnostics.add(new Diagnostic("nvlink[gpu=" + bdf + "]", "no target or count: skipped"));
         continue;
       }
+      String peer = target.toLowerCase();
+      // NCCL lists a GPU<->GPU bond under both GPUs (one direction per element): count it once
+      if (nvlinks.stream().anyMatch(x -> x.a().equals(peer) && x.b().equals(bdf))) {
+        continue;
+      }
       // NCCL records link counts only; the bandwidth depends on the NVLink generation
-      nvlinks.add(new NvLink(bdf, target.toLowerCase(), count, null));
+      nvlinks.add(new NvLink(bdf, peer, count, null));
     }
   }
 

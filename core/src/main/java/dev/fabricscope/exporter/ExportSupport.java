@@ -1,0 +1,86 @@
+package dev.fabricscope.exporter;
+
+import dev.fabricscope.topology.PciLink;
+import dev.fabricscope.topology.PciLink.LinkState;
+import java.util.BitSet;
+import java.util.Locale;
+
+/** CPU masks and link arithmetic both exporters need. */
+final class ExportSupport {
+
+  private ExportSupport() {}
+
+  /** Parses list format ({@code 0-7,16-23}); null or garbage gives an empty set. */
+  static BitSet cpus(String list) {
+    BitSet out = new BitSet();
+    if (list == null || list.isBlank()) {
+      return out;
+    }
+    try {
+      for (String part : list.trim().split(",")) {
+        int dash = part.indexOf('-');
+        int a = Integer.parseInt((dash < 0 ? part : part.substring(0, dash)).trim());
+        int b = dash < 0 ? a : Integer.parseInt(part.substring(dash + 1).trim());
+        if (a >= 0 && b >= a && b < (1 << 16)) {
+          out.set(a, b + 1);
+        }
+      }
+    } catch (NumberFormatException e) {
+      return new BitSet();
+    }
+    return out;
+  }
+
+  /**
+   * A mask as comma-separated 32-bit words, most significant first: hwloc writes {@code
+   * 0x000000ff,0xffff0000} (prefix per word), NCCL {@code 000000ff,ffff0000}.
+   */
+  static String mask(BitSet set, boolean prefix) {
+    int words = Math.max(1, (set.length() + 31) / 32);
+    StringBuilder sb = new StringBuilder();
+    for (int w = words - 1; w >= 0; w--) {
+      long v = 0;
+      for (int b = 0; b < 32; b++) {
+        if (set.get(w * 32 + b)) {
+          v |= 1L << b;
+        }
+      }
+      if (sb.length() > 0) {
+        sb.append(',');
+      }
+      sb.append(prefix ? "0x" : "").append(String.format(Locale.ROOT, "%08x", v));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * The capable state of a function's upstream link (p2p-rules.md §4.3 and §5.2): min of the
+   * function's max and the upstream port's max, each part where known; null when nothing is.
+   */
+  static LinkState capable(PciLink l) {
+    if (l == null) {
+      return null;
+    }
+    LinkState a = l.max();
+    LinkState b = l.upstream() == null ? null : l.upstream().max();
+    Double speed = min(a == null ? null : a.speedGTs(), b == null ? null : b.speedGTs());
+    Integer width = min(positive(a), positive(b));
+    return speed == null && width == null ? null : new LinkState(speed, width);
+  }
+
+  private static Integer positive(LinkState s) {
+    return s == null || s.width() == null || s.width() <= 0 ? null : s.width();
+  }
+
+  private static <T extends Comparable<T>> T min(T a, T b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** The kernel's ≥ 5.7 string: {@code 2.5 GT/s PCIe}, {@code 16.0 GT/s PCIe} (§5.1). */
+  static String speedString(Double gts) {
+    return gts == null ? "" : String.format(Locale.ROOT, "%.1f GT/s PCIe", gts);
+  }
+}

@@ -1,0 +1,313 @@
+package dev.fabricscope.exporter;
+
+import dev.fabricscope.sysfs.PciTopology;
+import dev.fabricscope.topology.DeviceKind;
+import dev.fabricscope.topology.Gpu;
+import dev.fabricscope.topology.Host;
+import dev.fabricscope.topology.NvLink;
+import dev.fabricscope.topology.PciFunction;
+import dev.fabricscope.topology.PciLink.LinkState;
+import dev.fabricscope.topology.PortType;
+import dev.fabricscope.topology.RdmaDevice;
+import dev.fabricscope.topology.Report;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Writes NCCL's topology XML ({@code <system version="1">}, p2p-rules.md §4.8): the file a VM or
+ * container is given as {@code NCCL_TOPO_FILE} so NCCL sees the host's real PCIe tree.
+ *
+ * <p>Shape as NCCL builds it from sysfs (§4.3): one {@code cpu} per NUMA node (devices with an
+ * unknown node go to {@code numaid="-1"}); GPUs and NICs/HCAs only; a {@code pci} node per PCIe
+ * switch keyed by its upstream port, found by going up two levels from a device (skipping the
+ * downstream port); root ports never appear, so a device on a root port hangs off its {@code cpu}.
+ * {@code link_speed}/{@code link_width} are min(device max, upstream port max) in the kernel's
+ * string form ({@code "16.0 GT/s PCIe"}), empty and 0 when unknown as NCCL writes them. GPUs get
+ * {@code gpu dev rank gdr="1"} (dev and rank in BDF order, {@code sm} only when known: NCCL fills
+ * missing attributes from the local GPU) and one {@code nvlink} per bonded set, GPU↔GPU sets under
+ * both GPUs because NCCL adds one direction per element. NICs get {@code nic}/{@code net} per port
+ * of each non-software RDMA device (rxe/siw are left out: NCCL detects them itself and they cannot
+ * do GPUDirect RDMA, §2.6), speed in Mb/s from the port rate.
+ */
+public final class NcclXmlExporter {
+
+  private static final String GPU_CLASS = "0x030200";
+  private static final String NVSWITCH_CLASS = "0x068000";
+
+  private static final PciFunction PLACEHOLDER =
+      new PciFunction(
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null, null, null, null, null, null, null);
+
+  private final Report report;
+  private final Map<String, PciFunction> byBdf = new HashMap<>();
+  private final Map<String, List<String>> children = new TreeMap<>();
+  private final Map<String, Integer> gpuIndex = new HashMap<>();
+  private int netIndex;
+
+  private NcclXmlExporter(Report report) {
+    this.report = report;
+    report.pci().forEach(f -> byBdf.put(f.bdf(), f));
+  }
+
+  /** The NCCL topology XML of a report. */
+  public static String write(Report report) {
+    return new NcclXmlExporter(report).build();
+  }
+
+  /**
+   * The NCCL {@code pci} node a function hangs below (§4.3): up two levels, so the downstream port
+   * is skipped and the switch's upstream port is the node; null when that walk leaves the PCI tree
+   * (the device hangs off its {@code cpu}). A parent that is itself an upstream port (trees
+   * imported from NCCL files, which hold no downstream ports) is the node.
+   */
+  public static String switchParent(Report report, String bdf) {
+    Map<String, PciFunction> m = new HashMap<>();
+    report.pci().forEach(f -> m.put(f.bdf(), f));
+    return switchParent(m, bdf);
+  }
+
+  private static String switchParent(Map<String, PciFunction> m, String bdf) {
+    PciFunction f = m.get(bdf);
+    String p1 = f == null ? null : f.parent();
+    if (p1 == null) {
+      return null;
+    }
+    PciFunction up = m.get(p1);
+    if (up != null && up.portType() == PortType.SWITCH_UPSTREAM) {
+      return p1;
+    }
+    return up == null ? null : up.parent();
+  }
+
+  private String build() {
+    List<PciFunction> gpus = new ArrayList<>();
+    List<String> endpoints = new ArrayList<>();
+    for (PciFunction f : report.pci()) {
+      boolean vf = f.sriov() != null && f.sriov().physfn() != null;
+      if (f.kind() == DeviceKind.GPU && !vf) {
+        gpus.add(f);
+        endpoints.add(f.bdf());
+      } else if ((f.kind() == DeviceKind.NIC || f.kind() == DeviceKind.RDMA)
+          && (!vf || !nets(f.bdf()).isEmpty())) {
+        endpoints.add(f.bdf());
+      }
+    }
+    gpus.forEach(g -> gpuIndex.put(g.bdf(), gpuIndex.size()));
+    // numa node → top-level nodes; every node → its NCCL children
+    Map<Integer, List<String>> tops = new TreeMap<>();
+    for (String e : endpoints) {
+      String node = e;
+      while (true) {
+        String sw = switchParent(byBdf, node);
+        if (sw == null) {
+          tops.computeIfAbsent(numa(node), k -> new ArrayList<>());
+          if (!tops.get(numa(node)).contains(node)) {
+            tops.get(numa(node)).add(node);
+          }
+          break;
+        }
+        List<String> kids = children.computeIfAbsent(sw, k -> new ArrayList<>());
+        if (kids.contains(node)) {
+          break; // the rest of the chain is known already
+        }
+        kids.add(node);
+        node = sw;
+      }
+    }
+    Host host = report.host();
+    for (Host.NumaNode n : host == null ? List.<Host.NumaNode>of() : host.numaNodes()) {
+      tops.putIfAbsent(n.id(), new ArrayList<>());
+    }
+    if (tops.isEmpty()) {
+      tops.put(-1, new ArrayList<>());
+    }
+    XmlWriter w = new XmlWriter();
+    w.start("system", "version", "1");
+    boolean first = true;
+    for (var e : tops.entrySet()) {
+      cpu(w, e.getKey(), e.getValue(), first);
+      first = false;
+    }
+    return w.end().done();
+  }
+
+  private void cpu(XmlWriter w, int numa, List<String> nodes, boolean first) {
+    Host host = report.host();
+    Host.Cpu cpu = host == null ? null : host.cpu();
+    String affinity = null;
+    if (host != null) {
+      for (Host.NumaNode n : host.numaNodes()) {
+        if (n.id() == numa && !n.cpulist().isEmpty()) {
+          affinity = ExportSupport.mask(ExportSupport.cpus(n.cpulist()), false);
+        }
+      }
+    }
+    w.start(
+        "cpu",
+        "numaid",
+        String.valueOf(numa),
+        "affinity",
+        affinity,
+        "arch",
+        arch(host == null ? null : host.architecture()),
+        "vendor",
+        cpu == null ? null : cpu.vendor(),
+        "familyid",
+        cpu == null || cpu.family() == null ? null : String.valueOf(cpu.family()),
+        "modelid",
+        cpu == null || cpu.model() == null ? null : String.valueOf(cpu.model()));
+    nodes.sort(PciTopology::compareBdf);
+    for (String bdf : nodes) {
+      pci(w, bdf);
+    }
+    if (first) {
+      // RDMA devices without a PCI function (NCCL files list such nets straight under a cpu)
+      for (RdmaDevice d : report.rdma()) {
+        if (d.pciFunction() == null && d.provider() != RdmaDevice.Provider.SOFTWARE) {
+          nic(w, List.of(d));
+        }
+      }
+    }
+    w.end();
+  }
+
+  private void pci(XmlWriter w, String bdf) {
+    // a switch port named by a device path but absent from the report: only its busid is known
+    PciFunction f = byBdf.getOrDefault(bdf, PLACEHOLDER);
+    LinkState cap = ExportSupport.capable(f.link());
+    String[] attrs = {
+      "busid", bdf,
+      "class", f == PLACEHOLDER ? "0x060400" : f.classCode(),
+      "vendor", f.vendorId(),
+      "device", f.deviceId(),
+      "subsystem_vendor", f.subsystemVendorId(),
+      "subsystem_device", f.subsystemDeviceId(),
+      "link_speed", ExportSupport.speedString(cap == null ? null : cap.speedGTs()),
+      "link_width", String.valueOf(cap == null || cap.width() == null ? 0 : cap.width())
+    };
+    List<String> kids = new ArrayList<>(children.getOrDefault(bdf, List.of()));
+    List<RdmaDevice> nets = nets(bdf);
+    boolean gpu = gpuIndex.containsKey(bdf);
+    if (kids.isEmpty() && nets.isEmpty() && !gpu) {
+      w.empty("pci", attrs);
+      return;
+    }
+    w.start("pci", attrs);
+    if (gpu) {
+      gpu(w, bdf);
+    }
+    if (!nets.isEmpty()) {
+      nic(w, nets);
+    }
+    kids.sort(PciTopology::compareBdf);
+    for (String k : kids) {
+      pci(w, k);
+    }
+    w.end();
+  }
+
+  private void gpu(XmlWriter w, String bdf) {
+    String dev = String.valueOf(gpuIndex.get(bdf));
+    Integer sm =
+        report.gpus().stream()
+            .filter(g -> bdf.equals(g.pciFunction()))
+            .map(Gpu::sm)
+            .filter(Objects::nonNull)
+            .findFirst()
+            .orElse(null);
+    String[] attrs = {
+      "dev", dev, "sm", sm == null ? null : String.valueOf(sm), "rank", dev, "gdr", "1"
+    };
+    List<String[]> links = new ArrayList<>();
+    for (NvLink l : report.nvlinks()) {
+      // listed under both GPUs of a GPU↔GPU bond; NVSwitches have no gpu element
+      String target = bdf.equals(l.a()) ? l.b() : bdf.equals(l.b()) ? l.a() : null;
+      if (target == null) {
+        continue;
+      }
+      links.add(
+          new String[] {
+            "target", target, "count", String.valueOf(l.count()), "tclass", targetClass(target)
+          });
+    }
+    if (links.isEmpty()) {
+      w.empty("gpu", attrs);
+      return;
+    }
+    w.start("gpu", attrs);
+    links.forEach(a -> w.empty("nvlink", a));
+    w.end();
+  }
+
+  private String targetClass(String bdf) {
+    if (gpuIndex.containsKey(bdf)) {
+      return GPU_CLASS;
+    }
+    PciFunction f = byBdf.get(bdf);
+    return f != null && f.classCode() != null ? f.classCode() : NVSWITCH_CLASS;
+  }
+
+  private void nic(XmlWriter w, List<RdmaDevice> devices) {
+    w.start("nic");
+    for (RdmaDevice d : devices) {
+      List<RdmaDevice.Port> ports = d.ports().isEmpty() ? List.of() : d.ports();
+      for (RdmaDevice.Port p : ports) {
+        w.empty(
+            "net",
+            "name",
+            d.name(),
+            "dev",
+            String.valueOf(netIndex++),
+            "speed",
+            p.rateGbps() == null ? null : String.valueOf(Math.round(p.rateGbps() * 1000)),
+            "port",
+            String.valueOf(p.port()),
+            "latency",
+            "0.000000",
+            "guid",
+            guid(d.nodeGuid()),
+            "maxconn",
+            "131072",
+            "gdr",
+            d.provider() == RdmaDevice.Provider.HARDWARE ? "1" : "0");
+      }
+      if (ports.isEmpty()) {
+        w.empty("net", "name", d.name(), "dev", String.valueOf(netIndex++), "port", "1");
+      }
+    }
+    w.end();
+  }
+
+  private List<RdmaDevice> nets(String bdf) {
+    return report.rdma().stream()
+        .filter(d -> bdf.equals(d.pciFunction()) && d.provider() != RdmaDevice.Provider.SOFTWARE)
+        .toList();
+  }
+
+  private int numa(String bdf) {
+    PciFunction f = byBdf.get(bdf);
+    return f == null || f.numaNode() == null ? -1 : f.numaNode();
+  }
+
+  /** {@code 0c42:a103:006f:14ec} → {@code 0x0c42a103006f14ec}, as NCCL prints GUIDs. */
+  static String guid(String g) {
+    return g == null ? null : "0x" + g.replace(":", "").toLowerCase();
+  }
+
+  /** NCCL's arch names: x86_64, arm64, ppc64 (topo.cc); others as the kernel wrote them. */
+  static String arch(String a) {
+    if (a == null) {
+      return null;
+    }
+    return switch (a) {
+      case "aarch64", "arm64" -> "arm64";
+      case "ppc64le", "ppc64" -> "ppc64";
+      default -> a;
+    };
+  }
+}

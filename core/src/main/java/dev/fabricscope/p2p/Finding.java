@@ -1,0 +1,43 @@
+package dev.fabricscope.p2p;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.List;
+
+/**
+ * One finding of {@link FleetFindings} about a host.
+ *
+ * @param rule stable rule identifier (the constants of {@link FleetFindings})
+ * @param severity how urgent
+ * @param host the host's name as the fleet knows it
+ * @param devices the BDFs concerned (an RDMA device's name when it has no PCI function), sorted;
+ *     empty for host-wide findings
+ * @param message a sentence a person understands
+ * @param fix what to change, null when there is nothing to change
+ */
+@JsonPropertyOrder({"rule", "severity", "host", "devices", "message", "fix"})
+public record Finding(
+    String rule, Severity severity, String host, List<String> devices, String message, String fix) {
+
+  public Finding {
+    devices = List.copyOf(devices);
+  }
+
+  /** Urgency, written in lower case in JSON. */
+  public enum Severity {
+    INFO("info"),
+    WARNING("warning"),
+    CRITICAL("critical");
+
+    private final String json;
+
+    Severity(String json) {
+      this.json = json;
+    }
+
+    @JsonValue
+    public String json() {
+      return json;
+    }
+  }
+}

@@ -1,0 +1,248 @@
+package dev.fabricscope.p2p;
+
+import dev.fabricscope.p2p.Finding.Severity;
+import dev.fabricscope.sysfs.PciTopology;
+import dev.fabricscope.topology.DeviceKind;
+import dev.fabricscope.topology.PciFunction;
+import dev.fabricscope.topology.PciLink;
+import dev.fabricscope.topology.PciLink.LinkState;
+import dev.fabricscope.topology.PortType;
+import dev.fabricscope.topology.RdmaDevice;
+import dev.fabricscope.topology.Report;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Rules over each host's latest report, for the fleet view. Every rule looks at one report (plus,
+ * for {@link #HOST_NOT_SEEN}, what the server knows about the agent's last contact):
+ *
+ * <ul>
+ *   <li>{@link #DOWNTRAINED_LINK}: current width below capable width, p2p-rules.md §5.2 (warning,
+ *       one per link); {@link #LINK_SPEED_BELOW_CAPABLE}: speed below capable, only suspect since
+ *       GPUs idle down to 2.5 GT/s (info, one per host).
+ *   <li>{@link #ACS_REDIRECT_SWITCH_PORT}: switch downstream ports redirecting peer traffic, §2.4
+ *       (warning, one per host listing the ports).
+ *   <li>{@link #GPU_WITHOUT_CLOSE_NIC}: a GPU without a hardware RDMA NIC at nvidia-smi PIX/PXB
+ *       (§4.1), so NCCL stages GPUDirect RDMA through host memory (§4.6).
+ *   <li>{@link #SOFTWARE_RDMA_WITH_HARDWARE}: rxe/siw beside a hardware HCA, §2.6 (warning).
+ *   <li>{@link #P2PMEM_UNPUBLISHED}: a P2PDMA pool not offered to other drivers, §2.7 (info).
+ * </ul>
+ *
+ * Cost per host: O(functions) plus O(GPUs × NICs) pair verdicts.
+ */
+public final class FleetFindings {
+
+  public static final String DOWNTRAINED_LINK = "DOWNTRAINED_LINK";
+  public static final String LINK_SPEED_BELOW_CAPABLE = "LINK_SPEED_BELOW_CAPABLE";
+  public static final String ACS_REDIRECT_SWITCH_PORT = "ACS_REDIRECT_SWITCH_PORT";
+  public static final String GPU_WITHOUT_CLOSE_NIC = "GPU_WITHOUT_CLOSE_NIC";
+  public static final String SOFTWARE_RDMA_WITH_HARDWARE = "SOFTWARE_RDMA_WITH_HARDWARE";
+  public static final String P2PMEM_UNPUBLISHED = "P2PMEM_UNPUBLISHED";
+  public static final String HOST_NOT_SEEN = "HOST_NOT_SEEN";
+
+  private static final Set<String> CLOSE = Set.of("PIX", "PXB");
+
+  private FleetFindings() {}
+
+  /**
+   * What the server knows about one host.
+   *
+   * @param host the host's name in the fleet
+   * @param lastSeen when its agent last reported, null when never
+   * @param report its latest report, null when none arrived yet
+   */
+  public record HostReport(String host, Instant lastSeen, Report report) {}
+
+  /**
+   * Every finding of the fleet: the report rules for each host with a report, plus {@link
+   * #HOST_NOT_SEEN} for hosts silent for {@code missedIntervals} scan intervals. Sorted by host,
+   * then severity (critical first), rule and devices.
+   */
+  public static List<Finding> fleet(
+      List<HostReport> hosts, Instant now, Duration interval, int missedIntervals) {
+    List<Finding> out = new ArrayList<>();
+    for (HostReport h : hosts) {
+      hostNotSeen(h.host(), h.lastSeen(), now, interval, missedIntervals).ifPresent(out::add);
+      if (h.report() != null) {
+        out.addAll(forHost(h.host(), h.report()));
+      }
+    }
+    out.sort(
+        Comparator.comparing(Finding::host)
+            .thenComparing(f -> -f.severity().ordinal())
+            .thenComparing(Finding::rule)
+            .thenComparing(f -> String.join(",", f.devices())));
+    return out;
+  }
+
+  /** The report rules for one host's latest report, in rule order. */
+  public static List<Finding> forHost(String host, Report report) {
+    List<Finding> out = new ArrayList<>();
+    links(host, report, out);
+    acsRedirect(host, report, out);
+    HostRules.gpuNics(host, new P2pAnalyzer(report), out);
+    HostRules.softwareRdma(host, report, out);
+    HostRules.p2pmem(host, report, out);
+    return out;
+  }
+
+  /**
+   * {@link #HOST_NOT_SEEN} when the agent has been silent for at least {@code missedIntervals} scan
+   * intervals (or never reported): the server passes what it stores.
+   */
+  public static Optional<Finding> hostNotSeen(
+      String host, Instant lastSeen, Instant now, Duration interval, int missedIntervals) {
+    if (lastSeen == null) {
+      return Optional.of(
+          new Finding(
+              HOST_NOT_SEEN,
+              Severity.CRITICAL,
+              host,
+              List.of(),
+              host + " has never reported",
+              "check that the agent runs on " + host + " and can reach the server"));
+    }
+    Duration silent = Duration.between(lastSeen, now);
+    if (interval.isZero() || interval.isNegative()) {
+      throw new IllegalArgumentException("interval must be positive");
+    }
+    long missed = silent.toMillis() / interval.toMillis();
+    if (missed < missedIntervals) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Finding(
+            HOST_NOT_SEEN,
+            Severity.CRITICAL,
+            host,
+            List.of(),
+            host
+                + " last reported at "
+                + lastSeen
+                + ", "
+                + missed
+                + " intervals of "
+                + interval
+                + " ago: its topology may be stale",
+            "check that the agent runs on " + host + " and can reach the server"));
+  }
+
+  /** §5.2 per link: function D and its upstream port U. */
+  private static void links(String host, Report report, List<Finding> out) {
+    TreeSet<String> slow = new TreeSet<>(PciTopology::compareBdf);
+    for (PciFunction f : report.pci()) {
+      PciLink l = f.link();
+      if (l == null || isVf(f) || !trained(l.current())) {
+        continue;
+      }
+      LinkState cur = l.current();
+      Integer capWidth =
+          min(width(l.max()), l.upstream() == null ? null : width(l.upstream().max()));
+      Double capSpeed =
+          min(speed(l.max()), l.upstream() == null ? null : speed(l.upstream().max()));
+      if (capWidth != null && cur.width() < capWidth) {
+        out.add(
+            new Finding(
+                DOWNTRAINED_LINK,
+                Severity.WARNING,
+                host,
+                List.of(f.bdf()),
+                f.bdf()
+                    + " trained x"
+                    + cur.width()
+                    + " of x"
+                    + capWidth
+                    + " capable: "
+                    + cur.width()
+                    + "/"
+                    + capWidth
+                    + " of the bandwidth",
+                "reseat the card or check the slot's bifurcation and riser; a retrain needs a"
+                    + " reset"));
+      } else if (capSpeed != null && cur.speedGTs() != null && cur.speedGTs() < capSpeed) {
+        slow.add(f.bdf());
+      }
+    }
+    if (!slow.isEmpty()) {
+      out.add(
+          new Finding(
+              LINK_SPEED_BELOW_CAPABLE,
+              Severity.INFO,
+              host,
+              List.copyOf(slow),
+              slow.size()
+                  + " link(s) below capable speed: GPUs and other devices drop to 2.5 GT/s at"
+                  + " idle for power saving, so this is only suspect",
+              "check again under load (a bandwidth test); a link still slow then is degraded"));
+    }
+  }
+
+  /** §2.4: one finding per host listing every redirecting switch downstream port. */
+  private static void acsRedirect(String host, Report report, List<Finding> out) {
+    TreeSet<String> ports = new TreeSet<>(PciTopology::compareBdf);
+    for (PciFunction f : report.pci()) {
+      if (f.portType() == PortType.SWITCH_DOWNSTREAM
+          && f.acs() != null
+          && Boolean.TRUE.equals(f.acs().redirects())) {
+        ports.add(f.bdf());
+      }
+    }
+    if (ports.isEmpty()) {
+      return;
+    }
+    out.add(
+        new Finding(
+            ACS_REDIRECT_SWITCH_PORT,
+            Severity.WARNING,
+            host,
+            List.copyOf(ports),
+            ports.size()
+                + " switch downstream port(s) redirect peer traffic (ACS ReqRedir/CmpltRedir/"
+                + "EgressCtrl): P2P between devices of one switch goes through the root complex",
+            "pci=disable_acs_redir="
+                + String.join(";", ports)
+                + " on the kernel command line (merges IOMMU groups: isolation between these"
+                + " devices is lost)"));
+  }
+
+  static boolean isVf(PciFunction f) {
+    return f.sriov() != null && f.sriov().physfn() != null;
+  }
+
+  private static boolean trained(LinkState s) {
+    return s != null && s.width() != null && s.width() > 0;
+  }
+
+  private static Integer width(LinkState s) {
+    return s == null || s.width() == null || s.width() <= 0 ? null : s.width();
+  }
+
+  private static Double speed(LinkState s) {
+    return s == null ? null : s.speedGTs();
+  }
+
+  private static <T extends Comparable<T>> T min(T a, T b) {
+    if (a == null) {
+      return b;
+    }
+    return b == null || a.compareTo(b) <= 0 ? a : b;
+  }
+
+  static boolean close(String label) {
+    return CLOSE.contains(label);
+  }
+
+  static boolean hardwareRdma(RdmaDevice d) {
+    return d.provider() == RdmaDevice.Provider.HARDWARE;
+  }
+
+  static boolean nicKind(DeviceKind k) {
+    return k == DeviceKind.NIC || k == DeviceKind.RDMA;
+  }
+}

@@ -1,0 +1,142 @@
+package dev.fabricscope.p2p;
+
+import dev.fabricscope.p2p.Finding.Severity;
+import dev.fabricscope.sysfs.PciTopology;
+import dev.fabricscope.topology.DeviceKind;
+import dev.fabricscope.topology.PciFunction;
+import dev.fabricscope.topology.RdmaDevice;
+import dev.fabricscope.topology.Report;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/** The device rules of {@link FleetFindings}: GPU↔NIC locality, software RDMA, p2pmem. */
+final class HostRules {
+
+  private HostRules() {}
+
+  /**
+   * GPU_WITHOUT_CLOSE_NIC: NCCL uses GPUDirect RDMA by default only at PIX/PXB/P2C (§4.6); a GPU
+   * whose nearest hardware RDMA NIC is at PHB or SYS stages every network transfer through host
+   * memory. On a host with no hardware RDMA NIC at all, one info finding says so instead.
+   */
+  static void gpuNics(String host, P2pAnalyzer analyzer, List<Finding> out) {
+    Fabric fabric = analyzer.fabric();
+    List<Device> gpus = new ArrayList<>();
+    List<Device> nics = new ArrayList<>();
+    for (Device d : analyzer.devices()) {
+      if (d.kind() == DeviceKind.GPU) {
+        gpus.add(d);
+      } else if (d.rdma() == null
+          && FleetFindings.nicKind(d.kind())
+          && fabric.rdmaOn(d.bdf()).stream().anyMatch(FleetFindings::hardwareRdma)) {
+        nics.add(d);
+      }
+    }
+    if (gpus.isEmpty()) {
+      return;
+    }
+    if (nics.isEmpty()) {
+      out.add(
+          new Finding(
+              FleetFindings.GPU_WITHOUT_CLOSE_NIC,
+              Severity.INFO,
+              host,
+              gpus.stream().map(Device::bdf).toList(),
+              gpus.size()
+                  + " GPU(s) and no hardware RDMA NIC: multi-node NCCL traffic is staged through"
+                  + " host memory (no GPUDirect RDMA)",
+              null));
+      return;
+    }
+    for (Device g : gpus) {
+      String best = null;
+      for (Device n : nics) {
+        String label = analyzer.pair(g, n).nvidiaPcie();
+        if (FleetFindings.close(label)) {
+          best = null;
+          break;
+        }
+        best = best == null || rank(label) < rank(best) ? label : best;
+      }
+      if (best != null) {
+        out.add(
+            new Finding(
+                FleetFindings.GPU_WITHOUT_CLOSE_NIC,
+                Severity.WARNING,
+                host,
+                List.of(g.bdf()),
+                "GPU "
+                    + g.bdf()
+                    + " has no RDMA NIC at PIX or PXB (nearest: "
+                    + best
+                    + "): NCCL turns GPUDirect RDMA off at PHB/SYS and stages through host"
+                    + " memory",
+                "place an HCA under the GPU's PCIe switch, or accept NCCL_NET_GDR_LEVEL=PHB"
+                    + " if measured bandwidth allows"));
+      }
+    }
+  }
+
+  private static int rank(String label) {
+    return switch (label) {
+      case "PHB" -> 0;
+      case "NODE" -> 1;
+      default -> 2;
+    };
+  }
+
+  /** SOFTWARE_RDMA_WITH_HARDWARE (§2.6): rxe/siw cannot do P2P DMA but ULPs may pick them. */
+  static void softwareRdma(String host, Report report, List<Finding> out) {
+    List<String> hw = new ArrayList<>();
+    TreeSet<String> sw = new TreeSet<>();
+    TreeSet<String> swDevices = new TreeSet<>(PciTopology::compareBdf);
+    for (RdmaDevice d : report.rdma()) {
+      if (d.provider() == RdmaDevice.Provider.SOFTWARE) {
+        sw.add(d.name());
+        swDevices.add(d.pciFunction() != null ? d.pciFunction() : d.name());
+      } else if (d.provider() == RdmaDevice.Provider.HARDWARE) {
+        hw.add(d.name());
+      }
+    }
+    if (sw.isEmpty() || hw.isEmpty()) {
+      return;
+    }
+    out.add(
+        new Finding(
+            FleetFindings.SOFTWARE_RDMA_WITH_HARDWARE,
+            Severity.WARNING,
+            host,
+            List.copyOf(swDevices),
+            "software RDMA "
+                + String.join(", ", sw)
+                + " beside hardware "
+                + String.join(", ", hw.stream().sorted().toList())
+                + ": the CPU copies its data, it can never do P2P DMA, and an application that"
+                + " picks the first device may take it",
+            "rdma link delete "
+                + sw.first()
+                + " unless it is wanted; else name the HCA explicitly"
+                + " (NCCL_IB_HCA, nvmet addr)"));
+  }
+
+  /** P2PMEM_UNPUBLISHED (§2.7): a pool exists but is not offered to other drivers. */
+  static void p2pmem(String host, Report report, List<Finding> out) {
+    for (PciFunction f : report.pci()) {
+      if (f.p2pmem() != null && Boolean.FALSE.equals(f.p2pmem().published())) {
+        out.add(
+            new Finding(
+                FleetFindings.P2PMEM_UNPUBLISHED,
+                Severity.INFO,
+                host,
+                List.of(f.bdf()),
+                f.bdf()
+                    + " has a P2PDMA pool"
+                    + (f.p2pmem().sizeBytes() == null ? "" : " of " + f.p2pmem().sizeBytes() + " B")
+                    + " that is not published: pci_p2pmem_find() will not offer it (nvme-pci"
+                    + " publishes a CMB only when it supports read and write data)",
+                null));
+      }
+    }
+  }
+}
