@@ -63,6 +63,9 @@ public final class Durations {
     if (ms % 60_000 == 0) {
       return ms / 60_000 + "m";
     }
+    if (ms % 1000 == 0) {
+      return ms / 1000 + "s";
+    }
     return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
   }
 }

@@ -76,7 +76,7 @@ public final class RunCommand {
             count(o, "--spool-max-bytes", Spool.Bounds.DEFAULT.maxBytes(), Long.MAX_VALUE));
     Map<String, String> labels = labels(o.all("--label"));
     AgentLog log = new AgentLog(err);
-    AtomicReference<String> token = new AtomicReference<>(readToken(tokenFile, log, true));
+    AtomicReference<String> token = new AtomicReference<>(readToken(tokenFile, true));
     Path spoolDir = Path.of(o.get("--spool") == null ? DEFAULT_SPOOL : o.get("--spool"));
 
     try (Fsroot fs = Fsroot.open(o.get("--fsroot"))) {
@@ -99,7 +99,7 @@ public final class RunCommand {
               server,
               labels,
               () -> {
-                String t = readToken(tokenFile, log, false);
+                String t = readToken(tokenFile, false);
                 if (t != null) {
                   token.set(t);
                 }
@@ -117,6 +117,8 @@ public final class RunCommand {
               interval,
               heartbeat,
               log);
+      // warned only now: bad input must stay a single line on stderr
+      warnIfWorldReadable(tokenFile, log);
       log.info(
           "run: server="
               + server
@@ -260,7 +262,7 @@ public final class RunCommand {
    * The trimmed token. At start-up a missing, unreadable or empty file is bad input; later (a
    * rotation half-way) it gives null and the previous token is kept.
    */
-  static String readToken(Path file, AgentLog log, boolean startup) {
+  static String readToken(Path file, boolean startup) {
     String t;
     try {
       t = Files.readString(file, StandardCharsets.UTF_8).strip();
@@ -278,16 +280,18 @@ public final class RunCommand {
       }
       return null;
     }
-    if (startup) {
-      try {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-        if (perms.contains(PosixFilePermission.OTHERS_READ)) {
-          log.info("warning: token file " + file + " is readable by everyone (chmod 600 it)");
-        }
-      } catch (IOException | UnsupportedOperationException e) {
-        // not a POSIX file system: nothing to check
-      }
-    }
     return t;
+  }
+
+  /** Warns (only: the operator may have reasons) when everyone can read the token. */
+  static void warnIfWorldReadable(Path file, AgentLog log) {
+    try {
+      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+      if (perms.contains(PosixFilePermission.OTHERS_READ)) {
+        log.info("warning: token file " + file + " is readable by everyone (chmod 600 it)");
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      // not a POSIX file system: nothing to check
+    }
   }
 }

@@ -183,6 +183,9 @@ public final class RunLoop {
         spool.delete(e);
         ackedHash = sha256(body);
         ackedHost = hostOf(body, r);
+        if (r.host() != null) {
+          host = r.host(); // the server's name for us, when the report has none
+        }
         succeeded();
         logSend("report", e.seq(), body.length, r, "");
       }

@@ -34,6 +34,7 @@ class DurationsTest {
     assertEquals("850ms", Durations.format(Duration.ofMillis(850)));
     assertEquals("2.3s", Durations.format(Duration.ofMillis(2300)));
     assertEquals("5m", Durations.format(Duration.ofMinutes(5)));
+    assertEquals("30s", Durations.format(Duration.ofSeconds(30)));
     assertEquals("1h", Durations.format(Duration.ofHours(1)));
   }
 }

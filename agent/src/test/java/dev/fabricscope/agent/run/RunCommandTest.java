@@ -45,11 +45,16 @@ class RunCommandTest {
     AgentLog log = new AgentLog(new PrintStream(buf, true, StandardCharsets.UTF_8));
     Path f = Files.writeString(tmp.resolve("token"), "  s3cret\n");
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-    assertEquals("s3cret", RunCommand.readToken(f, log, true));
+    assertEquals("s3cret", RunCommand.readToken(f, true));
+    RunCommand.warnIfWorldReadable(f, log);
     assertTrue(buf.toString(StandardCharsets.UTF_8).contains("readable by everyone"));
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+    buf.reset();
+    RunCommand.warnIfWorldReadable(f, log);
+    assertEquals("", buf.toString(StandardCharsets.UTF_8));
     Files.writeString(f, " \n");
-    assertThrows(UsageException.class, () -> RunCommand.readToken(f, log, true));
-    assertEquals(null, RunCommand.readToken(f, log, false), "later: keep the previous token");
-    assertThrows(UsageException.class, () -> RunCommand.readToken(tmp.resolve("nope"), log, true));
+    assertThrows(UsageException.class, () -> RunCommand.readToken(f, true));
+    assertEquals(null, RunCommand.readToken(f, false), "later: keep the previous token");
+    assertThrows(UsageException.class, () -> RunCommand.readToken(tmp.resolve("nope"), true));
   }
 }
