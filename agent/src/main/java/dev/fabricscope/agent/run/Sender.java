@@ -205,6 +205,9 @@ public final class Sender {
   }
 
   private static String describe(Throwable t) {
+    if (t instanceof CancellationException) {
+      return "aborted"; // our own abort(), surfacing through the client's inner future
+    }
     if (t instanceof ConnectException) {
       return "connection refused";
     }

@@ -27,7 +27,9 @@ final class FakeServer implements AutoCloseable {
   enum Mode {
     NORMAL,
     UNAVAILABLE,
-    REJECT
+    REJECT,
+    /** Reports get no answer until {@link #close()}: a request stays in flight. */
+    HANG
   }
 
   /** One request and the status it got. */
@@ -50,6 +52,8 @@ final class FakeServer implements AutoCloseable {
   private final String token;
   private final List<Req> requests = new ArrayList<>();
   private final Map<String, String> latest = new HashMap<>();
+  private final java.util.concurrent.CountDownLatch release =
+      new java.util.concurrent.CountDownLatch(1);
   private volatile Mode mode = Mode.NORMAL;
   private HttpServer server;
   private int port;
@@ -112,6 +116,17 @@ final class FakeServer implements AutoCloseable {
         raw = new GZIPInputStream(new java.io.ByteArrayInputStream(raw)).readAllBytes();
       }
       String body = new String(raw, StandardCharsets.UTF_8);
+      if (mode == Mode.HANG && path.equals("/api/v1/reports")) {
+        synchronized (this) {
+          requests.add(new Req(path, null, null, null, body, 0));
+        }
+        try {
+          release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return;
+      }
       String auth = ex.getRequestHeaders().getFirst("Authorization");
       int status;
       String answer = "";
@@ -169,6 +184,7 @@ final class FakeServer implements AutoCloseable {
 
   @Override
   public void close() {
+    release.countDown();
     stop();
   }
 }

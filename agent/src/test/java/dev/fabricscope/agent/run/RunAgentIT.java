@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,7 @@ class RunAgentIT {
     Files.writeString(hostname, "rig-iommu\n");
     spool = tmp.resolve("spool");
     tokenFile = Files.writeString(tmp.resolve("token"), TOKEN + "\n");
+    Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
   }
 
   @AfterEach
@@ -165,6 +167,25 @@ class RunAgentIT {
       agent.destroy();
       assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
       assertEquals(0, agent.exitValue());
+    }
+  }
+
+  @Test
+  void sigtermAbortsARequestInFlightAndKeepsItsReport() throws Exception {
+    try (FakeServer server = new FakeServer(TOKEN).start()) {
+      server.mode(FakeServer.Mode.HANG);
+      Process agent = start(server);
+      await("a request in flight", () -> !server.requests().isEmpty());
+      List<String> waiting = spooled();
+      assertEquals(1, waiting.size());
+      long t0 = System.nanoTime();
+      agent.destroy();
+      assertTrue(agent.waitFor(10, TimeUnit.SECONDS));
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertEquals(0, agent.exitValue(), log());
+      assertTrue(ms < 6000, "stopped within the grace period: " + ms + " ms");
+      assertEquals(waiting, spooled(), "the unacknowledged report stays spooled");
+      assertTrue(log().contains("error=\"aborted\""), log());
     }
   }
 
