@@ -79,6 +79,10 @@ public final class RunCommand {
     AtomicReference<String> token = new AtomicReference<>(readToken(tokenFile, true));
     Path spoolDir = Path.of(o.get("--spool") == null ? DEFAULT_SPOOL : o.get("--spool"));
 
+    // counted down only after every resource is closed (spool lock, an unpacked --fsroot archive):
+    // the shutdown hook halts the JVM right after, and must not cut the clean-up short
+    CountDownLatch finished = new CountDownLatch(1);
+    AtomicBoolean exited = new AtomicBoolean();
     try (Fsroot fs = Fsroot.open(o.get("--fsroot"))) {
       PeriodicScanner scanner = new PeriodicScanner(fs.root(), new SysfsDiscovery());
       Report first;
@@ -131,8 +135,6 @@ public final class RunCommand {
               + " ("
               + spool.depth()
               + " waiting)");
-      CountDownLatch finished = new CountDownLatch(1);
-      AtomicBoolean exited = new AtomicBoolean();
       Thread hook =
           new Thread(() -> onSignal(loop, sender, finished, exited, log, err), "agent-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
@@ -140,7 +142,6 @@ public final class RunCommand {
         loop.run(first);
       } catch (IOException e) {
         log.info("spool failure, stopping: " + e.getMessage());
-        exited.set(true);
         return 1;
       } finally {
         try {
@@ -148,10 +149,11 @@ public final class RunCommand {
         } catch (IOException e) {
           log.info("closing spool: " + e.getMessage());
         }
-        finished.countDown();
       }
-      exited.set(true);
       return 0;
+    } finally {
+      exited.set(true);
+      finished.countDown();
     }
   }
 
@@ -169,7 +171,7 @@ public final class RunCommand {
       AgentLog log,
       PrintStream err) {
     if (exited.get()) {
-      return;
+      return; // the command returned first: the JVM exits with its code
     }
     loop.stop();
     try {

@@ -37,6 +37,8 @@ class RunAgentIT {
   private ArchiveExtractor.Unpacked tree;
   private Path spool;
   private Path tokenFile;
+  private Path javaTmp;
+  private String fsroot;
   private final List<Process> agents = new ArrayList<>();
   private int logs;
 
@@ -48,6 +50,9 @@ class RunAgentIT {
     Files.createDirectories(hostname.getParent());
     Files.writeString(hostname, "rig-iommu\n");
     spool = tmp.resolve("spool");
+    fsroot = tree.root().toString();
+    // the agent's own unpack folder, so a leftover would be seen (and /dev/shm stays clean)
+    javaTmp = Files.createDirectories(tmp.resolve("jtmp"));
     tokenFile = Files.writeString(tmp.resolve("token"), TOKEN + "\n");
     Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
   }
@@ -174,6 +179,7 @@ class RunAgentIT {
   void sigtermAbortsARequestInFlightAndKeepsItsReport() throws Exception {
     try (FakeServer server = new FakeServer(TOKEN).start()) {
       server.mode(FakeServer.Mode.HANG);
+      fsroot = Fixtures.sysfs("qemu-rig-iommu.tar.gz").toString(); // unpacked by the agent
       Process agent = start(server);
       await("a request in flight", () -> !server.requests().isEmpty());
       List<String> waiting = spooled();
@@ -186,6 +192,9 @@ class RunAgentIT {
       assertTrue(ms < 6000, "stopped within the grace period: " + ms + " ms");
       assertEquals(waiting, spooled(), "the unacknowledged report stays spooled");
       assertTrue(log().contains("error=\"aborted\""), log());
+      try (Stream<Path> left = Files.list(javaTmp)) {
+        assertEquals(List.of(), left.toList(), "the unpacked archive is removed on SIGTERM");
+      }
     }
   }
 
@@ -237,7 +246,7 @@ class RunAgentIT {
                 "--token-file",
                 tokenFile.toString(),
                 "--fsroot",
-                tree.root().toString(),
+                fsroot,
                 "--spool",
                 spool.toString(),
                 "--interval",
@@ -260,6 +269,7 @@ class RunAgentIT {
     String jar = System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Dfabricscope.tmpdir=" + javaTmp);
     cmd.add("-jar");
     cmd.add(jar);
     cmd.addAll(args);
