@@ -5,6 +5,7 @@ import dev.fabricscope.agent.cli.ExplainCommand;
 import dev.fabricscope.agent.cli.GatherCommand;
 import dev.fabricscope.agent.cli.TopoCommand;
 import dev.fabricscope.agent.cli.UsageException;
+import dev.fabricscope.agent.run.RunCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +29,10 @@ public final class Main {
                                              fsroot, gathered archive, report JSON, hwloc XML,
                                              NCCL XML or lspci text (default: this host)
         explain [--input PATH] A B           the full reasoning for one pair (BDF or name)
+        run --server URL --token-file F [--interval 5m] [--heartbeat 1h] [--spool DIR]
+            [--fsroot PATH] [--label k=v ...] [--gzip]
+                                             collect every interval, send changed reports
+                                             to the server (spooled; see README)
         help                                 this text
       """;
 
@@ -50,6 +55,7 @@ public final class Main {
         case "gather" -> new GatherCommand().run(rest, out);
         case "topo" -> new TopoCommand().run(rest, out);
         case "explain" -> new ExplainCommand().run(rest, out);
+        case "run" -> new RunCommand().run(rest, err);
         case "help", "--help", "-h" -> {
           out.print(USAGE);
           yield 0;

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * Opens {@code --fsroot}: {@code /} (the live host), a directory, or a gathered archive unpacked
  * into a temporary directory that {@link #close()} removes.
  */
-final class Fsroot implements AutoCloseable {
+public final class Fsroot implements AutoCloseable {
   private final SysfsRoot root;
   private final ArchiveExtractor.Unpacked unpacked;
 
@@ -18,7 +18,8 @@ final class Fsroot implements AutoCloseable {
     this.unpacked = unpacked;
   }
 
-  static Fsroot open(String arg) {
+  /** Opens {@code arg} (null: {@code /}); bad input is a {@link UsageException}. */
+  public static Fsroot open(String arg) {
     Path p = Path.of(arg == null ? "/" : arg);
     if (!Files.exists(p)) {
       throw new UsageException("--fsroot " + p + ": no such file or directory");
@@ -37,7 +38,8 @@ final class Fsroot implements AutoCloseable {
     }
   }
 
-  SysfsRoot root() {
+  /** The tree discovery reads. */
+  public SysfsRoot root() {
     return root;
   }
 

@@ -1,0 +1,243 @@
+package dev.fabricscope.agent.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Talks to the server: {@code POST /api/v1/reports} and {@code POST /api/v1/reports/heartbeat} over
+ * {@link HttpClient} (HTTP/1.1: plain, proxy- and load-balancer-friendly; one request at a time
+ * needs no multiplexing). Every answer is classified into a {@link Kind} the run loop acts on;
+ * nothing here throws for a network or server failure, since those are expected.
+ *
+ * <p>Requests are sent asynchronously and awaited, so another thread (the shutdown hook) can {@link
+ * #abort()} the one in flight without interrupting the loop thread — an interrupt could otherwise
+ * land in a spool write and close its file channel half-way.
+ */
+public final class Sender {
+
+  /** What the loop should do with an answer. */
+  public enum Kind {
+    /** 2xx: acknowledged. */
+    OK,
+    /** Heartbeat 409: the server lacks this content; send the full report. */
+    CONFLICT,
+    /** 5xx, 408, 429, timeout, connection failure, abort: try again later. */
+    RETRY,
+    /** Any other 4xx (or an unexpected status): retrying the same bytes cannot help. */
+    REJECTED
+  }
+
+  /**
+   * One answer.
+   *
+   * @param status HTTP status, 0 when no answer came
+   * @param detail outcome (CREATED/UNCHANGED), problem title, or the error, for the log
+   * @param retryAfter the server's Retry-After (429/503), or null
+   * @param host the host the server filed a report under (2xx), or null
+   */
+  public record Response(
+      Kind kind, int status, String detail, long latencyMillis, Duration retryAfter, String host) {}
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String USER_AGENT = "fabricscope-agent/0.1";
+
+  private final HttpClient client;
+  private final URI reports;
+  private final URI heartbeat;
+  private final Supplier<String> token;
+  private final Duration timeout;
+  private final boolean gzip;
+  private volatile CompletableFuture<HttpResponse<String>> inFlight;
+
+  /**
+   * @param server base URL, e.g. {@code https://fabricscope.example.com} (a path prefix is kept)
+   * @param labels sent with every report as repeated {@code label=k=v} query parameters
+   * @param token read before every request, so a rotated token file is picked up
+   */
+  public Sender(
+      URI server,
+      Map<String, String> labels,
+      Supplier<String> token,
+      Duration timeout,
+      boolean gzip) {
+    String base = server.toString().replaceAll("/+$", "");
+    StringBuilder query = new StringBuilder();
+    labels.forEach(
+        (k, v) ->
+            query
+                .append(query.length() == 0 ? "?" : "&")
+                .append("label=")
+                .append(URLEncoder.encode(k + "=" + v, StandardCharsets.UTF_8)));
+    this.reports = URI.create(base + "/api/v1/reports" + query);
+    this.heartbeat = URI.create(base + "/api/v1/reports/heartbeat");
+    this.token = token;
+    this.timeout = timeout;
+    this.gzip = gzip;
+    this.client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(
+                timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
+  }
+
+  /** Posts one report body (the exact bytes whose hash the server will compare). */
+  public Response postReport(byte[] body) {
+    HttpRequest.Builder b = request(reports);
+    byte[] wire = body;
+    if (gzip) {
+      wire = gzip(body);
+      b.header("Content-Encoding", "gzip");
+    }
+    return send(b.POST(HttpRequest.BodyPublishers.ofByteArray(wire)).build(), false);
+  }
+
+  /** Tells the server the host still has the content with this hash. */
+  public Response heartbeat(String host, String contentHash) {
+    String body =
+        JSON.createObjectNode().put("host", host).put("contentHash", contentHash).toString();
+    return send(request(heartbeat).POST(HttpRequest.BodyPublishers.ofString(body)).build(), true);
+  }
+
+  /** Cancels the request in flight, if any; its caller gets {@link Kind#RETRY}. */
+  public void abort() {
+    CompletableFuture<HttpResponse<String>> f = inFlight;
+    if (f != null) {
+      f.cancel(true);
+    }
+  }
+
+  private HttpRequest.Builder request(URI uri) {
+    return HttpRequest.newBuilder(uri)
+        .timeout(timeout)
+        .header("Authorization", "Bearer " + token.get())
+        .header("Content-Type", "application/json")
+        .header("Accept", "application/json, application/problem+json")
+        .header("User-Agent", USER_AGENT);
+  }
+
+  private Response send(HttpRequest req, boolean isHeartbeat) {
+    long t0 = System.nanoTime();
+    HttpResponse<String> resp;
+    try {
+      CompletableFuture<HttpResponse<String>> f =
+          client.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+      inFlight = f;
+      resp = f.get();
+    } catch (CancellationException e) {
+      return new Response(Kind.RETRY, 0, "aborted", millisSince(t0), null, null);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new Response(Kind.RETRY, 0, "interrupted", millisSince(t0), null, null);
+    } catch (ExecutionException e) {
+      return new Response(Kind.RETRY, 0, describe(e.getCause()), millisSince(t0), null, null);
+    } finally {
+      inFlight = null;
+    }
+    long ms = millisSince(t0);
+    int st = resp.statusCode();
+    Duration retryAfter =
+        resp.headers().firstValue("Retry-After").map(Sender::retryAfter).orElse(null);
+    Kind kind;
+    if (st >= 200 && st < 300) {
+      kind = Kind.OK;
+    } else if (isHeartbeat && st == 409) {
+      kind = Kind.CONFLICT;
+    } else if (st >= 500 || st == 408 || st == 429) {
+      kind = Kind.RETRY;
+    } else {
+      kind = Kind.REJECTED;
+    }
+    return new Response(
+        kind, st, detail(resp.body(), kind), ms, retryAfter, kind == Kind.OK ? host(resp) : null);
+  }
+
+  private static String host(HttpResponse<String> resp) {
+    try {
+      JsonNode n = JSON.readTree(resp.body());
+      return n != null && n.hasNonNull("host") ? n.get("host").asText() : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The outcome of a 2xx or the problem's title/detail, shortened to fit a log line. */
+  private static String detail(String body, Kind kind) {
+    if (body == null || body.isBlank()) {
+      return "";
+    }
+    try {
+      JsonNode n = JSON.readTree(body);
+      if (kind == Kind.OK && n.hasNonNull("outcome")) {
+        return n.get("outcome").asText()
+            + (n.hasNonNull("snapshotId") ? " snapshot=" + n.get("snapshotId").asText() : "");
+      }
+      String title = n.path("title").asText("");
+      String det = n.path("detail").asText("");
+      return clip((title + (det.isEmpty() ? "" : ": " + det)).strip());
+    } catch (IOException e) {
+      return clip(body.strip());
+    }
+  }
+
+  private static String clip(String s) {
+    String one = s.replaceAll("\\s+", " ");
+    return one.length() <= 200 ? one : one.substring(0, 200) + "...";
+  }
+
+  private static String describe(Throwable t) {
+    if (t instanceof CancellationException) {
+      return "aborted"; // our own abort(), surfacing through the client's inner future
+    }
+    if (t instanceof ConnectException) {
+      return "connection refused";
+    }
+    if (t instanceof HttpTimeoutException) {
+      return "timeout";
+    }
+    String m = t.getMessage();
+    return t.getClass().getSimpleName() + (m == null ? "" : ": " + clip(m));
+  }
+
+  private static Duration retryAfter(String v) {
+    try {
+      long s = Long.parseLong(v.strip());
+      return s >= 0 ? Duration.ofSeconds(s) : null;
+    } catch (NumberFormatException e) {
+      return null; // an HTTP date: rare; our backoff is good enough then
+    }
+  }
+
+  private static long millisSince(long t0) {
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  private static byte[] gzip(byte[] body) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,60 @@
+package dev.fabricscope.agent.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fabricscope.agent.cli.UsageException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunCommandTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void serverMustBeAnHttpUrlWithAHost() {
+    assertEquals("https", RunCommand.server("https://fs.example:8443/prefix").getScheme());
+    for (String bad :
+        new String[] {"fs.example", "ftp://fs.example", "http://", "http://a b", "http://h/?q=1"}) {
+      assertThrows(UsageException.class, () -> RunCommand.server(bad), bad);
+    }
+  }
+
+  @Test
+  void labelsAreKeyValuePairs() {
+    assertEquals(
+        Map.of("rack", "r12", "team", "ml=infra"),
+        RunCommand.labels(List.of("rack=r12", "team=ml=infra")));
+    assertThrows(UsageException.class, () -> RunCommand.labels(List.of("rack")));
+    assertThrows(UsageException.class, () -> RunCommand.labels(List.of("=x")));
+    assertThrows(UsageException.class, () -> RunCommand.labels(List.of("a=1", "a=2")));
+  }
+
+  @Test
+  void tokenIsTrimmedAndWorldReadableFilesOnlyWarn() throws Exception {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    AgentLog log = new AgentLog(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    Path f = Files.writeString(tmp.resolve("token"), "  s3cret\n");
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
+    assertEquals("s3cret", RunCommand.readToken(f, true));
+    RunCommand.warnIfWorldReadable(f, log);
+    assertTrue(buf.toString(StandardCharsets.UTF_8).contains("readable by everyone"));
+    Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+    buf.reset();
+    RunCommand.warnIfWorldReadable(f, log);
+    assertEquals("", buf.toString(StandardCharsets.UTF_8));
+    Files.writeString(f, " \n");
+    assertThrows(UsageException.class, () -> RunCommand.readToken(f, true));
+    assertEquals(null, RunCommand.readToken(f, false), "later: keep the previous token");
+    assertThrows(UsageException.class, () -> RunCommand.readToken(tmp.resolve("nope"), true));
+  }
+}
