@@ -8,13 +8,11 @@ import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.sysfs.ArchiveExtractor;
-import dev.fabricscope.topology.Host;
 import dev.fabricscope.topology.Report;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
@@ -66,7 +64,7 @@ public class ImportsResource {
     }
     Report report = load(body);
     if (host != null && !host.isBlank()) {
-      report = withHostName(report, host);
+      report = report.withHostName(host);
     }
     if (report.host() == null || report.host().name() == null) {
       throw ApiException.unprocessable(
@@ -105,30 +103,5 @@ public class ImportsResource {
         }
       }
     }
-  }
-
-  static Report withHostName(Report r, String name) {
-    Host h = r.host();
-    Host named =
-        h == null
-            ? new Host(name, null, null, null, null, List.of())
-            : new Host(
-                name,
-                h.kernelVersion(),
-                h.kernelCommandLine(),
-                h.architecture(),
-                h.cpu(),
-                h.numaNodes());
-    return new Report(
-        r.schemaVersion(),
-        r.source(),
-        named,
-        r.pci(),
-        r.rdma(),
-        r.net(),
-        r.nvme(),
-        r.gpus(),
-        r.nvlinks(),
-        r.diagnostics());
   }
 }

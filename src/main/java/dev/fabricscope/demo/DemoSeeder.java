@@ -1,6 +1,5 @@
 package dev.fabricscope.demo;
 
-import dev.fabricscope.api.ImportsResource;
 import dev.fabricscope.ingest.ReportIngest;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.topology.Report;
@@ -46,7 +45,7 @@ public class DemoSeeder {
       Report r = e.getValue();
       String name = r.host() != null && r.host().name() != null ? r.host().name() : e.getKey();
       name = name.replaceAll("[^A-Za-z0-9._:+@-]", "-");
-      ingest.store(ImportsResource.withHostName(r, name), name, true, Map.of("demo", "true"));
+      ingest.store(r.withHostName(name), name, true, Map.of("demo", "true"));
       n++;
     }
     Log.infof("Inventory was empty: loaded %d demo hosts from real fixtures", n);

@@ -58,8 +58,11 @@ public final class ReportParser {
       throw ApiException.badRequest("the body is empty: send a report JSON document");
     }
     JsonNode node;
-    try {
-      node = strict.readTree(body);
+    try (var parser = strict.createParser(body)) {
+      node = strict.readTree(parser);
+      if (parser.nextToken() != null) {
+        throw ApiException.badRequest("the body holds more than one JSON value");
+      }
     } catch (IOException e) {
       throw ApiException.badRequest("the body is not valid JSON: " + firstLine(e.getMessage()));
     }

@@ -12,7 +12,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.nio.file.Files;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The read API over imported real machines. */
@@ -21,8 +21,11 @@ class HostsResourceTest {
 
   static String operator;
 
-  @BeforeAll
-  static void importFixtures() throws Exception {
+  @BeforeEach
+  void importFixtures() throws Exception {
+    if (operator != null) {
+      return; // once per class; RestAssured knows the test port only in instance callbacks
+    }
     operator = ApiClient.token("hosts-operator-" + System.nanoTime(), "operator", null);
     importFile("hwloc-xml/nvidiaDGX2.xml", "dgx2-read-api");
     importFile("sysfs/qemu-rig-iommu.tar.gz", "rig-read-api");
@@ -154,7 +157,7 @@ class HostsResourceTest {
     given().get("/api/v1/hosts").then().statusCode(200);
     given()
         .contentType("application/octet-stream")
-        .body("<topology/>")
+        .body("<topology/>".getBytes(java.nio.charset.StandardCharsets.UTF_8))
         .post("/api/v1/imports")
         .then()
         .statusCode(401);

@@ -135,7 +135,7 @@ class ReportsResourceTest {
     given()
         .auth()
         .oauth2(viewer)
-        .body("<topology/>")
+        .body("<topology/>".getBytes(java.nio.charset.StandardCharsets.UTF_8))
         .post("/api/v1/imports")
         .then()
         .statusCode(403);

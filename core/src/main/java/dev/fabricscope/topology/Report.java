@@ -54,4 +54,19 @@ public record Report(
     nvlinks = nvlinks == null ? List.of() : List.copyOf(nvlinks);
     diagnostics = List.copyOf(diagnostics);
   }
+
+  /** A copy whose host carries this name (imports of formats that do not name their host). */
+  public Report withHostName(String name) {
+    Host h =
+        host == null
+            ? new Host(name, null, null, null, null, List.of())
+            : new Host(
+                name,
+                host.kernelVersion(),
+                host.kernelCommandLine(),
+                host.architecture(),
+                host.cpu(),
+                host.numaNodes());
+    return new Report(schemaVersion, source, h, pci, rdma, net, nvme, gpus, nvlinks, diagnostics);
+  }
 }

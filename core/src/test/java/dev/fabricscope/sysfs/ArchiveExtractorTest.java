@@ -22,6 +22,17 @@ class ArchiveExtractorTest {
 
   @TempDir Path tmp;
 
+  // a private unpack folder per test: other processes may use /dev/shm at the same time
+  @org.junit.jupiter.api.BeforeEach
+  void privateUnpackFolder(@TempDir Path base) {
+    System.setProperty("fabricscope.tmpdir", base.toString());
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void defaultUnpackFolder() {
+    System.clearProperty("fabricscope.tmpdir");
+  }
+
   private static List<Path> leftoverTempDirs() throws IOException {
     try (Stream<Path> s = Files.list(ArchiveExtractor.tempBase())) {
       return s.filter(p -> p.getFileName().toString().startsWith("fabricscope-fsroot-")).toList();
