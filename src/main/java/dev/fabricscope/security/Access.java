@@ -93,7 +93,8 @@ public class Access {
   /** Requires at least a role on the viewer < operator < admin ladder. */
   public Caller require(HttpServerRequest request, Role min) {
     Caller c = caller(request);
-    if (c.role() == null) {
+    if (c.role() == null || (c == Caller.LOCAL_VIEWER && min != Role.VIEWER)) {
+      // anonymous local readers must authenticate for anything beyond reading
       throw ApiException.unauthorized();
     }
     if (!c.atLeast(min)) {
