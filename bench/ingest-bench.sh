@@ -36,15 +36,17 @@ stop_server() { kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; }
 echo "# $(nproc) cores, $(java -version 2>&1 | head -1), clients=$clients, ${secs}s per run"
 run_server h2
 load h2 unchanged
+load h2 heartbeat
 load h2 changed
 stop_server
 
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | tail -1)
 mkdir -p "$work/pg" && chown postgres "$work/pg"
 su postgres -c "$pgbin/initdb -D $work/pg -A trust -U postgres" >/dev/null
-su postgres -c "$pgbin/pg_ctl -D $work/pg -o '-p 15499 -k $work -c max_connections=200' -l $work/pg.log start" >/dev/null
+su postgres -c "$pgbin/pg_ctl -D $work/pg -o '-p 15499 -k $work/pg -c max_connections=200' -l $work/pg/pg.log start" >/dev/null
 sleep 2
 run_server pg -Dfabricscope.db.url=jdbc:postgresql://127.0.0.1:15499/postgres -Dfabricscope.db.user=postgres -Dfabricscope.db.password=
 load postgresql unchanged
+load postgresql heartbeat
 load postgresql changed
 stop_server

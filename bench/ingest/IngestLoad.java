@@ -27,6 +27,7 @@ public class IngestLoad {
     int clients = Integer.parseInt(args[2]);
     int seconds = Integer.parseInt(args[3]);
     boolean changed = args[4].equals("changed");
+    boolean heartbeat = args[4].equals("heartbeat");
     HttpClient http =
         HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -60,6 +61,26 @@ public class IngestLoad {
       bodies[c] = ReportJson.write(r);
     }
     System.err.printf("report: %d PCI functions, %d bytes%n", base.pci().size(), bodies[0].length());
+    String[] beats = new String[clients];
+    if (heartbeat) {
+      // what an agent does when nothing changed: the full report once, then heartbeats
+      for (int c = 0; c < clients; c++) {
+        http.send(
+            HttpRequest.newBuilder(URI.create(url + "/api/v1/reports"))
+                .header("Authorization", "Bearer " + tokens[c])
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(bodies[c]))
+                .build(),
+            HttpResponse.BodyHandlers.discarding());
+        String host = "load-" + run + "-" + c;
+        String hash =
+            java.util.HexFormat.of()
+                .formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(bodies[c].getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        beats[c] = "{\"host\":\"" + host + "\",\"contentHash\":\"" + hash + "\"}";
+      }
+    }
     long warmupEnd = System.nanoTime() + Duration.ofSeconds(3).toNanos();
     long end = warmupEnd + Duration.ofSeconds(seconds).toNanos();
     long[][] lat = new long[clients][];
@@ -72,11 +93,15 @@ public class IngestLoad {
       new Thread(() -> {
         try {
           for (int i = 1; System.nanoTime() < end; i++) {
-            String body = changed ? bodies[id].replace("iteration=0", "iteration=" + i) : bodies[id];
+            String body =
+                heartbeat
+                    ? beats[id]
+                    : changed ? bodies[id].replace("iteration=0", "iteration=" + i) : bodies[id];
+            String path = heartbeat ? "/api/v1/reports/heartbeat" : "/api/v1/reports";
             long s = System.nanoTime();
             HttpResponse<Void> r =
                 http.send(
-                    HttpRequest.newBuilder(URI.create(url + "/api/v1/reports"))
+                    HttpRequest.newBuilder(URI.create(url + path))
                         .header("Authorization", "Bearer " + tokens[id])
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))

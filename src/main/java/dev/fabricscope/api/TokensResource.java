@@ -77,6 +77,7 @@ public class TokensResource {
     if (!tokens.revoke(id, Instant.now())) {
       throw ApiException.notFound("no token " + id);
     }
+    access.forgetTokens();
     return Response.noContent().build();
   }
 }

@@ -31,6 +31,12 @@ public class ReportIngest {
   @Inject MeterRegistry registry;
   @Inject dev.fabricscope.findings.FleetFindingsService findings;
 
+  /** The last snapshot id answered per host, so unchanged reports need no extra query. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Latest> latest =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Latest(String hash, long snapshotId) {}
+
   /** The outcome of one ingest. */
   public record Result(InventoryStore.Outcome outcome, long snapshotId, String host) {}
 
@@ -54,7 +60,12 @@ public class ReportIngest {
         String rawHash = Tokens.sha256(body);
         if (store.touch(knownHost, rawHash, Instant.now())) {
           registry.counter("fabricscope.reports.stored", "outcome", "unchanged").increment();
-          long id = store.host(knownHost).map(h -> h.latestSnapshotId()).orElse(0L);
+          Latest known = latest.get(knownHost);
+          long id =
+              known != null && known.hash().equals(rawHash)
+                  ? known.snapshotId()
+                  : store.host(knownHost).map(h -> h.latestSnapshotId()).orElse(0L);
+          latest.put(knownHost, new Latest(rawHash, id));
           return new Result(InventoryStore.Outcome.UNCHANGED, id, knownHost);
         }
       }
@@ -85,6 +96,7 @@ public class ReportIngest {
     if (r.outcome() == InventoryStore.Outcome.CREATED) {
       findings.invalidate();
     }
+    latest.put(host, new Latest(hash, r.snapshotId()));
     return new Result(r.outcome(), r.snapshotId(), host);
   }
 

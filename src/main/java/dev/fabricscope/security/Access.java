@@ -55,6 +55,32 @@ public class Access {
     }
   }
 
+  /** Token lookups, cached briefly: agents send every few seconds; revocation clears it. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Cached> cache =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Cached(TokenStore.Token token, long until) {}
+
+  private TokenStore.Token lookup(String hash) {
+    long now = System.nanoTime();
+    Cached c = cache.get(hash);
+    if (c != null && now < c.until()) {
+      return c.token();
+    }
+    TokenStore.Token t = tokens.findByHash(hash).orElseThrow(ApiException::unauthorized);
+    if (cache.size() > 100_000) {
+      cache.clear();
+    }
+    // revocation through this server clears the cache; through another replica it takes <= 5 s
+    cache.put(hash, new Cached(t, now + java.util.concurrent.TimeUnit.SECONDS.toNanos(5)));
+    return t;
+  }
+
+  /** Forgets cached tokens (after a revocation). */
+  public void forgetTokens() {
+    cache.clear();
+  }
+
   /** Whether unauthenticated reads are allowed (local demo mode). */
   public boolean localDemoMode() {
     return anonymousLocalRead && LOOPBACK.contains(httpHost);
@@ -70,8 +96,7 @@ public class Access {
       throw ApiException.unauthorized();
     }
     String secret = header.substring(7).trim();
-    TokenStore.Token t =
-        tokens.findByHash(Tokens.hash(secret)).orElseThrow(ApiException::unauthorized);
+    TokenStore.Token t = lookup(Tokens.hash(secret));
     if (!t.active()) {
       throw new ApiException(401, "Unauthorized", "this token was revoked");
     }
