@@ -187,29 +187,6 @@ final class ImportSupport {
 
   /** A copy with port type and kind set. */
   static PciFunction withTypeAndKind(PciFunction f, PortType t, DeviceKind k) {
-    return new PciFunction(
-        f.bdf(),
-        f.parent(),
-        f.hostBridge(),
-        f.vendorId(),
-        f.deviceId(),
-        f.subsystemVendorId(),
-        f.subsystemDeviceId(),
-        f.classCode(),
-        f.revision(),
-        f.vendorName(),
-        f.deviceName(),
-        k,
-        t,
-        f.portTypeSource(),
-        f.driver(),
-        f.numaNode(),
-        f.localCpulist(),
-        f.iommu(),
-        f.sriov(),
-        f.p2pmem(),
-        f.link(),
-        f.acs(),
-        f.config());
+    return f.withKindAndPortType(k, t);
   }
 }

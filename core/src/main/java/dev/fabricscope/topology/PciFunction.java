@@ -83,6 +83,11 @@ public record PciFunction(
 
   /** A copy with another kind. */
   public PciFunction withKind(DeviceKind newKind) {
+    return withKindAndPortType(newKind, portType);
+  }
+
+  /** A copy with another kind and port type (importers classify after building the tree). */
+  public PciFunction withKindAndPortType(DeviceKind newKind, PortType newPortType) {
     return new PciFunction(
         bdf,
         parent,
@@ -96,6 +101,34 @@ public record PciFunction(
         vendorName,
         deviceName,
         newKind,
+        newPortType,
+        portTypeSource,
+        driver,
+        numaNode,
+        localCpulist,
+        iommu,
+        sriov,
+        p2pmem,
+        link,
+        acs,
+        config);
+  }
+
+  /** A copy with another parent. */
+  public PciFunction withParent(String newParent) {
+    return new PciFunction(
+        bdf,
+        newParent,
+        hostBridge,
+        vendorId,
+        deviceId,
+        subsystemVendorId,
+        subsystemDeviceId,
+        classCode,
+        revision,
+        vendorName,
+        deviceName,
+        kind,
         portType,
         portTypeSource,
         driver,
@@ -133,6 +166,62 @@ public record PciFunction(
         sriov,
         p2pmem,
         newLink,
+        acs,
+        config);
+  }
+
+  /** A copy with other ACS state. */
+  public PciFunction withAcs(Acs newAcs) {
+    return new PciFunction(
+        bdf,
+        parent,
+        hostBridge,
+        vendorId,
+        deviceId,
+        subsystemVendorId,
+        subsystemDeviceId,
+        classCode,
+        revision,
+        vendorName,
+        deviceName,
+        kind,
+        portType,
+        portTypeSource,
+        driver,
+        numaNode,
+        localCpulist,
+        iommu,
+        sriov,
+        p2pmem,
+        link,
+        newAcs,
+        config);
+  }
+
+  /** A copy with another P2PDMA pool. */
+  public PciFunction withP2pMem(P2pMem newP2pMem) {
+    return new PciFunction(
+        bdf,
+        parent,
+        hostBridge,
+        vendorId,
+        deviceId,
+        subsystemVendorId,
+        subsystemDeviceId,
+        classCode,
+        revision,
+        vendorName,
+        deviceName,
+        kind,
+        portType,
+        portTypeSource,
+        driver,
+        numaNode,
+        localCpulist,
+        iommu,
+        sriov,
+        newP2pMem,
+        link,
         acs,
         config);
   }

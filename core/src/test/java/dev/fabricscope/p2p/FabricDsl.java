@@ -126,7 +126,7 @@ final class FabricDsl {
   FabricDsl redirect(String... bdfs) {
     for (String bdf : bdfs) {
       PciFunction f = fns.get(bdf);
-      fns.put(bdf, with(f, new Acs(Acs.PRESENT, CAPS, REDIRECT, null)));
+      fns.put(bdf, f.withAcs(new Acs(Acs.PRESENT, CAPS, REDIRECT, null)));
     }
     return this;
   }
@@ -134,7 +134,7 @@ final class FabricDsl {
   /** Config space unreadable (no root): ACS unknown. */
   FabricDsl acsUnknown(String... bdfs) {
     for (String bdf : bdfs) {
-      fns.put(bdf, with(fns.get(bdf), Acs.unknown()));
+      fns.put(bdf, fns.get(bdf).withAcs(Acs.unknown()));
     }
     return this;
   }
@@ -192,33 +192,6 @@ final class FabricDsl {
             link,
             acs,
             null));
-  }
-
-  private static PciFunction with(PciFunction f, Acs acs) {
-    return new PciFunction(
-        f.bdf(),
-        f.parent(),
-        f.hostBridge(),
-        f.vendorId(),
-        f.deviceId(),
-        f.subsystemVendorId(),
-        f.subsystemDeviceId(),
-        f.classCode(),
-        f.revision(),
-        f.vendorName(),
-        f.deviceName(),
-        f.kind(),
-        f.portType(),
-        f.portTypeSource(),
-        f.driver(),
-        f.numaNode(),
-        f.localCpulist(),
-        f.iommu(),
-        f.sriov(),
-        f.p2pmem(),
-        f.link(),
-        acs,
-        f.config());
   }
 
   Report build() {

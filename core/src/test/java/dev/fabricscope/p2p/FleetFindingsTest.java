@@ -124,32 +124,7 @@ class FleetFindingsTest {
     List<PciFunction> fns = new ArrayList<>();
     for (PciFunction f : rig.pci()) {
       fns.add(
-          f != pool
-              ? f
-              : new PciFunction(
-                  f.bdf(),
-                  f.parent(),
-                  f.hostBridge(),
-                  f.vendorId(),
-                  f.deviceId(),
-                  f.subsystemVendorId(),
-                  f.subsystemDeviceId(),
-                  f.classCode(),
-                  f.revision(),
-                  f.vendorName(),
-                  f.deviceName(),
-                  f.kind(),
-                  f.portType(),
-                  f.portTypeSource(),
-                  f.driver(),
-                  f.numaNode(),
-                  f.localCpulist(),
-                  f.iommu(),
-                  f.sriov(),
-                  new PciFunction.P2pMem(f.p2pmem().sizeBytes(), 0L, false),
-                  f.link(),
-                  f.acs(),
-                  f.config()));
+          f != pool ? f : f.withP2pMem(new PciFunction.P2pMem(f.p2pmem().sizeBytes(), 0L, false)));
     }
     Report unpublished =
         new Report(

@@ -39,7 +39,7 @@ class TopologyCheckTest {
     pci.add(pci.get(pci.size() - 1)); // a duplicate BDF
     PciFunction a = pci.get(1);
     // a two-function cycle: the switch's upstream port below its own endpoint
-    pci.set(1, copyWithParent(a, pci.get(pci.size() - 2).bdf()));
+    pci.set(1, a.withParent(pci.get(pci.size() - 2).bdf()));
     Report bad =
         new Report(
             1, "t", ok.host(), pci, List.of(), List.of(), List.of(), List.of(), List.of(),
@@ -47,32 +47,5 @@ class TopologyCheckTest {
     String problems = TopologyCheck.problems(bad).toString();
     assertTrue(problems.contains("duplicate BDF"), problems);
     assertTrue(problems.contains("parent cycle"), problems);
-  }
-
-  private static PciFunction copyWithParent(PciFunction f, String parent) {
-    return new PciFunction(
-        f.bdf(),
-        parent,
-        f.hostBridge(),
-        f.vendorId(),
-        f.deviceId(),
-        f.subsystemVendorId(),
-        f.subsystemDeviceId(),
-        f.classCode(),
-        f.revision(),
-        f.vendorName(),
-        f.deviceName(),
-        f.kind(),
-        f.portType(),
-        f.portTypeSource(),
-        f.driver(),
-        f.numaNode(),
-        f.localCpulist(),
-        f.iommu(),
-        f.sriov(),
-        f.p2pmem(),
-        f.link(),
-        f.acs(),
-        f.config());
   }
 }
