@@ -138,7 +138,7 @@ public final class FleetFindings {
     TreeSet<String> slow = new TreeSet<>(PciTopology::compareBdf);
     for (PciFunction f : report.pci()) {
       PciLink l = f.link();
-      if (l == null || isVf(f) || !trained(l.current())) {
+      if (l == null || isVf(f) || !trained(l.current()) || f.portType().facesDownstream()) {
         continue;
       }
       LinkState cur = l.current();

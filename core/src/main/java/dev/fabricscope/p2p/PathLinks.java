@@ -84,6 +84,9 @@ public final class PathLinks {
 
   /** The rate of a function's upstream link, null when unknown. */
   Bottleneck linkRateOf(PciFunction f) {
+    if (f.portType().facesDownstream()) {
+      return null; // its link files describe the link below it, counted at the child
+    }
     PciLink l = f.link();
     int mps =
         f.config() != null && f.config().mpsBytes() != null
@@ -118,7 +121,10 @@ public final class PathLinks {
     List<Reason> out = new ArrayList<>();
     for (String bdf : linkedFunctions(a, b)) {
       PciFunction f = fabric.function(bdf);
-      if (f == null || f.link() == null || !known(f.link().current())) {
+      if (f == null
+          || f.link() == null
+          || !known(f.link().current())
+          || f.portType().facesDownstream()) {
         continue;
       }
       PciLink l = f.link();

@@ -24,6 +24,15 @@ public enum PortType {
   }
 
   /**
+   * Whether the port faces downstream (root port, switch downstream port): its link registers and
+   * sysfs link files describe the link to its child, not a link above it (p2p-rules.md §5.2: a link
+   * is a device and its upstream port, read at the device).
+   */
+  public boolean facesDownstream() {
+    return this == ROOT_PORT || this == SWITCH_DOWNSTREAM;
+  }
+
+  /**
    * Maps the PCIe capability's device/port type field.
    *
    * @param type bits 7:4 of the PCI Express Capabilities register
