@@ -56,8 +56,9 @@ public class ReportIngest {
     Timer.Sample sample = Timer.start(registry);
     registry.counter("fabricscope.reports.received").increment();
     try {
+      String rawHash = null;
       if (knownHost != null && labels.isEmpty()) {
-        String rawHash = Tokens.sha256(body);
+        rawHash = Tokens.sha256(body);
         if (store.touch(knownHost, rawHash, Instant.now())) {
           registry.counter("fabricscope.reports.stored", "outcome", "unchanged").increment();
           Latest known = latest.get(knownHost);
@@ -72,7 +73,7 @@ public class ReportIngest {
       Report report = parser.parse(body);
       String host = ReportParser.hostName(report);
       authorize.accept(host);
-      Result r = store(report, host, imported, labels);
+      Result r = store(report, host, imported, labels, body, rawHash);
       registry
           .counter("fabricscope.reports.stored", "outcome", r.outcome().name().toLowerCase())
           .increment();
@@ -87,8 +88,21 @@ public class ReportIngest {
 
   /** Stores an already-validated report (imports and demo data). */
   public Result store(Report report, String host, boolean imported, Map<String, String> labels) {
+    return store(report, host, imported, labels, null, null);
+  }
+
+  private Result store(
+      Report report,
+      String host,
+      boolean imported,
+      Map<String, String> labels,
+      byte[] body,
+      String bodyHash) {
     String canonical = ReportJson.write(report);
-    String hash = Tokens.sha256(canonical.getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = canonical.getBytes(StandardCharsets.UTF_8);
+    // the agent sends canonical JSON: then the body's hash is the content hash already
+    String hash =
+        bodyHash != null && java.util.Arrays.equals(bytes, body) ? bodyHash : Tokens.sha256(bytes);
     InventoryStore.IngestResult r =
         store.ingest(
             new InventoryStore.Ingest(
