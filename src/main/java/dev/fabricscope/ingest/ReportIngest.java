@@ -35,7 +35,8 @@ public class ReportIngest {
   private final java.util.concurrent.ConcurrentHashMap<String, Latest> latest =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  private record Latest(String hash, long snapshotId) {}
+  /** What a host last had: content hash, snapshot and the labels its agent sends. */
+  private record Latest(String hash, long snapshotId, Map<String, String> labels) {}
 
   /** The outcome of one ingest. */
   public record Result(InventoryStore.Outcome outcome, long snapshotId, String host) {}
@@ -57,7 +58,10 @@ public class ReportIngest {
     registry.counter("fabricscope.reports.received").increment();
     try {
       String rawHash = null;
-      if (knownHost != null && labels.isEmpty()) {
+      Latest cachedLatest = knownHost == null ? null : latest.get(knownHost);
+      boolean sameLabels =
+          labels.isEmpty() || (cachedLatest != null && labels.equals(cachedLatest.labels()));
+      if (knownHost != null && sameLabels) {
         rawHash = Tokens.sha256(body);
         if (store.touch(knownHost, rawHash, Instant.now())) {
           registry.counter("fabricscope.reports.stored", "outcome", "unchanged").increment();
@@ -66,7 +70,9 @@ public class ReportIngest {
               known != null && known.hash().equals(rawHash)
                   ? known.snapshotId()
                   : store.host(knownHost).map(h -> h.latestSnapshotId()).orElse(0L);
-          latest.put(knownHost, new Latest(rawHash, id));
+          latest.put(
+              knownHost,
+              new Latest(rawHash, id, cachedLatest == null ? Map.of() : cachedLatest.labels()));
           return new Result(InventoryStore.Outcome.UNCHANGED, id, knownHost);
         }
       }
@@ -110,7 +116,7 @@ public class ReportIngest {
     if (r.outcome() == InventoryStore.Outcome.CREATED) {
       findings.invalidate();
     }
-    latest.put(host, new Latest(hash, r.snapshotId()));
+    latest.put(host, new Latest(hash, r.snapshotId(), Map.copyOf(labels)));
     return new Result(r.outcome(), r.snapshotId(), host);
   }
 
