@@ -130,6 +130,57 @@ class HostsResourceTest {
   }
 
   @Test
+  void exportsReadBackThroughTheImporters() {
+    for (String format : List.of("nccl-xml", "hwloc-xml", "report")) {
+      byte[] exported =
+          given()
+              .auth()
+              .oauth2(operator)
+              .queryParam("format", format)
+              .get("/api/v1/hosts/dgx2-read-api/export")
+              .then()
+              .statusCode(200)
+              .extract()
+              .asByteArray();
+      given()
+          .auth()
+          .oauth2(operator)
+          .contentType("application/octet-stream")
+          .queryParam("host", "dgx2-" + format)
+          .body(exported)
+          .post("/api/v1/imports")
+          .then()
+          .statusCode(201);
+      // the 16 V100s of the original hwloc file survive the round trip in every format
+      given()
+          .auth()
+          .oauth2(operator)
+          .get("/api/v1/hosts/dgx2-" + format)
+          .then()
+          .statusCode(200)
+          .body("summary.gpus", equalTo(16));
+    }
+    given()
+        .auth()
+        .oauth2(operator)
+        .queryParam("format", "pdf")
+        .get("/api/v1/hosts/dgx2-read-api/export")
+        .then()
+        .statusCode(400);
+  }
+
+  @Test
+  void diffBetweenTwoImports() {
+    given()
+        .auth()
+        .oauth2(operator)
+        .get("/api/v1/hosts/rig-read-api/diff")
+        .then()
+        .statusCode(200)
+        .body("changes.size()", equalTo(0));
+  }
+
+  @Test
   void pathsExplainOnePair() {
     given()
         .auth()
