@@ -1,0 +1,314 @@
+// The host page: PCIe fabric graph (cytoscape + ELK layered), pair selection with the verdict
+// panel, and the nvidia-smi style matrix. Runs only on pages that have #host-page.
+import cytoscape from 'cytoscape';
+import elk from 'cytoscape-elk';
+
+cytoscape.use(elk);
+
+const COLORS = {
+  gpu: '#7bd88f', nic: '#8fc9ff', rdma: '#8fc9ff', nvme: '#ffd166', accelerator: '#d5a6ff',
+  other: '#e3e7ec', port: '#c9d3de', hostbridge: '#1f3b57',
+};
+const GEN = { 2.5: 1, 5: 2, 8: 3, 16: 4, 32: 5, 64: 6, 128: 7 };
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined) continue;
+    if (k === 'class') e.className = v; else e.setAttribute(k, v);
+  }
+  for (const c of children) {
+    if (c === null || c === undefined) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+function gen(speed) {
+  return GEN[speed] ? 'Gen' + GEN[speed] : speed + ' GT/s';
+}
+
+function linkLabel(link) {
+  const cur = link && link.current;
+  if (!cur || (cur.speedGTs == null && cur.width == null)) {
+    return link && link.reportedGBps ? link.reportedGBps.toFixed(1) + ' GB/s' : '';
+  }
+  const parts = [];
+  if (cur.speedGTs != null) parts.push(gen(cur.speedGTs));
+  if (cur.width != null) parts.push('x' + cur.width);
+  return parts.join(' ');
+}
+
+function downtrained(link) {
+  if (!link || !link.current) return false;
+  const cur = link.current;
+  let max = link.max || {};
+  const up = link.upstream && link.upstream.max;
+  const capSpeed = Math.min(max.speedGTs ?? Infinity, (up && up.speedGTs) ?? Infinity);
+  const capWidth = Math.min(max.width ?? Infinity, (up && up.width) ?? Infinity);
+  return (cur.speedGTs != null && capSpeed !== Infinity && cur.speedGTs < capSpeed)
+    || (cur.width != null && capWidth !== Infinity && cur.width < capWidth);
+}
+
+function acsRedirects(acs) {
+  const c = acs && acs.state === 'present' && acs.control;
+  return !!(c && (c.reqRedir || c.cmpltRedir || c.egressCtrl));
+}
+
+function isPort(f) {
+  return ['root-port', 'switch-upstream', 'switch-downstream', 'pci-bridge'].includes(f.portType)
+    || f.kind === 'switch-port' || f.kind === 'bridge';
+}
+
+function shortName(f) {
+  const n = f.deviceName || f.vendorName || f.kind || 'device';
+  return n.length > 34 ? n.slice(0, 32) + '…' : n;
+}
+
+/** Report JSON → cytoscape elements. */
+export function elements(report) {
+  const nodes = [];
+  const edges = [];
+  const byBdf = new Map(report.pci.map((f) => [f.bdf, f]));
+  const bridges = new Set();
+  // Switches: an upstream port and its downstream ports share one compound box.
+  const switchOf = new Map();
+  for (const f of report.pci) {
+    if (f.portType === 'switch-upstream') switchOf.set(f.bdf, 'sw:' + f.bdf);
+  }
+  for (const f of report.pci) {
+    if (f.portType === 'switch-downstream' && f.parent && switchOf.has(f.parent)
+      && byBdf.get(f.parent).portType === 'switch-upstream') {
+      switchOf.set(f.bdf, switchOf.get(f.parent));
+    }
+  }
+  for (const id of new Set(switchOf.values())) {
+    const up = byBdf.get(id.slice(3));
+    nodes.push({ data: { id, label: 'switch ' + id.slice(3) + (up.deviceName ? '\n' + shortName(up) : ''), type: 'switch' } });
+  }
+  for (const f of report.pci) {
+    const port = isPort(f);
+    const kind = port ? 'port' : (COLORS[f.kind] ? f.kind : 'other');
+    const label = port
+      ? (f.portType || 'bridge').replace('switch-', '') + '\n' + f.bdf
+      : shortName(f) + '\n' + f.bdf;
+    const classes = [kind === 'port' ? 'port' : 'endpoint', 'k-' + kind];
+    if (acsRedirects(f.acs)) classes.push('acs');
+    nodes.push({
+      data: { id: f.bdf, label, kind, type: port ? 'port' : 'device', parent: switchOf.get(f.bdf), bdf: f.bdf },
+      classes: classes.join(' '),
+    });
+    let from = f.parent;
+    if (!from || !byBdf.has(from)) {
+      from = f.hostBridge || 'host';
+      bridges.add(from);
+    }
+    const cls = downtrained(f.link) ? 'downtrained' : '';
+    edges.push({ data: { id: from + '->' + f.bdf, source: from, target: f.bdf, label: linkLabel(f.link) }, classes: cls });
+  }
+  for (const b of bridges) {
+    nodes.push({ data: { id: b, label: 'host bridge\n' + b, kind: 'hostbridge', type: 'hostbridge' }, classes: 'hostbridge' });
+  }
+  return nodes.concat(edges);
+}
+
+const STYLE = [
+  { selector: 'node', style: {
+    'label': 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'text-halign': 'center',
+    'font-size': 9, 'shape': 'round-rectangle', 'width': 150, 'height': 34, 'color': '#1b2430',
+    'background-color': '#e3e7ec', 'border-width': 1, 'border-color': '#6b7785' } },
+  { selector: 'node.port', style: { 'background-color': COLORS.port, 'width': 110, 'height': 28, 'font-size': 8 } },
+  { selector: 'node.hostbridge', style: { 'background-color': COLORS.hostbridge, 'color': '#fff', 'width': 130 } },
+  { selector: 'node.k-gpu', style: { 'background-color': COLORS.gpu } },
+  { selector: 'node.k-nic, node.k-rdma', style: { 'background-color': COLORS.nic } },
+  { selector: 'node.k-nvme', style: { 'background-color': COLORS.nvme } },
+  { selector: 'node.k-accelerator', style: { 'background-color': COLORS.accelerator } },
+  { selector: 'node[type = "switch"]', style: {
+    'background-color': '#f4f6f9', 'border-style': 'dashed', 'border-color': '#6b7785',
+    'text-valign': 'top', 'text-halign': 'center', 'font-size': 9, 'padding': 8 } },
+  { selector: 'node.acs', style: { 'border-width': 3, 'border-color': '#e67e22' } },
+  { selector: 'edge', style: {
+    'width': 1.5, 'line-color': '#8a96a3', 'curve-style': 'bezier', 'label': 'data(label)',
+    'font-size': 8, 'color': '#3d4752', 'text-background-color': '#fff', 'text-background-opacity': 0.85,
+    'text-background-padding': 1 } },
+  { selector: 'edge.downtrained', style: { 'line-color': '#c0392b', 'line-style': 'dashed', 'width': 2.5, 'color': '#9b1c1c' } },
+  { selector: 'node.path', style: { 'border-width': 4, 'border-color': '#d6336c' } },
+  { selector: 'edge.path', style: { 'line-color': '#d6336c', 'width': 4 } },
+  { selector: 'node.picked', style: { 'border-width': 5, 'border-color': '#1f5f99' } },
+];
+
+function devName(d, i, counters) {
+  const k = d.kind === 'gpu' ? 'GPU' : d.kind === 'nvme' ? 'NVME' : d.kind === 'accelerator' ? 'ACC' : 'NIC';
+  counters[k] = (counters[k] ?? -1) + 1;
+  return k + counters[k];
+}
+
+async function getJson(url) {
+  const r = await fetch(url, { headers: { Accept: 'application/json' } });
+  if (!r.ok) {
+    let detail = '';
+    try { detail = (await r.json()).detail || ''; } catch (e) { /* not JSON */ }
+    throw new Error(url + ': HTTP ' + r.status + (detail ? ' — ' + detail : ''));
+  }
+  return r.json();
+}
+
+function showError(err) {
+  const p = document.getElementById('load-error');
+  p.textContent = String(err.message || err);
+  p.hidden = false;
+}
+
+function renderVerdict(v, names) {
+  const body = document.getElementById('verdict-body');
+  body.replaceChildren();
+  const label = (bdf) => (names.get(bdf) ? names.get(bdf) + ' ' : '') + bdf;
+  const dl = el('dl', {},
+    el('dt', {}, 'A'), el('dd', { class: 'mono' }, label(v.a)),
+    el('dt', {}, 'B'), el('dd', { class: 'mono' }, label(v.b)),
+    el('dt', {}, 'Kernel'), el('dd', { id: 'v-kernel' }, v.kernel.mapType,
+      v.kernel.provisional ? ' (provisional)' : '', ' · distance ' + v.kernel.distance),
+    el('dt', {}, 'nvidia-smi'), el('dd', { id: 'v-nvidia' }, v.nvidia + (v.nvidiaPcie && v.nvidiaPcie !== v.nvidia ? ' (PCIe: ' + v.nvidiaPcie + ')' : '')),
+    el('dt', {}, 'NCCL'), el('dd', { id: 'v-nccl' }, v.nccl ? v.nccl.path + ' · P2P ' + (v.nccl.p2p ? 'on' : 'off') + ' · GDR ' + (v.nccl.gdr ? 'on' : 'off') : '—'),
+    el('dt', {}, 'Bottleneck'), el('dd', { id: 'v-bottleneck' }, v.bottleneck
+      ? v.bottleneck.bdf + ' · ' + v.bottleneck.usableGBps.toFixed(1) + ' GB/s usable (' + v.bottleneck.rawGBps.toFixed(1) + ' raw)'
+      : 'unknown'));
+  body.append(dl);
+  body.append(el('h3', {}, 'Hops'));
+  const ol = el('ol', { class: 'hops', id: 'v-hops' });
+  for (const h of v.hops) ol.append(el('li', {}, h));
+  body.append(ol);
+  body.append(el('h3', {}, 'Reasons'));
+  const ul = el('ul', { class: 'reasons', id: 'v-reasons' });
+  for (const r of v.reasons) {
+    ul.append(el('li', { 'data-code': r.code }, el('span', { class: 'code' }, r.code), ' ', r.message,
+      r.fix ? el('div', { class: 'fix' }, 'Fix: ', r.fix) : null));
+  }
+  if (!v.reasons.length) ul.append(el('li', { class: 'muted' }, 'none'));
+  body.append(ul);
+  body.hidden = false;
+  document.getElementById('verdict-empty').hidden = true;
+}
+
+function renderMatrix(matrix) {
+  const host = document.getElementById('matrix');
+  const devs = matrix.devices.filter((d) => !d.rdma);
+  const counters = {};
+  const names = devs.map((d, i) => devName(d, i, counters));
+  const pair = new Map();
+  for (const p of matrix.pairs) {
+    if (p.aRdma || p.bRdma) continue;
+    pair.set(p.a + '|' + p.b, p);
+    pair.set(p.b + '|' + p.a, p);
+  }
+  const table = el('table', { class: 'matrix', id: 'matrix-table' });
+  const head = el('tr', {}, el('th', {}, ''));
+  names.forEach((n, i) => head.append(el('th', { scope: 'col', title: devs[i].bdf + ' ' + (devs[i].name || '') }, n)));
+  table.append(el('thead', {}, head));
+  const tb = el('tbody');
+  devs.forEach((a, i) => {
+    const tr = el('tr', {}, el('th', { scope: 'row', class: 'rowhead', title: a.name || '' }, names[i] + ' ', el('span', { class: 'muted' }, a.bdf)));
+    devs.forEach((b, j) => {
+      if (i === j) { tr.append(el('td', { class: 'self', 'data-a': a.bdf, 'data-b': b.bdf }, 'X')); return; }
+      const p = pair.get(a.bdf + '|' + b.bdf);
+      if (!p) { tr.append(el('td', {}, '?')); return; }
+      const cls = [p.kernel.mapType.toLowerCase()];
+      if (p.kernel.provisional) cls.push('provisional');
+      tr.append(el('td', { class: cls.join(' '), 'data-a': a.bdf, 'data-b': b.bdf,
+        title: 'kernel ' + p.kernel.mapType + (p.nccl ? ' · NCCL ' + p.nccl.path : '') }, p.nvidia));
+    });
+    tb.append(tr);
+  });
+  table.append(tb);
+  host.replaceChildren(table);
+  return new Map(devs.map((d, i) => [d.bdf, names[i]]));
+}
+
+function fillSelects(devices, names) {
+  for (const id of ['sel-a', 'sel-b']) {
+    const s = document.getElementById(id);
+    for (const d of devices) {
+      if (d.rdma) continue;
+      s.append(el('option', { value: d.bdf }, (names.get(d.bdf) || '') + ' ' + d.bdf + ' ' + (d.name || '')));
+    }
+  }
+}
+
+function setupTabs() {
+  const tabs = [['tab-graph', 'panel-graph'], ['tab-matrix', 'panel-matrix']];
+  for (const [t, p] of tabs) {
+    document.getElementById(t).addEventListener('click', () => {
+      for (const [t2, p2] of tabs) {
+        document.getElementById(t2).setAttribute('aria-selected', String(t2 === t));
+        document.getElementById(p2).hidden = p2 !== p;
+      }
+    });
+  }
+}
+
+async function main() {
+  const page = document.getElementById('host-page');
+  if (!page) return;
+  const api = page.dataset.api;
+  setupTabs();
+  const [report, matrix] = await Promise.all([getJson(api + '/topology'), getJson(api + '/p2p')]);
+  const names = renderMatrix(matrix);
+  fillSelects(matrix.devices, names);
+
+  const container = document.getElementById('fabric');
+  const cy = cytoscape({
+    container, elements: elements(report), style: STYLE, wheelSensitivity: 0.3,
+    minZoom: 0.1, maxZoom: 3, boxSelectionEnabled: false, autoungrabify: true,
+  });
+  window.fabricscope = { cy, report, matrix };
+  const layout = cy.layout({
+    name: 'elk', fit: true, padding: 20, nodeDimensionsIncludeLabels: false,
+    elk: {
+      'algorithm': 'layered', 'elk.direction': 'DOWN', 'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+      'elk.layered.spacing.nodeNodeBetweenLayers': 40, 'elk.spacing.nodeNode': 18,
+      'elk.edgeLabels.inline': true,
+    },
+  });
+  layout.one('layoutstop', () => { container.dataset.state = 'ready'; });
+  layout.run();
+
+  const selA = document.getElementById('sel-a');
+  const selB = document.getElementById('sel-b');
+  let seq = 0;
+  async function update() {
+    cy.elements().removeClass('path picked');
+    for (const v of [selA.value, selB.value]) if (v) cy.getElementById(v).addClass('picked');
+    if (!selA.value || !selB.value || selA.value === selB.value) {
+      document.getElementById('verdict-body').hidden = true;
+      document.getElementById('verdict-empty').hidden = false;
+      delete container.dataset.pair;
+      return;
+    }
+    const my = ++seq;
+    const v = await getJson(api + '/paths?a=' + encodeURIComponent(selA.value) + '&b=' + encodeURIComponent(selB.value));
+    if (my !== seq) return;
+    const ids = new Set([v.a, v.b, ...v.hops]);
+    let nodes = cy.collection();
+    for (const id of ids) nodes = nodes.union(cy.getElementById(id));
+    nodes.addClass('path');
+    nodes.edgesWith(nodes).addClass('path');
+    renderVerdict(v, names);
+    container.dataset.pair = v.a + '|' + v.b;
+  }
+  const run = () => update().catch(showError);
+  selA.addEventListener('change', run);
+  selB.addEventListener('change', run);
+  document.getElementById('pair-clear').addEventListener('click', () => { selA.value = ''; selB.value = ''; run(); });
+  cy.on('tap', 'node[type = "device"]', (evt) => {
+    const bdf = evt.target.id();
+    if (![...selA.options].some((o) => o.value === bdf)) return;
+    if (!selA.value || (selA.value && selB.value)) { selA.value = bdf; selB.value = ''; } else { selB.value = bdf; }
+    run();
+  });
+}
+
+if (document.readyState === 'loading') {
+  document.addEventListener('DOMContentLoaded', () => main().catch(showError));
+} else {
+  main().catch(showError);
+}
