@@ -62,11 +62,16 @@ function isPort(f) {
 
 function shortName(f) {
   const n = f.deviceName || f.vendorName || f.kind || 'device';
-  return n.length > 34 ? n.slice(0, 32) + '…' : n;
+  return n.length > 26 ? n.slice(0, 25) + '…' : n;
 }
 
-/** Report JSON → cytoscape elements. */
-export function elements(report) {
+const PORT_ABBR = {
+  'root-port': 'root port', 'switch-upstream': 'upstream', 'switch-downstream': 'downstream',
+  'pci-bridge': 'PCI bridge',
+};
+
+/** Report JSON → cytoscape elements; {@code names} maps BDFs to GPU0/NIC1… */
+export function elements(report, names) {
   const nodes = [];
   const edges = [];
   const byBdf = new Map(report.pci.map((f) => [f.bdf, f]));
@@ -82,20 +87,32 @@ export function elements(report) {
       switchOf.set(f.bdf, switchOf.get(f.parent));
     }
   }
+  // NUMA node of each root bus: the first function below it that knows its node.
+  const numaOf = new Map();
+  for (const f of report.pci) {
+    const hb = f.hostBridge || 'host';
+    if (f.numaNode != null && f.numaNode >= 0 && !numaOf.has(hb)) numaOf.set(hb, 'numa:' + f.numaNode);
+  }
+  const numaIds = new Set(numaOf.values());
+  const groupOf = (f) => (numaIds.size > 1 ? numaOf.get(f.hostBridge || 'host') : undefined);
+  for (const id of numaIds.size > 1 ? numaIds : []) {
+    nodes.push({ data: { id, label: 'NUMA node ' + id.slice(5), type: 'numa' } });
+  }
   for (const id of new Set(switchOf.values())) {
     const up = byBdf.get(id.slice(3));
-    nodes.push({ data: { id, label: 'switch ' + id.slice(3) + (up.deviceName ? '\n' + shortName(up) : ''), type: 'switch' } });
+    nodes.push({ data: { id, label: 'switch' + (up.vendorName ? ' · ' + up.vendorName.split(' ')[0] : ''), type: 'switch', parent: groupOf(up) } });
   }
   for (const f of report.pci) {
     const port = isPort(f);
     const kind = port ? 'port' : (COLORS[f.kind] ? f.kind : 'other');
+    const short = f.bdf.startsWith('0000:') ? f.bdf.slice(5) : f.bdf;
     const label = port
-      ? (f.portType || 'bridge').replace('switch-', '') + '\n' + f.bdf
-      : shortName(f) + '\n' + f.bdf;
+      ? (PORT_ABBR[f.portType] || 'bridge') + '\n' + short
+      : (names.get(f.bdf) ? names.get(f.bdf) + ' · ' : '') + short + '\n' + shortName(f);
     const classes = [kind === 'port' ? 'port' : 'endpoint', 'k-' + kind];
     if (acsRedirects(f.acs)) classes.push('acs');
     nodes.push({
-      data: { id: f.bdf, label, kind, type: port ? 'port' : 'device', parent: switchOf.get(f.bdf), bdf: f.bdf },
+      data: { id: f.bdf, label, kind, type: port ? 'port' : 'device', parent: switchOf.get(f.bdf) || groupOf(f), bdf: f.bdf, title: f.deviceName || '' },
       classes: classes.join(' '),
     });
     let from = f.parent;
@@ -107,7 +124,7 @@ export function elements(report) {
     edges.push({ data: { id: from + '->' + f.bdf, source: from, target: f.bdf, label: linkLabel(f.link) }, classes: cls });
   }
   for (const b of bridges) {
-    nodes.push({ data: { id: b, label: 'host bridge\n' + b, kind: 'hostbridge', type: 'hostbridge' }, classes: 'hostbridge' });
+    nodes.push({ data: { id: b, label: 'host bridge\n' + b, kind: 'hostbridge', type: 'hostbridge', parent: numaIds.size > 1 ? numaOf.get(b) : undefined }, classes: 'hostbridge' });
   }
   return nodes.concat(edges);
 }
@@ -115,9 +132,9 @@ export function elements(report) {
 const STYLE = [
   { selector: 'node', style: {
     'label': 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'text-halign': 'center',
-    'font-size': 9, 'shape': 'round-rectangle', 'width': 150, 'height': 34, 'color': '#1b2430',
+    'font-size': 9, 'shape': 'round-rectangle', 'width': 128, 'height': 34, 'color': '#1b2430',
     'background-color': '#e3e7ec', 'border-width': 1, 'border-color': '#6b7785' } },
-  { selector: 'node.port', style: { 'background-color': COLORS.port, 'width': 110, 'height': 28, 'font-size': 8 } },
+  { selector: 'node.port', style: { 'background-color': COLORS.port, 'width': 78, 'height': 26, 'font-size': 8 } },
   { selector: 'node.hostbridge', style: { 'background-color': COLORS.hostbridge, 'color': '#fff', 'width': 130 } },
   { selector: 'node.k-gpu', style: { 'background-color': COLORS.gpu } },
   { selector: 'node.k-nic, node.k-rdma', style: { 'background-color': COLORS.nic } },
@@ -126,6 +143,9 @@ const STYLE = [
   { selector: 'node[type = "switch"]', style: {
     'background-color': '#f4f6f9', 'border-style': 'dashed', 'border-color': '#6b7785',
     'text-valign': 'top', 'text-halign': 'center', 'font-size': 9, 'padding': 8 } },
+  { selector: 'node[type = "numa"]', style: {
+    'background-color': '#fbfcfd', 'background-opacity': 0.6, 'border-color': '#9aa5b1', 'border-width': 1,
+    'text-valign': 'top', 'text-halign': 'center', 'font-size': 12, 'font-weight': 600, 'padding': 14 } },
   { selector: 'node.acs', style: { 'border-width': 3, 'border-color': '#e67e22' } },
   { selector: 'edge', style: {
     'width': 1.5, 'line-color': '#8a96a3', 'curve-style': 'bezier', 'label': 'data(label)',
@@ -215,13 +235,23 @@ function renderMatrix(matrix) {
       const cls = [p.kernel.mapType.toLowerCase()];
       if (p.kernel.provisional) cls.push('provisional');
       tr.append(el('td', { class: cls.join(' '), 'data-a': a.bdf, 'data-b': b.bdf,
-        title: 'kernel ' + p.kernel.mapType + (p.nccl ? ' · NCCL ' + p.nccl.path : '') }, p.nvidia));
+        'data-nvidia': p.nvidia, 'data-pcie': p.nvidiaPcie,
+        title: 'kernel ' + p.kernel.mapType + (p.kernel.provisional ? ' (provisional)' : '') + ' · PCIe ' + p.nvidiaPcie + (p.nccl ? ' · NCCL ' + p.nccl.path : '') }, p.nvidia));
     });
     tb.append(tr);
   });
   table.append(tb);
   host.replaceChildren(table);
   return new Map(devs.map((d, i) => [d.bdf, names[i]]));
+}
+
+function setupMatrixToggle() {
+  const box = document.getElementById('matrix-pcie');
+  box.addEventListener('change', () => {
+    for (const td of document.querySelectorAll('#matrix-table td[data-nvidia]')) {
+      td.textContent = box.checked ? td.dataset.pcie : td.dataset.nvidia;
+    }
+  });
 }
 
 function fillSelects(devices, names) {
@@ -253,23 +283,39 @@ async function main() {
   setupTabs();
   const [report, matrix] = await Promise.all([getJson(api + '/topology'), getJson(api + '/p2p')]);
   const names = renderMatrix(matrix);
+  setupMatrixToggle();
   fillSelects(matrix.devices, names);
 
   const container = document.getElementById('fabric');
   const cy = cytoscape({
-    container, elements: elements(report), style: STYLE, wheelSensitivity: 0.3,
+    container, elements: elements(report, names), style: STYLE,
     minZoom: 0.1, maxZoom: 3, boxSelectionEnabled: false, autoungrabify: true,
   });
   window.fabricscope = { cy, report, matrix };
+  const layered = {
+    'elk.algorithm': 'layered', 'elk.direction': 'DOWN', 'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+    'elk.layered.spacing.nodeNodeBetweenLayers': 40, 'elk.spacing.nodeNode': 18,
+    'elk.edgeLabels.inline': true,
+  };
+  // With NUMA boxes, each box is laid out layered (top-down) as a whole and the boxes are packed
+  // (stacked), so a two-socket fabric is not one endless row.
+  const numa = cy.nodes('[type = "numa"]').length > 0;
   const layout = cy.layout({
     name: 'elk', fit: true, padding: 20, nodeDimensionsIncludeLabels: false,
-    elk: {
-      'algorithm': 'layered', 'elk.direction': 'DOWN', 'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-      'elk.layered.spacing.nodeNodeBetweenLayers': 40, 'elk.spacing.nodeNode': 18,
-      'elk.edgeLabels.inline': true,
-    },
+    nodeLayoutOptions: numa ? (n) => (n.data('type') === 'numa' ? layered : undefined) : undefined,
+    elk: numa
+      ? { 'elk.algorithm': 'rectpacking', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN', 'elk.aspectRatio': 1.2, 'elk.spacing.nodeNode': 24 }
+      : layered,
   });
-  layout.one('layoutstop', () => { container.dataset.state = 'ready'; });
+  layout.one('layoutstop', () => {
+    // Give the drawing the height its aspect ratio wants (wide fabrics stay readable).
+    const bb = cy.elements().boundingBox();
+    const want = Math.round(container.clientWidth * (bb.h / Math.max(1, bb.w))) + 40;
+    container.style.height = Math.max(320, Math.min(want, Math.round(window.innerHeight * 0.75))) + 'px';
+    cy.resize();
+    cy.fit(undefined, 16);
+    container.dataset.state = 'ready';
+  });
   layout.run();
 
   const selA = document.getElementById('sel-a');
