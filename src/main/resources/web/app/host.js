@@ -39,15 +39,17 @@ function linkLabel(link) {
   return parts.join(' ');
 }
 
-function downtrained(link) {
-  if (!link || !link.current) return false;
+/** 'downtrained' (fewer lanes than both ends can do), 'slow' (speed below capable) or ''. */
+function linkState(link) {
+  if (!link || !link.current) return '';
   const cur = link.current;
-  let max = link.max || {};
+  const max = link.max || {};
   const up = link.upstream && link.upstream.max;
   const capSpeed = Math.min(max.speedGTs ?? Infinity, (up && up.speedGTs) ?? Infinity);
   const capWidth = Math.min(max.width ?? Infinity, (up && up.width) ?? Infinity);
-  return (cur.speedGTs != null && capSpeed !== Infinity && cur.speedGTs < capSpeed)
-    || (cur.width != null && capWidth !== Infinity && cur.width < capWidth);
+  if (cur.width != null && capWidth !== Infinity && cur.width < capWidth) return 'downtrained';
+  if (cur.speedGTs != null && capSpeed !== Infinity && cur.speedGTs < capSpeed) return 'slow';
+  return '';
 }
 
 function acsRedirects(acs) {
@@ -120,8 +122,12 @@ export function elements(report, names) {
       from = f.hostBridge || 'host';
       bridges.add(from);
     }
-    const cls = downtrained(f.link) ? 'downtrained' : '';
-    edges.push({ data: { id: from + '->' + f.bdf, source: from, target: f.bdf, label: linkLabel(f.link) }, classes: cls });
+    // Root ports and downstream ports hang off a bus inside the root complex or the switch: no
+    // PCIe link there (their own link attributes describe the link below them).
+    const internal = f.portType === 'root-port' || f.portType === 'switch-downstream'
+      || f.portType === 'rc-integrated' || !f.parent;
+    const state = internal ? '' : linkState(f.link);
+    edges.push({ data: { id: from + '->' + f.bdf, source: from, target: f.bdf, label: internal ? '' : linkLabel(f.link) }, classes: state });
   }
   for (const b of bridges) {
     nodes.push({ data: { id: b, label: 'host bridge\n' + b, kind: 'hostbridge', type: 'hostbridge', parent: numaIds.size > 1 ? numaOf.get(b) : undefined }, classes: 'hostbridge' });
@@ -151,9 +157,11 @@ const STYLE = [
     'width': 1.5, 'line-color': '#8a96a3', 'curve-style': 'bezier', 'label': 'data(label)',
     'font-size': 8, 'color': '#3d4752', 'text-background-color': '#fff', 'text-background-opacity': 0.85,
     'text-background-padding': 1 } },
+  { selector: 'edge.slow', style: { 'line-color': '#d9822b', 'line-style': 'dotted', 'width': 2.5 } },
   { selector: 'edge.downtrained', style: { 'line-color': '#c0392b', 'line-style': 'dashed', 'width': 2.5, 'color': '#9b1c1c' } },
   { selector: 'node.path', style: { 'border-width': 4, 'border-color': '#d6336c' } },
   { selector: 'edge.path', style: { 'line-color': '#d6336c', 'width': 4 } },
+  { selector: 'edge.cpu', style: { 'line-style': 'dashed', 'curve-style': 'unbundled-bezier', 'control-point-distances': [-80], 'font-size': 11, 'font-weight': 600, 'color': '#d6336c' } },
   { selector: 'node.picked', style: { 'border-width': 5, 'border-color': '#1f5f99' } },
 ];
 
@@ -323,6 +331,7 @@ async function main() {
   let seq = 0;
   async function update() {
     cy.elements().removeClass('path picked');
+    cy.remove('.transient');
     for (const v of [selA.value, selB.value]) if (v) cy.getElementById(v).addClass('picked');
     if (!selA.value || !selB.value || selA.value === selB.value) {
       document.getElementById('verdict-body').hidden = true;
@@ -338,6 +347,16 @@ async function main() {
     for (const id of ids) nodes = nodes.union(cy.getElementById(id));
     nodes.addClass('path');
     nodes.edgesWith(nodes).addClass('path');
+    // Two root buses in a row: the traffic crosses the CPU (and, across sockets, the socket link).
+    for (let i = 0; i + 1 < v.hops.length; i++) {
+      const x = cy.getElementById(v.hops[i]);
+      const y = cy.getElementById(v.hops[i + 1]);
+      if (x.nonempty() && y.nonempty() && x.data('type') === 'hostbridge' && y.data('type') === 'hostbridge') {
+        const cross = v.nvidiaPcie === 'SYS';
+        cy.add({ group: 'edges', data: { id: 'via:' + x.id() + ':' + y.id(), source: x.id(), target: y.id(),
+          label: cross ? 'across sockets (SYS)' : 'through the CPU' }, classes: 'transient path cpu' });
+      }
+    }
     renderVerdict(v, names);
     container.dataset.pair = v.a + '|' + v.b;
   }

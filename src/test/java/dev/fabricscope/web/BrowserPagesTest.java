@@ -104,7 +104,7 @@ class BrowserPagesTest {
   }
 
   @Test
-  void fleetPageListsFiltersAndLinksToTheHost() {
+  void fleetPageListsFiltersAndLinksToTheHost() throws Exception {
     driver.get(url("/"));
     assertEquals("fabricscope — fleet", driver.getTitle());
     assertFalse(driver.findElements(By.cssSelector("tr[data-host='" + DGX2 + "']")).isEmpty());
@@ -124,6 +124,7 @@ class BrowserPagesTest {
           r.getAttribute("data-host").toLowerCase().contains("dgx2"), r.getAttribute("data-host"));
     }
     assertTrue(driver.findElements(By.cssSelector("tr[data-host='browser-rig']")).isEmpty());
+    BrowserSupport.screenshot(driver, "browser-fleet-filtered");
 
     driver.findElement(By.cssSelector("tr[data-host='" + DGX2 + "'] a")).click();
     waiting().until(ExpectedConditions.urlContains("/hosts/" + DGX2));
@@ -196,6 +197,29 @@ class BrowserPagesTest {
       checked++;
     }
     assertEquals(expected.size(), checked);
+  }
+
+  @Test
+  void sysfsHostLabelsLinksWithGenerationAndWidth() {
+    driver.get(url("/hosts/browser-rig"));
+    waitForGraph();
+    @SuppressWarnings("unchecked")
+    List<String> labels =
+        (List<String>)
+            ((JavascriptExecutor) driver)
+                .executeScript(
+                    "return window.fabricscope.cy.edges().map(function (e) { return"
+                        + " e.data('label'); });");
+    assertTrue(
+        labels.stream().anyMatch(l -> l != null && l.matches("Gen\\d x\\d+")),
+        "link labels " + labels);
+    // the rig's devices are selectable and a pair gets a verdict
+    List<WebElement> options =
+        new Select(driver.findElement(By.id("sel-a")))
+            .getOptions().stream().filter(o -> !o.getAttribute("value").isEmpty()).toList();
+    assertTrue(options.size() >= 2, "selectable devices on the rig");
+    pick(options.get(0).getAttribute("value"), options.get(1).getAttribute("value"));
+    assertFalse(driver.findElement(By.id("v-kernel")).getText().isBlank());
   }
 
   void openHost() {

@@ -55,7 +55,7 @@ final class BrowserSupport {
         "--disable-component-update",
         "--disable-sync",
         "--disable-dev-shm-usage",
-        "--window-size=1500,1000",
+        "--window-size=1600,1250",
         "--user-data-dir=" + profile);
     LoggingPreferences logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
