@@ -218,6 +218,48 @@ function renderVerdict(v, names) {
   document.getElementById('verdict-empty').hidden = true;
 }
 
+function linkText(ls) {
+  if (!ls || (ls.speedGTs == null && ls.width == null)) return 'unknown';
+  return (ls.speedGTs != null ? gen(ls.speedGTs) + ' (' + ls.speedGTs + ' GT/s)' : '?') + ' x' + (ls.width ?? '?');
+}
+
+function acsText(acs) {
+  if (!acs) return 'unknown';
+  if (acs.state !== 'present') return acs.state;
+  const c = acs.control || {};
+  const on = ['srcValid', 'transBlk', 'reqRedir', 'cmpltRedir', 'upstreamFwd', 'egressCtrl', 'directTrans'].filter((k) => c[k]);
+  return (acsRedirects(acs) ? 'redirects P2P — ' : 'no redirect — ') + (on.length ? 'enabled: ' + on.join(', ') : 'all control bits off');
+}
+
+/** The details card for one PCI function (ids, driver, NUMA, link, ACS, IOMMU, SR-IOV, RDMA). */
+function renderDetails(report, bdf, names) {
+  const f = report.pci.find((x) => x.bdf === bdf);
+  const card = document.getElementById('details');
+  if (!f) { card.hidden = true; return; }
+  const rows = [
+    ['BDF', f.bdf + (names.get(f.bdf) ? ' (' + names.get(f.bdf) + ')' : '')],
+    ['Device', [f.vendorName, f.deviceName].filter(Boolean).join(' ') || 'unknown'],
+    ['IDs', [f.vendorId, f.deviceId].filter(Boolean).join(':') + (f.subsystemVendorId ? ' (sub ' + f.subsystemVendorId + ':' + f.subsystemDeviceId + ')' : '')],
+    ['Kind', f.kind + (f.portType ? ' · ' + f.portType : '')],
+    ['Driver', f.driver || '—'],
+    ['NUMA node', f.numaNode ?? 'unknown'],
+    ['Host bridge', f.hostBridge || '—'],
+    ['Link', f.link ? linkText(f.link.current) + ' of ' + linkText(f.link.max) + (f.link.reportedGBps ? ' · ' + f.link.reportedGBps + ' GB/s' : '') : 'unknown'],
+    ['ACS', acsText(f.acs)],
+    ['IOMMU group', f.iommu ? f.iommu.group + (f.iommu.type ? ' (' + f.iommu.type + ')' : '') : 'none'],
+  ];
+  if (f.sriov) {
+    rows.push(['SR-IOV', f.sriov.physfn ? 'VF of ' + f.sriov.physfn : (f.sriov.numVfs ?? 0) + ' of ' + (f.sriov.totalVfs ?? '?') + ' VFs']);
+  }
+  for (const r of report.rdma.filter((x) => x.pciFunction === f.bdf)) {
+    rows.push(['RDMA ' + r.name, (r.ports || []).map((p) => 'port ' + p.port + ' ' + (p.state || '?') + ' ' + (p.rate || '') + ' ' + (p.linkLayer || '')).join('; ') || 'no ports']);
+  }
+  const dl = el('dl', { id: 'details-list' });
+  for (const [k, v] of rows) dl.append(el('dt', {}, k), el('dd', {}, v));
+  card.replaceChildren(el('h2', {}, 'Device'), dl);
+  card.hidden = false;
+}
+
 function renderMatrix(matrix) {
   const host = document.getElementById('matrix');
   const devs = matrix.devices.filter((d) => !d.rdma);
@@ -364,6 +406,7 @@ async function main() {
   selA.addEventListener('change', run);
   selB.addEventListener('change', run);
   document.getElementById('pair-clear').addEventListener('click', () => { selA.value = ''; selB.value = ''; run(); });
+  cy.on('tap', 'node[type = "device"], node[type = "port"]', (evt) => renderDetails(report, evt.target.id(), names));
   cy.on('tap', 'node[type = "device"]', (evt) => {
     const bdf = evt.target.id();
     if (![...selA.options].some((o) => o.value === bdf)) return;

@@ -27,6 +27,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -220,6 +221,37 @@ class BrowserPagesTest {
     assertTrue(options.size() >= 2, "selectable devices on the rig");
     pick(options.get(0).getAttribute("value"), options.get(1).getAttribute("value"));
     assertFalse(driver.findElement(By.id("v-kernel")).getText().isBlank());
+  }
+
+  @Test
+  void clickingTwoDevicesInTheGraphSelectsThePairAndShowsDetails() {
+    openHost();
+    click(GPU_A);
+    click(GPU_SAME_SWITCH);
+    waiting()
+        .until(
+            ExpectedConditions.attributeToBe(
+                By.id("fabric"), "data-pair", GPU_A + "|" + GPU_SAME_SWITCH));
+    assertTrue(driver.findElement(By.id("v-nvidia")).getText().contains("PIX"));
+    String details = driver.findElement(By.id("details-list")).getText();
+    assertTrue(details.contains(GPU_SAME_SWITCH), details);
+    assertTrue(details.contains("NUMA node"), details);
+  }
+
+  /** A real mouse click on a graph node, at its rendered position on the canvas. */
+  void click(String id) {
+    @SuppressWarnings("unchecked")
+    Map<String, Number> pos =
+        (Map<String, Number>)
+            ((JavascriptExecutor) driver)
+                .executeScript(
+                    "var p = window.fabricscope.cy.getElementById(arguments[0]).renderedPosition();"
+                        + " return {x: p.x, y: p.y};",
+                    id);
+    WebElement canvas = driver.findElement(By.id("fabric"));
+    int dx = (int) Math.round(pos.get("x").doubleValue() - canvas.getSize().getWidth() / 2.0);
+    int dy = (int) Math.round(pos.get("y").doubleValue() - canvas.getSize().getHeight() / 2.0);
+    new Actions(driver).moveToElement(canvas, dx, dy).click().perform();
   }
 
   void openHost() {
