@@ -104,13 +104,21 @@ export function elements(report, names) {
     const up = byBdf.get(id.slice(3));
     nodes.push({ data: { id, label: 'switch' + (up.vendorName ? ' · ' + up.vendorName.split(' ')[0] : ''), type: 'switch', parent: groupOf(up) } });
   }
+  // SR-IOV: VFs are collapsed under their PF, which shows the count.
+  const vfCount = new Map();
+  const isVf = (f) => f.sriov && f.sriov.physfn && byBdf.has(f.sriov.physfn);
   for (const f of report.pci) {
+    if (isVf(f)) vfCount.set(f.sriov.physfn, (vfCount.get(f.sriov.physfn) || 0) + 1);
+  }
+  for (const f of report.pci) {
+    if (isVf(f)) continue;
     const port = isPort(f);
     const kind = port ? 'port' : (COLORS[f.kind] ? f.kind : 'other');
     const short = f.bdf.startsWith('0000:') ? f.bdf.slice(5) : f.bdf;
     const label = port
       ? (PORT_ABBR[f.portType] || 'bridge') + '\n' + short
-      : (names.get(f.bdf) ? names.get(f.bdf) + ' · ' : '') + short + '\n' + shortName(f);
+      : (names.get(f.bdf) ? names.get(f.bdf) + ' · ' : '') + short + '\n' + shortName(f)
+        + (vfCount.get(f.bdf) ? '\n+' + vfCount.get(f.bdf) + ' VFs' : '');
     const classes = [kind === 'port' ? 'port' : 'endpoint', 'k-' + kind];
     if (acsRedirects(f.acs)) classes.push('acs');
     nodes.push({
@@ -384,7 +392,13 @@ async function main() {
     const my = ++seq;
     const v = await getJson(api + '/paths?a=' + encodeURIComponent(selA.value) + '&b=' + encodeURIComponent(selB.value));
     if (my !== seq) return;
-    const ids = new Set([v.a, v.b, ...v.hops]);
+    // A collapsed VF is drawn as its PF.
+    const drawn = (bdf) => {
+      if (cy.getElementById(bdf).nonempty()) return bdf;
+      const f = report.pci.find((x) => x.bdf === bdf);
+      return f && f.sriov && f.sriov.physfn ? f.sriov.physfn : bdf;
+    };
+    const ids = new Set([v.a, v.b, ...v.hops].map(drawn));
     let nodes = cy.collection();
     for (const id of ids) nodes = nodes.union(cy.getElementById(id));
     nodes.addClass('path');
