@@ -372,6 +372,8 @@ async function main() {
     container.style.height = Math.max(320, Math.min(want, Math.round(window.innerHeight * 0.75))) + 'px';
     cy.resize();
     cy.fit(undefined, 16);
+    // Milliseconds from navigation start to a laid-out, selectable graph (read by the tests).
+    container.dataset.readyMs = String(Math.round(performance.now()));
     container.dataset.state = 'ready';
   });
   layout.run();

@@ -329,6 +329,12 @@ class BrowserPagesTest {
     driver.get(url("/hosts/" + DGX2));
     assertEquals("fabricscope — " + DGX2, driver.getTitle());
     waitForGraph();
+    System.out.println(
+        "host page "
+            + DGX2
+            + " interactive after "
+            + driver.findElement(By.id("fabric")).getAttribute("data-ready-ms")
+            + " ms (navigation start to laid-out graph)");
   }
 
   void waitForGraph() {
