@@ -82,9 +82,9 @@ class BrowserPagesTest {
   }
 
   @AfterAll
-  static void quit() {
+  static void quit() throws Exception {
     if (driver != null) {
-      driver.quit();
+      BrowserSupport.stop(driver);
       driver = null;
     }
   }

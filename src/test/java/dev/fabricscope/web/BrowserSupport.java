@@ -40,7 +40,10 @@ final class BrowserSupport {
         "needs Debian chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)");
   }
 
-  /** A fresh headless Chromium with its own profile directory. */
+  private static final java.util.Map<WebDriver, Path> PROFILES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A fresh headless Chromium with its own profile directory ({@link #stop} removes it). */
   static ChromeDriver start() throws IOException {
     Path profile = Files.createTempDirectory("fabricscope-chromium-");
     ChromeOptions o = new ChromeOptions();
@@ -67,7 +70,21 @@ final class BrowserSupport {
             .build();
     ChromeDriver driver = new ChromeDriver(service, o);
     driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
+    PROFILES.put(driver, profile);
     return driver;
+  }
+
+  /** Quits the browser and deletes its profile directory. */
+  static void stop(WebDriver driver) throws IOException {
+    driver.quit();
+    Path profile = PROFILES.remove(driver);
+    if (profile != null && Files.exists(profile)) {
+      try (var paths = Files.walk(profile)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
   }
 
   /** Saves a screenshot as {@code target/screenshots/NAME.png} and returns its path. */
