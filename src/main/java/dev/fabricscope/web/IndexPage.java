@@ -3,7 +3,6 @@ package dev.fabricscope.web;
 import dev.fabricscope.findings.FleetFindingsService;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.Host;
-import dev.fabricscope.p2p.Finding;
 import dev.fabricscope.security.Access;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -21,9 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The fleet page: the inventory's hosts, paged on the server, filtered by name. Readable by whoever
@@ -78,13 +77,23 @@ public class IndexPage {
    * @param rows this page's hosts
    * @param total hosts matching the filter
    * @param name the name filter, or empty
+   * @param gpuOnly whether only hosts with GPUs are listed
+   * @param label the label filter ({@code key=value}), or empty
    * @param from first row number (1-based), 0 when empty
    * @param to last row number
    * @param prev link to the previous page, or null
    * @param next link to the next page, or null
    */
   public record Fleet(
-      List<Row> rows, long total, String name, long from, long to, String prev, String next) {}
+      List<Row> rows,
+      long total,
+      String name,
+      boolean gpuOnly,
+      String label,
+      long from,
+      long to,
+      String prev,
+      String next) {}
 
   @Inject InventoryStore store;
   @Inject FleetFindingsService findings;
@@ -96,19 +105,34 @@ public class IndexPage {
   public TemplateInstance index(
       @Context HttpServerRequest request,
       @QueryParam("name") String name,
+      @QueryParam("gpu") String gpu,
+      @QueryParam("label") String label,
       @QueryParam("offset") @DefaultValue("0") int offset,
       @QueryParam("limit") @DefaultValue("" + PAGE_SIZE) int limit) {
     access.requireRead(request);
     String filter = name == null || name.isBlank() ? null : name.trim();
     int off = Math.max(0, offset);
     int lim = Math.min(MAX_PAGE_SIZE, Math.max(1, limit));
+    boolean gpuOnly = gpu != null && !gpu.isBlank() && !"0".equals(gpu);
+    String labelFilter = label == null || label.isBlank() ? null : label.trim();
     InventoryStore.Page<Host> page =
-        store.hosts(new InventoryStore.HostQuery(filter, null, null, off, lim));
-    Map<String, Long> counts =
-        findings.all().stream()
-            .collect(Collectors.groupingBy(Finding::host, Collectors.counting()));
+        store.hosts(
+            new InventoryStore.HostQuery(
+                filter, labelFilter, gpuOnly ? Boolean.TRUE : null, off, lim));
+    Map<String, Long> counts = new HashMap<>();
+    findings.forHosts(page.items()).forEach((h, list) -> counts.put(h, (long) list.size()));
     List<Row> rows = page.items().stream().map(h -> row(h, counts)).toList();
-    String q = filter == null ? "" : "name=" + URLEncoder.encode(filter, StandardCharsets.UTF_8);
+    List<String> params = new java.util.ArrayList<>();
+    if (filter != null) {
+      params.add("name=" + URLEncoder.encode(filter, StandardCharsets.UTF_8));
+    }
+    if (gpuOnly) {
+      params.add("gpu=1");
+    }
+    if (labelFilter != null) {
+      params.add("label=" + URLEncoder.encode(labelFilter, StandardCharsets.UTF_8));
+    }
+    String q = String.join("&", params);
     String prev = off > 0 ? link(q, Math.max(0, off - lim), lim) : null;
     String next = off + rows.size() < page.total() ? link(q, off + lim, lim) : null;
     return Templates.index(
@@ -116,6 +140,8 @@ public class IndexPage {
             rows,
             page.total(),
             filter == null ? "" : filter,
+            gpuOnly,
+            labelFilter == null ? "" : labelFilter,
             rows.isEmpty() ? 0 : off + 1,
             off + rows.size(),
             prev,

@@ -62,6 +62,25 @@ class IndexPageTest {
   }
 
   @Test
+  void fleetPageFiltersByGpuAndLabel() {
+    given()
+        .queryParam("name", "index-page")
+        .queryParam("gpu", "1")
+        .get("/")
+        .then()
+        .statusCode(200)
+        .body(containsString("<tr data-host=\"index-page-dgx2\">"))
+        .body(containsString("checked"));
+    given()
+        .queryParam("name", "index-page")
+        .queryParam("label", "rack=nowhere")
+        .get("/")
+        .then()
+        .statusCode(200)
+        .body(not(containsString("<tr data-host=")));
+  }
+
+  @Test
   void fleetPagePagesOnTheServer() {
     given()
         .queryParam("limit", 1)
