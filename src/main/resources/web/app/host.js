@@ -324,14 +324,26 @@ function fillSelects(devices, names) {
 
 function setupTabs() {
   const tabs = [['tab-graph', 'panel-graph'], ['tab-matrix', 'panel-matrix']];
-  for (const [t, p] of tabs) {
-    document.getElementById(t).addEventListener('click', () => {
-      for (const [t2, p2] of tabs) {
-        document.getElementById(t2).setAttribute('aria-selected', String(t2 === t));
-        document.getElementById(p2).hidden = p2 !== p;
-      }
+  const select = (t, p) => {
+    for (const [t2, p2] of tabs) {
+      const b = document.getElementById(t2);
+      b.setAttribute('aria-selected', String(t2 === t));
+      b.tabIndex = t2 === t ? 0 : -1;
+      document.getElementById(p2).hidden = p2 !== p;
+    }
+  };
+  tabs.forEach(([t, p], i) => {
+    const b = document.getElementById(t);
+    b.addEventListener('click', () => select(t, p));
+    // Arrow keys move between tabs (WAI-ARIA tabs pattern).
+    b.addEventListener('keydown', (e) => {
+      if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+      const [nt, np] = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+      select(nt, np);
+      document.getElementById(nt).focus();
     });
-  }
+  });
+  select(...tabs[0]);
 }
 
 async function main() {
