@@ -73,7 +73,15 @@ const PORT_ABBR = {
 };
 
 /** Report JSON → cytoscape elements; {@code names} maps BDFs to GPU0/NIC1… */
-export function elements(report, names) {
+/**
+ * Whether a function is a platform device on a root bus (chipset or CPU uncore functions: not a
+ * port, not a P2P candidate); hidden unless asked for.
+ */
+function isPlatform(f) {
+  return !f.parent && !isPort(f) && (f.kind === 'other' || f.kind === 'bridge');
+}
+
+export function elements(report, names, opts = {}) {
   const nodes = [];
   const edges = [];
   const byBdf = new Map(report.pci.map((f) => [f.bdf, f]));
@@ -96,9 +104,17 @@ export function elements(report, names) {
     if (f.numaNode != null && f.numaNode >= 0 && !numaOf.has(hb)) numaOf.set(hb, 'numa:' + f.numaNode);
   }
   const numaIds = new Set(numaOf.values());
+  if (numaIds.size > 1) {
+    // Root buses that name no node get a box of their own, so every tree sits in one box.
+    for (const f of report.pci) {
+      const hb = f.hostBridge || 'host';
+      if (!numaOf.has(hb)) numaOf.set(hb, 'numa:?');
+    }
+    if ([...numaOf.values()].includes('numa:?')) numaIds.add('numa:?');
+  }
   const groupOf = (f) => (numaIds.size > 1 ? numaOf.get(f.hostBridge || 'host') : undefined);
   for (const id of numaIds.size > 1 ? numaIds : []) {
-    nodes.push({ data: { id, label: 'NUMA node ' + id.slice(5), type: 'numa' } });
+    nodes.push({ data: { id, label: id === 'numa:?' ? 'NUMA node unknown' : 'NUMA node ' + id.slice(5), type: 'numa' } });
   }
   for (const id of new Set(switchOf.values())) {
     const up = byBdf.get(id.slice(3));
@@ -112,6 +128,7 @@ export function elements(report, names) {
   }
   for (const f of report.pci) {
     if (isVf(f)) continue;
+    if (!opts.platform && isPlatform(f)) continue;
     const port = isPort(f);
     const kind = port ? 'port' : (COLORS[f.kind] ? f.kind : 'other');
     const short = f.bdf.startsWith('0000:') ? f.bdf.slice(5) : f.bdf;
@@ -140,7 +157,13 @@ export function elements(report, names) {
   for (const b of bridges) {
     nodes.push({ data: { id: b, label: 'host bridge\n' + b, kind: 'hostbridge', type: 'hostbridge', parent: numaIds.size > 1 ? numaOf.get(b) : undefined }, classes: 'hostbridge' });
   }
-  return nodes.concat(edges);
+  const used = new Set(nodes.map((n) => n.data.parent).filter(Boolean));
+  return nodes.filter((n) => n.data.type !== 'numa' || used.has(n.data.id)).concat(edges);
+}
+
+/** How many platform devices {@link elements} hides by default. */
+function platformCount(report) {
+  return report.pci.filter(isPlatform).length;
 }
 
 const STYLE = [
@@ -358,7 +381,7 @@ async function main() {
 
   const container = document.getElementById('fabric');
   const cy = cytoscape({
-    container, elements: elements(report, names), style: STYLE,
+    container, elements: [], style: STYLE,
     minZoom: 0.1, maxZoom: 3, boxSelectionEnabled: false, autoungrabify: true,
   });
   window.fabricscope = { cy, report, matrix };
@@ -367,28 +390,39 @@ async function main() {
     'elk.layered.spacing.nodeNodeBetweenLayers': 40, 'elk.spacing.nodeNode': 18,
     'elk.edgeLabels.inline': true,
   };
-  // With NUMA boxes, each box is laid out layered (top-down) as a whole and the boxes are packed
-  // (stacked), so a two-socket fabric is not one endless row.
-  const numa = cy.nodes('[type = "numa"]').length > 0;
-  const layout = cy.layout({
-    name: 'elk', fit: true, padding: 20, nodeDimensionsIncludeLabels: false,
-    nodeLayoutOptions: numa ? (n) => (n.data('type') === 'numa' ? layered : undefined) : undefined,
-    elk: numa
-      ? { 'elk.algorithm': 'rectpacking', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN', 'elk.aspectRatio': 1.2, 'elk.spacing.nodeNode': 24 }
-      : layered,
-  });
-  layout.one('layoutstop', () => {
-    // Give the drawing the height its aspect ratio wants (wide fabrics stay readable).
-    const bb = cy.elements().boundingBox();
-    const want = Math.round(container.clientWidth * (bb.h / Math.max(1, bb.w))) + 40;
-    container.style.height = Math.max(320, Math.min(want, Math.round(window.innerHeight * 0.75))) + 'px';
-    cy.resize();
-    cy.fit(undefined, 16);
-    // Milliseconds from navigation start to a laid-out, selectable graph (read by the tests).
-    container.dataset.readyMs = String(Math.round(performance.now()));
-    container.dataset.state = 'ready';
-  });
-  layout.run();
+  const draw = (platform) => {
+    container.dataset.state = 'loading';
+    cy.elements().remove();
+    cy.add(elements(report, names, { platform }));
+    // With NUMA boxes, each box is laid out layered (top-down) as a whole and the boxes are
+    // packed (stacked), so a two-socket fabric is not one endless row.
+    const numa = cy.nodes('[type = "numa"]').length > 0;
+    const layout = cy.layout({
+      name: 'elk', fit: true, padding: 20, nodeDimensionsIncludeLabels: false,
+      nodeLayoutOptions: numa ? (n) => (n.data('type') === 'numa' ? layered : undefined) : undefined,
+      elk: numa
+        ? { 'elk.algorithm': 'rectpacking', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN', 'elk.aspectRatio': 1.2, 'elk.spacing.nodeNode': 24 }
+        : layered,
+    });
+    layout.one('layoutstop', () => {
+      // Give the drawing the height its aspect ratio wants (wide fabrics stay readable).
+      const bb = cy.elements().boundingBox();
+      const want = Math.round(container.clientWidth * (bb.h / Math.max(1, bb.w))) + 40;
+      container.style.height = Math.max(320, Math.min(want, Math.round(window.innerHeight * 0.75))) + 'px';
+      cy.resize();
+      cy.fit(undefined, 16);
+      // Milliseconds from navigation start to a laid-out, selectable graph (read by the tests).
+      if (!container.dataset.readyMs) container.dataset.readyMs = String(Math.round(performance.now()));
+      container.dataset.state = 'ready';
+    });
+    layout.run();
+  };
+  const platformBox = document.getElementById('show-platform');
+  const hidden = platformCount(report);
+  document.getElementById('platform-count').textContent = String(hidden);
+  platformBox.closest('label').hidden = hidden === 0;
+  platformBox.addEventListener('change', () => { draw(platformBox.checked); run(); });
+  draw(false);
 
   const selA = document.getElementById('sel-a');
   const selB = document.getElementById('sel-b');

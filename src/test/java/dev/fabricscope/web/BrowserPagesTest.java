@@ -220,6 +220,17 @@ class BrowserPagesTest {
     assertTrue(
         labels.stream().anyMatch(l -> l != null && l.matches("Gen\\d x\\d+")),
         "link labels " + labels);
+    // root-bus platform devices are hidden until asked for
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    long before =
+        ((Number) js.executeScript("return window.fabricscope.cy.nodes().length;")).longValue();
+    int hidden = Integer.parseInt(driver.findElement(By.id("platform-count")).getText());
+    assertTrue(hidden > 0, "the QEMU rig has chipset functions on its root bus");
+    driver.findElement(By.id("show-platform")).click();
+    waitForGraph();
+    long after =
+        ((Number) js.executeScript("return window.fabricscope.cy.nodes().length;")).longValue();
+    assertTrue(after >= before + hidden, before + " + " + hidden + " > " + after);
     // the rig's devices are selectable and a pair gets a verdict
     List<WebElement> options =
         new Select(driver.findElement(By.id("sel-a")))
