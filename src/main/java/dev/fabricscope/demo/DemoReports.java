@@ -1,5 +1,7 @@
 package dev.fabricscope.demo;
 
+import dev.fabricscope.importer.ImportException;
+import dev.fabricscope.importer.Importers;
 import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.topology.Report;
@@ -142,6 +144,14 @@ public class DemoReports {
         }
         Files.copy(in, temp, StandardCopyOption.REPLACE_EXISTING);
       }
+      if (archive.endsWith(".xml")) {
+        // A topology file (hwloc XML): imported, not discovered.
+        try {
+          return Importers.load(temp);
+        } catch (ImportException e) {
+          throw new IOException(e.getMessage(), e);
+        }
+      }
       try (var unpacked = ArchiveExtractor.extract(temp)) {
         return discovery.discover(unpacked.sysfsRoot());
       }
@@ -157,7 +167,7 @@ public class DemoReports {
   /** The demo name: the archive's file name without its archive suffix. */
   static String nameOf(String archive) {
     String base = archive.substring(archive.lastIndexOf('/') + 1);
-    for (String suffix : List.of(".tar.gz", ".tar.bz2", ".tgz", ".tar")) {
+    for (String suffix : List.of(".tar.gz", ".tar.bz2", ".tgz", ".tar", ".xml")) {
       if (base.endsWith(suffix)) {
         return base.substring(0, base.length() - suffix.length());
       }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -70,6 +71,35 @@ public class FleetFindingsService {
     cached = List.copyOf(out);
     cachedAt = now;
     return cached;
+  }
+
+  /**
+   * Findings of these hosts only, by host name: the same rules as {@link #all()}, computed from
+   * each host's latest snapshot, so a page of a large fleet costs a page of parses, not the fleet.
+   */
+  public Map<String, List<Finding>> forHosts(List<Host> hosts) {
+    Instant now = Instant.now();
+    Map<String, List<Finding>> out = new java.util.LinkedHashMap<>();
+    for (Host h : hosts) {
+      List<Finding> list = new ArrayList<>();
+      if (h.latestSnapshotId() != null) {
+        String json = store.snapshotJson(h.latestSnapshotId()).orElse(null);
+        if (json != null) {
+          try {
+            list.addAll(FleetFindings.forHost(h.name(), ReportJson.read(json)));
+          } catch (IOException e) {
+            throw new IllegalStateException(
+                "stored report of " + h.name() + " does not read back", e);
+          }
+        }
+      }
+      if (!h.imported()) {
+        FleetFindings.hostNotSeen(h.name(), h.lastSeen(), now, parse(interval), missedIntervals)
+            .ifPresent(list::add);
+      }
+      out.put(h.name(), list);
+    }
+    return out;
   }
 
   /** Forgets the cache (after an ingest, tests). */

@@ -1,0 +1,484 @@
+// The host page: PCIe fabric graph (cytoscape + ELK layered), pair selection with the verdict
+// panel, and the nvidia-smi style matrix. Runs only on pages that have #host-page.
+import cytoscape from 'cytoscape';
+import elk from 'cytoscape-elk';
+
+cytoscape.use(elk);
+
+const COLORS = {
+  gpu: '#7bd88f', nic: '#8fc9ff', rdma: '#8fc9ff', nvme: '#ffd166', accelerator: '#d5a6ff',
+  other: '#e3e7ec', port: '#c9d3de', hostbridge: '#1f3b57',
+};
+const GEN = { 2.5: 1, 5: 2, 8: 3, 16: 4, 32: 5, 64: 6, 128: 7 };
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined) continue;
+    if (k === 'class') e.className = v; else e.setAttribute(k, v);
+  }
+  for (const c of children) {
+    if (c === null || c === undefined) continue;
+    e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return e;
+}
+
+function gen(speed) {
+  return GEN[speed] ? 'Gen' + GEN[speed] : speed + ' GT/s';
+}
+
+function linkLabel(link) {
+  const cur = link && link.current;
+  if (!cur || (cur.speedGTs == null && cur.width == null)) {
+    return link && link.reportedGBps ? link.reportedGBps.toFixed(1) + ' GB/s' : '';
+  }
+  const parts = [];
+  if (cur.speedGTs != null) parts.push(gen(cur.speedGTs));
+  if (cur.width != null) parts.push('x' + cur.width);
+  return parts.join(' ');
+}
+
+/** 'downtrained' (fewer lanes than both ends can do), 'slow' (speed below capable) or ''. */
+function linkState(link) {
+  if (!link || !link.current) return '';
+  const cur = link.current;
+  const max = link.max || {};
+  const up = link.upstream && link.upstream.max;
+  const capSpeed = Math.min(max.speedGTs ?? Infinity, (up && up.speedGTs) ?? Infinity);
+  const capWidth = Math.min(max.width ?? Infinity, (up && up.width) ?? Infinity);
+  if (cur.width != null && capWidth !== Infinity && cur.width < capWidth) return 'downtrained';
+  if (cur.speedGTs != null && capSpeed !== Infinity && cur.speedGTs < capSpeed) return 'slow';
+  return '';
+}
+
+function acsRedirects(acs) {
+  const c = acs && acs.state === 'present' && acs.control;
+  return !!(c && (c.reqRedir || c.cmpltRedir || c.egressCtrl));
+}
+
+function isPort(f) {
+  return ['root-port', 'switch-upstream', 'switch-downstream', 'pci-bridge'].includes(f.portType)
+    || f.kind === 'switch-port' || f.kind === 'bridge';
+}
+
+function shortName(f) {
+  const n = f.deviceName || f.vendorName || f.kind || 'device';
+  return n.length > 26 ? n.slice(0, 25) + '…' : n;
+}
+
+const PORT_ABBR = {
+  'root-port': 'root port', 'switch-upstream': 'upstream', 'switch-downstream': 'downstream',
+  'pci-bridge': 'PCI bridge',
+};
+
+/** Report JSON → cytoscape elements; {@code names} maps BDFs to GPU0/NIC1… */
+/**
+ * Whether a function is a platform device on a root bus (chipset or CPU uncore functions: not a
+ * port, not a P2P candidate); hidden unless asked for.
+ */
+function isPlatform(f) {
+  return !f.parent && !isPort(f) && (f.kind === 'other' || f.kind === 'bridge');
+}
+
+export function elements(report, names, opts = {}) {
+  const nodes = [];
+  const edges = [];
+  const byBdf = new Map(report.pci.map((f) => [f.bdf, f]));
+  const bridges = new Set();
+  // Switches: an upstream port and its downstream ports share one compound box.
+  const switchOf = new Map();
+  for (const f of report.pci) {
+    if (f.portType === 'switch-upstream') switchOf.set(f.bdf, 'sw:' + f.bdf);
+  }
+  for (const f of report.pci) {
+    if (f.portType === 'switch-downstream' && f.parent && switchOf.has(f.parent)
+      && byBdf.get(f.parent).portType === 'switch-upstream') {
+      switchOf.set(f.bdf, switchOf.get(f.parent));
+    }
+  }
+  // NUMA node of each root bus: the first function below it that knows its node.
+  const numaOf = new Map();
+  for (const f of report.pci) {
+    const hb = f.hostBridge || 'host';
+    if (f.numaNode != null && f.numaNode >= 0 && !numaOf.has(hb)) numaOf.set(hb, 'numa:' + f.numaNode);
+  }
+  const numaIds = new Set(numaOf.values());
+  if (numaIds.size > 1) {
+    // Root buses that name no node get a box of their own, so every tree sits in one box.
+    for (const f of report.pci) {
+      const hb = f.hostBridge || 'host';
+      if (!numaOf.has(hb)) numaOf.set(hb, 'numa:?');
+    }
+    if ([...numaOf.values()].includes('numa:?')) numaIds.add('numa:?');
+  }
+  const groupOf = (f) => (numaIds.size > 1 ? numaOf.get(f.hostBridge || 'host') : undefined);
+  for (const id of numaIds.size > 1 ? numaIds : []) {
+    nodes.push({ data: { id, label: id === 'numa:?' ? 'NUMA node unknown' : 'NUMA node ' + id.slice(5), type: 'numa' } });
+  }
+  for (const id of new Set(switchOf.values())) {
+    const up = byBdf.get(id.slice(3));
+    nodes.push({ data: { id, label: 'switch' + (up.vendorName ? ' · ' + up.vendorName.split(' ')[0] : ''), type: 'switch', parent: groupOf(up) } });
+  }
+  // SR-IOV: VFs are collapsed under their PF, which shows the count.
+  const vfCount = new Map();
+  const isVf = (f) => f.sriov && f.sriov.physfn && byBdf.has(f.sriov.physfn);
+  for (const f of report.pci) {
+    if (isVf(f)) vfCount.set(f.sriov.physfn, (vfCount.get(f.sriov.physfn) || 0) + 1);
+  }
+  for (const f of report.pci) {
+    if (isVf(f)) continue;
+    if (!opts.platform && isPlatform(f)) continue;
+    const port = isPort(f);
+    const kind = port ? 'port' : (COLORS[f.kind] ? f.kind : 'other');
+    const short = f.bdf.startsWith('0000:') ? f.bdf.slice(5) : f.bdf;
+    const label = port
+      ? (PORT_ABBR[f.portType] || 'bridge') + '\n' + short
+      : (names.get(f.bdf) ? names.get(f.bdf) + ' · ' : '') + short + '\n' + shortName(f)
+        + (vfCount.get(f.bdf) ? '\n+' + vfCount.get(f.bdf) + ' VFs' : '');
+    const classes = [kind === 'port' ? 'port' : 'endpoint', 'k-' + kind];
+    if (acsRedirects(f.acs)) classes.push('acs');
+    nodes.push({
+      data: { id: f.bdf, label, kind, type: port ? 'port' : 'device', parent: switchOf.get(f.bdf) || groupOf(f), bdf: f.bdf, title: f.deviceName || '' },
+      classes: classes.join(' '),
+    });
+    let from = f.parent;
+    if (!from || !byBdf.has(from)) {
+      from = f.hostBridge || 'host';
+      bridges.add(from);
+    }
+    // Root ports and downstream ports hang off a bus inside the root complex or the switch: no
+    // PCIe link there (their own link attributes describe the link below them).
+    const internal = f.portType === 'root-port' || f.portType === 'switch-downstream'
+      || f.portType === 'rc-integrated' || !f.parent;
+    const state = internal ? '' : linkState(f.link);
+    edges.push({ data: { id: from + '->' + f.bdf, source: from, target: f.bdf, label: internal ? '' : linkLabel(f.link) }, classes: state });
+  }
+  for (const b of bridges) {
+    nodes.push({ data: { id: b, label: 'host bridge\n' + b, kind: 'hostbridge', type: 'hostbridge', parent: numaIds.size > 1 ? numaOf.get(b) : undefined }, classes: 'hostbridge' });
+  }
+  const used = new Set(nodes.map((n) => n.data.parent).filter(Boolean));
+  return nodes.filter((n) => n.data.type !== 'numa' || used.has(n.data.id)).concat(edges);
+}
+
+/** How many platform devices {@link elements} hides by default. */
+function platformCount(report) {
+  return report.pci.filter(isPlatform).length;
+}
+
+const STYLE = [
+  { selector: 'node', style: {
+    'label': 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'text-halign': 'center',
+    'font-size': 9, 'shape': 'round-rectangle', 'width': 128, 'height': 34, 'color': '#1b2430',
+    'background-color': '#e3e7ec', 'border-width': 1, 'border-color': '#6b7785' } },
+  { selector: 'node.port', style: { 'background-color': COLORS.port, 'width': 78, 'height': 26, 'font-size': 8 } },
+  { selector: 'node.hostbridge', style: { 'background-color': COLORS.hostbridge, 'color': '#fff', 'width': 130 } },
+  { selector: 'node.k-gpu', style: { 'background-color': COLORS.gpu } },
+  { selector: 'node.k-nic, node.k-rdma', style: { 'background-color': COLORS.nic } },
+  { selector: 'node.k-nvme', style: { 'background-color': COLORS.nvme } },
+  { selector: 'node.k-accelerator', style: { 'background-color': COLORS.accelerator } },
+  { selector: 'node[type = "switch"]', style: {
+    'background-color': '#f4f6f9', 'border-style': 'dashed', 'border-color': '#6b7785',
+    'text-valign': 'top', 'text-halign': 'center', 'font-size': 9, 'padding': 8 } },
+  { selector: 'node[type = "numa"]', style: {
+    'background-color': '#fbfcfd', 'background-opacity': 0.6, 'border-color': '#9aa5b1', 'border-width': 1,
+    'text-valign': 'top', 'text-halign': 'center', 'font-size': 12, 'font-weight': 600, 'padding': 14 } },
+  { selector: 'node.acs', style: { 'border-width': 3, 'border-color': '#e67e22' } },
+  { selector: 'edge', style: {
+    'width': 1.5, 'line-color': '#8a96a3', 'curve-style': 'bezier', 'label': 'data(label)',
+    'font-size': 8, 'color': '#3d4752', 'text-background-color': '#fff', 'text-background-opacity': 0.85,
+    'text-background-padding': 1 } },
+  { selector: 'edge.slow', style: { 'line-color': '#d9822b', 'line-style': 'dotted', 'width': 2.5 } },
+  { selector: 'edge.downtrained', style: { 'line-color': '#c0392b', 'line-style': 'dashed', 'width': 2.5, 'color': '#9b1c1c' } },
+  { selector: 'node.path', style: { 'border-width': 4, 'border-color': '#d6336c' } },
+  { selector: 'edge.path', style: { 'line-color': '#d6336c', 'width': 4 } },
+  { selector: 'edge.cpu', style: { 'line-style': 'dashed', 'curve-style': 'unbundled-bezier', 'control-point-distances': [-80], 'font-size': 11, 'font-weight': 600, 'color': '#d6336c' } },
+  { selector: 'node.picked', style: { 'border-width': 5, 'border-color': '#1f5f99' } },
+];
+
+function devName(d, i, counters) {
+  const k = d.kind === 'gpu' ? 'GPU' : d.kind === 'nvme' ? 'NVME' : d.kind === 'accelerator' ? 'ACC' : 'NIC';
+  counters[k] = (counters[k] ?? -1) + 1;
+  return k + counters[k];
+}
+
+async function getJson(url) {
+  const r = await fetch(url, { headers: { Accept: 'application/json' } });
+  if (!r.ok) {
+    let detail = '';
+    try { detail = (await r.json()).detail || ''; } catch (e) { /* not JSON */ }
+    throw new Error(url + ': HTTP ' + r.status + (detail ? ' — ' + detail : ''));
+  }
+  return r.json();
+}
+
+function showError(err) {
+  const p = document.getElementById('load-error');
+  p.textContent = String(err.message || err);
+  p.hidden = false;
+}
+
+function renderVerdict(v, names) {
+  const body = document.getElementById('verdict-body');
+  body.replaceChildren();
+  const label = (bdf) => (names.get(bdf) ? names.get(bdf) + ' ' : '') + bdf;
+  const dl = el('dl', {},
+    el('dt', {}, 'A'), el('dd', { class: 'mono' }, label(v.a)),
+    el('dt', {}, 'B'), el('dd', { class: 'mono' }, label(v.b)),
+    el('dt', {}, 'Kernel'), el('dd', { id: 'v-kernel' }, v.kernel.mapType,
+      v.kernel.provisional ? ' (provisional)' : '', ' · distance ' + v.kernel.distance),
+    el('dt', {}, 'nvidia-smi'), el('dd', { id: 'v-nvidia' }, v.nvidia + (v.nvidiaPcie && v.nvidiaPcie !== v.nvidia ? ' (PCIe: ' + v.nvidiaPcie + ')' : '')),
+    el('dt', {}, 'NCCL'), el('dd', { id: 'v-nccl' }, v.nccl ? v.nccl.path + ' · P2P ' + (v.nccl.p2p ? 'on' : 'off') + ' · GDR ' + (v.nccl.gdr ? 'on' : 'off') : '—'),
+    el('dt', {}, 'Bottleneck'), el('dd', { id: 'v-bottleneck' }, v.bottleneck
+      ? v.bottleneck.bdf + ' · ' + v.bottleneck.usableGBps.toFixed(1) + ' GB/s usable (' + v.bottleneck.rawGBps.toFixed(1) + ' raw)'
+      : 'unknown'));
+  body.append(dl);
+  body.append(el('h3', {}, 'Hops'));
+  const ol = el('ol', { class: 'hops', id: 'v-hops' });
+  for (const h of v.hops) ol.append(el('li', {}, h));
+  body.append(ol);
+  body.append(el('h3', {}, 'Reasons'));
+  const ul = el('ul', { class: 'reasons', id: 'v-reasons' });
+  for (const r of v.reasons) {
+    ul.append(el('li', { 'data-code': r.code }, el('span', { class: 'code' }, r.code), ' ', r.message,
+      r.fix ? el('div', { class: 'fix' }, 'Fix: ', r.fix) : null));
+  }
+  if (!v.reasons.length) ul.append(el('li', { class: 'muted' }, 'none'));
+  body.append(ul);
+  body.hidden = false;
+  document.getElementById('verdict-empty').hidden = true;
+}
+
+function linkText(ls) {
+  if (!ls || (ls.speedGTs == null && ls.width == null)) return 'unknown';
+  return (ls.speedGTs != null ? gen(ls.speedGTs) + ' (' + ls.speedGTs + ' GT/s)' : '?') + ' x' + (ls.width ?? '?');
+}
+
+function acsText(acs) {
+  if (!acs) return 'unknown';
+  if (acs.state !== 'present') return acs.state;
+  const c = acs.control || {};
+  const on = ['srcValid', 'transBlk', 'reqRedir', 'cmpltRedir', 'upstreamFwd', 'egressCtrl', 'directTrans'].filter((k) => c[k]);
+  return (acsRedirects(acs) ? 'redirects P2P — ' : 'no redirect — ') + (on.length ? 'enabled: ' + on.join(', ') : 'all control bits off');
+}
+
+/** The details card for one PCI function (ids, driver, NUMA, link, ACS, IOMMU, SR-IOV, RDMA). */
+function renderDetails(report, bdf, names) {
+  const f = report.pci.find((x) => x.bdf === bdf);
+  const card = document.getElementById('details');
+  if (!f) { card.hidden = true; return; }
+  const rows = [
+    ['BDF', f.bdf + (names.get(f.bdf) ? ' (' + names.get(f.bdf) + ')' : '')],
+    ['Device', [f.vendorName, f.deviceName].filter(Boolean).join(' ') || 'unknown'],
+    ['IDs', [f.vendorId, f.deviceId].filter(Boolean).join(':') + (f.subsystemVendorId ? ' (sub ' + f.subsystemVendorId + ':' + f.subsystemDeviceId + ')' : '')],
+    ['Kind', f.kind + (f.portType ? ' · ' + f.portType : '')],
+    ['Driver', f.driver || '—'],
+    ['NUMA node', f.numaNode ?? 'unknown'],
+    ['Host bridge', f.hostBridge || '—'],
+    ['Link', f.link ? linkText(f.link.current) + ' of ' + linkText(f.link.max) + (f.link.reportedGBps ? ' · ' + f.link.reportedGBps + ' GB/s' : '') : 'unknown'],
+    ['ACS', acsText(f.acs)],
+    ['IOMMU group', f.iommu ? f.iommu.group + (f.iommu.type ? ' (' + f.iommu.type + ')' : '') : 'none'],
+  ];
+  if (f.sriov) {
+    rows.push(['SR-IOV', f.sriov.physfn ? 'VF of ' + f.sriov.physfn : (f.sriov.numVfs ?? 0) + ' of ' + (f.sriov.totalVfs ?? '?') + ' VFs']);
+  }
+  for (const r of report.rdma.filter((x) => x.pciFunction === f.bdf)) {
+    rows.push(['RDMA ' + r.name, (r.ports || []).map((p) => 'port ' + p.port + ' ' + (p.state || '?') + ' ' + (p.rate || '') + ' ' + (p.linkLayer || '')).join('; ') || 'no ports']);
+  }
+  const dl = el('dl', { id: 'details-list' });
+  for (const [k, v] of rows) dl.append(el('dt', {}, k), el('dd', {}, v));
+  card.replaceChildren(el('h2', {}, 'Device'), dl);
+  card.hidden = false;
+}
+
+function renderMatrix(matrix) {
+  const host = document.getElementById('matrix');
+  const devs = matrix.devices.filter((d) => !d.rdma);
+  const counters = {};
+  const names = devs.map((d, i) => devName(d, i, counters));
+  const pair = new Map();
+  for (const p of matrix.pairs) {
+    if (p.aRdma || p.bRdma) continue;
+    pair.set(p.a + '|' + p.b, p);
+    pair.set(p.b + '|' + p.a, p);
+  }
+  const table = el('table', { class: 'matrix', id: 'matrix-table' });
+  const head = el('tr', {}, el('th', {}, ''));
+  names.forEach((n, i) => head.append(el('th', { scope: 'col', title: devs[i].bdf + ' ' + (devs[i].name || '') }, n)));
+  table.append(el('thead', {}, head));
+  const tb = el('tbody');
+  devs.forEach((a, i) => {
+    const tr = el('tr', {}, el('th', { scope: 'row', class: 'rowhead', title: a.name || '' }, names[i] + ' ', el('span', { class: 'muted' }, a.bdf)));
+    devs.forEach((b, j) => {
+      if (i === j) { tr.append(el('td', { class: 'self', 'data-a': a.bdf, 'data-b': b.bdf }, 'X')); return; }
+      const p = pair.get(a.bdf + '|' + b.bdf);
+      if (!p) { tr.append(el('td', {}, '?')); return; }
+      const cls = [p.kernel.mapType.toLowerCase()];
+      if (p.kernel.provisional) cls.push('provisional');
+      tr.append(el('td', { class: cls.join(' '), 'data-a': a.bdf, 'data-b': b.bdf,
+        'data-nvidia': p.nvidia, 'data-pcie': p.nvidiaPcie,
+        title: 'kernel ' + p.kernel.mapType + (p.kernel.provisional ? ' (provisional)' : '') + ' · PCIe ' + p.nvidiaPcie + (p.nccl ? ' · NCCL ' + p.nccl.path : '') }, p.nvidia));
+    });
+    tb.append(tr);
+  });
+  table.append(tb);
+  host.replaceChildren(table);
+  return new Map(devs.map((d, i) => [d.bdf, names[i]]));
+}
+
+function setupMatrixToggle() {
+  const box = document.getElementById('matrix-pcie');
+  box.addEventListener('change', () => {
+    for (const td of document.querySelectorAll('#matrix-table td[data-nvidia]')) {
+      td.textContent = box.checked ? td.dataset.pcie : td.dataset.nvidia;
+    }
+  });
+}
+
+function fillSelects(devices, names) {
+  for (const id of ['sel-a', 'sel-b']) {
+    const s = document.getElementById(id);
+    for (const d of devices) {
+      if (d.rdma) continue;
+      s.append(el('option', { value: d.bdf }, (names.get(d.bdf) || '') + ' ' + d.bdf + ' ' + (d.name || '')));
+    }
+  }
+}
+
+function setupTabs() {
+  const tabs = [['tab-graph', 'panel-graph'], ['tab-matrix', 'panel-matrix']];
+  const select = (t, p) => {
+    for (const [t2, p2] of tabs) {
+      const b = document.getElementById(t2);
+      b.setAttribute('aria-selected', String(t2 === t));
+      b.tabIndex = t2 === t ? 0 : -1;
+      document.getElementById(p2).hidden = p2 !== p;
+    }
+  };
+  tabs.forEach(([t, p], i) => {
+    const b = document.getElementById(t);
+    b.addEventListener('click', () => select(t, p));
+    // Arrow keys move between tabs (WAI-ARIA tabs pattern).
+    b.addEventListener('keydown', (e) => {
+      if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return;
+      const [nt, np] = tabs[(i + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
+      select(nt, np);
+      document.getElementById(nt).focus();
+    });
+  });
+  select(...tabs[0]);
+}
+
+async function main() {
+  const page = document.getElementById('host-page');
+  if (!page) return;
+  const api = page.dataset.api;
+  setupTabs();
+  const [report, matrix] = await Promise.all([getJson(api + '/topology'), getJson(api + '/p2p')]);
+  const names = renderMatrix(matrix);
+  setupMatrixToggle();
+  fillSelects(matrix.devices, names);
+
+  const container = document.getElementById('fabric');
+  const cy = cytoscape({
+    container, elements: [], style: STYLE,
+    minZoom: 0.1, maxZoom: 3, boxSelectionEnabled: false, autoungrabify: true,
+  });
+  window.fabricscope = { cy, report, matrix };
+  const layered = {
+    'elk.algorithm': 'layered', 'elk.direction': 'DOWN', 'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+    'elk.layered.spacing.nodeNodeBetweenLayers': 40, 'elk.spacing.nodeNode': 18,
+    'elk.edgeLabels.inline': true,
+  };
+  const draw = (platform) => {
+    container.dataset.state = 'loading';
+    cy.elements().remove();
+    cy.add(elements(report, names, { platform }));
+    // With NUMA boxes, each box is laid out layered (top-down) as a whole and the boxes are
+    // packed (stacked), so a two-socket fabric is not one endless row.
+    const numa = cy.nodes('[type = "numa"]').length > 0;
+    const layout = cy.layout({
+      name: 'elk', fit: true, padding: 20, nodeDimensionsIncludeLabels: false,
+      nodeLayoutOptions: numa ? (n) => (n.data('type') === 'numa' ? layered : undefined) : undefined,
+      elk: numa
+        ? { 'elk.algorithm': 'rectpacking', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN', 'elk.aspectRatio': 1.2, 'elk.spacing.nodeNode': 24 }
+        : layered,
+    });
+    layout.one('layoutstop', () => {
+      // Give the drawing the height its aspect ratio wants (wide fabrics stay readable).
+      const bb = cy.elements().boundingBox();
+      const want = Math.round(container.clientWidth * (bb.h / Math.max(1, bb.w))) + 40;
+      container.style.height = Math.max(320, Math.min(want, Math.round(window.innerHeight * 0.75))) + 'px';
+      cy.resize();
+      cy.fit(undefined, 16);
+      // Milliseconds from navigation start to a laid-out, selectable graph (read by the tests).
+      if (!container.dataset.readyMs) container.dataset.readyMs = String(Math.round(performance.now()));
+      container.dataset.state = 'ready';
+    });
+    layout.run();
+  };
+  const platformBox = document.getElementById('show-platform');
+  const hidden = platformCount(report);
+  document.getElementById('platform-count').textContent = String(hidden);
+  platformBox.closest('label').hidden = hidden === 0;
+  platformBox.addEventListener('change', () => { draw(platformBox.checked); run(); });
+  draw(false);
+
+  const selA = document.getElementById('sel-a');
+  const selB = document.getElementById('sel-b');
+  let seq = 0;
+  async function update() {
+    cy.elements().removeClass('path picked');
+    cy.remove('.transient');
+    for (const v of [selA.value, selB.value]) if (v) cy.getElementById(v).addClass('picked');
+    if (!selA.value || !selB.value || selA.value === selB.value) {
+      document.getElementById('verdict-body').hidden = true;
+      document.getElementById('verdict-empty').hidden = false;
+      delete container.dataset.pair;
+      return;
+    }
+    const my = ++seq;
+    const v = await getJson(api + '/paths?a=' + encodeURIComponent(selA.value) + '&b=' + encodeURIComponent(selB.value));
+    if (my !== seq) return;
+    // A collapsed VF is drawn as its PF.
+    const drawn = (bdf) => {
+      if (cy.getElementById(bdf).nonempty()) return bdf;
+      const f = report.pci.find((x) => x.bdf === bdf);
+      return f && f.sriov && f.sriov.physfn ? f.sriov.physfn : bdf;
+    };
+    const ids = new Set([v.a, v.b, ...v.hops].map(drawn));
+    let nodes = cy.collection();
+    for (const id of ids) nodes = nodes.union(cy.getElementById(id));
+    nodes.addClass('path');
+    nodes.edgesWith(nodes).addClass('path');
+    // Two root buses in a row: the traffic crosses the CPU (and, across sockets, the socket link).
+    for (let i = 0; i + 1 < v.hops.length; i++) {
+      const x = cy.getElementById(v.hops[i]);
+      const y = cy.getElementById(v.hops[i + 1]);
+      if (x.nonempty() && y.nonempty() && x.data('type') === 'hostbridge' && y.data('type') === 'hostbridge') {
+        const cross = v.nvidiaPcie === 'SYS';
+        cy.add({ group: 'edges', data: { id: 'via:' + x.id() + ':' + y.id(), source: x.id(), target: y.id(),
+          label: cross ? 'across sockets (SYS)' : 'through the CPU' }, classes: 'transient path cpu' });
+      }
+    }
+    renderVerdict(v, names);
+    container.dataset.pair = v.a + '|' + v.b;
+  }
+  const run = () => update().catch(showError);
+  selA.addEventListener('change', run);
+  selB.addEventListener('change', run);
+  document.getElementById('pair-clear').addEventListener('click', () => { selA.value = ''; selB.value = ''; run(); });
+  cy.on('tap', 'node[type = "device"], node[type = "port"]', (evt) => renderDetails(report, evt.target.id(), names));
+  cy.on('tap', 'node[type = "device"]', (evt) => {
+    const bdf = evt.target.id();
+    if (![...selA.options].some((o) => o.value === bdf)) return;
+    if (!selA.value || (selA.value && selB.value)) { selA.value = bdf; selB.value = ''; } else { selB.value = bdf; }
+    run();
+  });
+}
+
+if (document.readyState === 'loading') {
+  document.addEventListener('DOMContentLoaded', () => main().catch(showError));
+} else {
+  main().catch(showError);
+}

@@ -1,0 +1,379 @@
+package dev.fabricscope.web;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fabricscope.Fixtures;
+import dev.fabricscope.testing.ApiClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.net.URL;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The fleet and host pages in real headless Chromium against the test server, with the real DGX-2
+ * hwloc XML imported: filtering, the graph, pair selection with the verdict panel and highlighted
+ * path, and the matrix equal to the API's. Every test saves a screenshot and fails on any console
+ * error.
+ */
+@QuarkusTest
+class BrowserPagesTest {
+
+  static final String DGX2 = "nvidiaDGX2";
+  // Two V100s below one PLX switch, and one across the sockets (hwloc-xml/nvidiaDGX2.xml).
+  static final String GPU_A = "0000:34:00.0";
+  static final String GPU_SAME_SWITCH = "0000:36:00.0";
+  static final String GPU_OTHER_SOCKET = "0000:b7:00.0";
+
+  static String operator;
+  static ChromeDriver driver;
+
+  @TestHTTPResource("/")
+  URL base;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    BrowserSupport.assumeBrowser();
+    if (operator == null) {
+      operator = ApiClient.token("browser-operator-" + System.nanoTime(), "operator", null);
+      importFile("hwloc-xml/nvidiaDGX2.xml", DGX2);
+      importFile("sysfs/qemu-rig-iommu.tar.gz", "browser-rig");
+    }
+    if (driver == null) {
+      driver = BrowserSupport.start();
+    }
+  }
+
+  @AfterEach
+  void screenshotAndConsole(TestInfo info) throws Exception {
+    if (driver == null) {
+      return;
+    }
+    BrowserSupport.screenshot(driver, "browser-" + info.getTestMethod().orElseThrow().getName());
+    BrowserSupport.assertNoConsoleErrors(driver);
+  }
+
+  @AfterAll
+  static void quit() throws Exception {
+    if (driver != null) {
+      BrowserSupport.stop(driver);
+      driver = null;
+    }
+  }
+
+  static void importFile(String fixture, String host) throws Exception {
+    given()
+        .auth()
+        .oauth2(operator)
+        .contentType("application/octet-stream")
+        .queryParam("host", host)
+        .body(Files.readAllBytes(Fixtures.root().resolve(fixture)))
+        .post("/api/v1/imports")
+        .then()
+        .statusCode(201);
+  }
+
+  String url(String path) {
+    String b = base.toString();
+    return (b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path;
+  }
+
+  WebDriverWait waiting() {
+    return new WebDriverWait(driver, Duration.ofSeconds(20));
+  }
+
+  @Test
+  void fleetPageListsFiltersAndLinksToTheHost() throws Exception {
+    driver.get(url("/"));
+    assertEquals("fabricscope — fleet", driver.getTitle());
+    assertFalse(driver.findElements(By.cssSelector("tr[data-host='" + DGX2 + "']")).isEmpty());
+    assertFalse(driver.findElements(By.cssSelector("tr[data-host='browser-rig']")).isEmpty());
+    WebElement row = driver.findElement(By.cssSelector("tr[data-host='" + DGX2 + "']"));
+    assertTrue(row.getText().contains("16"), "GPU count shown: " + row.getText());
+
+    WebElement filter = driver.findElement(By.id("name-filter"));
+    filter.clear();
+    filter.sendKeys("DGX2");
+    driver.findElement(By.id("filter-submit")).click();
+    waiting().until(ExpectedConditions.urlContains("name=DGX2"));
+    List<WebElement> rows = driver.findElements(By.cssSelector("#fleet tbody tr[data-host]"));
+    assertFalse(rows.isEmpty());
+    for (WebElement r : rows) {
+      assertTrue(
+          r.getAttribute("data-host").toLowerCase().contains("dgx2"), r.getAttribute("data-host"));
+    }
+    assertTrue(driver.findElements(By.cssSelector("tr[data-host='browser-rig']")).isEmpty());
+    BrowserSupport.screenshot(driver, "browser-fleet-filtered");
+
+    driver.findElement(By.cssSelector("tr[data-host='" + DGX2 + "'] a")).click();
+    waiting().until(ExpectedConditions.urlContains("/hosts/" + DGX2));
+    waitForGraph();
+  }
+
+  @Test
+  void twoGpusUnderOneSwitchArePixAndBusAddrWithThePathHighlighted() {
+    openHost();
+    pick(GPU_A, GPU_SAME_SWITCH);
+    String kernel = driver.findElement(By.id("v-kernel")).getText();
+    String nvidia = driver.findElement(By.id("v-nvidia")).getText();
+    assertTrue(kernel.contains("BUS_ADDR"), kernel);
+    assertTrue(nvidia.contains("PIX"), nvidia);
+
+    List<String> hops = apiPath(GPU_A, GPU_SAME_SWITCH).getList("hops", String.class);
+    assertTrue(hops.size() >= 3, "hops " + hops);
+    Set<String> highlighted = new HashSet<>(highlightedNodes());
+    assertTrue(highlighted.containsAll(hops), "highlighted " + highlighted + " hops " + hops);
+    assertTrue(highlighted.contains(GPU_A) && highlighted.contains(GPU_SAME_SWITCH));
+    // only the path: a GPU elsewhere stays plain
+    assertFalse(highlighted.contains(GPU_OTHER_SOCKET));
+  }
+
+  @Test
+  void gpusAcrossSocketsAreSysWithTheReason() {
+    openHost();
+    pick(GPU_A, GPU_OTHER_SOCKET);
+    String nvidia = driver.findElement(By.id("v-nvidia")).getText();
+    assertTrue(nvidia.contains("SYS"), nvidia);
+    String kernel = driver.findElement(By.id("v-kernel")).getText();
+    assertTrue(kernel.contains("THRU_HOST_BRIDGE"), kernel);
+    WebElement reason =
+        driver.findElement(By.cssSelector("#v-reasons li[data-code='CROSS_SOCKET']"));
+    assertTrue(reason.isDisplayed());
+    assertTrue(reason.getText().contains("keep peers on one socket"), reason.getText());
+    Set<String> highlighted = new HashSet<>(highlightedNodes());
+    assertTrue(
+        highlighted.containsAll(apiPath(GPU_A, GPU_OTHER_SOCKET).getList("hops", String.class)));
+  }
+
+  @Test
+  void matrixTabEqualsTheApi() {
+    openHost();
+    driver.findElement(By.id("tab-matrix")).click();
+    waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("matrix-table")));
+    JsonPath p2p =
+        given().get("/api/v1/hosts/" + DGX2 + "/p2p").then().statusCode(200).extract().jsonPath();
+    Map<String, String> expected = new HashMap<>();
+    List<Map<String, Object>> pairs = p2p.getList("pairs");
+    for (Map<String, Object> p : pairs) {
+      if (p.containsKey("aRdma") || p.containsKey("bRdma")) {
+        continue;
+      }
+      expected.put(p.get("a") + "|" + p.get("b"), (String) p.get("nvidia"));
+      expected.put(p.get("b") + "|" + p.get("a"), (String) p.get("nvidia"));
+    }
+    List<WebElement> cells = driver.findElements(By.cssSelector("#matrix-table td[data-a]"));
+    int devices = p2p.getList("devices").size();
+    assertEquals(devices * devices, cells.size());
+    int checked = 0;
+    for (WebElement c : cells) {
+      String a = c.getAttribute("data-a");
+      String b = c.getAttribute("data-b");
+      if (a.equals(b)) {
+        assertEquals("X", c.getText());
+        continue;
+      }
+      assertEquals(expected.get(a + "|" + b), c.getText(), a + " to " + b);
+      checked++;
+    }
+    assertEquals(expected.size(), checked);
+  }
+
+  @Test
+  void sysfsHostLabelsLinksWithGenerationAndWidth() {
+    driver.get(url("/hosts/browser-rig"));
+    waitForGraph();
+    @SuppressWarnings("unchecked")
+    List<String> labels =
+        (List<String>)
+            ((JavascriptExecutor) driver)
+                .executeScript(
+                    "return window.fabricscope.cy.edges().map(function (e) { return"
+                        + " e.data('label'); });");
+    assertTrue(
+        labels.stream().anyMatch(l -> l != null && l.matches("Gen\\d x\\d+")),
+        "link labels " + labels);
+    // root-bus platform devices are hidden until asked for
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    long before =
+        ((Number) js.executeScript("return window.fabricscope.cy.nodes().length;")).longValue();
+    int hidden = Integer.parseInt(driver.findElement(By.id("platform-count")).getText());
+    assertTrue(hidden > 0, "the QEMU rig has chipset functions on its root bus");
+    driver.findElement(By.id("show-platform")).click();
+    waitForGraph();
+    long after =
+        ((Number) js.executeScript("return window.fabricscope.cy.nodes().length;")).longValue();
+    assertTrue(after >= before + hidden, before + " + " + hidden + " > " + after);
+    // the rig's devices are selectable and a pair gets a verdict
+    List<WebElement> options =
+        new Select(driver.findElement(By.id("sel-a")))
+            .getOptions().stream().filter(o -> !o.getAttribute("value").isEmpty()).toList();
+    assertTrue(options.size() >= 2, "selectable devices on the rig");
+    pick(options.get(0).getAttribute("value"), options.get(1).getAttribute("value"));
+    assertFalse(driver.findElement(By.id("v-kernel")).getText().isBlank());
+  }
+
+  @Test
+  void clickingTwoDevicesInTheGraphSelectsThePairAndShowsDetails() {
+    openHost();
+    click(GPU_A);
+    click(GPU_SAME_SWITCH);
+    waiting()
+        .until(
+            ExpectedConditions.attributeToBe(
+                By.id("fabric"), "data-pair", GPU_A + "|" + GPU_SAME_SWITCH));
+    assertTrue(driver.findElement(By.id("v-nvidia")).getText().contains("PIX"));
+    String details = driver.findElement(By.id("details-list")).getText();
+    assertTrue(details.contains(GPU_SAME_SWITCH), details);
+    assertTrue(details.contains("NUMA node"), details);
+  }
+
+  @Test
+  void virtualFunctionsAreCollapsedUnderTheirPhysicalFunction() throws Exception {
+    // The shared fixtures hold no SR-IOV machine: give the rig's first NIC two VFs.
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode report =
+        (ObjectNode)
+            json.readTree(
+                given()
+                    .get("/api/v1/hosts/browser-rig/topology")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString());
+    ArrayNode pci = (ArrayNode) report.get("pci");
+    ObjectNode pf = null;
+    for (JsonNode f : pci) {
+      if ("nic".equals(f.path("kind").asText()) && !f.path("parent").isNull()) {
+        pf = (ObjectNode) f;
+        break;
+      }
+    }
+    assertTrue(pf != null, "the rig has a NIC below a port");
+    List<String> vfs = List.of("0000:7e:10.0", "0000:7e:10.1");
+    List<JsonNode> all = new ArrayList<>();
+    pci.forEach(all::add);
+    for (String bdf : vfs) {
+      ObjectNode vf = pf.deepCopy();
+      vf.put("bdf", bdf);
+      vf.set("sriov", json.createObjectNode().put("physfn", pf.get("bdf").asText()));
+      all.add(vf);
+    }
+    ObjectNode sriov =
+        json.createObjectNode().putNull("physfn").put("totalVfs", 8).put("numVfs", 2);
+    vfs.forEach(sriov.putArray("virtfns")::add);
+    pf.set("sriov", sriov);
+    all.sort(Comparator.comparing(f -> f.get("bdf").asText()));
+    pci.removeAll();
+    pci.addAll(all);
+    given()
+        .auth()
+        .oauth2(operator)
+        .contentType("application/json")
+        .queryParam("host", "browser-vf")
+        .body(json.writeValueAsString(report))
+        .post("/api/v1/imports")
+        .then()
+        .statusCode(201);
+
+    driver.get(url("/hosts/browser-vf"));
+    waitForGraph();
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    for (String vf : vfs) {
+      assertEquals(
+          Boolean.TRUE,
+          js.executeScript(
+              "return window.fabricscope.cy.getElementById(arguments[0]).empty();", vf));
+    }
+    String label =
+        (String)
+            js.executeScript(
+                "return window.fabricscope.cy.getElementById(arguments[0]).data('label');",
+                pf.get("bdf").asText());
+    assertTrue(label.contains("+2 VFs"), label);
+  }
+
+  /** A real mouse click on a graph node, at its rendered position on the canvas. */
+  void click(String id) {
+    @SuppressWarnings("unchecked")
+    Map<String, Number> pos =
+        (Map<String, Number>)
+            ((JavascriptExecutor) driver)
+                .executeScript(
+                    "var p = window.fabricscope.cy.getElementById(arguments[0]).renderedPosition();"
+                        + " return {x: p.x, y: p.y};",
+                    id);
+    WebElement canvas = driver.findElement(By.id("fabric"));
+    int dx = (int) Math.round(pos.get("x").doubleValue() - canvas.getSize().getWidth() / 2.0);
+    int dy = (int) Math.round(pos.get("y").doubleValue() - canvas.getSize().getHeight() / 2.0);
+    new Actions(driver).moveToElement(canvas, dx, dy).click().perform();
+  }
+
+  void openHost() {
+    driver.get(url("/hosts/" + DGX2));
+    assertEquals("fabricscope — " + DGX2, driver.getTitle());
+    waitForGraph();
+    System.out.println(
+        "host page "
+            + DGX2
+            + " interactive after "
+            + driver.findElement(By.id("fabric")).getAttribute("data-ready-ms")
+            + " ms (navigation start to laid-out graph)");
+  }
+
+  void waitForGraph() {
+    waiting().until(ExpectedConditions.attributeToBe(By.id("fabric"), "data-state", "ready"));
+  }
+
+  void pick(String a, String b) {
+    new Select(driver.findElement(By.id("sel-a"))).selectByValue(a);
+    new Select(driver.findElement(By.id("sel-b"))).selectByValue(b);
+    waiting().until(ExpectedConditions.attributeToBe(By.id("fabric"), "data-pair", a + "|" + b));
+  }
+
+  @SuppressWarnings("unchecked")
+  List<String> highlightedNodes() {
+    return (List<String>)
+        ((JavascriptExecutor) driver)
+            .executeScript(
+                "return window.fabricscope.cy.nodes('.path').map(function (n) { return n.id(); });");
+  }
+
+  static JsonPath apiPath(String a, String b) {
+    return given()
+        .queryParam("a", a)
+        .queryParam("b", b)
+        .get("/api/v1/hosts/" + DGX2 + "/paths")
+        .then()
+        .statusCode(200)
+        .extract()
+        .jsonPath();
+  }
+}
