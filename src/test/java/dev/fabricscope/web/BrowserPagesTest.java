@@ -336,6 +336,20 @@ class BrowserPagesTest {
     new Actions(driver).moveToElement(canvas, dx, dy).click().perform();
   }
 
+  @Test
+  void theLargestFixtureBecomesInteractive() throws Exception {
+    // the 137-function Dell DCS8000Z gather, the largest PCI tree among the fixtures
+    importFile("sysfs/hwloc-32em64t-2n8c+dax+nvme+mic+dimms.tar.bz2", "browser-dell137");
+    for (int load = 0; load < 3; load++) {
+      driver.get(url("/hosts/browser-dell137"));
+      waitForGraph();
+      System.out.println(
+          "host page browser-dell137 (137 PCI functions) interactive after "
+              + driver.findElement(By.id("fabric")).getAttribute("data-ready-ms")
+              + " ms (navigation start to laid-out graph)");
+    }
+  }
+
   void openHost() {
     driver.get(url("/hosts/" + DGX2));
     assertEquals("fabricscope — " + DGX2, driver.getTitle());
