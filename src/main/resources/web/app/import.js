@@ -44,6 +44,10 @@ function setupImport() {
   for (const ev of ['dragleave', 'dragend']) {
     zone.addEventListener(ev, () => zone.classList.remove('over'));
   }
+  // A click anywhere on the drop zone opens the picker (the input itself stays keyboard operable).
+  zone.addEventListener('click', (e) => {
+    if (e.target === zone || e.target.classList.contains('hint') || e.target.classList.contains('chosen')) input.click();
+  });
   zone.addEventListener('drop', (e) => {
     e.preventDefault();
     zone.classList.remove('over');
