@@ -475,6 +475,19 @@ async function main() {
     if (!selA.value || (selA.value && selB.value)) { selA.value = bdf; selB.value = ''; } else { selB.value = bdf; }
     run();
   });
+
+  // A preselected pair from the URL (?a=BDF&b=BDF, e.g. from the findings page); one device alone
+  // is marked and its details shown.
+  const params = new URLSearchParams(window.location.search);
+  const known = (v) => !!v && [...selA.options].some((o) => o.value === v);
+  const pa = params.get('a');
+  const pb = params.get('b');
+  if (known(pa)) {
+    selA.value = pa;
+    if (known(pb)) selB.value = pb;
+    else if (cy.getElementById(pa).nonempty()) renderDetails(report, pa, names);
+    run();
+  }
 }
 
 if (document.readyState === 'loading') {

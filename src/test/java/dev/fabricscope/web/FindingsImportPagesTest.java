@@ -1,0 +1,374 @@
+package dev.fabricscope.web;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.fabricscope.Fixtures;
+import dev.fabricscope.report.ReportJson;
+import dev.fabricscope.testing.ApiClient;
+import dev.fabricscope.topology.DeviceKind;
+import dev.fabricscope.topology.PciFunction;
+import dev.fabricscope.topology.PciLink;
+import dev.fabricscope.topology.Report;
+import dev.fabricscope.topology.SyntheticHosts;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The import page (file picker, drop zone, token in sessionStorage, the result or the problem
+ * detail) and the findings page (grouped by rule, filtered, linking to the host with the devices
+ * preselected) in real headless Chromium. Every test saves a screenshot and fails on any console
+ * error.
+ */
+@QuarkusTest
+class FindingsImportPagesTest {
+
+  static final String DGX2_HOST = "import-page-dgx2";
+  static final String FINDINGS_HOST = "findings-page-host";
+
+  static String operator;
+  static String victim;
+  static ChromeDriver driver;
+
+  @TestHTTPResource("/")
+  URL base;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    BrowserSupport.assumeBrowser();
+    if (operator == null) {
+      operator = ApiClient.token("pages-operator-" + System.nanoTime(), "operator", null);
+    }
+    if (driver == null) {
+      driver = BrowserSupport.start();
+    }
+  }
+
+  @AfterEach
+  void screenshotAndConsole(TestInfo info) throws Exception {
+    if (driver == null) {
+      return;
+    }
+    BrowserSupport.screenshot(driver, "pages-" + info.getTestMethod().orElseThrow().getName());
+    BrowserSupport.assertNoConsoleErrors(driver);
+  }
+
+  @AfterAll
+  static void quit() throws Exception {
+    if (driver != null) {
+      BrowserSupport.stop(driver);
+      driver = null;
+    }
+  }
+
+  String url(String path) {
+    String b = base.toString();
+    return (b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path;
+  }
+
+  WebDriverWait waiting() {
+    return new WebDriverWait(driver, Duration.ofSeconds(20));
+  }
+
+  /** PCI functions hwloc describes: PCIDev and Bridge objects with a bus id (host bridges none). */
+  static int hwlocPciFunctions(Path xml) throws Exception {
+    Matcher m = Pattern.compile("<object\\b[^>]*>").matcher(Files.readString(xml));
+    int n = 0;
+    while (m.find()) {
+      String tag = m.group();
+      if ((tag.contains("type=\"PCIDev\"") || tag.contains("type=\"Bridge\""))
+          && tag.contains("pci_busid=")) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  void openImportPage() {
+    driver.get(url("/import"));
+    assertEquals("fabricscope — import", driver.getTitle());
+    waiting().until(ExpectedConditions.attributeToBe(By.id("import-form"), "data-ready", "true"));
+  }
+
+  @Test
+  void importingAnHwlocXmlShowsTheResultAndLinksToTheHost() throws Exception {
+    Path xml = Fixtures.root().resolve("hwloc-xml/nvidiaDGX2.xml").toRealPath();
+    int expected = hwlocPciFunctions(xml);
+    assertTrue(expected > 0);
+    openImportPage();
+    // the page is labelled: every input has a label
+    for (String id : List.of("import-file", "import-host", "import-token")) {
+      assertFalse(
+          driver.findElements(By.cssSelector("label[for='" + id + "']")).isEmpty(), id + " label");
+    }
+    driver.findElement(By.id("import-file")).sendKeys(xml.toString());
+    assertTrue(driver.findElement(By.id("import-chosen")).getText().contains("nvidiaDGX2.xml"));
+    driver.findElement(By.id("import-host")).sendKeys(DGX2_HOST);
+    driver.findElement(By.id("import-token")).sendKeys(operator);
+    driver.findElement(By.id("import-submit")).click();
+    WebElement result =
+        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("import-result")));
+    waiting().until(ExpectedConditions.attributeToBe(By.id("import-result"), "data-state", "ok"));
+    assertEquals(DGX2_HOST, driver.findElement(By.id("import-host-link")).getText());
+    assertEquals(String.valueOf(expected), driver.findElement(By.id("import-pci")).getText());
+    assertFalse(driver.findElement(By.id("import-source")).getText().isBlank(), result.getText());
+    assertTrue(
+        driver.findElement(By.id("import-diagnostics")).getText().matches("\\d+"),
+        result.getText());
+    // the token lives in sessionStorage, never in the page source
+    assertEquals(
+        operator,
+        ((JavascriptExecutor) driver)
+            .executeScript("return window.sessionStorage.getItem('fabricscope.operatorToken');"));
+    assertFalse(driver.getPageSource().contains(operator), "token in the page source");
+    BrowserSupport.screenshot(driver, "pages-import-result");
+    // the server stored what the page said
+    given().get("/api/v1/hosts/" + DGX2_HOST + "/topology").then().statusCode(200);
+
+    driver.findElement(By.id("import-host-link")).click();
+    waiting().until(ExpectedConditions.urlContains("/hosts/" + DGX2_HOST));
+    waiting().until(ExpectedConditions.attributeToBe(By.id("fabric"), "data-state", "ready"));
+    assertEquals("fabricscope — " + DGX2_HOST, driver.getTitle());
+
+    // back on the import page the token is still there (same tab session)
+    openImportPage();
+    assertEquals(operator, driver.findElement(By.id("import-token")).getAttribute("value"));
+  }
+
+  @Test
+  void aBrokenFileDroppedOnTheDropZoneShowsTheProblemDetail() throws Exception {
+    String broken = "this is not a topology\n";
+    String detail =
+        given()
+            .auth()
+            .oauth2(operator)
+            .contentType("application/octet-stream")
+            .queryParam("host", "broken-upload")
+            .body(broken.getBytes(StandardCharsets.UTF_8))
+            .post("/api/v1/imports")
+            .then()
+            .statusCode(422)
+            .extract()
+            .path("detail");
+    assertNotNull(detail);
+    openImportPage();
+    driver.findElement(By.id("import-host")).sendKeys("broken-upload");
+    WebElement token = driver.findElement(By.id("import-token"));
+    token.clear();
+    token.sendKeys(operator);
+    // a real drop event carrying a file, as the browser fires it on drag-and-drop
+    ((JavascriptExecutor) driver)
+        .executeScript(
+            "var dt = new DataTransfer();"
+                + " dt.items.add(new File([arguments[0]], 'broken.txt', {type: 'text/plain'}));"
+                + " var z = document.getElementById('dropzone');"
+                + " z.dispatchEvent(new DragEvent('dragover', {dataTransfer: dt, bubbles: true,"
+                + " cancelable: true}));"
+                + " z.dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true,"
+                + " cancelable: true}));",
+            broken);
+    assertTrue(driver.findElement(By.id("import-chosen")).getText().contains("broken.txt"));
+    // keyboard: Enter in a field submits the form
+    driver.findElement(By.id("import-host")).sendKeys(org.openqa.selenium.Keys.ENTER);
+    waiting()
+        .until(ExpectedConditions.attributeToBe(By.id("import-result"), "data-state", "failed"));
+    String shown = driver.findElement(By.id("import-detail")).getText();
+    assertTrue(shown.contains(detail), shown + " vs " + detail);
+    assertTrue(driver.findElement(By.id("import-result")).getText().contains("422"));
+    expectOnlyTheRejectedUpload(422);
+  }
+
+  @Test
+  void withoutATokenTheImportIsRefusedWithAHint() throws Exception {
+    openImportPage();
+    ((JavascriptExecutor) driver)
+        .executeScript("window.sessionStorage.removeItem('fabricscope.operatorToken');");
+    openImportPage();
+    assertEquals("", driver.findElement(By.id("import-token")).getAttribute("value"));
+    Path xml = Fixtures.root().resolve("hwloc-xml/nvidiaDGX2.xml").toRealPath();
+    driver.findElement(By.id("import-file")).sendKeys(xml.toString());
+    driver.findElement(By.id("import-host")).sendKeys("no-token-host");
+    driver.findElement(By.id("import-submit")).click();
+    waiting()
+        .until(ExpectedConditions.attributeToBe(By.id("import-result"), "data-state", "failed"));
+    String shown = driver.findElement(By.id("import-detail")).getText();
+    assertTrue(shown.contains("operator token"), shown);
+    expectOnlyTheRejectedUpload(401);
+  }
+
+  /**
+   * Chromium logs every 4xx answer to fetch as a console error: accept exactly the refused upload
+   * (and nothing else) in the tests that want a refusal.
+   */
+  static void expectOnlyTheRejectedUpload(int status) {
+    List<LogEntry> severe =
+        driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+            .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
+            .toList();
+    List<LogEntry> other = new ArrayList<>();
+    for (LogEntry e : severe) {
+      String m = e.getMessage();
+      if (!(m.contains("/api/v1/imports") && m.contains("status of " + status))) {
+        other.add(e);
+      }
+    }
+    if (!other.isEmpty()) {
+      fail("browser console errors: " + other);
+    }
+  }
+
+  @Test
+  void theFindingsPageGroupsByRuleAndLinksToTheHostWithTheDevice() throws Exception {
+    importDowntrainedHost();
+    driver.get(url("/findings"));
+    assertEquals("fabricscope — findings", driver.getTitle());
+    WebElement section =
+        driver.findElement(By.cssSelector("section[data-rule='DOWNTRAINED_LINK']"));
+    assertTrue(
+        section.getAttribute("class").contains("sev-warning"), section.getAttribute("class"));
+    assertTrue(section.getText().contains("trained narrower"), section.getText());
+    List<WebElement> rows =
+        section.findElements(By.cssSelector("tr[data-host='" + FINDINGS_HOST + "']"));
+    assertEquals(1, rows.size());
+    assertTrue(rows.get(0).getText().contains(victim), rows.get(0).getText());
+    // the section's count equals its rows, and the nav link is there
+    int count = section.findElements(By.cssSelector("tbody tr")).size();
+    assertTrue(section.findElement(By.cssSelector("h2 .badge")).getText().equals("" + count));
+    assertFalse(driver.findElements(By.cssSelector("header nav a[href='/findings']")).isEmpty());
+
+    // filters: by host and severity through the form (query parameters)
+    new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("severity-filter")))
+        .selectByValue("warning");
+    WebElement host = driver.findElement(By.id("host-filter"));
+    host.clear();
+    host.sendKeys(FINDINGS_HOST);
+    driver.findElement(By.id("findings-submit")).click();
+    waiting().until(ExpectedConditions.urlContains("severity=warning"));
+    assertTrue(driver.getCurrentUrl().contains("host=" + FINDINGS_HOST));
+    for (WebElement r : driver.findElements(By.cssSelector("tr[data-host]"))) {
+      assertEquals(FINDINGS_HOST, r.getAttribute("data-host"));
+      assertEquals("warning", r.getAttribute("data-severity"));
+    }
+    assertFalse(
+        driver.findElements(By.cssSelector("section[data-rule='DOWNTRAINED_LINK']")).isEmpty());
+    BrowserSupport.screenshot(driver, "pages-findings-filtered");
+
+    driver.get(url("/findings?severity=critical&host=" + FINDINGS_HOST));
+    assertTrue(
+        driver.findElements(By.cssSelector("section[data-rule='DOWNTRAINED_LINK']")).isEmpty());
+
+    // the link opens the host page with the device preselected
+    driver.get(url("/findings?host=" + FINDINGS_HOST));
+    driver
+        .findElement(
+            By.cssSelector(
+                "section[data-rule='DOWNTRAINED_LINK'] tr[data-host='"
+                    + FINDINGS_HOST
+                    + "'] a.host-link"))
+        .click();
+    waiting().until(ExpectedConditions.urlContains("/hosts/" + FINDINGS_HOST));
+    assertTrue(
+        driver.getCurrentUrl().contains("a=" + victim.replace(":", "%3A")), driver.getCurrentUrl());
+    waiting().until(ExpectedConditions.attributeToBe(By.id("fabric"), "data-state", "ready"));
+    waiting().until(ExpectedConditions.attributeToBe(By.id("sel-a"), "value", victim));
+    Boolean picked =
+        (Boolean)
+            ((JavascriptExecutor) driver)
+                .executeScript(
+                    "return window.fabricscope.cy.getElementById(arguments[0]).hasClass('picked');",
+                    victim);
+    assertEquals(Boolean.TRUE, picked);
+  }
+
+  @Test
+  void theHostPageSelectsAPairFromTheUrl() throws Exception {
+    importDowntrainedHost();
+    List<String> gpus = new ArrayList<>();
+    for (PciFunction f : SyntheticHosts.nestedSwitches(FINDINGS_HOST, 6).pci()) {
+      if (f.kind() == DeviceKind.GPU) {
+        gpus.add(f.bdf());
+      }
+    }
+    assertTrue(gpus.size() >= 2);
+    driver.get(url("/hosts/" + FINDINGS_HOST + "?a=" + gpus.get(0) + "&b=" + gpus.get(1)));
+    waiting()
+        .until(
+            ExpectedConditions.attributeToBe(
+                By.id("fabric"), "data-pair", gpus.get(0) + "|" + gpus.get(1)));
+    assertFalse(driver.findElement(By.id("v-kernel")).getText().isBlank());
+  }
+
+  static synchronized void importDowntrainedHost() throws Exception {
+    if (victim != null) {
+      return;
+    }
+    Report base = SyntheticHosts.nestedSwitches(FINDINGS_HOST, 6);
+    // one GPU's link trained x8 on a x16 slot (both ends capable of x16): downtrained
+    List<PciFunction> pci = new ArrayList<>();
+    String v = null;
+    for (PciFunction f : base.pci()) {
+      if (v == null && f.kind() == DeviceKind.GPU) {
+        v = f.bdf();
+        PciLink l = f.link();
+        f =
+            f.withLink(
+                new PciLink(
+                    new PciLink.LinkState(16.0, 8),
+                    l.max(),
+                    l.capability(),
+                    new PciLink.LinkState(16.0, 8),
+                    l.upstream(),
+                    null));
+      }
+      pci.add(f);
+    }
+    Report r =
+        new Report(
+            1,
+            base.source(),
+            base.host(),
+            pci,
+            base.rdma(),
+            base.net(),
+            base.nvme(),
+            base.gpus(),
+            base.nvlinks(),
+            base.diagnostics());
+    given()
+        .auth()
+        .oauth2(operator)
+        .contentType("application/json")
+        .body(ReportJson.write(r).getBytes(StandardCharsets.UTF_8))
+        .post("/api/v1/imports")
+        .then()
+        .statusCode(201);
+    victim = v;
+  }
+}
