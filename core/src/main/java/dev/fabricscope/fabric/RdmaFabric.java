@@ -13,11 +13,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The fleet's RDMA fabric: every host's RDMA ports grouped into the subnets they sit on.
- * InfiniBand ports are grouped by the subnet prefix of their GIDs (the first four groups, e.g.
- * {@code fe80:0000:0000:0000}); RoCE ports (link layer Ethernet) by the IPv4 network of their
- * IPv4-mapped GID (a /24 is assumed: reports carry no netmask), else by GID prefix. Ports with no
- * GID at all are kept in a subnet of their own ({@code "no GID"}).
+ * The fleet's RDMA fabric: every host's RDMA ports grouped into the subnets they sit on. InfiniBand
+ * ports are grouped by the subnet prefix of their GIDs (the first four groups, e.g. {@code
+ * fe80:0000:0000:0000}); RoCE ports (link layer Ethernet) by the IPv4 network of their IPv4-mapped
+ * GID (a /24 is assumed: reports carry no netmask), else by GID prefix. Ports with no GID at all
+ * are kept in a subnet of their own ({@code "no GID"}).
  */
 public final class RdmaFabric {
 
@@ -86,10 +86,11 @@ public final class RdmaFabric {
   /** Groups the hosts' RDMA ports into subnets, InfiniBand first, then by prefix. */
   public static List<Subnet> build(List<HostReport> hosts) {
     record Key(String linkLayer, String prefix) {}
-    Map<Key, List<PortRow>> groups = new TreeMap<>(
-        Comparator.comparing((Key k) -> k.linkLayer().equals("InfiniBand") ? 0 : 1)
-            .thenComparing(Key::linkLayer)
-            .thenComparing(Key::prefix));
+    Map<Key, List<PortRow>> groups =
+        new TreeMap<>(
+            Comparator.comparing((Key k) -> k.linkLayer().equals("InfiniBand") ? 0 : 1)
+                .thenComparing(Key::linkLayer)
+                .thenComparing(Key::prefix));
     for (HostReport h : hosts) {
       if (h.report() == null || h.report().rdma() == null) {
         continue;
@@ -100,8 +101,12 @@ public final class RdmaFabric {
           String gid = p.gids().isEmpty() ? null : p.gids().get(0);
           String prefix;
           if (layer.equals("Ethernet")) {
-            String v4 = p.gids().stream().map(RdmaFabric::ipv4Network).filter(x -> x != null)
-                .findFirst().orElse(null);
+            String v4 =
+                p.gids().stream()
+                    .map(RdmaFabric::ipv4Network)
+                    .filter(x -> x != null)
+                    .findFirst()
+                    .orElse(null);
             if (v4 != null) {
               gid = p.gids().stream().filter(g -> ipv4Network(g) != null).findFirst().get();
             }
@@ -118,7 +123,9 @@ public final class RdmaFabric {
                       p.port(),
                       d.nodeGuid(),
                       p.state(),
-                      p.rate() != null ? p.rate() : p.rateGbps() != null ? gbps(p.rateGbps()) : null,
+                      p.rate() != null
+                          ? p.rate()
+                          : p.rateGbps() != null ? gbps(p.rateGbps()) : null,
                       p.rateGbps(),
                       p.lid(),
                       gid,

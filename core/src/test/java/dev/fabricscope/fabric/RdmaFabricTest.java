@@ -28,10 +28,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Groups the per-node hwloc XMLs of the real cluster archives in {@code fixtures/fabric/} and checks
- * the grouping against the archives' own fabric discovery ({@code netloc/IB-<prefix>-nodes.txt}):
- * per subnet, the channel adapters' node GUIDs of the imported hosts must be exactly the GUIDs our
- * grouping puts there.
+ * Groups the per-node hwloc XMLs of the real cluster archives in {@code fixtures/fabric/} and
+ * checks the grouping against the archives' own fabric discovery ({@code
+ * netloc/IB-<prefix>-nodes.txt}): per subnet, the channel adapters' node GUIDs of the imported
+ * hosts must be exactly the GUIDs our grouping puts there.
  */
 class RdmaFabricTest {
 
@@ -45,7 +45,10 @@ class RdmaFabricTest {
     List<RdmaFabric.HostReport> hosts = new ArrayList<>();
     Set<String> importedGuids = new HashSet<>();
     try (Stream<Path> s = Files.list(dir.resolve("hwloc"))) {
-      for (Path xml : s.filter(p -> p.toString().endsWith(".xml") && !p.toString().endsWith(".diff.xml")).sorted().toList()) {
+      for (Path xml :
+          s.filter(p -> p.toString().endsWith(".xml") && !p.toString().endsWith(".diff.xml"))
+              .sorted()
+              .toList()) {
         Report r = Importers.load(xml);
         String host = xml.getFileName().toString().replaceFirst("\\.xml$", "");
         hosts.add(new RdmaFabric.HostReport(host, r));
@@ -77,7 +80,8 @@ class RdmaFabricTest {
       // (or whose state hwloc did not record)
       Set<String> ours = new TreeSet<>();
       for (RdmaFabric.PortRow p : sn.ports()) {
-        if ((p.state() == null || "ACTIVE".equals(p.state())) && seen.contains(p.nodeGuid().toLowerCase(Locale.ROOT))) {
+        if ((p.state() == null || "ACTIVE".equals(p.state()))
+            && seen.contains(p.nodeGuid().toLowerCase(Locale.ROOT))) {
           ours.add(p.nodeGuid().toLowerCase(Locale.ROOT));
         }
       }
@@ -97,35 +101,76 @@ class RdmaFabricTest {
     }
     List<RdmaFabric.Subnet> s = RdmaFabric.build(hosts);
     assertTrue(ids(s).contains("ib:fe80:0000:0000:0000"), ids(s).toString());
-    assertTrue(
-        s.get(0).hosts().contains("miriel044"), s.get(0).hosts().toString());
+    assertTrue(s.get(0).hosts().contains("miriel044"), s.get(0).hosts().toString());
   }
 
   @Test
   void prefixAndRoce() {
     assertEquals("fe80:0000:0000:0001", RdmaFabric.prefix("fe80::1:2:3:4:5"));
-    assertEquals("fe80:0000:0000:0000", RdmaFabric.prefix("fe80:0000:0000:0000:0011:7500:006f:6a66"));
-    assertEquals("10.1.2.0/24", RdmaFabric.ipv4Network("::ffff:10.1.2.3".replace("10.1.2.3", "0a01:0203")));
+    assertEquals(
+        "fe80:0000:0000:0000", RdmaFabric.prefix("fe80:0000:0000:0000:0011:7500:006f:6a66"));
+    assertEquals(
+        "10.1.2.0/24", RdmaFabric.ipv4Network("::ffff:10.1.2.3".replace("10.1.2.3", "0a01:0203")));
     RdmaDevice.Port roce =
         new RdmaDevice.Port(
-            1, "ACTIVE", 4, "LinkUp", 5, 100.0, "100 Gb/sec (4X EDR)", "Ethernet", "0x0",
-            List.of("fe80:0000:0000:0000:0202:c9ff:fe00:0001", "0000:0000:0000:0000:0000:ffff:0a01:0203"),
+            1,
+            "ACTIVE",
+            4,
+            "LinkUp",
+            5,
+            100.0,
+            "100 Gb/sec (4X EDR)",
+            "Ethernet",
+            "0x0",
+            List.of(
+                "fe80:0000:0000:0000:0202:c9ff:fe00:0001",
+                "0000:0000:0000:0000:0000:ffff:0a01:0203"),
             List.of("eth0"));
     RdmaDevice.Port ib =
         new RdmaDevice.Port(
-            1, "DOWN", 1, "Disabled", 3, null, null, null, "0x4",
-            List.of("fe80:0000:0000:0000:0011:7500:006f:6a66"), List.of());
+            1,
+            "DOWN",
+            1,
+            "Disabled",
+            3,
+            null,
+            null,
+            null,
+            "0x4",
+            List.of("fe80:0000:0000:0000:0011:7500:006f:6a66"),
+            List.of());
     RdmaDevice mlx =
         new RdmaDevice(
-            "mlx5_0", "0000:01:00.0", RdmaDevice.Provider.HARDWARE, "aaaa:bbbb:cccc:dddd", null,
-            null, null, null, null, null, null, List.of(roce));
+            "mlx5_0",
+            "0000:01:00.0",
+            RdmaDevice.Provider.HARDWARE,
+            "aaaa:bbbb:cccc:dddd",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(roce));
     RdmaDevice qib =
         new RdmaDevice(
-            "qib0", "0000:02:00.0", RdmaDevice.Provider.RDMAVT, "0011:7500:006f:6a66", null, null,
-            null, null, null, null, null, List.of(ib));
+            "qib0",
+            "0000:02:00.0",
+            RdmaDevice.Provider.RDMAVT,
+            "0011:7500:006f:6a66",
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            List.of(ib));
     List<RdmaFabric.Subnet> s =
         RdmaFabric.build(
-            List.of(new RdmaFabric.HostReport("b", withRdma(List.of(qib))),
+            List.of(
+                new RdmaFabric.HostReport("b", withRdma(List.of(qib))),
                 new RdmaFabric.HostReport("a", withRdma(List.of(mlx)))));
     assertEquals(List.of("ib:fe80:0000:0000:0000", "roce:10.1.2.0/24"), ids(s));
     assertEquals(List.of("a"), s.get(1).hosts());
@@ -136,8 +181,16 @@ class RdmaFabricTest {
 
   private static Report withRdma(List<RdmaDevice> rdma) {
     return new Report(
-        Report.SCHEMA_VERSION, "test", null, List.of(), rdma, List.of(), List.of(), List.of(),
-        List.of(), List.of());
+        Report.SCHEMA_VERSION,
+        "test",
+        null,
+        List.of(),
+        rdma,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of());
   }
 
   private static List<String> ids(List<RdmaFabric.Subnet> s) {
