@@ -93,7 +93,7 @@ class RdmaFabricTest {
   }
 
   @Test
-  void plafrim2HasTwoSubnets() throws Exception {
+  void aClusterNodeLandsInItsPrefixSubnet() throws Exception {
     Path dir = extract("plafrim2");
     List<RdmaFabric.HostReport> hosts = new ArrayList<>();
     for (String h : List.of("miriel044", "sirocco02", "devel11")) {
