@@ -73,7 +73,12 @@ public final class IbNetDiscover {
   /** {@code 00117500006f37a8} → {@code 0011:7500:006f:37a8}. */
   static String guid(String hex16) {
     String h = hex16.toLowerCase(Locale.ROOT);
-    return h.substring(0, 4) + ":" + h.substring(4, 8) + ":" + h.substring(8, 12) + ":"
+    return h.substring(0, 4)
+        + ":"
+        + h.substring(4, 8)
+        + ":"
+        + h.substring(8, 12)
+        + ":"
         + h.substring(12);
   }
 }

@@ -36,8 +36,16 @@ class IbNetDiscoverTest {
     assertEquals(
         List.of(
             new IbNetDiscover.CaLink(
-                "0011:7500:006f:37a8", 1, 61, "4x", "QDR", "0006:6a00:e300:6b6f", 58, 19,
-                "miriel044 qib0", "TS-i12k00066a00e3006b6f")),
+                "0011:7500:006f:37a8",
+                1,
+                61,
+                "4x",
+                "QDR",
+                "0006:6a00:e300:6b6f",
+                58,
+                19,
+                "miriel044 qib0",
+                "TS-i12k00066a00e3006b6f")),
         l);
   }
 
@@ -57,7 +65,8 @@ class IbNetDiscoverTest {
                     dir.resolve("ib-raw/ib-subnet-fe80:0000:0000:0000.txt"),
                     StandardCharsets.ISO_8859_1))
             .stream()
-            .collect(Collectors.toMap(IbNetDiscover.CaLink::caGuid, Function.identity(), (a, b) -> a));
+            .collect(
+                Collectors.toMap(IbNetDiscover.CaLink::caGuid, Function.identity(), (a, b) -> a));
     assertTrue(byGuid.size() > 50, "CA links parsed: " + byGuid.size());
     List<RdmaFabric.HostReport> hosts = new ArrayList<>();
     for (String h : List.of("miriel044", "miriel045", "miriel046", "miriel060")) {
