@@ -1,0 +1,256 @@
+package dev.fabricscope.fabric;
+
+import dev.fabricscope.topology.RdmaDevice;
+import dev.fabricscope.topology.Report;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * The fleet's RDMA fabric: every host's RDMA ports grouped into the subnets they sit on. InfiniBand
+ * ports are grouped by the subnet prefix of their GIDs (the first four groups, e.g. {@code
+ * fe80:0000:0000:0000}); RoCE ports (link layer Ethernet) by the IPv4 network of their IPv4-mapped
+ * GID (a /24 is assumed: reports carry no netmask), else by GID prefix. Ports with no GID at all
+ * are kept in a subnet of their own ({@code "no GID"}).
+ */
+public final class RdmaFabric {
+
+  private RdmaFabric() {}
+
+  /** One host's latest report. */
+  public record HostReport(String host, Report report) {}
+
+  /**
+   * One RDMA port of one host.
+   *
+   * @param host host name
+   * @param device RDMA device, e.g. {@code mlx5_0}
+   * @param port port number
+   * @param nodeGuid the device's node GUID
+   * @param state logical state (ACTIVE, DOWN...), or null when unknown
+   * @param rate rate as the kernel printed it, or null
+   * @param rateGbps rate in Gb/s, or null
+   * @param lid LID (hex), or null
+   * @param gid the GID the port was grouped by, or null
+   * @param netdevs netdevs bound to the port
+   */
+  public record PortRow(
+      String host,
+      String device,
+      int port,
+      String nodeGuid,
+      String state,
+      String rate,
+      Double rateGbps,
+      String lid,
+      String gid,
+      List<String> netdevs) {}
+
+  /**
+   * One subnet.
+   *
+   * @param id stable key, e.g. {@code ib:fe80:0000:0000:0000} or {@code roce:10.1.2.0/24}
+   * @param linkLayer InfiniBand or Ethernet (RoCE)
+   * @param prefix the GID subnet prefix or IPv4 network
+   * @param hosts the hosts with a port in it, sorted
+   * @param nodeGuids the node GUIDs of the devices with a port in it, sorted
+   * @param ports its ports, by host, device, port
+   * @param byState port count by state ({@code unknown} when not reported)
+   * @param byRate port count by rate ({@code unknown} when not reported)
+   */
+  public record Subnet(
+      String id,
+      String linkLayer,
+      String prefix,
+      List<String> hosts,
+      List<String> nodeGuids,
+      List<PortRow> ports,
+      Map<String, Integer> byState,
+      Map<String, Integer> byRate) {
+
+    public int hostCount() {
+      return hosts.size();
+    }
+
+    public int portCount() {
+      return ports.size();
+    }
+  }
+
+  /** Groups the hosts' RDMA ports into subnets, InfiniBand first, then by prefix. */
+  public static List<Subnet> build(List<HostReport> hosts) {
+    record Key(String linkLayer, String prefix) {}
+    Map<Key, List<PortRow>> groups =
+        new TreeMap<>(
+            Comparator.comparing((Key k) -> k.linkLayer().equals("InfiniBand") ? 0 : 1)
+                .thenComparing(Key::linkLayer)
+                .thenComparing(Key::prefix));
+    for (HostReport h : hosts) {
+      if (h.report() == null || h.report().rdma() == null) {
+        continue;
+      }
+      for (RdmaDevice d : h.report().rdma()) {
+        for (RdmaDevice.Port p : d.ports()) {
+          String layer = linkLayer(p);
+          String gid = p.gids().isEmpty() ? null : p.gids().get(0);
+          String prefix;
+          if (layer.equals("Ethernet")) {
+            String v4 =
+                p.gids().stream()
+                    .map(RdmaFabric::ipv4Network)
+                    .filter(x -> x != null)
+                    .findFirst()
+                    .orElse(null);
+            if (v4 != null) {
+              gid = p.gids().stream().filter(g -> ipv4Network(g) != null).findFirst().get();
+            }
+            prefix = v4 != null ? v4 : gid != null ? prefix(gid) : "no GID";
+          } else {
+            prefix = gid != null ? prefix(gid) : "no GID";
+          }
+          groups
+              .computeIfAbsent(new Key(layer, prefix), k -> new ArrayList<>())
+              .add(
+                  new PortRow(
+                      h.host(),
+                      d.name(),
+                      p.port(),
+                      d.nodeGuid(),
+                      p.state(),
+                      p.rate() != null
+                          ? p.rate()
+                          : p.rateGbps() != null ? gbps(p.rateGbps()) : null,
+                      p.rateGbps(),
+                      p.lid(),
+                      gid,
+                      p.netdevs()));
+        }
+      }
+    }
+    List<Subnet> out = new ArrayList<>();
+    groups.forEach(
+        (k, rows) -> {
+          rows.sort(
+              Comparator.comparing(PortRow::host)
+                  .thenComparing(PortRow::device)
+                  .thenComparingInt(PortRow::port));
+          Set<String> hs = new LinkedHashSet<>();
+          Set<String> guids = new TreeSet<>();
+          Map<String, Integer> byState = new TreeMap<>();
+          Map<String, Integer> byRate = new TreeMap<>();
+          for (PortRow r : rows) {
+            hs.add(r.host());
+            if (r.nodeGuid() != null) {
+              guids.add(r.nodeGuid().toLowerCase(Locale.ROOT));
+            }
+            byState.merge(r.state() != null ? r.state() : "unknown", 1, Integer::sum);
+            byRate.merge(r.rate() != null ? r.rate() : "unknown", 1, Integer::sum);
+          }
+          String id = (k.linkLayer().equals("InfiniBand") ? "ib:" : "roce:") + k.prefix();
+          out.add(
+              new Subnet(
+                  id,
+                  k.linkLayer(),
+                  k.prefix(),
+                  List.copyOf(new TreeSet<>(hs)),
+                  List.copyOf(guids),
+                  List.copyOf(rows),
+                  byState,
+                  byRate));
+        });
+    return out;
+  }
+
+  /**
+   * The port's link layer: as reported, else inferred (hwloc XML records none): a netdev bound to
+   * its GIDs or an IPv4-mapped GID means Ethernet (RoCE), anything else InfiniBand.
+   */
+  static String linkLayer(RdmaDevice.Port p) {
+    if (p.linkLayer() != null && !p.linkLayer().isBlank()) {
+      return p.linkLayer().equalsIgnoreCase("ethernet") ? "Ethernet" : "InfiniBand";
+    }
+    if (!p.netdevs().isEmpty() || p.gids().stream().anyMatch(g -> ipv4Network(g) != null)) {
+      return "Ethernet";
+    }
+    return "InfiniBand";
+  }
+
+  /** The subnet prefix of a GID: its first four 16-bit groups, zero-padded, lower case. */
+  public static String prefix(String gid) {
+    String[] g = expand(gid);
+    if (g == null) {
+      return gid;
+    }
+    return String.join(":", g[0], g[1], g[2], g[3]);
+  }
+
+  /** {@code a.b.c.0/24} of an IPv4-mapped GID ({@code ::ffff:a.b.c.d}), else null. */
+  static String ipv4Network(String gid) {
+    String[] g = expand(gid);
+    if (g == null) {
+      return null;
+    }
+    for (int i = 0; i < 5; i++) {
+      if (!g[i].equals("0000")) {
+        return null;
+      }
+    }
+    if (!g[5].equals("ffff")) {
+      return null;
+    }
+    int hi = Integer.parseInt(g[6], 16);
+    int lo = Integer.parseInt(g[7], 16);
+    return (hi >> 8) + "." + (hi & 0xff) + "." + (lo >> 8) + ".0/24";
+  }
+
+  /** The eight groups of an IPv6-style GID, each four lower-case hex digits; null if malformed. */
+  static String[] expand(String gid) {
+    if (gid == null) {
+      return null;
+    }
+    String s = gid.trim().toLowerCase(Locale.ROOT);
+    List<String> parts = new ArrayList<>();
+    int dbl = s.indexOf("::");
+    if (dbl >= 0) {
+      List<String> head = split(s.substring(0, dbl));
+      List<String> tail = split(s.substring(dbl + 2));
+      int missing = 8 - head.size() - tail.size();
+      if (missing < 0) {
+        return null;
+      }
+      parts.addAll(head);
+      for (int i = 0; i < missing; i++) {
+        parts.add("0");
+      }
+      parts.addAll(tail);
+    } else {
+      parts.addAll(split(s));
+    }
+    if (parts.size() != 8) {
+      return null;
+    }
+    String[] out = new String[8];
+    for (int i = 0; i < 8; i++) {
+      String p = parts.get(i);
+      if (p.isEmpty() || p.length() > 4 || !p.matches("[0-9a-f]+")) {
+        return null;
+      }
+      out[i] = "0".repeat(4 - p.length()) + p;
+    }
+    return out;
+  }
+
+  private static List<String> split(String s) {
+    return s.isEmpty() ? List.of() : List.of(s.split(":", -1));
+  }
+
+  private static String gbps(double v) {
+    return (v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v)) + " Gb/sec";
+  }
+}

@@ -1,0 +1,81 @@
+package dev.fabricscope.web;
+
+import dev.fabricscope.fabric.FabricService;
+import dev.fabricscope.fabric.RdmaFabric;
+import dev.fabricscope.security.Access;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+/** The RDMA fabric page: one section per subnet with its hosts and ports. */
+@Path("/fabric")
+public class FabricPage {
+
+  /** Type-checked templates under {@code templates/FabricPage/}. */
+  @CheckedTemplate
+  static class Templates {
+    static native TemplateInstance fabric(List<Section> subnets, int hosts, int ports);
+  }
+
+  /** One port row, with the link to its host's page. */
+  public record Port(RdmaFabric.PortRow row, String href, boolean active) {}
+
+  /** One subnet as shown. */
+  public record Section(
+      String id,
+      String anchor,
+      String linkLayer,
+      String prefix,
+      int hostCount,
+      int portCount,
+      Map<String, Integer> byState,
+      Map<String, Integer> byRate,
+      List<Port> ports) {}
+
+  @Inject Access access;
+  @Inject FabricService fabric;
+
+  @GET
+  @Produces(MediaType.TEXT_HTML)
+  public TemplateInstance page(@Context HttpServerRequest request) {
+    access.requireRead(request);
+    List<RdmaFabric.Subnet> subnets = fabric.subnets();
+    List<Section> sections =
+        subnets.stream()
+            .map(
+                s ->
+                    new Section(
+                        s.id(),
+                        "subnet-" + s.id().replaceAll("[^A-Za-z0-9]+", "-"),
+                        s.linkLayer(),
+                        s.prefix(),
+                        s.hostCount(),
+                        s.portCount(),
+                        s.byState(),
+                        s.byRate(),
+                        s.ports().stream()
+                            .map(
+                                p ->
+                                    new Port(
+                                        p,
+                                        "/hosts/"
+                                            + URLEncoder.encode(p.host(), StandardCharsets.UTF_8)
+                                                .replace("+", "%20"),
+                                        "ACTIVE".equals(p.state())))
+                            .toList()))
+            .toList();
+    int hosts = (int) subnets.stream().flatMap(s -> s.hosts().stream()).distinct().count();
+    int ports = subnets.stream().mapToInt(RdmaFabric.Subnet::portCount).sum();
+    return Templates.fabric(sections, hosts, ports);
+  }
+}
