@@ -8,7 +8,8 @@ import { changeClass, describe, isPci } from './changes.js';
 const DIFF_STYLE = [
   { selector: 'node.d-added', style: { 'background-color': '#b2f2bb', 'border-width': 4, 'border-color': '#2f9e44' } },
   { selector: 'node.d-removed', style: { 'background-color': '#ffc9c9', 'border-width': 4, 'border-color': '#c92a2a', 'border-style': 'dashed' } },
-  { selector: 'node.d-changed', style: { 'border-width': 4, 'border-color': '#e67700' } },
+  { selector: 'node.d-changed', style: { 'background-color': '#ffd8a8', 'border-width': 5, 'border-color': '#e67700' } },
+  { selector: 'edge.d-changed', style: { 'line-color': '#e67700', 'width': 4, 'color': '#8a4b00' } },
   { selector: 'edge.d-added', style: { 'line-color': '#2f9e44', 'width': 3 } },
   { selector: 'edge.d-removed', style: { 'line-color': '#c92a2a', 'line-style': 'dashed', 'width': 3 } },
 ];
@@ -57,6 +58,12 @@ function diffElements(fromReport, toReport, changes) {
     const cls = cs.some((c) => c.kind === 'FUNCTION_ADDED') ? 'd-added' : 'd-changed';
     e.classes = (e.classes || '') + ' ' + cls;
     e.data.changes = cs.map(describe).join('\n');
+  }
+  // A changed link is drawn on the edge into the function too.
+  for (const e of els) {
+    if (e.data.source && byDevice.get(e.data.target)?.some((c) => c.kind === 'LINK_CHANGED')) {
+      e.classes = (e.classes || '') + ' d-changed';
+    }
   }
   return els;
 }
