@@ -96,7 +96,6 @@ async function main() {
     const r = document.querySelector('input[name="' + name + '"]:checked');
     return r ? Number(r.value) : null;
   };
-  const atOf = (id) => document.querySelector('tr[data-snapshot="' + id + '"]').dataset.at;
   let seq = 0;
   async function load() {
     const fromId = checked('from');
@@ -114,8 +113,8 @@ async function main() {
     container.dataset.state = 'loading';
     const [diff, fromReport, toReport] = await Promise.all([
       getJson(api + '/diff?from=' + fromId + '&to=' + toId),
-      getJson(api + '/topology?at=' + encodeURIComponent(atOf(fromId))),
-      getJson(api + '/topology?at=' + encodeURIComponent(atOf(toId))),
+      getJson(api + '/snapshots/' + fromId),
+      getJson(api + '/snapshots/' + toId),
     ]);
     if (my !== seq) return;
     renderChanges(diff, fromId, toId);
@@ -147,6 +146,22 @@ async function main() {
     const id = evt.target.id();
     for (const li of document.querySelectorAll('#changes li')) li.classList.toggle('focus', li.dataset.device === id);
   });
+  // Live: say when a newer snapshot arrives (the timeline is rendered by the server).
+  const es = new EventSource('/api/v1/host-events/' + encodeURIComponent(page.dataset.host));
+  es.onmessage = (e) => {
+    const ev = JSON.parse(e.data);
+    if (ev.type === 'hello') { page.dataset.live = 'open'; return; }
+    if (ev.type !== 'snapshot' || document.querySelector('tr[data-snapshot="' + ev.snapshotId + '"]')) return;
+    let banner = document.getElementById('live-banner');
+    if (!banner) {
+      banner = el('div', { id: 'live-banner', class: 'live-banner', role: 'status' });
+      document.querySelector('#history-page h1').after(banner);
+    }
+    banner.replaceChildren(el('div', {}, el('strong', {}, 'New snapshot ' + ev.snapshotId + ' arrived. '),
+      el('a', { href: location.pathname }, 'Reload'), ' to compare it.'));
+    banner.dataset.snapshot = String(ev.snapshotId);
+  };
+  window.addEventListener('pagehide', () => es.close());
   await load();
 }
 

@@ -522,6 +522,10 @@ async function main() {
     draw(platformBox.checked);
     run();
     showBanner(ev, diff.changes);
+    // The server-rendered summary (counts, last seen) of the new snapshot.
+    const html = await fetch(location.href, { headers: { Accept: 'text/html' } }).then((r) => (r.ok ? r.text() : ''));
+    const fresh = html && new DOMParser().parseFromString(html, 'text/html').querySelector('#host-page .summary');
+    if (fresh) document.querySelector('#host-page .summary').textContent = fresh.textContent;
   }
   const es = new EventSource('/api/v1/host-events/' + encodeURIComponent(page.dataset.host));
   es.onmessage = (e) => onEvent(JSON.parse(e.data)).catch(showError);

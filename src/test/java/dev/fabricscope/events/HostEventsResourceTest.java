@@ -86,6 +86,19 @@ class HostEventsResourceTest {
       assertEquals("hello", hello.get("type").asText());
       assertEquals(host, hello.get("host").asText());
       long first = hello.get("snapshotId").asLong();
+      given()
+          .auth()
+          .oauth2(operator)
+          .get("/api/v1/hosts/" + host + "/snapshots/" + first)
+          .then()
+          .statusCode(200)
+          .body("host.name", org.hamcrest.Matchers.equalTo(host));
+      given()
+          .auth()
+          .oauth2(operator)
+          .get("/api/v1/hosts/" + host + "/snapshots/" + (first + 100000))
+          .then()
+          .statusCode(404);
       // An unchanged import adds no snapshot and sends nothing; a changed one sends one event.
       importFile(operator, "sysfs/qemu-rig-plain.tar.gz", host);
       importFile(operator, "sysfs/qemu-rig-iommu.tar.gz", host);

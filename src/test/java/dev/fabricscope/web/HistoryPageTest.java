@@ -332,5 +332,14 @@ class HistoryPageTest {
     assertTrue(
         script("return window.fabricscope.cy.edges('.d-changed').map(e => e.target().id());")
             .contains(LINKED));
+
+    // A newer snapshot while the history is open: the page says so.
+    waiting()
+        .until(d -> "open".equals(d.findElement(By.id("history-page")).getAttribute("data-live")));
+    importBytes(withLinkWidth(host, 1), host);
+    WebElement newer =
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+            .until(d -> d.findElements(By.id("live-banner")).stream().findFirst().orElse(null));
+    assertTrue(newer.getText().contains("New snapshot"), newer.getText());
   }
 }
