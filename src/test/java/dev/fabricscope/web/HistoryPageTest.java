@@ -342,4 +342,63 @@ class HistoryPageTest {
             .until(d -> d.findElements(By.id("live-banner")).stream().findFirst().orElse(null));
     assertTrue(newer.getText().contains("New snapshot"), newer.getText());
   }
+
+  /** The host's latest report JSON without the function {@code bdf} (and what names it). */
+  static byte[] without(String host, String bdf) throws Exception {
+    String report =
+        given()
+            .auth()
+            .oauth2(operator)
+            .queryParam("format", "report")
+            .get("/api/v1/hosts/" + host + "/export")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    ObjectNode root = (ObjectNode) JSON.readTree(report);
+    for (var field : root.properties()) {
+      if (field.getValue().isArray()) {
+        var it = field.getValue().elements();
+        while (it.hasNext()) {
+          var e = it.next();
+          if (bdf.equals(e.path("bdf").asText()) || bdf.equals(e.path("pciFunction").asText())) {
+            it.remove();
+          }
+        }
+      }
+    }
+    return JSON.writeValueAsBytes(root);
+  }
+
+  @Test
+  void removedAndAddedFunctionsAreDrawn() throws Exception {
+    String host = "removal-rig-" + System.nanoTime();
+    String gone = "0000:07:00.0";
+    importFile(PLAIN, host);
+    importBytes(without(host, gone), host);
+    driver.get(url("/hosts/" + host + "/history"));
+    waitGraphReady();
+    List<WebElement> removed =
+        driver.findElements(By.cssSelector("#changes li[data-kind=FUNCTION_REMOVED]"));
+    assertEquals(List.of(gone), removed.stream().map(e -> e.getAttribute("data-device")).toList());
+    // Drawn from the older snapshot, in red.
+    assertEquals(
+        List.of(gone),
+        script("return window.fabricscope.cy.nodes('.d-removed').map(n => n.id());"));
+    BrowserSupport.screenshot(driver, "history-removed");
+
+    // Reversed (older as To): the function appears, in green.
+    List<WebElement> rows = driver.findElements(By.cssSelector("#timeline tr[data-snapshot]"));
+    rows.get(1).findElement(By.cssSelector("input[name=to]")).click();
+    rows.get(0).findElement(By.cssSelector("input[name=from]")).click();
+    waiting()
+        .until(
+            d ->
+                !d.findElements(By.cssSelector("#changes li[data-kind=FUNCTION_ADDED]")).isEmpty());
+    waitGraphReady();
+    assertTrue(
+        script("return window.fabricscope.cy.nodes('.d-added').map(n => n.id());").contains(gone));
+    assertTrue(
+        script("return window.fabricscope.cy.nodes('.d-removed').map(n => n.id());").isEmpty());
+  }
 }
