@@ -2,6 +2,7 @@
 // panel, and the nvidia-smi style matrix. Runs only on pages that have #host-page.
 import cytoscape from 'cytoscape';
 import elk from 'cytoscape-elk';
+import { describe } from './changes.js';
 
 cytoscape.use(elk);
 
@@ -11,7 +12,7 @@ const COLORS = {
 };
 const GEN = { 2.5: 1, 5: 2, 8: 3, 16: 4, 32: 5, 64: 6, 128: 7 };
 
-function el(tag, attrs, ...children) {
+export function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v === null || v === undefined) continue;
@@ -166,7 +167,7 @@ function platformCount(report) {
   return report.pci.filter(isPlatform).length;
 }
 
-const STYLE = [
+export const STYLE = [
   { selector: 'node', style: {
     'label': 'data(label)', 'text-wrap': 'wrap', 'text-valign': 'center', 'text-halign': 'center',
     'font-size': 9, 'shape': 'round-rectangle', 'width': 128, 'height': 34, 'color': '#1b2430',
@@ -202,7 +203,7 @@ function devName(d, i, counters) {
   return k + counters[k];
 }
 
-async function getJson(url) {
+export async function getJson(url) {
   const r = await fetch(url, { headers: { Accept: 'application/json' } });
   if (!r.ok) {
     let detail = '';
@@ -212,7 +213,7 @@ async function getJson(url) {
   return r.json();
 }
 
-function showError(err) {
+export function showError(err) {
   const p = document.getElementById('load-error');
   p.textContent = String(err.message || err);
   p.hidden = false;
@@ -369,13 +370,35 @@ function setupTabs() {
   select(...tabs[0]);
 }
 
+/** The banner over the host page after a live update: the new snapshot and what changed. */
+function showBanner(ev, changes) {
+  let banner = document.getElementById('live-banner');
+  if (!banner) {
+    banner = el('div', { id: 'live-banner', class: 'live-banner', role: 'status' });
+    document.querySelector('#host-page h1').after(banner);
+  }
+  const MAX = 8;
+  const ul = el('ul', { id: 'live-changes' });
+  for (const c of changes.slice(0, MAX)) ul.append(el('li', { 'data-kind': c.kind, 'data-device': c.device }, describe(c)));
+  if (changes.length > MAX) ul.append(el('li', { class: 'muted' }, '… and ' + (changes.length - MAX) + ' more (see the history)'));
+  const close = el('button', { type: 'button', class: 'secondary', 'aria-label': 'dismiss' }, 'Dismiss');
+  close.addEventListener('click', () => { banner.hidden = true; });
+  banner.replaceChildren(el('div', {},
+    el('strong', {}, 'Updated: '), 'new snapshot ' + ev.snapshotId + (ev.imported ? ' (imported)' : '') + ' — '
+      + (changes.length ? changes.length + ' change' + (changes.length === 1 ? '' : 's') : 'no structural change')
+      + ' at ' + new Date().toLocaleTimeString(), ' ',
+    el('a', { href: location.pathname.replace(/\/$/, '') + '/history' }, 'history'), ul), close);
+  banner.dataset.snapshot = String(ev.snapshotId);
+  banner.hidden = false;
+}
+
 async function main() {
   const page = document.getElementById('host-page');
   if (!page) return;
   const api = page.dataset.api;
   setupTabs();
-  const [report, matrix] = await Promise.all([getJson(api + '/topology'), getJson(api + '/p2p')]);
-  const names = renderMatrix(matrix);
+  let [report, matrix] = await Promise.all([getJson(api + '/topology'), getJson(api + '/p2p')]);
+  let names = renderMatrix(matrix);
   setupMatrixToggle();
   fillSelects(matrix.devices, names);
 
@@ -418,9 +441,12 @@ async function main() {
     layout.run();
   };
   const platformBox = document.getElementById('show-platform');
-  const hidden = platformCount(report);
-  document.getElementById('platform-count').textContent = String(hidden);
-  platformBox.closest('label').hidden = hidden === 0;
+  const countPlatform = () => {
+    const hidden = platformCount(report);
+    document.getElementById('platform-count').textContent = String(hidden);
+    platformBox.closest('label').hidden = hidden === 0;
+  };
+  countPlatform();
   platformBox.addEventListener('change', () => { draw(platformBox.checked); run(); });
   draw(false);
 
@@ -468,6 +494,42 @@ async function main() {
   selA.addEventListener('change', run);
   selB.addEventListener('change', run);
   document.getElementById('pair-clear').addEventListener('click', () => { selA.value = ''; selB.value = ''; run(); });
+
+  // Live: a new snapshot of this host (Server-Sent Events) → re-fetch, redraw, say what changed.
+  let shown = null;
+  async function onEvent(ev) {
+    if (ev.type === 'hello') {
+      if (shown === null) shown = ev.snapshotId;
+      page.dataset.live = 'open';
+      return;
+    }
+    if (ev.type !== 'snapshot' || ev.snapshotId === shown) return;
+    const from = shown;
+    shown = ev.snapshotId;
+    const diff = from
+      ? await getJson(api + '/diff?from=' + from + '&to=' + ev.snapshotId)
+      : { changes: [] };
+    [report, matrix] = await Promise.all([getJson(api + '/topology'), getJson(api + '/p2p')]);
+    window.fabricscope.report = report;
+    window.fabricscope.matrix = matrix;
+    names = renderMatrix(matrix);
+    const keep = [selA.value, selB.value];
+    for (const s of [selA, selB]) s.replaceChildren(el('option', { value: '' }, '—'));
+    fillSelects(matrix.devices, names);
+    [selA.value, selB.value] = keep.map((v) => ([...selA.options].some((o) => o.value === v) ? v : ''));
+    countPlatform();
+    document.getElementById('details').hidden = true;
+    draw(platformBox.checked);
+    run();
+    showBanner(ev, diff.changes);
+    // The server-rendered summary (counts, last seen) of the new snapshot.
+    const html = await fetch(location.href, { headers: { Accept: 'text/html' } }).then((r) => (r.ok ? r.text() : ''));
+    const fresh = html && new DOMParser().parseFromString(html, 'text/html').querySelector('#host-page .summary');
+    if (fresh) document.querySelector('#host-page .summary').textContent = fresh.textContent;
+  }
+  const es = new EventSource('/api/v1/host-events/' + encodeURIComponent(page.dataset.host));
+  es.onmessage = (e) => onEvent(JSON.parse(e.data)).catch(showError);
+  window.addEventListener('pagehide', () => es.close());
   cy.on('tap', 'node[type = "device"], node[type = "port"]', (evt) => renderDetails(report, evt.target.id(), names));
   cy.on('tap', 'node[type = "device"]', (evt) => {
     const bdf = evt.target.id();

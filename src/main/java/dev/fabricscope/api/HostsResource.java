@@ -82,6 +82,21 @@ public class HostsResource {
   }
 
   @GET
+  @Path("/{host}/snapshots/{id}")
+  @Operation(summary = "One snapshot of the host as report JSON")
+  public String snapshot(
+      @Context HttpServerRequest request,
+      @PathParam("host") String host,
+      @PathParam("id") long id) {
+    access.requireRead(request);
+    find(host);
+    if (store.snapshots(host).stream().noneMatch(s -> s.id() == id)) {
+      throw ApiException.notFound("host " + host + " has no snapshot " + id);
+    }
+    return json(id);
+  }
+
+  @GET
   @Path("/{host}/topology")
   @Operation(summary = "The host's report at a time (ISO-8601; default: latest)")
   public String topology(

@@ -30,6 +30,7 @@ public class ReportIngest {
   @Inject InventoryStore store;
   @Inject MeterRegistry registry;
   @Inject dev.fabricscope.findings.FleetFindingsService findings;
+  @Inject dev.fabricscope.events.HostEvents events;
 
   /** The last snapshot id answered per host, so unchanged reports need no extra query. */
   private final java.util.concurrent.ConcurrentHashMap<String, Latest> latest =
@@ -117,6 +118,9 @@ public class ReportIngest {
       findings.invalidate();
     }
     latest.put(host, new Latest(hash, r.snapshotId(), Map.copyOf(labels)));
+    if (r.outcome() == InventoryStore.Outcome.CREATED) {
+      events.snapshotAdded(host, r.snapshotId(), imported);
+    }
     return new Result(r.outcome(), r.snapshotId(), host);
   }
 

@@ -1,0 +1,98 @@
+package dev.fabricscope.web;
+
+import dev.fabricscope.inventory.InventoryStore;
+import dev.fabricscope.inventory.InventoryStore.Host;
+import dev.fabricscope.inventory.InventoryStore.SnapshotMeta;
+import dev.fabricscope.security.Access;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The history page: a host's snapshots on a timeline (newest first); two chosen snapshots (default:
+ * the two newest) are compared and the structural diff is drawn on the host graph by the bundled
+ * script ({@code web/app/history.js}) from the read API.
+ */
+@Path("/hosts/{name}/history")
+public class HistoryPage {
+
+  static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
+  /** Type-checked templates under {@code templates/HistoryPage/}. */
+  @CheckedTemplate
+  static class Templates {
+    static native TemplateInstance history(View host, List<Snap> snapshots);
+  }
+
+  /**
+   * The host.
+   *
+   * @param name host name
+   * @param api the host's read API base path
+   * @param imported whether the host came from an import
+   */
+  public record View(String name, String api, boolean imported) {}
+
+  /**
+   * One snapshot on the timeline.
+   *
+   * @param id snapshot id
+   * @param at received, ISO-8601
+   * @param time received, formatted
+   * @param source the report's source
+   * @param imported whether it came through an import
+   * @param index position, 0 = newest
+   */
+  public record Snap(long id, String at, String time, String source, boolean imported, int index) {}
+
+  @Inject InventoryStore store;
+  @Inject Access access;
+
+  /** The history page, or the host page's 404 page naming the host. */
+  @GET
+  @Produces(MediaType.TEXT_HTML)
+  public Response history(@Context HttpServerRequest request, @PathParam("name") String name) {
+    access.requireRead(request);
+    Host h = store.host(name).orElse(null);
+    if (h == null) {
+      return Response.status(404)
+          .type(MediaType.TEXT_HTML)
+          .entity(HostPage.Templates.missing(name).render())
+          .build();
+    }
+    List<Snap> snaps = new ArrayList<>();
+    int i = 0;
+    for (SnapshotMeta s : store.snapshots(name)) {
+      snaps.add(
+          new Snap(
+              s.id(),
+              s.receivedAt().toString(),
+              TIME.format(s.receivedAt()),
+              s.source() == null ? "unknown" : s.source(),
+              s.imported(),
+              i++));
+    }
+    View v =
+        new View(
+            h.name(),
+            "/api/v1/hosts/"
+                + URLEncoder.encode(h.name(), StandardCharsets.UTF_8).replace("+", "%20"),
+            h.imported());
+    return Response.ok(Templates.history(v, snaps)).build();
+  }
+}

@@ -1,0 +1,130 @@
+package dev.fabricscope.events;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.Fixtures;
+import dev.fabricscope.testing.ApiClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The host events stream: access as the read API, a hello first, then one event per snapshot. */
+@QuarkusTest
+class HostEventsResourceTest {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TestHTTPResource("/")
+  URL base;
+
+  static void importFile(String token, String fixture, String host) throws Exception {
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType("application/octet-stream")
+        .queryParam("host", host)
+        .body(Files.readAllBytes(Fixtures.root().resolve(fixture)))
+        .post("/api/v1/imports")
+        .then()
+        .statusCode(201);
+  }
+
+  @Test
+  void accessIsTheReadApis() throws Exception {
+    String operator = ApiClient.token("events-op-" + System.nanoTime(), "operator", null);
+    String host = "events-access-" + System.nanoTime();
+    importFile(operator, "sysfs/qemu-rig-plain.tar.gz", host);
+    String agent = ApiClient.token("events-agent-" + System.nanoTime(), "agent", host);
+    given().auth().oauth2("not-a-token").get("/api/v1/host-events/" + host).then().statusCode(401);
+    given().auth().oauth2(agent).get("/api/v1/host-events/" + host).then().statusCode(403);
+    given()
+        .auth()
+        .oauth2(operator)
+        .get("/api/v1/host-events/no-such-host-" + System.nanoTime())
+        .then()
+        .statusCode(404);
+  }
+
+  @Test
+  void helloThenOneEventPerNewSnapshot() throws Exception {
+    String operator = ApiClient.token("events-op2-" + System.nanoTime(), "operator", null);
+    String host = "events-live-" + System.nanoTime();
+    importFile(operator, "sysfs/qemu-rig-plain.tar.gz", host);
+    HttpClient client = HttpClient.newHttpClient();
+    HttpRequest req =
+        HttpRequest.newBuilder(
+                URI.create(base.toString().replaceAll("/$", "") + "/api/v1/host-events/" + host))
+            .header("Authorization", "Bearer " + operator)
+            .header("Accept", "text/event-stream")
+            .build();
+    HttpResponse<java.io.InputStream> resp =
+        client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, resp.statusCode());
+    assertTrue(
+        resp.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (BufferedReader in =
+        new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8))) {
+      JsonNode hello = next(pool, in);
+      assertEquals("hello", hello.get("type").asText());
+      assertEquals(host, hello.get("host").asText());
+      long first = hello.get("snapshotId").asLong();
+      given()
+          .auth()
+          .oauth2(operator)
+          .get("/api/v1/hosts/" + host + "/snapshots/" + first)
+          .then()
+          .statusCode(200)
+          .body("host.name", org.hamcrest.Matchers.equalTo(host));
+      given()
+          .auth()
+          .oauth2(operator)
+          .get("/api/v1/hosts/" + host + "/snapshots/" + (first + 100000))
+          .then()
+          .statusCode(404);
+      // An unchanged import adds no snapshot and sends nothing; a changed one sends one event.
+      importFile(operator, "sysfs/qemu-rig-plain.tar.gz", host);
+      importFile(operator, "sysfs/qemu-rig-iommu.tar.gz", host);
+      JsonNode ev = next(pool, in);
+      assertEquals("snapshot", ev.get("type").asText());
+      assertEquals(host, ev.get("host").asText());
+      assertTrue(ev.get("snapshotId").asLong() > first);
+      assertTrue(ev.get("imported").asBoolean());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The next event's JSON data, within 10 s. */
+  static JsonNode next(ExecutorService pool, BufferedReader in) throws Exception {
+    Future<String> line =
+        pool.submit(
+            () -> {
+              String l;
+              while ((l = in.readLine()) != null) {
+                if (l.startsWith("data:")) {
+                  return l.substring(5).strip();
+                }
+              }
+              throw new IllegalStateException("the stream ended");
+            });
+    return JSON.readTree(line.get(10, TimeUnit.SECONDS));
+  }
+}

@@ -1,0 +1,404 @@
+package dev.fabricscope.web;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fabricscope.Fixtures;
+import dev.fabricscope.testing.ApiClient;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The history page and the host page's live updates in real headless Chromium: the QEMU rig
+ * captured without and with the IOMMU (ACS enabled on the root ports) imported as two snapshots of
+ * one host. The expected ACS changes come from the {@code lspci -vvv} text beside each capture
+ * (ports whose ACSCtl line differs), not from the server. Every test saves a screenshot and fails
+ * on any console error.
+ */
+@QuarkusTest
+class HistoryPageTest {
+
+  static final String PLAIN = "sysfs/qemu-rig-plain.tar.gz";
+  static final String IOMMU = "sysfs/qemu-rig-iommu.tar.gz";
+  static final String HISTORY_HOST = "history-rig";
+
+  static String operator;
+  static ChromeDriver driver;
+
+  @TestHTTPResource("/")
+  URL base;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    BrowserSupport.assumeBrowser();
+    if (operator == null) {
+      operator = ApiClient.token("history-operator-" + System.nanoTime(), "operator", null);
+      importFile(PLAIN, HISTORY_HOST);
+      importFile(IOMMU, HISTORY_HOST);
+    }
+    if (driver == null) {
+      driver = BrowserSupport.start();
+    }
+  }
+
+  @AfterEach
+  void screenshotAndConsole(TestInfo info) throws Exception {
+    if (driver == null) {
+      return;
+    }
+    BrowserSupport.screenshot(driver, "history-" + info.getTestMethod().orElseThrow().getName());
+    BrowserSupport.assertNoConsoleErrors(driver);
+  }
+
+  @AfterAll
+  static void quit() throws Exception {
+    if (driver != null) {
+      BrowserSupport.stop(driver);
+      driver = null;
+    }
+  }
+
+  static void importFile(String fixture, String host) throws Exception {
+    given()
+        .auth()
+        .oauth2(operator)
+        .contentType("application/octet-stream")
+        .queryParam("host", host)
+        .body(Files.readAllBytes(Fixtures.root().resolve(fixture)))
+        .post("/api/v1/imports")
+        .then()
+        .statusCode(201);
+  }
+
+  /** BDF → ACSCtl bits of every function with an ACS capability in an {@code lspci -vvv} text. */
+  static Map<String, String> acsControl(Path lspciVvv) throws IOException {
+    Map<String, String> out = new HashMap<>();
+    String bdf = null;
+    for (String line : Files.readAllLines(lspciVvv)) {
+      if (!line.isEmpty() && !Character.isWhitespace(line.charAt(0))) {
+        String first = line.split(" ", 2)[0];
+        bdf = first.chars().filter(c -> c == ':').count() == 1 ? "0000:" + first : first;
+      } else if (bdf != null && line.strip().startsWith("ACSCtl:")) {
+        out.put(bdf, line.strip().substring("ACSCtl:".length()).strip());
+      }
+    }
+    return out;
+  }
+
+  /** Ports whose ACS control differs between the two captures. */
+  static Set<String> expectedAcsChanges() throws IOException {
+    Path sysfs = Fixtures.root().resolve("sysfs");
+    Map<String, String> before = acsControl(sysfs.resolve("qemu-rig-plain/lspci-vvv.txt"));
+    Map<String, String> after = acsControl(sysfs.resolve("qemu-rig-iommu/lspci-vvv.txt"));
+    Set<String> changed = new TreeSet<>();
+    for (String bdf : before.keySet()) {
+      if (after.containsKey(bdf) && !before.get(bdf).equals(after.get(bdf))) {
+        changed.add(bdf);
+      }
+    }
+    return changed;
+  }
+
+  String url(String path) {
+    String b = base.toString();
+    return (b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path;
+  }
+
+  WebDriverWait waiting() {
+    return new WebDriverWait(driver, Duration.ofSeconds(20));
+  }
+
+  void waitGraphReady() {
+    waiting()
+        .until(
+            d -> {
+              List<WebElement> err = d.findElements(By.id("load-error"));
+              if (!err.isEmpty() && err.get(0).isDisplayed()) {
+                throw new AssertionError("page error: " + err.get(0).getText());
+              }
+              return "ready".equals(d.findElement(By.id("fabric")).getAttribute("data-state"));
+            });
+  }
+
+  @SuppressWarnings("unchecked")
+  List<String> script(String js) {
+    return (List<String>) ((JavascriptExecutor) driver).executeScript(js);
+  }
+
+  @Test
+  void historyShowsTheSnapshotsAndTheAcsDiffOnTheGraph() throws Exception {
+    Set<String> expected = expectedAcsChanges();
+    assertTrue(
+        expected.containsAll(Set.of("0000:00:10.0", "0000:00:11.0", "0000:00:12.0")),
+        "the captures differ in ACS on the root ports: " + expected);
+
+    driver.get(url("/hosts/" + HISTORY_HOST));
+    WebElement link = driver.findElement(By.id("history-link"));
+    assertTrue(link.getAttribute("href").endsWith("/hosts/" + HISTORY_HOST + "/history"));
+    link.click();
+    waiting().until(d -> !d.findElements(By.id("history-page")).isEmpty());
+    assertEquals("fabricscope — " + HISTORY_HOST + " history", driver.getTitle());
+
+    List<WebElement> rows = driver.findElements(By.cssSelector("#timeline tr[data-snapshot]"));
+    assertEquals(2, rows.size(), "two snapshots on the timeline");
+    assertTrue(rows.get(0).getText().contains("imported"), rows.get(0).getText());
+    // Default: the older one as From, the newest as To.
+    assertTrue(rows.get(1).findElement(By.cssSelector("input[name=from]")).isSelected());
+    assertTrue(rows.get(0).findElement(By.cssSelector("input[name=to]")).isSelected());
+
+    waitGraphReady();
+    Set<String> listed = new TreeSet<>();
+    for (WebElement li :
+        driver.findElements(By.cssSelector("#changes li[data-kind=ACS_CHANGED]"))) {
+      listed.add(li.getAttribute("data-device"));
+    }
+    assertEquals(expected, listed, "the change list's ACS changes");
+    Set<String> drawn =
+        new HashSet<>(script("return window.fabricscope.cy.nodes('.d-changed').map(n => n.id());"));
+    assertTrue(drawn.containsAll(expected), "changed (orange) on the graph: " + drawn);
+    assertTrue(
+        driver.findElement(By.id("changes-summary")).getText().contains("change"),
+        driver.findElement(By.id("changes-summary")).getText());
+
+    // The same snapshot on both sides: nothing changed, nothing marked.
+    rows.get(0).findElement(By.cssSelector("input[name=from]")).click();
+    waiting()
+        .until(
+            d ->
+                d.findElements(By.cssSelector("#changes li")).isEmpty()
+                    && "ready".equals(d.findElement(By.id("fabric")).getAttribute("data-state")));
+    assertTrue(
+        script("return window.fabricscope.cy.nodes('.d-changed').map(n => n.id());").isEmpty());
+    // Back to the default comparison for the screenshot.
+    rows.get(1).findElement(By.cssSelector("input[name=from]")).click();
+    waiting().until(d -> !d.findElements(By.cssSelector("#changes li")).isEmpty());
+    waitGraphReady();
+  }
+
+  @Test
+  void anOpenHostPageUpdatesLiveWhenANewSnapshotArrives() throws Exception {
+    String host = "live-rig-" + System.nanoTime();
+    importFile(PLAIN, host);
+    driver.get(url("/hosts/" + host));
+    waitGraphReady();
+    waiting()
+        .until(d -> "open".equals(d.findElement(By.id("host-page")).getAttribute("data-live")));
+    assertTrue(driver.findElements(By.id("live-banner")).isEmpty());
+    assertFalse(
+        script("return window.fabricscope.cy.nodes('.acs').map(n => n.id());")
+            .contains("0000:00:10.0"),
+        "no ACS redirect before");
+
+    importFile(IOMMU, host);
+
+    WebElement banner =
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+            .until(
+                d -> {
+                  List<WebElement> b = d.findElements(By.id("live-banner"));
+                  return b.isEmpty() || !b.get(0).isDisplayed() ? null : b.get(0);
+                });
+    Set<String> bannerAcs = new TreeSet<>();
+    for (WebElement li : banner.findElements(By.cssSelector("li[data-kind=ACS_CHANGED]"))) {
+      bannerAcs.add(li.getAttribute("data-device"));
+      assertTrue(li.getText().startsWith("ACS " + li.getAttribute("data-device")), li.getText());
+    }
+    assertFalse(bannerAcs.isEmpty(), "the banner lists ACS changes: " + banner.getText());
+    assertTrue(expectedAcsChanges().containsAll(bannerAcs), bannerAcs.toString());
+    assertTrue(banner.getText().contains("new snapshot"), banner.getText());
+    // The new state is drawn: the root ports now redirect P2P (ACS marker on the graph).
+    waitGraphReady();
+    waiting()
+        .until(
+            d ->
+                script("return window.fabricscope.cy.nodes('.acs').map(n => n.id());")
+                    .containsAll(List.of("0000:00:10.0", "0000:00:11.0", "0000:00:12.0")));
+  }
+
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final String LINKED = "0000:07:00.0";
+
+  /**
+   * The host's latest report JSON with the link of {@link #LINKED} set to x4 capable, xWIDTH now.
+   */
+  static byte[] withLinkWidth(String host, int width) throws Exception {
+    String report =
+        given()
+            .auth()
+            .oauth2(operator)
+            .queryParam("format", "report")
+            .get("/api/v1/hosts/" + host + "/export")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    ObjectNode root = (ObjectNode) JSON.readTree(report);
+    for (var f : root.withArray("pci")) {
+      if (LINKED.equals(f.path("bdf").asText())) {
+        ObjectNode link = (ObjectNode) f.get("link");
+        ((ObjectNode) link.get("max")).put("width", 4);
+        ((ObjectNode) link.get("current")).put("width", width);
+        if (link.hasNonNull("upstream") && link.get("upstream").hasNonNull("max")) {
+          ((ObjectNode) link.get("upstream").get("max")).put("width", 4);
+        }
+        return JSON.writeValueAsBytes(root);
+      }
+    }
+    throw new AssertionError("no " + LINKED + " in the report of " + host);
+  }
+
+  static void importBytes(byte[] body, String host) {
+    given()
+        .auth()
+        .oauth2(operator)
+        .contentType("application/json")
+        .queryParam("host", host)
+        .body(body)
+        .post("/api/v1/imports")
+        .then()
+        .statusCode(201);
+  }
+
+  @Test
+  void aDowntrainedLinkShowsLiveAndInTheHistory() throws Exception {
+    String host = "link-rig-" + System.nanoTime();
+    importFile(PLAIN, host);
+    importBytes(withLinkWidth(host, 4), host);
+    driver.get(url("/hosts/" + host));
+    waitGraphReady();
+    waiting()
+        .until(d -> "open".equals(d.findElement(By.id("host-page")).getAttribute("data-live")));
+
+    importBytes(withLinkWidth(host, 2), host);
+
+    WebElement banner =
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+            .until(
+                d -> {
+                  List<WebElement> b = d.findElements(By.id("live-banner"));
+                  return b.isEmpty() || !b.get(0).isDisplayed() ? null : b.get(0);
+                });
+    WebElement li = banner.findElement(By.cssSelector("li[data-kind=LINK_CHANGED]"));
+    assertEquals(LINKED, li.getAttribute("data-device"));
+    assertTrue(li.getText().startsWith("link " + LINKED + " "), li.getText());
+    assertTrue(li.getText().contains("x4 → "), li.getText());
+    assertTrue(li.getText().endsWith("x2 (downtrained)"), li.getText());
+    waitGraphReady();
+    waiting()
+        .until(
+            d ->
+                script(
+                        "return window.fabricscope.cy.edges('.downtrained').map(e => e.target().id());")
+                    .contains(LINKED));
+    BrowserSupport.screenshot(driver, "history-live-downtrained-banner");
+
+    // The history of the three snapshots: the newest two compared by default, the link drawn.
+    driver.get(url("/hosts/" + host + "/history"));
+    assertEquals(3, driver.findElements(By.cssSelector("#timeline tr[data-snapshot]")).size());
+    waitGraphReady();
+    List<WebElement> links =
+        driver.findElements(By.cssSelector("#changes li[data-kind=LINK_CHANGED]"));
+    assertEquals(1, links.size());
+    assertEquals(LINKED, links.get(0).getAttribute("data-device"));
+    assertTrue(links.get(0).getText().contains("(downtrained)"), links.get(0).getText());
+    assertTrue(
+        script("return window.fabricscope.cy.nodes('.d-changed').map(n => n.id());")
+            .contains(LINKED));
+    assertTrue(
+        script("return window.fabricscope.cy.edges('.d-changed').map(e => e.target().id());")
+            .contains(LINKED));
+
+    // A newer snapshot while the history is open: the page says so.
+    waiting()
+        .until(d -> "open".equals(d.findElement(By.id("history-page")).getAttribute("data-live")));
+    importBytes(withLinkWidth(host, 1), host);
+    WebElement newer =
+        new WebDriverWait(driver, Duration.ofSeconds(10))
+            .until(d -> d.findElements(By.id("live-banner")).stream().findFirst().orElse(null));
+    assertTrue(newer.getText().contains("New snapshot"), newer.getText());
+  }
+
+  /** The host's latest report JSON without the function {@code bdf} (and what names it). */
+  static byte[] without(String host, String bdf) throws Exception {
+    String report =
+        given()
+            .auth()
+            .oauth2(operator)
+            .queryParam("format", "report")
+            .get("/api/v1/hosts/" + host + "/export")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    ObjectNode root = (ObjectNode) JSON.readTree(report);
+    for (var field : root.properties()) {
+      if (field.getValue().isArray()) {
+        var it = field.getValue().elements();
+        while (it.hasNext()) {
+          var e = it.next();
+          if (bdf.equals(e.path("bdf").asText()) || bdf.equals(e.path("pciFunction").asText())) {
+            it.remove();
+          }
+        }
+      }
+    }
+    return JSON.writeValueAsBytes(root);
+  }
+
+  @Test
+  void removedAndAddedFunctionsAreDrawn() throws Exception {
+    String host = "removal-rig-" + System.nanoTime();
+    String gone = "0000:07:00.0";
+    importFile(PLAIN, host);
+    importBytes(without(host, gone), host);
+    driver.get(url("/hosts/" + host + "/history"));
+    waitGraphReady();
+    List<WebElement> removed =
+        driver.findElements(By.cssSelector("#changes li[data-kind=FUNCTION_REMOVED]"));
+    assertEquals(List.of(gone), removed.stream().map(e -> e.getAttribute("data-device")).toList());
+    // Drawn from the older snapshot, in red.
+    assertEquals(
+        List.of(gone),
+        script("return window.fabricscope.cy.nodes('.d-removed').map(n => n.id());"));
+    BrowserSupport.screenshot(driver, "history-removed");
+
+    // Reversed (older as To): the function appears, in green.
+    List<WebElement> rows = driver.findElements(By.cssSelector("#timeline tr[data-snapshot]"));
+    rows.get(1).findElement(By.cssSelector("input[name=to]")).click();
+    rows.get(0).findElement(By.cssSelector("input[name=from]")).click();
+    waiting()
+        .until(
+            d ->
+                !d.findElements(By.cssSelector("#changes li[data-kind=FUNCTION_ADDED]")).isEmpty());
+    waitGraphReady();
+    assertTrue(
+        script("return window.fabricscope.cy.nodes('.d-added').map(n => n.id());").contains(gone));
+    assertTrue(
+        script("return window.fabricscope.cy.nodes('.d-removed').map(n => n.id());").isEmpty());
+  }
+}
