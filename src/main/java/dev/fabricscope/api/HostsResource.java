@@ -44,7 +44,10 @@ public class HostsResource {
   @Inject FleetFindingsService findings;
 
   @GET
-  @Operation(summary = "Hosts, filtered by name, label, has-GPU or finding; paged")
+  @Operation(
+      summary =
+          "Hosts, filtered by name, label, has-GPU or finding; sorted by name, lastSeen, gpus or"
+              + " pciFunctions; paged")
   public InventoryStore.Page<Host> list(
       @Context HttpServerRequest request,
       @QueryParam("name") String name,
@@ -52,15 +55,22 @@ public class HostsResource {
       @QueryParam("hasGpu") Boolean hasGpu,
       @QueryParam("finding") String finding,
       @QueryParam("offset") @DefaultValue("0") int offset,
-      @QueryParam("limit") @DefaultValue("50") int limit) {
+      @QueryParam("limit") @DefaultValue("50") int limit,
+      @QueryParam("sort") String sort) {
     access.requireRead(request);
+    InventoryStore.Sort order;
+    try {
+      order = InventoryStore.Sort.parse(sort);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
     if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
       throw ApiException.badRequest("offset must be >= 0 and limit 1.." + MAX_PAGE);
     }
     if (finding != null) {
       return findings.hostsWith(finding, name, label, hasGpu, offset, limit);
     }
-    return store.hosts(new InventoryStore.HostQuery(name, label, hasGpu, offset, limit));
+    return store.hosts(new InventoryStore.HostQuery(name, label, hasGpu, offset, limit, order));
   }
 
   @GET

@@ -42,6 +42,16 @@ final class HostQueries {
     }
   }
 
+  /** A fixed ORDER BY per sort: never built from user text. */
+  static String orderBy(InventoryStore.Sort sort) {
+    return switch (sort == null ? InventoryStore.Sort.NAME : sort) {
+      case NAME -> " ORDER BY h.name";
+      case LAST_SEEN_NEWEST -> " ORDER BY h.last_seen DESC, h.name";
+      case GPUS_MOST -> " ORDER BY h.gpus DESC, h.name";
+      case PCI_FUNCTIONS_MOST -> " ORDER BY h.pci_functions DESC, h.name";
+    };
+  }
+
   Page<Host> hosts(Connection c, HostQuery q, int offset, int limit) throws SQLException {
     var where = new StringBuilder(" WHERE 1 = 1");
     var params = new ArrayList<Object>();
@@ -85,7 +95,8 @@ final class HostQueries {
                   + HOST_COLUMNS
                   + " FROM hosts h"
                   + where
-                  + " ORDER BY h.name LIMIT "
+                  + orderBy(q.sort())
+                  + " LIMIT "
                   + limit
                   + " OFFSET "
                   + offset)) {

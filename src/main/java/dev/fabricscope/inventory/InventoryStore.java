@@ -79,7 +79,35 @@ public interface InventoryStore {
 
   /** Filters for {@link #hosts}: each null means "any". */
   record HostQuery(
-      String nameContains, String label, Boolean hasGpu, Integer offset, Integer limit) {}
+      String nameContains, String label, Boolean hasGpu, Integer offset, Integer limit, Sort sort) {
+    /** Sorted by name. */
+    public HostQuery(
+        String nameContains, String label, Boolean hasGpu, Integer offset, Integer limit) {
+      this(nameContains, label, hasGpu, offset, limit, Sort.NAME);
+    }
+  }
+
+  /** Orders of a host list; each breaks ties by name. */
+  enum Sort {
+    NAME,
+    LAST_SEEN_NEWEST,
+    GPUS_MOST,
+    PCI_FUNCTIONS_MOST;
+
+    /** From an API/page parameter: name, lastSeen, gpus, pciFunctions; null = name. */
+    public static Sort parse(String s) {
+      if (s == null || s.isBlank() || s.equals("name")) {
+        return NAME;
+      }
+      return switch (s) {
+        case "lastSeen" -> LAST_SEEN_NEWEST;
+        case "gpus" -> GPUS_MOST;
+        case "pciFunctions" -> PCI_FUNCTIONS_MOST;
+        default ->
+            throw new IllegalArgumentException("sort must be name, lastSeen, gpus or pciFunctions");
+      };
+    }
+  }
 
   /** A page of hosts, sorted by name, and the total matching. */
   record Page<T>(List<T> items, long total, int offset, int limit) {}

@@ -93,7 +93,12 @@ public class IndexPage {
       long from,
       long to,
       String prev,
-      String next) {}
+      String next,
+      String sort,
+      String sortByName,
+      String sortByGpus,
+      String sortByPci,
+      String sortBySeen) {}
 
   @Inject InventoryStore store;
   @Inject FleetFindingsService findings;
@@ -108,8 +113,15 @@ public class IndexPage {
       @QueryParam("gpu") String gpu,
       @QueryParam("label") String label,
       @QueryParam("offset") @DefaultValue("0") int offset,
-      @QueryParam("limit") @DefaultValue("" + PAGE_SIZE) int limit) {
+      @QueryParam("limit") @DefaultValue("" + PAGE_SIZE) int limit,
+      @QueryParam("sort") String sortParam) {
     access.requireRead(request);
+    InventoryStore.Sort sort;
+    try {
+      sort = InventoryStore.Sort.parse(sortParam);
+    } catch (IllegalArgumentException e) {
+      sort = InventoryStore.Sort.NAME; // an unknown sort in a hand-edited URL: the default order
+    }
     String filter = name == null || name.isBlank() ? null : name.trim();
     int off = Math.max(0, offset);
     int lim = Math.min(MAX_PAGE_SIZE, Math.max(1, limit));
@@ -118,7 +130,7 @@ public class IndexPage {
     InventoryStore.Page<Host> page =
         store.hosts(
             new InventoryStore.HostQuery(
-                filter, labelFilter, gpuOnly ? Boolean.TRUE : null, off, lim));
+                filter, labelFilter, gpuOnly ? Boolean.TRUE : null, off, lim, sort));
     Map<String, Long> counts = new HashMap<>();
     findings.forHosts(page.items()).forEach((h, list) -> counts.put(h, (long) list.size()));
     List<Row> rows = page.items().stream().map(h -> row(h, counts)).toList();
@@ -131,6 +143,11 @@ public class IndexPage {
     }
     if (labelFilter != null) {
       params.add("label=" + URLEncoder.encode(labelFilter, StandardCharsets.UTF_8));
+    }
+    String filters = String.join("&", params);
+    String sortKey = sortParam == null || sort == InventoryStore.Sort.NAME ? "name" : sortParam;
+    if (!sortKey.equals("name")) {
+      params.add("sort=" + sortKey);
     }
     String q = String.join("&", params);
     String prev = off > 0 ? link(q, Math.max(0, off - lim), lim) : null;
@@ -145,7 +162,20 @@ public class IndexPage {
             rows.isEmpty() ? 0 : off + 1,
             off + rows.size(),
             prev,
-            next));
+            next,
+            sortKey,
+            sortHref(filters, "name"),
+            sortHref(filters, "gpus"),
+            sortHref(filters, "pciFunctions"),
+            sortHref(filters, "lastSeen")));
+  }
+
+  /** The first page of the same filters in another order. */
+  static String sortHref(String filters, String sort) {
+    String q = filters.isEmpty() ? "" : filters + "&";
+    return sort.equals("name")
+        ? (filters.isEmpty() ? "/" : "/?" + filters)
+        : "/?" + q + "sort=" + sort;
   }
 
   static String link(String q, int offset, int limit) {

@@ -3,6 +3,7 @@ package dev.fabricscope.inventory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.inventory.InventoryStore.HostQuery;
@@ -207,6 +208,27 @@ abstract class InventoryStoreContract {
     assertEquals(25, store.hosts(new HostQuery(null, "role", null, null, null)).total());
     assertEquals(2, store.hosts(new HostQuery("node", "role=train", true, null, null)).total());
     assertEquals(0, store.hosts(new HostQuery(null, "rack=r9", null, null, null)).total());
+  }
+
+  @Test
+  void hostsSortByGpusAndLastSeen() {
+    store.ingest(report("sort-a", "h", T0, 2, null));
+    store.ingest(report("sort-b", "h", T0.plusSeconds(60), 8, null));
+    store.ingest(report("sort-c", "h", T0.plusSeconds(30), 8, null));
+    var byGpus =
+        store.hosts(new HostQuery("sort-", null, null, null, null, InventoryStore.Sort.GPUS_MOST));
+    // most GPUs first, ties by name
+    assertEquals(
+        List.of("sort-b", "sort-c", "sort-a"), byGpus.items().stream().map(h -> h.name()).toList());
+    var bySeen =
+        store.hosts(
+            new HostQuery("sort-", null, null, null, null, InventoryStore.Sort.LAST_SEEN_NEWEST));
+    assertEquals(
+        List.of("sort-b", "sort-c", "sort-a"), bySeen.items().stream().map(h -> h.name()).toList());
+    var byName = store.hosts(new HostQuery("sort-", null, null, null, null));
+    assertEquals(
+        List.of("sort-a", "sort-b", "sort-c"), byName.items().stream().map(h -> h.name()).toList());
+    assertThrows(IllegalArgumentException.class, () -> InventoryStore.Sort.parse("bogus"));
   }
 
   @Test

@@ -337,6 +337,27 @@ class BrowserPagesTest {
   }
 
   @Test
+  void fleetSortsByColumn() {
+    driver.get(url("/"));
+    driver.findElement(By.id("sort-pci")).click();
+    waiting().until(ExpectedConditions.urlContains("sort=pciFunctions"));
+    List<Integer> pci = new java.util.ArrayList<>();
+    for (WebElement r : driver.findElements(By.cssSelector("#fleet tbody tr[data-host]"))) {
+      List<WebElement> cells = r.findElements(By.tagName("td"));
+      pci.add(Integer.parseInt(cells.get(5).getText().trim()));
+    }
+    assertTrue(pci.size() >= 2, pci.toString());
+    for (int i = 1; i < pci.size(); i++) {
+      assertTrue(pci.get(i - 1) >= pci.get(i), "most PCI functions first: " + pci);
+    }
+    assertEquals(
+        "descending",
+        driver.findElement(By.xpath("//a[@id='sort-pci']/..")).getAttribute("aria-sort"));
+    driver.findElement(By.id("sort-name")).click();
+    waiting().until(ExpectedConditions.not(ExpectedConditions.urlContains("sort=")));
+  }
+
+  @Test
   void theLargestFixtureBecomesInteractive() throws Exception {
     // the 137-function Dell DCS8000Z gather, the largest PCI tree among the fixtures
     importFile("sysfs/hwloc-32em64t-2n8c+dax+nvme+mic+dimms.tar.bz2", "browser-dell137");
