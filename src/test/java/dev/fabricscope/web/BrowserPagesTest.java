@@ -337,6 +337,27 @@ class BrowserPagesTest {
   }
 
   @Test
+  void textMeetsWcagAaContrastOnEveryPage() throws Exception {
+    String script =
+        java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/web/contrast.js"));
+    for (String path :
+        List.of(
+            "/",
+            "/hosts/" + DGX2,
+            "/hosts/" + DGX2 + "/history",
+            "/findings",
+            "/fabric",
+            "/import")) {
+      driver.get(url(path));
+      if (path.startsWith("/hosts/") && !path.endsWith("/history")) {
+        waitForGraph();
+      }
+      Object bad = ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(script);
+      assertEquals(List.of(), bad, "text below WCAG AA contrast on " + path);
+    }
+  }
+
+  @Test
   void fleetSortsByColumn() {
     driver.get(url("/"));
     driver.findElement(By.id("sort-pci")).click();
