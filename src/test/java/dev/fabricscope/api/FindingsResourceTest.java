@@ -6,13 +6,10 @@ import static org.hamcrest.Matchers.hasItem;
 
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.testing.ApiClient;
-import dev.fabricscope.topology.PciFunction;
-import dev.fabricscope.topology.PciLink;
+import dev.fabricscope.testing.DowntrainedHost;
 import dev.fabricscope.topology.Report;
-import dev.fabricscope.topology.SyntheticHosts;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,38 +19,9 @@ class FindingsResourceTest {
 
   @Test
   void aDowntrainedLinkIsFoundAndFiltersTheHostList() {
-    Report base = SyntheticHosts.nestedSwitches("findings-host", 6);
-    // one GPU's link trained x8 on a x16 slot (both ends capable of x16): downtrained (§5.2)
-    List<PciFunction> pci = new ArrayList<>();
-    String victim = null;
-    for (PciFunction f : base.pci()) {
-      if (victim == null && f.kind() == dev.fabricscope.topology.DeviceKind.GPU) {
-        victim = f.bdf();
-        PciLink l = f.link();
-        f =
-            f.withLink(
-                new PciLink(
-                    new PciLink.LinkState(16.0, 8),
-                    l.max(),
-                    l.capability(),
-                    new PciLink.LinkState(16.0, 8),
-                    l.upstream(),
-                    null));
-      }
-      pci.add(f);
-    }
-    Report r =
-        new Report(
-            1,
-            base.source(),
-            base.host(),
-            pci,
-            base.rdma(),
-            base.net(),
-            base.nvme(),
-            base.gpus(),
-            base.nvlinks(),
-            base.diagnostics());
+    DowntrainedHost host = DowntrainedHost.named("findings-host");
+    Report r = host.report();
+    String victim = host.gpu();
     String operator = ApiClient.token("findings-operator", "operator", null);
     given()
         .auth()

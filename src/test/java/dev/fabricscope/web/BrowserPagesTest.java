@@ -9,14 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fabricscope.Fixtures;
 import dev.fabricscope.testing.ApiClient;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import java.net.URL;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,19 +19,14 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The fleet and host pages in real headless Chromium against the test server, with the real DGX-2
@@ -45,7 +35,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * error.
  */
 @QuarkusTest
-class BrowserPagesTest {
+class BrowserPagesTest extends BrowserTest {
 
   static final String DGX2 = "nvidiaDGX2";
   // Two V100s below one PLX switch, and one across the sockets (hwloc-xml/nvidiaDGX2.xml).
@@ -54,60 +44,19 @@ class BrowserPagesTest {
   static final String GPU_OTHER_SOCKET = "0000:b7:00.0";
 
   static String operator;
-  static ChromeDriver driver;
 
-  @TestHTTPResource("/")
-  URL base;
+  @Override
+  String screenshotPrefix() {
+    return "browser-";
+  }
 
   @BeforeEach
   void setUp() throws Exception {
-    BrowserSupport.assumeBrowser();
     if (operator == null) {
       operator = ApiClient.token("browser-operator-" + System.nanoTime(), "operator", null);
-      importFile("hwloc-xml/nvidiaDGX2.xml", DGX2);
-      importFile("sysfs/qemu-rig-iommu.tar.gz", "browser-rig");
+      importFile(operator, "hwloc-xml/nvidiaDGX2.xml", DGX2);
+      importFile(operator, "sysfs/qemu-rig-iommu.tar.gz", "browser-rig");
     }
-    if (driver == null) {
-      driver = BrowserSupport.start();
-    }
-  }
-
-  @AfterEach
-  void screenshotAndConsole(TestInfo info) throws Exception {
-    if (driver == null) {
-      return;
-    }
-    BrowserSupport.screenshot(driver, "browser-" + info.getTestMethod().orElseThrow().getName());
-    BrowserSupport.assertNoConsoleErrors(driver);
-  }
-
-  @AfterAll
-  static void quit() throws Exception {
-    if (driver != null) {
-      BrowserSupport.stop(driver);
-      driver = null;
-    }
-  }
-
-  static void importFile(String fixture, String host) throws Exception {
-    given()
-        .auth()
-        .oauth2(operator)
-        .contentType("application/octet-stream")
-        .queryParam("host", host)
-        .body(Files.readAllBytes(Fixtures.root().resolve(fixture)))
-        .post("/api/v1/imports")
-        .then()
-        .statusCode(201);
-  }
-
-  String url(String path) {
-    String b = base.toString();
-    return (b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path;
-  }
-
-  WebDriverWait waiting() {
-    return new WebDriverWait(driver, Duration.ofSeconds(20));
   }
 
   @Test
@@ -381,7 +330,7 @@ class BrowserPagesTest {
   @Test
   void theLargestFixtureBecomesInteractive() throws Exception {
     // the 137-function Dell DCS8000Z gather, the largest PCI tree among the fixtures
-    importFile("sysfs/hwloc-32em64t-2n8c+dax+nvme+mic+dimms.tar.bz2", "browser-dell137");
+    importFile(operator, "sysfs/hwloc-32em64t-2n8c+dax+nvme+mic+dimms.tar.bz2", "browser-dell137");
     for (int load = 0; load < 3; load++) {
       driver.get(url("/hosts/browser-dell137"));
       waitForGraph();

@@ -10,36 +10,28 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.fabricscope.Fixtures;
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.testing.ApiClient;
+import dev.fabricscope.testing.DowntrainedHost;
 import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.PciFunction;
-import dev.fabricscope.topology.PciLink;
 import dev.fabricscope.topology.Report;
 import dev.fabricscope.topology.SyntheticHosts;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The import page (file picker, drop zone, token in sessionStorage, the result or the problem
@@ -48,53 +40,24 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * error.
  */
 @QuarkusTest
-class FindingsImportPagesTest {
+class FindingsImportPagesTest extends BrowserTest {
 
   static final String DGX2_HOST = "import-page-dgx2";
   static final String FINDINGS_HOST = "findings-page-host";
 
   static String operator;
   static String victim;
-  static ChromeDriver driver;
 
-  @TestHTTPResource("/")
-  URL base;
+  @Override
+  String screenshotPrefix() {
+    return "pages-";
+  }
 
   @BeforeEach
   void setUp() throws Exception {
-    BrowserSupport.assumeBrowser();
     if (operator == null) {
       operator = ApiClient.token("pages-operator-" + System.nanoTime(), "operator", null);
     }
-    if (driver == null) {
-      driver = BrowserSupport.start();
-    }
-  }
-
-  @AfterEach
-  void screenshotAndConsole(TestInfo info) throws Exception {
-    if (driver == null) {
-      return;
-    }
-    BrowserSupport.screenshot(driver, "pages-" + info.getTestMethod().orElseThrow().getName());
-    BrowserSupport.assertNoConsoleErrors(driver);
-  }
-
-  @AfterAll
-  static void quit() throws Exception {
-    if (driver != null) {
-      BrowserSupport.stop(driver);
-      driver = null;
-    }
-  }
-
-  String url(String path) {
-    String b = base.toString();
-    return (b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path;
-  }
-
-  WebDriverWait waiting() {
-    return new WebDriverWait(driver, Duration.ofSeconds(20));
   }
 
   /** PCI functions hwloc describes: PCIDev and Bridge objects with a bus id (host bridges none). */
@@ -329,38 +292,9 @@ class FindingsImportPagesTest {
     if (victim != null) {
       return;
     }
-    Report base = SyntheticHosts.nestedSwitches(FINDINGS_HOST, 6);
-    // one GPU's link trained x8 on a x16 slot (both ends capable of x16): downtrained
-    List<PciFunction> pci = new ArrayList<>();
-    String v = null;
-    for (PciFunction f : base.pci()) {
-      if (v == null && f.kind() == DeviceKind.GPU) {
-        v = f.bdf();
-        PciLink l = f.link();
-        f =
-            f.withLink(
-                new PciLink(
-                    new PciLink.LinkState(16.0, 8),
-                    l.max(),
-                    l.capability(),
-                    new PciLink.LinkState(16.0, 8),
-                    l.upstream(),
-                    null));
-      }
-      pci.add(f);
-    }
-    Report r =
-        new Report(
-            1,
-            base.source(),
-            base.host(),
-            pci,
-            base.rdma(),
-            base.net(),
-            base.nvme(),
-            base.gpus(),
-            base.nvlinks(),
-            base.diagnostics());
+    DowntrainedHost host = DowntrainedHost.named(FINDINGS_HOST);
+    Report r = host.report();
+    String v = host.gpu();
     given()
         .auth()
         .oauth2(operator)

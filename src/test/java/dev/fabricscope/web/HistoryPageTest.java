@@ -9,10 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fabricscope.Fixtures;
 import dev.fabricscope.testing.ApiClient;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,15 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -41,58 +35,26 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * on any console error.
  */
 @QuarkusTest
-class HistoryPageTest {
+class HistoryPageTest extends BrowserTest {
 
   static final String PLAIN = "sysfs/qemu-rig-plain.tar.gz";
   static final String IOMMU = "sysfs/qemu-rig-iommu.tar.gz";
   static final String HISTORY_HOST = "history-rig";
 
   static String operator;
-  static ChromeDriver driver;
 
-  @TestHTTPResource("/")
-  URL base;
+  @Override
+  String screenshotPrefix() {
+    return "history-";
+  }
 
   @BeforeEach
   void setUp() throws Exception {
-    BrowserSupport.assumeBrowser();
     if (operator == null) {
       operator = ApiClient.token("history-operator-" + System.nanoTime(), "operator", null);
-      importFile(PLAIN, HISTORY_HOST);
-      importFile(IOMMU, HISTORY_HOST);
+      importFile(operator, PLAIN, HISTORY_HOST);
+      importFile(operator, IOMMU, HISTORY_HOST);
     }
-    if (driver == null) {
-      driver = BrowserSupport.start();
-    }
-  }
-
-  @AfterEach
-  void screenshotAndConsole(TestInfo info) throws Exception {
-    if (driver == null) {
-      return;
-    }
-    BrowserSupport.screenshot(driver, "history-" + info.getTestMethod().orElseThrow().getName());
-    BrowserSupport.assertNoConsoleErrors(driver);
-  }
-
-  @AfterAll
-  static void quit() throws Exception {
-    if (driver != null) {
-      BrowserSupport.stop(driver);
-      driver = null;
-    }
-  }
-
-  static void importFile(String fixture, String host) throws Exception {
-    given()
-        .auth()
-        .oauth2(operator)
-        .contentType("application/octet-stream")
-        .queryParam("host", host)
-        .body(Files.readAllBytes(Fixtures.root().resolve(fixture)))
-        .post("/api/v1/imports")
-        .then()
-        .statusCode(201);
   }
 
   /** BDF → ACSCtl bits of every function with an ACS capability in an {@code lspci -vvv} text. */
@@ -122,15 +84,6 @@ class HistoryPageTest {
       }
     }
     return changed;
-  }
-
-  String url(String path) {
-    String b = base.toString();
-    return (b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path;
-  }
-
-  WebDriverWait waiting() {
-    return new WebDriverWait(driver, Duration.ofSeconds(20));
   }
 
   void waitGraphReady() {
@@ -203,7 +156,7 @@ class HistoryPageTest {
   @Test
   void anOpenHostPageUpdatesLiveWhenANewSnapshotArrives() throws Exception {
     String host = "live-rig-" + System.nanoTime();
-    importFile(PLAIN, host);
+    importFile(operator, PLAIN, host);
     driver.get(url("/hosts/" + host));
     waitGraphReady();
     waiting()
@@ -214,7 +167,7 @@ class HistoryPageTest {
             .contains("0000:00:10.0"),
         "no ACS redirect before");
 
-    importFile(IOMMU, host);
+    importFile(operator, IOMMU, host);
 
     WebElement banner =
         new WebDriverWait(driver, Duration.ofSeconds(10))
@@ -287,7 +240,7 @@ class HistoryPageTest {
   @Test
   void aDowntrainedLinkShowsLiveAndInTheHistory() throws Exception {
     String host = "link-rig-" + System.nanoTime();
-    importFile(PLAIN, host);
+    importFile(operator, PLAIN, host);
     importBytes(withLinkWidth(host, 4), host);
     driver.get(url("/hosts/" + host));
     waitGraphReady();
@@ -374,7 +327,7 @@ class HistoryPageTest {
   void removedAndAddedFunctionsAreDrawn() throws Exception {
     String host = "removal-rig-" + System.nanoTime();
     String gone = "0000:07:00.0";
-    importFile(PLAIN, host);
+    importFile(operator, PLAIN, host);
     importBytes(without(host, gone), host);
     driver.get(url("/hosts/" + host + "/history"));
     waitGraphReady();

@@ -1,0 +1,79 @@
+package dev.fabricscope.web;
+
+import static io.restassured.RestAssured.given;
+
+import dev.fabricscope.Fixtures;
+import io.quarkus.test.common.http.TestHTTPResource;
+import java.net.URL;
+import java.nio.file.Files;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The life cycle every browser test class shares: one headless Chromium per class (skipped only
+ * where Debian's chromium or chromedriver is missing), a screenshot after each test under {@code
+ * target/screenshots/}, and a failure on any console error.
+ */
+abstract class BrowserTest {
+
+  static ChromeDriver driver;
+
+  @TestHTTPResource("/")
+  URL base;
+
+  /** Screenshot file names start with this. */
+  abstract String screenshotPrefix();
+
+  @BeforeEach
+  void startBrowser() throws Exception {
+    BrowserSupport.assumeBrowser();
+    if (driver == null) {
+      driver = BrowserSupport.start();
+    }
+  }
+
+  @AfterEach
+  void screenshotAndConsole(TestInfo info) throws Exception {
+    if (driver == null) {
+      return;
+    }
+    BrowserSupport.screenshot(
+        driver, screenshotPrefix() + info.getTestMethod().orElseThrow().getName());
+    BrowserSupport.assertNoConsoleErrors(driver);
+  }
+
+  @AfterAll
+  static void quit() throws Exception {
+    if (driver != null) {
+      BrowserSupport.stop(driver);
+      driver = null;
+    }
+  }
+
+  /** Imports a fixture file as a host through the API, with an operator token. */
+  static void importFile(String operator, String fixture, String host) throws Exception {
+    given()
+        .auth()
+        .oauth2(operator)
+        .contentType("application/octet-stream")
+        .queryParam("host", host)
+        .body(Files.readAllBytes(Fixtures.root().resolve(fixture)))
+        .post("/api/v1/imports")
+        .then()
+        .statusCode(201);
+  }
+
+  String url(String path) {
+    String b = base.toString();
+    return (b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path;
+  }
+
+  WebDriverWait waiting() {
+    return new WebDriverWait(driver, Duration.ofSeconds(20));
+  }
+}
