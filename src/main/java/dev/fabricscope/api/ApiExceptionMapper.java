@@ -27,6 +27,9 @@ public class ApiExceptionMapper implements ExceptionMapper<ApiException> {
       if (status == 401) {
         b.header("WWW-Authenticate", "Bearer realm=\"fabricscope\"");
       }
+      if (status == 503) {
+        b.header("Retry-After", "5");
+      }
       return b.build();
     } catch (JsonProcessingException ex) {
       throw new IllegalStateException(ex);

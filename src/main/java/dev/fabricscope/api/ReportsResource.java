@@ -1,10 +1,15 @@
 package dev.fabricscope.api;
 
+import dev.fabricscope.ingest.IngestExecutor;
+import dev.fabricscope.ingest.KnownHosts;
 import dev.fabricscope.ingest.ReportIngest;
 import dev.fabricscope.inventory.InventoryStore;
+import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.security.Caller;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -31,6 +36,8 @@ public class ReportsResource {
   @Inject Access access;
   @Inject ReportIngest ingest;
   @Inject InventoryStore store;
+  @Inject KnownHosts known;
+  @Inject IngestExecutor executor;
 
   /** What the agent gets back. */
   public record Ack(long snapshotId, String outcome, String host) {}
@@ -38,10 +45,16 @@ public class ReportsResource {
   /** A heartbeat: the host still has the content it last sent. */
   public record Heartbeat(String host, String contentHash) {}
 
+  /**
+   * Runs on the HTTP event loop: an unchanged report from an agent whose token is cached is
+   * answered from memory ({@link ReportIngest#unchangedFromMemory}); everything else (parsing, the
+   * database) moves to a worker thread.
+   */
   @POST
   @Consumes(MediaType.WILDCARD)
+  @NonBlocking
   @Operation(summary = "Send a report (agent token): 201 new snapshot, 200 unchanged")
-  public Response send(
+  public Uni<Response> send(
       byte[] body,
       @Context HttpServerRequest request,
       @jakarta.ws.rs.QueryParam("label") List<String> labelParams) {
@@ -51,35 +64,76 @@ public class ReportsResource {
           "Report too large",
           "a report may be at most " + MAX_REPORT_BYTES + " bytes; this one is " + body.length);
     }
+    Map<String, String> labels = labels(labelParams);
+    Caller cached = access.cachedCaller(request);
+    if (cached != null && cached.role() == Role.AGENT && cached.host() != null) {
+      ReportIngest.Result r = ingest.unchangedFromMemory(body, cached.host(), labels);
+      if (r != null) {
+        return Uni.createFrom().item(ack(r));
+      }
+    }
+    return blocking(() -> sendBlocking(body, request, labels));
+  }
+
+  private Response sendBlocking(
+      byte[] body, HttpServerRequest request, Map<String, String> labels) {
     Caller caller = access.caller(request);
     if (caller.role() == null || caller == Caller.LOCAL_VIEWER) {
       throw ApiException.unauthorized();
     }
-    Map<String, String> labels = labels(labelParams);
-    ReportIngest.Result r =
+    return ack(
         ingest.ingest(
-            body, caller.host(), host -> access.requireAgentFor(request, host), false, labels);
+            body, caller.host(), host -> access.requireAgentFor(request, host), false, labels));
+  }
+
+  private static Response ack(ReportIngest.Result r) {
     Ack ack = new Ack(r.snapshotId(), r.outcome().name(), r.host());
     int status = r.outcome() == InventoryStore.Outcome.CREATED ? 201 : 200;
     return Response.status(status).entity(ack).build();
   }
 
+  /** On the event loop when the token is cached and the content known; else on a worker. */
   @POST
   @Path("/heartbeat")
   @Consumes(MediaType.APPLICATION_JSON)
+  @NonBlocking
   @Operation(summary = "Agent heartbeat: 204 when the server has this content, 409 when not")
-  public Response heartbeat(Heartbeat hb, @Context HttpServerRequest request) {
+  public Uni<Response> heartbeat(Heartbeat hb, @Context HttpServerRequest request) {
     if (hb == null || hb.host() == null || hb.contentHash() == null) {
       throw ApiException.badRequest("a heartbeat is {\"host\": ..., \"contentHash\": ...}");
     }
-    access.requireAgentFor(request, hb.host());
-    if (store.touch(hb.host(), hb.contentHash(), Instant.now())) {
-      return Response.noContent().build();
+    Caller cached = access.cachedCaller(request);
+    if (cached != null
+        && cached.role() == Role.AGENT
+        && hb.host().equals(cached.host())
+        && known.seenIfUnchanged(hb.host(), hb.contentHash(), Map.of(), Instant.now()) >= 0) {
+      return Uni.createFrom().item(Response.noContent().build());
     }
-    throw new ApiException(
-        409,
-        "Content unknown",
-        "the server's latest report of " + hb.host() + " has another hash: send the full report");
+    return blocking(
+        () -> {
+          access.requireAgentFor(request, hb.host());
+          if (store.touch(hb.host(), hb.contentHash(), Instant.now())) {
+            // after a restart: from now on this host's heartbeats are answered from memory
+            store
+                .host(hb.host())
+                .filter(h -> h.latestSnapshotId() != null)
+                .ifPresent(
+                    h ->
+                        known.remember(
+                            hb.host(), hb.contentHash(), h.latestSnapshotId(), Map.of()));
+            return Response.noContent().build();
+          }
+          throw new ApiException(
+              409,
+              "Content unknown",
+              "the server's latest report of "
+                  + hb.host()
+                  + " has another hash: send the full report");
+        });
+  }
+
+  private Uni<Response> blocking(java.util.function.Supplier<Response> work) {
+    return executor.submit(work);
   }
 
   /** {@code label=k=v} query parameters. */

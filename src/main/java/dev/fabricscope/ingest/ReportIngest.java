@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * (SHA-256) and handed to the {@link InventoryStore}, which adds a snapshot only when the content
  * changed. A body byte-identical to the host's latest snapshot is recognized by its hash before any
  * parsing (the agent writes the same bytes for the same content), so unchanged reports cost one
- * hash and one update.
+ * hash and a map lookup ({@link KnownHosts}).
  */
 @ApplicationScoped
 public class ReportIngest {
@@ -32,18 +32,32 @@ public class ReportIngest {
   @Inject dev.fabricscope.findings.FleetFindingsService findings;
   @Inject dev.fabricscope.events.HostEvents events;
 
-  /** The last snapshot id answered per host, so unchanged reports need no extra query. */
-  private final java.util.concurrent.ConcurrentHashMap<String, Latest> latest =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  /** What a host last had: content hash, snapshot and the labels its agent sends. */
-  private record Latest(String hash, long snapshotId, Map<String, String> labels) {}
+  @Inject KnownHosts known;
 
   /** The outcome of one ingest. */
   public record Result(InventoryStore.Outcome outcome, long snapshotId, String host) {}
 
   /**
-   * Ingests a report body.
+   * The fast path for an agent's unchanged report: when the body's SHA-256 is the host's latest
+   * content as this server knows it, records the visit and returns the answer; else null (then
+   * {@link #ingest} must run). Pure CPU and memory, so it runs on the HTTP event loop.
+   */
+  public Result unchangedFromMemory(byte[] body, String host, Map<String, String> labels) {
+    long started = System.nanoTime();
+    long id = known.seenIfUnchanged(host, Tokens.sha256(body), labels, Instant.now());
+    if (id < 0) {
+      return null;
+    }
+    registry.counter("fabricscope.reports.received").increment();
+    registry.counter("fabricscope.reports.stored", "outcome", "unchanged").increment();
+    registry
+        .timer("fabricscope.ingest")
+        .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    return new Result(InventoryStore.Outcome.UNCHANGED, id, host);
+  }
+
+  /**
+   * Ingests a report body. Blocking: runs on a worker thread.
    *
    * @param knownHost the host an agent token is bound to (enables the unchanged fast path), or null
    * @param authorize checks the caller may write the report's host (throws when not)
@@ -59,21 +73,19 @@ public class ReportIngest {
     registry.counter("fabricscope.reports.received").increment();
     try {
       String rawHash = null;
-      Latest cachedLatest = knownHost == null ? null : latest.get(knownHost);
-      boolean sameLabels =
-          labels.isEmpty() || (cachedLatest != null && labels.equals(cachedLatest.labels()));
-      if (knownHost != null && sameLabels) {
+      if (knownHost != null) {
         rawHash = Tokens.sha256(body);
-        if (store.touch(knownHost, rawHash, Instant.now())) {
+        Instant now = Instant.now();
+        long id = known.seenIfUnchanged(knownHost, rawHash, labels, now);
+        if (id < 0 && labels.isEmpty() && store.touch(knownHost, rawHash, now)) {
+          // not in memory yet (a restart): the database confirms the hash
+          id = store.host(knownHost).map(h -> h.latestSnapshotId()).orElse(-1L);
+          if (id >= 0) {
+            known.remember(knownHost, rawHash, id, Map.of());
+          }
+        }
+        if (id >= 0) {
           registry.counter("fabricscope.reports.stored", "outcome", "unchanged").increment();
-          Latest known = latest.get(knownHost);
-          long id =
-              known != null && known.hash().equals(rawHash)
-                  ? known.snapshotId()
-                  : store.host(knownHost).map(h -> h.latestSnapshotId()).orElse(0L);
-          latest.put(
-              knownHost,
-              new Latest(rawHash, id, cachedLatest == null ? Map.of() : cachedLatest.labels()));
           return new Result(InventoryStore.Outcome.UNCHANGED, id, knownHost);
         }
       }
@@ -117,7 +129,7 @@ public class ReportIngest {
     if (r.outcome() == InventoryStore.Outcome.CREATED) {
       findings.invalidate();
     }
-    latest.put(host, new Latest(hash, r.snapshotId(), Map.copyOf(labels)));
+    known.remember(host, hash, r.snapshotId(), labels);
     if (r.outcome() == InventoryStore.Outcome.CREATED) {
       events.snapshotAdded(host, r.snapshotId(), imported);
     }

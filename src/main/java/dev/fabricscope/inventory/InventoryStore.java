@@ -74,6 +74,15 @@ public interface InventoryStore {
   /** Moves last-seen of a host whose latest hash is {@code contentHash}; false if it changed. */
   boolean touch(String hostName, String contentHash, Instant seen);
 
+  /** A last-seen time to write when the host's latest content hash is still {@code hash}. */
+  record Touch(String host, String hash, Instant seen) {}
+
+  /**
+   * {@link #touch} for many hosts in one transaction; returns the hosts whose latest hash was no
+   * longer the given one (nothing written for them).
+   */
+  java.util.Set<String> touchAll(List<Touch> touches);
+
   /** A host by name. */
   Optional<Host> host(String name);
 

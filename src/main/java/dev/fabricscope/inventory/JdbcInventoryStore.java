@@ -210,6 +210,11 @@ public class JdbcInventoryStore implements InventoryStore {
         });
   }
 
+  /** Moves last-seen forward only, and only while the hash is still the latest. */
+  private static final String TOUCH =
+      "UPDATE hosts SET last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END"
+          + " WHERE name = ? AND latest_hash = ?";
+
   @Override
   public boolean touch(String hostName, String contentHash, Instant seen) {
     return query(
@@ -217,15 +222,40 @@ public class JdbcInventoryStore implements InventoryStore {
         c -> {
           // One statement, no lock round trip: the hash condition makes it a no-op when a changed
           // report got in first. last_seen never moves backwards.
-          try (var ps =
-              c.prepareStatement(
-                  "UPDATE hosts SET last_seen = CASE WHEN last_seen < ? THEN ? ELSE last_seen END"
-                      + " WHERE name = ? AND latest_hash = ?")) {
+          try (var ps = c.prepareStatement(TOUCH)) {
             setInstant(ps, 1, seen);
             setInstant(ps, 2, seen);
             ps.setString(3, hostName);
             ps.setString(4, contentHash);
             return ps.executeUpdate() == 1;
+          }
+        });
+  }
+
+  @Override
+  public java.util.Set<String> touchAll(List<Touch> touches) {
+    if (touches.isEmpty()) {
+      return java.util.Set.of();
+    }
+    return transaction(
+        "touchAll",
+        c -> {
+          try (var ps = c.prepareStatement(TOUCH)) {
+            for (Touch t : touches) {
+              setInstant(ps, 1, t.seen());
+              setInstant(ps, 2, t.seen());
+              ps.setString(3, t.host());
+              ps.setString(4, t.hash());
+              ps.addBatch();
+            }
+            int[] counts = ps.executeBatch();
+            java.util.Set<String> stale = new java.util.HashSet<>();
+            for (int i = 0; i < counts.length; i++) {
+              if (counts[i] == 0) {
+                stale.add(touches.get(i).host());
+              }
+            }
+            return stale;
           }
         });
   }

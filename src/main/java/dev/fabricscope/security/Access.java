@@ -76,6 +76,22 @@ public class Access {
     return t;
   }
 
+  /**
+   * The caller of a request when its token is in the lookup cache, else null (then {@link #caller}
+   * must run, off the event loop, since it may query the database). Never blocks.
+   */
+  public Caller cachedCaller(HttpServerRequest request) {
+    String header = request.getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return null;
+    }
+    Cached c = cache.get(Tokens.hash(header.substring(7).trim()));
+    if (c == null || System.nanoTime() >= c.until() || !c.token().active()) {
+      return null;
+    }
+    return new Caller(c.token().name(), c.token().role(), c.token().host());
+  }
+
   /** Forgets cached tokens (after a revocation). */
   public void forgetTokens() {
     cache.clear();

@@ -1,0 +1,83 @@
+package dev.fabricscope.ingest;
+
+import dev.fabricscope.security.ApiException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The threads that parse, validate and store reports: a few (two per core by default), not one per
+ * request. Parsing is CPU work, so running 64 reports at once on 2 cores only adds parse trees in
+ * memory (garbage-collector work) and thread switches; queued reports wait as received bytes
+ * instead. When the queue is full the request gets 503 with {@code Retry-After}, and agents back
+ * off and retry (their spool keeps the report).
+ */
+@ApplicationScoped
+public class IngestExecutor {
+
+  @ConfigProperty(name = "fabricscope.ingest.threads", defaultValue = "0")
+  int threads;
+
+  @ConfigProperty(name = "fabricscope.ingest.queue", defaultValue = "1024")
+  int queue;
+
+  private ThreadPoolExecutor pool;
+
+  @PostConstruct
+  void start() {
+    int n = threads > 0 ? threads : Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+    AtomicInteger count = new AtomicInteger();
+    pool =
+        new ThreadPoolExecutor(
+            n,
+            n,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(Math.max(1, queue)),
+            r -> {
+              Thread t = new Thread(r, "fabricscope-ingest-" + count.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  void stop(@Observes ShutdownEvent e) throws InterruptedException {
+    pool.shutdown();
+    pool.awaitTermination(10, TimeUnit.SECONDS);
+  }
+
+  /** Runs blocking ingest work on these threads; the result completes the request. */
+  public <T> Uni<T> submit(Supplier<T> work) {
+    return Uni.createFrom()
+        .emitter(
+            em -> {
+              try {
+                pool.execute(
+                    () -> {
+                      try {
+                        em.complete(work.get());
+                      } catch (Throwable t) {
+                        em.fail(t);
+                      }
+                    });
+              } catch (RejectedExecutionException full) {
+                em.fail(
+                    new ApiException(
+                        503,
+                        "Server busy",
+                        "the server has "
+                            + queue
+                            + " reports waiting to be stored; retry after a few seconds"));
+              }
+            });
+  }
+}

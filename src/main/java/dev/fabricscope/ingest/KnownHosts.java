@@ -1,0 +1,140 @@
+package dev.fabricscope.ingest;
+
+import dev.fabricscope.inventory.InventoryStore;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * What this server last stored per host (content hash, snapshot id, labels), so an unchanged report
+ * or heartbeat is answered from memory, on the HTTP event loop, without a database round trip. Its
+ * only write, the host's last-seen time, is kept here and flushed in one batch every {@code
+ * fabricscope.ingest.last-seen-flush} (default 1 s) and at shutdown.
+ *
+ * <p>What that trades: after a crash, last-seen may be up to one flush interval older than the last
+ * acknowledged unchanged report; snapshots themselves are never deferred (they are committed before
+ * the 2xx). A flush is conditional on the host's latest hash in the database, so when another
+ * server process sharing a PostgreSQL database stored a newer snapshot, the write is skipped and
+ * the entry forgotten: the next report of that host takes the full path.
+ */
+@ApplicationScoped
+public class KnownHosts {
+
+  /** A host's latest stored content, as this server stored or confirmed it. */
+  public record Known(String hash, long snapshotId, Map<String, String> labels) {}
+
+  private final Map<String, Known> known = new ConcurrentHashMap<>();
+  private final Map<String, InventoryStore.Touch> pending = new ConcurrentHashMap<>();
+
+  @Inject InventoryStore store;
+
+  @ConfigProperty(name = "fabricscope.ingest.last-seen-flush", defaultValue = "1s")
+  Duration flushEvery;
+
+  private ScheduledExecutorService flusher;
+
+  void onStart(@Observes StartupEvent e) {
+    flusher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "fabricscope-last-seen");
+              t.setDaemon(true);
+              return t;
+            });
+    long ms = Math.max(10, flushEvery.toMillis());
+    flusher.scheduleWithFixedDelay(this::flushQuietly, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  void onStop(@Observes ShutdownEvent e) {
+    if (flusher != null) {
+      flusher.shutdown();
+      try {
+        flusher.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    flushQuietly();
+  }
+
+  /** Records that {@code host}'s latest snapshot is {@code snapshotId} with {@code hash}. */
+  public void remember(String host, String hash, long snapshotId, Map<String, String> labels) {
+    known.put(host, new Known(hash, snapshotId, Map.copyOf(labels)));
+  }
+
+  /** What this server knows of a host, or null. */
+  public Known get(String host) {
+    return known.get(host);
+  }
+
+  /**
+   * When {@code hash} is the host's latest content (and the labels, if any, are the stored ones),
+   * records that the host was seen and returns its snapshot id; else returns -1 and records
+   * nothing. Never blocks.
+   */
+  public long seenIfUnchanged(String host, String hash, Map<String, String> labels, Instant at) {
+    Known k = known.get(host);
+    if (k == null || !k.hash().equals(hash) || !(labels.isEmpty() || labels.equals(k.labels()))) {
+      return -1;
+    }
+    pending.merge(
+        host,
+        new InventoryStore.Touch(host, hash, at),
+        (a, b) -> b.seen().isAfter(a.seen()) ? b : a);
+    return k.snapshotId();
+  }
+
+  /** Writes the pending last-seen times; returns how many hosts were written. */
+  public int flush() {
+    if (pending.isEmpty()) {
+      return 0;
+    }
+    List<InventoryStore.Touch> batch = new ArrayList<>(pending.size());
+    for (String host : List.copyOf(pending.keySet())) {
+      InventoryStore.Touch t = pending.remove(host);
+      if (t != null) {
+        batch.add(t);
+      }
+    }
+    Set<String> stale;
+    try {
+      stale = store.touchAll(batch);
+    } catch (RuntimeException e) {
+      // put them back: the next flush tries again (a newer time for the same host wins)
+      for (InventoryStore.Touch t : batch) {
+        pending.merge(t.host(), t, (a, b) -> a.seen().isAfter(b.seen()) ? a : b);
+      }
+      throw e;
+    }
+    for (InventoryStore.Touch t : batch) {
+      if (stale.contains(t.host())) {
+        // another process changed this host: forget it unless a newer ingest here replaced it
+        known.computeIfPresent(t.host(), (h, k) -> k.hash().equals(t.hash()) ? null : k);
+      }
+    }
+    return batch.size();
+  }
+
+  private void flushQuietly() {
+    try {
+      flush();
+    } catch (RuntimeException e) {
+      // kept pending; the database may be briefly unavailable
+      Log.warnf("could not write last-seen times: %s", e.getMessage());
+    }
+  }
+}
