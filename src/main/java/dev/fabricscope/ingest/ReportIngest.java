@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -117,15 +116,19 @@ public class ReportIngest {
       Map<String, String> labels,
       byte[] body,
       String bodyHash) {
-    String canonical = ReportJson.write(report);
-    byte[] bytes = canonical.getBytes(StandardCharsets.UTF_8);
+    byte[] bytes;
+    try {
+      bytes = ReportJson.mapper().writeValueAsBytes(report);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     // the agent sends canonical JSON: then the body's hash is the content hash already
     String hash =
         bodyHash != null && java.util.Arrays.equals(bytes, body) ? bodyHash : Tokens.sha256(bytes);
     InventoryStore.IngestResult r =
         store.ingest(
             new InventoryStore.Ingest(
-                host, canonical, hash, summary(report), imported, labels, Instant.now()));
+                host, bytes, hash, summary(report), imported, labels, Instant.now()));
     if (r.outcome() == InventoryStore.Outcome.CREATED) {
       findings.invalidate();
     }

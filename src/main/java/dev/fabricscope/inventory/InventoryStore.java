@@ -52,10 +52,10 @@ public interface InventoryStore {
   /** The result of {@link #ingest}. */
   record IngestResult(Outcome outcome, long hostId, long snapshotId) {}
 
-  /** What to store. */
+  /** What to store; {@code reportJson} is the canonical report JSON in UTF-8. */
   record Ingest(
       String hostName,
-      String reportJson,
+      byte[] reportJson,
       String contentHash,
       HostSummary summary,
       boolean imported,

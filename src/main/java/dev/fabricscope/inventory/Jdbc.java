@@ -105,8 +105,8 @@ final class Jdbc {
     return rs.wasNull() ? null : v;
   }
 
-  static byte[] gzip(String text) {
-    var out = new ByteArrayOutputStream(Math.max(64, text.length() / 8));
+  static byte[] gzip(byte[] text) {
+    var out = new ByteArrayOutputStream(Math.max(64, text.length / 8));
     // fastest level: reports compress ~10x at level 1 already; higher levels cost more CPU than
     // they save bytes on the ingest path
     try (var gz =
@@ -115,7 +115,7 @@ final class Jdbc {
             def.setLevel(java.util.zip.Deflater.BEST_SPEED);
           }
         }) {
-      gz.write(text.getBytes(StandardCharsets.UTF_8));
+      gz.write(text);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

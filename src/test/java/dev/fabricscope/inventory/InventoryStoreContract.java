@@ -11,6 +11,7 @@ import dev.fabricscope.inventory.InventoryStore.HostSummary;
 import dev.fabricscope.inventory.InventoryStore.Ingest;
 import dev.fabricscope.inventory.InventoryStore.Outcome;
 import dev.fabricscope.inventory.InventoryStore.SnapshotMeta;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -56,7 +57,8 @@ abstract class InventoryStoreContract {
     String json =
         "{\"host\":\"" + host + "\",\"hash\":\"" + hash + "\",\"pad\":\"" + "x".repeat(500) + "\"}";
     var summary = new HostSummary("EPYC 9654", 120, gpus, 2, 1, 4, "agent");
-    return new Ingest(host, json, hash, summary, false, labels, at);
+    return new Ingest(
+        host, json.getBytes(StandardCharsets.UTF_8), hash, summary, false, labels, at);
   }
 
   @Test
