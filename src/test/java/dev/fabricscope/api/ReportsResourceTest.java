@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fabricscope.ingest.KnownHosts;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.TestFactory;
 class ReportsResourceTest {
 
   @Inject InventoryStore store;
+  @Inject KnownHosts known;
 
   String agent;
 
@@ -49,6 +51,7 @@ class ReportsResourceTest {
   record DbState(Map<String, Long> counts, List<String> latest) {}
 
   DbState state() {
+    known.flush(); // last-seen times waiting in memory count as written
     return new DbState(
         store.rowCounts(),
         store.hosts(new InventoryStore.HostQuery(null, null, null, 0, 500)).items().stream()
