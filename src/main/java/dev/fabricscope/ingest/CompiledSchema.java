@@ -1,18 +1,19 @@
 package dev.fabricscope.ingest;
 
+import static dev.fabricscope.ingest.SchemaNode.ARRAY;
+import static dev.fabricscope.ingest.SchemaNode.BOOLEAN;
+import static dev.fabricscope.ingest.SchemaNode.INTEGER;
+import static dev.fabricscope.ingest.SchemaNode.NULL;
+import static dev.fabricscope.ingest.SchemaNode.NUMBER;
+import static dev.fabricscope.ingest.SchemaNode.OBJECT;
+import static dev.fabricscope.ingest.SchemaNode.STRING;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fabricscope.ingest.SchemaNode.JsonNull;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A JSON Schema (2020-12) compiled for one-pass validation of a token stream: no document tree, no
@@ -33,56 +34,15 @@ final class CompiledSchema {
     }
   }
 
-  private static final Set<String> ANNOTATIONS =
-      Set.of("$schema", "$id", "$comment", "title", "description", "examples", "default");
+  private final SchemaNode root;
 
-  private static final int OBJECT = 1;
-  private static final int ARRAY = 2;
-  private static final int STRING = 4;
-  private static final int INTEGER = 8;
-  private static final int NUMBER = 16;
-  private static final int BOOLEAN = 32;
-  private static final int NULL = 64;
-  private static final Map<String, Integer> TYPES =
-      Map.of(
-          "object", OBJECT,
-          "array", ARRAY,
-          "string", STRING,
-          "integer", INTEGER,
-          "number", NUMBER | INTEGER,
-          "boolean", BOOLEAN,
-          "null", NULL);
-
-  /** One schema object, compiled. Fields unused by a schema keep their "absent" value. */
-  private static final class Node {
-    int types; // allowed JSON types, 0 = any
-    Map<String, Integer> propertyIndex;
-    Node[] properties;
-    String[] propertyNames;
-    long required; // bit i: properties[i] is required
-    boolean additionalAllowed = true;
-    Node additional; // schema for other properties; null = anything
-    Node items; // null = anything
-    int minLength = -1;
-    int maxLength = -1;
-    Pattern pattern;
-    ThreadLocal<Matcher> matcher; // reused: a new Matcher allocates its group arrays
-    List<Object> allowed; // enum, or a single const
-    BigDecimal minimum;
-    BigDecimal maximum;
-    int minItems = -1;
-    int maxItems = -1;
-  }
-
-  private final Node root;
-
-  private CompiledSchema(Node root) {
+  private CompiledSchema(SchemaNode root) {
     this.root = root;
   }
 
   /** Compiles a schema document; throws on keywords it cannot check. */
   static CompiledSchema compile(JsonNode schema) {
-    return new CompiledSchema(node(schema, "#"));
+    return new CompiledSchema(SchemaNode.compile(schema, "#"));
   }
 
   /**
@@ -97,7 +57,7 @@ final class CompiledSchema {
     check(root, p, t);
   }
 
-  private static void check(Node n, JsonParser p, JsonToken t) throws IOException, Violation {
+  private static void check(SchemaNode n, JsonParser p, JsonToken t) throws IOException, Violation {
     switch (t) {
       case START_OBJECT -> object(n, p);
       case START_ARRAY -> array(n, p);
@@ -110,7 +70,7 @@ final class CompiledSchema {
     }
   }
 
-  private static void object(Node n, JsonParser p) throws IOException, Violation {
+  private static void object(SchemaNode n, JsonParser p) throws IOException, Violation {
     type(n, p, OBJECT);
     if (n.allowed != null) {
       throw new Violation(pointer(p), "is not one of the allowed values");
@@ -119,7 +79,7 @@ final class CompiledSchema {
     for (JsonToken t = p.nextToken(); t == JsonToken.FIELD_NAME; t = p.nextToken()) {
       String name = p.currentName();
       Integer i = n.propertyIndex == null ? null : n.propertyIndex.get(name);
-      Node child;
+      SchemaNode child;
       if (i != null) {
         if ((seen & (1L << i)) != 0) {
           // a repeated key is ambiguous (a tree keeps the last one, a stream sees both): refused
@@ -146,7 +106,7 @@ final class CompiledSchema {
     }
   }
 
-  private static void array(Node n, JsonParser p) throws IOException, Violation {
+  private static void array(SchemaNode n, JsonParser p) throws IOException, Violation {
     type(n, p, ARRAY);
     if (n.allowed != null) {
       throw new Violation(pointer(p), "is not one of the allowed values");
@@ -165,7 +125,7 @@ final class CompiledSchema {
     }
   }
 
-  private static void string(Node n, JsonParser p) throws IOException, Violation {
+  private static void string(SchemaNode n, JsonParser p) throws IOException, Violation {
     type(n, p, STRING);
     if (n.minLength < 0 && n.maxLength < 0 && n.pattern == null && n.allowed == null) {
       return; // the text is never decoded
@@ -187,7 +147,7 @@ final class CompiledSchema {
     }
   }
 
-  private static void number(Node n, JsonParser p, int kind) throws IOException, Violation {
+  private static void number(SchemaNode n, JsonParser p, int kind) throws IOException, Violation {
     BigDecimal v = null;
     if (kind == NUMBER && (n.types & INTEGER) != 0 && (n.types & NUMBER) == 0) {
       // "integer" also admits a float token with no fraction (1.0), as the specification says
@@ -220,14 +180,14 @@ final class CompiledSchema {
     }
   }
 
-  private static void scalar(Node n, JsonParser p, int kind, Object value) throws Violation {
+  private static void scalar(SchemaNode n, JsonParser p, int kind, Object value) throws Violation {
     type(n, p, kind);
     if (n.allowed != null && !n.allowed.contains(value)) {
       throw new Violation(pointer(p), "is not one of the allowed values");
     }
   }
 
-  private static void type(Node n, JsonParser p, int kind) throws Violation {
+  private static void type(SchemaNode n, JsonParser p, int kind) throws Violation {
     if (n.types != 0 && (n.types & kind) == 0) {
       throw new Violation(pointer(p), "has the wrong type");
     }
@@ -235,124 +195,5 @@ final class CompiledSchema {
 
   private static String pointer(JsonParser p) {
     return p.getParsingContext().pathAsPointer().toString();
-  }
-
-  /** Stands for JSON null in enum lists (a List cannot hold null meaningfully for contains). */
-  private enum JsonNull {
-    NULL
-  }
-
-  // ---- compiling ----
-
-  private static Node node(JsonNode s, String at) {
-    if (s.isBoolean()) {
-      if (!s.asBoolean()) {
-        throw unsupported(at, "the schema false outside additionalProperties");
-      }
-      return null; // true: anything
-    }
-    if (!s.isObject()) {
-      throw unsupported(at, "a schema that is not an object");
-    }
-    Node n = new Node();
-    for (Iterator<Map.Entry<String, JsonNode>> it = s.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      String k = e.getKey();
-      JsonNode v = e.getValue();
-      String here = at + "/" + k;
-      switch (k) {
-        case "type" -> n.types = types(v, here);
-        case "properties" -> properties(n, v, here);
-        case "required" -> {} // after properties, below
-        case "additionalProperties" -> {
-          if (v.isBoolean()) {
-            n.additionalAllowed = v.asBoolean();
-          } else {
-            n.additional = node(v, here);
-          }
-        }
-        case "items" -> n.items = node(v, here);
-        case "enum" -> n.allowed = values(v, here);
-        case "const" -> n.allowed = values(List.of(v), here);
-        case "minLength" -> n.minLength = v.intValue();
-        case "maxLength" -> n.maxLength = v.intValue();
-        case "pattern" -> {
-          Pattern compiled = Pattern.compile(v.asText());
-          n.pattern = compiled;
-          n.matcher = ThreadLocal.withInitial(() -> compiled.matcher(""));
-        }
-        case "minimum" -> n.minimum = v.decimalValue();
-        case "maximum" -> n.maximum = v.decimalValue();
-        case "minItems" -> n.minItems = v.intValue();
-        case "maxItems" -> n.maxItems = v.intValue();
-        default -> {
-          if (!ANNOTATIONS.contains(k)) {
-            throw unsupported(here, "the keyword " + k);
-          }
-        }
-      }
-    }
-    JsonNode required = s.get("required");
-    if (required != null) {
-      for (JsonNode r : required) {
-        Integer i = n.propertyIndex == null ? null : n.propertyIndex.get(r.asText());
-        if (i == null) {
-          throw unsupported(at, "a required property without a properties entry: " + r);
-        }
-        n.required |= 1L << i;
-      }
-    }
-    return n;
-  }
-
-  private static void properties(Node n, JsonNode v, String at) {
-    if (v.size() > 64) {
-      throw unsupported(at, "more than 64 properties in one object");
-    }
-    n.propertyIndex = new HashMap<>();
-    n.properties = new Node[v.size()];
-    n.propertyNames = new String[v.size()];
-    int i = 0;
-    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); i++) {
-      Map.Entry<String, JsonNode> e = it.next();
-      n.propertyIndex.put(e.getKey(), i);
-      n.propertyNames[i] = e.getKey();
-      n.properties[i] = node(e.getValue(), at + "/" + e.getKey());
-    }
-  }
-
-  private static int types(JsonNode v, String at) {
-    int mask = 0;
-    for (JsonNode t : v.isArray() ? v : List.of(v)) {
-      Integer bit = TYPES.get(t.asText());
-      if (bit == null) {
-        throw unsupported(at, "the type " + t);
-      }
-      mask |= bit;
-    }
-    return mask;
-  }
-
-  private static List<Object> values(Iterable<JsonNode> v, String at) {
-    List<Object> out = new ArrayList<>();
-    for (JsonNode x : v) {
-      if (x.isTextual()) {
-        out.add(x.asText());
-      } else if (x.isNumber()) {
-        out.add(x.decimalValue());
-      } else if (x.isBoolean()) {
-        out.add(x.asBoolean());
-      } else if (x.isNull()) {
-        out.add(JsonNull.NULL);
-      } else {
-        throw unsupported(at, "an enum or const value that is an object or array");
-      }
-    }
-    return out;
-  }
-
-  private static IllegalStateException unsupported(String at, String what) {
-    return new IllegalStateException(
-        "the report schema uses " + what + " at " + at + ", which CompiledSchema does not check");
   }
 }

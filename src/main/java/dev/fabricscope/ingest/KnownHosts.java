@@ -71,9 +71,15 @@ public class KnownHosts {
     flushQuietly();
   }
 
-  /** Records that {@code host}'s latest snapshot is {@code snapshotId} with {@code hash}. */
+  /**
+   * Records that {@code host}'s latest snapshot is {@code snapshotId} with {@code hash}. Snapshot
+   * ids grow in commit order per host (ingest holds the host row lock from insert to commit), so
+   * when two ingests of one host finish out of order, the older answer does not overwrite the
+   * newer.
+   */
   public void remember(String host, String hash, long snapshotId, Map<String, String> labels) {
-    known.put(host, new Known(hash, snapshotId, Map.copyOf(labels)));
+    Known fresh = new Known(hash, snapshotId, Map.copyOf(labels));
+    known.merge(host, fresh, (old, now) -> now.snapshotId() >= old.snapshotId() ? now : old);
   }
 
   /** What this server knows of a host, or null. */
