@@ -274,7 +274,7 @@ public final class ArchiveExtractor {
 
   /** Whether a relative link at {@code name} with {@code text} resolves inside the archive. */
   private static boolean staysInside(String name, String text) {
-    return SysfsRoot.join("/" + SysfsRoot.parentOf("/" + name), text).isPresent();
+    return SysfsPaths.join("/" + SysfsPaths.parentOf("/" + name), text).isPresent();
   }
 
   /** The folder that stands for {@code /}: the top itself, or its single top folder. */

@@ -98,7 +98,7 @@ public final class PciSysfsSource {
     String subVendor = required(d, "subsystem_vendor");
     String subDevice = required(d, "subsystem_device");
     String revision = d.textOpt("revision").orElse(null);
-    String driver = d.linkText("driver").map(SysfsRoot::baseName).orElse(null);
+    String driver = d.linkText("driver").map(SysfsPaths::baseName).orElse(null);
     Integer numa = numaNode(d);
     String cpulist = required(d, "local_cpulist");
     LinkState current = link(d, "current_link_speed", "current_link_width");
@@ -179,7 +179,7 @@ public final class PciSysfsSource {
     if (text == null) {
       return null; // no IOMMU translating for this function
     }
-    String name = SysfsRoot.baseName(text);
+    String name = SysfsPaths.baseName(text);
     int group;
     try {
       group = Integer.parseInt(name);
@@ -202,7 +202,7 @@ public final class PciSysfsSource {
   }
 
   private Sriov sriov(SysfsRoot.Dir d) {
-    String physfn = d.linkText("physfn").map(SysfsRoot::baseName).orElse(null);
+    String physfn = d.linkText("physfn").map(SysfsPaths::baseName).orElse(null);
     Integer total = d.textOpt("sriov_totalvfs").map(PciSysfsSource::intOrNull).orElse(null);
     if (physfn == null && total == null) {
       return null;
@@ -213,7 +213,7 @@ public final class PciSysfsSource {
       num = d.textOpt("sriov_numvfs").map(PciSysfsSource::intOrNull).orElse(null);
       // virtfn0..virtfnN-1, in number order (a listing sorts virtfn10 before virtfn2)
       for (int i = 0; d.has("virtfn" + i); i++) {
-        d.linkText("virtfn" + i).map(SysfsRoot::baseName).ifPresent(vfs::add);
+        d.linkText("virtfn" + i).map(SysfsPaths::baseName).ifPresent(vfs::add);
       }
     }
     return new Sriov(physfn, vfs, total, num);

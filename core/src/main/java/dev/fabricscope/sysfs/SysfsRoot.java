@@ -62,8 +62,8 @@ public final class SysfsRoot {
         .forEach(
             l ->
                 detachedByDir
-                    .computeIfAbsent(parentOf(l), k -> new ArrayList<>())
-                    .add(baseName(l)));
+                    .computeIfAbsent(SysfsPaths.parentOf(l), k -> new ArrayList<>())
+                    .add(SysfsPaths.baseName(l)));
     this.unreadable = live ? Map.of() : loadUnreadable(this.root);
   }
 
@@ -178,45 +178,7 @@ public final class SysfsRoot {
           ? Optional.of(path)
           : Optional.empty();
     }
-    return join(parentOf(path), text.get());
-  }
-
-  /** Joins a link text to the directory holding the link; empty when it leaves the root. */
-  public static Optional<String> join(String dir, String linkText) {
-    if (linkText.startsWith("/")) {
-      return Optional.empty();
-    }
-    List<String> parts = new ArrayList<>();
-    for (String s : dir.split("/")) {
-      if (!s.isEmpty()) {
-        parts.add(s);
-      }
-    }
-    for (String s : linkText.split("/")) {
-      if (s.isEmpty() || s.equals(".")) {
-        continue;
-      }
-      if (s.equals("..")) {
-        if (parts.isEmpty()) {
-          return Optional.empty();
-        }
-        parts.remove(parts.size() - 1);
-      } else {
-        parts.add(s);
-      }
-    }
-    return Optional.of("/" + String.join("/", parts));
-  }
-
-  static String parentOf(String path) {
-    int i = path.lastIndexOf('/');
-    return i <= 0 ? "/" : path.substring(0, i);
-  }
-
-  /** The last component of a path (or of a link text). */
-  public static String baseName(String path) {
-    int i = path.lastIndexOf('/');
-    return i < 0 ? path : path.substring(i + 1);
+    return SysfsPaths.join(SysfsPaths.parentOf(path), text.get());
   }
 
   /** Reads a whole file; the problem says "missing", "permission denied", "is a link"... */
