@@ -48,7 +48,7 @@ public class ReportsResource {
   /**
    * Runs on the HTTP event loop: an unchanged report from an agent whose token is cached is
    * answered from memory ({@link ReportIngest#unchangedFromMemory}); everything else (parsing, the
-   * database) moves to a worker thread.
+   * database) is queued for the ingest threads ({@link IngestExecutor}; 503 when the queue is full).
    */
   @POST
   @Consumes(MediaType.WILDCARD)
