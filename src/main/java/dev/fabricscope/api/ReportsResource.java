@@ -48,7 +48,8 @@ public class ReportsResource {
   /**
    * Runs on the HTTP event loop: an unchanged report from an agent whose token is cached is
    * answered from memory ({@link ReportIngest#unchangedFromMemory}); everything else (parsing, the
-   * database) is queued for the ingest threads ({@link IngestExecutor}; 503 when the queue is full).
+   * database) is queued for the ingest threads ({@link IngestExecutor}; 503 when the queue is
+   * full).
    */
   @POST
   @Consumes(MediaType.WILDCARD)
