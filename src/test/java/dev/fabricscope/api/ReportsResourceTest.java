@@ -39,12 +39,7 @@ class ReportsResourceTest {
   }
 
   Response send(String token, byte[] body) {
-    return given()
-        .auth()
-        .oauth2(token)
-        .contentType("application/json")
-        .body(body)
-        .post("/api/v1/reports");
+    return ApiClient.sendReport(token, body);
   }
 
   /** What must not change: row counts and the latest snapshot of every host. */

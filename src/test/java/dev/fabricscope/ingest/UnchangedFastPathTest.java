@@ -30,12 +30,7 @@ class UnchangedFastPathTest {
   @Inject KnownHosts known;
 
   static Response send(String token, byte[] body) {
-    return given()
-        .auth()
-        .oauth2(token)
-        .contentType("application/json")
-        .body(body)
-        .post("/api/v1/reports");
+    return ApiClient.sendReport(token, body);
   }
 
   static byte[] report(String host) throws Exception {

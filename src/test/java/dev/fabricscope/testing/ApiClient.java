@@ -32,6 +32,16 @@ public final class ApiClient {
         .path("secret");
   }
 
+  /** Sends a report body with an agent (or admin) token. */
+  public static io.restassured.response.Response sendReport(String token, byte[] body) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType("application/json")
+        .body(body)
+        .post("/api/v1/reports");
+  }
+
   /** A test resource file's bytes. */
   public static byte[] resource(String name) throws Exception {
     return Files.readAllBytes(Path.of("src/test/resources", name));
