@@ -33,7 +33,7 @@ start_server() { # $1 = label, rest = extra -D options
   local label=$1; shift
   rm -rf "$work/data-$label"
   java -Xmx1g -Dquarkus.http.port=$port -Dfabricscope.admin-token=$admin -Dfabricscope.demo.seed=false \
-    -Dfabricscope.data-dir="$work/data-$label" -Dquarkus.log.level=WARN "$@" \
+    -Dfabricscope.data-dir="$work/data-$label" -Dquarkus.log.level=WARN ${BENCH_SERVER_OPTS:-} "$@" \
     -jar target/quarkus-app/quarkus-run.jar > "$work/server-$label.log" 2>&1 &
   server=$!
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && return 0; sleep 0.5; done
@@ -49,7 +49,8 @@ run() { # $1 = db label, $2 = mode, $3 = rate (0 = closed loop), rest = server o
   stop_server
 }
 modes=("unchanged 0" "unchanged 2000" "heartbeat 0" "changed 0" "changed 300" "changed-all 0" "changed-all 300")
-# BENCH_MODES="changed 300;changed-all 300" and BENCH_DBS="postgresql" narrow the matrix
+# BENCH_MODES="changed 300;changed-all 300" and BENCH_DBS="postgresql" narrow the matrix;
+# BENCH_SERVER_OPTS adds server options (e.g. -Dfabricscope.ingest.threads=8)
 [ -n "${BENCH_MODES:-}" ] && IFS=';' read -r -a modes <<< "$BENCH_MODES"
 dbs=${BENCH_DBS:-h2 postgresql}
 

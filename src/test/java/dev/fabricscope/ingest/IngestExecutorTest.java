@@ -47,6 +47,13 @@ class IngestExecutorTest {
     executor.stop(null);
   }
 
+  @Test
+  void moreThreadsWhereTheyWaitForADatabaseServer() {
+    assertEquals(4, IngestExecutor.defaultThreads("", 2));
+    assertEquals(8, IngestExecutor.defaultThreads("jdbc:postgresql://db:5432/fabricscope", 2));
+    assertEquals(2, IngestExecutor.defaultThreads("jdbc:h2:mem:x", 1));
+  }
+
   static void await(CountDownLatch latch) {
     try {
       latch.await(10, TimeUnit.SECONDS);
