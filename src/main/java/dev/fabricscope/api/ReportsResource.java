@@ -113,7 +113,11 @@ public class ReportsResource {
     return blocking(
         () -> {
           access.requireAgentFor(request, hb.host());
-          if (store.touch(hb.host(), hb.contentHash(), Instant.now())) {
+          Instant now = Instant.now();
+          if (known.seenIfUnchanged(hb.host(), hb.contentHash(), Map.of(), now) >= 0) {
+            return Response.noContent().build(); // only the token lookup needed the database
+          }
+          if (store.touch(hb.host(), hb.contentHash(), now)) {
             // after a restart: from now on this host's heartbeats are answered from memory
             store
                 .host(hb.host())
