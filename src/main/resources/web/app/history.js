@@ -2,7 +2,7 @@
 // host graph (added green, removed red from the older snapshot, changed orange) and listed.
 // Runs only on pages that have #history-page.
 import cytoscape from 'cytoscape';
-import { elements, STYLE, el, getJson, showError } from './host.js';
+import { elements, STYLE, el, getJson, showError, layoutFabric } from './host.js';
 import { changeClass, describe, isPci } from './changes.js';
 
 const DIFF_STYLE = [
@@ -13,11 +13,6 @@ const DIFF_STYLE = [
   { selector: 'edge.d-added', style: { 'line-color': '#2f9e44', 'width': 3 } },
   { selector: 'edge.d-removed', style: { 'line-color': '#c92a2a', 'line-style': 'dashed', 'width': 3 } },
 ];
-
-const LAYERED = {
-  'elk.algorithm': 'layered', 'elk.direction': 'DOWN', 'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-  'elk.layered.spacing.nodeNodeBetweenLayers': 40, 'elk.spacing.nodeNode': 18, 'elk.edgeLabels.inline': true,
-};
 
 /** The newer snapshot's graph plus the older one's removed functions, classed by change. */
 function diffElements(fromReport, toReport, changes) {
@@ -120,24 +115,10 @@ async function main() {
     renderChanges(diff, fromId, toId);
     cy.elements().remove();
     cy.add(diffElements(fromReport, toReport, diff.changes));
-    const numa = cy.nodes('[type = "numa"]').length > 0;
-    const layout = cy.layout({
-      name: 'elk', fit: true, padding: 20, nodeDimensionsIncludeLabels: false,
-      nodeLayoutOptions: numa ? (n) => (n.data('type') === 'numa' ? LAYERED : undefined) : undefined,
-      elk: numa
-        ? { 'elk.algorithm': 'rectpacking', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN', 'elk.aspectRatio': 1.2, 'elk.spacing.nodeNode': 24 }
-        : LAYERED,
-    });
-    layout.one('layoutstop', () => {
-      const bb = cy.elements().boundingBox();
-      const want = Math.round(container.clientWidth * (bb.h / Math.max(1, bb.w))) + 40;
-      container.style.height = Math.max(320, Math.min(want, Math.round(window.innerHeight * 0.75))) + 'px';
-      cy.resize();
-      cy.fit(undefined, 16);
+    layoutFabric(cy, container, () => {
       container.dataset.diff = fromId + '..' + toId;
       container.dataset.state = 'ready';
     });
-    layout.run();
   }
   const run = () => load().catch(showError);
   for (const r of document.querySelectorAll('#timeline input[type="radio"]')) r.addEventListener('change', run);

@@ -12,6 +12,38 @@ const COLORS = {
 };
 const GEN = { 2.5: 1, 5: 2, 8: 3, 16: 4, 32: 5, 64: 6, 128: 7 };
 
+const LAYERED = {
+  'elk.algorithm': 'layered', 'elk.direction': 'DOWN', 'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
+  'elk.layered.spacing.nodeNodeBetweenLayers': 40, 'elk.spacing.nodeNode': 18,
+  'elk.edgeLabels.inline': true,
+};
+
+/**
+ * Lays out a fabric graph with ELK (host and history pages): layered top-down; with NUMA boxes,
+ * each box is laid out layered as a whole and the boxes are packed (stacked), so a two-socket
+ * fabric is not one endless row. Then gives the drawing the height its aspect ratio wants (wide
+ * fabrics stay readable), fits it and calls onReady.
+ */
+export function layoutFabric(cy, container, onReady) {
+  const numa = cy.nodes('[type = "numa"]').length > 0;
+  const layout = cy.layout({
+    name: 'elk', fit: true, padding: 20, nodeDimensionsIncludeLabels: false,
+    nodeLayoutOptions: numa ? (n) => (n.data('type') === 'numa' ? LAYERED : undefined) : undefined,
+    elk: numa
+      ? { 'elk.algorithm': 'rectpacking', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN', 'elk.aspectRatio': 1.2, 'elk.spacing.nodeNode': 24 }
+      : LAYERED,
+  });
+  layout.one('layoutstop', () => {
+    const bb = cy.elements().boundingBox();
+    const want = Math.round(container.clientWidth * (bb.h / Math.max(1, bb.w))) + 40;
+    container.style.height = Math.max(320, Math.min(want, Math.round(window.innerHeight * 0.75))) + 'px';
+    cy.resize();
+    cy.fit(undefined, 16);
+    onReady();
+  });
+  layout.run();
+}
+
 export function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -408,37 +440,15 @@ async function main() {
     minZoom: 0.1, maxZoom: 3, boxSelectionEnabled: false, autoungrabify: true,
   });
   window.fabricscope = { cy, report, matrix };
-  const layered = {
-    'elk.algorithm': 'layered', 'elk.direction': 'DOWN', 'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
-    'elk.layered.spacing.nodeNodeBetweenLayers': 40, 'elk.spacing.nodeNode': 18,
-    'elk.edgeLabels.inline': true,
-  };
   const draw = (platform) => {
     container.dataset.state = 'loading';
     cy.elements().remove();
     cy.add(elements(report, names, { platform }));
-    // With NUMA boxes, each box is laid out layered (top-down) as a whole and the boxes are
-    // packed (stacked), so a two-socket fabric is not one endless row.
-    const numa = cy.nodes('[type = "numa"]').length > 0;
-    const layout = cy.layout({
-      name: 'elk', fit: true, padding: 20, nodeDimensionsIncludeLabels: false,
-      nodeLayoutOptions: numa ? (n) => (n.data('type') === 'numa' ? layered : undefined) : undefined,
-      elk: numa
-        ? { 'elk.algorithm': 'rectpacking', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN', 'elk.aspectRatio': 1.2, 'elk.spacing.nodeNode': 24 }
-        : layered,
-    });
-    layout.one('layoutstop', () => {
-      // Give the drawing the height its aspect ratio wants (wide fabrics stay readable).
-      const bb = cy.elements().boundingBox();
-      const want = Math.round(container.clientWidth * (bb.h / Math.max(1, bb.w))) + 40;
-      container.style.height = Math.max(320, Math.min(want, Math.round(window.innerHeight * 0.75))) + 'px';
-      cy.resize();
-      cy.fit(undefined, 16);
+    layoutFabric(cy, container, () => {
       // Milliseconds from navigation start to a laid-out, selectable graph (read by the tests).
       if (!container.dataset.readyMs) container.dataset.readyMs = String(Math.round(performance.now()));
       container.dataset.state = 'ready';
     });
-    layout.run();
   };
   const platformBox = document.getElementById('show-platform');
   const countPlatform = () => {

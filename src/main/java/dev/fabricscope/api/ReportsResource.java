@@ -35,7 +35,6 @@ public class ReportsResource {
 
   @Inject Access access;
   @Inject ReportIngest ingest;
-  @Inject InventoryStore store;
   @Inject KnownHosts known;
   @Inject IngestExecutor executor;
 
@@ -113,19 +112,7 @@ public class ReportsResource {
     return blocking(
         () -> {
           access.requireAgentFor(request, hb.host());
-          Instant now = Instant.now();
-          if (known.seenIfUnchanged(hb.host(), hb.contentHash(), Map.of(), now) >= 0) {
-            return Response.noContent().build(); // only the token lookup needed the database
-          }
-          if (store.touch(hb.host(), hb.contentHash(), now)) {
-            // after a restart: from now on this host's heartbeats are answered from memory
-            store
-                .host(hb.host())
-                .filter(h -> h.latestSnapshotId() != null)
-                .ifPresent(
-                    h ->
-                        known.remember(
-                            hb.host(), hb.contentHash(), h.latestSnapshotId(), Map.of()));
+          if (known.seenOrConfirmed(hb.host(), hb.contentHash(), Map.of(), Instant.now()) >= 0) {
             return Response.noContent().build();
           }
           throw new ApiException(

@@ -104,6 +104,23 @@ public class KnownHosts {
     return k.snapshotId();
   }
 
+  /**
+   * {@link #seenIfUnchanged}, and when memory does not know the host yet (after a restart) the
+   * database's word: its last-seen moves now if {@code hash} is its latest content, and the host is
+   * remembered from then on. Returns the snapshot id, or -1. Blocking: not for the event loop.
+   */
+  public long seenOrConfirmed(String host, String hash, Map<String, String> labels, Instant at) {
+    long id = seenIfUnchanged(host, hash, labels, at);
+    if (id >= 0 || !labels.isEmpty() || !store.touch(host, hash, at)) {
+      return id;
+    }
+    id = store.host(host).map(h -> h.latestSnapshotId()).orElse(-1L);
+    if (id >= 0) {
+      remember(host, hash, id, Map.of());
+    }
+    return id;
+  }
+
   /** Writes the pending last-seen times; returns how many hosts were written. */
   public int flush() {
     if (pending.isEmpty()) {

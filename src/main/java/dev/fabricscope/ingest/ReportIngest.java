@@ -74,15 +74,7 @@ public class ReportIngest {
       String rawHash = null;
       if (knownHost != null) {
         rawHash = Tokens.sha256(body);
-        Instant now = Instant.now();
-        long id = known.seenIfUnchanged(knownHost, rawHash, labels, now);
-        if (id < 0 && labels.isEmpty() && store.touch(knownHost, rawHash, now)) {
-          // not in memory yet (a restart): the database confirms the hash
-          id = store.host(knownHost).map(h -> h.latestSnapshotId()).orElse(-1L);
-          if (id >= 0) {
-            known.remember(knownHost, rawHash, id, Map.of());
-          }
-        }
+        long id = known.seenOrConfirmed(knownHost, rawHash, labels, Instant.now());
         if (id >= 0) {
           registry.counter("fabricscope.reports.stored", "outcome", "unchanged").increment();
           return new Result(InventoryStore.Outcome.UNCHANGED, id, knownHost);

@@ -70,10 +70,7 @@ public class HistoryPage {
     access.requireRead(request);
     Host h = store.host(name).orElse(null);
     if (h == null) {
-      return Response.status(404)
-          .type(MediaType.TEXT_HTML)
-          .entity(HostPage.Templates.missing(name).render())
-          .build();
+      return HostPage.missing(name);
     }
     List<Snap> snaps = new ArrayList<>();
     int i = 0;

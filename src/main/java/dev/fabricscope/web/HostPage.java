@@ -60,6 +60,14 @@ public class HostPage {
   @Inject InventoryStore store;
   @Inject Access access;
 
+  /** The 404 page for a host the inventory does not know (host and history pages). */
+  static Response missing(String name) {
+    return Response.status(404)
+        .type(MediaType.TEXT_HTML)
+        .entity(Templates.missing(name).render())
+        .build();
+  }
+
   /** The host page, or a 404 page naming the host. */
   @GET
   @Produces(MediaType.TEXT_HTML)
@@ -67,10 +75,7 @@ public class HostPage {
     access.requireRead(request);
     Host h = store.host(name).orElse(null);
     if (h == null) {
-      return Response.status(404)
-          .type(MediaType.TEXT_HTML)
-          .entity(Templates.missing(name).render())
-          .build();
+      return missing(name);
     }
     IndexPage.Row r = IndexPage.row(h, java.util.Map.of());
     View v =
