@@ -7,10 +7,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
@@ -21,11 +20,14 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * hwloc-gather-topology and {@code gather} write them) into a fresh temporary directory, refusing
  * anything hostile.
  *
- * <p>Refused: absolute entry names, {@code ..} components, entries written through a symlink the
- * archive created (the classic "link to /etc, then file under it" escape), hard links, devices and
- * FIFOs, more than {@link Limits#maxEntries} entries or {@link Limits#maxBytes} unpacked bytes (a
- * compression bomb stops at the limit, not at the end of the stream). Symlinks whose target leaves
- * the archive (absolute, or too many {@code ..}) are real in gathered archives ({@code driver ->
+ * <p>Safe by construction, in three steps: (1) every header is checked and planned ({@link
+ * ArchivePlan}) before a byte is written — absolute names, {@code ..} components, hard links,
+ * devices, FIFOs, sparse and unknown entry types, two entries of one name, entries under a link or
+ * a file, more than {@link Limits#maxEntries} entries or {@link Limits#maxBytes} bytes, and a tree
+ * without {@code sys/} are refused; (2) folders and files are written while no link exists on disk,
+ * files with {@code CREATE_NEW} and {@code NOFOLLOW_LINKS}; (3) only then are the links created
+ * whose resolution on disk, following the archive's other links as the kernel would, stays inside
+ * the folder. The others are real in gathered archives ({@code driver ->
  * ../../../../bus/pci/drivers/ice}); they are never created on disk, only their text is kept for
  * {@link SysfsRoot#linkText}. On refusal the temporary directory is removed before the exception
  * leaves.
@@ -122,10 +124,7 @@ public final class ArchiveExtractor {
       throw new ArchiveException("cannot create a temporary directory: " + e.getMessage());
     }
     try {
-      Map<String, String> detached = unpack(archive, temp, limits);
-      Path root = findRoot(temp, detached);
-      Map<String, String> rebased = rebase(detached, temp, root);
-      return new Unpacked(temp, root, rebased);
+      return unpack(archive, temp, limits);
     } catch (ArchiveException e) {
       deleteTree(temp);
       throw e;
@@ -157,140 +156,95 @@ public final class ArchiveExtractor {
     throw new ArchiveException(archive + " is not a .tar, .tar.gz or .tar.bz2 archive");
   }
 
-  private static Map<String, String> unpack(Path archive, Path dest, Limits limits)
-      throws IOException {
-    Map<String, String> detached = new HashMap<>();
-    Set<String> links = new HashSet<>();
-    long total = 0;
-    int entries = 0;
-    byte[] buf = new byte[1 << 16];
-    try (InputStream in = decompress(archive);
-        TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+  /**
+   * Plans the whole archive from its headers, then writes folders and files, then creates the
+   * links the plan judged to stay inside; returns the links kept as text only.
+   */
+  private static Unpacked unpack(Path archive, Path dest, Limits limits) throws IOException {
+    ArchivePlan plan = new ArchivePlan(limits);
+    try (TarArchiveInputStream tar = open(archive, limits)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
-        if (++entries > limits.maxEntries()) {
-          throw new ArchiveException(
-              "archive refused: more than " + limits.maxEntries() + " entries");
-        }
-        String name = checkName(e.getName());
-        if (name.isEmpty()) {
-          continue;
-        }
-        assertNotThroughLink(name, links);
-        Path target = dest.resolve(name).normalize();
-        if (!target.startsWith(dest)) {
-          throw new ArchiveException("archive refused: entry " + e.getName() + " leaves the root");
-        }
-        if (e.isDirectory()) {
-          if (Files.isSymbolicLink(target)) {
-            throw new ArchiveException("archive refused: directory over a link: " + e.getName());
-          }
-          Files.createDirectories(target);
-        } else if (e.isSymbolicLink()) {
-          String text = e.getLinkName();
-          Files.createDirectories(target.getParent());
-          links.add(name);
-          if (staysInside(name, text)) {
-            Files.deleteIfExists(target);
-            Files.createSymbolicLink(target, Path.of(text));
-          } else {
-            detached.put("/" + name, text);
-          }
-        } else if (e.isFile()) {
-          Files.createDirectories(target.getParent());
-          if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(target)) {
-            throw new ArchiveException("archive refused: file over a link: " + e.getName());
-          }
-          try (OutputStream out = Files.newOutputStream(target)) {
-            long fileBytes = 0;
-            int n;
-            while ((n = tar.read(buf)) > 0) {
-              fileBytes += n;
-              total += n;
-              if (fileBytes > limits.maxFileBytes()) {
-                throw new ArchiveException(
-                    "archive refused: "
-                        + e.getName()
-                        + " unpacks to more than "
-                        + limits.maxFileBytes()
-                        + " bytes");
-              }
-              if (total > limits.maxBytes()) {
-                throw new ArchiveException(
-                    "archive refused: unpacks to more than " + limits.maxBytes() + " bytes");
-              }
-              out.write(buf, 0, n);
-            }
-          }
-        } else if (e.isLink()) {
-          throw new ArchiveException("archive refused: hard link " + e.getName());
-        } else {
-          throw new ArchiveException("archive refused: special file (device, FIFO) " + e.getName());
-        }
+        plan.add(e); // the data is skipped: nothing is written until every header passed
       }
     }
-    if (entries == 0) {
+    if (plan.entries() == 0) {
       throw new ArchiveException(archive + " is an empty archive");
     }
-    return detached;
-  }
-
-  private static String checkName(String raw) throws ArchiveException {
-    if (raw.startsWith("/") || raw.matches("^[A-Za-z]:.*")) {
-      throw new ArchiveException("archive refused: absolute path " + raw);
-    }
-    StringBuilder out = new StringBuilder();
-    for (String part : raw.split("/")) {
-      if (part.isEmpty() || part.equals(".")) {
+    String rootName = plan.root();
+    writeFilesAndFolders(archive, dest, limits, plan);
+    Map<String, String> detached = new HashMap<>();
+    for (Map.Entry<String, ArchivePlan.Node> n : plan.nodes().entrySet()) {
+      if (n.getValue().kind() != ArchivePlan.Kind.LINK) {
         continue;
       }
-      if (part.equals("..")) {
-        throw new ArchiveException("archive refused: '..' in " + raw);
+      String text = n.getValue().linkText();
+      if (plan.resolveLink(n.getKey()).isPresent()) {
+        Files.createSymbolicLink(dest.resolve(n.getKey()), Path.of(text));
+      } else {
+        detached.put("/" + n.getKey(), text);
       }
-      if (part.indexOf('\0') >= 0) {
-        throw new ArchiveException("archive refused: NUL in " + raw);
-      }
-      if (out.length() > 0) {
-        out.append('/');
-      }
-      out.append(part);
     }
-    return out.toString();
+    Path root = rootName.isEmpty() ? dest : dest.resolve(rootName);
+    return new Unpacked(dest, root, rebase(detached, dest, root));
   }
 
-  private static void assertNotThroughLink(String name, Set<String> links) throws ArchiveException {
-    int i = name.indexOf('/');
-    while (i > 0) {
-      if (links.contains(name.substring(0, i))) {
-        throw new ArchiveException(
-            "archive refused: "
-                + name
-                + " would be written through the link "
-                + name.substring(0, i));
+  /**
+   * The second pass: the same archive again, each entry held to its plan (a file that changed in
+   * between is refused), folders created one by one and files opened with {@code CREATE_NEW} and
+   * {@code NOFOLLOW_LINKS}. No link exists on disk yet, so no write can go through one.
+   */
+  private static void writeFilesAndFolders(
+      Path archive, Path dest, Limits limits, ArchivePlan plan) throws IOException {
+    for (Map.Entry<String, ArchivePlan.Node> n : plan.nodes().entrySet()) {
+      if (n.getValue().kind() == ArchivePlan.Kind.DIR) {
+        Files.createDirectory(dest.resolve(n.getKey()));
       }
-      i = name.indexOf('/', i + 1);
     }
-  }
-
-  /** Whether a relative link at {@code name} with {@code text} resolves inside the archive. */
-  private static boolean staysInside(String name, String text) {
-    return SysfsPaths.join("/" + SysfsPaths.parentOf("/" + name), text).isPresent();
-  }
-
-  /** The folder that stands for {@code /}: the top itself, or its single top folder. */
-  private static Path findRoot(Path temp, Map<String, String> detached) throws IOException {
-    if (Files.isDirectory(temp.resolve("sys"), LinkOption.NOFOLLOW_LINKS)) {
-      return temp;
-    }
-    try (var stream = Files.list(temp)) {
-      var tops = stream.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList();
-      for (Path top : tops) {
-        if (Files.isDirectory(top.resolve("sys"), LinkOption.NOFOLLOW_LINKS)) {
-          return top;
+    byte[] buf = new byte[1 << 16];
+    int seen = 0;
+    try (TarArchiveInputStream tar = open(archive, limits)) {
+      TarArchiveEntry e;
+      while ((e = tar.getNextEntry()) != null) {
+        seen++;
+        String name = ArchivePlan.checkName(e.getName());
+        ArchivePlan.Node node = plan.nodes().get(name);
+        if (name.isEmpty() || !e.isFile() || e.isSymbolicLink() || e.isDirectory()) {
+          continue;
+        }
+        if (node == null || node.kind() != ArchivePlan.Kind.FILE || node.size() != e.getSize()) {
+          throw ArchivePlan.refused(e.getName() + " changed while it was read");
+        }
+        try (OutputStream out =
+            Files.newOutputStream(
+                dest.resolve(name),
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+          long left = node.size();
+          int r;
+          while ((r = tar.read(buf)) > 0) {
+            left -= r;
+            if (left < 0) {
+              throw ArchivePlan.refused(e.getName() + " holds more than its header says");
+            }
+            out.write(buf, 0, r);
+          }
         }
       }
     }
-    throw new ArchiveException("not a sysfs tree: the archive has no sys/ folder at its top");
+    if (seen != plan.entries()) {
+      throw ArchivePlan.refused("the archive changed while it was read");
+    }
+  }
+
+  /**
+   * The tar stream over the decompressed archive, which may yield no more than the file limit plus
+   * the headers of the most entries allowed: a compression bomb stops there.
+   */
+  private static TarArchiveInputStream open(Path archive, Limits limits) throws IOException {
+    long bound = limits.maxBytes() + (limits.maxEntries() + 2L) * 3 * 512;
+    return new TarArchiveInputStream(new BoundedInputStream(decompress(archive), bound));
   }
 
   private static Map<String, String> rebase(Map<String, String> detached, Path temp, Path root) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.testing.HostileArchives;
+import dev.fabricscope.testing.SentinelTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -100,6 +101,97 @@ class ArchiveExtractorTest {
       assertEquals(Optional.of("../../../../../../etc"), root.linkText("/sys/bus/pci/devices/x"));
       assertEquals(Optional.empty(), root.resolve("/sys/bus/pci/devices/x"));
     }
+  }
+
+  @Test
+  void chainedLinksThatLeaveOnDiskCannotOverwriteAFile() throws IOException {
+    SentinelTree sentinel = SentinelTree.create(tmp.resolve("sentinel"));
+    var before = sentinel.fingerprint();
+    Path a = HostileArchives.chainedLinkEscape(tmp.resolve("chain.tar.gz"), sentinel.victim());
+    assertRefused(a, "two entries named y");
+    assertEquals(before, sentinel.fingerprint(), "nothing outside the extraction folder changes");
+  }
+
+  @Test
+  void chainedLinksAreKeptAsTextWhenTheyLeaveOnDisk() throws IOException {
+    SentinelTree sentinel = SentinelTree.create(tmp.resolve("sentinel"));
+    String deep = "sys/d0/d1/d2/d3/d4/d5/d6/d7";
+    String up = "../".repeat(8);
+    Path a =
+        HostileArchives.withSysfs(
+            tmp.resolve("chain-links.tar.gz"),
+            "d:" + deep,
+            "l:" + deep + "/l->" + up + "..",
+            "l:sys/x->d0/d1/d2/d3/d4/d5/d6/d7/l/" + up + "..",
+            "l:sys/y->x" + sentinel.victim(),
+            "l:sys/ok->d0/d1");
+    try (var u = ArchiveExtractor.extract(a)) {
+      // l itself stays inside (it reaches the top); x follows l and leaves; y goes through x
+      assertTrue(Files.isSymbolicLink(u.root().resolve(deep + "/l")));
+      assertFalse(Files.exists(u.root().resolve("sys/x"), LinkOption.NOFOLLOW_LINKS));
+      assertFalse(Files.exists(u.root().resolve("sys/y"), LinkOption.NOFOLLOW_LINKS));
+      assertTrue(Files.isSymbolicLink(u.root().resolve("sys/ok")));
+      assertEquals(Optional.of("x" + sentinel.victim()), u.sysfsRoot().linkText("/sys/y"));
+    }
+  }
+
+  @Test
+  void linkLoopsAreNeverCreated() throws IOException {
+    Path a =
+        HostileArchives.withSysfs(
+            tmp.resolve("loop.tar.gz"), "l:sys/a->b", "l:sys/b->a", "l:sys/c->a/../..");
+    try (var u = ArchiveExtractor.extract(a)) {
+      for (String l : List.of("a", "b", "c")) {
+        assertFalse(Files.exists(u.root().resolve("sys/" + l), LinkOption.NOFOLLOW_LINKS), l);
+      }
+    }
+  }
+
+  @Test
+  void hardLinksDevicesFifosAndSparseFilesAreRefused() throws IOException {
+    SentinelTree sentinel = SentinelTree.create(tmp.resolve("sentinel"));
+    var before = sentinel.fingerprint();
+    String[][] cases = {
+      {"h:sys/h->" + sentinel.victim(), "hard link"},
+      {"h:sys/h->sys/bus", "hard link"},
+      {"c:sys/tty", "device file"},
+      {"b:sys/sda", "device file"},
+      {"p:sys/fifo", "FIFO"},
+      {"S:sys/sparse", "sparse file"},
+    };
+    for (String[] c : cases) {
+      Path a = HostileArchives.withSysfs(tmp.resolve("special.tar.gz"), "f:sys/a=1", c[0]);
+      assertRefused(a, c[1]);
+    }
+    assertEquals(before, sentinel.fingerprint());
+  }
+
+  @Test
+  void entriesUnderAFileOrTwiceNamedAreRefused() throws IOException {
+    assertRefused(
+        HostileArchives.withSysfs(tmp.resolve("under.tar.gz"), "f:sys/f=1", "f:sys/f/g=2"),
+        "under the file");
+    assertRefused(
+        HostileArchives.withSysfs(tmp.resolve("twice.tar.gz"), "f:sys/f=1", "l:sys/f->bus"),
+        "two entries named");
+    assertRefused(
+        HostileArchives.withSysfs(tmp.resolve("twice2.tar.gz"), "l:sys/f->bus", "d:sys/f"),
+        "two entries named");
+  }
+
+  @Test
+  void aTreeWithoutSysIsRefusedBeforeAnythingIsWritten() throws IOException {
+    SentinelTree sentinel = SentinelTree.create(tmp.resolve("sentinel"));
+    var before = sentinel.fingerprint();
+    Path a =
+        HostileArchives.write(
+            tmp.resolve("nosys-chain.tar.gz"),
+            "l:l->.",
+            "l:x->l/../../../../../../../../../..",
+            "l:y->x" + sentinel.victim(),
+            "f:y=owned");
+    assertRefused(a, "archive refused");
+    assertEquals(before, sentinel.fingerprint());
   }
 
   @Test

@@ -14,7 +14,11 @@ public final class HostileArchives {
 
   private HostileArchives() {}
 
-  /** Writes entries: "d:name" a folder, "f:name=content" a file, "l:name->target" a symlink. */
+  /**
+   * Writes entries: "d:name" a folder, "f:name=content" a file, "l:name->target" a symlink,
+   * "h:name->target" a hard link, "c:name" a character device, "b:name" a block device, "p:name" a
+   * FIFO, "S:name" a GNU sparse file.
+   */
   public static Path write(Path file, String... entries) throws IOException {
     try (OutputStream out = Files.newOutputStream(file);
         GzipCompressorOutputStream gz = new GzipCompressorOutputStream(out);
@@ -45,6 +49,26 @@ public final class HostileArchives {
             tar.putArchiveEntry(te);
             tar.closeArchiveEntry();
           }
+          case 'h' -> {
+            int arrow = body.indexOf("->");
+            TarArchiveEntry te =
+                new TarArchiveEntry(body.substring(0, arrow), TarArchiveEntry.LF_LINK, true);
+            te.setLinkName(body.substring(arrow + 2));
+            tar.putArchiveEntry(te);
+            tar.closeArchiveEntry();
+          }
+          case 'c', 'b', 'p', 'S' -> {
+            byte flag =
+                switch (e.charAt(0)) {
+                  case 'c' -> TarArchiveEntry.LF_CHR;
+                  case 'b' -> TarArchiveEntry.LF_BLK;
+                  case 'p' -> TarArchiveEntry.LF_FIFO;
+                  default -> TarArchiveEntry.LF_GNUTYPE_SPARSE;
+                };
+            TarArchiveEntry te = new TarArchiveEntry(body, flag, true);
+            tar.putArchiveEntry(te);
+            tar.closeArchiveEntry();
+          }
           default -> throw new IllegalArgumentException(e);
         }
       }
@@ -59,6 +83,23 @@ public final class HostileArchives {
     System.arraycopy(base, 0, all, 0, base.length);
     System.arraycopy(hostile, 0, all, base.length, hostile.length);
     return write(file, all);
+  }
+
+  /**
+   * The chained-link escape (security issue, finding 1): each link's text stays inside the
+   * archive, but resolved on disk {@code x} reaches {@code /}, {@code y} reaches {@code victim}, and
+   * the file entry {@code y} is then written through both onto the victim.
+   */
+  public static Path chainedLinkEscape(Path file, Path victim) throws IOException {
+    String deep = "d0/d1/d2/d3/d4/d5/d6/d7";
+    String up8 = "../".repeat(8);
+    return withSysfs(
+        file,
+        "d:" + deep,
+        "l:" + deep + "/l->" + up8.substring(0, up8.length() - 1),
+        "l:x->" + deep + "/l/" + up8 + "..",
+        "l:y->x" + victim.toAbsolutePath(),
+        "f:y=owned by the archive");
   }
 
   /** An archive with {@code count} empty files (1,000,000 makes a ~1.5 MB .tar.gz). */
