@@ -64,6 +64,13 @@ public class TokensResource {
     if (role != Role.AGENT && t.host() != null) {
       throw ApiException.badRequest("only agent tokens are bound to a host");
     }
+    if (t.host() != null) {
+      dev.fabricscope.topology.HostNames.problem(t.host())
+          .ifPresent(
+              why -> {
+                throw ApiException.badRequest("host refused: " + why);
+              });
+    }
     String secret = Tokens.newSecret();
     Token created = tokens.create(t.name(), role, t.host(), Tokens.hash(secret), Instant.now());
     return Response.status(201).entity(new Created(created, secret)).build();

@@ -44,7 +44,7 @@ public class DemoSeeder {
     for (Map.Entry<String, Report> e : demo.reports().entrySet()) {
       Report r = e.getValue();
       String name = r.host() != null && r.host().name() != null ? r.host().name() : e.getKey();
-      name = name.replaceAll("[^A-Za-z0-9._:+@-]", "-");
+      name = dev.fabricscope.topology.HostNames.sanitize(name).orElse("demo-host");
       ingest.store(r.withHostName(name), name, true, Map.of("demo", "true"));
       n++;
     }

@@ -1,5 +1,6 @@
 package dev.fabricscope.importer;
 
+import dev.fabricscope.report.ReportValidator;
 import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.sysfs.SysfsRoot;
@@ -24,8 +25,28 @@ public final class Importers {
 
   private Importers() {}
 
-  /** Detects the format of {@code file} and imports it. */
+  /**
+   * Detects the format of {@code file} and imports it; the report is held to the checks every
+   * report passes ({@link ReportValidator}), whatever its format.
+   */
   public static Report load(Path file) throws ImportException {
+    return validated(loadUnchecked(file), file.toString());
+  }
+
+  /** Detects the format of in-memory content; {@code name} is used in messages and diagnostics. */
+  public static Report parse(byte[] content, String name) throws ImportException {
+    return validated(parseUnchecked(content, name), name);
+  }
+
+  private static Report validated(Report report, String name) throws ImportException {
+    try {
+      return ReportValidator.get().check(report);
+    } catch (ReportValidator.InvalidReport e) {
+      throw new ImportException(name + ": refused: " + e.getMessage(), e);
+    }
+  }
+
+  private static Report loadUnchecked(Path file) throws ImportException {
     String name = file.toString();
     if (Files.isDirectory(file)) {
       try {
@@ -54,11 +75,10 @@ public final class Importers {
       throw new ImportException(
           name + ": " + size + " bytes is more than the " + MAX_BYTES + "-byte import limit");
     }
-    return parse(read(file, name), name);
+    return parseUnchecked(read(file, name), name);
   }
 
-  /** Detects the format of in-memory content; {@code name} is used in messages and diagnostics. */
-  public static Report parse(byte[] content, String name) throws ImportException {
+  private static Report parseUnchecked(byte[] content, String name) throws ImportException {
     String head = new String(content, 0, Math.min(content.length, 4096), StandardCharsets.UTF_8);
     String start = skipProlog(head);
     if (start.startsWith("<")) {
@@ -77,10 +97,10 @@ public final class Importers {
                 name + ": XML with root <" + root + "> is neither hwloc nor NCCL topology XML");
       };
     }
-    String text = new String(content, StandardCharsets.UTF_8);
     if (start.startsWith("{")) {
-      return ReportJsonImporter.read(text, name);
+      return ReportJsonImporter.read(content, name);
     }
+    String text = new String(content, StandardCharsets.UTF_8);
     if (start.isEmpty()) {
       throw new ImportException(name + ": the file is empty");
     }
@@ -100,6 +120,30 @@ public final class Importers {
     }
   }
 
+  /**
+   * Where a DOCTYPE declaration ends: its internal subset ({@code [<!ENTITY a "b">]}) holds {@code
+   * >} of its own, and quoted values may hold {@code ]} or {@code >}. -1 when it does not end.
+   */
+  static int doctypeEnd(String t) {
+    char quote = 0;
+    boolean inSubset = false;
+    for (int i = 2; i < t.length(); i++) {
+      char c = t.charAt(i);
+      if (quote != 0) {
+        quote = c == quote ? 0 : quote;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '[') {
+        inSubset = true;
+      } else if (c == ']') {
+        inSubset = false;
+      } else if (c == '>' && !inSubset) {
+        return i + 1;
+      }
+    }
+    return -1;
+  }
+
   /** The text after a byte-order mark, white space, XML declaration, comments and DOCTYPE. */
   static String skipProlog(String s) {
     String t = s.startsWith("\uFEFF") ? s.substring(1) : s;
@@ -113,8 +157,7 @@ public final class Importers {
         end = t.indexOf("-->");
         end = end < 0 ? -1 : end + 3;
       } else if (t.startsWith("<!DOCTYPE")) {
-        end = t.indexOf('>');
-        end = end < 0 ? -1 : end + 1;
+        end = doctypeEnd(t);
       } else {
         return t;
       }

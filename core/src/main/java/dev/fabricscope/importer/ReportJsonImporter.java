@@ -1,14 +1,14 @@
 package dev.fabricscope.importer;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.fabricscope.report.ReportJson;
+import dev.fabricscope.report.ReportValidator;
 import dev.fabricscope.topology.Report;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Reads report JSON ({@code docs/report-schema.md}) written by fabricscope itself: the report keeps
- * the {@code source} it was written with. Only schema version {@value Report#SCHEMA_VERSION} is
- * understood; other versions are refused rather than half-read.
+ * the {@code source} it was written with. It is held to exactly the checks the server makes on an
+ * agent's report ({@link ReportValidator}: bounded JSON, schema version {@value
+ * Report#SCHEMA_VERSION}, semantic checks), so no door is more lenient than another.
  */
 public final class ReportJsonImporter {
 
@@ -16,46 +16,15 @@ public final class ReportJsonImporter {
 
   /** Parses report JSON; {@code name} names the file in messages. */
   public static Report read(String json, String name) throws ImportException {
-    JsonNode tree;
-    try {
-      tree = ReportJson.mapper().readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new ImportException(
-          name
-              + ": broken JSON at line "
-              + e.getLocation().getLineNr()
-              + ": "
-              + e.getOriginalMessage(),
-          e);
-    }
-    if (tree == null || !tree.isObject()) {
-      throw new ImportException(name + ": JSON is not an object, so not a fabricscope report");
-    }
-    JsonNode v = tree.get("schemaVersion");
-    if (v == null) {
-      throw new ImportException(name + ": JSON without schemaVersion is not a fabricscope report");
-    }
-    if (!v.isInt() || v.intValue() != Report.SCHEMA_VERSION) {
-      throw new ImportException(
-          name
-              + ": report schemaVersion "
-              + v
-              + " is not supported; this fabricscope reads version "
-              + Report.SCHEMA_VERSION);
-    }
-    try {
-      return ReportJson.read(json);
-    } catch (Exception e) {
-      String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-      throw new ImportException(name + ": not a valid version-1 report: " + oneLine(why), e);
-    }
+    return read(json.getBytes(StandardCharsets.UTF_8), name);
   }
 
-  static String oneLine(String s) {
-    if (s == null) {
-      return "unknown error";
+  /** Parses report JSON; {@code name} names the file in messages. */
+  public static Report read(byte[] json, String name) throws ImportException {
+    try {
+      return ReportValidator.get().parse(json);
+    } catch (ReportValidator.InvalidReport e) {
+      throw new ImportException(name + ": not a valid version-1 report: " + e.getMessage(), e);
     }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
   }
 }

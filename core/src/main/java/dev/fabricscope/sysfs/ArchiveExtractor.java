@@ -157,8 +157,8 @@ public final class ArchiveExtractor {
   }
 
   /**
-   * Plans the whole archive from its headers, then writes folders and files, then creates the
-   * links the plan judged to stay inside; returns the links kept as text only.
+   * Plans the whole archive from its headers, then writes folders and files, then creates the links
+   * the plan judged to stay inside; returns the links kept as text only.
    */
   private static Unpacked unpack(Path archive, Path dest, Limits limits) throws IOException {
     ArchivePlan plan = new ArchivePlan(limits);
@@ -194,8 +194,8 @@ public final class ArchiveExtractor {
    * between is refused), folders created one by one and files opened with {@code CREATE_NEW} and
    * {@code NOFOLLOW_LINKS}. No link exists on disk yet, so no write can go through one.
    */
-  private static void writeFilesAndFolders(
-      Path archive, Path dest, Limits limits, ArchivePlan plan) throws IOException {
+  private static void writeFilesAndFolders(Path archive, Path dest, Limits limits, ArchivePlan plan)
+      throws IOException {
     for (Map.Entry<String, ArchivePlan.Node> n : plan.nodes().entrySet()) {
       if (n.getValue().kind() == ArchivePlan.Kind.DIR) {
         Files.createDirectory(dest.resolve(n.getKey()));

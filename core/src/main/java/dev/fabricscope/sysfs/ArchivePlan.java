@@ -15,12 +15,12 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
  * would resolve it inside the extraction folder. {@link ArchiveExtractor} writes only what a
  * complete, accepted plan holds, so a refused archive never writes a byte.
  *
- * <p>Links are judged by their <em>resolution on disk</em>, not their text: {@code x ->
- * d0/l/../..} with {@code d0/l -> ../..} leaves the folder although its text does not, because the
- * kernel follows {@code l} before it applies the {@code ..} after it (path_resolution(7)). The plan
- * resolves each link as the kernel would, over the archive's own entries, following other links
- * (at most {@value #MAX_LINK_FOLLOWS}, the kernel's MAXSYMLINKS); a link that leaves, loops or
- * passes through a link that leaves is never created, only its text is kept.
+ * <p>Links are judged by their <em>resolution on disk</em>, not their text: {@code x -> d0/l/../..}
+ * with {@code d0/l -> ../..} leaves the folder although its text does not, because the kernel
+ * follows {@code l} before it applies the {@code ..} after it (path_resolution(7)). The plan
+ * resolves each link as the kernel would, over the archive's own entries, following other links (at
+ * most {@value #MAX_LINK_FOLLOWS}, the kernel's MAXSYMLINKS); a link that leaves, loops or passes
+ * through a link that leaves is never created, only its text is kept.
  */
 final class ArchivePlan {
 
@@ -179,9 +179,9 @@ final class ArchivePlan {
 
   /**
    * Where the link at {@code path} leads when the kernel resolves it in the unpacked tree, relative
-   * to the extraction folder ({@code ""} is the folder itself); empty when it leaves the folder,
-   * is absolute, passes through a link that does, or needs more than {@value #MAX_LINK_FOLLOWS}
-   * link follows.
+   * to the extraction folder ({@code ""} is the folder itself); empty when it leaves the folder, is
+   * absolute, passes through a link that does, or needs more than {@value #MAX_LINK_FOLLOWS} link
+   * follows.
    */
   Optional<String> resolveLink(String path) {
     Node link = nodes.get(path);

@@ -173,6 +173,38 @@ class ImportersTest {
   }
 
   @Test
+  void hwlocXmlWithAnInternalSubsetIsReadWithItsEntitiesExpanded() throws Exception {
+    // security issue finding 8: this was taken for lspci text and refused with a wrong message
+    String xml =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE topology [ <!ENTITY a \"b\"> <!ENTITY q \"]>\"> ]>\n"
+            + "<topology version=\"3.0\"><object type=\"Machine\" os_index=\"0\">"
+            + "<info name=\"HostName\" value=\"node-&a;\"/></object></topology>";
+    Path f = Files.writeString(tmp.resolve("subset.xml"), xml);
+    Report r = Importers.load(f);
+    assertEquals("hwloc-xml", r.source());
+    assertEquals("node-b", r.host().name());
+  }
+
+  @Test
+  void entityExpansionBombsAreRefusedAsXml() throws Exception {
+    StringBuilder dtd = new StringBuilder("<!DOCTYPE topology [<!ENTITY l0 \"lol\">");
+    for (int i = 1; i < 10; i++) {
+      dtd.append("<!ENTITY l").append(i).append(" \"");
+      dtd.append(("&l" + (i - 1) + ";").repeat(10)).append("\">");
+    }
+    dtd.append("]>");
+    String xml =
+        "<?xml version=\"1.0\"?>\n"
+            + dtd
+            + "\n<topology version=\"3.0\"><object type=\"Machine\" os_index=\"0\">"
+            + "<info name=\"HostName\" value=\"&l9;\"/></object></topology>";
+    Path f = Files.writeString(tmp.resolve("laughs.xml"), xml);
+    ImportException e = assertThrows(ImportException.class, () -> Importers.load(f));
+    assertTrue(e.getMessage().contains("XML"), e.getMessage());
+    assertFalse(e.getMessage().contains("lspci"), e.getMessage());
+  }
+
+  @Test
   void hugeFilesAreRefusedUnread() throws Exception {
     Path f = tmp.resolve("huge.xml");
     try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {

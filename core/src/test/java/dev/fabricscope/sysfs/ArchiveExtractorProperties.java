@@ -7,7 +7,6 @@ import dev.fabricscope.testing.HostileArchives;
 import dev.fabricscope.testing.SentinelTree;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -86,9 +86,9 @@ public final class HostileArchives {
   }
 
   /**
-   * The chained-link escape (security issue, finding 1): each link's text stays inside the
-   * archive, but resolved on disk {@code x} reaches {@code /}, {@code y} reaches {@code victim}, and
-   * the file entry {@code y} is then written through both onto the victim.
+   * The chained-link escape (security issue, finding 1): each link's text stays inside the archive,
+   * but resolved on disk {@code x} reaches {@code /}, {@code y} reaches {@code victim}, and the
+   * file entry {@code y} is then written through both onto the victim.
    */
   public static Path chainedLinkEscape(Path file, Path victim) throws IOException {
     String deep = "d0/d1/d2/d3/d4/d5/d6/d7";

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.report.ReportJson;
+import dev.fabricscope.testing.BadReports;
 import dev.fabricscope.testing.HostileArchives;
+import dev.fabricscope.testing.SentinelTree;
 import dev.fabricscope.topology.Report;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,8 +66,23 @@ class AgentCliIT extends CliRunner {
   @TestFactory
   Stream<DynamicTest> hostileArchivesAreRefusedWithoutTrace() throws IOException {
     Path victim = tmp.resolve("victim");
+    SentinelTree sentinel = SentinelTree.create(tmp.resolve("sentinel"));
+    var sentinelBefore = sentinel.fingerprint();
     List<Path> archives =
         List.of(
+            // security issue finding 1: chained links whose text stays inside, then a file
+            HostileArchives.chainedLinkEscape(tmp.resolve("chain.tar.gz"), sentinel.victim()),
+            // the same chain in an archive that is then refused for having no sys/ folder
+            HostileArchives.write(
+                tmp.resolve("chain-nosys.tar.gz"),
+                "l:l->.",
+                "l:x->l/../../../../../../../../../..",
+                "l:y->x" + sentinel.victim(),
+                "f:y=owned"),
+            // finding 2: hard links, devices and FIFOs
+            HostileArchives.withSysfs(tmp.resolve("hard.tar.gz"), "h:sys/h->" + sentinel.victim()),
+            HostileArchives.withSysfs(tmp.resolve("chr.tar.gz"), "c:sys/tty"),
+            HostileArchives.withSysfs(tmp.resolve("fifo.tar.gz"), "p:sys/fifo"),
             HostileArchives.withSysfs(tmp.resolve("abs.tar.gz"), "f:" + victim + "=owned"),
             HostileArchives.withSysfs(tmp.resolve("dotdot.tar.gz"), "f:sys/../../victim=owned"),
             HostileArchives.withSysfs(
@@ -83,10 +100,33 @@ class AgentCliIT extends CliRunner {
                       assertBadInput(
                           agent(javaTmp, "collect", "--fsroot", a.toString()), "refused");
                       assertFalse(Files.exists(victim), "nothing written outside");
+                      assertEquals(sentinelBefore, sentinel.fingerprint(), "sentinel unchanged");
                       try (Stream<Path> left = Files.list(javaTmp)) {
                         assertEquals(List.of(), left.toList(), "temp dir removed");
                       }
                     }));
+  }
+
+  /** Security issue findings 3 and 5: `topo`/`explain --input` hold report JSON to every check. */
+  @TestFactory
+  Stream<DynamicTest> badReportJsonIsExit2WithOneLine() {
+    return BadReports.cases("h1").entrySet().stream()
+        .map(
+            c ->
+                DynamicTest.dynamicTest(
+                    c.getKey(),
+                    () -> {
+                      Path f = Files.write(tmp.resolve("bad.json"), c.getValue());
+                      assertBadInput(
+                          agent("topo", "--input", f.toString()), "not a valid version-1 report");
+                    }));
+  }
+
+  @Test
+  void explainRefusesAnInconsistentReportToo() throws Exception {
+    Path f = Files.write(tmp.resolve("cycle.json"), BadReports.cases("h1").get("parent cycle"));
+    assertBadInput(
+        agent("explain", "--input", f.toString(), "0000:00:00.0", "0000:00:01.0"), "parent cycle");
   }
 
   @Test

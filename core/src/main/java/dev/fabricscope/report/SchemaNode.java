@@ -1,4 +1,4 @@
-package dev.fabricscope.ingest;
+package dev.fabricscope.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package dev.fabricscope.ingest;
+package dev.fabricscope.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
-import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.topology.SyntheticHosts;
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,7 +62,12 @@ class CompiledSchemaTest {
 
   static List<JsonNode> validReports() throws IOException {
     List<JsonNode> out = new ArrayList<>();
-    out.add(JSON.readTree(Files.readString(Path.of("src/test/resources/valid-report.json"))));
+    // the server's sample report (this test runs in the agent build, one folder down)
+    Path sample = Path.of("../src/test/resources/valid-report.json");
+    if (!Files.exists(sample)) {
+      sample = Path.of("src/test/resources/valid-report.json");
+    }
+    out.add(JSON.readTree(Files.readString(sample)));
     out.add(JSON.readTree(ReportJson.write(SyntheticHosts.nestedSwitches("synthetic", 24))));
     return out;
   }
@@ -79,7 +83,11 @@ class CompiledSchemaTest {
   @Test
   void decidesTheBadCorpusAsTheOracleDoes() throws IOException {
     int compared = 0;
-    try (Stream<Path> files = Files.list(Path.of("src/test/resources/bad-reports"))) {
+    Path dir = Path.of("../src/test/resources/bad-reports");
+    if (!Files.isDirectory(dir)) {
+      dir = Path.of("src/test/resources/bad-reports");
+    }
+    try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
         String text = Files.readString(f);
         JsonNode doc;

@@ -1,17 +1,17 @@
-package dev.fabricscope.ingest;
+package dev.fabricscope.report;
 
-import static dev.fabricscope.ingest.SchemaNode.ARRAY;
-import static dev.fabricscope.ingest.SchemaNode.BOOLEAN;
-import static dev.fabricscope.ingest.SchemaNode.INTEGER;
-import static dev.fabricscope.ingest.SchemaNode.NULL;
-import static dev.fabricscope.ingest.SchemaNode.NUMBER;
-import static dev.fabricscope.ingest.SchemaNode.OBJECT;
-import static dev.fabricscope.ingest.SchemaNode.STRING;
+import static dev.fabricscope.report.SchemaNode.ARRAY;
+import static dev.fabricscope.report.SchemaNode.BOOLEAN;
+import static dev.fabricscope.report.SchemaNode.INTEGER;
+import static dev.fabricscope.report.SchemaNode.NULL;
+import static dev.fabricscope.report.SchemaNode.NUMBER;
+import static dev.fabricscope.report.SchemaNode.OBJECT;
+import static dev.fabricscope.report.SchemaNode.STRING;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fabricscope.ingest.SchemaNode.JsonNull;
+import dev.fabricscope.report.SchemaNode.JsonNull;
 import java.io.IOException;
 import java.math.BigDecimal;
 

@@ -1,0 +1,185 @@
+package dev.fabricscope.report;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.fabricscope.topology.Report;
+import dev.fabricscope.topology.TopologyCheck;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The one validation path for every report, whatever door it comes through: an agent's {@code POST
+ * /api/v1/reports}, an import ({@code POST /api/v1/imports}), the CLI's {@code --input}, or a
+ * report an importer built from hwloc XML, NCCL XML, lspci text or a gathered archive. Three steps,
+ * in order: JSON within bounds (nesting depth {@value #MAX_DEPTH}, strings of at most {@value
+ * #MAX_STRING} characters, numbers of at most 64 digits), the report JSON Schema (version 1, {@code
+ * docs/report-schema.md}) checked in one pass over the tokens, and {@link TopologyCheck}'s semantic
+ * checks (unique BDFs, parents that exist, no cycles, bounded counts). Thread-safe; compile once.
+ */
+public final class ReportValidator {
+
+  /** Deeper nesting than any report has (8 levels) by far; 10^5-deep bodies stop here. */
+  public static final int MAX_DEPTH = 64;
+
+  /** Longest string value: a kernel command line is at most 4 KiB, a CPU list far less. */
+  public static final int MAX_STRING = 64 * 1024;
+
+  /** Which step refused a report: callers map them to 400 (syntax) or 422 (the others). */
+  public enum Step {
+    SYNTAX,
+    SCHEMA,
+    SEMANTICS
+  }
+
+  /** A refused report; the message is for a person and names the first problems found. */
+  public static final class InvalidReport extends Exception {
+    private final Step step;
+
+    public InvalidReport(Step step, String message) {
+      super(message, null, false, false);
+      this.step = step;
+    }
+
+    public Step step() {
+      return step;
+    }
+  }
+
+  private static final ReportValidator INSTANCE = new ReportValidator();
+
+  private final ObjectMapper strict;
+  private final CompiledSchema schema;
+  private final JsonNode schemaDoc;
+
+  private ReportValidator() {
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxStringLength(MAX_STRING)
+                    .maxNumberLength(64)
+                    .build())
+            .build();
+    this.strict = JsonMapper.builder(factory).build();
+    try (InputStream in = ReportJson.class.getResourceAsStream("report-schema-v1.json")) {
+      this.schemaDoc = new ObjectMapper().readTree(in);
+      this.schema = CompiledSchema.compile(schemaDoc);
+    } catch (IOException e) {
+      throw new UncheckedIOException("report schema missing from the build", e);
+    }
+  }
+
+  /** The validator (the schema is compiled once per process). */
+  public static ReportValidator get() {
+    return INSTANCE;
+  }
+
+  /** The report JSON Schema document, for callers that explain a refusal in more detail. */
+  public JsonNode schemaDocument() {
+    return schemaDoc.deepCopy();
+  }
+
+  /** A JSON mapper with this validator's bounds on depth, strings and numbers. */
+  public ObjectMapper boundedMapper() {
+    return strict;
+  }
+
+  /**
+   * Parses and validates report JSON; never returns an invalid report. The body is read as a token
+   * stream against the schema first, so a hostile body costs no document tree.
+   */
+  public Report parse(byte[] json) throws InvalidReport {
+    if (json.length == 0) {
+      throw new InvalidReport(Step.SYNTAX, "the document is empty: a report is a JSON object");
+    }
+    try (JsonParser p = strict.createParser(json)) {
+      schema.validate(p);
+      if (p.nextToken() != null) {
+        throw new InvalidReport(Step.SYNTAX, "the document holds more than one JSON value");
+      }
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      throw new InvalidReport(
+          Step.SYNTAX, "broken JSON" + where + ": " + firstLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new InvalidReport(Step.SYNTAX, "cannot be read: " + firstLine(e.getMessage()));
+    } catch (CompiledSchema.Violation v) {
+      throw new InvalidReport(Step.SCHEMA, schemaProblem(json, v));
+    }
+    Report report;
+    try {
+      report = ReportJson.mapper().readValue(json, Report.class);
+    } catch (IOException e) {
+      throw new InvalidReport(
+          Step.SCHEMA, "the report cannot be read: " + firstLine(e.getMessage()));
+    }
+    checkSemantics(report);
+    return report;
+  }
+
+  /**
+   * Validates a report built in memory (by an importer or discovery) exactly as if it had arrived
+   * as JSON: written as the agent writes it, then {@link #parse}d. Returns the report as read back.
+   */
+  public Report check(Report report) throws InvalidReport {
+    byte[] json;
+    try {
+      json = ReportJson.mapper().writeValueAsBytes(report);
+    } catch (JsonProcessingException e) {
+      throw new InvalidReport(Step.SCHEMA, "the report cannot be written: " + e.getMessage());
+    }
+    return parse(json);
+  }
+
+  /** The schema violation in words; an unknown schema version is named as such. */
+  private String schemaProblem(byte[] json, CompiledSchema.Violation v) {
+    try {
+      JsonNode tree = strict.readTree(json);
+      JsonNode version = tree == null ? null : tree.get("schemaVersion");
+      if (tree == null || !tree.isObject()) {
+        return "JSON that is not an object is not a fabricscope report";
+      }
+      if (version == null) {
+        return "JSON without schemaVersion is not a fabricscope report";
+      }
+      if (!version.isInt() || version.intValue() != Report.SCHEMA_VERSION) {
+        return "report schemaVersion "
+            + firstLine(version.toString())
+            + " is not supported; this fabricscope reads version "
+            + Report.SCHEMA_VERSION;
+      }
+    } catch (IOException e) {
+      // the stream check passed the syntax, so this cannot happen; the violation says enough
+    }
+    return "the report does not match the report schema: " + v.getMessage();
+  }
+
+  /** {@link TopologyCheck}'s problems as a refusal. */
+  public static void checkSemantics(Report report) throws InvalidReport {
+    List<String> problems = TopologyCheck.problems(report);
+    if (!problems.isEmpty()) {
+      throw new InvalidReport(
+          Step.SEMANTICS,
+          "the report's topology is inconsistent: "
+              + problems.stream().limit(5).collect(Collectors.joining("; ")));
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unreadable";
+    }
+    int nl = s.indexOf('\n');
+    String line = nl < 0 ? s : s.substring(0, nl);
+    return line.length() > 300 ? line.substring(0, 300) + "..." : line;
+  }
+}

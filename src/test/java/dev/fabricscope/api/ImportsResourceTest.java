@@ -1,0 +1,206 @@
+package dev.fabricscope.api;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fabricscope.ingest.KnownHosts;
+import dev.fabricscope.inventory.InventoryStore;
+import dev.fabricscope.testing.ApiClient;
+import dev.fabricscope.testing.BadReports;
+import dev.fabricscope.testing.HostileArchives;
+import dev.fabricscope.testing.SentinelTree;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The import door ({@code POST /api/v1/imports}) under attack (security issue findings 1, 2, 3, 5,
+ * 8, 9): every hostile archive and every report the agent door refuses is a 4xx problem+json,
+ * stores nothing, changes nothing outside the extraction folder, and the server answers after.
+ */
+@QuarkusTest
+class ImportsResourceTest {
+
+  static String operator;
+  static Path tmp;
+  static SentinelTree sentinel;
+
+  @Inject InventoryStore store;
+  @Inject KnownHosts known;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    operator = ApiClient.token("import-operator", "operator", null);
+    tmp = Files.createTempDirectory("fabricscope-imports-test-");
+    sentinel = SentinelTree.create(tmp.resolve("sentinel"));
+  }
+
+  Response importBody(byte[] body, String query) {
+    return given()
+        .auth()
+        .oauth2(operator)
+        .body(body)
+        .post("/api/v1/imports" + (query == null ? "" : "?" + query));
+  }
+
+  Map<String, Long> counts() {
+    known.flush();
+    return store.rowCounts();
+  }
+
+  void assertRefused(byte[] body, String query, String detailPart) throws Exception {
+    Map<String, Long> before = counts();
+    Map<String, String> outside = sentinel.fingerprint();
+    Response r = importBody(body, query);
+    int status = r.statusCode();
+    assertTrue(status >= 400 && status < 500, "status " + status + ": " + r.asString());
+    assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
+    assertEquals(status, (int) r.path("status"));
+    String detail = r.path("detail");
+    assertTrue(detail.contains(detailPart), detail);
+    assertEquals(before, counts(), "nothing stored");
+    assertEquals(outside, sentinel.fingerprint(), "nothing changed outside");
+    given().auth().oauth2(operator).get("/api/v1/hosts").then().statusCode(200);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> hostileArchivesAreRefusedAndWriteNothingOutside() throws Exception {
+    Path victim = sentinel.victim();
+    Map<String, Path> archives =
+        Map.of(
+            "chained links then a file",
+            HostileArchives.chainedLinkEscape(tmp.resolve("chain.tar.gz"), victim),
+            "chained links, no sys/",
+            HostileArchives.write(
+                tmp.resolve("chain-nosys.tar.gz"),
+                "l:l->.",
+                "l:x->l/../../../../../../../../../..",
+                "l:y->x" + victim,
+                "f:y=owned"),
+            "hard link",
+            HostileArchives.withSysfs(tmp.resolve("hard.tar.gz"), "h:sys/h->" + victim),
+            "character device",
+            HostileArchives.withSysfs(tmp.resolve("chr.tar.gz"), "c:sys/tty"),
+            "block device",
+            HostileArchives.withSysfs(tmp.resolve("blk.tar.gz"), "b:sys/sda"),
+            "FIFO",
+            HostileArchives.withSysfs(tmp.resolve("fifo.tar.gz"), "p:sys/fifo"),
+            "sparse file",
+            HostileArchives.withSysfs(tmp.resolve("sparse.tar.gz"), "S:sys/sparse"));
+    return archives.entrySet().stream()
+        .map(
+            a ->
+                DynamicTest.dynamicTest(
+                    a.getKey(),
+                    () -> assertRefused(Files.readAllBytes(a.getValue()), "host=x", "refused")));
+  }
+
+  @TestFactory
+  Stream<DynamicTest> reportsTheAgentDoorRefusesAreRefusedHere() {
+    List<DynamicTest> tests = new ArrayList<>();
+    BadReports.cases("import-bad")
+        .forEach(
+            (name, body) ->
+                tests.add(DynamicTest.dynamicTest(name, () -> assertRefused(body, null, ""))));
+    return tests.stream();
+  }
+
+  @Test
+  void manyGeneratedBadReportsAreRefused() throws Exception {
+    Map<String, Long> before = counts();
+    for (byte[] body : BadReports.generated("import-gen", 300, 42)) {
+      Response r = importBody(body, null);
+      assertTrue(r.statusCode() >= 400 && r.statusCode() < 500, r.asString());
+      assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
+    }
+    assertEquals(before, counts());
+  }
+
+  @TestFactory
+  Stream<DynamicTest> hostNamesThatCannotBeAddressedAreRefused() {
+    byte[] valid = json(BadReports.valid("name-ok"));
+    return Stream.of(".", "..", "a/b", "a b", "-x", "x..y", "%2e%2e", "x".repeat(254))
+        .flatMap(
+            bad ->
+                Stream.of(
+                    DynamicTest.dynamicTest(
+                        "?host=" + bad,
+                        () ->
+                            assertRefused(
+                                valid,
+                                "host=" + java.net.URLEncoder.encode(bad, StandardCharsets.UTF_8),
+                                "host name")),
+                    DynamicTest.dynamicTest(
+                        "host.name " + bad,
+                        () -> {
+                          var r = BadReports.valid("x");
+                          ((com.fasterxml.jackson.databind.node.ObjectNode) r.get("host"))
+                              .put("name", bad);
+                          assertRefused(json(r), null, "host name");
+                        }),
+                    DynamicTest.dynamicTest(
+                        "agent report of host " + bad,
+                        () -> {
+                          var r = BadReports.valid("x");
+                          ((com.fasterxml.jackson.databind.node.ObjectNode) r.get("host"))
+                              .put("name", bad);
+                          Map<String, Long> before = counts();
+                          Response resp = ApiClient.sendReport(ApiClient.ADMIN, json(r));
+                          assertEquals(422, resp.statusCode(), resp.asString());
+                          assertTrue(resp.contentType().startsWith("application/problem+json"));
+                          assertEquals(before, counts());
+                        })));
+  }
+
+  @Test
+  void agentTokensCannotBeBoundToUnaddressableHosts() {
+    for (String bad : List.of(".", "..", "a/b")) {
+      given()
+          .auth()
+          .oauth2(ApiClient.ADMIN)
+          .contentType("application/json")
+          .body("{\"name\":\"t\",\"role\":\"agent\",\"host\":\"" + bad + "\"}")
+          .post("/api/v1/tokens")
+          .then()
+          .statusCode(400)
+          .contentType("application/problem+json");
+    }
+  }
+
+  @Test
+  void hwlocXmlWithAnInternalSubsetIsImported() {
+    String xml =
+        "<?xml version=\"1.0\"?>\n<!DOCTYPE topology [ <!ENTITY a \"b\"> ]>\n"
+            + "<topology version=\"3.0\"><object type=\"Machine\" os_index=\"0\">"
+            + "<info name=\"HostName\" value=\"subset-&a;\"/></object></topology>";
+    importBody(xml.getBytes(StandardCharsets.UTF_8), null)
+        .then()
+        .statusCode(201)
+        .body("host", org.hamcrest.Matchers.equalTo("subset-b"));
+  }
+
+  @Test
+  void aValidReportIsImported() {
+    importBody(json(BadReports.valid("import-good")), null).then().statusCode(201);
+  }
+
+  static byte[] json(com.fasterxml.jackson.databind.JsonNode n) {
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(n);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
