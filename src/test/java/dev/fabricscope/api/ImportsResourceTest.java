@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -40,8 +40,12 @@ class ImportsResourceTest {
   @Inject InventoryStore store;
   @Inject KnownHosts known;
 
-  @BeforeAll
-  static void setUp() throws Exception {
+  // not @BeforeAll: the application (and RestAssured's port) is up only once a test runs
+  @BeforeEach
+  void setUp() throws Exception {
+    if (operator != null) {
+      return;
+    }
     operator = ApiClient.token("import-operator", "operator", null);
     tmp = Files.createTempDirectory("fabricscope-imports-test-");
     sentinel = SentinelTree.create(tmp.resolve("sentinel"));
