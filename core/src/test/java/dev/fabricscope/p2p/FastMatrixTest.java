@@ -3,13 +3,13 @@ package dev.fabricscope.p2p;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fabricscope.importer.ImportException;
+import dev.fabricscope.importer.Importers;
 import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.topology.Report;
 import dev.fabricscope.topology.SyntheticHosts;
-import dev.fabricscope.importer.ImportException;
-import dev.fabricscope.importer.Importers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,7 +78,8 @@ class FastMatrixTest {
       }
     }
     assertTrue(checked.size() >= 20, checked.toString());
-    assertTrue(checked.containsAll(List.of("nvidiaDGX2.xml", "aws-p5.48xl-topo.xml")), checked.toString());
+    assertTrue(
+        checked.containsAll(List.of("nvidiaDGX2.xml", "aws-p5.48xl-topo.xml")), checked.toString());
   }
 
   @Test
