@@ -50,20 +50,35 @@ public record CompactMatrix(List<Device> devices, List<Verdict> verdicts, int[] 
     FastMatrix fast = new FastMatrix(analyzer);
     int n = fast.devices().size();
     int[] pairs = new int[n * (n - 1) / 2];
-    Map<Verdict, Integer> ids = new HashMap<>();
-    List<Verdict> verdicts = new ArrayList<>();
+    // Keyed by the cell the fast path made anyway (no second object per pair); cells that differ
+    // only in the bottleneck's function fold into one verdict below.
+    Map<FastMatrix.Cell, Integer> cellIds = new HashMap<>();
+    List<FastMatrix.Cell> cells = new ArrayList<>();
     int k = 0;
     for (int i = 0; i < n; i++) {
       for (int j = i + 1; j < n; j++) {
-        Verdict v = of(fast.cell(i, j));
-        Integer id = ids.get(v);
+        FastMatrix.Cell c = fast.cell(i, j);
+        Integer id = cellIds.get(c);
         if (id == null) {
-          id = verdicts.size();
-          ids.put(v, id);
-          verdicts.add(v);
+          id = cells.size();
+          cellIds.put(c, id);
+          cells.add(c);
         }
         pairs[k++] = id;
       }
+    }
+    Map<Verdict, Integer> verdictIds = new HashMap<>();
+    List<Verdict> verdicts = new ArrayList<>();
+    int[] verdictOfCell = new int[cells.size()];
+    for (int c = 0; c < verdictOfCell.length; c++) {
+      Verdict v = of(cells.get(c));
+      verdictOfCell[c] = verdictIds.computeIfAbsent(v, x -> verdicts.size());
+      if (verdictOfCell[c] == verdicts.size()) {
+        verdicts.add(v);
+      }
+    }
+    for (int p = 0; p < pairs.length; p++) {
+      pairs[p] = verdictOfCell[pairs[p]];
     }
     return new CompactMatrix(fast.devices(), verdicts, pairs);
   }
