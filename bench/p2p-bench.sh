@@ -5,12 +5,12 @@
 # new servers get the same bytes), and measures with bench/p2p/P2pBench.java: the first /p2p after
 # start (300 devices), then after a warm-up of four 300-device hosts, per host size: one request to
 # a snapshot not asked before (uncached), the same again (cached), six at once to another new
-# snapshot, six more at once. Latency, response size, peak RSS above the RSS before the request(s),
-# heap kept after a GC.
+# snapshot, six more at once. Latency, response size, peak heap use (jstat every 10 ms, garbage
+# included) and peak RSS above what they were before the request(s), heap kept after a GC.
 # A request with no answer within TIMEOUT_S (default 150) is reported as "> TIMEOUT_S s"; the
 # six-at-once runs are skipped for a size whose single request timed out.
 # Usage: bench/p2p-bench.sh [CHECKOUT] [SIZES]     e.g. bench/p2p-bench.sh ../wt-old "300 1000"
-# Needs: JDK 17 (java, jcmd), root or the server's owner (/proc/PID/clear_refs), curl.
+# Needs: JDK 17 (java, jcmd, jstat), root or the server's owner (/proc/PID/clear_refs), curl.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 here=$(pwd)
@@ -36,8 +36,8 @@ for _ in $(seq 1 240); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev
 base="http://127.0.0.1:$port"
 echo "# $(date -u +%FT%TZ) $checkout @ $(git -C "$checkout" rev-parse --short HEAD)," \
   "$(nproc) cores, $(java -version 2>&1 | head -1), server options '${BENCH_SERVER_OPTS:-}'"
-echo "| host | at once | status | latency | response | peak RSS above before | heap kept |"
-echo "|---|---|---|---|---|---|---|"
+echo "| host | at once | status | latency | response | peak heap above before | peak RSS above before | heap kept |"
+echo "|---|---|---|---|---|---|---|---|"
 post() {
   curl -sf -o /dev/null -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
     --data-binary @"$work/$1.json" "$base/api/v1/reports"
@@ -51,7 +51,7 @@ for w in 1 2 3 4; do curl -s -o /dev/null -m "$timeout_s" -H "Authorization: Bea
 for n in $sizes; do
   row=$(bench measure "$n devices, uncached" "$base/api/v1/hosts/p2p-$n-a/p2p" $admin $server 1 "$timeout_s")
   echo "$row"
-  case $row in *"> $timeout_s s"*) echo "| $n devices | 6 | not run: a single request does not answer |||||"; continue ;; esac
+  case $row in *"> $timeout_s s"*) echo "| $n devices | 6 | not run: a single request does not answer ||||||"; continue ;; esac
   bench measure "$n devices, cached" "$base/api/v1/hosts/p2p-$n-a/p2p" $admin $server 1 "$timeout_s"
   bench measure "$n devices, uncached" "$base/api/v1/hosts/p2p-$n-b/p2p" $admin $server 6 "$timeout_s"
   bench measure "$n devices, cached" "$base/api/v1/hosts/p2p-$n-b/p2p" $admin $server 6 "$timeout_s"

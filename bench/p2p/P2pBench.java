@@ -29,8 +29,9 @@ import java.util.regex.Pattern;
  *   <li>{@code measure LABEL URL TOKEN PID CONCURRENCY TIMEOUT_S}: forces a GC in the server
  *       (jcmd), resets its peak RSS (/proc/PID/clear_refs), sends CONCURRENCY GETs of URL at once
  *       and prints one Markdown row: statuses, latency (each request, ms), response bytes, peak
- *       RSS above the RSS before (MiB) and heap used after a GC above the heap used before (MiB,
- *       what the server keeps: the cache).
+ *       heap use above the heap used before (MiB; jstat every 10 ms, garbage included), peak RSS
+ *       above the RSS before (MiB) and heap used after a GC above the heap used before (MiB, what
+ *       the server keeps: the cache).
  * </ul>
  */
 public class P2pBench {
@@ -70,6 +71,7 @@ public class P2pBench {
     gc(pid);
     long rss0 = statusKb(pid, "VmRSS");
     long heap0 = heapUsedKb(pid);
+    HeapSampler sampler = new HeapSampler(pid);
     Files.writeString(Path.of("/proc/" + pid + "/clear_refs"), "5"); // peak RSS := RSS now
     ExecutorService pool = Executors.newFixedThreadPool(n);
     CountDownLatch go = new CountDownLatch(1);
@@ -103,6 +105,7 @@ public class P2pBench {
     }
     pool.shutdownNow();
     long peak = statusKb(pid, "VmHWM");
+    long heapPeak = sampler.stop();
     gc(pid);
     long heap1 = heapUsedKb(pid);
     long[] ms = results.stream().mapToLong(Result::millis).sorted().toArray();
@@ -111,14 +114,79 @@ public class P2pBench {
             ? "> " + timeoutS + " s"
             : n == 1 ? ms[0] + " ms" : "max " + ms[n - 1] + " ms (" + Arrays.toString(ms) + ")";
     System.out.printf(
-        "| %s | %d | %s | %s | %.2f MB | %d MiB | %d MiB |%n",
+        "| %s | %d | %s | %s | %.2f MB | %d MiB | %d MiB | %d MiB |%n",
         label,
         n,
         results.stream().map(Result::status).distinct().toList(),
         latency,
         results.get(0).bytes() / 1e6,
+        (heapPeak - sampler.first()) / 1024,
         (peak - rss0) / 1024,
         (heap1 - heap0) / 1024);
+  }
+
+  /**
+   * The highest heap use (survivors + eden + old, KiB) that {@code jstat -gc PID 10} sees while
+   * the requests run: garbage included until it is collected, so an upper bound of the memory a
+   * request costs. RSS alone understates it once the JVM has grown its heap.
+   */
+  static final class HeapSampler {
+    private final Process jstat;
+    private final Thread reader;
+    private volatile long max;
+    private volatile long first = -1;
+
+    HeapSampler(long pid) throws IOException {
+      Path bin = Path.of(System.getProperty("java.home"), "bin", "jstat");
+      jstat = new ProcessBuilder(bin.toString(), "-gc", String.valueOf(pid), "10").start();
+      reader =
+          new Thread(
+              () -> {
+                try (var in =
+                    new java.io.BufferedReader(
+                        new java.io.InputStreamReader(jstat.getInputStream()))) {
+                  List<String> head = null;
+                  String line;
+                  while ((line = in.readLine()) != null) {
+                    List<String> cols = Arrays.asList(line.trim().split("\\s+"));
+                    if (cols.contains("EU")) {
+                      head = cols;
+                      continue;
+                    }
+                    if (head == null || cols.size() != head.size()) {
+                      continue;
+                    }
+                    double used = 0;
+                    for (String c : List.of("S0U", "S1U", "EU", "OU")) {
+                      used += Double.parseDouble(cols.get(head.indexOf(c)));
+                    }
+                    if (first < 0) {
+                      first = (long) used;
+                    }
+                    max = Math.max(max, (long) used);
+                  }
+                } catch (IOException | RuntimeException e) {
+                  // jstat ended
+                }
+              });
+      reader.start();
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (first < 0 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+    }
+
+    /** The first sample: the heap used before the requests. */
+    long first() {
+      return first;
+    }
+
+    long stop() throws InterruptedException {
+      Thread.sleep(50); // one more sample after the last answer
+      jstat.destroy();
+      reader.join(2000);
+      return max;
+    }
   }
 
   static void gc(long pid) throws IOException, InterruptedException {
