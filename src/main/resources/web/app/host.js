@@ -324,6 +324,9 @@ function renderDetails(report, bdf, names) {
   card.hidden = false;
 }
 
+/** The most devices the Matrix tab draws as a table. */
+const MATRIX_MAX_DRAWN = 256;
+
 // The server's compact matrix: devices once, distinct verdicts once, and per pair (i < j, row by
 // row) the index of its verdict. The page only looks verdicts up; it computes none.
 function verdictOf(matrix, i, j) {
@@ -340,6 +343,12 @@ function renderMatrix(matrix) {
   const devs = at.map((i) => matrix.devices[i]);
   const counters = {};
   const names = devs.map((d, i) => devName(d, i, counters));
+  if (devs.length > MATRIX_MAX_DRAWN) {
+    // n² cells: past a few hundred devices a table freezes the tab; pairs stay one pick away
+    host.replaceChildren(el('p', { id: 'matrix-too-large', class: 'muted' }, devs.length +
+      ' devices: too many to draw as a table. Pick two devices above for their verdicts.'));
+    return new Map(devs.map((d, i) => [d.bdf, names[i]]));
+  }
   const table = el('table', { class: 'matrix', id: 'matrix-table' });
   const head = el('tr', {}, el('th', {}, ''));
   names.forEach((n, i) => head.append(el('th', { scope: 'col', title: devs[i].bdf + ' ' + (devs[i].name || '') }, n)));

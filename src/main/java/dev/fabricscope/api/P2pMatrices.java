@@ -3,6 +3,7 @@ package dev.fabricscope.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.p2p.CompactMatrix;
+import dev.fabricscope.p2p.Device;
 import dev.fabricscope.p2p.P2pAnalyzer;
 import dev.fabricscope.security.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,12 +34,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class P2pMatrices {
 
-  /** The JSON of {@code /p2p}. */
+  /**
+   * The JSON of {@code /p2p}: {@link CompactMatrix} with the snapshot it was computed from.
+   *
+   * @param snapshotId the host's latest snapshot when the answer was computed
+   * @param devices the matrix devices
+   * @param verdicts the distinct verdicts (bandwidths in GB/s per direction)
+   * @param pairs per pair (i, j), i &lt; j, row by row, the index of its verdict
+   */
   public record Answer(
-      long snapshotId,
-      java.util.List<dev.fabricscope.p2p.Device> devices,
-      java.util.List<CompactMatrix.Verdict> verdicts,
-      int[] pairs) {}
+      long snapshotId, List<Device> devices, List<CompactMatrix.Verdict> verdicts, int[] pairs) {}
 
   /** A cached outcome: the JSON, or null when the host had too many devices. */
   private record Entry(byte[] json, int devices) {
