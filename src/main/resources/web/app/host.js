@@ -346,7 +346,7 @@ function renderMatrix(matrix) {
   if (devs.length > MATRIX_MAX_DRAWN) {
     // n² cells: past a few hundred devices a table freezes the tab; pairs stay one pick away
     host.replaceChildren(el('p', { id: 'matrix-too-large', class: 'muted' }, devs.length +
-      ' devices: too many to draw as a table. Pick two devices above for their verdicts.'));
+      ' devices: too many to draw as a table. Pick two devices on the Fabric tab for their verdicts.'));
     return new Map(devs.map((d, i) => [d.bdf, names[i]]));
   }
   const table = el('table', { class: 'matrix', id: 'matrix-table' });
