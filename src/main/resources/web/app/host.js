@@ -324,16 +324,30 @@ function renderDetails(report, bdf, names) {
   card.hidden = false;
 }
 
+/** The most devices the Matrix tab draws as a table. */
+const MATRIX_MAX_DRAWN = 256;
+
+// The server's compact matrix: devices once, distinct verdicts once, and per pair (i < j, row by
+// row) the index of its verdict. The page only looks verdicts up; it computes none.
+function verdictOf(matrix, i, j) {
+  if (i > j) [i, j] = [j, i];
+  const n = matrix.devices.length;
+  return matrix.verdicts[matrix.pairs[i * n - (i * (i + 1)) / 2 + (j - i - 1)]];
+}
+
 function renderMatrix(matrix) {
   const host = document.getElementById('matrix');
-  const devs = matrix.devices.filter((d) => !d.rdma);
+  // software RDMA entries (rxe, siw) share their NIC's BDF: the nvidia-smi style matrix leaves them out
+  const at = [];
+  matrix.devices.forEach((d, i) => { if (!d.rdma) at.push(i); });
+  const devs = at.map((i) => matrix.devices[i]);
   const counters = {};
   const names = devs.map((d, i) => devName(d, i, counters));
-  const pair = new Map();
-  for (const p of matrix.pairs) {
-    if (p.aRdma || p.bRdma) continue;
-    pair.set(p.a + '|' + p.b, p);
-    pair.set(p.b + '|' + p.a, p);
+  if (devs.length > MATRIX_MAX_DRAWN) {
+    // n² cells: past a few hundred devices a table freezes the tab; pairs stay one pick away
+    host.replaceChildren(el('p', { id: 'matrix-too-large', class: 'muted' }, devs.length +
+      ' devices: too many to draw as a table. Pick two devices on the Fabric tab for their verdicts.'));
+    return new Map(devs.map((d, i) => [d.bdf, names[i]]));
   }
   const table = el('table', { class: 'matrix', id: 'matrix-table' });
   const head = el('tr', {}, el('th', {}, ''));
@@ -344,7 +358,7 @@ function renderMatrix(matrix) {
     const tr = el('tr', {}, el('th', { scope: 'row', class: 'rowhead', title: a.name || '' }, names[i] + ' ', el('span', { class: 'muted' }, a.bdf)));
     devs.forEach((b, j) => {
       if (i === j) { tr.append(el('td', { class: 'self', 'data-a': a.bdf, 'data-b': b.bdf }, 'X')); return; }
-      const p = pair.get(a.bdf + '|' + b.bdf);
+      const p = verdictOf(matrix, at[i], at[j]);
       if (!p) { tr.append(el('td', {}, '?')); return; }
       const cls = [p.kernel.mapType.toLowerCase()];
       if (p.kernel.provisional) cls.push('provisional');

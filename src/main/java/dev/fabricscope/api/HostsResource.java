@@ -8,7 +8,6 @@ import dev.fabricscope.inventory.InventoryStore.Host;
 import dev.fabricscope.inventory.InventoryStore.SnapshotMeta;
 import dev.fabricscope.p2p.Device;
 import dev.fabricscope.p2p.P2pAnalyzer;
-import dev.fabricscope.p2p.P2pMatrix;
 import dev.fabricscope.p2p.PairVerdict;
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.security.Access;
@@ -31,6 +30,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Read API over the inventory (viewer and up; anonymous in local demo mode). */
 @Path("/api/v1/hosts")
@@ -42,6 +44,7 @@ public class HostsResource {
   @Inject Access access;
   @Inject InventoryStore store;
   @Inject FleetFindingsService findings;
+  @Inject P2pMatrices matrices;
 
   @GET
   @Operation(
@@ -119,10 +122,41 @@ public class HostsResource {
 
   @GET
   @Path("/{host}/p2p")
-  @Operation(summary = "P2P verdicts for every device pair of the latest snapshot")
-  public P2pMatrix p2p(@Context HttpServerRequest request, @PathParam("host") String host) {
+  @Operation(
+      summary = "P2P verdict codes for every device pair of the latest snapshot, compact",
+      description =
+          "The devices once, each distinct verdict once (kernel map type, distance and"
+              + " provisional flag; nvidia-smi labels; NCCL path and decisions; bottleneck GB/s),"
+              + " and per unordered pair (i, j), i < j, row by row, the index of its verdict:"
+              + " pairs[i*n - i*(i+1)/2 + j-i-1]. No hops or reasons: ask /paths for those."
+              + " Hosts with more than fabricscope.p2p.max-devices (2000) matrix devices get 422;"
+              + " answers are cached by snapshot; when too many are being computed, 503 with"
+              + " Retry-After.")
+  @APIResponse(
+      responseCode = "200",
+      description = "The compact matrix",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = P2pMatrices.Answer.class)))
+  @APIResponse(
+      responseCode = "422",
+      description = "More matrix devices than fabricscope.p2p.max-devices",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  @APIResponse(
+      responseCode = "503",
+      description = "Too many matrices being computed at once (Retry-After)",
+      content =
+          @Content(
+              mediaType = Problem.MEDIA_TYPE,
+              schema = @Schema(implementation = Problem.class)))
+  public Response p2p(@Context HttpServerRequest request, @PathParam("host") String host) {
     access.requireRead(request);
-    return new P2pAnalyzer(report(host, null)).matrix();
+    long id = snapshotAt(host, null);
+    return Response.ok(matrices.json(id, () -> json(id)), MediaType.APPLICATION_JSON).build();
   }
 
   @GET

@@ -6,6 +6,7 @@ import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.topology.Report;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -14,11 +15,14 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -46,7 +50,15 @@ public class DemoReports {
   @ConfigProperty(name = "fabricscope.demo.archives")
   List<String> archives;
 
+  /** How long shutdown waits for a loader to stop and clean up after itself. */
+  static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
   private volatile Loaded loaded;
+  // Held by whichever thread loads (the startup loader, or a request that came first).
+  private final ReentrantLock loading = new ReentrantLock();
+  private final TempPaths temps = new TempPaths();
+  private volatile boolean stopping;
+  private volatile Thread loaderThread;
 
   // Unpacking is file-creation bound: on an overlay /tmp the five archives (~31,000 entries) take
   // 20-30 s, on tmpfs well under a second. Loading on a thread of its own lets the HTTP server
@@ -55,6 +67,42 @@ public class DemoReports {
     Thread loader = new Thread(this::ensureLoaded, "demo-reports-loader");
     loader.setDaemon(true);
     loader.start();
+  }
+
+  // SIGTERM or a normal stop: the loader finishes no more archives. It is interrupted, which
+  // aborts an extraction reading through an interruptible channel (the extractor then removes its
+  // folder); otherwise the current archive finishes and try-with-resources removes it. The JVM
+  // halts daemon threads once the shutdown hooks return, so wait for the loader's finally blocks,
+  // then remove whatever it still holds.
+  void onStop(@Observes ShutdownEvent event) {
+    stop(STOP_WAIT);
+  }
+
+  /** Stops loading, waits up to {@code wait} for the loader, removes its temporary files. */
+  void stop(Duration wait) {
+    stopping = true;
+    Thread t = loaderThread;
+    if (t != null) {
+      t.interrupt();
+    }
+    try {
+      if (loading.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        loading.unlock();
+      } else {
+        Log.warnf("demo loading did not stop within %s", wait);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    int left = temps.removeAll();
+    if (left > 0) {
+      Log.infof("removed %d temporary demo paths on shutdown", left);
+    }
+  }
+
+  /** Whether the server is shutting down (no more demo work should start). */
+  public boolean isStopping() {
+    return stopping;
   }
 
   /** Whether loading has finished (successfully or not for each archive); never blocks. */
@@ -88,29 +136,50 @@ public class DemoReports {
   // unpacking everything a second time (and a bean used without the startup event still works).
   private Loaded ensureLoaded() {
     Loaded l = loaded;
-    if (l == null) {
-      synchronized (this) {
-        l = loaded;
-        if (l == null) {
-          ClassLoader cl = DemoReports.class.getClassLoader();
-          l = load(archives, name -> cl.getResourceAsStream(RESOURCE_DIR + name));
-          loaded = l;
-        }
-      }
+    if (l != null) {
+      return l;
     }
-    return l;
+    loading.lock();
+    try {
+      l = loaded;
+      if (l == null) {
+        ClassLoader cl = DemoReports.class.getClassLoader();
+        loaderThread = Thread.currentThread();
+        try {
+          l = load(archives, name -> cl.getResourceAsStream(RESOURCE_DIR + name), this);
+        } finally {
+          loaderThread = null;
+          if (stopping) {
+            Thread.interrupted(); // ours, from stop(): not for whatever runs next on this thread
+          }
+        }
+        loaded = l;
+      }
+      return l;
+    } finally {
+      loading.unlock();
+    }
   }
 
   /** Loads every archive through {@code opener}; never throws for a single bad archive. */
   static Loaded load(List<String> archiveNames, Opener opener) {
+    return load(archiveNames, opener, new DemoReports());
+  }
+
+  /** Loads every archive, stopping early when {@code owner} stops; never throws for one. */
+  static Loaded load(List<String> archiveNames, Opener opener, DemoReports owner) {
     Map<String, Report> reports = new LinkedHashMap<>();
     Map<String, String> failures = new LinkedHashMap<>();
     SysfsDiscovery discovery = new SysfsDiscovery();
     for (String archive : archiveNames) {
       String name = nameOf(archive);
+      if (owner.stopping) {
+        failures.put(name, "not loaded: the server is shutting down");
+        continue;
+      }
       long start = System.nanoTime();
       try {
-        Report report = loadOne(archive, opener, discovery);
+        Report report = loadOne(archive, opener, discovery, owner.temps);
         reports.put(name, report);
         Log.infof(
             "demo report %s: %d PCI functions, %d diagnostics (%d ms)",
@@ -132,11 +201,12 @@ public class DemoReports {
     return new Loaded(Collections.unmodifiableMap(reports), Collections.unmodifiableMap(failures));
   }
 
-  private static Report loadOne(String archive, Opener opener, SysfsDiscovery discovery)
-      throws IOException {
+  private static Report loadOne(
+      String archive, Opener opener, SysfsDiscovery discovery, TempPaths temps) throws IOException {
     // ArchiveExtractor reads a file (it sniffs the compression from the first bytes), and a
     // resource inside the packaged jar is not one: copy it out first.
-    Path temp = Files.createTempFile("fabricscope-demo-", "-" + archive.replace('/', '_'));
+    Path temp =
+        temps.hold(Files.createTempFile("fabricscope-demo-", "-" + archive.replace('/', '_')));
     try {
       try (InputStream in = opener.open(archive)) {
         if (in == null) {
@@ -153,10 +223,15 @@ public class DemoReports {
         }
       }
       try (var unpacked = ArchiveExtractor.extract(temp)) {
-        return discovery.discover(unpacked.sysfsRoot());
+        temps.hold(unpacked.tempDir());
+        try {
+          return discovery.discover(unpacked.sysfsRoot());
+        } finally {
+          temps.remove(unpacked.tempDir());
+        }
       }
     } finally {
-      Files.deleteIfExists(temp);
+      temps.remove(temp);
     }
   }
 

@@ -42,6 +42,9 @@ public class DemoSeeder {
     }
     int n = 0;
     for (Map.Entry<String, Report> e : demo.reports().entrySet()) {
+      if (demo.isStopping()) {
+        break; // shutting down: the database is closing too
+      }
       Report r = e.getValue();
       String name = r.host() != null && r.host().name() != null ? r.host().name() : e.getKey();
       name = dev.fabricscope.topology.HostNames.sanitize(name).orElse("demo-host");

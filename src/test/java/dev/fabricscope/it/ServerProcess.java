@@ -37,25 +37,7 @@ public final class ServerProcess implements AutoCloseable {
 
   /** Starts the server and waits until it is ready (at most 90 s). */
   public ServerProcess start() throws Exception {
-    String runner =
-        System.getProperty("fabricscope.runnerJar", "target/quarkus-app/quarkus-run.jar");
-    assertTrue(Path.of(runner).toFile().exists(), runner + " missing: run mvn package first");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx512m");
-    cmd.add("-Dquarkus.http.port=" + port);
-    cmd.add("-Dquarkus.http.host=127.0.0.1");
-    cmd.add("-Dfabricscope.data-dir=" + dataDir);
-    cmd.add("-Dfabricscope.admin-token=" + ADMIN);
-    cmd.add("-Dfabricscope.demo.seed=false");
-    cmd.addAll(extra);
-    cmd.add("-jar");
-    cmd.add(runner);
-    process =
-        new ProcessBuilder(cmd)
-            .redirectErrorStream(true)
-            .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + ".log").toFile())
-            .start();
+    launch();
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     while (System.nanoTime() < deadline) {
@@ -74,6 +56,38 @@ public final class ServerProcess implements AutoCloseable {
       Thread.sleep(200);
     }
     throw new AssertionError("server not ready within 90 s");
+  }
+
+  /** Starts the server process without waiting for anything. */
+  public ServerProcess launch() throws IOException {
+    String runner =
+        System.getProperty("fabricscope.runnerJar", "target/quarkus-app/quarkus-run.jar");
+    assertTrue(Path.of(runner).toFile().exists(), runner + " missing: run mvn package first");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx512m");
+    cmd.add("-Dquarkus.http.port=" + port);
+    cmd.add("-Dquarkus.http.host=127.0.0.1");
+    cmd.add("-Dfabricscope.data-dir=" + dataDir);
+    cmd.add("-Dfabricscope.admin-token=" + ADMIN);
+    cmd.add("-Dfabricscope.demo.seed=false");
+    cmd.addAll(extra);
+    cmd.add("-jar");
+    cmd.add(runner);
+    process =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log().toFile()).start();
+    return this;
+  }
+
+  /** SIGTERM, then waits up to {@code max} for the process to end; returns whether it ended. */
+  public boolean terminate(Duration max) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** The file the server's stdout and stderr go to. */
+  public Path log() {
+    return dataDir.resolveSibling(dataDir.getFileName() + ".log");
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fabricscope.testing.ApiClient;
+import dev.fabricscope.testing.CompactP2p;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.util.ArrayList;
@@ -130,13 +131,13 @@ class BrowserPagesTest extends BrowserTest {
     JsonPath p2p =
         given().get("/api/v1/hosts/" + DGX2 + "/p2p").then().statusCode(200).extract().jsonPath();
     Map<String, String> expected = new HashMap<>();
-    List<Map<String, Object>> pairs = p2p.getList("pairs");
-    for (Map<String, Object> p : pairs) {
-      if (p.containsKey("aRdma") || p.containsKey("bRdma")) {
+    for (CompactP2p.Pair p : CompactP2p.pairs(p2p)) {
+      if (p.aRdma() || p.bRdma()) {
         continue;
       }
-      expected.put(p.get("a") + "|" + p.get("b"), (String) p.get("nvidia"));
-      expected.put(p.get("b") + "|" + p.get("a"), (String) p.get("nvidia"));
+      String nvidia = (String) p.verdict().get("nvidia");
+      expected.put(p.a() + "|" + p.b(), nvidia);
+      expected.put(p.b() + "|" + p.a(), nvidia);
     }
     List<WebElement> cells = driver.findElements(By.cssSelector("#matrix-table td[data-a]"));
     int devices = p2p.getList("devices").size();

@@ -33,6 +33,9 @@ public final class FastMatrix {
   private final Chain[] chains;
   private final Map<String, Integer> hostBridgeIds = new HashMap<>();
   private final Map<String, Integer> nodeIds = new HashMap<>();
+  // functions of one PCI device (bus:dev without .fn) share an id: NcclRules.sameDevice per pair
+  // would cut two substrings for each of the n² pairs
+  private final Map<String, Integer> deviceIds = new HashMap<>();
   private final KernelVerdict[][][] kernelCache = new KernelVerdict[3][2][64];
   private KernelVerdict[][] hostBridgeVerdicts = new KernelVerdict[0][0];
 
@@ -50,7 +53,8 @@ public final class FastMatrix {
       int hostBridgeId,
       Integer numa,
       boolean refused,
-      boolean hasNvlink) {}
+      boolean hasNvlink,
+      int deviceId) {}
 
   public FastMatrix(P2pAnalyzer analyzer) {
     this.analyzer = analyzer;
@@ -120,7 +124,14 @@ public final class FastMatrix {
             String.valueOf(fabric.hostBridge(d.bdf())), k -> hostBridgeIds.size()),
         fabric.numaNode(d.bdf()),
         refused,
-        fabric.hasNvlink(d.bdf()));
+        fabric.hasNvlink(d.bdf()),
+        deviceId(d.bdf()));
+  }
+
+  // The same grouping as NcclRules.sameDevice: BDFs without a '.' are never one device.
+  private int deviceId(String bdf) {
+    int dot = bdf.lastIndexOf('.');
+    return dot > 0 ? deviceIds.computeIfAbsent(bdf.substring(0, dot), x -> deviceIds.size()) : -1;
   }
 
   /** Every unordered pair, row by row: (0,1), (0,2), ..., (1,2), ... */
@@ -201,7 +212,8 @@ public final class FastMatrix {
 
   private NcclVerdict ncclVerdict(Device da, Device db, Chain a, Chain b) {
     // NCCL merges the functions of one device into one node
-    String path = NcclRules.sameDevice(da.bdf(), db.bdf()) ? "LOC" : null;
+    boolean sameDevice = a.deviceId >= 0 && a.deviceId == b.deviceId;
+    String path = sameDevice ? "LOC" : null;
     for (int x = 0; x < a.ncclNodes.length && path == null; x++) {
       for (int y = 0; y < b.ncclNodes.length; y++) {
         if (a.ncclNodes[x] == b.ncclNodes[y]) {
@@ -211,10 +223,7 @@ public final class FastMatrix {
       }
     }
     if (path == null) {
-      path =
-          NcclRules.sameDevice(da.bdf(), db.bdf())
-              ? "LOC"
-              : Objects.equals(a.numa, b.numa) ? "PHB" : "SYS";
+      path = Objects.equals(a.numa, b.numa) ? "PHB" : "SYS";
     }
     return nccl.decide(da, db, path, null);
   }

@@ -1,0 +1,220 @@
+package dev.fabricscope.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.p2p.CompactMatrix;
+import dev.fabricscope.p2p.Device;
+import dev.fabricscope.p2p.P2pAnalyzer;
+import dev.fabricscope.security.ApiException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The compact all-pairs answers of {@code GET /api/v1/hosts/{host}/p2p}, with the work per request
+ * bounded three ways: a host with more than {@code fabricscope.p2p.max-devices} matrix devices is
+ * refused (422) before any pair is computed; answers are cached by snapshot id (a snapshot never
+ * changes), at most {@code cache-entries} of them and {@code cache-bytes} bytes in all, least
+ * recently used first out; and at most {@code concurrent} matrices are computed at once — a request
+ * that finds no free slot within {@code wait} gets 503 with {@code Retry-After}. Requests for a
+ * snapshot already being computed wait for that computation instead of starting their own.
+ */
+@ApplicationScoped
+public class P2pMatrices {
+
+  /**
+   * The JSON of {@code /p2p}: {@link CompactMatrix} with the snapshot it was computed from.
+   *
+   * @param snapshotId the host's latest snapshot when the answer was computed
+   * @param devices the matrix devices
+   * @param verdicts the distinct verdicts (bandwidths in GB/s per direction)
+   * @param pairs per pair (i, j), i &lt; j, row by row, the index of its verdict
+   */
+  public record Answer(
+      long snapshotId, List<Device> devices, List<CompactMatrix.Verdict> verdicts, int[] pairs) {}
+
+  /** A cached outcome: the JSON, or null when the host had too many devices. */
+  private record Entry(byte[] json, int devices) {
+    long size() {
+      return json == null ? 64 : json.length;
+    }
+  }
+
+  // A waiter gives up after this long even if the computation it waits for is still running.
+  private static final long AWAIT_SECONDS = 60;
+
+  private final int maxDevices;
+  private final Duration wait;
+  private final long cacheBytes;
+  private final int cacheEntries;
+  private final Semaphore heavy;
+  private final ObjectMapper mapper;
+  private final LinkedHashMap<Long, Entry> cache = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<Long, CompletableFuture<Entry>> inFlight = new HashMap<>();
+  private long cachedBytes;
+
+  @Inject
+  P2pMatrices(
+      @ConfigProperty(name = "fabricscope.p2p.max-devices", defaultValue = "2000") int maxDevices,
+      @ConfigProperty(name = "fabricscope.p2p.concurrent", defaultValue = "2") int concurrent,
+      @ConfigProperty(name = "fabricscope.p2p.wait", defaultValue = "2s") Duration wait,
+      @ConfigProperty(name = "fabricscope.p2p.cache-bytes", defaultValue = "67108864")
+          long cacheBytes,
+      @ConfigProperty(name = "fabricscope.p2p.cache-entries", defaultValue = "32") int cacheEntries,
+      ObjectMapper mapper) {
+    this.maxDevices = maxDevices;
+    this.wait = wait;
+    this.cacheBytes = cacheBytes;
+    this.cacheEntries = cacheEntries;
+    this.heavy = new Semaphore(concurrent, true);
+    this.mapper = mapper;
+  }
+
+  /** The most matrix devices a host may have for {@code /p2p} to answer. */
+  public int maxDevices() {
+    return maxDevices;
+  }
+
+  /** The slots for computations; package-private so tests can hold them. */
+  Semaphore slots() {
+    return heavy;
+  }
+
+  /** Cached answers now; for tests. */
+  synchronized int cached() {
+    return cache.size();
+  }
+
+  /**
+   * The compact matrix JSON of a snapshot.
+   *
+   * @param reportJson reads the snapshot's report JSON; called only when the answer is not cached
+   * @throws ApiException 422 for too many devices, 503 when no computation slot is free in time
+   */
+  public byte[] json(long snapshotId, Supplier<String> reportJson) {
+    Entry e;
+    CompletableFuture<Entry> f = null;
+    boolean mine = false;
+    synchronized (this) {
+      e = cache.get(snapshotId);
+      if (e == null) {
+        f = inFlight.get(snapshotId);
+        if (f == null) {
+          f = new CompletableFuture<>();
+          inFlight.put(snapshotId, f);
+          mine = true;
+        }
+      }
+    }
+    if (e == null) {
+      e = mine ? compute(snapshotId, reportJson, f) : await(f);
+    }
+    if (e.json() == null) {
+      throw tooMany(e.devices());
+    }
+    return e.json();
+  }
+
+  private Entry compute(long snapshotId, Supplier<String> reportJson, CompletableFuture<Entry> f) {
+    Entry e = null;
+    RuntimeException failure = null;
+    try {
+      if (!heavy.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw busy();
+      }
+      try {
+        e = build(snapshotId, reportJson.get());
+      } finally {
+        heavy.release();
+      }
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      failure = busy();
+    } catch (RuntimeException ex) {
+      failure = ex;
+    }
+    synchronized (this) {
+      inFlight.remove(snapshotId);
+      if (e != null) {
+        put(snapshotId, e);
+      }
+    }
+    if (failure != null) {
+      f.completeExceptionally(failure);
+      throw failure;
+    }
+    f.complete(e);
+    return e;
+  }
+
+  private Entry build(long snapshotId, String reportJson) {
+    P2pAnalyzer analyzer = new P2pAnalyzer(HostsResource.read(reportJson));
+    // Counting devices is linear; refusing here keeps an oversized host from costing n² work.
+    int n = analyzer.devices().size();
+    if (n > maxDevices) {
+      return new Entry(null, n);
+    }
+    CompactMatrix m = CompactMatrix.of(analyzer);
+    try {
+      return new Entry(
+          mapper.writeValueAsBytes(new Answer(snapshotId, m.devices(), m.verdicts(), m.pairs())),
+          n);
+    } catch (JsonProcessingException ex) {
+      throw new IllegalStateException(ex);
+    }
+  }
+
+  private static Entry await(CompletableFuture<Entry> f) {
+    try {
+      return f.get(AWAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw busy();
+    } catch (TimeoutException ex) {
+      throw busy();
+    } catch (ExecutionException ex) {
+      throw ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex);
+    }
+  }
+
+  private void put(long snapshotId, Entry e) {
+    if (e.size() > cacheBytes) {
+      return;
+    }
+    Entry old = cache.put(snapshotId, e);
+    cachedBytes += e.size() - (old == null ? 0 : old.size());
+    Iterator<Entry> it = cache.values().iterator();
+    while ((cache.size() > cacheEntries || cachedBytes > cacheBytes) && it.hasNext()) {
+      cachedBytes -= it.next().size();
+      it.remove();
+    }
+  }
+
+  private ApiException tooMany(int devices) {
+    return new ApiException(
+        422,
+        "Matrix too large",
+        "this host has "
+            + devices
+            + " matrix devices; /p2p answers hosts of up to "
+            + maxDevices
+            + " (fabricscope.p2p.max-devices); ask /paths?a=&b= for single pairs");
+  }
+
+  private static ApiException busy() {
+    return new ApiException(
+        503, "Service unavailable", "too many P2P matrices are being computed; retry shortly");
+  }
+}

@@ -1,0 +1,75 @@
+package dev.fabricscope.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.report.ReportJson;
+import dev.fabricscope.security.ApiException;
+import dev.fabricscope.topology.SyntheticHosts;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/** The cache and limits of {@link P2pMatrices}, without a server. */
+class P2pMatricesTest {
+
+  private static final String REPORT = ReportJson.write(SyntheticHosts.nestedSwitches("c", 12));
+
+  private final AtomicInteger reads = new AtomicInteger();
+  private final Supplier<String> report =
+      () -> {
+        reads.incrementAndGet();
+        return REPORT;
+      };
+
+  @Test
+  void cachesBySnapshotAndEvictsTheLeastRecentlyUsedBeyondTheBound() {
+    P2pMatrices m = new P2pMatrices(100, 1, Duration.ZERO, 1 << 20, 2, new ObjectMapper());
+    m.json(1, report);
+    m.json(1, report);
+    assertEquals(1, reads.get());
+    m.json(2, report);
+    m.json(1, report); // 1 is now the most recently used
+    m.json(3, report); // evicts 2
+    assertEquals(3, reads.get());
+    assertEquals(2, m.cached());
+    m.json(1, report);
+    assertEquals(3, reads.get());
+    m.json(2, report);
+    assertEquals(4, reads.get());
+  }
+
+  @Test
+  void evictsBeyondTheByteBound() {
+    P2pMatrices m = new P2pMatrices(100, 1, Duration.ZERO, 1 << 20, 10, new ObjectMapper());
+    int size = m.json(1, report).length;
+    P2pMatrices small = new P2pMatrices(100, 1, Duration.ZERO, size * 2L, 10, new ObjectMapper());
+    for (long id = 1; id <= 5; id++) {
+      small.json(id, report);
+    }
+    assertEquals(2, small.cached());
+  }
+
+  @Test
+  void refusesMoreDevicesThanTheMaximumAndRemembersIt() {
+    P2pMatrices m = new P2pMatrices(11, 1, Duration.ZERO, 1 << 20, 2, new ObjectMapper());
+    ApiException e = assertThrows(ApiException.class, () -> m.json(1, report));
+    assertEquals(422, e.status());
+    assertThrows(ApiException.class, () -> m.json(1, report));
+    assertEquals(1, reads.get());
+  }
+
+  @Test
+  void answersBusyWhenEverySlotIsTakenAndRecovers() {
+    P2pMatrices m = new P2pMatrices(100, 1, Duration.ZERO, 1 << 20, 2, new ObjectMapper());
+    m.slots().acquireUninterruptibly();
+    ApiException e = assertThrows(ApiException.class, () -> m.json(1, report));
+    assertEquals(503, e.status());
+    assertEquals(0, reads.get());
+    m.slots().release();
+    m.json(1, report);
+    assertEquals(1, reads.get());
+  }
+}
