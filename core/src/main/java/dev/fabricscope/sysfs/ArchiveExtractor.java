@@ -165,6 +165,7 @@ public final class ArchiveExtractor {
     try (TarArchiveInputStream tar = open(archive, limits)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
+        stopIfInterrupted();
         plan.add(e); // the data is skipped: nothing is written until every header passed
       }
     }
@@ -206,6 +207,7 @@ public final class ArchiveExtractor {
     try (TarArchiveInputStream tar = open(archive, limits)) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
+        stopIfInterrupted();
         seen++;
         String name = ArchivePlan.checkName(e.getName());
         ArchivePlan.Node node = plan.nodes().get(name);
@@ -235,6 +237,16 @@ public final class ArchiveExtractor {
     }
     if (seen != plan.entries()) {
       throw ArchivePlan.refused("the archive changed while it was read");
+    }
+  }
+
+  /**
+   * A shutdown interrupts the thread that unpacks (the server's demo loader): stop at the next
+   * entry, so the caller's cleanup removes a folder that no longer grows.
+   */
+  private static void stopIfInterrupted() throws ArchiveException {
+    if (Thread.currentThread().isInterrupted()) {
+      throw new ArchiveException("unpacking stopped: the process is shutting down");
     }
   }
 

@@ -195,6 +195,16 @@ class ArchiveExtractorTest {
   }
 
   @Test
+  void anInterruptedThreadStopsUnpackingAndLeavesNothing() throws IOException {
+    Thread.currentThread().interrupt();
+    try {
+      assertRefused(Fixtures.sysfs("procfs-fixtures.tar.gz"), "shutting down");
+    } finally {
+      Thread.interrupted();
+    }
+  }
+
+  @Test
   void millionEntriesAreRefused() throws IOException {
     Path a = HostileArchives.manyEntries(tmp.resolve("many.tar.gz"), 1_000_000);
     assertRefused(a, "entries");
