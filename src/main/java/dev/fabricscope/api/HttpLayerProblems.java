@@ -24,7 +24,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * (its status, else 500). Vert.x refuses requests beyond its own decoder limits before any handler
  * runs, with an empty body and no hook in Quarkus to change that, so those limits ({@code
  * quarkus.http.limits.max-initial-line-length}, {@code max-header-size}) are set well above the
- * ones enforced here: only grossly oversized requests still get the bare answer.
+ * ones enforced here: only grossly oversized requests still get the bare answer. Two more bare
+ * answers stay out of reach for the same reason: Vert.x's 400 for a request Netty cannot parse
+ * (e.g. both Content-Length and Transfer-Encoding), and Quarkus's 400 for a URI that {@link
+ * java.net.URI} refuses (e.g. {@code /%zz}), checked before any route.
  */
 @ApplicationScoped
 public class HttpLayerProblems {
@@ -46,6 +49,11 @@ public class HttpLayerProblems {
   void routes(@Observes Router router) {
     router.route().order(ORDER).handler(this::limits);
     router.route().order(ORDER).failureHandler(this::failure);
+    // Failures the router raises while it matches routes (an IllegalArgumentException is a 400)
+    // reach only its error handlers, not the failure handler above.
+    for (int status = 400; status < 600; status++) {
+      router.errorHandler(status, this::failure);
+    }
   }
 
   private void limits(RoutingContext ctx) {

@@ -171,7 +171,14 @@ class BadInputCorpusTest {
             400),
         new Case("heartbeat-array", "POST", hb, json, utf8("[\"corpus-host\"]"), 400),
         new Case("heartbeat-not-json", "POST", hb, json, utf8("{host: corpus-host"), 400),
-        // item 12: the HTTP layer's own limits
+        // item 12: the HTTP layer's own refusals
+        new Case(
+            "no-host-header",
+            "RAW",
+            "GET /api/v1/hosts HTTP/1.1\r\nConnection: close\r\n" + read + "\r\n\r\n",
+            "",
+            null,
+            400),
         new Case("uri-10k", "GET", "/api/v1/hosts?name=" + "a".repeat(10_000), read, null, 414),
         new Case(
             "headers-30k",
@@ -269,7 +276,9 @@ class BadInputCorpusTest {
     int port = base.getPort();
     Object before = state();
     RawHttp.Answer a;
-    if (c.name().equals("body-declared-200M")) {
+    if (c.method().equals("RAW")) {
+      a = RawHttp.exchange(port, c.target().getBytes(StandardCharsets.ISO_8859_1), null);
+    } else if (c.name().equals("body-declared-200M")) {
       String head =
           c.method()
               + " "
