@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.ingest.KnownHosts;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.testing.ApiClient;
+import dev.fabricscope.testing.Compress;
 import dev.fabricscope.testing.RawHttp;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.io.ByteArrayOutputStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -61,34 +58,6 @@ class BadInputCorpusTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  static byte[] gzip(byte[] data) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(data);
-    }
-    return out.toByteArray();
-  }
-
-  static byte[] deflate(byte[] data) throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (DeflaterOutputStream z = new DeflaterOutputStream(out, new Deflater(9))) {
-      z.write(data);
-    }
-    return out.toByteArray();
-  }
-
-  /** 64 MiB of zeros, gzipped to ~64 KB: decoding must stop at the 16 MiB report limit. */
-  static byte[] gzipBomb() throws Exception {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      byte[] zeros = new byte[1 << 20];
-      for (int i = 0; i < 64; i++) {
-        gz.write(zeros);
-      }
-    }
-    return out.toByteArray();
-  }
-
   List<Case> corpus() throws Exception {
     byte[] report = ApiClient.resource("valid-report.json");
     String auth = "Authorization: Bearer " + agent;
@@ -110,14 +79,14 @@ class BadInputCorpusTest {
             "POST",
             reports,
             json + "\r\nContent-Encoding: deflate",
-            gzip(report),
+            Compress.gzip(report),
             400),
         new Case(
             "truncated-gzip",
             "POST",
             reports,
             json + "\r\nContent-Encoding: gzip",
-            java.util.Arrays.copyOf(gzip(report), 100),
+            java.util.Arrays.copyOf(Compress.gzip(report), 100),
             400),
         new Case(
             "empty-gzip", "POST", reports, json + "\r\nContent-Encoding: gzip", new byte[0], 400),
@@ -136,7 +105,12 @@ class BadInputCorpusTest {
             report,
             415),
         new Case(
-            "gzip-bomb", "POST", reports, json + "\r\nContent-Encoding: gzip", gzipBomb(), 413),
+            "gzip-bomb",
+            "POST",
+            reports,
+            json + "\r\nContent-Encoding: gzip",
+            Compress.gzipBomb(),
+            413),
         new Case(
             "heartbeat-plain-labelled-gzip",
             "POST",
@@ -259,7 +233,7 @@ class BadInputCorpusTest {
             "POST",
             "/api/v1/reports",
             auth + "\r\nContent-Encoding: gzip",
-            gzip(utf8(plain.replace("corpus-host", "gzip-host"))));
+            Compress.gzip(utf8(plain.replace("corpus-host", "gzip-host"))));
     assertEquals(201, gz.status(), gz.body());
     RawHttp.Answer df =
         RawHttp.send(
@@ -267,7 +241,7 @@ class BadInputCorpusTest {
             "POST",
             "/api/v1/reports",
             auth + "\r\nContent-Encoding: deflate",
-            deflate(utf8(plain.replace("corpus-host", "deflate-host"))));
+            Compress.deflate(utf8(plain.replace("corpus-host", "deflate-host"))));
     assertEquals(201, df.status(), df.body());
     assertEquals("deflate-host", JSON.readTree(df.body()).get("host").asText());
   }
