@@ -179,8 +179,9 @@ class HostEventsResourceTest {
         HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofInputStream());
     assertEquals(200, resp.statusCode());
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (BufferedReader in =
-        new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8))) {
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8));
+    try {
       assertEquals("hello", next(pool, in).get("type").asText());
       revoke.run();
       Future<String> rest =
@@ -195,6 +196,8 @@ class HostEventsResourceTest {
       // the stream ends (readLine gives null), with no event after the revocation
       assertEquals("", rest.get(seconds, TimeUnit.SECONDS).strip());
     } finally {
+      // the body stream, not the reader: a reader blocked in readLine holds the reader's lock
+      resp.body().close();
       pool.shutdownNow();
     }
   }
