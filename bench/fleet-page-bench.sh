@@ -10,7 +10,7 @@ hosts=${1:-10000}
 work=$(mktemp -d /tmp/fabricscope-fleet-XXXXXX)
 port=18482
 admin=bench-admin-secret
-java -Xmx1g -Dquarkus.http.port=$port -Dfabricscope.admin-token=$admin -Dfabricscope.demo.seed=false \
+java -Xmx1g -Dquarkus.http.port=$port -Dfabricscope.auth.anonymous-read=true -Dfabricscope.admin-token=$admin -Dfabricscope.demo.seed=false \
   -Dfabricscope.data-dir="$work/data" -Dquarkus.log.level=WARN \
   -jar target/quarkus-app/quarkus-run.jar > "$work/server.log" 2>&1 &
 server=$!

@@ -3,12 +3,15 @@ package dev.fabricscope.api;
 import dev.fabricscope.demo.DemoReports;
 import dev.fabricscope.demo.DemoSummary;
 import dev.fabricscope.report.ReportJson;
+import dev.fabricscope.security.Access;
 import dev.fabricscope.topology.Report;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -16,17 +19,21 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
-/** The demo reports bundled with the server, read-only. */
+/**
+ * The demo reports bundled with the server, read-only; the same read rule as the rest of the API.
+ */
 @Path("/api/v1/demo-reports")
 @Produces(MediaType.APPLICATION_JSON)
 public class DemoReportResource {
 
   @Inject DemoReports demoReports;
+  @Inject Access access;
 
   /** One summary per loaded demo report. */
   @GET
   @Operation(summary = "List the bundled demo reports with device counts")
-  public List<DemoSummary> list() {
+  public List<DemoSummary> list(@Context HttpServerRequest request) {
+    access.requireRead(request);
     return demoReports.summaries();
   }
 
@@ -46,7 +53,8 @@ public class DemoReportResource {
           @Content(
               mediaType = Problem.MEDIA_TYPE,
               schema = @Schema(implementation = Problem.class)))
-  public String get(@PathParam("name") String name) {
+  public String get(@Context HttpServerRequest request, @PathParam("name") String name) {
+    access.requireRead(request);
     Report report = demoReports.find(name).orElseThrow(() -> new DemoReportNotFoundException(name));
     return ReportJson.write(report);
   }

@@ -34,7 +34,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
-/** Read API over the inventory (viewer and up; anonymous in local demo mode). */
+/** Read API over the inventory (viewer and up; anonymous only with anonymous-read on). */
 @Path("/api/v1/hosts")
 @Produces(MediaType.APPLICATION_JSON)
 public class HostsResource {
@@ -55,10 +55,10 @@ public class HostsResource {
       @Context HttpServerRequest request,
       @QueryParam("name") String name,
       @QueryParam("label") String label,
-      @QueryParam("hasGpu") Boolean hasGpu,
+      @QueryParam("hasGpu") String hasGpuParam,
       @QueryParam("finding") String finding,
-      @QueryParam("offset") @DefaultValue("0") int offset,
-      @QueryParam("limit") @DefaultValue("50") int limit,
+      @QueryParam("offset") String offsetParam,
+      @QueryParam("limit") String limitParam,
       @QueryParam("sort") String sort) {
     access.requireRead(request);
     InventoryStore.Sort order;
@@ -67,9 +67,9 @@ public class HostsResource {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(e.getMessage());
     }
-    if (offset < 0 || limit < 1 || limit > MAX_PAGE) {
-      throw ApiException.badRequest("offset must be >= 0 and limit 1.." + MAX_PAGE);
-    }
+    Boolean hasGpu = Params.bool("hasGpu", hasGpuParam);
+    int offset = Params.intIn("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
+    int limit = Params.intIn("limit", limitParam, 50, 1, MAX_PAGE);
     if (finding != null) {
       return findings.hostsWith(finding, name, label, hasGpu, offset, limit);
     }
@@ -100,8 +100,9 @@ public class HostsResource {
   public String snapshot(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
-      @PathParam("id") long id) {
+      @PathParam("id") String idParam) {
     access.requireRead(request);
+    long id = Params.id("snapshot id", idParam);
     find(host);
     if (store.snapshots(host).stream().noneMatch(s -> s.id() == id)) {
       throw ApiException.notFound("host " + host + " has no snapshot " + id);
@@ -186,9 +187,11 @@ public class HostsResource {
   public TopologyDiff.Diff diff(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
-      @QueryParam("from") Long from,
-      @QueryParam("to") Long to) {
+      @QueryParam("from") String fromParam,
+      @QueryParam("to") String toParam) {
     access.requireRead(request);
+    Long from = Params.id("from", fromParam);
+    Long to = Params.id("to", toParam);
     find(host);
     List<SnapshotMeta> snaps = store.snapshots(host);
     long toId = to != null ? to : snaps.get(0).id();

@@ -78,7 +78,7 @@ public class ReportsResource {
   private Response sendBlocking(
       byte[] body, HttpServerRequest request, Map<String, String> labels) {
     Caller caller = access.caller(request);
-    if (caller.role() == null || caller == Caller.LOCAL_VIEWER) {
+    if (caller.role() == null || caller == Caller.ANONYMOUS_READER) {
       throw ApiException.unauthorized();
     }
     return ack(

@@ -79,12 +79,13 @@ public class TokensResource {
   @DELETE
   @Path("/{id}")
   @Operation(summary = "Revoke a token")
-  public Response revoke(@PathParam("id") long id, @Context HttpServerRequest request) {
+  public Response revoke(@PathParam("id") String idParam, @Context HttpServerRequest request) {
     access.require(request, Role.ADMIN);
+    long id = Params.id("token id", idParam);
     if (!tokens.revoke(id, Instant.now())) {
       throw ApiException.notFound("no token " + id);
     }
-    access.forgetTokens();
+    access.revoked(id);
     return Response.noContent().build();
   }
 }

@@ -3,6 +3,7 @@ package dev.fabricscope.events;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
+import dev.fabricscope.security.Caller;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -12,15 +13,28 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
  * Server-Sent Events for one host: a {@code snapshot} event (JSON {@link HostEvents.SnapshotAdded})
- * whenever a report adds a snapshot. Same access as the read API.
+ * whenever a report adds a snapshot. Same access as the read API, for as long as the stream is
+ * open: a stream opened with a token ends when that token is revoked.
  */
 @Path("/api/v1/host-events/{host}")
 public class HostEventsResource {
+
+  /**
+   * How often an open stream re-reads its token from the database. A revocation through this server
+   * ends the stream at once; through another replica (which shares only the database) within this
+   * period, the same bound the token cache of {@link Access} has.
+   */
+  static final Duration TOKEN_RECHECK = Duration.ofSeconds(5);
+
+  /** Marks the end of a stream whose token was revoked; never sent. */
+  private static final HostEvents.SnapshotAdded REVOKED =
+      new HostEvents.SnapshotAdded("revoked", "", 0, false);
 
   @Inject Access access;
   @Inject InventoryStore store;
@@ -32,13 +46,32 @@ public class HostEventsResource {
   @Operation(summary = "Server-Sent Events: new snapshots of the host")
   public Multi<HostEvents.SnapshotAdded> events(
       @Context HttpServerRequest request, @PathParam("host") String host) {
-    access.requireRead(request);
+    Caller caller = access.requireRead(request);
     InventoryStore.Host h =
         store.host(host).orElseThrow(() -> ApiException.notFound("no host named " + host));
     Long latest = h.latestSnapshotId();
     HostEvents.SnapshotAdded hello =
         new HostEvents.SnapshotAdded("hello", host, latest == null ? 0 : latest, h.imported());
     // The hello event opens the stream at once, so the page knows it is live.
-    return Multi.createBy().merging().streams(Multi.createFrom().item(hello), events.of(host));
+    Multi<HostEvents.SnapshotAdded> live =
+        Multi.createBy().merging().streams(Multi.createFrom().item(hello), events.of(host));
+    if (caller.tokenId() == 0) {
+      return live; // anonymous reads: no token that could be revoked
+    }
+    String authorization = request.getHeader("Authorization");
+    long tokenId = caller.tokenId();
+    Multi<HostEvents.SnapshotAdded> revoked =
+        Multi.createBy()
+            .merging()
+            .streams(
+                access.revocations().select().where(id -> id == tokenId),
+                // ticks run on a worker thread, where the database may be asked
+                Multi.createFrom()
+                    .ticks()
+                    .every(TOKEN_RECHECK)
+                    .select()
+                    .where(t -> !access.stillActive(authorization)))
+            .map(x -> REVOKED);
+    return Multi.createBy().merging().streams(live, revoked).select().first(e -> e != REVOKED);
   }
 }

@@ -4,39 +4,49 @@ import dev.fabricscope.inventory.TokenStore;
 import dev.fabricscope.inventory.TokenStore.Role;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Authentication and role checks for the REST API. Bearer tokens are looked up by their SHA-256;
- * without a token, callers are anonymous viewers only in local demo mode — the server bound to a
- * loopback address with {@code fabricscope.auth.anonymous-local-read=true} (the default) — and
- * refused otherwise. At first start, when no admin token exists, one is created from {@code
- * fabricscope.admin-token} or generated and printed once.
+ * without a token, callers are anonymous viewers only when {@code fabricscope.auth.anonymous-read}
+ * is explicitly set to true, and refused otherwise. The bind address decides nothing: behind a
+ * reverse proxy on the same machine every remote client arrives from loopback. At first start, when
+ * no admin token exists, one is created from {@code fabricscope.admin-token} or generated and
+ * printed once.
  */
 @ApplicationScoped
 public class Access {
 
-  private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1", "[::1]");
-
   @Inject TokenStore tokens;
 
-  @ConfigProperty(name = "quarkus.http.host", defaultValue = "127.0.0.1")
-  String httpHost;
+  // Off unless configured: anonymous reads must be a decision, never a side effect of deployment.
+  @ConfigProperty(name = "fabricscope.auth.anonymous-read", defaultValue = "false")
+  boolean anonymousRead;
 
-  @ConfigProperty(name = "fabricscope.auth.anonymous-local-read", defaultValue = "true")
-  boolean anonymousLocalRead;
+  /** Revocations made through this server, for open streams of the revoked token to end at once. */
+  private final BroadcastProcessor<Long> revocations = BroadcastProcessor.create();
 
   @ConfigProperty(name = "fabricscope.admin-token")
   Optional<String> adminToken;
 
   void onStart(@Observes StartupEvent e) {
+    if (anonymousRead) {
+      Log.warn(
+          "Anonymous reads are ON (fabricscope.auth.anonymous-read=true): anyone who can reach"
+              + " this server may read every report; writes still need a token");
+    } else {
+      Log.info(
+          "Anonymous reads are OFF: every API call and page needs a bearer token"
+              + " (set fabricscope.auth.anonymous-read=true for a single-user local start)");
+    }
     if (tokens.anyAdmin()) {
       return;
     }
@@ -89,24 +99,44 @@ public class Access {
     if (c == null || System.nanoTime() >= c.until() || !c.token().active()) {
       return null;
     }
-    return new Caller(c.token().name(), c.token().role(), c.token().host());
+    return Caller.of(c.token());
   }
 
-  /** Forgets cached tokens (after a revocation). */
-  public void forgetTokens() {
+  /** Forgets cached tokens and ends the open streams of token {@code id} (after its revocation). */
+  public void revoked(long id) {
     cache.clear();
+    revocations.onNext(id);
   }
 
-  /** Whether unauthenticated reads are allowed (local demo mode). */
-  public boolean localDemoMode() {
-    return anonymousLocalRead && LOOPBACK.contains(httpHost);
+  /** Ids of the tokens revoked through this server from now on. */
+  public Multi<Long> revocations() {
+    return revocations;
+  }
+
+  /**
+   * Whether the request's token is still active, asked of the database (never the cache): a
+   * revocation through another replica is seen at the next call. Blocking.
+   */
+  public boolean stillActive(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return false;
+    }
+    return tokens
+        .findByHash(Tokens.hash(authorization.substring(7).trim()))
+        .map(TokenStore.Token::active)
+        .orElse(false);
+  }
+
+  /** Whether unauthenticated callers may read ({@code fabricscope.auth.anonymous-read}). */
+  public boolean anonymousRead() {
+    return anonymousRead;
   }
 
   /** The caller of a request, from its Authorization header. */
   public Caller caller(HttpServerRequest request) {
     String header = request.getHeader("Authorization");
     if (header == null || header.isBlank()) {
-      return localDemoMode() ? Caller.LOCAL_VIEWER : Caller.NOBODY;
+      return anonymousRead ? Caller.ANONYMOUS_READER : Caller.NOBODY;
     }
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw ApiException.unauthorized();
@@ -116,7 +146,7 @@ public class Access {
     if (!t.active()) {
       throw new ApiException(401, "Unauthorized", "this token was revoked");
     }
-    return new Caller(t.name(), t.role(), t.host());
+    return Caller.of(t);
   }
 
   /** Requires a caller who may read. */
@@ -134,8 +164,8 @@ public class Access {
   /** Requires at least a role on the viewer < operator < admin ladder. */
   public Caller require(HttpServerRequest request, Role min) {
     Caller c = caller(request);
-    if (c.role() == null || (c == Caller.LOCAL_VIEWER && min != Role.VIEWER)) {
-      // anonymous local readers must authenticate for anything beyond reading
+    if (c.role() == null || (c == Caller.ANONYMOUS_READER && min != Role.VIEWER)) {
+      // anonymous readers must authenticate for anything beyond reading
       throw ApiException.unauthorized();
     }
     if (!c.atLeast(min)) {
@@ -153,7 +183,7 @@ public class Access {
   /** Requires an agent token bound to {@code host} (admins may write any host). */
   public Caller requireAgentFor(HttpServerRequest request, String host) {
     Caller c = caller(request);
-    if (c.role() == null || c == Caller.LOCAL_VIEWER) {
+    if (c.role() == null || c == Caller.ANONYMOUS_READER) {
       throw ApiException.unauthorized();
     }
     if (c.role() == Role.ADMIN) {

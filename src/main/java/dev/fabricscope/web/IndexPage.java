@@ -1,5 +1,6 @@
 package dev.fabricscope.web;
 
+import dev.fabricscope.api.Params;
 import dev.fabricscope.findings.FleetFindingsService;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.Host;
@@ -8,7 +9,6 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -26,7 +26,7 @@ import java.util.Map;
 
 /**
  * The fleet page: the inventory's hosts, paged on the server, filtered by name. Readable by whoever
- * may read the API (anonymous in local demo mode).
+ * may read the API (anonymous only with anonymous-read on).
  */
 @Path("/")
 public class IndexPage {
@@ -112,10 +112,13 @@ public class IndexPage {
       @QueryParam("name") String name,
       @QueryParam("gpu") String gpu,
       @QueryParam("label") String label,
-      @QueryParam("offset") @DefaultValue("0") int offset,
-      @QueryParam("limit") @DefaultValue("" + PAGE_SIZE) int limit,
+      @QueryParam("offset") String offsetParam,
+      @QueryParam("limit") String limitParam,
       @QueryParam("sort") String sortParam) {
     access.requireRead(request);
+    // out-of-range numbers in a hand-edited URL are clamped below; non-numbers are a 400
+    int offset = Params.intIn("offset", offsetParam, 0, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    int limit = Params.intIn("limit", limitParam, PAGE_SIZE, Integer.MIN_VALUE, Integer.MAX_VALUE);
     InventoryStore.Sort sort;
     try {
       sort = InventoryStore.Sort.parse(sortParam);

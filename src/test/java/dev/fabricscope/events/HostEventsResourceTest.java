@@ -112,6 +112,96 @@ class HostEventsResourceTest {
     }
   }
 
+  /** Issue 9, item 11: revoking a token through the API ends its open streams at once. */
+  @Test
+  void revokingTheTokenEndsItsStream() throws Exception {
+    String operator = ApiClient.token("events-op3-" + System.nanoTime(), "operator", null);
+    String host = "events-revoke-" + System.nanoTime();
+    importFile(operator, "sysfs/qemu-rig-plain.tar.gz", host);
+    io.restassured.response.Response created = viewer();
+    String secret = created.path("secret");
+    int id = created.path("token.id");
+    assertStreamEnds(
+        host,
+        secret,
+        () ->
+            given()
+                .auth()
+                .oauth2(ApiClient.ADMIN)
+                .delete("/api/v1/tokens/" + id)
+                .then()
+                .statusCode(204),
+        3);
+    // new snapshots after the revocation reach nobody with that token
+    importFile(operator, "sysfs/qemu-rig-iommu.tar.gz", host);
+    given().auth().oauth2(secret).get("/api/v1/host-events/" + host).then().statusCode(401);
+  }
+
+  /**
+   * A revocation through another replica reaches this one only through the database: the stream
+   * re-reads its token every {@link HostEventsResource#TOKEN_RECHECK} and ends within that.
+   */
+  @Test
+  void aRevocationInTheDatabaseAloneEndsTheStreamWithinTheRecheck() throws Exception {
+    String operator = ApiClient.token("events-op4-" + System.nanoTime(), "operator", null);
+    String host = "events-replica-" + System.nanoTime();
+    importFile(operator, "sysfs/qemu-rig-plain.tar.gz", host);
+    io.restassured.response.Response created = viewer();
+    long id = ((Number) created.path("token.id")).longValue();
+    assertStreamEnds(
+        host,
+        created.path("secret"),
+        () -> tokens.revoke(id, java.time.Instant.now()),
+        HostEventsResource.TOKEN_RECHECK.toSeconds() + 3);
+  }
+
+  @jakarta.inject.Inject dev.fabricscope.inventory.TokenStore tokens;
+
+  static io.restassured.response.Response viewer() {
+    return given()
+        .auth()
+        .oauth2(ApiClient.ADMIN)
+        .contentType("application/json")
+        .body("{\"name\":\"sse-viewer-" + System.nanoTime() + "\",\"role\":\"viewer\"}")
+        .post("/api/v1/tokens");
+  }
+
+  /** Opens the stream, reads the hello, runs {@code revoke}, then expects the end within s. */
+  void assertStreamEnds(String host, String secret, Runnable revoke, long seconds)
+      throws Exception {
+    HttpRequest req =
+        HttpRequest.newBuilder(
+                URI.create(base.toString().replaceAll("/$", "") + "/api/v1/host-events/" + host))
+            .header("Authorization", "Bearer " + secret)
+            .header("Accept", "text/event-stream")
+            .build();
+    HttpResponse<java.io.InputStream> resp =
+        HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofInputStream());
+    assertEquals(200, resp.statusCode());
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8));
+    try {
+      assertEquals("hello", next(pool, in).get("type").asText());
+      revoke.run();
+      Future<String> rest =
+          pool.submit(
+              () -> {
+                StringBuilder b = new StringBuilder();
+                for (String l; (l = in.readLine()) != null; ) {
+                  b.append(l).append('\n');
+                }
+                return b.toString();
+              });
+      // the stream ends (readLine gives null), with no event after the revocation
+      assertEquals("", rest.get(seconds, TimeUnit.SECONDS).strip());
+    } finally {
+      // the body stream, not the reader: a reader blocked in readLine holds the reader's lock
+      resp.body().close();
+      pool.shutdownNow();
+    }
+  }
+
   /** The next event's JSON data, within 10 s. */
   static JsonNode next(ExecutorService pool, BufferedReader in) throws Exception {
     Future<String> line =

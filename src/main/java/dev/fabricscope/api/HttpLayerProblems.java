@@ -1,0 +1,141 @@
+package dev.fabricscope.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The HTTP layer's refusals as {@code application/problem+json}, like the API's own: a URI longer
+ * than {@link #MAX_URI} (414), headers beyond {@link #MAX_HEADER_BYTES} (431), a declared body
+ * beyond {@code quarkus.http.limits.max-body-size} (413), and any failure no JAX-RS mapper answered
+ * (its status, else 500). Vert.x refuses requests beyond its own decoder limits before any handler
+ * runs, with an empty body and no hook in Quarkus to change that, so those limits ({@code
+ * quarkus.http.limits.max-initial-line-length}, {@code max-header-size}) are set well above the
+ * ones enforced here: only grossly oversized requests still get the bare answer. Two more bare
+ * answers stay out of reach for the same reason: Vert.x's 400 for a request Netty cannot parse
+ * (e.g. both Content-Length and Transfer-Encoding), and Quarkus's 400 for a URI that {@link
+ * java.net.URI} refuses (e.g. {@code /%zz}), checked before any route.
+ */
+@ApplicationScoped
+public class HttpLayerProblems {
+
+  /** Longest request URI (path and query) answered; longer is a 414 problem. */
+  static final int MAX_URI = 8 * 1024;
+
+  /** Most header bytes (names, values, separators) answered; more is a 431 problem. */
+  static final int MAX_HEADER_BYTES = 16 * 1024;
+
+  /** Before Quarkus's own body-size check (order -2), which answers with an empty body. */
+  static final int ORDER = -3;
+
+  @Inject ObjectMapper mapper;
+
+  @ConfigProperty(name = "quarkus.http.limits.max-body-size")
+  MemorySize maxBody;
+
+  void routes(@Observes Router router) {
+    router.route().order(ORDER).handler(this::limits);
+    router.route().order(ORDER).failureHandler(this::failure);
+    // Failures the router raises while it matches routes (an IllegalArgumentException is a 400)
+    // reach only its error handlers, not the failure handler above.
+    for (int status = 400; status < 600; status++) {
+      router.errorHandler(status, this::failure);
+    }
+  }
+
+  private void limits(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    if (req.uri().length() > MAX_URI) {
+      answer(
+          ctx, 414, "the request URI is " + req.uri().length() + " characters; at most " + MAX_URI);
+      return;
+    }
+    long headerBytes = 0;
+    for (Map.Entry<String, String> h : req.headers()) {
+      headerBytes += h.getKey().length() + h.getValue().length() + 4;
+    }
+    if (headerBytes > MAX_HEADER_BYTES) {
+      answer(
+          ctx,
+          431,
+          "the request headers take " + headerBytes + " bytes; at most " + MAX_HEADER_BYTES);
+      return;
+    }
+    String length = req.getHeader("Content-Length");
+    if (length != null
+        && length.matches("[0-9]{1,18}")
+        && Long.parseLong(length) > maxBody.asLongValue()) {
+      answer(ctx, 413, "the body is " + length + " bytes; at most " + maxBody.asLongValue());
+      return;
+    }
+    ctx.next();
+  }
+
+  private void failure(RoutingContext ctx) {
+    HttpServerResponse resp = ctx.response();
+    if (resp.headWritten() || resp.closed()) {
+      return; // a streamed answer already started: nothing can be said any more
+    }
+    Throwable failure = ctx.failure();
+    int status = failure instanceof HttpException he ? he.getStatusCode() : ctx.statusCode();
+    if (status < 400 || status > 599) {
+      status = 500;
+    }
+    String detail;
+    if (status >= 500) {
+      String id = UUID.randomUUID().toString();
+      Log.errorf(
+          failure, "%s %s failed (error id %s)", ctx.request().method(), ctx.request().path(), id);
+      detail = "internal error, logged with id " + id;
+    } else {
+      detail =
+          failure == null || failure.getMessage() == null ? reason(status) : failure.getMessage();
+    }
+    answer(ctx, status, detail);
+  }
+
+  private void answer(RoutingContext ctx, int status, String detail) {
+    if (status != 500) {
+      Log.infof(
+          "Refused %s %.200s from %s: %d %s",
+          ctx.request().method(),
+          ctx.request().uri(),
+          ctx.request().remoteAddress(),
+          status,
+          detail);
+    }
+    String body;
+    try {
+      body = mapper.writeValueAsString(new Problem("about:blank", reason(status), status, detail));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    HttpServerResponse resp = ctx.response().setStatusCode(status);
+    resp.putHeader("Content-Type", Problem.MEDIA_TYPE);
+    if (status == 413 || status == 414 || status == 431) {
+      // The rest of the request (its body) is not read, so the connection cannot be reused; Vert.x
+      // would keep it open waiting for that body, so it is closed once the answer is out.
+      resp.putHeader("Connection", "close");
+      resp.end(body).onComplete(x -> ctx.request().connection().close());
+      return;
+    }
+    resp.end(body);
+  }
+
+  private static String reason(int status) {
+    return HttpResponseStatus.valueOf(status).reasonPhrase();
+  }
+}
