@@ -233,7 +233,11 @@ class BrowserPagesTest extends BrowserTest {
     for (String bdf : vfs) {
       ObjectNode vf = pf.deepCopy();
       vf.put("bdf", bdf);
-      vf.set("sriov", json.createObjectNode().put("physfn", pf.get("bdf").asText()));
+      // a complete sriov object: imports are held to the report schema like agent reports
+      ObjectNode vfSriov = json.createObjectNode().put("physfn", pf.get("bdf").asText());
+      vfSriov.putArray("virtfns");
+      vfSriov.putNull("totalVfs").putNull("numVfs");
+      vf.set("sriov", vfSriov);
       all.add(vf);
     }
     ObjectNode sriov =
