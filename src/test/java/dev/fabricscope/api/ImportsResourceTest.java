@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,13 @@ class ImportsResourceTest {
     operator = ApiClient.token("import-operator", "operator", null);
     tmp = Files.createTempDirectory("fabricscope-imports-test-");
     sentinel = SentinelTree.create(tmp.resolve("sentinel"));
+  }
+
+  @AfterAll
+  static void removeTempFolder() {
+    if (tmp != null) {
+      dev.fabricscope.sysfs.ArchiveExtractor.deleteTree(tmp);
+    }
   }
 
   Response importBody(byte[] body, String query) {
