@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fabricscope.Fixtures;
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.testing.ApiClient;
 import dev.fabricscope.testing.CompactP2p;
@@ -16,7 +15,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +27,7 @@ class P2pMatrixTest {
   @Inject P2pMatrices matrices;
 
   private static void importFixture(String fixture, String host) throws Exception {
-    given()
-        .auth()
-        .oauth2(ApiClient.ADMIN)
-        .contentType("application/octet-stream")
-        .queryParam("host", host)
-        .body(Files.readAllBytes(Fixtures.root().resolve(fixture)))
-        .post("/api/v1/imports")
-        .then()
-        .statusCode(201);
+    ApiClient.importFixture(ApiClient.ADMIN, fixture, host);
   }
 
   private static JsonPath p2p(String host) {

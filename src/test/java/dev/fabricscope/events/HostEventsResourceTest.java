@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fabricscope.Fixtures;
 import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -35,15 +33,7 @@ class HostEventsResourceTest {
   URL base;
 
   static void importFile(String token, String fixture, String host) throws Exception {
-    given()
-        .auth()
-        .oauth2(token)
-        .contentType("application/octet-stream")
-        .queryParam("host", host)
-        .body(Files.readAllBytes(Fixtures.root().resolve(fixture)))
-        .post("/api/v1/imports")
-        .then()
-        .statusCode(201);
+    ApiClient.importFixture(token, fixture, host);
   }
 
   @Test

@@ -42,6 +42,19 @@ public final class ApiClient {
         .post("/api/v1/reports");
   }
 
+  /** Imports a fixture file (under {@code ../shared/fixtures}) as {@code host}, expecting 201. */
+  public static void importFixture(String token, String fixture, String host) throws Exception {
+    given()
+        .auth()
+        .oauth2(token)
+        .contentType("application/octet-stream")
+        .queryParam("host", host)
+        .body(Files.readAllBytes(dev.fabricscope.Fixtures.root().resolve(fixture)))
+        .post("/api/v1/imports")
+        .then()
+        .statusCode(201);
+  }
+
   /** A test resource file's bytes. */
   public static byte[] resource(String name) throws Exception {
     return Files.readAllBytes(Path.of("src/test/resources", name));

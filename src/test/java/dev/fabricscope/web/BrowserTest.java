@@ -1,11 +1,8 @@
 package dev.fabricscope.web;
 
-import static io.restassured.RestAssured.given;
-
-import dev.fabricscope.Fixtures;
+import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import java.net.URL;
-import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -57,15 +54,7 @@ abstract class BrowserTest {
 
   /** Imports a fixture file as a host through the API, with an operator token. */
   static void importFile(String operator, String fixture, String host) throws Exception {
-    given()
-        .auth()
-        .oauth2(operator)
-        .contentType("application/octet-stream")
-        .queryParam("host", host)
-        .body(Files.readAllBytes(Fixtures.root().resolve(fixture)))
-        .post("/api/v1/imports")
-        .then()
-        .statusCode(201);
+    ApiClient.importFixture(operator, fixture, host);
   }
 
   String url(String path) {
