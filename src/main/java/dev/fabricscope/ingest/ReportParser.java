@@ -47,17 +47,6 @@ public final class ReportParser {
     return report;
   }
 
-  /** Holds a report built elsewhere (an import) to the same checks as {@link #parse}. */
-  public Report check(Report report) {
-    try {
-      return validator.check(report);
-    } catch (InvalidReport e) {
-      throw e.step() == ReportValidator.Step.SYNTAX
-          ? ApiException.badRequest(e.getMessage())
-          : ApiException.unprocessable(e.getMessage());
-    }
-  }
-
   /**
    * Why a body failed the schema, in the words of the general JSON Schema validator: the schema
    * version, else up to five schema errors, else what the one-pass check found.

@@ -57,15 +57,7 @@ class HostEventsResourceTest {
     String operator = ApiClient.token("events-op2-" + System.nanoTime(), "operator", null);
     String host = "events-live-" + System.nanoTime();
     importFile(operator, "sysfs/qemu-rig-plain.tar.gz", host);
-    HttpClient client = HttpClient.newHttpClient();
-    HttpRequest req =
-        HttpRequest.newBuilder(
-                URI.create(base.toString().replaceAll("/$", "") + "/api/v1/host-events/" + host))
-            .header("Authorization", "Bearer " + operator)
-            .header("Accept", "text/event-stream")
-            .build();
-    HttpResponse<java.io.InputStream> resp =
-        client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<java.io.InputStream> resp = openStream(host, operator);
     assertEquals(200, resp.statusCode());
     assertTrue(
         resp.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
@@ -156,17 +148,21 @@ class HostEventsResourceTest {
         .post("/api/v1/tokens");
   }
 
-  /** Opens the stream, reads the hello, runs {@code revoke}, then expects the end within s. */
-  void assertStreamEnds(String host, String secret, Runnable revoke, long seconds)
-      throws Exception {
+  /** Opens a host's event stream with a bearer token. */
+  HttpResponse<java.io.InputStream> openStream(String host, String token) throws Exception {
     HttpRequest req =
         HttpRequest.newBuilder(
                 URI.create(base.toString().replaceAll("/$", "") + "/api/v1/host-events/" + host))
-            .header("Authorization", "Bearer " + secret)
+            .header("Authorization", "Bearer " + token)
             .header("Accept", "text/event-stream")
             .build();
-    HttpResponse<java.io.InputStream> resp =
-        HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofInputStream());
+    return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofInputStream());
+  }
+
+  /** Opens the stream, reads the hello, runs {@code revoke}, then expects the end within s. */
+  void assertStreamEnds(String host, String secret, Runnable revoke, long seconds)
+      throws Exception {
+    HttpResponse<java.io.InputStream> resp = openStream(host, secret);
     assertEquals(200, resp.statusCode());
     ExecutorService pool = Executors.newSingleThreadExecutor();
     BufferedReader in =

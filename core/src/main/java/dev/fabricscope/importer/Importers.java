@@ -30,27 +30,10 @@ public final class Importers {
    * report passes ({@link ReportValidator}), whatever its format.
    */
   public static Report load(Path file) throws ImportException {
-    return validated(loadUnchecked(file), file.toString());
-  }
-
-  /** Detects the format of in-memory content; {@code name} is used in messages and diagnostics. */
-  public static Report parse(byte[] content, String name) throws ImportException {
-    return validated(parseUnchecked(content, name), name);
-  }
-
-  private static Report validated(Report report, String name) throws ImportException {
-    try {
-      return ReportValidator.get().check(report);
-    } catch (ReportValidator.InvalidReport e) {
-      throw new ImportException(name + ": refused: " + e.getMessage(), e);
-    }
-  }
-
-  private static Report loadUnchecked(Path file) throws ImportException {
     String name = file.toString();
     if (Files.isDirectory(file)) {
       try {
-        return new SysfsDiscovery().discover(SysfsRoot.of(file));
+        return validated(new SysfsDiscovery().discover(SysfsRoot.of(file)), name);
       } catch (SysfsDiscovery.NotSysfsException e) {
         throw new ImportException(name + ": " + e.getMessage(), e);
       }
@@ -66,7 +49,7 @@ public final class Importers {
     }
     if (ArchiveExtractor.looksLikeArchive(file)) {
       try (ArchiveExtractor.Unpacked u = ArchiveExtractor.extract(file)) {
-        return new SysfsDiscovery().discover(u.sysfsRoot());
+        return validated(new SysfsDiscovery().discover(u.sysfsRoot()), name);
       } catch (ArchiveExtractor.ArchiveException | SysfsDiscovery.NotSysfsException e) {
         throw new ImportException(name + ": " + e.getMessage(), e);
       }
@@ -75,12 +58,33 @@ public final class Importers {
       throw new ImportException(
           name + ": " + size + " bytes is more than the " + MAX_BYTES + "-byte import limit");
     }
-    return parseUnchecked(read(file, name), name);
+    return parse(read(file, name), name);
   }
 
-  private static Report parseUnchecked(byte[] content, String name) throws ImportException {
+  /**
+   * Detects the format of in-memory content; {@code name} is used in messages and diagnostics.
+   * Report JSON is validated as it is read, the other formats once they are imported.
+   */
+  public static Report parse(byte[] content, String name) throws ImportException {
     String head = new String(content, 0, Math.min(content.length, 4096), StandardCharsets.UTF_8);
     String start = skipProlog(head);
+    if (start.startsWith("{")) {
+      return ReportJsonImporter.read(content, name);
+    }
+    return validated(importOther(content, start, name), name);
+  }
+
+  private static Report validated(Report report, String name) throws ImportException {
+    try {
+      return ReportValidator.get().check(report);
+    } catch (ReportValidator.InvalidReport e) {
+      throw new ImportException(name + ": refused: " + e.getMessage(), e);
+    }
+  }
+
+  /** XML (hwloc or NCCL) or lspci text; {@code start} is the content after its prolog. */
+  private static Report importOther(byte[] content, String start, String name)
+      throws ImportException {
     if (start.startsWith("<")) {
       Document doc = SafeXml.parse(content, name);
       String root = doc.getDocumentElement().getTagName();
@@ -96,9 +100,6 @@ public final class Importers {
             throw new ImportException(
                 name + ": XML with root <" + root + "> is neither hwloc nor NCCL topology XML");
       };
-    }
-    if (start.startsWith("{")) {
-      return ReportJsonImporter.read(content, name);
     }
     String text = new String(content, StandardCharsets.UTF_8);
     if (start.isEmpty()) {

@@ -2,7 +2,6 @@ package dev.fabricscope.importer;
 
 import dev.fabricscope.report.ReportValidator;
 import dev.fabricscope.topology.Report;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Reads report JSON ({@code docs/report-schema.md}) written by fabricscope itself: the report keeps
@@ -13,11 +12,6 @@ import java.nio.charset.StandardCharsets;
 public final class ReportJsonImporter {
 
   private ReportJsonImporter() {}
-
-  /** Parses report JSON; {@code name} names the file in messages. */
-  public static Report read(String json, String name) throws ImportException {
-    return read(json.getBytes(StandardCharsets.UTF_8), name);
-  }
 
   /** Parses report JSON; {@code name} names the file in messages. */
   public static Report read(byte[] json, String name) throws ImportException {
