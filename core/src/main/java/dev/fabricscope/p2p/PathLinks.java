@@ -82,6 +82,26 @@ public final class PathLinks {
     return best;
   }
 
+  /**
+   * The slowest link between a function and the host (its root complex): every upstream link on
+   * its chain, the function's own included (a GPU on a root bus has only its own link), or null
+   * when no link speed is known.
+   */
+  public Bottleneck bottleneckToHost(String bdf) {
+    Bottleneck best = null;
+    for (String b : fabric.chain(bdf)) {
+      PciFunction f = fabric.function(b);
+      if (f == null || f.link() == null) {
+        continue;
+      }
+      Bottleneck bn = linkRateOf(f);
+      if (bn != null && (best == null || bn.rawGBps() < best.rawGBps())) {
+        best = bn;
+      }
+    }
+    return best;
+  }
+
   /** The rate of a function's upstream link, null when unknown. */
   Bottleneck linkRateOf(PciFunction f) {
     if (f.portType().facesDownstream()) {
