@@ -1,0 +1,23 @@
+package dev.fabricscope.agent.bandwidth;
+
+import java.util.List;
+
+/**
+ * What a helper measured, before any expectation is applied.
+ *
+ * @param samplesGBps GB/s (10^9 bytes per second) per timed repetition or interval, in order
+ * @param helper the program and version that moved the data ({@code ib_write_bw 6.15})
+ * @param rawOutput the helper's own output, kept with the job (at most 64 KiB, cut at the end)
+ */
+public record Measurement(List<Double> samplesGBps, String helper, String rawOutput) {
+
+  /** Largest raw output kept, in characters. */
+  public static final int MAX_RAW = 64 * 1024;
+
+  public Measurement {
+    samplesGBps = List.copyOf(samplesGBps);
+    if (rawOutput != null && rawOutput.length() > MAX_RAW) {
+      rawOutput = rawOutput.substring(0, MAX_RAW) + "\n[cut at " + MAX_RAW + " characters]";
+    }
+  }
+}
