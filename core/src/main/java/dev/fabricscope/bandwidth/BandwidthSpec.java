@@ -18,6 +18,8 @@ import java.util.Set;
  * @param durationSeconds for streaming helpers (iperf3, perftest {@code -D}) the run time in
  *     seconds, 1 to {@value #MAX_DURATION_SECONDS}; null means repetitions decide
  * @param threads copy threads for host-memcpy, 1 to {@value #MAX_THREADS}; 1 for other kinds
+ * @param pageable for GPU copies from or to host memory: pageable ({@code malloc}) host buffers
+ *     instead of pinned ones ({@code cuMemHostAlloc}); false for other kinds
  */
 public record BandwidthSpec(
     BandwidthKind kind,
@@ -26,7 +28,8 @@ public record BandwidthSpec(
     long bytes,
     int repetitions,
     Integer durationSeconds,
-    int threads) {
+    int threads,
+    boolean pageable) {
 
   public static final long MIN_BYTES = 4096;
   public static final long MAX_BYTES = 16L << 30;
@@ -52,7 +55,8 @@ public record BandwidthSpec(
       long bytes,
       int repetitions,
       Integer durationSeconds,
-      int threads) {
+      int threads,
+      boolean pageable) {
     if (kind == null) {
       throw new IllegalArgumentException("kind: required, one of " + BandwidthKind.names());
     }
@@ -77,12 +81,17 @@ public record BandwidthSpec(
     if (threads != 1 && kind != BandwidthKind.HOST_MEMCPY) {
       throw new IllegalArgumentException("threads: only host-memcpy uses more than one thread");
     }
+    if (pageable && kind != BandwidthKind.GPU_H2D && kind != BandwidthKind.GPU_D2H
+        && kind != BandwidthKind.GPU_BIDIR) {
+      throw new IllegalArgumentException("pageable: only gpu-h2d, gpu-d2h and gpu-bidir copy host memory");
+    }
     check("source", kind, source, sourceTypes(kind));
     check("target", kind, target, targetTypes(kind));
     if (kind == BandwidthKind.GPU_P2P && source.equals(target)) {
       throw new IllegalArgumentException("gpu-p2p: source and target must be two GPUs");
     }
-    return new BandwidthSpec(kind, source, target, bytes, repetitions, durationSeconds, threads);
+    return new BandwidthSpec(
+        kind, source, target, bytes, repetitions, durationSeconds, threads, pageable);
   }
 
   private static void check(String field, BandwidthKind kind, Endpoint e, Set<Type> allowed) {
