@@ -393,7 +393,7 @@ function fillSelects(devices, names) {
 }
 
 function setupTabs() {
-  const tabs = [['tab-graph', 'panel-graph'], ['tab-matrix', 'panel-matrix']];
+  const tabs = [['tab-graph', 'panel-graph'], ['tab-matrix', 'panel-matrix'], ['tab-bandwidth', 'panel-bandwidth']];
   const select = (t, p) => {
     for (const [t2, p2] of tabs) {
       const b = document.getElementById(t2);
