@@ -52,7 +52,7 @@ public final class FabricscopeNative {
   public static final String NAME = "fabricscope-native";
 
   /** Size of the error buffers handed to the C functions. */
-  static final int ERR_LEN = 256;
+  public static final int ERR_LEN = 256;
 
   private static Lib lib;
   private static String loadProblem;
@@ -95,7 +95,7 @@ public final class FabricscopeNative {
   }
 
   /** The C side's message in an error buffer. */
-  static String message(byte[] err) {
+  public static String message(byte[] err) {
     int n = 0;
     while (n < err.length && err[n] != 0) {
       n++;
@@ -103,7 +103,7 @@ public final class FabricscopeNative {
     return oneLine(new String(err, 0, n, StandardCharsets.UTF_8));
   }
 
-  static String oneLine(String s) {
+  public static String oneLine(String s) {
     return s == null ? "unknown" : s.replaceAll("[\\r\\n\\t]+", " ").strip();
   }
 }
