@@ -39,11 +39,11 @@ int fsn_node_of(const void *addr);
 int fsn_misplaced_pages(const void *p, size_t bytes, int node);
 
 /*
- * Host memory copy bandwidth: `threads` threads pinned round-robin to cpus[0..ncpus) (the source
- * node's CPUs) copy a buffer bound to src_node into one bound to dst_node, each thread its slice,
+ * Host memory copy bandwidth: `threads` threads, each bound to cpus[0..ncpus) (the source node's
+ * CPUs), copy a buffer bound to src_node into one bound to dst_node, each thread its slice,
  * with memcpy. One untimed warm-up pass, then `reps` timed passes; a pass is timed from the earliest
  * thread start to the latest thread end (STREAM's way), and repeats the copy `*inner` times so it
- * lasts at least 10 ms. seconds_out[r] = pass time / inner, i.e. seconds per copy of `bytes`.
+ * lasts at least 1 ms. seconds_out[r] = pass time / inner, i.e. seconds per copy of `bytes`.
  * `stop` is polled between passes (set it to non-zero to cancel: returns -2).
  * *bound = 1 when both buffers were NUMA-bound and verified, 0 when the kernel has no NUMA.
  * Returns the number of timed passes (reps) on success, -1 on error, -2 when stopped.

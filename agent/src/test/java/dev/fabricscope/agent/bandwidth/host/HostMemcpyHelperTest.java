@@ -74,7 +74,7 @@ class HostMemcpyHelperTest {
     Measurement m = helper.run(spec(0, 0, 1L << 20, 3, 2), null, Cancellation.within(60));
     assertEquals(3, m.samplesGBps().size());
     m.samplesGBps().forEach(g -> assertTrue(g > 0.1 && g < 10_000, m.samplesGBps().toString()));
-    // 1 MiB is copied many times per pass so a pass lasts 10 ms
+    // 1 MiB is copied many times per pass so a pass lasts at least 1 ms
     assertTrue(
         m.rawOutput().matches("(?s).* ([2-9]|\\d\\d+) copies per timed pass.*"), m.rawOutput());
   }
