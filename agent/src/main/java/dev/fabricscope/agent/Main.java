@@ -1,5 +1,6 @@
 package dev.fabricscope.agent;
 
+import dev.fabricscope.agent.cli.BandwidthCommand;
 import dev.fabricscope.agent.cli.CollectCommand;
 import dev.fabricscope.agent.cli.ExplainCommand;
 import dev.fabricscope.agent.cli.GatherCommand;
@@ -29,6 +30,14 @@ public final class Main {
                                              fsroot, gathered archive, report JSON, hwloc XML,
                                              NCCL XML or lspci text (default: this host)
         explain [--input PATH] A B           the full reasoning for one pair (BDF or name)
+        bandwidth --kind host-memcpy|gpu-h2d|gpu-d2h|gpu-bidir|gpu-d2d|gpu-p2p
+            [--source E] [--target E] [--size 256M] [--threads N] [--repeat N]
+            [--pageable] [--timeout S] [--format text|json]
+                                             one bandwidth test on this host, measured vs
+                                             expected (E: numa:N, gpu:N or a BDF; GB/s are
+                                             10^9 bytes per second)
+        bandwidth --capabilities [--format text|json]
+                                             the bandwidth helpers found on this host
         run --server URL --token-file F [--interval 5m] [--heartbeat 1h] [--spool DIR]
             [--fsroot PATH] [--label k=v ...] [--gzip]
                                              collect every interval, send changed reports
@@ -55,6 +64,7 @@ public final class Main {
         case "gather" -> new GatherCommand().run(rest, out);
         case "topo" -> new TopoCommand().run(rest, out);
         case "explain" -> new ExplainCommand().run(rest, out);
+        case "bandwidth" -> new BandwidthCommand().run(rest, out, err);
         case "run" -> new RunCommand().run(rest, err);
         case "help", "--help", "-h" -> {
           out.print(USAGE);

@@ -1,0 +1,55 @@
+/*
+ * fabricscope's native helper library, loaded by the agent with JNA (NativeMembw, NativeNuma).
+ * Host memory copy bandwidth between NUMA nodes, and NUMA-bound host buffers for the GPU helper.
+ * Every function reports failure by its return value and a one-line message in err; none aborts.
+ */
+#ifndef FABRICSCOPE_NATIVE_H
+#define FABRICSCOPE_NATIVE_H
+
+#include <stddef.h>
+
+/* Interface version, reported as "fabricscope-membw N"; raise it when a signature changes. */
+#define FSN_VERSION 1
+
+int fsn_version(void);
+
+/*
+ * Binds the calling thread to cpus[0..ncpus) and its future allocations to NUMA node `node`
+ * (sched_setaffinity + set_mempolicy(MPOL_BIND)). Returns 1 bound, 0 when the kernel has no NUMA
+ * support and node is 0 (nothing to bind), -1 on error.
+ */
+int fsn_bind_thread(int node, const int *cpus, int ncpus, char *err, int errlen);
+
+/*
+ * Maps `bytes` of anonymous memory bound to `node` (mbind MPOL_BIND) and touches every page so it
+ * is allocated there. *bound is set to 1 when bound, 0 when the kernel has no NUMA (node 0 only).
+ * Returns NULL on error. Free with fsn_free.
+ */
+void *fsn_alloc_on_node(size_t bytes, int node, int *bound, char *err, int errlen);
+
+void fsn_free(void *p, size_t bytes);
+
+/* The NUMA node the page at addr sits on (get_mempolicy MPOL_F_NODE|MPOL_F_ADDR), -1 if unknown. */
+int fsn_node_of(const void *addr);
+
+/*
+ * Checks that sampled pages of [p, p+bytes) sit on `node`: returns the number of pages found
+ * elsewhere (0 = all on node), or -1 when placement cannot be read.
+ */
+int fsn_misplaced_pages(const void *p, size_t bytes, int node);
+
+/*
+ * Host memory copy bandwidth: `threads` threads, each bound to cpus[0..ncpus) (the source node's
+ * CPUs), copy a buffer bound to src_node into one bound to dst_node, each thread its slice,
+ * with memcpy. One untimed warm-up pass, then `reps` timed passes; a pass is timed from the earliest
+ * thread start to the latest thread end (STREAM's way), and repeats the copy `*inner` times so it
+ * lasts at least 1 ms. seconds_out[r] = pass time / inner, i.e. seconds per copy of `bytes`.
+ * `stop` is polled between passes (set it to non-zero to cancel: returns -2).
+ * *bound = 1 when both buffers were NUMA-bound and verified, 0 when the kernel has no NUMA.
+ * Returns the number of timed passes (reps) on success, -1 on error, -2 when stopped.
+ */
+int fsn_copy(int src_node, int dst_node, const int *cpus, int ncpus, size_t bytes, int threads,
+             int reps, double *seconds_out, long *inner, int *bound, volatile int *stop,
+             char *err, int errlen);
+
+#endif

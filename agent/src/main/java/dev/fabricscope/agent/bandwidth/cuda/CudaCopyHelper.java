@@ -1,0 +1,285 @@
+package dev.fabricscope.agent.bandwidth.cuda;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import dev.fabricscope.agent.bandwidth.BandwidthHelper;
+import dev.fabricscope.agent.bandwidth.Cancellation;
+import dev.fabricscope.agent.bandwidth.HelperCapability;
+import dev.fabricscope.agent.bandwidth.HelperException;
+import dev.fabricscope.agent.bandwidth.Measurement;
+import dev.fabricscope.agent.bandwidth.Peer;
+import dev.fabricscope.agent.bandwidth.host.FabricscopeNative;
+import dev.fabricscope.agent.bandwidth.host.NumaNodes;
+import dev.fabricscope.bandwidth.BandwidthKind;
+import dev.fabricscope.bandwidth.BandwidthSpec;
+import dev.fabricscope.bandwidth.Endpoint;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * GPU copies through the CUDA driver API with JNA: the copy-engine tests nvbandwidth runs (H2D,
+ * D2H, both at once, device to device, GPU to GPU peer), without nvbandwidth or a CUDA toolkit. The
+ * test runs on a thread of its own, bound to the host node's CPUs and memory, which holds the
+ * contexts; each repetition is timed by CUDA events.
+ */
+public final class CudaCopyHelper implements BandwidthHelper {
+
+  private final List<String> libraryNames;
+
+  /** The helper over this host's driver. */
+  public CudaCopyHelper() {
+    this(CudaDriver.LIBRARY_NAMES);
+  }
+
+  /** Over the driver found under these names (tests: a name no host has). */
+  public CudaCopyHelper(List<String> libraryNames) {
+    this.libraryNames = List.copyOf(libraryNames);
+  }
+
+  @Override
+  public String name() {
+    return "cuda";
+  }
+
+  @Override
+  public boolean handles(BandwidthKind kind) {
+    return kind.gpu();
+  }
+
+  @Override
+  public HelperCapability detect() {
+    try {
+      CudaDriver d = CudaDriver.load(libraryNames);
+      int v = d.version();
+      CudaDevices gpus = CudaDevices.of(d);
+      StringBuilder detail = new StringBuilder("CUDA driver API");
+      for (int i = 0; i < gpus.all().size(); i++) {
+        CudaDevices.Gpu g = gpus.all().get(i);
+        detail.append(i == 0 ? ": " : ", ").append("gpu:").append(i).append(' ');
+        detail.append(g.bdf()).append(' ').append(g.name());
+      }
+      return new HelperCapability(
+          name(), !gpus.all().isEmpty(), version(v), gpus.endpoints(), detail.toString());
+    } catch (CudaException | LinkageError e) {
+      return HelperCapability.absent(name(), FabricscopeNative.oneLine(e.getMessage()));
+    }
+  }
+
+  static String version(int v) {
+    return String.format(Locale.ROOT, "%d.%d", v / 1000, v % 1000 / 10);
+  }
+
+  @Override
+  public Measurement run(BandwidthSpec spec, Peer peer, Cancellation cancel)
+      throws HelperException {
+    if (!spec.kind().gpu()) {
+      throw new HelperException(name() + " does not run " + spec.kind().json());
+    }
+    CudaDriver d;
+    try {
+      d = CudaDriver.load(libraryNames);
+    } catch (CudaException | LinkageError e) {
+      throw new HelperException(
+          spec.kind().json() + ": " + FabricscopeNative.oneLine(e.getMessage()));
+    }
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                outcome.set(measure(d, spec, cancel));
+              } catch (CudaException | HelperException | RuntimeException e) {
+                outcome.set(e);
+              }
+            },
+            "bandwidth-cuda");
+    t.setDaemon(true);
+    t.start();
+    try {
+      // The thread checks the deadline between repetitions; one copy of at most 16 GiB is seconds.
+      t.join(cancel.remainingMillis() + 30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cancel.cancel();
+      throw new HelperException("interrupted");
+    }
+    Object o = outcome.get();
+    if (o instanceof Measurement m) {
+      return m;
+    }
+    if (o instanceof Exception e) {
+      throw new HelperException(
+          spec.kind().json() + ": " + FabricscopeNative.oneLine(e.getMessage()));
+    }
+    cancel.cancel();
+    throw new HelperException(spec.kind().json() + ": the CUDA driver did not return in time");
+  }
+
+  private Measurement measure(CudaDriver d, BandwidthSpec spec, Cancellation cancel)
+      throws CudaException, HelperException {
+    CudaDevices gpus = CudaDevices.of(d);
+    BandwidthKind k = spec.kind();
+    Endpoint hostEnd = k == BandwidthKind.GPU_D2H ? spec.target() : spec.source();
+    CudaDevices.Gpu gpu =
+        gpus.find(
+            k == BandwidthKind.GPU_H2D || k == BandwidthKind.GPU_BIDIR
+                ? spec.target()
+                : spec.source());
+    String bound = "";
+    if (hostEnd.type() == Endpoint.Type.NUMA) {
+      bound = bindThread(hostEnd.index());
+    }
+    long n = spec.bytes();
+    try (CudaCopies c = new CudaCopies(d)) {
+      Pointer ctx = c.context(gpu.device());
+      Pointer s1 = c.stream();
+      List<Double> gbps;
+      String what;
+      switch (k) {
+        case GPU_H2D, GPU_D2H -> {
+          HostBuffer h = c.hostBuffer(hostEnd.index(), n, !spec.pageable());
+          long dev = c.deviceBuffer(n);
+          CudaDriver.Lib cu = d.lib();
+          CudaCopies.Copy copy =
+              k == BandwidthKind.GPU_H2D
+                  ? () ->
+                      d.check(cu.cuMemcpyHtoDAsync_v2(dev, h.pointer, n, s1), "cuMemcpyHtoDAsync")
+                  : () ->
+                      d.check(cu.cuMemcpyDtoHAsync_v2(h.pointer, dev, n, s1), "cuMemcpyDtoHAsync");
+          gbps = c.time(s1, copy, n, spec.repetitions(), cancel);
+          what = (spec.pageable() ? "pageable" : "pinned") + " host memory " + h.placement;
+        }
+        case GPU_BIDIR -> {
+          HostBuffer up = c.hostBuffer(hostEnd.index(), n, !spec.pageable());
+          HostBuffer down = c.hostBuffer(hostEnd.index(), n, !spec.pageable());
+          long d1 = c.deviceBuffer(n);
+          long d2 = c.deviceBuffer(n);
+          Pointer s2 = c.stream();
+          Pointer fork = c.event();
+          Pointer join = c.event();
+          CudaDriver.Lib cu = d.lib();
+          CudaCopies.Copy copy =
+              () -> {
+                c.order(fork, s1, s2);
+                d.check(cu.cuMemcpyHtoDAsync_v2(d1, up.pointer, n, s1), "cuMemcpyHtoDAsync");
+                d.check(cu.cuMemcpyDtoHAsync_v2(down.pointer, d2, n, s2), "cuMemcpyDtoHAsync");
+                c.order(join, s2, s1);
+              };
+          gbps = c.time(s1, copy, 2 * n, spec.repetitions(), cancel);
+          what = "both directions on two streams, summed; host memory " + up.placement;
+        }
+        case GPU_D2D -> {
+          if (!gpus.find(spec.target()).equals(gpu)) {
+            throw new HelperException("gpu-d2d copies within one GPU; gpu-p2p copies between two");
+          }
+          long a = c.deviceBuffer(n);
+          long b = c.deviceBuffer(n);
+          CudaCopies.Copy copy =
+              () -> d.check(d.lib().cuMemcpyDtoDAsync_v2(b, a, n, s1), "cuMemcpyDtoDAsync");
+          gbps = c.time(s1, copy, n, spec.repetitions(), cancel);
+          what = "within " + gpu.bdf() + ", bytes counted once";
+        }
+        case GPU_P2P -> {
+          CudaDevices.Gpu other = gpus.find(spec.target());
+          if (other.equals(gpu)) {
+            throw new HelperException(
+                "gpu-p2p needs two GPUs; " + spec.source() + " and " + spec.target() + " are one");
+          }
+          gbps = peer(d, c, ctx, s1, gpu, other, spec, cancel);
+          what = "peer copy " + gpu.bdf() + " -> " + other.bdf();
+        }
+        default -> throw new HelperException(name() + " does not run " + k.json());
+      }
+      String raw =
+          String.format(
+              Locale.ROOT,
+              "CUDA driver %s, %s %s (%s) -> %s: %d bytes, %d warm-up + %d timed copies, %s%s;"
+                  + " GB/s %s",
+              version(d.version()),
+              k.json(),
+              spec.source(),
+              gpu.name(),
+              spec.target(),
+              n,
+              CudaCopies.WARM_UPS,
+              spec.repetitions(),
+              what,
+              bound,
+              gbps);
+      return new Measurement(gbps, "cuda-driver " + version(d.version()), raw);
+    }
+  }
+
+  private static List<Double> peer(
+      CudaDriver d,
+      CudaCopies c,
+      Pointer srcCtx,
+      Pointer stream,
+      CudaDevices.Gpu src,
+      CudaDevices.Gpu dst,
+      BandwidthSpec spec,
+      Cancellation cancel)
+      throws CudaException {
+    CudaDriver.Lib cu = d.lib();
+    IntByReference can = new IntByReference();
+    d.check(cu.cuDeviceCanAccessPeer(can, src.device(), dst.device()), "cuDeviceCanAccessPeer");
+    IntByReference back = new IntByReference();
+    d.check(cu.cuDeviceCanAccessPeer(back, dst.device(), src.device()), "cuDeviceCanAccessPeer");
+    if (can.getValue() == 0 || back.getValue() == 0) {
+      throw new CudaException(
+          spec.source()
+              + " and "
+              + spec.target()
+              + ": the driver allows no peer access between them");
+    }
+    long n = spec.bytes();
+    long a = c.deviceBuffer(n);
+    Pointer dstCtx = c.context(dst.device());
+    long b = c.deviceBuffer(n);
+    enablePeer(d, dstCtx, srcCtx);
+    c.current(srcCtx);
+    enablePeer(d, srcCtx, dstCtx);
+    return c.time(
+        stream,
+        () -> d.check(cu.cuMemcpyPeerAsync(b, dstCtx, a, srcCtx, n, stream), "cuMemcpyPeerAsync"),
+        n,
+        spec.repetitions(),
+        cancel);
+  }
+
+  /** Enables access from the current context ({@code self}) to {@code peer}'s memory. */
+  private static void enablePeer(CudaDriver d, Pointer self, Pointer peer) throws CudaException {
+    int rc = d.lib().cuCtxEnablePeerAccess(peer, 0);
+    if (rc != CudaDriver.SUCCESS && rc != CudaDriver.PEER_ACCESS_ALREADY_ENABLED) {
+      d.check(rc, "cuCtxEnablePeerAccess");
+    }
+  }
+
+  /** Binds this thread to the node's CPUs and memory; returns a note for the raw output. */
+  private static String bindThread(int node) throws HelperException {
+    NumaNodes nodes = NumaNodes.live();
+    NumaNodes.Node n =
+        nodes
+            .node(node)
+            .orElseThrow(
+                () ->
+                    new HelperException(
+                        "numa:"
+                            + node
+                            + " is not a NUMA node of this host ("
+                            + nodes.endpoints()
+                            + ")"));
+    try {
+      byte[] err = new byte[FabricscopeNative.ERR_LEN];
+      int rc =
+          FabricscopeNative.lib().fsn_bind_thread(node, n.cpus(), n.cpus().length, err, err.length);
+      if (rc < 0) {
+        throw new HelperException(FabricscopeNative.message(err));
+      }
+      return rc == 1 ? "; thread bound to numa:" + node : "; kernel without NUMA";
+    } catch (IllegalStateException | LinkageError e) {
+      return "; thread not bound (" + FabricscopeNative.oneLine(e.getMessage()) + ")";
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package dev.fabricscope.agent.bandwidth.host;
+
+import com.sun.jna.Memory;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import dev.fabricscope.agent.bandwidth.BandwidthHelper;
+import dev.fabricscope.agent.bandwidth.Cancellation;
+import dev.fabricscope.agent.bandwidth.HelperCapability;
+import dev.fabricscope.agent.bandwidth.HelperException;
+import dev.fabricscope.agent.bandwidth.Measurement;
+import dev.fabricscope.agent.bandwidth.Peer;
+import dev.fabricscope.bandwidth.BandwidthKind;
+import dev.fabricscope.bandwidth.BandwidthSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * {@code host-memcpy} through our C library: threads pinned to the source node's CPUs copy a buffer
+ * bound to the source node into one bound to the target node (memcpy, as mbw's MEMCPY test), one
+ * warm-up pass, then the spec's repetitions; each sample is {@code bytes} / seconds per copy, in
+ * GB/s (10^9 bytes per second, bytes counted once as mbw counts them).
+ */
+public final class HostMemcpyHelper implements BandwidthHelper {
+
+  /** Share of available memory the two buffers may take, so a test never drives the host to OOM. */
+  static final double MAX_MEMORY_SHARE = 0.5;
+
+  private final Supplier<NumaNodes> nodes;
+
+  /** The helper on this host. */
+  public HostMemcpyHelper() {
+    this(NumaNodes::live);
+  }
+
+  HostMemcpyHelper(Supplier<NumaNodes> nodes) {
+    this.nodes = nodes;
+  }
+
+  @Override
+  public String name() {
+    return "membw";
+  }
+
+  @Override
+  public boolean handles(BandwidthKind kind) {
+    return kind == BandwidthKind.HOST_MEMCPY;
+  }
+
+  @Override
+  public HelperCapability detect() {
+    try {
+      int version = FabricscopeNative.lib().fsn_version();
+      NumaNodes n = nodes.get();
+      return new HelperCapability(
+          name(),
+          true,
+          Integer.toString(version),
+          n.endpoints(),
+          n.numaKernel()
+              ? "our C library, " + n.nodes().size() + " NUMA node(s)"
+              : "our C library; kernel without NUMA, node 0 is the whole host");
+    } catch (IllegalStateException | LinkageError e) {
+      return HelperCapability.absent(name(), FabricscopeNative.oneLine(e.getMessage()));
+    }
+  }
+
+  @Override
+  public Measurement run(BandwidthSpec spec, Peer peer, Cancellation cancel)
+      throws HelperException {
+    if (spec.kind() != BandwidthKind.HOST_MEMCPY) {
+      throw new HelperException(name() + " does not run " + spec.kind().json());
+    }
+    FabricscopeNative.Lib lib;
+    try {
+      lib = FabricscopeNative.lib();
+    } catch (IllegalStateException | LinkageError e) {
+      throw new HelperException(FabricscopeNative.oneLine(e.getMessage()));
+    }
+    NumaNodes n = nodes.get();
+    int src = spec.source().index();
+    int dst = spec.target().index();
+    NumaNodes.Node source = n.node(src).orElseThrow(() -> noNode(spec.source(), n));
+    n.node(dst).orElseThrow(() -> noNode(spec.target(), n));
+    if (source.cpus().length == 0) {
+      throw new HelperException(
+          spec.source() + " has no CPUs this process may run on, so no copy thread can sit there");
+    }
+    checkMemory(spec, n);
+    if (cancel.stop()) {
+      throw new HelperException(cancel.cancelled() ? "cancelled" : "deadline passed before start");
+    }
+    double[] seconds = new double[spec.repetitions()];
+    LongByReference inner = new LongByReference();
+    IntByReference bound = new IntByReference();
+    byte[] err = new byte[FabricscopeNative.ERR_LEN];
+    Memory stop = new Memory(4);
+    stop.setInt(0, 0);
+    int rc;
+    try (StopWatcher w = new StopWatcher(cancel, () -> stop.setInt(0, 1))) {
+      rc =
+          lib.fsn_copy(
+              src,
+              dst,
+              source.cpus(),
+              source.cpus().length,
+              spec.bytes(),
+              spec.threads(),
+              spec.repetitions(),
+              seconds,
+              inner,
+              bound,
+              stop,
+              err,
+              err.length);
+    }
+    if (rc == -2) {
+      throw new HelperException(cancel.cancelled() ? "cancelled" : "deadline passed");
+    }
+    if (rc < 0) {
+      throw new HelperException("host-memcpy: " + FabricscopeNative.message(err));
+    }
+    List<Double> samples = new ArrayList<>();
+    for (double s : seconds) {
+      samples.add(spec.bytes() / s / 1e9);
+    }
+    String raw =
+        String.format(
+            Locale.ROOT,
+            "fabricscope-membw %d: %s -> %s, %d bytes, %d thread(s) on CPUs %s, %s, %d copies per"
+                + " timed pass, seconds per copy %s",
+            lib.fsn_version(),
+            spec.source(),
+            spec.target(),
+            spec.bytes(),
+            spec.threads(),
+            java.util.Arrays.toString(source.cpus()),
+            bound.getValue() == 1 ? "buffers bound and verified on their nodes" : "no NUMA binding",
+            inner.getValue(),
+            java.util.Arrays.toString(seconds));
+    return new Measurement(samples, "fabricscope-membw " + lib.fsn_version(), raw);
+  }
+
+  private static void checkMemory(BandwidthSpec spec, NumaNodes n) throws HelperException {
+    Long avail = n.memAvailableBytes();
+    if (avail != null && 2.0 * spec.bytes() > MAX_MEMORY_SHARE * avail) {
+      throw new HelperException(
+          String.format(
+              Locale.ROOT,
+              "two buffers of %d bytes exceed half of the %d bytes of memory available",
+              spec.bytes(),
+              avail));
+    }
+  }
+
+  private static HelperException noNode(Object endpoint, NumaNodes n) {
+    return new HelperException(
+        endpoint + " is not a NUMA node of this host (" + n.endpoints() + ")");
+  }
+}

@@ -1,0 +1,138 @@
+package dev.fabricscope.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.bandwidth.Samples;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** {@code bandwidth} as a user runs it: the shaded jar, our C library inside it, real copies. */
+class BandwidthCommandIT extends CliRunner {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void hostMemcpyPrintsTheDocumentedJson() throws Exception {
+    Path jtmp = Files.createDirectories(tmp.resolve("jtmp"));
+    Result r =
+        agent(
+            jtmp,
+            "bandwidth",
+            "--kind",
+            "host-memcpy",
+            "--source",
+            "numa:0",
+            "--target",
+            "numa:0",
+            "--size",
+            "4M",
+            "--repeat",
+            "7",
+            "--threads",
+            "2",
+            "--format",
+            "json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode j = JSON.readTree(r.out());
+    List<String> fields = new ArrayList<>();
+    j.fieldNames().forEachRemaining(fields::add);
+    assertEquals(
+        List.of(
+            "kind",
+            "source",
+            "target",
+            "bytes",
+            "measuredGBps",
+            "expectedGBps",
+            "verdict",
+            "bottleneck",
+            "samples",
+            "helper",
+            "basis"),
+        fields);
+    assertEquals("host-memcpy", j.get("kind").asText());
+    assertEquals(4L << 20, j.get("bytes").asLong());
+    assertEquals(7, j.get("samples").size());
+    List<Double> samples = new ArrayList<>();
+    j.get("samples").forEach(s -> samples.add(s.asDouble()));
+    assertEquals(
+        Math.round(Samples.median(samples) * 100) / 100.0, j.get("measuredGBps").asDouble(), 0.011);
+    assertTrue(j.get("measuredGBps").asDouble() > 0.1, r.out());
+    assertEquals("unknown", j.get("verdict").asText());
+    assertEquals("fabricscope-membw 1", j.get("helper").asText());
+    try (var left = Files.list(jtmp)) {
+      assertEquals(List.of(), left.toList(), "files left in the agent's temp dir");
+    }
+  }
+
+  @Test
+  void textNamesMeasuredExpectedAndVerdict() throws Exception {
+    Result r = agent("bandwidth", "--kind", "host-memcpy", "--size", "1M", "--repeat", "3");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("host-memcpy numa:0 -> numa:0, 1M x 3\nmeasured   "), r.out());
+    assertTrue(r.out().contains("\nverdict    unknown\n"), r.out());
+  }
+
+  @Test
+  void capabilitiesListBothHelpers() throws Exception {
+    Result r = agent("bandwidth", "--capabilities", "--format", "json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode caps = JSON.readTree(r.out());
+    assertEquals("membw", caps.get(0).get("name").asText());
+    assertTrue(caps.get(0).get("present").asBoolean());
+    assertEquals("cuda", caps.get(1).get("name").asText());
+  }
+
+  @Test
+  void gpuKindsWithoutADriverSayItInOneLine() throws Exception {
+    JsonNode caps = JSON.readTree(agent("bandwidth", "--capabilities", "--format", "json").out());
+    Assumptions.assumeFalse(caps.get(1).get("present").asBoolean(), "this host has a CUDA driver");
+    for (String kind : List.of("gpu-h2d", "gpu-d2h", "gpu-bidir", "gpu-d2d", "gpu-p2p")) {
+      Result r = agent("bandwidth", "--kind", kind, "--size", "1M");
+      assertEquals(1, r.code(), kind + ": " + r.err());
+      assertEquals("", r.out());
+      String err = r.err().strip();
+      assertFalse(err.contains("\n") || err.contains("Exception"), err);
+      assertTrue(
+          err.startsWith("fabricscope-agent: " + kind + ": no CUDA driver on this host"), err);
+    }
+  }
+
+  /** Hostile values in every field are refused as bad input before any helper runs. */
+  @Test
+  void injectionAttemptsAreBadInput() throws Exception {
+    String[][] bad = {
+      {"--kind", "host-memcpy;id"},
+      {"--kind", "host-memcpy", "--source", "numa:0;rm -rf /"},
+      {"--kind", "host-memcpy", "--target", "$(id)"},
+      {"--kind", "host-memcpy", "--target", "`id`"},
+      {"--kind", "host-memcpy", "--size", "1M\nid"},
+      {"--kind", "host-memcpy", "--size", "--output=/etc/x"},
+      {"--kind", "host-memcpy", "--threads", "--output=/etc/x"},
+      {"--kind", "host-memcpy", "--repeat", "1e3"},
+      {"--kind", "host-memcpy", "--size", "64G"},
+      {"--kind", "host-memcpy", "--threads", "300"},
+      {"--kind", "gpu-h2d", "--target", "gpu:0 --output=/etc/x"},
+      {"--kind", "gpu-d2h", "--pageable=yes"},
+      {"--kind", "gpu-d2d", "--pageable"},
+      {"--kind", "host-memcpy", "--format", "xml"},
+      {"--kind", "host-memcpy", "--timeout", "0"},
+    };
+    for (String[] args : bad) {
+      String[] full = new String[args.length + 1];
+      full[0] = "bandwidth";
+      System.arraycopy(args, 0, full, 1, args.length);
+      Result r = agent(full);
+      assertBadInput(r, "");
+      assertFalse(r.err().contains("measured"), String.join(" ", args));
+    }
+  }
+}
