@@ -181,7 +181,9 @@ class CudaDriverDoubleIT {
         agent(
             Map.of("FAKE_CUDA_BUS_IDS", "0000:00:07.0,0000:00:06.0"),
             "bandwidth",
-            "--capabilities");
+            "--capabilities",
+            "--format",
+            "json");
     assertEquals(0, caps.code(), caps.err());
     JsonNode cuda = null;
     for (JsonNode c : new ObjectMapper().readTree(caps.out())) {
