@@ -73,13 +73,17 @@ public class HostEvents {
 
   private final BroadcastProcessor<Event> processor = BroadcastProcessor.create();
 
-  /** Publishes a new snapshot to every current subscriber (nothing is buffered). */
-  public void snapshotAdded(String host, long snapshotId, boolean imported) {
+  /**
+   * Publishes a new snapshot to every current subscriber (nothing is buffered). Publishers are
+   * serialized: a processor's {@code onNext} must not be called from two threads at once, and
+   * ingest threads, requests and the bandwidth sweeper all publish.
+   */
+  public synchronized void snapshotAdded(String host, long snapshotId, boolean imported) {
     processor.onNext(new SnapshotAdded("snapshot", host, snapshotId, imported));
   }
 
   /** Publishes a bandwidth-test event to the subscribers of its host. */
-  public void bandwidth(BandwidthChanged event) {
+  public synchronized void bandwidth(BandwidthChanged event) {
     processor.onNext(event);
   }
 
