@@ -147,6 +147,23 @@ public final class JobLoop {
     }
   }
 
+  /**
+   * Waits up to {@code millis} for the running sides to end after {@link #stop()}, so their helpers
+   * can kill their processes before the JVM exits; true when none is left.
+   */
+  public boolean awaitSides(long millis) {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (!running.isEmpty() && System.nanoTime() < until) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return running.isEmpty();
+      }
+    }
+    return running.isEmpty();
+  }
+
   /** Job sides running now. */
   public int running() {
     return running.size();

@@ -178,6 +178,7 @@ public final class RunCommand {
       } finally {
         if (jobs != null) {
           jobs.stop();
+          jobs.awaitSides(GRACE_MILLIS); // helpers kill their processes before the JVM goes
         }
         try {
           spool.close();

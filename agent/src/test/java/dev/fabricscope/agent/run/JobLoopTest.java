@@ -170,6 +170,18 @@ class JobLoopTest {
   }
 
   @Test
+  void stoppingTheAgentCancelsRunningHelpersAndWaitsForThem() throws Exception {
+    helper.blockUntilCancelled = true;
+    server.assignments.add(MEMCPY);
+    waitFor(() -> helper.calls.size() == 1);
+    loop.stop();
+    assertTrue(loop.awaitSides(3000), "the side ended");
+    assertTrue(helper.sawCancel);
+    thread.join(5000);
+    assertFalse(thread.isAlive());
+  }
+
+  @Test
   void helperFailuresAndMissingHelpersBecomeErrorEvents() throws Exception {
     server.assignments.add(MEMCPY.replace("\"repetitions\":3", "\"repetitions\":7"));
     waitFor(() -> server.eventsOf(1).stream().anyMatch(e -> e.type().equals("error")));
