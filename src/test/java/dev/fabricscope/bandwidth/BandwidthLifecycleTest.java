@@ -165,6 +165,49 @@ class BandwidthLifecycleTest {
         .body("items[0].listener.port", equalTo(5201));
   }
 
+  /** Both sides on one host (rxe0 and rxe1 of the rig), judged against the ports' line rate. */
+  @Test
+  void rdmaBetweenTwoPortsOfOneHostIsJudgedAgainstTheStoredReportsLineRate() throws Exception {
+    String[] agent = new String[1];
+    String host = hostWithAgent(agent);
+    long id =
+        queue(
+            operator,
+            "{\"kind\":\"rdma-write\",\"source\":{\"host\":\""
+                + host
+                + "\",\"endpoint\":\"rdma:rxe0\"},\"target\":{\"host\":\""
+                + host
+                + "\",\"endpoint\":\"rdma:rxe1\"},\"size\":\"64K\"}");
+    poll(agent[0], host, 5).then().body("role", equalTo("listen"));
+    assertEquals(204, poll(agent[0], host, 0).statusCode(), "no run before the listener is ready");
+    event(
+            agent[0],
+            host,
+            id,
+            "{\"type\":\"listening\",\"role\":\"listen\",\"address\":\"192.168.100.11\","
+                + "\"port\":18515,\"gid\":\"fe80:0000:0000:0000:5054:00ff:fe12:3456\",\"gidIndex\":1}")
+        .then()
+        .statusCode(200);
+    poll(agent[0], host, 5)
+        .then()
+        .body("role", equalTo("run"))
+        .body("source", equalTo("rdma:rxe0:1"))
+        .body("peer.gidIndex", equalTo(1));
+    event(
+            agent[0],
+            host,
+            id,
+            "{\"type\":\"result\",\"role\":\"run\",\"samples\":[0.29,0.3],\"helper\":\"ib_write_bw 6.15\"}")
+        .then()
+        .body("state", equalTo("passed"));
+    // 2.5 Gb/s soft-RoCE ports: 0.3125 GB/s line rate x nicLine 0.95
+    BandwidthClient.get(viewer, id)
+        .then()
+        .body("expectedGBps", equalTo(0.3f))
+        .body("verdict", equalTo("pass"))
+        .body("result.bottleneck", equalTo("rdma:rxe0:1"));
+  }
+
   @Test
   void cancelReachesTheAgentAtItsNextEvent() throws Exception {
     String[] agent = new String[1];

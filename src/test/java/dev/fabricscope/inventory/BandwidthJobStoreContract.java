@@ -199,6 +199,20 @@ abstract class BandwidthJobStoreContract {
   }
 
   @Test
+  void aRunPastItsDeadlineTimesOutWithoutAResult() {
+    Job j = create(memcpy(1), "h", "h");
+    store.take("h", T0, DEADLINES).orElseThrow();
+    assertTrue(store.expire(T0.plusSeconds(299)).isEmpty());
+    var expired = store.expire(T0.plusSeconds(301));
+    assertEquals(State.RUNNING, expired.get(0).was());
+    assertEquals("no result from h before the deadline", expired.get(0).job().message());
+    assertEquals(T0.plusSeconds(301), store.job(j.id()).orElseThrow().finished());
+    assertFalse(
+        store.finish(j.id(), new Outcome(State.PASSED, 1.0, 1.0, "pass", "{}", null, null), T0),
+        "a late result changes nothing");
+  }
+
+  @Test
   void resultsRawOutputAndTheHostMemoryBaseline() {
     Job j = create(memcpy(4), "h", "h");
     store.take("h", T0, DEADLINES);
