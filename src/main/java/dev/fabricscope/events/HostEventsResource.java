@@ -19,8 +19,10 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
  * Server-Sent Events for one host: a {@code snapshot} event (JSON {@link HostEvents.SnapshotAdded})
- * whenever a report adds a snapshot. Same access as the read API, for as long as the stream is
- * open: a stream opened with a token ends when that token is revoked.
+ * whenever a report adds a snapshot, a {@code bandwidth} event ({@link
+ * HostEvents.BandwidthChanged}) whenever a bandwidth test of the host moves. Same access as the
+ * read API, for as long as the stream is open: a stream opened with a token ends when that token is
+ * revoked.
  */
 @Path("/api/v1/host-events/{host}")
 public class HostEventsResource {
@@ -33,7 +35,7 @@ public class HostEventsResource {
   static final Duration TOKEN_RECHECK = Duration.ofSeconds(5);
 
   /** Marks the end of a stream whose token was revoked; never sent. */
-  private static final HostEvents.SnapshotAdded REVOKED =
+  private static final HostEvents.Event REVOKED =
       new HostEvents.SnapshotAdded("revoked", "", 0, false);
 
   @Inject Access access;
@@ -43,8 +45,11 @@ public class HostEventsResource {
   @GET
   @Produces(MediaType.SERVER_SENT_EVENTS)
   @RestStreamElementType(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Server-Sent Events: new snapshots of the host")
-  public Multi<HostEvents.SnapshotAdded> events(
+  @Operation(
+      summary =
+          "Server-Sent Events of the host: hello, then snapshot (new snapshot) and bandwidth (a"
+              + " bandwidth test of the host queued, moved or ended)")
+  public Multi<HostEvents.Event> events(
       @Context HttpServerRequest request, @PathParam("host") String host) {
     Caller caller = access.requireRead(request);
     InventoryStore.Host h =
@@ -53,14 +58,16 @@ public class HostEventsResource {
     HostEvents.SnapshotAdded hello =
         new HostEvents.SnapshotAdded("hello", host, latest == null ? 0 : latest, h.imported());
     // The hello event opens the stream at once, so the page knows it is live.
-    Multi<HostEvents.SnapshotAdded> live =
-        Multi.createBy().merging().streams(Multi.createFrom().item(hello), events.of(host));
+    Multi<HostEvents.Event> live =
+        Multi.createBy()
+            .merging()
+            .streams(Multi.createFrom().<HostEvents.Event>item(hello), events.of(host));
     if (caller.tokenId() == 0) {
       return live; // anonymous reads: no token that could be revoked
     }
     String authorization = request.getHeader("Authorization");
     long tokenId = caller.tokenId();
-    Multi<HostEvents.SnapshotAdded> revoked =
+    Multi<HostEvents.Event> revoked =
         Multi.createBy()
             .merging()
             .streams(

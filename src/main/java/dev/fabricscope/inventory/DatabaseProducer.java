@@ -12,8 +12,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Makes {@link Database}, {@link InventoryStore} and {@link TokenStore} injectable. All settings
- * are read at run time, so one build runs on H2 or PostgreSQL:
+ * Makes {@link Database}, {@link InventoryStore}, {@link TokenStore}, {@link BandwidthJobStore} and
+ * {@link AgentCapabilityStore} injectable. All settings are read at run time, so one build runs on
+ * H2 or PostgreSQL:
  *
  * <ul>
  *   <li>{@code fabricscope.db.url}: JDBC URL; unset means an H2 file database in {@code
@@ -71,6 +72,18 @@ public class DatabaseProducer {
   @Singleton
   TokenStore tokenStore(Database database) {
     return new JdbcTokenStore(database.dataSource());
+  }
+
+  @Produces
+  @Singleton
+  BandwidthJobStore bandwidthJobStore(Database database) {
+    return new JdbcBandwidthJobStore(database.dataSource());
+  }
+
+  @Produces
+  @Singleton
+  AgentCapabilityStore agentCapabilityStore(Database database) {
+    return new JdbcAgentCapabilityStore(database.dataSource());
   }
 
   /** Opens and migrates the database at startup rather than on first use. */

@@ -65,4 +65,12 @@ class H2InventoryStoreTest {
       return database.dataSource();
     }
   }
+
+  @Nested
+  class BandwidthJobs extends BandwidthJobStoreContract {
+    @Override
+    protected DataSource dataSource() {
+      return database.dataSource();
+    }
+  }
 }

@@ -54,4 +54,12 @@ class PostgresInventoryStoreTest {
       return database.dataSource();
     }
   }
+
+  @Nested
+  class BandwidthJobs extends BandwidthJobStoreContract {
+    @Override
+    protected DataSource dataSource() {
+      return database.dataSource();
+    }
+  }
 }

@@ -11,7 +11,9 @@ import java.util.stream.Collectors;
  * second, as mbw and nvbandwidth count them.
  */
 public enum BandwidthKind {
-  /** Host memory copy from a buffer on the source NUMA node to one on the target node (C helper). */
+  /**
+   * Host memory copy from a buffer on the source NUMA node to one on the target node (C helper).
+   */
   HOST_MEMCPY("host-memcpy", Side.ONE_HOST),
   /** Host to GPU copy through the copy engine, CUDA driver API ({@code cuMemcpyHtoDAsync}). */
   GPU_H2D("gpu-h2d", Side.ONE_HOST),

@@ -71,7 +71,8 @@ public record BandwidthSpec(
       throw new IllegalArgumentException(
           "repeat: " + repetitions + " is outside 1 to " + MAX_REPETITIONS);
     }
-    if (durationSeconds != null && (durationSeconds < 1 || durationSeconds > MAX_DURATION_SECONDS)) {
+    if (durationSeconds != null
+        && (durationSeconds < 1 || durationSeconds > MAX_DURATION_SECONDS)) {
       throw new IllegalArgumentException(
           "duration: " + durationSeconds + " s is outside 1 to " + MAX_DURATION_SECONDS);
     }
@@ -81,9 +82,12 @@ public record BandwidthSpec(
     if (threads != 1 && kind != BandwidthKind.HOST_MEMCPY) {
       throw new IllegalArgumentException("threads: only host-memcpy uses more than one thread");
     }
-    if (pageable && kind != BandwidthKind.GPU_H2D && kind != BandwidthKind.GPU_D2H
+    if (pageable
+        && kind != BandwidthKind.GPU_H2D
+        && kind != BandwidthKind.GPU_D2H
         && kind != BandwidthKind.GPU_BIDIR) {
-      throw new IllegalArgumentException("pageable: only gpu-h2d, gpu-d2h and gpu-bidir copy host memory");
+      throw new IllegalArgumentException(
+          "pageable: only gpu-h2d, gpu-d2h and gpu-bidir copy host memory");
     }
     check("source", kind, source, sourceTypes(kind));
     check("target", kind, target, targetTypes(kind));

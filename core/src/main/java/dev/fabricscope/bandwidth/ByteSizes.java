@@ -4,8 +4,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Sizes as users write them ({@code 256M}, {@code 1G}, {@code 4096}): binary multiples (K = 2^10,
- * M = 2^20, G = 2^30), as mbw's MiB and nvbandwidth's buffer sizes are.
+ * Sizes as users write them ({@code 256M}, {@code 1G}, {@code 4096}): binary multiples (K = 2^10, M
+ * = 2^20, G = 2^30), as mbw's MiB and nvbandwidth's buffer sizes are.
  */
 public final class ByteSizes {
 

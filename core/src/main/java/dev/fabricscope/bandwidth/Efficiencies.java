@@ -5,8 +5,8 @@ package dev.fabricscope.bandwidth;
  * reaches on healthy hardware, and the verdict thresholds. Defaults and their sources:
  *
  * <ul>
- *   <li>{@code gpuCopy} 0.88 — H200 on Gen5 x16: pinned H2D 55.3 / D2H 55.2 GB/s of 63.0 raw
- *       (87.8 %), nvbandwidth copy engine 55.4 ({@code shared/fixtures/gpu-hosts/
+ *   <li>{@code gpuCopy} 0.88 — H200 on Gen5 x16: pinned H2D 55.3 / D2H 55.2 GB/s of 63.0 raw (87.8
+ *       %), nvbandwidth copy engine 55.4 ({@code shared/fixtures/gpu-hosts/
  *       h200-passthrough.bandwidth.json}); H100 H2D 54.8 (87 %, field-survey (d));
  *   <li>{@code gpuBidir} 0.73 per direction — the same H200: 92.0 GB/s both ways of 126 raw;
  *   <li>{@code gpuPeerPcie} 0.80 — A6000 D2D over Gen4: 84 % same switch, 70 % across
@@ -17,9 +17,9 @@ package dev.fabricscope.bandwidth;
  *       perftest#225), NDR 92–96 %, perftest 400G single rail 98 % (field-survey (d));
  *   <li>{@code tcpLine} 0.94 of the interface speed / 8 — TCP/IP headers at MTU 1500 (1448 of 1538
  *       bytes on the wire);
- *   <li>{@code passRatio} 0.90 and {@code warnRatio} 0.75 of the expected value — with gpuCopy 0.88,
- *       a copy below 79 % of raw warns, as the survey's health rule (H2D below 80 % of link rate)
- *       and its anchors (74–87 %) suggest.
+ *   <li>{@code passRatio} 0.90 and {@code warnRatio} 0.75 of the expected value — with gpuCopy
+ *       0.88, a copy below 79 % of raw warns, as the survey's health rule (H2D below 80 % of link
+ *       rate) and its anchors (74–87 %) suggest.
  * </ul>
  *
  * All are settings of the server ({@code fabricscope.bandwidth.*}) and the agent CLI.

@@ -43,8 +43,9 @@ public record Endpoint(Type type, String name, Integer port) {
   private static final Pattern RDMA =
       Pattern.compile("rdma:([A-Za-z][A-Za-z0-9_]{0,31})(?::([0-9]{1,3}))?");
   private static final Pattern IPV4 =
-      Pattern.compile("addr:((?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
-          + "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]))");
+      Pattern.compile(
+          "addr:((?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
+              + "(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9]))");
   private static final Pattern IPV6 = Pattern.compile("addr:([0-9a-fA-F:]{2,39})");
 
   /** Host memory of a NUMA node. */

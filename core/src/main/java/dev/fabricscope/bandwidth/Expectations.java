@@ -31,9 +31,11 @@ public final class Expectations {
    * @param spec the test
    * @param source report of the host the source endpoint is on (null when none is stored)
    * @param target report of the target's host (the source's for one-host tests; may be null)
-   * @param hostMemoryGBps the source host's measured memory copy bandwidth, null when never measured
+   * @param hostMemoryGBps the source host's measured memory copy bandwidth, null when never
+   *     measured
    */
-  public Expectation expect(BandwidthSpec spec, Report source, Report target, Double hostMemoryGBps) {
+  public Expectation expect(
+      BandwidthSpec spec, Report source, Report target, Double hostMemoryGBps) {
     return switch (spec.kind()) {
       case HOST_MEMCPY ->
           hostMemoryGBps == null
@@ -47,7 +49,8 @@ public final class Expectations {
       case GPU_D2D -> Expectation.unknown("GPU memory bandwidth is not in the report");
       case GPU_P2P -> peer(source, spec);
       case RDMA_WRITE, RDMA_READ, RDMA_SEND -> rdma(source, target, spec);
-      case TCP -> Expectation.unknown("TCP tests expect nothing until the interface speed is known");
+      case TCP ->
+          Expectation.unknown("TCP tests expect nothing until the interface speed is known");
     };
   }
 
@@ -90,12 +93,19 @@ public final class Expectations {
     }
     for (NvLink l : report.nvlinks()) {
       if ((l.a().equals(a) && l.b().equals(b)) || (l.a().equals(b) && l.b().equals(a))) {
-        double perLink = l.bandwidthGBps() != null ? l.bandwidthGBps() / l.count() : Efficiencies.NVLINK_LINK_GBPS;
+        double perLink =
+            l.bandwidthGBps() != null
+                ? l.bandwidthGBps() / l.count()
+                : Efficiencies.NVLINK_LINK_GBPS;
         return new Expectation(
             round2(perLink * l.count() * eff.nvlink()),
             "nvlink " + a + "-" + b,
             String.format(
-                Locale.ROOT, "%d NVLinks x %.1f GB/s x efficiency %.2f", l.count(), perLink, eff.nvlink()));
+                Locale.ROOT,
+                "%d NVLinks x %.1f GB/s x efficiency %.2f",
+                l.count(),
+                perLink,
+                eff.nvlink()));
       }
     }
     Bottleneck bn = new PathLinks(new Fabric(report)).bottleneck(a, b);
@@ -150,9 +160,9 @@ public final class Expectations {
   }
 
   /**
-   * The BDF an endpoint names in a report: a BDF as written, {@code gpu:N} as the N-th NVIDIA GPU in
-   * PCI bus order (CUDA's order with {@code CUDA_DEVICE_ORDER=PCI_BUS_ID}, which the agent's helper
-   * sets), an RDMA device's PCI function; null when the report has no such device.
+   * The BDF an endpoint names in a report: a BDF as written, {@code gpu:N} as the N-th NVIDIA GPU
+   * in PCI bus order (CUDA's order with {@code CUDA_DEVICE_ORDER=PCI_BUS_ID}, which the agent's
+   * helper sets), an RDMA device's PCI function; null when the report has no such device.
    */
   public static String bdfOf(Report report, Endpoint e) {
     return switch (e.type()) {

@@ -83,9 +83,9 @@ public final class PathLinks {
   }
 
   /**
-   * The slowest link between a function and the host (its root complex): every upstream link on
-   * its chain, the function's own included (a GPU on a root bus has only its own link), or null
-   * when no link speed is known.
+   * The slowest link between a function and the host (its root complex): every upstream link on its
+   * chain, the function's own included (a GPU on a root bus has only its own link), or null when no
+   * link speed is known.
    */
   public Bottleneck bottleneckToHost(String bdf) {
     Bottleneck best = null;

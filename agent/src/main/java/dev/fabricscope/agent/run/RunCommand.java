@@ -1,8 +1,10 @@
 package dev.fabricscope.agent.run;
 
+import dev.fabricscope.agent.bandwidth.BandwidthHelper;
 import dev.fabricscope.agent.cli.Fsroot;
 import dev.fabricscope.agent.cli.Options;
 import dev.fabricscope.agent.cli.UsageException;
+import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.sysfs.PeriodicScanner;
 import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.topology.Report;
@@ -19,17 +21,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * {@code run --server URL --token-file F [...]}: the agent as a service. Validates every option up
- * front (bad input: one line, exit 2), then runs {@link RunLoop} until SIGTERM/SIGINT, which exits
- * 0 with the spool consistent. See README.md, "Agent", for the options.
+ * front (bad input: one line, exit 2), then runs {@link RunLoop} and, unless {@code --no-jobs}, the
+ * bandwidth {@link JobLoop} beside it until SIGTERM/SIGINT, which exits 0 with the spool consistent
+ * and running helpers cancelled. See README.md, "Agent", for the options.
  */
 public final class RunCommand {
 
@@ -40,6 +46,26 @@ public final class RunCommand {
   private static final long GRACE_MILLIS = 3000;
 
   private static final Pattern LABEL_KEY = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/-]{0,62}");
+
+  private final List<BandwidthHelper> helpers;
+  private final Function<BandwidthKind, Optional<BandwidthHelper>> lookup;
+
+  /** The command without bandwidth helpers: jobs the server hands out fail with a reason. */
+  public RunCommand() {
+    this(List.of(), kind -> Optional.empty());
+  }
+
+  /**
+   * The command with this agent's bandwidth helpers.
+   *
+   * @param helpers every helper, for the capabilities the agent reports
+   * @param lookup the helper that runs a kind here
+   */
+  public RunCommand(
+      List<BandwidthHelper> helpers, Function<BandwidthKind, Optional<BandwidthHelper>> lookup) {
+    this.helpers = List.copyOf(helpers);
+    this.lookup = lookup;
+  }
 
   /** Runs the command; returns the exit code once stopped. */
   public int run(List<String> args, PrintStream err) {
@@ -58,7 +84,7 @@ public final class RunCommand {
                 "--retry-base",
                 "--retry-max",
                 "--timeout"),
-            Set.of("--gzip"),
+            Set.of("--gzip", "--no-jobs"),
             Set.of("--label"));
     URI server = server(require(o, "--server"));
     Path tokenFile = Path.of(require(o, "--token-file"));
@@ -98,19 +124,15 @@ public final class RunCommand {
         throw new UsageException("--spool " + spoolDir + ": " + e.getMessage());
       }
       // the token file is re-read before each request: rotating it needs no restart
-      Sender sender =
-          new Sender(
-              server,
-              labels,
-              () -> {
-                String t = readToken(tokenFile, false);
-                if (t != null) {
-                  token.set(t);
-                }
-                return token.get();
-              },
-              timeout,
-              o.flag("--gzip"));
+      Supplier<String> currentToken =
+          () -> {
+            String t = readToken(tokenFile, false);
+            if (t != null) {
+              token.set(t);
+            }
+            return token.get();
+          };
+      Sender sender = new Sender(server, labels, currentToken, timeout, o.flag("--gzip"));
       RunLoop loop =
           new RunLoop(
               scanner,
@@ -135,8 +157,18 @@ public final class RunCommand {
               + " ("
               + spool.depth()
               + " waiting)");
+      JobLoop jobs =
+          o.flag("--no-jobs")
+              ? null
+              : JobLoop.forHost(first, server, currentToken, timeout, helpers, lookup, log);
+      if (jobs != null) {
+        Thread t = new Thread(jobs::run, "agent-jobs");
+        t.setDaemon(true);
+        t.start();
+      }
       Thread hook =
-          new Thread(() -> onSignal(loop, sender, finished, exited, log, err), "agent-shutdown");
+          new Thread(
+              () -> onSignal(loop, jobs, sender, finished, exited, log, err), "agent-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       try {
         loop.run(first);
@@ -144,6 +176,10 @@ public final class RunCommand {
         log.info("spool failure, stopping: " + e.getMessage());
         return 1;
       } finally {
+        if (jobs != null) {
+          jobs.stop();
+          jobs.awaitSides(GRACE_MILLIS); // helpers kill their processes before the JVM goes
+        }
         try {
           spool.close();
         } catch (IOException e) {
@@ -165,6 +201,7 @@ public final class RunCommand {
    */
   private static void onSignal(
       RunLoop loop,
+      JobLoop jobs,
       Sender sender,
       CountDownLatch finished,
       AtomicBoolean exited,
@@ -174,6 +211,9 @@ public final class RunCommand {
       return; // the command returned first: the JVM exits with its code
     }
     loop.stop();
+    if (jobs != null) {
+      jobs.stop(); // running helpers see the cancellation and kill their processes
+    }
     try {
       if (!finished.await(GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
         sender.abort();

@@ -79,6 +79,25 @@ class EndToEndIT {
       assertTrue(agent.waitFor(15, TimeUnit.SECONDS));
       Process again = agent(url, tokenFile, iommu.root(), "agent2.log");
       await("second snapshot", () -> snapshots(url).size() == 2, 60);
+      // the job loop beside the report loop reported this agent's bandwidth helpers (none in this
+      // build: the registry comes with the helpers), and the server refuses a test it cannot run
+      await(
+          "capabilities",
+          () -> status(url + "/api/v1/agents/rigvm/capabilities", ADMIN) == 200,
+          30);
+      assertEquals(0, get(url + "/api/v1/agents/rigvm/capabilities").get("helpers").size());
+      HttpResponse<String> refused =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url + "/api/v1/bandwidth-tests"))
+                  .header("Authorization", "Bearer " + ADMIN)
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"kind\":\"host-memcpy\",\"source\":{\"host\":\"rigvm\","
+                              + "\"endpoint\":\"numa:0\"},\"target\":{\"endpoint\":\"numa:0\"}}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(422, refused.statusCode(), refused.body());
+      assertTrue(refused.body().contains("no helper that measures host-memcpy"), refused.body());
       again.destroy();
 
       JsonNode host = get(url + "/api/v1/hosts/rigvm");

@@ -1,0 +1,148 @@
+package dev.fabricscope.agent.bandwidth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fabricscope.bandwidth.BandwidthKind;
+import dev.fabricscope.bandwidth.BandwidthSpec;
+import dev.fabricscope.bandwidth.Endpoint;
+import java.util.regex.Pattern;
+
+/**
+ * A job side the server handed to this agent, checked again here as if the server were hostile:
+ * every field goes through {@link BandwidthKind#of}, {@link Endpoint#parse} and {@link
+ * BandwidthSpec#of}, the peer through the address and port rules, and the role must fit the kind.
+ * Only a {@code JobAssignment} reaches a helper; anything that fails is refused before a process
+ * could start. Fields this agent does not know are ignored (a newer server may add some; nothing
+ * reads them).
+ *
+ * @param jobId the job, for its events
+ * @param listen whether this side starts the listener (else it runs the test)
+ * @param spec the checked test
+ * @param peer the target's listener (run side of two-sided kinds), else null
+ * @param timeoutSeconds how long this side may take
+ */
+public record JobAssignment(
+    long jobId, boolean listen, BandwidthSpec spec, Peer peer, long timeoutSeconds) {
+
+  /** Longest side the agent accepts: the longest run plus the listener's wait, generously. */
+  public static final long MAX_TIMEOUT_SECONDS = 3600;
+
+  private static final Pattern GID = Pattern.compile("[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){1,7}");
+
+  /** An assignment that failed the checks; {@link #jobId} is the job to report it on, or 0. */
+  public static final class Refused extends Exception {
+    private final long jobId;
+
+    Refused(long jobId, String message) {
+      super(message);
+      this.jobId = jobId;
+    }
+
+    /** The job the refusal is about, 0 when even its id did not read. */
+    public long jobId() {
+      return jobId;
+    }
+  }
+
+  /**
+   * Reads and checks an assignment.
+   *
+   * @throws Refused with a one-line reason
+   */
+  public static JobAssignment parse(JsonNode n) throws Refused {
+    if (n == null || !n.isObject()) {
+      throw new Refused(0, "an assignment is a JSON object");
+    }
+    JsonNode idNode = n.get("jobId");
+    if (idNode == null || !idNode.isIntegralNumber() || idNode.asLong() < 1) {
+      throw new Refused(0, "jobId: a positive number");
+    }
+    long id = idNode.asLong();
+    try {
+      String role = text(n, "role");
+      if (!role.equals("run") && !role.equals("listen")) {
+        throw new IllegalArgumentException(
+            "role: run or listen, not '" + Endpoint.printable(role) + "'");
+      }
+      boolean listen = role.equals("listen");
+      BandwidthKind kind = BandwidthKind.of(text(n, "kind"));
+      JsonNode duration = n.get("durationSeconds");
+      BandwidthSpec spec =
+          BandwidthSpec.of(
+              kind,
+              Endpoint.parse(text(n, "source")),
+              Endpoint.parse(text(n, "target")),
+              number(n, "bytes", Long.MAX_VALUE),
+              (int) number(n, "repetitions", Integer.MAX_VALUE),
+              duration == null || duration.isNull()
+                  ? null
+                  : (int) number(n, "durationSeconds", Integer.MAX_VALUE),
+              (int) number(n, "threads", Integer.MAX_VALUE),
+              bool(n, "pageable"));
+      if (listen && !kind.twoSided()) {
+        throw new IllegalArgumentException(kind.json() + " has no listening side");
+      }
+      JsonNode peerNode = n.get("peer");
+      boolean hasPeer = peerNode != null && !peerNode.isNull();
+      boolean needsPeer = kind.twoSided() && !listen;
+      if (hasPeer != needsPeer) {
+        throw new IllegalArgumentException(
+            needsPeer ? "peer: required to run " + kind.json() : "peer: not expected here");
+      }
+      long timeout = number(n, "timeoutSeconds", MAX_TIMEOUT_SECONDS);
+      if (timeout < 1) {
+        throw new IllegalArgumentException("timeoutSeconds: 1 to " + MAX_TIMEOUT_SECONDS);
+      }
+      return new JobAssignment(id, listen, spec, hasPeer ? peer(peerNode) : null, timeout);
+    } catch (IllegalArgumentException e) {
+      throw new Refused(id, "assignment refused: " + e.getMessage());
+    }
+  }
+
+  private static Peer peer(JsonNode p) {
+    if (!p.isObject()) {
+      throw new IllegalArgumentException("peer: an object");
+    }
+    String address = Endpoint.parse("addr:" + text(p, "address")).name();
+    long port = number(p, "port", 65535);
+    if (port < 1) {
+      throw new IllegalArgumentException("peer.port: 1 to 65535");
+    }
+    JsonNode gidNode = p.get("gid");
+    String gid = gidNode == null || gidNode.isNull() ? null : text(p, "gid");
+    if (gid != null && !GID.matcher(gid).matches()) {
+      throw new IllegalArgumentException(
+          "peer.gid: '" + Endpoint.printable(gid) + "' is not a GID");
+    }
+    JsonNode gi = p.get("gidIndex");
+    Integer gidIndex = gi == null || gi.isNull() ? null : (int) number(p, "gidIndex", 255);
+    return new Peer(address, (int) port, gid, gidIndex);
+  }
+
+  private static String text(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isTextual() || v.asText().length() > 64) {
+      throw new IllegalArgumentException(field + ": a string of at most 64 characters");
+    }
+    return v.asText();
+  }
+
+  private static long number(JsonNode n, String field, long max) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()) {
+      throw new IllegalArgumentException(field + ": a whole number");
+    }
+    long x = v.asLong();
+    if (x < 0 || x > max) {
+      throw new IllegalArgumentException(field + ": " + x + " is out of range");
+    }
+    return x;
+  }
+
+  private static boolean bool(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isBoolean()) {
+      throw new IllegalArgumentException(field + ": true or false");
+    }
+    return v.asBoolean();
+  }
+}

@@ -1,0 +1,281 @@
+package dev.fabricscope.agent.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fabricscope.agent.bandwidth.BandwidthHelper;
+import dev.fabricscope.agent.bandwidth.HelperCapability;
+import dev.fabricscope.agent.bandwidth.JobAssignment;
+import dev.fabricscope.bandwidth.BandwidthKind;
+import dev.fabricscope.topology.HostNames;
+import dev.fabricscope.topology.Report;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The agent's bandwidth-test loop, beside the report loop on its own thread: reports the helpers
+ * ({@link BandwidthHelper#detect()} and the kinds each {@link BandwidthHelper#handles}) once at
+ * start, then long-polls the server for job sides. Every assignment is checked again ({@link
+ * JobAssignment#parse}); a refused one gets an {@code error} event and starts nothing. Accepted
+ * sides run on their own threads ({@link JobSide}), at most {@value #MAX_SIDES} at once (the two
+ * sides of a test between two ports of this host are two). A server without the jobs API (404) ends
+ * the loop; other failures back off like the report loop.
+ */
+public final class JobLoop {
+
+  /** Long-poll wait asked of the server. */
+  public static final int WAIT_SECONDS = 25;
+
+  /** Job sides running at once. */
+  static final int MAX_SIDES = 4;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final JobClient client;
+  private final List<BandwidthHelper> helpers;
+  private final Function<BandwidthKind, Optional<BandwidthHelper>> lookup;
+  private final Backoff backoff;
+  private final Duration progressEvery;
+  private final AgentLog log;
+  private final Map<Long, JobSide> running = new ConcurrentHashMap<>();
+  private final ThreadPoolExecutor sides;
+  private final ScheduledExecutorService ticks;
+  private final Object wake = new Object();
+  private volatile boolean stopping;
+
+  /**
+   * @param helpers every helper of this agent, for the capabilities report
+   * @param lookup the helper that runs a kind here (the agent's helper registry)
+   * @param progressEvery how often a running side posts progress (and learns of a cancel)
+   */
+  public JobLoop(
+      JobClient client,
+      List<BandwidthHelper> helpers,
+      Function<BandwidthKind, Optional<BandwidthHelper>> lookup,
+      Backoff backoff,
+      Duration progressEvery,
+      AgentLog log) {
+    this.client = client;
+    this.helpers = List.copyOf(helpers);
+    this.lookup = lookup;
+    this.backoff = backoff;
+    this.progressEvery = progressEvery;
+    this.log = log;
+    this.sides =
+        new ThreadPoolExecutor(
+            0, MAX_SIDES, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), daemon("agent-job"));
+    this.ticks = Executors.newSingleThreadScheduledExecutor(daemon("agent-job-ticks"));
+  }
+
+  /**
+   * The job loop of the host named in the agent's first report, or null (logged) when that name is
+   * not one the server accepts.
+   */
+  public static JobLoop forHost(
+      Report first,
+      URI server,
+      Supplier<String> token,
+      Duration timeout,
+      List<BandwidthHelper> helpers,
+      Function<BandwidthKind, Optional<BandwidthHelper>> lookup,
+      AgentLog log) {
+    String host = first.host() == null ? null : first.host().name();
+    if (host == null || !HostNames.valid(host)) {
+      log.info("jobs: this host's name is not a valid host name; bandwidth jobs off");
+      return null;
+    }
+    return new JobLoop(
+        new JobClient(server, host, token, timeout),
+        helpers,
+        lookup,
+        new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1)),
+        Duration.ofSeconds(2),
+        log);
+  }
+
+  /** Runs until {@link #stop()} or until the server turns out to have no jobs API. */
+  public void run() {
+    try {
+      if (!report(capabilities(helpers))) {
+        return;
+      }
+      while (!stopping) {
+        JobClient.Answer a = client.poll(WAIT_SECONDS);
+        switch (a.kind()) {
+          case OK -> {
+            backoff.reset();
+            accept(a.body());
+          }
+          case NONE -> backoff.reset();
+          default -> {
+            if (a.status() == 404) {
+              log.info("jobs: the server has no bandwidth jobs API (404); job loop off");
+              return;
+            }
+            Duration d = backoff.next();
+            log.info("jobs: poll status=" + a.status() + " " + a.detail() + " retry-in=" + d);
+            pause(d);
+          }
+        }
+      }
+    } finally {
+      ticks.shutdownNow();
+      sides.shutdown();
+    }
+  }
+
+  /** Stops polling and cancels every running side (their helpers kill their processes). */
+  public void stop() {
+    stopping = true;
+    running.values().forEach(JobSide::cancel);
+    client.abortAll();
+    synchronized (wake) {
+      wake.notifyAll();
+    }
+  }
+
+  /**
+   * Waits up to {@code millis} for the running sides to end after {@link #stop()}, so their helpers
+   * can kill their processes before the JVM exits; true when none is left.
+   */
+  public boolean awaitSides(long millis) {
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (!running.isEmpty() && System.nanoTime() < until) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return running.isEmpty();
+      }
+    }
+    return running.isEmpty();
+  }
+
+  /** Job sides running now. */
+  public int running() {
+    return running.size();
+  }
+
+  private boolean report(String json) {
+    while (!stopping) {
+      JobClient.Answer a = client.putCapabilities(json);
+      if (a.kind() == JobClient.Kind.OK) {
+        backoff.reset();
+        return true;
+      }
+      if (a.status() == 404) {
+        log.info("jobs: the server has no bandwidth jobs API (404); job loop off");
+        return false;
+      }
+      if (a.kind() == JobClient.Kind.REJECTED) {
+        log.info("jobs: capabilities refused status=" + a.status() + " " + a.detail());
+        return true; // polling will say more; the server refuses what the agent cannot run
+      }
+      pause(backoff.next());
+    }
+    return false;
+  }
+
+  private void accept(JsonNode body) {
+    JobAssignment job;
+    try {
+      job = JobAssignment.parse(body);
+    } catch (JobAssignment.Refused r) {
+      log.info("jobs: " + r.getMessage());
+      if (r.jobId() > 0) {
+        ObjectNode e = JSON.createObjectNode().put("type", "error").put("message", r.getMessage());
+        String role = body.path("role").asText("");
+        if (role.equals("run") || role.equals("listen")) {
+          e.put("role", role);
+        }
+        client.event(r.jobId(), e.toString());
+      }
+      return;
+    }
+    JobSide side =
+        new JobSide(job, lookup.apply(job.spec().kind()), client, ticks, progressEvery, log);
+    running.put(job.jobId(), side);
+    try {
+      sides.execute(
+          () -> {
+            try {
+              side.run();
+            } finally {
+              running.remove(job.jobId(), side);
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      running.remove(job.jobId(), side);
+      client.event(
+          job.jobId(),
+          JSON.createObjectNode()
+              .put("type", "error")
+              .put("role", job.listen() ? "listen" : "run")
+              .put("message", "agent busy: " + MAX_SIDES + " job sides running")
+              .toString());
+    }
+  }
+
+  /** The helper list as the server takes it: each capability plus the kinds it measures. */
+  static String capabilities(List<BandwidthHelper> helpers) {
+    ArrayNode list = JSON.createArrayNode();
+    for (BandwidthHelper h : helpers) {
+      HelperCapability c;
+      try {
+        c = h.detect();
+      } catch (RuntimeException e) {
+        c = HelperCapability.absent(h.name(), "detection failed: " + e);
+      }
+      ObjectNode n = JSON.valueToTree(c);
+      // the server's bounds: a long reason must not cost the whole list
+      n.put("detail", clip(c.detail(), 500));
+      n.put("version", clip(c.version(), 100));
+      ArrayNode kinds = n.putArray("kinds");
+      for (BandwidthKind k : BandwidthKind.values()) {
+        if (h.handles(k)) {
+          kinds.add(k.json());
+        }
+      }
+      list.add(n);
+    }
+    return list.toString();
+  }
+
+  private static String clip(String s, int max) {
+    return s == null || s.length() <= max ? s : s.substring(0, max);
+  }
+
+  private void pause(Duration d) {
+    synchronized (wake) {
+      if (!stopping) {
+        try {
+          wake.wait(Math.max(1, d.toMillis()));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          stopping = true;
+        }
+      }
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,188 @@
+package dev.fabricscope.agent.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fabricscope.agent.bandwidth.BandwidthHelper;
+import dev.fabricscope.agent.bandwidth.Cancellation;
+import dev.fabricscope.agent.bandwidth.HelperException;
+import dev.fabricscope.agent.bandwidth.JobAssignment;
+import dev.fabricscope.agent.bandwidth.Listener;
+import dev.fabricscope.agent.bandwidth.Measurement;
+import dev.fabricscope.agent.bandwidth.Peer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One checked job side on this agent, on its own thread: the run (a helper measures, progress
+ * events every few seconds double as the cancel check: a 409 from the server cancels the helper) or
+ * the listener (started, reported with its address, kept until the test is over). Failures become
+ * {@code error} events with the helper's one-line reason.
+ */
+final class JobSide implements Runnable {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int RESULT_ATTEMPTS = 5;
+
+  private final JobAssignment job;
+  private final Optional<BandwidthHelper> helper;
+  private final JobClient client;
+  private final ScheduledExecutorService ticks;
+  private final Duration progressEvery;
+  private final AgentLog log;
+  private final Cancellation cancel;
+  private final String role;
+
+  JobSide(
+      JobAssignment job,
+      Optional<BandwidthHelper> helper,
+      JobClient client,
+      ScheduledExecutorService ticks,
+      Duration progressEvery,
+      AgentLog log) {
+    this.job = job;
+    this.helper = helper;
+    this.client = client;
+    this.ticks = ticks;
+    this.progressEvery = progressEvery;
+    this.log = log;
+    this.cancel = Cancellation.within(job.timeoutSeconds());
+    this.role = job.listen() ? "listen" : "run";
+  }
+
+  /** Stops the side (agent stopping): the helper sees the cancellation. */
+  void cancel() {
+    cancel.cancel();
+  }
+
+  @Override
+  public void run() {
+    String kind = job.spec().kind().json();
+    if (helper.isEmpty()) {
+      post(event("error").put("message", "no helper for " + kind + " on this host"), true);
+      return;
+    }
+    log.info("job " + job.jobId() + " " + role + " " + kind + " with " + helper.get().name());
+    if (post(event("started"), false).kind() == JobClient.Kind.OVER) {
+      return;
+    }
+    try {
+      if (job.listen()) {
+        listen(helper.get());
+      } else {
+        measure(helper.get());
+      }
+    } catch (HelperException e) {
+      failed(e.getMessage());
+    } catch (RuntimeException e) {
+      failed("helper " + helper.get().name() + " failed: " + e);
+    }
+  }
+
+  private void measure(BandwidthHelper h) throws HelperException {
+    ScheduledFuture<?> watch =
+        ticks.scheduleWithFixedDelay(
+            this::progress,
+            progressEvery.toMillis(),
+            progressEvery.toMillis(),
+            TimeUnit.MILLISECONDS);
+    Measurement m;
+    try {
+      m = h.run(job.spec(), job.peer(), cancel);
+    } finally {
+      watch.cancel(false);
+    }
+    if (cancel.cancelled()) {
+      log.info("job " + job.jobId() + " cancelled");
+      return;
+    }
+    ObjectNode result = event("result").put("helper", m.helper());
+    m.samplesGBps().forEach(result.putArray("samples")::add);
+    if (m.rawOutput() != null) {
+      result.put("rawOutput", m.rawOutput());
+    }
+    JobClient.Answer a = post(result, true);
+    log.info("job " + job.jobId() + " result status=" + a.status() + " " + a.detail());
+  }
+
+  private void listen(BandwidthHelper h) throws HelperException {
+    try (Listener l = h.listen(job.spec(), cancel)) {
+      Peer p = l.peer();
+      ObjectNode ready = event("listening").put("address", p.address()).put("port", p.port());
+      if (p.gid() != null) {
+        ready.put("gid", p.gid());
+      }
+      if (p.gidIndex() != null) {
+        ready.put("gidIndex", p.gidIndex());
+      }
+      if (post(ready, true).kind() != JobClient.Kind.OK) {
+        return; // over, refused or unreachable: the listener closes
+      }
+      // until the server says the test is over (result, cancel, deadline) or the listener ends
+      while (!cancel.stop()) {
+        long t0 = System.nanoTime();
+        if (l.await(progressEvery.toMillis()) != null) {
+          return;
+        }
+        JobClient.Kind k = progress();
+        if (k == JobClient.Kind.OVER || k == JobClient.Kind.REJECTED) {
+          return;
+        }
+        long left = progressEvery.toMillis() - (System.nanoTime() - t0) / 1_000_000;
+        if (left > 0) {
+          Thread.sleep(left); // a listener that returned at once must not spin
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Posts progress; a 409 (over) cancels the helper. */
+  private JobClient.Kind progress() {
+    JobClient.Answer a = client.event(job.jobId(), event("progress").toString());
+    if (a.kind() == JobClient.Kind.OVER) {
+      log.info(
+          "job "
+              + job.jobId()
+              + " is over on the server ("
+              + a.body().path("state").asText()
+              + "): stopping");
+      cancel.cancel();
+    }
+    return a.kind();
+  }
+
+  private void failed(String message) {
+    if (cancel.cancelled()) {
+      return; // the server already knows why
+    }
+    String why = cancel.expired() ? "deadline passed: " + message : message;
+    log.info("job " + job.jobId() + " error: " + why);
+    post(event("error").put("message", why), true);
+  }
+
+  private ObjectNode event(String type) {
+    return JSON.createObjectNode().put("type", type).put("role", role);
+  }
+
+  /** Posts an event; with {@code retry}, server failures are retried a few times. */
+  private JobClient.Answer post(ObjectNode event, boolean retry) {
+    JobClient.Answer a = client.event(job.jobId(), event.toString());
+    for (int i = 1; retry && a.kind() == JobClient.Kind.RETRY && i < RESULT_ATTEMPTS; i++) {
+      try {
+        Thread.sleep(200L << i);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      a = client.event(job.jobId(), event.toString());
+    }
+    if (a.kind() == JobClient.Kind.OVER) {
+      cancel.cancel();
+    }
+    return a;
+  }
+}

@@ -1,0 +1,123 @@
+package dev.fabricscope.agent.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's agent jobs API as the agent sees it, on 127.0.0.1: capabilities are recorded, polls
+ * answer the next queued assignment (or 204 after a short wait), events are recorded and answered
+ * 200, or 409 {@code {"cancelled", "state"}} for jobs marked over.
+ */
+final class FakeJobServer implements AutoCloseable {
+
+  /** An event the agent posted. */
+  record Event(long jobId, JsonNode body) {
+    String type() {
+      return body.path("type").asText();
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  final List<String> capabilities = new CopyOnWriteArrayList<>();
+  final List<Event> events = new CopyOnWriteArrayList<>();
+  final BlockingQueue<String> assignments = new LinkedBlockingQueue<>();
+  final Map<Long, String> over = new ConcurrentHashMap<>();
+  final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
+  volatile boolean noJobsApi;
+  private final HttpServer server;
+
+  FakeJobServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", this::handle);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.start();
+  }
+
+  URI uri() {
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  /** Marks a job over: its next event gets 409. */
+  void end(long jobId, String state) {
+    over.put(jobId, state);
+  }
+
+  /** Events of one job, in order. */
+  List<Event> eventsOf(long jobId) {
+    return events.stream().filter(e -> e.jobId() == jobId).toList();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    try (ex) {
+      String path = ex.getRequestURI().getPath();
+      String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      if (noJobsApi || !path.startsWith("/api/v1/agents/node-1/")) {
+        answer(ex, 404, "{\"title\":\"Not found\"}");
+        return;
+      }
+      if (path.endsWith("/capabilities")) {
+        capabilities.add(body);
+        answer(ex, 200, "{}");
+      } else if (path.endsWith("/jobs")) {
+        String next = assignments.poll(300, TimeUnit.MILLISECONDS);
+        answer(ex, next == null ? 204 : 200, next);
+      } else if (path.endsWith("/events")) {
+        long id = Long.parseLong(path.replaceAll(".*/jobs/([0-9]+)/events", "$1"));
+        events.add(new Event(id, JSON.readTree(body)));
+        String state = over.get(id);
+        if (state != null) {
+          answer(
+              ex,
+              409,
+              "{\"status\":409,\"cancelled\":"
+                  + state.equals("cancelled")
+                  + ",\"state\":\""
+                  + state
+                  + "\"}");
+        } else {
+          answer(ex, 200, "{\"jobId\":" + id + ",\"state\":\"running\"}");
+        }
+      } else {
+        answer(ex, 404, "{}");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void answer(HttpExchange ex, int status, String body) throws IOException {
+    if (body == null || status == 204) {
+      ex.sendResponseHeaders(status, -1);
+      return;
+    }
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}

@@ -1,0 +1,180 @@
+package dev.fabricscope.bandwidth;
+
+import dev.fabricscope.api.Params;
+import dev.fabricscope.inventory.AgentCapabilityStore;
+import dev.fabricscope.inventory.BandwidthJobStore.Job;
+import dev.fabricscope.security.Access;
+import dev.fabricscope.security.ApiException;
+import dev.fabricscope.topology.HostNames;
+import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * The agents' side of bandwidth tests, each call with the agent token of {@code host} (another
+ * host's token: 403): the long poll for work, events on a job, and the helper list.
+ */
+@Path("/api/v1/agents/{host}")
+@Produces(MediaType.APPLICATION_JSON)
+public class AgentJobsResource {
+
+  @Inject Access access;
+  @Inject BandwidthJobs jobs;
+  @Inject AgentCapabilityStore capabilities;
+  @Inject BandwidthSettings settings;
+
+  /** What an agent gets back for an event: the job's state after it. */
+  public record EventAck(long jobId, String state) {}
+
+  /** A host's helpers as its agent reported them. */
+  public record HelperList(String host, Instant updated, List<HelperStatus> helpers) {}
+
+  /**
+   * Long poll, without a thread per waiting agent: the poll holds a future that a new job of the
+   * host completes ({@link JobWaiters}), and a timer; the database is asked on a worker thread at
+   * the start, on every wake-up and every {@code poll-recheck}.
+   */
+  @GET
+  @Path("/jobs")
+  @NonBlocking
+  @Operation(
+      summary =
+          "Agent long poll for bandwidth-test work: 200 with an assignment {jobId, role run|listen,"
+              + " spec fields, peer, deadline, timeoutSeconds}, or 204 after waitSeconds")
+  public Uni<Response> poll(
+      @PathParam("host") String host,
+      @QueryParam("waitSeconds") String waitParam,
+      @Context HttpServerRequest request) {
+    checkHost(host);
+    int wait =
+        Params.intIn(
+            "waitSeconds",
+            waitParam,
+            (int) settings.pollWait().toSeconds(),
+            0,
+            (int) settings.pollMaxWait().toSeconds());
+    long until = System.nanoTime() + Duration.ofSeconds(wait).toNanos();
+    return attempt(host, until, request, true);
+  }
+
+  private Uni<Response> attempt(String host, long until, HttpServerRequest request, boolean first) {
+    // registered before the store is asked: a job queued in between still wakes this poll
+    CompletableFuture<Void> wake = jobs.waitFor(host);
+    return worker(
+            () -> {
+              if (first) {
+                access.requireAgentFor(request, host);
+              }
+              // a poll whose agent went away takes nothing: the side would be lost with it
+              return request.response().closed()
+                  ? Optional.<JobView.Assignment>empty()
+                  : jobs.take(host);
+            })
+        .onFailure()
+        .invoke(() -> jobs.stopWaiting(host, wake))
+        .chain(
+            a -> {
+              long left = until - System.nanoTime();
+              if (a.isPresent() || left <= 0 || request.response().closed()) {
+                jobs.stopWaiting(host, wake);
+                return Uni.createFrom()
+                    .item(
+                        a.map(x -> Response.ok(x).build())
+                            .orElseGet(() -> Response.noContent().build()));
+              }
+              long nap = Math.min(left, settings.pollRecheck().toNanos());
+              return Uni.createFrom()
+                  .completionStage(wake)
+                  .ifNoItem()
+                  .after(Duration.ofNanos(nap))
+                  .recoverWithUni(() -> Uni.createFrom().voidItem())
+                  .chain(
+                      x -> {
+                        jobs.stopWaiting(host, wake);
+                        return attempt(host, until, request, false);
+                      });
+            });
+  }
+
+  @POST
+  @Path("/jobs/{id}/events")
+  @Consumes(MediaType.WILDCARD)
+  @Operation(
+      summary =
+          "An agent's event on a job {type started|listening|progress|result|error|cancelled,"
+              + " role, ...}: 200 with the state; 409 {cancelled, state} when the test is over")
+  public EventAck event(
+      @PathParam("host") String host,
+      @PathParam("id") String idParam,
+      byte[] body,
+      @Context HttpServerRequest request) {
+    checkHost(host);
+    access.requireAgentFor(request, host);
+    long id = Params.id("job id", idParam);
+    Job j = jobs.event(host, id, AgentEvent.parse(body));
+    return new EventAck(j.id(), j.state().json());
+  }
+
+  @PUT
+  @Path("/capabilities")
+  @Consumes(MediaType.WILDCARD)
+  @Operation(
+      summary =
+          "The agent's bandwidth helpers [{name, present, version, devices, detail, kinds}],"
+              + " replacing the previous list")
+  public HelperList putCapabilities(
+      @PathParam("host") String host, byte[] body, @Context HttpServerRequest request) {
+    checkHost(host);
+    access.requireAgentFor(request, host);
+    List<HelperStatus> helpers = HelperStatus.parseList(body);
+    Instant now = Instant.now();
+    capabilities.putCapabilities(host, Capabilities.write(helpers), now);
+    return new HelperList(host, now, helpers);
+  }
+
+  @GET
+  @Path("/capabilities")
+  @Operation(summary = "The bandwidth helpers the host's agent reported (viewer)")
+  public HelperList getCapabilities(
+      @PathParam("host") String host, @Context HttpServerRequest request) {
+    access.requireRead(request);
+    checkHost(host);
+    AgentCapabilityStore.Capabilities c =
+        capabilities
+            .capabilities(host)
+            .orElseThrow(() -> ApiException.notFound("the agent of " + host + " reported none"));
+    return new HelperList(host, c.updated(), Capabilities.read(c));
+  }
+
+  private static void checkHost(String host) {
+    HostNames.problem(host)
+        .ifPresent(
+            why -> {
+              throw new ApiException(422, "Invalid host", why);
+            });
+  }
+
+  private static <T> Uni<T> worker(Supplier<T> work) {
+    return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+  }
+}
