@@ -1,5 +1,6 @@
 package dev.fabricscope.agent;
 
+import dev.fabricscope.agent.bandwidth.BandwidthHelpers;
 import dev.fabricscope.agent.cli.BandwidthCommand;
 import dev.fabricscope.agent.cli.CollectCommand;
 import dev.fabricscope.agent.cli.ExplainCommand;
@@ -65,7 +66,10 @@ public final class Main {
         case "topo" -> new TopoCommand().run(rest, out);
         case "explain" -> new ExplainCommand().run(rest, out);
         case "bandwidth" -> new BandwidthCommand().run(rest, out, err);
-        case "run" -> new RunCommand().run(rest, err);
+        case "run" -> {
+          BandwidthHelpers helpers = BandwidthHelpers.standard();
+          yield new RunCommand(helpers.all(), helpers::forKind).run(rest, err);
+        }
         case "help", "--help", "-h" -> {
           out.print(USAGE);
           yield 0;

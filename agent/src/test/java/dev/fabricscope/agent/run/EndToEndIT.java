@@ -1,6 +1,7 @@
 package dev.fabricscope.agent.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -79,25 +80,53 @@ class EndToEndIT {
       assertTrue(agent.waitFor(15, TimeUnit.SECONDS));
       Process again = agent(url, tokenFile, iommu.root(), "agent2.log");
       await("second snapshot", () -> snapshots(url).size() == 2, 60);
-      // the job loop beside the report loop reported this agent's bandwidth helpers (none in this
-      // build: the registry comes with the helpers), and the server refuses a test it cannot run
+      // the job loop beside the report loop reported this agent's bandwidth helpers: our C
+      // library is present, the CUDA driver is not (no GPU here)
       await(
           "capabilities",
           () -> status(url + "/api/v1/agents/rigvm/capabilities", ADMIN) == 200,
           30);
-      assertEquals(0, get(url + "/api/v1/agents/rigvm/capabilities").get("helpers").size());
+      JsonNode helpers = get(url + "/api/v1/agents/rigvm/capabilities").get("helpers");
+      List<String> present = new ArrayList<>();
+      for (JsonNode h : helpers) {
+        if (h.get("present").asBoolean()) {
+          present.add(h.get("name").asText());
+        }
+      }
+      assertTrue(present.contains("membw"), helpers.toString());
+      assertFalse(present.contains("cuda"), helpers.toString());
+      // a GPU test is refused with the helper's reason; a host copy runs on the agent's C helper
       HttpResponse<String> refused =
           http.send(
               HttpRequest.newBuilder(URI.create(url + "/api/v1/bandwidth-tests"))
                   .header("Authorization", "Bearer " + ADMIN)
                   .POST(
                       HttpRequest.BodyPublishers.ofString(
-                          "{\"kind\":\"host-memcpy\",\"source\":{\"host\":\"rigvm\","
-                              + "\"endpoint\":\"numa:0\"},\"target\":{\"endpoint\":\"numa:0\"}}"))
+                          "{\"kind\":\"gpu-h2d\",\"source\":{\"host\":\"rigvm\","
+                              + "\"endpoint\":\"numa:0\"},\"target\":{\"endpoint\":\"gpu:0\"}}"))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
       assertEquals(422, refused.statusCode(), refused.body());
-      assertTrue(refused.body().contains("no helper that measures host-memcpy"), refused.body());
+      assertTrue(refused.body().contains("no CUDA driver on this host"), refused.body());
+      String memcpy =
+          "{\"kind\":\"host-memcpy\",\"source\":{\"host\":\"rigvm\",\"endpoint\":\"numa:0\"},"
+              + "\"target\":{\"endpoint\":\"numa:0\"},\"size\":\"16M\",\"repetitions\":5}";
+      JsonNode first = finished(url, post(url + "/api/v1/bandwidth-tests", ADMIN, memcpy));
+      // nothing to compare the first host copy with: measured, verdict unknown
+      assertEquals("measured", first.get("state").asText(), first.toString());
+      assertEquals("unknown", first.get("verdict").asText(), first.toString());
+      assertTrue(first.get("measuredGBps").asDouble() > 0, first.toString());
+      assertEquals(5, first.get("result").get("samples").size(), first.toString());
+      // the second is judged against the first
+      JsonNode second = finished(url, post(url + "/api/v1/bandwidth-tests", ADMIN, memcpy));
+      assertEquals(
+          first.get("measuredGBps").asDouble(),
+          second.get("expectedGBps").asDouble(),
+          1e-9,
+          second.toString());
+      assertTrue(
+          List.of("passed", "warned", "failed").contains(second.get("state").asText()),
+          second.toString());
       again.destroy();
 
       JsonNode host = get(url + "/api/v1/hosts/rigvm");
@@ -170,6 +199,22 @@ class EndToEndIT {
     return status(url + "/api/v1/hosts/rigvm", ADMIN) == 200
         ? get(url + "/api/v1/hosts/rigvm/snapshots")
         : json.createArrayNode();
+  }
+
+  /** Waits for a bandwidth test to end and returns it. */
+  JsonNode finished(String url, JsonNode job) throws Exception {
+    String at = url + "/api/v1/bandwidth-tests/" + job.get("id").asText();
+    JsonNode[] last = {job};
+    await(
+        "test " + job.get("id").asText() + " to end",
+        () -> {
+          last[0] = get(at);
+          return List.of(
+                  "passed", "warned", "failed", "measured", "error", "cancelled", "timed-out")
+              .contains(last[0].get("state").asText());
+        },
+        90);
+    return last[0];
   }
 
   int status(String url, String token) {
