@@ -45,13 +45,13 @@ function renderHistory(jobs, table, onPick) {
   const rows = jobs.map((j) => {
     const res = j.result || {};
     const tr = el('tr', { 'data-job': String(j.id), class: 'state-' + j.state, tabindex: '0' },
-      el('td', {}, new Date(j.createdAt).toLocaleString('en-GB')),
+      el('td', {}, new Date(j.created).toLocaleString('en-GB')),
       el('td', { class: 'mono' }, j.kind),
       el('td', { class: 'mono' }, j.source.endpoint + ' → ' + (j.target.host !== j.source.host ? j.target.host + ' ' : '') + j.target.endpoint),
-      el('td', { class: 'num' }, fmt(res.measuredGBps)),
-      el('td', { class: 'num' }, fmt(res.expectedGBps ?? j.expectedGBps)),
+      el('td', { class: 'num' }, fmt(j.measuredGBps)),
+      el('td', { class: 'num' }, fmt(j.expectedGBps)),
       el('td', { class: 'verdict' }, j.state),
-      el('td', { class: 'muted small' }, j.error || res.bottleneck || ''));
+      el('td', { class: 'muted small' }, j.message || res.bottleneck || ''));
     tr.addEventListener('click', () => onPick(j));
     tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') onPick(j); });
     return tr;
@@ -61,13 +61,13 @@ function renderHistory(jobs, table, onPick) {
 
 /** One path's results in time order, measured against expected. */
 function drawChart(chart, canvas, jobs, key) {
-  const runs = jobs.filter((j) => pathKey(j) === key && j.result).reverse();
-  const labels = runs.map((j) => new Date(j.finishedAt || j.createdAt).toLocaleTimeString('en-GB'));
+  const runs = jobs.filter((j) => pathKey(j) === key && j.measuredGBps !== null && j.measuredGBps !== undefined).reverse();
+  const labels = runs.map((j) => new Date(j.finished || j.created).toLocaleTimeString('en-GB'));
   const data = {
     labels,
     datasets: [
-      { label: 'measured GB/s', data: runs.map((j) => j.result.measuredGBps), borderColor: '#1f5f99', backgroundColor: '#1f5f99' },
-      { label: 'expected GB/s', data: runs.map((j) => j.result.expectedGBps), borderColor: '#d6336c', borderDash: [6, 4], pointRadius: 0, spanGaps: true },
+      { label: 'measured GB/s', data: runs.map((j) => j.measuredGBps), borderColor: '#1f5f99', backgroundColor: '#1f5f99' },
+      { label: 'expected GB/s', data: runs.map((j) => j.expectedGBps ?? null), borderColor: '#d6336c', borderDash: [6, 4], pointRadius: 0, spanGaps: true },
     ],
   };
   if (chart) { chart.data = data; chart.update(); return chart; }
@@ -116,7 +116,7 @@ function setup(page) {
   const refresh = async () => {
     jobs = await listJobs(host);
     renderHistory(jobs, table, (j) => show(pathKey(j)));
-    const latest = jobs.find((j) => j.result);
+    const latest = jobs.find((j) => j.measuredGBps !== null && j.measuredGBps !== undefined);
     show(shownKey || (latest ? pathKey(latest) : null));
     table.dataset.count = String(jobs.length);
   };
@@ -128,7 +128,7 @@ function setup(page) {
     if (!r.ok) return;
     const j = await r.json();
     status.dataset.state = j.state;
-    status.textContent = 'Test ' + id + ': ' + j.state + (j.result ? ' — ' + fmt(j.result.measuredGBps) + ' GB/s measured, ' + fmt(j.result.expectedGBps) + ' expected' : '') + (j.error ? ' — ' + j.error : '');
+    status.textContent = 'Test ' + id + ': ' + j.state + (j.measuredGBps != null ? ' — ' + fmt(j.measuredGBps) + ' GB/s measured, ' + fmt(j.expectedGBps) + ' expected (' + j.verdict + ')' : '') + (j.message ? ' — ' + j.message : '');
     if (FINAL.has(j.state)) {
       watching = null;
       shownKey = pathKey(j);
