@@ -110,7 +110,7 @@ public final class Iperf3Helper implements BandwidthHelper {
   public Measurement run(BandwidthSpec spec, Peer peer, Cancellation cancel)
       throws HelperException {
     requireTcp(spec);
-    CommandLine cmd = clientCommand(program(), spec, checkedPeer(peer));
+    CommandLine cmd = clientCommand(program(), spec, Peers.checked(peer, "tcp"));
     ProcessResult r = runner.run(cmd, Map.of(), cancel);
     if (r.stopped() != null) {
       throw new HelperException(
@@ -148,22 +148,6 @@ public final class Iperf3Helper implements BandwidthHelper {
       c.option("-B", spec.source().name());
     }
     return c;
-  }
-
-  /** The peer as the other side reported it: checked again, it came over the network. */
-  static Peer checkedPeer(Peer peer) throws HelperException {
-    if (peer == null) {
-      throw new HelperException("tcp: no listening peer to connect to");
-    }
-    try {
-      Endpoint a = Endpoint.parse("addr:" + peer.address());
-      if (peer.port() < 1 || peer.port() > 65535) {
-        throw new IllegalArgumentException("port " + peer.port() + " outside 1-65535");
-      }
-      return new Peer(a.name(), peer.port(), null, null);
-    } catch (IllegalArgumentException e) {
-      throw new HelperException("tcp: bad peer: " + e.getMessage());
-    }
   }
 
   private Measurement measurement(ProcessResult r) throws HelperException {
