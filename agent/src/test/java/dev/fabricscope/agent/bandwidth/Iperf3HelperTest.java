@@ -149,13 +149,22 @@ class Iperf3HelperTest {
       Measurement server = listener.await(10_000);
       assertNotNull(server);
       assertFalse(server.samplesGBps().isEmpty());
-      // orchestration overhead: what the run took beyond iperf3's own 2 s
-      System.out.printf(
-          "iperf3 -t 2 run: %.3f s wall, overhead %.3f s (%.1f %%)%n",
-          wall, wall - 2, (wall - 2) / 2 * 100);
+      System.out.printf("iperf3 -t 2, first run in this JVM: %.3f s wall%n", wall);
       assertTrue(wall >= 2 && wall < 5, "wall " + wall);
     }
-    assertEquals(3, runner.starts(), "--version, server, client");
+    // orchestration overhead once the agent's JVM is warm (classes loaded, as in a running
+    // agent): the run's wall time beyond iperf3's own 2 s
+    try (Listener listener = helper.listen(spec, Cancellation.within(60))) {
+      long t0 = System.nanoTime();
+      helper.run(spec, listener.peer(), Cancellation.within(60));
+      double wall = (System.nanoTime() - t0) / 1e9;
+      System.out.printf(
+          "iperf3 -t 2, warm: %.3f s wall, overhead %.3f s (%.1f %%)%n",
+          wall, wall - 2, (wall - 2) / 2 * 100);
+      assertTrue(wall >= 2 && wall < 5, "wall " + wall);
+      listener.await(10_000);
+    }
+    assertEquals(5, runner.starts(), "--version, then server and client twice");
   }
 
   @Test
