@@ -65,6 +65,7 @@ final class ProcessListener implements Listener {
                 + why(ended, reader));
       }
       if (canSee ? sockets.listening(p.handle(), peer.port()) : System.nanoTime() > blindUntil) {
+        watch(p, cancel);
         return new ProcessListener(p, peer, cancel, reader);
       }
       if (cancel.stop() || System.nanoTime() > until) {
@@ -76,6 +77,31 @@ final class ProcessListener implements Listener {
                     : " did not listen on port " + peer.port() + " in time"));
       }
     }
+  }
+
+  /**
+   * Kills the listener at its deadline or on cancel even when nobody awaits it (a source side that
+   * never came): a listener must not outlive its test.
+   */
+  private static void watch(RunningProcess p, Cancellation cancel) {
+    Thread t =
+        new Thread(
+            () -> {
+              while (p.alive()) {
+                if (cancel.stop()) {
+                  p.kill(cancel.cancelled() ? Stop.CANCELLED : Stop.DEADLINE);
+                  return;
+                }
+                try {
+                  Thread.sleep(100);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "listener-watch-" + p.pid());
+    t.setDaemon(true);
+    t.start();
   }
 
   @Override
@@ -103,6 +129,11 @@ final class ProcessListener implements Listener {
               + (r.stopped() == Stop.CANCELLED ? "cancelled" : "reached its deadline"));
     }
     return reader.read(r);
+  }
+
+  /** Whether its process still runs. */
+  boolean running() {
+    return process.alive();
   }
 
   @Override

@@ -193,6 +193,21 @@ class Iperf3HelperTest {
   }
 
   @Test
+  void aListenerNobodyAwaitsEndsAtItsDeadline() throws Exception {
+    Iperf3Helper helper = new Iperf3Helper();
+    assumeTrue(helper.detect().present(), "iperf3 is not installed here (apt-get install iperf3)");
+    Listener listener =
+        helper.listen(tcp("numa:0", "addr:127.0.0.1", 131072, 2, 1), Cancellation.within(2));
+    ProcessListener pl = (ProcessListener) listener;
+    long until = System.currentTimeMillis() + 6000;
+    while (pl.running() && System.currentTimeMillis() < until) {
+      Thread.sleep(50);
+    }
+    assertFalse(pl.running(), "iperf3 -s still runs past its 2 s deadline");
+    assertThrows(HelperException.class, () -> listener.await(1000));
+  }
+
+  @Test
   void listenOnAnAddressNotHereFailsBeforeStarting() {
     ProcessRunner runner = new ProcessRunner();
     Iperf3Helper helper = new Iperf3Helper(runner, ExecutableFinder.fromEnvironment());
