@@ -208,6 +208,20 @@ class Iperf3HelperTest {
   }
 
   @Test
+  void withoutProcSocketTablesAShortWaitStandsInForReadiness(@TempDir Path noProc)
+      throws Exception {
+    Iperf3Helper helper =
+        new Iperf3Helper(
+            new ProcessRunner(), ExecutableFinder.fromEnvironment(), new ListeningSockets(noProc));
+    assumeTrue(helper.detect().present(), "iperf3 is not installed here (apt-get install iperf3)");
+    BandwidthSpec spec = tcp("numa:0", "addr:127.0.0.1", 131072, 1, 1);
+    try (Listener listener = helper.listen(spec, Cancellation.within(30))) {
+      assertEquals(
+          1, helper.run(spec, listener.peer(), Cancellation.within(30)).samplesGBps().size());
+    }
+  }
+
+  @Test
   void listenOnAnAddressNotHereFailsBeforeStarting() {
     ProcessRunner runner = new ProcessRunner();
     Iperf3Helper helper = new Iperf3Helper(runner, ExecutableFinder.fromEnvironment());
