@@ -1,0 +1,183 @@
+package dev.fabricscope.agent.bandwidth;
+
+import dev.fabricscope.bandwidth.BandwidthKind;
+import dev.fabricscope.bandwidth.BandwidthSpec;
+import dev.fabricscope.bandwidth.Endpoint;
+import dev.fabricscope.bandwidth.tools.Iperf3Parser;
+import dev.fabricscope.bandwidth.tools.Iperf3Report;
+import dev.fabricscope.bandwidth.tools.ToolOutputException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * TCP bandwidth with iperf3 ({@code tcp}): the target side runs {@code iperf3 -s -1 -p PORT -B ADDR
+ * -J} (one test, bound to the target address), the source side {@code iperf3 -c ADDR -p PORT -J -t
+ * SECONDS [-l BYTES] [-B SOURCE]}. Samples are the per-second intervals the client reports, as GB/s
+ * (10^9 bytes per second); the run time is the spec's duration, else one second per repetition.
+ */
+public final class Iperf3Helper implements BandwidthHelper {
+
+  /** The helper's name in capabilities. */
+  public static final String NAME = "iperf3";
+
+  /**
+   * iperf3's largest TCP block ({@code MAX_BLOCKSIZE}, 1 MB in iperf.h); larger sizes keep its
+   * default (128 KiB).
+   */
+  public static final long MAX_BLOCK_BYTES = 1 << 20;
+
+  private final ProcessRunner runner;
+  private final ExecutableFinder finder;
+  private final ListeningSockets sockets;
+  private volatile String version;
+
+  /** iperf3 from the agent's PATH or the system directories, run by a runner of its own. */
+  public Iperf3Helper() {
+    this(new ProcessRunner(), ExecutableFinder.fromEnvironment());
+  }
+
+  public Iperf3Helper(ProcessRunner runner, ExecutableFinder finder) {
+    this(runner, finder, new ListeningSockets(Path.of("/proc")));
+  }
+
+  Iperf3Helper(ProcessRunner runner, ExecutableFinder finder, ListeningSockets sockets) {
+    this.runner = runner;
+    this.finder = finder;
+    this.sockets = sockets;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public HelperCapability detect() {
+    try {
+      Optional<Path> exe = finder.find("iperf3");
+      if (exe.isEmpty()) {
+        return HelperCapability.absent(NAME, "iperf3 not found in " + finder.dirs());
+      }
+      ProcessResult r =
+          runner.run(
+              CommandLine.of(exe.get()).option("--version"), Map.of(), Cancellation.within(5));
+      // "iperf 3.12 (cJSON 1.7.15)"
+      String first = r.stdout().strip().split("\n")[0];
+      if (!r.ok() || !first.matches("iperf 3\\.[0-9]{1,3}(\\.[0-9]{1,3})?\\b.*")) {
+        return HelperCapability.absent(
+            NAME, exe.get() + " --version: " + ProcessListener.firstLine(r));
+      }
+      version = first.split(" ")[1];
+      return new HelperCapability(NAME, true, version, List.of(), exe.get().toString());
+    } catch (HelperException | RuntimeException e) {
+      return HelperCapability.absent(NAME, "iperf3 check failed: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public boolean handles(BandwidthKind kind) {
+    return kind == BandwidthKind.TCP;
+  }
+
+  @Override
+  public Listener listen(BandwidthSpec spec, Cancellation cancel) throws HelperException {
+    requireTcp(spec);
+    if (spec.target().type() != Endpoint.Type.ADDRESS) {
+      throw new HelperException("tcp: the target must be addr:IP, not " + spec.target());
+    }
+    String address = spec.target().name();
+    int port;
+    try {
+      port = ListeningSockets.freePort(address);
+    } catch (IOException e) {
+      throw new HelperException("tcp: no free port on " + address + ": " + e.getMessage());
+    }
+    CommandLine cmd = serverCommand(program(), address, port);
+    return ProcessListener.start(
+        runner,
+        cmd,
+        Map.of(),
+        new Peer(address, port, null, null),
+        cancel,
+        sockets,
+        this::measurement);
+  }
+
+  @Override
+  public Measurement run(BandwidthSpec spec, Peer peer, Cancellation cancel)
+      throws HelperException {
+    requireTcp(spec);
+    CommandLine cmd = clientCommand(program(), spec, Peers.checked(peer, "tcp"));
+    ProcessResult r = runner.run(cmd, Map.of(), cancel);
+    if (r.stopped() != null) {
+      throw new HelperException(
+          "iperf3 "
+              + (r.stopped() == ProcessResult.Stop.CANCELLED
+                  ? "cancelled"
+                  : "reached its deadline"));
+    }
+    return measurement(r);
+  }
+
+  /** {@code iperf3 -s -1 -p PORT -B ADDR -J}: one test, then exit. */
+  static CommandLine serverCommand(Path iperf3, String address, int port) {
+    return CommandLine.of(iperf3)
+        .option("-s")
+        .option("-1")
+        .option("-p", port)
+        .option("-B", address)
+        .option("-J");
+  }
+
+  /** {@code iperf3 -c ADDR -p PORT -J -t SECONDS [-l BYTES] [-B SOURCE]}. */
+  static CommandLine clientCommand(Path iperf3, BandwidthSpec spec, Peer peer) {
+    int seconds = spec.durationSeconds() != null ? spec.durationSeconds() : spec.repetitions();
+    CommandLine c =
+        CommandLine.of(iperf3)
+            .option("-c", peer.address())
+            .option("-p", peer.port())
+            .option("-J")
+            .option("-t", seconds);
+    if (spec.bytes() <= MAX_BLOCK_BYTES) {
+      c.option("-l", spec.bytes());
+    }
+    if (spec.source().type() == Endpoint.Type.ADDRESS) {
+      c.option("-B", spec.source().name());
+    }
+    return c;
+  }
+
+  private Measurement measurement(ProcessResult r) throws HelperException {
+    Iperf3Report report;
+    try {
+      report = Iperf3Parser.parse(r.stdout());
+    } catch (ToolOutputException e) {
+      throw new HelperException(e.getMessage(), e);
+    }
+    if (!r.ok()) {
+      throw new HelperException(
+          "iperf3 exited with " + r.exitCode() + ": " + ProcessListener.firstLine(r));
+    }
+    List<Double> samples =
+        report.intervalsGBps().isEmpty() ? List.of(report.receivedGBps()) : report.intervalsGBps();
+    return new Measurement(
+        samples,
+        "iperf3 " + (version != null ? version : report.version().replace("iperf ", "")),
+        r.rawOutput());
+  }
+
+  private Path program() throws HelperException {
+    return finder
+        .find("iperf3")
+        .orElseThrow(() -> new HelperException("iperf3 not found in " + finder.dirs()));
+  }
+
+  private static void requireTcp(BandwidthSpec spec) throws HelperException {
+    if (spec.kind() != BandwidthKind.TCP) {
+      throw new HelperException("iperf3 measures tcp, not " + spec.kind().json());
+    }
+  }
+}

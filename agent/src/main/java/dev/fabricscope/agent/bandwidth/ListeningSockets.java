@@ -1,0 +1,102 @@
+package dev.fabricscope.agent.bandwidth;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Tells when a listener (perftest or iperf3 server) is ready, without connecting to it: both accept
+ * exactly one connection ({@code iperf3 -1}, perftest's single out-of-band exchange), so a connect
+ * probe would use up the test. Instead the socket tables {@code /proc/net/tcp} and {@code tcp6} are
+ * read for a socket in state LISTEN ({@code 0A}) on the port whose inode is one of the process's
+ * open files ({@code /proc/PID/fd}): another program on the same port does not count. Also picks
+ * free ports.
+ */
+final class ListeningSockets {
+
+  private static final String LISTEN = "0A";
+
+  private final Path proc;
+
+  /** Reads the socket tables under {@code proc} ({@code /proc} on a live host). */
+  ListeningSockets(Path proc) {
+    this.proc = proc;
+  }
+
+  /** Whether /proc's socket tables can be read here at all. */
+  boolean available() {
+    return Files.isReadable(proc.resolve("net/tcp"));
+  }
+
+  /** Whether the process (or a descendant) has a socket listening on {@code port}. */
+  boolean listening(ProcessHandle process, int port) {
+    Set<String> inodes = listeningInodes(port);
+    if (inodes.isEmpty()) {
+      return false;
+    }
+    List<ProcessHandle> family = Stream.concat(Stream.of(process), process.descendants()).toList();
+    for (ProcessHandle h : family) {
+      if (ownsSocket(h.pid(), inodes)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Inodes of LISTEN sockets on the port, from {@code /proc/net/tcp} and {@code tcp6}. */
+  Set<String> listeningInodes(int port) {
+    Set<String> out = new HashSet<>();
+    String hexPort = String.format(":%04X", port);
+    for (String table : List.of("net/tcp", "net/tcp6")) {
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(proc.resolve(table));
+      } catch (IOException e) {
+        continue; // no IPv6 on this host, or no /proc: the other table may still answer
+      }
+      // "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout
+      // inode"
+      for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 9 && f[1].endsWith(hexPort) && f[3].equals(LISTEN)) {
+          out.add(f[9]);
+        }
+      }
+    }
+    return out;
+  }
+
+  private boolean ownsSocket(long pid, Set<String> inodes) {
+    Path fds = proc.resolve(Long.toString(pid)).resolve("fd");
+    try (Stream<Path> s = Files.list(fds)) {
+      return s.anyMatch(
+          fd -> {
+            try {
+              String target = Files.readSymbolicLink(fd).toString();
+              return target.startsWith("socket:[")
+                  && inodes.contains(target.substring(8, target.length() - 1));
+            } catch (IOException e) {
+              return false; // the fd closed while listing
+            }
+          });
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * A TCP port free on that address now (the kernel's pick). Another program may take it before the
+   * helper binds it; the helper then fails to start listening, which {@code listen} reports.
+   */
+  static int freePort(String address) throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package dev.fabricscope.agent.bandwidth;
+
+import java.util.List;
+
+/**
+ * How a helper process ended and what it printed.
+ *
+ * @param argv the command line it ran
+ * @param exitCode its exit status; for a killed process the status the JVM saw (143 or 137)
+ * @param stdout standard output, at most the runner's bound (decoded as UTF-8, bad bytes replaced)
+ * @param stderr standard error, bounded the same way
+ * @param truncated whether either stream went past the bound (the rest was read and dropped)
+ * @param stopped why it was killed: {@code null} when it exited on its own, else {@link
+ *     Stop#CANCELLED} or {@link Stop#DEADLINE}
+ * @param elapsedMillis wall time from start to end
+ */
+public record ProcessResult(
+    List<String> argv,
+    int exitCode,
+    String stdout,
+    String stderr,
+    boolean truncated,
+    Stop stopped,
+    long elapsedMillis) {
+
+  /** Why the runner killed a process. */
+  public enum Stop {
+    CANCELLED,
+    DEADLINE
+  }
+
+  public ProcessResult {
+    argv = List.copyOf(argv);
+  }
+
+  /** Whether it exited by itself with status 0. */
+  public boolean ok() {
+    return stopped == null && exitCode == 0;
+  }
+
+  /** Both streams as kept with a job: stdout, then stderr when it has anything. */
+  public String rawOutput() {
+    return stderr.isEmpty() ? stdout : stdout + (stdout.endsWith("\n") ? "" : "\n") + stderr;
+  }
+
+  /** The program's file name, for messages. */
+  public String program() {
+    String p = argv.get(0);
+    return p.substring(p.lastIndexOf('/') + 1);
+  }
+}

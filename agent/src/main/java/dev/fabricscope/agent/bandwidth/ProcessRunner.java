@@ -1,0 +1,125 @@
+package dev.fabricscope.agent.bandwidth;
+
+import dev.fabricscope.bandwidth.Endpoint;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * Starts helper programs: only from a {@link CommandLine} (an argument vector, never a shell
+ * string), every part checked again right before the start, with a clean minimal environment
+ * ({@value #PATH}, {@code LC_ALL=C} so number formats are C's, plus named extras), standard input
+ * closed, both output streams read and bounded, and a time limit from {@link Cancellation}. A start
+ * hook and counter let tests prove that nothing was started.
+ */
+public final class ProcessRunner {
+
+  /** Kept per output stream; perftest prints about 2 KB, iperf3's JSON 3 KB per second. */
+  public static final int DEFAULT_MAX_OUTPUT_BYTES = 1 << 20;
+
+  /** Time between SIGTERM and SIGKILL. */
+  public static final long DEFAULT_GRACE_MILLIS = 2000;
+
+  /** The PATH helpers see; the program itself is always named by absolute path. */
+  public static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Z][A-Z0-9_]{0,40}");
+
+  private final int maxOutputBytes;
+  private final long graceMillis;
+  private final AtomicInteger starts = new AtomicInteger();
+  private volatile Consumer<List<String>> startHook = argv -> {};
+
+  public ProcessRunner() {
+    this(DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_GRACE_MILLIS);
+  }
+
+  /**
+   * @param maxOutputBytes bytes kept per stream
+   * @param graceMillis time between SIGTERM and SIGKILL when killing
+   */
+  public ProcessRunner(int maxOutputBytes, long graceMillis) {
+    if (maxOutputBytes < 1 || graceMillis < 0) {
+      throw new IllegalArgumentException("output bound must be positive, grace not negative");
+    }
+    this.maxOutputBytes = maxOutputBytes;
+    this.graceMillis = graceMillis;
+  }
+
+  /** Called with the argument vector right before each start (tests, audit logging). */
+  public void onStart(Consumer<List<String>> hook) {
+    this.startHook = hook == null ? argv -> {} : hook;
+  }
+
+  /** How many processes this runner started. */
+  public int starts() {
+    return starts.get();
+  }
+
+  /**
+   * Starts a process and returns at once (a listener, or a run awaited by the caller).
+   *
+   * @param env extra environment variables (names {@code [A-Z][A-Z0-9_]*}, values checked like
+   *     command line values)
+   * @throws HelperException when a part fails its check (nothing is started) or the start fails
+   */
+  public RunningProcess start(CommandLine cmd, Map<String, String> env) throws HelperException {
+    try {
+      cmd.check();
+      env.forEach(ProcessRunner::checkEnv);
+    } catch (IllegalArgumentException e) {
+      throw new HelperException(
+          "refused to start " + cmd.program().getFileName() + ": " + e.getMessage());
+    }
+    List<String> argv = cmd.argv();
+    ProcessBuilder pb = new ProcessBuilder(argv);
+    Map<String, String> e = pb.environment();
+    e.clear();
+    e.put("PATH", PATH);
+    e.put("LC_ALL", "C");
+    e.putAll(env);
+    startHook.accept(argv);
+    Process p;
+    try {
+      p = pb.start();
+      starts.incrementAndGet();
+    } catch (IOException ex) {
+      throw new HelperException(
+          "could not start " + cmd.program() + ": " + Endpoint.printable(ex.getMessage()));
+    }
+    try {
+      p.getOutputStream().close(); // stdin closed: a helper that reads it sees end of file
+    } catch (IOException ignored) {
+      // nothing was ever written; a failed close leaves nothing to clean up
+    }
+    return new RunningProcess(p, argv, maxOutputBytes, graceMillis);
+  }
+
+  /**
+   * Runs a process to its end, or until {@code cancel} stops it (then it is killed).
+   *
+   * @throws HelperException when the run was cancelled or timed out before it started, or {@link
+   *     #start} refuses it
+   */
+  public ProcessResult run(CommandLine cmd, Map<String, String> env, Cancellation cancel)
+      throws HelperException {
+    if (cancel.stop()) {
+      throw new HelperException(
+          (cancel.cancelled() ? "cancelled" : "deadline passed")
+              + " before "
+              + cmd.program().getFileName()
+              + " started");
+    }
+    return start(cmd, env).await(cancel);
+  }
+
+  private static void checkEnv(String name, String value) {
+    if (!ENV_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("environment name '" + Endpoint.printable(name) + "'");
+    }
+    CommandLine.checked(new CommandLine.Arg(CommandLine.Kind.VALUE, value));
+  }
+}
