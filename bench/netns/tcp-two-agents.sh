@@ -88,8 +88,8 @@ start_agent $NS_B fs-b
 
 # Both agents registered and reported their helpers.
 for _ in $(seq 1 120); do
-  a=$(api GET /api/v1/hosts/fs-a/capabilities 2>/dev/null || true)
-  b=$(api GET /api/v1/hosts/fs-b/capabilities 2>/dev/null || true)
+  a=$(api GET /api/v1/agents/fs-a/capabilities 2>/dev/null || true)
+  b=$(api GET /api/v1/agents/fs-b/capabilities 2>/dev/null || true)
   case "$a$b" in *iperf3*iperf3*) break ;; esac
   sleep 0.5
 done

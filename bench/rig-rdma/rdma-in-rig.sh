@@ -69,7 +69,7 @@ echo "booting the rig (TCG; minutes)" >&2
 pids+=($!)
 t0=$(date +%s)
 for _ in $(seq 1 1200); do
-  caps=$(api GET /api/v1/hosts/rig-guest/capabilities 2>/dev/null || true)
+  caps=$(api GET /api/v1/agents/rig-guest/capabilities 2>/dev/null || true)
   case "$caps" in *perftest*) break ;; esac
   sleep 1
 done

@@ -8,7 +8,8 @@ import java.util.Optional;
 
 /**
  * The helpers this agent knows, in order of preference for a kind: our C library for host copies,
- * the CUDA driver API for GPU copies. Each is detected when asked and absent without harm.
+ * the CUDA driver API for GPU copies (nvbandwidth, where installed, as the second opinion),
+ * perftest for RDMA and iperf3 for TCP. Each is detected when asked and absent without harm.
  */
 public final class BandwidthHelpers {
 
@@ -20,7 +21,14 @@ public final class BandwidthHelpers {
 
   /** The helpers of this host. */
   public static BandwidthHelpers standard() {
-    return new BandwidthHelpers(List.of(new HostMemcpyHelper(), new CudaCopyHelper()));
+    // our own helpers first; nvbandwidth is the second opinion on GPU copies
+    return new BandwidthHelpers(
+        List.of(
+            new HostMemcpyHelper(),
+            new CudaCopyHelper(),
+            new PerftestHelper(),
+            new Iperf3Helper(),
+            new NvbandwidthHelper()));
   }
 
   /** Every helper, in order. */
@@ -28,9 +36,16 @@ public final class BandwidthHelpers {
     return helpers;
   }
 
-  /** The first helper that measures the kind, present or not. */
+  /**
+   * The helper that measures the kind: the first present one, else the first that handles it (so
+   * its absence and reason are what the caller reports).
+   */
   public Optional<BandwidthHelper> forKind(BandwidthKind kind) {
-    return helpers.stream().filter(h -> h.handles(kind)).findFirst();
+    List<BandwidthHelper> handling = helpers.stream().filter(h -> h.handles(kind)).toList();
+    return handling.stream()
+        .filter(h -> h.detect().present())
+        .findFirst()
+        .or(() -> handling.stream().findFirst());
   }
 
   /** What each helper can do here, as the agent reports it. */

@@ -28,8 +28,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Issue 10, acceptance 1 in a browser: the server and the agent built from this tree on loopback;
  * an operator starts a host-memcpy test from the host page's Bandwidth tab, the agent's C helper
- * measures it, the server stores it with its verdict and the page shows it live, in the history
- * and on the chart (measured against expected).
+ * measures it, the server stores it with its verdict and the page shows it live, in the history and
+ * on the chart (measured against expected).
  */
 class BandwidthPageIT {
 
@@ -55,7 +55,8 @@ class BandwidthPageIT {
     String url = "http://127.0.0.1:" + port;
     ChromeDriver browser = null;
     try (var tree =
-        EndToEndIT.withHostName(ArchiveExtractor.extract(Fixtures.sysfs("qemu-rig-plain.tar.gz")))) {
+        EndToEndIT.withHostName(
+            ArchiveExtractor.extract(Fixtures.sysfs("qemu-rig-plain.tar.gz")))) {
       stack.start(
           List.of(
               EndToEndIT.java(),
@@ -97,7 +98,8 @@ class BandwidthPageIT {
       set(browser, "bw-token", EndToEndIT.ADMIN);
 
       browser.findElement(By.id("bw-start")).click();
-      wait.until(d -> "measured".equals(d.findElement(By.id("bw-status")).getDomAttribute("data-state")));
+      wait.until(
+          d -> "measured".equals(d.findElement(By.id("bw-status")).getDomAttribute("data-state")));
       String status = browser.findElement(By.id("bw-status")).getText();
       assertTrue(status.contains("GB/s measured"), status);
       wait.until(d -> "1".equals(d.findElement(By.id("bw-history")).getDomAttribute("data-count")));
@@ -119,8 +121,7 @@ class BandwidthPageIT {
           List.of("passed", "warned", "failed").contains(newest.get(5).getText()),
           newest.get(5).getText());
       assertEquals("measured", rows.get(1).findElements(By.tagName("td")).get(5).getText());
-      wait.until(
-          d -> "2".equals(d.findElement(By.id("bw-chart")).getDomAttribute("data-points")));
+      wait.until(d -> "2".equals(d.findElement(By.id("bw-chart")).getDomAttribute("data-points")));
       screenshot(browser);
       var severe =
           browser.manage().logs().get(LogType.BROWSER).getAll().stream()
