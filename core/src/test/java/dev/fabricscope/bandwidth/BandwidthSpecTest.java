@@ -29,21 +29,26 @@ class BandwidthSpecTest {
   @Test
   void validSpecs() {
     assertEquals(4, of("host-memcpy", "numa:0", "numa:1", 1L << 20, 5, 4).threads());
-    assertEquals(
-        BandwidthKind.GPU_P2P, of("gpu-p2p", "gpu:0", "gpu:1", 4096, 1, 1).kind());
+    assertEquals(BandwidthKind.GPU_P2P, of("gpu-p2p", "gpu:0", "gpu:1", 4096, 1, 1).kind());
     assertTrue(of("rdma-write", "rdma:rxe0", "rdma:rxe1", 65536, 1000, 1).kind().twoSided());
   }
 
   @Test
   void outOfRangeAndMismatchedEndpointsAreRefused() {
     assertTrue(refusal(() -> of("host-memcpy", "numa:0", "numa:0", 4095, 1, 1)).startsWith("size"));
-    assertTrue(refusal(() -> of("host-memcpy", "numa:0", "numa:0", 17L << 30, 1, 1)).startsWith("size"));
-    assertTrue(refusal(() -> of("host-memcpy", "numa:0", "numa:0", 4096, 0, 1)).startsWith("repeat"));
-    assertTrue(refusal(() -> of("host-memcpy", "numa:0", "numa:0", 4096, 1001, 1)).startsWith("repeat"));
-    assertTrue(refusal(() -> of("host-memcpy", "numa:0", "numa:0", 4096, 1, 257)).startsWith("threads"));
+    assertTrue(
+        refusal(() -> of("host-memcpy", "numa:0", "numa:0", 17L << 30, 1, 1)).startsWith("size"));
+    assertTrue(
+        refusal(() -> of("host-memcpy", "numa:0", "numa:0", 4096, 0, 1)).startsWith("repeat"));
+    assertTrue(
+        refusal(() -> of("host-memcpy", "numa:0", "numa:0", 4096, 1001, 1)).startsWith("repeat"));
+    assertTrue(
+        refusal(() -> of("host-memcpy", "numa:0", "numa:0", 4096, 1, 257)).startsWith("threads"));
     assertTrue(refusal(() -> of("gpu-h2d", "numa:0", "gpu:0", 4096, 1, 2)).startsWith("threads"));
     assertTrue(refusal(() -> of("gpu-h2d", "gpu:0", "gpu:1", 4096, 1, 1)).startsWith("source"));
-    assertTrue(refusal(() -> of("rdma-write", "rdma:rxe0", "addr:10.0.0.1", 4096, 1, 1)).startsWith("target"));
+    assertTrue(
+        refusal(() -> of("rdma-write", "rdma:rxe0", "addr:10.0.0.1", 4096, 1, 1))
+            .startsWith("target"));
     assertTrue(refusal(() -> of("gpu-p2p", "gpu:1", "gpu:1", 4096, 1, 1)).startsWith("gpu-p2p"));
     assertTrue(
         refusal(

@@ -9,9 +9,9 @@ import dev.fabricscope.bandwidth.Endpoint.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** Endpoint text is helper arguments in waiting: only the documented forms pass. */
 class EndpointTest {

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Expected values on the real H200 host ({@code shared/fixtures/gpu-hosts/}): the link the
- * measurement there names (Gen5 x16, 63.0 GB/s raw per direction) and the pinned copies measured
- * on it (55.3 / 55.2 GB/s), which must pass against the expectation.
+ * measurement there names (Gen5 x16, 63.0 GB/s raw per direction) and the pinned copies measured on
+ * it (55.3 / 55.2 GB/s), which must pass against the expectation.
  */
 class ExpectationsTest {
 

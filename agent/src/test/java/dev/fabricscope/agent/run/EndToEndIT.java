@@ -264,7 +264,7 @@ class EndToEndIT {
     throw new AssertionError("timed out waiting for " + what + "; logs in " + tmp);
   }
 
-  private interface Check {
+  interface Check {
     boolean test() throws Exception;
   }
 }

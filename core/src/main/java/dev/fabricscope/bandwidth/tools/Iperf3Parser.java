@@ -26,8 +26,8 @@ public final class Iperf3Parser {
   private Iperf3Parser() {}
 
   /**
-   * Parses one report. Text before the first line that starts with <code>{</code> (a warning on
-   * the same stream) is skipped.
+   * Parses one report. Text before the first line that starts with <code>{</code> (a warning on the
+   * same stream) is skipped.
    *
    * @throws ToolOutputException with iperf3's own {@code error} text when it reported one
    */

@@ -10,13 +10,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads NVIDIA nvbandwidth's reports (v0.x): the {@code -j} JSON written by {@code
- * json_output.cpp} (object {@code nvbandwidth} with {@code version}, {@code GPU Device list},
- * {@code testcases[]} of {@code name}, {@code status}, {@code bandwidth_matrix} as strings with
- * {@code N/A}, {@code sum}, {@code error}) and the plain text of {@code output.cpp} ({@code Running
- * NAME.}, the matrix title, a column header, rows, {@code SUM NAME VALUE}). Untrusted input: values
- * that are not finite non-negative numbers, ragged matrices and a top-level {@code error} give a
- * {@link ToolOutputException}.
+ * Reads NVIDIA nvbandwidth's reports (v0.x): the {@code -j} JSON written by {@code json_output.cpp}
+ * (object {@code nvbandwidth} with {@code version}, {@code GPU Device list}, {@code testcases[]} of
+ * {@code name}, {@code status}, {@code bandwidth_matrix} as strings with {@code N/A}, {@code sum},
+ * {@code error}) and the plain text of {@code output.cpp} ({@code Running NAME.}, the matrix title,
+ * a column header, rows, {@code SUM NAME VALUE}). Untrusted input: values that are not finite
+ * non-negative numbers, ragged matrices and a top-level {@code error} give a {@link
+ * ToolOutputException}.
  */
 public final class NvbandwidthParser {
 
@@ -27,10 +27,12 @@ public final class NvbandwidthParser {
   private static final Pattern TEXT_VERSION = Pattern.compile("nvbandwidth Version: (\\S{1,40})");
   private static final Pattern TEXT_DRIVER = Pattern.compile("Driver Version: (\\S{1,40})");
   private static final Pattern TEXT_DEVICE = Pattern.compile("Device ([0-9]{1,3}): (.{1,120})");
-  private static final Pattern TEXT_STATUS = Pattern.compile("(Running|Waived) ([a-z0-9_]{1,80})\\.");
+  private static final Pattern TEXT_STATUS =
+      Pattern.compile("(Running|Waived) ([a-z0-9_]{1,80})\\.");
   private static final Pattern TEXT_SUM =
       Pattern.compile("SUM ([a-z0-9_]{1,80}) ([0-9]{1,9}(?:\\.[0-9]{1,9})?)");
-  private static final Pattern NUMBER = Pattern.compile("[0-9]{1,9}(?:\\.[0-9]{1,12})?(?:e[-+]?[0-9]{1,3})?");
+  private static final Pattern NUMBER =
+      Pattern.compile("[0-9]{1,9}(?:\\.[0-9]{1,12})?(?:e[-+]?[0-9]{1,3})?");
 
   private NvbandwidthParser() {}
 
@@ -42,7 +44,8 @@ public final class NvbandwidthParser {
       root = JSON.readTree(output);
     } catch (JsonProcessingException e) {
       throw new ToolOutputException(
-          "nvbandwidth report is not valid JSON: " + ToolOutputException.quote(e.getOriginalMessage()));
+          "nvbandwidth report is not valid JSON: "
+              + ToolOutputException.quote(e.getOriginalMessage()));
     }
     JsonNode nvb = root == null ? null : root.get("nvbandwidth");
     if (nvb == null || !nvb.isObject()) {
@@ -82,7 +85,9 @@ public final class NvbandwidthParser {
               t.path("status").asText(""),
               t.path("bandwidth_description").asText(null),
               matrix,
-              sum != null && sum.isNumber() && Double.isFinite(sum.doubleValue()) ? sum.doubleValue() : null,
+              sum != null && sum.isNumber() && Double.isFinite(sum.doubleValue())
+                  ? sum.doubleValue()
+                  : null,
               t.hasNonNull("error") ? t.get("error").asText() : null));
     }
     String version = nvb.path("version").asText(nvb.path("git_version").asText(null));
@@ -164,7 +169,11 @@ public final class NvbandwidthParser {
     }
     if (!NUMBER.matcher(text).matches()) {
       throw new ToolOutputException(
-          "nvbandwidth " + test + ": matrix value " + ToolOutputException.quote(text) + " is not a number");
+          "nvbandwidth "
+              + test
+              + ": matrix value "
+              + ToolOutputException.quote(text)
+              + " is not a number");
     }
     double v = Double.parseDouble(text);
     if (!Double.isFinite(v)) {
@@ -173,7 +182,8 @@ public final class NvbandwidthParser {
     return v;
   }
 
-  private static void checkShape(String test, List<List<Double>> matrix) throws ToolOutputException {
+  private static void checkShape(String test, List<List<Double>> matrix)
+      throws ToolOutputException {
     for (List<Double> row : matrix) {
       if (row.size() != matrix.get(0).size() || row.isEmpty()) {
         throw new ToolOutputException("nvbandwidth " + test + ": matrix rows differ in length");

@@ -31,8 +31,8 @@ public record NvbandwidthReport(
    *     text form's {@code Running}/{@code Waived}
    * @param description the matrix title ({@code memcpy CE CPU(row) -> GPU(column) bandwidth
    *     (GB/s)}), null when there is no matrix
-   * @param matrix rows of values; null entries where nvbandwidth printed {@code N/A} (a pair it
-   *     did not measure, such as a GPU with itself)
+   * @param matrix rows of values; null entries where nvbandwidth printed {@code N/A} (a pair it did
+   *     not measure, such as a GPU with itself)
    * @param sum nvbandwidth's sum over the matrix, null when not printed
    * @param error the test's own error text, null when none
    */

@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
  *   <li>{@code gpu-h2d}: {@code host_to_device_memcpy_ce}, row 0 (the CPU), column = GPU;
  *   <li>{@code gpu-d2h}: {@code device_to_host_memcpy_ce}, same layout;
  *   <li>{@code gpu-bidir}: {@code host_to_device_bidirectional_memcpy_ce} plus {@code
- *       device_to_host_bidirectional_memcpy_ce}: each reports only its own direction while a
- *       copy the other way runs (the first copy's bandwidth, {@code doMemcpy}); fabricscope's
- *       bidir is the sum of both directions, so the two are added (two runs, not one);
+ *       device_to_host_bidirectional_memcpy_ce}: each reports only its own direction while a copy
+ *       the other way runs (the first copy's bandwidth, {@code doMemcpy}); fabricscope's bidir is
+ *       the sum of both directions, so the two are added (two runs, not one);
  *   <li>{@code gpu-d2d}: {@code device_local_copy}, row 0, column = GPU (bytes copied per second);
  *   <li>{@code gpu-p2p}: {@code device_to_device_memcpy_write_ce}, row = source GPU, column =
  *       target GPU ({@code value(src, peer) = doMemcpy(src, peer)}; its printed title says "<-",
@@ -53,8 +53,8 @@ public final class NvbandwidthTestcases {
    * The measured GB/s of a spec in a report: the matrix cell of the tested GPU (or pair), summed
    * over the kind's test cases.
    *
-   * @throws ToolOutputException when a test case is missing, did not pass, or has no value for
-   *     the pair
+   * @throws ToolOutputException when a test case is missing, did not pass, or has no value for the
+   *     pair
    */
   public static double gbps(BandwidthSpec spec, NvbandwidthReport report)
       throws ToolOutputException {
@@ -82,7 +82,8 @@ public final class NvbandwidthTestcases {
             "nvbandwidth " + name + ": " + ToolOutputException.quote(t.error()));
       }
       if (t.matrix().isEmpty()) {
-        throw new ToolOutputException("nvbandwidth " + name + " was " + t.status().toLowerCase(Locale.ROOT) + ", no values");
+        throw new ToolOutputException(
+            "nvbandwidth " + name + " was " + t.status().toLowerCase(Locale.ROOT) + ", no values");
       }
       final int r = row;
       final int c = column;

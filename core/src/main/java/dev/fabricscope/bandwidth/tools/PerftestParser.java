@@ -91,7 +91,9 @@ public final class PerftestParser {
       throw new ToolOutputException(
           tool
               + " printed no result table"
-              + (errorLine != null ? ": " + quote(errorLine) : " (" + quote(firstLine(lines)) + ")"));
+              + (errorLine != null
+                  ? ": " + quote(errorLine)
+                  : " (" + quote(firstLine(lines)) + ")"));
     }
     if (test == null) {
       throw new ToolOutputException(tool + ": no 'BW Test' title before the result table");
@@ -121,7 +123,8 @@ public final class PerftestParser {
       }
       String[] f = l.split("\\s+");
       if (f.length != 5) {
-        throw new ToolOutputException(tool + ": result row has " + f.length + " fields " + quote(l));
+        throw new ToolOutputException(
+            tool + ": result row has " + f.length + " fields " + quote(l));
       }
       if (!WHOLE.matcher(f[0]).matches()
           || !WHOLE.matcher(f[1]).matches()

@@ -9,8 +9,8 @@ package dev.fabricscope.bandwidth.tools;
  *       linux-rdma/perftest {@code src/perftest_parameters.c}), so GB/s = Gb/s ÷ 8;
  *   <li>perftest without it: {@code MB/sec} (header renamed {@code MiB/sec} in perftest 24.07,
  *       commit 1d202bb) is 2^20 bytes per second — the same code divides by {@code 0x100000};
- *   <li>iperf3 {@code -J}: {@code bits_per_second} counts plain bits (its {@code -f} units are
- *       for text output only), so GB/s = bits/s ÷ 8·10^9;
+ *   <li>iperf3 {@code -J}: {@code bits_per_second} counts plain bits (its {@code -f} units are for
+ *       text output only), so GB/s = bits/s ÷ 8·10^9;
  *   <li>nvbandwidth: already GB/s of 10^9 bytes ({@code * 1e-9} of bytes per second in {@code
  *       memcpy.cpp}).
  * </ul>

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class NvbandwidthParserTest {
 
   private static String gpuHost(String suffix) {
-    return Fixtures.read(Fixtures.root().resolve("gpu-hosts/h200-passthrough.nvbandwidth" + suffix));
+    return Fixtures.read(
+        Fixtures.root().resolve("gpu-hosts/h200-passthrough.nvbandwidth" + suffix));
   }
 
   private static BandwidthSpec spec(BandwidthKind kind, String source, String target) {
@@ -34,23 +35,28 @@ class NvbandwidthParserTest {
     assertEquals("v0.8", r.version());
     assertEquals("580.159.04", r.driverVersion());
     assertEquals(List.of("0: NVIDIA H200 (00000000:00:06): (vm)"), r.devices());
-    assertEquals(55.4275, r.testcase("host_to_device_memcpy_ce").orElseThrow().value(0, 0).orElseThrow());
+    assertEquals(
+        55.4275, r.testcase("host_to_device_memcpy_ce").orElseThrow().value(0, 0).orElseThrow());
     assertEquals(55.427515176, r.testcase("host_to_device_memcpy_ce").orElseThrow().sum());
     assertEquals("Waived", r.testcase("device_to_device_memcpy_write_ce").orElseThrow().status());
-    assertEquals(1196.51, r.testcase("host_device_latency_sm").orElseThrow().value(0, 0).orElseThrow());
+    assertEquals(
+        1196.51, r.testcase("host_device_latency_sm").orElseThrow().value(0, 0).orElseThrow());
   }
 
   @Test
   void kindsFromTheJsonReport() throws Exception {
     NvbandwidthReport r = NvbandwidthParser.parseJson(gpuHost(".json"));
-    assertEquals(55.4275, NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_H2D, "numa:0", "gpu:0"), r));
-    assertEquals(55.3736, NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_D2H, "gpu:0", "numa:0"), r));
+    assertEquals(
+        55.4275, NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_H2D, "numa:0", "gpu:0"), r));
+    assertEquals(
+        55.3736, NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_D2H, "gpu:0", "numa:0"), r));
     // both directions of the bidirectional pair: 51.7965 + 50.8013
     assertEquals(
         102.5978,
         NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_BIDIR, "numa:0", "gpu:0"), r),
         1e-9);
-    assertEquals(2092.04, NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_D2D, "gpu:0", "gpu:0"), r));
+    assertEquals(
+        2092.04, NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_D2D, "gpu:0", "gpu:0"), r));
     // the GPU by its BDF, found in the device list's bus id (00000000:00:06)
     assertEquals(
         55.4275,
@@ -59,7 +65,8 @@ class NvbandwidthParserTest {
         assertThrows(
             ToolOutputException.class,
             () -> NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_P2P, "gpu:0", "gpu:1"), r));
-    assertEquals("nvbandwidth device_to_device_memcpy_write_ce was waived, no values", waived.getMessage());
+    assertEquals(
+        "nvbandwidth device_to_device_memcpy_write_ce was waived, no values", waived.getMessage());
     assertThrows(
         ToolOutputException.class,
         () -> NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_H2D, "numa:0", "gpu:1"), r));
@@ -75,9 +82,12 @@ class NvbandwidthParserTest {
     assertEquals("580.159.04", r.driverVersion());
     assertEquals(List.of("0: NVIDIA H200 (00000000:00:06)"), r.devices());
     assertEquals(5, r.testcases().size());
-    assertEquals(55.45, NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_H2D, "numa:0", "gpu:0"), r));
-    assertEquals(55.34, NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_D2H, "gpu:0", "numa:0"), r));
-    NvbandwidthReport.Testcase bidir = r.testcase("host_to_device_bidirectional_memcpy_ce").orElseThrow();
+    assertEquals(
+        55.45, NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_H2D, "numa:0", "gpu:0"), r));
+    assertEquals(
+        55.34, NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_D2H, "gpu:0", "numa:0"), r));
+    NvbandwidthReport.Testcase bidir =
+        r.testcase("host_to_device_bidirectional_memcpy_ce").orElseThrow();
     assertEquals("memcpy CE CPU(row) <-> GPU(column) bandwidth (GB/s)", bidir.description());
     assertEquals(50.61, bidir.value(0, 0).orElseThrow());
     assertEquals(50.61, bidir.sum());
@@ -98,9 +108,11 @@ class NvbandwidthParserTest {
     NvbandwidthReport r = NvbandwidthParser.parseJson(json);
     assertTrue(r.testcase("device_to_device_memcpy_write_ce").orElseThrow().value(0, 0).isEmpty());
     assertEquals(20.5, NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_P2P, "gpu:0", "gpu:1"), r));
-    assertEquals(21.25, NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_P2P, "gpu:1", "gpu:0"), r));
     assertEquals(
-        21.25, NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_P2P, "0000:65:00.0", "0000:17:00.0"), r));
+        21.25, NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_P2P, "gpu:1", "gpu:0"), r));
+    assertEquals(
+        21.25,
+        NvbandwidthTestcases.gbps(spec(BandwidthKind.GPU_P2P, "0000:65:00.0", "0000:17:00.0"), r));
     assertNull(r.driverVersion());
   }
 
@@ -123,7 +135,10 @@ class NvbandwidthParserTest {
     };
     for (String out : bad) {
       ToolOutputException e =
-          assertThrows(ToolOutputException.class, () -> NvbandwidthParser.parseJson(out), out.length() > 80 ? out.substring(0, 80) : out);
+          assertThrows(
+              ToolOutputException.class,
+              () -> NvbandwidthParser.parseJson(out),
+              out.length() > 80 ? out.substring(0, 80) : out);
       assertTrue(e.getMessage().startsWith("nvbandwidth"), e.getMessage());
       assertFalse(e.getMessage().chars().anyMatch(ch -> ch < 0x20), e.getMessage());
     }

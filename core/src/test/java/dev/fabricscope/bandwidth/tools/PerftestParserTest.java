@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * perftest 6.x reports captured in the QEMU rig (soft-RoCE rxe0/rxe1, {@code --report_gbits}):
- * {@code shared/fixtures/sysfs/qemu-rig-plain/rdma/}. Expected values are read off those files;
- * the GIDs are checked against the rig's own {@code gids.txt} (sysfs), an independent source.
+ * {@code shared/fixtures/sysfs/qemu-rig-plain/rdma/}. Expected values are read off those files; the
+ * GIDs are checked against the rig's own {@code gids.txt} (sysfs), an independent source.
  */
 class PerftestParserTest {
 
@@ -98,13 +98,15 @@ class PerftestParserTest {
     ToolOutputException e =
         assertThrows(ToolOutputException.class, () -> PerftestParser.parse("ib_write_bw", out));
     assertEquals(
-        "ib_write_bw printed no result table: 'Couldn't connect to 10.0.0.2:18515'", e.getMessage());
+        "ib_write_bw printed no result table: 'Couldn't connect to 10.0.0.2:18515'",
+        e.getMessage());
   }
 
   @Test
   void hostileOutputsAreRefusedWithOneLine() throws Exception {
     String head = rig("loopback-client.txt");
-    String table = " #bytes     #iterations    BW peak[Gb/sec]    BW average[Gb/sec]   MsgRate[Mpps]\n";
+    String table =
+        " #bytes     #iterations    BW peak[Gb/sec]    BW average[Gb/sec]   MsgRate[Mpps]\n";
     String[] bad = {
       "",
       "   \n\n",

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.bandwidth.tools.PerftestReport.Unit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * perftest 6.06 (Debian 4.5+0.17) outputs of write, read and send, with and without {@code
@@ -23,7 +23,8 @@ class PerftestRxeOutputsTest {
 
   @ParameterizedTest
   @CsvSource({
-    // name,         tool,        title,               unit,  iterations, peak,     average,  msgRate
+    // name,         tool,        title,               unit,  iterations, peak,     average,
+    // msgRate
     "write-gbits,    ib_write_bw, RDMA_Write BW Test, GBITS, 1000, 0.050287, 0.046786, 0.000089",
     "write-mbytes,   ib_write_bw, RDMA_Write BW Test, MIB,   1000, 8.64,     5.10,     0.000082",
     "read-gbits,     ib_read_bw,  RDMA_Read BW Test,  GBITS, 1000, 0.084590, 0.061434, 0.000117",
@@ -33,7 +34,14 @@ class PerftestRxeOutputsTest {
     "write-duration, ib_write_bw, RDMA_Write BW Test, GBITS, 353,  0.000000, 0.061523, 0.000117",
   })
   void clientSide(
-      String name, String tool, String title, Unit unit, long iterations, double peak, double average, double msgRate)
+      String name,
+      String tool,
+      String title,
+      Unit unit,
+      long iterations,
+      double peak,
+      double average,
+      double msgRate)
       throws Exception {
     PerftestReport r = PerftestParser.parse(tool, file(name + "-client.txt"));
     assertEquals(title, r.test());
@@ -76,12 +84,21 @@ class PerftestRxeOutputsTest {
     assertEquals(fromRate, r.averageGBps(), tolerance, name);
     if (r.unit() == Unit.MIB) {
       double asDecimalMegabytes = row.average() * 1e6 / 1e9;
-      assertTrue(Math.abs(fromRate - asDecimalMegabytes) > 3 * tolerance, name + ": MB would fit too");
+      assertTrue(
+          Math.abs(fromRate - asDecimalMegabytes) > 3 * tolerance, name + ": MB would fit too");
     }
   }
 
   @ParameterizedTest
-  @CsvSource({"write-gbits", "write-mbytes", "read-gbits", "read-mbytes", "send-gbits", "send-mbytes", "write-duration"})
+  @CsvSource({
+    "write-gbits",
+    "write-mbytes",
+    "read-gbits",
+    "read-mbytes",
+    "send-gbits",
+    "send-mbytes",
+    "write-duration"
+  })
   void serverSideOfTheSameRun(String name) throws Exception {
     PerftestReport s = PerftestParser.parse("perftest", file(name + "-server.txt"));
     PerftestReport c = PerftestParser.parse("perftest", file(name + "-client.txt"));
