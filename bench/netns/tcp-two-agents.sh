@@ -67,7 +67,7 @@ echo "starting the server in $NS_SRV" >&2
   -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$WORK/server.log" 2>&1) &
 pids+=($!)
 for _ in $(seq 1 120); do
-  in_srv curl -s -o /dev/null -m 2 "$SRV/q/health/ready" && break
+  in_srv curl -sf -o /dev/null -m 2 "$SRV/q/health/ready" && break
   sleep 0.5
 done
 in_srv curl -sf -o /dev/null "$SRV/q/health/ready" || { tail -30 "$WORK/server.log" >&2; echo "server did not start" >&2; exit 1; }
@@ -113,13 +113,13 @@ if [ -n "$OUT" ]; then
     echo "# $(date -u +%FT%TZ) on $(uname -nrm); iperf3 $(iperf3 --version | head -1)"
     echo "# job $id final state: $state"
     printf '%s\n' "$cur"
-    echo "# agent fs-a log (tail)"; tail -5 "$WORK/agent-fs-a.log"
-    echo "# agent fs-b log (tail)"; tail -5 "$WORK/agent-fs-b.log"
+    echo "# agent fs-a log (tail)"; tail -n 5 "$WORK/agent-fs-a.log"
+    echo "# agent fs-b log (tail)"; tail -n 5 "$WORK/agent-fs-b.log"
   } >"$OUT"
 fi
 case "$state" in
   passed|warned|failed|measured) printf '%s' "$cur" | grep -q '"measuredGBps":[0-9]' && exit 0 ;;
 esac
 echo "job $id ended $state" >&2
-tail -20 "$WORK/agent-fs-a.log" "$WORK/agent-fs-b.log" >&2
+tail -n 30 "$WORK/agent-fs-a.log" "$WORK/agent-fs-b.log" >&2
 exit 1

@@ -59,7 +59,7 @@ echo "starting the server on $SRV" >&2
   -Dfabricscope.bandwidth.job-timeout=600 \
   -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$WORK/server.log" 2>&1) &
 pids+=($!)
-for _ in $(seq 1 120); do curl -s -o /dev/null -m 2 "$SRV/q/health/ready" && break; sleep 0.5; done
+for _ in $(seq 1 240); do curl -sf -o /dev/null -m 2 "$SRV/q/health/ready" && break; sleep 0.5; done
 secret=$(api POST /api/v1/tokens '{"name":"rig-agent","role":"agent","host":"rig-guest"}' | sed -n 's/.*"secret":"\([^"]*\)".*/\1/p')
 [ -n "$secret" ] || { echo "no agent token" >&2; exit 1; }
 printf '%s' "$secret" >"$WORK/rig/guest/agent.token"

@@ -13,7 +13,9 @@ public interface Listener extends AutoCloseable {
   /**
    * Waits up to {@code millis} for the listener to finish.
    *
-   * @return its measurement when it prints one (perftest), else null
+   * @return null while it still listens after {@code millis}; once it has ended, its measurement
+   *     (perftest and iperf3 servers print their own figures), or null when it printed none
+   * @throws HelperException when it ended in error, was cancelled or reached its deadline
    */
   Measurement await(long millis) throws HelperException;
 

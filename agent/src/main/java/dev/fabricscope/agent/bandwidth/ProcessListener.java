@@ -119,7 +119,7 @@ final class ProcessListener implements Listener {
         break;
       }
       if (System.nanoTime() > until) {
-        throw new HelperException("listener still running after " + millis + " ms");
+        return null; // still listening: the caller polls again (Listener#await)
       }
     }
     if (r.stopped() != null) {

@@ -193,6 +193,18 @@ class Iperf3HelperTest {
   }
 
   @Test
+  void awaitingAListenerThatStillListensAnswersNull() throws Exception {
+    Iperf3Helper helper = new Iperf3Helper();
+    assumeTrue(helper.detect().present(), "iperf3 is not installed here (apt-get install iperf3)");
+    try (Listener listener =
+        helper.listen(tcp("numa:0", "addr:127.0.0.1", 131072, 2, 1), Cancellation.within(30))) {
+      // the job loop polls the listener between progress events: no answer yet is not an error
+      org.junit.jupiter.api.Assertions.assertNull(listener.await(300));
+      assertTrue(((ProcessListener) listener).running());
+    }
+  }
+
+  @Test
   void aListenerNobodyAwaitsEndsAtItsDeadline() throws Exception {
     Iperf3Helper helper = new Iperf3Helper();
     assumeTrue(helper.detect().present(), "iperf3 is not installed here (apt-get install iperf3)");
