@@ -38,6 +38,7 @@ public final class PerftestHelper implements BandwidthHelper {
   private final RdmaPorts ports;
   private final ListeningSockets sockets;
   private final String advertisedAddress;
+  private volatile String fallbackAddress;
   private volatile String version;
 
   /** perftest on the live host ({@code /sys}), advertising the IPv4 address of the port's GID. */
@@ -73,6 +74,18 @@ public final class PerftestHelper implements BandwidthHelper {
     this.ports = ports;
     this.sockets = sockets;
     this.advertisedAddress = advertisedAddress;
+  }
+
+  /**
+   * The address to give the client when the port's GID has no IPv4 address and none was advertised:
+   * the agent's own address towards the server (RunCommand), which peers reach too.
+   */
+  public PerftestHelper withFallbackAddress(String address) {
+    if (address != null) {
+      Endpoint.parse("addr:" + address); // refuses anything but an IP literal
+    }
+    this.fallbackAddress = address;
+    return this;
   }
 
   @Override
@@ -123,11 +136,13 @@ public final class PerftestHelper implements BandwidthHelper {
     RdmaPorts.Port port = port(spec.target());
     Optional<RdmaPorts.Gid> gid = ports.gid(port);
     String address =
-        advertisedAddress != null ? advertisedAddress : gid.map(RdmaPorts.Gid::ipv4).orElse(null);
+        advertisedAddress != null
+            ? advertisedAddress
+            : gid.map(RdmaPorts.Gid::ipv4).orElse(fallbackAddress);
     if (address == null) {
       throw new HelperException(
           port.endpoint()
-              + ": no address to give the client (no IPv4 GID and no advertised address set)");
+              + ": no address to give the client (no IPv4 GID, no address towards the server)");
     }
     int tcpPort;
     try {

@@ -7,7 +7,9 @@ import dev.fabricscope.agent.bandwidth.BandwidthHelpers;
 import dev.fabricscope.agent.bandwidth.Cancellation;
 import dev.fabricscope.agent.bandwidth.HelperCapability;
 import dev.fabricscope.agent.bandwidth.HelperException;
+import dev.fabricscope.agent.bandwidth.Listener;
 import dev.fabricscope.agent.bandwidth.Measurement;
+import dev.fabricscope.agent.bandwidth.Peer;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthResult;
 import dev.fabricscope.bandwidth.BandwidthSpec;
@@ -61,8 +63,9 @@ public final class BandwidthCommand {
                 "--repeat",
                 "--duration",
                 "--timeout",
+                "--peer",
                 "--format"),
-            Set.of("--pageable", "--capabilities"));
+            Set.of("--pageable", "--capabilities", "--listen"));
     String format = o.get("--format") == null ? "text" : o.get("--format");
     if (!format.equals("text") && !format.equals("json")) {
       throw new UsageException(
@@ -78,12 +81,26 @@ public final class BandwidthCommand {
       err.println("fabricscope-agent: no helper for " + spec.kind().json() + " in this agent");
       return 1;
     }
+    boolean listen = o.flag("--listen");
+    if (listen && !spec.kind().twoSided()) {
+      throw new UsageException("--listen is for the target side of rdma-* and tcp tests");
+    }
+    Peer peer = null;
+    if (spec.kind().twoSided() && !listen) {
+      peer = peer(o.get("--peer"));
+    } else if (o.get("--peer") != null) {
+      throw new UsageException("--peer is for the source side of rdma-* and tcp tests");
+    }
     Cancellation cancel = Cancellation.within(timeout);
     Thread onCtrlC = new Thread(cancel::cancel, "bandwidth-cancel");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
     Measurement m;
     try {
-      m = helper.run(spec, null, cancel);
+      m = listen ? listen(helper, spec, cancel, format, out) : helper.run(spec, peer, cancel);
+      if (m == null) {
+        err.println("fabricscope-agent: the listener ended without a measurement");
+        return 1;
+      }
     } catch (HelperException e) {
       err.println("fabricscope-agent: " + oneLine(e.getMessage()));
       return 1;
@@ -100,6 +117,61 @@ public final class BandwidthCommand {
     out.println(format.equals("json") ? json(r) : BandwidthText.render(r, spec, m));
     out.flush();
     return 0;
+  }
+
+  /**
+   * The target side: starts the listener, prints where it listens (for the source side's {@code
+   * --peer}), then waits for the test to end and returns what the listener measured.
+   */
+  private static Measurement listen(
+      BandwidthHelper helper,
+      BandwidthSpec spec,
+      Cancellation cancel,
+      String format,
+      PrintStream out)
+      throws HelperException {
+    try (Listener l = helper.listen(spec, cancel)) {
+      Peer p = l.peer();
+      String where =
+          (p.address().contains(":") ? "[" + p.address() + "]" : p.address()) + ":" + p.port();
+      out.println(
+          format.equals("json")
+              ? "{\"listening\":\"" + where + "\"}"
+              : "listening on " + where + " (run the source side with --peer " + where + ")");
+      out.flush();
+      Measurement m;
+      while ((m = l.await(1000)) == null) {
+        if (cancel.stop()) {
+          throw new HelperException("the listener was stopped before a test ran");
+        }
+      }
+      return m;
+    }
+  }
+
+  /** {@code ADDR:PORT} or {@code [IPv6]:PORT} of a listener, checked like every endpoint. */
+  static Peer peer(String text) {
+    if (text == null) {
+      throw new UsageException(
+          "--peer ADDR:PORT is required for the source side (start the target with --listen)");
+    }
+    int colon = text.lastIndexOf(':');
+    if (colon <= 0 || !text.substring(colon + 1).matches("[0-9]{1,5}")) {
+      throw new UsageException("--peer '" + Endpoint.printable(text) + "' is not ADDR:PORT");
+    }
+    String address = text.substring(0, colon);
+    if (address.startsWith("[") && address.endsWith("]")) {
+      address = address.substring(1, address.length() - 1);
+    }
+    int port = Integer.parseInt(text.substring(colon + 1));
+    if (port < 1 || port > 65535) {
+      throw new UsageException("--peer port " + port + " is outside 1 to 65535");
+    }
+    try {
+      return new Peer(Endpoint.parse("addr:" + address).name(), port, null, null);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--peer: " + e.getMessage());
+    }
   }
 
   static BandwidthSpec spec(Options o) {

@@ -1,6 +1,7 @@
 package dev.fabricscope.agent.run;
 
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
+import dev.fabricscope.agent.bandwidth.PerftestHelper;
 import dev.fabricscope.agent.cli.Fsroot;
 import dev.fabricscope.agent.cli.Options;
 import dev.fabricscope.agent.cli.UsageException;
@@ -157,6 +158,12 @@ public final class RunCommand {
               + " ("
               + spool.depth()
               + " waiting)");
+      String own = addressTowards(server);
+      for (BandwidthHelper h : helpers) {
+        if (h instanceof PerftestHelper p) {
+          p.withFallbackAddress(own); // the perftest server's out-of-band port, for its peers
+        }
+      }
       JobLoop jobs =
           o.flag("--no-jobs")
               ? null
@@ -334,6 +341,22 @@ public final class RunCommand {
       }
     } catch (IOException | UnsupportedOperationException e) {
       // not a POSIX file system: nothing to check
+    }
+  }
+
+  /**
+   * This host's address on the route to the server (a connected UDP socket sends nothing), or null
+   * when there is none: what a peer agent can reach a listener of this host at.
+   */
+  static String addressTowards(URI server) {
+    try (java.net.DatagramSocket s = new java.net.DatagramSocket()) {
+      int port = server.getPort() > 0 ? server.getPort() : 80;
+      s.connect(java.net.InetAddress.getByName(server.getHost()), port);
+      java.net.InetAddress local = s.getLocalAddress();
+      String a = local == null || local.isAnyLocalAddress() ? null : local.getHostAddress();
+      return a == null || a.contains("%") ? null : a; // no scoped (link-local) addresses
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
     }
   }
 }

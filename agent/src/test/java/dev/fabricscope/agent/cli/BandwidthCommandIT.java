@@ -135,4 +135,109 @@ class BandwidthCommandIT extends CliRunner {
       assertFalse(r.err().contains("measured"), String.join(" ", args));
     }
   }
+
+  /**
+   * The two sides of a TCP test on one line each: --listen prints where, --peer runs against it.
+   */
+  @Test
+  void tcpListenAndPeerOnLoopback() throws Exception {
+    Assumptions.assumeTrue(
+        new ProcessBuilder("sh", "-c", "command -v iperf3").start().waitFor() == 0,
+        "iperf3 is not installed here (apt-get install iperf3)");
+    String jar = System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar");
+    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process listener =
+        new ProcessBuilder(
+                javaBin,
+                "-jar",
+                jar,
+                "bandwidth",
+                "--kind",
+                "tcp",
+                "--source",
+                "addr:127.0.0.1",
+                "--target",
+                "addr:127.0.0.1",
+                "--duration",
+                "2",
+                "--listen",
+                "--format",
+                "json")
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    try (var lines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                listener.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      JsonNode ready = new ObjectMapper().readTree(lines.readLine());
+      String where = ready.path("listening").asText();
+      assertTrue(where.startsWith("127.0.0.1:"), where);
+      Result client =
+          agent(
+              "bandwidth",
+              "--kind",
+              "tcp",
+              "--source",
+              "addr:127.0.0.1",
+              "--target",
+              "addr:127.0.0.1",
+              "--duration",
+              "2",
+              "--peer",
+              where,
+              "--format",
+              "json");
+      assertEquals(0, client.code(), client.err());
+      JsonNode r = new ObjectMapper().readTree(client.out());
+      assertEquals("tcp", r.path("kind").asText());
+      assertTrue(r.path("measuredGBps").asDouble() > 0, client.out());
+      assertTrue(r.path("helper").asText().startsWith("iperf3"), client.out());
+      // the listener measured the same stream and ends with its own result
+      assertTrue(listener.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+      assertEquals(0, listener.exitValue());
+      JsonNode server = new ObjectMapper().readTree(lines.readLine());
+      assertTrue(server.path("measuredGBps").asDouble() > 0, server.toString());
+    } finally {
+      listener.destroyForcibly();
+    }
+  }
+
+  @Test
+  void twoSidedKindsNeedTheirSide() throws Exception {
+    assertBadInput(
+        agent(
+            "bandwidth",
+            "--kind",
+            "tcp",
+            "--source",
+            "addr:127.0.0.1",
+            "--target",
+            "addr:127.0.0.1"),
+        "--peer ADDR:PORT is required");
+    assertBadInput(agent("bandwidth", "--kind", "host-memcpy", "--listen"), "--listen is for");
+    assertBadInput(
+        agent(
+            "bandwidth",
+            "--kind",
+            "tcp",
+            "--source",
+            "addr:127.0.0.1",
+            "--target",
+            "addr:127.0.0.1",
+            "--peer",
+            "127.0.0.1:1;id"),
+        "is not ADDR:PORT");
+    assertBadInput(
+        agent(
+            "bandwidth",
+            "--kind",
+            "tcp",
+            "--source",
+            "addr:127.0.0.1",
+            "--target",
+            "addr:127.0.0.1",
+            "--peer",
+            "--output=/etc/x:80"),
+        "--peer");
+  }
 }
