@@ -13,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 OUT=${1:-}
+DURATION=${DURATION:-3}   # seconds of the iperf3 stream
 
 skip() { echo "SKIP: $*" >&2; exit 77; }
 [ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
@@ -34,7 +35,7 @@ cleanup() {
   sleep 1
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
   for n in $NS_A $NS_B $NS_SRV $NS_BR; do ip netns pids "$n" 2>/dev/null | xargs -r kill -9; ip netns del "$n" 2>/dev/null; done
-  rm -rf "$WORK"
+  [ -n "${KEEP:-}" ] && echo "kept $WORK" >&2 || rm -rf "$WORK"
 }
 trap cleanup EXIT
 
@@ -95,7 +96,7 @@ for _ in $(seq 1 120); do
 done
 
 job=$(api POST /api/v1/bandwidth-tests \
-  '{"kind":"tcp","source":{"host":"fs-a","endpoint":"addr:10.77.0.2"},"target":{"host":"fs-b","endpoint":"addr:10.77.0.3"},"size":"128K","repetitions":1,"durationSeconds":3}')
+  '{"kind":"tcp","source":{"host":"fs-a","endpoint":"addr:10.77.0.2"},"target":{"host":"fs-b","endpoint":"addr:10.77.0.3"},"size":"128K","repetitions":1,"durationSeconds":'"$DURATION"'}')
 id=$(printf '%s' "$job" | sed -n 's/^{"id":\([0-9]*\).*/\1/p')
 [ -n "$id" ] || { echo "POST refused: $job" >&2; tail -20 "$WORK/server.log" >&2; exit 1; }
 echo "job $id queued" >&2

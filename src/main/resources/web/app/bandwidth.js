@@ -67,7 +67,7 @@ function drawChart(chart, canvas, jobs, key) {
     labels,
     datasets: [
       { label: 'measured GB/s', data: runs.map((j) => j.measuredGBps), borderColor: '#1f5f99', backgroundColor: '#1f5f99' },
-      { label: 'expected GB/s', data: runs.map((j) => j.expectedGBps ?? null), borderColor: '#d6336c', borderDash: [6, 4], pointRadius: 0, spanGaps: true },
+      { label: 'expected GB/s', data: runs.map((j) => j.expectedGBps ?? null), borderColor: '#d6336c', backgroundColor: '#d6336c', borderDash: [6, 4], pointRadius: 3, pointStyle: 'line', spanGaps: true },
     ],
   };
   if (chart) { chart.data = data; chart.update(); return chart; }
