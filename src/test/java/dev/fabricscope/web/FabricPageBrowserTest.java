@@ -82,6 +82,32 @@ class FabricPageBrowserTest {
       new WebDriverWait(driver, Duration.ofSeconds(20))
           .until(ExpectedConditions.urlContains("/hosts/" + host));
       BrowserSupport.assertNoConsoleErrors(driver);
+
+      // "test from here" opens that host's Bandwidth tab with the port as an RDMA source
+      driver.get(url("/fabric"));
+      WebElement row =
+          driver.findElement(
+              By.cssSelector(
+                  "section[data-subnet='ib:"
+                      + FabricFixture.PREFIX
+                      + "'] tr[data-host='"
+                      + host
+                      + "']"));
+      String device = row.findElements(By.tagName("td")).get(1).getText();
+      String port = row.findElements(By.tagName("td")).get(2).getText();
+      row.findElement(By.cssSelector("a.bw-link")).click();
+      WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+      wait.until(
+          d ->
+              "true"
+                  .equals(d.findElement(By.id("tab-bandwidth")).getDomAttribute("aria-selected")));
+      wait.until(d -> "true".equals(d.findElement(By.id("bw-form")).getDomAttribute("data-ready")));
+      assertEquals("rdma-write", driver.findElement(By.id("bw-kind")).getDomProperty("value"));
+      assertEquals(
+          "rdma:" + device + ":" + port,
+          driver.findElement(By.id("bw-source")).getDomProperty("value"));
+      assertEquals(host, driver.findElement(By.id("bw-target-host")).getDomProperty("value"));
+      BrowserSupport.assertNoConsoleErrors(driver);
     } finally {
       BrowserSupport.stop(driver);
     }
