@@ -106,7 +106,7 @@ function setup(page) {
   kind.addEventListener('change', fill);
   document.getElementById('bw-use-pair').addEventListener('click', fill);
   fill();
-  // Opened from the RDMA fabric page (?bw=KIND&source=rdma:DEV:PORT[&targetHost=H&target=E]):
+  // Opened from the RDMA fabric page (?bw=KIND&source=rdma:DEV:PORT[&targetHost=H&target=E]#bandwidth):
   // the Bandwidth tab with that port as the source; the server checks every field again.
   const q = new URLSearchParams(window.location.search);
   if (q.get('bw') && [...kind.options].some((o) => o.value === q.get('bw'))) {
@@ -115,7 +115,6 @@ function setup(page) {
     if (q.get('source')) source.value = q.get('source');
     if (q.get('targetHost')) targetHost.value = q.get('targetHost');
     if (q.get('target')) target.value = q.get('target');
-    document.getElementById('tab-bandwidth').click();
   }
 
   const show = (key) => {

@@ -413,7 +413,9 @@ function setupTabs() {
       document.getElementById(nt).focus();
     });
   });
-  select(...tabs[0]);
+  // #matrix or #bandwidth in the address opens that tab (links from other pages)
+  const wanted = tabs.find(([t]) => '#' + t.slice(4) === window.location.hash);
+  select(...(wanted || tabs[0]));
 }
 
 /** The banner over the host page after a live update: the new snapshot and what changed. */
