@@ -14,6 +14,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 OUT=${1:-}
 DURATION=${DURATION:-3}   # seconds of the iperf3 stream
+JOBS=${JOBS:-1}           # tests one after another (the first of fresh agents includes class loading)
 
 skip() { echo "SKIP: $*" >&2; exit 77; }
 [ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
@@ -95,17 +96,20 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 
-job=$(api POST /api/v1/bandwidth-tests \
-  '{"kind":"tcp","source":{"host":"fs-a","endpoint":"addr:10.77.0.2"},"target":{"host":"fs-b","endpoint":"addr:10.77.0.3"},"size":"128K","repetitions":1,"durationSeconds":'"$DURATION"'}')
-id=$(printf '%s' "$job" | sed -n 's/^{"id":\([0-9]*\).*/\1/p')
-[ -n "$id" ] || { echo "POST refused: $job" >&2; tail -20 "$WORK/server.log" >&2; exit 1; }
-echo "job $id queued" >&2
-state=queued
-for _ in $(seq 1 120); do
-  cur=$(api GET "/api/v1/bandwidth-tests/$id")
-  state=$(printf '%s' "$cur" | sed -n 's/.*"state":"\([a-z-]*\)".*/\1/p')
-  case "$state" in passed|warned|failed|measured|error|cancelled|timed-out) break ;; esac
-  sleep 0.5
+for n in $(seq 1 "$JOBS"); do
+  job=$(api POST /api/v1/bandwidth-tests \
+    '{"kind":"tcp","source":{"host":"fs-a","endpoint":"addr:10.77.0.2"},"target":{"host":"fs-b","endpoint":"addr:10.77.0.3"},"size":"128K","repetitions":1,"durationSeconds":'"$DURATION"'}')
+  id=$(printf '%s' "$job" | sed -n 's/^{"id":\([0-9]*\).*/\1/p')
+  [ -n "$id" ] || { echo "POST refused: $job" >&2; tail -20 "$WORK/server.log" >&2; exit 1; }
+  echo "job $id queued" >&2
+  state=queued
+  for _ in $(seq 1 120); do
+    cur=$(api GET "/api/v1/bandwidth-tests/$id")
+    state=$(printf '%s' "$cur" | sed -n 's/.*"state":"\([a-z-]*\)".*/\1/p')
+    case "$state" in passed|warned|failed|measured|error|cancelled|timed-out) break ;; esac
+    sleep 0.5
+  done
+  [ "$n" -lt "$JOBS" ] && printf '%s\n' "$cur"
 done
 printf '%s\n' "$cur"
 if [ -n "$OUT" ]; then
