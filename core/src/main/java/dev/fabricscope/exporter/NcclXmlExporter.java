@@ -126,7 +126,7 @@ public final class NcclXmlExporter {
     if (tops.isEmpty()) {
       tops.put(-1, new ArrayList<>());
     }
-    XmlWriter w = new XmlWriter();
+    XmlWriter w = XmlWriter.withoutDeclaration(); // NCCL refuses a declaration
     w.start("system", "version", "1");
     boolean first = true;
     for (var e : tops.entrySet()) {

@@ -13,11 +13,26 @@ final class XmlWriter {
   private final StringBuilder sb = new StringBuilder();
   private final Deque<String> open = new ArrayDeque<>();
 
+  /** A document with the XML declaration, then the prolog lines (a DOCTYPE). */
   XmlWriter(String... prolog) {
-    sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    this(true, prolog);
+  }
+
+  private XmlWriter(boolean declaration, String... prolog) {
+    if (declaration) {
+      sb.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    }
     for (String p : prolog) {
       sb.append(p).append('\n');
     }
+  }
+
+  /**
+   * A document without the XML declaration: NCCL's own parser (graph/xml.cc) refuses {@code <?}
+   * ("XML Parse : expected >, got '?'", NCCL 2.28.9 on the H200 fixture), and its dumps have none.
+   */
+  static XmlWriter withoutDeclaration() {
+    return new XmlWriter(false);
   }
 
   /** Opens an element; {@code attrs} are name/value pairs. */
