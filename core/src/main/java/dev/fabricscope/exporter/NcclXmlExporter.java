@@ -121,7 +121,11 @@ public final class NcclXmlExporter {
     }
     Host host = report.host();
     for (Host.NumaNode n : host == null ? List.<Host.NumaNode>of() : host.numaNodes()) {
-      tops.putIfAbsent(n.id(), new ArrayList<>());
+      // a node without CPUs (memory-only, CXL, GPU memory) gets a cpu element only when
+      // devices hang below it: NCCL's own files have one cpu per node that has a CPU
+      if (hasCpus(n)) {
+        tops.putIfAbsent(n.id(), new ArrayList<>());
+      }
     }
     if (tops.isEmpty()) {
       tops.put(-1, new ArrayList<>());
@@ -136,13 +140,17 @@ public final class NcclXmlExporter {
     return w.end().done();
   }
 
+  private static boolean hasCpus(Host.NumaNode n) {
+    return n.cpulist() != null && !n.cpulist().isBlank();
+  }
+
   private void cpu(XmlWriter w, int numa, List<String> nodes, boolean first) {
     Host host = report.host();
     Host.Cpu cpu = host == null ? null : host.cpu();
     String affinity = null;
     if (host != null) {
       for (Host.NumaNode n : host.numaNodes()) {
-        if (n.id() == numa && !n.cpulist().isEmpty()) {
+        if (n.id() == numa && hasCpus(n)) {
           affinity = ExportSupport.mask(ExportSupport.cpus(n.cpulist()), false);
         }
       }

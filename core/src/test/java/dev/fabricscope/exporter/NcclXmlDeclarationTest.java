@@ -34,4 +34,33 @@ class NcclXmlDeclarationTest {
   private static String firstLine(String xml) {
     return xml.strip().lines().findFirst().orElse("").strip();
   }
+
+  /**
+   * procfs-fixtures has NUMA nodes without CPUs: the export used to fail (a 500 with a
+   * NullPointerException from {@code /export?format=nccl-xml}); now it lists a cpu element per node
+   * that has CPUs (as NCCL does), none for the CPU-less ones, and reads back.
+   */
+  @Test
+  void numaNodesWithoutCpusExport() throws Exception {
+    Report r;
+    try (var u = ArchiveExtractor.extract(Fixtures.sysfs("procfs-fixtures.tar.gz"))) {
+      r = new SysfsDiscovery().discover(u.sysfsRoot());
+    }
+    long cpuLess =
+        r.host().numaNodes().stream()
+            .filter(n -> n.cpulist() == null || n.cpulist().isBlank())
+            .count();
+    org.junit.jupiter.api.Assertions.assertTrue(cpuLess > 0, "the fixture has CPU-less nodes");
+    String xml = NcclXmlExporter.write(r);
+    long withCpus = r.host().numaNodes().size() - cpuLess;
+    long cpuElements = xml.lines().filter(l -> l.strip().startsWith("<cpu ")).count();
+    assertEquals(Math.max(1, withCpus), cpuElements, xml);
+    Path f = Files.createTempFile("procfs-nccl-", ".xml");
+    try {
+      Files.writeString(f, xml);
+      dev.fabricscope.importer.Importers.load(f); // reads back without a complaint
+    } finally {
+      Files.deleteIfExists(f);
+    }
+  }
 }
