@@ -36,6 +36,7 @@ import java.util.TreeMap;
 public final class NcclXmlExporter {
 
   private static final String GPU_CLASS = "0x030200";
+  private static final String NVIDIA = "0x10de";
   private static final String NVSWITCH_CLASS = "0x068000";
 
   private static final PciFunction PLACEHOLDER =
@@ -90,8 +91,11 @@ public final class NcclXmlExporter {
     for (PciFunction f : report.pci()) {
       boolean vf = f.sriov() != null && f.sriov().physfn() != null;
       if (f.kind() == DeviceKind.GPU && !vf) {
-        gpus.add(f);
-        endpoints.add(f.bdf());
+        // NCCL sees CUDA devices only: another vendor's GPU is not in its topology at all
+        if (NVIDIA.equals(f.vendorId())) {
+          gpus.add(f);
+          endpoints.add(f.bdf());
+        }
       } else if ((f.kind() == DeviceKind.NIC || f.kind() == DeviceKind.RDMA)
           && (!vf || !nets(f.bdf()).isEmpty())) {
         endpoints.add(f.bdf());

@@ -12,11 +12,11 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * NCCL 2.28.9 refused our {@code NCCL_TOPO_FILE} of the real H200 host with "XML Parse : expected
+ * Our NCCL topology XML as NCCL itself reads and writes it. NCCL 2.28.9 refused our {@code NCCL_TOPO_FILE} of the real H200 host with "XML Parse : expected
  * >, got '?'" ({@code shared/fixtures/gpu-hosts/h200-passthrough.nccl-loads-our-export.log}): its
  * parser reads no XML declaration. Our export now starts as NCCL's own dump of that host does.
  */
-class NcclXmlDeclarationTest {
+class NcclXmlAsNcclReadsItTest {
 
   @Test
   void theExportStartsAsNcclsOwnDump() throws Exception {
@@ -61,6 +61,31 @@ class NcclXmlDeclarationTest {
       dev.fabricscope.importer.Importers.load(f); // reads back without a complaint
     } finally {
       Files.deleteIfExists(f);
+    }
+  }
+
+  /**
+   * The ghw capture with an AMD Radeon: NCCL uses CUDA devices only, so the export names no GPU and
+   * no PCI node for the Radeon (it was exported as {@code <gpu gdr="1">}).
+   */
+  @Test
+  void onlyNvidiaGpusAreNcclGpus() throws Exception {
+    Report r;
+    try (var u =
+        ArchiveExtractor.extract(
+            Fixtures.sysfs("ghw-linux-amd64-61797caf7c0b6bca1725ad7975ed4773.tar.gz"))) {
+      r = new SysfsDiscovery().discover(u.sysfsRoot());
+    }
+    var amd =
+        r.pci().stream()
+            .filter(f -> f.kind() == dev.fabricscope.topology.DeviceKind.GPU)
+            .filter(f -> "0x1002".equals(f.vendorId()))
+            .toList();
+    org.junit.jupiter.api.Assertions.assertFalse(amd.isEmpty(), "the capture has an AMD GPU");
+    String xml = NcclXmlExporter.write(r);
+    assertFalse(xml.contains("<gpu"), xml);
+    for (var f : amd) {
+      assertFalse(xml.contains("busid=\"" + f.bdf() + "\""), f.bdf() + " in " + xml);
     }
   }
 }
