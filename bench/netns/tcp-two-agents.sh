@@ -88,11 +88,12 @@ start_agent() { # NS HOSTNAME
 start_agent $NS_A fs-a
 start_agent $NS_B fs-b
 
-# Both agents registered and reported their helpers.
-for _ in $(seq 1 120); do
+# Both agents' first reports are stored and both reported their helpers.
+stored() { [ "$(in_srv curl -s -o /dev/null -w '%{http_code}' -m 5 -H "Authorization: Bearer $ADMIN" "$SRV/api/v1/hosts/$1")" = 200 ]; }
+for _ in $(seq 1 240); do
   a=$(api GET /api/v1/agents/fs-a/capabilities 2>/dev/null || true)
   b=$(api GET /api/v1/agents/fs-b/capabilities 2>/dev/null || true)
-  case "$a$b" in *iperf3*iperf3*) break ;; esac
+  case "$a$b" in *iperf3*iperf3*) stored fs-a && stored fs-b && break ;; esac
   sleep 0.5
 done
 

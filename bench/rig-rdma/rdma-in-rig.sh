@@ -70,7 +70,9 @@ pids+=($!)
 t0=$(date +%s)
 for _ in $(seq 1 1200); do
   caps=$(api GET /api/v1/agents/rig-guest/capabilities 2>/dev/null || true)
-  case "$caps" in *perftest*) break ;; esac
+  case "$caps" in
+    *perftest*) [ "$(curl -s -o /dev/null -w '%{http_code}' -m 5 -H "Authorization: Bearer $ADMIN" "$SRV/api/v1/hosts/rig-guest")" = 200 ] && break ;;
+  esac
   sleep 1
 done
 echo "agent registered after $(( $(date +%s) - t0 )) s: $caps" >&2
