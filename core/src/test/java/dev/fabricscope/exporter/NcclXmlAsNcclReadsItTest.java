@@ -12,9 +12,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * Our NCCL topology XML as NCCL itself reads and writes it. NCCL 2.28.9 refused our {@code NCCL_TOPO_FILE} of the real H200 host with "XML Parse : expected
- * >, got '?'" ({@code shared/fixtures/gpu-hosts/h200-passthrough.nccl-loads-our-export.log}): its
- * parser reads no XML declaration. Our export now starts as NCCL's own dump of that host does.
+ * Our NCCL topology XML as NCCL itself reads and writes it. NCCL 2.28.9 refused our {@code
+ * NCCL_TOPO_FILE} of the real H200 host with "XML Parse : expected >, got '?'" ({@code
+ * shared/fixtures/gpu-hosts/h200-passthrough.nccl-loads-our-export.log}): its parser reads no XML
+ * declaration. Our export now starts as NCCL's own dump of that host does.
  */
 class NcclXmlAsNcclReadsItTest {
 
