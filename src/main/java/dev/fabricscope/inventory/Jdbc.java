@@ -53,6 +53,24 @@ final class Jdbc {
     }
   }
 
+  /** Runs work on one connection (no transaction); a failure is a {@link StoreException}. */
+  static <T> T query(DataSource ds, String what, TxWork<T> work) {
+    try (Connection c = ds.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new StoreException(what + " failed", e);
+    }
+  }
+
+  /** {@link #inTransaction} with a failure as a {@link StoreException}. */
+  static <T> T transaction(DataSource ds, String what, TxWork<T> work) {
+    try {
+      return inTransaction(ds, work);
+    } catch (SQLException e) {
+      throw new StoreException(what + " failed", e);
+    }
+  }
+
   /**
    * Whether a failure is worth retrying the whole transaction for: a unique violation from a
    * concurrent insert, a serialization failure or deadlock (PostgreSQL 40001/40P01), a lock timeout

@@ -291,18 +291,10 @@ public class JdbcBandwidthJobStore implements BandwidthJobStore {
   }
 
   private <T> T query(String what, Jdbc.TxWork<T> work) {
-    try (Connection c = ds.getConnection()) {
-      return work.run(c);
-    } catch (SQLException e) {
-      throw new StoreException(what + " failed", e);
-    }
+    return Jdbc.query(ds, what, work);
   }
 
   private <T> T transaction(String what, Jdbc.TxWork<T> work) {
-    try {
-      return Jdbc.inTransaction(ds, work);
-    } catch (SQLException e) {
-      throw new StoreException(what + " failed", e);
-    }
+    return Jdbc.transaction(ds, what, work);
   }
 }

@@ -2,7 +2,6 @@ package dev.fabricscope.inventory;
 
 import static dev.fabricscope.inventory.Jdbc.setInstant;
 
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -169,18 +168,10 @@ public class JdbcInventoryStore implements InventoryStore {
   }
 
   private <T> T query(String what, Jdbc.TxWork<T> work) {
-    try (Connection c = ds.getConnection()) {
-      return work.run(c);
-    } catch (SQLException e) {
-      throw new StoreException(what + " failed", e);
-    }
+    return Jdbc.query(ds, what, work);
   }
 
   private <T> T transaction(String what, Jdbc.TxWork<T> work) {
-    try {
-      return Jdbc.inTransaction(ds, work);
-    } catch (SQLException e) {
-      throw new StoreException(what + " failed", e);
-    }
+    return Jdbc.transaction(ds, what, work);
   }
 }
