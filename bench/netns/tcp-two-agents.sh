@@ -15,6 +15,7 @@ ROOT=$PWD
 OUT=${1:-}
 DURATION=${DURATION:-3}   # seconds of the iperf3 stream
 JOBS=${JOBS:-1}           # tests one after another (the first of fresh agents includes class loading)
+BY_HAND=${BY_HAND:-}      # a file: the same iperf3 pair run by hand JOBS times, one wall time per line
 
 skip() { echo "SKIP: $*" >&2; exit 77; }
 [ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
@@ -113,6 +114,21 @@ for n in $(seq 1 "$JOBS"); do
   [ "$n" -lt "$JOBS" ] && printf '%s\n' "$cur"
 done
 printf '%s\n' "$cur"
+if [ -n "$BY_HAND" ]; then
+  # What an operator does without fabricscope, in the same namespaces: start the server side,
+  # wait until it listens, run the client; from the server's start to the client's exit.
+  : >"$BY_HAND"
+  for n in $(seq 1 "$JOBS"); do
+    t0=$(date +%s.%N)
+    ip netns exec $NS_B iperf3 -s -1 -p 5301 -B 10.77.0.3 -J >/dev/null 2>&1 &
+    hs=$!
+    until ip netns exec $NS_B ss -Hltn 'sport = :5301' | grep -q LISTEN; do sleep 0.001; done
+    ip netns exec $NS_A iperf3 -c 10.77.0.3 -p 5301 -J -t "$DURATION" -l 131072 -B 10.77.0.2 >/dev/null
+    t1=$(date +%s.%N)
+    wait $hs || true
+    echo "$t0 $t1" | awk '{printf "%.4f\n", $2 - $1}' >>"$BY_HAND"
+  done
+fi
 if [ -n "$OUT" ]; then
   {
     echo "# TCP test between two agents in two network namespaces, orchestrated by the server"

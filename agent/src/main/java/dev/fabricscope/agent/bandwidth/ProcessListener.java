@@ -21,6 +21,13 @@ final class ProcessListener implements Listener {
   /** Without /proc's socket tables: a fixed wait, enough for perftest and iperf3 to bind. */
   static final long BLIND_WAIT_MILLIS = 1_000;
 
+  /**
+   * How often the start checks for the listening socket: iperf3 listens about 10 ms after its
+   * start, and every check is one read of {@code /proc/net/tcp*}, so a short period costs little
+   * and keeps the wait off the test's path.
+   */
+  static final long LISTEN_POLL_MILLIS = 3;
+
   private final RunningProcess process;
   private final Peer peer;
   private final Cancellation cancel;
@@ -55,7 +62,7 @@ final class ProcessListener implements Listener {
     long blindUntil = System.nanoTime() + BLIND_WAIT_MILLIS * 1_000_000L;
     boolean canSee = sockets.available();
     while (true) {
-      ProcessResult ended = p.awaitFor(20);
+      ProcessResult ended = p.awaitFor(LISTEN_POLL_MILLIS);
       if (ended != null) {
         throw new HelperException(
             name

@@ -11,6 +11,8 @@ import dev.fabricscope.agent.bandwidth.Measurement;
 import dev.fabricscope.agent.bandwidth.Peer;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +32,7 @@ final class JobSide implements Runnable {
   private final Optional<BandwidthHelper> helper;
   private final JobClient client;
   private final ScheduledExecutorService ticks;
+  private volatile CompletableFuture<JobClient.Answer> started;
   private final Duration progressEvery;
   private final AgentLog log;
   private final Cancellation cancel;
@@ -65,8 +68,12 @@ final class JobSide implements Runnable {
       return;
     }
     log.info("job " + job.jobId() + " " + role + " " + kind + " with " + helper.get().name());
-    if (post(event("started"), false).kind() == JobClient.Kind.OVER) {
-      return;
+    // "started" travels while the helper starts: a round trip less on the test's path. Every
+    // later post waits for it (order kept); a job already over cancels the helper (post).
+    try {
+      started = CompletableFuture.supplyAsync(() -> post(event("started"), false), ticks);
+    } catch (RejectedExecutionException e) {
+      return; // the agent is stopping
     }
     try {
       if (job.listen()) {
@@ -170,6 +177,10 @@ final class JobSide implements Runnable {
 
   /** Posts an event; with {@code retry}, server failures are retried a few times. */
   private JobClient.Answer post(ObjectNode event, boolean retry) {
+    CompletableFuture<JobClient.Answer> first = started;
+    if (first != null && !event.path("type").asText().equals("started")) {
+      first.join();
+    }
     JobClient.Answer a = client.event(job.jobId(), event.toString());
     for (int i = 1; retry && a.kind() == JobClient.Kind.RETRY && i < RESULT_ATTEMPTS; i++) {
       try {
