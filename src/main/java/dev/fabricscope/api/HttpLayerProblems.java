@@ -13,6 +13,8 @@ import io.vertx.ext.web.handler.HttpException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Map;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -24,10 +26,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * (its status, else 500). Vert.x refuses requests beyond its own decoder limits before any handler
  * runs, with an empty body and no hook in Quarkus to change that, so those limits ({@code
  * quarkus.http.limits.max-initial-line-length}, {@code max-header-size}) are set well above the
- * ones enforced here: only grossly oversized requests still get the bare answer. Two more bare
- * answers stay out of reach for the same reason: Vert.x's 400 for a request Netty cannot parse
- * (e.g. both Content-Length and Transfer-Encoding), and Quarkus's 400 for a URI that {@link
- * java.net.URI} refuses (e.g. {@code /%zz}), checked before any route.
+ * ones enforced here: only grossly oversized requests still get the bare answer, as does Vert.x's
+ * 400 for a request Netty cannot parse (e.g. both Content-Length and Transfer-Encoding). A URI that
+ * {@link java.net.URI} refuses (e.g. {@code /%zz}) is refused here, first of all routes, with a 400
+ * problem: Quarkus's own check, which answers with an empty body before any route, is off ({@code
+ * vertx.disableURIValidation}, set by {@link dev.fabricscope.ServerMain}).
  */
 @ApplicationScoped
 public class HttpLayerProblems {
@@ -63,6 +66,11 @@ public class HttpLayerProblems {
           ctx, 414, "the request URI is " + req.uri().length() + " characters; at most " + MAX_URI);
       return;
     }
+    String invalid = invalidUri(req.uri());
+    if (invalid != null) {
+      answer(ctx, 400, "the request URI is not a valid URI: " + invalid);
+      return;
+    }
     long headerBytes = 0;
     for (Map.Entry<String, String> h : req.headers()) {
       headerBytes += h.getKey().length() + h.getValue().length() + 4;
@@ -82,6 +90,17 @@ public class HttpLayerProblems {
       return;
     }
     ctx.next();
+  }
+
+  /** Why {@link URI} refuses the request URI (what Quarkus's own check tests), or null. */
+  static String invalidUri(String uri) {
+    try {
+      new URI(uri);
+      return null;
+    } catch (URISyntaxException e) {
+      // the reason and index only: the input itself is echoed nowhere
+      return e.getReason() + (e.getIndex() >= 0 ? " at index " + e.getIndex() : "");
+    }
   }
 
   private void failure(RoutingContext ctx) {

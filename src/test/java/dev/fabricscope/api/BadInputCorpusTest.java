@@ -153,6 +153,10 @@ class BadInputCorpusTest {
             "",
             null,
             400),
+        new Case("uri-bad-escape-root", "GET", "/%zz", read, null, 400),
+        new Case("uri-bad-escape-path", "GET", "/api/v1/hosts/%zz", read, null, 400),
+        new Case("uri-bad-escape-query", "GET", "/api/v1/hosts?name=%", read, null, 400),
+        new Case("uri-bad-char", "GET", "/api/v1/hosts?name=a|b", read, null, 400),
         new Case("uri-10k", "GET", "/api/v1/hosts?name=" + "a".repeat(10_000), read, null, 414),
         new Case(
             "headers-30k",
@@ -202,6 +206,13 @@ class BadInputCorpusTest {
         cases.add(new Case("hasGpu=" + n, "GET", "/api/v1/hosts?hasGpu=" + v, read, null, 400));
       }
     }
+    // request URIs java.net.URI refuses: a bad escape or a character URIs do not allow, anywhere
+    String[] bad = {"%", "%z", "%g0", "%zz", "|", "^", "`", "{", "}", "\\", "\"", "<", ">"};
+    String[] at = {"/", "/api/v1/", "/api/v1/hosts/", "/api/v1/hosts?name=", "/q/health?x="};
+    for (int i = 0; i < 40; i++) {
+      String uri = at[random.nextInt(at.length)] + "a" + bad[random.nextInt(bad.length)] + "b";
+      cases.add(new Case("uri " + uri, "GET", uri, read, null, 400));
+    }
     for (int i = 0; i < 30; i++) {
       byte[] garbage = new byte[1 + random.nextInt(4096)];
       random.nextBytes(garbage);
@@ -215,7 +226,7 @@ class BadInputCorpusTest {
               garbage,
               400));
     }
-    assertTrue(cases.size() > 150, "cases: " + cases.size());
+    assertTrue(cases.size() > 190, "cases: " + cases.size());
     for (Case c : cases) {
       assertRefused(c);
     }
