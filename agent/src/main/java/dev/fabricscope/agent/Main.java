@@ -5,6 +5,7 @@ import dev.fabricscope.agent.cli.BandwidthCommand;
 import dev.fabricscope.agent.cli.CollectCommand;
 import dev.fabricscope.agent.cli.ExplainCommand;
 import dev.fabricscope.agent.cli.GatherCommand;
+import dev.fabricscope.agent.cli.NvmlCommand;
 import dev.fabricscope.agent.cli.TopoCommand;
 import dev.fabricscope.agent.cli.UsageException;
 import dev.fabricscope.agent.run.RunCommand;
@@ -21,8 +22,10 @@ public final class Main {
   static final String USAGE =
       """
       usage: fabricscope-agent <command> [options]
-        collect [--fsroot PATH] [--pretty]   discover this host (or PATH: a directory or a
-                                             gathered .tar/.tar.gz/.tar.bz2) and print the report
+        collect [--fsroot PATH] [--pretty] [--no-nvml]
+                                             discover this host (or PATH: a directory or a
+                                             gathered .tar/.tar.gz/.tar.bz2) and print the
+                                             report, with NVML's answers for a live tree
         gather --output FILE.tar.gz [--fsroot PATH]
                                              archive exactly the files discovery reads
         topo [--input PATH] [--format text|json]
@@ -31,6 +34,7 @@ public final class Main {
                                              fsroot, gathered archive, report JSON, hwloc XML,
                                              NCCL XML or lspci text (default: this host)
         explain [--input PATH] A B           the full reasoning for one pair (BDF or name)
+        nvml                                 what the NVIDIA driver answers (NVML), as JSON
         bandwidth --kind host-memcpy|gpu-h2d|gpu-d2h|gpu-bidir|gpu-d2d|gpu-p2p
             [--source E] [--target E] [--size 256M] [--threads N] [--repeat N]
             [--pageable] [--timeout S] [--format text|json]
@@ -65,6 +69,7 @@ public final class Main {
         case "gather" -> new GatherCommand().run(rest, out);
         case "topo" -> new TopoCommand().run(rest, out);
         case "explain" -> new ExplainCommand().run(rest, out);
+        case "nvml" -> new NvmlCommand().run(rest, out);
         case "bandwidth" -> new BandwidthCommand().run(rest, out, err);
         case "run" -> {
           BandwidthHelpers helpers = BandwidthHelpers.standard();

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Repeats discovery cheaply: the first call is a full scan; later calls re-read only what changes
@@ -33,9 +34,20 @@ public final class PeriodicScanner {
   private final Map<String, String> pciDirs = new HashMap<>();
   private final Map<String, String> rdmaDirs = new HashMap<>();
 
+  private final UnaryOperator<Report> after;
+
   public PeriodicScanner(SysfsRoot root, SysfsDiscovery discovery) {
+    this(root, discovery, UnaryOperator.identity());
+  }
+
+  /**
+   * With a step applied to every scan's answer (the agent's NVML answers): not to the state the
+   * next rescan starts from, which stays what sysfs said.
+   */
+  public PeriodicScanner(SysfsRoot root, SysfsDiscovery discovery, UnaryOperator<Report> after) {
     this.root = root;
     this.discovery = discovery;
+    this.after = after;
   }
 
   /** A full scan the first time and after a device set changed, else a rescan. */
@@ -45,10 +57,10 @@ public final class PeriodicScanner {
       sets.put(s, root.list(s));
     }
     if (last == null || !sets.equals(lastSets)) {
-      return full(sets);
+      return after.apply(full(sets));
     }
     last = rescan(last);
-    return last;
+    return after.apply(last);
   }
 
   /** Forces a full scan. */
@@ -57,7 +69,7 @@ public final class PeriodicScanner {
     for (String s : SETS) {
       sets.put(s, root.list(s));
     }
-    return full(sets);
+    return after.apply(full(sets));
   }
 
   private Report full(Map<String, List<String>> sets) {

@@ -1,5 +1,7 @@
 package dev.fabricscope.agent.cli;
 
+import dev.fabricscope.agent.nvml.NvmlReader;
+import dev.fabricscope.agent.nvml.NvmlStep;
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.topology.Report;
@@ -7,16 +9,21 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Set;
 
-/** {@code collect [--fsroot PATH] [--pretty]}: the report on stdout. */
+/**
+ * {@code collect [--fsroot PATH] [--pretty] [--no-nvml]}: the report on stdout, with the driver's
+ * answers (NVML) for a live tree.
+ */
 public final class CollectCommand {
 
   /** Runs the command; returns the exit code. */
   public int run(List<String> args, PrintStream out) {
-    Options o = new Options(args, Set.of("--fsroot"), Set.of("--pretty"));
+    Options o = new Options(args, Set.of("--fsroot"), Set.of("--pretty", "--no-nvml"));
     try (Fsroot fs = Fsroot.open(o.get("--fsroot"))) {
       Report report;
       try {
-        report = new SysfsDiscovery().discover(fs.root());
+        report =
+            NvmlStep.of(fs.archive(), o.flag("--no-nvml"), new NvmlReader())
+                .apply(new SysfsDiscovery().discover(fs.root()));
       } catch (SysfsDiscovery.NotSysfsException e) {
         throw new UsageException(e.getMessage());
       }

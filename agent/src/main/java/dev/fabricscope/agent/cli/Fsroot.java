@@ -38,6 +38,11 @@ public final class Fsroot implements AutoCloseable {
     }
   }
 
+  /** Whether the tree is an unpacked archive (another host's, or this one's at another time). */
+  public boolean archive() {
+    return unpacked != null;
+  }
+
   /** The tree discovery reads. */
   public SysfsRoot root() {
     return root;

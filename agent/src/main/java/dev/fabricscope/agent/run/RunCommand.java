@@ -5,6 +5,8 @@ import dev.fabricscope.agent.bandwidth.PerftestHelper;
 import dev.fabricscope.agent.cli.Fsroot;
 import dev.fabricscope.agent.cli.Options;
 import dev.fabricscope.agent.cli.UsageException;
+import dev.fabricscope.agent.nvml.NvmlReader;
+import dev.fabricscope.agent.nvml.NvmlStep;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.sysfs.PeriodicScanner;
 import dev.fabricscope.sysfs.SysfsDiscovery;
@@ -85,7 +87,7 @@ public final class RunCommand {
                 "--retry-base",
                 "--retry-max",
                 "--timeout"),
-            Set.of("--gzip", "--no-jobs"),
+            Set.of("--gzip", "--no-jobs", "--no-nvml"),
             Set.of("--label"));
     URI server = server(require(o, "--server"));
     Path tokenFile = Path.of(require(o, "--token-file"));
@@ -111,7 +113,11 @@ public final class RunCommand {
     CountDownLatch finished = new CountDownLatch(1);
     AtomicBoolean exited = new AtomicBoolean();
     try (Fsroot fs = Fsroot.open(o.get("--fsroot"))) {
-      PeriodicScanner scanner = new PeriodicScanner(fs.root(), new SysfsDiscovery());
+      PeriodicScanner scanner =
+          new PeriodicScanner(
+              fs.root(),
+              new SysfsDiscovery(),
+              NvmlStep.of(fs.archive(), o.flag("--no-nvml"), new NvmlReader()));
       Report first;
       try {
         first = scanner.scan();

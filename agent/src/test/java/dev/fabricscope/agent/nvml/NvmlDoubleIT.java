@@ -1,0 +1,187 @@
+package dev.fabricscope.agent.nvml;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.importer.Importers;
+import dev.fabricscope.oracle.Fixtures;
+import dev.fabricscope.report.ReportValidator;
+import dev.fabricscope.topology.NvLink;
+import dev.fabricscope.topology.Report;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged agent's real JNA binding to NVML, run against the ABI-level double ({@code
+ * target/test-native/libnvidia-ml.so.1}) answering with a real host's NVML dump: the H200's answers
+ * come back in the report field for field; a host without the library or driver reports "nvml:
+ * absent" and still succeeds; the DGX-2's NVLinks come back as the driver would give them.
+ */
+class NvmlDoubleIT {
+
+  @TempDir Path tmp;
+
+  record Run(int code, String out, String err) {}
+
+  private Run agent(Map<String, String> env, boolean withDouble, String... args) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (withDouble) {
+      cmd.add("-Djna.library.path=" + Path.of("target/test-native").toAbsolutePath());
+    }
+    cmd.add("-Djava.io.tmpdir=" + tmp);
+    cmd.add("-jar");
+    cmd.add(System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar"));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().remove("FAKE_NVML_DATA");
+    pb.environment().putAll(env);
+    Path out = tmp.resolve("out-" + System.nanoTime());
+    Path err = tmp.resolve("err-" + System.nanoTime());
+    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "agent timed out");
+    return new Run(
+        p.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private Path h200Tree() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("h200"));
+    Process p =
+        new ProcessBuilder(
+                "tar",
+                "-xjf",
+                Fixtures.root().resolve("gpu-hosts/h200-passthrough.tar.bz2").toString(),
+                "-C",
+                dir.toString(),
+                "--strip-components=1")
+            .inheritIO()
+            .start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "tar failed");
+    return dir;
+  }
+
+  @Test
+  void h200AnswersReachTheReportFieldForField() throws Exception {
+    Path data = NvmlDoubleData.writeH200(tmp.resolve("h200.nvml"));
+    Run r =
+        agent(
+            Map.of("FAKE_NVML_DATA", data.toString()),
+            true,
+            "collect",
+            "--fsroot",
+            h200Tree().toString());
+    assertEquals(0, r.code(), r.err());
+    JsonNode report = new ObjectMapper().readTree(r.out());
+    // the schema (and the checks the server makes) take the report with the driver's answers
+    Report parsed = ReportValidator.get().parse(r.out().getBytes(StandardCharsets.UTF_8));
+    assertEquals("NVIDIA H200", parsed.gpus().get(0).nvml().productName());
+    JsonNode gpu = report.get("gpus").get(0);
+    assertEquals("0000:00:06.0", gpu.get("pciFunction").asText());
+    JsonNode n = gpu.get("nvml");
+    JsonNode d = NvmlDoubleData.h200();
+    JsonNode g = d.get("devices").get(0);
+    assertEquals(g.get("name").asText(), n.get("productName").asText());
+    assertEquals(g.get("uuid").asText(), n.get("uuid").asText());
+    assertEquals(g.get("serial").asText(), n.get("serial").asText());
+    assertEquals(g.get("boardId").asLong(), n.get("boardId").asLong());
+    assertEquals("9.0", n.get("computeCapability").asText());
+    assertEquals(90, gpu.get("sm").asInt(), "sm from NVML: sysfs cannot tell it");
+    assertEquals(g.get("memoryMiB").get("total").asLong(), n.get("memoryBytes").asLong());
+    assertEquals(d.get("driver").asText(), n.get("driverVersion").asText());
+    assertEquals(d.get("nvml").asText(), n.get("nvmlVersion").asText());
+    assertEquals(d.get("cudaDriver").asInt(), n.get("cudaDriverVersion").asInt());
+    assertEquals(g.get("currLinkGen").asInt(), n.get("pcieGenCurrent").asInt());
+    assertEquals(g.get("maxLinkGen").asInt(), n.get("pcieGenMax").asInt());
+    assertEquals(g.get("gpuMaxLinkGen").asInt(), n.get("pcieGenGpuMax").asInt());
+    assertEquals(g.get("currLinkWidth").asInt(), n.get("pcieWidthCurrent").asInt());
+    assertEquals(g.get("maxLinkWidth").asInt(), n.get("pcieWidthMax").asInt());
+    assertEquals(g.get("replayCounter").asLong(), n.get("pcieReplays").asLong());
+    assertTrue(n.get("numaNode").isNull(), "NUMA node: Not Supported in the VM");
+    assertEquals("pass-through", n.get("virtualization").asText(), "virtMode 1");
+    assertEquals(false, n.get("migEnabled").asBoolean());
+    assertEquals(false, n.get("migPending").asBoolean());
+    assertEquals(0, n.get("nvlinks").size(), "every NVLink query: Not Supported");
+    assertEquals(0, n.get("peers").size(), "one GPU: no pairs");
+    for (JsonNode diag : report.get("diagnostics")) {
+      assertTrue(!diag.get("path").asText().equals("nvml"), "no NVML diagnostic: " + diag);
+    }
+  }
+
+  @Test
+  void noDriverIsAbsentNotAFailure() throws Exception {
+    Path tree = h200Tree();
+    // the double without data answers like a host whose driver is not loaded
+    Run noDriver = agent(Map.of(), true, "collect", "--fsroot", tree.toString());
+    assertEquals(0, noDriver.code(), noDriver.err());
+    assertTrue(
+        noDriver.out().contains("\"nvml: absent (nvmlInit: Driver Not Loaded)\""), noDriver.out());
+    // this machine: no libnvidia-ml at all
+    Run noLibrary = agent(Map.of(), false, "collect", "--fsroot", tree.toString());
+    assertEquals(0, noLibrary.code(), noLibrary.err());
+    assertTrue(noLibrary.out().contains("nvml: absent (libnvidia-ml not found"), noLibrary.out());
+    JsonNode gpu = new ObjectMapper().readTree(noLibrary.out()).get("gpus").get(0);
+    assertTrue(gpu.get("nvml").isNull());
+    Run nvml = agent(Map.of(), false, "nvml");
+    assertEquals(0, nvml.code(), nvml.err());
+    assertTrue(
+        new ObjectMapper().readTree(nvml.out()).get("absent").asText().contains("not found"));
+  }
+
+  @Test
+  void anArchiveIsAnotherHostsTreeAndNvmlIsNotAsked() throws Exception {
+    Path data = NvmlDoubleData.writeH200(tmp.resolve("h200.nvml"));
+    Run r =
+        agent(
+            Map.of("FAKE_NVML_DATA", data.toString()),
+            true,
+            "collect",
+            "--fsroot",
+            Fixtures.root().resolve("gpu-hosts/h200-passthrough.tar.bz2").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(new ObjectMapper().readTree(r.out()).get("gpus").get(0).get("nvml").isNull());
+    assertTrue(!r.out().contains("nvml: absent"), "nothing asked, nothing absent");
+  }
+
+  @Test
+  void dgx2NvLinksComeBackAsTheDriverGivesThem() throws Exception {
+    Path data = NvmlDoubleData.writeDgx2Pair(tmp.resolve("dgx2.nvml"));
+    Run r = agent(Map.of("FAKE_NVML_DATA", data.toString()), true, "nvml");
+    assertEquals(0, r.code(), r.err());
+    JsonNode gpus = new ObjectMapper().readTree(r.out()).get("gpus");
+    Report hwloc = Importers.load(Fixtures.root().resolve("hwloc-xml/nvidiaDGX2.xml"));
+    for (String bdf : List.of("0000:34:00.0", "0000:36:00.0")) {
+      JsonNode g = gpus.get(bdf);
+      assertEquals("7.0", g.get("computeCapability").asText());
+      // per NVSwitch: as many active NVLink-2 links as hwloc's NVLinkBandwidth counts
+      Map<String, Integer> ours = new HashMap<>();
+      for (JsonNode l : g.get("nvlinks")) {
+        assertTrue(l.get("active").asBoolean());
+        assertEquals(2, l.get("version").asInt());
+        assertEquals("nvswitch", l.get("remoteType").asText());
+        ours.merge(l.get("remoteBusId").asText(), 1, Integer::sum);
+      }
+      Map<String, Integer> theirs = new HashMap<>();
+      for (NvLink l : NvmlDoubleData.linksOf(hwloc, bdf)) {
+        theirs.put(l.a().equals(bdf) ? l.b() : l.a(), l.count());
+      }
+      assertEquals(theirs, ours, bdf);
+      JsonNode peer = g.get("peers").get(0);
+      assertEquals("ok", peer.get("nvlink").asText());
+      assertEquals("single", peer.get("commonAncestor").asText());
+    }
+    assertNull(new ObjectMapper().readTree(r.out()).get("absent").textValue());
+  }
+}
