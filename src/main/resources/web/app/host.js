@@ -95,8 +95,9 @@ function isPort(f) {
     || f.kind === 'switch-port' || f.kind === 'bridge';
 }
 
-function shortName(f) {
-  const n = f.deviceName || f.vendorName || f.kind || 'device';
+// the driver's product name first: pci.ids may not know a new GPU (10de:2335, the H200)
+function shortName(f, product) {
+  const n = product || f.deviceName || f.vendorName || f.kind || 'device';
   return n.length > 26 ? n.slice(0, 25) + '…' : n;
 }
 
@@ -118,6 +119,8 @@ export function elements(report, names, opts = {}) {
   const nodes = [];
   const edges = [];
   const byBdf = new Map(report.pci.map((f) => [f.bdf, f]));
+  const product = new Map((report.gpus || []).filter((g) => g.nvml && g.nvml.productName)
+    .map((g) => [g.pciFunction, g.nvml.productName]));
   const bridges = new Set();
   // Switches: an upstream port and its downstream ports share one compound box.
   const switchOf = new Map();
@@ -167,7 +170,7 @@ export function elements(report, names, opts = {}) {
     const short = f.bdf.startsWith('0000:') ? f.bdf.slice(5) : f.bdf;
     const label = port
       ? (PORT_ABBR[f.portType] || 'bridge') + '\n' + short
-      : (names.get(f.bdf) ? names.get(f.bdf) + ' · ' : '') + short + '\n' + shortName(f)
+      : (names.get(f.bdf) ? names.get(f.bdf) + ' · ' : '') + short + '\n' + shortName(f, product.get(f.bdf))
         + (vfCount.get(f.bdf) ? '\n+' + vfCount.get(f.bdf) + ' VFs' : '');
     const classes = [kind === 'port' ? 'port' : 'endpoint', 'k-' + kind];
     if (acsRedirects(f.acs)) classes.push('acs');
@@ -315,6 +318,8 @@ function renderDetails(report, bdf, names) {
   if (f.sriov) {
     rows.push(['SR-IOV', f.sriov.physfn ? 'VF of ' + f.sriov.physfn : (f.sriov.numVfs ?? 0) + ' of ' + (f.sriov.totalVfs ?? '?') + ' VFs']);
   }
+  const gpu = (report.gpus || []).find((g) => g.pciFunction === f.bdf);
+  if (gpu) rows.push(...gpuRows(gpu, report));
   for (const r of report.rdma.filter((x) => x.pciFunction === f.bdf)) {
     rows.push(['RDMA ' + r.name, (r.ports || []).map((p) => 'port ' + p.port + ' ' + (p.state || '?') + ' ' + (p.rate || '') + ' ' + (p.linkLayer || '')).join('; ') || 'no ports']);
   }
@@ -322,6 +327,28 @@ function renderDetails(report, bdf, names) {
   for (const [k, v] of rows) dl.append(el('dt', {}, k), el('dd', {}, v));
   card.replaceChildren(el('h2', {}, 'Device'), dl);
   card.hidden = false;
+}
+
+/** The driver's answers for a GPU (NVML, `gpus[].nvml` of the report), or why there are none. */
+function gpuRows(gpu, report) {
+  const n = gpu.nvml;
+  if (!n) {
+    const absent = (report.diagnostics || []).find((d) => d.path === 'nvml');
+    return [['NVML', absent ? absent.reason.replace(/^nvml: /, '') : 'not asked (an import or an archive)']];
+  }
+  const gen = (g, w) => (g ? 'Gen' + g : 'Gen?') + ' x' + (w ?? '?');
+  const cuda = (v) => Math.floor(v / 1000) + '.' + (v % 1000) / 10;
+  const up = n.nvlinks.filter((l) => l.active).length;
+  return [
+    ['GPU', [n.productName, n.computeCapability && 'compute ' + n.computeCapability,
+      n.memoryBytes && (n.memoryBytes / 2 ** 30).toFixed(1) + ' GiB'].filter(Boolean).join(' · ') || 'unknown'],
+    ['UUID', n.uuid || 'unknown'],
+    ['Driver version', [n.driverVersion, n.cudaDriverVersion && 'CUDA ' + cuda(n.cudaDriverVersion)].filter(Boolean).join(' · ') || 'unknown'],
+    ['PCIe (driver)', gen(n.pcieGenCurrent, n.pcieWidthCurrent) + ' of ' + gen(n.pcieGenMax, n.pcieWidthMax) +
+      (n.pcieReplays != null ? ' · ' + n.pcieReplays + ' replays' : '')],
+    ['Virtualization', (n.virtualization || 'unknown') + (n.migEnabled ? ' · MIG on' : '')],
+    ['NVLink', n.nvlinks.length ? up + ' of ' + n.nvlinks.length + ' links up' : 'none reported'],
+  ];
 }
 
 /** The most devices the Matrix tab draws as a table. */
