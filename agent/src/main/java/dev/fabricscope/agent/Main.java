@@ -22,10 +22,10 @@ public final class Main {
   static final String USAGE =
       """
       usage: fabricscope-agent <command> [options]
-        collect [--fsroot PATH] [--pretty] [--no-nvml]
+        collect [--fsroot PATH] [--pretty] [--nvml|--no-nvml]
                                              discover this host (or PATH: a directory or a
                                              gathered .tar/.tar.gz/.tar.bz2) and print the
-                                             report, with NVML's answers for a live tree
+                                             report; NVML's answers for / (or with --nvml)
         gather --output FILE.tar.gz [--fsroot PATH]
                                              archive exactly the files discovery reads
         topo [--input PATH] [--format text|json]
@@ -44,7 +44,7 @@ public final class Main {
         bandwidth --capabilities [--format text|json]
                                              the bandwidth helpers found on this host
         run --server URL --token-file F [--interval 5m] [--heartbeat 1h] [--spool DIR]
-            [--fsroot PATH] [--label k=v ...] [--gzip]
+            [--fsroot PATH] [--label k=v ...] [--gzip] [--nvml|--no-nvml]
                                              collect every interval, send changed reports
                                              to the server (spooled; see README)
         help                                 this text

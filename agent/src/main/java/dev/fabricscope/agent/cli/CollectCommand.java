@@ -10,19 +10,24 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code collect [--fsroot PATH] [--pretty] [--no-nvml]}: the report on stdout, with the driver's
- * answers (NVML) for a live tree.
+ * {@code collect [--fsroot PATH] [--pretty] [--nvml|--no-nvml]}: the report on stdout, with the
+ * driver's answers (NVML) for this host's tree ({@link NvmlStep}).
  */
 public final class CollectCommand {
 
   /** Runs the command; returns the exit code. */
   public int run(List<String> args, PrintStream out) {
-    Options o = new Options(args, Set.of("--fsroot"), Set.of("--pretty", "--no-nvml"));
+    Options o = new Options(args, Set.of("--fsroot"), Set.of("--pretty", "--nvml", "--no-nvml"));
+    boolean nvmlOn = o.flag("--nvml");
+    boolean nvmlOff = o.flag("--no-nvml");
+    if (nvmlOn && nvmlOff) {
+      throw new UsageException("--nvml and --no-nvml exclude each other");
+    }
     try (Fsroot fs = Fsroot.open(o.get("--fsroot"))) {
       Report report;
       try {
         report =
-            NvmlStep.of(fs.archive(), o.flag("--no-nvml"), new NvmlReader())
+            NvmlStep.of(NvmlStep.ask(fs.live(), nvmlOn, nvmlOff), new NvmlReader())
                 .apply(new SysfsDiscovery().discover(fs.root()));
       } catch (SysfsDiscovery.NotSysfsException e) {
         throw new UsageException(e.getMessage());

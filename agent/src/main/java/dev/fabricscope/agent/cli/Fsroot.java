@@ -12,10 +12,12 @@ import java.nio.file.Path;
 public final class Fsroot implements AutoCloseable {
   private final SysfsRoot root;
   private final ArchiveExtractor.Unpacked unpacked;
+  private final boolean live;
 
-  private Fsroot(SysfsRoot root, ArchiveExtractor.Unpacked unpacked) {
+  private Fsroot(SysfsRoot root, ArchiveExtractor.Unpacked unpacked, boolean live) {
     this.root = root;
     this.unpacked = unpacked;
+    this.live = live;
   }
 
   /** Opens {@code arg} (null: {@code /}); bad input is a {@link UsageException}. */
@@ -25,22 +27,22 @@ public final class Fsroot implements AutoCloseable {
       throw new UsageException("--fsroot " + p + ": no such file or directory");
     }
     if (Files.isDirectory(p)) {
-      return new Fsroot(SysfsRoot.of(p), null);
+      return new Fsroot(SysfsRoot.of(p), null, p.toAbsolutePath().normalize().equals(Path.of("/")));
     }
     if (!Files.isReadable(p)) {
       throw new UsageException("--fsroot " + p + ": not readable");
     }
     try {
       ArchiveExtractor.Unpacked u = ArchiveExtractor.extract(p);
-      return new Fsroot(u.sysfsRoot(), u);
+      return new Fsroot(u.sysfsRoot(), u, false);
     } catch (ArchiveExtractor.ArchiveException e) {
       throw new UsageException("--fsroot " + p + ": " + e.getMessage());
     }
   }
 
-  /** Whether the tree is an unpacked archive (another host's, or this one's at another time). */
-  public boolean archive() {
-    return unpacked != null;
+  /** Whether the tree is {@code /}: the host the agent runs on. */
+  public boolean live() {
+    return live;
   }
 
   /** The tree discovery reads. */

@@ -14,13 +14,23 @@ public final class NvmlStep {
   private NvmlStep() {}
 
   /**
-   * The step for a tree.
+   * Whether to ask NVML for a tree.
    *
-   * @param archive the tree is an unpacked archive: nothing is added
-   * @param off the operator turned NVML off ({@code --no-nvml}): nothing is added
+   * @param live the tree is {@code /}
+   * @param on {@code --nvml}: the tree is this host's, wherever it is mounted
+   * @param off {@code --no-nvml}
+   * @throws IllegalArgumentException when both flags are given
    */
-  public static UnaryOperator<Report> of(boolean archive, boolean off, NvmlReader reader) {
-    if (archive || off) {
+  public static boolean ask(boolean live, boolean on, boolean off) {
+    if (on && off) {
+      throw new IllegalArgumentException("--nvml and --no-nvml exclude each other");
+    }
+    return on || (live && !off);
+  }
+
+  /** The step: the driver's answers when {@code ask}, else the report as discovered. */
+  public static UnaryOperator<Report> of(boolean ask, NvmlReader reader) {
+    if (!ask) {
       return UnaryOperator.identity();
     }
     return r -> {

@@ -87,7 +87,7 @@ public final class RunCommand {
                 "--retry-base",
                 "--retry-max",
                 "--timeout"),
-            Set.of("--gzip", "--no-jobs", "--no-nvml"),
+            Set.of("--gzip", "--no-jobs", "--nvml", "--no-nvml"),
             Set.of("--label"));
     URI server = server(require(o, "--server"));
     Path tokenFile = Path.of(require(o, "--token-file"));
@@ -115,9 +115,7 @@ public final class RunCommand {
     try (Fsroot fs = Fsroot.open(o.get("--fsroot"))) {
       PeriodicScanner scanner =
           new PeriodicScanner(
-              fs.root(),
-              new SysfsDiscovery(),
-              NvmlStep.of(fs.archive(), o.flag("--no-nvml"), new NvmlReader()));
+              fs.root(), new SysfsDiscovery(), NvmlStep.of(nvml(fs.live(), o), new NvmlReader()));
       Report first;
       try {
         first = scanner.scan();
@@ -363,6 +361,14 @@ public final class RunCommand {
       return a == null || a.contains("%") ? null : a; // no scoped (link-local) addresses
     } catch (java.io.IOException | RuntimeException e) {
       return null;
+    }
+  }
+
+  private static boolean nvml(boolean live, Options o) {
+    try {
+      return NvmlStep.ask(live, o.flag("--nvml"), o.flag("--no-nvml"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     }
   }
 }

@@ -81,6 +81,7 @@ class NvmlDoubleIT {
             Map.of("FAKE_NVML_DATA", data.toString()),
             true,
             "collect",
+            "--nvml",
             "--fsroot",
             h200Tree().toString());
     assertEquals(0, r.code(), r.err());
@@ -124,12 +125,12 @@ class NvmlDoubleIT {
   void noDriverIsAbsentNotAFailure() throws Exception {
     Path tree = h200Tree();
     // the double without data answers like a host whose driver is not loaded
-    Run noDriver = agent(Map.of(), true, "collect", "--fsroot", tree.toString());
+    Run noDriver = agent(Map.of(), true, "collect", "--nvml", "--fsroot", tree.toString());
     assertEquals(0, noDriver.code(), noDriver.err());
     assertTrue(
         noDriver.out().contains("\"nvml: absent (nvmlInit: Driver Not Loaded)\""), noDriver.out());
     // this machine: no libnvidia-ml at all
-    Run noLibrary = agent(Map.of(), false, "collect", "--fsroot", tree.toString());
+    Run noLibrary = agent(Map.of(), false, "collect", "--nvml", "--fsroot", tree.toString());
     assertEquals(0, noLibrary.code(), noLibrary.err());
     assertTrue(noLibrary.out().contains("nvml: absent (libnvidia-ml not found"), noLibrary.out());
     JsonNode gpu = new ObjectMapper().readTree(noLibrary.out()).get("gpus").get(0);
@@ -141,18 +142,22 @@ class NvmlDoubleIT {
   }
 
   @Test
-  void anArchiveIsAnotherHostsTreeAndNvmlIsNotAsked() throws Exception {
+  void anotherHostsTreeIsNeverMixedWithThisHostsDriver() throws Exception {
     Path data = NvmlDoubleData.writeH200(tmp.resolve("h200.nvml"));
-    Run r =
-        agent(
-            Map.of("FAKE_NVML_DATA", data.toString()),
-            true,
-            "collect",
-            "--fsroot",
-            Fixtures.root().resolve("gpu-hosts/h200-passthrough.tar.bz2").toString());
-    assertEquals(0, r.code(), r.err());
-    assertTrue(new ObjectMapper().readTree(r.out()).get("gpus").get(0).get("nvml").isNull());
-    assertTrue(!r.out().contains("nvml: absent"), "nothing asked, nothing absent");
+    Map<String, String> env = Map.of("FAKE_NVML_DATA", data.toString());
+    String archive = Fixtures.root().resolve("gpu-hosts/h200-passthrough.tar.bz2").toString();
+    for (Run r :
+        List.of(
+            agent(env, true, "collect", "--fsroot", archive),
+            agent(env, true, "collect", "--fsroot", h200Tree().toString()),
+            agent(env, true, "collect", "--no-nvml"))) {
+      assertEquals(0, r.code(), r.err());
+      assertTrue(!r.out().contains("\"nvml\":{"), "nothing asked");
+      assertTrue(!r.out().contains("nvml: absent"), "nothing asked, nothing absent");
+    }
+    Run both = agent(env, true, "collect", "--nvml", "--no-nvml");
+    assertEquals(2, both.code());
+    assertEquals("fabricscope-agent: --nvml and --no-nvml exclude each other", both.err().strip());
   }
 
   @Test
