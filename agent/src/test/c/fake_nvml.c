@@ -14,7 +14,8 @@
  * I.gpuMaxLinkGen, I.currLinkWidth, I.maxLinkWidth, I.replay, I.numa, I.virt, I.migCurrent,
  * I.migPending; per NVLink L: I.nvlink.L.state, .version, .remoteBusId, .remoteType; per peer J:
  * I.p2p.J.K (K = nvmlGpuP2PCapsIndex_t), I.ancestor.J.
- * Without FAKE_NVML_DATA, nvmlInit_v2 answers DRIVER_NOT_LOADED (9), like a host without a driver.
+ * Without FAKE_NVML_DATA (or with it empty), nvmlInit_v2 answers DRIVER_NOT_LOADED (9), like a
+ * host without a driver.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -101,7 +102,7 @@ static int index_of(nvmlDevice_t d) {
 
 nvmlReturn_t nvmlInit_v2(void) {
   const char *path = getenv("FAKE_NVML_DATA");
-  if (path == NULL) return DRIVER_NOT_LOADED;
+  if (path == NULL || *path == 0) return DRIVER_NOT_LOADED;
   if (nkeys >= 0) return OK;
   FILE *in = fopen(path, "r");
   if (in == NULL) return DRIVER_NOT_LOADED;

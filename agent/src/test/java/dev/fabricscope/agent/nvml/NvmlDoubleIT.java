@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.agent.AgentProcess;
 import dev.fabricscope.importer.Importers;
 import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.report.ReportValidator;
@@ -14,7 +15,6 @@ import dev.fabricscope.topology.Report;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,29 +32,11 @@ class NvmlDoubleIT {
 
   @TempDir Path tmp;
 
-  record Run(int code, String out, String err) {}
-
-  private Run agent(Map<String, String> env, boolean withDouble, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (withDouble) {
-      cmd.add("-Djna.library.path=" + Path.of("target/test-native").toAbsolutePath());
-    }
-    cmd.add("-Djava.io.tmpdir=" + tmp);
-    cmd.add("-jar");
-    cmd.add(System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().remove("FAKE_NVML_DATA");
-    pb.environment().putAll(env);
-    Path out = tmp.resolve("out-" + System.nanoTime());
-    Path err = tmp.resolve("err-" + System.nanoTime());
-    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "agent timed out");
-    return new Run(
-        p.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8));
+  private AgentProcess.Result agent(Map<String, String> env, boolean withDouble, String... args)
+      throws Exception {
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.putIfAbsent("FAKE_NVML_DATA", ""); // none inherited: the double answers "not loaded"
+    return AgentProcess.run(tmp, withDouble, all, List.of(args));
   }
 
   private Path h200Tree() throws Exception {
@@ -76,7 +58,7 @@ class NvmlDoubleIT {
   @Test
   void h200AnswersReachTheReportFieldForField() throws Exception {
     Path data = NvmlDoubleData.writeH200(tmp.resolve("h200.nvml"));
-    Run r =
+    AgentProcess.Result r =
         agent(
             Map.of("FAKE_NVML_DATA", data.toString()),
             true,
@@ -125,17 +107,19 @@ class NvmlDoubleIT {
   void noDriverIsAbsentNotAFailure() throws Exception {
     Path tree = h200Tree();
     // the double without data answers like a host whose driver is not loaded
-    Run noDriver = agent(Map.of(), true, "collect", "--nvml", "--fsroot", tree.toString());
+    AgentProcess.Result noDriver =
+        agent(Map.of(), true, "collect", "--nvml", "--fsroot", tree.toString());
     assertEquals(0, noDriver.code(), noDriver.err());
     assertTrue(
         noDriver.out().contains("\"nvml: absent (nvmlInit: Driver Not Loaded)\""), noDriver.out());
     // this machine: no libnvidia-ml at all
-    Run noLibrary = agent(Map.of(), false, "collect", "--nvml", "--fsroot", tree.toString());
+    AgentProcess.Result noLibrary =
+        agent(Map.of(), false, "collect", "--nvml", "--fsroot", tree.toString());
     assertEquals(0, noLibrary.code(), noLibrary.err());
     assertTrue(noLibrary.out().contains("nvml: absent (libnvidia-ml not found"), noLibrary.out());
     JsonNode gpu = new ObjectMapper().readTree(noLibrary.out()).get("gpus").get(0);
     assertTrue(gpu.get("nvml").isNull());
-    Run nvml = agent(Map.of(), false, "nvml");
+    AgentProcess.Result nvml = agent(Map.of(), false, "nvml");
     assertEquals(0, nvml.code(), nvml.err());
     assertTrue(
         new ObjectMapper().readTree(nvml.out()).get("absent").asText().contains("not found"));
@@ -146,7 +130,7 @@ class NvmlDoubleIT {
     Path data = NvmlDoubleData.writeH200(tmp.resolve("h200.nvml"));
     Map<String, String> env = Map.of("FAKE_NVML_DATA", data.toString());
     String archive = Fixtures.root().resolve("gpu-hosts/h200-passthrough.tar.bz2").toString();
-    for (Run r :
+    for (AgentProcess.Result r :
         List.of(
             agent(env, true, "collect", "--fsroot", archive),
             agent(env, true, "collect", "--fsroot", h200Tree().toString()),
@@ -155,7 +139,7 @@ class NvmlDoubleIT {
       assertTrue(!r.out().contains("\"nvml\":{"), "nothing asked");
       assertTrue(!r.out().contains("nvml: absent"), "nothing asked, nothing absent");
     }
-    Run both = agent(env, true, "collect", "--nvml", "--no-nvml");
+    AgentProcess.Result both = agent(env, true, "collect", "--nvml", "--no-nvml");
     assertEquals(2, both.code());
     assertEquals("fabricscope-agent: --nvml and --no-nvml exclude each other", both.err().strip());
   }
@@ -163,7 +147,7 @@ class NvmlDoubleIT {
   @Test
   void dgx2NvLinksComeBackAsTheDriverGivesThem() throws Exception {
     Path data = NvmlDoubleData.writeDgx2Pair(tmp.resolve("dgx2.nvml"));
-    Run r = agent(Map.of("FAKE_NVML_DATA", data.toString()), true, "nvml");
+    AgentProcess.Result r = agent(Map.of("FAKE_NVML_DATA", data.toString()), true, "nvml");
     assertEquals(0, r.code(), r.err());
     JsonNode gpus = new ObjectMapper().readTree(r.out()).get("gpus");
     Report hwloc = Importers.load(Fixtures.root().resolve("hwloc-xml/nvidiaDGX2.xml"));

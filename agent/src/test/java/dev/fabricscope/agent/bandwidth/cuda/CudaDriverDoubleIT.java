@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.charset.StandardCharsets;
+import dev.fabricscope.agent.AgentProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,25 +29,11 @@ class CudaDriverDoubleIT {
 
   private Run agent(Map<String, String> env, String... args) throws Exception {
     Path calls = tmp.resolve("calls-" + System.nanoTime());
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Djna.library.path=" + Path.of("target/test-native").toAbsolutePath());
-    cmd.add("-Djava.io.tmpdir=" + tmp);
-    cmd.add("-jar");
-    cmd.add(System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar"));
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().putAll(env);
-    pb.environment().put("FAKE_CUDA_CALLS", calls.toString());
-    Path out = tmp.resolve("out-" + System.nanoTime());
-    Path err = tmp.resolve("err-" + System.nanoTime());
-    Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "agent timed out");
+    Map<String, String> all = new java.util.HashMap<>(env);
+    all.put("FAKE_CUDA_CALLS", calls.toString());
+    AgentProcess.Result r = AgentProcess.run(tmp, true, all, List.of(args));
     return new Run(
-        p.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
-        Files.readString(err, StandardCharsets.UTF_8),
-        Files.exists(calls) ? Files.readAllLines(calls) : List.of());
+        r.code(), r.out(), r.err(), Files.exists(calls) ? Files.readAllLines(calls) : List.of());
   }
 
   private static JsonNode json(Run r) throws Exception {
