@@ -1,5 +1,6 @@
 package dev.fabricscope.p2p;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,10 +28,16 @@ public record CompactMatrix(List<Device> devices, List<Verdict> verdicts, int[] 
    * @param nvidia the {@code nvidia-smi topo -m} label
    * @param nvidiaPcie the {@code nvidia-smi topo -mp} label
    * @param nccl NCCL's path type and P2P/GDR decisions
+   * @param driver the NVIDIA driver's answer for a GPU pair read with NVML, absent otherwise
    * @param bottleneck the slowest link's bandwidth, null when no link speed is known
    */
   public record Verdict(
-      KernelVerdict kernel, String nvidia, String nvidiaPcie, NcclVerdict nccl, Rate bottleneck) {}
+      KernelVerdict kernel,
+      String nvidia,
+      String nvidiaPcie,
+      NcclVerdict nccl,
+      @JsonInclude(JsonInclude.Include.NON_NULL) DriverVerdict driver,
+      Rate bottleneck) {}
 
   /**
    * A link bandwidth per direction.
@@ -85,11 +92,13 @@ public record CompactMatrix(List<Device> devices, List<Verdict> verdicts, int[] 
 
   /** The compact form of one pair's full verdict. */
   public static Verdict of(PairVerdict v) {
-    return new Verdict(v.kernel(), v.nvidia(), v.nvidiaPcie(), v.nccl(), rate(v.bottleneck()));
+    return new Verdict(
+        v.kernel(), v.nvidia(), v.nvidiaPcie(), v.nccl(), v.driver(), rate(v.bottleneck()));
   }
 
   private static Verdict of(FastMatrix.Cell c) {
-    return new Verdict(c.kernel(), c.nvidia(), c.nvidiaPcie(), c.nccl(), rate(c.bottleneck()));
+    return new Verdict(
+        c.kernel(), c.nvidia(), c.nvidiaPcie(), c.nccl(), c.driver(), rate(c.bottleneck()));
   }
 
   private static Rate rate(Bottleneck b) {

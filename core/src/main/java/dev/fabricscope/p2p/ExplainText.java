@@ -52,6 +52,21 @@ public final class ExplainText {
       sb.append(", GPUDirect RDMA ").append(n.gdr() ? "on" : "off");
     }
     sb.append('\n');
+    DriverVerdict d = v.driver();
+    if (d != null) {
+      sb.append("Driver (NVML):  ")
+          .append(d.label())
+          .append(" (read ")
+          .append(d.read())
+          .append(", write ")
+          .append(d.write())
+          .append(", NVLink ")
+          .append(d.nvlink())
+          .append(", atomics ")
+          .append(d.atomics())
+          .append(d.commonAncestor() == null ? "" : "; common ancestor " + d.commonAncestor())
+          .append(")\n");
+    }
     Bottleneck bn = v.bottleneck();
     sb.append("Bottleneck:     ");
     if (bn == null) {

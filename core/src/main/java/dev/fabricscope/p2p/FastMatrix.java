@@ -22,6 +22,7 @@ public final class FastMatrix {
       String nvidia,
       String nvidiaPcie,
       NcclVerdict nccl,
+      DriverVerdict driver,
       Bottleneck bottleneck) {}
 
   private final Fabric fabric;
@@ -153,10 +154,14 @@ public final class FastMatrix {
     Chain b = chains[j];
     Device da = devices.get(i);
     Device db = devices.get(j);
-    if (a.hasNvlink && b.hasNvlink || a.refused || b.refused || da.bdf().equals(db.bdf())) {
-      // rare cases take the full path
+    if (a.hasNvlink && b.hasNvlink
+        || a.refused
+        || b.refused
+        || da.bdf().equals(db.bdf())
+        || analyzer.driverKnows(da.bdf()) && analyzer.driverKnows(db.bdf())) {
+      // rare cases take the full path (GPU pairs the driver answered for: a few dozen per host)
       PairVerdict v = analyzer.pair(da, db);
-      return new Cell(v.kernel(), v.nvidia(), v.nvidiaPcie(), v.nccl(), v.bottleneck());
+      return new Cell(v.kernel(), v.nvidia(), v.nvidiaPcie(), v.nccl(), v.driver(), v.bottleneck());
     }
     int li = -1;
     int lj = -1;
@@ -207,7 +212,7 @@ public final class FastMatrix {
               b.bdf.length > 1 ? b.slowestUpTo[b.bdf.length - 2] : null);
     }
     NcclVerdict n = ncclVerdict(da, db, a, b);
-    return new Cell(k, label, label, n, bn);
+    return new Cell(k, label, label, n, null, bn);
   }
 
   private NcclVerdict ncclVerdict(Device da, Device db, Chain a, Chain b) {

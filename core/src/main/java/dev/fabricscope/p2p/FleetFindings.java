@@ -32,6 +32,8 @@ import java.util.TreeSet;
  *       (§4.1), so NCCL stages GPUDirect RDMA through host memory (§4.6).
  *   <li>{@link #SOFTWARE_RDMA_WITH_HARDWARE}: rxe/siw beside a hardware HCA, §2.6 (warning).
  *   <li>{@link #P2PMEM_UNPUBLISHED}: a P2PDMA pool not offered to other drivers, §2.7 (info).
+ *   <li>{@link #DRIVER_P2P_DISAGREES}: a GPU pair where the NVIDIA driver's P2P answer (NVML)
+ *       differs from the kernel's P2PDMA verdict or NCCL's P2P choice, §2.1, §4.5 (warning).
  * </ul>
  *
  * Cost per host: O(functions) plus O(GPUs × NICs) pair verdicts.
@@ -45,6 +47,7 @@ public final class FleetFindings {
   public static final String SOFTWARE_RDMA_WITH_HARDWARE = "SOFTWARE_RDMA_WITH_HARDWARE";
   public static final String P2PMEM_UNPUBLISHED = "P2PMEM_UNPUBLISHED";
   public static final String HOST_NOT_SEEN = "HOST_NOT_SEEN";
+  public static final String DRIVER_P2P_DISAGREES = "DRIVER_P2P_DISAGREES";
 
   private static final Set<String> CLOSE = Set.of("PIX", "PXB");
 
@@ -86,9 +89,11 @@ public final class FleetFindings {
     List<Finding> out = new ArrayList<>();
     links(host, report, out);
     acsRedirect(host, report, out);
-    HostRules.gpuNics(host, new P2pAnalyzer(report), out);
+    P2pAnalyzer analyzer = new P2pAnalyzer(report);
+    HostRules.gpuNics(host, analyzer, out);
     HostRules.softwareRdma(host, report, out);
     HostRules.p2pmem(host, report, out);
+    HostRules.driverDisagrees(host, analyzer, out);
     return out;
   }
 

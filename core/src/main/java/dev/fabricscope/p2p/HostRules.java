@@ -139,4 +139,31 @@ final class HostRules {
       }
     }
   }
+
+  /**
+   * {@link FleetFindings#DRIVER_P2P_DISAGREES}: a GPU pair whose driver answer (NVML) differs from
+   * the kernel's P2PDMA verdict or from NCCL's P2P choice (p2p-rules.md §2.1, §4.5); one warning
+   * per pair, with the reasons the pair verdict gives.
+   */
+  static void driverDisagrees(String host, P2pAnalyzer analyzer, List<Finding> out) {
+    List<Device> gpus =
+        analyzer.devices().stream().filter(d -> analyzer.driverKnows(d.bdf())).toList();
+    for (int i = 0; i < gpus.size(); i++) {
+      for (int j = i + 1; j < gpus.size(); j++) {
+        PairVerdict v = analyzer.pair(gpus.get(i), gpus.get(j));
+        List<Reason> why =
+            v.reasons().stream().filter(r -> r.code().equals(Reason.DRIVER_DISAGREES)).toList();
+        if (!why.isEmpty()) {
+          out.add(
+              new Finding(
+                  FleetFindings.DRIVER_P2P_DISAGREES,
+                  Severity.WARNING,
+                  host,
+                  List.of(v.a(), v.b()),
+                  String.join("; ", why.stream().map(Reason::message).toList()),
+                  why.stream().map(Reason::fix).filter(f -> f != null).findFirst().orElse(null)));
+        }
+      }
+    }
+  }
 }

@@ -27,6 +27,7 @@ public final class P2pAnalyzer {
   private final NvidiaSmiRules nvidia;
   private final NcclRules nccl;
   private final PathLinks links;
+  private final DriverRules driver;
 
   public P2pAnalyzer(Report report) {
     this.fabric = new Fabric(report);
@@ -34,6 +35,7 @@ public final class P2pAnalyzer {
     this.nvidia = new NvidiaSmiRules(fabric);
     this.nccl = new NcclRules(fabric);
     this.links = new PathLinks(fabric);
+    this.driver = new DriverRules(report);
   }
 
   Fabric fabric() {
@@ -116,6 +118,7 @@ public final class P2pAnalyzer {
               null));
     }
     NcclVerdict n = nccl.verdict(a, b, reasons);
+    DriverVerdict d = sameEntry(a, b) ? null : driver.verdict(a.bdf(), b.bdf(), k, n, reasons);
     boolean toolsSayLocal = smiPcie.equals("PIX") || smiPcie.equals("PXB");
     if (toolsSayLocal
         && !KernelVerdict.BUS_ADDR.equals(k.mapType())
@@ -145,9 +148,15 @@ public final class P2pAnalyzer {
         smi,
         smiPcie,
         n,
+        d,
         links.bottleneck(a.bdf(), b.bdf()),
         links.hops(a.bdf(), b.bdf()),
         reasons);
+  }
+
+  /** Whether the driver answered for the device (an NVIDIA GPU read with NVML). */
+  boolean driverKnows(String bdf) {
+    return driver.knows(bdf);
   }
 
   private static boolean sameEntry(Device a, Device b) {

@@ -15,6 +15,8 @@ import java.util.List;
  * @param nvidia the label {@code nvidia-smi topo -m} prints (NVLink first)
  * @param nvidiaPcie the label {@code nvidia-smi topo -mp} prints (PCIe only)
  * @param nccl NCCL's path type and default decisions
+ * @param driver the NVIDIA driver's own answer (NVML) for a pair of GPUs of a live host, absent
+ *     otherwise
  * @param bottleneck the slowest link on the path, null when no link speed is known
  * @param hops the ports (and host bridges) from a to b
  * @param reasons why, each with a stable code and a fix where one exists
@@ -28,6 +30,7 @@ import java.util.List;
   "nvidia",
   "nvidiaPcie",
   "nccl",
+  "driver",
   "bottleneck",
   "hops",
   "reasons"
@@ -41,6 +44,7 @@ public record PairVerdict(
     String nvidia,
     String nvidiaPcie,
     NcclVerdict nccl,
+    @JsonInclude(JsonInclude.Include.NON_NULL) DriverVerdict driver,
     Bottleneck bottleneck,
     List<String> hops,
     List<Reason> reasons) {

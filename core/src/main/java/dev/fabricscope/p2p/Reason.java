@@ -31,4 +31,5 @@ public record Reason(String code, String message, String fix) {
   public static final String LINK_DOWNTRAINED = "LINK_DOWNTRAINED";
   public static final String LINK_SPEED_BELOW_CAPABLE = "LINK_SPEED_BELOW_CAPABLE";
   public static final String NVLINK = "NVLINK";
+  public static final String DRIVER_DISAGREES = "DRIVER_DISAGREES";
 }

@@ -1,0 +1,54 @@
+package dev.fabricscope.p2p;
+
+import dev.fabricscope.topology.NvmlPeer;
+
+/**
+ * The NVIDIA driver's own P2P answer for a GPU pair, as NVML gives it ({@code
+ * nvmlDeviceGetP2PStatus}, {@code nvmlDeviceGetTopologyCommonAncestor}; what {@code nvidia-smi topo
+ * -p2p r|w|n|a} prints). The fourth verdict beside the kernel's, nvidia-smi's topology label and
+ * NCCL's: the only one that knows the driver's own blocks (chipset lists, registry keys, IOMMU).
+ *
+ * @param read P2P reads: {@code ok} or why not ({@link NvmlPeer} statuses)
+ * @param write P2P writes
+ * @param nvlink P2P over NVLink
+ * @param atomics P2P atomics
+ * @param commonAncestor where the driver says their paths meet ({@code single}, {@code multiple},
+ *     {@code hostbridge}, {@code node}, {@code system}, {@code internal}), null when unknown
+ */
+public record DriverVerdict(
+    String read, String write, String nvlink, String atomics, String commonAncestor) {
+
+  /** The driver's answers for the pair, as the first GPU's NVML reported them. */
+  public static DriverVerdict of(NvmlPeer p) {
+    return new DriverVerdict(p.read(), p.write(), p.nvlink(), p.atomics(), p.commonAncestor());
+  }
+
+  /** Whether the driver allows P2P reads and writes between the two GPUs. */
+  public boolean allowed() {
+    return "ok".equals(read) && "ok".equals(write);
+  }
+
+  /** Whether the driver answered for reads and writes at all. */
+  public boolean known() {
+    return read != null && write != null && !"unknown".equals(read) && !"unknown".equals(write);
+  }
+
+  /**
+   * The code {@code nvidia-smi topo -p2p rw} prints for the pair: {@code OK}, or for the first of
+   * read and write that is not: {@code CNS} (chipset), {@code GNS} (GPU), {@code TNS} (topology),
+   * {@code NS} (not supported, or disabled by a registry key), {@code U} (unknown).
+   */
+  public String label() {
+    if (allowed()) {
+      return "OK";
+    }
+    String s = "ok".equals(read) ? write : read;
+    return switch (s == null ? "unknown" : s) {
+      case "chipset-not-supported" -> "CNS";
+      case "gpu-not-supported" -> "GNS";
+      case "ioh-topology-not-supported" -> "TNS";
+      case "not-supported", "disabled-by-regkey" -> "NS";
+      default -> "U";
+    };
+  }
+}
