@@ -51,6 +51,10 @@ public class FindingsPage {
               + " software device.",
           FleetFindings.P2PMEM_UNPUBLISHED,
           "A P2PDMA memory pool that is not published to other drivers, so nobody can use it.",
+          FleetFindings.DRIVER_P2P_DISAGREES,
+          "A GPU pair where the NVIDIA driver's own P2P answer (NVML) differs from the kernel's"
+              + " P2PDMA verdict or from NCCL's P2P choice: CUDA peer copies or NCCL's P2P"
+              + " transport will not do what the topology suggests.",
           FleetFindings.HOST_NOT_SEEN,
           "The host's agent has not reported for several scan intervals (or never): its topology"
               + " may be stale.");
