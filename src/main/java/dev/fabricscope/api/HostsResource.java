@@ -30,13 +30,19 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Read API over the inventory (viewer and up; anonymous only with anonymous-read on). */
 @Path("/api/v1/hosts")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Hosts")
+@SecurityRequirement(name = "bearer", scopes = "viewer")
 public class HostsResource {
 
   static final int MAX_PAGE = 500;
@@ -48,9 +54,12 @@ public class HostsResource {
 
   @GET
   @Operation(
+      operationId = "listHosts",
       summary =
           "Hosts, filtered by name, label, has-GPU or finding; sorted by name, lastSeen, gpus or"
               + " pciFunctions; paged")
+  @APIResponse(responseCode = "200", description = "A page of hosts")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
   public InventoryStore.Page<Host> list(
       @Context HttpServerRequest request,
       @QueryParam("name") String name,
@@ -78,7 +87,9 @@ public class HostsResource {
 
   @GET
   @Path("/{host}")
-  @Operation(summary = "One host")
+  @Operation(operationId = "getHost", summary = "One host")
+  @APIResponse(responseCode = "200", description = "The host")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public Host host(@Context HttpServerRequest request, @PathParam("host") String host) {
     access.requireRead(request);
     return find(host);
@@ -86,7 +97,9 @@ public class HostsResource {
 
   @GET
   @Path("/{host}/snapshots")
-  @Operation(summary = "A host's snapshots, newest first")
+  @Operation(operationId = "listSnapshots", summary = "A host's snapshots, newest first")
+  @APIResponse(responseCode = "200", description = "The snapshots")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public List<SnapshotMeta> snapshots(
       @Context HttpServerRequest request, @PathParam("host") String host) {
     access.requireRead(request);
@@ -96,7 +109,13 @@ public class HostsResource {
 
   @GET
   @Path("/{host}/snapshots/{id}")
-  @Operation(summary = "One snapshot of the host as report JSON")
+  @Operation(operationId = "getSnapshot", summary = "One snapshot of the host as report JSON")
+  @APIResponse(
+      responseCode = "200",
+      description = "The report",
+      content = @Content(schema = @Schema(ref = "Report")))
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public String snapshot(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
@@ -112,7 +131,15 @@ public class HostsResource {
 
   @GET
   @Path("/{host}/topology")
-  @Operation(summary = "The host's report at a time (ISO-8601; default: latest)")
+  @Operation(
+      operationId = "getTopology",
+      summary = "The host's report at a time (ISO-8601; default: latest)")
+  @APIResponse(
+      responseCode = "200",
+      description = "The report",
+      content = @Content(schema = @Schema(ref = "Report")))
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public String topology(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
@@ -124,6 +151,7 @@ public class HostsResource {
   @GET
   @Path("/{host}/p2p")
   @Operation(
+      operationId = "getP2pMatrix",
       summary = "P2P verdict codes for every device pair of the latest snapshot, compact",
       description =
           "The devices once, each distinct verdict once (kernel map type, distance and"
@@ -140,20 +168,15 @@ public class HostsResource {
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(implementation = P2pMatrices.Answer.class)))
+  @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(
       responseCode = "422",
-      description = "More matrix devices than fabricscope.p2p.max-devices",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+      ref = "UnprocessableContent",
+      description = "More matrix devices than fabricscope.p2p.max-devices")
   @APIResponse(
       responseCode = "503",
-      description = "Too many matrices being computed at once (Retry-After)",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+      ref = "ServiceUnavailable",
+      description = "Too many matrices being computed at once (Retry-After)")
   public Response p2p(@Context HttpServerRequest request, @PathParam("host") String host) {
     access.requireRead(request);
     long id = snapshotAt(host, null);
@@ -162,7 +185,12 @@ public class HostsResource {
 
   @GET
   @Path("/{host}/paths")
-  @Operation(summary = "The verdict, path and reasons for one pair (BDFs or device names)")
+  @Operation(
+      operationId = "getPath",
+      summary = "The verdict, path and reasons for one pair (BDFs or device names)")
+  @APIResponse(responseCode = "200", description = "The pair's verdicts")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public PairVerdict path(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
@@ -183,7 +211,12 @@ public class HostsResource {
 
   @GET
   @Path("/{host}/diff")
-  @Operation(summary = "Structural diff between two snapshots (default: the two latest)")
+  @Operation(
+      operationId = "getDiff",
+      summary = "Structural diff between two snapshots (default: the two latest)")
+  @APIResponse(responseCode = "200", description = "The diff")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public TopologyDiff.Diff diff(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
@@ -207,11 +240,27 @@ public class HostsResource {
   @GET
   @Path("/{host}/export")
   @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML})
-  @Operation(summary = "The latest snapshot as report JSON, hwloc XML or NCCL topology XML")
+  @Operation(
+      operationId = "exportHost",
+      summary = "The latest snapshot as report JSON, hwloc XML or NCCL topology XML")
+  @APIResponse(
+      responseCode = "200",
+      description = "report: JSON; hwloc-xml and nccl-xml: XML, as an attachment",
+      content = {
+        @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Report")),
+        @Content(
+            mediaType = MediaType.APPLICATION_XML,
+            schema = @Schema(type = SchemaType.STRING, description = "hwloc or NCCL topology XML"))
+      })
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public Response export(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
-      @QueryParam("format") @DefaultValue("report") String format) {
+      @Parameter(schema = @Schema(enumeration = {"report", "hwloc-xml", "nccl-xml"}))
+          @QueryParam("format")
+          @DefaultValue("report")
+          String format) {
     access.requireRead(request);
     Report r = report(host, null);
     return switch (format) {
