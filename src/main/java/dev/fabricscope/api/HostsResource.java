@@ -27,8 +27,10 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -59,11 +61,24 @@ public class HostsResource {
       @Context HttpServerRequest request,
       @QueryParam("name") String name,
       @QueryParam("label") String label,
-      @QueryParam("hasGpu") String hasGpuParam,
+      @Parameter(schema = @Schema(type = SchemaType.BOOLEAN)) @QueryParam("hasGpu")
+          String hasGpuParam,
       @QueryParam("finding") String finding,
-      @QueryParam("offset") String offsetParam,
-      @QueryParam("limit") String limitParam,
-      @QueryParam("sort") String sort) {
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0", defaultValue = "0"))
+          @QueryParam("offset")
+          String offsetParam,
+      @Parameter(
+              schema =
+                  @Schema(
+                      type = SchemaType.INTEGER,
+                      minimum = "1",
+                      maximum = "500",
+                      defaultValue = "50"))
+          @QueryParam("limit")
+          String limitParam,
+      @Parameter(schema = @Schema(enumeration = {"name", "lastSeen", "gpus", "pciFunctions"}))
+          @QueryParam("sort")
+          String sort) {
     access.requireRead(request);
     InventoryStore.Sort order;
     try {
@@ -114,7 +129,9 @@ public class HostsResource {
   public String snapshot(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
-      @PathParam("id") String idParam) {
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam) {
     access.requireRead(request);
     long id = Params.id("snapshot id", idParam);
     find(host);
@@ -138,7 +155,8 @@ public class HostsResource {
   public String topology(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
-      @QueryParam("at") String at) {
+      @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("at")
+          String at) {
     access.requireRead(request);
     return json(snapshotAt(host, at));
   }
@@ -215,8 +233,12 @@ public class HostsResource {
   public TopologyDiff.Diff diff(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
-      @QueryParam("from") String fromParam,
-      @QueryParam("to") String toParam) {
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @QueryParam("from")
+          String fromParam,
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @QueryParam("to")
+          String toParam) {
     access.requireRead(request);
     Long from = Params.id("from", fromParam);
     Long to = Params.id("to", toParam);

@@ -22,8 +22,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -106,7 +108,11 @@ public class TokensResource {
   @APIResponse(responseCode = "204", description = "Revoked")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public Response revoke(@PathParam("id") String idParam, @Context HttpServerRequest request) {
+  public Response revoke(
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
+      @Context HttpServerRequest request) {
     access.require(request, Role.ADMIN);
     long id = Params.id("token id", idParam);
     if (!tokens.revoke(id, Instant.now())) {

@@ -32,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -82,7 +83,15 @@ public class AgentJobsResource {
       description = "Invalid host name")
   public Uni<Response> poll(
       @PathParam("host") String host,
-      @QueryParam("waitSeconds") String waitParam,
+      @Parameter(
+              schema =
+                  @Schema(
+                      type = SchemaType.INTEGER,
+                      minimum = "0",
+                      maximum = "60",
+                      defaultValue = "25"))
+          @QueryParam("waitSeconds")
+          String waitParam,
       @Context HttpServerRequest request) {
     checkHost(host);
     int wait =
@@ -160,7 +169,9 @@ public class AgentJobsResource {
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
   public EventAck event(
       @PathParam("host") String host,
-      @PathParam("id") String idParam,
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
       byte[] body,
       @Context HttpServerRequest request) {
     checkHost(host);

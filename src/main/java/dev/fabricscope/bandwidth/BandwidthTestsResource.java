@@ -97,7 +97,11 @@ public class BandwidthTestsResource {
   @APIResponse(responseCode = "200", description = "The test")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public JobView get(@PathParam("id") String idParam, @Context HttpServerRequest request) {
+  public JobView get(
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
+      @Context HttpServerRequest request) {
     access.requireRead(request);
     long id = Params.id("test id", idParam);
     Job j = jobs.job(id);
@@ -117,9 +121,19 @@ public class BandwidthTestsResource {
       @QueryParam("peer") String peer,
       @Parameter(description = "endpoint on host") @QueryParam("a") String a,
       @Parameter(description = "endpoint on peer (or host)") @QueryParam("b") String b,
-      @QueryParam("kind") String kind,
-      @QueryParam("offset") String offsetParam,
-      @QueryParam("limit") String limitParam,
+      @Parameter(schema = @Schema(ref = "BandwidthKind")) @QueryParam("kind") String kind,
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0", defaultValue = "0"))
+          @QueryParam("offset")
+          String offsetParam,
+      @Parameter(
+              schema =
+                  @Schema(
+                      type = SchemaType.INTEGER,
+                      minimum = "1",
+                      maximum = "500",
+                      defaultValue = "50"))
+          @QueryParam("limit")
+          String limitParam,
       @Context HttpServerRequest request) {
     access.requireRead(request);
     int offset = Params.intIn("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
@@ -156,7 +170,11 @@ public class BandwidthTestsResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "409", ref = "Conflict", description = "The test is already over")
-  public JobView cancel(@PathParam("id") String idParam, @Context HttpServerRequest request) {
+  public JobView cancel(
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
+      @Context HttpServerRequest request) {
     Caller caller = access.require(request, Role.OPERATOR);
     return JobView.of(jobs.cancel(Params.id("test id", idParam), caller), null);
   }
