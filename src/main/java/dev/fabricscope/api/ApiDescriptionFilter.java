@@ -2,14 +2,17 @@ package dev.fabricscope.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.smallrye.openapi.runtime.io.OpenApiParser;
+import io.smallrye.openapi.api.SmallRyeOpenAPI;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
@@ -31,7 +34,7 @@ public class ApiDescriptionFilter implements OASFilter {
 
   @Override
   public void filterOpenAPI(OpenAPI api) {
-    api.getComponents().addSchema("Report", OpenApiParser.parseSchema(reportSchema()));
+    api.getComponents().addSchema("Report", reportSchema());
     api.getPaths()
         .getPathItems()
         .values()
@@ -54,8 +57,27 @@ public class ApiDescriptionFilter implements OASFilter {
     }
   }
 
-  /** The report JSON Schema without the keywords that make it a document of its own. */
-  static String reportSchema() {
+  /**
+   * The report JSON Schema as an OpenAPI schema, read by smallrye's own reader (a document holding
+   * only that component) so every 2020-12 keyword survives as written.
+   */
+  static Schema reportSchema() {
+    byte[] doc = reportDocument();
+    OpenAPI parsed =
+        SmallRyeOpenAPI.builder()
+            .withConfig(ConfigProvider.getConfig())
+            .enableModelReader(false)
+            .enableStandardStaticFiles(false)
+            .enableAnnotationScan(false)
+            .enableStandardFilter(false)
+            .withCustomStaticFile(() -> new ByteArrayInputStream(doc))
+            .build()
+            .model();
+    return parsed.getComponents().getSchemas().get("Report");
+  }
+
+  /** An OpenAPI document whose one component is the report schema, less $id and $schema. */
+  static byte[] reportDocument() {
     try (InputStream in = ApiDescriptionFilter.class.getResourceAsStream(REPORT_SCHEMA)) {
       if (in == null) {
         throw new IllegalStateException(REPORT_SCHEMA + " is not on the class path");
@@ -65,7 +87,10 @@ public class ApiDescriptionFilter implements OASFilter {
       // $id would make it a resource of its own (another base URI); $schema is the document's
       schema.remove("$id");
       schema.remove("$schema");
-      return json.writeValueAsString(schema);
+      ObjectNode doc = json.createObjectNode().put("openapi", "3.1.0");
+      doc.putObject("info").put("title", "report").put("version", "1");
+      doc.putObject("components").putObject("schemas").set("Report", schema);
+      return json.writeValueAsBytes(doc);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
