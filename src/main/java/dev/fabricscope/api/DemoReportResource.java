@@ -18,12 +18,16 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The demo reports bundled with the server, read-only; the same read rule as the rest of the API.
  */
 @Path("/api/v1/demo-reports")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Demo reports")
+@SecurityRequirement(name = "bearer", scopes = "viewer")
 public class DemoReportResource {
 
   @Inject DemoReports demoReports;
@@ -31,7 +35,10 @@ public class DemoReportResource {
 
   /** One summary per loaded demo report. */
   @GET
-  @Operation(summary = "List the bundled demo reports with device counts")
+  @Operation(
+      operationId = "listDemoReports",
+      summary = "List the bundled demo reports with device counts")
+  @APIResponse(responseCode = "200", description = "One summary per demo report")
   public List<DemoSummary> list(@Context HttpServerRequest request) {
     access.requireRead(request);
     return demoReports.summaries();
@@ -44,15 +51,14 @@ public class DemoReportResource {
    */
   @GET
   @Path("/{name}")
-  @Operation(summary = "One demo report as report JSON (schema version 1)")
-  @APIResponse(responseCode = "200", description = "The report")
+  @Operation(
+      operationId = "getDemoReport",
+      summary = "One demo report as report JSON (schema version 1)")
   @APIResponse(
-      responseCode = "404",
-      description = "No demo report has this name",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+      responseCode = "200",
+      description = "The report",
+      content = @Content(schema = @Schema(ref = "Report")))
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public String get(@Context HttpServerRequest request, @PathParam("name") String name) {
     access.requireRead(request);
     Report report = demoReports.find(name).orElseThrow(() -> new DemoReportNotFoundException(name));

@@ -1,7 +1,5 @@
 package dev.fabricscope.api;
 
-import dev.fabricscope.exporter.HwlocXmlExporter;
-import dev.fabricscope.exporter.NcclXmlExporter;
 import dev.fabricscope.findings.FleetFindingsService;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.Host;
@@ -16,7 +14,6 @@ import dev.fabricscope.topology.Report;
 import dev.fabricscope.topology.TopologyDiff;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -30,13 +27,19 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Read API over the inventory (viewer and up; anonymous only with anonymous-read on). */
 @Path("/api/v1/hosts")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Hosts")
+@SecurityRequirement(name = "bearer", scopes = "viewer")
 public class HostsResource {
 
   static final int MAX_PAGE = 500;
@@ -48,18 +51,34 @@ public class HostsResource {
 
   @GET
   @Operation(
+      operationId = "listHosts",
       summary =
           "Hosts, filtered by name, label, has-GPU or finding; sorted by name, lastSeen, gpus or"
               + " pciFunctions; paged")
+  @APIResponse(responseCode = "200", description = "A page of hosts")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
   public InventoryStore.Page<Host> list(
       @Context HttpServerRequest request,
       @QueryParam("name") String name,
       @QueryParam("label") String label,
-      @QueryParam("hasGpu") String hasGpuParam,
+      @Parameter(schema = @Schema(type = SchemaType.BOOLEAN)) @QueryParam("hasGpu")
+          String hasGpuParam,
       @QueryParam("finding") String finding,
-      @QueryParam("offset") String offsetParam,
-      @QueryParam("limit") String limitParam,
-      @QueryParam("sort") String sort) {
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0", defaultValue = "0"))
+          @QueryParam("offset")
+          String offsetParam,
+      @Parameter(
+              schema =
+                  @Schema(
+                      type = SchemaType.INTEGER,
+                      minimum = "1",
+                      maximum = "500",
+                      defaultValue = "50"))
+          @QueryParam("limit")
+          String limitParam,
+      @Parameter(schema = @Schema(enumeration = {"name", "lastSeen", "gpus", "pciFunctions"}))
+          @QueryParam("sort")
+          String sort) {
     access.requireRead(request);
     InventoryStore.Sort order;
     try {
@@ -78,7 +97,9 @@ public class HostsResource {
 
   @GET
   @Path("/{host}")
-  @Operation(summary = "One host")
+  @Operation(operationId = "getHost", summary = "One host")
+  @APIResponse(responseCode = "200", description = "The host")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public Host host(@Context HttpServerRequest request, @PathParam("host") String host) {
     access.requireRead(request);
     return find(host);
@@ -86,7 +107,9 @@ public class HostsResource {
 
   @GET
   @Path("/{host}/snapshots")
-  @Operation(summary = "A host's snapshots, newest first")
+  @Operation(operationId = "listSnapshots", summary = "A host's snapshots, newest first")
+  @APIResponse(responseCode = "200", description = "The snapshots")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public List<SnapshotMeta> snapshots(
       @Context HttpServerRequest request, @PathParam("host") String host) {
     access.requireRead(request);
@@ -96,11 +119,19 @@ public class HostsResource {
 
   @GET
   @Path("/{host}/snapshots/{id}")
-  @Operation(summary = "One snapshot of the host as report JSON")
+  @Operation(operationId = "getSnapshot", summary = "One snapshot of the host as report JSON")
+  @APIResponse(
+      responseCode = "200",
+      description = "The report",
+      content = @Content(schema = @Schema(ref = "Report")))
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public String snapshot(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
-      @PathParam("id") String idParam) {
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam) {
     access.requireRead(request);
     long id = Params.id("snapshot id", idParam);
     find(host);
@@ -112,11 +143,20 @@ public class HostsResource {
 
   @GET
   @Path("/{host}/topology")
-  @Operation(summary = "The host's report at a time (ISO-8601; default: latest)")
+  @Operation(
+      operationId = "getTopology",
+      summary = "The host's report at a time (ISO-8601; default: latest)")
+  @APIResponse(
+      responseCode = "200",
+      description = "The report",
+      content = @Content(schema = @Schema(ref = "Report")))
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public String topology(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
-      @QueryParam("at") String at) {
+      @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("at")
+          String at) {
     access.requireRead(request);
     return json(snapshotAt(host, at));
   }
@@ -124,6 +164,7 @@ public class HostsResource {
   @GET
   @Path("/{host}/p2p")
   @Operation(
+      operationId = "getP2pMatrix",
       summary = "P2P verdict codes for every device pair of the latest snapshot, compact",
       description =
           "The devices once, each distinct verdict once (kernel map type, distance and"
@@ -140,20 +181,15 @@ public class HostsResource {
           @Content(
               mediaType = MediaType.APPLICATION_JSON,
               schema = @Schema(implementation = P2pMatrices.Answer.class)))
+  @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(
       responseCode = "422",
-      description = "More matrix devices than fabricscope.p2p.max-devices",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+      ref = "UnprocessableContent",
+      description = "More matrix devices than fabricscope.p2p.max-devices")
   @APIResponse(
       responseCode = "503",
-      description = "Too many matrices being computed at once (Retry-After)",
-      content =
-          @Content(
-              mediaType = Problem.MEDIA_TYPE,
-              schema = @Schema(implementation = Problem.class)))
+      ref = "ServiceUnavailable",
+      description = "Too many matrices being computed at once (Retry-After)")
   public Response p2p(@Context HttpServerRequest request, @PathParam("host") String host) {
     access.requireRead(request);
     long id = snapshotAt(host, null);
@@ -162,7 +198,12 @@ public class HostsResource {
 
   @GET
   @Path("/{host}/paths")
-  @Operation(summary = "The verdict, path and reasons for one pair (BDFs or device names)")
+  @Operation(
+      operationId = "getPath",
+      summary = "The verdict, path and reasons for one pair (BDFs or device names)")
+  @APIResponse(responseCode = "200", description = "The pair's verdicts")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public PairVerdict path(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
@@ -183,12 +224,21 @@ public class HostsResource {
 
   @GET
   @Path("/{host}/diff")
-  @Operation(summary = "Structural diff between two snapshots (default: the two latest)")
+  @Operation(
+      operationId = "getDiff",
+      summary = "Structural diff between two snapshots (default: the two latest)")
+  @APIResponse(responseCode = "200", description = "The diff")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public TopologyDiff.Diff diff(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
-      @QueryParam("from") String fromParam,
-      @QueryParam("to") String toParam) {
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @QueryParam("from")
+          String fromParam,
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @QueryParam("to")
+          String toParam) {
     access.requireRead(request);
     Long from = Params.id("from", fromParam);
     Long to = Params.id("to", toParam);
@@ -202,30 +252,6 @@ public class HostsResource {
       }
     }
     return TopologyDiff.between(read(json(fromId)), read(json(toId)));
-  }
-
-  @GET
-  @Path("/{host}/export")
-  @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML})
-  @Operation(summary = "The latest snapshot as report JSON, hwloc XML or NCCL topology XML")
-  public Response export(
-      @Context HttpServerRequest request,
-      @PathParam("host") String host,
-      @QueryParam("format") @DefaultValue("report") String format) {
-    access.requireRead(request);
-    Report r = report(host, null);
-    return switch (format) {
-      case "report" -> Response.ok(ReportJson.write(r), MediaType.APPLICATION_JSON).build();
-      case "hwloc-xml" ->
-          Response.ok(HwlocXmlExporter.write(r), MediaType.APPLICATION_XML)
-              .header("Content-Disposition", "attachment; filename=\"" + host + ".xml\"")
-              .build();
-      case "nccl-xml" ->
-          Response.ok(NcclXmlExporter.write(r), MediaType.APPLICATION_XML)
-              .header("Content-Disposition", "attachment; filename=\"" + host + "-nccl-topo.xml\"")
-              .build();
-      default -> throw ApiException.badRequest("format must be report, hwloc-xml or nccl-xml");
-    };
   }
 
   Host find(String host) {

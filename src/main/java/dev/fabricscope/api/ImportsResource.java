@@ -23,6 +23,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Imports (operator role): any format the importers detect — hwloc XML, NCCL XML, a gathered sysfs
@@ -30,12 +38,15 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  */
 @jakarta.ws.rs.Path("/api/v1/imports")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Imports")
+@SecurityRequirement(name = "bearer", scopes = "operator")
 public class ImportsResource {
 
   @Inject Access access;
   @Inject ReportIngest ingest;
 
   /** What an import stored. */
+  @Schema(name = "ImportResult")
   public record Imported(
       String host,
       long snapshotId,
@@ -46,12 +57,45 @@ public class ImportsResource {
 
   @POST
   @Consumes(MediaType.WILDCARD)
-  @Operation(summary = "Import a file (format detected); ?host= names hosts the file does not name")
+  @Operation(
+      operationId = "importFile",
+      summary = "Import a file (format detected); ?host= names hosts the file does not name",
+      description =
+          "hwloc XML (1.x-3.0), NCCL topology XML, a gathered sysfs archive (.tar, .tar.gz,"
+              + " .tar.bz2), lspci -tv/-tvnn text with optional -vvv blocks, or report JSON; held"
+              + " to the checks of sendReport and stored as an imported snapshot.")
+  @RequestBody(
+      required = true,
+      content = {
+        @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Report")),
+        @Content(
+            mediaType = MediaType.APPLICATION_XML,
+            schema = @Schema(type = SchemaType.STRING, description = "hwloc or NCCL XML")),
+        @Content(
+            mediaType = MediaType.TEXT_PLAIN,
+            schema = @Schema(type = SchemaType.STRING, description = "lspci output")),
+        @Content(
+            mediaType = MediaType.APPLICATION_OCTET_STREAM,
+            schema =
+                @Schema(
+                    type = SchemaType.STRING,
+                    format = "binary",
+                    description = "any of the formats, e.g. a gathered archive"))
+      })
+  @APIResponse(
+      responseCode = "201",
+      description = "Stored",
+      content = @Content(schema = @Schema(implementation = Imported.class)))
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "413", ref = "ContentTooLarge")
+  @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+  @APIResponse(responseCode = "422", ref = "UnprocessableContent")
   public Response importFile(
       byte[] body,
       @Context HttpServerRequest request,
       @QueryParam("host") String host,
-      @QueryParam("label") List<String> labels) {
+      @Parameter(description = "key=value, repeatable: labels of the host") @QueryParam("label")
+          List<String> labels) {
     access.require(request, Role.OPERATOR);
     if (body.length == 0) {
       throw ApiException.badRequest("the body is empty: send the file to import");

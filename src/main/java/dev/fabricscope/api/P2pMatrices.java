@@ -42,6 +42,7 @@ public class P2pMatrices {
    * @param verdicts the distinct verdicts (bandwidths in GB/s per direction)
    * @param pairs per pair (i, j), i &lt; j, row by row, the index of its verdict
    */
+  @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "P2pMatrix")
   public record Answer(
       long snapshotId, List<Device> devices, List<CompactMatrix.Verdict> verdicts, int[] pairs) {}
 

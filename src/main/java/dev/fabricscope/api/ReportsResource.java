@@ -24,10 +24,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Agents send their reports here (agent tokens, bound to one host). */
 @Path("/api/v1/reports")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Reports")
+@SecurityRequirement(name = "bearer", scopes = "agent")
 public class ReportsResource {
 
   /** A report JSON larger than this is refused (a 2,000-function host writes ~2 MB). */
@@ -39,10 +48,17 @@ public class ReportsResource {
   @Inject IngestExecutor executor;
 
   /** What the agent gets back. */
-  public record Ack(long snapshotId, String outcome, String host) {}
+  @Schema(name = "ReportAck")
+  public record Ack(
+      long snapshotId,
+      @Schema(enumeration = {"CREATED", "UNCHANGED"}) String outcome,
+      String host) {}
 
   /** A heartbeat: the host still has the content it last sent. */
-  public record Heartbeat(String host, String contentHash) {}
+  public record Heartbeat(
+      @Schema(required = true) String host,
+      @Schema(required = true, description = "SHA-256 of the report JSON, hex")
+          String contentHash) {}
 
   /**
    * Runs on the HTTP event loop: an unchanged report from an agent whose token is cached is
@@ -53,11 +69,35 @@ public class ReportsResource {
   @POST
   @Consumes(MediaType.WILDCARD)
   @NonBlocking
-  @Operation(summary = "Send a report (agent token): 201 new snapshot, 200 unchanged")
+  @Operation(
+      operationId = "sendReport",
+      summary = "Send a report (agent token of the report's host)",
+      description =
+          "Validated against the report schema and semantically (unique BDFs, parents exist, no"
+              + " cycles, bounded sizes); stored as a new snapshot when the content changed."
+              + " gzip or deflate Content-Encoding is decoded.")
+  @RequestBody(
+      required = true,
+      content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Report")))
+  @APIResponse(
+      responseCode = "201",
+      description = "A new snapshot",
+      content = @Content(schema = @Schema(implementation = Ack.class)))
+  @APIResponse(
+      responseCode = "200",
+      description = "Unchanged: the host's latest snapshot has this content",
+      content = @Content(schema = @Schema(implementation = Ack.class)))
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "413", ref = "ContentTooLarge")
+  @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+  @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
   public Uni<Response> send(
       byte[] body,
       @Context HttpServerRequest request,
-      @jakarta.ws.rs.QueryParam("label") List<String> labelParams) {
+      @Parameter(description = "key=value, repeatable: labels of the host")
+          @jakarta.ws.rs.QueryParam("label")
+          List<String> labelParams) {
     if (body.length > MAX_REPORT_BYTES) {
       throw new ApiException(
           413,
@@ -97,7 +137,17 @@ public class ReportsResource {
   @Path("/heartbeat")
   @Consumes(MediaType.APPLICATION_JSON)
   @NonBlocking
-  @Operation(summary = "Agent heartbeat: 204 when the server has this content, 409 when not")
+  @Operation(
+      operationId = "sendHeartbeat",
+      summary = "Agent heartbeat: the host still has the content it last sent")
+  @APIResponse(responseCode = "204", description = "The server has this content; last-seen moved")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(
+      responseCode = "409",
+      ref = "Conflict",
+      description = "The server's latest report has another hash: send the full report")
+  @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+  @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
   public Uni<Response> heartbeat(Heartbeat hb, @Context HttpServerRequest request) {
     if (hb == null || hb.host() == null || hb.contentHash() == null) {
       throw ApiException.badRequest("a heartbeat is {\"host\": ..., \"contentHash\": ...}");

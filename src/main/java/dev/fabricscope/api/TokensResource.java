@@ -22,23 +22,41 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Token administration (admin role). The secret is returned once, at creation. */
 @Path("/api/v1/tokens")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Tokens")
+@SecurityRequirement(name = "bearer", scopes = "admin")
 public class TokensResource {
 
   @Inject Access access;
   @Inject TokenStore tokens;
 
   /** A token to create: agent tokens name the host they may write. */
-  public record NewToken(String name, String role, String host) {}
+  public record NewToken(
+      @Schema(required = true, minLength = 1, maxLength = 100) String name,
+      @Schema(
+              required = true,
+              enumeration = {"agent", "viewer", "operator", "admin"})
+          String role,
+      @Schema(description = "The host an agent token may write (agent tokens only)") String host) {}
 
   /** The created token with its secret, shown this once. */
-  public record Created(Token token, String secret) {}
+  @Schema(name = "CreatedToken")
+  public record Created(
+      Token token, @Schema(description = "The bearer secret, shown this once") String secret) {}
 
   @GET
-  @Operation(summary = "List tokens (no secrets)")
+  @Operation(operationId = "listTokens", summary = "List tokens (no secrets)")
+  @APIResponse(responseCode = "200", description = "The tokens")
   public List<Token> list(@Context HttpServerRequest request) {
     access.require(request, Role.ADMIN);
     return tokens.list();
@@ -46,7 +64,15 @@ public class TokensResource {
 
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
-  @Operation(summary = "Create a token; the response holds its secret, shown once")
+  @Operation(
+      operationId = "createToken",
+      summary = "Create a token; the response holds its secret, shown once")
+  @APIResponse(
+      responseCode = "201",
+      description = "The token and its secret",
+      content = @Content(schema = @Schema(implementation = Created.class)))
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
   public Response create(NewToken t, @Context HttpServerRequest request) {
     access.require(request, Role.ADMIN);
     if (t == null || t.name() == null || t.name().isBlank() || t.name().length() > 100) {
@@ -78,8 +104,15 @@ public class TokensResource {
 
   @DELETE
   @Path("/{id}")
-  @Operation(summary = "Revoke a token")
-  public Response revoke(@PathParam("id") String idParam, @Context HttpServerRequest request) {
+  @Operation(operationId = "revokeToken", summary = "Revoke a token; its event streams end")
+  @APIResponse(responseCode = "204", description = "Revoked")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public Response revoke(
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
+      @Context HttpServerRequest request) {
     access.require(request, Role.ADMIN);
     long id = Params.id("token id", idParam);
     if (!tokens.revoke(id, Instant.now())) {

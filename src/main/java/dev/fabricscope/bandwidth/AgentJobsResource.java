@@ -29,6 +29,14 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The agents' side of bandwidth tests, each call with the agent token of {@code host} (another
@@ -36,6 +44,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  */
 @Path("/api/v1/agents/{host}")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Agents")
+@SecurityRequirement(name = "bearer", scopes = "agent")
 public class AgentJobsResource {
 
   @Inject Access access;
@@ -44,7 +54,8 @@ public class AgentJobsResource {
   @Inject BandwidthSettings settings;
 
   /** What an agent gets back for an event: the job's state after it. */
-  public record EventAck(long jobId, String state) {}
+  @Schema(name = "JobEventAck")
+  public record EventAck(long jobId, @Schema(ref = "BandwidthTestState") String state) {}
 
   /** A host's helpers as its agent reported them. */
   public record HelperList(String host, Instant updated, List<HelperStatus> helpers) {}
@@ -58,12 +69,29 @@ public class AgentJobsResource {
   @Path("/jobs")
   @NonBlocking
   @Operation(
-      summary =
-          "Agent long poll for bandwidth-test work: 200 with an assignment {jobId, role run|listen,"
-              + " spec fields, peer, deadline, timeoutSeconds}, or 204 after waitSeconds")
+      operationId = "pollJobs",
+      summary = "Agent long poll for bandwidth-test work (agent token of the host)")
+  @APIResponse(
+      responseCode = "200",
+      description = "A side of a test to run or listen for",
+      content = @Content(schema = @Schema(implementation = JobView.Assignment.class)))
+  @APIResponse(responseCode = "204", description = "Nothing within waitSeconds")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(
+      responseCode = "422",
+      ref = "UnprocessableContent",
+      description = "Invalid host name")
   public Uni<Response> poll(
       @PathParam("host") String host,
-      @QueryParam("waitSeconds") String waitParam,
+      @Parameter(
+              schema =
+                  @Schema(
+                      type = SchemaType.INTEGER,
+                      minimum = "0",
+                      maximum = "60",
+                      defaultValue = "25"))
+          @QueryParam("waitSeconds")
+          String waitParam,
       @Context HttpServerRequest request) {
     checkHost(host);
     int wait =
@@ -120,12 +148,30 @@ public class AgentJobsResource {
   @Path("/jobs/{id}/events")
   @Consumes(MediaType.WILDCARD)
   @Operation(
-      summary =
-          "An agent's event on a job {type started|listening|progress|result|error|cancelled,"
-              + " role, ...}: 200 with the state; 409 {cancelled, state} when the test is over")
+      operationId = "postJobEvent",
+      summary = "An agent's event on a job: started, listening, progress, result, error, cancelled")
+  @RequestBody(
+      required = true,
+      content =
+          @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "AgentJobEvent")))
+  @APIResponse(responseCode = "200", description = "The job's state after the event")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(
+      responseCode = "409",
+      description = "The test is over: stop the helper or listener",
+      content =
+          @Content(
+              mediaType = "application/problem+json",
+              schema = @Schema(ref = "TestOverProblem")))
+  @APIResponse(responseCode = "413", ref = "ContentTooLarge")
+  @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+  @APIResponse(responseCode = "422", ref = "UnprocessableContent")
   public EventAck event(
       @PathParam("host") String host,
-      @PathParam("id") String idParam,
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
       byte[] body,
       @Context HttpServerRequest request) {
     checkHost(host);
@@ -139,9 +185,19 @@ public class AgentJobsResource {
   @Path("/capabilities")
   @Consumes(MediaType.WILDCARD)
   @Operation(
-      summary =
-          "The agent's bandwidth helpers [{name, present, version, devices, detail, kinds}],"
-              + " replacing the previous list")
+      operationId = "putCapabilities",
+      summary = "The agent's bandwidth helpers, replacing the previous list")
+  @RequestBody(
+      required = true,
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(type = SchemaType.ARRAY, implementation = HelperStatus.class)))
+  @APIResponse(responseCode = "200", description = "The list as stored")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "413", ref = "ContentTooLarge")
+  @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+  @APIResponse(responseCode = "422", ref = "UnprocessableContent")
   public HelperList putCapabilities(
       @PathParam("host") String host, byte[] body, @Context HttpServerRequest request) {
     checkHost(host);
@@ -154,7 +210,16 @@ public class AgentJobsResource {
 
   @GET
   @Path("/capabilities")
-  @Operation(summary = "The bandwidth helpers the host's agent reported (viewer)")
+  @Operation(
+      operationId = "getCapabilities",
+      summary = "The bandwidth helpers the host's agent reported (viewer)")
+  @SecurityRequirement(name = "bearer", scopes = "viewer")
+  @APIResponse(responseCode = "200", description = "The helpers")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(
+      responseCode = "422",
+      ref = "UnprocessableContent",
+      description = "Invalid host name")
   public HelperList getCapabilities(
       @PathParam("host") String host, @Context HttpServerRequest request) {
     access.requireRead(request);

@@ -24,7 +24,15 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * On-demand bandwidth tests (issue 10): operators queue them, agents run them ({@link
@@ -32,6 +40,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
  */
 @Path("/api/v1/bandwidth-tests")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Bandwidth tests")
+@SecurityRequirement(name = "bearer", scopes = "viewer")
 public class BandwidthTestsResource {
 
   @Inject Access access;
@@ -39,15 +49,37 @@ public class BandwidthTestsResource {
   @Inject BandwidthJobStore store;
 
   /** A page of tests, newest first. */
+  @Schema(name = "BandwidthTestPage")
   public record Page(List<JobView> items, int offset, int limit) {}
 
   @POST
   @Consumes(MediaType.WILDCARD)
   @Operation(
-      summary =
-          "Queue a bandwidth test (operator): {kind, source:{host, endpoint}, target:{host,"
-              + " endpoint}, size, repetitions, durationSeconds, threads, pageable}; 201 with"
-              + " Location; 400 shape, 422 values, unknown hosts and kinds the host cannot run")
+      operationId = "createBandwidthTest",
+      summary = "Queue a bandwidth test (operator)",
+      description =
+          "400 for a body of the wrong shape or unknown fields; 422 for values out of range,"
+              + " endpoints of no known form, unknown hosts and kinds the host's agent cannot run.")
+  @SecurityRequirement(name = "bearer", scopes = "operator")
+  @RequestBody(
+      required = true,
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(ref = "BandwidthTestRequest")))
+  @APIResponse(
+      responseCode = "201",
+      description = "Queued",
+      headers =
+          @Header(
+              name = "Location",
+              description = "The test's URI",
+              schema = @Schema(type = SchemaType.STRING, format = "uri-reference")),
+      content = @Content(schema = @Schema(implementation = JobView.class)))
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "413", ref = "ContentTooLarge")
+  @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
+  @APIResponse(responseCode = "422", ref = "UnprocessableContent")
   public Response create(byte[] body, @Context HttpServerRequest request) {
     Caller caller = access.require(request, Role.OPERATOR);
     TestRequest r = TestRequest.parse(body);
@@ -59,8 +91,17 @@ public class BandwidthTestsResource {
 
   @GET
   @Path("/{id}")
-  @Operation(summary = "A bandwidth test: state, result beside the expected value, raw output")
-  public JobView get(@PathParam("id") String idParam, @Context HttpServerRequest request) {
+  @Operation(
+      operationId = "getBandwidthTest",
+      summary = "A bandwidth test: state, result beside the expected value, raw output")
+  @APIResponse(responseCode = "200", description = "The test")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public JobView get(
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
+      @Context HttpServerRequest request) {
     access.requireRead(request);
     long id = Params.id("test id", idParam);
     Job j = jobs.job(id);
@@ -69,17 +110,30 @@ public class BandwidthTestsResource {
 
   @GET
   @Operation(
+      operationId = "listBandwidthTests",
       summary =
           "Bandwidth tests newest first: of a host, between two hosts (peer), of one pair of"
               + " endpoints (a on host, b on peer or host, either direction), of a kind")
+  @APIResponse(responseCode = "200", description = "A page of tests")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
   public Page list(
       @QueryParam("host") String host,
       @QueryParam("peer") String peer,
       @Parameter(description = "endpoint on host") @QueryParam("a") String a,
       @Parameter(description = "endpoint on peer (or host)") @QueryParam("b") String b,
-      @QueryParam("kind") String kind,
-      @QueryParam("offset") String offsetParam,
-      @QueryParam("limit") String limitParam,
+      @Parameter(schema = @Schema(ref = "BandwidthKind")) @QueryParam("kind") String kind,
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0", defaultValue = "0"))
+          @QueryParam("offset")
+          String offsetParam,
+      @Parameter(
+              schema =
+                  @Schema(
+                      type = SchemaType.INTEGER,
+                      minimum = "1",
+                      maximum = "500",
+                      defaultValue = "50"))
+          @QueryParam("limit")
+          String limitParam,
       @Context HttpServerRequest request) {
     access.requireRead(request);
     int offset = Params.intIn("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
@@ -107,10 +161,20 @@ public class BandwidthTestsResource {
   @DELETE
   @Path("/{id}")
   @Operation(
+      operationId = "cancelBandwidthTest",
       summary =
           "Cancel a queued or running bandwidth test (operator); its agent stops the helper at its"
-              + " next event; 409 when the test is already over")
-  public JobView cancel(@PathParam("id") String idParam, @Context HttpServerRequest request) {
+              + " next event")
+  @SecurityRequirement(name = "bearer", scopes = "operator")
+  @APIResponse(responseCode = "200", description = "The cancelled test")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "409", ref = "Conflict", description = "The test is already over")
+  public JobView cancel(
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
+      @Context HttpServerRequest request) {
     Caller caller = access.require(request, Role.OPERATOR);
     return JobView.of(jobs.cancel(Params.id("test id", idParam), caller), null);
   }

@@ -6,6 +6,7 @@ import dev.fabricscope.inventory.BandwidthJobStore.Job;
 import dev.fabricscope.inventory.BandwidthJobStore.Listener;
 import java.io.IOException;
 import java.time.Instant;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A bandwidth test as the API shows it: what was asked, where it is, and once measured the result
@@ -37,10 +38,11 @@ import java.time.Instant;
  * @param message why it ended without a result, or who cancelled it
  * @param rawOutput the helper's own output (only when one job is asked for)
  */
+@Schema(name = "BandwidthTest")
 public record JobView(
     long id,
     String kind,
-    String state,
+    @Schema(ref = "BandwidthTestState") String state,
     Side source,
     Side target,
     long bytes,
@@ -58,13 +60,14 @@ public record JobView(
     Double measuredGBps,
     Double expectedGBps,
     String verdict,
-    JsonNode result,
+    @Schema(implementation = BandwidthResult.class) JsonNode result,
     String message,
     String rawOutput) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One end of a test. */
+  @Schema(name = "BandwidthTestEnd")
   public record Side(String host, String endpoint) {}
 
   /** The view of a job, with its raw output when given. */
@@ -123,6 +126,7 @@ public record JobView(
    * @param deadline when the side must be done (server clock)
    * @param timeoutSeconds the same as seconds from now (for agents whose clock differs)
    */
+  @Schema(name = "BandwidthAssignment")
   public record Assignment(
       long jobId,
       String role,

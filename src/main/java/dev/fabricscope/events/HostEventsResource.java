@@ -15,6 +15,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
@@ -25,6 +31,8 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
  * revoked.
  */
 @Path("/api/v1/host-events/{host}")
+@Tag(name = "Events")
+@SecurityRequirement(name = "bearer", scopes = "viewer")
 public class HostEventsResource {
 
   /**
@@ -46,9 +54,25 @@ public class HostEventsResource {
   @Produces(MediaType.SERVER_SENT_EVENTS)
   @RestStreamElementType(MediaType.APPLICATION_JSON)
   @Operation(
+      operationId = "streamHostEvents",
       summary =
           "Server-Sent Events of the host: hello, then snapshot (new snapshot) and bandwidth (a"
               + " bandwidth test of the host queued, moved or ended)")
+  @APIResponse(
+      responseCode = "200",
+      description = "The stream; ends when the token is revoked",
+      content =
+          @Content(
+              mediaType = MediaType.SERVER_SENT_EVENTS,
+              schema =
+                  @Schema(
+                      type = SchemaType.STRING,
+                      description =
+                          "data: one JSON object per event, {type: hello|snapshot, host,"
+                              + " snapshotId, imported} or {type: bandwidth, host, jobId, kind,"
+                              + " state, phase, sourceHost, source, targetHost, target,"
+                              + " measuredGBps, expectedGBps, verdict, message}")))
+  @APIResponse(responseCode = "404", ref = "NotFound")
   public Multi<HostEvents.Event> events(
       @Context HttpServerRequest request, @PathParam("host") String host) {
     Caller caller = access.requireRead(request);

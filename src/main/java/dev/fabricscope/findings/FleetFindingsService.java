@@ -102,6 +102,19 @@ public class FleetFindingsService {
     return out;
   }
 
+  /**
+   * {@link FleetFindings#HOST_NOT_SEEN} for one host, by the same interval and count as {@link
+   * #all()}: a host is stale when its agent missed {@code fabricscope.findings.missed-intervals}
+   * intervals of {@code fabricscope.agent.interval}. Imported hosts have no agent: never stale.
+   */
+  public java.util.Optional<Finding> notSeen(
+      String host, Instant lastSeen, boolean imported, Instant now) {
+    if (imported) {
+      return java.util.Optional.empty();
+    }
+    return FleetFindings.hostNotSeen(host, lastSeen, now, parse(interval), missedIntervals);
+  }
+
   /** Forgets the cache (after an ingest, tests). */
   public void invalidate() {
     cached = null;

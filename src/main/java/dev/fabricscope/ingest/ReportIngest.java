@@ -2,11 +2,11 @@ package dev.fabricscope.ingest;
 
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.HostSummary;
+import dev.fabricscope.metrics.IngestMetrics;
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.security.Tokens;
 import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.Report;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -27,7 +27,7 @@ public class ReportIngest {
   private final ReportParser parser = new ReportParser();
 
   @Inject InventoryStore store;
-  @Inject MeterRegistry registry;
+  @Inject IngestMetrics metrics;
   @Inject dev.fabricscope.findings.FleetFindingsService findings;
   @Inject dev.fabricscope.events.HostEvents events;
 
@@ -47,11 +47,9 @@ public class ReportIngest {
     if (id < 0) {
       return null;
     }
-    registry.counter("fabricscope.reports.received").increment();
-    registry.counter("fabricscope.reports.stored", "outcome", "unchanged").increment();
-    registry
-        .timer("fabricscope.ingest")
-        .record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+    metrics.received();
+    metrics.stored(InventoryStore.Outcome.UNCHANGED);
+    metrics.ingest().record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
     return new Result(InventoryStore.Outcome.UNCHANGED, id, host);
   }
 
@@ -68,15 +66,15 @@ public class ReportIngest {
       Consumer<String> authorize,
       boolean imported,
       Map<String, String> labels) {
-    Timer.Sample sample = Timer.start(registry);
-    registry.counter("fabricscope.reports.received").increment();
+    Timer.Sample sample = Timer.start();
+    metrics.received();
     try {
       String rawHash = null;
       if (knownHost != null) {
         rawHash = Tokens.sha256(body);
         long id = known.seenOrConfirmed(knownHost, rawHash, labels, Instant.now());
         if (id >= 0) {
-          registry.counter("fabricscope.reports.stored", "outcome", "unchanged").increment();
+          metrics.stored(InventoryStore.Outcome.UNCHANGED);
           return new Result(InventoryStore.Outcome.UNCHANGED, id, knownHost);
         }
       }
@@ -84,15 +82,13 @@ public class ReportIngest {
       String host = ReportParser.hostName(report);
       authorize.accept(host);
       Result r = store(report, host, imported, labels, body, rawHash);
-      registry
-          .counter("fabricscope.reports.stored", "outcome", r.outcome().name().toLowerCase())
-          .increment();
+      metrics.stored(r.outcome());
       return r;
     } catch (RuntimeException e) {
-      registry.counter("fabricscope.reports.rejected").increment();
+      metrics.rejected();
       throw e;
     } finally {
-      sample.stop(registry.timer("fabricscope.ingest"));
+      sample.stop(metrics.ingest());
     }
   }
 

@@ -1,0 +1,76 @@
+package dev.fabricscope.api;
+
+import dev.fabricscope.exporter.HwlocXmlExporter;
+import dev.fabricscope.exporter.NcclXmlExporter;
+import dev.fabricscope.report.ReportJson;
+import dev.fabricscope.security.Access;
+import dev.fabricscope.security.ApiException;
+import dev.fabricscope.topology.Report;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** A host's latest snapshot in the formats other tools read (viewer). */
+@Path("/api/v1/hosts/{host}/export")
+@Tag(name = "Hosts")
+@SecurityRequirement(name = "bearer", scopes = "viewer")
+public class HostExportResource {
+
+  @Inject Access access;
+  @Inject HostsResource hosts;
+
+  @GET
+  @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML})
+  @Operation(
+      operationId = "exportHost",
+      summary = "The latest snapshot as report JSON, hwloc XML or NCCL topology XML")
+  @APIResponse(
+      responseCode = "200",
+      description = "report: JSON; hwloc-xml and nccl-xml: XML, as an attachment",
+      content = {
+        @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Report")),
+        @Content(
+            mediaType = MediaType.APPLICATION_XML,
+            schema = @Schema(type = SchemaType.STRING, description = "hwloc or NCCL topology XML"))
+      })
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public Response export(
+      @Context HttpServerRequest request,
+      @PathParam("host") String host,
+      @Parameter(schema = @Schema(enumeration = {"report", "hwloc-xml", "nccl-xml"}))
+          @QueryParam("format")
+          @DefaultValue("report")
+          String format) {
+    access.requireRead(request);
+    Report r = hosts.report(host, null);
+    return switch (format) {
+      case "report" -> Response.ok(ReportJson.write(r), MediaType.APPLICATION_JSON).build();
+      case "hwloc-xml" ->
+          Response.ok(HwlocXmlExporter.write(r), MediaType.APPLICATION_XML)
+              .header("Content-Disposition", "attachment; filename=\"" + host + ".xml\"")
+              .build();
+      case "nccl-xml" ->
+          Response.ok(NcclXmlExporter.write(r), MediaType.APPLICATION_XML)
+              .header("Content-Disposition", "attachment; filename=\"" + host + "-nccl-topo.xml\"")
+              .build();
+      default -> throw ApiException.badRequest("format must be report, hwloc-xml or nccl-xml");
+    };
+  }
+}
