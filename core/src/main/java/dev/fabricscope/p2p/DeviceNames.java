@@ -34,9 +34,10 @@ public final class DeviceNames {
   static final String ACCEPTED =
       "a BDF (0000:07:00.0, 07:00.0), a topo label (GPU0, NIC0), an RDMA device (mlx5_0), a"
           + " network interface (eth0), an NVMe controller (nvme0) or an hwloc OS device name"
-          + " (nvml0, cuda0)";
+          + " (nvml0, cuda0, opencl0d0, nvme0n1)";
 
   private static final Pattern NAMESPACE = Pattern.compile("(nvme\\d+)n\\d+");
+  private static final Pattern OPENCL = Pattern.compile("opencl\\d{1,6}d(\\d{1,6})");
   private static final int LISTED = 24;
 
   private final P2pAnalyzer analyzer;
@@ -46,6 +47,9 @@ public final class DeviceNames {
   private final Map<String, List<Device>> names = new LinkedHashMap<>();
   // names that exist on the host but cannot be tied to one device from the report, and why
   private final Map<String, String> undecidable = new LinkedHashMap<>();
+  // GPUs in OpenCL device order, when that order is PCI bus order
+  private final List<Device> openclGpus = new ArrayList<>();
+  private boolean openclDecidable;
 
   private DeviceNames(P2pAnalyzer analyzer) {
     this.analyzer = analyzer;
@@ -86,6 +90,18 @@ public final class DeviceNames {
     if (found == null) {
       Matcher ns = NAMESPACE.matcher(n);
       found = ns.matches() ? names.get(ns.group(1)) : null; // hwloc's block device nvme0n1
+    }
+    Matcher cl = OPENCL.matcher(n);
+    if (found == null && cl.matches()) {
+      if (!openclDecidable) {
+        throw new UnknownNameException(
+            "'"
+                + n
+                + "' is ambiguous: OpenCL numbers each vendor's GPUs on its own platform and"
+                + " this host has GPUs of several vendors or models; give GPU# or nvml#");
+      }
+      int i = Integer.parseInt(cl.group(1));
+      found = i < openclGpus.size() ? List.of(openclGpus.get(i)) : null;
     }
     if (found == null && Bdf.normalize(n) != null) {
       found = byBdf(n);
@@ -137,7 +153,11 @@ public final class DeviceNames {
       }
     }
     // CUDA's default order (FASTEST_FIRST) is bus order only among equal GPUs; otherwise cudaN
-    // depends on CUDA_DEVICE_ORDER, which the report does not know.
+    // depends on CUDA_DEVICE_ORDER, which the report does not know. hwloc's openclPdD is device D
+    // of OpenCL platform P; NVIDIA's platform numbers its GPUs like CUDA, and P (which platform
+    // is NVIDIA's) does not matter as long as no other GPU could be on another platform.
+    openclDecidable =
+        oneModel && layout.rows().stream().noneMatch(x -> x.label().startsWith("ACC"));
     for (SmiLayout.Row row : layout.rows()) {
       if (row.label().startsWith("GPU")) {
         String idx = row.label().substring(3);
@@ -153,6 +173,7 @@ public final class DeviceNames {
                   + idx
                   + " for the GPU in PCI bus order");
         }
+        openclGpus.add(devices.get(row.device()));
       }
     }
     for (RdmaDevice d : r.rdma()) {

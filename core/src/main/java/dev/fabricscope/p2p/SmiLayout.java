@@ -1,7 +1,8 @@
 package dev.fabricscope.p2p;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.fabricscope.importer.LspciTextImporter;
+import dev.fabricscope.importer.NcclXmlImporter;
+import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.Host;
 import dev.fabricscope.topology.PciFunction;
@@ -30,9 +31,9 @@ import java.util.Map;
  *       NIC is its own function and so its own NIC. A NIC without RDMA device (virtio-net, a plain
  *       Ethernet port) is no NIC#, as on the H200 fixture. Software RDMA (rxe, siw, §2.6) sits on
  *       no PCI function of its own and is listed with the others.
- *   <li>The rest ({@code ACC#} for other GPUs and accelerators, {@code NVME#}, {@code NET#} for
- *       NICs without RDMA, {@code RDMA#} for software RDMA) follows, in BDF order; nvidia-smi has
- *       no such rows, so they are marked {@code smi = false}.
+ *   <li>The rest follows, by kind: {@code ACC#} for other GPUs and accelerators, {@code NVME#},
+ *       {@code NET#} for NICs without RDMA, each in BDF order, and {@code RDMA#} for software RDMA
+ *       in name order; nvidia-smi has no such rows, so they are marked {@code smi = false}.
  * </ul>
  *
  * @param affinityColumns the headers nvidia-smi prints after the device columns
@@ -86,7 +87,7 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
     for (int i = 0; i < devices.size(); i++) {
       Device d = devices.get(i);
       PciFunction f = fns.get(d.bdf());
-      if (d.rdma() == null && isNvidiaGpu(d, f)) {
+      if (d.rdma() == null && isNvidiaGpu(d, f, report.source())) {
         gpus.add(i);
       } else if (d.rdma() == null
           && (rdmaNames.containsKey(d.bdf()) || (rdmaUnknown && likelyRdma(d, f)))) {
@@ -110,6 +111,13 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
       String name = rdmaNames.get(devices.get(nics.get(k)).bdf());
       rows.add(new Row(nics.get(k), "NIC" + k, true, name, null, null, null));
     }
+    // grouped by kind; software RDMA devices numbered in name order like NICs (rxe0 is RDMA0)
+    List<String> kinds = List.of("ACC", "NVME", "NET", "RDMA");
+    rest.sort(
+        Comparator.<Integer>comparingInt(i -> kinds.indexOf(otherPrefix(devices.get(i))))
+            .thenComparing(
+                i -> devices.get(i).rdma() == null ? "" : devices.get(i).rdma(), SmiLayout::natural)
+            .thenComparingInt(i -> i));
     Map<String, Integer> next = new HashMap<>();
     for (int i : rest) {
       Device d = devices.get(i);
@@ -140,8 +148,18 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
     return null;
   }
 
-  static boolean isNvidiaGpu(Device d, PciFunction f) {
-    if (d.kind() != DeviceKind.GPU || f == null || !"0x10de".equalsIgnoreCase(f.vendorId())) {
+  /**
+   * NVIDIA's vendor id and a display or 3D class. NCCL topology files describe NVIDIA GPUs only,
+   * and the vendors' curated ones leave the vendor out: there a GPU without vendor is NVIDIA's.
+   */
+  static boolean isNvidiaGpu(Device d, PciFunction f, String source) {
+    if (d.kind() != DeviceKind.GPU || f == null) {
+      return false;
+    }
+    boolean nvidia =
+        "0x10de".equalsIgnoreCase(f.vendorId())
+            || (f.vendorId() == null && NcclXmlImporter.SOURCE.equals(source));
+    if (!nvidia) {
       return false;
     }
     // 0x0300 VGA and 0x0302 3D controller (§6.3); a source without class codes kept the kind
@@ -162,13 +180,15 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
   }
 
   /**
-   * Pasted lspci text cannot show {@code /sys/class/infiniband}: there, and only there, a NIC that
-   * is an InfiniBand controller (class 0x0207) or a Mellanox/NVIDIA ConnectX/BlueField (vendor
-   * 0x15b3, whose mlx5/mlx4 drivers register an RDMA device per function) stands for its RDMA
-   * device, with no name. Every other source lists RDMA devices, and its list is the truth.
+   * Sysfs discovery reads {@code /sys/class/infiniband}, so its list is the truth, even when empty.
+   * An import that lists no RDMA device at all did not see them (pasted lspci text, curated NCCL
+   * files with bare {@code pci} nodes, hwloc XML without OpenFabrics devices): there a NIC that is
+   * an InfiniBand controller (class 0x0207) or a Mellanox/NVIDIA ConnectX/BlueField (vendor 0x15b3,
+   * whose mlx5/mlx4 drivers register an RDMA device per function) stands for its RDMA device, with
+   * no name.
    */
   private static boolean rdmaUnknown(Report report) {
-    return report.rdma().isEmpty() && LspciTextImporter.SOURCE.equals(report.source());
+    return report.rdma().isEmpty() && !SysfsDiscovery.SOURCE.equals(report.source());
   }
 
   private static boolean likelyRdma(Device d, PciFunction f) {

@@ -101,7 +101,8 @@ public final class TopoText {
       sb.append("\nNIC Legend:\n\n");
       for (SmiLayout.Row r : nics) {
         sb.append("  ").append(r.label()).append(": ");
-        sb.append(r.name() == null ? "(RDMA device name not in the source)" : r.name());
+        // one token, as nvidia-smi's names are; the Device Legend below gives the function
+        sb.append(r.name() == null ? UNNAMED : r.name());
         sb.append('\n');
       }
     }
@@ -125,6 +126,9 @@ public final class TopoText {
   private static String key(String a, String ar, String b, String br) {
     return a + "/" + ar + "|" + b + "/" + br;
   }
+
+  /** The NIC legend's name for a NIC whose source does not name its RDMA device. */
+  public static final String UNNAMED = "(unnamed)";
 
   /** nvidia-smi's legend, word for word as driver 580 prints it (§4.1). */
   static final String SMI_LEGEND =
