@@ -5,6 +5,7 @@ import dev.fabricscope.topology.NvmeController;
 import dev.fabricscope.topology.RdmaDevice;
 import dev.fabricscope.topology.Report;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +44,8 @@ public final class DeviceNames {
   private final P2pAnalyzer analyzer;
   private final SmiLayout layout;
   private final List<Device> devices;
+  private final Map<String, Device> functions = new HashMap<>();
+  private final Map<String, Device> softwareRdma = new HashMap<>();
   // name → the devices it names; more than one means ambiguous
   private final Map<String, List<Device>> names = new LinkedHashMap<>();
   // names that exist on the host but cannot be tied to one device from the report, and why
@@ -54,6 +57,14 @@ public final class DeviceNames {
   private DeviceNames(P2pAnalyzer analyzer) {
     this.analyzer = analyzer;
     this.devices = analyzer.devices();
+    for (Device d : devices) {
+      // maps, not scans: a host may have thousands of functions and interfaces
+      if (d.rdma() == null) {
+        functions.put(d.bdf(), d);
+      } else {
+        softwareRdma.put(d.rdma(), d);
+      }
+    }
     this.layout = SmiLayout.of(analyzer.fabric().report(), devices);
     index();
   }
@@ -121,7 +132,7 @@ public final class DeviceNames {
   private List<Device> byBdf(String text) {
     String bdf = Bdf.normalize(text);
     if (!Bdf.shortForm(text)) {
-      Device d = analyzer.find(bdf);
+      Device d = on(bdf);
       return d == null ? null : List.of(d);
     }
     // lspci's form has no domain: it may match a function in any domain
@@ -129,7 +140,7 @@ public final class DeviceNames {
     List<Device> out = new ArrayList<>();
     for (var f : analyzer.fabric().report().pci()) {
       if (f.bdf().endsWith(tail)) {
-        out.add(analyzer.find(f.bdf()));
+        out.add(on(f.bdf()));
       }
     }
     return out;
@@ -190,12 +201,8 @@ public final class DeviceNames {
   }
 
   private Device software(RdmaDevice d) {
-    for (Device x : devices) {
-      if (d.name().equals(x.rdma())) {
-        return x;
-      }
-    }
-    return on(d.pciFunction());
+    Device x = softwareRdma.get(d.name());
+    return x != null ? x : on(d.pciFunction());
   }
 
   /** The matrix entry of a function, or the function itself when it is no matrix device. */
@@ -203,12 +210,8 @@ public final class DeviceNames {
     if (bdf == null) {
       return null;
     }
-    for (Device x : devices) {
-      if (x.rdma() == null && x.bdf().equals(bdf)) {
-        return x;
-      }
-    }
-    return analyzer.find(bdf);
+    Device x = functions.get(bdf);
+    return x != null ? x : analyzer.find(bdf);
   }
 
   /** Records that {@code name} names {@code d}; two devices under one name make it ambiguous. */
