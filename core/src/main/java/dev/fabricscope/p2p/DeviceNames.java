@@ -79,6 +79,16 @@ public final class DeviceNames {
     return layout;
   }
 
+  /** The label {@code topo} prints for a device (GPU0, NIC1, NVME0); null for other functions. */
+  public String label(Device d) {
+    for (SmiLayout.Row r : layout.rows()) {
+      if (devices.get(r.device()).key().equals(d.key())) {
+        return r.label();
+      }
+    }
+    return null;
+  }
+
   /** The matrix devices, in the order {@link SmiLayout.Row#device()} indexes. */
   public List<Device> devices() {
     return devices;

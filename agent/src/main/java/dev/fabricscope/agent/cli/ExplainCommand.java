@@ -41,7 +41,7 @@ public final class ExplainCommand {
     DeviceNames names = DeviceNames.of(an);
     Device a = resolve(names, devices.get(0), o.get("--input"));
     Device b = resolve(names, devices.get(1), o.get("--input"));
-    out.print(ExplainText.render(an.pair(a, b), a, b, report));
+    out.print(ExplainText.render(an.pair(a, b), a, b, report, names));
     out.flush();
     return 0;
   }

@@ -128,7 +128,9 @@ class TopoCommandIT extends CliRunner {
     String nic = parentBusid(xml, "mlx5_1");
     Result byBdf = agent("explain", "--input", lassen, gpu, nic);
     assertEquals(0, byBdf.code(), byBdf.err());
-    assertTrue(byBdf.out().startsWith(gpu + " gpu"), byBdf.out());
+    // the sides are named by topo's labels too
+    assertTrue(byBdf.out().startsWith("GPU0 " + gpu + " gpu"), byBdf.out());
+    assertTrue(byBdf.out().contains("  <->  NIC1 " + nic + " "), byBdf.out());
     String upper = "0000" + gpu.toUpperCase(java.util.Locale.ROOT);
     for (List<String> pair :
         List.of(
