@@ -232,12 +232,6 @@ export const STYLE = [
   { selector: 'node.picked', style: { 'border-width': 5, 'border-color': '#1f5f99' } },
 ];
 
-function devName(d, i, counters) {
-  const k = d.kind === 'gpu' ? 'GPU' : d.kind === 'nvme' ? 'NVME' : d.kind === 'accelerator' ? 'ACC' : 'NIC';
-  counters[k] = (counters[k] ?? -1) + 1;
-  return k + counters[k];
-}
-
 export async function getJson(url) {
   const r = await fetch(url, { headers: { Accept: 'application/json' } });
   if (!r.ok) {
@@ -362,45 +356,71 @@ function verdictOf(matrix, i, j) {
   return matrix.verdicts[matrix.pairs[i * n - (i * (i + 1)) / 2 + (j - i - 1)]];
 }
 
+// The rows, labels and affinity columns come from the server (matrix.layout, the layout of
+// nvidia-smi topo -m and of the agent's topo): the page draws them and numbers nothing itself.
 function renderMatrix(matrix) {
   const host = document.getElementById('matrix');
-  // software RDMA entries (rxe, siw) share their NIC's BDF: the nvidia-smi style matrix leaves them out
-  const at = [];
-  matrix.devices.forEach((d, i) => { if (!d.rdma) at.push(i); });
-  const devs = at.map((i) => matrix.devices[i]);
-  const counters = {};
-  const names = devs.map((d, i) => devName(d, i, counters));
-  if (devs.length > MATRIX_MAX_DRAWN) {
+  const layout = matrix.layout;
+  const all = document.getElementById('matrix-all').checked;
+  const pcie = document.getElementById('matrix-pcie').checked;
+  const rows = layout.rows.filter((r) => r.smi || all);
+  // bdf → label for the pickers and the verdict panel (software RDMA shares its NIC's BDF)
+  const names = new Map(layout.rows.filter((r) => !matrix.devices[r.device].rdma)
+    .map((r) => [matrix.devices[r.device].bdf, r.label]));
+  if (rows.length > MATRIX_MAX_DRAWN) {
     // n² cells: past a few hundred devices a table freezes the tab; pairs stay one pick away
-    host.replaceChildren(el('p', { id: 'matrix-too-large', class: 'muted' }, devs.length +
+    host.replaceChildren(el('p', { id: 'matrix-too-large', class: 'muted' }, rows.length +
       ' devices: too many to draw as a table. Pick two devices on the Fabric tab for their verdicts.'));
-    return new Map(devs.map((d, i) => [d.bdf, names[i]]));
+    return names;
+  }
+  if (!rows.length) {
+    host.replaceChildren(el('p', { id: 'matrix-empty', class: 'muted' },
+      'nvidia-smi lists no device here: no NVIDIA GPU and no RDMA NIC.'));
+    return names;
   }
   const table = el('table', { class: 'matrix', id: 'matrix-table' });
   const head = el('tr', {}, el('th', {}, ''));
-  names.forEach((n, i) => head.append(el('th', { scope: 'col', title: devs[i].bdf + ' ' + (devs[i].name || '') }, n)));
+  for (const r of rows) {
+    const d = matrix.devices[r.device];
+    head.append(el('th', { scope: 'col', class: r.smi ? '' : 'extra', title: d.bdf + ' ' + (d.name || '') }, r.label));
+  }
+  for (const c of layout.affinityColumns) head.append(el('th', { scope: 'col', class: 'affinity' }, c));
   table.append(el('thead', {}, head));
   const tb = el('tbody');
-  devs.forEach((a, i) => {
-    const tr = el('tr', {}, el('th', { scope: 'row', class: 'rowhead', title: a.name || '' }, names[i] + ' ', el('span', { class: 'muted' }, a.bdf)));
-    devs.forEach((b, j) => {
-      if (i === j) { tr.append(el('td', { class: 'self', 'data-a': a.bdf, 'data-b': b.bdf }, 'X')); return; }
-      const p = verdictOf(matrix, at[i], at[j]);
-      if (!p) { tr.append(el('td', {}, '?')); return; }
+  for (const ra of rows) {
+    const a = matrix.devices[ra.device];
+    const tr = el('tr', { 'data-label': ra.label },
+      el('th', { scope: 'row', class: 'rowhead' + (ra.smi ? '' : ' extra'), title: a.name || '' }, ra.label + ' ', el('span', { class: 'muted' }, a.bdf)));
+    for (const rb of rows) {
+      const b = matrix.devices[rb.device];
+      if (ra === rb) { tr.append(el('td', { class: 'self', 'data-a': a.bdf, 'data-b': b.bdf }, 'X')); continue; }
+      const p = verdictOf(matrix, ra.device, rb.device);
+      if (!p) { tr.append(el('td', {}, '?')); continue; }
       const cls = [p.kernel.mapType.toLowerCase()];
       if (p.kernel.provisional) cls.push('provisional');
-      tr.append(el('td', { class: cls.join(' '), 'data-a': a.bdf, 'data-b': b.bdf,
+      tr.append(el('td', { class: cls.join(' '), 'data-a': a.rdma || a.bdf, 'data-b': b.rdma || b.bdf,
         'data-nvidia': p.nvidia, 'data-pcie': p.nvidiaPcie,
-        title: 'kernel ' + p.kernel.mapType + (p.kernel.provisional ? ' (provisional)' : '') + ' · PCIe ' + p.nvidiaPcie + (p.nccl ? ' · NCCL ' + p.nccl.path : '') }, p.nvidia));
-    });
+        title: 'kernel ' + p.kernel.mapType + (p.kernel.provisional ? ' (provisional)' : '') + ' · PCIe ' + p.nvidiaPcie + (p.nccl ? ' · NCCL ' + p.nccl.path : '') }, pcie ? p.nvidiaPcie : p.nvidia));
+    }
+    // nvidia-smi prints affinity on GPU rows only
+    for (const v of [ra.cpuAffinity, ra.numaAffinity, ra.gpuNumaId]) tr.append(el('td', { class: 'affinity' }, v ?? ''));
     tb.append(tr);
-  });
+  }
   table.append(tb);
-  host.replaceChildren(table);
-  return new Map(devs.map((d, i) => [d.bdf, names[i]]));
+  const nics = layout.rows.filter((r) => r.smi && r.label.startsWith('NIC'));
+  const legend = el('div', { id: 'nic-legend' });
+  if (nics.length) {
+    legend.append(el('h3', {}, 'NIC Legend'));
+    const ul = el('ul', { class: 'mono' });
+    for (const r of nics) ul.append(el('li', { 'data-label': r.label }, r.label + ': ' + (r.name || '(unnamed)')));
+    legend.append(ul);
+  }
+  host.replaceChildren(table, legend);
+  return names;
 }
 
-function setupMatrixToggle() {
+function setupMatrixToggle(redraw) {
+  document.getElementById('matrix-all').addEventListener('change', redraw);
   const box = document.getElementById('matrix-pcie');
   box.addEventListener('change', () => {
     for (const td of document.querySelectorAll('#matrix-table td[data-nvidia]')) {
@@ -474,7 +494,7 @@ async function main() {
   setupTabs();
   let [report, matrix] = await Promise.all([getJson(api + '/topology'), getJson(api + '/p2p')]);
   let names = renderMatrix(matrix);
-  setupMatrixToggle();
+  setupMatrixToggle(() => { names = renderMatrix(matrix); });
   fillSelects(matrix.devices, names);
 
   const container = document.getElementById('fabric');

@@ -5,6 +5,7 @@ import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.Host;
 import dev.fabricscope.inventory.InventoryStore.SnapshotMeta;
 import dev.fabricscope.p2p.Device;
+import dev.fabricscope.p2p.DeviceNames;
 import dev.fabricscope.p2p.P2pAnalyzer;
 import dev.fabricscope.p2p.PairVerdict;
 import dev.fabricscope.report.ReportJson;
@@ -200,7 +201,12 @@ public class HostsResource {
   @Path("/{host}/paths")
   @Operation(
       operationId = "getPath",
-      summary = "The verdict, path and reasons for one pair (BDFs or device names)")
+      summary = "The verdict, path and reasons for one pair",
+      description =
+          "a and b are BDFs (0000:07:00.0, 07:00.0) or names: the labels of the Matrix tab and"
+              + " topo (GPU0, NIC1), RDMA devices (mlx5_0), network interfaces (eth0), NVMe"
+              + " controllers (nvme0) or hwloc OS device names (nvml0, cuda0). A name that"
+              + " matches no device, or several, is a 400 that lists what is accepted.")
   @APIResponse(responseCode = "200", description = "The pair's verdicts")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
@@ -211,15 +217,20 @@ public class HostsResource {
       @QueryParam("b") String b) {
     access.requireRead(request);
     if (a == null || b == null) {
-      throw ApiException.badRequest("paths needs ?a=BDF&b=BDF");
+      throw ApiException.badRequest("paths needs ?a=&b= (BDFs or device names such as GPU0)");
     }
     P2pAnalyzer an = new P2pAnalyzer(report(host, null));
-    Device da = an.find(a);
-    Device db = an.find(b);
-    if (da == null || db == null) {
-      throw ApiException.notFound("no device '" + (da == null ? a : b) + "' on host " + host);
+    DeviceNames names = DeviceNames.of(an);
+    return an.pair(device(names, a, host), device(names, b, host));
+  }
+
+  /** The device a name names on the host; unknown or ambiguous names are the caller's error. */
+  private static Device device(DeviceNames names, String name, String host) {
+    try {
+      return names.resolve(name);
+    } catch (DeviceNames.UnknownNameException e) {
+      throw ApiException.badRequest(e.getMessage() + " (host " + host + ")");
     }
-    return an.pair(da, db);
   }
 
   @GET

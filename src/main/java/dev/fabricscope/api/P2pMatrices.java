@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.p2p.CompactMatrix;
 import dev.fabricscope.p2p.Device;
 import dev.fabricscope.p2p.P2pAnalyzer;
+import dev.fabricscope.p2p.SmiLayout;
 import dev.fabricscope.security.ApiException;
+import dev.fabricscope.topology.Report;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -41,10 +43,16 @@ public class P2pMatrices {
    * @param devices the matrix devices
    * @param verdicts the distinct verdicts (bandwidths in GB/s per direction)
    * @param pairs per pair (i, j), i &lt; j, row by row, the index of its verdict
+   * @param layout the rows and columns as {@code nvidia-smi topo -m} (and {@code topo}) prints
+   *     them: labels, order, affinity columns; the page draws these and computes none
    */
   @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "P2pMatrix")
   public record Answer(
-      long snapshotId, List<Device> devices, List<CompactMatrix.Verdict> verdicts, int[] pairs) {}
+      long snapshotId,
+      List<Device> devices,
+      List<CompactMatrix.Verdict> verdicts,
+      int[] pairs,
+      SmiLayout layout) {}
 
   /** A cached outcome: the JSON, or null when the host had too many devices. */
   private record Entry(byte[] json, int devices) {
@@ -161,7 +169,8 @@ public class P2pMatrices {
   }
 
   private Entry build(long snapshotId, String reportJson) {
-    P2pAnalyzer analyzer = new P2pAnalyzer(HostsResource.read(reportJson));
+    Report report = HostsResource.read(reportJson);
+    P2pAnalyzer analyzer = new P2pAnalyzer(report);
     // Counting devices is linear; refusing here keeps an oversized host from costing n² work.
     int n = analyzer.devices().size();
     if (n > maxDevices) {
@@ -170,7 +179,13 @@ public class P2pMatrices {
     CompactMatrix m = CompactMatrix.of(analyzer);
     try {
       return new Entry(
-          mapper.writeValueAsBytes(new Answer(snapshotId, m.devices(), m.verdicts(), m.pairs())),
+          mapper.writeValueAsBytes(
+              new Answer(
+                  snapshotId,
+                  m.devices(),
+                  m.verdicts(),
+                  m.pairs(),
+                  SmiLayout.of(report, m.devices()))),
           n);
     } catch (JsonProcessingException ex) {
       throw new IllegalStateException(ex);

@@ -1,6 +1,7 @@
 package dev.fabricscope.api;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -199,7 +200,10 @@ class HostsResourceTest {
         .queryParam("b", "gpu42")
         .get("/api/v1/hosts/rig-read-api/paths")
         .then()
-        .statusCode(404);
+        .statusCode(400)
+        .contentType("application/problem+json")
+        .body("detail", containsString("no device 'gpu42'"))
+        .body("detail", containsString("an RDMA device (mlx5_0)"));
   }
 
   @Test

@@ -9,8 +9,15 @@ public final class ExplainText {
   private ExplainText() {}
 
   public static String render(PairVerdict v, Device a, Device b, Report report) {
+    return render(v, a, b, report, null);
+  }
+
+  /**
+   * As {@link #render(PairVerdict, Device, Device, Report)}, naming each side by its topo label.
+   */
+  public static String render(PairVerdict v, Device a, Device b, Report report, DeviceNames names) {
     StringBuilder sb = new StringBuilder();
-    sb.append(describe(a)).append("  <->  ").append(describe(b)).append("\n\n");
+    sb.append(describe(a, names)).append("  <->  ").append(describe(b, names)).append("\n\n");
     sb.append("Path (").append(v.hops().size()).append(" hops):\n");
     for (String hop : v.hops()) {
       PciFunction f =
@@ -90,7 +97,8 @@ public final class ExplainText {
     return sb.toString();
   }
 
-  private static String describe(Device d) {
-    return d.bdf() + " " + d.kind().json() + " " + d.name();
+  private static String describe(Device d, DeviceNames names) {
+    String label = names == null ? null : names.label(d);
+    return (label == null ? "" : label + " ") + d.bdf() + " " + d.kind().json() + " " + d.name();
   }
 }

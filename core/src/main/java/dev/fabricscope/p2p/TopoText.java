@@ -1,39 +1,22 @@
 package dev.fabricscope.p2p;
 
-import dev.fabricscope.topology.DeviceKind;
-import dev.fabricscope.topology.PciFunction;
 import dev.fabricscope.topology.Report;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
- * Renders a {@link P2pMatrix} as text: first the matrix in the layout of {@code nvidia-smi topo -m}
- * (GPU0.., NIC0.., then NVMe and accelerators, with CPU and NUMA affinity), then the same devices
- * with the kernel's P2PDMA verdicts, then the legends.
+ * Renders a {@link P2pMatrix} as text. First exactly what {@code nvidia-smi topo -m} prints
+ * (p2p-rules.md §4.1): the GPU# and NIC# rows of {@link SmiLayout} with the {@code CPU Affinity},
+ * {@code NUMA Affinity} and {@code GPU NUMA ID} columns, its Legend and its NIC Legend, tab for tab
+ * as the driver writes them, so the two can be diffed. Then what nvidia-smi does not show: the
+ * devices it does not list (NVMe, accelerators, NICs without RDMA), the kernel's P2PDMA verdict for
+ * every pair (§2) and a legend naming every label's device.
  */
 public final class TopoText {
 
   private TopoText() {}
-
-  /** Short labels in nvidia-smi's style: GPU0, NIC0, NVME0, ACC0. */
-  public static List<String> labels(List<Device> devices) {
-    Map<String, Integer> next = new HashMap<>();
-    List<String> out = new ArrayList<>();
-    for (Device d : devices) {
-      String prefix =
-          switch (d.kind()) {
-            case GPU -> "GPU";
-            case NIC, RDMA -> "NIC";
-            case NVME -> "NVME";
-            default -> "ACC";
-          };
-      int n = next.merge(prefix, 1, Integer::sum) - 1;
-      out.add(prefix + n);
-    }
-    return out;
-  }
 
   /** The kernel verdict in a cell: BUS4, THB4, NS; a trailing ? marks a provisional one. */
   static String kernelCell(KernelVerdict k) {
@@ -46,76 +29,109 @@ public final class TopoText {
     return k.provisional() ? s + "?" : s;
   }
 
+  /** The whole text of {@code topo} for a matrix of {@code report}'s host. */
   public static String render(P2pMatrix m, Report report) {
+    return render(m, SmiLayout.of(report, m.devices()));
+  }
+
+  /** The whole text of {@code topo} for a matrix of {@code layout}'s devices. */
+  public static String render(P2pMatrix m, SmiLayout layout) {
     List<Device> devices = m.devices();
-    List<String> labels = labels(devices);
     Map<String, PairVerdict> byPair = new HashMap<>();
     for (PairVerdict p : m.pairs()) {
       byPair.put(key(p.a(), p.aRdma(), p.b(), p.bRdma()), p);
       byPair.put(key(p.b(), p.bRdma(), p.a(), p.aRdma()), p);
     }
-    Map<String, PciFunction> fns = new HashMap<>();
-    report.pci().forEach(f -> fns.put(f.bdf(), f));
+    BiFunction<Integer, Integer, PairVerdict> pair =
+        (i, j) -> {
+          Device a = devices.get(i);
+          Device b = devices.get(j);
+          return byPair.get(key(a.bdf(), a.rdma(), b.bdf(), b.rdma()));
+        };
     StringBuilder sb = new StringBuilder();
-    header(sb, labels, "CPU Affinity\tNUMA Affinity");
-    for (int i = 0; i < devices.size(); i++) {
-      sb.append(labels.get(i));
-      for (int j = 0; j < devices.size(); j++) {
-        PairVerdict p = pair(byPair, devices.get(i), devices.get(j));
-        sb.append('\t').append(i == j ? " X" : p.nvidia());
-      }
-      PciFunction f = fns.get(devices.get(i).bdf());
-      if (devices.get(i).kind() == DeviceKind.GPU && f != null) {
-        sb.append('\t').append(f.localCpulist() == null ? "N/A" : f.localCpulist());
-        sb.append('\t').append(f.numaNode() == null ? "N/A" : f.numaNode());
-      }
-      sb.append('\n');
+    nvidiaSmi(sb, layout, pair);
+    List<SmiLayout.Row> all = layout.rows();
+    if (all.size() > layout.smiRows().size()) {
+      sb.append("\nWith the devices nvidia-smi does not list (same labels):\n");
+      matrix(sb, all, (i, j) -> pair.apply(i, j).nvidia());
     }
     sb.append("\nKernel P2PDMA (drivers/pci/p2pdma.c) for the same pairs:\n");
-    header(sb, labels, "");
-    for (int i = 0; i < devices.size(); i++) {
-      sb.append(labels.get(i));
-      for (int j = 0; j < devices.size(); j++) {
-        PairVerdict p = pair(byPair, devices.get(i), devices.get(j));
-        sb.append('\t').append(i == j ? " X" : kernelCell(p.kernel()));
-      }
-      sb.append('\n');
-    }
-    sb.append(LEGEND);
+    matrix(sb, all, (i, j) -> kernelCell(pair.apply(i, j).kernel()));
+    sb.append(KERNEL_LEGEND);
     sb.append("\nDevice Legend:\n\n");
-    for (int i = 0; i < devices.size(); i++) {
-      Device d = devices.get(i);
-      sb.append("  ")
-          .append(labels.get(i))
-          .append(": ")
-          .append(d.name())
-          .append(" (")
-          .append(d.bdf())
-          .append(d.rdma() == null ? "" : ", software RDMA")
-          .append(")\n");
+    for (SmiLayout.Row r : all) {
+      Device d = devices.get(r.device());
+      sb.append("  ").append(r.label()).append(": ").append(d.name()).append(" (").append(d.bdf());
+      sb.append(d.rdma() == null ? "" : ", software RDMA").append(")\n");
     }
     return sb.toString();
   }
 
-  private static PairVerdict pair(Map<String, PairVerdict> byPair, Device a, Device b) {
-    return byPair.get(key(a.bdf(), a.rdma(), b.bdf(), b.rdma()));
+  /** The part nvidia-smi prints, in its format: header, rows, Legend, NIC Legend. */
+  static void nvidiaSmi(
+      StringBuilder sb, SmiLayout layout, BiFunction<Integer, Integer, PairVerdict> pair) {
+    List<SmiLayout.Row> rows = layout.smiRows();
+    if (rows.isEmpty()) {
+      sb.append("nvidia-smi lists no device here: no NVIDIA GPU and no RDMA NIC\n");
+      return;
+    }
+    for (SmiLayout.Row r : rows) {
+      sb.append('\t').append(r.label());
+    }
+    for (String h : layout.affinityColumns()) {
+      sb.append('\t').append(h);
+    }
+    sb.append('\n');
+    for (SmiLayout.Row a : rows) {
+      sb.append(a.label());
+      for (SmiLayout.Row b : rows) {
+        // nvidia-smi pads the diagonal to " X "
+        sb.append('\t').append(a == b ? " X " : pair.apply(a.device(), b.device()).nvidia());
+      }
+      if (a.cpuAffinity() != null) {
+        // the driver writes two tabs before GPU NUMA ID (h200-passthrough.nvidia-smi-topo-m.txt)
+        sb.append('\t').append(a.cpuAffinity()).append('\t').append(a.numaAffinity());
+        sb.append("\t\t").append(a.gpuNumaId());
+      }
+      sb.append('\n');
+    }
+    sb.append(SMI_LEGEND);
+    List<SmiLayout.Row> nics = rows.stream().filter(r -> r.label().startsWith("NIC")).toList();
+    if (!nics.isEmpty()) {
+      sb.append("\nNIC Legend:\n\n");
+      for (SmiLayout.Row r : nics) {
+        sb.append("  ").append(r.label()).append(": ");
+        // one token, as nvidia-smi's names are; the Device Legend below gives the function
+        sb.append(r.name() == null ? UNNAMED : r.name());
+        sb.append('\n');
+      }
+    }
+  }
+
+  private static void matrix(
+      StringBuilder sb, List<SmiLayout.Row> rows, BiFunction<Integer, Integer, String> cell) {
+    for (SmiLayout.Row r : rows) {
+      sb.append('\t').append(r.label());
+    }
+    sb.append('\n');
+    for (SmiLayout.Row a : rows) {
+      sb.append(a.label());
+      for (SmiLayout.Row b : rows) {
+        sb.append('\t').append(a == b ? " X " : cell.apply(a.device(), b.device()));
+      }
+      sb.append('\n');
+    }
   }
 
   private static String key(String a, String ar, String b, String br) {
     return a + "/" + ar + "|" + b + "/" + br;
   }
 
-  private static void header(StringBuilder sb, List<String> labels, String tail) {
-    for (String l : labels) {
-      sb.append('\t').append(l);
-    }
-    if (!tail.isEmpty()) {
-      sb.append('\t').append(tail);
-    }
-    sb.append('\n');
-  }
+  /** The NIC legend's name for a NIC whose source does not name its RDMA device. */
+  public static final String UNNAMED = "(unnamed)";
 
-  static final String LEGEND =
+  /** nvidia-smi's legend, word for word as driver 580 prints it (§4.1). */
+  static final String SMI_LEGEND =
       """
 
       Legend:
@@ -127,6 +143,12 @@ public final class TopoText {
         PXB  = Connection traversing multiple PCIe bridges (without traversing the PCIe Host Bridge)
         PIX  = Connection traversing at most a single PCIe bridge
         NV#  = Connection traversing a bonded set of # NVLinks
+      """;
+
+  static final String KERNEL_LEGEND =
+      """
+
+      Kernel legend:
 
         BUS# = kernel P2PDMA BUS_ADDR at distance #: peer traffic stays below a common bridge
         THB# = kernel P2PDMA THRU_HOST_BRIDGE at distance #: through an allowed host bridge

@@ -1,6 +1,7 @@
 package dev.fabricscope.agent.cli;
 
 import dev.fabricscope.p2p.Device;
+import dev.fabricscope.p2p.DeviceNames;
 import dev.fabricscope.p2p.ExplainText;
 import dev.fabricscope.p2p.P2pAnalyzer;
 import dev.fabricscope.topology.Report;
@@ -9,7 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** {@code explain [--input PATH] A B}: the full reasoning for one pair (BDFs or device names). */
+/**
+ * {@code explain [--input PATH] A B}: the full reasoning for one pair. A and B are any name {@link
+ * DeviceNames} knows: the labels {@code topo} prints (GPU0, NIC1), BDFs, RDMA devices (mlx5_0),
+ * network interfaces, NVMe controllers and hwloc OS device names (nvml0, cuda0).
+ */
 public final class ExplainCommand {
 
   /** Runs the command; returns the exit code. */
@@ -33,19 +38,23 @@ public final class ExplainCommand {
     }
     Report report = Inputs.load(o.get("--input"));
     P2pAnalyzer an = new P2pAnalyzer(report);
-    Device a = an.find(devices.get(0));
-    Device b = an.find(devices.get(1));
-    for (int i = 0; i < 2; i++) {
-      if ((i == 0 ? a : b) == null) {
-        throw new UsageException(
-            "no device '"
-                + devices.get(i)
-                + "' in "
-                + (o.get("--input") == null ? "this host" : o.get("--input")));
-      }
-    }
-    out.print(ExplainText.render(an.pair(a, b), a, b, report));
+    DeviceNames names = DeviceNames.of(an);
+    Device a = resolve(names, devices.get(0), o.get("--input"));
+    Device b = resolve(names, devices.get(1), o.get("--input"));
+    out.print(ExplainText.render(an.pair(a, b), a, b, report, names));
     out.flush();
     return 0;
+  }
+
+  /**
+   * The device a name names (the names topo prints, BDFs, RDMA/net/NVMe/hwloc names), or exit 2.
+   */
+  private static Device resolve(DeviceNames names, String name, String input) {
+    try {
+      return names.resolve(name);
+    } catch (DeviceNames.UnknownNameException e) {
+      throw new UsageException(
+          e.getMessage() + " (in " + (input == null ? "this host" : input) + ")");
+    }
   }
 }

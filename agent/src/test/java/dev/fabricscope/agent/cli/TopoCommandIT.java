@@ -104,4 +104,59 @@ class TopoCommandIT extends CliRunner {
     Path broken = Files.writeString(tmp.resolve("broken.xml"), "<topology><object type=");
     assertBadInput(agent("topo", "--input", broken.toString()), "broken.xml");
   }
+
+  /** The H200 host's gathered tree: topo's first part is the host's own nvidia-smi text. */
+  @Test
+  void topoOfTheH200TreeStartsWithItsNvidiaSmiOutput() throws Exception {
+    Path dir = Fixtures.root().resolve("gpu-hosts");
+    Result r = agent("topo", "--input", dir.resolve("h200-passthrough.tar.bz2").toString());
+    assertEquals(0, r.code(), r.err());
+    String real = Files.readString(dir.resolve("h200-passthrough.nvidia-smi-topo-m.txt"));
+    assertTrue(r.out().startsWith(real), r.out());
+  }
+
+  /**
+   * Every name form gives the same explanation as the BDFs hwloc's XML places those names on
+   * (llnl-lassen.xml: cuda0 and mlx5_1 under their PCI objects): topo labels, hwloc names, RDMA
+   * names, lspci's and nvidia-smi's spellings of the BDF.
+   */
+  @Test
+  void explainTakesTheNamesTopoPrintsAndHwlocNames() throws Exception {
+    String lassen = Fixtures.root().resolve("hwloc-xml/llnl-lassen.xml").toString();
+    String xml = Files.readString(Path.of(lassen));
+    String gpu = parentBusid(xml, "cuda0");
+    String nic = parentBusid(xml, "mlx5_1");
+    Result byBdf = agent("explain", "--input", lassen, gpu, nic);
+    assertEquals(0, byBdf.code(), byBdf.err());
+    // the sides are named by topo's labels too
+    assertTrue(byBdf.out().startsWith("GPU0 " + gpu + " gpu"), byBdf.out());
+    assertTrue(byBdf.out().contains("  <->  NIC1 " + nic + " "), byBdf.out());
+    String upper = "0000" + gpu.toUpperCase(java.util.Locale.ROOT);
+    for (List<String> pair :
+        List.of(
+            List.of("GPU0", "NIC1"),
+            List.of("nvml0", "mlx5_1"),
+            List.of("cuda0", "NIC1"),
+            List.of(upper, "mlx5_1"))) {
+      Result r = agent("explain", "--input", lassen, pair.get(0), pair.get(1));
+      assertEquals(0, r.code(), pair + " " + r.err());
+      assertEquals(byBdf.out(), r.out(), pair.toString());
+    }
+  }
+
+  @Test
+  void unknownOrAmbiguousNamesAreExitTwoListingWhatIsAccepted() throws Exception {
+    String lassen = Fixtures.root().resolve("hwloc-xml/llnl-lassen.xml").toString();
+    assertBadInput(agent("explain", "--input", lassen, "GPU0", "NIC9"), "no device 'NIC9'");
+    assertBadInput(agent("explain", "--input", lassen, "GPU0", "NIC9"), "an RDMA device (mlx5_0)");
+    assertBadInput(agent("explain", "--input", lassen, "01:00.0", "GPU0"), "is ambiguous");
+  }
+
+  /** The pci_busid of the object holding OS device {@code name} in an hwloc XML. */
+  static String parentBusid(String xml, String name) {
+    int at = xml.indexOf("name=\"" + name + "\"");
+    int obj = xml.lastIndexOf("pci_busid=\"", at);
+    assertTrue(at > 0 && obj > 0, name);
+    return xml.substring(obj + 11, xml.indexOf('"', obj + 11));
+  }
 }

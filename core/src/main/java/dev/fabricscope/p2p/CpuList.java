@@ -1,0 +1,52 @@
+package dev.fabricscope.p2p;
+
+import java.util.BitSet;
+
+/**
+ * The kernel's list format for CPU and node sets ({@code 0-17,36-53}, as in {@code local_cpulist}
+ * and {@code node/nodeN/cpulist}, p2p-rules.md §6.1), which is also how {@code nvidia-smi topo -m}
+ * prints its {@code CPU Affinity} and {@code NUMA Affinity} columns.
+ */
+final class CpuList {
+
+  private CpuList() {}
+
+  /** The set a list names; null when the text is not a list (so callers can say N/A). */
+  static BitSet parse(String list) {
+    if (list == null || list.isBlank()) {
+      return null;
+    }
+    BitSet out = new BitSet();
+    try {
+      for (String part : list.trim().split(",")) {
+        int dash = part.indexOf('-');
+        int from = Integer.parseInt(part.substring(0, dash < 0 ? part.length() : dash).trim());
+        int to = dash < 0 ? from : Integer.parseInt(part.substring(dash + 1).trim());
+        if (from < 0 || to < from || to > 1 << 20) {
+          return null;
+        }
+        out.set(from, to + 1);
+      }
+    } catch (NumberFormatException e) {
+      return null;
+    }
+    return out;
+  }
+
+  /** The list form of a set: runs of two or more as {@code a-b}, like the kernel writes them. */
+  static String format(BitSet set) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = set.nextSetBit(0); i >= 0; ) {
+      int end = set.nextClearBit(i) - 1;
+      if (sb.length() > 0) {
+        sb.append(',');
+      }
+      sb.append(i);
+      if (end > i) {
+        sb.append('-').append(end);
+      }
+      i = set.nextSetBit(end + 1);
+    }
+    return sb.toString();
+  }
+}
