@@ -58,6 +58,7 @@ public final class TopoText {
     sb.append("\nKernel P2PDMA (drivers/pci/p2pdma.c) for the same pairs:\n");
     matrix(sb, all, (i, j) -> kernelCell(pair.apply(i, j).kernel()));
     sb.append(KERNEL_LEGEND);
+    driver(sb, all, pair);
     sb.append("\nDevice Legend:\n\n");
     for (SmiLayout.Row r : all) {
       Device d = devices.get(r.device());
@@ -108,6 +109,35 @@ public final class TopoText {
     }
   }
 
+  /**
+   * The driver's P2P answers (NVML) for the GPUs it was asked about, as {@code nvidia-smi topo -p2p
+   * rw} prints them; nothing when no pair has one (imports, hosts without the driver).
+   */
+  static void driver(
+      StringBuilder sb, List<SmiLayout.Row> rows, BiFunction<Integer, Integer, PairVerdict> pair) {
+    List<SmiLayout.Row> gpus = new java.util.ArrayList<>();
+    for (SmiLayout.Row a : rows) {
+      for (SmiLayout.Row b : rows) {
+        if (a != b && pair.apply(a.device(), b.device()).driver() != null) {
+          gpus.add(a);
+          break;
+        }
+      }
+    }
+    if (gpus.size() < 2) {
+      return;
+    }
+    sb.append("\nDriver P2P (NVML, as nvidia-smi topo -p2p rw) for the same GPUs:\n");
+    matrix(
+        sb,
+        gpus,
+        (i, j) -> {
+          DriverVerdict d = pair.apply(i, j).driver();
+          return d == null ? "U" : d.label();
+        });
+    sb.append(DRIVER_LEGEND);
+  }
+
   private static void matrix(
       StringBuilder sb, List<SmiLayout.Row> rows, BiFunction<Integer, Integer, String> cell) {
     for (SmiLayout.Row r : rows) {
@@ -143,6 +173,21 @@ public final class TopoText {
         PXB  = Connection traversing multiple PCIe bridges (without traversing the PCIe Host Bridge)
         PIX  = Connection traversing at most a single PCIe bridge
         NV#  = Connection traversing a bonded set of # NVLinks
+      """;
+
+  /** nvidia-smi's legend of {@code topo -p2p}. */
+  static final String DRIVER_LEGEND =
+      """
+
+      Driver legend:
+
+        X    = Self
+        OK   = Status Ok
+        CNS  = Chipset not supported
+        GNS  = GPU not supported
+        TNS  = Topology not supported
+        NS   = Not supported
+        U    = Unknown
       """;
 
   static final String KERNEL_LEGEND =

@@ -120,6 +120,25 @@ class DriverVerdictTest {
   }
 
   @Test
+  void topoPrintsTheDriversMatrixForTheGpusItAnswered() throws Exception {
+    Report r = dgx2("chipset-not-supported");
+    String text = TopoText.render(new P2pAnalyzer(r).matrix(), r);
+    int at = text.indexOf("Driver P2P (NVML, as nvidia-smi topo -p2p rw)");
+    assertTrue(at > 0, text);
+    String[] lines = text.substring(at).split("\n");
+    assertEquals("\tGPU0\tGPU1", lines[1]);
+    assertEquals("GPU0\t X \tCNS", lines[2]);
+    assertEquals("GPU1\tCNS\t X ", lines[3]);
+    assertTrue(text.contains("CNS  = Chipset not supported"));
+    String plain = TopoText.render(new P2pAnalyzer(dgx2Plain()).matrix(), dgx2Plain());
+    assertFalse(plain.contains("Driver P2P"), "no NVML answers, no driver matrix");
+  }
+
+  static Report dgx2Plain() throws Exception {
+    return Importers.load(Fixtures.root().resolve("hwloc-xml/nvidiaDGX2.xml"));
+  }
+
+  @Test
   void pairsTheDriverWasNotAskedAboutHaveNoDriverColumn() throws Exception {
     P2pAnalyzer an = new P2pAnalyzer(dgx2("ok"));
     PairVerdict v = an.pair(device(an, A), device(an, OTHER));
