@@ -87,6 +87,14 @@ final class CliErrors
         return m.group(1) + " takes no value";
       }
     }
+    if (ex.getArgSpec() instanceof OptionSpec opt && ex.getValue() != null) {
+      // a value picocli could not convert (a path with a NUL): its message names JDK exceptions
+      return opt.longestName()
+          + " '"
+          + printable(ex.getValue())
+          + "' is not a valid "
+          + opt.type().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    }
     return ex.getMessage();
   }
 

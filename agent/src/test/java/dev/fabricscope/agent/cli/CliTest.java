@@ -113,6 +113,8 @@ class CliTest {
       {"--kind needs a value", "bandwidth", "--kind"},
       {"explain needs two devices", "explain", "a", "b", "c"},
       {"unknown option '-x'", "gather", "-x"},
+      {"--fsroot 'a?b' is not a valid path", "collect", "--fsroot", "a\0b"},
+      {"--token-file 'x?' is not a valid path", "run", "--token-file", "x\0"},
     };
     for (String[] c : cases) {
       assertBadUsage(c[0], List.of(c).subList(1, c.length).toArray(String[]::new));
