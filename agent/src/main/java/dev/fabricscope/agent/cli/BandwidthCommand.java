@@ -13,9 +13,7 @@ import dev.fabricscope.agent.bandwidth.Peer;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthResult;
 import dev.fabricscope.bandwidth.BandwidthSpec;
-import dev.fabricscope.bandwidth.ByteSizes;
 import dev.fabricscope.bandwidth.Efficiencies;
-import dev.fabricscope.bandwidth.Endpoint;
 import dev.fabricscope.bandwidth.Expectation;
 import dev.fabricscope.bandwidth.Expectations;
 import dev.fabricscope.sysfs.SysfsDiscovery;
@@ -24,7 +22,10 @@ import dev.fabricscope.topology.Report;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code bandwidth --kind K [--source E] [--target E] [--size 256M] [--threads N] [--repeat N]
@@ -32,63 +33,72 @@ import java.util.Set;
  * the value the path model expects beside it; {@code bandwidth --capabilities} lists the helpers.
  * Bad input exits 2; a test that cannot run exits 1 with its reason on one line.
  */
-public final class BandwidthCommand {
+@Command(
+    name = "bandwidth",
+    sortOptions = false,
+    header = "One bandwidth test on this host, measured against what the path should carry.",
+    description = {
+      "GB/s are 10^9 bytes moved per second. Exit codes: 0 measured (whatever the verdict),"
+          + " 1 the test cannot run here, 2 bad input."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  " + Cli.NAME + " bandwidth --kind host-memcpy --source numa:0 --target numa:1",
+      "  " + Cli.NAME + " bandwidth --kind gpu-h2d --target gpu:0 --format json",
+      "  " + Cli.NAME + " bandwidth --capabilities"
+    })
+public final class BandwidthCommand implements Callable<Integer> {
 
   /** Default limit for one test, seconds. */
   static final int DEFAULT_TIMEOUT_SECONDS = 600;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  @Mixin BandwidthOptions o;
 
-  private final BandwidthHelpers helpers;
+  @Mixin HelpOption help;
 
-  public BandwidthCommand() {
-    this(BandwidthHelpers.standard());
+  private final PrintStream out;
+  private final PrintStream err;
+  private final Supplier<BandwidthHelpers> helperSource;
+  private BandwidthHelpers helpers;
+
+  /**
+   * The command printing results to {@code out} and failures to {@code err}; {@code helpers} is
+   * asked once, when the command runs (detecting helpers loads native libraries).
+   */
+  public BandwidthCommand(PrintStream out, PrintStream err, Supplier<BandwidthHelpers> helpers) {
+    this.out = out;
+    this.err = err;
+    this.helperSource = helpers;
   }
 
-  BandwidthCommand(BandwidthHelpers helpers) {
-    this.helpers = helpers;
-  }
-
-  /** Runs the command; returns the exit code. */
-  public int run(List<String> args, PrintStream out, PrintStream err) {
-    Options o =
-        new Options(
-            args,
-            Set.of(
-                "--kind",
-                "--source",
-                "--target",
-                "--size",
-                "--threads",
-                "--repeat",
-                "--duration",
-                "--timeout",
-                "--peer",
-                "--format"),
-            Set.of("--pageable", "--capabilities", "--listen"));
-    String format = o.get("--format") == null ? "text" : o.get("--format");
-    if (!format.equals("text") && !format.equals("json")) {
-      throw new UsageException(
-          "--format must be text or json, not '" + Endpoint.printable(format) + "'");
+  private BandwidthHelpers helpers() {
+    if (helpers == null) {
+      helpers = helperSource.get();
     }
-    if (o.flag("--capabilities")) {
+    return helpers;
+  }
+
+  @Override
+  public Integer call() {
+    String format = o.format();
+    if (o.capabilities) {
       return capabilities(format, out);
     }
-    BandwidthSpec spec = spec(o);
-    int timeout = number(o.get("--timeout"), "--timeout", DEFAULT_TIMEOUT_SECONDS, 1, 86_400);
-    BandwidthHelper helper = helpers.forKind(spec.kind()).orElse(null);
+    BandwidthSpec spec = o.spec();
+    int timeout = o.timeoutSeconds();
+    BandwidthHelper helper = helpers().forKind(spec.kind()).orElse(null);
     if (helper == null) {
       err.println("fabricscope-agent: no helper for " + spec.kind().json() + " in this agent");
       return 1;
     }
-    boolean listen = o.flag("--listen");
+    boolean listen = o.listen;
     if (listen && !spec.kind().twoSided()) {
       throw new UsageException("--listen is for the target side of rdma-* and tcp tests");
     }
     Peer peer = null;
     if (spec.kind().twoSided() && !listen) {
-      peer = peer(o.get("--peer"));
-    } else if (o.get("--peer") != null) {
+      peer = BandwidthOptions.peer(o.peer);
+    } else if (o.peer != null) {
       throw new UsageException("--peer is for the source side of rdma-* and tcp tests");
     }
     Cancellation cancel = Cancellation.within(timeout);
@@ -149,106 +159,6 @@ public final class BandwidthCommand {
     }
   }
 
-  /** {@code ADDR:PORT} or {@code [IPv6]:PORT} of a listener, checked like every endpoint. */
-  static Peer peer(String text) {
-    if (text == null) {
-      throw new UsageException(
-          "--peer ADDR:PORT is required for the source side (start the target with --listen)");
-    }
-    int colon = text.lastIndexOf(':');
-    if (colon <= 0 || !text.substring(colon + 1).matches("[0-9]{1,5}")) {
-      throw new UsageException("--peer '" + Endpoint.printable(text) + "' is not ADDR:PORT");
-    }
-    String address = text.substring(0, colon);
-    if (address.startsWith("[") && address.endsWith("]")) {
-      address = address.substring(1, address.length() - 1);
-    }
-    int port = Integer.parseInt(text.substring(colon + 1));
-    if (port < 1 || port > 65535) {
-      throw new UsageException("--peer port " + port + " is outside 1 to 65535");
-    }
-    try {
-      return new Peer(Endpoint.parse("addr:" + address).name(), port, null, null);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--peer: " + e.getMessage());
-    }
-  }
-
-  static BandwidthSpec spec(Options o) {
-    String kindName = o.get("--kind");
-    if (kindName == null) {
-      throw new UsageException("--kind is required, one of " + BandwidthKind.names());
-    }
-    try {
-      BandwidthKind kind = BandwidthKind.of(kindName);
-      Endpoint source = endpoint(o.get("--source"), defaultSource(kind), "--source");
-      Endpoint target = endpoint(o.get("--target"), defaultTarget(kind), "--target");
-      long bytes =
-          o.get("--size") == null ? BandwidthSpec.DEFAULT_BYTES : ByteSizes.parse(o.get("--size"));
-      int threads = number(o.get("--threads"), "--threads", 1, 1, BandwidthSpec.MAX_THREADS);
-      int reps =
-          number(
-              o.get("--repeat"),
-              "--repeat",
-              BandwidthSpec.DEFAULT_REPETITIONS,
-              1,
-              BandwidthSpec.MAX_REPETITIONS);
-      Integer duration =
-          o.get("--duration") == null
-              ? null
-              : number(o.get("--duration"), "--duration", 0, 1, BandwidthSpec.MAX_DURATION_SECONDS);
-      return BandwidthSpec.of(
-          kind, source, target, bytes, reps, duration, threads, o.flag("--pageable"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
-  }
-
-  private static Endpoint endpoint(String text, String fallback, String option) {
-    if (text == null && fallback == null) {
-      throw new UsageException(option + " is required for this kind");
-    }
-    try {
-      return Endpoint.parse(text == null ? fallback : text);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(option + ": " + e.getMessage());
-    }
-  }
-
-  /** Where data comes from when {@code --source} is not given: node 0 or GPU 0. */
-  static String defaultSource(BandwidthKind k) {
-    return switch (k) {
-      case HOST_MEMCPY, GPU_H2D, GPU_BIDIR -> "numa:0";
-      case GPU_D2H, GPU_D2D, GPU_P2P -> "gpu:0";
-      default -> null;
-    };
-  }
-
-  /** Where data goes when {@code --target} is not given. */
-  static String defaultTarget(BandwidthKind k) {
-    return switch (k) {
-      case HOST_MEMCPY, GPU_D2H -> "numa:0";
-      case GPU_H2D, GPU_BIDIR, GPU_D2D -> "gpu:0";
-      case GPU_P2P -> "gpu:1";
-      default -> null;
-    };
-  }
-
-  static int number(String text, String option, int fallback, int min, int max) {
-    if (text == null) {
-      return fallback;
-    }
-    if (!text.matches("[0-9]{1,6}")) {
-      throw new UsageException(
-          option + " '" + Endpoint.printable(text) + "' is not a whole number");
-    }
-    int n = Integer.parseInt(text);
-    if (n < min || n > max) {
-      throw new UsageException(option + " " + n + " is outside " + min + " to " + max);
-    }
-    return n;
-  }
-
   /** The expectation from this host's own report; unknown (with why) when discovery fails. */
   private static Expectation expect(BandwidthSpec spec) {
     if (spec.kind() == BandwidthKind.HOST_MEMCPY) {
@@ -264,7 +174,7 @@ public final class BandwidthCommand {
   }
 
   private int capabilities(String format, PrintStream out) {
-    List<HelperCapability> caps = helpers.detectAll();
+    List<HelperCapability> caps = helpers().detectAll();
     if (format.equals("json")) {
       out.println(json(caps));
     } else {
@@ -284,7 +194,7 @@ public final class BandwidthCommand {
 
   private static String json(Object o) {
     try {
-      return JSON.writeValueAsString(o);
+      return Json.MAPPER.writeValueAsString(o);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
@@ -292,5 +202,13 @@ public final class BandwidthCommand {
 
   static String oneLine(String s) {
     return s == null ? "unknown error" : s.replaceAll("[\\r\\n\\t]+", " ").strip();
+  }
+
+  /**
+   * The mapper, created on first use: a static field of the command would build Jackson (hundreds
+   * of classes) at every start of the agent, whichever command runs.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
   }
 }

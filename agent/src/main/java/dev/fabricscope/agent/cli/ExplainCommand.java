@@ -6,41 +6,68 @@ import dev.fabricscope.p2p.ExplainText;
 import dev.fabricscope.p2p.P2pAnalyzer;
 import dev.fabricscope.topology.Report;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code explain [--input PATH] A B}: the full reasoning for one pair. A and B are any name {@link
  * DeviceNames} knows: the labels {@code topo} prints (GPU0, NIC1), BDFs, RDMA devices (mlx5_0),
  * network interfaces, NVMe controllers and hwloc OS device names (nvml0, cuda0).
  */
-public final class ExplainCommand {
+@Command(
+    name = "explain",
+    sortOptions = false,
+    header = "The full reasoning for one pair of devices.",
+    description = {
+      "A and B: a BDF (0000:17:00.0, 17:00.0) or a name: the labels topo prints (GPU0, NIC1),"
+          + " RDMA devices (mlx5_0), network interfaces (eth0), NVMe (nvme0) or hwloc OS device"
+          + " names (nvml0, cuda0)."
+    })
+public final class ExplainCommand implements Callable<Integer> {
 
-  /** Runs the command; returns the exit code. */
-  public int run(List<String> args, PrintStream out) {
-    List<String> options = new ArrayList<>();
-    List<String> devices = new ArrayList<>();
-    for (int i = 0; i < args.size(); i++) {
-      String a = args.get(i);
-      if (a.equals("--input") && i + 1 < args.size()) {
-        options.add(a);
-        options.add(args.get(++i));
-      } else if (a.startsWith("--")) {
-        options.add(a);
-      } else {
-        devices.add(a);
-      }
-    }
-    Options o = new Options(options, Set.of("--input"), Set.of());
+  @Option(
+      names = "--input",
+      paramLabel = "PATH",
+      description = {
+        "A fsroot, gathered archive, report JSON, hwloc XML, NCCL XML or lspci text",
+        "(default: this host)"
+      })
+  Path input;
+
+  // counted below, not by picocli's arity: the message names what is expected
+  @Parameters(
+      arity = "0..*",
+      paramLabel = "A B",
+      hideParamSyntax = true,
+      description = "The two devices")
+  List<String> devices = new ArrayList<>();
+
+  @Mixin HelpOption help;
+
+  private final PrintStream out;
+
+  /** The command printing to {@code out}. */
+  public ExplainCommand(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public Integer call() {
     if (devices.size() != 2) {
       throw new UsageException("explain needs two devices (BDF or name), e.g. 0000:17:00.0 mlx5_0");
     }
-    Report report = Inputs.load(o.get("--input"));
+    Report report = Inputs.load(input == null ? null : input.toString());
     P2pAnalyzer an = new P2pAnalyzer(report);
     DeviceNames names = DeviceNames.of(an);
-    Device a = resolve(names, devices.get(0), o.get("--input"));
-    Device b = resolve(names, devices.get(1), o.get("--input"));
+    String where = input == null ? null : input.toString();
+    Device a = resolve(names, devices.get(0), where);
+    Device b = resolve(names, devices.get(1), where);
     out.print(ExplainText.render(an.pair(a, b), a, b, report, names));
     out.flush();
     return 0;

@@ -8,20 +8,50 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code gather --output FILE.tar.gz [--fsroot PATH]}: runs discovery while recording every read,
  * then archives exactly those files, links and folders. {@code collect --fsroot FILE.tar.gz} on the
  * result gives the same report.
  */
-public final class GatherCommand {
+@Command(
+    name = "gather",
+    sortOptions = false,
+    header = "Archive exactly the files discovery reads on this host.",
+    description = {
+      "Writes the files, links and folders discovery reads (a few hundred KB) into a .tar.gz;"
+          + " 'collect --fsroot FILE.tar.gz' gives the same report on any machine."
+    })
+public final class GatherCommand implements Callable<Integer> {
 
-  /** Runs the command; returns the exit code. */
-  public int run(List<String> args, PrintStream out) {
-    Options o = new Options(args, Set.of("--output", "--fsroot"), Set.of());
-    String output = o.get("--output");
+  @Option(
+      names = "--output",
+      paramLabel = "FILE.tar.gz",
+      description = "The archive to write (required; its folder must exist).")
+  Path outputFile;
+
+  @Option(
+      names = "--fsroot",
+      paramLabel = "PATH",
+      description = "/ (default), a directory standing for /, or a gathered archive")
+  Path fsroot;
+
+  @Mixin HelpOption help;
+
+  private final PrintStream out;
+
+  /** The command printing to {@code out}. */
+  public GatherCommand(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public Integer call() {
+    String output = outputFile == null ? null : outputFile.toString();
     if (output == null) {
       throw new UsageException("gather needs --output FILE.tar.gz");
     }
@@ -32,7 +62,7 @@ public final class GatherCommand {
     if (Files.isDirectory(target)) {
       throw new UsageException("--output " + output + ": is a folder");
     }
-    try (Fsroot fs = Fsroot.open(o.get("--fsroot"))) {
+    try (Fsroot fs = Fsroot.open(fsroot == null ? null : fsroot.toString())) {
       GatherRecorder recorder = new GatherRecorder();
       fs.root().setRecorder(recorder);
       Report report;

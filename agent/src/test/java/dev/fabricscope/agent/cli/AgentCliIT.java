@@ -57,7 +57,8 @@ class AgentCliIT extends CliRunner {
     Path junk = Files.write(tmp.resolve("junk.tar.gz"), new byte[] {0x1f, (byte) 0x8b, 1, 2, 3});
     assertBadInput(agent("collect", "--fsroot", junk.toString()), "cannot read archive");
     assertBadInput(agent("frobnicate"), "unknown command");
-    assertBadInput(agent("collect", "--pretty=yes"), "unknown option");
+    assertBadInput(agent("collect", "--pretty=yes"), "--pretty takes no value");
+    assertBadInput(agent("collect", "--frob"), "unknown option");
     assertBadInput(agent("gather"), "--output");
     Result none = agent();
     assertEquals(2, none.code());

@@ -16,26 +16,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class BandwidthCommandTest {
 
-  private static final Set<String> VALUES =
-      Set.of(
-          "--kind",
-          "--source",
-          "--target",
-          "--size",
-          "--threads",
-          "--repeat",
-          "--duration",
-          "--timeout",
-          "--format");
-
+  /** Parses the options as the command does and returns the checked spec. */
   private static BandwidthSpec spec(String... args) {
-    return BandwidthCommand.spec(new Options(List.of(args), VALUES, Set.of("--pageable")));
+    BandwidthOptions o = new BandwidthOptions();
+    new CommandLine(o).parseArgs(args);
+    return o.spec();
   }
 
   @Test
@@ -88,8 +79,10 @@ class BandwidthCommandTest {
             return new Measurement(List.of(1.0), "counting", "");
           }
         };
-    BandwidthCommand c = new BandwidthCommand(new BandwidthHelpers(List.of(counting)));
+    BandwidthHelpers helpers = new BandwidthHelpers(List.of(counting));
+    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
     PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
     for (List<String> args :
         List.of(
             List.of("--kind", "host-memcpy", "--source", "numa:0$(reboot)"),
@@ -97,10 +90,22 @@ class BandwidthCommandTest {
             List.of("--kind", "gpu-h2d", "--target", "gpu:0\n--output=/etc/x"),
             List.of("--kind", "host-memcpy", "--repeat", "-1"),
             List.of("--kind", "host-memcpy", "--threads", "2;id"))) {
-      assertThrows(UsageException.class, () -> c.run(args, sink, sink), args.toString());
+      errBytes.reset();
+      assertEquals(2, bandwidth(args, sink, err, helpers), args.toString());
+      String line = errBytes.toString(StandardCharsets.UTF_8);
+      assertTrue(line.startsWith("fabricscope-agent: "), line);
+      assertEquals(1, line.split("\n", -1).length - 1, "one line: " + line);
     }
     assertEquals(0, runs.get());
-    assertEquals(0, c.run(List.of("--kind", "host-memcpy", "--size", "4K"), sink, sink));
+    assertEquals(
+        0, bandwidth(List.of("--kind", "host-memcpy", "--size", "4K"), sink, sink, helpers));
     assertEquals(1, runs.get());
+  }
+
+  private static int bandwidth(
+      List<String> args, PrintStream out, PrintStream err, BandwidthHelpers helpers) {
+    List<String> all = new java.util.ArrayList<>(List.of("bandwidth"));
+    all.addAll(args);
+    return Cli.run(all.toArray(String[]::new), out, err, () -> helpers);
   }
 }

@@ -16,16 +16,16 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RunCommandTest {
+class RunOptionsTest {
 
   @TempDir Path tmp;
 
   @Test
   void serverMustBeAnHttpUrlWithAHost() {
-    assertEquals("https", RunCommand.server("https://fs.example:8443/prefix").getScheme());
+    assertEquals("https", RunOptions.server("https://fs.example:8443/prefix").getScheme());
     for (String bad :
         new String[] {"fs.example", "ftp://fs.example", "http://", "http://a b", "http://h/?q=1"}) {
-      assertThrows(UsageException.class, () -> RunCommand.server(bad), bad);
+      assertThrows(UsageException.class, () -> RunOptions.server(bad), bad);
     }
   }
 
@@ -33,10 +33,10 @@ class RunCommandTest {
   void labelsAreKeyValuePairs() {
     assertEquals(
         Map.of("rack", "r12", "team", "ml=infra"),
-        RunCommand.labels(List.of("rack=r12", "team=ml=infra")));
-    assertThrows(UsageException.class, () -> RunCommand.labels(List.of("rack")));
-    assertThrows(UsageException.class, () -> RunCommand.labels(List.of("=x")));
-    assertThrows(UsageException.class, () -> RunCommand.labels(List.of("a=1", "a=2")));
+        RunOptions.labels(List.of("rack=r12", "team=ml=infra")));
+    assertThrows(UsageException.class, () -> RunOptions.labels(List.of("rack")));
+    assertThrows(UsageException.class, () -> RunOptions.labels(List.of("=x")));
+    assertThrows(UsageException.class, () -> RunOptions.labels(List.of("a=1", "a=2")));
   }
 
   @Test
@@ -45,16 +45,16 @@ class RunCommandTest {
     AgentLog log = new AgentLog(new PrintStream(buf, true, StandardCharsets.UTF_8));
     Path f = Files.writeString(tmp.resolve("token"), "  s3cret\n");
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-    assertEquals("s3cret", RunCommand.readToken(f, true));
-    RunCommand.warnIfWorldReadable(f, log);
+    assertEquals("s3cret", RunOptions.readToken(f, true));
+    RunOptions.warnIfWorldReadable(f, log);
     assertTrue(buf.toString(StandardCharsets.UTF_8).contains("readable by everyone"));
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
     buf.reset();
-    RunCommand.warnIfWorldReadable(f, log);
+    RunOptions.warnIfWorldReadable(f, log);
     assertEquals("", buf.toString(StandardCharsets.UTF_8));
     Files.writeString(f, " \n");
-    assertThrows(UsageException.class, () -> RunCommand.readToken(f, true));
-    assertEquals(null, RunCommand.readToken(f, false), "later: keep the previous token");
-    assertThrows(UsageException.class, () -> RunCommand.readToken(tmp.resolve("nope"), true));
+    assertThrows(UsageException.class, () -> RunOptions.readToken(f, true));
+    assertEquals(null, RunOptions.readToken(f, false), "later: keep the previous token");
+    assertThrows(UsageException.class, () -> RunOptions.readToken(tmp.resolve("nope"), true));
   }
 }

@@ -1,0 +1,61 @@
+package dev.fabricscope.agent.cli;
+
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The AppCDS training run of the agent build ({@code agent/pom.xml}, execution {@code
+ * appcds-archive}): runs the short commands a user starts by hand, in one JVM started with {@code
+ * -XX:ArchiveClassesAtExit}, so the archive holds the classes of every one of them (hwloc and NCCL
+ * import, sysfs discovery from an archive, both exporters, the P2P analysis, help and the error
+ * path), not only those of a single command. Output is discarded; a command that fails is named on
+ * stderr and the exit code is 1, which the build reports as a warning.
+ *
+ * <p>{@code java -XX:ArchiveClassesAtExit=A.jsa -cp fabricscope-agent.jar
+ * dev.fabricscope.agent.cli.CdsTraining DEMO_DIR} where DEMO_DIR holds {@code nvidiaDGX2.xml} and
+ * {@code qemu-rig-iommu.tar.gz} (the server's demo fixtures, {@code src/main/resources/demo}).
+ */
+public final class CdsTraining {
+
+  private CdsTraining() {}
+
+  public static void main(String[] args) {
+    if (args.length != 1 || !Files.isDirectory(Path.of(args[0]))) {
+      System.err.println("usage: CdsTraining DEMO_DIR");
+      System.exit(2);
+    }
+    Path dir = Path.of(args[0]);
+    String xml = dir.resolve("nvidiaDGX2.xml").toString();
+    String tree = dir.resolve("qemu-rig-iommu.tar.gz").toString();
+    List<String[]> runs = new ArrayList<>();
+    runs.add(new String[] {"topo", "--input", xml});
+    runs.add(new String[] {"topo", "--format", "json", "--input", xml});
+    runs.add(new String[] {"explain", "--input", xml, "0000:34:00.0", "0000:36:00.0"});
+    runs.add(new String[] {"collect", "--fsroot", tree});
+    runs.add(new String[] {"collect", "--of", "hwloc-xml", "--fsroot", tree});
+    runs.add(new String[] {"collect", "--of", "nccl-xml", "--fsroot", tree});
+    runs.add(new String[] {"--help"});
+    runs.add(new String[] {"--version"});
+    runs.add(new String[] {"topo", "--help"});
+    int failed = 0;
+    PrintStream sink =
+        new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
+    for (String[] run : runs) {
+      int code = dev.fabricscope.agent.Main.run(run, sink, sink);
+      if (code != 0) {
+        System.err.println("training run failed (exit " + code + "): " + String.join(" ", run));
+        failed++;
+      }
+    }
+    // the error path too (one line, exit 2): loaded on every typo
+    if (Cli.run(new String[] {"collect", "--frob"}, sink, sink) != Cli.BAD_INPUT) {
+      failed++;
+    }
+    System.exit(failed == 0 ? 0 : 1);
+  }
+}
