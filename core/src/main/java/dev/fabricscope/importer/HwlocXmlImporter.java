@@ -42,6 +42,8 @@ public final class HwlocXmlImporter {
       Pattern.compile(
           "([0-9a-fA-F]{4}) \\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\\]"
               + " \\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\\] ([0-9a-fA-F]{2})(?: ([0-9a-fA-F]{2}))?");
+  private static final Pattern BRIDGE_RANGE =
+      Pattern.compile("[0-9a-fA-F]{4,8}:\\[([0-9a-fA-F]{2})-([0-9a-fA-F]{2})\\]");
   private static final Pattern BUS_RANGE =
       Pattern.compile("([0-9a-fA-F]{4,8}):\\[([0-9a-fA-F]{2})-[0-9a-fA-F]{2}\\]");
 
@@ -131,7 +133,11 @@ public final class HwlocXmlImporter {
         String os = attr(obj, "os_index");
         if (os != null) {
           String list = ImportSupport.cpulist(attr(obj, "cpuset"));
-          numaNodes.add(new Host.NumaNode(Integer.parseInt(os), list == null ? "" : list));
+          numaNodes.add(
+              new Host.NumaNode(
+                  Integer.parseInt(os),
+                  list == null ? "" : list,
+                  memory(attr(obj, "local_memory"))));
         }
       }
       default -> {}
@@ -190,11 +196,11 @@ public final class HwlocXmlImporter {
       subVendor = "0x" + m.group(4).toLowerCase();
       subDevice = "0x" + m.group(5).toLowerCase();
       rev = "0x" + m.group(6).toLowerCase();
-      if (m.group(7) != null) {
-        cls = "0x" + (m.group(1) + m.group(7)).toLowerCase();
-      } else {
-        classWithoutProgIf = true; // before 3.0 hwloc wrote base class and subclass only
-      }
+      // before 3.0 hwloc wrote base class and subclass only (its class_id is 16 bits): kept as
+      // four hex digits, prog-if unknown, so the class survives an export (it used to be dropped
+      // and every device came back as "ffff", shown by lstopo as "Other")
+      cls = "0x" + (m.group(1) + (m.group(7) == null ? "" : m.group(7))).toLowerCase();
+      classWithoutProgIf |= m.group(7) == null;
     } else {
       diagnostics.add(new Diagnostic(where(obj), "no readable pci_type: ids and class unknown"));
     }
@@ -212,6 +218,20 @@ public final class HwlocXmlImporter {
       }
     }
     PciLink link = gbps == null ? null : new PciLink(null, null, null, null, null, gbps);
+    // bridge_pci="0000:[05-07]": the bus range hwloc read from the bridge's config header
+    Matcher range = bridge ? BRIDGE_RANGE.matcher(String.valueOf(attr(obj, "bridge_pci"))) : null;
+    PciFunction.ConfigInfo config =
+        range != null && range.matches()
+            ? new PciFunction.ConfigInfo(
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                Integer.parseInt(range.group(1), 16),
+                Integer.parseInt(range.group(2), 16))
+            : null;
     PciFunction f =
         new PciFunction(
             busid,
@@ -236,8 +256,8 @@ public final class HwlocXmlImporter {
             null,
             link,
             Acs.unknown(),
-            null);
-    // kind is decided later, from the 16-bit class when the file has no prog-if
+            config);
+    // kind is decided later, once port types are inferred
     int cls16 = m != null && m.lookingAt() ? Integer.parseInt(m.group(1), 16) : -1;
     raw.put(busid, new Raw(f, bridge || PciTopology.isBridgeClass(cls16 << 8), obj));
   }
@@ -252,9 +272,9 @@ public final class HwlocXmlImporter {
     raw.forEach(
         (bdf, r) -> {
           PortType t = types.getOrDefault(bdf, PortType.UNKNOWN);
-          int cls16 = cls16(r.element());
-          String kindClass = r.fn().classCode() != null ? r.fn().classCode() : hex24(cls16);
-          DeviceKind k = ImportSupport.kind(kindClass, r.fn().vendorId(), t, r.bridge());
+          int cls = PciTopology.class24(r.fn().classCode());
+          String cls24 = cls < 0 ? null : String.format("0x%06x", cls);
+          DeviceKind k = ImportSupport.kind(cls24, r.fn().vendorId(), t, r.bridge());
           k = os.kindOverride(bdf, k);
           pci.put(bdf, ImportSupport.withTypeAndKind(r.fn(), t, k));
         });
@@ -300,18 +320,8 @@ public final class HwlocXmlImporter {
           new Diagnostic(
               file,
               "hwloc XML before 3.0 records base class and subclass without the programming"
-                  + " interface: classCode unknown (kind derived from the 16-bit class)"));
+                  + " interface: classCode has four hex digits there (prog-if unknown)"));
     }
-  }
-
-  private static int cls16(Element obj) {
-    String t = attr(obj, "pci_type");
-    Matcher m = t == null ? null : PCI_TYPE.matcher(t);
-    return m != null && m.lookingAt() ? Integer.parseInt(m.group(1), 16) : -1;
-  }
-
-  private static String hex24(int cls16) {
-    return cls16 < 0 ? null : String.format("0x%06x", cls16 << 8);
   }
 
   /** The {@code info} children of an object as name → value (first wins). */
@@ -337,6 +347,16 @@ public final class HwlocXmlImporter {
       id = attr(obj, "name");
     }
     return "object[type=" + obj.getAttribute("type") + (id == null ? "" : " " + id) + "]";
+  }
+
+  /** {@code local_memory} in bytes; hwloc writes 0 (or nothing) when it does not know it. */
+  private static Long memory(String s) {
+    try {
+      long v = s == null ? 0 : Long.parseLong(s.trim());
+      return v > 0 ? v : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   private static Integer integer(String s) {

@@ -271,7 +271,8 @@ public final class PciSysfsSource {
       return null;
     }
     if (!c.beyondHeader()) {
-      return new ConfigInfo(c.length(), null, null, null, null, null);
+      return new ConfigInfo(
+          c.length(), null, null, null, null, null, c.secondaryBus(), c.subordinateBus());
     }
     var p = c.pcie();
     return new ConfigInfo(
@@ -280,7 +281,9 @@ public final class PciSysfsSource {
         p == null ? null : p.mpsBytes(),
         p == null ? null : p.mpsSupportedBytes(),
         p == null ? null : p.mrrsBytes(),
-        c.ats());
+        c.ats(),
+        c.secondaryBus(),
+        c.subordinateBus());
   }
 
   static PortType configPortType(Raw r) {
