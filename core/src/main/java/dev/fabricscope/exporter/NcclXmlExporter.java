@@ -171,7 +171,7 @@ public final class NcclXmlExporter {
         "affinity",
         affinity,
         "arch",
-        arch(host == null ? null : host.architecture()),
+        NcclNets.arch(host == null ? null : host.architecture()),
         "vendor",
         cpu == null ? null : cpu.vendor(),
         "familyid",
@@ -286,34 +286,7 @@ public final class NcclXmlExporter {
   }
 
   private void nic(XmlWriter w, List<RdmaDevice> devices) {
-    w.start("nic");
-    for (RdmaDevice d : devices) {
-      List<RdmaDevice.Port> ports = d.ports().isEmpty() ? List.of() : d.ports();
-      for (RdmaDevice.Port p : ports) {
-        w.empty(
-            "net",
-            "name",
-            d.name(),
-            "dev",
-            String.valueOf(netIndex++),
-            "speed",
-            p.rateGbps() == null ? null : String.valueOf(Math.round(p.rateGbps() * 1000)),
-            "port",
-            String.valueOf(p.port()),
-            "latency",
-            "0.000000",
-            "guid",
-            guid(d.nodeGuid()),
-            "maxconn",
-            "131072",
-            "gdr",
-            d.provider() == RdmaDevice.Provider.HARDWARE ? "1" : "0");
-      }
-      if (ports.isEmpty()) {
-        w.empty("net", "name", d.name(), "dev", String.valueOf(netIndex++), "port", "1");
-      }
-    }
-    w.end();
+    netIndex = NcclNets.write(w, devices, netIndex);
   }
 
   private List<RdmaDevice> nets(String bdf) {
@@ -325,22 +298,5 @@ public final class NcclXmlExporter {
   private int numa(String bdf) {
     PciFunction f = byBdf.get(bdf);
     return f == null || f.numaNode() == null ? -1 : f.numaNode();
-  }
-
-  /** {@code 0c42:a103:006f:14ec} → {@code 0x0c42a103006f14ec}, as NCCL prints GUIDs. */
-  static String guid(String g) {
-    return g == null ? null : "0x" + g.replace(":", "").toLowerCase();
-  }
-
-  /** NCCL's arch names: x86_64, arm64, ppc64 (topo.cc); others as the kernel wrote them. */
-  static String arch(String a) {
-    if (a == null) {
-      return null;
-    }
-    return switch (a) {
-      case "aarch64", "arm64" -> "arm64";
-      case "ppc64le", "ppc64" -> "ppc64";
-      default -> a;
-    };
   }
 }

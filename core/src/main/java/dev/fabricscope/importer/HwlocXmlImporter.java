@@ -81,7 +81,7 @@ public final class HwlocXmlImporter {
       r.walk(root, null, null, null, null);
     }
     // hwloc 3.0 writes HostName, OSRelease and Architecture on <topology>, older files on Machine
-    infos(top).forEach(r.machineInfo::putIfAbsent);
+    HwlocXml.infos(top).forEach(r.machineInfo::putIfAbsent);
     return r.build(top);
   }
 
@@ -125,7 +125,7 @@ public final class HwlocXmlImporter {
   }
 
   private void readNormal(Element obj, String type) {
-    Map<String, String> info = infos(obj);
+    Map<String, String> info = HwlocXml.infos(obj);
     switch (type) {
       case "Machine" -> machineInfo.putAll(info);
       case "PU" -> pus++;
@@ -137,7 +137,7 @@ public final class HwlocXmlImporter {
               new Host.NumaNode(
                   Integer.parseInt(os),
                   list == null ? "" : list,
-                  memory(attr(obj, "local_memory"))));
+                  HwlocXml.memory(attr(obj, "local_memory"))));
         }
       }
       default -> {}
@@ -147,8 +147,8 @@ public final class HwlocXmlImporter {
       cpu =
           new Host.Cpu(
               info.get("CPUVendor"),
-              integer(info.get("CPUFamilyNumber")),
-              integer(info.get("CPUModelNumber")),
+              HwlocXml.integer(info.get("CPUFamilyNumber")),
+              HwlocXml.integer(info.get("CPUModelNumber")),
               info.get("CPUModel"),
               null);
     }
@@ -160,7 +160,8 @@ public final class HwlocXmlImporter {
     Matcher m = range == null ? null : BUS_RANGE.matcher(range);
     if (m == null || !m.matches()) {
       diagnostics.add(
-          new Diagnostic(where(obj), "host bridge without a bus range: hostBridge unknown"));
+          new Diagnostic(
+              HwlocXml.where(obj), "host bridge without a bus range: hostBridge unknown"));
       return null;
     }
     return "pci" + m.group(1).toLowerCase() + ":" + m.group(2).toLowerCase();
@@ -175,11 +176,13 @@ public final class HwlocXmlImporter {
       Integer numa,
       String cpus) {
     if (!PciTopology.BDF.matcher(busid).matches()) {
-      diagnostics.add(new Diagnostic(where(obj), "pci_busid " + busid + " is not a BDF: skipped"));
+      diagnostics.add(
+          new Diagnostic(HwlocXml.where(obj), "pci_busid " + busid + " is not a BDF: skipped"));
       return;
     }
     if (raw.containsKey(busid)) {
-      diagnostics.add(new Diagnostic(where(obj), busid + " appears twice: the first is kept"));
+      diagnostics.add(
+          new Diagnostic(HwlocXml.where(obj), busid + " appears twice: the first is kept"));
       return;
     }
     String vendor = null;
@@ -202,9 +205,10 @@ public final class HwlocXmlImporter {
       cls = "0x" + (m.group(1) + (m.group(7) == null ? "" : m.group(7))).toLowerCase();
       classWithoutProgIf |= m.group(7) == null;
     } else {
-      diagnostics.add(new Diagnostic(where(obj), "no readable pci_type: ids and class unknown"));
+      diagnostics.add(
+          new Diagnostic(HwlocXml.where(obj), "no readable pci_type: ids and class unknown"));
     }
-    Map<String, String> info = infos(obj);
+    Map<String, String> info = HwlocXml.infos(obj);
     String vendorName = info.getOrDefault("PCIVendor", ImportSupport.vendorName(vendor));
     String deviceName = info.getOrDefault("PCIDevice", ImportSupport.deviceName(vendor, device));
     Double gbps = null;
@@ -214,24 +218,18 @@ public final class HwlocXmlImporter {
         double v = Double.parseDouble(speed);
         gbps = v > 0 ? v : null; // hwloc writes 0 when the link speed could not be read
       } catch (NumberFormatException e) {
-        diagnostics.add(new Diagnostic(where(obj), "unreadable pci_link_speed " + speed));
+        diagnostics.add(new Diagnostic(HwlocXml.where(obj), "unreadable pci_link_speed " + speed));
       }
     }
     PciLink link = gbps == null ? null : new PciLink(null, null, null, null, null, gbps);
     // bridge_pci="0000:[05-07]": the bus range hwloc read from the bridge's config header
     Matcher range = bridge ? BRIDGE_RANGE.matcher(String.valueOf(attr(obj, "bridge_pci"))) : null;
-    PciFunction.ConfigInfo config =
-        range != null && range.matches()
-            ? new PciFunction.ConfigInfo(
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                Integer.parseInt(range.group(1), 16),
-                Integer.parseInt(range.group(2), 16))
-            : null;
+    PciFunction.ConfigInfo config = null;
+    if (range != null && range.matches()) {
+      int sec = Integer.parseInt(range.group(1), 16);
+      int sub = Integer.parseInt(range.group(2), 16);
+      config = new PciFunction.ConfigInfo(null, null, null, null, null, null, sec, sub);
+    }
     PciFunction f =
         new PciFunction(
             busid,
@@ -291,7 +289,7 @@ public final class HwlocXmlImporter {
                 ? null
                 : new Host.Cpu(cpu.vendor(), cpu.family(), cpu.model(), cpu.modelName(), pus),
             numaNodes);
-    addFormatDiagnostics();
+    HwlocXml.formatDiagnostics(diagnostics, file, classWithoutProgIf);
     return new Report(
         Report.SCHEMA_VERSION,
         SOURCE,
@@ -303,67 +301,5 @@ public final class HwlocXmlImporter {
         ImportSupport.gpus(sorted, null),
         nvlinks,
         diagnostics);
-  }
-
-  private void addFormatDiagnostics() {
-    diagnostics.add(
-        new Diagnostic(file, "hwloc XML records no ACS: acs is unknown for every function"));
-    diagnostics.add(
-        new Diagnostic(file, "hwloc XML records no PCIe port types: inferred from the tree"));
-    diagnostics.add(
-        new Diagnostic(
-            file,
-            "hwloc XML records no drivers, IOMMU groups, SR-IOV relations, MPS/MRRS or link"
-                + " speed/width (pci_link_speed is GB/s only)"));
-    if (classWithoutProgIf) {
-      diagnostics.add(
-          new Diagnostic(
-              file,
-              "hwloc XML before 3.0 records base class and subclass without the programming"
-                  + " interface: classCode has four hex digits there (prog-if unknown)"));
-    }
-  }
-
-  /** The {@code info} children of an object as name → value (first wins). */
-  static Map<String, String> infos(Element obj) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (Element i : children(obj, "info")) {
-      String n = attr(i, "name");
-      String v = attr(i, "value");
-      if (n != null && v != null) {
-        out.putIfAbsent(n, v);
-      }
-    }
-    return out;
-  }
-
-  /** Where an object is, for diagnostics: its type and gp_index or busid. */
-  static String where(Element obj) {
-    String id = attr(obj, "pci_busid");
-    if (id == null) {
-      id = attr(obj, "gp_index");
-    }
-    if (id == null) {
-      id = attr(obj, "name");
-    }
-    return "object[type=" + obj.getAttribute("type") + (id == null ? "" : " " + id) + "]";
-  }
-
-  /** {@code local_memory} in bytes; hwloc writes 0 (or nothing) when it does not know it. */
-  private static Long memory(String s) {
-    try {
-      long v = s == null ? 0 : Long.parseLong(s.trim());
-      return v > 0 ? v : null;
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  private static Integer integer(String s) {
-    try {
-      return s == null ? null : Integer.valueOf(s.trim());
-    } catch (NumberFormatException e) {
-      return null;
-    }
   }
 }
