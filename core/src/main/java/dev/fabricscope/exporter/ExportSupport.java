@@ -1,7 +1,5 @@
 package dev.fabricscope.exporter;
 
-import dev.fabricscope.topology.PciLink;
-import dev.fabricscope.topology.PciLink.LinkState;
 import java.util.BitSet;
 import java.util.Locale;
 
@@ -36,7 +34,12 @@ final class ExportSupport {
    * 0x000000ff,0xffff0000} (prefix per word), NCCL {@code 000000ff,ffff0000}.
    */
   static String mask(BitSet set, boolean prefix) {
-    int words = Math.max(1, (set.length() + 31) / 32);
+    return mask(set, prefix, 1);
+  }
+
+  /** {@link #mask(BitSet, boolean)} with at least {@code minWords} words. */
+  static String mask(BitSet set, boolean prefix, int minWords) {
+    int words = Math.max(minWords, (set.length() + 31) / 32);
     StringBuilder sb = new StringBuilder();
     for (int w = words - 1; w >= 0; w--) {
       long v = 0;
@@ -51,32 +54,6 @@ final class ExportSupport {
       sb.append(prefix ? "0x" : "").append(String.format(Locale.ROOT, "%08x", v));
     }
     return sb.toString();
-  }
-
-  /**
-   * The capable state of a function's upstream link (p2p-rules.md §4.3 and §5.2): min of the
-   * function's max and the upstream port's max, each part where known; null when nothing is.
-   */
-  static LinkState capable(PciLink l) {
-    if (l == null) {
-      return null;
-    }
-    LinkState a = l.max();
-    LinkState b = l.upstream() == null ? null : l.upstream().max();
-    Double speed = min(a == null ? null : a.speedGTs(), b == null ? null : b.speedGTs());
-    Integer width = min(positive(a), positive(b));
-    return speed == null && width == null ? null : new LinkState(speed, width);
-  }
-
-  private static Integer positive(LinkState s) {
-    return s == null || s.width() == null || s.width() <= 0 ? null : s.width();
-  }
-
-  private static <T extends Comparable<T>> T min(T a, T b) {
-    if (a == null) {
-      return b;
-    }
-    return b == null || a.compareTo(b) <= 0 ? a : b;
   }
 
   /** The kernel's ≥ 5.7 string: {@code 2.5 GT/s PCIe}, {@code 16.0 GT/s PCIe} (§5.1). */

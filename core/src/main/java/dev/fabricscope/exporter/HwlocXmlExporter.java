@@ -8,7 +8,6 @@ import dev.fabricscope.topology.PciLink.LinkState;
 import dev.fabricscope.topology.PortType;
 import dev.fabricscope.topology.Report;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,67 +61,33 @@ public final class HwlocXmlExporter {
 
   private String build() {
     Host host = report.host();
-    Map<Integer, BitSet> numa = new TreeMap<>();
-    BitSet all = new BitSet();
-    for (Host.NumaNode n : host == null ? List.<Host.NumaNode>of() : host.numaNodes()) {
-      numa.put(n.id(), ExportSupport.cpus(n.cpulist()));
-      all.or(numa.get(n.id()));
-    }
-    if (all.isEmpty()) {
-      Integer n = host == null || host.cpu() == null ? null : host.cpu().logicalCpus();
-      all.set(0, n == null || n < 1 ? 1 : n); // hwloc needs at least one PU
-    }
-    if (numa.isEmpty()) {
-      numa.put(0, (BitSet) all.clone()); // and at least one NUMA node
-    }
-    BitSet nodes = new BitSet();
-    numa.keySet().forEach(nodes::set);
-    // host bridges by the NUMA node of their functions; unknown → below the Machine
+    HwlocMachineWriter machine = new HwlocMachineWriter(host, () -> gp++);
+    List<Integer> withCpus = machine.nodesWithCpus();
+    // host bridges by the NUMA node of their functions; unknown, or a node without CPUs (hwloc
+    // places I/O by CPU locality), → below the Machine
     Map<Integer, List<String>> local = new HashMap<>();
     for (var e : roots.entrySet()) {
       Integer n =
           e.getValue().stream()
               .map(PciFunction::numaNode)
-              .filter(x -> x != null && numa.containsKey(x))
+              .filter(x -> x != null && withCpus.contains(x))
               .findFirst()
               .orElse(null);
-      if (numa.size() == 1) {
-        n = numa.keySet().iterator().next(); // one node: everything is local to it
+      if (withCpus.size() == 1) {
+        n = withCpus.get(0); // one node with CPUs: everything is local to it
       }
       local.computeIfAbsent(n, k -> new ArrayList<>()).add(e.getKey());
     }
     XmlWriter w = new XmlWriter("<!DOCTYPE topology SYSTEM \"hwloc2.dtd\">");
     w.start("topology", "version", "2.0");
-    w.start("object", set("Machine", "0", all, nodes));
-    machineInfos(w, host);
-    BitSet placed = new BitSet();
-    for (var e : numa.entrySet()) {
-      BitSet cpus = e.getValue();
-      BitSet node = new BitSet();
-      node.set(e.getKey());
-      boolean group = numa.size() > 1;
-      if (group) {
-        w.start("object", set("Group", null, cpus, node));
-      }
-      w.empty("object", withLocalMemory(set("NUMANode", String.valueOf(e.getKey()), cpus, node)));
-      BitSet own = (BitSet) cpus.clone();
-      own.andNot(placed);
-      pus(w, own, node);
-      placed.or(own);
-      for (String hb : local.getOrDefault(e.getKey(), List.of())) {
-        hostBridge(w, hb);
-      }
-      if (group) {
-        w.end();
-      }
-    }
-    BitSet rest = (BitSet) all.clone();
-    rest.andNot(placed);
-    pus(w, rest, nodes);
-    for (String hb : local.getOrDefault(null, List.of())) {
-      hostBridge(w, hb);
-    }
-    w.end();
+    machine.write(
+        w,
+        x -> machineInfos(x, host),
+        (x, node) -> {
+          for (String hb : local.getOrDefault(node, List.of())) {
+            hostBridge(x, hb);
+          }
+        });
     osdevs.nvlinks(w);
     return w.end().done();
   }
@@ -147,48 +112,6 @@ public final class HwlocXmlExporter {
     if (value != null) {
       w.empty("info", "name", name, "value", value);
     }
-  }
-
-  private void pus(XmlWriter w, BitSet cpus, BitSet node) {
-    for (int c = cpus.nextSetBit(0); c >= 0; c = cpus.nextSetBit(c + 1)) {
-      BitSet one = new BitSet();
-      one.set(c);
-      w.start("object", set("Core", String.valueOf(c), one, node));
-      w.empty("object", set("PU", String.valueOf(c), one, node));
-      w.end();
-    }
-  }
-
-  private String[] set(String type, String osIndex, BitSet cpus, BitSet nodes) {
-    String cs = ExportSupport.mask(cpus, true);
-    String ns = ExportSupport.mask(nodes, true);
-    return new String[] {
-      "type",
-      type,
-      "os_index",
-      osIndex,
-      "cpuset",
-      cs,
-      "complete_cpuset",
-      cs,
-      "allowed_cpuset",
-      type.equals("Machine") ? cs : null,
-      "nodeset",
-      ns,
-      "complete_nodeset",
-      ns,
-      "allowed_nodeset",
-      type.equals("Machine") ? ns : null,
-      "gp_index",
-      String.valueOf(gp++)
-    };
-  }
-
-  private static String[] withLocalMemory(String[] attrs) {
-    String[] out = java.util.Arrays.copyOf(attrs, attrs.length + 2);
-    out[attrs.length] = "local_memory";
-    out[attrs.length + 1] = "0"; // the report does not record memory sizes
-    return out;
   }
 
   private void hostBridge(XmlWriter w, String hb) {
@@ -226,11 +149,9 @@ public final class HwlocXmlExporter {
     a.put("type", bridge ? "Bridge" : "PCIDev");
     a.put("gp_index", String.valueOf(gp++));
     if (bridge) {
-      int own = bus(f.bdf());
-      int sec = kids.stream().mapToInt(k -> bus(k.bdf())).min().orElse(own);
       a.put("bridge_type", "1-1");
       a.put("depth", String.valueOf(depth));
-      a.put("bridge_pci", range(f.bdf().substring(0, f.bdf().indexOf(':')), sec, maxBus(f)));
+      a.put("bridge_pci", busRange(f, kids));
     }
     a.put("pci_busid", f.bdf());
     a.put("pci_type", pciType(f));
@@ -254,7 +175,7 @@ public final class HwlocXmlExporter {
 
   private static boolean isBridge(PciFunction f) {
     PortType t = f.portType();
-    int cls = PciTopology.hex(f.classCode());
+    int cls = PciTopology.class24(f.classCode());
     return t == PortType.ROOT_PORT
         || t == PortType.SWITCH_UPSTREAM
         || t == PortType.SWITCH_DOWNSTREAM
@@ -262,9 +183,13 @@ public final class HwlocXmlExporter {
         || cls >= 0 && PciTopology.isBridgeClass(cls);
   }
 
-  /** {@code "0604 [10b5:9781] [10b5:9781] b0 00"}; unknown ids are {@code ffff}. */
+  /**
+   * {@code "0604 [10b5:9781] [10b5:9781] b0 00"}; unknown ids are {@code ffff}; a class known to 16
+   * bits only (hwloc XML before 3.0) is written as hwloc 2.x wrote it, without prog-if.
+   */
   static String pciType(PciFunction f) {
-    int cls = PciTopology.hex(f.classCode());
+    int cls = PciTopology.class24(f.classCode());
+    boolean progIf = cls >= 0 && f.classCode().length() > 6;
     String base =
         String.format(
             Locale.ROOT,
@@ -275,7 +200,7 @@ public final class HwlocXmlExporter {
             id(f.subsystemVendorId(), 4),
             id(f.subsystemDeviceId(), 4),
             id(f.revision(), 2));
-    return cls < 0 ? base : base + String.format(Locale.ROOT, " %02x", cls & 0xff);
+    return progIf ? base + String.format(Locale.ROOT, " %02x", cls & 0xff) : base;
   }
 
   private static String id(String hex, int digits) {
@@ -300,8 +225,26 @@ public final class HwlocXmlExporter {
     return gbps == null ? null : String.format(Locale.ROOT, "%f", gbps);
   }
 
+  /**
+   * {@code dddd:[secondary-subordinate]}: from config space where the report has it (sysfs, hwloc
+   * XML), else the buses of the functions below (an empty bridge then gets its own bus: unknown).
+   */
+  private String busRange(PciFunction f, List<PciFunction> kids) {
+    String domain = f.bdf().substring(0, f.bdf().indexOf(':'));
+    PciFunction.ConfigInfo c = f.config();
+    if (c != null && c.secondaryBus() != null && c.subordinateBus() != null) {
+      return range(domain, c.secondaryBus(), c.subordinateBus());
+    }
+    int own = bus(f.bdf());
+    int sec = kids.stream().mapToInt(k -> bus(k.bdf())).min().orElse(own);
+    return range(domain, sec, maxBus(f));
+  }
+
   private int maxBus(PciFunction f) {
     int m = bus(f.bdf());
+    if (f.config() != null && f.config().subordinateBus() != null) {
+      m = Math.max(m, f.config().subordinateBus());
+    }
     for (PciFunction k : children.getOrDefault(f.bdf(), List.of())) {
       m = Math.max(m, maxBus(k));
     }

@@ -1,12 +1,12 @@
 package dev.fabricscope.exporter;
 
+import dev.fabricscope.importer.NcclXmlImporter;
 import dev.fabricscope.sysfs.PciTopology;
 import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.Gpu;
 import dev.fabricscope.topology.Host;
 import dev.fabricscope.topology.NvLink;
 import dev.fabricscope.topology.PciFunction;
-import dev.fabricscope.topology.PciLink.LinkState;
 import dev.fabricscope.topology.PortType;
 import dev.fabricscope.topology.RdmaDevice;
 import dev.fabricscope.topology.Report;
@@ -45,6 +45,7 @@ public final class NcclXmlExporter {
           null, null, null, null, null, null, null, null);
 
   private final Report report;
+  private final boolean fromNcclFile;
   private final Map<String, PciFunction> byBdf = new HashMap<>();
   private final Map<String, List<String>> children = new TreeMap<>();
   private final Map<String, Integer> gpuIndex = new HashMap<>();
@@ -52,6 +53,8 @@ public final class NcclXmlExporter {
 
   private NcclXmlExporter(Report report) {
     this.report = report;
+    // every pci element of an NCCL file was written by its author: all are written back
+    this.fromNcclFile = NcclXmlImporter.SOURCE.equals(report.source());
     report.pci().forEach(f -> byBdf.put(f.bdf(), f));
   }
 
@@ -88,16 +91,17 @@ public final class NcclXmlExporter {
   private String build() {
     List<PciFunction> gpus = new ArrayList<>();
     List<String> endpoints = new ArrayList<>();
+    java.util.Set<String> parents = new java.util.HashSet<>();
+    report.pci().forEach(f -> parents.add(f.parent()));
     for (PciFunction f : report.pci()) {
       boolean vf = f.sriov() != null && f.sriov().physfn() != null;
-      if (f.kind() == DeviceKind.GPU && !vf) {
-        // NCCL sees CUDA devices only: another vendor's GPU is not in its topology at all
-        if (NVIDIA.equals(f.vendorId())) {
-          gpus.add(f);
-          endpoints.add(f.bdf());
-        }
-      } else if ((f.kind() == DeviceKind.NIC || f.kind() == DeviceKind.RDMA)
-          && (!vf || !nets(f.bdf()).isEmpty())) {
+      boolean nvidiaGpu = f.kind() == DeviceKind.GPU && !vf && NVIDIA.equals(f.vendorId());
+      if (nvidiaGpu) {
+        gpus.add(f); // NCCL sees CUDA devices only: another vendor's GPU is not in it at all
+      }
+      if (fromNcclFile ? !parents.contains(f.bdf()) : nvidiaGpu || !nets(f.bdf()).isEmpty()) {
+        // NCCL lists the NICs its network plugin uses: RDMA devices; a plain Ethernet function
+        // (the H200 host's virtio-net) is no pci element of its dump
         endpoints.add(f.bdf());
       }
     }
@@ -124,12 +128,11 @@ public final class NcclXmlExporter {
       }
     }
     Host host = report.host();
-    for (Host.NumaNode n : host == null ? List.<Host.NumaNode>of() : host.numaNodes()) {
-      // a node without CPUs (memory-only, CXL, GPU memory) gets a cpu element only when
-      // devices hang below it: NCCL's own files have one cpu per node that has a CPU
-      if (hasCpus(n)) {
-        tops.putIfAbsent(n.id(), new ArrayList<>());
-      }
+    for (Host.NumaNode n :
+        host == null || !fromNcclFile ? List.<Host.NumaNode>of() : host.numaNodes()) {
+      // NCCL's detection makes a cpu element per NUMA node a GPU or NIC hangs below (the H200
+      // dump has one, numaid -1); a file it was given keeps its cpu elements
+      tops.putIfAbsent(n.id(), new ArrayList<>());
     }
     if (tops.isEmpty()) {
       tops.put(-1, new ArrayList<>());
@@ -144,18 +147,20 @@ public final class NcclXmlExporter {
     return w.end().done();
   }
 
-  private static boolean hasCpus(Host.NumaNode n) {
-    return n.cpulist() != null && !n.cpulist().isBlank();
-  }
-
   private void cpu(XmlWriter w, int numa, List<String> nodes, boolean first) {
     Host host = report.host();
     Host.Cpu cpu = host == null ? null : host.cpu();
     String affinity = null;
     if (host != null) {
+      // the kernel's cpumap, which NCCL copies, has one 32-bit word per 32 possible CPUs of the
+      // machine, the same for every node ("00000000,00000000,00ffffff" on a 96-CPU host)
+      java.util.BitSet every = new java.util.BitSet();
+      host.numaNodes().forEach(n -> every.or(ExportSupport.cpus(n.cpulist())));
+      int words = Math.max(1, (every.length() + 31) / 32);
       for (Host.NumaNode n : host.numaNodes()) {
-        if (n.id() == numa && hasCpus(n)) {
-          affinity = ExportSupport.mask(ExportSupport.cpus(n.cpulist()), false);
+        java.util.BitSet own = ExportSupport.cpus(n.cpulist());
+        if (n.id() == numa && !own.isEmpty()) {
+          affinity = ExportSupport.mask(own, false, words);
         }
       }
     }
@@ -166,7 +171,7 @@ public final class NcclXmlExporter {
         "affinity",
         affinity,
         "arch",
-        arch(host == null ? null : host.architecture()),
+        NcclNets.arch(host == null ? null : host.architecture()),
         "vendor",
         cpu == null ? null : cpu.vendor(),
         "familyid",
@@ -191,16 +196,24 @@ public final class NcclXmlExporter {
   private void pci(XmlWriter w, String bdf) {
     // a switch port named by a device path but absent from the report: only its busid is known
     PciFunction f = byBdf.getOrDefault(bdf, PLACEHOLDER);
-    LinkState cap = ExportSupport.capable(f.link());
+    String[] link = NcclAttributes.link(f, fromNcclFile);
     String[] attrs = {
-      "busid", bdf,
-      "class", f == PLACEHOLDER ? "0x060400" : f.classCode(),
-      "vendor", f.vendorId(),
-      "device", f.deviceId(),
-      "subsystem_vendor", f.subsystemVendorId(),
-      "subsystem_device", f.subsystemDeviceId(),
-      "link_speed", ExportSupport.speedString(cap == null ? null : cap.speedGTs()),
-      "link_width", String.valueOf(cap == null || cap.width() == null ? 0 : cap.width())
+      "busid",
+      bdf,
+      "class",
+      f == PLACEHOLDER ? "0x060400" : NcclAttributes.pciClass(f),
+      "vendor",
+      f.vendorId(),
+      "device",
+      f.deviceId(),
+      "subsystem_vendor",
+      f.subsystemVendorId(),
+      "subsystem_device",
+      f.subsystemDeviceId(),
+      "link_speed",
+      link[0],
+      "link_width",
+      link[1]
     };
     List<String> kids = new ArrayList<>(children.getOrDefault(bdf, List.of()));
     List<RdmaDevice> nets = nets(bdf);
@@ -256,43 +269,24 @@ public final class NcclXmlExporter {
     w.end();
   }
 
+  /**
+   * NCCL's {@code tclass}: the target's sysfs class, or NVSwitch's when it cannot be read (xml.cc:
+   * "Could not get device class for NVLink target, assuming NVSwitch"). A hwloc NVSwitch whose ids
+   * hwloc could not read (DGX-2: {@code 0000 [0000:0000]}) has an unknown class.
+   */
   private String targetClass(String bdf) {
-    if (gpuIndex.containsKey(bdf)) {
-      return GPU_CLASS;
-    }
     PciFunction f = byBdf.get(bdf);
-    return f != null && f.classCode() != null ? f.classCode() : NVSWITCH_CLASS;
+    // vendor 0x0000 belongs to no one: hwloc wrote zeros for a device it could not read
+    boolean unread = f == null || "0x0000".equals(f.vendorId());
+    String cls = unread ? null : NcclAttributes.pciClass(f);
+    if (cls != null) {
+      return cls;
+    }
+    return gpuIndex.containsKey(bdf) ? GPU_CLASS : NVSWITCH_CLASS;
   }
 
   private void nic(XmlWriter w, List<RdmaDevice> devices) {
-    w.start("nic");
-    for (RdmaDevice d : devices) {
-      List<RdmaDevice.Port> ports = d.ports().isEmpty() ? List.of() : d.ports();
-      for (RdmaDevice.Port p : ports) {
-        w.empty(
-            "net",
-            "name",
-            d.name(),
-            "dev",
-            String.valueOf(netIndex++),
-            "speed",
-            p.rateGbps() == null ? null : String.valueOf(Math.round(p.rateGbps() * 1000)),
-            "port",
-            String.valueOf(p.port()),
-            "latency",
-            "0.000000",
-            "guid",
-            guid(d.nodeGuid()),
-            "maxconn",
-            "131072",
-            "gdr",
-            d.provider() == RdmaDevice.Provider.HARDWARE ? "1" : "0");
-      }
-      if (ports.isEmpty()) {
-        w.empty("net", "name", d.name(), "dev", String.valueOf(netIndex++), "port", "1");
-      }
-    }
-    w.end();
+    netIndex = NcclNets.write(w, devices, netIndex);
   }
 
   private List<RdmaDevice> nets(String bdf) {
@@ -304,22 +298,5 @@ public final class NcclXmlExporter {
   private int numa(String bdf) {
     PciFunction f = byBdf.get(bdf);
     return f == null || f.numaNode() == null ? -1 : f.numaNode();
-  }
-
-  /** {@code 0c42:a103:006f:14ec} → {@code 0x0c42a103006f14ec}, as NCCL prints GUIDs. */
-  static String guid(String g) {
-    return g == null ? null : "0x" + g.replace(":", "").toLowerCase();
-  }
-
-  /** NCCL's arch names: x86_64, arm64, ppc64 (topo.cc); others as the kernel wrote them. */
-  static String arch(String a) {
-    if (a == null) {
-      return null;
-    }
-    return switch (a) {
-      case "aarch64", "arm64" -> "arm64";
-      case "ppc64le", "ppc64" -> "ppc64";
-      default -> a;
-    };
   }
 }

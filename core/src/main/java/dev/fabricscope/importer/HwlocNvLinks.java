@@ -144,7 +144,7 @@ final class HwlocNvLinks {
     if (f != null && "0x10de".equals(f.vendorId()) && P100.contains(f.deviceId())) {
       return true;
     }
-    String model = e.osdev() == null ? null : HwlocXmlImporter.infos(e.osdev()).get("GPUModel");
+    String model = e.osdev() == null ? null : HwlocXml.infos(e.osdev()).get("GPUModel");
     return model != null && model.contains("P100");
   }
 

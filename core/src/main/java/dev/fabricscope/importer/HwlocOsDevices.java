@@ -82,7 +82,7 @@ final class HwlocOsDevices {
       int t = types(o);
       String name = attr(o, "name");
       String bdf = parentBusid(o);
-      Map<String, String> info = HwlocXmlImporter.infos(o);
+      Map<String, String> info = HwlocXml.infos(o);
       if (name == null) {
         continue;
       }

@@ -42,6 +42,8 @@ public final class HwlocXmlImporter {
       Pattern.compile(
           "([0-9a-fA-F]{4}) \\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\\]"
               + " \\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\\] ([0-9a-fA-F]{2})(?: ([0-9a-fA-F]{2}))?");
+  private static final Pattern BRIDGE_RANGE =
+      Pattern.compile("[0-9a-fA-F]{4,8}:\\[([0-9a-fA-F]{2})-([0-9a-fA-F]{2})\\]");
   private static final Pattern BUS_RANGE =
       Pattern.compile("([0-9a-fA-F]{4,8}):\\[([0-9a-fA-F]{2})-[0-9a-fA-F]{2}\\]");
 
@@ -79,7 +81,7 @@ public final class HwlocXmlImporter {
       r.walk(root, null, null, null, null);
     }
     // hwloc 3.0 writes HostName, OSRelease and Architecture on <topology>, older files on Machine
-    infos(top).forEach(r.machineInfo::putIfAbsent);
+    HwlocXml.infos(top).forEach(r.machineInfo::putIfAbsent);
     return r.build(top);
   }
 
@@ -123,7 +125,7 @@ public final class HwlocXmlImporter {
   }
 
   private void readNormal(Element obj, String type) {
-    Map<String, String> info = infos(obj);
+    Map<String, String> info = HwlocXml.infos(obj);
     switch (type) {
       case "Machine" -> machineInfo.putAll(info);
       case "PU" -> pus++;
@@ -131,7 +133,11 @@ public final class HwlocXmlImporter {
         String os = attr(obj, "os_index");
         if (os != null) {
           String list = ImportSupport.cpulist(attr(obj, "cpuset"));
-          numaNodes.add(new Host.NumaNode(Integer.parseInt(os), list == null ? "" : list));
+          numaNodes.add(
+              new Host.NumaNode(
+                  Integer.parseInt(os),
+                  list == null ? "" : list,
+                  HwlocXml.memory(attr(obj, "local_memory"))));
         }
       }
       default -> {}
@@ -141,8 +147,8 @@ public final class HwlocXmlImporter {
       cpu =
           new Host.Cpu(
               info.get("CPUVendor"),
-              integer(info.get("CPUFamilyNumber")),
-              integer(info.get("CPUModelNumber")),
+              HwlocXml.integer(info.get("CPUFamilyNumber")),
+              HwlocXml.integer(info.get("CPUModelNumber")),
               info.get("CPUModel"),
               null);
     }
@@ -154,7 +160,8 @@ public final class HwlocXmlImporter {
     Matcher m = range == null ? null : BUS_RANGE.matcher(range);
     if (m == null || !m.matches()) {
       diagnostics.add(
-          new Diagnostic(where(obj), "host bridge without a bus range: hostBridge unknown"));
+          new Diagnostic(
+              HwlocXml.where(obj), "host bridge without a bus range: hostBridge unknown"));
       return null;
     }
     return "pci" + m.group(1).toLowerCase() + ":" + m.group(2).toLowerCase();
@@ -169,11 +176,13 @@ public final class HwlocXmlImporter {
       Integer numa,
       String cpus) {
     if (!PciTopology.BDF.matcher(busid).matches()) {
-      diagnostics.add(new Diagnostic(where(obj), "pci_busid " + busid + " is not a BDF: skipped"));
+      diagnostics.add(
+          new Diagnostic(HwlocXml.where(obj), "pci_busid " + busid + " is not a BDF: skipped"));
       return;
     }
     if (raw.containsKey(busid)) {
-      diagnostics.add(new Diagnostic(where(obj), busid + " appears twice: the first is kept"));
+      diagnostics.add(
+          new Diagnostic(HwlocXml.where(obj), busid + " appears twice: the first is kept"));
       return;
     }
     String vendor = null;
@@ -190,15 +199,16 @@ public final class HwlocXmlImporter {
       subVendor = "0x" + m.group(4).toLowerCase();
       subDevice = "0x" + m.group(5).toLowerCase();
       rev = "0x" + m.group(6).toLowerCase();
-      if (m.group(7) != null) {
-        cls = "0x" + (m.group(1) + m.group(7)).toLowerCase();
-      } else {
-        classWithoutProgIf = true; // before 3.0 hwloc wrote base class and subclass only
-      }
+      // before 3.0 hwloc wrote base class and subclass only (its class_id is 16 bits): kept as
+      // four hex digits, prog-if unknown, so the class survives an export (it used to be dropped
+      // and every device came back as "ffff", shown by lstopo as "Other")
+      cls = "0x" + (m.group(1) + (m.group(7) == null ? "" : m.group(7))).toLowerCase();
+      classWithoutProgIf |= m.group(7) == null;
     } else {
-      diagnostics.add(new Diagnostic(where(obj), "no readable pci_type: ids and class unknown"));
+      diagnostics.add(
+          new Diagnostic(HwlocXml.where(obj), "no readable pci_type: ids and class unknown"));
     }
-    Map<String, String> info = infos(obj);
+    Map<String, String> info = HwlocXml.infos(obj);
     String vendorName = info.getOrDefault("PCIVendor", ImportSupport.vendorName(vendor));
     String deviceName = info.getOrDefault("PCIDevice", ImportSupport.deviceName(vendor, device));
     Double gbps = null;
@@ -208,10 +218,18 @@ public final class HwlocXmlImporter {
         double v = Double.parseDouble(speed);
         gbps = v > 0 ? v : null; // hwloc writes 0 when the link speed could not be read
       } catch (NumberFormatException e) {
-        diagnostics.add(new Diagnostic(where(obj), "unreadable pci_link_speed " + speed));
+        diagnostics.add(new Diagnostic(HwlocXml.where(obj), "unreadable pci_link_speed " + speed));
       }
     }
     PciLink link = gbps == null ? null : new PciLink(null, null, null, null, null, gbps);
+    // bridge_pci="0000:[05-07]": the bus range hwloc read from the bridge's config header
+    Matcher range = bridge ? BRIDGE_RANGE.matcher(String.valueOf(attr(obj, "bridge_pci"))) : null;
+    PciFunction.ConfigInfo config = null;
+    if (range != null && range.matches()) {
+      int sec = Integer.parseInt(range.group(1), 16);
+      int sub = Integer.parseInt(range.group(2), 16);
+      config = new PciFunction.ConfigInfo(null, null, null, null, null, null, sec, sub);
+    }
     PciFunction f =
         new PciFunction(
             busid,
@@ -236,8 +254,8 @@ public final class HwlocXmlImporter {
             null,
             link,
             Acs.unknown(),
-            null);
-    // kind is decided later, from the 16-bit class when the file has no prog-if
+            config);
+    // kind is decided later, once port types are inferred
     int cls16 = m != null && m.lookingAt() ? Integer.parseInt(m.group(1), 16) : -1;
     raw.put(busid, new Raw(f, bridge || PciTopology.isBridgeClass(cls16 << 8), obj));
   }
@@ -252,9 +270,9 @@ public final class HwlocXmlImporter {
     raw.forEach(
         (bdf, r) -> {
           PortType t = types.getOrDefault(bdf, PortType.UNKNOWN);
-          int cls16 = cls16(r.element());
-          String kindClass = r.fn().classCode() != null ? r.fn().classCode() : hex24(cls16);
-          DeviceKind k = ImportSupport.kind(kindClass, r.fn().vendorId(), t, r.bridge());
+          int cls = PciTopology.class24(r.fn().classCode());
+          String cls24 = cls < 0 ? null : String.format("0x%06x", cls);
+          DeviceKind k = ImportSupport.kind(cls24, r.fn().vendorId(), t, r.bridge());
           k = os.kindOverride(bdf, k);
           pci.put(bdf, ImportSupport.withTypeAndKind(r.fn(), t, k));
         });
@@ -271,7 +289,7 @@ public final class HwlocXmlImporter {
                 ? null
                 : new Host.Cpu(cpu.vendor(), cpu.family(), cpu.model(), cpu.modelName(), pus),
             numaNodes);
-    addFormatDiagnostics();
+    HwlocXml.formatDiagnostics(diagnostics, file, classWithoutProgIf);
     return new Report(
         Report.SCHEMA_VERSION,
         SOURCE,
@@ -283,67 +301,5 @@ public final class HwlocXmlImporter {
         ImportSupport.gpus(sorted, null),
         nvlinks,
         diagnostics);
-  }
-
-  private void addFormatDiagnostics() {
-    diagnostics.add(
-        new Diagnostic(file, "hwloc XML records no ACS: acs is unknown for every function"));
-    diagnostics.add(
-        new Diagnostic(file, "hwloc XML records no PCIe port types: inferred from the tree"));
-    diagnostics.add(
-        new Diagnostic(
-            file,
-            "hwloc XML records no drivers, IOMMU groups, SR-IOV relations, MPS/MRRS or link"
-                + " speed/width (pci_link_speed is GB/s only)"));
-    if (classWithoutProgIf) {
-      diagnostics.add(
-          new Diagnostic(
-              file,
-              "hwloc XML before 3.0 records base class and subclass without the programming"
-                  + " interface: classCode unknown (kind derived from the 16-bit class)"));
-    }
-  }
-
-  private static int cls16(Element obj) {
-    String t = attr(obj, "pci_type");
-    Matcher m = t == null ? null : PCI_TYPE.matcher(t);
-    return m != null && m.lookingAt() ? Integer.parseInt(m.group(1), 16) : -1;
-  }
-
-  private static String hex24(int cls16) {
-    return cls16 < 0 ? null : String.format("0x%06x", cls16 << 8);
-  }
-
-  /** The {@code info} children of an object as name → value (first wins). */
-  static Map<String, String> infos(Element obj) {
-    Map<String, String> out = new LinkedHashMap<>();
-    for (Element i : children(obj, "info")) {
-      String n = attr(i, "name");
-      String v = attr(i, "value");
-      if (n != null && v != null) {
-        out.putIfAbsent(n, v);
-      }
-    }
-    return out;
-  }
-
-  /** Where an object is, for diagnostics: its type and gp_index or busid. */
-  static String where(Element obj) {
-    String id = attr(obj, "pci_busid");
-    if (id == null) {
-      id = attr(obj, "gp_index");
-    }
-    if (id == null) {
-      id = attr(obj, "name");
-    }
-    return "object[type=" + obj.getAttribute("type") + (id == null ? "" : " " + id) + "]";
-  }
-
-  private static Integer integer(String s) {
-    try {
-      return s == null ? null : Integer.valueOf(s.trim());
-    } catch (NumberFormatException e) {
-      return null;
-    }
   }
 }

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * MPS/MRRS, ACS (p2p-rules.md §3) and driver ({@link LspciVerboseReader}). Without {@code -nn} the
  * ids come from pci.ids by the printed names when the match is exact ({@code Device 14a4} is
  * lspci's own spelling of an unnamed device 0x14a4); otherwise they are unknown. Without {@code
- * -vvv} a function's class, ACS and links are unknown and its port type is inferred.
+ * -vvv} a function's ACS and links are unknown and its port type is inferred; its class comes from
+ * a sibling function of the same device with the same ids ({@link LspciSiblings}), else it is
+ * unknown.
  */
 public final class LspciTextImporter {
 
@@ -88,7 +90,8 @@ public final class LspciTextImporter {
         (bdf, e) ->
             pci.add(
                 function(e, verbose.get(bdf), types.get(bdf), known.containsKey(bdf), verbose)));
-    List<PciFunction> sorted = ImportSupport.sorted(pci);
+    List<PciFunction> sorted =
+        ImportSupport.sorted(LspciSiblings.classify(pci, verbose, diagnostics));
     addFormatDiagnostics(verbose.size(), tree.size());
     Host host = lscpuHost(lines);
     return new Report(
@@ -271,8 +274,9 @@ public final class LspciTextImporter {
               (total - verboseCount)
                   + " of "
                   + total
-                  + " functions have no lspci -vvv block: class, ACS, links and driver unknown,"
-                  + " port type inferred from the tree"));
+                  + " functions have no lspci -vvv block: ACS, links and driver unknown, port"
+                  + " type inferred from the tree, class from a sibling function with the same"
+                  + " ids (else unknown)"));
     }
     if (idsByName > 0) {
       diagnostics.add(

@@ -160,7 +160,9 @@ public final class NcclXmlImporter {
       width = null; // NCCL writes width 0 with an empty speed when it could not read the link
     }
     PciLink link = null;
-    if (speed != null || width != null) {
+    // written but unknown ("" and 0) is kept apart from not written: NCCL fills a missing
+    // attribute from sysfs when it loads a file, but keeps one it finds
+    if (attr(e, "link_speed") != null || attr(e, "link_width") != null) {
       linkSeen = true;
       link = new PciLink(null, new PciLink.LinkState(speed, width), null, null, null, null);
     }

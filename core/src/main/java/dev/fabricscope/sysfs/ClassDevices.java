@@ -22,6 +22,18 @@ final class ClassDevices {
     return Optional.ofNullable(lastBdf(path));
   }
 
+  /**
+   * The PCI function a resolved class directory sits below ({@code
+   * /sys/devices/pci0000:00/0000:00:01.3/0000:03:00.0/net/enp3s0} → {@code 0000:03:00.0}); empty
+   * for virtual devices and paths outside {@code /sys/devices}. Only the path text is used.
+   */
+  static Optional<String> pciFunctionOfPath(String resolvedClassDir) {
+    if (resolvedClassDir == null || !resolvedClassDir.startsWith("/sys/devices/pci")) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(lastBdf(SysfsPaths.parentOf(resolvedClassDir)));
+  }
+
   /** The last path component that is a PCI address, or null. */
   static String lastBdf(String path) {
     String found = null;

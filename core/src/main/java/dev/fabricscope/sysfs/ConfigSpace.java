@@ -15,8 +15,11 @@ import dev.fabricscope.topology.PortType;
  * @param pcie the PCI Express capability, null when absent or beyond the readable bytes
  * @param acs ACS as found ({@link Acs#unknown()} when the extended space is not readable)
  * @param ats ATS when present, else null
+ * @param secondaryBus a bridge's secondary bus (type 1 header, 0x19), null for other headers
+ * @param subordinateBus a bridge's subordinate bus (0x1a), null for other headers
  */
-public record ConfigSpace(int length, Pcie pcie, Acs acs, Ats ats) {
+public record ConfigSpace(
+    int length, Pcie pcie, Acs acs, Ats ats, Integer secondaryBus, Integer subordinateBus) {
 
   private static final int CAP_PCIE = 0x10;
   private static final int EXT_ACS = 0x000d;
@@ -48,8 +51,12 @@ public record ConfigSpace(int length, Pcie pcie, Acs acs, Ats ats) {
   /** Decodes config space bytes; never throws on short or malformed data. */
   public static ConfigSpace parse(byte[] c) {
     int len = c.length;
+    // the bus numbers are in the header, readable without root (hwloc reads them there too)
+    boolean type1 = len > 0x1a && (u8(c, 0x0e) & 0x7f) == 1;
+    Integer secondary = type1 ? u8(c, 0x19) : null;
+    Integer subordinate = type1 ? u8(c, 0x1a) : null;
     if (len <= 64) {
-      return new ConfigSpace(len, null, Acs.unknown(), null);
+      return new ConfigSpace(len, null, Acs.unknown(), null, secondary, subordinate);
     }
     Pcie pcie = null;
     int status = u16(c, 0x06);
@@ -97,7 +104,7 @@ public record ConfigSpace(int length, Pcie pcie, Acs acs, Ats ats) {
         off = (header >>> 20) & 0xffc;
       }
     }
-    return new ConfigSpace(len, pcie, acs, ats);
+    return new ConfigSpace(len, pcie, acs, ats, secondary, subordinate);
   }
 
   private static Pcie parsePcie(byte[] c, int p) {

@@ -116,6 +116,29 @@ public final class HostSource {
     return null;
   }
 
+  private static final java.util.regex.Pattern MEM_TOTAL =
+      java.util.regex.Pattern.compile("(?m)^Node \\d+ MemTotal:\\s+(\\d+) kB$");
+
+  /**
+   * A node's memory in bytes: {@code Node 0 MemTotal: 134204252 kB} of {@code nodeN/meminfo}, the
+   * figure hwloc's Linux backend writes as the node's {@code local_memory} (kB × 1024); null when
+   * the file is absent or says otherwise.
+   */
+  private Long memTotal(String meminfo) {
+    String text = root.textOpt(meminfo).orElse(null);
+    java.util.regex.Matcher m = text == null ? null : MEM_TOTAL.matcher(text);
+    if (m == null || !m.find()) {
+      diag.add(meminfo, "missing or without MemTotal: node memory unknown");
+      return null;
+    }
+    try {
+      return Math.multiplyExact(Long.parseLong(m.group(1)), 1024L);
+    } catch (ArithmeticException | NumberFormatException e) {
+      diag.add(meminfo, "MemTotal out of range: node memory unknown");
+      return null;
+    }
+  }
+
   private List<Host.NumaNode> numaNodes() {
     String dir = "/sys/devices/system/node";
     List<Host.NumaNode> nodes = new ArrayList<>();
@@ -132,7 +155,7 @@ public final class HostSource {
       if (!cpus.ok()) {
         diag.failed(dir + "/" + n + "/cpulist", cpus);
       }
-      nodes.add(new Host.NumaNode(id, cpus.value()));
+      nodes.add(new Host.NumaNode(id, cpus.value(), memTotal(dir + "/" + n + "/meminfo")));
     }
     nodes.sort((a, b) -> Integer.compare(a.id(), b.id()));
     return nodes;

@@ -4,7 +4,13 @@ import dev.fabricscope.topology.NetInterface;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads {@code /sys/class/net}: each interface's PCI function, speed and state. */
+/**
+ * Reads {@code /sys/class/net}: each interface's PCI function, speed and state. The function is the
+ * one the {@code device} link leads to; without that link, the last PCI address in the path the
+ * class entry itself resolves to, as hwloc does (topology-linux.c, {@code
+ * hwloc_linuxfs_find_osdev_parent}: the real path of {@code /sys/class/net/IF} is walked for its
+ * PCI parent). Virtual interfaces ({@code /sys/devices/virtual/net/lo}) have none.
+ */
 public final class NetClassSource {
 
   static final String NET = "/sys/class/net";
@@ -35,6 +41,12 @@ public final class NetClassSource {
         continue; // bonding_masters and other plain files
       }
       String pci = ClassDevices.pciFunction(root, dir).orElse(null);
+      if (pci == null) {
+        // no device link (seen in ghw's gathers): hwloc then takes the PCI function from the
+        // interface's own place in /sys/devices (…/0000:03:00.0/net/enp3s0); dir is the link
+        // already resolved inside the root, so nothing outside the root is looked at
+        pci = ClassDevices.pciFunctionOfPath(dir).orElse(null);
+      }
       Integer speed = null;
       SysfsRoot.Read<String> s = root.text(dir + "/speed");
       if (s.ok()) {

@@ -120,6 +120,11 @@ public final class PciSysfsSource {
         diag.add(dir + "/config", cfg.length + " bytes: extended capabilities (ACS) unknown");
       }
     }
+    if (revision == null && cfg != null && cfg.length > 8) {
+      // older kernels and gathers have no revision file: it is byte 8 of the header, which
+      // is readable without root (hwloc takes it from there too)
+      revision = String.format("0x%02x", cfg[8] & 0xff);
+    }
     if (config != null && config.pcie() != null && current == null) {
       diag.add(dir + "/current_link_speed", "missing on a PCI Express function: link unknown");
     }
@@ -271,7 +276,8 @@ public final class PciSysfsSource {
       return null;
     }
     if (!c.beyondHeader()) {
-      return new ConfigInfo(c.length(), null, null, null, null, null);
+      return new ConfigInfo(
+          c.length(), null, null, null, null, null, c.secondaryBus(), c.subordinateBus());
     }
     var p = c.pcie();
     return new ConfigInfo(
@@ -280,7 +286,9 @@ public final class PciSysfsSource {
         p == null ? null : p.mpsBytes(),
         p == null ? null : p.mpsSupportedBytes(),
         p == null ? null : p.mrrsBytes(),
-        c.ats());
+        c.ats(),
+        c.secondaryBus(),
+        c.subordinateBus());
   }
 
   static PortType configPortType(Raw r) {

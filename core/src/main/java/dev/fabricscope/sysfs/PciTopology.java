@@ -171,6 +171,22 @@ public final class PciTopology {
         || vendorId == 0x8086;
   }
 
+  /**
+   * A report's class code as 24 bits: {@code 0x030200} as written; {@code 0x0302} (base class and
+   * subclass only, from hwloc XML before 3.0) with programming interface 0; -1 when unknown.
+   */
+  public static int class24(String classCode) {
+    int v = hex(classCode);
+    if (v < 0) {
+      return -1;
+    }
+    String digits =
+        classCode.startsWith("0x") || classCode.startsWith("0X")
+            ? classCode.substring(2)
+            : classCode;
+    return digits.length() <= 4 ? v << 8 : v;
+  }
+
   /** Parses {@code 0x10de}-style hex, -1 when null or malformed. */
   public static int hex(String s) {
     if (s == null) {

@@ -42,6 +42,14 @@ public record Host(
    *
    * @param id node number
    * @param cpulist CPUs of the node in list format ({@code 0-7,16-23}); empty for memory-only nodes
+   * @param memoryBytes the node's memory ({@code MemTotal} of {@code nodeN/meminfo}, hwloc's {@code
+   *     local_memory}), null when the source does not say
    */
-  public record NumaNode(int id, String cpulist) {}
+  public record NumaNode(int id, String cpulist, Long memoryBytes) {
+
+    /** A node whose memory size is not known. */
+    public NumaNode(int id, String cpulist) {
+      this(id, cpulist, null);
+    }
+  }
 }

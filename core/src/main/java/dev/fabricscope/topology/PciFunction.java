@@ -265,7 +265,8 @@ public record PciFunction(
   public record P2pMem(Long sizeBytes, Long availableBytes, Boolean published) {}
 
   /**
-   * Facts from config space beyond the first 64 bytes (root only, p2p-rules.md §6.4).
+   * Facts from config space: the bridge bus range from the 64-byte header, the rest from beyond it
+   * (root only, p2p-rules.md §6.4).
    *
    * @param bytesReadable how many bytes of {@code config} could be read (64 without root)
    * @param pcieCapability whether a PCI Express capability was found (null when unknown)
@@ -273,6 +274,10 @@ public record PciFunction(
    * @param mpsSupportedBytes Max Payload Size supported (DevCap), bytes
    * @param mrrsBytes Max Read Request Size (DevCtl), bytes
    * @param ats the ATS capability, null when absent or unknown
+   * @param secondaryBus a bridge's secondary bus number (type 1 header, offset 0x19; within the 64
+   *     bytes readable without root), null for other functions or when unknown
+   * @param subordinateBus a bridge's subordinate bus number (offset 0x1a): the bus range hwloc
+   *     writes as {@code bridge_pci="dddd:[secondary-subordinate]"}
    */
   public record ConfigInfo(
       Integer bytesReadable,
@@ -280,7 +285,21 @@ public record PciFunction(
       Integer mpsBytes,
       Integer mpsSupportedBytes,
       Integer mrrsBytes,
-      Ats ats) {}
+      Ats ats,
+      Integer secondaryBus,
+      Integer subordinateBus) {
+
+    /** Config facts of a function whose bus range is not known (or that is no bridge). */
+    public ConfigInfo(
+        Integer bytesReadable,
+        Boolean pcieCapability,
+        Integer mpsBytes,
+        Integer mpsSupportedBytes,
+        Integer mrrsBytes,
+        Ats ats) {
+      this(bytesReadable, pcieCapability, mpsBytes, mpsSupportedBytes, mrrsBytes, ats, null, null);
+    }
+  }
 
   /**
    * Address Translation Services (extended capability 0x000F).

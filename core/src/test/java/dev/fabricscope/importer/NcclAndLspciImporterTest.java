@@ -11,6 +11,7 @@ import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.Gpu;
 import dev.fabricscope.topology.NvLink;
 import dev.fabricscope.topology.PciFunction;
+import dev.fabricscope.topology.PciLink;
 import dev.fabricscope.topology.PortType;
 import dev.fabricscope.topology.Report;
 import java.nio.charset.StandardCharsets;
@@ -75,7 +76,9 @@ class NcclAndLspciImporterTest {
     assertNull(g0.hostBridge());
     assertEquals(0, g0.numaNode());
     assertEquals("0-23", g0.localCpulist());
-    assertNull(g0.link()); // link_speed="" link_width="0": NCCL could not read it
+    // link_speed="" link_width="0": NCCL could not read it; written, so kept apart from absent
+    assertEquals(new PciLink.LinkState(null, null), g0.link().max());
+    assertNull(g0.link().current());
     assertEquals(Acs.UNKNOWN, g0.acs().state());
   }
 

@@ -1,0 +1,68 @@
+package dev.fabricscope.exporter;
+
+import dev.fabricscope.sysfs.PciTopology;
+import dev.fabricscope.topology.PciFunction;
+import dev.fabricscope.topology.PciLink;
+import dev.fabricscope.topology.PciLink.LinkState;
+import java.util.Locale;
+
+/**
+ * The {@code class}, {@code link_speed} and {@code link_width} attributes of NCCL's {@code pci}
+ * elements, computed as NCCL 2.28.9 computes them from sysfs (graph/xml.cc, {@code
+ * ncclTopoGetXmlFromSys}):
+ *
+ * <ul>
+ *   <li>{@code class}: the six-digit sysfs string; NCCL matches it by prefix against {@code
+ *       0x060400} (bridge), {@code 0x068000} (NVSwitch), {@code 0x03} (GPU), {@code 0x02} (NIC), so
+ *       a class known to 16 bits only (hwloc XML before 3.0) is written with programming interface
+ *       00, the one NVIDIA's NVSwitch functions and PCI bridges have;
+ *   <li>{@code link_speed}: the device's {@code max_link_speed} string, or its upstream port's
+ *       ({@code ../max_link_speed}) when that parses to less; {@code ""} when the device has none;
+ *   <li>{@code link_width}: {@code min(max_link_width, ../max_link_width)} where a missing file
+ *       reads as 0: a device on a root bus (the H200 passed through to a VM, whose parent directory
+ *       is {@code pci0000:00}) gets {@code 0}, exactly as NCCL's own dump of that host shows; NCCL
+ *       then assumes 16 lanes.
+ * </ul>
+ *
+ * A report imported from an NCCL file holds NCCL's own result in {@code link.max}: it is written as
+ * it was read, and left out where the file left it out (NCCL then reads sysfs on load). A report
+ * from lspci holds LnkCap (the register {@code max_link_*} is read from) in {@code
+ * link.capability}; when the parent port's block was not in the text the upstream end is unknown
+ * and the device's own value is written.
+ */
+final class NcclAttributes {
+
+  private NcclAttributes() {}
+
+  /** The six-digit class string, null when unknown. */
+  static String pciClass(PciFunction f) {
+    int cls = PciTopology.class24(f.classCode());
+    return cls < 0 ? null : String.format(Locale.ROOT, "0x%06x", cls);
+  }
+
+  /** {@code link_speed} and {@code link_width} as NCCL writes them. */
+  static String[] link(PciFunction f, boolean fromNcclFile) {
+    PciLink l = f.link();
+    LinkState dev = l == null ? null : l.max() != null ? l.max() : l.capability();
+    if (fromNcclFile && l == null) {
+      return new String[] {null, null}; // not in the file: NCCL reads them from sysfs itself
+    }
+    if (fromNcclFile || dev == null) {
+      return new String[] {
+        ExportSupport.speedString(dev == null ? null : dev.speedGTs()),
+        String.valueOf(dev == null || dev.width() == null ? 0 : dev.width())
+      };
+    }
+    boolean upstreamKnown = l.upstream() != null || f.parent() == null;
+    LinkState up = l.upstream() == null ? null : l.upstream().max();
+    Double speed = dev.speedGTs();
+    if (speed == null || up != null && up.speedGTs() != null && up.speedGTs() < speed) {
+      speed = up == null ? null : up.speedGTs();
+    }
+    int width = dev.width() == null ? 0 : dev.width();
+    if (upstreamKnown) {
+      width = Math.min(width, up == null || up.width() == null ? 0 : up.width());
+    }
+    return new String[] {ExportSupport.speedString(speed), String.valueOf(width)};
+  }
+}

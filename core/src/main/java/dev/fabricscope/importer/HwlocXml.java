@@ -1,0 +1,80 @@
+package dev.fabricscope.importer;
+
+import static dev.fabricscope.importer.SafeXml.attr;
+import static dev.fabricscope.importer.SafeXml.children;
+
+import dev.fabricscope.topology.Diagnostic;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.w3c.dom.Element;
+
+/** Small readers of hwloc XML objects shared by {@link HwlocXmlImporter} and its helpers. */
+final class HwlocXml {
+
+  private HwlocXml() {}
+
+  /** The {@code info} children of an object as name → value (first wins). */
+  static Map<String, String> infos(Element obj) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Element i : children(obj, "info")) {
+      String n = attr(i, "name");
+      String v = attr(i, "value");
+      if (n != null && v != null) {
+        out.putIfAbsent(n, v);
+      }
+    }
+    return out;
+  }
+
+  /** Where an object is, for diagnostics: its type and gp_index or busid. */
+  static String where(Element obj) {
+    String id = attr(obj, "pci_busid");
+    if (id == null) {
+      id = attr(obj, "gp_index");
+    }
+    if (id == null) {
+      id = attr(obj, "name");
+    }
+    return "object[type=" + obj.getAttribute("type") + (id == null ? "" : " " + id) + "]";
+  }
+
+  /** {@code local_memory} in bytes; hwloc writes 0 (or nothing) when it does not know it. */
+  static Long memory(String s) {
+    try {
+      long v = s == null ? 0 : Long.parseLong(s.trim());
+      return v > 0 ? v : null;
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  static Integer integer(String s) {
+    try {
+      return s == null ? null : Integer.valueOf(s.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  /** What hwloc XML never records, said once per import. */
+  static void formatDiagnostics(
+      List<Diagnostic> diagnostics, String file, boolean classWithoutProgIf) {
+    diagnostics.add(
+        new Diagnostic(file, "hwloc XML records no ACS: acs is unknown for every function"));
+    diagnostics.add(
+        new Diagnostic(file, "hwloc XML records no PCIe port types: inferred from the tree"));
+    diagnostics.add(
+        new Diagnostic(
+            file,
+            "hwloc XML records no drivers, IOMMU groups, SR-IOV relations, MPS/MRRS or link"
+                + " speed/width (pci_link_speed is GB/s only)"));
+    if (classWithoutProgIf) {
+      diagnostics.add(
+          new Diagnostic(
+              file,
+              "hwloc XML before 3.0 records base class and subclass without the programming"
+                  + " interface: classCode has four hex digits there (prog-if unknown)"));
+    }
+  }
+}
