@@ -259,6 +259,9 @@ function renderVerdict(v, names) {
       v.kernel.provisional ? ' (provisional)' : '', ' · distance ' + v.kernel.distance),
     el('dt', {}, 'nvidia-smi'), el('dd', { id: 'v-nvidia' }, v.nvidia + (v.nvidiaPcie && v.nvidiaPcie !== v.nvidia ? ' (PCIe: ' + v.nvidiaPcie + ')' : '')),
     el('dt', {}, 'NCCL'), el('dd', { id: 'v-nccl' }, v.nccl ? v.nccl.path + ' · P2P ' + (v.nccl.p2p ? 'on' : 'off') + ' · GDR ' + (v.nccl.gdr ? 'on' : 'off') : '—'),
+    ...(v.driver ? [el('dt', {}, 'Driver'), el('dd', { id: 'v-driver' }, v.driver.label + ' · read ' +
+      v.driver.read + ' · write ' + v.driver.write + ' · NVLink ' + v.driver.nvlink +
+      (v.driver.commonAncestor ? ' · ' + v.driver.commonAncestor : ''))] : []),
     el('dt', {}, 'Bottleneck'), el('dd', { id: 'v-bottleneck' }, v.bottleneck
       ? v.bottleneck.bdf + ' · ' + v.bottleneck.usableGBps.toFixed(1) + ' GB/s usable (' + v.bottleneck.rawGBps.toFixed(1) + ' raw)'
       : 'unknown'));

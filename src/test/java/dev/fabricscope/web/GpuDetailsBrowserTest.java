@@ -10,6 +10,7 @@ import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -88,6 +89,83 @@ class GpuDetailsBrowserTest extends BrowserTest {
         .post("/api/v1/imports")
         .then()
         .statusCode(201);
+  }
+
+  /** Two DGX-2 V100s under one switch, their driver refusing P2P (as NVML would say "CNS"). */
+  static void importDgx2WithDriverRefusal() throws Exception {
+    importFile(operator, "hwloc-xml/nvidiaDGX2.xml", "dgx2-src");
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode report =
+        (ObjectNode)
+            json.readTree(
+                given()
+                    .get("/api/v1/hosts/dgx2-src/topology")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString());
+    for (JsonNode g : report.get("gpus")) {
+      String bdf = g.get("pciFunction").asText();
+      String other = bdf.equals(DGX2_A) ? DGX2_B : bdf.equals(DGX2_B) ? DGX2_A : null;
+      if (other == null) {
+        continue;
+      }
+      ObjectNode n = json.createObjectNode();
+      for (String f :
+          List.of(
+              "productName", "uuid", "serial", "boardId", "computeCapability", "memoryBytes",
+              "driverVersion", "nvmlVersion", "cudaDriverVersion", "pcieGenCurrent",
+              "pcieGenMax", "pcieGenGpuMax", "pcieWidthCurrent", "pcieWidthMax", "pcieReplays",
+              "numaNode", "virtualization", "migEnabled", "migPending")) {
+        n.putNull(f);
+      }
+      n.putArray("nvlinks");
+      n.putArray("peers")
+          .addObject()
+          .put("peer", other)
+          .put("read", "chipset-not-supported")
+          .put("write", "chipset-not-supported")
+          .put("nvlink", "not-supported")
+          .put("atomics", "not-supported")
+          .put("commonAncestor", "single");
+      ((ObjectNode) g).set("nvml", n);
+    }
+    given()
+        .auth()
+        .oauth2(operator)
+        .contentType("application/json")
+        .queryParam("host", "dgx2-driver")
+        .body(json.writeValueAsString(report))
+        .post("/api/v1/imports")
+        .then()
+        .statusCode(201);
+  }
+
+  static final String DGX2_A = "0000:34:00.0";
+  static final String DGX2_B = "0000:36:00.0";
+
+  @Test
+  void theDriversVerdictIsTheFourthColumnAndItsDisagreementAFinding() throws Exception {
+    importDgx2WithDriverRefusal();
+    driver.get(url("/hosts/dgx2-driver?a=" + DGX2_A + "&b=" + DGX2_B));
+    waiting()
+        .until(
+            ExpectedConditions.attributeToBe(By.id("fabric"), "data-pair", DGX2_A + "|" + DGX2_B));
+    String verdict = driver.findElement(By.id("v-driver")).getText();
+    assertTrue(verdict.startsWith("CNS · read chipset-not-supported"), verdict);
+    assertTrue(driver.findElement(By.id("verdict-body")).getText().contains("DRIVER_DISAGREES"));
+    String findings =
+        given()
+            .queryParam("host", "dgx2-driver")
+            .get("/api/v1/findings")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    assertTrue(findings.contains("DRIVER_P2P_DISAGREES"), findings);
+    String p2p =
+        given().get("/api/v1/hosts/dgx2-driver/p2p").then().statusCode(200).extract().asString();
+    assertTrue(p2p.contains("\"label\":\"CNS\""), "the matrix carries the driver column");
   }
 
   private String details(String host) {

@@ -1,5 +1,7 @@
 package dev.fabricscope.p2p;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import dev.fabricscope.topology.NvmlPeer;
 
 /**
@@ -7,6 +9,7 @@ import dev.fabricscope.topology.NvmlPeer;
  * nvmlDeviceGetP2PStatus}, {@code nvmlDeviceGetTopologyCommonAncestor}; what {@code nvidia-smi topo
  * -p2p r|w|n|a} prints). The fourth verdict beside the kernel's, nvidia-smi's topology label and
  * NCCL's: the only one that knows the driver's own blocks (chipset lists, registry keys, IOMMU).
+ * JSON carries {@link #label()} too, so pages show the code without deriving it.
  *
  * @param read P2P reads: {@code ok} or why not ({@link NvmlPeer} statuses)
  * @param write P2P writes
@@ -38,6 +41,7 @@ public record DriverVerdict(
    * read and write that is not: {@code CNS} (chipset), {@code GNS} (GPU), {@code TNS} (topology),
    * {@code NS} (not supported, or disabled by a registry key), {@code U} (unknown).
    */
+  @JsonProperty("label")
   public String label() {
     if (allowed()) {
       return "OK";

@@ -102,6 +102,9 @@ class DriverVerdictTest {
     P2pAnalyzer an = new P2pAnalyzer(r);
     PairVerdict v = an.pair(device(an, A), device(an, B));
     assertEquals("CNS", v.driver().label());
+    assertTrue(
+        ReportJson.mapper().writeValueAsString(v).contains("\"label\":\"CNS\""),
+        "the label is in the JSON the page reads");
     List<Reason> why =
         v.reasons().stream().filter(x -> x.code().equals(Reason.DRIVER_DISAGREES)).toList();
     assertEquals(2, why.size(), "one against the kernel, one against NCCL: " + why);

@@ -103,6 +103,46 @@ class NvmlDoubleIT {
     }
   }
 
+  /**
+   * A second oracle of the same host: what nvidia-smi -q -x printed there (another tool over the
+   * same driver) equals what our binding returns for every field both know.
+   */
+  @Test
+  void h200AnswersEqualNvidiaSmisOwnQueryOfThatHost() throws Exception {
+    Path data = NvmlDoubleData.writeH200(tmp.resolve("h200.nvml"));
+    AgentProcess.Result r = agent(Map.of("FAKE_NVML_DATA", data.toString()), true, "nvml");
+    assertEquals(0, r.code(), r.err());
+    JsonNode n = new ObjectMapper().readTree(r.out()).get("gpus").get("0000:00:06.0");
+    org.w3c.dom.Document smi =
+        javax.xml.parsers.DocumentBuilderFactory.newDefaultInstance()
+            .newDocumentBuilder()
+            .parse(
+                Fixtures.root().resolve("gpu-hosts/h200-passthrough.nvidia-smi-q.xml").toFile());
+    java.util.function.Function<String, String> tag =
+        t -> smi.getElementsByTagName(t).item(0).getTextContent().strip();
+    assertEquals(tag.apply("product_name"), n.get("productName").asText());
+    assertEquals(tag.apply("uuid"), n.get("uuid").asText());
+    assertEquals(tag.apply("serial"), n.get("serial").asText());
+    assertEquals(Long.decode(tag.apply("board_id")), n.get("boardId").asLong());
+    assertEquals(tag.apply("driver_version"), n.get("driverVersion").asText());
+    int cuda = n.get("cudaDriverVersion").asInt();
+    assertEquals(tag.apply("cuda_version"), cuda / 1000 + "." + cuda % 1000 / 10);
+    assertEquals(tag.apply("pci_bus_id").toLowerCase(), "0000" + "0000:00:06.0");
+    assertEquals(tag.apply("max_link_gen"), n.get("pcieGenMax").asText());
+    assertEquals(tag.apply("current_link_gen"), n.get("pcieGenCurrent").asText());
+    assertEquals(tag.apply("max_link_width"), n.get("pcieWidthMax").asText() + "x");
+    assertEquals(tag.apply("current_link_width"), n.get("pcieWidthCurrent").asText() + "x");
+    assertEquals(tag.apply("replay_counter"), n.get("pcieReplays").asText());
+    // fb_memory_usage/total, in whole MiB as nvidia-smi prints it
+    assertEquals(tag.apply("total"), (n.get("memoryBytes").asLong() >> 20) + " MiB");
+    assertEquals(
+        tag.apply("virtualization_mode").toLowerCase(), n.get("virtualization").asText());
+    assertEquals("Disabled", tag.apply("current_mig"));
+    assertEquals(false, n.get("migEnabled").asBoolean());
+    assertEquals("Disabled", tag.apply("pending_mig"));
+    assertEquals(false, n.get("migPending").asBoolean());
+  }
+
   @Test
   void noDriverIsAbsentNotAFailure() throws Exception {
     Path tree = h200Tree();
