@@ -11,6 +11,8 @@ import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.security.Tokens;
 import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +23,21 @@ import org.junit.jupiter.api.Test;
 /**
  * Unchanged reports and heartbeats are answered from {@link KnownHosts} and their last-seen time
  * written behind; these tests hold that the write happens, that a restart (empty memory) falls back
- * to the database, and that a snapshot stored by another process is noticed.
+ * to the database, and that a snapshot stored by another process is noticed. Every test flushes
+ * when it means to: the periodic flush is pushed out of the way ({@link ExplicitFlush}), since one
+ * landing between two steps under load answered a request before the step that was to be tested.
  */
 @QuarkusTest
+@TestProfile(UnchangedFastPathTest.ExplicitFlush.class)
 class UnchangedFastPathTest {
+
+  /** No periodic last-seen flush during a test. */
+  public static class ExplicitFlush implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("fabricscope.ingest.last-seen-flush", "1h");
+    }
+  }
 
   @Inject InventoryStore store;
   @Inject KnownHosts known;

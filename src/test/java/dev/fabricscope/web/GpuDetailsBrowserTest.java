@@ -113,10 +113,25 @@ class GpuDetailsBrowserTest extends BrowserTest {
       ObjectNode n = json.createObjectNode();
       for (String f :
           List.of(
-              "productName", "uuid", "serial", "boardId", "computeCapability", "memoryBytes",
-              "driverVersion", "nvmlVersion", "cudaDriverVersion", "pcieGenCurrent",
-              "pcieGenMax", "pcieGenGpuMax", "pcieWidthCurrent", "pcieWidthMax", "pcieReplays",
-              "numaNode", "virtualization", "migEnabled", "migPending")) {
+              "productName",
+              "uuid",
+              "serial",
+              "boardId",
+              "computeCapability",
+              "memoryBytes",
+              "driverVersion",
+              "nvmlVersion",
+              "cudaDriverVersion",
+              "pcieGenCurrent",
+              "pcieGenMax",
+              "pcieGenGpuMax",
+              "pcieWidthCurrent",
+              "pcieWidthMax",
+              "pcieReplays",
+              "numaNode",
+              "virtualization",
+              "migEnabled",
+              "migPending")) {
         n.putNull(f);
       }
       n.putArray("nvlinks");

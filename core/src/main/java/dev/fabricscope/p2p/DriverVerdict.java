@@ -1,7 +1,6 @@
 package dev.fabricscope.p2p;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-
 import dev.fabricscope.topology.NvmlPeer;
 
 /**

@@ -116,8 +116,7 @@ class NvmlDoubleIT {
     org.w3c.dom.Document smi =
         javax.xml.parsers.DocumentBuilderFactory.newDefaultInstance()
             .newDocumentBuilder()
-            .parse(
-                Fixtures.root().resolve("gpu-hosts/h200-passthrough.nvidia-smi-q.xml").toFile());
+            .parse(Fixtures.root().resolve("gpu-hosts/h200-passthrough.nvidia-smi-q.xml").toFile());
     java.util.function.Function<String, String> tag =
         t -> smi.getElementsByTagName(t).item(0).getTextContent().strip();
     assertEquals(tag.apply("product_name"), n.get("productName").asText());
@@ -135,8 +134,7 @@ class NvmlDoubleIT {
     assertEquals(tag.apply("replay_counter"), n.get("pcieReplays").asText());
     // fb_memory_usage/total, in whole MiB as nvidia-smi prints it
     assertEquals(tag.apply("total"), (n.get("memoryBytes").asLong() >> 20) + " MiB");
-    assertEquals(
-        tag.apply("virtualization_mode").toLowerCase(), n.get("virtualization").asText());
+    assertEquals(tag.apply("virtualization_mode").toLowerCase(), n.get("virtualization").asText());
     assertEquals("Disabled", tag.apply("current_mig"));
     assertEquals(false, n.get("migEnabled").asBoolean());
     assertEquals("Disabled", tag.apply("pending_mig"));
