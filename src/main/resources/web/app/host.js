@@ -401,9 +401,13 @@ function renderMatrix(matrix) {
       if (!p) { tr.append(el('td', {}, '?')); continue; }
       const cls = [p.kernel.mapType.toLowerCase()];
       if (p.kernel.provisional) cls.push('provisional');
+      // the driver's own answer (NVML) where it was asked; a refusal is marked in the cell
+      if (p.driver && p.driver.label !== 'OK') cls.push('driver-refused');
       tr.append(el('td', { class: cls.join(' '), 'data-a': a.rdma || a.bdf, 'data-b': b.rdma || b.bdf,
-        'data-nvidia': p.nvidia, 'data-pcie': p.nvidiaPcie,
-        title: 'kernel ' + p.kernel.mapType + (p.kernel.provisional ? ' (provisional)' : '') + ' · PCIe ' + p.nvidiaPcie + (p.nccl ? ' · NCCL ' + p.nccl.path : '') }, pcie ? p.nvidiaPcie : p.nvidia));
+        'data-nvidia': p.nvidia, 'data-pcie': p.nvidiaPcie, 'data-driver': p.driver ? p.driver.label : null,
+        title: 'kernel ' + p.kernel.mapType + (p.kernel.provisional ? ' (provisional)' : '') + ' · PCIe ' + p.nvidiaPcie +
+          (p.nccl ? ' · NCCL ' + p.nccl.path : '') + (p.driver ? ' · driver ' + p.driver.label : '') },
+        pcie ? p.nvidiaPcie : p.nvidia, p.driver && p.driver.label !== 'OK' ? el('sup', { class: 'driver' }, p.driver.label) : null));
     }
     // nvidia-smi prints affinity on GPU rows only
     for (const v of [ra.cpuAffinity, ra.numaAffinity, ra.gpuNumaId]) tr.append(el('td', { class: 'affinity' }, v ?? ''));

@@ -1,6 +1,7 @@
 package dev.fabricscope.web;
 
 import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -181,6 +182,26 @@ class GpuDetailsBrowserTest extends BrowserTest {
     String p2p =
         given().get("/api/v1/hosts/dgx2-driver/p2p").then().statusCode(200).extract().asString();
     assertTrue(p2p.contains("\"label\":\"CNS\""), "the matrix carries the driver column");
+    // the Matrix tab marks the pair with the driver's code
+    driver.findElement(By.id("tab-matrix")).click();
+    waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("matrix-table")));
+    org.openqa.selenium.WebElement cell =
+        driver.findElement(
+            By.cssSelector("#matrix-table td[data-a='" + DGX2_A + "'][data-b='" + DGX2_B + "']"));
+    assertEquals("CNS", cell.getAttribute("data-driver"));
+    assertTrue(cell.getText().endsWith("CNS"), cell.getText());
+    assertEquals(
+        0,
+        driver
+            .findElements(
+                By.cssSelector(
+                    "#matrix-table td[data-driver]:not([data-a='"
+                        + DGX2_A
+                        + "']):not([data-a='"
+                        + DGX2_B
+                        + "'])"))
+            .size(),
+        "only the pair the driver answered for");
   }
 
   private String details(String host) {
