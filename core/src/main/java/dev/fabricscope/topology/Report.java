@@ -55,6 +55,12 @@ public record Report(
     diagnostics = List.copyOf(diagnostics);
   }
 
+  /** A copy with these GPUs (the same functions, with what another source says of them). */
+  public Report withGpus(List<Gpu> newGpus) {
+    return new Report(
+        schemaVersion, source, host, pci, rdma, net, nvme, newGpus, nvlinks, diagnostics);
+  }
+
   /** A copy whose host carries this name (imports of formats that do not name their host). */
   public Report withHostName(String name) {
     Host h =

@@ -9,7 +9,7 @@ import dev.fabricscope.importer.Importers;
 import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.topology.Gpu;
-import dev.fabricscope.topology.NvmlGpu;
+import dev.fabricscope.topology.NvmlGpus;
 import dev.fabricscope.topology.NvmlPeer;
 import dev.fabricscope.topology.Report;
 import java.util.ArrayList;
@@ -42,41 +42,9 @@ class DriverVerdictTest {
       gpus.add(
           p == null
               ? g
-              : g.withNvml(
-                  new NvmlGpu(
-                      "Tesla V100-SXM3-32GB-H",
-                      null,
-                      null,
-                      null,
-                      "7.0",
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      null,
-                      "none",
-                      false,
-                      false,
-                      List.of(),
-                      List.of(p))));
+              : g.withNvml(NvmlGpus.of("Tesla V100-SXM3-32GB-H", "7.0", List.of(), List.of(p))));
     }
-    return new Report(
-        r.schemaVersion(),
-        r.source(),
-        r.host(),
-        r.pci(),
-        r.rdma(),
-        r.net(),
-        r.nvme(),
-        gpus,
-        r.nvlinks(),
-        r.diagnostics());
+    return r.withGpus(gpus);
   }
 
   private static Device device(P2pAnalyzer an, String bdf) {

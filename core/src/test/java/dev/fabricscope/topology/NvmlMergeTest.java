@@ -31,28 +31,7 @@ class NvmlMergeTest {
   }
 
   private static NvmlGpu gpu(String cc, List<NvmlLink> links) {
-    return new NvmlGpu(
-        "Tesla V100",
-        "GPU-x",
-        null,
-        null,
-        cc,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        "none",
-        false,
-        false,
-        links,
-        List.of());
+    return NvmlGpus.of("Tesla V100", cc, links, List.of());
   }
 
   /** One NVLink per link of every hwloc bond of the GPU, as the driver answers link by link. */

@@ -31,7 +31,8 @@ class CliTest {
   @TempDir Path tmp;
 
   static final List<String> COMMANDS =
-      List.of("collect", "gather", "topo", "explain", "bandwidth", "run", "completion", "help");
+      List.of(
+          "collect", "gather", "topo", "explain", "nvml", "bandwidth", "run", "completion", "help");
 
   @Test
   void everyCommandIsInTheTreeAndNoOther() {

@@ -46,6 +46,7 @@ class CompletionTest {
             "gather",
             "topo",
             "explain",
+            "nvml",
             "bandwidth",
             "run",
             "completion",
@@ -58,7 +59,7 @@ class CompletionTest {
   @Test
   void completesOptionsAndTheirValues() throws Exception {
     assertEquals(
-        List.of("--fsroot", "--help", "--of", "--pretty"),
+        List.of("--fsroot", "--help", "--no-nvml", "--nvml", "--of", "--pretty"),
         complete("fabricscope-agent", "collect", "--").stream().sorted().toList());
     assertEquals(
         List.of("json", "hwloc-xml", "nccl-xml"),
