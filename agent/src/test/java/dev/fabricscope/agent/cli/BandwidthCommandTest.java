@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
 import dev.fabricscope.agent.bandwidth.BandwidthHelpers;
-import dev.fabricscope.agent.bandwidth.Cancellation;
-import dev.fabricscope.agent.bandwidth.HelperCapability;
 import dev.fabricscope.agent.bandwidth.Measurement;
-import dev.fabricscope.agent.bandwidth.Peer;
-import dev.fabricscope.bandwidth.BandwidthKind;
+import dev.fabricscope.agent.bandwidth.ScriptedHelper;
 import dev.fabricscope.bandwidth.BandwidthSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -57,28 +54,12 @@ class BandwidthCommandTest {
   void badInputRunsNothing() {
     AtomicInteger runs = new AtomicInteger();
     BandwidthHelper counting =
-        new BandwidthHelper() {
-          @Override
-          public String name() {
-            return "counting";
-          }
-
-          @Override
-          public HelperCapability detect() {
-            return HelperCapability.absent(name(), "test");
-          }
-
-          @Override
-          public boolean handles(BandwidthKind kind) {
-            return true;
-          }
-
-          @Override
-          public Measurement run(BandwidthSpec spec, Peer peer, Cancellation cancel) {
-            runs.incrementAndGet();
-            return new Measurement(List.of(1.0), "counting", "");
-          }
-        };
+        new ScriptedHelper(
+            "counting",
+            () -> {
+              runs.incrementAndGet();
+              return new Measurement(List.of(1.0), "counting", "");
+            });
     BandwidthHelpers helpers = new BandwidthHelpers(List.of(counting));
     ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
     PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);

@@ -6,12 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
 import dev.fabricscope.agent.bandwidth.BandwidthHelpers;
-import dev.fabricscope.agent.bandwidth.Cancellation;
-import dev.fabricscope.agent.bandwidth.HelperCapability;
-import dev.fabricscope.agent.bandwidth.Measurement;
-import dev.fabricscope.agent.bandwidth.Peer;
-import dev.fabricscope.bandwidth.BandwidthKind;
-import dev.fabricscope.bandwidth.BandwidthSpec;
+import dev.fabricscope.agent.bandwidth.ScriptedHelper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -149,27 +144,11 @@ class CliTest {
   @Test
   void anUnexpectedFailureIsExitOneWithOneLine() {
     BandwidthHelper failing =
-        new BandwidthHelper() {
-          @Override
-          public String name() {
-            return "failing";
-          }
-
-          @Override
-          public HelperCapability detect() {
-            return HelperCapability.absent(name(), "test");
-          }
-
-          @Override
-          public boolean handles(BandwidthKind kind) {
-            return true;
-          }
-
-          @Override
-          public Measurement run(BandwidthSpec spec, Peer peer, Cancellation cancel) {
-            throw new IllegalStateException("boom\nsecond line");
-          }
-        };
+        new ScriptedHelper(
+            "failing",
+            () -> {
+              throw new IllegalStateException("boom\nsecond line");
+            });
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     int code =
