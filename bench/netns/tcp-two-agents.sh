@@ -69,7 +69,7 @@ echo "starting the server in $NS_SRV" >&2
   -Dfabricscope.admin-token="$ADMIN" -Dfabricscope.demo.seed=false -Dfabricscope.data-dir="$WORK/data" \
   -jar "$ROOT/target/quarkus-app/quarkus-run.jar" >"$WORK/server.log" 2>&1) &
 pids+=($!)
-for _ in $(seq 1 120); do
+for _ in $(seq 1 360); do
   in_srv curl -sf -o /dev/null -m 2 "$SRV/q/health/ready" && break
   sleep 0.5
 done
@@ -82,7 +82,7 @@ start_agent() { # NS HOSTNAME
   [ -n "$secret" ] || { echo "no agent token for $name" >&2; exit 1; }
   printf '%s' "$secret" >"$WORK/$name.token"
   chmod 600 "$WORK/$name.token"
-  (exec ip netns exec "$ns" unshare --uts sh -c "hostname $name && exec java -Xmx256m -jar '$ROOT/agent/target/fabricscope-agent.jar' run \
+  (exec ip netns exec "$ns" unshare --uts sh -c "hostname $name && JAVA_OPTS=-Xmx256m exec '$ROOT/agent/bin/fabricscope-agent' run \
      --server $SRV --token-file '$WORK/$name.token' --spool '$WORK/spool-$name' --interval 1h" >"$WORK/agent-$name.log" 2>&1) &
   pids+=($!)
 }
