@@ -1,0 +1,318 @@
+package dev.fabricscope.plan;
+
+import dev.fabricscope.topology.PciFunction;
+import dev.fabricscope.topology.PciLink;
+import dev.fabricscope.topology.PciLink.LinkState;
+import dev.fabricscope.topology.PortType;
+import dev.fabricscope.topology.Report;
+import dev.fabricscope.topology.TopologyCheck;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Applies what-if edits ({@link PlanEdit}) to a copy of a host's report, in order. The result is a
+ * report like any other: the P2P rules and the planner read it unchanged. Every edit checks its
+ * arguments against the plan as it stands and fails with a {@link PlanEditException} naming the
+ * edit; the finished report must pass {@link TopologyCheck}.
+ */
+public final class PlanEditor {
+
+  /** Most edits one plan version may carry. */
+  public static final int MAX_EDITS = 200;
+
+  private final PlanFabric fabric;
+
+  private PlanEditor(Report base) {
+    this.fabric = new PlanFabric(base.pci());
+  }
+
+  /** The report of {@code base} with {@code edits} applied, in order. */
+  public static Report apply(Report base, List<PlanEdit> edits) {
+    if (edits.size() > MAX_EDITS) {
+      throw new PlanEditException(
+          "a plan carries at most " + MAX_EDITS + " edits; this one has " + edits.size());
+    }
+    PlanEditor editor = new PlanEditor(base);
+    for (int i = 0; i < edits.size(); i++) {
+      PlanEdit e = edits.get(i);
+      if (e == null) {
+        throw new PlanEditException("edit " + (i + 1) + " is empty");
+      }
+      try {
+        editor.apply(e);
+      } catch (PlanEditException x) {
+        throw new PlanEditException("edit " + (i + 1) + " (" + e + "): " + x.getMessage());
+      }
+    }
+    Report out =
+        new Report(
+            base.schemaVersion(),
+            base.source(),
+            base.host(),
+            editor.fabric.build(),
+            base.rdma(),
+            base.net(),
+            base.nvme(),
+            base.gpus(),
+            base.nvlinks(),
+            base.diagnostics());
+    List<String> problems = TopologyCheck.problems(out);
+    if (!problems.isEmpty()) {
+      throw new PlanEditException("the edited host is not sound: " + problems.get(0));
+    }
+    return out;
+  }
+
+  private void apply(PlanEdit e) {
+    // Java 17: no pattern switch; the interface is sealed, so this chain is complete
+    if (e instanceof PlanEdit.Move m) {
+      move(m.device(), m.to());
+    } else if (e instanceof PlanEdit.AddSwitch a) {
+      addSwitch(a);
+    } else if (e instanceof PlanEdit.RemoveSwitch r) {
+      removeSwitch(r.upstream());
+    } else if (e instanceof PlanEdit.SetAcs s) {
+      setAcs(s);
+    } else if (e instanceof PlanEdit.SetIommu i) {
+      setIommu(i.enabled());
+    } else if (e instanceof PlanEdit.SetLink l) {
+      setLink(l);
+    }
+  }
+
+  private void move(String device, String to) {
+    Set<String> functions = fabric.deviceFunctions(device);
+    Set<String> moved = fabric.subtree(functions);
+    FunctionDraft target = fabric.get(to);
+    if (moved.contains(to)) {
+      throw new PlanEditException(to + " is part of the device being moved");
+    }
+    String slot;
+    if (target.portType == PortType.SWITCH_UPSTREAM) {
+      slot = freeDownstreamPort(target);
+    } else if (PlanFabric.isSlot(target)) {
+      Set<String> there = fabric.devicesBelow(to);
+      there.remove(fabric.device(device));
+      if (!there.isEmpty()) {
+        throw new PlanEditException(
+            "port " + to + " holds " + there.iterator().next() + "; move that device first");
+      }
+      slot = to;
+    } else {
+      throw new PlanEditException(
+          to
+              + " is a "
+              + (target.portType == null ? "function" : target.portType.json())
+              + ", not a root port, switch downstream port or switch upstream port");
+    }
+    place(functions, moved, slot);
+  }
+
+  /** Hangs the device's functions below {@code slot} (null: on the root bus of the old parent). */
+  private void place(Set<String> functions, Set<String> subtree, String slot) {
+    FunctionDraft port = slot == null ? null : fabric.get(slot);
+    for (String b : subtree) {
+      FunctionDraft d = fabric.get(b);
+      if (port != null) {
+        d.hostBridge = port.hostBridge;
+        if (port.numaNode != null) {
+          d.numaNode = port.numaNode;
+          d.localCpulist = port.localCpulist;
+        }
+      }
+      if (functions.contains(b)) {
+        d.parent = slot;
+        d.link = port == null ? PlanLinks.onRootBus(d.link) : PlanLinks.below(port, d.link);
+      }
+    }
+  }
+
+  /**
+   * An empty downstream port of the switch whose upstream port is {@code up}, the first by BDF; a
+   * new one when every port holds a device.
+   */
+  private String freeDownstreamPort(FunctionDraft up) {
+    for (String c : fabric.children(up.bdf)) {
+      if (fabric.get(c).portType == PortType.SWITCH_DOWNSTREAM && fabric.children(c).isEmpty()) {
+        return c;
+      }
+    }
+    return addDownstreamPort(up);
+  }
+
+  private String addDownstreamPort(FunctionDraft up) {
+    String domain = PlanFabric.domain(up.bdf);
+    FunctionDraft sibling = null;
+    for (String c : fabric.children(up.bdf)) {
+      if (fabric.get(c).portType == PortType.SWITCH_DOWNSTREAM) {
+        sibling = fabric.get(c);
+        break;
+      }
+    }
+    int bus = sibling != null ? PlanFabric.bus(sibling.bdf) : fabric.freeBus(domain);
+    String bdf = PlanFabric.bdf(domain, bus, fabric.freeDevice(domain, bus));
+    FunctionDraft p = FunctionDraft.plannedPort(bdf, up.bdf, PortType.SWITCH_DOWNSTREAM);
+    inherit(p, up);
+    if (sibling != null) {
+      p.vendorId = sibling.vendorId;
+      p.deviceId = sibling.deviceId;
+      p.vendorName = sibling.vendorName;
+      p.deviceName = sibling.deviceName;
+      p.link = sibling.link == null ? null : facingDown(sibling.link.max());
+      p.acs = sibling.acs;
+      p.iommu = sibling.iommu;
+    } else {
+      p.link = up.link == null ? null : facingDown(up.link.max());
+      p.acs = PlanLinks.withRedirect(null, fabric.iommuOn(), true);
+    }
+    fabric.fns.put(bdf, p);
+    return bdf;
+  }
+
+  private void addSwitch(PlanEdit.AddSwitch a) {
+    if (a.ports() < 1 || a.ports() > 32) {
+      throw new PlanEditException("a switch has 1 to 32 downstream ports, not " + a.ports());
+    }
+    LinkState st = PlanLinks.state(a.speedGTs(), a.width());
+    FunctionDraft under = fabric.get(a.under());
+    if (!PlanFabric.isSlot(under)) {
+      throw new PlanEditException(a.under() + " is not a root port or switch downstream port");
+    }
+    if (!fabric.children(a.under()).isEmpty()) {
+      throw new PlanEditException(
+          "port "
+              + a.under()
+              + " holds "
+              + fabric.devicesBelow(a.under()).iterator().next()
+              + "; a switch goes into an empty port");
+    }
+    String domain = PlanFabric.domain(under.bdf);
+    String upBdf = PlanFabric.bdf(domain, fabric.freeBus(domain), 0);
+    FunctionDraft up = FunctionDraft.plannedPort(upBdf, under.bdf, PortType.SWITCH_UPSTREAM);
+    inherit(up, under);
+    up.link = PlanLinks.below(under, new PciLink(st, st, null, null, null, null));
+    fabric.fns.put(upBdf, up);
+    int downBus = fabric.freeBus(domain);
+    boolean redirect = fabric.iommuOn();
+    for (int i = 0; i < a.ports(); i++) {
+      String bdf = PlanFabric.bdf(domain, downBus, i);
+      FunctionDraft p = FunctionDraft.plannedPort(bdf, upBdf, PortType.SWITCH_DOWNSTREAM);
+      inherit(p, under);
+      p.link = facingDown(st);
+      p.acs = PlanLinks.withRedirect(null, redirect, true);
+      fabric.fns.put(bdf, p);
+    }
+  }
+
+  private void removeSwitch(String upstream) {
+    FunctionDraft up = fabric.get(upstream);
+    if (up.portType != PortType.SWITCH_UPSTREAM) {
+      throw new PlanEditException(upstream + " is not a switch upstream port");
+    }
+    List<String> ports = fabric.children(upstream);
+    Map<String, Set<String>> devices = new TreeMap<>();
+    for (String port : ports) {
+      for (String c : fabric.children(port)) {
+        devices.computeIfAbsent(fabric.device(c), k -> new LinkedHashSet<>()).add(c);
+      }
+    }
+    if (devices.size() > 1) {
+      throw new PlanEditException(
+          "switch "
+              + upstream
+              + " holds "
+              + devices.size()
+              + " devices ("
+              + String.join(", ", devices.keySet())
+              + "); move all but one first");
+    }
+    String slot = up.parent;
+    for (String port : ports) {
+      fabric.fns.remove(port);
+    }
+    fabric.fns.remove(upstream);
+    if (!devices.isEmpty()) {
+      Set<String> functions = devices.values().iterator().next();
+      Set<String> subtree = fabric.subtree(functions);
+      if (slot == null) {
+        for (String b : functions) {
+          fabric.get(b).hostBridge = up.hostBridge;
+        }
+      }
+      place(functions, subtree, slot);
+    }
+  }
+
+  private void setAcs(PlanEdit.SetAcs s) {
+    FunctionDraft p = fabric.get(s.port());
+    if (p.portType != PortType.ROOT_PORT && p.portType != PortType.SWITCH_DOWNSTREAM) {
+      throw new PlanEditException(s.port() + " is not a root port or switch downstream port");
+    }
+    p.acs = PlanLinks.withRedirect(p.acs, s.redirect(), true);
+  }
+
+  private void setIommu(boolean enabled) {
+    for (FunctionDraft d : fabric.fns.values()) {
+      if (d.portType == PortType.ROOT_PORT || d.portType == PortType.SWITCH_DOWNSTREAM) {
+        d.acs = PlanLinks.kernelRedirect(d.acs, enabled);
+      }
+    }
+    Map<String, Integer> groups = new TreeMap<>();
+    Set<String> multiFunction = fabric.multiFunctionDevices();
+    for (FunctionDraft d : fabric.fns.values()) {
+      if (enabled) {
+        int g = groups.computeIfAbsent(groupKey(d, multiFunction), k -> groups.size());
+        d.iommu = new PciFunction.Iommu(g, "DMA-FQ");
+      } else {
+        d.iommu = null;
+      }
+    }
+  }
+
+  /**
+   * The device whose IOMMU group a function joins, as Linux's {@code pci_device_group} forms them:
+   * from the function's device upward, every bridge whose path to the root complex is not isolated
+   * by ACS (source validation, request and completion redirect, upstream forwarding) takes the
+   * group over; functions of one device share it.
+   */
+  private String groupKey(FunctionDraft d, Set<String> multiFunction) {
+    String key = fabric.device(d.bdf);
+    for (String up = d.parent; up != null; up = fabric.get(up).parent) {
+      if (PlanLinks.isolatedToRoot(fabric, up, multiFunction)) {
+        break;
+      }
+      key = fabric.device(up);
+    }
+    return key;
+  }
+
+  private void setLink(PlanEdit.SetLink l) {
+    LinkState st = PlanLinks.state(l.speedGTs(), l.width());
+    FunctionDraft f = fabric.get(l.device());
+    if (f.portType != null && f.portType.facesDownstream()) {
+      throw new PlanEditException(
+          l.device() + " is a port facing down; set the link of the device below it");
+    }
+    PciLink.Upstream up = f.parent == null ? null : new PciLink.Upstream(f.parent, st, st);
+    f.link = new PciLink(st, st, null, null, up, null);
+    FunctionDraft parent = f.parent == null ? null : fabric.fns.get(f.parent);
+    if (parent != null && parent.portType != null && parent.portType.facesDownstream()) {
+      PciLink pl = parent.link;
+      parent.link = new PciLink(st, st, null, null, pl == null ? null : pl.upstream(), null);
+    }
+  }
+
+  private static void inherit(FunctionDraft d, FunctionDraft from) {
+    d.hostBridge = from.hostBridge;
+    d.numaNode = from.numaNode;
+    d.localCpulist = from.localCpulist;
+  }
+
+  /** The link record of a port facing down: its maximum, no trained link below it yet. */
+  private static PciLink facingDown(LinkState max) {
+    return new PciLink(null, max, null, null, null, null);
+  }
+}
