@@ -13,9 +13,10 @@ import java.util.Locale;
 
 /**
  * The expected value of a test from the reports of the hosts it runs on: the bottleneck link's raw
- * rate (p2p-rules.md §5, {@link PathLinks}) times the efficiency of the transfer ({@link
- * Efficiencies}); the NIC's line rate for network tests; the host's measured memory bandwidth for
- * host copies. Unknown inputs give an unknown expectation with its reason, never a guess.
+ * rate (p2p-rules.md §5, read from the path model through {@link PathLinks}) times the efficiency
+ * of the transfer ({@link Efficiencies}); the NIC's line rate for network tests; the host's
+ * measured memory bandwidth for host copies. Unknown inputs give an unknown expectation with its
+ * reason, never a guess.
  */
 public final class Expectations {
 

@@ -1,5 +1,6 @@
 package dev.fabricscope.p2p;
 
+import dev.fabricscope.path.Paths;
 import dev.fabricscope.sysfs.PciTopology;
 import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.Host;
@@ -28,6 +29,7 @@ public final class Fabric {
   private final Map<String, List<RdmaDevice>> rdmaByFunction = new HashMap<>();
   private final Map<String, Map<String, Integer>> nvlinks = new HashMap<>();
   private final Set<String> nvswitches = new HashSet<>();
+  private Paths paths;
 
   public Fabric(Report report) {
     this.report = report;
@@ -54,6 +56,14 @@ public final class Fabric {
 
   public Report report() {
     return report;
+  }
+
+  /** The path model of this report (links and pair paths, cached): one per fabric. */
+  public Paths paths() {
+    if (paths == null) {
+      paths = new Paths(this);
+    }
+    return paths;
   }
 
   public Host host() {

@@ -71,6 +71,7 @@ public final class Cli {
           case "gather" -> List.of(new GatherCommand(out));
           case "topo" -> List.of(new TopoCommand(out));
           case "explain" -> List.of(new ExplainCommand(out));
+          case "plan" -> List.of(new PlanCommand(out));
           case "nvml" -> List.of(new NvmlCommand(out));
           case "bandwidth" -> List.of(new BandwidthCommand(out, err, helpers));
           case "run" -> List.of(new RunCommand(err, helpers));
@@ -80,6 +81,7 @@ public final class Cli {
                   new GatherCommand(out),
                   new TopoCommand(out),
                   new ExplainCommand(out),
+                  new PlanCommand(out),
                   new NvmlCommand(out),
                   new BandwidthCommand(out, err, helpers),
                   new RunCommand(err, helpers),

@@ -27,7 +27,16 @@ class CliTest {
 
   static final List<String> COMMANDS =
       List.of(
-          "collect", "gather", "topo", "explain", "nvml", "bandwidth", "run", "completion", "help");
+          "collect",
+          "gather",
+          "topo",
+          "explain",
+          "plan",
+          "nvml",
+          "bandwidth",
+          "run",
+          "completion",
+          "help");
 
   @Test
   void everyCommandIsInTheTreeAndNoOther() {
@@ -107,6 +116,14 @@ class CliTest {
       {"--pretty is for --of json", "collect", "--of", "nccl-xml", "--pretty"},
       {"--format must be text or json", "topo", "--format", "xml"},
       {"--kind needs a value", "bandwidth", "--kind"},
+      {"--pattern needs a value", "plan"},
+      {
+        "--pattern must be one of gpu-to-nic, gpu-to-host, gpu-all-to-all, nvme-to-gpu, not 'x'",
+        "plan",
+        "--pattern",
+        "x"
+      },
+      {"--format must be text or json", "plan", "--pattern", "gpu-to-nic", "--format", "xml"},
       {"explain needs two devices", "explain", "a", "b", "c"},
       {"unknown option '-x'", "gather", "-x"},
       {"--fsroot 'a?b' is not a valid path", "collect", "--fsroot", "a\0b"},

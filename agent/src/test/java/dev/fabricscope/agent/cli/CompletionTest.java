@@ -46,6 +46,7 @@ class CompletionTest {
             "gather",
             "topo",
             "explain",
+            "plan",
             "nvml",
             "bandwidth",
             "run",
@@ -65,6 +66,9 @@ class CompletionTest {
         List.of("json", "hwloc-xml", "nccl-xml"),
         complete("fabricscope-agent", "collect", "--of", ""));
     assertEquals(List.of("text", "json"), complete("fabricscope-agent", "topo", "--format", ""));
+    assertEquals(
+        List.of("gpu-to-nic", "gpu-to-host", "gpu-all-to-all", "nvme-to-gpu"),
+        complete("fabricscope-agent", "plan", "--pattern", ""));
     assertEquals(
         List.of("rdma-write", "rdma-read", "rdma-send"),
         complete("fabricscope-agent", "bandwidth", "--kind", "rdma"));

@@ -1,0 +1,73 @@
+package dev.fabricscope.agent.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.oracle.Fixtures;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@code plan}: issue 13's JSON names exactly, the text tables, and bad input as exit 2. */
+class PlanCommandTest {
+
+  private static final String LASSEN =
+      Fixtures.root().resolve("hwloc-xml/llnl-lassen.xml").toString();
+
+  @Test
+  void jsonHasExactlyTheIssuesFields() throws Exception {
+    InProcess.Result r =
+        InProcess.run("plan", "--input", LASSEN, "--pattern", "gpu-to-nic", "--format", "json");
+    assertEquals(0, r.code(), r.err());
+    JsonNode root = new ObjectMapper().readTree(r.out());
+    assertEquals(List.of("pairing", "flows", "links"), names(root));
+    JsonNode p = root.get("pairing").get(0);
+    assertEquals(List.of("gpu", "nic", "nvme", "nvidia", "kernel"), names(p));
+    assertEquals("0004:04:00.0", p.get("gpu").asText());
+    assertEquals("0003:01:00.0", p.get("nic").asText());
+    assertEquals("0000:01:00.0", p.get("nvme").asText());
+    assertEquals("NODE", p.get("nvidia").asText());
+    JsonNode f = root.get("flows").get(0);
+    assertEquals(List.of("source", "target", "predictedGBps", "bottleneck"), names(f));
+    assertEquals(
+        List.of("upstream", "downstream", "capacityGBps", "flows"), names(f.get("bottleneck")));
+    assertEquals("0004:04:00.0", f.get("source").asText());
+    assertTrue(f.get("predictedGBps").asDouble() > 0);
+    assertEquals(
+        List.of("upstream", "downstream", "direction", "capacityGBps", "usedGBps"),
+        names(root.get("links").get(0)));
+  }
+
+  @Test
+  void textShowsPairingFlowsAndLinks() {
+    InProcess.Result r = InProcess.run("plan", "--input", LASSEN, "--pattern", "gpu-to-host");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("Pairing\n"), r.out());
+    assertTrue(
+        r.out().contains("CUDA_VISIBLE_DEVICES=0 NCCL_IB_HCA=mlx5_0:1 UCX_NET_DEVICES=mlx5_0:1"),
+        r.out());
+    assertTrue(r.out().contains("0004:04:00.0           -> memory:0"), r.out());
+    assertTrue(r.out().contains("\nLinks\n"), r.out());
+  }
+
+  @Test
+  void overridesAreChecked() {
+    InProcess.Result r =
+        InProcess.run("plan", "--input", LASSEN, "--pattern", "gpu-to-host", "--memory-gbps", "-1");
+    assertEquals(2, r.code());
+    assertEquals(
+        "fabricscope-agent: --inter-socket-gbps and --memory-gbps take positive GB/s\n", r.err());
+    InProcess.Result missing =
+        InProcess.run("plan", "--input", "/nonexistent", "--pattern", "gpu-to-nic");
+    assertEquals(2, missing.code());
+    assertTrue(missing.err().contains("no such file"), missing.err());
+  }
+
+  private static List<String> names(JsonNode n) {
+    List<String> out = new ArrayList<>();
+    n.fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+}

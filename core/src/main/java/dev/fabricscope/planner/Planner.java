@@ -1,0 +1,138 @@
+package dev.fabricscope.planner;
+
+import dev.fabricscope.p2p.Fabric;
+import dev.fabricscope.topology.Report;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The planner's entry (issue 13): concurrent flows over a host's shared links, each at its max-min
+ * fair rate ({@link MaxMin}, planner-facts.md §6), routed as the kernel routes them ({@link
+ * Router}), with the GPU↔NIC↔NVMe pairing ({@link GpuPairing}). Build one per report; it indexes
+ * the report once ({@link Fabric}, the path model) and every plan reuses that index. Not
+ * thread-safe.
+ *
+ * <pre>{@code
+ * PlanResult r = new Planner(report).plan(Pattern.GPU_TO_NIC, PlanOptions.DEFAULTS);
+ * }</pre>
+ */
+public final class Planner {
+
+  private final Fabric fabric;
+  private List<GpuPairing> pairing;
+
+  public Planner(Report report) {
+    this.fabric = new Fabric(report);
+  }
+
+  /** Every GPU's NIC port and NVMe (computed once). */
+  public List<GpuPairing> pairing() {
+    if (pairing == null) {
+      pairing = new Pairing(fabric).pairing();
+    }
+    return pairing;
+  }
+
+  /** The flows of a pattern on this host, with the pairing they follow. */
+  public List<Flow> flows(Pattern pattern) {
+    List<Flow> out = new ArrayList<>();
+    List<GpuPairing> gpus = pairing();
+    switch (pattern) {
+      case GPU_TO_NIC -> {
+        for (GpuPairing p : gpus) {
+          if (p.nic() != null) {
+            out.add(
+                new Flow(FlowEnd.device(p.gpu()), FlowEnd.network(p.nic(), p.rdma(), p.port())));
+          }
+        }
+      }
+      case GPU_TO_HOST -> {
+        for (GpuPairing p : gpus) {
+          // a GPU whose node is unknown writes to node 0's memory (single-node hosts)
+          Integer node = p.numaNode();
+          out.add(new Flow(FlowEnd.device(p.gpu()), FlowEnd.memory(node == null ? 0 : node)));
+        }
+      }
+      case GPU_ALL_TO_ALL -> {
+        for (GpuPairing a : gpus) {
+          for (GpuPairing b : gpus) {
+            if (!a.gpu().equals(b.gpu())) {
+              out.add(new Flow(FlowEnd.device(a.gpu()), FlowEnd.device(b.gpu())));
+            }
+          }
+        }
+      }
+      case NVME_TO_GPU -> {
+        for (GpuPairing p : gpus) {
+          if (p.nvme() != null) {
+            out.add(new Flow(FlowEnd.device(p.nvme()), FlowEnd.device(p.gpu())));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** A pattern's prediction, with the pairing. */
+  public PlanResult plan(Pattern pattern, PlanOptions options) {
+    PlanResult r = plan(flows(pattern), options);
+    return new PlanResult(pairing(), r.flows(), r.links());
+  }
+
+  /**
+   * A custom flow list's prediction (no pairing in the result).
+   *
+   * @throws IllegalArgumentException when a flow names a device the report does not have
+   */
+  public PlanResult plan(List<Flow> flows, PlanOptions options) {
+    Router router = new Router(fabric, options == null ? PlanOptions.DEFAULTS : options);
+    int[][] routes = new int[flows.size()][];
+    for (int i = 0; i < routes.length; i++) {
+      Flow f = flows.get(i);
+      check(f.source());
+      check(f.target());
+      routes[i] = router.route(f);
+    }
+    List<Router.Link> links = router.links();
+    double[] cap = new double[links.size()];
+    for (int i = 0; i < cap.length; i++) {
+      cap[i] = links.get(i).gbps();
+    }
+    MaxMin.Allocation a = MaxMin.solve(cap, routes);
+    List<PlanResult.LinkLoad> loads = new ArrayList<>(cap.length);
+    for (int i = 0; i < cap.length; i++) {
+      Router.Link l = links.get(i);
+      loads.add(
+          new PlanResult.LinkLoad(
+              l.kind(),
+              l.upstream(),
+              l.downstream(),
+              l.direction(),
+              l.gbps(),
+              round2(a.used()[i]),
+              a.flowsOn()[i]));
+    }
+    List<PlanResult.FlowRate> rates = new ArrayList<>(flows.size());
+    for (int i = 0; i < routes.length; i++) {
+      Flow f = flows.get(i);
+      int b = a.bottleneck()[i];
+      rates.add(
+          new PlanResult.FlowRate(
+              f.source().label(),
+              f.target().label(),
+              b < 0 ? null : round2(a.rates()[i]),
+              b < 0 ? null : loads.get(b)));
+    }
+    return new PlanResult(List.of(), rates, loads);
+  }
+
+  private void check(FlowEnd e) {
+    if (e.bdf() != null && fabric.function(e.bdf()) == null) {
+      throw new IllegalArgumentException("no device " + e.bdf() + " in the report");
+    }
+  }
+
+  private static double round2(double v) {
+    return Math.round(v * 100.0) / 100.0;
+  }
+}
