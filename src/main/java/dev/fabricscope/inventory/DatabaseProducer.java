@@ -86,6 +86,12 @@ public class DatabaseProducer {
     return new JdbcAgentCapabilityStore(database.dataSource());
   }
 
+  @Produces
+  @Singleton
+  PlanStore planStore(Database database) {
+    return new JdbcPlanStore(database.dataSource());
+  }
+
   /** Opens and migrates the database at startup rather than on first use. */
   void onStart(@Observes StartupEvent event, Database database) {
     // Injecting the bean is enough to create it.

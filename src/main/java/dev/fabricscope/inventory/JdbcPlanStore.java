@@ -1,0 +1,224 @@
+package dev.fabricscope.inventory;
+
+import static dev.fabricscope.inventory.Jdbc.getInstant;
+import static dev.fabricscope.inventory.Jdbc.setInstant;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/** {@link PlanStore} on plain JDBC (H2 and PostgreSQL). */
+public class JdbcPlanStore implements PlanStore {
+
+  private final DataSource ds;
+
+  /** A store on an already migrated database (see {@link Database#migrate}). */
+  public JdbcPlanStore(DataSource dataSource) {
+    this.ds = dataSource;
+  }
+
+  @Override
+  public long create(
+      String name, String host, long snapshotId, String reportJson, String by, Instant now) {
+    return Jdbc.transaction(
+        ds,
+        "creating a plan",
+        c -> {
+          long id;
+          try (var ps =
+              c.prepareStatement(
+                  "INSERT INTO plans (name, host, snapshot_id, base_report, created, created_by)"
+                      + " VALUES (?, ?, ?, ?, ?, ?)",
+                  Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, name);
+            ps.setString(2, host);
+            ps.setLong(3, snapshotId);
+            ps.setBytes(4, Jdbc.gzip(reportJson.getBytes(StandardCharsets.UTF_8)));
+            setInstant(ps, 5, now);
+            ps.setString(6, by);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+              keys.next();
+              id = keys.getLong(1);
+            }
+          }
+          insertVersion(c, id, 1, "[]", null, by, now);
+          return id;
+        });
+  }
+
+  @Override
+  public int addVersion(
+      long planId, int basedOn, String editsJson, String note, String by, Instant now) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return Jdbc.inTransaction(
+            ds,
+            c -> {
+              int latest;
+              try (var ps =
+                  c.prepareStatement("SELECT MAX(version) FROM plan_versions WHERE plan_id = ?")) {
+                ps.setLong(1, planId);
+                try (ResultSet rs = ps.executeQuery()) {
+                  rs.next();
+                  latest = rs.getInt(1);
+                }
+              }
+              if (latest != basedOn) {
+                throw new StaleVersionException(latest);
+              }
+              // two saves on top of the same version: the second insert hits the primary key
+              insertVersion(c, planId, latest + 1, editsJson, note, by, now);
+              return latest + 1;
+            });
+      } catch (SQLException e) {
+        if (Jdbc.transientFailure(e) && attempt < 3) {
+          Jdbc.backOff(attempt);
+          continue;
+        }
+        if (isDuplicateKey(e)) {
+          throw new StaleVersionException(basedOn + 1);
+        }
+        throw new StoreException("storing a plan version failed", e);
+      }
+    }
+  }
+
+  private static boolean isDuplicateKey(SQLException e) {
+    // 23505: unique violation in both H2 and PostgreSQL
+    return "23505".equals(e.getSQLState());
+  }
+
+  private static void insertVersion(
+      Connection c, long planId, int version, String edits, String note, String by, Instant now)
+      throws SQLException {
+    try (var ps =
+        c.prepareStatement(
+            "INSERT INTO plan_versions (plan_id, version, edits, note, created, created_by)"
+                + " VALUES (?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, planId);
+      ps.setInt(2, version);
+      ps.setString(3, edits);
+      ps.setString(4, note);
+      setInstant(ps, 5, now);
+      ps.setString(6, by);
+      ps.executeUpdate();
+    }
+  }
+
+  @Override
+  public Optional<Plan> plan(long id) {
+    List<Plan> one = select("WHERE p.id = ?", id, 1);
+    return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+  }
+
+  @Override
+  public List<Plan> plans(int limit) {
+    return select("", null, limit);
+  }
+
+  private List<Plan> select(String where, Long id, int limit) {
+    return Jdbc.query(
+        ds,
+        "reading plans",
+        c -> {
+          Map<Long, Plan> plans = new LinkedHashMap<>();
+          try (var ps =
+              c.prepareStatement(
+                  "SELECT p.id, p.name, p.host, p.snapshot_id, p.created, p.created_by FROM plans p "
+                      + where
+                      + " ORDER BY p.id DESC")) {
+            if (id != null) {
+              ps.setLong(1, id);
+            }
+            ps.setMaxRows(limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                Plan p =
+                    new Plan(
+                        rs.getLong("id"),
+                        rs.getString("name"),
+                        rs.getString("host"),
+                        rs.getLong("snapshot_id"),
+                        getInstant(rs, "created"),
+                        rs.getString("created_by"),
+                        List.of());
+                plans.put(p.id(), p);
+              }
+            }
+          }
+          List<Plan> out = new ArrayList<>();
+          for (Plan p : plans.values()) {
+            out.add(
+                new Plan(
+                    p.id(),
+                    p.name(),
+                    p.host(),
+                    p.snapshotId(),
+                    p.created(),
+                    p.createdBy(),
+                    versions(c, p.id())));
+          }
+          return out;
+        });
+  }
+
+  private static List<Version> versions(Connection c, long planId) throws SQLException {
+    List<Version> out = new ArrayList<>();
+    try (var ps =
+        c.prepareStatement(
+            "SELECT version, edits, note, created, created_by FROM plan_versions"
+                + " WHERE plan_id = ? ORDER BY version")) {
+      ps.setLong(1, planId);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new Version(
+                  rs.getInt("version"),
+                  rs.getString("edits"),
+                  rs.getString("note"),
+                  getInstant(rs, "created"),
+                  rs.getString("created_by")));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Optional<String> baseReport(long id) {
+    return Jdbc.query(
+        ds,
+        "reading a plan's report",
+        c -> {
+          try (var ps = c.prepareStatement("SELECT base_report FROM plans WHERE id = ?")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(Jdbc.gunzip(rs.getBytes(1))) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  @Override
+  public boolean delete(long id) {
+    return Jdbc.transaction(
+        ds,
+        "deleting a plan",
+        c -> {
+          try (var ps = c.prepareStatement("DELETE FROM plans WHERE id = ?")) {
+            ps.setLong(1, id);
+            return ps.executeUpdate() > 0;
+          }
+        });
+  }
+}

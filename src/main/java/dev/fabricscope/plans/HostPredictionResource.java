@@ -1,0 +1,119 @@
+package dev.fabricscope.plans;
+
+import dev.fabricscope.inventory.InventoryStore;
+import dev.fabricscope.planner.Flow;
+import dev.fabricscope.planner.FlowEnd;
+import dev.fabricscope.planner.PlanResult;
+import dev.fabricscope.planner.Planner;
+import dev.fabricscope.report.ReportJson;
+import dev.fabricscope.security.Access;
+import dev.fabricscope.security.ApiException;
+import dev.fabricscope.topology.Report;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The planner on a host's latest snapshot: a pattern, or a custom list of concurrent flows. */
+@Path("/api/v1/hosts/{host}/prediction")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Plans")
+@SecurityRequirement(name = "bearer", scopes = "viewer")
+public class HostPredictionResource {
+
+  /** Most custom flows in one query. */
+  static final int MAX_FLOWS = 4096;
+
+  @Inject Access access;
+  @Inject InventoryStore inventory;
+
+  @GET
+  @Operation(
+      operationId = "getHostPrediction",
+      summary = "Pairing and max-min fair rates of concurrent flows on the latest snapshot",
+      description =
+          "pattern: gpu-to-nic (default), gpu-to-host, gpu-all-to-all, nvme-to-gpu; or flow=SRC>DST"
+              + " repeated (SRC and DST: a BDF, memory:N or network:BDF[/PORT]) for a custom list."
+              + " interSocketGBps and memoryGBps override the documented default capacities.")
+  @APIResponse(responseCode = "200", description = "The prediction")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public PlanResult predict(
+      @PathParam("host") String host,
+      @Parameter(
+              schema =
+                  @Schema(
+                      enumeration = {"gpu-to-nic", "gpu-to-host", "gpu-all-to-all", "nvme-to-gpu"}))
+          @QueryParam("pattern")
+          String pattern,
+      @Parameter(description = "a custom flow SRC>DST; repeat for several") @QueryParam("flow")
+          List<String> flows,
+      @QueryParam("interSocketGBps") String interSocket,
+      @QueryParam("memoryGBps") String memory,
+      @Context HttpServerRequest request) {
+    access.requireRead(request);
+    var options = PlanService.options(interSocket, memory);
+    Report r = latest(host);
+    if (flows == null || flows.isEmpty()) {
+      return PlanService.predict(r, PlanService.pattern(pattern), options);
+    }
+    if (pattern != null) {
+      throw ApiException.badRequest("give a pattern or flows, not both");
+    }
+    if (flows.size() > MAX_FLOWS) {
+      throw ApiException.badRequest("at most " + MAX_FLOWS + " flows");
+    }
+    List<Flow> list = new ArrayList<>();
+    for (String f : flows) {
+      int gt = f.indexOf('>');
+      try {
+        if (gt < 0) {
+          throw new IllegalArgumentException("a flow is SRC>DST");
+        }
+        list.add(new Flow(FlowEnd.parse(f.substring(0, gt)), FlowEnd.parse(f.substring(gt + 1))));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("flow " + shorten(f) + ": " + e.getMessage());
+      }
+    }
+    try {
+      return new Planner(r).plan(list, options);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+  }
+
+  private Report latest(String host) {
+    InventoryStore.Host h =
+        inventory.host(host).orElseThrow(() -> ApiException.notFound("no host named " + host));
+    if (h.latestSnapshotId() == null) {
+      throw ApiException.notFound("host " + host + " has no snapshot");
+    }
+    String json =
+        inventory
+            .snapshotJson(h.latestSnapshotId())
+            .orElseThrow(() -> ApiException.notFound("host " + host + " has no snapshot"));
+    try {
+      return ReportJson.read(json);
+    } catch (IOException e) {
+      throw new IllegalStateException("stored snapshot of " + host + " unreadable", e);
+    }
+  }
+
+  private static String shorten(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "…" : s;
+  }
+}

@@ -1,0 +1,95 @@
+package dev.fabricscope.plans;
+
+import dev.fabricscope.p2p.Device;
+import dev.fabricscope.p2p.FastMatrix;
+import dev.fabricscope.p2p.P2pAnalyzer;
+import dev.fabricscope.planner.PlanResult;
+import dev.fabricscope.security.ApiException;
+import dev.fabricscope.topology.Report;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A plan version beside the host it was copied from: the device pairs whose kernel verdict or
+ * nvidia-smi label changed, and every flow's predicted rate in both.
+ *
+ * @param pairs pairs (by device id) whose verdicts differ, in the host's matrix order
+ * @param flows per flow of the pattern, the host's and the plan's predicted GB/s
+ */
+public record PlanComparison(List<PairChange> pairs, List<FlowChange> flows) {
+
+  /** Most matrix devices compared (the all-pairs work is n²). */
+  static final int MAX_DEVICES = 2000;
+
+  /** What one side says of a pair. */
+  public record Side(String kernel, Integer distance, String nvidia) {}
+
+  /** A pair whose verdicts differ. */
+  public record PairChange(String a, String b, Side host, Side plan) {}
+
+  /** One flow in both; null where a side has no such flow or no rate. */
+  public record FlowChange(String source, String target, Double hostGBps, Double planGBps) {}
+
+  static PlanComparison of(Report host, Report plan, PlanResult hostPlan, PlanResult planPlan) {
+    FastMatrix a = matrix(host);
+    FastMatrix b = matrix(plan);
+    Map<String, Integer> inPlan = new HashMap<>();
+    for (int i = 0; i < b.devices().size(); i++) {
+      inPlan.put(b.devices().get(i).key(), i);
+    }
+    List<PairChange> pairs = new ArrayList<>();
+    List<Device> da = a.devices();
+    for (int i = 0; i < da.size(); i++) {
+      Integer pi = inPlan.get(da.get(i).key());
+      for (int j = i + 1; j < da.size(); j++) {
+        Integer pj = inPlan.get(da.get(j).key());
+        if (pi == null || pj == null) {
+          continue;
+        }
+        Side before = side(a.cell(i, j));
+        Side after = side(b.cell(pi, pj));
+        if (!before.equals(after)) {
+          pairs.add(new PairChange(da.get(i).key(), da.get(j).key(), before, after));
+        }
+      }
+    }
+    List<FlowChange> flows = new ArrayList<>();
+    Map<String, Double> planRates = new HashMap<>();
+    for (PlanResult.FlowRate f : planPlan.flows()) {
+      planRates.put(f.source() + " " + f.target(), f.predictedGBps());
+    }
+    for (PlanResult.FlowRate f : hostPlan.flows()) {
+      String key = f.source() + " " + f.target();
+      flows.add(new FlowChange(f.source(), f.target(), f.predictedGBps(), planRates.remove(key)));
+    }
+    for (PlanResult.FlowRate f : planPlan.flows()) {
+      if (planRates.containsKey(f.source() + " " + f.target())) {
+        flows.add(new FlowChange(f.source(), f.target(), null, f.predictedGBps()));
+      }
+    }
+    return new PlanComparison(pairs, flows);
+  }
+
+  private static FastMatrix matrix(Report r) {
+    FastMatrix m = new FastMatrix(new P2pAnalyzer(r));
+    if (m.devices().size() > MAX_DEVICES) {
+      throw new ApiException(
+          422,
+          "Too many devices",
+          m.devices().size() + " matrix devices; comparisons stop at " + MAX_DEVICES);
+    }
+    return m;
+  }
+
+  private static Side side(FastMatrix.Cell c) {
+    return c == null
+        ? new Side(null, null, null)
+        : new Side(
+            c.kernel() == null ? null : c.kernel().mapType(),
+            c.kernel() == null ? null : c.kernel().distance(),
+            Objects.toString(c.nvidia(), null));
+  }
+}

@@ -1,0 +1,168 @@
+package dev.fabricscope.plans;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.inventory.PlanStore;
+import dev.fabricscope.inventory.PlanStore.Plan;
+import dev.fabricscope.inventory.PlanStore.Version;
+import dev.fabricscope.plan.PlanEdit;
+import dev.fabricscope.plan.PlanEditException;
+import dev.fabricscope.plan.PlanEditor;
+import dev.fabricscope.planner.Pattern;
+import dev.fabricscope.planner.PlanOptions;
+import dev.fabricscope.planner.PlanResult;
+import dev.fabricscope.planner.Planner;
+import dev.fabricscope.report.ReportJson;
+import dev.fabricscope.security.ApiException;
+import dev.fabricscope.topology.Report;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Plans as the API serves them: a plan's versions read from the store, each version's edited report
+ * (computed once and kept: versions never change), edits read from JSON and the planner's
+ * prediction of a report.
+ */
+@ApplicationScoped
+public class PlanService {
+
+  /** Edit lists are read strictly: unknown fields, missing or null values are a 400. */
+  static final ObjectMapper EDITS =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+          .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES);
+
+  private static final int CACHED_REPORTS = 64;
+
+  @Inject PlanStore store;
+
+  // edited reports by "plan:version", least recently used dropped first
+  private final Map<String, Report> reports =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Report> e) {
+          return size() > CACHED_REPORTS;
+        }
+      };
+
+  Plan plan(long id) {
+    return store.plan(id).orElseThrow(() -> ApiException.notFound("no plan " + id));
+  }
+
+  static Version version(Plan p, int v) {
+    return p.versions().stream()
+        .filter(x -> x.version() == v)
+        .findFirst()
+        .orElseThrow(() -> ApiException.notFound("plan " + p.id() + " has no version " + v));
+  }
+
+  /** The version a query names; the latest when none. */
+  static int versionParam(Plan p, String param) {
+    if (param == null || param.isBlank()) {
+      return p.latestVersion();
+    }
+    try {
+      return Integer.parseInt(param);
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("version must be a version number of the plan, like 1");
+    }
+  }
+
+  /** The report of one version: the copied host with the version's edits applied. */
+  Report report(Plan p, int version) {
+    String key = p.id() + ":" + version;
+    synchronized (reports) {
+      Report r = reports.get(key);
+      if (r != null) {
+        return r;
+      }
+    }
+    Report r = apply(base(p.id()), readEdits(version(p, version).editsJson()));
+    synchronized (reports) {
+      reports.put(key, r);
+    }
+    return r;
+  }
+
+  Report base(long id) {
+    String json = store.baseReport(id).orElseThrow(() -> ApiException.notFound("no plan " + id));
+    try {
+      return ReportJson.read(json);
+    } catch (IOException e) {
+      throw new IllegalStateException("plan " + id + ": stored report unreadable", e);
+    }
+  }
+
+  /** The edits applied to a report; a refused edit is a 422 naming it. */
+  static Report apply(Report base, List<PlanEdit> edits) {
+    try {
+      return PlanEditor.apply(base, edits);
+    } catch (PlanEditException e) {
+      throw new ApiException(422, "Plan edit refused", e.getMessage());
+    }
+  }
+
+  static List<PlanEdit> readEdits(String json) {
+    try {
+      return EDITS.readValue(json, new TypeReference<List<PlanEdit>>() {});
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("edits: " + e.getOriginalMessage());
+    }
+  }
+
+  static String writeEdits(List<PlanEdit> edits) {
+    try {
+      return EDITS.writerFor(new TypeReference<List<PlanEdit>>() {}).writeValueAsString(edits);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The pattern a query names (gpu-to-nic, …); a 400 listing them when it names none. */
+  static Pattern pattern(String name) {
+    Pattern p = Pattern.ofCliName(name == null || name.isBlank() ? "gpu-to-nic" : name);
+    if (p == null) {
+      throw ApiException.badRequest(
+          "pattern must be one of "
+              + Arrays.stream(Pattern.values())
+                  .map(Pattern::cliName)
+                  .collect(Collectors.joining(", ")));
+    }
+    return p;
+  }
+
+  /** Capacity overrides from the query (GB/s); null keeps the documented defaults. */
+  static PlanOptions options(String interSocketGBps, String memoryGBps) {
+    return new PlanOptions(
+        gbps("interSocketGBps", interSocketGBps), gbps("memoryGBps", memoryGBps));
+  }
+
+  private static Double gbps(String name, String value) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      double v = Double.parseDouble(value);
+      if (v > 0 && v < 1e6) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiException.badRequest(name + " must be a positive number of GB/s below 1000000");
+  }
+
+  static PlanResult predict(Report r, Pattern pattern, PlanOptions options) {
+    return new Planner(r).plan(pattern, options);
+  }
+}

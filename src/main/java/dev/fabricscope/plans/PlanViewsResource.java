@@ -1,0 +1,202 @@
+package dev.fabricscope.plans;
+
+import dev.fabricscope.api.Params;
+import dev.fabricscope.inventory.PlanStore.Plan;
+import dev.fabricscope.p2p.DeviceNames;
+import dev.fabricscope.p2p.P2pAnalyzer;
+import dev.fabricscope.p2p.PairVerdict;
+import dev.fabricscope.planner.PlanResult;
+import dev.fabricscope.report.ReportJson;
+import dev.fabricscope.security.Access;
+import dev.fabricscope.security.ApiException;
+import dev.fabricscope.topology.Report;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * What a plan version is and predicts: its edited report, pair verdicts, the planner's prediction,
+ * a preview of unsaved edits and the comparison with the host it came from (all reads).
+ */
+@Path("/api/v1/plans/{id}")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Plans")
+@SecurityRequirement(name = "bearer", scopes = "viewer")
+public class PlanViewsResource {
+
+  /** A preview: the edited report and its prediction, nothing saved. */
+  public record Preview(@Schema(ref = "Report") Object topology, PlanResult prediction) {}
+
+  @Inject Access access;
+  @Inject PlanService plans;
+
+  @POST
+  @Path("/preview")
+  @Consumes(MediaType.WILDCARD)
+  @Operation(
+      operationId = "previewPlan",
+      summary = "Apply edits to the plan's host without saving: the report and its prediction",
+      description =
+          "Body: {\"edits\": [...], \"pattern\": \"gpu-to-nic\"}. 422 names a refused edit.")
+  @APIResponse(responseCode = "200", description = "The edited report and its prediction")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "413", ref = "ContentTooLarge")
+  @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  public Response preview(
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
+      byte[] body,
+      @Context HttpServerRequest request) {
+    access.requireRead(request);
+    long id = Params.id("plan id", idParam);
+    plans.plan(id);
+    PlanBodies.Preview p = PlanBodies.preview(body);
+    Report r = PlanService.apply(plans.base(id), p.edits());
+    PlanResult prediction =
+        PlanService.predict(r, PlanService.pattern(p.pattern()), PlanService.options(null, null));
+    String json =
+        "{\"topology\":" + ReportJson.write(r) + ",\"prediction\":" + write(prediction) + "}";
+    return Response.ok(json, MediaType.APPLICATION_JSON).build();
+  }
+
+  @GET
+  @Path("/versions/{version}/topology")
+  @Operation(operationId = "getPlanTopology", summary = "A version's edited report")
+  @APIResponse(responseCode = "200", description = "The report")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public Response topology(
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("version")
+          String versionParam,
+      @Context HttpServerRequest request) {
+    access.requireRead(request);
+    Report r = report(idParam, versionParam);
+    return Response.ok(ReportJson.write(r), MediaType.APPLICATION_JSON).build();
+  }
+
+  @GET
+  @Path("/versions/{version}/paths")
+  @Operation(
+      operationId = "getPlanPath",
+      summary = "The verdict, path and reasons for one pair in a version (as /hosts/{h}/paths)")
+  @APIResponse(responseCode = "200", description = "The pair's verdicts")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public PairVerdict path(
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("version")
+          String versionParam,
+      @QueryParam("a") String a,
+      @QueryParam("b") String b,
+      @Context HttpServerRequest request) {
+    access.requireRead(request);
+    if (a == null || b == null) {
+      throw ApiException.badRequest("paths needs ?a=&b= (BDFs or device names such as GPU0)");
+    }
+    P2pAnalyzer an = new P2pAnalyzer(report(idParam, versionParam));
+    DeviceNames names = DeviceNames.of(an);
+    try {
+      return an.pair(names.resolve(a), names.resolve(b));
+    } catch (DeviceNames.UnknownNameException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+  }
+
+  @GET
+  @Path("/versions/{version}/prediction")
+  @Operation(
+      operationId = "getPlanPrediction",
+      summary = "Pairing and max-min fair rates of a pattern's concurrent flows in a version")
+  @APIResponse(responseCode = "200", description = "The prediction")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public PlanResult prediction(
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("version")
+          String versionParam,
+      @Parameter(
+              schema =
+                  @Schema(
+                      enumeration = {"gpu-to-nic", "gpu-to-host", "gpu-all-to-all", "nvme-to-gpu"}))
+          @QueryParam("pattern")
+          String pattern,
+      @QueryParam("interSocketGBps") String interSocket,
+      @QueryParam("memoryGBps") String memory,
+      @Context HttpServerRequest request) {
+    access.requireRead(request);
+    return PlanService.predict(
+        report(idParam, versionParam),
+        PlanService.pattern(pattern),
+        PlanService.options(interSocket, memory));
+  }
+
+  @GET
+  @Path("/compare")
+  @Operation(
+      operationId = "comparePlan",
+      summary = "A version beside the host it was copied from: changed verdicts and flow rates")
+  @APIResponse(responseCode = "200", description = "The comparison")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  public PlanComparison compare(
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @QueryParam("version")
+          String versionParam,
+      @Parameter(
+              schema =
+                  @Schema(
+                      enumeration = {"gpu-to-nic", "gpu-to-host", "gpu-all-to-all", "nvme-to-gpu"}))
+          @QueryParam("pattern")
+          String pattern,
+      @Context HttpServerRequest request) {
+    access.requireRead(request);
+    Plan p = plans.plan(Params.id("plan id", idParam));
+    Report host = plans.base(p.id());
+    Report plan = plans.report(p, PlanService.versionParam(p, versionParam));
+    var pat = PlanService.pattern(pattern);
+    var opt = PlanService.options(null, null);
+    return PlanComparison.of(
+        host, plan, PlanService.predict(host, pat, opt), PlanService.predict(plan, pat, opt));
+  }
+
+  private Report report(String idParam, String versionParam) {
+    Plan p = plans.plan(Params.id("plan id", idParam));
+    return plans.report(p, PlanService.versionParam(p, versionParam));
+  }
+
+  private static String write(PlanResult r) {
+    try {
+      return ReportJson.mapper().writeValueAsString(r);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

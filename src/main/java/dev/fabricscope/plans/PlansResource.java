@@ -1,0 +1,194 @@
+package dev.fabricscope.plans;
+
+import dev.fabricscope.api.Params;
+import dev.fabricscope.inventory.InventoryStore;
+import dev.fabricscope.inventory.PlanStore;
+import dev.fabricscope.inventory.TokenStore.Role;
+import dev.fabricscope.security.Access;
+import dev.fabricscope.security.ApiException;
+import dev.fabricscope.security.Caller;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * What-if plans (issue 13): operators copy a host into a plan and save numbered versions of edits
+ * on it; everyone who may read sees them. What a version predicts is {@link PlanViewsResource}.
+ */
+@Path("/api/v1/plans")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Plans")
+@SecurityRequirement(name = "bearer", scopes = "viewer")
+public class PlansResource {
+
+  @Inject Access access;
+  @Inject PlanStore store;
+  @Inject InventoryStore inventory;
+  @Inject PlanService plans;
+
+  @POST
+  @Consumes(MediaType.WILDCARD)
+  @Operation(
+      operationId = "createPlan",
+      summary = "Copy a host's latest snapshot into a new plan (operator)",
+      description = "Body: {\"host\": NAME, \"name\": optional text}. Version 1 has no edits.")
+  @SecurityRequirement(name = "bearer", scopes = "operator")
+  @APIResponse(responseCode = "201", description = "The plan")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "413", ref = "ContentTooLarge")
+  public Response create(byte[] body, @Context HttpServerRequest request) {
+    Caller caller = access.require(request, Role.OPERATOR);
+    PlanBodies.Create c = PlanBodies.create(body);
+    InventoryStore.Host h =
+        inventory
+            .host(c.host())
+            .orElseThrow(() -> ApiException.notFound("no host named " + c.host()));
+    if (h.latestSnapshotId() == null) {
+      throw ApiException.notFound("host " + c.host() + " has no snapshot");
+    }
+    String report =
+        inventory
+            .snapshotJson(h.latestSnapshotId())
+            .orElseThrow(() -> ApiException.notFound("no snapshot " + h.latestSnapshotId()));
+    long id =
+        store.create(
+            c.name(), c.host(), h.latestSnapshotId(), report, caller.name(), Instant.now());
+    return Response.created(URI.create("/api/v1/plans/" + id))
+        .entity(PlanView.of(plans.plan(id)))
+        .build();
+  }
+
+  @GET
+  @Operation(operationId = "listPlans", summary = "Plans, newest first")
+  @APIResponse(responseCode = "200", description = "The plans")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  public List<PlanView> list(
+      @Parameter(
+              schema =
+                  @Schema(
+                      type = SchemaType.INTEGER,
+                      minimum = "1",
+                      maximum = "500",
+                      defaultValue = "100"))
+          @QueryParam("limit")
+          String limitParam,
+      @Context HttpServerRequest request) {
+    access.requireRead(request);
+    int limit = Params.intIn("limit", limitParam, 100, 1, 500);
+    return store.plans(limit).stream().map(PlanView::of).toList();
+  }
+
+  @GET
+  @Path("/{id}")
+  @Operation(operationId = "getPlan", summary = "A plan with every version and its edits")
+  @APIResponse(responseCode = "200", description = "The plan")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public PlanView get(
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
+      @Context HttpServerRequest request) {
+    access.requireRead(request);
+    return PlanView.of(plans.plan(Params.id("plan id", idParam)));
+  }
+
+  @POST
+  @Path("/{id}/versions")
+  @Consumes(MediaType.WILDCARD)
+  @Operation(
+      operationId = "addPlanVersion",
+      summary = "Save the plan's edits as a new version (operator)",
+      description =
+          "Body: {\"basedOn\": the latest version, \"edits\": the whole edit list, \"note\":"
+              + " optional}. 409 when basedOn is no longer the latest version (someone saved in"
+              + " between); 422 when an edit cannot apply, naming it.")
+  @SecurityRequirement(name = "bearer", scopes = "operator")
+  @APIResponse(responseCode = "201", description = "The new version")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "409", ref = "Conflict")
+  @APIResponse(responseCode = "413", ref = "ContentTooLarge")
+  @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  public Response addVersion(
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
+      byte[] body,
+      @Context HttpServerRequest request) {
+    Caller caller = access.require(request, Role.OPERATOR);
+    long id = Params.id("plan id", idParam);
+    PlanStore.Plan p = plans.plan(id);
+    PlanBodies.NewVersion v = PlanBodies.newVersion(body);
+    // refused edits never reach the store
+    PlanService.apply(plans.base(id), v.edits());
+    int version;
+    try {
+      version =
+          store.addVersion(
+              id,
+              v.basedOn(),
+              PlanService.writeEdits(v.edits()),
+              v.note(),
+              caller.name(),
+              Instant.now());
+    } catch (PlanStore.StaleVersionException e) {
+      throw new ApiException(
+          409,
+          "Conflict",
+          "plan "
+              + id
+              + " is at version "
+              + e.getMessage()
+              + ", not "
+              + v.basedOn()
+              + ": reload it and apply the edits again");
+    }
+    PlanView.VersionView saved =
+        PlanView.VersionView.of(PlanService.version(plans.plan(p.id()), version));
+    return Response.created(URI.create("/api/v1/plans/" + id + "/versions/" + version))
+        .entity(saved)
+        .build();
+  }
+
+  @DELETE
+  @Path("/{id}")
+  @Operation(operationId = "deletePlan", summary = "Delete a plan and its versions (operator)")
+  @SecurityRequirement(name = "bearer", scopes = "operator")
+  @APIResponse(responseCode = "204", description = "Deleted")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public Response delete(
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
+      @Context HttpServerRequest request) {
+    access.require(request, Role.OPERATOR);
+    long id = Params.id("plan id", idParam);
+    if (!store.delete(id)) {
+      throw ApiException.notFound("no plan " + id);
+    }
+    return Response.noContent().build();
+  }
+}
