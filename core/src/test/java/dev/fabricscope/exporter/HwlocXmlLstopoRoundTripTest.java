@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * busid, each with the report's base class and subclass (never "ffff" where the report knows the
  * class), vendor:device, parent bridge and, where the report knows it, the bridge's bus range; the
  * same NUMA nodes with the memory the report knows; the same packages as hwloc finds in the source
- * ({@link #hwlocView}): number, os_index, cpuset and the NUMA nodes with CPUs they hold.
+ * ({@link #hwlocView}): number, os_index, cpuset and the NUMA nodes with CPUs they hold, as lstopo
+ * and as {@code hwloc-info} read our file.
  *
  * <p>One hwloc limit is stated, not hidden: Debian's hwloc is built without 32-bit PCI domains and
  * says so ("Ignoring bridge to PCI with non-16bit domain"); the functions it drops are exactly
@@ -131,6 +132,12 @@ class HwlocXmlLstopoRoundTripTest {
         packages(Lstopo.packages(out.xml()), compared),
         "packages (os_index, cpuset, NUMA nodes with CPUs in the nodeset) of "
             + input.getFileName());
+    // and as hwloc-info lists them from our file
+    List<String> viewed = new ArrayList<>();
+    for (Lstopo.Package p : view == null ? List.<Lstopo.Package>of() : Lstopo.packages(view)) {
+      viewed.add("P#" + p.osIndex() + " cpus " + p.cpus());
+    }
+    assertEquals(viewed, Lstopo.infoPackages(file), "hwloc-info's packages of our export");
   }
 
   /**

@@ -130,6 +130,39 @@ public final class Lstopo {
   }
 
   /**
+   * {@code hwloc-info -i FILE package:all}: the packages hwloc-info lists, in its (logical) order,
+   * as {@code "P#<os index> cpus <list>"} ({@code P#null} when it prints no os index).
+   */
+  public static List<String> infoPackages(Path input) throws IOException, InterruptedException {
+    Path info = binary().resolveSibling("hwloc-info");
+    Process p =
+        new ProcessBuilder(List.of(info.toString(), "-i", input.toString(), "package:all"))
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("hwloc-info did not finish on " + input);
+    }
+    assertTrue(p.exitValue() == 0, "hwloc-info exit " + p.exitValue() + ": " + out);
+    List<String> packages = new java.util.ArrayList<>();
+    String os = null;
+    boolean open = false;
+    for (String line : out.split("\n")) {
+      if (line.startsWith("Package L#")) {
+        open = true;
+        os = null;
+      } else if (open && line.startsWith(" os index = ")) {
+        os = line.substring(" os index = ".length()).trim();
+      } else if (open && line.startsWith(" cpuset = ")) {
+        packages.add("P#" + os + " cpus " + list(mask(line.substring(" cpuset = ".length()))));
+        open = false;
+      }
+    }
+    return packages;
+  }
+
+  /**
    * One Package object as hwloc holds it.
    *
    * @param osIndex {@code os_index} ({@code physical_package_id}), null when hwloc wrote none
