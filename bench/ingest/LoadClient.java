@@ -48,7 +48,14 @@ final class LoadClient {
           new Report(
               1,
               "synthetic",
-              new Host(host, h.kernelVersion(), IngestLoad.MARK, h.architecture(), h.cpu(), h.numaNodes()),
+              new Host(
+                  host,
+                  h.kernelVersion(),
+                  IngestLoad.MARK,
+                  h.architecture(),
+                  h.cpu(),
+                  h.numaNodes(),
+                  h.packages()),
               pci,
               base.rdma(),
               base.net(),

@@ -20,16 +20,17 @@ import java.util.TreeMap;
  * by {@code lstopo --input} and by our own importer.
  *
  * <p>What the report knows is written, nothing more: a Machine (host name, kernel, architecture and
- * CPU identification as infos); one Group per NUMA node holding the NUMANode, a Core+PU per CPU of
- * its cpulist and the host bridges local to it (a report does not know packages, so none are
- * invented; a single NUMA node needs no Group); host bridges as {@code type="Bridge"
- * bridge_type="0-1" bridge_pci="dddd:[bb-ss]"} (a root bus without a name is named after the bus of
- * its functions, one per NUMA node); PCI bridges ({@code bridge_type="1-1"}, bus range from the
- * functions below) and PCIDevs with {@code pci_busid}, {@code pci_type} ({@code "cccc [vvvv:dddd]
- * [ssss:ssss] rr pp"}: the prog-if as hwloc 3.0 appends it, which 2.x readers ignore and which
- * keeps NVMe recognisable) and {@code pci_link_speed} in GB/s per direction after encoding from the
- * current link (p2p-rules.md §5; hwloc's unit, not GT/s). OS devices and NVLinks are written by
- * {@link HwlocOsDevWriter}.
+ * CPU identification as infos); the report's Packages, NUMA nodes (memory children of the package
+ * that is the node, else of a Group per node, else of the Machine) and a Core+PU per CPU, nested by
+ * cpuset as hwloc nests them ({@link HwlocMachineWriter}), with the host bridges local to a node
+ * below the object holding it; host bridges as {@code type="Bridge" bridge_type="0-1"
+ * bridge_pci="dddd:[bb-ss]"} (a root bus without a name is named after the bus of its functions,
+ * one per NUMA node); PCI bridges ({@code bridge_type="1-1"}, bus range from the functions below)
+ * and PCIDevs with {@code pci_busid}, {@code pci_type} ({@code "cccc [vvvv:dddd] [ssss:ssss] rr
+ * pp"}: the prog-if as hwloc 3.0 appends it, which 2.x readers ignore and which keeps NVMe
+ * recognisable) and {@code pci_link_speed} in GB/s per direction after encoding from the current
+ * link (p2p-rules.md §5; hwloc's unit, not GT/s). OS devices and NVLinks are written by {@link
+ * HwlocOsDevWriter}.
  */
 public final class HwlocXmlExporter {
 

@@ -24,8 +24,12 @@ import java.util.Locale;
  *       then assumes 16 lanes.
  * </ul>
  *
- * A report imported from an NCCL file holds NCCL's own result in {@code link.max}: it is written as
- * it was read, and left out where the file left it out (NCCL then reads sysfs on load). A report
+ * A report imported from hwloc XML knows only {@code pci_link_speed}, the current link in GB/s
+ * ({@link PciLink#reportedGBps()}): speed and width are read from it by {@link HwlocLinkSpeed}, and
+ * left empty and 0 where no reading matches (NCCL then assumes 8 GT/s ×16).
+ *
+ * <p>A report imported from an NCCL file holds NCCL's own result in {@code link.max}: it is written
+ * as it was read, and left out where the file left it out (NCCL then reads sysfs on load). A report
  * from lspci holds LnkCap (the register {@code max_link_*} is read from) in {@code
  * link.capability}; when the parent port's block was not in the text the upstream end is unknown
  * and the device's own value is written.
@@ -46,6 +50,13 @@ final class NcclAttributes {
     LinkState dev = l == null ? null : l.max() != null ? l.max() : l.capability();
     if (fromNcclFile && l == null) {
       return new String[] {null, null}; // not in the file: NCCL reads them from sysfs itself
+    }
+    if (!fromNcclFile && dev == null && l != null && l.reportedGBps() != null) {
+      // hwloc XML: GB/s of the current link only; speed × width as NCCL multiplies them
+      LinkState r = HwlocLinkSpeed.decode(l.reportedGBps());
+      if (r != null) {
+        return new String[] {ExportSupport.speedString(r.speedGTs()), String.valueOf(r.width())};
+      }
     }
     if (fromNcclFile || dev == null) {
       return new String[] {

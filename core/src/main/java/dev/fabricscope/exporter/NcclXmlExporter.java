@@ -26,12 +26,13 @@ import java.util.TreeMap;
  * switch keyed by its upstream port, found by going up two levels from a device (skipping the
  * downstream port); root ports never appear, so a device on a root port hangs off its {@code cpu}.
  * {@code link_speed}/{@code link_width} are min(device max, upstream port max) in the kernel's
- * string form ({@code "16.0 GT/s PCIe"}), empty and 0 when unknown as NCCL writes them. GPUs get
- * {@code gpu dev rank gdr="1"} (dev and rank in BDF order, {@code sm} only when known: NCCL fills
- * missing attributes from the local GPU) and one {@code nvlink} per bonded set, GPU↔GPU sets under
- * both GPUs because NCCL adds one direction per element. NICs get {@code nic}/{@code net} per port
- * of each non-software RDMA device (rxe/siw are left out: NCCL detects them itself and they cannot
- * do GPUDirect RDMA, §2.6), speed in Mb/s from the port rate.
+ * string form ({@code "16.0 GT/s PCIe"}), empty and 0 when unknown as NCCL writes them; for hosts
+ * imported from hwloc XML they are read from {@code pci_link_speed} ({@link HwlocLinkSpeed}). GPUs
+ * get {@code gpu dev rank gdr="1"} (dev and rank in BDF order, {@code sm} only when known: NCCL
+ * fills missing attributes from the local GPU) and one {@code nvlink} per bonded set, GPU↔GPU sets
+ * under both GPUs because NCCL adds one direction per element. NICs get {@code nic}/{@code net} per
+ * port of each non-software RDMA device (rxe/siw are left out: NCCL detects them itself and they
+ * cannot do GPUDirect RDMA, §2.6), speed in Mb/s from the port rate.
  */
 public final class NcclXmlExporter {
 

@@ -29,6 +29,8 @@ import org.w3c.dom.Element;
  * pci_link_speed} (GB/s per direction) as {@link PciLink#reportedGBps()} only. The NUMA node of a
  * device is the single node of the nodeset of the normal object its host bridge hangs below. OS
  * devices and NVLink distances are mapped by {@link HwlocOsDevices} and {@link HwlocNvLinks}.
+ * {@code Package} objects ({@code Socket} before hwloc 1.11) give the host's packages: {@code
+ * os_index} and cpuset, in document order (hwloc's logical order).
  *
  * <p>hwloc does not record ACS, port types, drivers or SR-IOV relations: those are unknown or
  * inferred (p2p-rules.md §3, §6.2), each with one diagnostic.
@@ -54,6 +56,7 @@ public final class HwlocXmlImporter {
   final Map<String, Element> byGpIndex = new HashMap<>();
   final Map<Element, String> busidOf = new HashMap<>();
   private final List<Host.NumaNode> numaNodes = new ArrayList<>();
+  private final List<Host.CpuPackage> packages = new ArrayList<>();
   private Host.Cpu cpu;
   private int pus;
   private final Map<String, String> machineInfo = new HashMap<>();
@@ -129,6 +132,12 @@ public final class HwlocXmlImporter {
     switch (type) {
       case "Machine" -> machineInfo.putAll(info);
       case "PU" -> pus++;
+      case "Package", "Socket" -> { // "Socket" before hwloc 1.11
+        String list = ImportSupport.cpulist(attr(obj, "cpuset"));
+        if (list != null && !list.isEmpty()) { // a package without CPUs holds nothing to place
+          packages.add(new Host.CpuPackage(HwlocXml.integer(attr(obj, "os_index")), list));
+        }
+      }
       case "NUMANode" -> {
         String os = attr(obj, "os_index");
         if (os != null) {
@@ -288,7 +297,8 @@ public final class HwlocXmlImporter {
             cpu == null
                 ? null
                 : new Host.Cpu(cpu.vendor(), cpu.family(), cpu.model(), cpu.modelName(), pus),
-            numaNodes);
+            numaNodes,
+            packages);
     HwlocXml.formatDiagnostics(diagnostics, file, classWithoutProgIf);
     return new Report(
         Report.SCHEMA_VERSION,

@@ -6,7 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads the host's identity from procfs and {@code /sys/devices/system/node}. */
+/**
+ * Reads the host's identity from procfs, {@code /sys/devices/system/node} and the CPU packages from
+ * {@code /sys/devices/system/cpu} ({@link CpuPackageSource}).
+ */
 public final class HostSource {
 
   private final SysfsRoot root;
@@ -17,7 +20,7 @@ public final class HostSource {
     this.diag = diag;
   }
 
-  /** Reads name, kernel, CPU and NUMA nodes; what is missing is null and diagnosed. */
+  /** Reads name, kernel, CPU, NUMA nodes and packages; what is missing is null and diagnosed. */
   public Host read() {
     Map<String, String> uname = hwlocUname();
     String name = root.textOpt("/proc/sys/kernel/hostname").orElse(null);
@@ -44,7 +47,9 @@ public final class HostSource {
     if (uname.containsKey("Architecture")) {
       arch = uname.get("Architecture"); // uname -m, exact where cpuinfo only hints
     }
-    return new Host(name, kernel, cmdline, arch, cpu, numaNodes());
+    List<Host.NumaNode> nodes = numaNodes();
+    return new Host(
+        name, kernel, cmdline, arch, cpu, nodes, new CpuPackageSource(root, diag).read());
   }
 
   /**

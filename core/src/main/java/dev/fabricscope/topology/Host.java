@@ -11,6 +11,10 @@ import java.util.List;
  * @param architecture CPU architecture as the kernel names it (x86_64, aarch64, ppc64le), if known
  * @param cpu CPU identification from {@code /proc/cpuinfo}
  * @param numaNodes NUMA nodes from {@code /sys/devices/system/node}
+ * @param packages CPU packages (sockets) as hwloc finds them: from {@code
+ *     /sys/devices/system/cpu/cpuN/topology}, or hwloc XML's {@code Package} objects; empty when
+ *     the source does not say (NCCL XML, lspci text, a tree without CPU topology files). Absent in
+ *     reports of older agents, read as empty.
  */
 public record Host(
     String name,
@@ -18,10 +22,23 @@ public record Host(
     String kernelCommandLine,
     String architecture,
     Cpu cpu,
-    List<NumaNode> numaNodes) {
+    List<NumaNode> numaNodes,
+    List<CpuPackage> packages) {
 
   public Host {
     numaNodes = List.copyOf(numaNodes);
+    packages = packages == null ? List.of() : List.copyOf(packages);
+  }
+
+  /** A host whose packages are not known (sources that do not describe them). */
+  public Host(
+      String name,
+      String kernelVersion,
+      String kernelCommandLine,
+      String architecture,
+      Cpu cpu,
+      List<NumaNode> numaNodes) {
+    this(name, kernelVersion, kernelCommandLine, architecture, cpu, numaNodes, List.of());
   }
 
   /**
@@ -52,4 +69,14 @@ public record Host(
       this(id, cpulist, null);
     }
   }
+
+  /**
+   * A CPU package (socket): hwloc's {@code Package} object.
+   *
+   * @param id {@code physical_package_id} of its CPUs (hwloc's {@code os_index}); null when the
+   *     kernel says {@code -1} or the source gives none
+   * @param cpulist its online CPUs in list format ({@code 0,2,4-7}): the CPUs whose {@code
+   *     package_cpus} (older kernels: {@code core_siblings}) name the same set
+   */
+  public record CpuPackage(Integer id, String cpulist) {}
 }

@@ -72,7 +72,8 @@ public record Report(
                 host.kernelCommandLine(),
                 host.architecture(),
                 host.cpu(),
-                host.numaNodes());
+                host.numaNodes(),
+                host.packages());
     return new Report(schemaVersion, source, h, pci, rdma, net, nvme, gpus, nvlinks, diagnostics);
   }
 }

@@ -8,6 +8,7 @@ import dev.fabricscope.oracle.Lstopo;
 import dev.fabricscope.topology.Report;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -20,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * wrote from the same tree (fixtures README: {@code .expected.xml} of hwloc's own test suite,
  * {@code --whole-io}; {@code .lstopo-whole-io.xml} written by lstopo 2.9.0 on the live hosts). Per
  * PCI object: ids, subsystem ids and revision as hwloc read them from config space, base class and
- * subclass, parent and bridge bus range; per NUMA node: its memory ({@code local_memory}).
+ * subclass, parent and bridge bus range; per NUMA node: its memory ({@code local_memory}); per
+ * Package: {@code os_index}, cpuset and nodeset (the NUMA nodes it holds).
  *
  * <p>Compared on the objects both hold: hwloc's own file also lists what its Linux backend adds
  * beside PCI (none here), and the prog-if is written only from hwloc 3.0 on (lstopo 2.9 here), so
@@ -68,6 +70,9 @@ class HwlocXmlAsHwlocSeesItTest {
     assertEquals(want, got, archive.getFileName().toString());
     Map<Integer, Long> memory = Lstopo.numaMemory(oracle);
     assertEquals(memory, Lstopo.numaMemory(ours.xml()), "NUMA memory");
+    List<Lstopo.Package> packages = Lstopo.packages(oracle);
+    assertFalse(packages.isEmpty(), "hwloc found packages in " + oracleFile.getFileName());
+    assertEquals(packages, Lstopo.packages(ours.xml()), "packages: os_index, cpuset, nodeset");
   }
 
   /** busid → class, ids, subsystem ids, revision of pci_type | parent | bus range. */

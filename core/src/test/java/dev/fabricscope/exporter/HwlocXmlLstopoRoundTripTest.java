@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and still exits 0), and the PCI tree hwloc then holds must be the report's: the same functions by
  * busid, each with the report's base class and subclass (never "ffff" where the report knows the
  * class), vendor:device, parent bridge and, where the report knows it, the bridge's bus range; the
- * same NUMA nodes with the memory the report knows.
+ * same NUMA nodes with the memory the report knows; the same packages as hwloc finds in the source
+ * ({@link #hwlocView}): number, os_index, cpuset and the NUMA nodes with CPUs they hold, as lstopo
+ * and as {@code hwloc-info} read our file.
  *
  * <p>One hwloc limit is stated, not hidden: Debian's hwloc is built without 32-bit PCI domains and
  * says so ("Ignoring bridge to PCI with non-16bit domain"); the functions it drops are exactly
@@ -113,6 +116,73 @@ class HwlocXmlLstopoRoundTripTest {
       nodes.forEach(n -> want.put(n.id(), n.memoryBytes() == null ? 0L : n.memoryBytes()));
       assertEquals(want, memory, "NUMA nodes and their memory");
     }
+
+    String view = hwlocView(input);
+    BitSet compared = new BitSet();
+    if (view != null) {
+      // every hwloc view of these sources has packages: the comparison below is never empty
+      assertFalse(Lstopo.packages(view).isEmpty(), "hwloc sees no package in " + input);
+      nodes.stream()
+          .filter(n -> n.cpulist() != null && !n.cpulist().isBlank())
+          .filter(n -> Lstopo.numaMemory(view).containsKey(n.id()))
+          .forEach(n -> compared.set(n.id()));
+    }
+    assertEquals(
+        packages(view == null ? List.of() : Lstopo.packages(view), compared),
+        packages(Lstopo.packages(out.xml()), compared),
+        "packages (os_index, cpuset, NUMA nodes with CPUs in the nodeset) of "
+            + input.getFileName());
+    // and as hwloc-info lists them from our file
+    List<String> viewed = new ArrayList<>();
+    for (Lstopo.Package p : view == null ? List.<Lstopo.Package>of() : Lstopo.packages(view)) {
+      viewed.add("P#" + p.osIndex() + " cpus " + p.cpus());
+    }
+    assertEquals(viewed, Lstopo.infoPackages(file), "hwloc-info's packages of our export");
+  }
+
+  /**
+   * The source as hwloc itself sees it, as hwloc XML: lstopo's Linux backend over the unpacked
+   * sysfs tree (null when hwloc refuses a tree without CPU topology files: no packages); lstopo's
+   * load of an hwloc XML file, or the file itself when it is hwloc 3.0 XML, which lstopo 2.9 cannot
+   * read (written by hwloc, not by us); null for NCCL files, which describe no packages.
+   */
+  static String hwlocView(Path input) throws Exception {
+    if (Fixtures.stem(input) != null) {
+      try (var u = ArchiveExtractor.extract(input)) {
+        Lstopo.Result tree = Lstopo.loadTree(u.root(), tmp, Fixtures.stem(input));
+        return tree == null ? null : tree.xml();
+      }
+    }
+    if (!input.getParent().getFileName().toString().equals("hwloc-xml")) {
+      return null;
+    }
+    String source = Files.readString(input);
+    if (source.contains("<topology version=\"3.")) {
+      return source;
+    }
+    return Lstopo.load(input, tmp).xml();
+  }
+
+  /**
+   * Packages as compared: os_index, cpuset, and the nodeset restricted to the NUMA nodes that have
+   * CPUs in the report and that hwloc holds in its view of the source. Where hwloc hangs a node
+   * without CPUs (GPU memory, CXL) depends on what the report does not carry (HMAT initiators,
+   * hwloc's special cases for GPU memory); and hwloc drops nodes it was told are disallowed
+   * (llnl-chimera's two memory-less nodes, which hwloc 1.x left out of every nodeset), which the
+   * report keeps as the machine's nodes.
+   */
+  private static List<String> packages(List<Lstopo.Package> packages, BitSet withCpus) {
+    List<String> out = new ArrayList<>();
+    for (Lstopo.Package p : packages) {
+      BitSet nodes = new BitSet();
+      for (String part : p.nodes().isEmpty() ? new String[0] : p.nodes().split(",")) {
+        String[] ab = part.split("-");
+        nodes.set(Integer.parseInt(ab[0]), Integer.parseInt(ab[ab.length - 1]) + 1);
+      }
+      nodes.and(withCpus);
+      out.add("P#" + p.osIndex() + " cpus " + p.cpus() + " nodes " + Lstopo.list(nodes));
+    }
+    return out;
   }
 
   /** class16|vendor:device|parent|bus range as the report says them. */

@@ -94,6 +94,142 @@ public final class Lstopo {
     return new Result(Files.readString(out, StandardCharsets.UTF_8), stderr);
   }
 
+  /**
+   * {@code lstopo-no-graphics -i DIR --no-io --of xml OUT}: hwloc's Linux backend run over a
+   * gathered {@code /sys}+{@code /proc} tree (the directory standing for {@code /}), as hwloc's own
+   * test suite runs it. Null when hwloc refuses the tree (it aborts Linux discovery when there are
+   * no CPU topology files, and says so).
+   */
+  public static Result loadTree(Path root, Path workDir, String name)
+      throws IOException, InterruptedException {
+    Path out = workDir.resolve(name + ".tree.lstopo.xml");
+    Path err = workDir.resolve(name + ".tree.lstopo.err");
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    binary().toString(),
+                    "-i",
+                    root.toString() + "/",
+                    "--no-io",
+                    "-f",
+                    "--of",
+                    "xml",
+                    out.toString()))
+            .redirectError(err.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("lstopo did not finish on " + root);
+    }
+    String stderr = Files.readString(err, StandardCharsets.UTF_8);
+    if (p.exitValue() != 0) {
+      return null;
+    }
+    return new Result(Files.readString(out, StandardCharsets.UTF_8), stderr);
+  }
+
+  /**
+   * {@code hwloc-info -i FILE package:all}: the packages hwloc-info lists, in its (logical) order,
+   * as {@code "P#<os index> cpus <list>"} ({@code P#null} when it prints no os index).
+   */
+  public static List<String> infoPackages(Path input) throws IOException, InterruptedException {
+    Path info = binary().resolveSibling("hwloc-info");
+    Process p =
+        new ProcessBuilder(List.of(info.toString(), "-i", input.toString(), "package:all"))
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      fail("hwloc-info did not finish on " + input);
+    }
+    assertTrue(p.exitValue() == 0, "hwloc-info exit " + p.exitValue() + ": " + out);
+    List<String> packages = new java.util.ArrayList<>();
+    String os = null;
+    boolean open = false;
+    for (String line : out.split("\n")) {
+      if (line.startsWith("Package L#")) {
+        open = true;
+        os = null;
+      } else if (open && line.startsWith(" os index = ")) {
+        os = line.substring(" os index = ".length()).trim();
+      } else if (open && line.startsWith(" cpuset = ")) {
+        packages.add("P#" + os + " cpus " + list(mask(line.substring(" cpuset = ".length()))));
+        open = false;
+      }
+    }
+    return packages;
+  }
+
+  /**
+   * One Package object as hwloc holds it.
+   *
+   * @param osIndex {@code os_index} ({@code physical_package_id}), null when hwloc wrote none
+   * @param cpus its cpuset in list format ({@code 0,2,4-7})
+   * @param nodes its nodeset in list format: the NUMA nodes attached to it, below it or to an
+   *     ancestor (hwloc's {@code propagate_nodeset})
+   */
+  public record Package(Integer osIndex, String cpus, String nodes) {}
+
+  /**
+   * Every Package object of an hwloc XML document (type {@code Socket} in hwloc before 1.11), in
+   * the order of their first CPU.
+   */
+  public static List<Package> packages(String xml) {
+    record Found(int first, Package p) {}
+    List<Found> found = new java.util.ArrayList<>();
+    NodeList objects = parse(xml).getElementsByTagName("object");
+    for (int i = 0; i < objects.getLength(); i++) {
+      Element e = (Element) objects.item(i);
+      String type = e.getAttribute("type");
+      if (type.equals("Package") || type.equals("Socket")) {
+        String os = e.getAttribute("os_index");
+        java.util.BitSet cpus = mask(e.getAttribute("cpuset"));
+        Package p =
+            new Package(
+                os.isEmpty() ? null : Integer.valueOf(os),
+                list(cpus),
+                list(mask(e.getAttribute("nodeset"))));
+        found.add(new Found(cpus.nextSetBit(0), p));
+      }
+    }
+    return found.stream()
+        .sorted(java.util.Comparator.comparingInt(Found::first))
+        .map(Found::p)
+        .toList();
+  }
+
+  /** hwloc's mask ({@code 0x000000ff,,0xf0000000}: 32-bit words, high first, empty = 0). */
+  public static java.util.BitSet mask(String text) {
+    java.util.BitSet out = new java.util.BitSet();
+    if (text == null || text.isBlank()) {
+      return out;
+    }
+    String[] words = text.trim().split(",", -1);
+    for (int w = 0; w < words.length; w++) {
+      String word = words[words.length - 1 - w].trim().replaceFirst("^0[xX]", "");
+      long v = word.isEmpty() ? 0 : Long.parseLong(word, 16);
+      for (int b = 0; b < 32; b++) {
+        if ((v & (1L << b)) != 0) {
+          out.set(w * 32 + b);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** List format of a set: {@code 0-7,16}. */
+  public static String list(java.util.BitSet set) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = set.nextSetBit(0); i >= 0; ) {
+      int end = set.nextClearBit(i) - 1;
+      sb.append(sb.length() > 0 ? "," : "").append(i).append(end > i ? "-" + end : "");
+      i = set.nextSetBit(end + 1);
+    }
+    return sb.toString();
+  }
+
   /** Every PCI object of an hwloc XML document (any version), by busid. */
   public static Map<String, Pci> pci(String xml) {
     Map<String, Pci> out = new TreeMap<>();
