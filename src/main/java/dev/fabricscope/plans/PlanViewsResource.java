@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -54,7 +55,10 @@ public class PlanViewsResource {
       summary = "Apply edits to the plan's host without saving: the report and its prediction",
       description =
           "Body: {\"edits\": [...], \"pattern\": \"gpu-to-nic\"}. 422 names a refused edit.")
-  @APIResponse(responseCode = "200", description = "The edited report and its prediction")
+  @APIResponse(
+      responseCode = "200",
+      description = "The edited report and its prediction",
+      content = @Content(schema = @Schema(implementation = Preview.class)))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "413", ref = "ContentTooLarge")
@@ -80,7 +84,10 @@ public class PlanViewsResource {
   @GET
   @Path("/versions/{version}/topology")
   @Operation(operationId = "getPlanTopology", summary = "A version's edited report")
-  @APIResponse(responseCode = "200", description = "The report")
+  @APIResponse(
+      responseCode = "200",
+      description = "The report",
+      content = @Content(schema = @Schema(ref = "Report")))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   public Response topology(
