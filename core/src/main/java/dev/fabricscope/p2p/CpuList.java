@@ -7,12 +7,12 @@ import java.util.BitSet;
  * and {@code node/nodeN/cpulist}, p2p-rules.md §6.1), which is also how {@code nvidia-smi topo -m}
  * prints its {@code CPU Affinity} and {@code NUMA Affinity} columns.
  */
-final class CpuList {
+public final class CpuList {
 
   private CpuList() {}
 
   /** The set a list names; null when the text is not a list (so callers can say N/A). */
-  static BitSet parse(String list) {
+  public static BitSet parse(String list) {
     if (list == null || list.isBlank()) {
       return null;
     }
@@ -34,7 +34,7 @@ final class CpuList {
   }
 
   /** The list form of a set: runs of two or more as {@code a-b}, like the kernel writes them. */
-  static String format(BitSet set) {
+  public static String format(BitSet set) {
     StringBuilder sb = new StringBuilder();
     for (int i = set.nextSetBit(0); i >= 0; ) {
       int end = set.nextClearBit(i) - 1;

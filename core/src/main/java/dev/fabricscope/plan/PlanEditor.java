@@ -1,6 +1,7 @@
 package dev.fabricscope.plan;
 
 import dev.fabricscope.topology.PciFunction;
+import dev.fabricscope.topology.PciFunctionDraft;
 import dev.fabricscope.topology.PciLink;
 import dev.fabricscope.topology.PciLink.LinkState;
 import dev.fabricscope.topology.PortType;
@@ -86,7 +87,7 @@ public final class PlanEditor {
   private void move(String device, String to) {
     Set<String> functions = fabric.deviceFunctions(device);
     Set<String> moved = fabric.subtree(functions);
-    FunctionDraft target = fabric.get(to);
+    PciFunctionDraft target = fabric.get(to);
     if (moved.contains(to)) {
       throw new PlanEditException(to + " is part of the device being moved");
     }
@@ -113,9 +114,9 @@ public final class PlanEditor {
 
   /** Hangs the device's functions below {@code slot} (null: on the root bus of the old parent). */
   private void place(Set<String> functions, Set<String> subtree, String slot) {
-    FunctionDraft port = slot == null ? null : fabric.get(slot);
+    PciFunctionDraft port = slot == null ? null : fabric.get(slot);
     for (String b : subtree) {
-      FunctionDraft d = fabric.get(b);
+      PciFunctionDraft d = fabric.get(b);
       if (port != null) {
         d.hostBridge = port.hostBridge;
         if (port.numaNode != null) {
@@ -134,7 +135,7 @@ public final class PlanEditor {
    * An empty downstream port of the switch whose upstream port is {@code up}, the first by BDF; a
    * new one when every port holds a device.
    */
-  private String freeDownstreamPort(FunctionDraft up) {
+  private String freeDownstreamPort(PciFunctionDraft up) {
     for (String c : fabric.children(up.bdf)) {
       if (fabric.get(c).portType == PortType.SWITCH_DOWNSTREAM && fabric.children(c).isEmpty()) {
         return c;
@@ -143,9 +144,9 @@ public final class PlanEditor {
     return addDownstreamPort(up);
   }
 
-  private String addDownstreamPort(FunctionDraft up) {
+  private String addDownstreamPort(PciFunctionDraft up) {
     String domain = PlanFabric.domain(up.bdf);
-    FunctionDraft sibling = null;
+    PciFunctionDraft sibling = null;
     for (String c : fabric.children(up.bdf)) {
       if (fabric.get(c).portType == PortType.SWITCH_DOWNSTREAM) {
         sibling = fabric.get(c);
@@ -154,7 +155,7 @@ public final class PlanEditor {
     }
     int bus = sibling != null ? PlanFabric.bus(sibling.bdf) : fabric.freeBus(domain);
     String bdf = PlanFabric.bdf(domain, bus, fabric.freeDevice(domain, bus));
-    FunctionDraft p = FunctionDraft.plannedPort(bdf, up.bdf, PortType.SWITCH_DOWNSTREAM);
+    PciFunctionDraft p = PlanFabric.plannedPort(bdf, up.bdf, PortType.SWITCH_DOWNSTREAM);
     inherit(p, up);
     if (sibling != null) {
       p.vendorId = sibling.vendorId;
@@ -177,7 +178,7 @@ public final class PlanEditor {
       throw new PlanEditException("a switch has 1 to 32 downstream ports, not " + a.ports());
     }
     LinkState st = PlanLinks.state(a.speedGTs(), a.width());
-    FunctionDraft under = fabric.get(a.under());
+    PciFunctionDraft under = fabric.get(a.under());
     if (!PlanFabric.isSlot(under)) {
       throw new PlanEditException(a.under() + " is not a root port or switch downstream port");
     }
@@ -191,7 +192,7 @@ public final class PlanEditor {
     }
     String domain = PlanFabric.domain(under.bdf);
     String upBdf = PlanFabric.bdf(domain, fabric.freeBus(domain), 0);
-    FunctionDraft up = FunctionDraft.plannedPort(upBdf, under.bdf, PortType.SWITCH_UPSTREAM);
+    PciFunctionDraft up = PlanFabric.plannedPort(upBdf, under.bdf, PortType.SWITCH_UPSTREAM);
     inherit(up, under);
     up.link = PlanLinks.below(under, new PciLink(st, st, null, null, null, null));
     fabric.fns.put(upBdf, up);
@@ -199,7 +200,7 @@ public final class PlanEditor {
     boolean redirect = fabric.iommuOn();
     for (int i = 0; i < a.ports(); i++) {
       String bdf = PlanFabric.bdf(domain, downBus, i);
-      FunctionDraft p = FunctionDraft.plannedPort(bdf, upBdf, PortType.SWITCH_DOWNSTREAM);
+      PciFunctionDraft p = PlanFabric.plannedPort(bdf, upBdf, PortType.SWITCH_DOWNSTREAM);
       inherit(p, under);
       p.link = facingDown(st);
       p.acs = PlanLinks.withRedirect(null, redirect, true);
@@ -208,7 +209,7 @@ public final class PlanEditor {
   }
 
   private void removeSwitch(String upstream) {
-    FunctionDraft up = fabric.get(upstream);
+    PciFunctionDraft up = fabric.get(upstream);
     if (up.portType != PortType.SWITCH_UPSTREAM) {
       throw new PlanEditException(upstream + " is not a switch upstream port");
     }
@@ -247,7 +248,7 @@ public final class PlanEditor {
   }
 
   private void setAcs(PlanEdit.SetAcs s) {
-    FunctionDraft p = fabric.get(s.port());
+    PciFunctionDraft p = fabric.get(s.port());
     if (p.portType != PortType.ROOT_PORT && p.portType != PortType.SWITCH_DOWNSTREAM) {
       throw new PlanEditException(s.port() + " is not a root port or switch downstream port");
     }
@@ -255,14 +256,14 @@ public final class PlanEditor {
   }
 
   private void setIommu(boolean enabled) {
-    for (FunctionDraft d : fabric.fns.values()) {
+    for (PciFunctionDraft d : fabric.fns.values()) {
       if (d.portType == PortType.ROOT_PORT || d.portType == PortType.SWITCH_DOWNSTREAM) {
         d.acs = PlanLinks.kernelRedirect(d.acs, enabled);
       }
     }
     Map<String, Integer> groups = new TreeMap<>();
     Set<String> multiFunction = fabric.multiFunctionDevices();
-    for (FunctionDraft d : fabric.fns.values()) {
+    for (PciFunctionDraft d : fabric.fns.values()) {
       if (enabled) {
         int g = groups.computeIfAbsent(groupKey(d, multiFunction), k -> groups.size());
         d.iommu = new PciFunction.Iommu(g, "DMA-FQ");
@@ -278,7 +279,7 @@ public final class PlanEditor {
    * by ACS (source validation, request and completion redirect, upstream forwarding) takes the
    * group over; functions of one device share it.
    */
-  private String groupKey(FunctionDraft d, Set<String> multiFunction) {
+  private String groupKey(PciFunctionDraft d, Set<String> multiFunction) {
     String key = fabric.device(d.bdf);
     for (String up = d.parent; up != null; up = fabric.get(up).parent) {
       if (PlanLinks.isolatedToRoot(fabric, up, multiFunction)) {
@@ -291,21 +292,21 @@ public final class PlanEditor {
 
   private void setLink(PlanEdit.SetLink l) {
     LinkState st = PlanLinks.state(l.speedGTs(), l.width());
-    FunctionDraft f = fabric.get(l.device());
+    PciFunctionDraft f = fabric.get(l.device());
     if (f.portType != null && f.portType.facesDownstream()) {
       throw new PlanEditException(
           l.device() + " is a port facing down; set the link of the device below it");
     }
     PciLink.Upstream up = f.parent == null ? null : new PciLink.Upstream(f.parent, st, st);
     f.link = new PciLink(st, st, null, null, up, null);
-    FunctionDraft parent = f.parent == null ? null : fabric.fns.get(f.parent);
+    PciFunctionDraft parent = f.parent == null ? null : fabric.fns.get(f.parent);
     if (parent != null && parent.portType != null && parent.portType.facesDownstream()) {
       PciLink pl = parent.link;
       parent.link = new PciLink(st, st, null, null, pl == null ? null : pl.upstream(), null);
     }
   }
 
-  private static void inherit(FunctionDraft d, FunctionDraft from) {
+  private static void inherit(PciFunctionDraft d, PciFunctionDraft from) {
     d.hostBridge = from.hostBridge;
     d.numaNode = from.numaNode;
     d.localCpulist = from.localCpulist;

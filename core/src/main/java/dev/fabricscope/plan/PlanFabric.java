@@ -1,7 +1,9 @@
 package dev.fabricscope.plan;
 
 import dev.fabricscope.sysfs.PciTopology;
+import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.PciFunction;
+import dev.fabricscope.topology.PciFunctionDraft;
 import dev.fabricscope.topology.PortType;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,16 +19,16 @@ import java.util.TreeMap;
  */
 final class PlanFabric {
 
-  final Map<String, FunctionDraft> fns = new TreeMap<>(PciTopology::compareBdf);
+  final Map<String, PciFunctionDraft> fns = new TreeMap<>(PciTopology::compareBdf);
 
   PlanFabric(List<PciFunction> pci) {
     for (PciFunction f : pci) {
-      fns.put(f.bdf(), FunctionDraft.of(f));
+      fns.put(f.bdf(), PciFunctionDraft.of(f));
     }
   }
 
-  FunctionDraft get(String bdf) {
-    FunctionDraft d = bdf == null ? null : fns.get(bdf);
+  PciFunctionDraft get(String bdf) {
+    PciFunctionDraft d = bdf == null ? null : fns.get(bdf);
     if (d == null) {
       throw new PlanEditException("no PCI function " + bdf + " in the plan");
     }
@@ -35,7 +37,7 @@ final class PlanFabric {
 
   /** {@code dddd:bb:dd}: the device part of a BDF (a VF counts as its PF's device). */
   String device(String bdf) {
-    FunctionDraft d = fns.get(bdf);
+    PciFunctionDraft d = fns.get(bdf);
     String base = d != null && d.sriov != null && d.sriov.physfn() != null ? d.sriov.physfn() : bdf;
     int dot = base.lastIndexOf('.');
     return dot < 0 ? base : base.substring(0, dot);
@@ -56,7 +58,7 @@ final class PlanFabric {
   /** The devices ({@link #device}) with more than one function, VFs not counted. */
   Set<String> multiFunctionDevices() {
     Map<String, Integer> n = new TreeMap<>();
-    for (FunctionDraft d : fns.values()) {
+    for (PciFunctionDraft d : fns.values()) {
       if (d.sriov == null || d.sriov.physfn() == null) {
         n.merge(device(d.bdf), 1, Integer::sum);
       }
@@ -74,7 +76,7 @@ final class PlanFabric {
   /** The functions whose parent is {@code bdf}. */
   List<String> children(String bdf) {
     List<String> out = new ArrayList<>();
-    for (FunctionDraft d : fns.values()) {
+    for (PciFunctionDraft d : fns.values()) {
       if (bdf.equals(d.parent)) {
         out.add(d.bdf);
       }
@@ -88,7 +90,7 @@ final class PlanFabric {
     boolean grew = true;
     while (grew) {
       grew = false;
-      for (FunctionDraft d : fns.values()) {
+      for (PciFunctionDraft d : fns.values()) {
         if (d.parent != null && out.contains(d.parent) && out.add(d.bdf)) {
           grew = true;
         }
@@ -107,7 +109,7 @@ final class PlanFabric {
   }
 
   /** A port a device can sit in: a root port, a switch downstream port or a PCI bridge. */
-  static boolean isSlot(FunctionDraft d) {
+  static boolean isSlot(PciFunctionDraft d) {
     return d.portType == PortType.ROOT_PORT
         || d.portType == PortType.SWITCH_DOWNSTREAM
         || d.portType == PortType.PCI_BRIDGE;
@@ -126,7 +128,7 @@ final class PlanFabric {
   int freeBus(String domain) {
     Set<Integer> used = new HashSet<>();
     used.add(0);
-    for (FunctionDraft d : fns.values()) {
+    for (PciFunctionDraft d : fns.values()) {
       if (!domain(d.bdf).equals(domain)) {
         continue;
       }
@@ -169,7 +171,7 @@ final class PlanFabric {
 
   /** Whether any function has an IOMMU group: the host runs with an IOMMU. */
   boolean iommuOn() {
-    for (FunctionDraft d : fns.values()) {
+    for (PciFunctionDraft d : fns.values()) {
       if (d.iommu != null) {
         return true;
       }
@@ -179,9 +181,29 @@ final class PlanFabric {
 
   List<PciFunction> build() {
     List<PciFunction> out = new ArrayList<>();
-    for (FunctionDraft d : fns.values()) {
+    for (PciFunctionDraft d : fns.values()) {
       out.add(d.build());
     }
     return out;
+  }
+
+  /**
+   * A port of a switch the plan adds: a PCI-to-PCI bridge (class 0x060400) named as planned, so
+   * that nobody mistakes it for discovered hardware.
+   */
+  static PciFunctionDraft plannedPort(String bdf, String parent, PortType type) {
+    PciFunctionDraft d = new PciFunctionDraft();
+    d.bdf = bdf;
+    d.parent = parent;
+    d.classCode = "0x060400";
+    d.vendorName = "planned";
+    d.deviceName =
+        type == PortType.SWITCH_UPSTREAM
+            ? "planned PCIe switch, upstream port"
+            : "planned PCIe switch, downstream port";
+    d.kind = DeviceKind.SWITCH_PORT;
+    d.portType = type;
+    d.portTypeSource = "plan";
+    return d;
   }
 }

@@ -1,6 +1,7 @@
 package dev.fabricscope.plan;
 
 import dev.fabricscope.topology.Acs;
+import dev.fabricscope.topology.PciFunctionDraft;
 import dev.fabricscope.topology.PciLink;
 import dev.fabricscope.topology.PciLink.LinkState;
 import dev.fabricscope.topology.PortType;
@@ -56,7 +57,7 @@ final class PlanLinks {
    * A function's link after it moved below {@code port}: it trains at the lower of its own maximum
    * and the port's; the upstream end is the port's.
    */
-  static PciLink below(FunctionDraft port, PciLink own) {
+  static PciLink below(PciFunctionDraft port, PciLink own) {
     LinkState portMax = port.link == null ? null : port.link.max();
     LinkState ownMax = own == null ? null : own.max();
     LinkState current = min(ownMax, portMax);
@@ -117,7 +118,7 @@ final class PlanLinks {
    */
   static boolean isolatedToRoot(PlanFabric fabric, String bdf, Set<String> multiFunction) {
     for (String cur = bdf; cur != null; cur = fabric.get(cur).parent) {
-      FunctionDraft d = fabric.get(cur);
+      PciFunctionDraft d = fabric.get(cur);
       boolean needsAcs =
           d.portType == PortType.ROOT_PORT
               || d.portType == PortType.SWITCH_DOWNSTREAM

@@ -1,5 +1,6 @@
 package dev.fabricscope.sysfs;
 
+import dev.fabricscope.p2p.CpuList;
 import dev.fabricscope.topology.Host;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -42,7 +43,7 @@ final class CpuPackageSource {
       diag.add(CPU, "missing: CPU packages unknown");
       return out;
     }
-    BitSet online = parseList(root.textOpt(CPU + "/online").orElse(null));
+    BitSet online = CpuList.parse(root.textOpt(CPU + "/online").orElse(null));
     BitSet cpus = new BitSet();
     for (String name : root.list(CPU)) {
       if (!name.matches("cpu\\d{1,6}")) {
@@ -84,7 +85,7 @@ final class CpuPackageSource {
       String id =
           root.textOpt(CPU + "/cpu" + c + "/topology/physical_package_id").orElse("").trim();
       Integer pid = id.matches("\\d{1,9}") ? Integer.valueOf(id) : null;
-      out.add(new Host.CpuPackage(pid, list(set)));
+      out.add(new Host.CpuPackage(pid, CpuList.format(set)));
     }
     return out;
   }
@@ -134,43 +135,5 @@ final class CpuPackageSource {
       }
     }
     return out;
-  }
-
-  /** The kernel's list format ({@code 0-3,8}); null when absent or not a list. */
-  static BitSet parseList(String text) {
-    if (text == null || text.isBlank()) {
-      return null;
-    }
-    BitSet out = new BitSet();
-    for (String part : text.trim().split(",")) {
-      String[] ab = part.trim().split("-", -1);
-      if (ab.length > 2 || !ab[0].matches("\\d{1,6}") || !ab[ab.length - 1].matches("\\d{1,6}")) {
-        return null;
-      }
-      int a = Integer.parseInt(ab[0]);
-      int b = Integer.parseInt(ab[ab.length - 1]);
-      if (b < a) {
-        return null;
-      }
-      out.set(a, b + 1);
-    }
-    return out;
-  }
-
-  /** List format of a set: {@code 0-7,16}. */
-  static String list(BitSet set) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = set.nextSetBit(0); i >= 0; ) {
-      int end = set.nextClearBit(i) - 1;
-      if (sb.length() > 0) {
-        sb.append(',');
-      }
-      sb.append(i);
-      if (end > i) {
-        sb.append('-').append(end);
-      }
-      i = set.nextSetBit(end + 1);
-    }
-    return sb.toString();
   }
 }

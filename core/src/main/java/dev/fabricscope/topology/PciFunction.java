@@ -88,142 +88,38 @@ public record PciFunction(
 
   /** A copy with another kind and port type (importers classify after building the tree). */
   public PciFunction withKindAndPortType(DeviceKind newKind, PortType newPortType) {
-    return new PciFunction(
-        bdf,
-        parent,
-        hostBridge,
-        vendorId,
-        deviceId,
-        subsystemVendorId,
-        subsystemDeviceId,
-        classCode,
-        revision,
-        vendorName,
-        deviceName,
-        newKind,
-        newPortType,
-        portTypeSource,
-        driver,
-        numaNode,
-        localCpulist,
-        iommu,
-        sriov,
-        p2pmem,
-        link,
-        acs,
-        config);
+    PciFunctionDraft d = PciFunctionDraft.of(this);
+    d.kind = newKind;
+    d.portType = newPortType;
+    return d.build();
   }
 
   /** A copy with another parent. */
   public PciFunction withParent(String newParent) {
-    return new PciFunction(
-        bdf,
-        newParent,
-        hostBridge,
-        vendorId,
-        deviceId,
-        subsystemVendorId,
-        subsystemDeviceId,
-        classCode,
-        revision,
-        vendorName,
-        deviceName,
-        kind,
-        portType,
-        portTypeSource,
-        driver,
-        numaNode,
-        localCpulist,
-        iommu,
-        sriov,
-        p2pmem,
-        link,
-        acs,
-        config);
+    PciFunctionDraft d = PciFunctionDraft.of(this);
+    d.parent = newParent;
+    return d.build();
   }
 
   /** A copy with another link. */
   public PciFunction withLink(PciLink newLink) {
-    return new PciFunction(
-        bdf,
-        parent,
-        hostBridge,
-        vendorId,
-        deviceId,
-        subsystemVendorId,
-        subsystemDeviceId,
-        classCode,
-        revision,
-        vendorName,
-        deviceName,
-        kind,
-        portType,
-        portTypeSource,
-        driver,
-        numaNode,
-        localCpulist,
-        iommu,
-        sriov,
-        p2pmem,
-        newLink,
-        acs,
-        config);
+    PciFunctionDraft d = PciFunctionDraft.of(this);
+    d.link = newLink;
+    return d.build();
   }
 
   /** A copy with other ACS state. */
   public PciFunction withAcs(Acs newAcs) {
-    return new PciFunction(
-        bdf,
-        parent,
-        hostBridge,
-        vendorId,
-        deviceId,
-        subsystemVendorId,
-        subsystemDeviceId,
-        classCode,
-        revision,
-        vendorName,
-        deviceName,
-        kind,
-        portType,
-        portTypeSource,
-        driver,
-        numaNode,
-        localCpulist,
-        iommu,
-        sriov,
-        p2pmem,
-        link,
-        newAcs,
-        config);
+    PciFunctionDraft d = PciFunctionDraft.of(this);
+    d.acs = newAcs;
+    return d.build();
   }
 
   /** A copy with another P2PDMA pool. */
   public PciFunction withP2pMem(P2pMem newP2pMem) {
-    return new PciFunction(
-        bdf,
-        parent,
-        hostBridge,
-        vendorId,
-        deviceId,
-        subsystemVendorId,
-        subsystemDeviceId,
-        classCode,
-        revision,
-        vendorName,
-        deviceName,
-        kind,
-        portType,
-        portTypeSource,
-        driver,
-        numaNode,
-        localCpulist,
-        iommu,
-        sriov,
-        newP2pMem,
-        link,
-        acs,
-        config);
+    PciFunctionDraft d = PciFunctionDraft.of(this);
+    d.p2pmem = newP2pMem;
+    return d.build();
   }
 
   /** {@code portTypeSource} when the port type was read from the PCIe capability. */

@@ -8,7 +8,6 @@ import dev.fabricscope.graph.FabricGraph.Node;
 import dev.fabricscope.importer.Importers;
 import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.oracle.LspciVerboseParser;
-import dev.fabricscope.plan.PlanEditorTest;
 import dev.fabricscope.topology.NvLink;
 import dev.fabricscope.topology.Report;
 import java.util.HashSet;
@@ -61,7 +60,7 @@ class FabricGraphsTest {
 
   @Test
   void rigLinksAreLabelledAsLspciReadsTheirStatusAndSwitchPortsShareABox() throws Exception {
-    Report rig = PlanEditorTest.rig("qemu-rig-iommu");
+    Report rig = Fixtures.discover("qemu-rig-iommu");
     FabricGraph g = FabricGraphs.of(rig, Map.of("0000:03:00.0", "NVME0"), false);
     wellFormed(g);
     Map<String, LspciVerboseParser.Function> vvv =

@@ -80,4 +80,11 @@ public final class Fixtures {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** The report our discovery makes of a gathered sysfs capture ({@code qemu-rig-iommu}). */
+  public static dev.fabricscope.topology.Report discover(String capture) throws Exception {
+    try (var u = dev.fabricscope.sysfs.ArchiveExtractor.extract(sysfs(capture + ".tar.gz"))) {
+      return new dev.fabricscope.sysfs.SysfsDiscovery().discover(u.sysfsRoot());
+    }
+  }
 }
