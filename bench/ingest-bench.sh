@@ -24,7 +24,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-javac -d "$work/load" -cp agent/target/fabricscope-agent.jar bench/ingest/*.java
+# SyntheticHosts is a test fixture (core/src/testFixtures), not in the jar: compiled beside the load
+javac -d "$work/load" -cp agent/target/fabricscope-agent.jar \
+  core/src/testFixtures/java/dev/fabricscope/topology/SyntheticHosts.java bench/ingest/*.java
 port=18480
 admin=bench-admin-secret
 

@@ -23,6 +23,9 @@ work=$(mktemp -d /tmp/fabricscope-p2pbench-XXXXXX)
 port=${PORT:-18483}
 admin=bench-admin-secret
 cp="$here/target/quarkus-app/app/*:$here/target/quarkus-app/lib/main/*"
+# SyntheticHosts is a test fixture (core/src/testFixtures), not in the server: compiled beside it
+javac -d "$work/fixtures" -cp "$cp" "$here/core/src/testFixtures/java/dev/fabricscope/topology/SyntheticHosts.java"
+cp="$cp:$work/fixtures"
 bench() { java -cp "$cp" "$here/bench/p2p/P2pBench.java" "$@"; }
 bench gen "$work" 300 p2p-first p2p-warm-1 p2p-warm-2 p2p-warm-3 p2p-warm-4
 for n in $sizes; do bench gen "$work" "$n" "p2p-$n-a" "p2p-$n-b"; done

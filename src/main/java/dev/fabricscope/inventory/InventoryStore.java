@@ -143,4 +143,7 @@ public interface InventoryStore {
 
   /** Row counts per table, for tests that check that bad input leaves no trace. */
   Map<String, Long> rowCounts();
+
+  /** Every host's latest snapshot id by host name (hosts without a snapshot left out). */
+  Map<String, Long> latestSnapshotIds();
 }

@@ -167,6 +167,25 @@ public class JdbcInventoryStore implements InventoryStore {
     return transaction("rowCounts", queries::rowCounts);
   }
 
+  @Override
+  public Map<String, Long> latestSnapshotIds() {
+    return query(
+        "latestSnapshotIds",
+        c -> {
+          Map<String, Long> out = new java.util.LinkedHashMap<>();
+          try (var ps =
+                  c.prepareStatement(
+                      "SELECT name, latest_snapshot_id FROM hosts"
+                          + " WHERE latest_snapshot_id IS NOT NULL ORDER BY name");
+              var rs = ps.executeQuery()) {
+            while (rs.next()) {
+              out.put(rs.getString(1), rs.getLong(2));
+            }
+          }
+          return out;
+        });
+  }
+
   private <T> T query(String what, Jdbc.TxWork<T> work) {
     return Jdbc.query(ds, what, work);
   }

@@ -25,6 +25,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -64,7 +65,10 @@ public class PlanViewsResource {
               + " \"b\": optional device}. With a and b the answer also holds \"verdict\", that"
               + " pair's verdict in the edited report (as .../versions/{v}/paths). 422 names a"
               + " refused edit.")
-  @APIResponse(responseCode = "200", description = "The edited report and its prediction")
+  @APIResponse(
+      responseCode = "200",
+      description = "The edited report and its prediction",
+      content = @Content(schema = @Schema(implementation = Preview.class)))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "413", ref = "ContentTooLarge")
@@ -96,7 +100,10 @@ public class PlanViewsResource {
   @GET
   @Path("/versions/{version}/topology")
   @Operation(operationId = "getPlanTopology", summary = "A version's edited report")
-  @APIResponse(responseCode = "200", description = "The report")
+  @APIResponse(
+      responseCode = "200",
+      description = "The report",
+      content = @Content(schema = @Schema(ref = "Report")))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   public Response topology(

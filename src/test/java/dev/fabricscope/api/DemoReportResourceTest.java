@@ -7,8 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.fabricscope.Fixtures;
 import dev.fabricscope.demo.DemoReports;
+import dev.fabricscope.oracle.Fixtures;
+import dev.fabricscope.oracle.LspciTreeParser;
 import dev.fabricscope.report.ReportJson;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -62,7 +63,7 @@ class DemoReportResourceTest {
       if (!Files.isRegularFile(oracle)) {
         continue;
       }
-      int expected = Fixtures.countLspciFunctions(oracle);
+      int expected = LspciTreeParser.parse(Fixtures.read(oracle)).size();
       int actual = list.getInt("find { it.name == '" + name + "' }.pciFunctions");
       compared++;
       if (expected != actual) {

@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fabricscope.Fixtures;
+import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.testing.ApiClient;
 import dev.fabricscope.testing.CompactP2p;

@@ -2,13 +2,11 @@ package dev.fabricscope.fabric;
 
 import static io.restassured.RestAssured.given;
 
-import dev.fabricscope.Fixtures;
+import dev.fabricscope.oracle.FabricArchives;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -32,32 +30,18 @@ public final class FabricFixture {
   /** The extracted {@code plafrim2/} folder. */
   public static synchronized Path dir() throws IOException, InterruptedException {
     if (dir == null) {
-      Path tmp = Files.createTempDirectory("fabric-plafrim2");
-      Path archive = Fixtures.root().resolve("fabric/plafrim2.txz");
-      Process p =
-          new ProcessBuilder("tar", "-xJf", archive.toString(), "-C", tmp.toString())
-              .redirectErrorStream(true)
-              .start();
-      String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (p.waitFor() != 0) {
-        throw new IOException("tar " + archive + ": " + log);
-      }
-      dir = tmp.resolve("plafrim2");
+      dir = FabricArchives.extract("plafrim2", Files.createTempDirectory("fabric-plafrim2"));
     }
     return dir;
   }
 
   /** The CA node GUIDs the netloc discovery lists for these hosts on {@link #PREFIX}. */
   public static Set<String> discoveredGuids(List<String> hosts) throws Exception {
-    List<String> lines =
-        Files.readAllLines(
-            dir().resolve("netloc/IB-" + PREFIX + "-nodes.txt"), StandardCharsets.ISO_8859_1);
-    int n = Integer.parseInt(lines.get(3).trim());
     Set<String> out = new TreeSet<>();
-    for (String line : lines.subList(4, 4 + n)) {
-      String[] f = line.split(",");
-      if (f[2].trim().equals("0") && hosts.contains(f[f.length - 1].trim())) {
-        out.add(f[0].trim().toLowerCase(Locale.ROOT));
+    for (FabricArchives.NetlocNode n :
+        FabricArchives.netlocNodes(dir().resolve("netloc/IB-" + PREFIX + "-nodes.txt")).nodes()) {
+      if (n.ca() && hosts.contains(n.host())) {
+        out.add(n.guid());
       }
     }
     return out;

@@ -73,4 +73,12 @@ class H2InventoryStoreTest {
       return database.dataSource();
     }
   }
+
+  @Nested
+  class Plans extends PlanStoreContract {
+    @Override
+    protected DataSource dataSource() {
+      return database.dataSource();
+    }
+  }
 }

@@ -62,4 +62,12 @@ class PostgresInventoryStoreTest {
       return database.dataSource();
     }
   }
+
+  @Nested
+  class Plans extends PlanStoreContract {
+    @Override
+    protected DataSource dataSource() {
+      return database.dataSource();
+    }
+  }
 }

@@ -14,6 +14,7 @@ final class TestDatabases {
   static void clear(DataSource ds) throws SQLException {
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement()) {
+      s.executeUpdate("DELETE FROM plans");
       s.executeUpdate("DELETE FROM bandwidth_jobs");
       s.executeUpdate("DELETE FROM agent_capabilities");
       s.executeUpdate("DELETE FROM host_labels");

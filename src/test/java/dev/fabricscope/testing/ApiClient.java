@@ -49,7 +49,7 @@ public final class ApiClient {
         .oauth2(token)
         .contentType("application/octet-stream")
         .queryParam("host", host)
-        .body(Files.readAllBytes(dev.fabricscope.Fixtures.root().resolve(fixture)))
+        .body(Files.readAllBytes(dev.fabricscope.oracle.Fixtures.root().resolve(fixture)))
         .post("/api/v1/imports")
         .then()
         .statusCode(201);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.fabricscope.Fixtures;
+import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.testing.ApiClient;
 import dev.fabricscope.testing.DowntrainedHost;

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,9 +53,7 @@ class GpuDetailsBrowserTest extends BrowserTest {
                     .asString());
     JsonNode dump =
         json.readTree(
-            Files.readString(
-                Path.of(System.getProperty("fabricscope.fixtures"))
-                    .resolve("gpu-hosts/h200-passthrough.nvml.json")));
+            Files.readString(Fixtures.root().resolve("gpu-hosts/h200-passthrough.nvml.json")));
     JsonNode g = dump.get("devices").get(0);
     ObjectNode n = json.createObjectNode();
     n.put("productName", g.get("name").asText())

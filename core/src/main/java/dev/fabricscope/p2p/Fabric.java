@@ -125,13 +125,6 @@ public final class Fabric {
     return null;
   }
 
-  /** Whether the function is a switch port (upstream or downstream). */
-  public boolean isSwitchPort(String bdf) {
-    PciFunction f = byBdf.get(bdf);
-    return f != null
-        && (f.portType() == PortType.SWITCH_UPSTREAM || f.portType() == PortType.SWITCH_DOWNSTREAM);
-  }
-
   /**
    * Whether the report came from an NCCL topology file, whose {@code pci} bridge nodes are whole
    * switches (NCCL drops root and downstream ports, §4.3).

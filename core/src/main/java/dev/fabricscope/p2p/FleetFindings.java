@@ -12,7 +12,6 @@ import dev.fabricscope.topology.Report;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -61,28 +60,6 @@ public final class FleetFindings {
    * @param report its latest report, null when none arrived yet
    */
   public record HostReport(String host, Instant lastSeen, Report report) {}
-
-  /**
-   * Every finding of the fleet: the report rules for each host with a report, plus {@link
-   * #HOST_NOT_SEEN} for hosts silent for {@code missedIntervals} scan intervals. Sorted by host,
-   * then severity (critical first), rule and devices.
-   */
-  public static List<Finding> fleet(
-      List<HostReport> hosts, Instant now, Duration interval, int missedIntervals) {
-    List<Finding> out = new ArrayList<>();
-    for (HostReport h : hosts) {
-      hostNotSeen(h.host(), h.lastSeen(), now, interval, missedIntervals).ifPresent(out::add);
-      if (h.report() != null) {
-        out.addAll(forHost(h.host(), h.report()));
-      }
-    }
-    out.sort(
-        Comparator.comparing(Finding::host)
-            .thenComparing(f -> -f.severity().ordinal())
-            .thenComparing(Finding::rule)
-            .thenComparing(f -> String.join(",", f.devices())));
-    return out;
-  }
 
   /** The report rules for one host's latest report, in rule order. */
   public static List<Finding> forHost(String host, Report report) {

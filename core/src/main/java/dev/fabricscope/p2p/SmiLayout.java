@@ -138,16 +138,6 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
     return rows.stream().filter(Row::smi).toList();
   }
 
-  /** The row of device index {@code device}; null when none. */
-  public Row rowOf(int device) {
-    for (Row r : rows) {
-      if (r.device() == device) {
-        return r;
-      }
-    }
-    return null;
-  }
-
   /**
    * NVIDIA's vendor id and a display or 3D class. NCCL topology files describe NVIDIA GPUs only,
    * and the vendors' curated ones leave the vendor out: there a GPU without vendor is NVIDIA's.

@@ -48,15 +48,4 @@ public final class LinkSpeeds {
       default -> null;
     };
   }
-
-  /** PCIe generation for a per-lane rate in GT/s (2.5 → 1 ... 128 → 7), 0 if none matches. */
-  public static int generation(double gts) {
-    double[] rates = {2.5, 5, 8, 16, 32, 64, 128};
-    for (int i = 0; i < rates.length; i++) {
-      if (Math.abs(rates[i] - gts) < 0.01) {
-        return i + 1;
-      }
-    }
-    return 0;
-  }
 }

@@ -96,11 +96,6 @@ public final class SysfsRoot {
     return root;
   }
 
-  /** True when reading the running system's own {@code /}, not a copy. */
-  public boolean isLive() {
-    return live;
-  }
-
   /** Records every successful read, for {@code gather}. */
   public void setRecorder(ReadRecorder recorder) {
     this.recorder = recorder == null ? ReadRecorder.NONE : recorder;

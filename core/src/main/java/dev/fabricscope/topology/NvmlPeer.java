@@ -18,10 +18,4 @@ package dev.fabricscope.topology;
  *     nvidia-smi's PIX/PXB/PHB/NODE/SYS (p2p-rules.md §4.1)
  */
 public record NvmlPeer(
-    String peer, String read, String write, String nvlink, String atomics, String commonAncestor) {
-
-  /** The driver's overall answer: whether it allows P2P reads and writes to the peer. */
-  public boolean readWriteOk() {
-    return "ok".equals(read) && "ok".equals(write);
-  }
-}
+    String peer, String read, String write, String nvlink, String atomics, String commonAncestor) {}

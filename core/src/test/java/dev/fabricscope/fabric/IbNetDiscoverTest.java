@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.importer.Importers;
-import dev.fabricscope.oracle.Fixtures;
+import dev.fabricscope.oracle.FabricArchives;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,14 +51,7 @@ class IbNetDiscoverTest {
 
   @Test
   void hwlocLidsMatchTheDiscoveryOnPlafrim2() throws Exception {
-    Path archive = Fixtures.root().resolve("fabric/plafrim2.txz");
-    Process p =
-        new ProcessBuilder("tar", "-xJf", archive.toString(), "-C", tmp.toString())
-            .redirectErrorStream(true)
-            .start();
-    p.getInputStream().readAllBytes();
-    assertEquals(0, p.waitFor());
-    Path dir = tmp.resolve("plafrim2");
+    Path dir = FabricArchives.extract("plafrim2", tmp);
     Map<String, IbNetDiscover.CaLink> byGuid =
         IbNetDiscover.parse(
                 Files.readString(

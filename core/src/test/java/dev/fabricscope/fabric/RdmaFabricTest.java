@@ -6,11 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.importer.Importers;
-import dev.fabricscope.oracle.Fixtures;
+import dev.fabricscope.oracle.FabricArchives;
 import dev.fabricscope.topology.RdmaDevice;
 import dev.fabricscope.topology.Report;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ class RdmaFabricTest {
   // plafrim: its hwloc XMLs hold none of the adapters its netloc discovery lists
   @ValueSource(strings = {"plafrim2", "avakas"})
   void groupingMatchesTheArchivesDiscovery(String cluster) throws Exception {
-    Path dir = extract(cluster);
+    Path dir = FabricArchives.extract(cluster, tmp);
     List<RdmaFabric.HostReport> hosts = new ArrayList<>();
     Set<String> importedGuids = new HashSet<>();
     try (Stream<Path> s = Files.list(dir.resolve("hwloc"))) {
@@ -94,7 +93,7 @@ class RdmaFabricTest {
 
   @Test
   void aClusterNodeLandsInItsPrefixSubnet() throws Exception {
-    Path dir = extract("plafrim2");
+    Path dir = FabricArchives.extract("plafrim2", tmp);
     List<RdmaFabric.HostReport> hosts = new ArrayList<>();
     for (String h : List.of("miriel044", "sirocco02", "devel11")) {
       hosts.add(new RdmaFabric.HostReport(h, Importers.load(dir.resolve("hwloc/" + h + ".xml"))));
@@ -200,34 +199,15 @@ class RdmaFabricTest {
   /** Per prefix, the CA GUIDs of {@code IB-<prefix>-nodes.txt} among the imported ones. */
   static Map<String, Set<String>> discovered(Path netloc, Set<String> imported) throws IOException {
     Map<String, Set<String>> out = new TreeMap<>();
-    try (Stream<Path> s = Files.list(netloc)) {
-      for (Path f : s.filter(p -> p.toString().endsWith("-nodes.txt")).sorted().toList()) {
-        List<String> lines = Files.readAllLines(f, StandardCharsets.ISO_8859_1);
-        String prefix = lines.get(1).trim();
-        int n = Integer.parseInt(lines.get(3).trim());
-        Set<String> cas = new TreeSet<>();
-        for (String line : lines.subList(4, 4 + n)) {
-          String[] f2 = line.split(",");
-          String guid = f2[0].trim().toLowerCase(Locale.ROOT);
-          if (f2[2].trim().equals("0") && imported.contains(guid)) {
-            cas.add(guid);
-          }
+    for (FabricArchives.NetlocNodes list : FabricArchives.netloc(netloc)) {
+      Set<String> cas = new TreeSet<>();
+      for (FabricArchives.NetlocNode n : list.nodes()) {
+        if (n.ca() && imported.contains(n.guid())) {
+          cas.add(n.guid());
         }
-        out.put(prefix, cas);
       }
+      out.put(list.prefix(), cas);
     }
     return out;
-  }
-
-  private Path extract(String cluster) throws Exception {
-    Path archive = Fixtures.root().resolve("fabric").resolve(cluster + ".txz");
-    assertTrue(Files.exists(archive), "fixture missing: " + archive);
-    Process p =
-        new ProcessBuilder("tar", "-xJf", archive.toString(), "-C", tmp.toString())
-            .redirectErrorStream(true)
-            .start();
-    String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), "tar: " + log);
-    return tmp.resolve(cluster);
   }
 }

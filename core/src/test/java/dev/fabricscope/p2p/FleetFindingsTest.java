@@ -1,7 +1,6 @@
 package dev.fabricscope.p2p;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.oracle.Fixtures;
@@ -161,30 +160,5 @@ class FleetFindingsTest {
     assertEquals(Severity.CRITICAL, f.severity());
     assertTrue(f.message().contains("3 intervals"), f.message());
     assertTrue(FleetFindings.hostNotSeen("b", null, NOW, min, 3).isPresent());
-  }
-
-  @Test
-  void fleetSortsByHostThenSeverity() {
-    List<Finding> all =
-        FleetFindings.fleet(
-            List.of(
-                new FleetFindings.HostReport("z-host", NOW, gpuHost()),
-                new FleetFindings.HostReport("a-host", NOW.minus(Duration.ofHours(1)), gpuHost()),
-                new FleetFindings.HostReport("never", null, null)),
-            NOW,
-            Duration.ofMinutes(5),
-            3);
-    List<String> hosts = all.stream().map(Finding::host).distinct().toList();
-    assertEquals(List.of("a-host", "never", "z-host"), hosts);
-    assertEquals(FleetFindings.HOST_NOT_SEEN, all.get(0).rule());
-    assertFalse(
-        all.stream().anyMatch(f -> f.host().equals("z-host") && f.rule().equals("HOST_NOT_SEEN")));
-    for (int i = 1; i < all.size(); i++) {
-      Finding p = all.get(i - 1);
-      Finding c = all.get(i);
-      if (p.host().equals(c.host())) {
-        assertTrue(p.severity().ordinal() >= c.severity().ordinal(), p + " before " + c);
-      }
-    }
   }
 }

@@ -2,6 +2,8 @@ package dev.fabricscope.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +15,23 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 public final class HostileArchives {
 
   private HostileArchives() {}
+
+  /**
+   * {@code hostile/bzip2-bomb-4GiB.tar.bz2} of core/src/testFixtures/resources (see the README
+   * there): 3 KB of bzip2 holding a tar whose one entry declares and holds 4 GiB of zero bytes.
+   */
+  public static Path bzip2Bomb() {
+    URL url = HostileArchives.class.getResource("/hostile/bzip2-bomb-4GiB.tar.bz2");
+    if (url == null) {
+      throw new IllegalStateException(
+          "hostile/bzip2-bomb-4GiB.tar.bz2 is not on the test class path");
+    }
+    try {
+      return Path.of(url.toURI());
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   /**
    * Writes entries: "d:name" a folder, "f:name=content" a file, "l:name->target" a symlink,

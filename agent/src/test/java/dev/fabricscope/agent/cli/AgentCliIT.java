@@ -89,7 +89,7 @@ class AgentCliIT extends CliRunner {
             HostileArchives.withSysfs(
                 tmp.resolve("link.tar.gz"), "l:sys/evil->" + tmp, "f:sys/evil/victim=owned"),
             HostileArchives.manyEntries(tmp.resolve("many.tar.gz"), 1_000_000),
-            Path.of("src/test/resources/hostile/bzip2-bomb-4GiB.tar.bz2").toAbsolutePath());
+            HostileArchives.bzip2Bomb());
     return archives.stream()
         .map(
             a ->

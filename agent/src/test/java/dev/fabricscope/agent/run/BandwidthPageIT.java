@@ -2,27 +2,19 @@ package dev.fabricscope.agent.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.sysfs.ArchiveExtractor;
-import java.io.File;
+import dev.fabricscope.web.BrowserSupport;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
-import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -33,16 +25,11 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class BandwidthPageIT {
 
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
   final EndToEndIT stack = new EndToEndIT();
 
   @Test
   void aHostCopyStartedInThePageIsMeasuredStoredAndDrawn() throws Exception {
-    assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-        "needs Debian chromium and chromium-driver");
+    BrowserSupport.assumeBrowser();
     stack.tmp = Files.createTempDirectory("fabricscope-bwpage-");
     Path serverJar =
         Path.of(
@@ -87,7 +74,7 @@ class BandwidthPageIT {
                   && stack.status(url + "/api/v1/hosts/rigvm", null) == 200,
           60);
 
-      browser = browser();
+      browser = BrowserSupport.start();
       WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
       browser.get(url + "/hosts/rigvm");
       browser.findElement(By.id("tab-bandwidth")).click();
@@ -122,15 +109,11 @@ class BandwidthPageIT {
           newest.get(5).getText());
       assertEquals("measured", rows.get(1).findElements(By.tagName("td")).get(5).getText());
       wait.until(d -> "2".equals(d.findElement(By.id("bw-chart")).getDomAttribute("data-points")));
-      screenshot(browser);
-      var severe =
-          browser.manage().logs().get(LogType.BROWSER).getAll().stream()
-              .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
-              .toList();
-      assertTrue(severe.isEmpty(), "browser console errors: " + severe);
+      BrowserSupport.screenshot(browser, "bandwidth-tab");
+      BrowserSupport.assertNoConsoleErrors(browser);
     } finally {
       if (browser != null) {
-        browser.quit();
+        BrowserSupport.stop(browser);
       }
       stack.processes.forEach(Process::destroyForcibly);
     }
@@ -140,35 +123,5 @@ class BandwidthPageIT {
     WebElement e = b.findElement(By.id(id));
     e.clear();
     e.sendKeys(value);
-  }
-
-  private static ChromeDriver browser() throws Exception {
-    Path profile = Files.createTempDirectory("fabricscope-chromium-");
-    ChromeOptions o = new ChromeOptions();
-    o.setBinary(CHROMIUM.toString());
-    o.addArguments(
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-dev-shm-usage",
-        "--window-size=1400,1100",
-        "--user-data-dir=" + profile);
-    LoggingPreferences logs = new LoggingPreferences();
-    logs.enable(LogType.BROWSER, Level.ALL);
-    o.setCapability("goog:loggingPrefs", logs);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
-            .usingAnyFreePort()
-            .build();
-    return new ChromeDriver(service, o);
-  }
-
-  private static void screenshot(ChromeDriver b) throws Exception {
-    Path dir = Files.createDirectories(Path.of("target", "screenshots"));
-    File f = b.getScreenshotAs(OutputType.FILE);
-    Files.copy(f.toPath(), dir.resolve("bandwidth-tab.png"), StandardCopyOption.REPLACE_EXISTING);
   }
 }

@@ -6,15 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.bandwidth.tools.NvbandwidthReport.Testcase;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Reads NVIDIA nvbandwidth's reports (v0.x): the {@code -j} JSON written by {@code json_output.cpp}
  * (object {@code nvbandwidth} with {@code version}, {@code GPU Device list}, {@code testcases[]} of
  * {@code name}, {@code status}, {@code bandwidth_matrix} as strings with {@code N/A}, {@code sum},
- * {@code error}) and the plain text of {@code output.cpp} ({@code Running NAME.}, the matrix title,
- * a column header, rows, {@code SUM NAME VALUE}). Untrusted input: values that are not finite
+ * {@code error}), which is what the agent asks for. Untrusted input: values that are not finite
  * non-negative numbers, ragged matrices and a top-level {@code error} give a {@link
  * ToolOutputException}.
  */
@@ -24,13 +22,6 @@ public final class NvbandwidthParser {
   public static final int MAX_CHARS = 4 << 20;
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern TEXT_VERSION = Pattern.compile("nvbandwidth Version: (\\S{1,40})");
-  private static final Pattern TEXT_DRIVER = Pattern.compile("Driver Version: (\\S{1,40})");
-  private static final Pattern TEXT_DEVICE = Pattern.compile("Device ([0-9]{1,3}): (.{1,120})");
-  private static final Pattern TEXT_STATUS =
-      Pattern.compile("(Running|Waived) ([a-z0-9_]{1,80})\\.");
-  private static final Pattern TEXT_SUM =
-      Pattern.compile("SUM ([a-z0-9_]{1,80}) ([0-9]{1,9}(?:\\.[0-9]{1,9})?)");
   private static final Pattern NUMBER =
       Pattern.compile("[0-9]{1,9}(?:\\.[0-9]{1,12})?(?:e[-+]?[0-9]{1,3})?");
 
@@ -95,60 +86,6 @@ public final class NvbandwidthParser {
       throw new ToolOutputException("nvbandwidth report has no version");
     }
     return new NvbandwidthReport(version, nvb.path("Driver Version").asText(null), devices, tests);
-  }
-
-  /** Parses the plain text report (without {@code -j}). */
-  public static NvbandwidthReport parseText(String output) throws ToolOutputException {
-    check(output);
-    String[] lines = output.split("\r?\n", -1);
-    String version = null;
-    String driver = null;
-    List<String> devices = new ArrayList<>();
-    List<Testcase> tests = new ArrayList<>();
-    for (int i = 0; i < lines.length; i++) {
-      String line = lines[i].strip();
-      Matcher m;
-      if ((m = TEXT_VERSION.matcher(line)).matches()) {
-        version = m.group(1);
-      } else if ((m = TEXT_DRIVER.matcher(line)).matches()) {
-        driver = m.group(1);
-      } else if ((m = TEXT_DEVICE.matcher(line)).matches()) {
-        devices.add(m.group(1) + ": " + m.group(2));
-      } else if ((m = TEXT_STATUS.matcher(line)).matches()) {
-        String name = m.group(2);
-        if (m.group(1).equals("Waived")) {
-          tests.add(new Testcase(name, "Waived", null, List.of(), null, null));
-          continue;
-        }
-        // title, column header, then one row per line until a blank line
-        String title = i + 1 < lines.length ? lines[i + 1].strip() : null;
-        List<List<Double>> matrix = new ArrayList<>();
-        int j = i + 3;
-        for (; j < lines.length && !lines[j].isBlank(); j++) {
-          String[] f = lines[j].strip().split("\\s+");
-          List<Double> row = new ArrayList<>();
-          for (int k = 1; k < f.length; k++) {
-            row.add(value(name, f[k]));
-          }
-          matrix.add(row);
-        }
-        checkShape(name, matrix);
-        Double sum = null;
-        for (int k = j; k < lines.length && k <= j + 2; k++) {
-          Matcher s = TEXT_SUM.matcher(lines[k].strip());
-          if (s.matches() && s.group(1).equals(name)) {
-            sum = Double.valueOf(s.group(2));
-          }
-        }
-        tests.add(new Testcase(name, "Passed", title, matrix, sum, null));
-        i = j;
-      }
-    }
-    if (version == null) {
-      throw new ToolOutputException(
-          "not an nvbandwidth report (no version line): " + ToolOutputException.quote(lines[0]));
-    }
-    return new NvbandwidthReport(version, driver, devices, tests);
   }
 
   private static void check(String output) throws ToolOutputException {

@@ -69,9 +69,4 @@ public record PerftestReport(
   public double averageGBps() {
     return unit.toGBps(rows.get(rows.size() - 1).average());
   }
-
-  /** The last row's peak bandwidth in GB/s. */
-  public double peakGBps() {
-    return unit.toGBps(rows.get(rows.size() - 1).peak());
-  }
 }

@@ -13,8 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * iperf3 3.12 {@code -J} reports made on 127.0.0.1 ({@code src/test/resources/bandwidth/iperf3/},
- * see its README). Expected numbers are read off those files.
+ * iperf3 3.12 {@code -J} reports made on 127.0.0.1 ({@code
+ * core/src/testFixtures/resources/bandwidth/iperf3/}, see its README). Expected numbers are read
+ * off those files.
  */
 class Iperf3ParserTest {
 

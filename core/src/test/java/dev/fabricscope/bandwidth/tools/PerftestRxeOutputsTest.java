@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * perftest 6.06 (Debian 4.5+0.17) outputs of write, read and send, with and without {@code
  * --report_gbits}, both sides, rxe0 to rxe1 in the QEMU rig ({@code
- * src/test/resources/bandwidth/perftest/}, README there). Expected values are read off the files.
+ * core/src/testFixtures/resources/bandwidth/perftest/}, README there). Expected values are read off
+ * the files.
  */
 class PerftestRxeOutputsTest {
 

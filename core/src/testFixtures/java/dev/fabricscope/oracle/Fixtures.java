@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * Locates the shared real-machine fixtures (system property {@code fabricscope.fixtures}, set by
- * the agent pom). Missing fixtures fail the test: a skipped oracle test proves nothing.
+ * every build from fixtures.dir of core/pom.xml). Missing fixtures fail the test: a skipped oracle
+ * test proves nothing.
  */
 public final class Fixtures {
 
@@ -22,7 +23,8 @@ public final class Fixtures {
   public static Path root() {
     String p = System.getProperty("fabricscope.fixtures");
     if (p == null || p.isBlank()) {
-      fail("system property fabricscope.fixtures is not set (run through the agent pom)");
+      fail(
+          "system property fabricscope.fixtures is not set (set by the builds: fixtures.dir in core/pom.xml)");
     }
     Path dir = Path.of(p).toAbsolutePath().normalize();
     if (!Files.isDirectory(dir.resolve("sysfs"))) {
@@ -58,6 +60,11 @@ public final class Fixtures {
       }
     }
     return null;
+  }
+
+  /** The {@code lspci -tvnn} oracle beside the sysfs archive {@code name} (may not exist). */
+  public static Path lspciOracle(String name) {
+    return root().resolve("sysfs").resolve(name + ".lspci-tvnn.txt");
   }
 
   /** The oracle file beside an archive ({@code X.tar.gz} → {@code X<suffix>}). */

@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Synthetic hosts for benchmarks and load tests (hwloc's synthetic topologies in spirit): endpoints
  * under two levels of PCIe switches, one host bridge per root port (as on Sky Lake-SP and later
- * stacks), two sockets. Every function is complete and deterministic.
+ * stacks), two sockets. Every function is complete and deterministic. A test fixture: compiled into
+ * the test trees and the JMH benchmarks, and beside the ingest and /p2p benchmarks, never shipped.
  */
 public final class SyntheticHosts {
 

@@ -23,18 +23,19 @@ import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * Headless Debian Chromium through Debian's chromedriver (no driver or browser download), with the
- * browser console captured so tests fail on any error there.
+ * browser console captured so tests fail on any error there. Used by the server's page tests and
+ * the agent's end-to-end page test.
  */
-final class BrowserSupport {
+public final class BrowserSupport {
 
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  static final Path SCREENSHOTS = Path.of("target", "screenshots");
+  public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  public static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  public static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
   private BrowserSupport() {}
 
   /** Skips the calling test when the browser or its driver is not installed. */
-  static void assumeBrowser() {
+  public static void assumeBrowser() {
     assumeTrue(
         Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
         "needs Debian chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)");
@@ -44,7 +45,7 @@ final class BrowserSupport {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A fresh headless Chromium with its own profile directory ({@link #stop} removes it). */
-  static ChromeDriver start() throws IOException {
+  public static ChromeDriver start() throws IOException {
     Path profile = Files.createTempDirectory("fabricscope-chromium-");
     ChromeOptions o = new ChromeOptions();
     o.setBinary(CHROMIUM.toString());
@@ -75,7 +76,7 @@ final class BrowserSupport {
   }
 
   /** Quits the browser and deletes its profile directory. */
-  static void stop(WebDriver driver) throws IOException {
+  public static void stop(WebDriver driver) throws IOException {
     driver.quit();
     Path profile = PROFILES.remove(driver);
     if (profile != null && Files.exists(profile)) {
@@ -88,7 +89,7 @@ final class BrowserSupport {
   }
 
   /** Saves a screenshot as {@code target/screenshots/NAME.png} and returns its path. */
-  static Path screenshot(WebDriver driver, String name) throws IOException {
+  public static Path screenshot(WebDriver driver, String name) throws IOException {
     Files.createDirectories(SCREENSHOTS);
     File f = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
     Path out = SCREENSHOTS.resolve(name + ".png");
@@ -97,7 +98,7 @@ final class BrowserSupport {
   }
 
   /** Fails when the browser console has logged an error (SEVERE) since the last call. */
-  static void assertNoConsoleErrors(WebDriver driver) {
+  public static void assertNoConsoleErrors(WebDriver driver) {
     List<LogEntry> severe =
         driver.manage().logs().get(LogType.BROWSER).getAll().stream()
             .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())

@@ -1,0 +1,108 @@
+package dev.fabricscope.inventory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link PlanStore} must do, on H2 and on a real PostgreSQL. */
+abstract class PlanStoreContract {
+
+  static final Instant T0 = Instant.parse("2026-12-05T01:00:00.123456Z");
+  static final String REPORT = "{\"schemaVersion\":1,\"pci\":[" + "{}".repeat(0) + "]}";
+
+  PlanStore store;
+
+  protected abstract DataSource dataSource();
+
+  @BeforeEach
+  void empty() throws Exception {
+    TestDatabases.clear(dataSource());
+    store = new JdbcPlanStore(dataSource());
+  }
+
+  @Test
+  void aPlanKeepsItsCopiedReportAndItsVersionsInOrder() {
+    long id = store.create("p", "h1", 42, REPORT, "op", T0);
+    assertEquals(REPORT, store.baseReport(id).orElseThrow());
+    assertEquals(
+        2,
+        store.addVersion(
+            id, 1, "[{\"op\":\"set-iommu\",\"enabled\":false}]", "n", "op", T0.plusSeconds(1)));
+    assertEquals(3, store.addVersion(id, 2, "[]", null, "op2", T0.plusSeconds(2)));
+    PlanStore.Plan p = store.plan(id).orElseThrow();
+    assertEquals(List.of(1, 2, 3), p.versions().stream().map(PlanStore.Version::version).toList());
+    assertEquals("[]", p.versions().get(0).editsJson());
+    assertEquals("n", p.versions().get(1).note());
+    assertEquals(T0, p.created());
+    assertEquals(42, p.snapshotId());
+    assertEquals(3, p.latestVersion());
+  }
+
+  @Test
+  void aVersionOnTopOfAnOldOneIsRefused() {
+    long id = store.create("p", "h1", 1, REPORT, "op", T0);
+    store.addVersion(id, 1, "[]", null, "op", T0);
+    PlanStore.StaleVersionException e =
+        assertThrows(
+            PlanStore.StaleVersionException.class,
+            () -> store.addVersion(id, 1, "[]", null, "op", T0));
+    assertEquals("2", e.getMessage());
+    assertEquals(2, store.plan(id).orElseThrow().latestVersion());
+  }
+
+  @Test
+  void concurrentSavesOnOneVersionLetExactlyOneThrough() throws Exception {
+    long id = store.create("p", "h1", 1, REPORT, "op", T0);
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<Integer>> results = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        Callable<Integer> save =
+            () -> {
+              try {
+                return store.addVersion(id, 1, "[]", null, "op", T0);
+              } catch (PlanStore.StaleVersionException e) {
+                return -1;
+              }
+            };
+        results.add(pool.submit(save));
+      }
+      int won = 0;
+      for (Future<Integer> f : results) {
+        if (f.get() == 2) {
+          won++;
+        }
+      }
+      assertEquals(1, won);
+      assertEquals(2, store.plan(id).orElseThrow().latestVersion());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void listingIsNewestFirstAndDeletingRemovesVersions() {
+    long a = store.create("a", "h1", 1, REPORT, "op", T0);
+    long b = store.create("b", "h2", 2, REPORT, "op", T0);
+    store.addVersion(b, 1, "[]", null, "op", T0);
+    assertEquals(List.of(b, a), store.plans(10).stream().map(PlanStore.Plan::id).toList());
+    assertEquals(1, store.plans(1).size());
+    assertTrue(store.delete(b));
+    assertFalse(store.delete(b));
+    assertTrue(store.plan(b).isEmpty());
+    assertTrue(store.baseReport(b).isEmpty());
+    assertEquals(List.of(a), store.plans(10).stream().map(PlanStore.Plan::id).toList());
+  }
+}
