@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.junit.QuarkusTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
@@ -129,6 +131,7 @@ class PlanPageBrowserTest extends BrowserTest {
         .body("latestVersion", org.hamcrest.Matchers.equalTo(1));
     js().executeScript("window.scrollTo(0, 0)");
     BrowserSupport.screenshot(driver, "plan-moved-unsaved");
+    assertContrast("the plan page with unsaved edits");
 
     // save: the token typed on the host page is still in this tab's session storage
     assertEquals(operator, driver.findElement(By.id("plan-token")).getAttribute("value"));
@@ -203,6 +206,7 @@ class PlanPageBrowserTest extends BrowserTest {
     WebElement same = compareFlow("0000:a0:1c.0", "network:0000:a0:1b.0");
     assertFalse(same.getAttribute("class").contains("changed"));
     BrowserSupport.screenshot(driver, "plan-compared");
+    assertContrast("the plan page with the comparison");
 
     // the plans list, from the nav, links the plan
     driver.findElement(By.cssSelector("header nav a[href='/plans']")).click();
@@ -212,6 +216,7 @@ class PlanPageBrowserTest extends BrowserTest {
                 ExpectedConditions.presenceOfElementLocated(
                     By.cssSelector("#plans tr[data-plan='" + planId + "']")));
     assertTrue(row.getText().contains(HOST), row.getText());
+    assertContrast("the plans list");
     row.findElement(By.cssSelector("a[href='/plans/" + planId + "']")).click();
     waitReady("2", 1);
   }
@@ -264,6 +269,12 @@ class PlanPageBrowserTest extends BrowserTest {
           .contentType("text/html")
           .body(org.hamcrest.Matchers.containsString("No plan"));
     }
+  }
+
+  /** Every text on the page meets WCAG AA contrast (the check every page passes). */
+  void assertContrast(String where) throws Exception {
+    String script = Files.readString(Path.of("src/test/resources/web/contrast.js"));
+    assertEquals(List.of(), js().executeScript(script), "text below WCAG AA contrast on " + where);
   }
 
   JavascriptExecutor js() {
