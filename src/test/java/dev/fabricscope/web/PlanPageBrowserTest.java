@@ -78,6 +78,7 @@ class PlanPageBrowserTest extends BrowserTest {
     driver.get(url("/hosts/" + HOST));
     waiting().until(ExpectedConditions.attributeToBe(By.id("fabric"), "data-state", "ready"));
     js().executeScript("sessionStorage.clear()");
+    assertFalse(driver.findElement(By.id("plan-token")).isDisplayed());
     driver.findElement(By.id("plan-from-host")).click();
     WebElement token =
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("plan-token")));
