@@ -1,0 +1,285 @@
+package dev.fabricscope.graph;
+
+import dev.fabricscope.graph.FabricGraph.Edge;
+import dev.fabricscope.graph.FabricGraph.Node;
+import dev.fabricscope.p2p.Device;
+import dev.fabricscope.p2p.DeviceNames;
+import dev.fabricscope.p2p.Fabric;
+import dev.fabricscope.p2p.P2pAnalyzer;
+import dev.fabricscope.p2p.SmiLayout;
+import dev.fabricscope.path.Paths;
+import dev.fabricscope.path.PcieLink;
+import dev.fabricscope.topology.DeviceKind;
+import dev.fabricscope.topology.Gpu;
+import dev.fabricscope.topology.NvLink;
+import dev.fabricscope.topology.PciFunction;
+import dev.fabricscope.topology.PortType;
+import dev.fabricscope.topology.Report;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Builds the {@link FabricGraph} of a report. */
+public final class FabricGraphs {
+
+  private static final Map<Double, String> GEN =
+      Map.of(
+          2.5, "Gen1", 5.0, "Gen2", 8.0, "Gen3", 16.0, "Gen4", 32.0, "Gen5", 64.0, "Gen6", 128.0,
+          "Gen7");
+
+  private FabricGraphs() {}
+
+  /** The graph with the names the Matrix tab and {@code topo} give devices (GPU0, NIC1). */
+  public static FabricGraph of(Report report, boolean platform) {
+    DeviceNames names = DeviceNames.of(new P2pAnalyzer(report));
+    Map<String, String> byBdf = new HashMap<>();
+    for (SmiLayout.Row r : names.layout().rows()) {
+      Device d = names.devices().get(r.device());
+      if (d.rdma() == null) {
+        byBdf.putIfAbsent(d.bdf(), r.label());
+      }
+    }
+    return of(report, byBdf, platform);
+  }
+
+  /**
+   * The graph of a report.
+   *
+   * @param names device names as the Matrix tab shows them (BDF → GPU0), may be empty
+   * @param platform whether to draw platform functions on root buses (chipset, uncore)
+   */
+  public static FabricGraph of(Report report, Map<String, String> names, boolean platform) {
+    Fabric fabric = new Fabric(report);
+    Paths paths = fabric.paths();
+    Map<String, PciFunction> byBdf = new HashMap<>();
+    report.pci().forEach(f -> byBdf.put(f.bdf(), f));
+    Map<String, String> product = new HashMap<>();
+    for (Gpu g : report.gpus()) {
+      if (g.nvml() != null && g.nvml().productName() != null) {
+        product.put(g.pciFunction(), g.nvml().productName());
+      }
+    }
+    Groups groups = Groups.of(report, byBdf);
+    List<Node> nodes = new ArrayList<>(groups.nodes());
+    List<Edge> edges = new ArrayList<>();
+    Map<String, Integer> vfs = new HashMap<>();
+    for (PciFunction f : report.pci()) {
+      if (isVf(f, byBdf)) {
+        vfs.merge(f.sriov().physfn(), 1, Integer::sum);
+      }
+    }
+    Set<String> nvswitchFunctions = new LinkedHashSet<>();
+    for (NvLink l : report.nvlinks()) {
+      for (String end : List.of(l.a(), l.b())) {
+        PciFunction f = byBdf.get(end);
+        if (f != null && f.kind() != DeviceKind.GPU) {
+          nvswitchFunctions.add(end);
+        }
+      }
+    }
+    Set<String> bridges = new LinkedHashSet<>();
+    int hidden = 0;
+    for (PciFunction f : report.pci()) {
+      if (isVf(f, byBdf)) {
+        continue;
+      }
+      if (!platform && isPlatform(f)) {
+        hidden++;
+        continue;
+      }
+      boolean port = isPort(f);
+      String shortBdf = f.bdf().startsWith("0000:") ? f.bdf().substring(5) : f.bdf();
+      List<String> label = new ArrayList<>();
+      String name = names.get(f.bdf());
+      if (port) {
+        label.add(portName(f.portType()));
+        label.add(shortBdf);
+      } else {
+        label.add(name == null ? shortBdf : name + " · " + shortBdf);
+        label.add(shortName(product.getOrDefault(f.bdf(), null), f));
+        if (vfs.containsKey(f.bdf())) {
+          label.add("+" + vfs.get(f.bdf()) + " VFs");
+        }
+      }
+      nodes.add(
+          new Node(
+              f.bdf(),
+              port ? "port" : "device",
+              port
+                  ? "port"
+                  : nvswitchFunctions.contains(f.bdf())
+                      ? "nvswitch"
+                      : f.kind() == null ? "other" : f.kind().json(),
+              label,
+              f.deviceName(),
+              groups.parentOf(f),
+              Boolean.TRUE.equals(f.acs() == null ? null : f.acs().redirects()),
+              vfs.getOrDefault(f.bdf(), 0),
+              name));
+      String from = f.parent();
+      if (from == null || !byBdf.containsKey(from)) {
+        from = f.hostBridge() == null ? "host" : f.hostBridge();
+        bridges.add(from);
+      }
+      // root and downstream ports hang off a bus inside the root complex or the switch: no link
+      // there (their own link registers describe the link below them, p2p-rules.md §5.2)
+      boolean internal =
+          f.portType() == PortType.ROOT_PORT
+              || f.portType() == PortType.SWITCH_DOWNSTREAM
+              || f.portType() == PortType.RC_INTEGRATED
+              || f.parent() == null;
+      PcieLink link = internal ? null : paths.link(f.bdf());
+      edges.add(
+          new Edge(
+              from + "->" + f.bdf(),
+              internal ? "internal" : "pcie",
+              from,
+              f.bdf(),
+              link == null ? "" : linkLabel(link),
+              link == null ? null : state(link),
+              0));
+    }
+    for (String b : bridges) {
+      nodes.add(
+          new Node(
+              b,
+              "hostbridge",
+              "hostbridge",
+              List.of("host bridge", b),
+              null,
+              groups.hostBridgeGroup(b),
+              false,
+              0,
+              null));
+    }
+    nvlinks(report, byBdf, groups, nodes, edges);
+    return new FabricGraph(groups.prune(nodes), edges, hidden);
+  }
+
+  private static void nvlinks(
+      Report report,
+      Map<String, PciFunction> byBdf,
+      Groups groups,
+      List<Node> nodes,
+      List<Edge> edges) {
+    Map<String, Integer> bonds = new LinkedHashMap<>();
+    for (NvLink l : report.nvlinks()) {
+      String a = l.a().compareTo(l.b()) <= 0 ? l.a() : l.b();
+      String b = a.equals(l.a()) ? l.b() : l.a();
+      bonds.merge(a + " " + b, l.count(), Integer::sum);
+    }
+    Set<String> switches = new LinkedHashSet<>();
+    Set<String> drawn = new LinkedHashSet<>();
+    nodes.forEach(n -> drawn.add(n.id()));
+    for (var e : bonds.entrySet()) {
+      String[] ab = e.getKey().split(" ");
+      String a = endpoint(ab[0], byBdf, switches, drawn);
+      String b = endpoint(ab[1], byBdf, switches, drawn);
+      edges.add(
+          new Edge("nv:" + a + ":" + b, "nvlink", a, b, "NV" + e.getValue(), null, e.getValue()));
+    }
+    for (String s : switches) {
+      PciFunction f = byBdf.get(s);
+      nodes.add(
+          new Node(
+              "nvswitch:" + s,
+              "nvswitch",
+              "nvswitch",
+              List.of("NVSwitch", s.startsWith("0000:") ? s.substring(5) : s),
+              null,
+              f == null ? null : groups.parentOf(f),
+              false,
+              0,
+              null));
+    }
+  }
+
+  /** The node an NVLink end is drawn at: its own when drawn, else a node for an NVSwitch. */
+  private static String endpoint(
+      String bdf, Map<String, PciFunction> byBdf, Set<String> switches, Set<String> drawn) {
+    PciFunction f = byBdf.get(bdf);
+    if (f != null && drawn.contains(bdf)) {
+      return bdf; // a GPU, or an NVSwitch the report has as a PCI function
+    }
+    switches.add(bdf);
+    return "nvswitch:" + bdf;
+  }
+
+  static boolean isVf(PciFunction f, Map<String, PciFunction> byBdf) {
+    return f.sriov() != null && f.sriov().physfn() != null && byBdf.containsKey(f.sriov().physfn());
+  }
+
+  static boolean isPort(PciFunction f) {
+    return f.portType() == PortType.ROOT_PORT
+        || f.portType() == PortType.SWITCH_UPSTREAM
+        || f.portType() == PortType.SWITCH_DOWNSTREAM
+        || f.portType() == PortType.PCI_BRIDGE
+        || f.kind() == DeviceKind.SWITCH_PORT
+        || f.kind() == DeviceKind.BRIDGE;
+  }
+
+  /** A chipset or CPU uncore function on a root bus: not a port, not a P2P candidate. */
+  static boolean isPlatform(PciFunction f) {
+    return f.parent() == null
+        && !isPort(f)
+        && (f.kind() == DeviceKind.OTHER || f.kind() == DeviceKind.BRIDGE);
+  }
+
+  private static String portName(PortType t) {
+    if (t == null) {
+      return "bridge";
+    }
+    return switch (t) {
+      case ROOT_PORT -> "root port";
+      case SWITCH_UPSTREAM -> "upstream";
+      case SWITCH_DOWNSTREAM -> "downstream";
+      case PCI_BRIDGE -> "PCI bridge";
+      default -> "bridge";
+    };
+  }
+
+  // the driver's product name first: pci.ids may not know a new GPU (10de:2335, the H200)
+  private static String shortName(String product, PciFunction f) {
+    String n =
+        product != null
+            ? product
+            : f.deviceName() != null
+                ? f.deviceName()
+                : f.vendorName() != null
+                    ? f.vendorName()
+                    : f.kind() == null ? "device" : f.kind().json();
+    return n.length() > 26 ? n.substring(0, 25) + "…" : n;
+  }
+
+  static String linkLabel(PcieLink l) {
+    if (l.currentGTs() == null && l.currentWidth() == null) {
+      return l.rawGBps() == null ? "" : String.format(Locale.ROOT, "%.1f GB/s", l.rawGBps());
+    }
+    List<String> parts = new ArrayList<>();
+    if (l.currentGTs() != null) {
+      parts.add(GEN.getOrDefault(l.currentGTs(), fmt(l.currentGTs()) + " GT/s"));
+    }
+    if (l.currentWidth() != null) {
+      parts.add("x" + l.currentWidth());
+    }
+    return String.join(" ", parts);
+  }
+
+  private static String fmt(double v) {
+    return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+  }
+
+  private static String state(PcieLink l) {
+    return switch (l.state()) {
+      case OK -> "ok";
+      case DOWNTRAINED -> "downtrained";
+      case BELOW_CAPABLE_SPEED -> "below-capable-speed";
+      case UNKNOWN -> "unknown";
+    };
+  }
+}

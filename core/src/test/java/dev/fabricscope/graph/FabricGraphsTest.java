@@ -1,0 +1,100 @@
+package dev.fabricscope.graph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fabricscope.graph.FabricGraph.Edge;
+import dev.fabricscope.graph.FabricGraph.Node;
+import dev.fabricscope.importer.Importers;
+import dev.fabricscope.oracle.Fixtures;
+import dev.fabricscope.oracle.LspciVerboseParser;
+import dev.fabricscope.plan.PlanEditorTest;
+import dev.fabricscope.topology.NvLink;
+import dev.fabricscope.topology.Report;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The drawable graph against the sources: lspci's link status on the rig, the DGX-2's NVLinks. */
+class FabricGraphsTest {
+
+  static void wellFormed(FabricGraph g) {
+    Set<String> ids = new HashSet<>();
+    for (Node n : g.nodes()) {
+      assertTrue(ids.add(n.id()), "duplicate node " + n.id());
+    }
+    for (Node n : g.nodes()) {
+      assertTrue(n.parent() == null || ids.contains(n.parent()), n.id() + " in " + n.parent());
+    }
+    Set<String> edgeIds = new HashSet<>();
+    for (Edge e : g.edges()) {
+      assertTrue(edgeIds.add(e.id()), "duplicate edge " + e.id());
+      assertTrue(ids.contains(e.source()) && ids.contains(e.target()), e.toString());
+    }
+  }
+
+  @Test
+  void dgx2DrawsEveryNvlinkBondWithItsCount() throws Exception {
+    Report dgx = Importers.load(Fixtures.root().resolve("hwloc-xml/nvidiaDGX2.xml"));
+    FabricGraph g = FabricGraphs.of(dgx, Map.of(), false);
+    wellFormed(g);
+    Set<String> bonds = new HashSet<>();
+    for (NvLink l : dgx.nvlinks()) {
+      bonds.add(l.a().compareTo(l.b()) < 0 ? l.a() + l.b() : l.b() + l.a());
+    }
+    List<Edge> nv = g.edges().stream().filter(e -> e.kind().equals("nvlink")).toList();
+    assertEquals(bonds.size(), nv.size());
+    assertTrue(nv.stream().allMatch(e -> e.label().equals("NV" + e.count()) && e.count() > 0));
+    // every V100 has NVLinks into the switch fabric (nvidia-smi prints NV6 for every pair)
+    long gpusWithNvlink =
+        g.nodes().stream()
+            .filter(n -> n.kind().equals("gpu"))
+            .filter(
+                n ->
+                    nv.stream()
+                        .anyMatch(e -> e.source().equals(n.id()) || e.target().equals(n.id())))
+            .count();
+    assertEquals(16, gpusWithNvlink);
+  }
+
+  @Test
+  void rigLinksAreLabelledAsLspciReadsTheirStatusAndSwitchPortsShareABox() throws Exception {
+    Report rig = PlanEditorTest.rig("qemu-rig-iommu");
+    FabricGraph g = FabricGraphs.of(rig, Map.of("0000:03:00.0", "NVME0"), false);
+    wellFormed(g);
+    Map<String, LspciVerboseParser.Function> vvv =
+        LspciVerboseParser.parse(Fixtures.read(Fixtures.sysfs("qemu-rig-iommu/lspci-vvv.txt")));
+    int compared = 0;
+    for (Edge e : g.edges()) {
+      if (!e.kind().equals("pcie")) {
+        continue;
+      }
+      LspciVerboseParser.Link sta = vvv.get(e.target()).lnkSta();
+      if (sta == null || sta.speedGTs() == null) {
+        continue;
+      }
+      Map<Double, String> gen =
+          Map.of(2.5, "Gen1", 5.0, "Gen2", 8.0, "Gen3", 16.0, "Gen4", 32.0, "Gen5");
+      assertEquals(gen.get(sta.speedGTs()) + " x" + sta.width(), e.label(), e.target());
+      compared++;
+    }
+    assertTrue(compared >= 6, compared + " links compared");
+    for (String port : List.of("0000:01:00.0", "0000:02:00.0", "0000:02:03.0")) {
+      assertEquals("sw:0000:01:00.0", node(g, port).parent(), port);
+    }
+    assertEquals(
+        List.of("NVME0 · 03:00.0", node(g, "0000:03:00.0").label().get(1)),
+        node(g, "0000:03:00.0").label());
+    assertTrue(node(g, "0000:00:10.0").acsRedirect(), "root ports redirect with the IOMMU on");
+    // the ICH9 functions on the root bus are platform devices, hidden unless asked for
+    assertTrue(g.hiddenPlatform() > 0);
+    assertEquals(
+        g.nodes().size() + g.hiddenPlatform(), FabricGraphs.of(rig, Map.of(), true).nodes().size());
+  }
+
+  static Node node(FabricGraph g, String id) {
+    return g.nodes().stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
+  }
+}
