@@ -2,10 +2,10 @@
 // result of a path over time beside the value its path model expects. The server computes the
 // expectation and the verdict; this module only asks, lists and draws.
 import { Chart, LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip } from 'chart.js';
+import { readToken, storeToken } from './token.js';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, CategoryScale, Legend, Tooltip);
 
-const TOKEN_KEY = 'fabricscope.operatorToken';
 const API = '/api/v1/bandwidth-tests';
 const FINAL = new Set(['passed', 'warned', 'failed', 'measured', 'error', 'cancelled', 'timed-out']);
 
@@ -96,7 +96,7 @@ function setup(page) {
   let chart = null;
   let shownKey = null;
 
-  try { token.value = sessionStorage.getItem(TOKEN_KEY) || ''; } catch (e) { /* storage disabled */ }
+  token.value = readToken();
   targetHost.value = host;
   const fill = () => {
     const [s, t] = defaults(kind.value, document.getElementById('sel-a')?.value, document.getElementById('sel-b')?.value);
@@ -149,7 +149,7 @@ function setup(page) {
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const t = token.value.trim();
-    try { if (t) sessionStorage.setItem(TOKEN_KEY, t); else sessionStorage.removeItem(TOKEN_KEY); } catch (err) { /* storage disabled */ }
+    storeToken(t);
     const body = {
       kind: kind.value,
       source: { host, endpoint: source.value.trim() },

@@ -2,7 +2,8 @@
 // host graph (added green, removed red from the older snapshot, changed orange) and listed.
 // Runs only on pages that have #history-page.
 import cytoscape from 'cytoscape';
-import { elements, STYLE, el, getJson, showError, layoutFabric } from './host.js';
+import { elements, STYLE, layoutFabric } from './graph.js';
+import { el, getJson, showError } from './dom.js';
 import { changeClass, describe, isPci } from './changes.js';
 
 const DIFF_STYLE = [

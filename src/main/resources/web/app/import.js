@@ -1,7 +1,7 @@
 // The import page: a file from the picker or dropped on the drop zone, posted as raw bytes to
 // POST /api/v1/imports with the operator token (kept in sessionStorage only).
 
-const TOKEN_KEY = 'fabricscope.operatorToken';
+import { readToken, storeToken } from './token.js';
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -28,9 +28,7 @@ function setupImport() {
   const submit = document.getElementById('import-submit');
   let dropped = null;
 
-  try {
-    tokenField.value = sessionStorage.getItem(TOKEN_KEY) || '';
-  } catch (e) { /* storage disabled: the field stays empty */ }
+  tokenField.value = readToken();
 
   const file = () => dropped || (input.files && input.files[0]) || null;
   const showChosen = () => {
@@ -71,9 +69,7 @@ function setupImport() {
       return;
     }
     const token = tokenField.value.trim();
-    try {
-      if (token) sessionStorage.setItem(TOKEN_KEY, token); else sessionStorage.removeItem(TOKEN_KEY);
-    } catch (err) { /* storage disabled */ }
+    storeToken(token);
     const host = hostField.value.trim();
     const url = '/api/v1/imports' + (host ? '?host=' + encodeURIComponent(host) : '');
     const headers = { 'Content-Type': 'application/octet-stream', Accept: 'application/json, application/problem+json' };

@@ -27,8 +27,14 @@ final class PlanBodies {
   /** {@code POST /api/v1/plans/{id}/versions}. */
   record NewVersion(int basedOn, List<PlanEdit> edits, String note) {}
 
-  /** {@code POST /api/v1/plans/{id}/preview}. */
-  record Preview(List<PlanEdit> edits, String pattern) {}
+  /**
+   * {@code POST /api/v1/plans/{id}/preview}.
+   *
+   * @param a optional: one device of a pair whose verdict the preview also answers (the plan page's
+   *     verdict panel follows unsaved edits this way)
+   * @param b the other device, given with {@code a}
+   */
+  record Preview(List<PlanEdit> edits, String pattern, String a, String b) {}
 
   private PlanBodies() {}
 
@@ -52,8 +58,13 @@ final class PlanBodies {
   }
 
   static Preview preview(byte[] body) {
-    JsonNode n = object(body, Set.of("edits", "pattern"));
-    return new Preview(edits(n), text(n, "pattern", 32, false));
+    JsonNode n = object(body, Set.of("edits", "pattern", "a", "b"));
+    String a = text(n, "a", 64, false);
+    String b = text(n, "b", 64, false);
+    if ((a == null) != (b == null)) {
+      throw ApiException.badRequest("a and b name a pair: give both or neither");
+    }
+    return new Preview(edits(n), text(n, "pattern", 32, false), a, b);
   }
 
   private static List<PlanEdit> edits(JsonNode n) {

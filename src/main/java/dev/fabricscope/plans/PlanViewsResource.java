@@ -1,5 +1,6 @@
 package dev.fabricscope.plans;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.api.Params;
 import dev.fabricscope.inventory.PlanStore.Plan;
 import dev.fabricscope.p2p.DeviceNames;
@@ -41,11 +42,17 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "bearer", scopes = "viewer")
 public class PlanViewsResource {
 
-  /** A preview: the edited report and its prediction, nothing saved. */
-  public record Preview(@Schema(ref = "Report") Object topology, PlanResult prediction) {}
+  /**
+   * A preview: the edited report and its prediction, nothing saved; with {@code a} and {@code b} in
+   * the body also that pair's verdict in the edited report.
+   */
+  public record Preview(
+      @Schema(ref = "Report") Object topology, PlanResult prediction, PairVerdict verdict) {}
 
   @Inject Access access;
   @Inject PlanService plans;
+  // the REST layer's mapper: the preview's verdict reads as GET .../paths answers it
+  @Inject ObjectMapper mapper;
 
   @POST
   @Path("/preview")
@@ -54,7 +61,10 @@ public class PlanViewsResource {
       operationId = "previewPlan",
       summary = "Apply edits to the plan's host without saving: the report and its prediction",
       description =
-          "Body: {\"edits\": [...], \"pattern\": \"gpu-to-nic\"}. 422 names a refused edit.")
+          "Body: {\"edits\": [...], \"pattern\": \"gpu-to-nic\", \"a\": optional device,"
+              + " \"b\": optional device}. With a and b the answer also holds \"verdict\", that"
+              + " pair's verdict in the edited report (as .../versions/{v}/paths). 422 names a"
+              + " refused edit.")
   @APIResponse(
       responseCode = "200",
       description = "The edited report and its prediction",
@@ -76,8 +86,14 @@ public class PlanViewsResource {
     Report r = PlanService.apply(plans.base(id), p.edits());
     PlanResult prediction =
         PlanService.predict(r, PlanService.pattern(p.pattern()), PlanService.options(null, null));
+    String verdict = p.a() == null ? "" : ",\"verdict\":" + json(pair(r, p.a(), p.b()));
     String json =
-        "{\"topology\":" + ReportJson.write(r) + ",\"prediction\":" + write(prediction) + "}";
+        "{\"topology\":"
+            + ReportJson.write(r)
+            + ",\"prediction\":"
+            + write(prediction)
+            + verdict
+            + "}";
     return Response.ok(json, MediaType.APPLICATION_JSON).build();
   }
 
@@ -123,7 +139,12 @@ public class PlanViewsResource {
     if (a == null || b == null) {
       throw ApiException.badRequest("paths needs ?a=&b= (BDFs or device names such as GPU0)");
     }
-    P2pAnalyzer an = new P2pAnalyzer(report(idParam, versionParam));
+    return pair(report(idParam, versionParam), a, b);
+  }
+
+  /** One pair's verdict in a report; devices by BDF or name (GPU0); a 400 for an unknown one. */
+  private static PairVerdict pair(Report r, String a, String b) {
+    P2pAnalyzer an = new P2pAnalyzer(r);
     DeviceNames names = DeviceNames.of(an);
     try {
       return an.pair(names.resolve(a), names.resolve(b));
@@ -192,6 +213,15 @@ public class PlanViewsResource {
     var opt = PlanService.options(null, null);
     return PlanComparison.of(
         host, plan, PlanService.predict(host, pat, opt), PlanService.predict(plan, pat, opt));
+  }
+
+  // as GET .../paths writes it
+  private String json(PairVerdict v) {
+    try {
+      return mapper.writeValueAsString(v);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private Report report(String idParam, String versionParam) {

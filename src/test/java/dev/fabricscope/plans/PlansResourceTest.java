@@ -191,6 +191,53 @@ class PlansResourceTest {
         .body("latestVersion", equalTo(1));
   }
 
+  /**
+   * With a and b the preview also answers that pair's verdict in the edited host (no verdict
+   * without them).
+   */
+  @Test
+  void previewAnswersAPairsVerdictInTheEditedHost() {
+    long id = create(operator);
+    given()
+        .contentType("application/json")
+        .body(
+            "{\"edits\":["
+                + MOVE_NIC_INTO_SWITCH
+                + "],\"a\":\"0000:03:00.0\",\"b\":\"0000:07:00.0\"}")
+        .post("/api/v1/plans/" + id + "/preview")
+        .then()
+        .statusCode(200)
+        .body("verdict.a", equalTo("0000:03:00.0"))
+        .body("verdict.kernel.mapType", equalTo("BUS_ADDR"))
+        .body("verdict.kernel.distance", equalTo(4));
+    given()
+        .contentType("application/json")
+        .body("{\"edits\":[],\"a\":\"0000:03:00.0\",\"b\":\"0000:07:00.0\"}")
+        .post("/api/v1/plans/" + id + "/preview")
+        .then()
+        .statusCode(200)
+        .body("verdict.kernel.mapType", equalTo("NOT_SUPPORTED"));
+    given()
+        .contentType("application/json")
+        .body("{\"edits\":[]}")
+        .post("/api/v1/plans/" + id + "/preview")
+        .then()
+        .statusCode(200)
+        .body("verdict", org.hamcrest.Matchers.nullValue());
+    for (String body :
+        List.of(
+            "{\"edits\":[],\"a\":\"0000:03:00.0\"}",
+            "{\"edits\":[],\"a\":\"0000:03:00.0\",\"b\":\"0000:99:00.0\"}")) {
+      given()
+          .contentType("application/json")
+          .body(body)
+          .post("/api/v1/plans/" + id + "/preview")
+          .then()
+          .statusCode(400)
+          .contentType("application/problem+json");
+    }
+  }
+
   @Test
   void refusedEditsAndBadBodiesAreProblemsAndStoreNothing() {
     long id = create(operator);
