@@ -119,6 +119,30 @@ public class PlanViewsResource {
   }
 
   @GET
+  @Path("/versions/{version}/graph")
+  @Operation(
+      operationId = "getPlanGraph",
+      summary = "A version's fabric as nodes and edges to draw (as /hosts/{h}/graph)")
+  @APIResponse(responseCode = "200", description = "The graph")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public dev.fabricscope.graph.FabricGraph graph(
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @PathParam("id")
+          String idParam,
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("version")
+          String versionParam,
+      @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"))
+          @QueryParam("platform")
+          String platform,
+      @Context HttpServerRequest request) {
+    access.requireRead(request);
+    Boolean all = Params.bool("platform", platform);
+    return dev.fabricscope.graph.FabricGraphs.of(
+        report(idParam, versionParam), Boolean.TRUE.equals(all));
+  }
+
+  @GET
   @Path("/versions/{version}/paths")
   @Operation(
       operationId = "getPlanPath",

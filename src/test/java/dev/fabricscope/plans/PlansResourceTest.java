@@ -137,6 +137,15 @@ class PlansResourceTest {
         .then()
         .statusCode(200)
         .body("pci.find { it.bdf == '0000:07:00.0' }.parent", equalTo("0000:02:04.0"));
+    // the drawable graph of the version has the switch's new downstream port, boxed with it
+    given()
+        .auth()
+        .oauth2(operator)
+        .get(base + "2/graph")
+        .then()
+        .statusCode(200)
+        .body("nodes.find { it.id == '0000:02:04.0' }.parent", equalTo("sw:0000:01:00.0"))
+        .body("edges.find { it.target == '0000:07:00.0' }.source", equalTo("0000:02:04.0"));
     List<Map<String, Object>> pairs =
         given()
             .auth()
