@@ -55,7 +55,7 @@ class DriverVerdictTest {
   void driverAllowsWhereKernelAndNcclDo() throws Exception {
     P2pAnalyzer an = new P2pAnalyzer(dgx2("ok"));
     PairVerdict v = an.pair(device(an, A), device(an, B));
-    assertEquals(KernelVerdict.BUS_ADDR, v.kernel().mapType(), "the rule's premise");
+    assertEquals(MapType.BUS_ADDR, v.kernel().mapType(), "the rule's premise");
     assertEquals("OK", v.driver().label());
     assertEquals("single", v.driver().commonAncestor());
     assertFalse(v.reasons().stream().anyMatch(r -> r.code().equals(Reason.DRIVER_DISAGREES)));
