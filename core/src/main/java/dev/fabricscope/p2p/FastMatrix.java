@@ -13,8 +13,8 @@ import java.util.Map;
  * Every pair's verdicts without reasons or hops, for large hosts and fleets: the same rules as
  * {@link P2pAnalyzer} (kernel §2.3, nvidia-smi §4.1, NCCL §4.4–4.6, bottleneck §5) over the same
  * path model. Each device's {@link Upstream} comes from {@link Paths}, and a pair's {@link Meeting}
- * is computed by {@link Paths#meet}, the code that builds every {@link dev.fabricscope.path.Path};
- * the decisions are the rule sets' own ({@link KernelP2pRules#staysBelow}, {@link
+ * is found by {@link Paths#meet}, the code that builds every {@link dev.fabricscope.path.Path}; the
+ * decisions are the rule sets' own ({@link KernelP2pRules#staysBelow}, {@link
  * NvidiaSmiRules#pcieLabel(Meeting)}). What is skipped is only what a pair verdict adds for people:
  * hop and link lists and reason sentences. A pair costs O(depth²) integer compares and the
  * host-bridge decision is cached per pair of root buses. {@code FastMatrixTest} checks that it
@@ -32,12 +32,12 @@ public final class FastMatrix {
       Bottleneck bottleneck) {}
 
   private final Fabric fabric;
+  private final Paths paths;
   private final P2pAnalyzer analyzer;
   private final NcclRules nccl;
   private final KernelP2pRules kernel;
   private final List<Device> devices;
   private final Chain[] chains;
-  private final Map<String, Integer> nodeIds = new HashMap<>();
   // functions of one PCI device (bus:dev without .fn) share an id: NcclRules.sameDevice per pair
   // would cut two substrings for each of the n² pairs
   private final Map<String, Integer> deviceIds = new HashMap<>();
@@ -57,6 +57,7 @@ public final class FastMatrix {
   public FastMatrix(P2pAnalyzer analyzer) {
     this.analyzer = analyzer;
     this.fabric = analyzer.fabric();
+    this.paths = fabric.paths();
     this.nccl = new NcclRules(fabric);
     this.kernel = new KernelP2pRules(fabric);
     this.devices = analyzer.devices();
@@ -74,21 +75,16 @@ public final class FastMatrix {
   }
 
   private Chain chain(Device d) {
-    Upstream up = fabric.paths().upstream(d.bdf());
+    Upstream up = paths.upstream(d.bdf());
     Bottleneck[] slowest = new Bottleneck[up.length()];
     for (int k = 0; k < slowest.length; k++) {
       PcieLink l = up.slowestUpTo(k);
       slowest[k] = l == null ? null : bottlenecks.computeIfAbsent(l, PcieLink::bottleneck);
     }
-    List<String> ncclNodes = nccl.ncclParents(d.bdf());
-    int[] ncclIds = new int[ncclNodes.size()];
-    for (int k = 0; k < ncclIds.length; k++) {
-      ncclIds[k] = nodeIds.computeIfAbsent(ncclNodes.get(k), x -> nodeIds.size());
-    }
     return new Chain(
         up,
         slowest,
-        ncclIds,
+        nccl.ncclNodes(d.bdf()),
         kernel.refusedRdma(d) != null,
         fabric.hasNvlink(d.bdf()),
         deviceId(d.bdf()));
@@ -128,7 +124,7 @@ public final class FastMatrix {
       PairVerdict v = analyzer.pair(da, db);
       return new Cell(v.kernel(), v.nvidia(), v.nvidiaPcie(), v.nccl(), v.driver(), v.bottleneck());
     }
-    Meeting m = Paths.meet(a.up, b.up);
+    Meeting m = paths.meet(a.up, b.up);
     KernelVerdict k =
         KernelP2pRules.staysBelow(m)
             ? kernelVerdict(MapType.BUS_ADDR, m.distance(), m.distance() > 0 && m.acsUnknown())
@@ -153,19 +149,7 @@ public final class FastMatrix {
   private NcclVerdict ncclVerdict(Device da, Device db, Chain a, Chain b, Meeting m) {
     // NCCL merges the functions of one device into one node
     boolean sameDevice = a.deviceId >= 0 && a.deviceId == b.deviceId;
-    NcclPath path = sameDevice ? NcclPath.LOC : null;
-    for (int x = 0; x < a.ncclNodes.length && path == null; x++) {
-      for (int y = 0; y < b.ncclNodes.length; y++) {
-        if (a.ncclNodes[x] == b.ncclNodes[y]) {
-          path = x == 0 && y == 0 ? NcclPath.PIX : NcclPath.PXB;
-          break;
-        }
-      }
-    }
-    if (path == null) {
-      path = m.sameNuma() ? NcclPath.PHB : NcclPath.SYS;
-    }
-    return nccl.decide(da, db, path, null);
+    return nccl.decide(da, db, NcclRules.pcie(sameDevice, a.ncclNodes, b.ncclNodes, m), null);
   }
 
   private static Bottleneck slower(Bottleneck x, Bottleneck y) {

@@ -119,7 +119,12 @@ public final class KernelP2pRules implements PairRule<KernelVerdict> {
               "no common upstream bridge below the host: traffic must cross the host bridge",
               "put both devices under one PCIe switch"));
     }
-    return hostBridge(m.hostBridgeA(), m.hostBridgeB(), m.distance(), false, reasons);
+    return hostBridge(
+        fabric.paths().upstream(a.bdf()).hostBridge(),
+        fabric.paths().upstream(b.bdf()).hostBridge(),
+        m.distance(),
+        false,
+        reasons);
   }
 
   /**

@@ -26,6 +26,8 @@ public final class NcclRules implements PairRule<NcclVerdict> {
   private final boolean amd;
   private final java.util.Set<String> hardwareRdma = new java.util.HashSet<>();
   private final java.util.Map<String, Integer> sm = new java.util.HashMap<>();
+  private final java.util.Map<String, Integer> nodeIds = new java.util.HashMap<>();
+  private final java.util.Map<String, int[]> nodesOf = new java.util.HashMap<>();
 
   public NcclRules(Fabric fabric) {
     this.fabric = fabric;
@@ -147,18 +149,38 @@ public final class NcclRules implements PairRule<NcclVerdict> {
     if (fabric.nvlinkCount(a, b) > 0) {
       return NcclPath.NVL;
     }
-    if (sameDevice(a, b)) {
-      return NcclPath.LOC; // NCCL merges the functions (ports) of one device into one node
+    return pcie(sameDevice(a, b), ncclNodes(a), ncclNodes(b), m);
+  }
+
+  /**
+   * NCCL's PCIe path type of two functions from NCCL's switch nodes above each (ids from {@link
+   * #ncclNodes}) and where their chains meet: LOC for functions of one device (NCCL merges them
+   * into one node), PIX when both hang off the same first switch node, PXB when they share a later
+   * one, else PHB or SYS by the NUMA nodes. The one decision of the pair verdict and the all-pairs
+   * matrix.
+   */
+  static NcclPath pcie(boolean sameDevice, int[] na, int[] nb, Meeting m) {
+    if (sameDevice) {
+      return NcclPath.LOC;
     }
-    List<String> na = ncclParents(a);
-    List<String> nb = ncclParents(b);
-    for (int i = 0; i < na.size(); i++) {
-      int j = nb.indexOf(na.get(i));
-      if (j >= 0) {
-        return i == 0 && j == 0 ? NcclPath.PIX : NcclPath.PXB;
+    for (int x = 0; x < na.length; x++) {
+      for (int y = 0; y < nb.length; y++) {
+        if (na[x] == nb[y]) {
+          return x == 0 && y == 0 ? NcclPath.PIX : NcclPath.PXB;
+        }
       }
     }
     return m.sameNuma() ? NcclPath.PHB : NcclPath.SYS;
+  }
+
+  /** NCCL's switch nodes above a function ({@link #ncclParents}) as ids of this instance. */
+  int[] ncclNodes(String bdf) {
+    return nodesOf.computeIfAbsent(
+        fabric.effective(bdf),
+        b ->
+            ncclParents(b).stream()
+                .mapToInt(n -> nodeIds.computeIfAbsent(n, x -> nodeIds.size()))
+                .toArray());
   }
 
   static boolean sameDevice(String a, String b) {

@@ -134,7 +134,7 @@ public final class TopoText {
         gpus,
         (i, j) -> {
           DriverVerdict d = pair.apply(i, j).driver();
-          return d == null ? "U" : d.label();
+          return (d == null ? DriverVerdict.Label.U : d.label()).toString();
         });
     sb.append(DRIVER_LEGEND);
   }

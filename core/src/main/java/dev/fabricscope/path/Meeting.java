@@ -1,7 +1,5 @@
 package dev.fabricscope.path;
 
-import java.util.Objects;
-
 /**
  * Where two upstream chains meet and what the rules need to know about the ports between, the facts
  * every rule set reads from a {@link Path} (p2p-rules.md §2.3, §4.1). Computed by {@link
@@ -17,10 +15,11 @@ import java.util.Objects;
  * @param acsUnknown whether the ACS state of such a port is unknown
  * @param switches the distinct PCIe switches among the bridges between the two functions (what
  *     separates nvidia-smi's PIX from PXB); 0 without a common bridge
- * @param hostBridgeA the root bus above a, null when unknown
- * @param hostBridgeB the root bus above b, null when unknown
- * @param numaA the NUMA node of a, null when unknown
- * @param numaB the NUMA node of b, null when unknown
+ * @param sameHostBridge whether both root buses are known and the same
+ * @param hostBridgesKnown whether both root buses are known
+ * @param sameNuma whether the NUMA nodes are equal (both unknown counts as equal, as NCCL's -1
+ *     does)
+ * @param numaKnown whether both NUMA nodes are known
  */
 public record Meeting(
     int upA,
@@ -29,33 +28,13 @@ public record Meeting(
     boolean acsRedirect,
     boolean acsUnknown,
     int switches,
-    String hostBridgeA,
-    String hostBridgeB,
-    Integer numaA,
-    Integer numaB) {
+    boolean sameHostBridge,
+    boolean hostBridgesKnown,
+    boolean sameNuma,
+    boolean numaKnown) {
 
   /** Whether the two chains share a bridge below the host bridge. */
   public boolean hasCommonBridge() {
     return upA >= 0;
-  }
-
-  /** Whether both root buses are known and the same. */
-  public boolean sameHostBridge() {
-    return hostBridgeA != null && hostBridgeA.equals(hostBridgeB);
-  }
-
-  /** Whether both root buses are known. */
-  public boolean hostBridgesKnown() {
-    return hostBridgeA != null && hostBridgeB != null;
-  }
-
-  /** Whether the NUMA nodes are equal (both unknown counts as equal, as NCCL's -1 does). */
-  public boolean sameNuma() {
-    return Objects.equals(numaA, numaB);
-  }
-
-  /** Whether both NUMA nodes are known. */
-  public boolean numaKnown() {
-    return numaA != null && numaB != null;
   }
 }

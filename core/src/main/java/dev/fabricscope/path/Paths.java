@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The one path model of a report: every function's upstream {@link PcieLink} and every pair's
@@ -29,6 +30,7 @@ public final class Paths {
   private final Map<String, Upstream> upstreams = new HashMap<>();
   private final Map<String, Integer> nodeIds = new HashMap<>();
   private final Map<String, Integer> hostBridgeIds = new HashMap<>();
+  private final MeetingTable meetings = new MeetingTable();
 
   public Paths(Fabric fabric) {
     this.fabric = fabric;
@@ -75,8 +77,8 @@ public final class Paths {
       return below(a, b, ca, cb, m);
     }
     List<String> hops = new ArrayList<>(ca);
-    String hbA = m.hostBridgeA();
-    String hbB = m.hostBridgeB();
+    String hbA = upstream(a).hostBridge();
+    String hbB = upstream(b).hostBridge();
     hops.add(hbA == null ? "host" : hbA);
     if (hbB != null && !hbB.equals(hbA)) {
       hops.add(hbB);
@@ -176,47 +178,76 @@ public final class Paths {
 
   /**
    * Where two chains meet, §2.3: the first bridge of a's chain that is on b's. Both must come from
-   * this instance's {@link #upstream}.
+   * this instance's {@link #upstream}. O(depth²) integer compares and no allocation: equal meetings
+   * are one instance.
    */
-  public static Meeting meet(Upstream a, Upstream b) {
+  public Meeting meet(Upstream a, Upstream b) {
     int[] ia = a.ids;
     int[] ib = b.ids;
+    int i = -1;
+    int j = -1;
+    outer:
     for (int x = 0; x < ia.length; x++) {
       int id = ia[x];
       for (int y = 0; y < ib.length; y++) {
         if (id == ib[y]) {
-          return below(a, b, x, y);
+          i = x;
+          j = y;
+          break outer;
         }
       }
     }
-    return new Meeting(
-        -1, -1, ia.length + ib.length, false, false, 0, a.hostBridge, b.hostBridge, a.numa, b.numa);
-  }
-
-  private static Meeting below(Upstream a, Upstream b, int i, int j) {
-    boolean redirect = a.redirectUpTo[i] || (j > 0 && b.redirectUpTo[j - 1]);
-    boolean unknown = a.unknownUpTo[i] || (j > 0 && b.unknownUpTo[j - 1]);
-    // the bridges between the two: everything above each function up to the common one (a
-    // function that is itself the common bridge counts)
-    int fromA = Math.min(1, i);
-    int fromB = Math.min(1, j);
+    boolean redirect = false;
+    boolean unknown = false;
     int switches = 0;
-    for (int x = fromA; x <= i; x++) {
-      int s = a.switchIds[x];
-      if (s >= 0 && !contains(a.switchIds, fromA, x, s)) {
-        switches++;
+    if (i >= 0) {
+      redirect = a.redirectUpTo[i] || (j > 0 && b.redirectUpTo[j - 1]);
+      unknown = a.unknownUpTo[i] || (j > 0 && b.unknownUpTo[j - 1]);
+      // the bridges between the two: everything above each function up to the common one (a
+      // function that is itself the common bridge counts)
+      int fromA = Math.min(1, i);
+      int fromB = Math.min(1, j);
+      for (int x = fromA; x <= i; x++) {
+        int s = a.switchIds[x];
+        if (s >= 0 && !contains(a.switchIds, fromA, x, s)) {
+          switches++;
+        }
+      }
+      for (int y = fromB; y < j; y++) {
+        int s = b.switchIds[y];
+        if (s >= 0
+            && !contains(a.switchIds, fromA, i + 1, s)
+            && !contains(b.switchIds, fromB, y, s)) {
+          switches++;
+        }
       }
     }
-    for (int y = fromB; y < j; y++) {
-      int s = b.switchIds[y];
-      if (s >= 0
-          && !contains(a.switchIds, fromA, i + 1, s)
-          && !contains(b.switchIds, fromB, y, s)) {
-        switches++;
-      }
+    boolean hbKnown = a.hostBridge != null && b.hostBridge != null;
+    boolean sameHb = a.hostBridge != null && a.hostBridgeId == b.hostBridgeId;
+    boolean numaKnown = a.numa != null && b.numa != null;
+    boolean sameNuma = Objects.equals(a.numa, b.numa);
+    // the chains are at most 64 long (Fabric.chain): 7 bits hold each number
+    int p = i >= 0 ? i : ia.length;
+    int q = i >= 0 ? j : ib.length;
+    int key =
+        p
+            | q << 7
+            | Math.min(switches, 127) << 14
+            | (i >= 0 ? 1 : 0) << 21
+            | (redirect ? 1 : 0) << 22
+            | (unknown ? 1 : 0) << 23
+            | (hbKnown ? 1 : 0) << 24
+            | (sameHb ? 1 : 0) << 25
+            | (numaKnown ? 1 : 0) << 26
+            | (sameNuma ? 1 : 0) << 27;
+    Meeting m = meetings.get(key);
+    if (m == null) {
+      m =
+          new Meeting(
+              i, j, p + q, redirect, unknown, switches, sameHb, hbKnown, sameNuma, numaKnown);
+      meetings.put(key, m);
     }
-    return new Meeting(
-        i, j, i + j, redirect, unknown, switches, a.hostBridge, b.hostBridge, a.numa, b.numa);
+    return m;
   }
 
   private static boolean contains(int[] values, int from, int to, int value) {
@@ -325,5 +356,50 @@ public final class Paths {
       return a;
     }
     return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  /** Meetings by their packed value: an open-addressing int map, no boxing on the hot path. */
+  private static final class MeetingTable {
+    private int[] keys = new int[64];
+    private Meeting[] values = new Meeting[64];
+    private int size;
+
+    Meeting get(int key) {
+      int mask = keys.length - 1;
+      for (int h = mix(key) & mask; values[h] != null; h = (h + 1) & mask) {
+        if (keys[h] == key) {
+          return values[h];
+        }
+      }
+      return null;
+    }
+
+    void put(int key, Meeting m) {
+      if (2 * (size + 1) > keys.length) {
+        int[] oldKeys = keys;
+        Meeting[] oldValues = values;
+        keys = new int[oldKeys.length * 2];
+        values = new Meeting[oldKeys.length * 2];
+        size = 0;
+        for (int k = 0; k < oldKeys.length; k++) {
+          if (oldValues[k] != null) {
+            put(oldKeys[k], oldValues[k]);
+          }
+        }
+      }
+      int mask = keys.length - 1;
+      int h = mix(key) & mask;
+      while (values[h] != null) {
+        h = (h + 1) & mask;
+      }
+      keys[h] = key;
+      values[h] = m;
+      size++;
+    }
+
+    private static int mix(int key) {
+      int h = key * 0x9E3779B9;
+      return h ^ (h >>> 16);
+    }
   }
 }

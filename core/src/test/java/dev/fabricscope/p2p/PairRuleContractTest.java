@@ -298,7 +298,7 @@ class PairRuleContractTest {
   void theDriversUnknownIsProvisional() throws Exception {
     Report r = DriverVerdictTest.dgx2("unknown");
     Ruling<?> d = ruling(r, 4, DriverVerdictTest.A, DriverVerdictTest.B);
-    assertEquals("U", ((DriverVerdict) d.value()).label());
+    assertEquals("U", ((DriverVerdict) d.value()).label().toString());
     assertTrue(d.provisional());
     assertFalse(
         ruling(DriverVerdictTest.dgx2("ok"), 4, DriverVerdictTest.A, DriverVerdictTest.B)
