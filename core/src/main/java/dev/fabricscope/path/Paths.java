@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The one path model of a report: every function's upstream {@link PcieLink} and every pair's
@@ -224,8 +223,8 @@ public final class Paths {
     }
     boolean hbKnown = a.hostBridge != null && b.hostBridge != null;
     boolean sameHb = a.hostBridge != null && a.hostBridgeId == b.hostBridgeId;
-    boolean numaKnown = a.numa != null && b.numa != null;
-    boolean sameNuma = Objects.equals(a.numa, b.numa);
+    boolean numaKnown = a.numaId != Integer.MIN_VALUE && b.numaId != Integer.MIN_VALUE;
+    boolean sameNuma = a.numaId == b.numaId;
     // the chains are at most 64 long (Fabric.chain): 7 bits hold each number
     int p = i >= 0 ? i : ia.length;
     int q = i >= 0 ? j : ib.length;

@@ -20,6 +20,8 @@ public final class Upstream {
   final String hostBridge;
   final int hostBridgeId;
   final Integer numa;
+  // numa as an int for pair compares, Integer.MIN_VALUE when unknown
+  final int numaId;
 
   Upstream(
       String[] bdf,
@@ -40,6 +42,7 @@ public final class Upstream {
     this.hostBridge = hostBridge;
     this.hostBridgeId = hostBridgeId;
     this.numa = numa;
+    this.numaId = numa == null ? Integer.MIN_VALUE : numa;
   }
 
   /** The chain's length: the function and every bridge above it up to the root bus. */
