@@ -202,24 +202,7 @@ public final class Paths {
     if (i >= 0) {
       redirect = a.redirectUpTo[i] || (j > 0 && b.redirectUpTo[j - 1]);
       unknown = a.unknownUpTo[i] || (j > 0 && b.unknownUpTo[j - 1]);
-      // the bridges between the two: everything above each function up to the common one (a
-      // function that is itself the common bridge counts)
-      int fromA = Math.min(1, i);
-      int fromB = Math.min(1, j);
-      for (int x = fromA; x <= i; x++) {
-        int s = a.switchIds[x];
-        if (s >= 0 && !contains(a.switchIds, fromA, x, s)) {
-          switches++;
-        }
-      }
-      for (int y = fromB; y < j; y++) {
-        int s = b.switchIds[y];
-        if (s >= 0
-            && !contains(a.switchIds, fromA, i + 1, s)
-            && !contains(b.switchIds, fromB, y, s)) {
-          switches++;
-        }
-      }
+      switches = switchesBetween(a, b, i, j);
     }
     boolean hbKnown = a.hostBridge != null && b.hostBridge != null;
     boolean sameHb = a.hostBridge != null && a.hostBridgeId == b.hostBridgeId;
@@ -249,13 +232,23 @@ public final class Paths {
     return m;
   }
 
-  private static boolean contains(int[] values, int from, int to, int value) {
-    for (int k = from; k < to; k++) {
-      if (values[k] == value) {
-        return true;
+  /**
+   * The distinct switches among the bridges between two functions whose chains meet at a's position
+   * i and b's position j: a's chain from above a (from a itself when a is the common bridge) up to
+   * the common bridge, and b's from above b to below it. A switch's ports are adjacent in a chain
+   * (downstream port, then its upstream port), so each side counts runs; the one switch both sides
+   * can hold is the common bridge's, on top of b's side.
+   */
+  static int switchesBetween(Upstream a, Upstream b, int i, int j) {
+    int n = i == 0 ? (a.switchIds[0] >= 0 ? 1 : 0) : a.switchesFrom1[i];
+    if (j >= 2) {
+      n += b.switchesFrom1[j - 1];
+      int top = b.switchIds[j - 1];
+      if (top >= 0 && (top == a.switchIds[i] || (i >= 2 && top == a.switchIds[i - 1]))) {
+        n--;
       }
     }
-    return false;
+    return n;
   }
 
   /** Up a's whole chain to the root complex, then down b's. */

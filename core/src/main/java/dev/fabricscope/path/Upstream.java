@@ -16,6 +16,8 @@ public final class Upstream {
   final boolean[] redirectUpTo;
   final boolean[] unknownUpTo;
   final int[] switchIds;
+  // distinct switches among positions 1..k (0 at k = 0): a switch's ports are adjacent in a chain
+  final int[] switchesFrom1;
   final PcieLink[] slowestUpTo;
   final String hostBridge;
   final int hostBridgeId;
@@ -38,6 +40,11 @@ public final class Upstream {
     this.redirectUpTo = redirectUpTo;
     this.unknownUpTo = unknownUpTo;
     this.switchIds = switchIds;
+    this.switchesFrom1 = new int[switchIds.length];
+    for (int k = 1; k < switchIds.length; k++) {
+      boolean starts = switchIds[k] >= 0 && (k == 1 || switchIds[k] != switchIds[k - 1]);
+      switchesFrom1[k] = switchesFrom1[k - 1] + (starts ? 1 : 0);
+    }
     this.slowestUpTo = slowestUpTo;
     this.hostBridge = hostBridge;
     this.hostBridgeId = hostBridgeId;
