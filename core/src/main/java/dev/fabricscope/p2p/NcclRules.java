@@ -16,7 +16,11 @@ import java.util.List;
  * is on up to PXB (SYS on AMD hosts with at most two GPUs); GPUDirect RDMA up to P2C, which without
  * C2C links means up to PXB; pre-Ampere GPUs only when NVLink joins some GPU pair or there is one
  * GPU. Not modelled: PXN re-routing through NVLink peers, Broadcom switch flattening, NVML's own
- * P2P status and the NCCL_* overrides.
+ * P2P status and the NCCL_* overrides. The NUMA nodes come from the pair's {@link
+ * dev.fabricscope.path.Path}; NCCL's switch nodes are NCCL's own graph over the same chains (every
+ * second level), decided by {@link #pcie} for one pair and for the all-pairs matrix alike. A path
+ * decided by unknown NUMA nodes, or GPUDirect RDMA granted on an unknown compute capability, is
+ * provisional.
  */
 public final class NcclRules implements PairRule<NcclVerdict> {
 
