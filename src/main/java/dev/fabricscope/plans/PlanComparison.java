@@ -2,7 +2,9 @@ package dev.fabricscope.plans;
 
 import dev.fabricscope.p2p.Device;
 import dev.fabricscope.p2p.FastMatrix;
+import dev.fabricscope.p2p.MapType;
 import dev.fabricscope.p2p.P2pAnalyzer;
+import dev.fabricscope.p2p.SmiLabel;
 import dev.fabricscope.planner.PlanResult;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.topology.Report;
@@ -10,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A plan version beside the host it was copied from: the device pairs whose kernel verdict or
@@ -25,7 +26,7 @@ public record PlanComparison(List<PairChange> pairs, List<FlowChange> flows) {
   static final int MAX_DEVICES = 2000;
 
   /** What one side says of a pair. */
-  public record Side(String kernel, Integer distance, String nvidia) {}
+  public record Side(MapType kernel, Integer distance, SmiLabel nvidia) {}
 
   /** A pair whose verdicts differ. */
   public record PairChange(String a, String b, Side host, Side plan) {}
@@ -90,6 +91,6 @@ public record PlanComparison(List<PairChange> pairs, List<FlowChange> flows) {
         : new Side(
             c.kernel() == null ? null : c.kernel().mapType(),
             c.kernel() == null ? null : c.kernel().distance(),
-            Objects.toString(c.nvidia(), null));
+            c.nvidia());
   }
 }

@@ -33,8 +33,8 @@ public record CompactMatrix(List<Device> devices, List<Verdict> verdicts, int[] 
    */
   public record Verdict(
       KernelVerdict kernel,
-      String nvidia,
-      String nvidiaPcie,
+      SmiLabel nvidia,
+      SmiLabel nvidiaPcie,
       NcclVerdict nccl,
       @JsonInclude(JsonInclude.Include.NON_NULL) DriverVerdict driver,
       Rate bottleneck) {}

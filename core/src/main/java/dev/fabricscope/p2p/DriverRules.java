@@ -3,6 +3,7 @@ package dev.fabricscope.p2p;
 import dev.fabricscope.topology.Gpu;
 import dev.fabricscope.topology.NvmlPeer;
 import dev.fabricscope.topology.Report;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.Map;
  * them will surprise a user (a CUDA peer copy that falls back to the host, or NCCL choosing P2P the
  * driver refuses).
  */
-final class DriverRules {
+final class DriverRules implements PairRule<DriverVerdict> {
 
   private final Map<String, Map<String, NvmlPeer>> peers = new HashMap<>();
 
@@ -37,20 +38,32 @@ final class DriverRules {
   }
 
   /**
-   * The driver's verdict for a pair, null when the driver was not asked about it (not two GPUs of a
-   * live host with NVML); a disagreement with the kernel or NCCL becomes a reason.
+   * The driver's verdict for a pair, as the first GPU's NVML reported it: null when the driver was
+   * not asked about it (not two GPUs of a live host with NVML, or one entry with itself);
+   * provisional when the driver answered "unknown". The driver's answer has no reasons of its own:
+   * where it disagrees with the kernel or NCCL, {@link #disagreements} says so.
    */
-  DriverVerdict verdict(String a, String b, KernelVerdict k, NcclVerdict n, List<Reason> reasons) {
-    Map<String, NvmlPeer> of = peers.get(a);
-    NvmlPeer p = of == null ? null : of.get(b);
+  @Override
+  public Ruling<DriverVerdict> rule(DevicePair pair) {
+    if (pair.sameEntry()) {
+      return new Ruling<>(null, false, List.of());
+    }
+    Map<String, NvmlPeer> of = peers.get(pair.a().bdf());
+    NvmlPeer p = of == null ? null : of.get(pair.b().bdf());
     if (p == null) {
-      return null;
+      return new Ruling<>(null, false, List.of());
     }
     DriverVerdict d = DriverVerdict.of(p);
-    if (!d.known()) {
-      return d;
+    return new Ruling<>(d, !d.known(), List.of());
+  }
+
+  /** Where the driver's known answer disagrees with the kernel's or NCCL's, as reasons. */
+  List<Reason> disagreements(DriverVerdict d, KernelVerdict k, NcclVerdict n) {
+    List<Reason> reasons = new ArrayList<>();
+    if (d == null || !d.known()) {
+      return reasons;
     }
-    boolean kernelAllows = !KernelVerdict.NOT_SUPPORTED.equals(k.mapType());
+    boolean kernelAllows = k.mapType().allowed();
     if (kernelAllows != d.allowed()) {
       reasons.add(
           new Reason(
@@ -78,6 +91,6 @@ final class DriverRules {
                   + "), but the driver refuses it: NCCL's P2P transport fails or falls back",
               "NCCL_P2P_DISABLE=1, or fix the driver's refusal"));
     }
-    return d;
+    return reasons;
   }
 }

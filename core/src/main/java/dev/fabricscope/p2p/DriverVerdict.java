@@ -1,6 +1,7 @@
 package dev.fabricscope.p2p;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import dev.fabricscope.topology.NvmlPeer;
 
 /**
@@ -41,17 +42,38 @@ public record DriverVerdict(
    * {@code NS} (not supported, or disabled by a registry key), {@code U} (unknown).
    */
   @JsonProperty("label")
-  public String label() {
+  public Label label() {
     if (allowed()) {
-      return "OK";
+      return Label.OK;
     }
     String s = "ok".equals(read) ? write : read;
     return switch (s == null ? "unknown" : s) {
-      case "chipset-not-supported" -> "CNS";
-      case "gpu-not-supported" -> "GNS";
-      case "ioh-topology-not-supported" -> "TNS";
-      case "not-supported", "disabled-by-regkey" -> "NS";
-      default -> "U";
+      case "chipset-not-supported" -> Label.CNS;
+      case "gpu-not-supported" -> Label.GNS;
+      case "ioh-topology-not-supported" -> Label.TNS;
+      case "not-supported", "disabled-by-regkey" -> Label.NS;
+      default -> Label.U;
     };
+  }
+
+  /** The codes of {@code nvidia-smi topo -p2p} (p2p-rules.md §4.1), as JSON and text print them. */
+  public enum Label {
+    /** Status OK. */
+    OK,
+    /** Chipset not supported. */
+    CNS,
+    /** GPU not supported. */
+    GNS,
+    /** Topology not supported. */
+    TNS,
+    /** Not supported (also disabled by a registry key). */
+    NS,
+    /** Unknown. */
+    U;
+
+    @JsonValue
+    public String json() {
+      return name();
+    }
   }
 }

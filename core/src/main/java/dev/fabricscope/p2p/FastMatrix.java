@@ -1,58 +1,55 @@
 package dev.fabricscope.p2p;
 
-import dev.fabricscope.topology.PciFunction;
+import dev.fabricscope.path.Meeting;
+import dev.fabricscope.path.Paths;
+import dev.fabricscope.path.PcieLink;
+import dev.fabricscope.path.Upstream;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Every pair's verdicts without reasons or hops, for large hosts and fleets: the same rules as
- * {@link P2pAnalyzer} (kernel §2.3, nvidia-smi §4.1, NCCL §4.4–4.6, bottleneck §5), with each
- * device's chain precomputed as arrays — prefix flags for ACS redirect and unknown ACS, prefix
- * minima of link bandwidth, switch counts, NCCL nodes — so a pair costs O(depth²) integer compares
- * and the host-bridge decision is cached per pair of root buses. {@code FastMatrixTest} checks that
- * it agrees with the full analyzer on every fixture.
+ * {@link P2pAnalyzer} (kernel §2.3, nvidia-smi §4.1, NCCL §4.4–4.6, bottleneck §5) over the same
+ * path model. Each device's {@link Upstream} comes from {@link Paths}, and a pair's {@link Meeting}
+ * is found by {@link Paths#meet}, the code that builds every {@link dev.fabricscope.path.Path}; the
+ * decisions are the rule sets' own ({@link KernelP2pRules#staysBelow}, {@link
+ * NvidiaSmiRules#pcieLabel(Meeting)}). What is skipped is only what a pair verdict adds for people:
+ * hop and link lists and reason sentences. A pair costs O(depth²) integer compares and the
+ * host-bridge decision is cached per pair of root buses. {@code FastMatrixTest} checks that it
+ * agrees with the full analyzer on every fixture.
  */
 public final class FastMatrix {
 
   /** One pair's verdicts, compact. */
   public record Cell(
       KernelVerdict kernel,
-      String nvidia,
-      String nvidiaPcie,
+      SmiLabel nvidia,
+      SmiLabel nvidiaPcie,
       NcclVerdict nccl,
       DriverVerdict driver,
       Bottleneck bottleneck) {}
 
   private final Fabric fabric;
+  private final Paths paths;
   private final P2pAnalyzer analyzer;
   private final NcclRules nccl;
-  private final NvidiaSmiRules smi;
   private final KernelP2pRules kernel;
   private final List<Device> devices;
   private final Chain[] chains;
-  private final Map<String, Integer> hostBridgeIds = new HashMap<>();
-  private final Map<String, Integer> nodeIds = new HashMap<>();
   // functions of one PCI device (bus:dev without .fn) share an id: NcclRules.sameDevice per pair
   // would cut two substrings for each of the n² pairs
   private final Map<String, Integer> deviceIds = new HashMap<>();
+  private final Map<PcieLink, Bottleneck> bottlenecks = new IdentityHashMap<>();
   private final KernelVerdict[][][] kernelCache = new KernelVerdict[3][2][64];
-  private KernelVerdict[][] hostBridgeVerdicts = new KernelVerdict[0][0];
+  private final KernelVerdict[][] hostBridgeVerdicts;
 
-  /** What a device's upstream chain holds, position by position. */
+  /** A device's upstream chain from the path model, with what NCCL and the rare cases need. */
   private record Chain(
-      int[] ids,
-      String[] bdf,
-      boolean[] redirectUpTo,
-      boolean[] unknownUpTo,
-      int[] switchCountUpTo,
-      String[] switchAt,
+      Upstream up,
       Bottleneck[] slowestUpTo,
       int[] ncclNodes,
-      String hostBridge,
-      int hostBridgeId,
-      Integer numa,
       boolean refused,
       boolean hasNvlink,
       int deviceId) {}
@@ -60,15 +57,17 @@ public final class FastMatrix {
   public FastMatrix(P2pAnalyzer analyzer) {
     this.analyzer = analyzer;
     this.fabric = analyzer.fabric();
+    this.paths = fabric.paths();
     this.nccl = new NcclRules(fabric);
-    this.smi = new NvidiaSmiRules(fabric);
     this.kernel = new KernelP2pRules(fabric);
     this.devices = analyzer.devices();
     this.chains = new Chain[devices.size()];
+    int hostBridges = 0;
     for (int i = 0; i < chains.length; i++) {
       chains[i] = chain(devices.get(i));
+      hostBridges = Math.max(hostBridges, chains[i].up.hostBridgeId() + 1);
     }
-    hostBridgeVerdicts = new KernelVerdict[hostBridgeIds.size()][hostBridgeIds.size()];
+    hostBridgeVerdicts = new KernelVerdict[hostBridges][hostBridges];
   }
 
   public List<Device> devices() {
@@ -76,55 +75,17 @@ public final class FastMatrix {
   }
 
   private Chain chain(Device d) {
-    List<String> c = fabric.chain(d.bdf());
-    int n = c.size();
-    String[] bdf = c.toArray(new String[0]);
-    boolean[] redirect = new boolean[n];
-    boolean[] unknown = new boolean[n];
-    int[] switches = new int[n];
-    String[] switchAt = new String[n];
-    Bottleneck[] slowest = new Bottleneck[n];
-    java.util.Set<String> seen = new java.util.HashSet<>();
-    PathLinks links = new PathLinks(fabric);
-    for (int k = 0; k < n; k++) {
-      PciFunction f = fabric.function(bdf[k]);
-      Boolean r = f == null || f.acs() == null ? null : f.acs().redirects();
-      redirect[k] = (k > 0 && redirect[k - 1]) || Boolean.TRUE.equals(r);
-      unknown[k] = (k > 0 && unknown[k - 1]) || r == null;
-      switchAt[k] = fabric.switchOf(bdf[k]);
-      if (k > 0 && switchAt[k] != null) {
-        seen.add(switchAt[k]);
-      }
-      switches[k] = seen.size();
-      // slowest link among the links of chain[0..k] (the link of x is x to its parent)
-      Bottleneck own = f == null || f.link() == null ? null : links.linkRateOf(f);
-      Bottleneck prev = k > 0 ? slowest[k - 1] : null;
-      slowest[k] = own == null || (prev != null && prev.rawGBps() <= own.rawGBps()) ? prev : own;
-    }
-    List<String> ncclNodes = nccl.ncclParents(d.bdf());
-    boolean refused = kernel.refusedRdma(d) != null;
-    int[] ids = new int[n];
-    for (int k = 0; k < n; k++) {
-      ids[k] = nodeIds.computeIfAbsent(bdf[k], x -> nodeIds.size());
-    }
-    int[] ncclIds = new int[ncclNodes.size()];
-    for (int k = 0; k < ncclIds.length; k++) {
-      ncclIds[k] = nodeIds.computeIfAbsent(ncclNodes.get(k), x -> nodeIds.size());
+    Upstream up = paths.upstream(d.bdf());
+    Bottleneck[] slowest = new Bottleneck[up.length()];
+    for (int k = 0; k < slowest.length; k++) {
+      PcieLink l = up.slowestUpTo(k);
+      slowest[k] = l == null ? null : bottlenecks.computeIfAbsent(l, PcieLink::bottleneck);
     }
     return new Chain(
-        ids,
-        bdf,
-        redirect,
-        unknown,
-        switches,
-        switchAt,
+        up,
         slowest,
-        ncclIds,
-        fabric.hostBridge(d.bdf()),
-        hostBridgeIds.computeIfAbsent(
-            String.valueOf(fabric.hostBridge(d.bdf())), k -> hostBridgeIds.size()),
-        fabric.numaNode(d.bdf()),
-        refused,
+        nccl.ncclNodes(d.bdf()),
+        kernel.refusedRdma(d) != null,
         fabric.hasNvlink(d.bdf()),
         deviceId(d.bdf()));
   }
@@ -163,74 +124,32 @@ public final class FastMatrix {
       PairVerdict v = analyzer.pair(da, db);
       return new Cell(v.kernel(), v.nvidia(), v.nvidiaPcie(), v.nccl(), v.driver(), v.bottleneck());
     }
-    int li = -1;
-    int lj = -1;
-    outer:
-    for (int x = 0; x < a.ids.length; x++) {
-      for (int y = 0; y < b.ids.length; y++) {
-        if (a.ids[x] == b.ids[y]) {
-          li = x;
-          lj = y;
-          break outer;
-        }
-      }
-    }
-    KernelVerdict k;
-    String label;
+    Meeting m = paths.meet(a.up, b.up);
+    KernelVerdict k =
+        KernelP2pRules.staysBelow(m)
+            ? kernelVerdict(MapType.BUS_ADDR, m.distance(), m.distance() > 0 && m.acsUnknown())
+            : hostBridge(a, b, m.distance());
+    SmiLabel label = NvidiaSmiRules.pcieLabel(m);
     Bottleneck bn;
-    if (li >= 0) {
-      int dist = li + lj;
-      boolean redirect = a.redirectUpTo[li] || (lj > 0 && b.redirectUpTo[lj - 1]);
-      boolean unknown = a.unknownUpTo[li] || (lj > 0 && b.unknownUpTo[lj - 1]);
-      k =
-          redirect
-              ? hostBridge(da, db, a, b, dist)
-              : kernelVerdict(KernelVerdict.BUS_ADDR, dist, unknown);
-      int sw = a.switchCountUpTo[li] + (lj > 0 ? b.switchCountUpTo[lj - 1] : 0);
-      String top = lj > 0 ? b.switchAt[lj - 1] : null;
-      if (top != null
-          && (top.equals(a.switchAt[li]) || (li > 0 && top.equals(a.switchAt[li - 1])))) {
-        sw--; // the common switch counted from both sides
-      }
-      label = sw <= 1 ? "PIX" : "PXB";
-      bn = slower(li > 0 ? a.slowestUpTo[li - 1] : null, lj > 0 ? b.slowestUpTo[lj - 1] : null);
+    if (m.hasCommonBridge()) {
+      // the links below the common bridge: a's chain up to it, b's likewise
+      bn = slower(slowest(a, m.upA() - 1), slowest(b, m.upB() - 1));
     } else {
-      int dist = a.bdf.length + b.bdf.length;
-      k = hostBridge(da, db, a, b, dist);
-      // no common bridge: the host bridges and NUMA nodes decide (NvidiaSmiRules.pcieLabel)
-      if (a.hostBridge != null && b.hostBridge != null) {
-        label =
-            a.hostBridgeId == b.hostBridgeId
-                ? "PHB"
-                : Objects.equals(a.numa, b.numa) ? "NODE" : "SYS";
-      } else {
-        label = Objects.equals(a.numa, b.numa) ? "PHB" : "SYS";
-      }
-      bn =
-          slower(
-              a.bdf.length > 1 ? a.slowestUpTo[a.bdf.length - 2] : null,
-              b.bdf.length > 1 ? b.slowestUpTo[b.bdf.length - 2] : null);
+      // through the host: every link but the topmost function's (its root port's internal bus)
+      bn = slower(slowest(a, a.up.length() - 2), slowest(b, b.up.length() - 2));
     }
-    NcclVerdict n = ncclVerdict(da, db, a, b);
+    NcclVerdict n = ncclVerdict(da, db, a, b, m);
     return new Cell(k, label, label, n, null, bn);
   }
 
-  private NcclVerdict ncclVerdict(Device da, Device db, Chain a, Chain b) {
+  private static Bottleneck slowest(Chain c, int upTo) {
+    return upTo < 0 ? null : c.slowestUpTo[upTo];
+  }
+
+  private NcclVerdict ncclVerdict(Device da, Device db, Chain a, Chain b, Meeting m) {
     // NCCL merges the functions of one device into one node
     boolean sameDevice = a.deviceId >= 0 && a.deviceId == b.deviceId;
-    String path = sameDevice ? "LOC" : null;
-    for (int x = 0; x < a.ncclNodes.length && path == null; x++) {
-      for (int y = 0; y < b.ncclNodes.length; y++) {
-        if (a.ncclNodes[x] == b.ncclNodes[y]) {
-          path = x == 0 && y == 0 ? "PIX" : "PXB";
-          break;
-        }
-      }
-    }
-    if (path == null) {
-      path = Objects.equals(a.numa, b.numa) ? "PHB" : "SYS";
-    }
-    return nccl.decide(da, db, path, null);
+    return nccl.decide(da, db, NcclRules.pcie(sameDevice, a.ncclNodes, b.ncclNodes, m), null);
   }
 
   private static Bottleneck slower(Bottleneck x, Bottleneck y) {
@@ -241,25 +160,23 @@ public final class FastMatrix {
   }
 
   /** The host-bridge branch depends only on the two root buses: decided once per pair of them. */
-  private KernelVerdict hostBridge(Device da, Device db, Chain a, Chain b, int distance) {
-    KernelVerdict cached = hostBridgeVerdicts[a.hostBridgeId][b.hostBridgeId];
+  private KernelVerdict hostBridge(Chain a, Chain b, int distance) {
+    int ia = a.up.hostBridgeId();
+    int ib = b.up.hostBridgeId();
+    KernelVerdict cached = hostBridgeVerdicts[ia][ib];
     if (cached == null) {
-      cached = kernel.hostBridgeOnly(da.bdf(), db.bdf());
-      hostBridgeVerdicts[a.hostBridgeId][b.hostBridgeId] = cached;
+      cached = kernel.hostBridgeOnly(a.up.hostBridge(), b.up.hostBridge());
+      hostBridgeVerdicts[ia][ib] = cached;
     }
     return kernelVerdict(cached.mapType(), distance, cached.provisional());
   }
 
   /** Verdicts are values: one shared instance per map type, provisional flag and distance. */
-  private KernelVerdict kernelVerdict(String mapType, int distance, boolean provisional) {
-    int t =
-        mapType.equals(KernelVerdict.BUS_ADDR)
-            ? 0
-            : mapType.equals(KernelVerdict.THRU_HOST_BRIDGE) ? 1 : 2;
+  private KernelVerdict kernelVerdict(MapType mapType, int distance, boolean provisional) {
     if (distance >= 64) {
       return new KernelVerdict(mapType, distance, provisional);
     }
-    KernelVerdict[] row = kernelCache[t][provisional ? 1 : 0];
+    KernelVerdict[] row = kernelCache[mapType.ordinal()][provisional ? 1 : 0];
     KernelVerdict v = row[distance];
     if (v == null) {
       v = new KernelVerdict(mapType, distance, provisional);

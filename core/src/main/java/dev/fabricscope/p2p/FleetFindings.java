@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -47,8 +46,6 @@ public final class FleetFindings {
   public static final String P2PMEM_UNPUBLISHED = "P2PMEM_UNPUBLISHED";
   public static final String HOST_NOT_SEEN = "HOST_NOT_SEEN";
   public static final String DRIVER_P2P_DISAGREES = "DRIVER_P2P_DISAGREES";
-
-  private static final Set<String> CLOSE = Set.of("PIX", "PXB");
 
   private FleetFindings() {}
 
@@ -216,8 +213,9 @@ public final class FleetFindings {
     return b == null || a.compareTo(b) <= 0 ? a : b;
   }
 
-  static boolean close(String label) {
-    return CLOSE.contains(label);
+  /** Whether nvidia-smi's PCIe label puts a NIC close to a GPU: PIX or PXB. */
+  static boolean close(SmiLabel label) {
+    return label.level().belowHostBridge();
   }
 
   static boolean hardwareRdma(RdmaDevice d) {

@@ -50,14 +50,15 @@ final class HostRules {
       return;
     }
     for (Device g : gpus) {
-      String best = null;
+      SmiLabel best = null;
       for (Device n : nics) {
-        String label = analyzer.pair(g, n).nvidiaPcie();
+        SmiLabel label = analyzer.pair(g, n).nvidiaPcie();
         if (FleetFindings.close(label)) {
           best = null;
           break;
         }
-        best = best == null || rank(label) < rank(best) ? label : best;
+        // PHB before NODE before SYS: nvidia-smi's order
+        best = best == null || label.level().compareTo(best.level()) < 0 ? label : best;
       }
       if (best != null) {
         out.add(
@@ -76,14 +77,6 @@ final class HostRules {
                     + " if measured bandwidth allows"));
       }
     }
-  }
-
-  private static int rank(String label) {
-    return switch (label) {
-      case "PHB" -> 0;
-      case "NODE" -> 1;
-      default -> 2;
-    };
   }
 
   /** SOFTWARE_RDMA_WITH_HARDWARE (§2.6): rxe/siw cannot do P2P DMA but ULPs may pick them. */

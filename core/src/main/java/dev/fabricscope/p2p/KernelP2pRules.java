@@ -1,5 +1,7 @@
 package dev.fabricscope.p2p;
 
+import dev.fabricscope.path.Meeting;
+import dev.fabricscope.path.Path;
 import dev.fabricscope.sysfs.PciTopology;
 import dev.fabricscope.topology.Acs;
 import dev.fabricscope.topology.PciFunction;
@@ -9,14 +11,15 @@ import java.util.List;
 
 /**
  * The kernel's P2PDMA verdict, p2p-rules.md §2.3 ({@code calc_map_type_and_dist} in {@code
- * drivers/pci/p2pdma.c}): walk both upstream chains (§2.2, a VF as its PF) to the first common
- * bridge; if every port the kernel checks (both devices, their bridges and the common bridge)
- * leaves ACS redirect off (§2.4), the traffic stays below it (BUS_ADDR). Otherwise, or with no
- * common bridge, the host bridge decides: any AMD Zen host (family ≥ 0x17), else the allow-list of
- * §2.5 matched on each root bus's first function. RDMA devices that move data in software (rxe,
- * siw) or through rdmavt (hfi1, qib) are refused whatever the topology (§2.6).
+ * drivers/pci/p2pdma.c}), read from the pair's {@link Path}: where both upstream chains (§2.2, a VF
+ * as its PF) meet at the first common bridge; if every port the kernel checks (both devices, their
+ * bridges and the common bridge) leaves ACS redirect off (§2.4), the traffic stays below it
+ * (BUS_ADDR). Otherwise, or with no common bridge, the host bridge decides: any AMD Zen host
+ * (family ≥ 0x17), else the allow-list of §2.5 matched on each root bus's first function. RDMA
+ * devices that move data in software (rxe, siw) or through rdmavt (hfi1, qib) are refused whatever
+ * the topology (§2.6).
  */
-public final class KernelP2pRules {
+public final class KernelP2pRules implements PairRule<KernelVerdict> {
 
   private final Fabric fabric;
 
@@ -24,9 +27,27 @@ public final class KernelP2pRules {
     this.fabric = fabric;
   }
 
+  @Override
+  public Ruling<KernelVerdict> rule(DevicePair pair) {
+    List<Reason> reasons = new ArrayList<>();
+    KernelVerdict v = verdict(pair, reasons);
+    return new Ruling<>(v, v.provisional(), reasons);
+  }
+
+  /**
+   * Whether the kernel keeps the pair's traffic below their common bridge (§2.3): there is one, and
+   * no port it checks redirects (or it is one function). Otherwise the host bridge decides.
+   */
+  static boolean staysBelow(Meeting m) {
+    return m.hasCommonBridge() && (m.distance() == 0 || !m.acsRedirect());
+  }
+
   /** The verdict for a pair, its reasons appended to {@code reasons}. */
-  public KernelVerdict verdict(Device a, Device b, List<Reason> reasons) {
-    boolean provisional = false;
+  private KernelVerdict verdict(DevicePair pair, List<Reason> reasons) {
+    Device a = pair.a();
+    Device b = pair.b();
+    Path path = pair.path();
+    Meeting m = path.meeting();
     for (Device d : List.of(a, b)) {
       if (!d.bdf().equals(fabric.effective(d.bdf()))) {
         reasons.add(
@@ -38,23 +59,22 @@ public final class KernelP2pRules {
                 null));
       }
     }
-    Topo t = topology(a.bdf(), b.bdf());
     Reason refused = softwareRdma(a);
     if (refused == null) {
       refused = softwareRdma(b);
     }
     if (refused != null) {
       reasons.add(refused);
-      return new KernelVerdict(KernelVerdict.NOT_SUPPORTED, t.distance, false);
+      return new KernelVerdict(MapType.NOT_SUPPORTED, m.distance(), false);
     }
-    if (t.common != null) {
-      if (t.distance == 0) {
+    if (m.hasCommonBridge()) {
+      if (m.distance() == 0) {
         reasons.add(new Reason(Reason.SAME_DEVICE, "provider and client are one function", null));
-        return new KernelVerdict(KernelVerdict.BUS_ADDR, 0, false);
+        return new KernelVerdict(MapType.BUS_ADDR, 0, false);
       }
       List<String> redirecting = new ArrayList<>();
       List<String> unknown = new ArrayList<>();
-      for (String s : t.suspects) {
+      for (String s : suspects(path)) {
         PciFunction f = fabric.function(s);
         Boolean r = f == null || f.acs() == null ? null : f.acs().redirects();
         if (r == null) {
@@ -63,9 +83,8 @@ public final class KernelP2pRules {
           redirecting.add(s);
         }
       }
-      if (redirecting.isEmpty()) {
+      if (staysBelow(m)) {
         if (!unknown.isEmpty()) {
-          provisional = true;
           reasons.add(
               new Reason(
                   Reason.ACS_UNKNOWN,
@@ -78,11 +97,11 @@ public final class KernelP2pRules {
             new Reason(
                 Reason.COMMON_BRIDGE,
                 "both sit below "
-                    + t.common
+                    + path.common()
                     + " with ACS redirect off on every port checked: peer TLPs never reach the"
                     + " host bridge",
                 null));
-        return new KernelVerdict(KernelVerdict.BUS_ADDR, t.distance, provisional);
+        return new KernelVerdict(MapType.BUS_ADDR, m.distance(), m.acsUnknown());
       }
       reasons.add(
           new Reason(
@@ -100,11 +119,30 @@ public final class KernelP2pRules {
               "no common upstream bridge below the host: traffic must cross the host bridge",
               "put both devices under one PCIe switch"));
     }
-    return hostBridge(a.bdf(), b.bdf(), t.distance, provisional, reasons);
+    return hostBridge(
+        fabric.paths().upstream(a.bdf()).hostBridge(),
+        fabric.paths().upstream(b.bdf()).hostBridge(),
+        m.distance(),
+        false,
+        reasons);
+  }
+
+  /**
+   * The ports the kernel checks for ACS (§2.3): a and its bridges up to and including the common
+   * one, then b and its bridges below it, each side from the function upward.
+   */
+  private static List<String> suspects(Path path) {
+    List<String> hops = path.hops();
+    int i = path.meeting().upA();
+    List<String> out = new ArrayList<>(hops.subList(0, i + 1));
+    for (int k = hops.size() - 1; k > i; k--) {
+      out.add(hops.get(k));
+    }
+    return out;
   }
 
   private KernelVerdict hostBridge(
-      String a, String b, int distance, boolean provisional, List<Reason> reasons) {
+      String hbA, String hbB, int distance, boolean provisional, List<Reason> reasons) {
     if (fabric.amdZenOrLater()) {
       reasons.add(
           new Reason(
@@ -113,10 +151,8 @@ public final class KernelP2pRules {
                   + Integer.toHexString(fabric.host().cpu().family())
                   + " (Zen or later): the kernel allows P2P through any of its host bridges",
               null));
-      return new KernelVerdict(KernelVerdict.THRU_HOST_BRIDGE, distance, provisional);
+      return new KernelVerdict(MapType.THRU_HOST_BRIDGE, distance, provisional);
     }
-    String hbA = fabric.hostBridge(a);
-    String hbB = fabric.hostBridge(b);
     boolean same = hbA != null && hbA.equals(hbB);
     List<String> bridges = same ? List.of(hbA) : List.of(String.valueOf(hbA), String.valueOf(hbB));
     boolean allowed = true;
@@ -130,7 +166,7 @@ public final class KernelP2pRules {
                     + hb
                     + " is not in the report: assumed not on the kernel's allow-list",
                 null));
-        return new KernelVerdict(KernelVerdict.NOT_SUPPORTED, distance, true);
+        return new KernelVerdict(MapType.NOT_SUPPORTED, distance, true);
       }
       PciFunction r = rep.function();
       String id = r.vendorId() + ":" + r.deviceId();
@@ -191,9 +227,7 @@ public final class KernelP2pRules {
               "include /proc/cpuinfo or lscpu output with the topology"));
     }
     return new KernelVerdict(
-        allowed ? KernelVerdict.THRU_HOST_BRIDGE : KernelVerdict.NOT_SUPPORTED,
-        distance,
-        provisional);
+        allowed ? MapType.THRU_HOST_BRIDGE : MapType.NOT_SUPPORTED, distance, provisional);
   }
 
   private boolean amdHostBridge(String hb) {
@@ -202,10 +236,11 @@ public final class KernelP2pRules {
   }
 
   /**
-   * The host-bridge branch alone (no reasons): what {@link FastMatrix} caches per root-bus pair.
+   * The host-bridge branch alone (no reasons) for two root buses: what {@link FastMatrix} caches
+   * per root-bus pair.
    */
-  KernelVerdict hostBridgeOnly(String a, String b) {
-    return hostBridge(a, b, 0, false, new ArrayList<>());
+  KernelVerdict hostBridgeOnly(String hostBridgeA, String hostBridgeB) {
+    return hostBridge(hostBridgeA, hostBridgeB, 0, false, new ArrayList<>());
   }
 
   /** The §2.6 refusal for a device, or null when it is a hardware function. */
@@ -239,23 +274,6 @@ public final class KernelP2pRules {
             + ": its DMA is done by the CPU (virt DMA), so the kernel refuses P2P memory for it"
             + " whatever the topology",
         "use a hardware RDMA device (an HCA such as mlx5) for P2P");
-  }
-
-  /** Where two functions meet, §2.3. */
-  record Topo(String common, int distance, List<String> suspects) {}
-
-  Topo topology(String a, String b) {
-    List<String> ca = fabric.chain(a);
-    List<String> cb = fabric.chain(b);
-    for (int i = 0; i < ca.size(); i++) {
-      int j = cb.indexOf(ca.get(i));
-      if (j >= 0) {
-        List<String> suspects = new ArrayList<>(ca.subList(0, i + 1));
-        suspects.addAll(cb.subList(0, j));
-        return new Topo(ca.get(i), i + j, suspects);
-      }
-    }
-    return new Topo(null, ca.size() + cb.size(), List.of());
   }
 
   /** The ACS state the verdict relied on, for explanations. */

@@ -10,8 +10,4 @@ package dev.fabricscope.p2p;
  * @param provisional true when an input was unknown (ACS not readable, root-bus representative
  *     missing) and the verdict rests on an assumption named in the reasons
  */
-public record KernelVerdict(String mapType, int distance, boolean provisional) {
-  public static final String BUS_ADDR = "BUS_ADDR";
-  public static final String THRU_HOST_BRIDGE = "THRU_HOST_BRIDGE";
-  public static final String NOT_SUPPORTED = "NOT_SUPPORTED";
-}
+public record KernelVerdict(MapType mapType, int distance, boolean provisional) {}

@@ -1,11 +1,11 @@
 package dev.fabricscope.p2p;
 
+import dev.fabricscope.path.Meeting;
 import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.Gpu;
 import dev.fabricscope.topology.RdmaDevice;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * NCCL's path classes and default decisions (p2p-rules.md §4.2–4.6, NCCL 2.30.7 {@code
@@ -16,9 +16,13 @@ import java.util.Objects;
  * is on up to PXB (SYS on AMD hosts with at most two GPUs); GPUDirect RDMA up to P2C, which without
  * C2C links means up to PXB; pre-Ampere GPUs only when NVLink joins some GPU pair or there is one
  * GPU. Not modelled: PXN re-routing through NVLink peers, Broadcom switch flattening, NVML's own
- * P2P status and the NCCL_* overrides.
+ * P2P status and the NCCL_* overrides. The NUMA nodes come from the pair's {@link
+ * dev.fabricscope.path.Path}; NCCL's switch nodes are NCCL's own graph over the same chains (every
+ * second level), decided by {@link #pcie} for one pair and for the all-pairs matrix alike. A path
+ * decided by unknown NUMA nodes, or GPUDirect RDMA granted on an unknown compute capability, is
+ * provisional.
  */
-public final class NcclRules {
+public final class NcclRules implements PairRule<NcclVerdict> {
 
   private final Fabric fabric;
   private final int gpuCount;
@@ -26,6 +30,8 @@ public final class NcclRules {
   private final boolean amd;
   private final java.util.Set<String> hardwareRdma = new java.util.HashSet<>();
   private final java.util.Map<String, Integer> sm = new java.util.HashMap<>();
+  private final java.util.Map<String, Integer> nodeIds = new java.util.HashMap<>();
+  private final java.util.Map<String, int[]> nodesOf = new java.util.HashMap<>();
 
   public NcclRules(Fabric fabric) {
     this.fabric = fabric;
@@ -51,42 +57,34 @@ public final class NcclRules {
     }
   }
 
-  /** Whether path type {@code a} is at most {@code b} in NCCL's order. */
-  static boolean atMost(String a, String b) {
-    return rank(a) <= rank(b);
+  @Override
+  public Ruling<NcclVerdict> rule(DevicePair pair) {
+    List<Reason> reasons = new ArrayList<>();
+    NcclPath path = path(pair.a().bdf(), pair.b().bdf(), pair.path().meeting());
+    NcclVerdict v = decide(pair.a(), pair.b(), path, reasons);
+    boolean byNuma = path == NcclPath.PHB || path == NcclPath.SYS;
+    boolean provisional =
+        byNuma && !pair.path().meeting().numaKnown() || gdrAssumed(pair.a(), pair.b(), v);
+    return new Ruling<>(v, provisional, reasons);
   }
 
-  /** The verdict for a pair of devices. */
-  public NcclVerdict verdict(Device a, Device b, List<Reason> reasons) {
-    return decide(a, b, path(a.bdf(), b.bdf()), reasons);
-  }
-
-  /** Path types in NCCL's order, for index comparisons. */
-  static int rank(String path) {
-    return switch (path) {
-      case "LOC" -> 0;
-      case "NVL" -> 1;
-      case "NVB" -> 2;
-      case "C2C" -> 3;
-      case "PIX" -> 4;
-      case "PXB" -> 5;
-      case "P2C" -> 6;
-      case "PXN" -> 7;
-      case "PHB" -> 8;
-      case "SYS" -> 9;
-      case "NET" -> 10;
-      default -> 11;
-    };
+  /** Whether the GDR decision rests on an unknown compute capability assumed current. */
+  private boolean gdrAssumed(Device a, Device b, NcclVerdict v) {
+    if (!Boolean.TRUE.equals(v.gdr())) {
+      return false;
+    }
+    Device gpu = a.kind() == DeviceKind.GPU ? a : b;
+    return !sm.containsKey(gpu.bdf()) && !anyNvlinkGpuPair && gpuCount != 1;
   }
 
   /** NCCL's default P2P and GDR decisions for a pair on a known path; reasons may be null. */
-  NcclVerdict decide(Device a, Device b, String path, List<Reason> reasons) {
+  NcclVerdict decide(Device a, Device b, NcclPath path, List<Reason> reasons) {
     Boolean p2p = null;
     Boolean gdr = null;
     if (a.kind() == DeviceKind.GPU && b.kind() == DeviceKind.GPU) {
       boolean amdTwo = amd && gpuCount <= 2;
-      String limit = amdTwo ? "SYS" : "PXB";
-      p2p = atMost(path, limit);
+      NcclPath limit = amdTwo ? NcclPath.SYS : NcclPath.PXB;
+      p2p = path.atMost(limit);
       if (reasons != null && amdTwo) {
         reasons.add(
             new Reason(
@@ -106,7 +104,7 @@ public final class NcclRules {
       Device nic = gpu == a ? b : a;
       boolean hw = nic.rdma() == null && hardwareRdma.contains(nic.bdf());
       boolean capable = gdrCapableGpu(gpu.bdf());
-      gdr = atMost(path, "P2C") && hw && capable;
+      gdr = path.atMost(NcclPath.P2C) && hw && capable;
       if (reasons != null && !gdr) {
         String why =
             !hw
@@ -140,25 +138,53 @@ public final class NcclRules {
   }
 
   /** NCCL's path type between two PCI functions. */
-  public String path(String a, String b) {
+  public NcclPath path(String a, String b) {
+    return path(a, b, fabric.paths().path(a, b).meeting());
+  }
+
+  /**
+   * NCCL's path type between two functions whose chains meet as {@code m}: NCCL's switch nodes
+   * (§4.3) decide PIX and PXB; without a common one the NUMA nodes of the path decide PHB or SYS.
+   */
+  private NcclPath path(String a, String b, Meeting m) {
     if (a.equals(b)) {
-      return "LOC";
+      return NcclPath.LOC;
     }
     if (fabric.nvlinkCount(a, b) > 0) {
-      return "NVL";
+      return NcclPath.NVL;
     }
-    if (sameDevice(a, b)) {
-      return "LOC"; // NCCL merges the functions (ports) of one device into one node
+    return pcie(sameDevice(a, b), ncclNodes(a), ncclNodes(b), m);
+  }
+
+  /**
+   * NCCL's PCIe path type of two functions from NCCL's switch nodes above each (ids from {@link
+   * #ncclNodes}) and where their chains meet: LOC for functions of one device (NCCL merges them
+   * into one node), PIX when both hang off the same first switch node, PXB when they share a later
+   * one, else PHB or SYS by the NUMA nodes. The one decision of the pair verdict and the all-pairs
+   * matrix.
+   */
+  static NcclPath pcie(boolean sameDevice, int[] na, int[] nb, Meeting m) {
+    if (sameDevice) {
+      return NcclPath.LOC;
     }
-    List<String> na = ncclParents(a);
-    List<String> nb = ncclParents(b);
-    for (int i = 0; i < na.size(); i++) {
-      int j = nb.indexOf(na.get(i));
-      if (j >= 0) {
-        return i == 0 && j == 0 ? "PIX" : "PXB";
+    for (int x = 0; x < na.length; x++) {
+      for (int y = 0; y < nb.length; y++) {
+        if (na[x] == nb[y]) {
+          return x == 0 && y == 0 ? NcclPath.PIX : NcclPath.PXB;
+        }
       }
     }
-    return Objects.equals(fabric.numaNode(a), fabric.numaNode(b)) ? "PHB" : "SYS";
+    return m.sameNuma() ? NcclPath.PHB : NcclPath.SYS;
+  }
+
+  /** NCCL's switch nodes above a function ({@link #ncclParents}) as ids of this instance. */
+  int[] ncclNodes(String bdf) {
+    return nodesOf.computeIfAbsent(
+        fabric.effective(bdf),
+        b ->
+            ncclParents(b).stream()
+                .mapToInt(n -> nodeIds.computeIfAbsent(n, x -> nodeIds.size()))
+                .toArray());
   }
 
   static boolean sameDevice(String a, String b) {

@@ -1,59 +1,93 @@
 package dev.fabricscope.p2p;
 
-import java.util.ArrayList;
+import dev.fabricscope.path.Meeting;
+import dev.fabricscope.path.Path;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * nvidia-smi's {@code topo -m} labels, p2p-rules.md §4.1 (NVML topology levels): X self, NV# bonded
  * NVLinks, PIX at most one PCIe bridge (one switch, or one root port), PXB several bridges without
  * the host bridge, PHB through one host bridge, NODE between host bridges of one NUMA node, SYS
- * across the SMP interconnect. ACS-blind by design: the labels follow the tree only.
+ * across the SMP interconnect. ACS-blind by design: the labels follow the tree only, read from the
+ * pair's {@link Path} ({@link Meeting}: the common bridge, the switches between, root buses and
+ * NUMA nodes). A label that rests on an unknown NUMA node (NODE or SYS, PHB or SYS) is provisional.
  */
-public final class NvidiaSmiRules {
+public final class NvidiaSmiRules implements PairRule<SmiLabel> {
 
   private final Fabric fabric;
+  private final PairRule<SmiLabel> pcie = this::pcieRule;
 
   public NvidiaSmiRules(Fabric fabric) {
     this.fabric = fabric;
   }
 
   /** What {@code nvidia-smi topo -m} prints: NVLink first, else the PCIe label. */
-  public String label(String a, String b) {
-    if (fabric.effective(a).equals(fabric.effective(b)) && a.equals(b)) {
-      return "X";
+  @Override
+  public Ruling<SmiLabel> rule(DevicePair pair) {
+    String a = pair.a().bdf();
+    String b = pair.b().bdf();
+    int nv = a.equals(b) ? 0 : fabric.nvlinkCount(a, b);
+    if (nv == 0) {
+      return pcieRule(pair);
     }
-    int nv = fabric.nvlinkCount(a, b);
-    return nv > 0 ? "NV" + nv : pcieLabel(a, b);
+    return new Ruling<>(
+        SmiLabel.nvlinks(nv),
+        false,
+        List.of(
+            new Reason(
+                Reason.NVLINK,
+                "joined by " + nv + " NVLinks: GPU traffic takes NVLink, not PCIe",
+                null)));
   }
 
-  /** What {@code nvidia-smi topo -mp} prints: the PCIe path only. */
-  public String pcieLabel(String a, String b) {
+  /** What {@code nvidia-smi topo -mp} prints (the PCIe path only), as a rule set of its own. */
+  public PairRule<SmiLabel> pcie() {
+    return pcie;
+  }
+
+  private Ruling<SmiLabel> pcieRule(DevicePair pair) {
+    if (pair.a().bdf().equals(pair.b().bdf())) {
+      return new Ruling<>(SmiLabel.X, false, List.of());
+    }
+    Meeting m = pair.path().meeting();
+    return new Ruling<>(pcieLabel(m), provisional(m), List.of());
+  }
+
+  /** What {@code nvidia-smi topo -m} prints for two functions. */
+  public SmiLabel label(String a, String b) {
     if (a.equals(b)) {
-      return "X";
+      return SmiLabel.X;
     }
-    List<String> ca = fabric.chain(a);
-    List<String> cb = fabric.chain(b);
-    for (int i = 0; i < ca.size(); i++) {
-      int j = cb.indexOf(ca.get(i));
-      if (j >= 0) {
-        // the bridges between the two: everything above the endpoints up to the common one
-        List<String> between = new ArrayList<>(ca.subList(Math.min(1, i), i + 1));
-        between.addAll(cb.subList(Math.min(1, j), j));
-        return fabric.switchesOn(between).size() <= 1 ? "PIX" : "PXB";
-      }
+    int nv = fabric.nvlinkCount(a, b);
+    return nv > 0 ? SmiLabel.nvlinks(nv) : pcieLabel(a, b);
+  }
+
+  /** What {@code nvidia-smi topo -mp} prints for two functions: the PCIe path only. */
+  public SmiLabel pcieLabel(String a, String b) {
+    return a.equals(b) ? SmiLabel.X : pcieLabel(fabric.paths().path(a, b).meeting());
+  }
+
+  /**
+   * The PCIe label of two different functions from where their chains meet: below a common bridge
+   * PIX when the bridges between belong to at most one switch, else PXB; otherwise the root buses
+   * and NUMA nodes decide.
+   */
+  public static SmiLabel pcieLabel(Meeting m) {
+    if (m.hasCommonBridge()) {
+      return m.switches() <= 1 ? SmiLabel.PIX : SmiLabel.PXB;
     }
-    String hbA = fabric.hostBridge(a);
-    String hbB = fabric.hostBridge(b);
-    if (hbA != null && hbA.equals(hbB)) {
-      return "PHB";
+    if (m.sameHostBridge()) {
+      return SmiLabel.PHB;
     }
-    Integer na = fabric.numaNode(a);
-    Integer nb = fabric.numaNode(b);
-    if (hbA == null || hbB == null) {
+    if (!m.hostBridgesKnown()) {
       // the source has no host bridges (NCCL files): NUMA alone separates PHB from SYS
-      return Objects.equals(na, nb) ? "PHB" : "SYS";
+      return m.sameNuma() ? SmiLabel.PHB : SmiLabel.SYS;
     }
-    return Objects.equals(na, nb) ? "NODE" : "SYS";
+    return m.sameNuma() ? SmiLabel.NODE : SmiLabel.SYS;
+  }
+
+  /** Whether {@link #pcieLabel(Meeting)} rested on a NUMA node the report does not know. */
+  static boolean provisional(Meeting m) {
+    return !m.hasCommonBridge() && !m.sameHostBridge() && !m.numaKnown();
   }
 }

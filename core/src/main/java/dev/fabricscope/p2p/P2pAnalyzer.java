@@ -104,24 +104,24 @@ public final class P2pAnalyzer {
     return new P2pMatrix(devices, pairs);
   }
 
-  /** The full verdict for one pair. */
+  /** The full verdict for one pair: every rule set's ruling over the pair's one path. */
   public PairVerdict pair(Device a, Device b) {
+    DevicePair p = DevicePair.of(fabric, a, b);
     List<Reason> reasons = new ArrayList<>();
-    KernelVerdict k = kernel.verdict(a, b, reasons);
-    String smi = sameEntry(a, b) ? "X" : nvidia.label(a.bdf(), b.bdf());
-    String smiPcie = sameEntry(a, b) ? "X" : nvidia.pcieLabel(a.bdf(), b.bdf());
-    if (smi.startsWith("NV")) {
-      reasons.add(
-          new Reason(
-              Reason.NVLINK,
-              "joined by " + smi.substring(2) + " NVLinks: GPU traffic takes NVLink, not PCIe",
-              null));
-    }
-    NcclVerdict n = nccl.verdict(a, b, reasons);
-    DriverVerdict d = sameEntry(a, b) ? null : driver.verdict(a.bdf(), b.bdf(), k, n, reasons);
-    boolean toolsSayLocal = smiPcie.equals("PIX") || smiPcie.equals("PXB");
-    if (toolsSayLocal
-        && !KernelVerdict.BUS_ADDR.equals(k.mapType())
+    Ruling<KernelVerdict> kr = kernel.rule(p);
+    KernelVerdict k = kr.value();
+    reasons.addAll(kr.reasons());
+    Ruling<SmiLabel> sr = nvidia.rule(p);
+    SmiLabel smi = sr.value();
+    reasons.addAll(sr.reasons());
+    SmiLabel smiPcie = smi.isNvlink() ? nvidia.pcie().rule(p).value() : smi;
+    Ruling<NcclVerdict> nr = nccl.rule(p);
+    NcclVerdict n = nr.value();
+    reasons.addAll(nr.reasons());
+    DriverVerdict d = driver.rule(p).value();
+    reasons.addAll(driver.disagreements(d, k, n));
+    if (smiPcie.level().belowHostBridge()
+        && k.mapType() != MapType.BUS_ADDR
         && reasons.stream().anyMatch(r -> r.code().equals(Reason.ACS_REDIRECT))) {
       reasons.add(
           new Reason(
@@ -131,7 +131,7 @@ public final class P2pAnalyzer {
                   + " although the kernel sends this traffic through the host bridge",
               null));
     }
-    if (KernelVerdict.THRU_HOST_BRIDGE.equals(k.mapType()) && smiPcie.equals("SYS")) {
+    if (k.mapType() == MapType.THRU_HOST_BRIDGE && smiPcie.level() == SmiLabel.Level.SYS) {
       reasons.add(
           new Reason(
               Reason.CROSS_SOCKET,
@@ -150,16 +150,17 @@ public final class P2pAnalyzer {
         n,
         d,
         links.bottleneck(a.bdf(), b.bdf()),
-        links.hops(a.bdf(), b.bdf()),
+        p.path().hops(),
         reasons);
+  }
+
+  /** The rule sets, each over the pair's one path (for the contract test and tools). */
+  List<PairRule<?>> rules() {
+    return List.of(kernel, nvidia, nvidia.pcie(), nccl, driver);
   }
 
   /** Whether the driver answered for the device (an NVIDIA GPU read with NVML). */
   boolean driverKnows(String bdf) {
     return driver.knows(bdf);
-  }
-
-  private static boolean sameEntry(Device a, Device b) {
-    return a.key().equals(b.key());
   }
 }

@@ -22,9 +22,9 @@ public final class TopoText {
   static String kernelCell(KernelVerdict k) {
     String s =
         switch (k.mapType()) {
-          case KernelVerdict.BUS_ADDR -> "BUS" + k.distance();
-          case KernelVerdict.THRU_HOST_BRIDGE -> "THB" + k.distance();
-          default -> "NS";
+          case BUS_ADDR -> "BUS" + k.distance();
+          case THRU_HOST_BRIDGE -> "THB" + k.distance();
+          case NOT_SUPPORTED -> "NS";
         };
     return k.provisional() ? s + "?" : s;
   }
@@ -53,7 +53,7 @@ public final class TopoText {
     List<SmiLayout.Row> all = layout.rows();
     if (all.size() > layout.smiRows().size()) {
       sb.append("\nWith the devices nvidia-smi does not list (same labels):\n");
-      matrix(sb, all, (i, j) -> pair.apply(i, j).nvidia());
+      matrix(sb, all, (i, j) -> pair.apply(i, j).nvidia().toString());
     }
     sb.append("\nKernel P2PDMA (drivers/pci/p2pdma.c) for the same pairs:\n");
     matrix(sb, all, (i, j) -> kernelCell(pair.apply(i, j).kernel()));
@@ -87,7 +87,8 @@ public final class TopoText {
       sb.append(a.label());
       for (SmiLayout.Row b : rows) {
         // nvidia-smi pads the diagonal to " X "
-        sb.append('\t').append(a == b ? " X " : pair.apply(a.device(), b.device()).nvidia());
+        sb.append('\t')
+            .append(a == b ? " X " : pair.apply(a.device(), b.device()).nvidia().toString());
       }
       if (a.cpuAffinity() != null) {
         // the driver writes two tabs before GPU NUMA ID (h200-passthrough.nvidia-smi-topo-m.txt)
@@ -133,7 +134,7 @@ public final class TopoText {
         gpus,
         (i, j) -> {
           DriverVerdict d = pair.apply(i, j).driver();
-          return d == null ? "U" : d.label();
+          return (d == null ? DriverVerdict.Label.U : d.label()).toString();
         });
     sb.append(DRIVER_LEGEND);
   }

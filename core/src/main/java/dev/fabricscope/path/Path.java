@@ -21,6 +21,8 @@ import java.util.List;
  *     complex on a's side and down on b's
  * @param viaRootComplex whether the traffic climbs to the root complex
  * @param climbs why it climbs (empty when it does not)
+ * @param meeting where the two chains meet and the facts of the ports between, as the rule sets
+ *     read them (the same computation the all-pairs matrix makes for every pair)
  */
 public record Path(
     String a,
@@ -31,7 +33,8 @@ public record Path(
     List<PcieLink> links,
     List<Crossing> route,
     boolean viaRootComplex,
-    List<Climb> climbs) {
+    List<Climb> climbs,
+    Meeting meeting) {
 
   public Path {
     hops = List.copyOf(hops);

@@ -1,5 +1,7 @@
 package dev.fabricscope.planner;
 
+import dev.fabricscope.p2p.MapType;
+import dev.fabricscope.p2p.SmiLabel;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +34,8 @@ public record GpuPairing(
     String rdma,
     Integer port,
     String nvme,
-    String nvidia,
-    String kernel,
+    SmiLabel nvidia,
+    MapType kernel,
     PathClass pathClass,
     List<String> env,
     Attributes attributes) {

@@ -1,9 +1,12 @@
 package dev.fabricscope.planner;
 
 import dev.fabricscope.p2p.Device;
+import dev.fabricscope.p2p.DevicePair;
 import dev.fabricscope.p2p.Fabric;
 import dev.fabricscope.p2p.KernelP2pRules;
+import dev.fabricscope.p2p.MapType;
 import dev.fabricscope.p2p.NvidiaSmiRules;
+import dev.fabricscope.p2p.SmiLabel;
 import dev.fabricscope.path.PcieLink;
 import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.Gpu;
@@ -160,18 +163,20 @@ final class Pairing {
       String gpu = gpus.get(i);
       Candidate nic = nicOf.get(i);
       Candidate nvme = nvmeOf.get(i);
-      String nvidia = null;
-      String verdict = null;
+      SmiLabel nvidia = null;
+      MapType verdict = null;
       PathClass cls = null;
       List<String> env = new ArrayList<>(List.of("CUDA_VISIBLE_DEVICES=" + i));
       if (nic != null) {
         nvidia = smi.pcieLabel(gpu, nic.bdf());
         verdict =
             kernel
-                .verdict(
-                    new Device(gpu, DeviceKind.GPU, gpu, null),
-                    new Device(nic.bdf(), DeviceKind.RDMA, nic.bdf(), null),
-                    new ArrayList<>())
+                .rule(
+                    DevicePair.of(
+                        fabric,
+                        new Device(gpu, DeviceKind.GPU, gpu, null),
+                        new Device(nic.bdf(), DeviceKind.RDMA, nic.bdf(), null)))
+                .value()
                 .mapType();
         cls = PathClass.of(fabric, smi, gpu, nic.bdf());
         if (nic.name() != null) {

@@ -2,8 +2,8 @@ package dev.fabricscope.planner;
 
 import dev.fabricscope.p2p.Fabric;
 import dev.fabricscope.p2p.NvidiaSmiRules;
+import dev.fabricscope.p2p.SmiLabel;
 import dev.fabricscope.path.Path;
-import java.util.Objects;
 
 /**
  * How close two devices are, best first, in nvidia-smi's and NCCL's words (p2p-rules.md §4.1,
@@ -25,14 +25,14 @@ public enum PathClass {
     if (p.common() != null && p.viaRootComplex()) {
       return PHB; // ACS redirect: up to the root port of the common bridge and back
     }
-    String label = smi.pcieLabel(a, b);
-    return switch (label) {
-      case "X", "PIX" -> PIX;
-      case "PXB" -> PXB;
-      case "PHB" -> PHB;
-      case "NODE" -> NODE;
-      case "SYS" -> SYS;
-      default -> Objects.equals(fabric.numaNode(a), fabric.numaNode(b)) ? NODE : SYS; // not reached
+    SmiLabel label = smi.pcieLabel(a, b);
+    return switch (label.level()) {
+      case X, PIX -> PIX;
+      case PXB -> PXB;
+      case PHB -> PHB;
+      case NODE -> NODE;
+      case SYS -> SYS;
+      case NV -> throw new IllegalStateException("a PCIe label is never NV#");
     };
   }
 }

@@ -157,7 +157,7 @@ class Dgx2LabelsTest {
         String expected = pcieLabel(a, b);
         seen.merge(expected, 1, Integer::sum);
         PairVerdict v = analyzer.pair(analyzer.find(a.bdf()), analyzer.find(b.bdf()));
-        assertEquals(expected, v.nvidiaPcie(), a.bdf() + " / " + b.bdf());
+        assertEquals(expected, v.nvidiaPcie().toString(), a.bdf() + " / " + b.bdf());
       }
     }
     // the tree really exercises every level (else the check proves little)
@@ -261,7 +261,7 @@ class Dgx2LabelsTest {
           expected = pcieLabel(a, b);
         }
         PairVerdict v = analyzer.pair(analyzer.find(a.bdf()), analyzer.find(b.bdf()));
-        assertEquals(expected, v.nvidia(), a.bdf() + " / " + b.bdf());
+        assertEquals(expected, v.nvidia().toString(), a.bdf() + " / " + b.bdf());
         checked++;
       }
     }

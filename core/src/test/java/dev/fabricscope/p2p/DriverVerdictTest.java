@@ -55,8 +55,8 @@ class DriverVerdictTest {
   void driverAllowsWhereKernelAndNcclDo() throws Exception {
     P2pAnalyzer an = new P2pAnalyzer(dgx2("ok"));
     PairVerdict v = an.pair(device(an, A), device(an, B));
-    assertEquals(KernelVerdict.BUS_ADDR, v.kernel().mapType(), "the rule's premise");
-    assertEquals("OK", v.driver().label());
+    assertEquals(MapType.BUS_ADDR, v.kernel().mapType(), "the rule's premise");
+    assertEquals("OK", v.driver().label().toString());
     assertEquals("single", v.driver().commonAncestor());
     assertFalse(v.reasons().stream().anyMatch(r -> r.code().equals(Reason.DRIVER_DISAGREES)));
     assertTrue(
@@ -69,7 +69,7 @@ class DriverVerdictTest {
     Report r = dgx2("chipset-not-supported");
     P2pAnalyzer an = new P2pAnalyzer(r);
     PairVerdict v = an.pair(device(an, A), device(an, B));
-    assertEquals("CNS", v.driver().label());
+    assertEquals("CNS", v.driver().label().toString());
     assertTrue(
         ReportJson.mapper().writeValueAsString(v).contains("\"label\":\"CNS\""),
         "the label is in the JSON the page reads");
@@ -127,17 +127,20 @@ class DriverVerdictTest {
     int j = ds.indexOf(device(an, B));
     CompactMatrix.Verdict cv =
         m.verdicts().get(m.pairs()[CompactMatrix.index(ds.size(), Math.min(i, j), Math.max(i, j))]);
-    assertEquals("CNS", cv.driver().label());
+    assertEquals("CNS", cv.driver().label().toString());
     assertEquals(CompactMatrix.of(an.pair(device(an, A), device(an, B))), cv);
   }
 
   @Test
   void labelsAsNvidiaSmiPrintsThem() {
-    assertEquals("OK", new DriverVerdict("ok", "ok", null, null, null).label());
-    assertEquals("GNS", new DriverVerdict("ok", "gpu-not-supported", null, null, null).label());
+    assertEquals("OK", new DriverVerdict("ok", "ok", null, null, null).label().toString());
     assertEquals(
-        "TNS", new DriverVerdict("ioh-topology-not-supported", "ok", null, null, null).label());
-    assertEquals("NS", new DriverVerdict("disabled-by-regkey", "ok", null, null, null).label());
-    assertEquals("U", new DriverVerdict(null, null, null, null, null).label());
+        "GNS", new DriverVerdict("ok", "gpu-not-supported", null, null, null).label().toString());
+    assertEquals(
+        "TNS",
+        new DriverVerdict("ioh-topology-not-supported", "ok", null, null, null).label().toString());
+    assertEquals(
+        "NS", new DriverVerdict("disabled-by-regkey", "ok", null, null, null).label().toString());
+    assertEquals("U", new DriverVerdict(null, null, null, null, null).label().toString());
   }
 }

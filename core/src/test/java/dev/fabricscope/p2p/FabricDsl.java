@@ -83,6 +83,12 @@ final class FabricDsl {
     return gpu(bdf, parent);
   }
 
+  /** The compute capability of a GPU added before (sm 90 = Hopper). */
+  FabricDsl sm(String gpu, int smVersion) {
+    sm.put(gpu, smVersion);
+    return this;
+  }
+
   FabricDsl nic(String bdf, String parent, String rdmaName) {
     endpoint(bdf, parent, "0x15b3", "0x1021", "0x020700");
     rdma(rdmaName, bdf, RdmaDevice.Provider.HARDWARE);
@@ -129,6 +135,66 @@ final class FabricDsl {
       fns.put(bdf, f.withAcs(new Acs(Acs.PRESENT, CAPS, REDIRECT, null)));
     }
     return this;
+  }
+
+  /** The CPU unknown (lspci text, an NCCL file without a cpu element). */
+  FabricDsl cpuUnknown() {
+    cpu = null;
+    return this;
+  }
+
+  /**
+   * A virtual function of {@code pf}: a sibling of its PF in the tree (as sysfs nests it), of the
+   * PF's kind, with {@code physfn} naming the PF.
+   */
+  FabricDsl vf(String bdf, String pf) {
+    PciFunction p = fns.get(pf);
+    fns.put(
+        bdf,
+        copy(
+            p,
+            bdf,
+            p.numaNode(),
+            new PciFunction.Sriov(pf, List.of(), null, null),
+            new Acs(Acs.PRESENT, CAPS, OFF, null)));
+    return this;
+  }
+
+  /** The NUMA node not in the report (sysfs numa_node -1). */
+  FabricDsl numaUnknown(String... bdfs) {
+    for (String bdf : bdfs) {
+      PciFunction f = fns.get(bdf);
+      fns.put(bdf, copy(f, bdf, null, f.sriov(), f.acs()));
+    }
+    return this;
+  }
+
+  private static PciFunction copy(
+      PciFunction f, String bdf, Integer numa, PciFunction.Sriov sriov, Acs acs) {
+    return new PciFunction(
+        bdf,
+        f.parent(),
+        f.hostBridge(),
+        f.vendorId(),
+        f.deviceId(),
+        f.subsystemVendorId(),
+        f.subsystemDeviceId(),
+        f.classCode(),
+        f.revision(),
+        f.vendorName(),
+        f.deviceName(),
+        f.kind(),
+        f.portType(),
+        f.portTypeSource(),
+        f.driver(),
+        numa,
+        f.localCpulist(),
+        f.iommu(),
+        sriov,
+        f.p2pmem(),
+        f.link(),
+        acs,
+        f.config());
   }
 
   /** Config space unreadable (no root): ACS unknown. */

@@ -137,7 +137,7 @@ class NcclFixtureLabelsTest {
         Device db = an.find(b.getKey());
         assertNotNull(da, name + ": " + a.getKey() + " not imported");
         assertNotNull(db, name + ": " + b.getKey() + " not imported");
-        String got = an.pair(da, db).nvidia();
+        String got = an.pair(da, db).nvidia().toString();
         assertTrue(
             want.contains(got),
             name + " " + a.getKey() + " / " + b.getKey() + ": expected " + want + ", got " + got);
@@ -165,7 +165,7 @@ class NcclFixtureLabelsTest {
     for (String a : eps.keySet()) {
       for (String b : eps.keySet()) {
         PairVerdict v = an.pair(an.find(a), an.find(b));
-        assertEquals(a.equals(b) ? "X" : "SYS", v.nvidia(), a + " / " + b);
+        assertEquals(a.equals(b) ? "X" : "SYS", v.nvidia().toString(), a + " / " + b);
       }
     }
   }

@@ -190,9 +190,9 @@ class PugetTopologyTest {
         assertNotNull(b, cell.getKey() + " " + names.get(cell.getKey()) + " not in the import");
         PairVerdict v = an.pair(a, b);
         String where = row.getKey() + "/" + cell.getKey() + " (" + a.bdf() + ", " + b.bdf() + ")";
-        assertEquals(cell.getValue(), v.nvidia(), where);
+        assertEquals(cell.getValue(), v.nvidia().toString(), where);
         // no NVLink on these boards: topo -mp must print the same
-        assertEquals(cell.getValue(), v.nvidiaPcie(), where);
+        assertEquals(cell.getValue(), v.nvidiaPcie().toString(), where);
         if (!row.getKey().equals(cell.getKey())) {
           cells++;
         }
@@ -250,17 +250,17 @@ class PugetTopologyTest {
     P2pAnalyzer an = new P2pAnalyzer(r);
 
     PairVerdict gpus = an.pair(an.find(n.get("GPU0")), an.find(n.get("GPU1")));
-    assertEquals(KernelVerdict.THRU_HOST_BRIDGE, gpus.kernel().mapType(), gpus.reasons() + "");
+    assertEquals(MapType.THRU_HOST_BRIDGE, gpus.kernel().mapType(), gpus.reasons() + "");
     assertEquals(4, gpus.kernel().distance());
     assertFalse(gpus.kernel().provisional(), "no ACS on this branch, CPU known: not provisional");
     assertTrue(has(gpus, Reason.NO_COMMON_BRIDGE) && has(gpus, Reason.AMD_ZEN_HOST_BRIDGE));
     // measured P2P = 1 and the kernel allows: both say peers can talk
-    assertEquals(conn[0][1] == 1, !KernelVerdict.NOT_SUPPORTED.equals(gpus.kernel().mapType()));
+    assertEquals(conn[0][1] == 1, !MapType.NOT_SUPPORTED.equals(gpus.kernel().mapType()));
 
     for (String g : List.of("GPU0", "GPU1")) {
       for (String nic : List.of("NIC0", "NIC1")) {
         PairVerdict v = an.pair(an.find(n.get(g)), an.find(n.get(nic)));
-        assertEquals(KernelVerdict.THRU_HOST_BRIDGE, v.kernel().mapType(), g + "/" + nic);
+        assertEquals(MapType.THRU_HOST_BRIDGE, v.kernel().mapType(), g + "/" + nic);
         assertEquals(4, v.kernel().distance(), g + "/" + nic);
         assertFalse(v.kernel().provisional(), g + "/" + nic);
       }
@@ -270,7 +270,7 @@ class PugetTopologyTest {
     // off); the root port and 21:00.1 were printed only by "lspci -vvv | grep ACSCtl" without
     // BDFs, so their ACS is unknown to an importer and the verdict is provisional.
     PairVerdict nics = an.pair(an.find(n.get("NIC0")), an.find(n.get("NIC1")));
-    assertEquals(KernelVerdict.BUS_ADDR, nics.kernel().mapType(), nics.reasons() + "");
+    assertEquals(MapType.BUS_ADDR, nics.kernel().mapType(), nics.reasons() + "");
     assertEquals(2, nics.kernel().distance());
     assertFalse(text.contains("lspci -vvv -s 20:01.1"));
     assertTrue(nics.kernel().provisional());
@@ -295,11 +295,11 @@ class PugetTopologyTest {
     P2pAnalyzer an = new P2pAnalyzer(r);
     Map<String, String> n = smiNames(text);
     PairVerdict gpus = an.pair(an.find(n.get("GPU0")), an.find(n.get("GPU1")));
-    assertEquals(KernelVerdict.NOT_SUPPORTED, gpus.kernel().mapType(), gpus.reasons() + "");
+    assertEquals(MapType.NOT_SUPPORTED, gpus.kernel().mapType(), gpus.reasons() + "");
     assertTrue(gpus.kernel().provisional(), "CPU unknown: the refusal is not certain");
     assertTrue(has(gpus, Reason.CPU_UNKNOWN), gpus.reasons() + "");
     // the labels do not depend on the CPU
-    assertEquals("PHB", gpus.nvidia());
+    assertEquals("PHB", gpus.nvidia().toString());
   }
 
   static boolean has(PairVerdict v, String code) {

@@ -92,9 +92,9 @@ class QemuRigVerdictTest {
                         for (Device b : devices) {
                           PairVerdict v = an.pair(a, b);
                           String got =
-                              v.kernel().mapType().equals("BUS_ADDR")
+                              v.kernel().mapType() == MapType.BUS_ADDR
                                   ? "BUS_ADDR " + v.kernel().distance()
-                                  : v.kernel().mapType();
+                                  : v.kernel().mapType().toString();
                           assertEquals(o.expected(a.bdf(), b.bdf()), got, a + " / " + b);
                           assertFalse(v.kernel().provisional(), "config space was readable");
                           checked++;
@@ -126,19 +126,19 @@ class QemuRigVerdictTest {
     }
     P2pAnalyzer an = new P2pAnalyzer(discover("qemu-rig-iommu"));
     PairVerdict under = an.pair(an.find("0000:03:00.0"), an.find("0000:04:00.0"));
-    assertEquals("BUS_ADDR", under.kernel().mapType());
+    assertEquals("BUS_ADDR", under.kernel().mapType().toString());
     assertEquals(4, under.kernel().distance());
     assertEquals(
         List.of("0000:03:00.0", "0000:02:00.0", "0000:01:00.0", "0000:02:01.0", "0000:04:00.0"),
         under.hops());
     PairVerdict across = an.pair(an.find("0000:03:00.0"), an.find("0000:07:00.0"));
-    assertEquals("NOT_SUPPORTED", across.kernel().mapType());
+    assertEquals("NOT_SUPPORTED", across.kernel().mapType().toString());
     String text = across.reasons().toString();
     assertTrue(text.contains("pci0000:00") && text.contains("8086:29c0"), text);
     assertTrue(text.contains(Reason.NO_COMMON_BRIDGE), text);
     // rxe1 rides on the e1000e under the switch: refused whatever the topology (§2.6)
     PairVerdict rxe = an.pair(an.find("0000:03:00.0"), an.find("rxe1"));
-    assertEquals("NOT_SUPPORTED", rxe.kernel().mapType());
+    assertEquals("NOT_SUPPORTED", rxe.kernel().mapType().toString());
     assertTrue(rxe.reasons().toString().contains(Reason.SOFTWARE_RDMA));
   }
 }

@@ -99,7 +99,7 @@ class FixturePlansTest {
       assertEquals(i < 2 ? 0 : 8, p.numaNode());
       assertEquals(nics.get(i), p.rdma());
       assertEquals(PathClass.NODE, p.pathClass());
-      assertEquals("NODE", p.nvidia());
+      assertEquals("NODE", p.nvidia().toString());
       assertEquals("0000:01:00.0", p.nvme());
       assertEquals(
           i < 2 ? PathClass.SYS : PathClass.NODE, p.attributes().nicPathClass().get("mlx5_3"));

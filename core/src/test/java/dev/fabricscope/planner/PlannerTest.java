@@ -125,7 +125,7 @@ class PlannerTest {
       assertEquals(NIC, g.nic(), "PIX beats SYS");
       assertEquals("mlx5_0", g.rdma());
       assertEquals(PathClass.PIX, g.pathClass());
-      assertEquals("BUS_ADDR", g.kernel());
+      assertEquals("BUS_ADDR", g.kernel().toString());
       assertEquals(PathClass.SYS, g.attributes().nicPathClass().get("mlx5_1"));
       assertEquals(USP, g.attributes().pcieSwitch());
       assertEquals("pci0000:00", g.attributes().pcieRoot());

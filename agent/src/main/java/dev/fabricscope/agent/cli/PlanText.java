@@ -8,6 +8,7 @@ import dev.fabricscope.planner.Pattern;
 import dev.fabricscope.planner.PlanResult;
 import dev.fabricscope.report.ReportJson;
 import java.util.Locale;
+import java.util.Objects;
 
 /** {@code plan}'s two outputs: the fixed JSON of issue 13 and a text table. */
 final class PlanText {
@@ -28,8 +29,8 @@ final class PlanText {
           .put("gpu", p.gpu())
           .put("nic", p.nic())
           .put("nvme", p.nvme())
-          .put("nvidia", p.nvidia())
-          .put("kernel", p.kernel());
+          .put("nvidia", Objects.toString(p.nvidia(), null))
+          .put("kernel", Objects.toString(p.kernel(), null));
     }
     ArrayNode flows = root.putArray("flows");
     for (PlanResult.FlowRate f : plan.flows()) {
@@ -88,7 +89,7 @@ final class PlanText {
               p.gpu(),
               dash(p.rdma() != null ? p.rdma() : p.nic()),
               dash(p.pathClass() == null ? null : p.pathClass().name()),
-              dash(p.kernel()),
+              dash(Objects.toString(p.kernel(), null)),
               dash(p.nvme()),
               String.join(" ", p.env())));
     }
