@@ -1,5 +1,6 @@
 package dev.fabricscope.plan;
 
+import dev.fabricscope.p2p.MapType;
 import dev.fabricscope.planner.GpuPairing;
 import dev.fabricscope.planner.PathClass;
 import dev.fabricscope.planner.Pattern;
@@ -48,7 +49,7 @@ public record HostOffer(String host, List<GpuOffer> gpus, Map<String, Integer> p
       String rdma,
       Integer port,
       String linkLayer,
-      String kernel,
+      MapType kernel,
       PathClass pathClass,
       Double gpuNicGBps) {}
 

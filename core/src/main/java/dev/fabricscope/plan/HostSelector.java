@@ -1,6 +1,6 @@
 package dev.fabricscope.plan;
 
-import dev.fabricscope.p2p.KernelVerdict;
+import dev.fabricscope.p2p.MapType;
 import dev.fabricscope.plan.HostOffer.GpuOffer;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -135,7 +135,7 @@ public final class HostSelector {
           + ", not "
           + job.fabric();
     }
-    if (job.gpudirectRdma() && KernelVerdict.NOT_SUPPORTED.equals(g.kernel())) {
+    if (job.gpudirectRdma() && g.kernel() == MapType.NOT_SUPPORTED) {
       return "the kernel refuses P2P DMA between GPU "
           + g.gpu()
           + " and "

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.importer.Importers;
 import dev.fabricscope.oracle.Fixtures;
+import dev.fabricscope.p2p.MapType;
 import dev.fabricscope.p2p.P2pAnalyzer;
 import dev.fabricscope.plan.HostOffer.GpuOffer;
 import dev.fabricscope.plan.HostSelector.Selection;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.Test;
 class HostSelectorTest {
 
   static GpuOffer gpu(String bdf, String rdma, String layer, String kernel, Double gbps) {
+    MapType k = MapType.valueOf(kernel);
     return new GpuOffer(
-        bdf, rdma == null ? null : "0000:99:00.0", rdma, 1, layer, kernel, PathClass.PIX, gbps);
+        bdf, rdma == null ? null : "0000:99:00.0", rdma, 1, layer, k, PathClass.PIX, gbps);
   }
 
   static HostOffer host(String name, int ib, GpuOffer... gpus) {
