@@ -216,20 +216,29 @@ public class HostsResource {
       @QueryParam("a") String a,
       @QueryParam("b") String b) {
     access.requireRead(request);
+    return pair(report(host, null), a, b, " (host " + host + ")");
+  }
+
+  /**
+   * One pair's verdicts in a report (a host's snapshot or a plan version); {@code a} and {@code b}
+   * are BDFs or names (GPU0, mlx5_0). Missing, unknown or ambiguous names are a 400 whose detail
+   * ends with {@code where}.
+   */
+  public static PairVerdict pair(Report report, String a, String b, String where) {
     if (a == null || b == null) {
       throw ApiException.badRequest("paths needs ?a=&b= (BDFs or device names such as GPU0)");
     }
-    P2pAnalyzer an = new P2pAnalyzer(report(host, null));
+    P2pAnalyzer an = new P2pAnalyzer(report);
     DeviceNames names = DeviceNames.of(an);
-    return an.pair(device(names, a, host), device(names, b, host));
+    return an.pair(device(names, a, where), device(names, b, where));
   }
 
-  /** The device a name names on the host; unknown or ambiguous names are the caller's error. */
-  private static Device device(DeviceNames names, String name, String host) {
+  /** The device a name names; unknown or ambiguous names are the caller's error. */
+  private static Device device(DeviceNames names, String name, String where) {
     try {
       return names.resolve(name);
     } catch (DeviceNames.UnknownNameException e) {
-      throw ApiException.badRequest(e.getMessage() + " (host " + host + ")");
+      throw ApiException.badRequest(e.getMessage() + where);
     }
   }
 
@@ -269,7 +278,8 @@ public class HostsResource {
     return store.host(host).orElseThrow(() -> ApiException.notFound("no host named " + host));
   }
 
-  long snapshotAt(String host, String at) {
+  /** The id of the host's snapshot in force at {@code at} (ISO-8601; null: the latest). */
+  public long snapshotAt(String host, String at) {
     Host h = find(host);
     if (at == null || at.isBlank()) {
       if (h.latestSnapshotId() == null) {
@@ -289,13 +299,15 @@ public class HostsResource {
         .orElseThrow(() -> ApiException.notFound("host " + host + " had no snapshot at " + at));
   }
 
-  String json(long snapshotId) {
+  /** A snapshot's report JSON; 404 when there is none. */
+  public String json(long snapshotId) {
     return store
         .snapshotJson(snapshotId)
         .orElseThrow(() -> ApiException.notFound("no snapshot " + snapshotId));
   }
 
-  Report report(String host, String at) {
+  /** The host's report in force at {@code at} (null: the latest). */
+  public Report report(String host, String at) {
     return read(json(snapshotAt(host, at)));
   }
 

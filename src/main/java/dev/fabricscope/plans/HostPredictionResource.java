@@ -1,11 +1,10 @@
 package dev.fabricscope.plans;
 
-import dev.fabricscope.inventory.InventoryStore;
+import dev.fabricscope.api.HostsResource;
 import dev.fabricscope.planner.Flow;
 import dev.fabricscope.planner.FlowEnd;
 import dev.fabricscope.planner.PlanResult;
 import dev.fabricscope.planner.Planner;
-import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.topology.Report;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -39,7 +37,7 @@ public class HostPredictionResource {
   static final int MAX_FLOWS = 4096;
 
   @Inject Access access;
-  @Inject InventoryStore inventory;
+  @Inject HostsResource hosts;
 
   @GET
   @Operation(
@@ -67,7 +65,7 @@ public class HostPredictionResource {
       @Context HttpServerRequest request) {
     access.requireRead(request);
     var options = PlanService.options(interSocket, memory);
-    Report r = latest(host);
+    Report r = hosts.report(host, null);
     if (flows == null || flows.isEmpty()) {
       return PlanService.predict(r, PlanService.pattern(pattern), options);
     }
@@ -93,23 +91,6 @@ public class HostPredictionResource {
       return new Planner(r).plan(list, options);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(e.getMessage());
-    }
-  }
-
-  private Report latest(String host) {
-    InventoryStore.Host h =
-        inventory.host(host).orElseThrow(() -> ApiException.notFound("no host named " + host));
-    if (h.latestSnapshotId() == null) {
-      throw ApiException.notFound("host " + host + " has no snapshot");
-    }
-    String json =
-        inventory
-            .snapshotJson(h.latestSnapshotId())
-            .orElseThrow(() -> ApiException.notFound("host " + host + " has no snapshot"));
-    try {
-      return ReportJson.read(json);
-    } catch (IOException e) {
-      throw new IllegalStateException("stored snapshot of " + host + " unreadable", e);
     }
   }
 

@@ -13,7 +13,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import java.util.Iterator;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -53,27 +52,7 @@ public class HostSelectionResource {
   }
 
   static JobShape shape(byte[] body) {
-    if (body == null || body.length == 0) {
-      throw ApiException.badRequest("a job shape is required, like {\"gpusPerHost\": 8}");
-    }
-    if (body.length > 4096) {
-      throw new ApiException(413, "Content too large", "a job shape is at most 4096 bytes");
-    }
-    JsonNode n;
-    try {
-      n = PlanService.EDITS.readTree(body);
-    } catch (java.io.IOException e) {
-      throw ApiException.badRequest("the body is not JSON: " + e.getMessage().split("\n")[0]);
-    }
-    if (n == null || !n.isObject()) {
-      throw ApiException.badRequest("a job shape is a JSON object");
-    }
-    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      String f = it.next();
-      if (!FIELDS.contains(f)) {
-        throw ApiException.badRequest("unknown field " + f + "; allowed: " + FIELDS);
-      }
-    }
+    JsonNode n = PlanBodies.object(body, FIELDS, 4096);
     try {
       return new JobShape(
           integer(n, "gpusPerHost", null),

@@ -80,12 +80,17 @@ final class PlanBodies {
   }
 
   private static JsonNode object(byte[] body, Set<String> allowed) {
+    return object(body, allowed, MAX_BODY);
+  }
+
+  /** A JSON object of at most {@code maxBytes} with only {@code allowed} fields; else a 400/413. */
+  static JsonNode object(byte[] body, Set<String> allowed, int maxBytes) {
     if (body == null || body.length == 0) {
       throw ApiException.badRequest("a JSON object is required");
     }
-    if (body.length > MAX_BODY) {
+    if (body.length > maxBytes) {
       throw new ApiException(
-          413, "Content too large", "the body is " + body.length + " bytes; at most " + MAX_BODY);
+          413, "Content too large", "the body is " + body.length + " bytes; at most " + maxBytes);
     }
     JsonNode n;
     try {

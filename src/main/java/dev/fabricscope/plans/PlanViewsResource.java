@@ -1,15 +1,13 @@
 package dev.fabricscope.plans;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.api.HostsResource;
 import dev.fabricscope.api.Params;
 import dev.fabricscope.inventory.PlanStore.Plan;
-import dev.fabricscope.p2p.DeviceNames;
-import dev.fabricscope.p2p.P2pAnalyzer;
 import dev.fabricscope.p2p.PairVerdict;
 import dev.fabricscope.planner.PlanResult;
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.security.Access;
-import dev.fabricscope.security.ApiException;
 import dev.fabricscope.topology.Report;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -86,7 +84,8 @@ public class PlanViewsResource {
     Report r = PlanService.apply(plans.base(id), p.edits());
     PlanResult prediction =
         PlanService.predict(r, PlanService.pattern(p.pattern()), PlanService.options(null, null));
-    String verdict = p.a() == null ? "" : ",\"verdict\":" + json(pair(r, p.a(), p.b()));
+    String verdict =
+        p.a() == null ? "" : ",\"verdict\":" + json(HostsResource.pair(r, p.a(), p.b(), ""));
     String json =
         "{\"topology\":"
             + ReportJson.write(r)
@@ -160,21 +159,7 @@ public class PlanViewsResource {
       @QueryParam("b") String b,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    if (a == null || b == null) {
-      throw ApiException.badRequest("paths needs ?a=&b= (BDFs or device names such as GPU0)");
-    }
-    return pair(report(idParam, versionParam), a, b);
-  }
-
-  /** One pair's verdict in a report; devices by BDF or name (GPU0); a 400 for an unknown one. */
-  private static PairVerdict pair(Report r, String a, String b) {
-    P2pAnalyzer an = new P2pAnalyzer(r);
-    DeviceNames names = DeviceNames.of(an);
-    try {
-      return an.pair(names.resolve(a), names.resolve(b));
-    } catch (DeviceNames.UnknownNameException e) {
-      throw ApiException.badRequest(e.getMessage());
-    }
+    return HostsResource.pair(report(idParam, versionParam), a, b, "");
   }
 
   @GET

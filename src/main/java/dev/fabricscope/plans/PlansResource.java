@@ -1,7 +1,7 @@
 package dev.fabricscope.plans;
 
+import dev.fabricscope.api.HostsResource;
 import dev.fabricscope.api.Params;
-import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.PlanStore;
 import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.security.Access;
@@ -43,7 +43,7 @@ public class PlansResource {
 
   @Inject Access access;
   @Inject PlanStore store;
-  @Inject InventoryStore inventory;
+  @Inject HostsResource hosts;
   @Inject PlanService plans;
 
   @POST
@@ -60,20 +60,9 @@ public class PlansResource {
   public Response create(byte[] body, @Context HttpServerRequest request) {
     Caller caller = access.require(request, Role.OPERATOR);
     PlanBodies.Create c = PlanBodies.create(body);
-    InventoryStore.Host h =
-        inventory
-            .host(c.host())
-            .orElseThrow(() -> ApiException.notFound("no host named " + c.host()));
-    if (h.latestSnapshotId() == null) {
-      throw ApiException.notFound("host " + c.host() + " has no snapshot");
-    }
-    String report =
-        inventory
-            .snapshotJson(h.latestSnapshotId())
-            .orElseThrow(() -> ApiException.notFound("no snapshot " + h.latestSnapshotId()));
-    long id =
-        store.create(
-            c.name(), c.host(), h.latestSnapshotId(), report, caller.name(), Instant.now());
+    long snapshotId = hosts.snapshotAt(c.host(), null);
+    String report = hosts.json(snapshotId);
+    long id = store.create(c.name(), c.host(), snapshotId, report, caller.name(), Instant.now());
     return Response.created(URI.create("/api/v1/plans/" + id))
         .entity(PlanView.of(plans.plan(id)))
         .build();
