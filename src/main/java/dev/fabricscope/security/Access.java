@@ -27,6 +27,8 @@ public class Access {
 
   @Inject TokenStore tokens;
 
+  @Inject SignOn signOn;
+
   // Off unless configured: anonymous reads must be a decision, never a side effect of deployment.
   @ConfigProperty(name = "fabricscope.auth.anonymous-read", defaultValue = "false")
   boolean anonymousRead;
@@ -71,19 +73,23 @@ public class Access {
 
   private record Cached(TokenStore.Token token, long until) {}
 
-  private TokenStore.Token lookup(String hash) {
+  private Optional<TokenStore.Token> lookup(String hash) {
     long now = System.nanoTime();
     Cached c = cache.get(hash);
     if (c != null && now < c.until()) {
-      return c.token();
+      return Optional.of(c.token());
     }
-    TokenStore.Token t = tokens.findByHash(hash).orElseThrow(ApiException::unauthorized);
+    Optional<TokenStore.Token> found = tokens.findByHash(hash);
+    if (found.isEmpty()) {
+      return found;
+    }
     if (cache.size() > 100_000) {
       cache.clear();
     }
     // revocation through this server clears the cache; through another replica it takes <= 5 s
-    cache.put(hash, new Cached(t, now + java.util.concurrent.TimeUnit.SECONDS.toNanos(5)));
-    return t;
+    cache.put(
+        hash, new Cached(found.get(), now + java.util.concurrent.TimeUnit.SECONDS.toNanos(5)));
+    return found;
   }
 
   /**
@@ -132,21 +138,47 @@ public class Access {
     return anonymousRead;
   }
 
-  /** The caller of a request, from its Authorization header. */
+  /**
+   * The caller of a request: fabricscope's own bearer token; with single sign-on configured, the
+   * identity provider's bearer JWT or the browser's sign-on session ({@link SignOn}); else
+   * anonymous.
+   */
   public Caller caller(HttpServerRequest request) {
     String header = request.getHeader("Authorization");
     if (header == null || header.isBlank()) {
+      Optional<Caller> signedOn = signOn.caller(request);
+      if (signedOn.isPresent()) {
+        return SessionWrites.checked(request, signedOn.get());
+      }
       return anonymousRead ? Caller.ANONYMOUS_READER : Caller.NOBODY;
     }
     if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       throw ApiException.unauthorized();
     }
     String secret = header.substring(7).trim();
-    TokenStore.Token t = lookup(Tokens.hash(secret));
+    Optional<TokenStore.Token> own = lookup(Tokens.hash(secret));
+    if (own.isEmpty()) {
+      // not one of ours (any secret may be configured as fabricscope.admin-token, so the prefix
+      // cannot decide): the identity provider's JWT when sign-on is on
+      return withRole(signOn.caller(request).orElseThrow(ApiException::unauthorized));
+    }
+    TokenStore.Token t = own.get();
     if (!t.active()) {
       throw new ApiException(401, "Unauthorized", "this token was revoked");
     }
     return Caller.of(t);
+  }
+
+  /** A signed-on caller whose provider roles map onto no fabricscope role is refused (403). */
+  static Caller withRole(Caller signedOn) {
+    if (signedOn.role() == null) {
+      throw ApiException.forbidden(
+          "signed on as '"
+              + signedOn.name()
+              + "', whose roles at the identity provider map onto no fabricscope role"
+              + " (fabricscope.oidc.viewer-roles, operator-roles, admin-roles)");
+    }
+    return signedOn;
   }
 
   /** Requires a caller who may read. */

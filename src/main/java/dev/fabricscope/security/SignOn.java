@@ -1,0 +1,82 @@
+package dev.fabricscope.security;
+
+import dev.fabricscope.inventory.TokenStore.Role;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Single sign-on through OpenID Connect, beside fabricscope's own bearer tokens. When {@code
+ * quarkus.oidc.tenant-enabled=true}, a request whose bearer secret is no fabricscope token, or that
+ * has none, is asked of quarkus-oidc: a bearer JWT from the identity provider (scripts, other
+ * services) or the session cookie of the browser's authorization-code sign-in ({@code /login}). The
+ * provider's roles (the {@code groups} claim unless {@code quarkus.oidc.roles.role-claim-path} says
+ * otherwise) map onto the viewer &lt; operator &lt; admin ladder through {@code
+ * fabricscope.oidc.viewer-roles}, {@code operator-roles} and {@code admin-roles}; the highest match
+ * wins, no match is no role (403). Agents never sign on: they write with agent tokens only.
+ */
+@ApplicationScoped
+public class SignOn {
+
+  @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false")
+  boolean enabled;
+
+  @ConfigProperty(name = "fabricscope.oidc.viewer-roles", defaultValue = "fabricscope-viewer")
+  List<String> viewerRoles;
+
+  @ConfigProperty(name = "fabricscope.oidc.operator-roles", defaultValue = "fabricscope-operator")
+  List<String> operatorRoles;
+
+  @ConfigProperty(name = "fabricscope.oidc.admin-roles", defaultValue = "fabricscope-admin")
+  List<String> adminRoles;
+
+  @Inject CurrentIdentityAssociation identities;
+
+  /** Whether sign-on is configured ({@code quarkus.oidc.tenant-enabled=true}). */
+  public boolean enabled() {
+    return enabled;
+  }
+
+  /**
+   * The caller signed on through the identity provider, or empty when the request carries no
+   * provider credential (no bearer JWT, no session cookie). Blocking: the first call of a request
+   * verifies the token (signature, issuer, audience, expiry), with the provider's keys cached.
+   *
+   * @throws ApiException 401 when a provider credential is present but not valid
+   */
+  public Optional<Caller> caller(HttpServerRequest request) {
+    if (!enabled) {
+      return Optional.empty();
+    }
+    SecurityIdentity identity;
+    try {
+      identity = identities.getIdentity();
+    } catch (AuthenticationFailedException e) {
+      throw new ApiException(401, "Unauthorized", "the identity provider's token is not valid");
+    }
+    if (identity == null || identity.isAnonymous()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Caller(identity.getPrincipal().getName(), roleOf(identity), null, 0));
+  }
+
+  /** The highest fabricscope role the identity's provider roles map onto; null when none. */
+  Role roleOf(SecurityIdentity identity) {
+    if (adminRoles.stream().anyMatch(identity::hasRole)) {
+      return Role.ADMIN;
+    }
+    if (operatorRoles.stream().anyMatch(identity::hasRole)) {
+      return Role.OPERATOR;
+    }
+    if (viewerRoles.stream().anyMatch(identity::hasRole)) {
+      return Role.VIEWER;
+    }
+    return null;
+  }
+}
