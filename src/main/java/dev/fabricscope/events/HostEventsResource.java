@@ -51,6 +51,9 @@ public class HostEventsResource {
   @Inject HostEvents events;
 
   @GET
+  // the caller and the host are looked up in the database (and, with sign-on, the provider's
+  // token checked) before the stream opens: not on the event loop
+  @io.smallrye.common.annotation.Blocking
   @Produces(MediaType.SERVER_SENT_EVENTS)
   @RestStreamElementType(MediaType.APPLICATION_JSON)
   @Operation(

@@ -3,6 +3,7 @@ package dev.fabricscope.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fabricscope.testing.SignOnProfile;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * maps {@code user} onto viewer.
  */
 @QuarkusTest
-@TestProfile(SignOnTest.Oidc.class)
+@TestProfile(SignOnProfile.class)
 @QuarkusTestResource(value = OidcWiremockTestResource.class, restrictToAnnotatedClass = true)
 class SignOnBrowserFlowTest {
 

@@ -6,9 +6,9 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.fabricscope.testing.ApiClient;
+import dev.fabricscope.testing.SignOnProfile;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.response.Response;
@@ -16,7 +16,6 @@ import io.smallrye.jwt.build.Jwt;
 import java.nio.file.Files;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -28,23 +27,9 @@ import org.junit.jupiter.api.Test;
  * groups} claim onto its roles. Anonymous reads are off, as in production.
  */
 @QuarkusTest
-@TestProfile(SignOnTest.Oidc.class)
+@TestProfile(SignOnProfile.class)
 @QuarkusTestResource(value = OidcWiremockTestResource.class, restrictToAnnotatedClass = true)
 class SignOnTest {
-
-  /** Sign-on on, pointed at the in-process provider; reads need credentials. */
-  public static class Oidc implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of(
-          "quarkus.oidc.tenant-enabled", "true",
-          "quarkus.oidc.auth-server-url", "${keycloak.url}/realms/quarkus/",
-          "quarkus.oidc.client-id", "quarkus-web-app",
-          "quarkus.oidc.credentials.secret", "secret",
-          "fabricscope.oidc.viewer-roles", "fabricscope-viewer,user",
-          "fabricscope.auth.anonymous-read", "false");
-    }
-  }
 
   static final String FIXTURE = "hwloc-xml/24em64t-2n6c2t-pci.xml";
 
