@@ -1,5 +1,6 @@
 package dev.fabricscope.ingest;
 
+import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.inventory.InventoryStore;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -7,7 +8,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What this server last stored per host (content hash, snapshot id, labels), so an unchanged report
@@ -42,8 +41,7 @@ public class KnownHosts {
 
   @Inject InventoryStore store;
 
-  @ConfigProperty(name = "fabricscope.ingest.last-seen-flush", defaultValue = "1s")
-  Duration flushEvery;
+  @Inject FabricscopeConfig config;
 
   private ScheduledExecutorService flusher;
 
@@ -55,7 +53,7 @@ public class KnownHosts {
               t.setDaemon(true);
               return t;
             });
-    long ms = Math.max(10, flushEvery.toMillis());
+    long ms = Math.max(10, config.ingest().lastSeenFlush().toMillis());
     flusher.scheduleWithFixedDelay(this::flushQuietly, ms, ms, TimeUnit.MILLISECONDS);
   }
 
