@@ -118,6 +118,12 @@ public class FleetFindingsService {
         host, lastSeen, now, config.agent().interval(), config.findings().missedIntervals());
   }
 
+  /** Another replica stored a snapshot: the cached findings may be out of date. */
+  void onRemote(
+      @jakarta.enterprise.event.Observes dev.fabricscope.cluster.ClusterNotice.SnapshotStored n) {
+    invalidate();
+  }
+
   /** Forgets the cache (after an ingest, tests). */
   public void invalidate() {
     cached = null;

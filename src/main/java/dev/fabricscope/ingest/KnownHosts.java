@@ -1,5 +1,6 @@
 package dev.fabricscope.ingest;
 
+import dev.fabricscope.cluster.ClusterNotice;
 import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.inventory.InventoryStore;
 import io.quarkus.logging.Log;
@@ -29,6 +30,12 @@ import java.util.concurrent.TimeUnit;
  * the 2xx). A flush is conditional on the host's latest hash in the database, so when another
  * server process sharing a PostgreSQL database stored a newer snapshot, the write is skipped and
  * the entry forgotten: the next report of that host takes the full path.
+ *
+ * <p>With several replicas, another replica's snapshot of a host also makes this one forget the
+ * host as soon as its notice arrives ({@link ClusterNotice.SnapshotStored}, milliseconds after the
+ * commit); until then, which is shorter than any agent's report interval, a report of the host's
+ * previous content could still be answered "unchanged" here. Its last-seen write is then skipped
+ * (conditional on the latest hash) and the next report stores it.
  */
 @ApplicationScoped
 public class KnownHosts {
@@ -78,6 +85,21 @@ public class KnownHosts {
   public void remember(String host, String hash, long snapshotId, Map<String, String> labels) {
     Known fresh = new Known(hash, snapshotId, Map.copyOf(labels));
     known.merge(host, fresh, (old, now) -> now.snapshotId() >= old.snapshotId() ? now : old);
+  }
+
+  /**
+   * Another replica stored a newer snapshot of the host: forget what this one remembers of it
+   * (unless it already knows that snapshot or a newer one), so the host's next report here takes
+   * the full path instead of being answered "unchanged" against content that is no longer the
+   * latest.
+   */
+  void onRemote(@Observes ClusterNotice.SnapshotStored n) {
+    known.computeIfPresent(n.host(), (h, k) -> k.snapshotId() < n.snapshotId() ? null : k);
+  }
+
+  /** Notices may have been lost: nothing remembered can be trusted to be the latest. */
+  void onRemote(@Observes ClusterNotice.Resync n) {
+    known.clear();
   }
 
   /** What this server knows of a host, or null. */
