@@ -1,5 +1,6 @@
 package dev.fabricscope.api;
 
+import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.importer.ImportException;
 import dev.fabricscope.importer.Importers;
 import dev.fabricscope.ingest.ReportIngest;
@@ -44,6 +45,7 @@ public class ImportsResource {
 
   @Inject Access access;
   @Inject ReportIngest ingest;
+  @Inject FabricscopeConfig config;
 
   /** What an import stored. */
   @Schema(name = "ImportResult")
@@ -128,12 +130,13 @@ public class ImportsResource {
         .build();
   }
 
-  private static Report load(byte[] body) {
+  private Report load(byte[] body) {
+    Path base = config.tmpdir().orElseGet(ArchiveExtractor::defaultTempBase);
     Path tmp = null;
     try {
-      tmp = Files.createTempFile(ArchiveExtractor.tempBase(), "fabricscope-import-", ".bin");
+      tmp = Files.createTempFile(base, "fabricscope-import-", ".bin");
       Files.write(tmp, body);
-      return Importers.load(tmp);
+      return Importers.load(tmp, base);
     } catch (ImportException e) {
       throw ApiException.unprocessable(e.getMessage().replace(String.valueOf(tmp), "the upload"));
     } catch (IOException e) {

@@ -2,6 +2,7 @@ package dev.fabricscope.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.p2p.CompactMatrix;
 import dev.fabricscope.p2p.Device;
 import dev.fabricscope.p2p.P2pAnalyzer;
@@ -22,7 +23,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The compact all-pairs answers of {@code GET /api/v1/hosts/{host}/p2p}, with the work per request
@@ -75,13 +75,22 @@ public class P2pMatrices {
   private long cachedBytes;
 
   @Inject
+  P2pMatrices(FabricscopeConfig config, ObjectMapper mapper) {
+    this(
+        config.p2p().maxDevices(),
+        config.p2p().concurrent(),
+        config.p2p().slotWait(),
+        config.p2p().cacheBytes(),
+        config.p2p().cacheEntries(),
+        mapper);
+  }
+
   P2pMatrices(
-      @ConfigProperty(name = "fabricscope.p2p.max-devices", defaultValue = "2000") int maxDevices,
-      @ConfigProperty(name = "fabricscope.p2p.concurrent", defaultValue = "2") int concurrent,
-      @ConfigProperty(name = "fabricscope.p2p.wait", defaultValue = "2s") Duration wait,
-      @ConfigProperty(name = "fabricscope.p2p.cache-bytes", defaultValue = "67108864")
-          long cacheBytes,
-      @ConfigProperty(name = "fabricscope.p2p.cache-entries", defaultValue = "32") int cacheEntries,
+      int maxDevices,
+      int concurrent,
+      Duration wait,
+      long cacheBytes,
+      int cacheEntries,
       ObjectMapper mapper) {
     this.maxDevices = maxDevices;
     this.wait = wait;

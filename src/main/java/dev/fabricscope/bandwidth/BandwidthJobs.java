@@ -2,6 +2,8 @@ package dev.fabricscope.bandwidth;
 
 import static dev.fabricscope.bandwidth.JsonFields.unprocessable;
 
+import dev.fabricscope.cluster.ClusterBus;
+import dev.fabricscope.cluster.ClusterNotice;
 import dev.fabricscope.events.HostEvents;
 import dev.fabricscope.inventory.AgentCapabilityStore;
 import dev.fabricscope.inventory.BandwidthJobStore;
@@ -15,6 +17,7 @@ import dev.fabricscope.security.ApiException;
 import dev.fabricscope.security.Caller;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
@@ -26,7 +29,8 @@ import java.util.concurrent.CompletableFuture;
  * agents, the two-host handshake (listener first, then the run with the listener's address), the
  * verdict on the source's result, cancel and time-outs. Every change is published to the host
  * streams of both hosts ({@link HostEvents}, type {@code bandwidth}) and wakes the long polls of
- * both hosts ({@link JobWaiters}). Blocking (database): call it off the event loop.
+ * both hosts ({@link JobWaiters}), here and, through {@link ClusterBus}, on the other server
+ * replicas. Blocking (database): call it off the event loop.
  */
 @ApplicationScoped
 public class BandwidthJobs {
@@ -36,6 +40,7 @@ public class BandwidthJobs {
   @Inject InventoryStore inventory;
   @Inject HostEvents events;
   @Inject BandwidthSettings settings;
+  @Inject ClusterBus cluster;
 
   final JobWaiters waiters = new JobWaiters();
   private JobVerdicts verdicts;
@@ -167,11 +172,12 @@ public class BandwidthJobs {
    */
   void changed(Job j, String phase, String message) {
     String text = message != null ? message : j.state().terminal() ? j.message() : null;
+    List<HostEvents.BandwidthChanged> published = new java.util.ArrayList<>(2);
     for (String host :
         j.sourceHost().equals(j.targetHost())
             ? List.of(j.sourceHost())
             : List.of(j.sourceHost(), j.targetHost())) {
-      events.bandwidth(
+      published.add(
           new HostEvents.BandwidthChanged(
               "bandwidth",
               host,
@@ -188,8 +194,23 @@ public class BandwidthJobs {
               j.verdict(),
               text));
     }
-    if (phase.equals("queued") || phase.equals("listening") || phase.equals("finished")) {
+    published.forEach(events::bandwidth);
+    boolean work = phase.equals("queued") || phase.equals("listening") || phase.equals("finished");
+    if (work) {
       waiters.wake(j.sourceHost(), j.targetHost());
     }
+    // the other replicas' streams, and their polls of these hosts
+    cluster.jobChanged(
+        published, work ? List.of(j.sourceHost(), j.targetHost()) : List.<String>of());
+  }
+
+  /** Another replica changed a test: wake this replica's polls of its hosts. */
+  void onRemote(@Observes ClusterNotice.JobChanged n) {
+    waiters.wake(n.wake().toArray(String[]::new));
+  }
+
+  /** Notices may have been lost: every waiting poll asks the database again. */
+  void onRemote(@Observes ClusterNotice.Resync n) {
+    waiters.wakeAll();
   }
 }

@@ -1,13 +1,15 @@
 package dev.fabricscope.bandwidth;
 
+import dev.fabricscope.config.FabricscopeConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The server's bandwidth-test settings ({@code fabricscope.bandwidth.*}), checked at start (a bad
- * value stops the server, never a request):
+ * The server's bandwidth-test settings ({@code fabricscope.bandwidth.*} of {@link
+ * FabricscopeConfig}), checked at start by {@link dev.fabricscope.config.ConfigCheck} (a bad value
+ * stops the server, never a request):
  *
  * <ul>
  *   <li>{@code efficiency.gpu-copy}, {@code .gpu-bidir}, {@code .gpu-peer-pcie}, {@code .nvlink},
@@ -29,83 +31,26 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class BandwidthSettings {
 
-  @ConfigProperty(name = "fabricscope.bandwidth.efficiency.gpu-copy", defaultValue = "0.88")
-  double gpuCopy;
+  @Inject FabricscopeConfig config;
 
-  @ConfigProperty(name = "fabricscope.bandwidth.efficiency.gpu-bidir", defaultValue = "0.73")
-  double gpuBidir;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.efficiency.gpu-peer-pcie", defaultValue = "0.80")
-  double gpuPeerPcie;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.efficiency.nvlink", defaultValue = "0.84")
-  double nvlink;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.efficiency.nic-line", defaultValue = "0.95")
-  double nicLine;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.efficiency.tcp-line", defaultValue = "0.94")
-  double tcpLine;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.pass-ratio", defaultValue = "0.90")
-  double passRatio;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.warn-ratio", defaultValue = "0.75")
-  double warnRatio;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.queue-timeout", defaultValue = "1h")
-  Duration queueTimeout;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.listen-timeout", defaultValue = "60s")
-  Duration listenTimeout;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.run-timeout", defaultValue = "5m")
-  Duration runTimeout;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.run-slack", defaultValue = "60s")
-  Duration runSlack;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.max-job-duration", defaultValue = "10m")
-  Duration maxJobDuration;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.poll-wait", defaultValue = "25s")
-  Duration pollWait;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.poll-max-wait", defaultValue = "60s")
-  Duration pollMaxWait;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.poll-recheck", defaultValue = "5s")
-  Duration pollRecheck;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.sweep", defaultValue = "1s")
-  Duration sweep;
-
-  @ConfigProperty(name = "fabricscope.bandwidth.time-out-taken-at-start", defaultValue = "true")
-  boolean timeOutTakenAtStart;
-
+  private FabricscopeConfig.Bandwidth b;
   private Efficiencies efficiencies;
 
+  // Values are checked by ConfigCheck before any bean starts; Efficiencies checks its own again.
   @PostConstruct
-  void check() {
+  void init() {
+    b = config.bandwidth();
+    FabricscopeConfig.Efficiency e = b.efficiency();
     efficiencies =
         new Efficiencies(
-            gpuCopy, gpuBidir, gpuPeerPcie, nvlink, nicLine, tcpLine, passRatio, warnRatio);
-    Duration longest = Duration.ofSeconds(BandwidthSpec.MAX_DURATION_SECONDS).plus(runSlack);
-    if (maxJobDuration.compareTo(longest) < 0 || runTimeout.compareTo(maxJobDuration) > 0) {
-      throw new IllegalArgumentException(
-          "fabricscope.bandwidth.max-job-duration must be at least "
-              + longest.toSeconds()
-              + " s and at least run-timeout");
-    }
-    for (Duration d : new Duration[] {queueTimeout, listenTimeout, pollRecheck, sweep}) {
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException("fabricscope.bandwidth durations must be positive");
-      }
-    }
-    if (pollWait.isNegative() || pollWait.compareTo(pollMaxWait) > 0) {
-      throw new IllegalArgumentException(
-          "fabricscope.bandwidth.poll-wait must be 0..poll-max-wait");
-    }
+            e.gpuCopy(),
+            e.gpuBidir(),
+            e.gpuPeerPcie(),
+            e.nvlink(),
+            e.nicLine(),
+            e.tcpLine(),
+            b.passRatio(),
+            b.warnRatio());
   }
 
   /** Efficiencies and verdict thresholds. */
@@ -114,39 +59,39 @@ public class BandwidthSettings {
   }
 
   public Duration queueTimeout() {
-    return queueTimeout;
+    return b.queueTimeout();
   }
 
   public Duration listenTimeout() {
-    return listenTimeout;
+    return b.listenTimeout();
   }
 
   /** How long the run of {@code spec} may take once its agent has it. */
   public Duration runTimeout(BandwidthSpec spec) {
     Duration d =
         spec.durationSeconds() == null
-            ? runTimeout
-            : Duration.ofSeconds(spec.durationSeconds()).plus(runSlack);
-    return d.compareTo(maxJobDuration) > 0 ? maxJobDuration : d;
+            ? b.runTimeout()
+            : Duration.ofSeconds(spec.durationSeconds()).plus(b.runSlack());
+    return d.compareTo(b.maxJobDuration()) > 0 ? b.maxJobDuration() : d;
   }
 
   public Duration pollWait() {
-    return pollWait;
+    return b.pollWait();
   }
 
   public Duration pollMaxWait() {
-    return pollMaxWait;
+    return b.pollMaxWait();
   }
 
   public Duration pollRecheck() {
-    return pollRecheck;
+    return b.pollRecheck();
   }
 
   public Duration sweep() {
-    return sweep;
+    return b.sweep();
   }
 
   public boolean timeOutTakenAtStart() {
-    return timeOutTakenAtStart;
+    return b.timeOutTakenAtStart();
   }
 }

@@ -45,6 +45,11 @@ final class JobWaiters {
     }
   }
 
+  /** Wakes every waiting poll (notices from other replicas may have been lost). */
+  void wakeAll() {
+    wake(waiting.keySet().toArray(String[]::new));
+  }
+
   /** Polls waiting now, for tests and metrics. */
   int size() {
     return waiting.values().stream().mapToInt(Set::size).sum();

@@ -1,5 +1,6 @@
 package dev.fabricscope.demo;
 
+import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.importer.ImportException;
 import dev.fabricscope.importer.Importers;
 import dev.fabricscope.sysfs.ArchiveExtractor;
@@ -8,8 +9,10 @@ import dev.fabricscope.topology.Report;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The demo reports bundled with the server: gathered sysfs archives from real machines under {@code
@@ -47,8 +49,17 @@ public class DemoReports {
     InputStream open(String archive) throws IOException;
   }
 
-  @ConfigProperty(name = "fabricscope.demo.archives")
-  List<String> archives;
+  @Inject FabricscopeConfig config;
+
+  // from the configuration at start; the defaults serve DemoReports made without CDI (tests)
+  List<String> archives = List.of();
+  private Path tempBase = ArchiveExtractor.defaultTempBase();
+
+  @PostConstruct
+  void init() {
+    archives = config.demo().archives();
+    tempBase = config.tmpdir().orElseGet(ArchiveExtractor::defaultTempBase);
+  }
 
   /** How long shutdown waits for a loader to stop and clean up after itself. */
   static final Duration STOP_WAIT = Duration.ofSeconds(10);
@@ -179,7 +190,7 @@ public class DemoReports {
       }
       long start = System.nanoTime();
       try {
-        Report report = loadOne(archive, opener, discovery, owner.temps);
+        Report report = loadOne(archive, opener, discovery, owner.temps, owner.tempBase);
         reports.put(name, report);
         Log.infof(
             "demo report %s: %d PCI functions, %d diagnostics (%d ms)",
@@ -202,7 +213,8 @@ public class DemoReports {
   }
 
   private static Report loadOne(
-      String archive, Opener opener, SysfsDiscovery discovery, TempPaths temps) throws IOException {
+      String archive, Opener opener, SysfsDiscovery discovery, TempPaths temps, Path tempBase)
+      throws IOException {
     // ArchiveExtractor reads a file (it sniffs the compression from the first bytes), and a
     // resource inside the packaged jar is not one: copy it out first.
     Path temp =
@@ -222,7 +234,8 @@ public class DemoReports {
           throw new IOException(e.getMessage(), e);
         }
       }
-      try (var unpacked = ArchiveExtractor.extract(temp)) {
+      try (var unpacked =
+          ArchiveExtractor.extract(temp, ArchiveExtractor.Limits.DEFAULT, tempBase)) {
         temps.hold(unpacked.tempDir());
         try {
           return discovery.discover(unpacked.sysfsRoot());

@@ -1,5 +1,6 @@
 package dev.fabricscope.demo;
 
+import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.ingest.ReportIngest;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.topology.Report;
@@ -9,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Fills an empty inventory with the demo hosts (real machines' gathered archives), so the server
@@ -23,11 +23,10 @@ public class DemoSeeder {
   @Inject InventoryStore store;
   @Inject ReportIngest ingest;
 
-  @ConfigProperty(name = "fabricscope.demo.seed", defaultValue = "true")
-  boolean seed;
+  @Inject FabricscopeConfig config;
 
   void onStart(@Observes StartupEvent e) {
-    if (!seed) {
+    if (!config.demo().seed()) {
       return;
     }
     Thread t = new Thread(this::seedIfEmpty, "demo-seeder");

@@ -1,14 +1,17 @@
 package dev.fabricscope.events;
 
+import dev.fabricscope.cluster.ClusterNotice;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 /**
  * Live host events: {@link dev.fabricscope.ingest.ReportIngest} publishes one when a report adds a
  * snapshot, the bandwidth-test service one when a test of the host moves; open host pages subscribe
  * through {@link HostEventsResource} (Server-Sent Events). Every event is a JSON object with a
- * {@code type} and a {@code host}.
+ * {@code type} and a {@code host}. Changes made through another server replica arrive as {@link
+ * ClusterNotice}s and are published here the same way.
  */
 @ApplicationScoped
 public class HostEvents {
@@ -85,6 +88,16 @@ public class HostEvents {
   /** Publishes a bandwidth-test event to the subscribers of its host. */
   public synchronized void bandwidth(BandwidthChanged event) {
     processor.onNext(event);
+  }
+
+  /** Another replica's snapshot reaches this replica's streams too. */
+  void onRemote(@Observes ClusterNotice.SnapshotStored n) {
+    snapshotAdded(n.host(), n.snapshotId(), n.imported());
+  }
+
+  /** Another replica's bandwidth-test change reaches this replica's streams too. */
+  void onRemote(@Observes ClusterNotice.JobChanged n) {
+    n.events().forEach(this::bandwidth);
   }
 
   /** The events of one host from now on. */

@@ -1,5 +1,6 @@
 package dev.fabricscope.findings;
 
+import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.Host;
 import dev.fabricscope.p2p.Finding;
@@ -8,14 +9,12 @@ import dev.fabricscope.report.ReportJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Fleet findings over every host's latest snapshot ({@link FleetFindings}' rules), recomputed at
@@ -27,14 +26,7 @@ public class FleetFindingsService {
 
   @Inject InventoryStore store;
 
-  @ConfigProperty(name = "fabricscope.agent.interval", defaultValue = "5m")
-  String interval;
-
-  @ConfigProperty(name = "fabricscope.findings.missed-intervals", defaultValue = "3")
-  int missedIntervals;
-
-  @ConfigProperty(name = "fabricscope.findings.cache", defaultValue = "5s")
-  String cacheFor;
+  @Inject FabricscopeConfig config;
 
   private volatile List<Finding> cached;
   private volatile Instant cachedAt = Instant.EPOCH;
@@ -42,7 +34,7 @@ public class FleetFindingsService {
   /** All findings, sorted by host, severity, rule. */
   public synchronized List<Finding> all() {
     Instant now = Instant.now();
-    if (cached != null && now.isBefore(cachedAt.plus(parse(cacheFor)))) {
+    if (cached != null && now.isBefore(cachedAt.plus(config.findings().cache()))) {
       return cached;
     }
     List<FleetFindings.HostReport> hosts = new ArrayList<>();
@@ -55,7 +47,12 @@ public class FleetFindingsService {
         throw new IllegalStateException("stored report of " + h.name() + " does not read back", e);
       }
       if (!h.imported()) {
-        FleetFindings.hostNotSeen(h.name(), h.lastSeen(), now, parse(interval), missedIntervals)
+        FleetFindings.hostNotSeen(
+                h.name(),
+                h.lastSeen(),
+                now,
+                config.agent().interval(),
+                config.findings().missedIntervals())
             .ifPresent(notSeen::add);
       }
     }
@@ -94,7 +91,12 @@ public class FleetFindingsService {
         }
       }
       if (!h.imported()) {
-        FleetFindings.hostNotSeen(h.name(), h.lastSeen(), now, parse(interval), missedIntervals)
+        FleetFindings.hostNotSeen(
+                h.name(),
+                h.lastSeen(),
+                now,
+                config.agent().interval(),
+                config.findings().missedIntervals())
             .ifPresent(list::add);
       }
       out.put(h.name(), list);
@@ -112,7 +114,14 @@ public class FleetFindingsService {
     if (imported) {
       return java.util.Optional.empty();
     }
-    return FleetFindings.hostNotSeen(host, lastSeen, now, parse(interval), missedIntervals);
+    return FleetFindings.hostNotSeen(
+        host, lastSeen, now, config.agent().interval(), config.findings().missedIntervals());
+  }
+
+  /** Another replica stored a snapshot: the cached findings may be out of date. */
+  void onRemote(
+      @jakarta.enterprise.event.Observes dev.fabricscope.cluster.ClusterNotice.SnapshotStored n) {
+    invalidate();
   }
 
   /** Forgets the cache (after an ingest, tests). */
@@ -147,20 +156,5 @@ public class FleetFindingsService {
     int from = Math.min(offset, matching.size());
     int to = Math.min(matching.size(), from + limit);
     return new InventoryStore.Page<>(matching.subList(from, to), matching.size(), offset, limit);
-  }
-
-  /** {@code 30s}, {@code 5m}, {@code 1h}, or ISO-8601 ({@code PT5M}). */
-  static Duration parse(String d) {
-    String s = d.trim().toLowerCase();
-    if (s.startsWith("p")) {
-      return Duration.parse(s.toUpperCase());
-    }
-    long n = Long.parseLong(s.substring(0, s.length() - 1));
-    return switch (s.charAt(s.length() - 1)) {
-      case 's' -> Duration.ofSeconds(n);
-      case 'm' -> Duration.ofMinutes(n);
-      case 'h' -> Duration.ofHours(n);
-      default -> throw new IllegalArgumentException("duration like 30s, 5m, 1h: " + d);
-    };
   }
 }

@@ -1,18 +1,20 @@
 package dev.fabricscope.ingest;
 
+import dev.fabricscope.config.FabricscopeConfig;
+import dev.fabricscope.inventory.Database;
 import dev.fabricscope.security.ApiException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The threads that parse, validate and store reports: a few (two per core by default), not one per
@@ -24,20 +26,26 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class IngestExecutor {
 
-  @ConfigProperty(name = "fabricscope.ingest.threads", defaultValue = "0")
+  @Inject FabricscopeConfig config;
+  @Inject Database database;
+
+  // set from the configuration at start (tests set them directly)
   int threads;
-
-  @ConfigProperty(name = "fabricscope.ingest.queue", defaultValue = "1024")
   int queue;
-
-  @ConfigProperty(name = "fabricscope.db.url")
-  java.util.Optional<String> dbUrl = java.util.Optional.empty();
+  String dbUrl = "";
 
   private ThreadPoolExecutor pool;
 
   @PostConstruct
+  void init() {
+    threads = config.ingest().threads();
+    queue = config.ingest().queue();
+    dbUrl = database.url();
+    start();
+  }
+
   void start() {
-    int n = threads > 0 ? threads : defaultThreads(dbUrl.orElse(""), cores());
+    int n = threads > 0 ? threads : defaultThreads(dbUrl, cores());
     AtomicInteger count = new AtomicInteger();
     pool =
         new ThreadPoolExecutor(

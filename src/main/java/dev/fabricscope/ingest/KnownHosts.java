@@ -1,5 +1,7 @@
 package dev.fabricscope.ingest;
 
+import dev.fabricscope.cluster.ClusterNotice;
+import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.inventory.InventoryStore;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -7,7 +9,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * What this server last stored per host (content hash, snapshot id, labels), so an unchanged report
@@ -30,6 +30,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * the 2xx). A flush is conditional on the host's latest hash in the database, so when another
  * server process sharing a PostgreSQL database stored a newer snapshot, the write is skipped and
  * the entry forgotten: the next report of that host takes the full path.
+ *
+ * <p>With several replicas, another replica's snapshot of a host also makes this one forget the
+ * host as soon as its notice arrives ({@link ClusterNotice.SnapshotStored}, milliseconds after the
+ * commit); until then, which is shorter than any agent's report interval, a report of the host's
+ * previous content could still be answered "unchanged" here. Its last-seen write is then skipped
+ * (conditional on the latest hash) and the next report stores it.
  */
 @ApplicationScoped
 public class KnownHosts {
@@ -42,8 +48,7 @@ public class KnownHosts {
 
   @Inject InventoryStore store;
 
-  @ConfigProperty(name = "fabricscope.ingest.last-seen-flush", defaultValue = "1s")
-  Duration flushEvery;
+  @Inject FabricscopeConfig config;
 
   private ScheduledExecutorService flusher;
 
@@ -55,7 +60,7 @@ public class KnownHosts {
               t.setDaemon(true);
               return t;
             });
-    long ms = Math.max(10, flushEvery.toMillis());
+    long ms = Math.max(10, config.ingest().lastSeenFlush().toMillis());
     flusher.scheduleWithFixedDelay(this::flushQuietly, ms, ms, TimeUnit.MILLISECONDS);
   }
 
@@ -80,6 +85,21 @@ public class KnownHosts {
   public void remember(String host, String hash, long snapshotId, Map<String, String> labels) {
     Known fresh = new Known(hash, snapshotId, Map.copyOf(labels));
     known.merge(host, fresh, (old, now) -> now.snapshotId() >= old.snapshotId() ? now : old);
+  }
+
+  /**
+   * Another replica stored a newer snapshot of the host: forget what this one remembers of it
+   * (unless it already knows that snapshot or a newer one), so the host's next report here takes
+   * the full path instead of being answered "unchanged" against content that is no longer the
+   * latest.
+   */
+  void onRemote(@Observes ClusterNotice.SnapshotStored n) {
+    known.computeIfPresent(n.host(), (h, k) -> k.snapshotId() < n.snapshotId() ? null : k);
+  }
+
+  /** Notices may have been lost: nothing remembered can be trusted to be the latest. */
+  void onRemote(@Observes ClusterNotice.Resync n) {
+    known.clear();
   }
 
   /** What this server knows of a host, or null. */

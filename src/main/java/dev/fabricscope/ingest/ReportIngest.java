@@ -32,6 +32,7 @@ public class ReportIngest {
   @Inject dev.fabricscope.events.HostEvents events;
 
   @Inject KnownHosts known;
+  @Inject dev.fabricscope.cluster.ClusterBus cluster;
 
   /** The outcome of one ingest. */
   public record Result(InventoryStore.Outcome outcome, long snapshotId, String host) {}
@@ -123,6 +124,8 @@ public class ReportIngest {
     known.remember(host, hash, r.snapshotId(), labels);
     if (r.outcome() == InventoryStore.Outcome.CREATED) {
       events.snapshotAdded(host, r.snapshotId(), imported);
+      // before the answer: a replica that gets this host's next report knows it changed
+      cluster.snapshotStored(host, r.snapshotId(), imported);
     }
     return new Result(r.outcome(), r.snapshotId(), host);
   }

@@ -41,6 +41,9 @@ public final class Database implements AutoCloseable {
       "WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
 
   private final HikariDataSource pool;
+  private final String url;
+  private final String user;
+  private final String password;
 
   /**
    * Opens the pool and migrates the schema.
@@ -51,6 +54,9 @@ public final class Database implements AutoCloseable {
    * @param poolSize maximum connections in the pool
    */
   public Database(String url, String user, String password, int poolSize) {
+    this.url = url;
+    this.user = user;
+    this.password = password;
     var config = new HikariConfig();
     config.setPoolName("fabricscope");
     config.setJdbcUrl(url);
@@ -110,6 +116,38 @@ public final class Database implements AutoCloseable {
         .locations("classpath:db/migration")
         .load()
         .migrate();
+  }
+
+  /** The JDBC URL (may carry a password in its parameters: not for logs). */
+  public String url() {
+    return url;
+  }
+
+  /** Whether this is PostgreSQL, where several server replicas may share the database. */
+  public boolean isPostgres() {
+    return url.startsWith("jdbc:postgresql:");
+  }
+
+  /**
+   * A connection of its own, outside the pool, with the pool's URL and credentials: for a session
+   * that lives as long as the server (PostgreSQL {@code LISTEN}), which would otherwise hold a pool
+   * slot forever. The caller closes it.
+   */
+  public Connection openDedicated() throws SQLException {
+    var props = new java.util.Properties();
+    if (user != null) {
+      props.setProperty("user", user);
+    }
+    if (password != null) {
+      props.setProperty("password", password);
+    }
+    java.sql.Driver driver =
+        isPostgres() ? new org.postgresql.Driver() : java.sql.DriverManager.getDriver(url);
+    Connection c = driver.connect(url, props);
+    if (c == null) {
+      throw new SQLException("no driver accepts " + url.split("[;?]")[0]);
+    }
+    return c;
   }
 
   /** The pool. */

@@ -1,14 +1,13 @@
 package dev.fabricscope.inventory;
 
+import dev.fabricscope.config.FabricscopeConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import java.nio.file.Path;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,27 +31,17 @@ public class DatabaseProducer {
 
   private static final Logger LOG = Logger.getLogger(DatabaseProducer.class);
 
-  @ConfigProperty(name = "fabricscope.data-dir", defaultValue = "./data")
-  Path dataDir;
-
-  @ConfigProperty(name = "fabricscope.db.url")
-  Optional<String> url;
-
-  @ConfigProperty(name = "fabricscope.db.user")
-  Optional<String> user;
-
-  @ConfigProperty(name = "fabricscope.db.password")
-  Optional<String> password;
-
-  @ConfigProperty(name = "fabricscope.db.pool-size", defaultValue = "8")
-  int poolSize;
+  @Inject FabricscopeConfig config;
 
   @Produces
   @Singleton
   Database database() {
-    String jdbcUrl = url.filter(u -> !u.isBlank()).orElseGet(() -> Database.h2FileUrl(dataDir));
+    FabricscopeConfig.Db db = config.db();
+    String jdbcUrl =
+        db.url().filter(u -> !u.isBlank()).orElseGet(() -> Database.h2FileUrl(config.dataDir()));
+    int poolSize = Math.max(1, db.poolSize());
     var database =
-        new Database(jdbcUrl, user.orElse(null), password.orElse(null), Math.max(1, poolSize));
+        new Database(jdbcUrl, db.user().orElse(null), db.password().orElse(null), poolSize);
     // The URL without parameters: enough to tell which database, never a password.
     LOG.infof("Inventory database %s (pool of %d)", jdbcUrl.split(";|\\?")[0], poolSize);
     return database;

@@ -23,8 +23,15 @@ import java.util.Set;
  * {@link BandwidthJobStore#take}: which job side a polling agent gets, in one transaction. The
  * oldest waiting side wins; a host that already plays a part in an active job gets nothing else
  * (two tests on one host would disturb each other's numbers), except the run side of the job whose
- * listener it runs. Each hand-out is a conditional update, so a side is handed out once even when
- * two polls race.
+ * listener it runs.
+ *
+ * <p>Safe with several server replicas on one PostgreSQL database: the host's inventory row is
+ * locked first ({@code FOR UPDATE}), so two polls of one host, on any replicas, decide one after
+ * the other and the "one job per host" rule holds; the candidate jobs are then locked with {@code
+ * FOR UPDATE SKIP LOCKED}, so a take never waits on a job another transaction holds (a sweep timing
+ * it out, a cancel, a listener's event) and never hands out a side that another transaction is
+ * handing out. Each hand-out is still a conditional update, so a side is handed out once whatever
+ * the isolation. H2 reads the same SQL.
  */
 final class JobHandout {
 
@@ -32,6 +39,11 @@ final class JobHandout {
 
   static Optional<Assignment> take(Connection c, String host, Instant now, Deadlines deadlines)
       throws SQLException {
+    try (var ps = c.prepareStatement("SELECT id FROM hosts WHERE name = ? FOR UPDATE")) {
+      ps.setString(1, host);
+      // jobs are queued for known hosts only; without a row (store tests) there is nothing to lock
+      ps.executeQuery().close();
+    }
     Set<Long> busy = new HashSet<>();
     try (var ps =
         c.prepareStatement(
@@ -59,7 +71,7 @@ final class JobHandout {
                 + " NOT IN "
                 + TWO_SIDED
                 + ") OR (state = 'listening' AND source_host = ? AND source_taken IS NULL)"
-                + " ORDER BY id LIMIT 50")) {
+                + " ORDER BY id LIMIT 20 FOR UPDATE SKIP LOCKED")) {
       ps.setString(1, host);
       ps.setString(2, host);
       ps.setString(3, host);

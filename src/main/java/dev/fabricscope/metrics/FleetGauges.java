@@ -2,6 +2,7 @@ package dev.fabricscope.metrics;
 
 import static dev.fabricscope.p2p.FleetFindings.HOST_NOT_SEEN;
 
+import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.findings.FleetFindingsService;
 import dev.fabricscope.inventory.BandwidthJobStore;
 import dev.fabricscope.inventory.FleetCounts;
@@ -20,7 +21,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Fleet gauges for Prometheus: {@code fabricscope_hosts}, {@code fabricscope_hosts_stale}, {@code
@@ -63,8 +62,7 @@ public class FleetGauges {
   @Inject FleetFindingsService findings;
   @Inject Vertx vertx;
 
-  @ConfigProperty(name = "fabricscope.metrics.refresh", defaultValue = "15s")
-  Duration refresh;
+  @Inject FabricscopeConfig config;
 
   private final AtomicLong hosts = new AtomicLong();
   private final AtomicLong staleHosts = new AtomicLong();
@@ -103,7 +101,8 @@ public class FleetGauges {
           .description("Bandwidth tests stored, by state (terminal states accumulate)")
           .register(registry);
     }
-    timer = vertx.setPeriodic(1, refresh.toMillis(), id -> refreshInBackground());
+    timer =
+        vertx.setPeriodic(1, config.metrics().refresh().toMillis(), id -> refreshInBackground());
   }
 
   void onStop(@Observes ShutdownEvent e) {

@@ -11,8 +11,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Authentication and role checks for the REST API. Bearer tokens are looked up by their SHA-256;
@@ -30,14 +28,17 @@ public class Access {
   @Inject SignOn signOn;
 
   // Off unless configured: anonymous reads must be a decision, never a side effect of deployment.
-  @ConfigProperty(name = "fabricscope.auth.anonymous-read", defaultValue = "false")
+  @Inject dev.fabricscope.config.FabricscopeConfig config;
+
   boolean anonymousRead;
 
   /** Revocations made through this server, for open streams of the revoked token to end at once. */
   private final BroadcastProcessor<Long> revocations = BroadcastProcessor.create();
 
-  @ConfigProperty(name = "fabricscope.admin-token")
-  Optional<String> adminToken;
+  @jakarta.annotation.PostConstruct
+  void init() {
+    anonymousRead = config.auth().anonymousRead();
+  }
 
   void onStart(@Observes StartupEvent e) {
     if (anonymousRead) {
@@ -52,7 +53,7 @@ public class Access {
     if (tokens.anyAdmin()) {
       return;
     }
-    String secret = adminToken.filter(s -> !s.isBlank()).orElse(null);
+    String secret = config.adminToken().filter(s -> !s.isBlank()).orElse(null);
     boolean generated = secret == null;
     if (generated) {
       secret = Tokens.newSecret();

@@ -75,6 +75,14 @@ class H2InventoryStoreTest {
   }
 
   @Nested
+  class JobClaims extends JobClaimContract {
+    @Override
+    protected DataSource dataSource() {
+      return database.dataSource();
+    }
+  }
+
+  @Nested
   class Plans extends PlanStoreContract {
     @Override
     protected DataSource dataSource() {

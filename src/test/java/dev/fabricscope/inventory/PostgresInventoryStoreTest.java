@@ -64,6 +64,14 @@ class PostgresInventoryStoreTest {
   }
 
   @Nested
+  class JobClaims extends JobClaimContract {
+    @Override
+    protected DataSource dataSource() {
+      return database.dataSource();
+    }
+  }
+
+  @Nested
   class Plans extends PlanStoreContract {
     @Override
     protected DataSource dataSource() {

@@ -27,9 +27,15 @@ public final class Importers {
 
   /**
    * Detects the format of {@code file} and imports it; the report is held to the checks every
-   * report passes ({@link ReportValidator}), whatever its format.
+   * report passes ({@link ReportValidator}), whatever its format. Archives are unpacked under
+   * {@link ArchiveExtractor#defaultTempBase()}.
    */
   public static Report load(Path file) throws ImportException {
+    return load(file, ArchiveExtractor.defaultTempBase());
+  }
+
+  /** As {@link #load(Path)}, unpacking archives under {@code tempBase}. */
+  public static Report load(Path file, Path tempBase) throws ImportException {
     String name = file.toString();
     if (Files.isDirectory(file)) {
       try {
@@ -48,7 +54,8 @@ public final class Importers {
       throw new ImportException(name + ": cannot read: " + e.getMessage(), e);
     }
     if (ArchiveExtractor.looksLikeArchive(file)) {
-      try (ArchiveExtractor.Unpacked u = ArchiveExtractor.extract(file)) {
+      try (ArchiveExtractor.Unpacked u =
+          ArchiveExtractor.extract(file, ArchiveExtractor.Limits.DEFAULT, tempBase)) {
         return validated(new SysfsDiscovery().discover(u.sysfsRoot()), name);
       } catch (ArchiveExtractor.ArchiveException | SysfsDiscovery.NotSysfsException e) {
         throw new ImportException(name + ": " + e.getMessage(), e);

@@ -67,15 +67,13 @@ public final class ArchiveExtractor {
   private ArchiveExtractor() {}
 
   /**
-   * Where archives are unpacked: the system property {@code fabricscope.tmpdir} if set, else {@code
-   * /dev/shm} when it is a writable folder (tmpfs: a gathered tree has thousands of tiny files, and
-   * creating them on a disk file system can take a millisecond each), else {@code java.io.tmpdir}.
+   * Where archives are unpacked when the caller names no folder: {@code /dev/shm} when it is a
+   * writable folder (tmpfs: a gathered tree has thousands of tiny files, and creating them on a
+   * disk file system can take a millisecond each), else {@code java.io.tmpdir}. The server passes
+   * its {@code fabricscope.tmpdir} setting and the agent its own instead, through {@link
+   * #extract(Path, Limits, Path)}: this library reads no configuration.
    */
-  public static Path tempBase() {
-    String prop = System.getProperty("fabricscope.tmpdir");
-    if (prop != null && !prop.isBlank()) {
-      return Path.of(prop);
-    }
+  public static Path defaultTempBase() {
     Path shm = Path.of("/dev/shm");
     if (Files.isDirectory(shm) && Files.isWritable(shm)) {
       return shm;
@@ -106,20 +104,27 @@ public final class ArchiveExtractor {
         && new String(h, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar");
   }
 
-  /** Unpacks with {@link Limits#DEFAULT}. */
+  /** Unpacks with {@link Limits#DEFAULT} under {@link #defaultTempBase()}. */
   public static Unpacked extract(Path archive) throws ArchiveException {
-    return extract(archive, Limits.DEFAULT);
+    return extract(archive, Limits.DEFAULT, defaultTempBase());
+  }
+
+  /** Unpacks under {@link #defaultTempBase()}. */
+  public static Unpacked extract(Path archive, Limits limits) throws ArchiveException {
+    return extract(archive, limits, defaultTempBase());
   }
 
   /**
    * Unpacks an archive into a new temporary directory.
    *
+   * @param tempBase the folder the temporary directory is created in
    * @throws ArchiveException when the archive is hostile, corrupt, or not a sysfs tree
    */
-  public static Unpacked extract(Path archive, Limits limits) throws ArchiveException {
+  public static Unpacked extract(Path archive, Limits limits, Path tempBase)
+      throws ArchiveException {
     Path temp;
     try {
-      temp = Files.createTempDirectory(tempBase(), "fabricscope-fsroot-");
+      temp = Files.createTempDirectory(tempBase, "fabricscope-fsroot-");
     } catch (IOException e) {
       throw new ArchiveException("cannot create a temporary directory: " + e.getMessage());
     }

@@ -24,27 +24,27 @@ class ArchiveExtractorTest {
   @TempDir Path tmp;
 
   // a private unpack folder per test: other processes may use /dev/shm at the same time
+  private Path base;
+
   @org.junit.jupiter.api.BeforeEach
   void privateUnpackFolder(@TempDir Path base) {
-    System.setProperty("fabricscope.tmpdir", base.toString());
+    this.base = base;
   }
 
-  @org.junit.jupiter.api.AfterEach
-  void defaultUnpackFolder() {
-    System.clearProperty("fabricscope.tmpdir");
+  /** Unpacks under this test's own folder, as the server and agent pass theirs. */
+  private ArchiveExtractor.Unpacked extract(Path archive) throws IOException {
+    return ArchiveExtractor.extract(archive, ArchiveExtractor.Limits.DEFAULT, base);
   }
 
-  private static List<Path> leftoverTempDirs() throws IOException {
-    try (Stream<Path> s = Files.list(ArchiveExtractor.tempBase())) {
+  private List<Path> leftoverTempDirs() throws IOException {
+    try (Stream<Path> s = Files.list(base)) {
       return s.filter(p -> p.getFileName().toString().startsWith("fabricscope-fsroot-")).toList();
     }
   }
 
   private void assertRefused(Path archive, String messagePart) throws IOException {
     List<Path> before = leftoverTempDirs();
-    var e =
-        assertThrows(
-            ArchiveExtractor.ArchiveException.class, () -> ArchiveExtractor.extract(archive));
+    var e = assertThrows(ArchiveExtractor.ArchiveException.class, () -> extract(archive));
     assertTrue(e.getMessage().contains(messagePart), e.getMessage());
     assertEquals(before, leftoverTempDirs(), "the temporary directory must be removed");
   }
@@ -93,7 +93,7 @@ class ArchiveExtractorTest {
     Path a =
         HostileArchives.withSysfs(
             tmp.resolve("driver.tar.gz"), "l:sys/bus/pci/devices/x->../../../../../../etc");
-    try (var u = ArchiveExtractor.extract(a)) {
+    try (var u = extract(a)) {
       Path onDisk = u.root().resolve("sys/bus/pci/devices/x");
       assertFalse(Files.exists(onDisk, LinkOption.NOFOLLOW_LINKS));
       SysfsRoot root = u.sysfsRoot();
@@ -125,7 +125,7 @@ class ArchiveExtractorTest {
             "l:sys/x->d0/d1/d2/d3/d4/d5/d6/d7/l/" + up + "..",
             "l:sys/y->x" + sentinel.victim(),
             "l:sys/ok->d0/d1");
-    try (var u = ArchiveExtractor.extract(a)) {
+    try (var u = extract(a)) {
       // l itself stays inside (it reaches the top); x follows l and leaves; y goes through x
       assertTrue(Files.isSymbolicLink(u.root().resolve(deep + "/l")));
       assertFalse(Files.exists(u.root().resolve("sys/x"), LinkOption.NOFOLLOW_LINKS));
@@ -140,7 +140,7 @@ class ArchiveExtractorTest {
     Path a =
         HostileArchives.withSysfs(
             tmp.resolve("loop.tar.gz"), "l:sys/a->b", "l:sys/b->a", "l:sys/c->a/../..");
-    try (var u = ArchiveExtractor.extract(a)) {
+    try (var u = extract(a)) {
       for (String l : List.of("a", "b", "c")) {
         assertFalse(Files.exists(u.root().resolve("sys/" + l), LinkOption.NOFOLLOW_LINKS), l);
       }
@@ -234,7 +234,7 @@ class ArchiveExtractorTest {
   @Test
   void realGatherWithTopFolderAndEscapingDriverLinks() throws IOException {
     // procfs' driver links point above the archive root: kept as text, the tree still reads
-    try (var u = ArchiveExtractor.extract(Fixtures.sysfs("procfs-fixtures.tar.gz"))) {
+    try (var u = extract(Fixtures.sysfs("procfs-fixtures.tar.gz"))) {
       SysfsRoot root = u.sysfsRoot();
       assertTrue(root.isDirectory("/sys/bus/pci/devices"));
       assertEquals(

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 
 /**
  * Opens {@code --fsroot}: {@code /} (the live host), a directory, or a gathered archive unpacked
- * into a temporary directory that {@link #close()} removes.
+ * into a temporary directory that {@link #close()} removes. The folder archives are unpacked in is
+ * the agent's one setting for it, read here and handed to the extractor: the JVM property {@code
+ * fabricscope.tmpdir}, else the environment variable {@code FABRICSCOPE_TMPDIR}, else {@link
+ * ArchiveExtractor#defaultTempBase()} ({@code /dev/shm} or {@code java.io.tmpdir}).
  */
 public final class Fsroot implements AutoCloseable {
   private final SysfsRoot root;
@@ -33,11 +36,21 @@ public final class Fsroot implements AutoCloseable {
       throw new UsageException("--fsroot " + p + ": not readable");
     }
     try {
-      ArchiveExtractor.Unpacked u = ArchiveExtractor.extract(p);
+      ArchiveExtractor.Unpacked u =
+          ArchiveExtractor.extract(p, ArchiveExtractor.Limits.DEFAULT, unpackBase());
       return new Fsroot(u.sysfsRoot(), u, false);
     } catch (ArchiveExtractor.ArchiveException e) {
       throw new UsageException("--fsroot " + p + ": " + e.getMessage());
     }
+  }
+
+  /** Where archives are unpacked (see the class comment). */
+  static Path unpackBase() {
+    String v = System.getProperty("fabricscope.tmpdir");
+    if (v == null || v.isBlank()) {
+      v = System.getenv("FABRICSCOPE_TMPDIR");
+    }
+    return v == null || v.isBlank() ? ArchiveExtractor.defaultTempBase() : Path.of(v);
   }
 
   /** Whether the tree is {@code /}: the host the agent runs on. */

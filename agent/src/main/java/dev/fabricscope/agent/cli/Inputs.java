@@ -28,7 +28,7 @@ final class Inputs {
       throw new UsageException("--input " + input + ": no such file or directory");
     }
     try {
-      return Importers.load(p);
+      return Importers.load(p, Fsroot.unpackBase());
     } catch (ImportException e) {
       throw new UsageException(e.getMessage()); // names the file already
     } catch (SysfsDiscovery.NotSysfsException e) {

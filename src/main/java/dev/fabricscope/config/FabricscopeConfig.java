@@ -1,0 +1,272 @@
+package dev.fabricscope.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every {@code fabricscope.*} setting of the server, typed, with its default. Read once at start
+ * from the usual MicroProfile sources (system properties {@code -Dfabricscope.db.url=...},
+ * environment variables {@code FABRICSCOPE_DB_URL=...}, {@code application.properties}); {@link
+ * ConfigCheck} refuses inconsistent values before anything else starts. {@code
+ * docs/configuration.md} lists the same keys in one table (a test holds them equal).
+ *
+ * <p>Durations are written {@code 30s}, {@code 5m}, {@code 1h}, {@code 200ms} or ISO-8601 ({@code
+ * PT5M}); a bare number is seconds.
+ */
+@ConfigMapping(prefix = "fabricscope")
+public interface FabricscopeConfig {
+
+  /** Folder of the embedded H2 database when {@code db.url} is unset (created if missing). */
+  @WithDefault("./data")
+  Path dataDir();
+
+  /**
+   * The bootstrap admin token's secret, used once: when no admin token exists at start. Unset: one
+   * is generated and printed once.
+   */
+  Optional<String> adminToken();
+
+  /**
+   * Where uploaded and bundled archives are unpacked. Unset: {@code /dev/shm} when writable
+   * (tmpfs), else {@code java.io.tmpdir}.
+   */
+  Optional<Path> tmpdir();
+
+  /** Authentication. */
+  Auth auth();
+
+  /** The inventory database. */
+  Db db();
+
+  /** The bundled demo reports. */
+  Demo demo();
+
+  /** Report ingest. */
+  Ingest ingest();
+
+  /** Bandwidth tests. */
+  Bandwidth bandwidth();
+
+  /** Fleet findings. */
+  Findings findings();
+
+  /** What the server expects of its agents. */
+  Agent agent();
+
+  /** Prometheus gauges. */
+  Metrics metrics();
+
+  /** The all-pairs P2P answers of {@code GET /api/v1/hosts/{host}/p2p}. */
+  P2p p2p();
+
+  /** {@code fabricscope.auth.*}. */
+  interface Auth {
+    /**
+     * Whether callers without a token may read (never write). Off unless set: anonymous reads must
+     * be a decision, never a side effect of where the server listens.
+     */
+    @WithDefault("false")
+    boolean anonymousRead();
+  }
+
+  /** {@code fabricscope.db.*}. */
+  interface Db {
+    /**
+     * JDBC URL, {@code jdbc:postgresql://host:5432/db} or {@code jdbc:h2:...}. Unset: an H2 file
+     * database in {@code data-dir}. Several server replicas need PostgreSQL.
+     */
+    Optional<String> url();
+
+    /** Database user, if the URL does not carry one. */
+    Optional<String> user();
+
+    /** Database password. */
+    Optional<String> password();
+
+    /** Connections in the pool (fixed size), at least 1. */
+    @WithDefault("8")
+    int poolSize();
+  }
+
+  /** {@code fabricscope.demo.*}. */
+  interface Demo {
+    /**
+     * Bundled archives (under {@code src/main/resources/demo/}) loaded at start, in this order;
+     * shown on the demo pages.
+     */
+    @WithDefault(
+        "qemu-rig-iommu.tar.gz,hwloc-32em64t-2n8c+dax+nvme+mic+dimms.tar.bz2,"
+            + "hwloc-40intel64-2g2n4c+pcilocality.tar.bz2,procfs-fixtures.tar.gz,"
+            + "ghw-linux-amd64-61797caf7c0b6bca1725ad7975ed4773.tar.gz,nvidiaDGX2.xml")
+    List<String> archives();
+
+    /** Whether an empty inventory is filled with the demo hosts at start. */
+    @WithDefault("true")
+    boolean seed();
+  }
+
+  /** {@code fabricscope.ingest.*}. */
+  interface Ingest {
+    /**
+     * Threads that parse and store reports; 0: two per core on H2, four per core on PostgreSQL (at
+     * least 2).
+     */
+    @WithDefault("0")
+    int threads();
+
+    /** Reports waiting for an ingest thread before new ones get 503 with Retry-After (≥ 1). */
+    @WithDefault("1024")
+    int queue();
+
+    /** How often last-seen times of unchanged reports are written in one batch (duration). */
+    @WithDefault("1s")
+    Duration lastSeenFlush();
+  }
+
+  /** {@code fabricscope.bandwidth.*}. */
+  interface Bandwidth {
+    /** Shares of a link's raw rate that healthy transfers reach. */
+    Efficiency efficiency();
+
+    /** A measurement at or above this share of the expected value passes (0 < ratio ≤ 1.5). */
+    @WithDefault("0.90")
+    double passRatio();
+
+    /** A measurement at or above this share (and below pass) warns; below it fails (≤ pass). */
+    @WithDefault("0.75")
+    double warnRatio();
+
+    /** How long a queued job waits for its agent(s) to pick it up (duration). */
+    @WithDefault("1h")
+    Duration queueTimeout();
+
+    /** How long a two-host test's target has to report its listener ready (duration). */
+    @WithDefault("60s")
+    Duration listenTimeout();
+
+    /** How long a run of fixed repetitions may take once taken (duration). */
+    @WithDefault("5m")
+    Duration runTimeout();
+
+    /** Added to a timed run's own duration for its deadline (duration). */
+    @WithDefault("60s")
+    Duration runSlack();
+
+    /**
+     * Cap on any run's deadline; at least the longest run duration plus {@code run-slack}, and at
+     * least {@code run-timeout} (duration).
+     */
+    @WithDefault("10m")
+    Duration maxJobDuration();
+
+    /** Default {@code waitSeconds} of an agent's long poll (duration, ≤ poll-max-wait). */
+    @WithDefault("25s")
+    Duration pollWait();
+
+    /** Largest {@code waitSeconds} an agent may ask for (duration). */
+    @WithDefault("60s")
+    Duration pollMaxWait();
+
+    /**
+     * How often a waiting long poll also asks the database; a safety net, since jobs queued through
+     * another replica wake polls through PostgreSQL notifications (duration).
+     */
+    @WithDefault("5s")
+    Duration pollRecheck();
+
+    /** How often jobs past their deadline are timed out (duration). */
+    @WithDefault("1s")
+    Duration sweep();
+
+    /**
+     * At start, time out jobs an agent had taken ("server restarted"). With several replicas set it
+     * to false: a starting replica would end jobs that another one handed out (deadlines still end
+     * jobs whose replica died).
+     */
+    @WithDefault("true")
+    boolean timeOutTakenAtStart();
+  }
+
+  /**
+   * {@code fabricscope.bandwidth.efficiency.*}, each in (0, 1]; sources in {@code Efficiencies}.
+   */
+  interface Efficiency {
+    /** Host-device copies over PCIe, of the link's raw rate per direction. */
+    @WithDefault("0.88")
+    double gpuCopy();
+
+    /** Bidirectional host-device copies, per direction. */
+    @WithDefault("0.73")
+    double gpuBidir();
+
+    /** GPU peer copies over PCIe. */
+    @WithDefault("0.80")
+    double gpuPeerPcie();
+
+    /** GPU peer copies per NVLink (25 GB/s per link and direction when unknown). */
+    @WithDefault("0.84")
+    double nvlink();
+
+    /** RDMA, of the port's line rate / 8. */
+    @WithDefault("0.95")
+    double nicLine();
+
+    /** TCP, of the interface speed / 8. */
+    @WithDefault("0.94")
+    double tcpLine();
+  }
+
+  /** {@code fabricscope.findings.*}. */
+  interface Findings {
+    /** A host whose agent missed this many report intervals is "not seen" (≥ 1). */
+    @WithDefault("3")
+    int missedIntervals();
+
+    /** How long fleet findings are reused before being recomputed (duration). */
+    @WithDefault("5s")
+    Duration cache();
+  }
+
+  /** {@code fabricscope.agent.*}: what the server assumes of its agents. */
+  interface Agent {
+    /** The agents' report interval ({@code agent run --interval}), for "not seen" (duration). */
+    @WithDefault("5m")
+    Duration interval();
+  }
+
+  /** {@code fabricscope.metrics.*}. */
+  interface Metrics {
+    /** How often the fleet gauges are recomputed (duration). */
+    @WithDefault("15s")
+    Duration refresh();
+  }
+
+  /** {@code fabricscope.p2p.*}. */
+  interface P2p {
+    /** Hosts with more matrix devices than this get 422 from {@code /p2p} (≥ 1). */
+    @WithDefault("2000")
+    int maxDevices();
+
+    /** Matrices computed at once (≥ 1). */
+    @WithDefault("2")
+    int concurrent();
+
+    /** How long a request waits for a free slot before 503 (duration). */
+    @WithName("wait")
+    @WithDefault("2s")
+    Duration slotWait();
+
+    /** Bytes of cached answers in all (≥ 0). */
+    @WithDefault("67108864")
+    long cacheBytes();
+
+    /** Cached answers at most (≥ 0). */
+    @WithDefault("32")
+    int cacheEntries();
+  }
+}
