@@ -22,7 +22,12 @@ export function renderVerdict(v, names) {
   body.append(dl);
   body.append(el('h3', {}, 'Hops'));
   const ol = el('ol', { class: 'hops', id: 'v-hops' });
-  for (const h of v.hops) ol.append(el('li', {}, h));
+  // the server names each hop (hopNames: matrix label, device or port name); bare ids otherwise
+  const hops = v.hopNames ?? v.hops.map((id) => ({ id }));
+  for (const h of hops) {
+    ol.append(el('li', { 'data-hop': h.id }, h.label ? el('strong', {}, h.label + ' ') : null,
+      h.name ? el('span', { class: 'hop-name' }, h.name + ' ') : null, el('span', { class: 'hop-id' }, h.id)));
+  }
   body.append(ol);
   body.append(el('h3', {}, 'Reasons'));
   const ul = el('ul', { class: 'reasons', id: 'v-reasons' });

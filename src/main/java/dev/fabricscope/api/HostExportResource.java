@@ -61,16 +61,29 @@ public class HostExportResource {
     access.requireRead(request);
     Report r = hosts.report(host, null);
     return switch (format) {
-      case "report" -> Response.ok(ReportJson.write(r), MediaType.APPLICATION_JSON).build();
+      case "report" ->
+          attachment(
+              Response.ok(ReportJson.write(r), MediaType.APPLICATION_JSON), host, "-report.json");
       case "hwloc-xml" ->
-          Response.ok(HwlocXmlExporter.write(r), MediaType.APPLICATION_XML)
-              .header("Content-Disposition", "attachment; filename=\"" + host + ".xml\"")
-              .build();
+          attachment(
+              Response.ok(HwlocXmlExporter.write(r), MediaType.APPLICATION_XML), host, ".xml");
       case "nccl-xml" ->
-          Response.ok(NcclXmlExporter.write(r), MediaType.APPLICATION_XML)
-              .header("Content-Disposition", "attachment; filename=\"" + host + "-nccl-topo.xml\"")
-              .build();
+          attachment(
+              Response.ok(NcclXmlExporter.write(r), MediaType.APPLICATION_XML),
+              host,
+              "-nccl-topo.xml");
       default -> throw ApiException.badRequest("format must be report, hwloc-xml or nccl-xml");
     };
+  }
+
+  /**
+   * Sends the answer as a download named after the host. The host name is reduced to letters,
+   * digits, dot, dash and underscore so that no name can break out of the header's quotes or name a
+   * path; a name that loses characters that way says so with the underscore.
+   */
+  static Response attachment(Response.ResponseBuilder ok, String host, String suffix) {
+    String safe = host.replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^\\.+", "_");
+    return ok.header("Content-Disposition", "attachment; filename=\"" + safe + suffix + "\"")
+        .build();
   }
 }

@@ -6,6 +6,7 @@ import dev.fabricscope.inventory.InventoryStore.Host;
 import dev.fabricscope.inventory.InventoryStore.SnapshotMeta;
 import dev.fabricscope.p2p.Device;
 import dev.fabricscope.p2p.DeviceNames;
+import dev.fabricscope.p2p.HopNames;
 import dev.fabricscope.p2p.P2pAnalyzer;
 import dev.fabricscope.p2p.PairVerdict;
 import dev.fabricscope.report.ReportJson;
@@ -230,7 +231,7 @@ public class HostsResource {
     }
     P2pAnalyzer an = new P2pAnalyzer(report);
     DeviceNames names = DeviceNames.of(an);
-    return an.pair(device(names, a, where), device(names, b, where));
+    return an.pair(device(names, a, where), device(names, b, where)).withHopNames(new HopNames(an));
   }
 
   /** The device a name names; unknown or ambiguous names are the caller's error. */

@@ -151,7 +151,8 @@ public final class P2pAnalyzer {
         d,
         links.bottleneck(a.bdf(), b.bdf()),
         p.path().hops(),
-        reasons);
+        reasons,
+        null);
   }
 
   /** The rule sets, each over the pair's one path (for the contract test and tools). */

@@ -20,6 +20,8 @@ import java.util.List;
  * @param bottleneck the slowest link on the path, null when no link speed is known
  * @param hops the ports (and host bridges) from a to b
  * @param reasons why, each with a stable code and a fix where one exists
+ * @param hopNames the hops named (device label and name, port role), in the same order; added by
+ *     the server's {@code /paths} ({@link #withHopNames}), absent from {@code topo --format json}
  */
 @JsonPropertyOrder({
   "a",
@@ -33,7 +35,8 @@ import java.util.List;
   "driver",
   "bottleneck",
   "hops",
-  "reasons"
+  "reasons",
+  "hopNames"
 })
 public record PairVerdict(
     String a,
@@ -47,10 +50,30 @@ public record PairVerdict(
     @JsonInclude(JsonInclude.Include.NON_NULL) DriverVerdict driver,
     Bottleneck bottleneck,
     List<String> hops,
-    List<Reason> reasons) {
+    List<Reason> reasons,
+    @JsonInclude(JsonInclude.Include.NON_NULL) List<HopNames.Hop> hopNames) {
 
   public PairVerdict {
     hops = List.copyOf(hops);
     reasons = List.copyOf(reasons);
+    hopNames = hopNames == null ? null : List.copyOf(hopNames);
+  }
+
+  /** This verdict with its hops named by {@code names}. */
+  public PairVerdict withHopNames(HopNames names) {
+    return new PairVerdict(
+        a,
+        b,
+        aRdma,
+        bRdma,
+        kernel,
+        nvidia,
+        nvidiaPcie,
+        nccl,
+        driver,
+        bottleneck,
+        hops,
+        reasons,
+        names.of(hops));
   }
 }
