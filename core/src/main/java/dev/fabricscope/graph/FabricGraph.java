@@ -32,6 +32,8 @@ public record FabricGraph(List<Node> nodes, List<Edge> edges, int hiddenPlatform
    * @param acsRedirect whether the port redirects P2P traffic upstream (ACS, p2p-rules.md §2.4)
    * @param vfs VFs folded into this PF (SR-IOV), 0 when none
    * @param name the name the Matrix tab and the CLI give it (GPU0, NIC1), null for others
+   * @param keys what a search finds it by besides id, name and label: the bound driver, RDMA
+   *     devices (mlx5_0), network interfaces (eth0), NVMe controllers (nvme0), the GPU UUID
    */
   public record Node(
       String id,
@@ -42,9 +44,11 @@ public record FabricGraph(List<Node> nodes, List<Edge> edges, int hiddenPlatform
       String parent,
       boolean acsRedirect,
       int vfs,
-      String name) {
+      String name,
+      List<String> keys) {
     public Node {
       label = List.copyOf(label);
+      keys = List.copyOf(keys);
     }
   }
 

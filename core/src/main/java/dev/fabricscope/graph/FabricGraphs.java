@@ -64,6 +64,7 @@ public final class FabricGraphs {
         product.put(g.pciFunction(), g.nvml().productName());
       }
     }
+    Map<String, List<String>> keys = SearchKeys.of(report);
     Groups groups = Groups.of(report, byBdf);
     List<Node> nodes = new ArrayList<>(groups.nodes());
     List<Edge> edges = new ArrayList<>();
@@ -120,7 +121,8 @@ public final class FabricGraphs {
               groups.parentOf(f),
               Boolean.TRUE.equals(f.acs() == null ? null : f.acs().redirects()),
               vfs.getOrDefault(f.bdf(), 0),
-              name));
+              name,
+              keys.getOrDefault(f.bdf(), List.of())));
       String from = f.parent();
       if (from == null || !byBdf.containsKey(from)) {
         from = f.hostBridge() == null ? "host" : f.hostBridge();
@@ -155,7 +157,8 @@ public final class FabricGraphs {
               groups.hostBridgeGroup(b),
               false,
               0,
-              null));
+              null,
+              List.of()));
     }
     nvlinks(report, byBdf, groups, nodes, edges);
     return new FabricGraph(groups.prune(nodes), edges, hidden);
@@ -195,7 +198,8 @@ public final class FabricGraphs {
               f == null ? null : groups.parentOf(f),
               false,
               0,
-              null));
+              null,
+              List.of()));
     }
   }
 
