@@ -23,8 +23,9 @@ public record FabricGraph(List<Node> nodes, List<Edge> edges, int hiddenPlatform
    * One node.
    *
    * @param id the BDF for functions; {@code numa:N}, {@code sw:UPSTREAM_BDF}, the root bus name
-   *     ({@code pci0000:00}) or {@code nvswitch:BDF} otherwise
-   * @param type numa, switch, hostbridge, port, device or nvswitch
+   *     ({@code pci0000:00}), {@code platform:ROOT_BUS} or {@code nvswitch:BDF} otherwise
+   * @param type numa, switch, platform (the box of a root bus's platform functions, drawn with
+   *     platform=true), hostbridge, port, device or nvswitch
    * @param kind for devices the report's kind (gpu, nic, rdma, nvme, …); port, hostbridge otherwise
    * @param label lines to draw, the first the most important (name and short BDF)
    * @param title the full device name, for a tooltip

@@ -89,8 +89,28 @@ class FabricGraphsTest {
     assertTrue(node(g, "0000:00:10.0").acsRedirect(), "root ports redirect with the IOMMU on");
     // the ICH9 functions on the root bus are platform devices, hidden unless asked for
     assertTrue(g.hiddenPlatform() > 0);
+    FabricGraph all = FabricGraphs.of(rig, Map.of(), true);
+    wellFormed(all);
+    List<Node> drawn = all.nodes().stream().filter(n -> !n.type().equals("platform")).toList();
+    assertEquals(g.nodes().size() + g.hiddenPlatform(), drawn.size());
+    // drawn, they sit in one box per root bus (the rig has one, pci0000:00), linked once to it
+    List<Node> boxes = all.nodes().stream().filter(n -> n.type().equals("platform")).toList();
+    assertEquals(List.of("platform:pci0000:00"), boxes.stream().map(Node::id).toList());
+    assertEquals(g.hiddenPlatform() + " platform devices", boxes.get(0).label().get(0));
     assertEquals(
-        g.nodes().size() + g.hiddenPlatform(), FabricGraphs.of(rig, Map.of(), true).nodes().size());
+        g.hiddenPlatform(),
+        all.nodes().stream().filter(n -> "platform:pci0000:00".equals(n.parent())).count());
+    assertEquals(
+        1, all.edges().stream().filter(e -> e.target().equals("platform:pci0000:00")).count());
+    assertTrue(
+        all.edges().stream()
+            .noneMatch(
+                e ->
+                    all.nodes().stream()
+                        .anyMatch(
+                            n ->
+                                n.id().equals(e.target())
+                                    && "platform:pci0000:00".equals(n.parent()))));
   }
 
   @Test
