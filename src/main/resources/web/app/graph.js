@@ -18,6 +18,11 @@ const LAYERED = {
   'elk.edgeLabels.inline': true,
 };
 
+const GRID = {
+  'elk.algorithm': 'rectpacking', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN', 'elk.aspectRatio': 2,
+  'elk.spacing.nodeNode': 10,
+};
+
 /**
  * Lays out a fabric graph with ELK (host and history pages): layered top-down; with NUMA boxes,
  * each box is laid out layered as a whole and the boxes are packed (stacked), so a two-socket
@@ -26,9 +31,11 @@ const LAYERED = {
  */
 export function layoutFabric(cy, container, onReady) {
   const numa = cy.nodes('[type = "numa"]').length > 0;
-  const layout = cy.layout({
+  // NVLinks are drawn over the PCIe tree, not laid out with it (they would pull GPUs out of it)
+  const layout = cy.elements().not('edge[kind = "nvlink"]').layout({
     name: 'elk', fit: true, padding: 20, nodeDimensionsIncludeLabels: false,
-    nodeLayoutOptions: numa ? (n) => (n.data('type') === 'numa' ? LAYERED : undefined) : undefined,
+    // NUMA boxes are laid out layered; a box of platform devices (host page) as a grid
+    nodeLayoutOptions: (n) => (n.data('type') === 'platform' ? GRID : numa && n.data('type') === 'numa' ? LAYERED : undefined),
     elk: numa
       ? { 'elk.algorithm': 'rectpacking', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN', 'elk.aspectRatio': 1.2, 'elk.spacing.nodeNode': 24 }
       : LAYERED,
@@ -221,10 +228,10 @@ export const STYLE = [
   { selector: 'node.picked', style: { 'border-width': 5, 'border-color': '#1f5f99' } },
 ];
 
-/** A cytoscape instance for a fabric graph in {@code container}. */
-export function fabricGraph(container) {
+/** A cytoscape instance for a fabric graph in {@code container}, with a page's extra style rules. */
+export function fabricGraph(container, extraStyle = []) {
   return cytoscape({
-    container, elements: [], style: STYLE,
+    container, elements: [], style: STYLE.concat(extraStyle),
     minZoom: 0.1, maxZoom: 3, boxSelectionEnabled: false, autoungrabify: true,
   });
 }

@@ -1,7 +1,7 @@
 // The host page: PCIe fabric graph (cytoscape + ELK layered), pair selection with the verdict
 // panel, and the nvidia-smi style matrix. Runs only on pages that have #host-page.
 import { describe } from './changes.js';
-import { elements, platformCount, layoutFabric, fabricGraph, highlightPath, clearPath } from './graph.js';
+import { hostGraph } from './host-graph.js';
 import { el, getJson, showError } from './dom.js';
 import { renderVerdict, clearVerdict } from './verdict.js';
 import { renderDetails } from './details.js';
@@ -165,43 +165,41 @@ async function main() {
   fillSelects(matrix.devices, names);
 
   const container = document.getElementById('fabric');
-  const cy = fabricGraph(container);
-  window.fabricscope = { cy, report, matrix };
-  const draw = (platform) => {
-    container.dataset.state = 'loading';
-    cy.elements().remove();
-    cy.add(elements(report, names, { platform }));
-    layoutFabric(cy, container, () => {
-      // Milliseconds from navigation start to a laid-out, selectable graph (read by the tests).
-      if (!container.dataset.readyMs) container.dataset.readyMs = String(Math.round(performance.now()));
-      container.dataset.state = 'ready';
-    });
-  };
-  const platformBox = document.getElementById('show-platform');
-  const countPlatform = () => {
-    const hidden = platformCount(report);
-    document.getElementById('platform-count').textContent = String(hidden);
-    platformBox.closest('label').hidden = hidden === 0;
-  };
-  countPlatform();
-  platformBox.addEventListener('change', () => { draw(platformBox.checked); run(); });
-  draw(false);
-
   const selA = document.getElementById('sel-a');
   const selB = document.getElementById('sel-b');
+  const known = (v) => !!v && [...selA.options].some((o) => o.value === v);
+  // a click on a device, or Enter on it: A first, then B, then A again
+  const pick = (bdf) => {
+    if (!known(bdf)) return;
+    if (!selA.value || (selA.value && selB.value)) { selA.value = bdf; selB.value = ''; } else { selB.value = bdf; }
+    run();
+  };
+  const graph = hostGraph(container, { api, host: page.dataset.host, pick, report: () => report });
+  const cy = graph.cy;
+  const platformBox = document.getElementById('show-platform');
+  const draw = async (platform) => {
+    const g = await graph.draw(platform);
+    // the count of the default drawing: with platform devices drawn, none are hidden
+    if (platform) return;
+    document.getElementById('platform-count').textContent = String(g.hiddenPlatform);
+    platformBox.closest('label').hidden = g.hiddenPlatform === 0;
+  };
+  platformBox.addEventListener('change', () => draw(platformBox.checked).then(run).catch(showError));
+
   let seq = 0;
   async function update() {
-    clearPath(cy);
-    for (const v of [selA.value, selB.value]) if (v) cy.getElementById(v).addClass('picked');
+    graph.mark([selA.value, selB.value]);
     if (!selA.value || !selB.value || selA.value === selB.value) {
       clearVerdict();
       delete container.dataset.pair;
+      delete container.dataset.route;
       return;
     }
     const my = ++seq;
-    const v = await getJson(api + '/paths?a=' + encodeURIComponent(selA.value) + '&b=' + encodeURIComponent(selB.value));
+    const q = '?a=' + encodeURIComponent(selA.value) + '&b=' + encodeURIComponent(selB.value);
+    const [v, route] = await Promise.all([getJson(api + '/paths' + q), graph.route(selA.value, selB.value)]);
     if (my !== seq) return;
-    highlightPath(cy, report, v);
+    await graph.highlight(v, route);
     renderVerdict(v, names);
     container.dataset.pair = v.a + '|' + v.b;
   }
@@ -209,6 +207,21 @@ async function main() {
   selA.addEventListener('change', run);
   selB.addEventListener('change', run);
   document.getElementById('pair-clear').addEventListener('click', () => { selA.value = ''; selB.value = ''; run(); });
+  /** Picks a pair on the Fabric tab (the Matrix tab's cells call this with BDFs or RDMA names). */
+  const selectPair = (a, b) => {
+    const bdf = (x) => (matrix.devices.find((d) => d.rdma === x || d.bdf === x) || {}).bdf;
+    if (!known(bdf(a)) || !known(bdf(b))) return;
+    selA.value = bdf(a);
+    selB.value = bdf(b);
+    document.getElementById('tab-graph').click();
+    run();
+  };
+  window.fabricscope = { cy, report, matrix, selectPair, svg: graph.svg, png: graph.png };
+  document.getElementById('matrix').addEventListener('click', (e) => {
+    const td = e.target.closest('td[data-a][data-b]');
+    if (td && !td.classList.contains('self')) selectPair(td.dataset.a, td.dataset.b);
+  });
+  await draw(false);
 
   // Live: a new snapshot of this host (Server-Sent Events) → re-fetch, redraw, say what changed.
   let shown = null;
@@ -232,9 +245,8 @@ async function main() {
     for (const s of [selA, selB]) s.replaceChildren(el('option', { value: '' }, '—'));
     fillSelects(matrix.devices, names);
     [selA.value, selB.value] = keep.map((v) => ([...selA.options].some((o) => o.value === v) ? v : ''));
-    countPlatform();
     document.getElementById('details').hidden = true;
-    draw(platformBox.checked);
+    await draw(platformBox.checked);
     run();
     showBanner(ev, diff.changes);
     // The server-rendered summary (counts, last seen) of the new snapshot.
@@ -246,17 +258,11 @@ async function main() {
   es.onmessage = (e) => onEvent(JSON.parse(e.data)).catch(showError);
   window.addEventListener('pagehide', () => es.close());
   cy.on('tap', 'node[type = "device"], node[type = "port"]', (evt) => renderDetails(report, evt.target.id(), names));
-  cy.on('tap', 'node[type = "device"]', (evt) => {
-    const bdf = evt.target.id();
-    if (![...selA.options].some((o) => o.value === bdf)) return;
-    if (!selA.value || (selA.value && selB.value)) { selA.value = bdf; selB.value = ''; } else { selB.value = bdf; }
-    run();
-  });
+  cy.on('tap', 'node[type = "device"]', (evt) => pick(evt.target.id()));
 
   // A preselected pair from the URL (?a=BDF&b=BDF, e.g. from the findings page); one device alone
   // is marked and its details shown.
   const params = new URLSearchParams(window.location.search);
-  const known = (v) => !!v && [...selA.options].some((o) => o.value === v);
   const pa = params.get('a');
   const pb = params.get('b');
   if (known(pa)) {

@@ -2,7 +2,11 @@ package dev.fabricscope.api;
 
 import dev.fabricscope.graph.FabricGraph;
 import dev.fabricscope.graph.FabricGraphs;
+import dev.fabricscope.graph.NvlinkRoute;
+import dev.fabricscope.p2p.PairVerdict;
+import dev.fabricscope.p2p.SmiLabel;
 import dev.fabricscope.security.Access;
+import dev.fabricscope.topology.Report;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -12,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -38,7 +43,10 @@ public class HostGraphResource {
           "Nodes: NUMA-node and switch boxes, host bridges, ports and devices (with the Matrix"
               + " tab's names, ACS redirect, folded VFs); edges: PCIe links with the trained"
               + " generation, width and state, NVLink bonds with their count. Platform functions"
-              + " on root buses are left out unless platform=true.")
+              + " on root buses are left out unless platform=true. snapshot=ID draws one"
+              + " snapshot of the host (the history page) instead of the latest. Each node's"
+              + " keys are what a search finds it by: driver, RDMA devices, interfaces, NVMe"
+              + " controllers, GPU UUID.")
   @APIResponse(responseCode = "200", description = "The graph")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
@@ -47,9 +55,55 @@ public class HostGraphResource {
       @PathParam("host") String host,
       @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"))
           @QueryParam("platform")
-          String platform) {
+          String platform,
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @QueryParam("snapshot")
+          String snapshot) {
     access.requireRead(request);
     Boolean all = Params.bool("platform", platform);
-    return FabricGraphs.of(hosts.report(host, null), Boolean.TRUE.equals(all));
+    return FabricGraphs.of(report(request, host, snapshot), Boolean.TRUE.equals(all));
+  }
+
+  @GET
+  @Path("/route")
+  @Operation(
+      operationId = "getHostGraphRoute",
+      summary = "The graph's NVLink edges a pair takes when nvidia-smi labels it NV#",
+      description =
+          "a and b as for /paths (BDFs or names). The direct NVLink bond, or both GPUs' links into"
+              + " the NVSwitch fabric; empty edges when nvidia-smi's label is not NV# (the pair"
+              + " then takes the PCIe path of /paths). label is nvidia-smi's label for the pair.")
+  @APIResponse(responseCode = "200", description = "The NVLink route")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public Route route(
+      @Context HttpServerRequest request,
+      @PathParam("host") String host,
+      @QueryParam("a") String a,
+      @QueryParam("b") String b) {
+    access.requireRead(request);
+    Report report = hosts.report(host, null);
+    PairVerdict v = HostsResource.pair(report, a, b, " (host " + host + ")");
+    NvlinkRoute r =
+        v.nvidia().level() == SmiLabel.Level.NV
+            ? NvlinkRoute.of(FabricGraphs.of(report, false), v.a(), v.b())
+            : new NvlinkRoute(v.a(), v.b(), List.of(), List.of(), false);
+    return new Route(v.nvidia().toString(), r);
+  }
+
+  /**
+   * A pair's NVLink route.
+   *
+   * @param label nvidia-smi's label for the pair (NV6, SYS, …)
+   * @param nvlink the NVLink edges and nodes of the graph the pair takes
+   */
+  public record Route(String label, NvlinkRoute nvlink) {}
+
+  private Report report(HttpServerRequest request, String host, String snapshot) {
+    if (snapshot == null) {
+      return hosts.report(host, null);
+    }
+    // the snapshot endpoint checks that the id is one of this host's
+    return HostsResource.read(hosts.snapshot(request, host, snapshot));
   }
 }

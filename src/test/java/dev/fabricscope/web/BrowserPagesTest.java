@@ -391,12 +391,19 @@ class BrowserPagesTest extends BrowserTest {
     waiting().until(ExpectedConditions.attributeToBe(By.id("fabric"), "data-pair", a + "|" + b));
   }
 
+  /**
+   * The nodes of the drawn PCIe path: highlighted, or, for a pair nvidia-smi labels NV# (every GPU
+   * pair of the DGX-2), drawn as the alternative of the highlighted NVLink route.
+   */
   @SuppressWarnings("unchecked")
   List<String> highlightedNodes() {
     return (List<String>)
         ((JavascriptExecutor) driver)
             .executeScript(
-                "return window.fabricscope.cy.nodes('.path').map(function (n) { return n.id(); });");
+                "var cy = window.fabricscope.cy; var nv = cy.nodes('.path').filter(function (n) {"
+                    + " return n.data('kind') === 'nvswitch'; }).nonempty();"
+                    + " return cy.nodes(nv ? '.alt, .path[kind != \"nvswitch\"]' : '.path')"
+                    + ".map(function (n) { return n.id(); });");
   }
 
   static JsonPath apiPath(String a, String b) {

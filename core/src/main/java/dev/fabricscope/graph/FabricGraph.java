@@ -23,8 +23,9 @@ public record FabricGraph(List<Node> nodes, List<Edge> edges, int hiddenPlatform
    * One node.
    *
    * @param id the BDF for functions; {@code numa:N}, {@code sw:UPSTREAM_BDF}, the root bus name
-   *     ({@code pci0000:00}) or {@code nvswitch:BDF} otherwise
-   * @param type numa, switch, hostbridge, port, device or nvswitch
+   *     ({@code pci0000:00}), {@code platform:ROOT_BUS} or {@code nvswitch:BDF} otherwise
+   * @param type numa, switch, platform (the box of a root bus's platform functions, drawn with
+   *     platform=true), hostbridge, port, device or nvswitch
    * @param kind for devices the report's kind (gpu, nic, rdma, nvme, …); port, hostbridge otherwise
    * @param label lines to draw, the first the most important (name and short BDF)
    * @param title the full device name, for a tooltip
@@ -32,6 +33,8 @@ public record FabricGraph(List<Node> nodes, List<Edge> edges, int hiddenPlatform
    * @param acsRedirect whether the port redirects P2P traffic upstream (ACS, p2p-rules.md §2.4)
    * @param vfs VFs folded into this PF (SR-IOV), 0 when none
    * @param name the name the Matrix tab and the CLI give it (GPU0, NIC1), null for others
+   * @param keys what a search finds it by besides id, name and label: the bound driver, RDMA
+   *     devices (mlx5_0), network interfaces (eth0), NVMe controllers (nvme0), the GPU UUID
    */
   public record Node(
       String id,
@@ -42,9 +45,11 @@ public record FabricGraph(List<Node> nodes, List<Edge> edges, int hiddenPlatform
       String parent,
       boolean acsRedirect,
       int vfs,
-      String name) {
+      String name,
+      List<String> keys) {
     public Node {
       label = List.copyOf(label);
+      keys = List.copyOf(keys);
     }
   }
 

@@ -64,6 +64,7 @@ public final class FabricGraphs {
         product.put(g.pciFunction(), g.nvml().productName());
       }
     }
+    Map<String, List<String>> keys = SearchKeys.of(report);
     Groups groups = Groups.of(report, byBdf);
     List<Node> nodes = new ArrayList<>(groups.nodes());
     List<Edge> edges = new ArrayList<>();
@@ -83,6 +84,8 @@ public final class FabricGraphs {
       }
     }
     Set<String> bridges = new LinkedHashSet<>();
+    // platform functions, when drawn, sit in one box per root bus (a grid, not one endless row)
+    Map<String, Integer> platformBoxes = new LinkedHashMap<>();
     int hidden = 0;
     for (PciFunction f : report.pci()) {
       if (isVf(f, byBdf)) {
@@ -117,13 +120,19 @@ public final class FabricGraphs {
                       : f.kind() == null ? "other" : f.kind().json(),
               label,
               f.deviceName(),
-              groups.parentOf(f),
+              isPlatform(f) ? "platform:" + hb(f) : groups.parentOf(f),
               Boolean.TRUE.equals(f.acs() == null ? null : f.acs().redirects()),
               vfs.getOrDefault(f.bdf(), 0),
-              name));
+              name,
+              keys.getOrDefault(f.bdf(), List.of())));
+      if (isPlatform(f)) {
+        bridges.add(hb(f));
+        platformBoxes.merge(hb(f), 1, Integer::sum);
+        continue;
+      }
       String from = f.parent();
       if (from == null || !byBdf.containsKey(from)) {
-        from = f.hostBridge() == null ? "host" : f.hostBridge();
+        from = hb(f);
         bridges.add(from);
       }
       // root and downstream ports hang off a bus inside the root complex or the switch: no link
@@ -155,8 +164,27 @@ public final class FabricGraphs {
               groups.hostBridgeGroup(b),
               false,
               0,
-              null));
+              null,
+              List.of()));
     }
+    platformBoxes.forEach(
+        (b, n) -> {
+          String id = "platform:" + b;
+          nodes.add(
+              groups.nodes().size(), // with the other boxes, before what they hold
+              new Node(
+                  id,
+                  "platform",
+                  "platform",
+                  List.of(n + " platform devices"),
+                  "chipset and CPU functions on root bus " + b,
+                  groups.hostBridgeGroup(b),
+                  false,
+                  0,
+                  null,
+                  List.of()));
+          edges.add(new Edge(b + "->" + id, "internal", b, id, "", null, 0));
+        });
     nvlinks(report, byBdf, groups, nodes, edges);
     return new FabricGraph(groups.prune(nodes), edges, hidden);
   }
@@ -195,7 +223,8 @@ public final class FabricGraphs {
               f == null ? null : groups.parentOf(f),
               false,
               0,
-              null));
+              null,
+              List.of()));
     }
   }
 
@@ -208,6 +237,10 @@ public final class FabricGraphs {
     }
     switches.add(bdf);
     return "nvswitch:" + bdf;
+  }
+
+  private static String hb(PciFunction f) {
+    return f.hostBridge() == null ? "host" : f.hostBridge();
   }
 
   static boolean isVf(PciFunction f, Map<String, PciFunction> byBdf) {

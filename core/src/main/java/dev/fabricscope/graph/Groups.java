@@ -62,7 +62,8 @@ final class Groups {
                 null,
                 false,
                 0,
-                null));
+                null,
+                List.of()));
       }
     }
     for (PciFunction f : report.pci()) {
@@ -94,7 +95,8 @@ final class Groups {
               g.groupOf(up),
               false,
               0,
-              null));
+              null,
+              List.of()));
     }
     return g;
   }

@@ -89,8 +89,98 @@ class FabricGraphsTest {
     assertTrue(node(g, "0000:00:10.0").acsRedirect(), "root ports redirect with the IOMMU on");
     // the ICH9 functions on the root bus are platform devices, hidden unless asked for
     assertTrue(g.hiddenPlatform() > 0);
+    FabricGraph all = FabricGraphs.of(rig, Map.of(), true);
+    wellFormed(all);
+    List<Node> drawn = all.nodes().stream().filter(n -> !n.type().equals("platform")).toList();
+    assertEquals(g.nodes().size() + g.hiddenPlatform(), drawn.size());
+    // drawn, they sit in one box per root bus (the rig has one, pci0000:00), linked once to it
+    List<Node> boxes = all.nodes().stream().filter(n -> n.type().equals("platform")).toList();
+    assertEquals(List.of("platform:pci0000:00"), boxes.stream().map(Node::id).toList());
+    assertEquals(g.hiddenPlatform() + " platform devices", boxes.get(0).label().get(0));
     assertEquals(
-        g.nodes().size() + g.hiddenPlatform(), FabricGraphs.of(rig, Map.of(), true).nodes().size());
+        g.hiddenPlatform(),
+        all.nodes().stream().filter(n -> "platform:pci0000:00".equals(n.parent())).count());
+    assertEquals(
+        1, all.edges().stream().filter(e -> e.target().equals("platform:pci0000:00")).count());
+    assertTrue(
+        all.edges().stream()
+            .noneMatch(
+                e ->
+                    all.nodes().stream()
+                        .anyMatch(
+                            n ->
+                                n.id().equals(e.target())
+                                    && "platform:pci0000:00".equals(n.parent()))));
+  }
+
+  @Test
+  void dgx2GpusOnTwoBaseboardsMeetThroughTheirSixNvswitchLinksEach() throws Exception {
+    Report dgx = Importers.load(Fixtures.root().resolve("hwloc-xml/nvidiaDGX2.xml"));
+    FabricGraph g = FabricGraphs.of(dgx, Map.of(), false);
+    List<String> gpus =
+        dgx.pci().stream()
+            .filter(f -> f.kind() == dev.fabricscope.topology.DeviceKind.GPU)
+            .map(f -> f.bdf())
+            .sorted()
+            .toList();
+    assertEquals(16, gpus.size());
+    // the lowest and the highest BDF sit on different baseboards (0000:3x and 0000:bx/ex)
+    NvlinkRoute r = NvlinkRoute.of(g, gpus.get(0), gpus.get(15));
+    assertTrue(r.viaSwitches());
+    // a V100 on a DGX-2 has six NVLinks, one to each of its baseboard's six NVSwitches
+    assertEquals(12, r.edges().size());
+    assertEquals(2 + 12, r.nodes().size(), r.nodes().toString());
+    for (String n : r.nodes().subList(2, r.nodes().size())) {
+      assertEquals("nvswitch", node(g, n).kind(), n);
+    }
+  }
+
+  @Test
+  void power8GpusOfOneSocketTakeTheirDirectBondAndAcrossSocketsNone() throws Exception {
+    Report minsky = Importers.load(Fixtures.root().resolve("hwloc-xml/power8gpudistances.xml"));
+    FabricGraph g = FabricGraphs.of(minsky, Map.of(), false);
+    NvLink bond =
+        minsky.nvlinks().stream()
+            .filter(
+                l ->
+                    minsky.pci().stream()
+                        .filter(f -> f.kind() == dev.fabricscope.topology.DeviceKind.GPU)
+                        .map(f -> f.bdf())
+                        .toList()
+                        .containsAll(List.of(l.a(), l.b())))
+            .findFirst()
+            .orElseThrow();
+    NvlinkRoute r = NvlinkRoute.of(g, bond.b(), bond.a());
+    assertEquals(1, r.edges().size());
+    assertTrue(!r.viaSwitches());
+    Edge e = g.edges().stream().filter(x -> x.id().equals(r.edges().get(0))).findFirst().get();
+    assertEquals("NV" + bond.count(), e.label());
+    // a GPU without any NVLink to the other: nothing to draw
+    String lonely =
+        minsky.pci().stream()
+            .filter(f -> f.kind() == dev.fabricscope.topology.DeviceKind.GPU)
+            .map(f -> f.bdf())
+            .filter(
+                b ->
+                    minsky.nvlinks().stream()
+                        .noneMatch(
+                            l ->
+                                l.a().equals(bond.a()) && l.b().equals(b)
+                                    || l.b().equals(bond.a()) && l.a().equals(b)))
+            .filter(b -> !b.equals(bond.a()))
+            .findFirst()
+            .orElseThrow();
+    assertTrue(NvlinkRoute.of(g, bond.a(), lonely).edges().isEmpty());
+  }
+
+  @Test
+  void searchKeysAreTheDriverRdmaNetNvmeAndUuidOfTheFunction() throws Exception {
+    Report rig = Fixtures.discover("qemu-rig-iommu");
+    FabricGraph g = FabricGraphs.of(rig, Map.of(), false);
+    // the rig's NVMe controller (lspci: 03:00.0) is nvme0, bound to the nvme driver
+    Node nvme = node(g, "0000:03:00.0");
+    assertTrue(nvme.keys().contains("nvme"), nvme.keys().toString());
+    assertTrue(nvme.keys().contains("nvme0"), nvme.keys().toString());
   }
 
   static Node node(FabricGraph g, String id) {
