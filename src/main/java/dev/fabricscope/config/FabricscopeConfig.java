@@ -40,6 +40,9 @@ public interface FabricscopeConfig {
   /** Authentication. */
   Auth auth();
 
+  /** Single sign-on: provider roles onto fabricscope roles. */
+  Oidc oidc();
+
   /** The inventory database. */
   Db db();
 
@@ -72,6 +75,25 @@ public interface FabricscopeConfig {
      */
     @WithDefault("false")
     boolean anonymousRead();
+  }
+
+  /**
+   * {@code fabricscope.oidc.*}: which identity-provider roles (the {@code groups} claim unless
+   * {@code quarkus.oidc.roles.role-claim-path} names another) make a signed-on person a viewer,
+   * operator or admin; the highest match wins. Sign-on itself is {@code quarkus.oidc.*}.
+   */
+  interface Oidc {
+    /** Provider roles that read. */
+    @WithDefault("fabricscope-viewer")
+    List<String> viewerRoles();
+
+    /** Provider roles that also import and run bandwidth tests. */
+    @WithDefault("fabricscope-operator")
+    List<String> operatorRoles();
+
+    /** Provider roles that may do everything, tokens included. */
+    @WithDefault("fabricscope-admin")
+    List<String> adminRoles();
   }
 
   /** {@code fabricscope.db.*}. */

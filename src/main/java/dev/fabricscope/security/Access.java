@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Authentication and role checks for the REST API. Bearer tokens are looked up by their SHA-256;

@@ -1,5 +1,6 @@
 package dev.fabricscope.security;
 
+import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.inventory.TokenStore.Role;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
@@ -7,7 +8,6 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -27,14 +27,7 @@ public class SignOn {
   @ConfigProperty(name = "quarkus.oidc.tenant-enabled", defaultValue = "false")
   boolean enabled;
 
-  @ConfigProperty(name = "fabricscope.oidc.viewer-roles", defaultValue = "fabricscope-viewer")
-  List<String> viewerRoles;
-
-  @ConfigProperty(name = "fabricscope.oidc.operator-roles", defaultValue = "fabricscope-operator")
-  List<String> operatorRoles;
-
-  @ConfigProperty(name = "fabricscope.oidc.admin-roles", defaultValue = "fabricscope-admin")
-  List<String> adminRoles;
+  @Inject FabricscopeConfig config;
 
   @Inject CurrentIdentityAssociation identities;
 
@@ -68,13 +61,13 @@ public class SignOn {
 
   /** The highest fabricscope role the identity's provider roles map onto; null when none. */
   Role roleOf(SecurityIdentity identity) {
-    if (adminRoles.stream().anyMatch(identity::hasRole)) {
+    if (config.oidc().adminRoles().stream().anyMatch(identity::hasRole)) {
       return Role.ADMIN;
     }
-    if (operatorRoles.stream().anyMatch(identity::hasRole)) {
+    if (config.oidc().operatorRoles().stream().anyMatch(identity::hasRole)) {
       return Role.OPERATOR;
     }
-    if (viewerRoles.stream().anyMatch(identity::hasRole)) {
+    if (config.oidc().viewerRoles().stream().anyMatch(identity::hasRole)) {
       return Role.VIEWER;
     }
     return null;
