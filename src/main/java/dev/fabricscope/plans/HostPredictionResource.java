@@ -3,6 +3,7 @@ package dev.fabricscope.plans;
 import dev.fabricscope.api.HostsResource;
 import dev.fabricscope.planner.Flow;
 import dev.fabricscope.planner.FlowEnd;
+import dev.fabricscope.planner.PairingTopology;
 import dev.fabricscope.planner.PlanResult;
 import dev.fabricscope.planner.Planner;
 import dev.fabricscope.security.Access;
@@ -92,6 +93,47 @@ public class HostPredictionResource {
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(e.getMessage());
     }
+  }
+
+  /**
+   * The pairing of a pattern as NCCL's topology XML (the NICs the pairing did not choose left out).
+   */
+  @GET
+  @Path("/nccl-topology")
+  @Produces(MediaType.APPLICATION_XML)
+  @Operation(
+      operationId = "getHostPairingNcclTopology",
+      summary = "The pairing as an NCCL topology XML (NCCL_TOPO_FILE)",
+      description =
+          "The host's NCCL topology XML with every NIC the pattern's pairing did not choose left"
+              + " out, so NCCL sees the GPUs and exactly the paired NICs.")
+  @APIResponse(
+      responseCode = "200",
+      description = "NCCL topology XML, as an attachment",
+      content =
+          @org.eclipse.microprofile.openapi.annotations.media.Content(
+              mediaType = MediaType.APPLICATION_XML,
+              schema =
+                  @Schema(
+                      type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.STRING,
+                      description = "NCCL topology XML")))
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public jakarta.ws.rs.core.Response ncclTopology(
+      @PathParam("host") String host,
+      @Parameter(
+              schema =
+                  @Schema(
+                      enumeration = {"gpu-to-nic", "gpu-to-host", "gpu-all-to-all", "nvme-to-gpu"}))
+          @QueryParam("pattern")
+          String pattern,
+      @Context HttpServerRequest request) {
+    access.requireRead(request);
+    Report r = hosts.report(host, null);
+    PlanResult plan = PlanService.predict(r, PlanService.pattern(pattern), null);
+    return jakarta.ws.rs.core.Response.ok(PairingTopology.ncclXml(r, plan.pairing()))
+        .header("Content-Disposition", "attachment; filename=\"nccl-topology-pairing.xml\"")
+        .build();
   }
 
   private static String shorten(String s) {

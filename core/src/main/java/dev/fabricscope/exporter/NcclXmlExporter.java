@@ -51,9 +51,11 @@ public final class NcclXmlExporter {
   private final Map<String, List<String>> children = new TreeMap<>();
   private final Map<String, Integer> gpuIndex = new HashMap<>();
   private int netIndex;
+  private final java.util.Set<String> left;
 
-  private NcclXmlExporter(Report report) {
+  private NcclXmlExporter(Report report, java.util.Set<String> left) {
     this.report = report;
+    this.left = java.util.Set.copyOf(left);
     // every pci element of an NCCL file was written by its author: all are written back
     this.fromNcclFile = NcclXmlImporter.SOURCE.equals(report.source());
     report.pci().forEach(f -> byBdf.put(f.bdf(), f));
@@ -61,7 +63,16 @@ public final class NcclXmlExporter {
 
   /** The NCCL topology XML of a report. */
   public static String write(Report report) {
-    return new NcclXmlExporter(report).build();
+    return new NcclXmlExporter(report, java.util.Set.of()).build();
+  }
+
+  /**
+   * The NCCL topology XML of a report without the GPUs and NICs {@code left} names (BDFs): the file
+   * for a job that should see only part of the host, such as the NICs a pairing chose ({@code
+   * PairingTopology}). Switches that keep no device are left out as NCCL's detection would.
+   */
+  public static String write(Report report, java.util.Set<String> left) {
+    return new NcclXmlExporter(report, left).build();
   }
 
   /**
@@ -97,6 +108,9 @@ public final class NcclXmlExporter {
     for (PciFunction f : report.pci()) {
       boolean vf = f.sriov() != null && f.sriov().physfn() != null;
       boolean nvidiaGpu = f.kind() == DeviceKind.GPU && !vf && NVIDIA.equals(f.vendorId());
+      if (left.contains(f.bdf())) {
+        continue;
+      }
       if (nvidiaGpu) {
         gpus.add(f); // NCCL sees CUDA devices only: another vendor's GPU is not in it at all
       }

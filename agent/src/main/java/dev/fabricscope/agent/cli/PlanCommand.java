@@ -1,5 +1,6 @@
 package dev.fabricscope.agent.cli;
 
+import dev.fabricscope.planner.PairingTopology;
 import dev.fabricscope.planner.Pattern;
 import dev.fabricscope.planner.PlanOptions;
 import dev.fabricscope.planner.PlanResult;
@@ -9,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,8 +51,8 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(
       names = "--format",
       paramLabel = "FORMAT",
-      completionCandidates = TextOrJson.class,
-      description = "text (default) or json")
+      completionCandidates = PlanFormats.class,
+      description = "text (default), json, or nccl-xml (the pairing as NCCL_TOPO_FILE)")
   String formatName;
 
   @Option(
@@ -86,9 +88,9 @@ public final class PlanCommand implements Callable<Integer> {
               + "'");
     }
     String format = formatName == null ? "text" : formatName;
-    if (!format.equals("text") && !format.equals("json")) {
+    if (!format.equals("text") && !format.equals("json") && !format.equals("nccl-xml")) {
       throw new UsageException(
-          "--format must be text or json, not '" + CliErrors.printable(format) + "'");
+          "--format must be text, json or nccl-xml, not '" + CliErrors.printable(format) + "'");
     }
     PlanOptions options;
     try {
@@ -98,9 +100,22 @@ public final class PlanCommand implements Callable<Integer> {
     }
     Report report = Inputs.load(input == null ? null : input.toString());
     PlanResult plan = new Planner(report).plan(pattern, options);
-    out.print(format.equals("json") ? PlanText.json(plan) : PlanText.text(plan, pattern));
+    out.print(
+        switch (format) {
+          case "json" -> PlanText.json(plan);
+          case "nccl-xml" -> PairingTopology.ncclXml(report, plan.pairing());
+          default -> PlanText.text(plan, pattern);
+        });
     out.flush();
     return 0;
+  }
+
+  /** The values of {@code --format}, for shell completion. */
+  static final class PlanFormats implements Iterable<String> {
+    @Override
+    public Iterator<String> iterator() {
+      return List.of("text", "json", "nccl-xml").iterator();
+    }
   }
 
   /** The values of {@code --pattern}, for shell completion and messages. */

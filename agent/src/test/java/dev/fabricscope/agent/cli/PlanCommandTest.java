@@ -53,6 +53,23 @@ class PlanCommandTest {
   }
 
   @Test
+  void ncclXmlIsThePairingsTopologyFile() {
+    InProcess.Result r =
+        InProcess.run("plan", "--input", LASSEN, "--pattern", "gpu-to-nic", "--format", "nccl-xml");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().startsWith("<system version=\"1\">"), r.out());
+    // Lassen's four NIC functions are all paired: each is a nic of the file
+    for (String nic : List.of("0003:01:00.0", "0003:01:00.1", "0033:01:00.0", "0033:01:00.1")) {
+      assertTrue(r.out().contains("busid=\"" + nic + "\""), nic + " in " + r.out());
+    }
+    InProcess.Result bad =
+        InProcess.run("plan", "--input", LASSEN, "--pattern", "gpu-to-nic", "--format", "xml");
+    assertEquals(2, bad.code());
+    assertEquals(
+        "fabricscope-agent: --format must be text, json or nccl-xml, not 'xml'\n", bad.err());
+  }
+
+  @Test
   void overridesAreChecked() {
     InProcess.Result r =
         InProcess.run("plan", "--input", LASSEN, "--pattern", "gpu-to-host", "--memory-gbps", "-1");
