@@ -28,29 +28,35 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Usage (compiled with javac -cp fabricscope-agent.jar bench/ingest/*.java): java
  * [-Dwarmup=SECONDS] -cp fabricscope-agent.jar:CLASSES IngestLoad URL ADMIN CLIENTS SECONDS MODE [RATE
- * [SERVER_PID]]
+ * [SERVER_PID]]. URL and SERVER_PID may each be comma-separated lists (server replicas on one
+ * database: clients are spread over the URLs in turn, CPU is summed over the processes).
  */
 public class IngestLoad {
 
   static final String MARK = "iteration=000000000";
 
   public static void main(String[] args) throws Exception {
-    URI url = URI.create(args[0]);
+    // several server replicas: comma-separated URLs, clients spread over them in turn
+    String[] urls = args[0].split(",");
     String admin = args[1];
     int clients = Integer.parseInt(args[2]);
     int seconds = Integer.parseInt(args[3]);
     String mode = args[4];
     double rate = args.length > 5 ? Double.parseDouble(args[5]) : 0;
     String serverPid = args.length > 6 ? args[6] : null;
-    InetSocketAddress addr = new InetSocketAddress(url.getHost(), url.getPort());
+    InetSocketAddress[] addrs = new InetSocketAddress[urls.length];
+    for (int i = 0; i < urls.length; i++) {
+      URI url = URI.create(urls[i]);
+      addrs[i] = new InetSocketAddress(url.getHost(), url.getPort());
+    }
     // 120 endpoints under two switch levels: 274 PCI functions, ~320 KB of report JSON
     Report base = SyntheticHosts.nestedSwitches("load", 120);
     String run = Long.toString(System.currentTimeMillis(), 36);
     LoadClient[] all = new LoadClient[clients];
     for (int c = 0; c < clients; c++) {
       String host = "load-" + run + "-" + c;
-      String token = token(addr, admin, host);
-      all[c] = new LoadClient(c, addr, host, token, mode, base);
+      String token = token(addrs[0], admin, host);
+      all[c] = new LoadClient(c, addrs[c % addrs.length], host, token, mode, base);
     }
     System.err.printf(
         "report: %d PCI functions, %d bytes%n", base.pci().size(), all[0].variants[0].length);
@@ -128,11 +134,20 @@ public class IngestLoad {
     return sorted.length == 0 ? 0 : sorted[(int) (sorted.length * p)] / 1e6;
   }
 
-  /** User + system CPU seconds of a process, from /proc/PID/stat (clock ticks of 1/100 s). */
-  static double cpuSeconds(String pid) {
-    if (pid == null) {
+  /** User + system CPU seconds of processes (PIDs comma-separated), summed. */
+  static double cpuSeconds(String pids) {
+    if (pids == null) {
       return 0;
     }
+    double sum = 0;
+    for (String pid : pids.split(",")) {
+      sum += cpuSecondsOf(pid);
+    }
+    return sum;
+  }
+
+  /** User + system CPU seconds of a process, from /proc/PID/stat (clock ticks of 1/100 s). */
+  static double cpuSecondsOf(String pid) {
     try {
       String stat = Files.readString(Path.of("/proc", pid, "stat"));
       String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");

@@ -28,26 +28,26 @@ public class ConfigCheck {
 
   void onStart(@Observes @Priority(1) StartupEvent e) {
     check(config);
-    warnUnknown(ConfigProvider.getConfig().getPropertyNames());
+    List<String> unknown = unknown(ConfigProvider.getConfig().getPropertyNames());
+    if (!unknown.isEmpty()) {
+      Log.warnf(
+          "Not fabricscope settings, ignored: %s (docs/configuration.md lists the settings)",
+          String.join(", ", unknown));
+    }
   }
 
   /**
-   * Logs {@code fabricscope.*} names that are no setting, which would otherwise be ignored without
-   * a word (a typo, or a key of another version). Only a warning: tools and tests pass their own
-   * {@code fabricscope.*} system properties to the same JVM.
+   * The {@code fabricscope.*} names that are no setting, which would otherwise be ignored without a
+   * word (a typo, or a key of another version); logged at start, not refused: tools and tests pass
+   * their own {@code fabricscope.*} system properties to the same JVM.
    */
-  static List<String> warnUnknown(Iterable<String> names) {
+  static List<String> unknown(Iterable<String> names) {
     Set<String> keys = ConfigKeys.withDefaults().keySet();
     List<String> unknown = new ArrayList<>();
     for (String name : names) {
       if (name.startsWith(PREFIX) && !keys.contains(name.substring(PREFIX.length()))) {
         unknown.add(name);
       }
-    }
-    if (!unknown.isEmpty()) {
-      Log.warnf(
-          "Not fabricscope settings, ignored: %s (docs/configuration.md lists the settings)",
-          String.join(", ", unknown));
     }
     return unknown;
   }

@@ -1,5 +1,6 @@
 package dev.fabricscope.findings;
 
+import dev.fabricscope.cluster.ClusterNotice;
 import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.Host;
@@ -7,6 +8,7 @@ import dev.fabricscope.p2p.Finding;
 import dev.fabricscope.p2p.FleetFindings;
 import dev.fabricscope.report.ReportJson;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Instant;
@@ -119,8 +121,7 @@ public class FleetFindingsService {
   }
 
   /** Another replica stored a snapshot: the cached findings may be out of date. */
-  void onRemote(
-      @jakarta.enterprise.event.Observes dev.fabricscope.cluster.ClusterNotice.SnapshotStored n) {
+  void onRemote(@Observes ClusterNotice.SnapshotStored n) {
     invalidate();
   }
 

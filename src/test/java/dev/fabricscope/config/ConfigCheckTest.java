@@ -91,6 +91,19 @@ class ConfigCheckTest {
         e.getMessage());
   }
 
+  @Test
+  void namesThatAreNoSettingAreFound() {
+    assertEquals(
+        List.of("fabricscope.bandwidth.job-timeout", "fabricscope.db.pool"),
+        ConfigCheck.unknown(
+            List.of(
+                "fabricscope.db.url",
+                "fabricscope.bandwidth.job-timeout",
+                "quarkus.http.port",
+                "fabricscope.bandwidth.efficiency.nvlink",
+                "fabricscope.db.pool")));
+  }
+
   private static void assertProblem(String key, String value, String expected) {
     List<String> problems = ConfigCheck.problems(TestConfigs.mapping(Map.of(key, value)));
     assertEquals(List.of(expected), problems, key + "=" + value);

@@ -27,7 +27,7 @@ import org.tukaani.xz.XZOutputStream;
  * to an unprivileged user ({@code nobody}, or {@code $FABRICSCOPE_PG_USER}) and run the real binary
  * as that user with {@code setpriv} (util-linux). Not root: the archive is used as it is.
  */
-final class TestPostgres {
+public final class TestPostgres {
 
   private static final Set<String> WRAPPED = Set.of("bin/initdb", "bin/pg_ctl");
 
@@ -55,7 +55,7 @@ final class TestPostgres {
 
   private TestPostgres() {}
 
-  static EmbeddedPostgres start() throws IOException {
+  public static EmbeddedPostgres start() throws IOException {
     var builder = EmbeddedPostgres.builder();
     if (isRoot()) {
       builder.setPgBinaryResolver(AsUnprivilegedUser.INSTANCE);

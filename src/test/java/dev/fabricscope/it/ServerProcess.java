@@ -90,6 +90,13 @@ public final class ServerProcess implements AutoCloseable {
     return dataDir.resolveSibling(dataDir.getFileName() + ".log");
   }
 
+  /** Waits up to {@code max} for the process to exit by itself; its exit code, or -1. */
+  public int exitCode(Duration max) throws InterruptedException {
+    return process.waitFor(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+        ? process.exitValue()
+        : -1;
+  }
+
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
