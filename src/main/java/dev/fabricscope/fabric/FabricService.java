@@ -5,17 +5,40 @@ import dev.fabricscope.report.ReportJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The RDMA fabric ({@link RdmaFabric}) over every host's latest report in the inventory. */
+/**
+ * The RDMA fabric ({@link RdmaFabric}) over every host's latest report in the inventory, with the
+ * {@code ibnetdiscover -p} outputs an operator keeps in {@code
+ * fabricscope.fabric.ibnetdiscover-dir} (one {@code *.txt} per fabric) telling InfiniBand fabrics
+ * apart.
+ */
 @ApplicationScoped
 public class FabricService {
 
   @Inject InventoryStore store;
 
+  @ConfigProperty(name = "fabricscope.fabric.ibnetdiscover-dir")
+  Optional<Path> discoveryDir;
+
   /** The subnets, InfiniBand first. */
   public List<RdmaFabric.Subnet> subnets() {
+    return RdmaFabric.build(hosts(), discoveries());
+  }
+
+  /** The ports that report no GID, listed apart from the subnets. */
+  public List<RdmaFabric.PortRow> withoutGid() {
+    return RdmaFabric.withoutGid(hosts());
+  }
+
+  private List<RdmaFabric.HostReport> hosts() {
     List<RdmaFabric.HostReport> hosts = new ArrayList<>();
     for (InventoryStore.LatestReport lr : store.latestReports()) {
       try {
@@ -25,6 +48,26 @@ public class FabricService {
             "stored report of " + lr.host().name() + " does not read back", e);
       }
     }
-    return RdmaFabric.build(hosts);
+    return hosts;
+  }
+
+  /** The discoveries in the configured folder, by file name; none when it is not configured. */
+  List<IbNetDiscover.Discovery> discoveries() {
+    if (discoveryDir.isEmpty() || !Files.isDirectory(discoveryDir.get())) {
+      return List.of();
+    }
+    List<IbNetDiscover.Discovery> out = new ArrayList<>();
+    try (Stream<Path> files = Files.list(discoveryDir.get())) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".txt")).sorted().toList()) {
+        IbNetDiscover.Discovery d =
+            IbNetDiscover.Discovery.of(f.getFileName().toString(), Files.readString(f));
+        if (d != null) {
+          out.add(d);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + discoveryDir.get(), e);
+    }
+    return out;
   }
 }
