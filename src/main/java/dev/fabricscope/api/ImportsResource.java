@@ -8,6 +8,7 @@ import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.sysfs.ArchiveExtractor;
+import dev.fabricscope.topology.Diagnostic;
 import dev.fabricscope.topology.Report;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -53,7 +54,8 @@ public class ImportsResource {
       String outcome,
       String source,
       int pciFunctions,
-      int diagnostics) {}
+      int diagnostics,
+      List<Diagnostic> diagnosticItems) {}
 
   @POST
   @Consumes(MediaType.WILDCARD)
@@ -124,18 +126,23 @@ public class ImportsResource {
                 r.outcome().name(),
                 report.source(),
                 report.pci().size(),
-                report.diagnostics().size()))
+                report.diagnostics().size(),
+                report.diagnostics()))
         .build();
   }
+
+  /** What an upload is called in import messages and diagnostics. */
+  static final String UPLOAD = "upload";
 
   private static Report load(byte[] body) {
     Path tmp = null;
     try {
       tmp = Files.createTempFile(ArchiveExtractor.tempBase(), "fabricscope-import-", ".bin");
       Files.write(tmp, body);
-      return Importers.load(tmp);
+      // named "upload": diagnostics and messages are stored and shown, the temp path is ours
+      return Importers.load(tmp, UPLOAD);
     } catch (ImportException e) {
-      throw ApiException.unprocessable(e.getMessage().replace(String.valueOf(tmp), "the upload"));
+      throw ApiException.unprocessable(e.getMessage().replace(String.valueOf(tmp), UPLOAD));
     } catch (IOException e) {
       throw new IllegalStateException("cannot stage the upload", e);
     } finally {

@@ -30,7 +30,14 @@ public final class Importers {
    * report passes ({@link ReportValidator}), whatever its format.
    */
   public static Report load(Path file) throws ImportException {
-    String name = file.toString();
+    return load(file, file.toString());
+  }
+
+  /**
+   * Imports {@code file} under {@code name}: messages and diagnostics say {@code name}, never the
+   * path, so that a server staging an upload in a temporary file stores no path of its own.
+   */
+  public static Report load(Path file, String name) throws ImportException {
     if (Files.isDirectory(file)) {
       try {
         return validated(new SysfsDiscovery().discover(SysfsRoot.of(file)), name);
