@@ -17,8 +17,10 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * Every page in an 800 px wide window, with real data (the DGX-2 with its findings, three PlaFRIM2
@@ -122,6 +124,18 @@ class NarrowWindowBrowserTest extends BrowserTest {
         List.of(
             "dl-report", "dl-hwloc", "dl-nccl", "plan-from-host", "tab-graph", "sel-a", "sel-b"),
         40);
+    // the verdict panel names the hops (GPU0 is 0000:34:00.0 and GPU1 0000:36:00.0, both below the
+    // PLX switch whose downstream ports are 33:00.0 and 33:10.0, per nvidiaDGX2.xml)
+    new Select(driver.findElement(By.id("sel-a"))).selectByValue("0000:34:00.0");
+    new Select(driver.findElement(By.id("sel-b"))).selectByValue("0000:36:00.0");
+    waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("v-hops")));
+    List<WebElement> hops = driver.findElements(By.cssSelector("#v-hops li"));
+    assertEquals(5, hops.size());
+    assertTrue(hops.get(0).getText().startsWith("GPU0 GV100GL"), hops.get(0).getText());
+    assertTrue(hops.get(0).getText().endsWith("0000:34:00.0"), hops.get(0).getText());
+    assertTrue(hops.get(1).getText().startsWith("switch downstream port"), hops.get(1).getText());
+    assertTrue(hops.get(4).getText().startsWith("GPU1 "), hops.get(4).getText());
+    assertNoSidewaysOverflow("host page with a pair");
     // the tabs by keyboard: arrow to Matrix, which draws the 16-GPU matrix inside its box
     driver.findElement(By.id("tab-graph")).sendKeys(Keys.ARROW_RIGHT);
     waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("matrix-table")));
