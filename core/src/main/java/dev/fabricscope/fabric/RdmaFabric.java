@@ -122,7 +122,7 @@ public final class RdmaFabric {
                 .thenComparing(Key::linkLayer)
                 .thenComparing(Key::prefix)
                 .thenComparing(Key::fabric, Comparator.nullsFirst(Comparator.naturalOrder())));
-    for (Located l : ports(hosts)) {
+    for (RdmaPorts.Located l : RdmaPorts.of(hosts)) {
       if (l.prefix() == null) {
         continue;
       }
@@ -184,7 +184,7 @@ public final class RdmaFabric {
   /** The ports that report no GID (no subnet can be told for them), by host, device, port. */
   public static List<PortRow> withoutGid(List<HostReport> hosts) {
     List<PortRow> out = new ArrayList<>();
-    for (Located l : ports(hosts)) {
+    for (RdmaPorts.Located l : RdmaPorts.of(hosts)) {
       if (l.prefix() == null) {
         out.add(l.row());
       }
@@ -195,57 +195,6 @@ public final class RdmaFabric {
 
   /** The subnet prefix subnet managers hand out unless configured otherwise. */
   public static final String DEFAULT_PREFIX = "fe80:0000:0000:0000";
-
-  /** A port with its link layer and subnet prefix (null without a GID). */
-  private record Located(String layer, String prefix, PortRow row) {}
-
-  private static List<Located> ports(List<HostReport> hosts) {
-    List<Located> out = new ArrayList<>();
-    for (HostReport h : hosts) {
-      if (h.report() == null || h.report().rdma() == null) {
-        continue;
-      }
-      for (RdmaDevice d : h.report().rdma()) {
-        for (RdmaDevice.Port p : d.ports()) {
-          String layer = linkLayer(p);
-          String gid = p.gids().isEmpty() ? null : p.gids().get(0);
-          String prefix;
-          if (layer.equals("Ethernet")) {
-            String v4 =
-                p.gids().stream()
-                    .map(RdmaFabric::ipv4Network)
-                    .filter(x -> x != null)
-                    .findFirst()
-                    .orElse(null);
-            if (v4 != null) {
-              gid = p.gids().stream().filter(g -> ipv4Network(g) != null).findFirst().get();
-            }
-            prefix = v4 != null ? v4 : gid != null ? prefix(gid) : null;
-          } else {
-            prefix = gid != null ? prefix(gid) : null;
-          }
-          out.add(
-              new Located(
-                  layer,
-                  prefix,
-                  new PortRow(
-                      h.host(),
-                      d.name(),
-                      p.port(),
-                      d.nodeGuid(),
-                      p.state(),
-                      p.rate() != null
-                          ? p.rate()
-                          : p.rateGbps() != null ? gbps(p.rateGbps()) : null,
-                      p.rateGbps(),
-                      p.lid(),
-                      gid,
-                      p.netdevs())));
-        }
-      }
-    }
-    return out;
-  }
 
   private static void sort(List<PortRow> rows) {
     rows.sort(
@@ -352,9 +301,5 @@ public final class RdmaFabric {
 
   private static List<String> split(String s) {
     return s.isEmpty() ? List.of() : List.of(s.split(":", -1));
-  }
-
-  private static String gbps(double v) {
-    return (v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v)) + " Gb/sec";
   }
 }
