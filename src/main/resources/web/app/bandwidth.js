@@ -53,7 +53,8 @@ function renderHistory(jobs, table, onPick) {
       el('td', { class: 'verdict' }, j.state),
       el('td', { class: 'muted small' }, j.message || res.bottleneck || ''));
     tr.addEventListener('click', () => onPick(j));
-    tr.addEventListener('keydown', (e) => { if (e.key === 'Enter') onPick(j); });
+    // a focusable row acts like a button: Enter or Space picks it
+    tr.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onPick(j); } });
     return tr;
   });
   table.tBodies[0].replaceChildren(...rows);

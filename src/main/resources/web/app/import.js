@@ -16,6 +16,35 @@ function hostHref(name) {
   return '/hosts/' + encodeURIComponent(name);
 }
 
+// XMLHttpRequest rather than fetch: only it reports upload progress in every browser, which a
+// large sysfs archive needs. Resolves with the status and the answer's text; rejects on a network
+// error.
+function post(url, headers, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+    xhr.upload.addEventListener('progress', (e) => { if (e.lengthComputable) onProgress(e.loaded, e.total); });
+    xhr.addEventListener('load', () => resolve({ status: xhr.status, text: xhr.responseText }));
+    xhr.addEventListener('error', () => reject(new Error('the upload failed (network error)')));
+    xhr.addEventListener('abort', () => reject(new Error('the upload was aborted')));
+    xhr.send(file);
+  });
+}
+
+// The import's diagnostics as an expandable list: what the importer could not read or assumed,
+// each with the place it concerns (a sysfs path, or "upload" for the file as a whole).
+function diagnosticList(items) {
+  const details = el('details', { id: 'import-diagnostics-list' },
+    el('summary', {}, items.length ? 'What the import could not read or had to assume (' + items.length + ')' : 'No diagnostics'));
+  const ul = el('ul', { class: 'diagnostics' });
+  for (const d of items) {
+    ul.append(el('li', {}, el('span', { class: 'mono' }, d.path), ': ', d.reason));
+  }
+  details.append(ul);
+  return details;
+}
+
 function setupImport() {
   const form = document.getElementById('import-form');
   const input = document.getElementById('import-file');
@@ -26,6 +55,7 @@ function setupImport() {
   const status = document.getElementById('import-status');
   const result = document.getElementById('import-result');
   const submit = document.getElementById('import-submit');
+  const progress = document.getElementById('import-progress');
   let dropped = null;
 
   tokenField.value = readToken();
@@ -75,13 +105,21 @@ function setupImport() {
     const headers = { 'Content-Type': 'application/octet-stream', Accept: 'application/json, application/problem+json' };
     if (token) headers.Authorization = 'Bearer ' + token;
     submit.disabled = true;
-    status.textContent = 'Importing ' + f.name + '…';
+    status.textContent = 'Uploading ' + f.name + '…';
+    progress.hidden = false;
+    progress.removeAttribute('value');
     result.hidden = true;
     try {
-      const r = await fetch(url, { method: 'POST', headers, body: await f.arrayBuffer() });
+      const r = await post(url, headers, f, (sent, total) => {
+        progress.max = total;
+        progress.value = sent;
+        status.textContent = sent < total
+          ? 'Uploading ' + f.name + ': ' + Math.floor((100 * sent) / total) + ' %'
+          : 'Uploaded; the server is importing ' + f.name + '…';
+      });
       let body = null;
-      try { body = await r.json(); } catch (err) { /* not JSON */ }
-      if (r.ok && body) {
+      try { body = JSON.parse(r.text); } catch (err) { /* not JSON */ }
+      if (r.status >= 200 && r.status < 300 && body) {
         status.textContent = '';
         show(true, [
           el('h2', {}, 'Imported ', el('a', { id: 'import-host-link', href: hostHref(body.host), class: 'mono' }, body.host)),
@@ -91,6 +129,7 @@ function setupImport() {
             el('dt', {}, 'Diagnostics'), el('dd', { id: 'import-diagnostics' }, String(body.diagnostics)),
             el('dt', {}, 'Outcome'), el('dd', { id: 'import-outcome' }, String(body.outcome || '')),
             el('dt', {}, 'Snapshot'), el('dd', { id: 'import-snapshot' }, String(body.snapshotId))),
+          diagnosticList(body.diagnosticItems || []),
         ]);
       } else {
         status.textContent = '';
@@ -104,6 +143,7 @@ function setupImport() {
       show(false, [el('h2', {}, 'Import failed'), el('p', { id: 'import-detail', class: 'error' }, String(err.message || err))]);
     } finally {
       submit.disabled = false;
+      progress.hidden = true;
     }
   });
   form.dataset.ready = 'true';

@@ -9,6 +9,7 @@ import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.sysfs.ArchiveExtractor;
+import dev.fabricscope.topology.Diagnostic;
 import dev.fabricscope.topology.Report;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -55,7 +56,8 @@ public class ImportsResource {
       String outcome,
       String source,
       int pciFunctions,
-      int diagnostics) {}
+      int diagnostics,
+      List<Diagnostic> diagnosticItems) {}
 
   @POST
   @Consumes(MediaType.WILDCARD)
@@ -126,9 +128,13 @@ public class ImportsResource {
                 r.outcome().name(),
                 report.source(),
                 report.pci().size(),
-                report.diagnostics().size()))
+                report.diagnostics().size(),
+                report.diagnostics()))
         .build();
   }
+
+  /** What an upload is called in import messages and diagnostics. */
+  static final String UPLOAD = "upload";
 
   private Report load(byte[] body) {
     Path base = config.tmpdir().orElseGet(ArchiveExtractor::defaultTempBase);
@@ -136,9 +142,10 @@ public class ImportsResource {
     try {
       tmp = Files.createTempFile(base, "fabricscope-import-", ".bin");
       Files.write(tmp, body);
-      return Importers.load(tmp, base);
+      // named "upload": diagnostics and messages are stored and shown, the temp path is ours
+      return Importers.load(tmp, UPLOAD, base);
     } catch (ImportException e) {
-      throw ApiException.unprocessable(e.getMessage().replace(String.valueOf(tmp), "the upload"));
+      throw ApiException.unprocessable(e.getMessage().replace(String.valueOf(tmp), UPLOAD));
     } catch (IOException e) {
       throw new IllegalStateException("cannot stage the upload", e);
     } finally {

@@ -58,6 +58,9 @@ public interface FabricscopeConfig {
   /** Fleet findings. */
   Findings findings();
 
+  /** The RDMA fabric page. */
+  Fabric fabric();
+
   /** What the server expects of its agents. */
   Agent agent();
 
@@ -94,6 +97,15 @@ public interface FabricscopeConfig {
     /** Provider roles that may do everything, tokens included. */
     @WithDefault("fabricscope-admin")
     List<String> adminRoles();
+  }
+
+  /** {@code fabricscope.fabric.*}. */
+  interface Fabric {
+    /**
+     * Folder of {@code ibnetdiscover -p} outputs, one {@code *.txt} per InfiniBand fabric, read on
+     * each request: they tell fabrics on the same GID prefix apart. Unset: prefixes only.
+     */
+    Optional<Path> ibnetdiscoverDir();
   }
 
   /** {@code fabricscope.db.*}. */

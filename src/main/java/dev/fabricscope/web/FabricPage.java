@@ -24,7 +24,8 @@ public class FabricPage {
   /** Type-checked templates under {@code templates/FabricPage/}. */
   @CheckedTemplate
   static class Templates {
-    static native TemplateInstance fabric(List<Section> subnets, int hosts, int ports);
+    static native TemplateInstance fabric(
+        List<Section> subnets, List<Port> withoutGid, int hosts, int ports);
   }
 
   /** One port row, with the link to its host's page. */
@@ -36,6 +37,10 @@ public class FabricPage {
       String anchor,
       String linkLayer,
       String prefix,
+      String fabric,
+      String discovery,
+      List<String> switchGuids,
+      boolean mayMergeFabrics,
       int hostCount,
       int portCount,
       Map<String, Integer> byState,
@@ -59,23 +64,26 @@ public class FabricPage {
                         "subnet-" + s.id().replaceAll("[^A-Za-z0-9]+", "-"),
                         s.linkLayer(),
                         s.prefix(),
+                        s.fabric(),
+                        s.discovery(),
+                        s.switchGuids(),
+                        s.mayMergeFabrics(),
                         s.hostCount(),
                         s.portCount(),
                         s.byState(),
                         s.byRate(),
-                        s.ports().stream()
-                            .map(
-                                p ->
-                                    new Port(
-                                        p,
-                                        "/hosts/"
-                                            + URLEncoder.encode(p.host(), StandardCharsets.UTF_8)
-                                                .replace("+", "%20"),
-                                        "ACTIVE".equals(p.state())))
-                            .toList()))
+                        s.ports().stream().map(FabricPage::port).toList()))
             .toList();
+    List<Port> withoutGid = fabric.withoutGid().stream().map(FabricPage::port).toList();
     int hosts = (int) subnets.stream().flatMap(s -> s.hosts().stream()).distinct().count();
     int ports = subnets.stream().mapToInt(RdmaFabric.Subnet::portCount).sum();
-    return Templates.fabric(sections, hosts, ports);
+    return Templates.fabric(sections, withoutGid, hosts, ports);
+  }
+
+  private static Port port(RdmaFabric.PortRow p) {
+    return new Port(
+        p,
+        "/hosts/" + URLEncoder.encode(p.host(), StandardCharsets.UTF_8).replace("+", "%20"),
+        "ACTIVE".equals(p.state()));
   }
 }

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -105,6 +106,28 @@ class FindingsImportPagesTest extends BrowserTest {
     assertTrue(
         driver.findElement(By.id("import-diagnostics")).getText().matches("\\d+"),
         result.getText());
+    // the diagnostics are readable: a closed list that Enter on its summary opens, one item each,
+    // naming the upload rather than a server path
+    int diagnostics = Integer.parseInt(driver.findElement(By.id("import-diagnostics")).getText());
+    WebElement list = driver.findElement(By.id("import-diagnostics-list"));
+    assertEquals(null, list.getDomAttribute("open"));
+    WebElement summary = list.findElement(By.tagName("summary"));
+    summary.sendKeys(Keys.ENTER);
+    waiting().until(d -> list.getDomAttribute("open") != null);
+    List<WebElement> items = list.findElements(By.cssSelector("ul.diagnostics li"));
+    assertEquals(diagnostics, items.size());
+    assertTrue(items.get(0).isDisplayed());
+    assertTrue(
+        list.getText()
+            .contains("upload: hwloc XML records no ACS: acs is unknown for every function"),
+        list.getText());
+    assertFalse(list.getText().contains("fabricscope-import-"), list.getText());
+    // the upload reported its progress: the bar's maximum is the file's size in bytes
+    assertEquals(
+        String.valueOf(Files.size(xml)),
+        String.valueOf(
+            ((JavascriptExecutor) driver)
+                .executeScript("return document.getElementById('import-progress').max;")));
     // the token lives in sessionStorage, never in the page source
     assertEquals(
         operator,

@@ -3,6 +3,10 @@ package dev.fabricscope.fabric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,7 +28,8 @@ public final class IbNetDiscover {
   /**
    * One CA port and the switch port it is cabled to.
    *
-   * @param caGuid the CA's node GUID, {@code xxxx:xxxx:xxxx:xxxx}
+   * @param caGuid the CA port's GUID, {@code xxxx:xxxx:xxxx:xxxx}: {@code -p} lists port GUIDs
+   *     (node GUID + 1 on ConnectX-3 at PlaFRIM; equal to the node GUID on QLogic at Avakas)
    * @param caPort the CA port
    * @param caLid the CA port's LID
    * @param width link width, e.g. {@code 4x}
@@ -46,6 +51,44 @@ public final class IbNetDiscover {
       int switchPort,
       String caDescription,
       String switchDescription) {}
+
+  // SW    18 36 0x00066a00ec002dd9 4x QDR - SW     2 19 0x00066a00eb002cb2 ( 'a' - 'b' )
+  private static final Pattern SW_LINE =
+      Pattern.compile("^SW\\s+\\d+\\s+\\d+\\s+0x([0-9a-fA-F]{16})\\s.*");
+
+  /**
+   * One fabric as one {@code ibnetdiscover -p} run saw it: everything it lists is reachable from
+   * the port it ran on, so it is one fabric, whatever GID prefix its subnet manager hands out (the
+   * default {@code fe80::} is shared by unrelated fabrics).
+   *
+   * @param name where it came from (a file name), for people
+   * @param key the fabric's identity: its lowest switch node GUID ({@code xxxx:xxxx:xxxx:xxxx})
+   * @param switchGuids every switch node GUID listed, sorted
+   * @param links the CA ports and the switch ports they are cabled to, by CA port GUID
+   */
+  public record Discovery(
+      String name, String key, SortedSet<String> switchGuids, Map<String, CaLink> links) {
+
+    /** The discovery in {@code ibnetdiscover -p} text; null when it lists no switch. */
+    public static Discovery of(String name, String text) {
+      SortedSet<String> switches = new TreeSet<>();
+      for (String line : text.split("\\R")) {
+        Matcher m = SW_LINE.matcher(line.strip());
+        if (m.matches()) {
+          switches.add(guid(m.group(1)));
+        }
+      }
+      Map<String, CaLink> links = new TreeMap<>();
+      for (CaLink l : parse(text)) {
+        switches.add(l.switchGuid());
+        links.put(l.caGuid(), l);
+      }
+      if (switches.isEmpty()) {
+        return null;
+      }
+      return new Discovery(name, switches.first(), switches, links);
+    }
+  }
 
   /** The CA links in the text, in file order. */
   public static List<CaLink> parse(String text) {
@@ -71,7 +114,7 @@ public final class IbNetDiscover {
   }
 
   /** {@code 00117500006f37a8} → {@code 0011:7500:006f:37a8}. */
-  static String guid(String hex16) {
+  public static String guid(String hex16) {
     String h = hex16.toLowerCase(Locale.ROOT);
     return h.substring(0, 4)
         + ":"

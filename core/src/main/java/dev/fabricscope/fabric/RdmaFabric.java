@@ -4,7 +4,7 @@ import dev.fabricscope.topology.RdmaDevice;
 import dev.fabricscope.topology.Report;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,10 +14,13 @@ import java.util.TreeSet;
 
 /**
  * The fleet's RDMA fabric: every host's RDMA ports grouped into the subnets they sit on. InfiniBand
- * ports are grouped by the subnet prefix of their GIDs (the first four groups, e.g. {@code
- * fe80:0000:0000:0000}); RoCE ports (link layer Ethernet) by the IPv4 network of their IPv4-mapped
- * GID (a /24 is assumed: reports carry no netmask), else by GID prefix. Ports with no GID at all
- * are kept in a subnet of their own ({@code "no GID"}).
+ * ports are grouped by the fabric an {@code ibnetdiscover} run found them on (its switch GUIDs; the
+ * port is matched by its port GUID, the low 64 bits of its GID, else its node GUID) and the subnet
+ * prefix of their GIDs (the first four groups, e.g. {@code fe80:0000:0000:0000}); without a
+ * discovery, by the prefix alone, which cannot tell apart fabrics that all keep the default {@code
+ * fe80::} prefix ({@link Subnet#mayMergeFabrics}). RoCE ports (link layer Ethernet) by the IPv4
+ * network of their IPv4-mapped GID (a /24 is assumed: reports carry no netmask), else by GID
+ * prefix. Ports with no GID at all belong to no subnet: {@link #withoutGid} lists them apart.
  */
 public final class RdmaFabric {
 
@@ -55,9 +58,17 @@ public final class RdmaFabric {
   /**
    * One subnet.
    *
-   * @param id stable key, e.g. {@code ib:fe80:0000:0000:0000} or {@code roce:10.1.2.0/24}
+   * @param id stable key, e.g. {@code ib:fe80:0000:0000:0000}, {@code
+   *     ib:fe80:0000:0000:0000@0008:f105:0010:8500} (on a discovered fabric) or {@code
+   *     roce:10.1.2.0/24}
    * @param linkLayer InfiniBand or Ethernet (RoCE)
    * @param prefix the GID subnet prefix or IPv4 network
+   * @param fabric the discovered fabric's key (its lowest switch GUID), null when no discovery
+   *     lists these ports
+   * @param discovery the discovery's name (the ibnetdiscover file), null without one
+   * @param switchGuids the switches the ports are cabled to, per the discovery, sorted
+   * @param mayMergeFabrics InfiniBand on the default prefix {@code fe80:0000:0000:0000} without a
+   *     discovery: ports of separate fabrics may be listed together
    * @param hosts the hosts with a port in it, sorted
    * @param nodeGuids the node GUIDs of the devices with a port in it, sorted
    * @param ports its ports, by host, device, port
@@ -68,6 +79,10 @@ public final class RdmaFabric {
       String id,
       String linkLayer,
       String prefix,
+      String fabric,
+      String discovery,
+      List<String> switchGuids,
+      boolean mayMergeFabrics,
       List<String> hosts,
       List<String> nodeGuids,
       List<PortRow> ports,
@@ -83,88 +98,126 @@ public final class RdmaFabric {
     }
   }
 
-  /** Groups the hosts' RDMA ports into subnets, InfiniBand first, then by prefix. */
+  /** Groups the hosts' RDMA ports into subnets by GID prefix alone (no discovery). */
   public static List<Subnet> build(List<HostReport> hosts) {
-    record Key(String linkLayer, String prefix) {}
+    return build(hosts, List.of());
+  }
+
+  /**
+   * Groups the hosts' RDMA ports with a GID into subnets, InfiniBand first, then by prefix and
+   * fabric; {@code discoveries} tell InfiniBand fabrics apart.
+   */
+  public static List<Subnet> build(
+      List<HostReport> hosts, List<IbNetDiscover.Discovery> discoveries) {
+    record Key(String linkLayer, String prefix, String fabric) {}
+    Map<String, IbNetDiscover.Discovery> byPortGuid = new HashMap<>();
+    for (IbNetDiscover.Discovery d : discoveries) {
+      d.links().keySet().forEach(g -> byPortGuid.putIfAbsent(g, d));
+    }
+    Map<String, IbNetDiscover.Discovery> byKey = new HashMap<>();
+    discoveries.forEach(d -> byKey.putIfAbsent(d.key(), d));
     Map<Key, List<PortRow>> groups =
         new TreeMap<>(
             Comparator.comparing((Key k) -> k.linkLayer().equals("InfiniBand") ? 0 : 1)
                 .thenComparing(Key::linkLayer)
-                .thenComparing(Key::prefix));
-    for (HostReport h : hosts) {
-      if (h.report() == null || h.report().rdma() == null) {
+                .thenComparing(Key::prefix)
+                .thenComparing(Key::fabric, Comparator.nullsFirst(Comparator.naturalOrder())));
+    for (RdmaPorts.Located l : RdmaPorts.of(hosts)) {
+      if (l.prefix() == null) {
         continue;
       }
-      for (RdmaDevice d : h.report().rdma()) {
-        for (RdmaDevice.Port p : d.ports()) {
-          String layer = linkLayer(p);
-          String gid = p.gids().isEmpty() ? null : p.gids().get(0);
-          String prefix;
-          if (layer.equals("Ethernet")) {
-            String v4 =
-                p.gids().stream()
-                    .map(RdmaFabric::ipv4Network)
-                    .filter(x -> x != null)
-                    .findFirst()
-                    .orElse(null);
-            if (v4 != null) {
-              gid = p.gids().stream().filter(g -> ipv4Network(g) != null).findFirst().get();
-            }
-            prefix = v4 != null ? v4 : gid != null ? prefix(gid) : "no GID";
-          } else {
-            prefix = gid != null ? prefix(gid) : "no GID";
-          }
-          groups
-              .computeIfAbsent(new Key(layer, prefix), k -> new ArrayList<>())
-              .add(
-                  new PortRow(
-                      h.host(),
-                      d.name(),
-                      p.port(),
-                      d.nodeGuid(),
-                      p.state(),
-                      p.rate() != null
-                          ? p.rate()
-                          : p.rateGbps() != null ? gbps(p.rateGbps()) : null,
-                      p.rateGbps(),
-                      p.lid(),
-                      gid,
-                      p.netdevs()));
-        }
-      }
+      IbNetDiscover.Discovery d =
+          l.layer().equals("InfiniBand") ? discovery(l.row(), byPortGuid) : null;
+      groups
+          .computeIfAbsent(
+              new Key(l.layer(), l.prefix(), d == null ? null : d.key()), k -> new ArrayList<>())
+          .add(l.row());
     }
     List<Subnet> out = new ArrayList<>();
     groups.forEach(
         (k, rows) -> {
-          rows.sort(
-              Comparator.comparing(PortRow::host)
-                  .thenComparing(PortRow::device)
-                  .thenComparingInt(PortRow::port));
-          Set<String> hs = new LinkedHashSet<>();
+          sort(rows);
+          Set<String> hs = new TreeSet<>();
           Set<String> guids = new TreeSet<>();
+          Set<String> switches = new TreeSet<>();
           Map<String, Integer> byState = new TreeMap<>();
           Map<String, Integer> byRate = new TreeMap<>();
+          IbNetDiscover.Discovery d = k.fabric() == null ? null : byKey.get(k.fabric());
           for (PortRow r : rows) {
             hs.add(r.host());
             if (r.nodeGuid() != null) {
               guids.add(r.nodeGuid().toLowerCase(Locale.ROOT));
             }
+            if (d != null) {
+              IbNetDiscover.CaLink link = d.links().get(portGuid(r));
+              if (link == null) {
+                link = d.links().get(lower(r.nodeGuid()));
+              }
+              if (link != null) {
+                switches.add(link.switchGuid());
+              }
+            }
             byState.merge(r.state() != null ? r.state() : "unknown", 1, Integer::sum);
             byRate.merge(r.rate() != null ? r.rate() : "unknown", 1, Integer::sum);
           }
-          String id = (k.linkLayer().equals("InfiniBand") ? "ib:" : "roce:") + k.prefix();
+          boolean ib = k.linkLayer().equals("InfiniBand");
+          String id =
+              (ib ? "ib:" : "roce:") + k.prefix() + (k.fabric() == null ? "" : "@" + k.fabric());
           out.add(
               new Subnet(
                   id,
                   k.linkLayer(),
                   k.prefix(),
-                  List.copyOf(new TreeSet<>(hs)),
+                  k.fabric(),
+                  d == null ? null : d.name(),
+                  List.copyOf(switches),
+                  ib && d == null && DEFAULT_PREFIX.equals(k.prefix()),
+                  List.copyOf(hs),
                   List.copyOf(guids),
                   List.copyOf(rows),
                   byState,
                   byRate));
         });
     return out;
+  }
+
+  /** The ports that report no GID (no subnet can be told for them), by host, device, port. */
+  public static List<PortRow> withoutGid(List<HostReport> hosts) {
+    List<PortRow> out = new ArrayList<>();
+    for (RdmaPorts.Located l : RdmaPorts.of(hosts)) {
+      if (l.prefix() == null) {
+        out.add(l.row());
+      }
+    }
+    sort(out);
+    return List.copyOf(out);
+  }
+
+  /** The subnet prefix subnet managers hand out unless configured otherwise. */
+  public static final String DEFAULT_PREFIX = "fe80:0000:0000:0000";
+
+  private static void sort(List<PortRow> rows) {
+    rows.sort(
+        Comparator.comparing(PortRow::host)
+            .thenComparing(PortRow::device)
+            .thenComparingInt(PortRow::port));
+  }
+
+  /** The discovery that lists the port: by port GUID (the GID's low half), else node GUID. */
+  private static IbNetDiscover.Discovery discovery(
+      PortRow r, Map<String, IbNetDiscover.Discovery> byPortGuid) {
+    IbNetDiscover.Discovery d = byPortGuid.get(portGuid(r));
+    return d != null ? d : byPortGuid.get(lower(r.nodeGuid()));
+  }
+
+  /** The port GUID in a GID's interface id ({@code fe80::2:c903:2:a0cf} → 0002:c903:0002:a0cf). */
+  static String portGuid(PortRow r) {
+    String[] g = expand(r.gid());
+    return g == null ? null : String.join(":", g[4], g[5], g[6], g[7]);
+  }
+
+  private static String lower(String guid) {
+    return guid == null ? null : guid.toLowerCase(Locale.ROOT);
   }
 
   /**
@@ -248,9 +301,5 @@ public final class RdmaFabric {
 
   private static List<String> split(String s) {
     return s.isEmpty() ? List.of() : List.of(s.split(":", -1));
-  }
-
-  private static String gbps(double v) {
-    return (v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v)) + " Gb/sec";
   }
 }

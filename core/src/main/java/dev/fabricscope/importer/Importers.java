@@ -36,7 +36,19 @@ public final class Importers {
 
   /** As {@link #load(Path)}, unpacking archives under {@code tempBase}. */
   public static Report load(Path file, Path tempBase) throws ImportException {
-    String name = file.toString();
+    return load(file, file.toString(), tempBase);
+  }
+
+  /**
+   * Imports {@code file} under {@code name}: messages and diagnostics say {@code name}, never the
+   * path, so that a server staging an upload in a temporary file stores no path of its own.
+   */
+  public static Report load(Path file, String name) throws ImportException {
+    return load(file, name, ArchiveExtractor.defaultTempBase());
+  }
+
+  /** As {@link #load(Path, String)}, unpacking archives under {@code tempBase}. */
+  public static Report load(Path file, String name, Path tempBase) throws ImportException {
     if (Files.isDirectory(file)) {
       try {
         return validated(new SysfsDiscovery().discover(SysfsRoot.of(file)), name);
