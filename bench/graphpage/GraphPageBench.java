@@ -111,7 +111,11 @@ public class GraphPageBench {
                       "return performance.getEntriesByType('resource').filter(function (e) {"
                           + " return e.name.indexOf('/api/v1/hosts/') >= 0; }).map(function (e) {"
                           + " return e.name.replace(/^.*\\/api\\/v1\\/hosts\\/[^/]+/, '')"
-                          + " + ' ' + Math.round(e.responseEnd) + ' ms'; }).join(', ');");
+                          + " + ' ' + Math.round(e.responseEnd) + ' ms'; }).join(', ');")
+              + "; graph fetched, added, laid out at "
+              + d.executeScript(
+                  "var f = document.getElementById('fabric').dataset;"
+                      + " return [f.tFetched, f.tAdded, f.tLaidOut].join(', ') + ' ms';");
         }
         wall.add(w);
       }
