@@ -51,19 +51,6 @@ export function layoutFabric(cy, container, onReady) {
   layout.run();
 }
 
-/**
- * Runs ELK once on a tiny graph off screen (a headless instance, both algorithms the fabric uses):
- * its first run compiles much of its code, which then overlaps the page's API requests instead of
- * following them.
- */
-export function warmLayout() {
-  const cy = cytoscape({ headless: true, styleEnabled: true, elements: [
-    { data: { id: 'n' } }, { data: { id: 'a', parent: 'n' } }, { data: { id: 'b', parent: 'n' } },
-    { data: { id: 'c' } }, { data: { id: 'ab', source: 'a', target: 'b' } }] });
-  cy.layout({ name: 'elk', nodeLayoutOptions: (n) => (n.id() === 'n' ? LAYERED : undefined),
-    elk: { 'elk.algorithm': 'rectpacking', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN' } }).run();
-}
-
 export function gen(speed) {
   return GEN[speed] ? 'Gen' + GEN[speed] : speed + ' GT/s';
 }

@@ -2,7 +2,6 @@
 // panel, and the nvidia-smi style matrix. Runs only on pages that have #host-page.
 import { describe } from './changes.js';
 import { hostGraph } from './host-graph.js';
-import { warmLayout } from './graph.js';
 import { el, getJson, showError } from './dom.js';
 import { renderVerdict, clearVerdict } from './verdict.js';
 import { renderDetails } from './details.js';
@@ -162,8 +161,6 @@ async function main() {
   setupPlanFromHost(page.dataset.host);
   // the report (details card) and the matrix (pickers, Matrix tab) load while the graph is drawn
   const data = Promise.all([getJson(api + '/topology'), getJson(api + '/p2p')]);
-  // while they and the graph are on their way: ELK's first run is its slowest
-  setTimeout(warmLayout, 0);
   let report = null;
   let matrix = null;
   let names = new Map();
