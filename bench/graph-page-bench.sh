@@ -38,7 +38,7 @@ imp() {
 imp ../shared/fixtures/hwloc-xml/nvidiaDGX2.xml nvidiaDGX2 application/octet-stream
 imp "../shared/fixtures/sysfs/hwloc-32em64t-2n8c+dax+nvme+mic+dimms.tar.bz2" dell137 application/octet-stream
 imp "$work/synthetic1000.json" synthetic1000 application/json
-echo "# $(date -u +%FT%TZ) @ $(git rev-parse --short HEAD), $(nproc) cores, $(java -version 2>&1 | head -1), $(/usr/bin/chromium --version 2>/dev/null)"
+echo "# $(date -u +%FT%TZ) @ $(git rev-parse --short HEAD), $(nproc) cores, load average $(cut -d" " -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1), $(/usr/bin/chromium --version 2>/dev/null)"
 echo "| request | n | median | p95 | max | body |"
 echo "|---|---|---|---|---|---|"
 for h in nvidiaDGX2 dell137 synthetic1000; do bench graph "$base" $admin $h "$repeats"; done

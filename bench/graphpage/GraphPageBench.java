@@ -103,6 +103,20 @@ public class GraphPageBench {
           continue; // the first load fills the browser's cache of the page's script
         }
         ready.add(Long.parseLong(d.findElement(By.id("fabric")).getAttribute("data-ready-ms")));
+        if (i == loads) {
+          // where the last load's time went: when each API answer was in (ms after navigation)
+          shape +=
+              "; answers in at "
+                  + d.executeScript(
+                      "return performance.getEntriesByType('resource').filter(function (e) {"
+                          + " return e.name.indexOf('/api/v1/hosts/') >= 0; }).map(function (e) {"
+                          + " return e.name.replace(/^.*\\/api\\/v1\\/hosts\\/[^/]+/, '')"
+                          + " + ' ' + Math.round(e.responseEnd) + ' ms'; }).join(', ');")
+              + "; graph fetched, added, laid out at "
+              + d.executeScript(
+                  "var f = document.getElementById('fabric').dataset;"
+                      + " return [f.tFetched, f.tAdded, f.tLaidOut].join(', ') + ' ms';");
+        }
         wall.add(w);
       }
       Collections.sort(ready);

@@ -2,7 +2,8 @@
 // host graph (added green, removed red from the older snapshot, changed orange) and listed.
 // Runs only on pages that have #history-page.
 import cytoscape from 'cytoscape';
-import { elements, STYLE, layoutFabric } from './graph.js';
+import { STYLE, layoutFabric } from './graph.js';
+import { serverElements } from './fabric-elements.js';
 import { el, getJson, showError } from './dom.js';
 import { changeClass, describe, isPci } from './changes.js';
 
@@ -15,25 +16,27 @@ const DIFF_STYLE = [
   { selector: 'edge.d-removed', style: { 'line-color': '#c92a2a', 'line-style': 'dashed', 'width': 3 } },
 ];
 
-/** The newer snapshot's graph plus the older one's removed functions, classed by change. */
-function diffElements(fromReport, toReport, changes) {
+/**
+ * The newer snapshot's graph plus the older one's removed functions, classed by change; graphs as
+ * the server draws them (GET …/graph?snapshot=ID), {@code toAll} and {@code fromAll} with the
+ * platform devices.
+ */
+function diffElements(fromAll, to, toAll, changes) {
   const byDevice = new Map();
   for (const c of changes.filter(isPci)) {
     if (!byDevice.has(c.device)) byDevice.set(c.device, []);
     byDevice.get(c.device).push(c);
   }
-  const names = new Map();
-  let platform = false;
-  let els = elements(toReport, names, { platform });
+  let els = serverElements(to);
   const ids = () => new Set(els.filter((e) => !e.data.source).map((e) => e.data.id));
   let have = ids();
   const removed = new Set(changes.filter((c) => c.kind === 'FUNCTION_REMOVED').map((c) => c.device));
+  // a change to a platform device: draw them all
   if ([...byDevice.keys()].some((d) => !removed.has(d) && !have.has(d))) {
-    platform = true;
-    els = elements(toReport, names, { platform });
+    els = serverElements(toAll);
     have = ids();
   }
-  const old = elements(fromReport, names, { platform: true });
+  const old = serverElements(fromAll);
   const oldNodes = old.filter((e) => !e.data.source && removed.has(e.data.id));
   for (const n of oldNodes) {
     const copy = { data: { ...n.data }, classes: (n.classes || '') + ' d-removed' };
@@ -107,15 +110,14 @@ async function main() {
     }
     const my = ++seq;
     container.dataset.state = 'loading';
-    const [diff, fromReport, toReport] = await Promise.all([
-      getJson(api + '/diff?from=' + fromId + '&to=' + toId),
-      getJson(api + '/snapshots/' + fromId),
-      getJson(api + '/snapshots/' + toId),
+    const graph = (id, platform) => getJson(api + '/graph?snapshot=' + id + (platform ? '&platform=true' : ''));
+    const [diff, fromAll, to, toAll] = await Promise.all([
+      getJson(api + '/diff?from=' + fromId + '&to=' + toId), graph(fromId, true), graph(toId, false), graph(toId, true),
     ]);
     if (my !== seq) return;
     renderChanges(diff, fromId, toId);
     cy.elements().remove();
-    cy.add(diffElements(fromReport, toReport, diff.changes));
+    cy.add(diffElements(fromAll, to, toAll, diff.changes));
     layoutFabric(cy, container, () => {
       container.dataset.diff = fromId + '..' + toId;
       container.dataset.state = 'ready';

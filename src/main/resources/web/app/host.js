@@ -159,10 +159,13 @@ async function main() {
   const api = page.dataset.api;
   setupTabs();
   setupPlanFromHost(page.dataset.host);
-  let [report, matrix] = await Promise.all([getJson(api + '/topology'), getJson(api + '/p2p')]);
-  let names = renderMatrix(matrix);
-  setupMatrixToggle(() => { names = renderMatrix(matrix); });
-  fillSelects(matrix.devices, names);
+  // the report (details card) and the matrix (pickers, Matrix tab) load while the graph is drawn
+  const data = Promise.all([getJson(api + '/topology'), getJson(api + '/p2p')]);
+  let report = null;
+  let matrix = null;
+  let names = new Map();
+  let pickersFilled;
+  const pickers = new Promise((resolve) => { pickersFilled = resolve; });
 
   const container = document.getElementById('fabric');
   const selA = document.getElementById('sel-a');
@@ -174,7 +177,7 @@ async function main() {
     if (!selA.value || (selA.value && selB.value)) { selA.value = bdf; selB.value = ''; } else { selB.value = bdf; }
     run();
   };
-  const graph = hostGraph(container, { api, host: page.dataset.host, pick, report: () => report });
+  const graph = hostGraph(container, { api, host: page.dataset.host, pick, report: () => report, ready: pickers });
   const cy = graph.cy;
   const platformBox = document.getElementById('show-platform');
   const draw = async (platform) => {
@@ -185,6 +188,13 @@ async function main() {
     platformBox.closest('label').hidden = g.hiddenPlatform === 0;
   };
   platformBox.addEventListener('change', () => draw(platformBox.checked).then(run).catch(showError));
+  document.getElementById('tab-graph').addEventListener('click', () => graph.shown().catch(showError));
+  const first = draw(false);
+  [report, matrix] = await data;
+  names = renderMatrix(matrix);
+  setupMatrixToggle(() => { names = renderMatrix(matrix); });
+  fillSelects(matrix.devices, names);
+  pickersFilled();
 
   let seq = 0;
   async function update() {
@@ -221,7 +231,7 @@ async function main() {
     const td = e.target.closest('td[data-a][data-b]');
     if (td && !td.classList.contains('self')) selectPair(td.dataset.a, td.dataset.b);
   });
-  await draw(false);
+  await first;
 
   // Live: a new snapshot of this host (Server-Sent Events) → re-fetch, redraw, say what changed.
   let shown = null;

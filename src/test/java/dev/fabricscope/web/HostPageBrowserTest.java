@@ -292,6 +292,10 @@ class HostPageBrowserTest extends BrowserTest {
                 By.id("fabric"), "data-pair", GPU_A + "|" + GPU_OTHER_SOCKET));
     assertEquals("true", driver.findElement(By.id("tab-graph")).getAttribute("aria-selected"));
     assertTrue(driver.findElement(By.id("v-nvidia")).getText().startsWith("NV6"));
+    // laid out while its tab was hidden, the graph is fitted again once shown
+    waitForGraph();
+    assertEquals(Boolean.TRUE, labels().get("fitted"), labels().toString());
+    assertEquals("nvlink", driver.findElement(By.id("fabric")).getAttribute("data-route"));
   }
 
   @Test
