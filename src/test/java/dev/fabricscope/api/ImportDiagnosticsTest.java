@@ -56,7 +56,7 @@ class ImportDiagnosticsTest {
             .jsonPath()
             .getList("diagnostics");
     assertEquals(listed, stored);
-    String temp = ArchiveExtractor.tempBase().toString();
+    String temp = ArchiveExtractor.defaultTempBase().toString();
     for (Map<String, String> d : stored) {
       String text = d.get("path") + " " + d.get("reason");
       assertFalse(text.contains(temp), text);
