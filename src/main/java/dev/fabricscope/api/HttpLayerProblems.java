@@ -41,8 +41,13 @@ public class HttpLayerProblems {
   /** Most header bytes (names, values, separators) answered; more is a 431 problem. */
   static final int MAX_HEADER_BYTES = 16 * 1024;
 
-  /** Before Quarkus's own body-size check (order -2), which answers with an empty body. */
-  static final int ORDER = -3;
+  /**
+   * Before Quarkus's own handlers: its body-size check (order -2), which answers with an empty
+   * body, and the handler that sets the template path for security and observability (present with
+   * quarkus-oidc), which throws a 500 on a path with a malformed %-escape. Only the access log, the
+   * start time and hot replacement (orders MIN_VALUE to MIN_VALUE + 2) come first.
+   */
+  static final int ORDER = Integer.MIN_VALUE + 3;
 
   @Inject ObjectMapper mapper;
 
