@@ -2,6 +2,7 @@ package dev.fabricscope.web;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.oracle.FabricArchives;
@@ -57,9 +58,11 @@ class FabricDiscoveryPageTest {
       assertEquals(
           List.of("0002:c902:0040:b0e0"),
           j.getList("find { it.id == 'ib:fe80:0000:0000:0000@0002:c902:0040:b0e0' }.switchGuids"));
-      assertEquals(
-          List.of("bigmem01"),
-          j.getList("find { it.id == 'ib:fe80:0000:0000:0000@0006:6a00:eb00:2c12' }.hosts"));
+      // other tests share this database: a host they imported from the same cluster may join
+      List<String> avakasHosts =
+          j.getList("find { it.id == 'ib:fe80:0000:0000:0000@0006:6a00:eb00:2c12' }.hosts");
+      assertTrue(avakasHosts.contains("bigmem01"), "hosts " + avakasHosts);
+      assertFalse(avakasHosts.contains("bonobo001"), "hosts " + avakasHosts);
       assertEquals(
           List.of("0006:6a00:ec00:2dd2"),
           j.getList("find { it.id == 'ib:fe80:0000:0000:0000@0006:6a00:eb00:2c12' }.switchGuids"));
