@@ -123,7 +123,14 @@ class CliTest {
         "--pattern",
         "x"
       },
-      {"--format must be text or json", "plan", "--pattern", "gpu-to-nic", "--format", "xml"},
+      {
+        "--format must be text, json or nccl-xml",
+        "plan",
+        "--pattern",
+        "gpu-to-nic",
+        "--format",
+        "xml"
+      },
       {"explain needs two devices", "explain", "a", "b", "c"},
       {"unknown option '-x'", "gather", "-x"},
       {"--fsroot 'a?b' is not a valid path", "collect", "--fsroot", "a\0b"},
