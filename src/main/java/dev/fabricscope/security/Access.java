@@ -148,7 +148,7 @@ public class Access {
   public Caller caller(HttpServerRequest request) {
     String header = request.getHeader("Authorization");
     if (header == null || header.isBlank()) {
-      Optional<Caller> signedOn = signOn.caller(request);
+      Optional<Caller> signedOn = signOn.caller();
       if (signedOn.isPresent()) {
         return SessionWrites.checked(request, signedOn.get());
       }
@@ -162,7 +162,7 @@ public class Access {
     if (own.isEmpty()) {
       // not one of ours (any secret may be configured as fabricscope.admin-token, so the prefix
       // cannot decide): the identity provider's JWT when sign-on is on
-      return withRole(signOn.caller(request).orElseThrow(ApiException::unauthorized));
+      return withRole(signOn.caller().orElseThrow(ApiException::unauthorized));
     }
     TokenStore.Token t = own.get();
     if (!t.active()) {

@@ -5,7 +5,6 @@ import dev.fabricscope.inventory.TokenStore.Role;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Optional;
@@ -43,7 +42,7 @@ public class SignOn {
    *
    * @throws ApiException 401 when a provider credential is present but not valid
    */
-  public Optional<Caller> caller(HttpServerRequest request) {
+  public Optional<Caller> caller() {
     if (!enabled) {
       return Optional.empty();
     }
