@@ -2,9 +2,8 @@
 // read API) drawn as cytoscape elements, laid out with ELK, and a pair's path highlighted. It only
 // draws what the report and the server's verdicts say.
 import cytoscape from 'cytoscape';
-import elk from 'cytoscape-elk';
-
-cytoscape.use(elk);
+import { elkLayout, warmUpLayout } from './elk-layout.js';
+import { showError } from './dom.js';
 
 export const COLORS = {
   gpu: '#7bd88f', nic: '#8fc9ff', rdma: '#8fc9ff', nvme: '#ffd166', accelerator: '#d5a6ff',
@@ -32,23 +31,20 @@ const GRID = {
 export function layoutFabric(cy, container, onReady) {
   const numa = cy.nodes('[type = "numa"]').length > 0;
   // NVLinks are drawn over the PCIe tree, not laid out with it (they would pull GPUs out of it)
-  const layout = cy.elements().not('edge[kind = "nvlink"]').layout({
-    name: 'elk', fit: true, padding: 20, nodeDimensionsIncludeLabels: false,
-    // NUMA boxes are laid out layered; a box of platform devices (host page) as a grid
-    nodeLayoutOptions: (n) => (n.data('type') === 'platform' ? GRID : numa && n.data('type') === 'numa' ? LAYERED : undefined),
-    elk: numa
-      ? { 'elk.algorithm': 'rectpacking', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN', 'elk.aspectRatio': 1.2, 'elk.spacing.nodeNode': 24 }
-      : LAYERED,
-  });
-  layout.one('layoutstop', () => {
+  const eles = cy.elements().not('edge[kind = "nvlink"]');
+  // NUMA boxes are laid out layered; a box of platform devices (host page) as a grid
+  const perNode = (n) => (n.data('type') === 'platform' ? GRID : numa && n.data('type') === 'numa' ? LAYERED : undefined);
+  const root = numa
+    ? { 'elk.algorithm': 'rectpacking', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN', 'elk.aspectRatio': 1.2, 'elk.spacing.nodeNode': 24 }
+    : LAYERED;
+  elkLayout(cy, eles, root, perNode).then(() => {
     const bb = cy.elements().boundingBox();
     const want = Math.round(container.clientWidth * (bb.h / Math.max(1, bb.w))) + 40;
     container.style.height = Math.max(320, Math.min(want, Math.round(window.innerHeight * 0.75))) + 'px';
     cy.resize();
     cy.fit(undefined, 16);
     onReady();
-  });
-  layout.run();
+  }).catch(showError);
 }
 
 export function gen(speed) {
@@ -230,6 +226,7 @@ export const STYLE = [
 
 /** A cytoscape instance for a fabric graph in {@code container}, with a page's extra style rules. */
 export function fabricGraph(container, extraStyle = []) {
+  warmUpLayout(); // the layout worker loads while the page fetches its graph
   return cytoscape({
     container, elements: [], style: STYLE.concat(extraStyle),
     minZoom: 0.1, maxZoom: 3, boxSelectionEnabled: false, autoungrabify: true,
