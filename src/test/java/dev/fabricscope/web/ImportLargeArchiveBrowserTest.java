@@ -38,8 +38,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * importer does not read). Upload progress must be shown while the bytes go out, the host imported
  * with as many PCI functions as {@code lspci -vvv} lists beside the capture; an archive over the
  * import limit is refused with a message a person can read. Uploads are throttled through the
- * DevTools protocol (as its network panel does), so loopback does not finish them between two
- * progress events.
+ * DevTools protocol (as its network panel does) to a rate that spreads the upload over about a
+ * second: XMLHttpRequest reports upload progress about every 50 ms, and on a fast machine loopback
+ * could otherwise finish between two reports (on this 2-core machine it does not: the test also
+ * passes unthrottled).
  */
 @QuarkusTest
 class ImportLargeArchiveBrowserTest extends BrowserTest {
