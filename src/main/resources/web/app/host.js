@@ -1,11 +1,11 @@
 // The host page: PCIe fabric graph (cytoscape + ELK layered), pair selection with the verdict
 // panel, and the nvidia-smi style matrix. Runs only on pages that have #host-page.
-import { describe } from './changes.js';
 import { hostGraph } from './host-graph.js';
 import { el, getJson, showError } from './dom.js';
 import { renderVerdict, clearVerdict } from './verdict.js';
 import { renderDetails } from './details.js';
 import { setupPlanFromHost } from './plan-create.js';
+import { refreshSummary, showBanner } from './host-live.js';
 
 /** The most devices the Matrix tab draws as a table. */
 const MATRIX_MAX_DRAWN = 256;
@@ -131,28 +131,6 @@ function setupTabs() {
   select(...(wanted || tabs[0]));
 }
 
-/** The banner over the host page after a live update: the new snapshot and what changed. */
-function showBanner(ev, changes) {
-  let banner = document.getElementById('live-banner');
-  if (!banner) {
-    banner = el('div', { id: 'live-banner', class: 'live-banner', role: 'status' });
-    document.querySelector('#host-page h1').after(banner);
-  }
-  const MAX = 8;
-  const ul = el('ul', { id: 'live-changes' });
-  for (const c of changes.slice(0, MAX)) ul.append(el('li', { 'data-kind': c.kind, 'data-device': c.device }, describe(c)));
-  if (changes.length > MAX) ul.append(el('li', { class: 'muted' }, '… and ' + (changes.length - MAX) + ' more (see the history)'));
-  const close = el('button', { type: 'button', class: 'secondary', 'aria-label': 'dismiss' }, 'Dismiss');
-  close.addEventListener('click', () => { banner.hidden = true; });
-  banner.replaceChildren(el('div', {},
-    el('strong', {}, 'Updated: '), 'new snapshot ' + ev.snapshotId + (ev.imported ? ' (imported)' : '') + ' — '
-      + (changes.length ? changes.length + ' change' + (changes.length === 1 ? '' : 's') : 'no structural change')
-      + ' at ' + new Date().toLocaleTimeString(), ' ',
-    el('a', { href: location.pathname.replace(/\/$/, '') + '/history' }, 'history'), ul), close);
-  banner.dataset.snapshot = String(ev.snapshotId);
-  banner.hidden = false;
-}
-
 async function main() {
   const page = document.getElementById('host-page');
   if (!page) return;
@@ -233,7 +211,9 @@ async function main() {
   });
   await first;
 
-  // Live: a new snapshot of this host (Server-Sent Events) → re-fetch, redraw, say what changed.
+  // Live: a new snapshot of this host (Server-Sent Events) → re-fetch its JSON, redraw, say what
+  // changed. The diff covers structure only (not NVLink, NUMA, names), so report and matrix are
+  // read again whatever it says; the page's HTML is never fetched again.
   let shown = null;
   async function onEvent(ev) {
     if (ev.type === 'hello') {
@@ -244,10 +224,11 @@ async function main() {
     if (ev.type !== 'snapshot' || ev.snapshotId === shown) return;
     const from = shown;
     shown = ev.snapshotId;
-    const diff = from
-      ? await getJson(api + '/diff?from=' + from + '&to=' + ev.snapshotId)
-      : { changes: [] };
-    [report, matrix] = await Promise.all([getJson(api + '/topology'), getJson(api + '/p2p')]);
+    // the summary line (counts, last seen) from GET /api/v1/hosts/{h}, beside the other reads
+    const [diff, r, m] = await Promise.all([
+      from ? getJson(api + '/diff?from=' + from + '&to=' + ev.snapshotId) : { changes: [] },
+      getJson(api + '/topology'), getJson(api + '/p2p'), refreshSummary(api)]);
+    [report, matrix] = [r, m];
     window.fabricscope.report = report;
     window.fabricscope.matrix = matrix;
     names = renderMatrix(matrix);
@@ -259,10 +240,7 @@ async function main() {
     await draw(platformBox.checked);
     run();
     showBanner(ev, diff.changes);
-    // The server-rendered summary (counts, last seen) of the new snapshot.
-    const html = await fetch(location.href, { headers: { Accept: 'text/html' } }).then((r) => (r.ok ? r.text() : ''));
-    const fresh = html && new DOMParser().parseFromString(html, 'text/html').querySelector('#host-page .summary');
-    if (fresh) document.querySelector('#host-page .summary').textContent = fresh.textContent;
+    page.dataset.liveSnapshot = String(ev.snapshotId);
   }
   const es = new EventSource('/api/v1/host-events/' + encodeURIComponent(page.dataset.host));
   es.onmessage = (e) => onEvent(JSON.parse(e.data)).catch(showError);

@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -108,7 +109,10 @@ public class ImportsResource {
       throw new ApiException(
           413,
           "Import too large",
-          "an import may be at most " + Importers.MAX_BYTES + " bytes; this one is " + body.length);
+          "an import may be at most "
+              + mebibytes(Importers.MAX_BYTES)
+              + "; this one is "
+              + mebibytes(body.length));
     }
     Report report = load(body);
     if (host != null && !host.isBlank()) {
@@ -131,6 +135,11 @@ public class ImportsResource {
                 report.diagnostics().size(),
                 report.diagnostics()))
         .build();
+  }
+
+  /** A size for people: "64.0 MiB (67,108,864 bytes)". */
+  static String mebibytes(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MiB (%,d bytes)", bytes / (double) (1L << 20), bytes);
   }
 
   /** What an upload is called in import messages and diagnostics. */
