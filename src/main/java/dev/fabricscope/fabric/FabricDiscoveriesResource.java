@@ -176,7 +176,10 @@ public class FabricDiscoveriesResource {
   @APIResponse(
       responseCode = "200",
       description = "The text as uploaded",
-      content = @Content(mediaType = MediaType.TEXT_PLAIN))
+      content =
+          @Content(
+              mediaType = MediaType.TEXT_PLAIN,
+              schema = @Schema(type = SchemaType.STRING, description = "ibnetdiscover -p output")))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   public Response get(@PathParam("name") String name, @Context HttpServerRequest request) {
