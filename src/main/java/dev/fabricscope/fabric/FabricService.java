@@ -1,6 +1,7 @@
 package dev.fabricscope.fabric;
 
 import dev.fabricscope.config.FabricscopeConfig;
+import dev.fabricscope.inventory.FabricDiscoveryStore;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.report.ReportJson;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,22 +10,35 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * The RDMA fabric ({@link RdmaFabric}) over every host's latest report in the inventory, with the
- * {@code ibnetdiscover -p} outputs an operator keeps in {@code
- * fabricscope.fabric.ibnetdiscover-dir} (one {@code *.txt} per fabric) telling InfiniBand fabrics
- * apart.
+ * {@code ibnetdiscover -p} outputs that tell InfiniBand fabrics apart: those an operator keeps in
+ * {@code fabricscope.fabric.ibnetdiscover-dir} (one {@code *.txt} per fabric, named by file name)
+ * and those uploaded to {@code /api/v1/fabric/discoveries} (named by their upload name).
  */
 @ApplicationScoped
 public class FabricService {
 
+  private static final Logger LOG = Logger.getLogger(FabricService.class);
+
   @Inject InventoryStore store;
 
+  @Inject FabricDiscoveryStore uploads;
+
   @Inject FabricscopeConfig config;
+
+  /** Parsed uploads by name, kept while the upload's time stays the same (a re-upload replaces). */
+  private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
+
+  private record Parsed(Instant uploaded, IbNetDiscover.Discovery discovery) {}
 
   /** The subnets, InfiniBand first. */
   public List<RdmaFabric.Subnet> subnets() {
@@ -49,8 +63,48 @@ public class FabricService {
     return hosts;
   }
 
-  /** The discoveries in the configured folder, by file name; none when it is not configured. */
+  /**
+   * The folder's discoveries, then the uploaded ones, each group by name. Where two list the same
+   * CA port, the first one wins ({@link RdmaFabric#build}).
+   */
   List<IbNetDiscover.Discovery> discoveries() {
+    List<IbNetDiscover.Discovery> out = new ArrayList<>(folder());
+    out.addAll(uploaded());
+    return out;
+  }
+
+  /** The names of the uploaded discoveries (the page links them). */
+  public List<String> uploadedNames() {
+    return uploads.list().stream().map(FabricDiscoveryStore.Entry::name).toList();
+  }
+
+  private List<IbNetDiscover.Discovery> uploaded() {
+    List<FabricDiscoveryStore.Entry> entries = uploads.list();
+    parsed.keySet().retainAll(entries.stream().map(FabricDiscoveryStore.Entry::name).toList());
+    List<IbNetDiscover.Discovery> out = new ArrayList<>();
+    for (FabricDiscoveryStore.Entry e : entries) {
+      Parsed p = parsed.get(e.name());
+      if (p == null || !p.uploaded().equals(e.uploaded())) {
+        FabricDiscoveryStore.Stored s = uploads.get(e.name()).orElse(null);
+        if (s == null) {
+          continue; // deleted since the list was read
+        }
+        // checked at upload: a refusal here means the parser changed since
+        IbNetDiscover.Discovery d = IbNetDiscover.Discovery.of(e.name(), s.text());
+        if (d == null) {
+          LOG.warnf("uploaded discovery %s no longer parses: left out", e.name());
+          continue;
+        }
+        p = new Parsed(s.entry().uploaded(), d);
+        parsed.put(e.name(), p);
+      }
+      out.add(p.discovery());
+    }
+    return out;
+  }
+
+  /** The discoveries in the configured folder, by file name; none when it is not configured. */
+  private List<IbNetDiscover.Discovery> folder() {
     Path dir = config.fabric().ibnetdiscoverDir().orElse(null);
     if (dir == null || !Files.isDirectory(dir)) {
       return List.of();
@@ -58,10 +112,12 @@ public class FabricService {
     List<IbNetDiscover.Discovery> out = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.filter(p -> p.toString().endsWith(".txt")).sorted().toList()) {
-        IbNetDiscover.Discovery d =
-            IbNetDiscover.Discovery.of(f.getFileName().toString(), Files.readString(f));
-        if (d != null) {
-          out.add(d);
+        String name = f.getFileName().toString();
+        try {
+          out.add(
+              IbNetDiscover.Discovery.parse(name, IbNetDiscoverText.decode(Files.readAllBytes(f))));
+        } catch (IbNetDiscover.Refused e) {
+          LOG.warnf("%s left out: %s", f, e.getMessage());
         }
       }
     } catch (IOException e) {

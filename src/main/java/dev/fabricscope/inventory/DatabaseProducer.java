@@ -12,8 +12,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Makes {@link Database}, {@link InventoryStore}, {@link TokenStore}, {@link BandwidthJobStore} and
- * {@link AgentCapabilityStore} injectable. All settings are read at run time, so one build runs on
- * H2 or PostgreSQL:
+ * {@link AgentCapabilityStore} (and {@link PlanStore}, {@link FabricDiscoveryStore}) injectable.
+ * All settings are read at run time, so one build runs on H2 or PostgreSQL:
  *
  * <ul>
  *   <li>{@code fabricscope.db.url}: JDBC URL; unset means an H2 file database in {@code
@@ -79,6 +79,12 @@ public class DatabaseProducer {
   @Singleton
   PlanStore planStore(Database database) {
     return new JdbcPlanStore(database.dataSource());
+  }
+
+  @Produces
+  @Singleton
+  FabricDiscoveryStore fabricDiscoveryStore(Database database) {
+    return new JdbcFabricDiscoveryStore(database.dataSource());
   }
 
   /** Opens and migrates the database at startup rather than on first use. */

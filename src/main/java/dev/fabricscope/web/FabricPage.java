@@ -2,6 +2,7 @@ package dev.fabricscope.web;
 
 import dev.fabricscope.fabric.FabricService;
 import dev.fabricscope.fabric.RdmaFabric;
+import dev.fabricscope.inventory.FabricDiscoveryStore;
 import dev.fabricscope.security.Access;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -16,8 +17,13 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
-/** The RDMA fabric page: one section per subnet with its hosts and ports. */
+/**
+ * The RDMA fabric page: one section per subnet with its hosts and ports, and the uploaded {@code
+ * ibnetdiscover} outputs that tell InfiniBand fabrics apart.
+ */
 @Path("/fabric")
 public class FabricPage {
 
@@ -25,7 +31,11 @@ public class FabricPage {
   @CheckedTemplate
   static class Templates {
     static native TemplateInstance fabric(
-        List<Section> subnets, List<Port> withoutGid, int hosts, int ports);
+        List<Section> subnets,
+        List<Port> withoutGid,
+        int hosts,
+        int ports,
+        List<FabricDiscoveryStore.Entry> uploads);
   }
 
   /** One port row, with the link to its host's page. */
@@ -39,6 +49,9 @@ public class FabricPage {
       String prefix,
       String fabric,
       String discovery,
+      String discoveryHref,
+      String smLid,
+      List<String> smLids,
       List<String> switchGuids,
       boolean mayMergeFabrics,
       int hostCount,
@@ -49,12 +62,16 @@ public class FabricPage {
 
   @Inject Access access;
   @Inject FabricService fabric;
+  @Inject FabricDiscoveryStore uploads;
 
   @GET
   @Produces(MediaType.TEXT_HTML)
   public TemplateInstance page(@Context HttpServerRequest request) {
     access.requireRead(request);
     List<RdmaFabric.Subnet> subnets = fabric.subnets();
+    List<FabricDiscoveryStore.Entry> uploaded = uploads.list();
+    Set<String> uploadedNames =
+        uploaded.stream().map(FabricDiscoveryStore.Entry::name).collect(Collectors.toSet());
     List<Section> sections =
         subnets.stream()
             .map(
@@ -66,6 +83,11 @@ public class FabricPage {
                         s.prefix(),
                         s.fabric(),
                         s.discovery(),
+                        s.discovery() != null && uploadedNames.contains(s.discovery())
+                            ? "/api/v1/fabric/discoveries/" + s.discovery()
+                            : null,
+                        s.smLid(),
+                        s.smLids(),
                         s.switchGuids(),
                         s.mayMergeFabrics(),
                         s.hostCount(),
@@ -77,7 +99,7 @@ public class FabricPage {
     List<Port> withoutGid = fabric.withoutGid().stream().map(FabricPage::port).toList();
     int hosts = (int) subnets.stream().flatMap(s -> s.hosts().stream()).distinct().count();
     int ports = subnets.stream().mapToInt(RdmaFabric.Subnet::portCount).sum();
-    return Templates.fabric(sections, withoutGid, hosts, ports);
+    return Templates.fabric(sections, withoutGid, hosts, ports, uploaded);
   }
 
   private static Port port(RdmaFabric.PortRow p) {

@@ -89,4 +89,12 @@ class H2InventoryStoreTest {
       return database.dataSource();
     }
   }
+
+  @Nested
+  class FabricDiscoveries extends FabricDiscoveryStoreContract {
+    @Override
+    protected DataSource dataSource() {
+      return database.dataSource();
+    }
+  }
 }

@@ -78,4 +78,12 @@ class PostgresInventoryStoreTest {
       return database.dataSource();
     }
   }
+
+  @Nested
+  class FabricDiscoveries extends FabricDiscoveryStoreContract {
+    @Override
+    protected DataSource dataSource() {
+      return database.dataSource();
+    }
+  }
 }

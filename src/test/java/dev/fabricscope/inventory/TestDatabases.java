@@ -15,6 +15,7 @@ final class TestDatabases {
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement()) {
       s.executeUpdate("DELETE FROM plans");
+      s.executeUpdate("DELETE FROM fabric_discoveries");
       s.executeUpdate("DELETE FROM bandwidth_jobs");
       s.executeUpdate("DELETE FROM agent_capabilities");
       s.executeUpdate("DELETE FROM host_labels");

@@ -18,9 +18,10 @@ import java.util.TreeSet;
  * port is matched by its port GUID, the low 64 bits of its GID, else its node GUID) and the subnet
  * prefix of their GIDs (the first four groups, e.g. {@code fe80:0000:0000:0000}); without a
  * discovery, by the prefix alone, which cannot tell apart fabrics that all keep the default {@code
- * fe80::} prefix ({@link Subnet#mayMergeFabrics}). RoCE ports (link layer Ethernet) by the IPv4
- * network of their IPv4-mapped GID (a /24 is assumed: reports carry no netmask), else by GID
- * prefix. Ports with no GID at all belong to no subnet: {@link #withoutGid} lists them apart.
+ * fe80::} prefix ({@link Subnet#mayMergeFabrics}), split by subnet manager LID where the ports of
+ * one prefix report different ones ({@link SubnetManagers}). RoCE ports (link layer Ethernet) by
+ * the IPv4 network of their IPv4-mapped GID (a /24 is assumed: reports carry no netmask), else by
+ * GID prefix. Ports with no GID at all belong to no subnet: {@link #withoutGid} lists them apart.
  */
 public final class RdmaFabric {
 
@@ -40,6 +41,8 @@ public final class RdmaFabric {
    * @param rate rate as the kernel printed it, or null
    * @param rateGbps rate in Gb/s, or null
    * @param lid LID (hex), or null
+   * @param smLid the LID of the subnet manager the port answers to ({@code 0x1}), null when not
+   *     reported or 0 (no subnet manager has swept the port yet)
    * @param gid the GID the port was grouped by, or null
    * @param netdevs netdevs bound to the port
    */
@@ -52,6 +55,7 @@ public final class RdmaFabric {
       String rate,
       Double rateGbps,
       String lid,
+      String smLid,
       String gid,
       List<String> netdevs) {}
 
@@ -65,7 +69,12 @@ public final class RdmaFabric {
    * @param prefix the GID subnet prefix or IPv4 network
    * @param fabric the discovered fabric's key (its lowest switch GUID), null when no discovery
    *     lists these ports
-   * @param discovery the discovery's name (the ibnetdiscover file), null without one
+   * @param discovery the discovery's name (the ibnetdiscover file or upload), null without one
+   * @param smLid set when the ports of one GID prefix (and no discovery) answer to different subnet
+   *     managers: the SM LID these ports answer to. Ports with different SM LIDs cannot share a
+   *     subnet, so the prefix is split; equal SM LIDs prove nothing (each subnet numbers its LIDs
+   *     from 1), so a prefix is never joined or kept by SM LID alone
+   * @param smLids the SM LIDs the ports report, sorted
    * @param switchGuids the switches the ports are cabled to, per the discovery, sorted
    * @param mayMergeFabrics InfiniBand on the default prefix {@code fe80:0000:0000:0000} without a
    *     discovery: ports of separate fabrics may be listed together
@@ -81,6 +90,8 @@ public final class RdmaFabric {
       String prefix,
       String fabric,
       String discovery,
+      String smLid,
+      List<String> smLids,
       List<String> switchGuids,
       boolean mayMergeFabrics,
       List<String> hosts,
@@ -109,7 +120,7 @@ public final class RdmaFabric {
    */
   public static List<Subnet> build(
       List<HostReport> hosts, List<IbNetDiscover.Discovery> discoveries) {
-    record Key(String linkLayer, String prefix, String fabric) {}
+    record Key(String linkLayer, String prefix, String fabric, String smLid) {}
     Map<String, IbNetDiscover.Discovery> byPortGuid = new HashMap<>();
     for (IbNetDiscover.Discovery d : discoveries) {
       d.links().keySet().forEach(g -> byPortGuid.putIfAbsent(g, d));
@@ -121,16 +132,23 @@ public final class RdmaFabric {
             Comparator.comparing((Key k) -> k.linkLayer().equals("InfiniBand") ? 0 : 1)
                 .thenComparing(Key::linkLayer)
                 .thenComparing(Key::prefix)
-                .thenComparing(Key::fabric, Comparator.nullsFirst(Comparator.naturalOrder())));
-    for (RdmaPorts.Located l : RdmaPorts.of(hosts)) {
+                .thenComparing(Key::fabric, Comparator.nullsFirst(Comparator.naturalOrder()))
+                .thenComparing(
+                    Key::smLid,
+                    Comparator.nullsFirst(Comparator.comparing(SubnetManagers::order))));
+    List<RdmaPorts.Located> located = RdmaPorts.of(hosts);
+    Set<String> split = SubnetManagers.prefixesToSplit(located, r -> discovery(r, byPortGuid));
+    for (RdmaPorts.Located l : located) {
       if (l.prefix() == null) {
         continue;
       }
-      IbNetDiscover.Discovery d =
-          l.layer().equals("InfiniBand") ? discovery(l.row(), byPortGuid) : null;
+      boolean ib = l.layer().equals("InfiniBand");
+      IbNetDiscover.Discovery d = ib ? discovery(l.row(), byPortGuid) : null;
+      String sm = ib && d == null && split.contains(l.prefix()) ? l.row().smLid() : null;
       groups
           .computeIfAbsent(
-              new Key(l.layer(), l.prefix(), d == null ? null : d.key()), k -> new ArrayList<>())
+              new Key(l.layer(), l.prefix(), d == null ? null : d.key(), sm),
+              k -> new ArrayList<>())
           .add(l.row());
     }
     List<Subnet> out = new ArrayList<>();
@@ -140,6 +158,7 @@ public final class RdmaFabric {
           Set<String> hs = new TreeSet<>();
           Set<String> guids = new TreeSet<>();
           Set<String> switches = new TreeSet<>();
+          Set<String> sms = new TreeSet<>(Comparator.comparing(SubnetManagers::order));
           Map<String, Integer> byState = new TreeMap<>();
           Map<String, Integer> byRate = new TreeMap<>();
           IbNetDiscover.Discovery d = k.fabric() == null ? null : byKey.get(k.fabric());
@@ -157,12 +176,18 @@ public final class RdmaFabric {
                 switches.add(link.switchGuid());
               }
             }
+            if (r.smLid() != null) {
+              sms.add(r.smLid());
+            }
             byState.merge(r.state() != null ? r.state() : "unknown", 1, Integer::sum);
             byRate.merge(r.rate() != null ? r.rate() : "unknown", 1, Integer::sum);
           }
           boolean ib = k.linkLayer().equals("InfiniBand");
           String id =
-              (ib ? "ib:" : "roce:") + k.prefix() + (k.fabric() == null ? "" : "@" + k.fabric());
+              (ib ? "ib:" : "roce:")
+                  + k.prefix()
+                  + (k.fabric() == null ? "" : "@" + k.fabric())
+                  + (k.smLid() == null ? "" : "/sm:" + k.smLid());
           out.add(
               new Subnet(
                   id,
@@ -170,6 +195,8 @@ public final class RdmaFabric {
                   k.prefix(),
                   k.fabric(),
                   d == null ? null : d.name(),
+                  k.smLid(),
+                  ib ? List.copyOf(sms) : List.of(),
                   List.copyOf(switches),
                   ib && d == null && DEFAULT_PREFIX.equals(k.prefix()),
                   List.copyOf(hs),
@@ -212,7 +239,7 @@ public final class RdmaFabric {
 
   /** The port GUID in a GID's interface id ({@code fe80::2:c903:2:a0cf} → 0002:c903:0002:a0cf). */
   static String portGuid(PortRow r) {
-    String[] g = expand(r.gid());
+    String[] g = Gids.expand(r.gid());
     return g == null ? null : String.join(":", g[4], g[5], g[6], g[7]);
   }
 
@@ -236,7 +263,7 @@ public final class RdmaFabric {
 
   /** The subnet prefix of a GID: its first four 16-bit groups, zero-padded, lower case. */
   public static String prefix(String gid) {
-    String[] g = expand(gid);
+    String[] g = Gids.expand(gid);
     if (g == null) {
       return gid;
     }
@@ -245,7 +272,7 @@ public final class RdmaFabric {
 
   /** {@code a.b.c.0/24} of an IPv4-mapped GID ({@code ::ffff:a.b.c.d}), else null. */
   static String ipv4Network(String gid) {
-    String[] g = expand(gid);
+    String[] g = Gids.expand(gid);
     if (g == null) {
       return null;
     }
@@ -260,46 +287,5 @@ public final class RdmaFabric {
     int hi = Integer.parseInt(g[6], 16);
     int lo = Integer.parseInt(g[7], 16);
     return (hi >> 8) + "." + (hi & 0xff) + "." + (lo >> 8) + ".0/24";
-  }
-
-  /** The eight groups of an IPv6-style GID, each four lower-case hex digits; null if malformed. */
-  static String[] expand(String gid) {
-    if (gid == null) {
-      return null;
-    }
-    String s = gid.trim().toLowerCase(Locale.ROOT);
-    List<String> parts = new ArrayList<>();
-    int dbl = s.indexOf("::");
-    if (dbl >= 0) {
-      List<String> head = split(s.substring(0, dbl));
-      List<String> tail = split(s.substring(dbl + 2));
-      int missing = 8 - head.size() - tail.size();
-      if (missing < 0) {
-        return null;
-      }
-      parts.addAll(head);
-      for (int i = 0; i < missing; i++) {
-        parts.add("0");
-      }
-      parts.addAll(tail);
-    } else {
-      parts.addAll(split(s));
-    }
-    if (parts.size() != 8) {
-      return null;
-    }
-    String[] out = new String[8];
-    for (int i = 0; i < 8; i++) {
-      String p = parts.get(i);
-      if (p.isEmpty() || p.length() > 4 || !p.matches("[0-9a-f]+")) {
-        return null;
-      }
-      out[i] = "0".repeat(4 - p.length()) + p;
-    }
-    return out;
-  }
-
-  private static List<String> split(String s) {
-    return s.isEmpty() ? List.of() : List.of(s.split(":", -1));
   }
 }

@@ -60,6 +60,7 @@ final class RdmaPorts {
                           : p.rateGbps() != null ? gbps(p.rateGbps()) : null,
                       p.rateGbps(),
                       p.lid(),
+                      layer.equals("InfiniBand") ? SubnetManagers.normalize(p.smLid()) : null,
                       gid,
                       p.netdevs())));
         }

@@ -149,6 +149,7 @@ final class HwlocOsDevices {
                   null,
                   null,
                   p.get("LID"),
+                  null,
                   gids,
                   List.of()));
         });

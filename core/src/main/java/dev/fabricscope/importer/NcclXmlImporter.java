@@ -241,6 +241,7 @@ public final class NcclXmlImporter {
               null,
               null,
               null,
+              null,
               List.of(),
               List.of());
       RdmaDevice old = rdma.get(name);

@@ -159,6 +159,7 @@ public final class InfinibandClassSource {
         s.rate(),
         root.textOpt(dir + "/link_layer").orElse(null),
         root.textOpt(dir + "/lid").orElse(null),
+        root.textOpt(dir + "/sm_lid").orElse(null),
         gids,
         new ArrayList<>(netdevs));
   }

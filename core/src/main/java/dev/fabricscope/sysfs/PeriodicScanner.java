@@ -122,6 +122,7 @@ public final class PeriodicScanner {
                 s.rate(),
                 p.linkLayer(),
                 p.lid(),
+                p.smLid(),
                 p.gids(),
                 p.netdevs()));
       }

@@ -69,6 +69,10 @@ public record RdmaDevice(
    * @param rate {@code rate} as the kernel printed it, e.g. {@code "100 Gb/sec (4X EDR)"}
    * @param linkLayer InfiniBand or Ethernet
    * @param lid {@code lid} (hex string)
+   * @param smLid {@code sm_lid}: the LID of the subnet manager the port answers to (hex string),
+   *     null when unknown (hwloc XML, NCCL XML and older agents do not carry it). LIDs are unique
+   *     within one subnet only, so equal SM LIDs do not make ports one fabric, while different SM
+   *     LIDs on one GID prefix do make them separate fabrics.
    * @param gids non-zero GIDs ({@code gids/<i>}), in index order
    * @param netdevs netdevs bound to the port's GIDs ({@code gid_attrs/ndevs/<i>}), distinct
    */
@@ -82,6 +86,7 @@ public record RdmaDevice(
       String rate,
       String linkLayer,
       String lid,
+      String smLid,
       List<String> gids,
       List<String> netdevs) {
     public Port {

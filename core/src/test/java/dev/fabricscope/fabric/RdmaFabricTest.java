@@ -121,6 +121,7 @@ class RdmaFabricTest {
             "100 Gb/sec (4X EDR)",
             "Ethernet",
             "0x0",
+            null,
             List.of(
                 "fe80:0000:0000:0000:0202:c9ff:fe00:0001",
                 "0000:0000:0000:0000:0000:ffff:0a01:0203"),
@@ -136,6 +137,7 @@ class RdmaFabricTest {
             null,
             null,
             "0x4",
+            null,
             List.of("fe80:0000:0000:0000:0011:7500:006f:6a66"),
             List.of());
     RdmaDevice mlx =

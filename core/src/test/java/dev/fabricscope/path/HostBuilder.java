@@ -67,7 +67,18 @@ public final class HostBuilder {
     child(bdf, parent, "0x15b3", "0x1021", "0x020700", PortType.ENDPOINT, gts, width);
     RdmaDevice.Port port =
         new RdmaDevice.Port(
-            1, "ACTIVE", 4, "LinkUp", 5, rateGbps, null, "InfiniBand", null, List.of(), List.of());
+            1,
+            "ACTIVE",
+            4,
+            "LinkUp",
+            5,
+            rateGbps,
+            null,
+            "InfiniBand",
+            null,
+            null,
+            List.of(),
+            List.of());
     rdma.add(
         new RdmaDevice(
             name,

@@ -167,6 +167,7 @@ class TopologyDiffTest {
             "100 Gb/sec",
             "InfiniBand",
             "0x1",
+            null,
             List.of(),
             List.of());
     RdmaDevice.Port down =
@@ -180,6 +181,7 @@ class TopologyDiffTest {
             "100 Gb/sec",
             "InfiniBand",
             "0x1",
+            null,
             List.of(),
             List.of());
     RdmaDevice mlx = rdma("mlx5_0", up);

@@ -1,0 +1,221 @@
+package dev.fabricscope.fabric;
+
+import dev.fabricscope.inventory.FabricDiscoveryStore;
+import dev.fabricscope.inventory.TokenStore.Role;
+import dev.fabricscope.security.Access;
+import dev.fabricscope.security.ApiException;
+import dev.fabricscope.security.Caller;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Uploaded {@code ibnetdiscover -p} outputs (issue 14): each tells the fabric page which InfiniBand
+ * ports sit on one fabric. Operators upload and delete; everyone who may read lists and reads them.
+ * A text is decoded and parsed in full before anything is stored, so a refused upload leaves
+ * nothing behind.
+ */
+@Path("/api/v1/fabric/discoveries")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Fabric")
+@SecurityRequirement(name = "bearer", scopes = "viewer")
+public class FabricDiscoveriesResource {
+
+  /** Upload names: what a file name may be, without folders. */
+  static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  private static final String NAME_RULE =
+      "1 to 64 characters: letters, digits, '.', '_' and '-', starting with a letter or digit";
+
+  @Inject Access access;
+  @Inject FabricDiscoveryStore store;
+
+  /**
+   * One uploaded discovery, without its text.
+   *
+   * @param name the name it was uploaded under
+   * @param bytes the text's size in bytes
+   * @param fabricKey the fabric's lowest switch node GUID: the key the fabric page shows
+   * @param switches switches listed
+   * @param caPorts CA ports listed cabled to a switch
+   * @param uploaded when it was stored
+   * @param uploadedBy the token name that stored it
+   * @param href where its text is
+   */
+  @Schema(name = "FabricDiscovery")
+  public record Uploaded(
+      String name,
+      int bytes,
+      String fabricKey,
+      int switches,
+      int caPorts,
+      Instant uploaded,
+      String uploadedBy,
+      String href) {
+    static Uploaded of(FabricDiscoveryStore.Entry e) {
+      return new Uploaded(
+          e.name(),
+          e.bytes(),
+          e.fabricKey(),
+          e.switches(),
+          e.caPorts(),
+          e.uploaded(),
+          e.uploadedBy(),
+          "/api/v1/fabric/discoveries/" + e.name());
+    }
+  }
+
+  @POST
+  @Consumes(MediaType.WILDCARD)
+  @Operation(
+      operationId = "uploadFabricDiscovery",
+      summary = "Store an ibnetdiscover -p output under a name (operator); replaces that name",
+      description =
+          "The body is the text `ibnetdiscover -p` printed (UTF-8, at most 16 MiB). It is refused"
+              + " whole (400) when it is binary, not UTF-8, has a line over 4096 characters, lists"
+              + " no switch, or lists one CA port cabled to two switch ports; 413 when too large."
+              + " 201 for a new name, 200 when it replaced an upload of the same name.")
+  @SecurityRequirement(name = "bearer", scopes = "operator")
+  @RequestBody(
+      required = true,
+      content =
+          @Content(
+              mediaType = MediaType.TEXT_PLAIN,
+              schema = @Schema(type = SchemaType.STRING, description = "ibnetdiscover -p output")))
+  @APIResponse(
+      responseCode = "201",
+      description = "Stored under a new name",
+      content = @Content(schema = @Schema(implementation = Uploaded.class)))
+  @APIResponse(
+      responseCode = "200",
+      description = "Replaced the upload of that name",
+      content = @Content(schema = @Schema(implementation = Uploaded.class)))
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "413", ref = "ContentTooLarge")
+  public Response upload(
+      @Parameter(
+              required = true,
+              description = "the discovery's name, e.g. the cluster's",
+              schema =
+                  @Schema(type = SchemaType.STRING, pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"))
+          @QueryParam("name")
+          String name,
+      byte[] body,
+      @Context HttpServerRequest request) {
+    Caller caller = access.require(request, Role.OPERATOR);
+    String n = name(name);
+    if (body == null || body.length == 0) {
+      throw ApiException.badRequest("the body is empty: send the text ibnetdiscover -p printed");
+    }
+    IbNetDiscover.Discovery d;
+    String text;
+    try {
+      text = IbNetDiscoverText.decode(body);
+      d = IbNetDiscover.Discovery.parse(n, text);
+    } catch (IbNetDiscover.Refused e) {
+      if (e.kind() == IbNetDiscover.Refused.Kind.TOO_LARGE) {
+        throw new ApiException(413, "Discovery too large", e.getMessage());
+      }
+      throw new ApiException(400, "Not an ibnetdiscover -p output", e.getMessage());
+    }
+    FabricDiscoveryStore.Entry entry =
+        new FabricDiscoveryStore.Entry(
+            n,
+            body.length,
+            d.key(),
+            d.switchGuids().size(),
+            d.links().size(),
+            Instant.now(),
+            caller.name());
+    boolean created = store.put(entry, text);
+    // the stored row, so the answer shows the time as the database keeps it
+    FabricDiscoveryStore.Entry stored =
+        store.get(n).map(FabricDiscoveryStore.Stored::entry).orElse(entry);
+    return (created
+            ? Response.created(URI.create("/api/v1/fabric/discoveries/" + n))
+            : Response.ok())
+        .entity(Uploaded.of(stored))
+        .build();
+  }
+
+  @GET
+  @Operation(operationId = "listFabricDiscoveries", summary = "Uploaded discoveries, by name")
+  @APIResponse(responseCode = "200", description = "The discoveries, without their text")
+  public List<Uploaded> list(@Context HttpServerRequest request) {
+    access.requireRead(request);
+    return store.list().stream().map(Uploaded::of).toList();
+  }
+
+  @GET
+  @Path("/{name}")
+  @Produces(MediaType.TEXT_PLAIN)
+  @Operation(operationId = "getFabricDiscovery", summary = "An uploaded discovery's text")
+  @APIResponse(
+      responseCode = "200",
+      description = "The text as uploaded",
+      content =
+          @Content(
+              mediaType = MediaType.TEXT_PLAIN,
+              schema = @Schema(type = SchemaType.STRING, description = "ibnetdiscover -p output")))
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public Response get(@PathParam("name") String name, @Context HttpServerRequest request) {
+    access.requireRead(request);
+    String n = name(name);
+    FabricDiscoveryStore.Stored s =
+        store.get(n).orElseThrow(() -> ApiException.notFound("no discovery named " + n));
+    return Response.ok(s.text(), MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8")).build();
+  }
+
+  @DELETE
+  @Path("/{name}")
+  @Operation(
+      operationId = "deleteFabricDiscovery",
+      summary = "Delete an uploaded discovery (operator)")
+  @SecurityRequirement(name = "bearer", scopes = "operator")
+  @APIResponse(responseCode = "204", description = "Deleted")
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public Response delete(@PathParam("name") String name, @Context HttpServerRequest request) {
+    access.require(request, Role.OPERATOR);
+    String n = name(name);
+    if (!store.delete(n)) {
+      throw ApiException.notFound("no discovery named " + n);
+    }
+    return Response.noContent().build();
+  }
+
+  private static String name(String name) {
+    if (name == null || name.isEmpty()) {
+      throw ApiException.badRequest("name is required (?name=NAME): " + NAME_RULE);
+    }
+    if (!NAME.matcher(name).matches()) {
+      String shown = name.length() > 80 ? name.substring(0, 80) + "…" : name;
+      throw ApiException.badRequest("bad name '" + shown + "': " + NAME_RULE);
+    }
+    return name;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.fabricscope.inventory;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Uploaded {@code ibnetdiscover -p} outputs (issue 14), by name: the checked text and a summary of
+ * what it lists. A new upload under a name replaces the old one whole.
+ */
+public interface FabricDiscoveryStore {
+
+  /**
+   * One stored discovery, without its text.
+   *
+   * @param name the name it was uploaded under
+   * @param bytes the text's size in bytes (UTF-8)
+   * @param fabricKey the fabric's lowest switch node GUID ({@code xxxx:xxxx:xxxx:xxxx})
+   * @param switches how many switches it lists
+   * @param caPorts how many CA ports it lists cabled to a switch
+   * @param uploaded when it was stored
+   * @param uploadedBy the caller who stored it
+   */
+  record Entry(
+      String name,
+      int bytes,
+      String fabricKey,
+      int switches,
+      int caPorts,
+      Instant uploaded,
+      String uploadedBy) {}
+
+  /** An entry with its text. */
+  record Stored(Entry entry, String text) {}
+
+  /** Stores (or replaces) a discovery in one transaction; true when the name was new. */
+  boolean put(Entry entry, String text);
+
+  /** Every discovery, by name. */
+  List<Entry> list();
+
+  /** Every discovery with its text, by name. */
+  List<Stored> all();
+
+  /** One discovery's text. */
+  Optional<Stored> get(String name);
+
+  /** Deletes a discovery; false when there was none. */
+  boolean delete(String name);
+}

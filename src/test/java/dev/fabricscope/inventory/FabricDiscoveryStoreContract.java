@@ -1,0 +1,87 @@
+package dev.fabricscope.inventory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What every {@link FabricDiscoveryStore} must do, on H2 and on a real PostgreSQL. */
+abstract class FabricDiscoveryStoreContract {
+
+  static final Instant T0 = Instant.parse("2026-12-05T06:00:00.123456Z");
+  static final String LINE =
+      "CA    44  1 0x78e7d10300215995 4x QDR - SW   142 32 0x0008f10500108c9e"
+          + " ( 'mirage006 HCA-1' - 'Voltaire 4036 # 4036-8C9E' )\n";
+
+  FabricDiscoveryStore store;
+
+  protected abstract DataSource dataSource();
+
+  @BeforeEach
+  void empty() throws Exception {
+    TestDatabases.clear(dataSource());
+    store = new JdbcFabricDiscoveryStore(dataSource());
+  }
+
+  static FabricDiscoveryStore.Entry entry(String name, int bytes, Instant at, String by) {
+    return new FabricDiscoveryStore.Entry(name, bytes, "0008:f105:0010:8c9e", 1, 1, at, by);
+  }
+
+  @Test
+  void storesListsReadsAndDeletes() {
+    String text = LINE.replace("mirage006", "mirage006 é∑");
+    assertTrue(store.put(entry("b-fabric", 123, T0, "op"), text));
+    assertTrue(store.put(entry("a-fabric", 1, T0.plusSeconds(1), "op2"), LINE));
+    assertEquals(
+        List.of("a-fabric", "b-fabric"),
+        store.list().stream().map(FabricDiscoveryStore.Entry::name).toList());
+    FabricDiscoveryStore.Stored b = store.get("b-fabric").orElseThrow();
+    assertEquals(text, b.text());
+    assertEquals(entry("b-fabric", 123, T0, "op"), b.entry());
+    assertEquals(2, store.all().size());
+    assertTrue(store.delete("b-fabric"));
+    assertFalse(store.delete("b-fabric"));
+    assertTrue(store.get("b-fabric").isEmpty());
+  }
+
+  @Test
+  void aNewUploadReplacesTheOldOneWhole() {
+    assertTrue(store.put(entry("f", 1, T0, "op"), LINE));
+    String big = LINE.repeat(20_000); // 2.6 MB: more than a VARCHAR would hold
+    assertFalse(store.put(entry("f", big.length(), T0.plusSeconds(5), "op2"), big));
+    FabricDiscoveryStore.Stored s = store.get("f").orElseThrow();
+    assertEquals(big, s.text());
+    assertEquals("op2", s.entry().uploadedBy());
+    assertEquals(1, store.list().size());
+  }
+
+  @Test
+  void concurrentUploadsOfOneNameLeaveOneRow() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Boolean>> fs = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        int n = i;
+        fs.add(pool.submit(() -> store.put(entry("same", n, T0, "op" + n), LINE.repeat(n + 1))));
+      }
+      for (Future<Boolean> f : fs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(1, store.list().size());
+    FabricDiscoveryStore.Stored s = store.get("same").orElseThrow();
+    // text and summary come from the same upload
+    assertEquals(LINE.repeat(s.entry().bytes() + 1), s.text());
+  }
+}
