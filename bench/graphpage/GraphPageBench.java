@@ -112,10 +112,10 @@ public class GraphPageBench {
                           + " return e.name.indexOf('/api/v1/hosts/') >= 0; }).map(function (e) {"
                           + " return e.name.replace(/^.*\\/api\\/v1\\/hosts\\/[^/]+/, '')"
                           + " + ' ' + Math.round(e.responseEnd) + ' ms'; }).join(', ');")
-              + "; graph fetched, added, laid out at "
+              + "; graph fetched, added, laid out, drawn at "
               + d.executeScript(
                   "var f = document.getElementById('fabric').dataset;"
-                      + " return [f.tFetched, f.tAdded, f.tLaidOut].join(', ') + ' ms';");
+                      + " return [f.tFetched, f.tAdded, f.tLaidOut, f.tDrawn].join(', ') + ' ms';");
         }
         wall.add(w);
       }

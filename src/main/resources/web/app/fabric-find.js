@@ -32,7 +32,7 @@ export function findNodes(cy, collapser, query, hidden) {
 export function setupFind(cy, container, collapser, { show, pick }) {
   const box = document.getElementById('graph-search');
   const status = document.getElementById('graph-search-status');
-  const hidden = () => [...collapser.stash.values()].flatMap((c) => c.nodes().map((n) => n.data()));
+  const hidden = () => collapser.hiddenNodeData();
   let matches = [];
   let at = -1;
   let cursor = null;

@@ -13,7 +13,7 @@ import { getJson } from './dom.js';
 
 /**
  * The graph in {@code container}; {@code pick(bdf)} is what a click on a device (or Enter on it)
- * does, {@code report()} the report for the details card and the VFs folded into their PF.
+ * does, {@code report()} resolves to the report (the VFs folded into their PF).
  */
 export function hostGraph(container, { api, host, pick, report, ready }) {
   const cy = fabricGraph(container, HOST_STYLE);
@@ -32,13 +32,25 @@ export function hostGraph(container, { api, host, pick, report, ready }) {
   function layout(focus) {
     container.dataset.state = 'loading';
     hiddenLayout = container.clientWidth === 0;
-    return new Promise((resolve) => layoutFabric(cy, container, () => {
+    return new Promise((resolve) => layoutFabric(cy, container, resolve)).then(() => {
+      stamp('laid-out');
       const n = focus && cy.getElementById(focus);
-      if (n && n.nonempty()) cy.center(n);
       relabel();
+      if (n && n.nonempty()) {
+        cy.center(n);
+        return null;
+      }
+      // fitted again with the labels the zoom shows (a box's name sits above the box): cytoscape
+      // measures a label when it draws it, so after the next frame (or 100 ms: no frames are
+      // drawn in a background tab)
+      return new Promise((resolve) => { requestAnimationFrame(resolve); setTimeout(resolve, 100); }).then(() => {
+        cy.fit(undefined, 16);
+        relabel();
+      });
+    }).then(() => {
       minimap();
-      resolve();
-    })).then(() => ready).then(() => {
+      stamp('drawn');
+    }).then(() => ready).then(() => {
       // Milliseconds from navigation start to a laid-out graph whose devices can be picked (the
       // pickers are filled from the matrix): read by the tests and the benchmark.
       if (!container.dataset.readyMs) container.dataset.readyMs = String(Math.round(performance.now()));
@@ -55,13 +67,12 @@ export function hostGraph(container, { api, host, pick, report, ready }) {
     cy.batch(() => {
       cy.elements().remove();
       collapser.reset();
-      cy.add(serverElements(graph));
-      if (graph.nodes.length > COLLAPSE_OVER) collapser.collapseAll();
+      const els = serverElements(graph);
+      cy.add(graph.nodes.length > COLLAPSE_OVER ? collapser.foldAll(els) : els);
     });
     stamp('added');
     container.dataset.collapsed = String(collapser.stash.size);
     await layout();
-    stamp('laid-out');
     return graph;
   }
 
@@ -79,8 +90,8 @@ export function hostGraph(container, { api, host, pick, report, ready }) {
   setupFind(cy, container, collapser, { show, pick });
   setupDownloads(cy, host, container);
 
-  const vfParent = (bdf) => {
-    const f = report().pci.find((x) => x.bdf === bdf);
+  const vfParent = (rep, bdf) => {
+    const f = rep.pci.find((x) => x.bdf === bdf);
     return f && f.sriov && f.sriov.physfn ? f.sriov.physfn : bdf;
   };
 
@@ -94,10 +105,11 @@ export function hostGraph(container, { api, host, pick, report, ready }) {
   /** Highlights a verdict's path; with an NVLink route, that one, and the PCIe path as the alternative. */
   async function highlight(v, route) {
     const nv = route && route.nvlink && route.nvlink.edges.length ? route.nvlink : null;
-    const ids = [v.a, v.b, ...v.hops].map(vfParent).concat(nv ? nv.nodes : []);
+    const rep = await report();
+    const ids = [v.a, v.b, ...v.hops].map((bdf) => vfParent(rep, bdf)).concat(nv ? nv.nodes : []);
     if (collapser.reveal(ids)) await relayout(true);
     mark([]);
-    highlightPath(cy, report(), v);
+    highlightPath(cy, rep, v);
     if (nv) {
       cy.elements('.path').removeClass('path').addClass('alt');
       for (const id of nv.nodes.concat(nv.edges)) cy.getElementById(id).removeClass('alt').addClass('path');

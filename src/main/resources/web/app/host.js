@@ -137,9 +137,12 @@ async function main() {
   const api = page.dataset.api;
   setupTabs();
   setupPlanFromHost(page.dataset.host);
-  // the report (details card) and the matrix (pickers, Matrix tab) load while the graph is drawn
-  const data = Promise.all([getJson(api + '/topology'), getJson(api + '/p2p')]);
-  let report = null;
+  // The matrix (pickers, Matrix tab) loads while the graph is drawn. The report (details card, a
+  // VF's PF) is read once the graph is drawn, or when first needed: on a 1,000-endpoint host it is
+  // 2.7 MB, and parsing it while the graph waited cost the first drawing half a second.
+  const matrixRead = getJson(api + '/p2p');
+  let reportRead = null;
+  const loadReport = () => (reportRead = reportRead || getJson(api + '/topology'));
   let matrix = null;
   let names = new Map();
   let pickersFilled;
@@ -155,7 +158,7 @@ async function main() {
     if (!selA.value || (selA.value && selB.value)) { selA.value = bdf; selB.value = ''; } else { selB.value = bdf; }
     run();
   };
-  const graph = hostGraph(container, { api, host: page.dataset.host, pick, report: () => report, ready: pickers });
+  const graph = hostGraph(container, { api, host: page.dataset.host, pick, report: loadReport, ready: pickers });
   const cy = graph.cy;
   const platformBox = document.getElementById('show-platform');
   const draw = async (platform) => {
@@ -168,7 +171,7 @@ async function main() {
   platformBox.addEventListener('change', () => draw(platformBox.checked).then(run).catch(showError));
   document.getElementById('tab-graph').addEventListener('click', () => graph.shown().catch(showError));
   const first = draw(false);
-  [report, matrix] = await data;
+  matrix = await matrixRead;
   names = renderMatrix(matrix);
   setupMatrixToggle(() => { names = renderMatrix(matrix); });
   fillSelects(matrix.devices, names);
@@ -204,12 +207,13 @@ async function main() {
     document.getElementById('tab-graph').click();
     run();
   };
-  window.fabricscope = { cy, report, matrix, selectPair, svg: graph.svg, png: graph.png };
+  window.fabricscope = { cy, matrix, selectPair, svg: graph.svg, png: graph.png };
   document.getElementById('matrix').addEventListener('click', (e) => {
     const td = e.target.closest('td[data-a][data-b]');
     if (td && !td.classList.contains('self')) selectPair(td.dataset.a, td.dataset.b);
   });
   await first;
+  loadReport();
 
   // Live: a new snapshot of this host (Server-Sent Events) → re-fetch its JSON, redraw, say what
   // changed. The diff covers structure only (not NVLink, NUMA, names), so report and matrix are
@@ -228,8 +232,8 @@ async function main() {
     const [diff, r, m] = await Promise.all([
       from ? getJson(api + '/diff?from=' + from + '&to=' + ev.snapshotId) : { changes: [] },
       getJson(api + '/topology'), getJson(api + '/p2p'), refreshSummary(api)]);
-    [report, matrix] = [r, m];
-    window.fabricscope.report = report;
+    reportRead = Promise.resolve(r);
+    matrix = m;
     window.fabricscope.matrix = matrix;
     names = renderMatrix(matrix);
     const keep = [selA.value, selB.value];
@@ -245,7 +249,8 @@ async function main() {
   const es = new EventSource('/api/v1/host-events/' + encodeURIComponent(page.dataset.host));
   es.onmessage = (e) => onEvent(JSON.parse(e.data)).catch(showError);
   window.addEventListener('pagehide', () => es.close());
-  cy.on('tap', 'node[type = "device"], node[type = "port"]', (evt) => renderDetails(report, evt.target.id(), names));
+  const details = (id) => loadReport().then((r) => renderDetails(r, id, names)).catch(showError);
+  cy.on('tap', 'node[type = "device"], node[type = "port"]', (evt) => details(evt.target.id()));
   cy.on('tap', 'node[type = "device"]', (evt) => pick(evt.target.id()));
 
   // A preselected pair from the URL (?a=BDF&b=BDF, e.g. from the findings page); one device alone
@@ -256,7 +261,7 @@ async function main() {
   if (known(pa)) {
     selA.value = pa;
     if (known(pb)) selB.value = pb;
-    else if (cy.getElementById(pa).nonempty()) renderDetails(report, pa, names);
+    else if (cy.getElementById(pa).nonempty()) details(pa);
     run();
   }
 }
