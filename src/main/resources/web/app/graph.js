@@ -34,8 +34,9 @@ export function layoutFabric(cy, container, onReady) {
   const eles = cy.elements().not('edge[kind = "nvlink"]');
   // NUMA boxes are laid out layered; a box of platform devices (host page) as a grid
   const perNode = (n) => (n.data('type') === 'platform' ? GRID : numa && n.data('type') === 'numa' ? LAYERED : undefined);
+  // the NUMA boxes stacked 60 units apart: a box's name is drawn above it at up to ~55 units
   const root = numa
-    ? { 'elk.algorithm': 'rectpacking', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN', 'elk.aspectRatio': 1.2, 'elk.spacing.nodeNode': 24 }
+    ? { 'elk.algorithm': 'rectpacking', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN', 'elk.aspectRatio': 1.2, 'elk.spacing.nodeNode': 60 }
     : LAYERED;
   elkLayout(cy, eles, root, perNode).then(() => {
     const bb = cy.elements().boundingBox();
