@@ -100,6 +100,11 @@ public class HostEvents {
     n.events().forEach(this::bandwidth);
   }
 
+  /** The new snapshots of every host from now on. */
+  public Multi<SnapshotAdded> snapshots() {
+    return processor.filter(e -> e instanceof SnapshotAdded).map(e -> (SnapshotAdded) e);
+  }
+
   /** The events of one host from now on. */
   public Multi<Event> of(String host) {
     return processor.filter(e -> e.host().equals(host));

@@ -1,9 +1,11 @@
 package dev.fabricscope.plans;
 
+import dev.fabricscope.events.HostEvents;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.plan.HostOffer;
 import dev.fabricscope.report.ReportJson;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -18,8 +20,9 @@ import org.jboss.logging.Logger;
  * Every host's {@link HostOffer} for host selection, computed once per snapshot (snapshots never
  * change) and kept while the snapshot is a host's latest, so ranking a fleet re-plans only the
  * hosts that reported since the last ranking. A cold server would pay for every host in its first
- * ranking (bench/select-bench.sh: 12.6 s for 10,000 hosts, parsing their reports), so the offers
- * are computed in the background once the server has started, and missing ones on every core.
+ * ranking (bench/select-bench.sh: 12.6 s for 10,000 hosts, parsing their reports), so an offer is
+ * computed in the background when its snapshot is stored (here or on another replica), every host's
+ * once the server has started, and what is still missing at a ranking on every core.
  */
 @ApplicationScoped
 public class HostOffers {
@@ -27,10 +30,15 @@ public class HostOffers {
   private static final Logger LOG = Logger.getLogger(HostOffers.class);
 
   @Inject InventoryStore inventory;
+  @Inject HostEvents events;
 
-  private final Map<Long, HostOffer> bySnapshot = new ConcurrentHashMap<>();
+  /** A host's offer and the snapshot it was planned from. */
+  private record Planned(long snapshotId, HostOffer offer) {}
 
-  /** Plans every host once in the background, so the first ranking finds the offers made. */
+  /** The latest planned offer per host: at most one per host, however often hosts report. */
+  private final Map<String, Planned> byHost = new ConcurrentHashMap<>();
+
+  /** Plans every host once in the background, and each new snapshot as it is stored. */
   void onStart(@Observes StartupEvent e) {
     Thread warm =
         new Thread(
@@ -47,32 +55,64 @@ public class HostOffers {
     warm.setDaemon(true);
     warm.setPriority(Thread.MIN_PRIORITY);
     warm.start();
+    events
+        .snapshots()
+        .emitOn(Infrastructure.getDefaultWorkerPool())
+        .subscribe()
+        .with(
+            s -> {
+              try {
+                plan(s.host(), s.snapshotId());
+              } catch (RuntimeException ex) {
+                LOG.debugf("host selection: offer of %s not computed ahead: %s", s.host(), ex);
+              }
+            },
+            ex -> LOG.warnf("host selection: no longer computing offers ahead: %s", ex));
   }
 
   /** The offers of every host with a snapshot, by host name order. */
   public List<HostOffer> all() {
     Map<String, Long> latest = inventory.latestSnapshotIds();
-    bySnapshot.keySet().retainAll(latest.values());
-    // the hosts that reported since the last ranking, planned on every core
+    byHost.keySet().retainAll(latest.keySet());
+    // the hosts that reported since they were last planned, on every core
     latest.entrySet().stream()
-        .filter(e -> !bySnapshot.containsKey(e.getValue()))
+        .filter(e -> !current(e.getKey(), e.getValue()))
         .toList()
         .parallelStream()
         .forEach(
             e -> {
               HostOffer o = compute(e.getKey(), e.getValue());
               if (o != null) {
-                bySnapshot.putIfAbsent(e.getValue(), o);
+                byHost.put(e.getKey(), new Planned(e.getValue(), o));
               }
             });
     List<HostOffer> out = new ArrayList<>(latest.size());
-    for (Long id : latest.values()) {
-      HostOffer o = bySnapshot.get(id);
-      if (o != null) {
-        out.add(o);
+    for (var e : latest.entrySet()) {
+      Planned p = byHost.get(e.getKey());
+      if (p != null && p.snapshotId() == e.getValue()) {
+        out.add(p.offer());
       }
     }
     return out;
+  }
+
+  private boolean current(String host, long snapshotId) {
+    Planned p = byHost.get(host);
+    return p != null && p.snapshotId() == snapshotId;
+  }
+
+  /** Plans a host's new snapshot (ahead of a ranking) unless a newer one of it is planned. */
+  private void plan(String host, long snapshotId) {
+    if (current(host, snapshotId)) {
+      return;
+    }
+    HostOffer o = compute(host, snapshotId);
+    if (o != null) {
+      byHost.merge(
+          host,
+          new Planned(snapshotId, o),
+          (old, now) -> old.snapshotId() > now.snapshotId() ? old : now);
+    }
   }
 
   private HostOffer compute(String host, long snapshotId) {
