@@ -39,7 +39,7 @@ export function serverElements(graph) {
     out.push({
       group: 'nodes',
       data: { id: n.id, label: n.label.join('\n'), brief,
-        type: n.type, kind: n.kind, parent: n.parent || undefined, title: n.title || '', name: n.name || '',
+        type: n.type, kind: n.kind, parent: n.parent || undefined, title: n.title || '', name: n.name || '', acs: !!n.acsRedirect,
         keys: n.keys || [], bdf: n.type === 'device' || n.type === 'port' ? n.id : undefined, shown: '', fs: 9 },
       classes: classes.join(' '),
     });

@@ -267,7 +267,7 @@ async function main() {
   const es = new EventSource('/api/v1/host-events/' + encodeURIComponent(page.dataset.host));
   es.onmessage = (e) => onEvent(JSON.parse(e.data)).catch(showError);
   window.addEventListener('pagehide', () => es.close());
-  cy.on('tap', 'node[type = "device"], node[type = "port"]', (evt) => renderDetails(report, evt.target.id(), names));
+  cy.on('tap', 'node[type = "device"], node[type = "port"]', (evt) => renderDetails(report, evt.target.id(), names, evt.target.data('acs')));
   cy.on('tap', 'node[type = "device"]', (evt) => pick(evt.target.id()));
 
   // A preselected pair from the URL (?a=BDF&b=BDF, e.g. from the findings page); one device alone
@@ -278,7 +278,7 @@ async function main() {
   if (known(pa)) {
     selA.value = pa;
     if (known(pb)) selB.value = pb;
-    else if (cy.getElementById(pa).nonempty()) renderDetails(report, pa, names);
+    else if (cy.getElementById(pa).nonempty()) renderDetails(report, pa, names, cy.getElementById(pa).data('acs'));
     run();
   }
 }

@@ -3,6 +3,8 @@ package dev.fabricscope.plans;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.api.HostsResource;
 import dev.fabricscope.api.Params;
+import dev.fabricscope.graph.FabricGraph;
+import dev.fabricscope.graph.FabricGraphs;
 import dev.fabricscope.inventory.PlanStore.Plan;
 import dev.fabricscope.p2p.PairVerdict;
 import dev.fabricscope.planner.PlanResult;
@@ -41,15 +43,20 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class PlanViewsResource {
 
   /**
-   * A preview: the edited report and its prediction, nothing saved; with {@code a} and {@code b} in
-   * the body also that pair's verdict in the edited report.
+   * A preview: the edited report, its drawable graph (as {@code .../versions/{v}/graph}) and its
+   * prediction, nothing saved; with {@code a} and {@code b} in the body also that pair's verdict in
+   * the edited report.
    */
   public record Preview(
-      @Schema(ref = "Report") Object topology, PlanResult prediction, PairVerdict verdict) {}
+      @Schema(ref = "Report") Object topology,
+      FabricGraph graph,
+      PlanResult prediction,
+      PairVerdict verdict) {}
 
   @Inject Access access;
   @Inject PlanService plans;
-  // the REST layer's mapper: the preview's verdict reads as GET .../paths answers it
+  // the REST layer's mapper: the preview's verdict and graph read as GET .../paths and .../graph
+  // answer them
   @Inject ObjectMapper mapper;
 
   @POST
@@ -57,15 +64,18 @@ public class PlanViewsResource {
   @Consumes(MediaType.WILDCARD)
   @Operation(
       operationId = "previewPlan",
-      summary = "Apply edits to the plan's host without saving: the report and its prediction",
+      summary =
+          "Apply edits to the plan's host without saving: the report, its graph and its"
+              + " prediction",
       description =
           "Body: {\"edits\": [...], \"pattern\": \"gpu-to-nic\", \"a\": optional device,"
-              + " \"b\": optional device}. With a and b the answer also holds \"verdict\", that"
+              + " \"b\": optional device}. \"graph\" is the edited fabric to draw (as"
+              + " .../versions/{v}/graph). With a and b the answer also holds \"verdict\", that"
               + " pair's verdict in the edited report (as .../versions/{v}/paths). 422 names a"
               + " refused edit.")
   @APIResponse(
       responseCode = "200",
-      description = "The edited report and its prediction",
+      description = "The edited report, its graph and its prediction",
       content = @Content(schema = @Schema(implementation = Preview.class)))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
@@ -86,9 +96,12 @@ public class PlanViewsResource {
         PlanService.predict(r, PlanService.pattern(p.pattern()), PlanService.options(null, null));
     String verdict =
         p.a() == null ? "" : ",\"verdict\":" + json(HostsResource.pair(r, p.a(), p.b(), ""));
+    // the graph the page draws for these edits, as GET .../versions/{v}/graph answers a saved one
     String json =
         "{\"topology\":"
             + ReportJson.write(r)
+            + ",\"graph\":"
+            + json(FabricGraphs.of(r, false))
             + ",\"prediction\":"
             + write(prediction)
             + verdict
@@ -125,7 +138,7 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "200", description = "The graph")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public dev.fabricscope.graph.FabricGraph graph(
+  public FabricGraph graph(
       @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
           @PathParam("id")
           String idParam,
@@ -137,8 +150,7 @@ public class PlanViewsResource {
       @Context HttpServerRequest request) {
     access.requireRead(request);
     Boolean all = Params.bool("platform", platform);
-    return dev.fabricscope.graph.FabricGraphs.of(
-        report(idParam, versionParam), Boolean.TRUE.equals(all));
+    return FabricGraphs.of(report(idParam, versionParam), Boolean.TRUE.equals(all));
   }
 
   @GET
@@ -224,8 +236,8 @@ public class PlanViewsResource {
         host, plan, PlanService.predict(host, pat, opt), PlanService.predict(plan, pat, opt));
   }
 
-  // as GET .../paths writes it
-  private String json(PairVerdict v) {
+  // as GET .../paths and .../graph write them
+  private String json(Object v) {
     try {
       return mapper.writeValueAsString(v);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

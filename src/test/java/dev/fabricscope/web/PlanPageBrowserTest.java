@@ -11,7 +11,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.logging.Level;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -93,6 +95,16 @@ class PlanPageBrowserTest extends BrowserTest {
     assertEquals(1, versionOptions().size());
     // the graph draws the copied host: its GPUs, NICs and switches
     assertTrue(drawn().containsAll(Set.of(NIC, GPU_THERE, GPU_HERE, SWITCH)), drawn().toString());
+    // ... as the server's graph of version 1 has them, node for node and edge for edge
+    assertDrawnIs(
+        given().get("/api/v1/plans/" + planId + "/versions/1/graph").then().statusCode(200));
+    // the names are the server's (nvidia-smi numbers GPUs by bus: 10:1c.0 is the first)
+    assertEquals("GPU0", nodeData(GPU_HERE, "name"));
+    assertTrue(
+        nodeData(GPU_HERE, "label").startsWith("GPU0 · 10:1c.0"), nodeData(GPU_HERE, "label"));
+    assertEquals("sw:" + SWITCH, nodeData(SWITCH, "parent"));
+    String nicSwitchBefore = switchAbove(NIC);
+    assertNotEquals("sw:" + SWITCH, nicSwitchBefore);
 
     // the pair and the prediction before the edit
     pick(GPU_THERE, NIC);
@@ -114,16 +126,27 @@ class PlanPageBrowserTest extends BrowserTest {
     assertEquals(1, list.size());
     assertEquals("move", list.get(0).getAttribute("data-op"));
     assertTrue(list.get(0).getText().contains(NIC) && list.get(0).getText().contains(SWITCH));
-    // the moved NIC now hangs below a port of the third switch, in the report and the drawing
-    assertEquals(
-        Boolean.TRUE,
-        js().executeScript(
-                "var nic = arguments[0], sw = arguments[1], fs = window.fabricscope;"
-                    + " var f = fs.report.pci.find(function (x) { return x.bdf === nic; });"
-                    + " var port = fs.report.pci.find(function (x) { return x.bdf === f.parent; });"
-                    + " return port.parent === sw && fs.cy.getElementById(f.parent + '->' + nic).nonempty();",
-                NIC,
-                SWITCH));
+    // the moved NIC is redrawn from the preview's graph: below a downstream port in the third
+    // switch's box, the drawing equal to what the server answers for the same edit
+    assertEquals("sw:" + SWITCH, switchAbove(NIC));
+    assertDrawnIs(
+        given()
+            .contentType("application/json")
+            .body(
+                "{\"edits\":[{\"op\":\"move\",\"device\":\""
+                    + NIC
+                    + "\",\"to\":\""
+                    + SWITCH
+                    + "\"}]}")
+            .post("/api/v1/plans/" + planId + "/preview")
+            .then()
+            .statusCode(200),
+        "graph.");
+    // the edit lists say what the drawn graph says: the port above the NIC now holds it
+    String newPort = portAbove(NIC);
+    assertTrue(
+        moveTarget(newPort).contains("holds") && moveTarget(newPort).contains(NIC),
+        moveTarget(newPort));
     // the preview saved nothing
     given()
         .get("/api/v1/plans/" + planId)
@@ -153,6 +176,9 @@ class PlanPageBrowserTest extends BrowserTest {
     // reload: the saved edit and version come back from the server
     driver.navigate().refresh();
     waitReady("2", 1);
+    assertDrawnIs(
+        given().get("/api/v1/plans/" + planId + "/versions/2/graph").then().statusCode(200));
+    assertEquals("sw:" + SWITCH, switchAbove(NIC));
     assertEquals(
         "2",
         new Select(driver.findElement(By.id("version")))
@@ -171,6 +197,12 @@ class PlanPageBrowserTest extends BrowserTest {
     waitReady("1", 0);
     assertEquals("6.80", rate(GPU_HERE));
     assertTrue(text("v-kernel").contains(hostKernel), text("v-kernel"));
+    assertEquals(nicSwitchBefore, switchAbove(NIC));
+    // the third switch had no free port: the move added the NIC's, so version 1 has none to draw
+    // or to move into
+    assertFalse(drawn().contains(newPort), newPort);
+    assertTrue(
+        driver.findElements(By.cssSelector("#move-to option[value='" + newPort + "']")).isEmpty());
     new Select(driver.findElement(By.id("version"))).selectByValue("2");
     waitReady("2", 1);
 
@@ -325,6 +357,86 @@ class PlanPageBrowserTest extends BrowserTest {
     return driver
         .findElement(By.cssSelector("#flows tr[data-source='" + source + "'] td.gbps"))
         .getText();
+  }
+
+  /**
+   * The drawn nodes (id, label, parent box) and edges (id, ends, label) are those of a graph the
+   * server answered ({@code prefix} the path to it in the answer, "" or "graph."); transient path
+   * marks left out.
+   */
+  @SuppressWarnings("unchecked")
+  void assertDrawnIs(io.restassured.response.ValidatableResponse answer, String prefix) {
+    var json = answer.extract().jsonPath();
+    List<Map<String, Object>> nodes = json.getList(prefix + "nodes");
+    List<Map<String, Object>> edges = json.getList(prefix + "edges");
+    Set<String> want = new TreeSet<>();
+    for (Map<String, Object> n : nodes) {
+      want.add(
+          "node "
+              + n.get("id")
+              + " in "
+              + n.get("parent")
+              + ": "
+              + String.join("|", (List<String>) n.get("label")));
+    }
+    for (Map<String, Object> e : edges) {
+      want.add(
+          "edge "
+              + e.get("id")
+              + " "
+              + e.get("source")
+              + ">"
+              + e.get("target")
+              + " "
+              + e.get("label"));
+    }
+    List<String> got =
+        (List<String>)
+            js().executeScript(
+                    "var out = [];"
+                        + " window.fabricscope.cy.nodes().forEach(function (n) { out.push('node ' + n.id()"
+                        + " + ' in ' + (n.data('parent') || null) + ': ' + n.data('label').split('\\n').join('|')); });"
+                        + " window.fabricscope.cy.edges().not('.transient').forEach(function (e) { out.push('edge '"
+                        + " + e.id() + ' ' + e.data('source') + '>' + e.data('target') + ' ' + e.data('label')); });"
+                        + " return out;");
+    assertEquals(want, new TreeSet<>(got));
+  }
+
+  void assertDrawnIs(io.restassured.response.ValidatableResponse answer) {
+    assertDrawnIs(answer, "");
+  }
+
+  String nodeData(String id, String key) {
+    return (String)
+        js().executeScript(
+                "var v = window.fabricscope.cy.getElementById(arguments[0]).data(arguments[1]);"
+                    + " return v == null ? null : String(v);",
+                id,
+                key);
+  }
+
+  /** The node drawn above {@code id} (the source of the PCIe edge into it). */
+  String portAbove(String id) {
+    return (String)
+        js().executeScript(
+                "return window.fabricscope.cy.getElementById(arguments[0]).incomers('edge[kind != \"nvlink\"]').sources()[0].id();",
+                id);
+  }
+
+  /** The text of the "To" option of the move form for a port. */
+  String moveTarget(String port) {
+    return driver
+        .findElement(By.cssSelector("#move-to option[value='" + port + "']"))
+        .getAttribute("textContent");
+  }
+
+  /** The switch box the port above {@code id} is drawn in (by the drawn edge into it). */
+  String switchAbove(String id) {
+    return (String)
+        js().executeScript(
+                "var up = window.fabricscope.cy.getElementById(arguments[0]).incomers('edge[kind != \"nvlink\"]').sources();"
+                    + " return up.length === 1 ? (up[0].data('parent') || null) : 'edges into it: ' + up.length;",
+                id);
   }
 
   @SuppressWarnings("unchecked")
