@@ -12,9 +12,14 @@ export function endWords(s, names) {
 
 const gbps = (v) => (v == null ? '—' : v.toFixed(2));
 
-/** The flows and pairing tables of a prediction. */
+/** The flows and pairing tables of a prediction (null: a list of one's own not yet written). */
 export function renderPrediction(p, names) {
   const tb = document.getElementById('flows').tBodies[0];
+  if (!p) {
+    tb.replaceChildren(el('tr', {}, el('td', { colspan: '4', class: 'muted' }, 'No flows in your list yet: add some above.')));
+    document.getElementById('pairing').tBodies[0].replaceChildren();
+    return;
+  }
   tb.replaceChildren(...p.flows.map((f) => {
     const b = f.bottleneck;
     return el('tr', { 'data-source': f.source, 'data-target': f.target },

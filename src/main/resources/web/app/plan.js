@@ -14,8 +14,11 @@ import { readToken, storeToken } from './token.js';
 import { canon, clone, touched, deviceWords, fillEditLists, renderEdits, setupEditForms } from './plan-edits.js';
 import { renderPrediction, renderComparison, comparisonCounts } from './plan-panels.js';
 import { setupPlanDelete } from './plan-delete.js';
+import { predictionChoice, predictionQuery, isOwnChoice, choiceWords, fillFlowEnds, setupFlows } from './plan-flows.js';
 
 class RefusedEdit extends Error {}
+/** The server refused what to predict (a custom flow or a capacity): a 400 that names it. */
+class RefusedPrediction extends Error {}
 
 async function main() {
   const page = document.getElementById('plan-page');
@@ -26,10 +29,10 @@ async function main() {
   const selA = $('sel-a');
   const selB = $('sel-b');
   const versionSel = $('version');
-  const patternSel = $('pattern');
   const tokenField = $('plan-token');
   const stateLine = $('plan-state');
   const editError = $('edit-error');
+  const predictionError = $('prediction-error');
   const saveStatus = $('save-status');
   tokenField.value = readToken();
 
@@ -85,32 +88,44 @@ async function main() {
     $('save').disabled = !d && S.shown === S.plan.latestVersion;
   }
 
+  /** A 400 about what to predict is RefusedPrediction; any other failure an Error. */
+  function failed(res, choice) {
+    if (res.status === 400 && isOwnChoice(choice)) return new RefusedPrediction(problemText(res));
+    return res.status === 422 ? new RefusedEdit(problemText(res)) : new Error(problemText(res));
+  }
+
   /**
-   * The edited report, its graph, its prediction and the picked pair's verdict for an edit list:
-   * the saved version's answers when the list is that version's, else a preview. A refused edit
-   * throws RefusedEdit with the server's words.
+   * The edited report, its graph, its prediction (null when there is nothing to predict) and the
+   * picked pair's verdict for an edit list: the saved version's answers when the list is that
+   * version's, else a preview. A refused edit throws RefusedEdit, refused flows or capacities
+   * RefusedPrediction, with the server's words.
    */
   async function compute(edits) {
     const a = selA.value;
     const b = selB.value;
     const pair = a && b && a !== b;
-    const pattern = patternSel.value;
+    const choice = predictionChoice();
     if (canon(edits) === canon(versionOf(S.shown).edits)) {
       const base = api + '/versions/' + S.shown;
+      const predict = async () => {
+        if (!choice) return null;
+        const res = await sendJson('GET', base + '/prediction?' + predictionQuery(choice));
+        if (!res.ok) throw failed(res, choice);
+        return res.body;
+      };
       const [topology, graph, prediction, verdict] = await Promise.all([
         getJson(base + '/topology'),
         getJson(base + '/graph'),
-        getJson(base + '/prediction?pattern=' + encodeURIComponent(pattern)),
+        predict(),
         pair ? getJson(base + '/paths?a=' + encodeURIComponent(a) + '&b=' + encodeURIComponent(b)) : null,
       ]);
       return { topology, graph, prediction, verdict };
     }
-    const body = { edits, pattern };
+    const body = { edits, ...(choice || {}) };
     if (pair) Object.assign(body, { a, b });
     const res = await sendJson('POST', api + '/preview', body);
-    if (res.status === 422) throw new RefusedEdit(problemText(res));
-    if (!res.ok) throw new Error(problemText(res));
-    return res.body;
+    if (!res.ok) throw failed(res, choice);
+    return { ...res.body, prediction: choice ? res.body.prediction : null };
   }
 
   let seq = 0;
@@ -125,16 +140,18 @@ async function main() {
       if (my !== seq) return false;
       showState();
       page.dataset.state = 'ready';
-      if (err instanceof RefusedEdit) {
-        editError.textContent = 'Refused: ' + err.message;
-        editError.hidden = false;
-        page.dataset.refused = 'true';
+      if (err instanceof RefusedEdit || err instanceof RefusedPrediction) {
+        const box = err instanceof RefusedEdit ? editError : predictionError;
+        box.textContent = (err instanceof RefusedEdit ? 'Refused: ' : 'Not predicted: ') + err.message;
+        box.hidden = false;
+        page.dataset.refused = err instanceof RefusedEdit ? 'true' : 'prediction';
         return false;
       }
       throw err;
     }
     if (my !== seq) return false;
     editError.hidden = true;
+    predictionError.hidden = true;
     delete page.dataset.refused;
     S.edits = edits;
     await render(r, () => my === seq);
@@ -148,6 +165,7 @@ async function main() {
     Object.assign(window.fabricscope, { report: topology, graph, prediction });
     const words = deviceWords(graph, topology);
     fillEditLists(graph, topology, words);
+    fillFlowEnds(graph, topology, words);
     renderEdits(S.edits, versionOf(S.shown).edits.length, words, (i) => run(update(S.edits.filter((_, j) => j !== i))));
     renderPrediction(prediction, S.names);
     const key = canon(S.edits);
@@ -178,10 +196,12 @@ async function main() {
 
   async function compare() {
     const v = S.shown;
-    const c = await getJson(api + '/compare?version=' + v + '&pattern=' + encodeURIComponent(patternSel.value));
+    // the flows the panel predicts; with an empty list of one's own, the default pattern
+    const choice = predictionChoice() || { pattern: 'gpu-to-nic' };
+    const c = await getJson(api + '/compare?version=' + v + '&' + predictionQuery(choice));
     renderComparison(c, { version: v, names: S.names,
-      summary: () => 'Saved version ' + v + ' beside host ' + S.plan.host + ' (snapshot ' + S.plan.snapshotId + '), pattern '
-        + patternSel.value + ': ' + comparisonCounts(c) + (dirty() ? ' Unsaved edits are not compared: save them first.' : '') });
+      summary: () => 'Saved version ' + v + ' beside host ' + S.plan.host + ' (snapshot ' + S.plan.snapshotId + '), '
+        + choiceWords(choice) + ': ' + comparisonCounts(c) + (dirty() ? ' Unsaved edits are not compared: save them first.' : '') });
   }
 
   async function save() {
@@ -221,7 +241,8 @@ async function main() {
     window.history.replaceState(null, '', S.shown === S.plan.latestVersion ? window.location.pathname : '?version=' + S.shown);
     run(update(clone(versionOf(S.shown).edits)));
   });
-  for (const s of [selA, selB, patternSel]) s.addEventListener('change', () => run(update(S.edits)));
+  for (const s of [selA, selB]) s.addEventListener('change', () => run(update(S.edits)));
+  setupFlows(() => run(update(S.edits)));
   $('pair-clear').addEventListener('click', () => { selA.value = ''; selB.value = ''; run(update(S.edits)); });
   $('save').addEventListener('click', () => run(save()));
   $('compare').addEventListener('click', () => run(compare()));

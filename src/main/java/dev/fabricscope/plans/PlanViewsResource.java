@@ -23,6 +23,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -69,7 +70,9 @@ public class PlanViewsResource {
               + " prediction",
       description =
           "Body: {\"edits\": [...], \"pattern\": \"gpu-to-nic\", \"a\": optional device,"
-              + " \"b\": optional device}. \"graph\" is the edited fabric to draw (as"
+              + " \"b\": optional device, \"flows\": optional [\"SRC>DST\", ...] instead of a"
+              + " pattern, \"interSocketGBps\" and \"memoryGBps\": optional capacity overrides, as"
+              + " .../versions/{v}/prediction takes them}. \"graph\" is the edited fabric to draw (as"
               + " .../versions/{v}/graph). With a and b the answer also holds \"verdict\", that"
               + " pair's verdict in the edited report (as .../versions/{v}/paths). 422 names a"
               + " refused edit.")
@@ -91,9 +94,9 @@ public class PlanViewsResource {
     long id = Params.id("plan id", idParam);
     plans.plan(id);
     PlanBodies.Preview p = PlanBodies.preview(body);
+    var options = PlanService.options(p.interSocketGBps(), p.memoryGBps());
     Report r = PlanService.apply(plans.base(id), p.edits());
-    PlanResult prediction =
-        PlanService.predict(r, PlanService.pattern(p.pattern()), PlanService.options(null, null));
+    PlanResult prediction = PlanService.predict(r, p.pattern(), p.flows(), options);
     String verdict =
         p.a() == null ? "" : ",\"verdict\":" + json(HostsResource.pair(r, p.a(), p.b(), ""));
     // the graph the page draws for these edits, as GET .../versions/{v}/graph answers a saved one
@@ -178,7 +181,11 @@ public class PlanViewsResource {
   @Path("/versions/{version}/prediction")
   @Operation(
       operationId = "getPlanPrediction",
-      summary = "Pairing and max-min fair rates of a pattern's concurrent flows in a version")
+      summary = "Pairing and max-min fair rates of concurrent flows in a version",
+      description =
+          "pattern: gpu-to-nic (default), gpu-to-host, gpu-all-to-all, nvme-to-gpu; or flow=SRC>DST"
+              + " repeated (SRC and DST: a BDF, memory:N or network:BDF[/PORT]) for a custom list."
+              + " interSocketGBps and memoryGBps override the documented default capacities.")
   @APIResponse(responseCode = "200", description = "The prediction")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
@@ -194,21 +201,24 @@ public class PlanViewsResource {
                       enumeration = {"gpu-to-nic", "gpu-to-host", "gpu-all-to-all", "nvme-to-gpu"}))
           @QueryParam("pattern")
           String pattern,
+      @Parameter(description = "a custom flow SRC>DST; repeat for several") @QueryParam("flow")
+          List<String> flows,
       @QueryParam("interSocketGBps") String interSocket,
       @QueryParam("memoryGBps") String memory,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    return PlanService.predict(
-        report(idParam, versionParam),
-        PlanService.pattern(pattern),
-        PlanService.options(interSocket, memory));
+    var options = PlanService.options(interSocket, memory);
+    return PlanService.predict(report(idParam, versionParam), pattern, flows, options);
   }
 
   @GET
   @Path("/compare")
   @Operation(
       operationId = "comparePlan",
-      summary = "A version beside the host it was copied from: changed verdicts and flow rates")
+      summary = "A version beside the host it was copied from: changed verdicts and flow rates",
+      description =
+          "The flows are a pattern's or a custom list's (flow=SRC>DST repeated), with the capacity"
+              + " overrides of .../versions/{v}/prediction, the same on both sides.")
   @APIResponse(responseCode = "200", description = "The comparison")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
@@ -225,15 +235,21 @@ public class PlanViewsResource {
                       enumeration = {"gpu-to-nic", "gpu-to-host", "gpu-all-to-all", "nvme-to-gpu"}))
           @QueryParam("pattern")
           String pattern,
+      @Parameter(description = "a custom flow SRC>DST; repeat for several") @QueryParam("flow")
+          List<String> flows,
+      @QueryParam("interSocketGBps") String interSocket,
+      @QueryParam("memoryGBps") String memory,
       @Context HttpServerRequest request) {
     access.requireRead(request);
+    var opt = PlanService.options(interSocket, memory);
     Plan p = plans.plan(Params.id("plan id", idParam));
     Report host = plans.base(p.id());
     Report plan = plans.report(p, PlanService.versionParam(p, versionParam));
-    var pat = PlanService.pattern(pattern);
-    var opt = PlanService.options(null, null);
     return PlanComparison.of(
-        host, plan, PlanService.predict(host, pat, opt), PlanService.predict(plan, pat, opt));
+        host,
+        plan,
+        PlanService.predict(host, pattern, flows, opt),
+        PlanService.predict(plan, pattern, flows, opt));
   }
 
   // as GET .../paths and .../graph write them
