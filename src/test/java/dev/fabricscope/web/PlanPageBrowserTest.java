@@ -11,9 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.logging.Level;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,16 +92,20 @@ class PlanPageBrowserTest extends BrowserTest {
     assertTrue(state().contains("version 1"), state());
     assertEquals(1, versionOptions().size());
     // the graph draws the copied host: its GPUs, NICs and switches
-    assertTrue(drawn().containsAll(Set.of(NIC, GPU_THERE, GPU_HERE, SWITCH)), drawn().toString());
+    assertTrue(
+        DrawnGraph.ids(driver).containsAll(Set.of(NIC, GPU_THERE, GPU_HERE, SWITCH)),
+        DrawnGraph.ids(driver).toString());
     // ... as the server's graph of version 1 has them, node for node and edge for edge
-    assertDrawnIs(
+    DrawnGraph.assertDrawnIs(
+        driver,
         given().get("/api/v1/plans/" + planId + "/versions/1/graph").then().statusCode(200));
     // the names are the server's (nvidia-smi numbers GPUs by bus: 10:1c.0 is the first)
-    assertEquals("GPU0", nodeData(GPU_HERE, "name"));
+    assertEquals("GPU0", DrawnGraph.nodeData(driver, GPU_HERE, "name"));
     assertTrue(
-        nodeData(GPU_HERE, "label").startsWith("GPU0 · 10:1c.0"), nodeData(GPU_HERE, "label"));
-    assertEquals("sw:" + SWITCH, nodeData(SWITCH, "parent"));
-    String nicSwitchBefore = switchAbove(NIC);
+        DrawnGraph.nodeData(driver, GPU_HERE, "label").startsWith("GPU0 · 10:1c.0"),
+        DrawnGraph.nodeData(driver, GPU_HERE, "label"));
+    assertEquals("sw:" + SWITCH, DrawnGraph.nodeData(driver, SWITCH, "parent"));
+    String nicSwitchBefore = DrawnGraph.switchAbove(driver, NIC);
     assertNotEquals("sw:" + SWITCH, nicSwitchBefore);
 
     // the pair and the prediction before the edit
@@ -128,8 +130,9 @@ class PlanPageBrowserTest extends BrowserTest {
     assertTrue(list.get(0).getText().contains(NIC) && list.get(0).getText().contains(SWITCH));
     // the moved NIC is redrawn from the preview's graph: below a downstream port in the third
     // switch's box, the drawing equal to what the server answers for the same edit
-    assertEquals("sw:" + SWITCH, switchAbove(NIC));
-    assertDrawnIs(
+    assertEquals("sw:" + SWITCH, DrawnGraph.switchAbove(driver, NIC));
+    DrawnGraph.assertDrawnIs(
+        driver,
         given()
             .contentType("application/json")
             .body(
@@ -143,7 +146,7 @@ class PlanPageBrowserTest extends BrowserTest {
             .statusCode(200),
         "graph.");
     // the edit lists say what the drawn graph says: the port above the NIC now holds it
-    String newPort = portAbove(NIC);
+    String newPort = DrawnGraph.portAbove(driver, NIC);
     assertTrue(
         moveTarget(newPort).contains("holds") && moveTarget(newPort).contains(NIC),
         moveTarget(newPort));
@@ -176,9 +179,10 @@ class PlanPageBrowserTest extends BrowserTest {
     // reload: the saved edit and version come back from the server
     driver.navigate().refresh();
     waitReady("2", 1);
-    assertDrawnIs(
+    DrawnGraph.assertDrawnIs(
+        driver,
         given().get("/api/v1/plans/" + planId + "/versions/2/graph").then().statusCode(200));
-    assertEquals("sw:" + SWITCH, switchAbove(NIC));
+    assertEquals("sw:" + SWITCH, DrawnGraph.switchAbove(driver, NIC));
     assertEquals(
         "2",
         new Select(driver.findElement(By.id("version")))
@@ -197,10 +201,10 @@ class PlanPageBrowserTest extends BrowserTest {
     waitReady("1", 0);
     assertEquals("6.80", rate(GPU_HERE));
     assertTrue(text("v-kernel").contains(hostKernel), text("v-kernel"));
-    assertEquals(nicSwitchBefore, switchAbove(NIC));
+    assertEquals(nicSwitchBefore, DrawnGraph.switchAbove(driver, NIC));
     // the third switch had no free port: the move added the NIC's, so version 1 has none to draw
     // or to move into
-    assertFalse(drawn().contains(newPort), newPort);
+    assertFalse(DrawnGraph.ids(driver).contains(newPort), newPort);
     assertTrue(
         driver.findElements(By.cssSelector("#move-to option[value='" + newPort + "']")).isEmpty());
     new Select(driver.findElement(By.id("version"))).selectByValue("2");
@@ -359,90 +363,10 @@ class PlanPageBrowserTest extends BrowserTest {
         .getText();
   }
 
-  /**
-   * The drawn nodes (id, label, parent box) and edges (id, ends, label) are those of a graph the
-   * server answered ({@code prefix} the path to it in the answer, "" or "graph."); transient path
-   * marks left out.
-   */
-  @SuppressWarnings("unchecked")
-  void assertDrawnIs(io.restassured.response.ValidatableResponse answer, String prefix) {
-    var json = answer.extract().jsonPath();
-    List<Map<String, Object>> nodes = json.getList(prefix + "nodes");
-    List<Map<String, Object>> edges = json.getList(prefix + "edges");
-    Set<String> want = new TreeSet<>();
-    for (Map<String, Object> n : nodes) {
-      want.add(
-          "node "
-              + n.get("id")
-              + " in "
-              + n.get("parent")
-              + ": "
-              + String.join("|", (List<String>) n.get("label")));
-    }
-    for (Map<String, Object> e : edges) {
-      want.add(
-          "edge "
-              + e.get("id")
-              + " "
-              + e.get("source")
-              + ">"
-              + e.get("target")
-              + " "
-              + e.get("label"));
-    }
-    List<String> got =
-        (List<String>)
-            js().executeScript(
-                    "var out = [];"
-                        + " window.fabricscope.cy.nodes().forEach(function (n) { out.push('node ' + n.id()"
-                        + " + ' in ' + (n.data('parent') || null) + ': ' + n.data('label').split('\\n').join('|')); });"
-                        + " window.fabricscope.cy.edges().not('.transient').forEach(function (e) { out.push('edge '"
-                        + " + e.id() + ' ' + e.data('source') + '>' + e.data('target') + ' ' + e.data('label')); });"
-                        + " return out;");
-    assertEquals(want, new TreeSet<>(got));
-  }
-
-  void assertDrawnIs(io.restassured.response.ValidatableResponse answer) {
-    assertDrawnIs(answer, "");
-  }
-
-  String nodeData(String id, String key) {
-    return (String)
-        js().executeScript(
-                "var v = window.fabricscope.cy.getElementById(arguments[0]).data(arguments[1]);"
-                    + " return v == null ? null : String(v);",
-                id,
-                key);
-  }
-
-  /** The node drawn above {@code id} (the source of the PCIe edge into it). */
-  String portAbove(String id) {
-    return (String)
-        js().executeScript(
-                "return window.fabricscope.cy.getElementById(arguments[0]).incomers('edge[kind != \"nvlink\"]').sources()[0].id();",
-                id);
-  }
-
   /** The text of the "To" option of the move form for a port. */
   String moveTarget(String port) {
     return driver
         .findElement(By.cssSelector("#move-to option[value='" + port + "']"))
         .getAttribute("textContent");
-  }
-
-  /** The switch box the port above {@code id} is drawn in (by the drawn edge into it). */
-  String switchAbove(String id) {
-    return (String)
-        js().executeScript(
-                "var up = window.fabricscope.cy.getElementById(arguments[0]).incomers('edge[kind != \"nvlink\"]').sources();"
-                    + " return up.length === 1 ? (up[0].data('parent') || null) : 'edges into it: ' + up.length;",
-                id);
-  }
-
-  @SuppressWarnings("unchecked")
-  List<String> drawn() {
-    return (List<String>)
-        js().executeScript(
-                "return window.fabricscope.cy.nodes().map(function (n) { return n.id(); });");
   }
 }
