@@ -1,6 +1,6 @@
-// Collapsing a PCIe switch box of the host graph: its ports and everything below them leave the
-// drawing and the box stands for them ("switch · 12 below"); expanding puts them back. Big hosts
-// open with every top-level switch collapsed (see COLLAPSE_OVER).
+// Collapsing a PCIe switch box of the fabric graph (host and plan pages): its ports and everything
+// below them leave the drawing and the box stands for them ("switch · 12 below"); expanding puts
+// them back. Big hosts open with every top-level switch collapsed (see COLLAPSE_OVER).
 
 /** Hosts drawing more nodes than this open with their switches collapsed. */
 export const COLLAPSE_OVER = 300;

@@ -1,7 +1,8 @@
-// The host page's graph as the server computes it (GET …/graph: nodes with kind, label, group and
-// state; PCIe, internal and NVLink edges) turned into cytoscape elements, and the semantic zoom:
-// every label is drawn at the richest level of detail whose font is at least MIN_PX on screen at the
-// current zoom, or not at all. Nothing here derives a link state, a group or a name.
+// A fabric graph as the server computes it (GET …/graph of a host or a plan version, a plan
+// preview's "graph": nodes with kind, label, group and state; PCIe, internal and NVLink edges)
+// turned into cytoscape elements, and the semantic zoom: every label is drawn at the richest level
+// of detail whose font is at least MIN_PX on screen at the current zoom, or not at all. Nothing
+// here derives a link state, a group or a name.
 
 /** The smallest font, in screen pixels, a label is drawn at; smaller ones are hidden. */
 export const MIN_PX = 10;
