@@ -42,6 +42,7 @@ async function main() {
     edits: [], // the working edit list: the shown version's, plus unsaved ones
     report: null, // the edited report (details card, VFs drawn as their PF)
     graph: null, // the server's graph of the edited report, as drawn
+    verdict: null, // the picked pair's verdict, as highlighted
     names: new Map(), // BDF → GPU0, NIC1 … as the graph names them
     drawn: null, // canon() of the edits whose graph is drawn
   };
@@ -58,7 +59,9 @@ async function main() {
     if (!selA.value || (selA.value && selB.value)) { selA.value = bdf; selB.value = ''; } else { selB.value = bdf; }
     run(update(S.edits));
   };
-  const view = graphView(container, { title: S.plan.host + '-plan-' + S.plan.id, pick, report: () => S.report });
+  // Reset draws the shown graph again, with its edit marks and the pair's path
+  const reset = () => (S.graph ? view.show(S.graph).then(markEdits).then(() => showPair(S.verdict)) : Promise.resolve());
+  const view = graphView(container, { title: S.plan.host + '-plan-' + S.plan.id, pick, report: () => S.report, reset });
   const cy = view.cy;
   window.fabricscope = { cy, state: S, svg: view.svg, png: view.png };
 
@@ -174,15 +177,21 @@ async function main() {
       await view.show(graph);
       if (!current()) return;
     }
-    cy.nodes().removeClass('edited');
-    for (const e of S.edits) for (const id of touched(e)) cy.getElementById(id).addClass('edited');
+    markEdits();
     await showPair(verdict);
     if (!current()) return;
     showState();
     page.dataset.state = 'ready';
   }
 
+  /** Marks the nodes the edits name. */
+  function markEdits() {
+    cy.nodes().removeClass('edited');
+    for (const e of S.edits) for (const id of touched(e)) cy.getElementById(id).addClass('edited');
+  }
+
   async function showPair(verdict) {
+    S.verdict = verdict;
     view.mark([selA.value, selB.value]);
     if (!verdict) {
       clearVerdict();

@@ -145,6 +145,17 @@ class PlanPageBrowserTest extends BrowserTest {
             .then()
             .statusCode(200),
         "graph.");
+    // Reset redraws that graph with the edit's mark and the pair's path
+    driver.findElement(By.id("zoom-reset")).click();
+    waiting()
+        .until(
+            d ->
+                Boolean.TRUE.equals(
+                    js().executeScript(
+                            "var n = window.fabricscope.cy.getElementById(arguments[0]);"
+                                + " return document.getElementById('fabric').dataset.state === 'ready'"
+                                + " && n.hasClass('edited') && n.hasClass('path');",
+                            NIC)));
     // the edit lists say what the drawn graph says: the port above the NIC now holds it
     String newPort = DrawnGraph.portAbove(driver, NIC);
     assertTrue(
