@@ -1,22 +1,28 @@
 // The details card for one PCI function (host and plan pages): what the report says of it.
 import { el } from './dom.js';
-import { gen, acsRedirects } from './graph.js';
+import { gen } from './graph.js';
 
 function linkText(ls) {
   if (!ls || (ls.speedGTs == null && ls.width == null)) return 'unknown';
   return (ls.speedGTs != null ? gen(ls.speedGTs) + ' (' + ls.speedGTs + ' GT/s)' : '?') + ' x' + (ls.width ?? '?');
 }
 
-function acsText(acs) {
+// whether the port redirects P2P is the server's verdict (the graph node's acsRedirect); the
+// report only adds which control bits are set
+function acsText(acs, redirects) {
   if (!acs) return 'unknown';
   if (acs.state !== 'present') return acs.state;
   const c = acs.control || {};
   const on = ['srcValid', 'transBlk', 'reqRedir', 'cmpltRedir', 'upstreamFwd', 'egressCtrl', 'directTrans'].filter((k) => c[k]);
-  return (acsRedirects(acs) ? 'redirects P2P — ' : 'no redirect — ') + (on.length ? 'enabled: ' + on.join(', ') : 'all control bits off');
+  const verdict = redirects == null ? '' : redirects ? 'redirects P2P — ' : 'no redirect — ';
+  return verdict + (on.length ? 'enabled: ' + on.join(', ') : 'all control bits off');
 }
 
-/** The details card for one PCI function (ids, driver, NUMA, link, ACS, IOMMU, SR-IOV, RDMA). */
-export function renderDetails(report, bdf, names) {
+/**
+ * The details card for one PCI function (ids, driver, NUMA, link, ACS, IOMMU, SR-IOV, RDMA);
+ * {@code acsRedirect} is the drawn node's ACS verdict from the server's graph (undefined: not said).
+ */
+export function renderDetails(report, bdf, names, acsRedirect) {
   const f = report.pci.find((x) => x.bdf === bdf);
   const card = document.getElementById('details');
   if (!f) { card.hidden = true; return; }
@@ -29,7 +35,7 @@ export function renderDetails(report, bdf, names) {
     ['NUMA node', f.numaNode ?? 'unknown'],
     ['Host bridge', f.hostBridge || '—'],
     ['Link', f.link ? linkText(f.link.current) + ' of ' + linkText(f.link.max) + (f.link.reportedGBps ? ' · ' + f.link.reportedGBps + ' GB/s' : '') : 'unknown'],
-    ['ACS', acsText(f.acs)],
+    ['ACS', acsText(f.acs, acsRedirect)],
     ['IOMMU group', f.iommu ? f.iommu.group + (f.iommu.type ? ' (' + f.iommu.type + ')' : '') : 'none'],
   ];
   if (f.sriov) {

@@ -48,3 +48,12 @@ export function problemText(res) {
   const b = res.body || {};
   return (b.title || 'HTTP ' + res.status) + (b.detail ? ': ' + b.detail : '') + ' (HTTP ' + res.status + ')';
 }
+
+/** Replaces a select's options ([value, label] pairs), keeping the chosen value when it is still there. */
+export function fillSelect(select, options, placeholder) {
+  const keep = select.value;
+  const opts = placeholder ? [el('option', { value: '' }, placeholder)] : [];
+  for (const [value, label] of options) opts.push(el('option', { value }, label));
+  select.replaceChildren(...opts);
+  if ([...select.options].some((o) => o.value === keep)) select.value = keep;
+}

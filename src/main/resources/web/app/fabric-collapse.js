@@ -1,9 +1,9 @@
-// Collapsing a PCIe switch box of the host graph: its ports and everything below them leave the
-// drawing and the box stands for them ("switch · 12 below"); expanding puts them back. Big hosts
-// open with every top-level switch collapsed (see COLLAPSE_OVER), folded in the element data
-// before anything reaches cytoscape: adding a 1,000-endpoint tree and removing it again cost the
-// page more than half a second of style work for elements never drawn. What a box hides is kept
-// as element JSON either way, and added back when the box opens.
+// Collapsing a PCIe switch box of the fabric graph (host and plan pages): its ports and everything
+// below them leave the drawing and the box stands for them ("switch · 12 below"); expanding puts
+// them back. Big hosts open with every top-level switch collapsed (see COLLAPSE_OVER), folded in
+// the element data before anything reaches cytoscape: adding a 1,000-endpoint tree and removing it
+// again cost the page more than half a second of style work for elements never drawn. What a box
+// hides is kept as element JSON either way, and added back when the box opens.
 
 /** Hosts drawing more nodes than this open with their switches collapsed. */
 export const COLLAPSE_OVER = 300;

@@ -1,7 +1,8 @@
-// The host page's graph as the server computes it (GET …/graph: nodes with kind, label, group and
-// state; PCIe, internal and NVLink edges) turned into cytoscape elements, and the semantic zoom:
-// every label is drawn at the richest level of detail whose font is at least MIN_PX on screen at the
-// current zoom, or not at all. Nothing here derives a link state, a group or a name.
+// A fabric graph as the server computes it (GET …/graph of a host or a plan version, a plan
+// preview's "graph": nodes with kind, label, group and state; PCIe, internal and NVLink edges)
+// turned into cytoscape elements, and the semantic zoom: every label is drawn at the richest level
+// of detail whose font is at least MIN_PX on screen at the current zoom, or not at all. Nothing
+// here derives a link state, a group or a name.
 
 /** The smallest font, in screen pixels, a label is drawn at; smaller ones are hidden. */
 export const MIN_PX = 10;
@@ -39,7 +40,7 @@ export function serverElements(graph) {
     out.push({
       group: 'nodes',
       data: { id: n.id, label: n.label.join('\n'), brief,
-        type: n.type, kind: n.kind, parent: n.parent || undefined, title: n.title || '', name: n.name || '',
+        type: n.type, kind: n.kind, parent: n.parent || undefined, title: n.title || '', name: n.name || '', acs: !!n.acsRedirect,
         keys: n.keys || [], bdf: n.type === 'device' || n.type === 'port' ? n.id : undefined, shown: '', fs: 9 },
       classes: classes.join(' '),
     });

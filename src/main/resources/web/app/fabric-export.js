@@ -1,5 +1,6 @@
-// The host graph as a file: an SVG written from the laid-out drawing (boxes, devices, links and
-// every label in full, whatever the zoom), and a PNG rendered from that SVG through a canvas.
+// The fabric graph (host and plan pages) as a file: an SVG written from the laid-out drawing
+// (boxes, devices, links and every label in full, whatever the zoom), and a PNG rendered from that
+// SVG through a canvas.
 
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
 const DASH = { dashed: '6 4', dotted: '2 3', solid: '' };
@@ -93,7 +94,7 @@ export function save(blob, name) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
-/** The SVG and PNG buttons of the host page. */
+/** The SVG and PNG buttons of the graph toolbar; files are named after {@code host} (a host or a plan). */
 export function setupDownloads(cy, host, container) {
   const name = host.replace(/[^A-Za-z0-9._-]/g, '_') + '-fabric';
   document.getElementById('download-svg').addEventListener('click', () => {

@@ -1,8 +1,8 @@
-// Finding a device on the host graph: the search box (BDF, short BDF, name such as GPU3, device
-// name, driver, RDMA device such as mlx5_0, interface, NVMe controller, GPU UUID: the node's keys
-// from the server) centres and marks the match; Enter in the box goes to the next one. Keyboard
-// on the focused graph: the arrow keys move along the drawn edges, Enter picks A then B, Escape
-// clears the marks.
+// Finding a device on the fabric graph (host and plan pages): the search box (BDF, short BDF, name
+// such as GPU3, device name, driver, RDMA device such as mlx5_0, interface, NVMe controller, GPU
+// UUID: the node's keys from the server) centres and marks the match; Enter in the box goes to the
+// next one. Keyboard on the focused graph: the arrow keys move along the drawn edges, Enter picks A
+// then B, Escape clears the marks.
 
 const DIRS = { ArrowRight: [1, 0], ArrowLeft: [-1, 0], ArrowDown: [0, 1], ArrowUp: [0, -1] };
 

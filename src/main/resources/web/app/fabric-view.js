@@ -1,6 +1,7 @@
-// The host graph's view controls: fit, zoom in and out, reset (the layout as opened), collapse and
-// expand of switch boxes (buttons, or a double click on a box), and the overview (minimap): the
-// whole drawing in small with the visible part framed; a click or drag there moves the view.
+// The fabric graph's view controls (host and plan pages): fit, zoom in and out, reset (the layout
+// as opened), collapse and expand of switch boxes (buttons, or a double click on a box), and the
+// overview (minimap): the whole drawing in small with the visible part framed; a click or drag
+// there moves the view.
 
 const STEP = 1.4;
 

@@ -1,11 +1,11 @@
-// The fabric graph shared by the host, history and plan pages: a report (the topology JSON of the
-// read API) drawn as cytoscape elements, laid out with ELK, and a pair's path highlighted. It only
-// draws what the report and the server's verdicts say.
+// The fabric graph shared by the host, history and plan pages: the cytoscape instance and style,
+// the ELK layout, and a pair's path highlighted. What is drawn is the server's graph (GET …/graph,
+// turned into elements by fabric-elements.js); nothing here derives a node, a group or a state.
 import cytoscape from 'cytoscape';
 import { elkLayout, warmUpLayout } from './elk-layout.js';
 import { showError } from './dom.js';
 
-export const COLORS = {
+const COLORS = {
   gpu: '#7bd88f', nic: '#8fc9ff', rdma: '#8fc9ff', nvme: '#ffd166', accelerator: '#d5a6ff',
   other: '#e3e7ec', port: '#c9d3de', hostbridge: '#1f3b57',
 };
@@ -23,7 +23,7 @@ const GRID = {
 };
 
 /**
- * Lays out a fabric graph with ELK (host and history pages): layered top-down; with NUMA boxes,
+ * Lays out a fabric graph with ELK (host, history and plan pages): layered top-down; with NUMA boxes,
  * each box is laid out layered as a whole and the boxes are packed (stacked), so a two-socket
  * fabric is not one endless row. Then gives the drawing the height its aspect ratio wants (wide
  * fabrics stay readable), fits it and calls onReady.
@@ -48,149 +48,9 @@ export function layoutFabric(cy, container, onReady) {
   }).catch(showError);
 }
 
+/** A link speed in GT/s as its PCIe generation (Gen4), for words about a link. */
 export function gen(speed) {
   return GEN[speed] ? 'Gen' + GEN[speed] : speed + ' GT/s';
-}
-
-function linkLabel(link) {
-  const cur = link && link.current;
-  if (!cur || (cur.speedGTs == null && cur.width == null)) {
-    return link && link.reportedGBps ? link.reportedGBps.toFixed(1) + ' GB/s' : '';
-  }
-  const parts = [];
-  if (cur.speedGTs != null) parts.push(gen(cur.speedGTs));
-  if (cur.width != null) parts.push('x' + cur.width);
-  return parts.join(' ');
-}
-
-/** 'downtrained' (fewer lanes than both ends can do), 'slow' (speed below capable) or ''. */
-function linkState(link) {
-  if (!link || !link.current) return '';
-  const cur = link.current;
-  const max = link.max || {};
-  const up = link.upstream && link.upstream.max;
-  const capSpeed = Math.min(max.speedGTs ?? Infinity, (up && up.speedGTs) ?? Infinity);
-  const capWidth = Math.min(max.width ?? Infinity, (up && up.width) ?? Infinity);
-  if (cur.width != null && capWidth !== Infinity && cur.width < capWidth) return 'downtrained';
-  if (cur.speedGTs != null && capSpeed !== Infinity && cur.speedGTs < capSpeed) return 'slow';
-  return '';
-}
-
-export function acsRedirects(acs) {
-  const c = acs && acs.state === 'present' && acs.control;
-  return !!(c && (c.reqRedir || c.cmpltRedir || c.egressCtrl));
-}
-
-export function isPort(f) {
-  return ['root-port', 'switch-upstream', 'switch-downstream', 'pci-bridge'].includes(f.portType)
-    || f.kind === 'switch-port' || f.kind === 'bridge';
-}
-
-// the driver's product name first: pci.ids may not know a new GPU (10de:2335, the H200)
-function shortName(f, product) {
-  const n = product || f.deviceName || f.vendorName || f.kind || 'device';
-  return n.length > 26 ? n.slice(0, 25) + '…' : n;
-}
-
-const PORT_ABBR = {
-  'root-port': 'root port', 'switch-upstream': 'upstream', 'switch-downstream': 'downstream',
-  'pci-bridge': 'PCI bridge',
-};
-
-/**
- * Whether a function is a platform device on a root bus (chipset or CPU uncore functions: not a
- * port, not a P2P candidate); hidden unless asked for.
- */
-export function isPlatform(f) {
-  return !f.parent && !isPort(f) && (f.kind === 'other' || f.kind === 'bridge');
-}
-
-/** Report JSON → cytoscape elements; {@code names} maps BDFs to GPU0/NIC1… */
-export function elements(report, names, opts = {}) {
-  const nodes = [];
-  const edges = [];
-  const byBdf = new Map(report.pci.map((f) => [f.bdf, f]));
-  const product = new Map((report.gpus || []).filter((g) => g.nvml && g.nvml.productName)
-    .map((g) => [g.pciFunction, g.nvml.productName]));
-  const bridges = new Set();
-  // Switches: an upstream port and its downstream ports share one compound box.
-  const switchOf = new Map();
-  for (const f of report.pci) {
-    if (f.portType === 'switch-upstream') switchOf.set(f.bdf, 'sw:' + f.bdf);
-  }
-  for (const f of report.pci) {
-    if (f.portType === 'switch-downstream' && f.parent && switchOf.has(f.parent)
-      && byBdf.get(f.parent).portType === 'switch-upstream') {
-      switchOf.set(f.bdf, switchOf.get(f.parent));
-    }
-  }
-  // NUMA node of each root bus: the first function below it that knows its node.
-  const numaOf = new Map();
-  for (const f of report.pci) {
-    const hb = f.hostBridge || 'host';
-    if (f.numaNode != null && f.numaNode >= 0 && !numaOf.has(hb)) numaOf.set(hb, 'numa:' + f.numaNode);
-  }
-  const numaIds = new Set(numaOf.values());
-  if (numaIds.size > 1) {
-    // Root buses that name no node get a box of their own, so every tree sits in one box.
-    for (const f of report.pci) {
-      const hb = f.hostBridge || 'host';
-      if (!numaOf.has(hb)) numaOf.set(hb, 'numa:?');
-    }
-    if ([...numaOf.values()].includes('numa:?')) numaIds.add('numa:?');
-  }
-  const groupOf = (f) => (numaIds.size > 1 ? numaOf.get(f.hostBridge || 'host') : undefined);
-  for (const id of numaIds.size > 1 ? numaIds : []) {
-    nodes.push({ data: { id, label: id === 'numa:?' ? 'NUMA node unknown' : 'NUMA node ' + id.slice(5), type: 'numa' } });
-  }
-  for (const id of new Set(switchOf.values())) {
-    const up = byBdf.get(id.slice(3));
-    nodes.push({ data: { id, label: 'switch' + (up.vendorName ? ' · ' + up.vendorName.split(' ')[0] : ''), type: 'switch', parent: groupOf(up) } });
-  }
-  // SR-IOV: VFs are collapsed under their PF, which shows the count.
-  const vfCount = new Map();
-  const isVf = (f) => f.sriov && f.sriov.physfn && byBdf.has(f.sriov.physfn);
-  for (const f of report.pci) {
-    if (isVf(f)) vfCount.set(f.sriov.physfn, (vfCount.get(f.sriov.physfn) || 0) + 1);
-  }
-  for (const f of report.pci) {
-    if (isVf(f)) continue;
-    if (!opts.platform && isPlatform(f)) continue;
-    const port = isPort(f);
-    const kind = port ? 'port' : (COLORS[f.kind] ? f.kind : 'other');
-    const short = f.bdf.startsWith('0000:') ? f.bdf.slice(5) : f.bdf;
-    const label = port
-      ? (PORT_ABBR[f.portType] || 'bridge') + '\n' + short
-      : (names.get(f.bdf) ? names.get(f.bdf) + ' · ' : '') + short + '\n' + shortName(f, product.get(f.bdf))
-        + (vfCount.get(f.bdf) ? '\n+' + vfCount.get(f.bdf) + ' VFs' : '');
-    const classes = [kind === 'port' ? 'port' : 'endpoint', 'k-' + kind];
-    if (acsRedirects(f.acs)) classes.push('acs');
-    nodes.push({
-      data: { id: f.bdf, label, kind, type: port ? 'port' : 'device', parent: switchOf.get(f.bdf) || groupOf(f), bdf: f.bdf, title: f.deviceName || '' },
-      classes: classes.join(' '),
-    });
-    let from = f.parent;
-    if (!from || !byBdf.has(from)) {
-      from = f.hostBridge || 'host';
-      bridges.add(from);
-    }
-    // Root ports and downstream ports hang off a bus inside the root complex or the switch: no
-    // PCIe link there (their own link attributes describe the link below them).
-    const internal = f.portType === 'root-port' || f.portType === 'switch-downstream'
-      || f.portType === 'rc-integrated' || !f.parent;
-    const state = internal ? '' : linkState(f.link);
-    edges.push({ data: { id: from + '->' + f.bdf, source: from, target: f.bdf, label: internal ? '' : linkLabel(f.link) }, classes: state });
-  }
-  for (const b of bridges) {
-    nodes.push({ data: { id: b, label: 'host bridge\n' + b, kind: 'hostbridge', type: 'hostbridge', parent: numaIds.size > 1 ? numaOf.get(b) : undefined }, classes: 'hostbridge' });
-  }
-  const used = new Set(nodes.map((n) => n.data.parent).filter(Boolean));
-  return nodes.filter((n) => n.data.type !== 'numa' || used.has(n.data.id)).concat(edges);
-}
-
-/** How many platform devices {@link elements} hides by default. */
-export function platformCount(report) {
-  return report.pci.filter(isPlatform).length;
 }
 
 export const STYLE = [

@@ -249,7 +249,8 @@ async function main() {
   const es = new EventSource('/api/v1/host-events/' + encodeURIComponent(page.dataset.host));
   es.onmessage = (e) => onEvent(JSON.parse(e.data)).catch(showError);
   window.addEventListener('pagehide', () => es.close());
-  const details = (id) => loadReport().then((r) => renderDetails(r, id, names)).catch(showError);
+  const details = (id) => loadReport()
+    .then((r) => renderDetails(r, id, names, cy.getElementById(id).data('acs'))).catch(showError);
   cy.on('tap', 'node[type = "device"], node[type = "port"]', (evt) => details(evt.target.id()));
   cy.on('tap', 'node[type = "device"]', (evt) => pick(evt.target.id()));
 

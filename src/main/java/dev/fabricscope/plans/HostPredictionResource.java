@@ -1,13 +1,9 @@
 package dev.fabricscope.plans;
 
 import dev.fabricscope.api.HostsResource;
-import dev.fabricscope.planner.Flow;
-import dev.fabricscope.planner.FlowEnd;
 import dev.fabricscope.planner.PairingTopology;
 import dev.fabricscope.planner.PlanResult;
-import dev.fabricscope.planner.Planner;
 import dev.fabricscope.security.Access;
-import dev.fabricscope.security.ApiException;
 import dev.fabricscope.topology.Report;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -18,7 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -33,9 +28,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Plans")
 @SecurityRequirement(name = "bearer", scopes = "viewer")
 public class HostPredictionResource {
-
-  /** Most custom flows in one query. */
-  static final int MAX_FLOWS = 4096;
 
   @Inject Access access;
   @Inject HostsResource hosts;
@@ -66,33 +58,7 @@ public class HostPredictionResource {
       @Context HttpServerRequest request) {
     access.requireRead(request);
     var options = PlanService.options(interSocket, memory);
-    Report r = hosts.report(host, null);
-    if (flows == null || flows.isEmpty()) {
-      return PlanService.predict(r, PlanService.pattern(pattern), options);
-    }
-    if (pattern != null) {
-      throw ApiException.badRequest("give a pattern or flows, not both");
-    }
-    if (flows.size() > MAX_FLOWS) {
-      throw ApiException.badRequest("at most " + MAX_FLOWS + " flows");
-    }
-    List<Flow> list = new ArrayList<>();
-    for (String f : flows) {
-      int gt = f.indexOf('>');
-      try {
-        if (gt < 0) {
-          throw new IllegalArgumentException("a flow is SRC>DST");
-        }
-        list.add(new Flow(FlowEnd.parse(f.substring(0, gt)), FlowEnd.parse(f.substring(gt + 1))));
-      } catch (IllegalArgumentException e) {
-        throw ApiException.badRequest("flow " + shorten(f) + ": " + e.getMessage());
-      }
-    }
-    try {
-      return new Planner(r).plan(list, options);
-    } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest(e.getMessage());
-    }
+    return PlanService.predict(hosts.report(host, null), pattern, flows, options);
   }
 
   /**
@@ -134,9 +100,5 @@ public class HostPredictionResource {
     return jakarta.ws.rs.core.Response.ok(PairingTopology.ncclXml(r, plan.pairing()))
         .header("Content-Disposition", "attachment; filename=\"nccl-topology-pairing.xml\"")
         .build();
-  }
-
-  private static String shorten(String s) {
-    return s.length() > 80 ? s.substring(0, 80) + "…" : s;
   }
 }

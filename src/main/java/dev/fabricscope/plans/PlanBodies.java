@@ -33,8 +33,21 @@ final class PlanBodies {
    * @param a optional: one device of a pair whose verdict the preview also answers (the plan page's
    *     verdict panel follows unsaved edits this way)
    * @param b the other device, given with {@code a}
+   * @param flows optional: a custom list of concurrent flows ({@code SRC>DST}) instead of a pattern
+   * @param interSocketGBps optional capacity override, GB/s per direction
+   * @param memoryGBps optional capacity override, GB/s per direction and NUMA node
    */
-  record Preview(List<PlanEdit> edits, String pattern, String a, String b) {}
+  record Preview(
+      List<PlanEdit> edits,
+      String pattern,
+      String a,
+      String b,
+      List<String> flows,
+      Double interSocketGBps,
+      Double memoryGBps) {}
+
+  /** The longest flow ({@code network:BDF/PORT>network:BDF/PORT} is 43 characters). */
+  static final int MAX_FLOW = 100;
 
   private PlanBodies() {}
 
@@ -58,13 +71,54 @@ final class PlanBodies {
   }
 
   static Preview preview(byte[] body) {
-    JsonNode n = object(body, Set.of("edits", "pattern", "a", "b"));
+    JsonNode n =
+        object(
+            body, Set.of("edits", "pattern", "a", "b", "flows", "interSocketGBps", "memoryGBps"));
     String a = text(n, "a", 64, false);
     String b = text(n, "b", 64, false);
     if ((a == null) != (b == null)) {
       throw ApiException.badRequest("a and b name a pair: give both or neither");
     }
-    return new Preview(edits(n), text(n, "pattern", 32, false), a, b);
+    return new Preview(
+        edits(n),
+        text(n, "pattern", 32, false),
+        a,
+        b,
+        flows(n),
+        number(n, "interSocketGBps"),
+        number(n, "memoryGBps"));
+  }
+
+  /** {@code flows}: absent, or an array of SRC>DST strings (checked by the planner's reader). */
+  private static List<String> flows(JsonNode n) {
+    JsonNode f = n.get("flows");
+    if (f == null || f.isNull()) {
+      return null;
+    }
+    if (!f.isArray()) {
+      throw ApiException.badRequest("flows must be an array of \"SRC>DST\" strings");
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (JsonNode x : f) {
+      if (!x.isTextual() || x.textValue().length() > MAX_FLOW) {
+        throw ApiException.badRequest(
+            "flows must be an array of \"SRC>DST\" strings of at most " + MAX_FLOW + " characters");
+      }
+      out.add(x.textValue());
+    }
+    return out;
+  }
+
+  /** A number field (GB/s), null when absent; its range is PlanService.options's to check. */
+  private static Double number(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isNumber()) {
+      throw ApiException.badRequest(field + " must be a number of GB/s");
+    }
+    return v.doubleValue();
   }
 
   private static List<PlanEdit> edits(JsonNode n) {

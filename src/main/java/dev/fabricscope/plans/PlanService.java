@@ -10,6 +10,8 @@ import dev.fabricscope.inventory.PlanStore.Version;
 import dev.fabricscope.plan.PlanEdit;
 import dev.fabricscope.plan.PlanEditException;
 import dev.fabricscope.plan.PlanEditor;
+import dev.fabricscope.planner.Flow;
+import dev.fabricscope.planner.FlowEnd;
 import dev.fabricscope.planner.Pattern;
 import dev.fabricscope.planner.PlanOptions;
 import dev.fabricscope.planner.PlanResult;
@@ -20,6 +22,7 @@ import dev.fabricscope.topology.Report;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,6 +46,9 @@ public class PlanService {
           .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES);
 
   private static final int CACHED_REPORTS = 64;
+
+  /** Most custom flows in one prediction. */
+  static final int MAX_FLOWS = 4096;
 
   @Inject PlanStore store;
 
@@ -143,26 +149,72 @@ public class PlanService {
 
   /** Capacity overrides from the query (GB/s); null keeps the documented defaults. */
   static PlanOptions options(String interSocketGBps, String memoryGBps) {
+    return options(number("interSocketGBps", interSocketGBps), number("memoryGBps", memoryGBps));
+  }
+
+  /** Capacity overrides (GB/s, from a query or a body); null keeps the documented defaults. */
+  static PlanOptions options(Double interSocketGBps, Double memoryGBps) {
     return new PlanOptions(
         gbps("interSocketGBps", interSocketGBps), gbps("memoryGBps", memoryGBps));
   }
 
-  private static Double gbps(String name, String value) {
+  private static Double number(String name, String value) {
     if (value == null || value.isBlank()) {
       return null;
     }
     try {
-      double v = Double.parseDouble(value);
-      if (v > 0 && v < 1e6) {
-        return v;
-      }
+      return Double.parseDouble(value);
     } catch (NumberFormatException e) {
-      // answered below
+      return gbps(name, Double.NaN);
+    }
+  }
+
+  private static Double gbps(String name, Double v) {
+    if (v == null || (v > 0 && v < 1e6)) {
+      return v;
     }
     throw ApiException.badRequest(name + " must be a positive number of GB/s below 1000000");
   }
 
   static PlanResult predict(Report r, Pattern pattern, PlanOptions options) {
     return new Planner(r).plan(pattern, options);
+  }
+
+  /**
+   * The prediction of a pattern (gpu-to-nic when neither is given), or of a custom list of
+   * concurrent flows, each {@code SRC>DST} with SRC and DST a BDF, {@code memory:N} or {@code
+   * network:BDF[/PORT]}; a 400 for both, too many flows or a flow that is not one.
+   */
+  static PlanResult predict(Report r, String pattern, List<String> flows, PlanOptions options) {
+    if (flows == null || flows.isEmpty()) {
+      return predict(r, pattern(pattern), options);
+    }
+    if (pattern != null) {
+      throw ApiException.badRequest("give a pattern or flows, not both");
+    }
+    if (flows.size() > MAX_FLOWS) {
+      throw ApiException.badRequest("at most " + MAX_FLOWS + " flows");
+    }
+    List<Flow> list = new ArrayList<>();
+    for (String f : flows) {
+      int gt = f.indexOf('>');
+      try {
+        if (gt < 0) {
+          throw new IllegalArgumentException("a flow is SRC>DST");
+        }
+        list.add(new Flow(FlowEnd.parse(f.substring(0, gt)), FlowEnd.parse(f.substring(gt + 1))));
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("flow " + shorten(f) + ": " + e.getMessage());
+      }
+    }
+    try {
+      return new Planner(r).plan(list, options);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+  }
+
+  private static String shorten(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "…" : s;
   }
 }

@@ -3,6 +3,8 @@ package dev.fabricscope.plans;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.api.HostsResource;
 import dev.fabricscope.api.Params;
+import dev.fabricscope.graph.FabricGraph;
+import dev.fabricscope.graph.FabricGraphs;
 import dev.fabricscope.inventory.PlanStore.Plan;
 import dev.fabricscope.p2p.PairVerdict;
 import dev.fabricscope.planner.PlanResult;
@@ -21,6 +23,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -41,15 +44,20 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class PlanViewsResource {
 
   /**
-   * A preview: the edited report and its prediction, nothing saved; with {@code a} and {@code b} in
-   * the body also that pair's verdict in the edited report.
+   * A preview: the edited report, its drawable graph (as {@code .../versions/{v}/graph}) and its
+   * prediction, nothing saved; with {@code a} and {@code b} in the body also that pair's verdict in
+   * the edited report.
    */
   public record Preview(
-      @Schema(ref = "Report") Object topology, PlanResult prediction, PairVerdict verdict) {}
+      @Schema(ref = "Report") Object topology,
+      FabricGraph graph,
+      PlanResult prediction,
+      PairVerdict verdict) {}
 
   @Inject Access access;
   @Inject PlanService plans;
-  // the REST layer's mapper: the preview's verdict reads as GET .../paths answers it
+  // the REST layer's mapper: the preview's verdict and graph read as GET .../paths and .../graph
+  // answer them
   @Inject ObjectMapper mapper;
 
   @POST
@@ -57,15 +65,20 @@ public class PlanViewsResource {
   @Consumes(MediaType.WILDCARD)
   @Operation(
       operationId = "previewPlan",
-      summary = "Apply edits to the plan's host without saving: the report and its prediction",
+      summary =
+          "Apply edits to the plan's host without saving: the report, its graph and its"
+              + " prediction",
       description =
           "Body: {\"edits\": [...], \"pattern\": \"gpu-to-nic\", \"a\": optional device,"
-              + " \"b\": optional device}. With a and b the answer also holds \"verdict\", that"
+              + " \"b\": optional device, \"flows\": optional [\"SRC>DST\", ...] instead of a"
+              + " pattern, \"interSocketGBps\" and \"memoryGBps\": optional capacity overrides, as"
+              + " .../versions/{v}/prediction takes them}. \"graph\" is the edited fabric to draw (as"
+              + " .../versions/{v}/graph). With a and b the answer also holds \"verdict\", that"
               + " pair's verdict in the edited report (as .../versions/{v}/paths). 422 names a"
               + " refused edit.")
   @APIResponse(
       responseCode = "200",
-      description = "The edited report and its prediction",
+      description = "The edited report, its graph and its prediction",
       content = @Content(schema = @Schema(implementation = Preview.class)))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
@@ -81,14 +94,17 @@ public class PlanViewsResource {
     long id = Params.id("plan id", idParam);
     plans.plan(id);
     PlanBodies.Preview p = PlanBodies.preview(body);
+    var options = PlanService.options(p.interSocketGBps(), p.memoryGBps());
     Report r = PlanService.apply(plans.base(id), p.edits());
-    PlanResult prediction =
-        PlanService.predict(r, PlanService.pattern(p.pattern()), PlanService.options(null, null));
+    PlanResult prediction = PlanService.predict(r, p.pattern(), p.flows(), options);
     String verdict =
         p.a() == null ? "" : ",\"verdict\":" + json(HostsResource.pair(r, p.a(), p.b(), ""));
+    // the graph the page draws for these edits, as GET .../versions/{v}/graph answers a saved one
     String json =
         "{\"topology\":"
             + ReportJson.write(r)
+            + ",\"graph\":"
+            + json(FabricGraphs.of(r, false))
             + ",\"prediction\":"
             + write(prediction)
             + verdict
@@ -125,7 +141,7 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "200", description = "The graph")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public dev.fabricscope.graph.FabricGraph graph(
+  public FabricGraph graph(
       @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
           @PathParam("id")
           String idParam,
@@ -137,8 +153,7 @@ public class PlanViewsResource {
       @Context HttpServerRequest request) {
     access.requireRead(request);
     Boolean all = Params.bool("platform", platform);
-    return dev.fabricscope.graph.FabricGraphs.of(
-        report(idParam, versionParam), Boolean.TRUE.equals(all));
+    return FabricGraphs.of(report(idParam, versionParam), Boolean.TRUE.equals(all));
   }
 
   @GET
@@ -166,7 +181,11 @@ public class PlanViewsResource {
   @Path("/versions/{version}/prediction")
   @Operation(
       operationId = "getPlanPrediction",
-      summary = "Pairing and max-min fair rates of a pattern's concurrent flows in a version")
+      summary = "Pairing and max-min fair rates of concurrent flows in a version",
+      description =
+          "pattern: gpu-to-nic (default), gpu-to-host, gpu-all-to-all, nvme-to-gpu; or flow=SRC>DST"
+              + " repeated (SRC and DST: a BDF, memory:N or network:BDF[/PORT]) for a custom list."
+              + " interSocketGBps and memoryGBps override the documented default capacities.")
   @APIResponse(responseCode = "200", description = "The prediction")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
@@ -182,21 +201,24 @@ public class PlanViewsResource {
                       enumeration = {"gpu-to-nic", "gpu-to-host", "gpu-all-to-all", "nvme-to-gpu"}))
           @QueryParam("pattern")
           String pattern,
+      @Parameter(description = "a custom flow SRC>DST; repeat for several") @QueryParam("flow")
+          List<String> flows,
       @QueryParam("interSocketGBps") String interSocket,
       @QueryParam("memoryGBps") String memory,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    return PlanService.predict(
-        report(idParam, versionParam),
-        PlanService.pattern(pattern),
-        PlanService.options(interSocket, memory));
+    var options = PlanService.options(interSocket, memory);
+    return PlanService.predict(report(idParam, versionParam), pattern, flows, options);
   }
 
   @GET
   @Path("/compare")
   @Operation(
       operationId = "comparePlan",
-      summary = "A version beside the host it was copied from: changed verdicts and flow rates")
+      summary = "A version beside the host it was copied from: changed verdicts and flow rates",
+      description =
+          "The flows are a pattern's or a custom list's (flow=SRC>DST repeated), with the capacity"
+              + " overrides of .../versions/{v}/prediction, the same on both sides.")
   @APIResponse(responseCode = "200", description = "The comparison")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
@@ -213,19 +235,25 @@ public class PlanViewsResource {
                       enumeration = {"gpu-to-nic", "gpu-to-host", "gpu-all-to-all", "nvme-to-gpu"}))
           @QueryParam("pattern")
           String pattern,
+      @Parameter(description = "a custom flow SRC>DST; repeat for several") @QueryParam("flow")
+          List<String> flows,
+      @QueryParam("interSocketGBps") String interSocket,
+      @QueryParam("memoryGBps") String memory,
       @Context HttpServerRequest request) {
     access.requireRead(request);
+    var opt = PlanService.options(interSocket, memory);
     Plan p = plans.plan(Params.id("plan id", idParam));
     Report host = plans.base(p.id());
     Report plan = plans.report(p, PlanService.versionParam(p, versionParam));
-    var pat = PlanService.pattern(pattern);
-    var opt = PlanService.options(null, null);
     return PlanComparison.of(
-        host, plan, PlanService.predict(host, pat, opt), PlanService.predict(plan, pat, opt));
+        host,
+        plan,
+        PlanService.predict(host, pattern, flows, opt),
+        PlanService.predict(plan, pattern, flows, opt));
   }
 
-  // as GET .../paths writes it
-  private String json(PairVerdict v) {
+  // as GET .../paths and .../graph write them
+  private String json(Object v) {
     try {
       return mapper.writeValueAsString(v);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -191,7 +191,31 @@ class PlansResourceTest {
         .statusCode(200)
         .body(
             "topology.pci.find { it.bdf == '0000:02:04.0' }.portType", equalTo("switch-downstream"))
+        // the graph to draw: the NIC below the switch's new downstream port, boxed with the switch
+        .body("graph.nodes.find { it.id == '0000:02:04.0' }.parent", equalTo("sw:0000:01:00.0"))
+        .body("graph.edges.find { it.target == '0000:07:00.0' }.source", equalTo("0000:02:04.0"))
+        .body("graph.edges.find { it.target == '0000:07:00.0' }.kind", equalTo("pcie"))
         .body("prediction.flows", hasSize(0));
+    // without edits the preview's graph is the saved version's, node for node and edge for edge
+    Map<String, Object> preview =
+        given()
+            .contentType("application/json")
+            .body("{\"edits\":[]}")
+            .post("/api/v1/plans/" + id + "/preview")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getMap("graph");
+    Map<String, Object> saved =
+        given()
+            .get("/api/v1/plans/" + id + "/versions/1/graph")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getMap("");
+    assertEquals(saved, preview);
     given()
         .auth()
         .oauth2(operator)
@@ -343,6 +367,23 @@ class PlansResourceTest {
         .statusCode(404);
     given().auth().oauth2(operator).delete("/api/v1/plans/" + id).then().statusCode(204);
     given().auth().oauth2(operator).get("/api/v1/plans/" + id).then().statusCode(404);
+    // deleted once: a second delete finds nothing; a bad id is a 400
+    given()
+        .auth()
+        .oauth2(operator)
+        .delete("/api/v1/plans/" + id)
+        .then()
+        .statusCode(404)
+        .contentType("application/problem+json")
+        .body("detail", containsString("no plan " + id));
+    given()
+        .auth()
+        .oauth2(operator)
+        .delete("/api/v1/plans/x1")
+        .then()
+        .statusCode(400)
+        .contentType("application/problem+json");
+    given().delete("/api/v1/plans/" + id).then().statusCode(401);
   }
 
   @Test

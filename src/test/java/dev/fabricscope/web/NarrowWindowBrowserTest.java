@@ -1,5 +1,6 @@
 package dev.fabricscope.web;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,6 +34,7 @@ class NarrowWindowBrowserTest extends BrowserTest {
 
   static final String HOST = "narrow-dgx2";
   static boolean imported;
+  static String operator;
 
   @Override
   String screenshotPrefix() {
@@ -45,7 +47,7 @@ class NarrowWindowBrowserTest extends BrowserTest {
     if (imported) {
       return;
     }
-    String operator = ApiClient.token("narrow-" + System.nanoTime(), "operator", null);
+    operator = ApiClient.token("narrow-" + System.nanoTime(), "operator", null);
     importFile(operator, "hwloc-xml/nvidiaDGX2.xml", HOST);
     FabricFixture.importHosts(operator);
     imported = true;
@@ -147,5 +149,53 @@ class NarrowWindowBrowserTest extends BrowserTest {
     open("/hosts/" + HOST + "/history");
     waiting().until(ExpectedConditions.attributeToBe(By.id("fabric"), "data-state", "ready"));
     assertNoSidewaysOverflow("history");
+  }
+
+  /** The plan page of the DGX-2 and the plans list with its Delete buttons. */
+  @Test
+  void planPageAndPlansListFitAndTab() throws Exception {
+    long id =
+        given()
+            .auth()
+            .oauth2(operator)
+            .contentType("application/json")
+            .body("{\"host\":\"" + HOST + "\",\"name\":\"narrow plan\"}")
+            .post("/api/v1/plans")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getLong("id");
+    open("/plans/" + id);
+    waiting()
+        .until(
+            d ->
+                "ready".equals(d.findElement(By.id("plan-page")).getAttribute("data-state"))
+                    && "ready".equals(d.findElement(By.id("fabric")).getAttribute("data-state")));
+    assertNoSidewaysOverflow("plan page");
+    tabReaches(
+        List.of(
+            "version",
+            "save-note",
+            "plan-token",
+            "compare",
+            "plan-delete",
+            "sel-a",
+            "sel-b",
+            "graph-search",
+            "fabric",
+            "move-device",
+            "pattern",
+            "inter-socket-gbps"),
+        120);
+    new Select(driver.findElement(By.id("pattern"))).selectByValue("custom");
+    waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("custom-flows")));
+    assertNoSidewaysOverflow("plan page with a list of flows");
+    open("/plans");
+    tabReaches(List.of("plans-token"), 20);
+    assertTrue(
+        driver
+            .findElement(By.cssSelector("#plans button.plan-delete[data-plan='" + id + "']"))
+            .isDisplayed());
   }
 }

@@ -92,7 +92,21 @@ class PlanPageBrowserTest extends BrowserTest {
     assertTrue(state().contains("version 1"), state());
     assertEquals(1, versionOptions().size());
     // the graph draws the copied host: its GPUs, NICs and switches
-    assertTrue(drawn().containsAll(Set.of(NIC, GPU_THERE, GPU_HERE, SWITCH)), drawn().toString());
+    assertTrue(
+        DrawnGraph.ids(driver).containsAll(Set.of(NIC, GPU_THERE, GPU_HERE, SWITCH)),
+        DrawnGraph.ids(driver).toString());
+    // ... as the server's graph of version 1 has them, node for node and edge for edge
+    DrawnGraph.assertDrawnIs(
+        driver,
+        given().get("/api/v1/plans/" + planId + "/versions/1/graph").then().statusCode(200));
+    // the names are the server's (nvidia-smi numbers GPUs by bus: 10:1c.0 is the first)
+    assertEquals("GPU0", DrawnGraph.nodeData(driver, GPU_HERE, "name"));
+    assertTrue(
+        DrawnGraph.nodeData(driver, GPU_HERE, "label").startsWith("GPU0 · 10:1c.0"),
+        DrawnGraph.nodeData(driver, GPU_HERE, "label"));
+    assertEquals("sw:" + SWITCH, DrawnGraph.nodeData(driver, SWITCH, "parent"));
+    String nicSwitchBefore = DrawnGraph.switchAbove(driver, NIC);
+    assertNotEquals("sw:" + SWITCH, nicSwitchBefore);
 
     // the pair and the prediction before the edit
     pick(GPU_THERE, NIC);
@@ -114,16 +128,39 @@ class PlanPageBrowserTest extends BrowserTest {
     assertEquals(1, list.size());
     assertEquals("move", list.get(0).getAttribute("data-op"));
     assertTrue(list.get(0).getText().contains(NIC) && list.get(0).getText().contains(SWITCH));
-    // the moved NIC now hangs below a port of the third switch, in the report and the drawing
-    assertEquals(
-        Boolean.TRUE,
-        js().executeScript(
-                "var nic = arguments[0], sw = arguments[1], fs = window.fabricscope;"
-                    + " var f = fs.report.pci.find(function (x) { return x.bdf === nic; });"
-                    + " var port = fs.report.pci.find(function (x) { return x.bdf === f.parent; });"
-                    + " return port.parent === sw && fs.cy.getElementById(f.parent + '->' + nic).nonempty();",
-                NIC,
-                SWITCH));
+    // the moved NIC is redrawn from the preview's graph: below a downstream port in the third
+    // switch's box, the drawing equal to what the server answers for the same edit
+    assertEquals("sw:" + SWITCH, DrawnGraph.switchAbove(driver, NIC));
+    DrawnGraph.assertDrawnIs(
+        driver,
+        given()
+            .contentType("application/json")
+            .body(
+                "{\"edits\":[{\"op\":\"move\",\"device\":\""
+                    + NIC
+                    + "\",\"to\":\""
+                    + SWITCH
+                    + "\"}]}")
+            .post("/api/v1/plans/" + planId + "/preview")
+            .then()
+            .statusCode(200),
+        "graph.");
+    // Reset redraws that graph with the edit's mark and the pair's path
+    driver.findElement(By.id("zoom-reset")).click();
+    waiting()
+        .until(
+            d ->
+                Boolean.TRUE.equals(
+                    js().executeScript(
+                            "var n = window.fabricscope.cy.getElementById(arguments[0]);"
+                                + " return document.getElementById('fabric').dataset.state === 'ready'"
+                                + " && n.hasClass('edited') && n.hasClass('path');",
+                            NIC)));
+    // the edit lists say what the drawn graph says: the port above the NIC now holds it
+    String newPort = DrawnGraph.portAbove(driver, NIC);
+    assertTrue(
+        moveTarget(newPort).contains("holds") && moveTarget(newPort).contains(NIC),
+        moveTarget(newPort));
     // the preview saved nothing
     given()
         .get("/api/v1/plans/" + planId)
@@ -153,6 +190,10 @@ class PlanPageBrowserTest extends BrowserTest {
     // reload: the saved edit and version come back from the server
     driver.navigate().refresh();
     waitReady("2", 1);
+    DrawnGraph.assertDrawnIs(
+        driver,
+        given().get("/api/v1/plans/" + planId + "/versions/2/graph").then().statusCode(200));
+    assertEquals("sw:" + SWITCH, DrawnGraph.switchAbove(driver, NIC));
     assertEquals(
         "2",
         new Select(driver.findElement(By.id("version")))
@@ -171,6 +212,12 @@ class PlanPageBrowserTest extends BrowserTest {
     waitReady("1", 0);
     assertEquals("6.80", rate(GPU_HERE));
     assertTrue(text("v-kernel").contains(hostKernel), text("v-kernel"));
+    assertEquals(nicSwitchBefore, DrawnGraph.switchAbove(driver, NIC));
+    // the third switch had no free port: the move added the NIC's, so version 1 has none to draw
+    // or to move into
+    assertFalse(DrawnGraph.ids(driver).contains(newPort), newPort);
+    assertTrue(
+        driver.findElements(By.cssSelector("#move-to option[value='" + newPort + "']")).isEmpty());
     new Select(driver.findElement(By.id("version"))).selectByValue("2");
     waitReady("2", 1);
 
@@ -327,10 +374,10 @@ class PlanPageBrowserTest extends BrowserTest {
         .getText();
   }
 
-  @SuppressWarnings("unchecked")
-  List<String> drawn() {
-    return (List<String>)
-        js().executeScript(
-                "return window.fabricscope.cy.nodes().map(function (n) { return n.id(); });");
+  /** The text of the "To" option of the move form for a port. */
+  String moveTarget(String port) {
+    return driver
+        .findElement(By.cssSelector("#move-to option[value='" + port + "']"))
+        .getAttribute("textContent");
   }
 }
