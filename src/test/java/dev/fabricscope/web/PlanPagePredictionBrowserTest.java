@@ -150,11 +150,17 @@ class PlanPagePredictionBrowserTest extends BrowserTest {
     }
   }
 
-  /** The predicted GB/s of every flow, as the table shows them. */
+  /**
+   * The predicted GB/s of every flow, as the table shows them: read in one script, since the table
+   * is redrawn while a wait polls it (element by element, a cell could go stale between the two).
+   */
+  @SuppressWarnings("unchecked")
   List<String> rates() {
-    return driver.findElements(By.cssSelector("#flows td.gbps")).stream()
-        .map(WebElement::getText)
-        .toList();
+    return (List<String>)
+        ((org.openqa.selenium.JavascriptExecutor) driver)
+            .executeScript(
+                "return Array.from(document.querySelectorAll('#flows td.gbps'),"
+                    + " function (td) { return td.innerText.trim(); });");
   }
 
   String text(String id) {
