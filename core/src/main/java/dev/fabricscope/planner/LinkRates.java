@@ -31,8 +31,8 @@ public final class LinkRates {
    * once, as the bandwidth tests' {@code HOST_MEMCPY} counts it) reads X and writes X at the same
    * time, so the node's memory sustains at least X of reads and X of writes together. A DMA flow
    * only reads host memory (to a device) or only writes it (from a device), so X per direction is a
-   * lower bound of what such flows can get; a real server node with all its channels is usually
-   * faster, which is why the server uses each host's own measurement where the bandwidth tests have
+   * lower bound of what such flows can get. One VM's figure says little about another host's
+   * memory, which is why the server uses each host's own measurement where the bandwidth tests have
    * one ({@link PlanOptions#memoryGBpsByNode()}).
    */
   public static final double DEFAULT_MEMORY_GBPS = 60.09;
