@@ -195,6 +195,23 @@ public interface BandwidthJobStore {
    */
   Optional<Double> lastHostMemcpy(String host, String source, String target, int threads);
 
+  /**
+   * Per NUMA node of a host, its fastest host-memcpy within the node (source endpoint = target
+   * endpoint) that did not warn or fail (passed or measured), over every thread count; the newest
+   * of equal rates. By node number.
+   */
+  List<NodeMemcpy> bestHostMemcpyWithinNodes(String host);
+
+  /**
+   * A host-memcpy measurement within one NUMA node.
+   *
+   * @param jobId the job that measured it
+   * @param numaNode the node copied within
+   * @param gbps bytes copied per second (each byte counted once), GB/s
+   * @param threads copy threads of the job
+   */
+  record NodeMemcpy(long jobId, int numaNode, double gbps, int threads) {}
+
   /** Rows in bandwidth_jobs, for tests that bad input stores nothing. */
   long rowCount();
 }

@@ -241,6 +241,11 @@ public class JdbcBandwidthJobStore implements BandwidthJobStore {
   }
 
   @Override
+  public List<NodeMemcpy> bestHostMemcpyWithinNodes(String host) {
+    return query("reading the host memory copies", c -> NodeMemcpyRows.best(c, host));
+  }
+
+  @Override
   public long rowCount() {
     return query(
         "counting jobs",

@@ -31,6 +31,7 @@ public class HostPredictionResource {
 
   @Inject Access access;
   @Inject HostsResource hosts;
+  @Inject MemoryCapacities memory;
 
   @GET
   @Operation(
@@ -39,11 +40,14 @@ public class HostPredictionResource {
       description =
           "pattern: gpu-to-nic (default), gpu-to-host, gpu-all-to-all, nvme-to-gpu; or flow=SRC>DST"
               + " repeated (SRC and DST: a BDF, memory:N or network:BDF[/PORT]) for a custom list."
-              + " interSocketGBps and memoryGBps override the documented default capacities.")
+              + " interSocketGBps and memoryGBps override the documented default capacities;"
+              + " without memoryGBps each NUMA node's host memory takes the host's fastest"
+              + " host-memcpy bandwidth test within that node, else the default. capacities.memory"
+              + " says which, per node.")
   @APIResponse(responseCode = "200", description = "The prediction")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public PlanResult predict(
+  public HostPrediction predict(
       @PathParam("host") String host,
       @Parameter(
               schema =
@@ -54,11 +58,14 @@ public class HostPredictionResource {
       @Parameter(description = "a custom flow SRC>DST; repeat for several") @QueryParam("flow")
           List<String> flows,
       @QueryParam("interSocketGBps") String interSocket,
-      @QueryParam("memoryGBps") String memory,
+      @QueryParam("memoryGBps") String memoryGBps,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    var options = PlanService.options(interSocket, memory);
-    return PlanService.predict(hosts.report(host, null), pattern, flows, options);
+    PlanService.options(interSocket, memoryGBps); // a bad value is a 400 before any read
+    Report r = hosts.report(host, null);
+    var chosen = memory.choose(host, interSocket, memoryGBps);
+    PlanResult result = PlanService.predict(r, pattern, flows, chosen.options());
+    return HostPrediction.of(result, MemoryCapacities.capacities(chosen, result));
   }
 
   /**

@@ -20,12 +20,22 @@ public final class LinkRates {
   public static final double INTER_SOCKET_EFFICIENCY = 0.7;
 
   /**
-   * Host memory bandwidth of one NUMA node per direction when nothing was measured. planner-facts
-   * has no source for it: a round placeholder above a Gen5 x16 link's 56 GB/s, so that memory binds
-   * only when several devices write to one node; set it from the bandwidth tests' host memory copy
-   * ({@code HOST_MEMCPY}) with {@link PlanOptions#memoryGBps()}.
+   * Host memory bandwidth of one NUMA node per direction when the host has no measurement: 60.09
+   * GB/s, the one host memory copy measured on real hardware we have, {@code
+   * shared/fixtures/gpu-hosts/h200-passthrough.bandwidth.json} ({@code hostMemcpy}: memcpy of 256
+   * MiB per thread, 16 threads on a 16-vCPU Emerald Rapids VM, median of 9; 9.75 GB/s with one
+   * thread). planner-facts.md and field-survey.md give no host memory figure; the former
+   * placeholder of 100 had no source.
+   *
+   * <p>Why a copy rate serves as a capacity per direction: a copy at X GB/s (each byte counted
+   * once, as the bandwidth tests' {@code HOST_MEMCPY} counts it) reads X and writes X at the same
+   * time, so the node's memory sustains at least X of reads and X of writes together. A DMA flow
+   * only reads host memory (to a device) or only writes it (from a device), so X per direction is a
+   * lower bound of what such flows can get. One VM's figure says little about another host's
+   * memory, which is why the server uses each host's own measurement where the bandwidth tests have
+   * one ({@link PlanOptions#memoryGBpsByNode()}).
    */
-  public static final double DEFAULT_MEMORY_GBPS = 100.0;
+  public static final double DEFAULT_MEMORY_GBPS = 60.09;
 
   /**
    * NVLink per link and direction: 25 GB/s for NVLink 2–4 (§4) × 0.84, the H100 p2pBandwidthLatency

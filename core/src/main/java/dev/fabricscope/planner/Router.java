@@ -30,7 +30,7 @@ final class Router {
 
   private final Fabric fabric;
   private final double interSocket;
-  private final double memory;
+  private final PlanOptions options;
   private final List<Link> links = new ArrayList<>();
   private final Map<String, Integer> ids = new HashMap<>();
   private final Map<String, Map<String, Integer>> nvDirect = new HashMap<>();
@@ -42,8 +42,7 @@ final class Router {
         options.interSocketGBps() != null
             ? options.interSocketGBps()
             : LinkRates.interSocketGBps(fabric.host() == null ? null : fabric.host().cpu());
-    this.memory =
-        options.memoryGBps() != null ? options.memoryGBps() : LinkRates.DEFAULT_MEMORY_GBPS;
+    this.options = options;
     for (NvLink l : fabric.report().nvlinks()) {
       PciFunction fa = fabric.function(l.a());
       PciFunction fb = fabric.function(l.b());
@@ -157,7 +156,7 @@ final class Router {
   }
 
   private void memory(int node, String direction, Set<Integer> out) {
-    add("memory", "memory", "numa:" + node, direction, memory, out);
+    add("memory", "memory", "numa:" + node, direction, options.memoryGBps(node), out);
   }
 
   private void nicPort(FlowEnd nic, String direction, Set<Integer> out) {

@@ -30,7 +30,7 @@ class FixturePlansTest {
    * 3b:00.0; 15.753846 each). The third port of the first level leads to NVSwitches, which carry no
    * flow here. So four GPUs share one uplink of 15.753846 × 256/282 × 0.95 = 13.586 → 13.59 GB/s:
    * 13.59 / 4 = 3.3975 → 3.40 GB/s each, bottleneck the first-level uplink with 4 flows. Host
-   * memory of a node takes 8 × 3.3975 = 27.18 GB/s, under the 100 GB/s default.
+   * memory of a node takes 8 × 3.3975 = 27.18 GB/s, under the 60.09 GB/s default (LinkRates).
    */
   @Test
   void dgx2EveryGpuToHostMemory() throws Exception {

@@ -52,6 +52,30 @@ class PlannerTest {
     assertEquals(r.flows().get(0).predictedGBps(), r.flows().get(1).predictedGBps());
   }
 
+  /**
+   * Node 0's memory at 20 GB/s (a measurement) is below the uplink's 27.17: the two GPUs get 10
+   * each and memory is the bottleneck; node 1's value concerns no flow here; an override of 5 for
+   * every node wins over the node's value: 2.5 each.
+   */
+  @Test
+  void memoryPerNodeBindsAndTheOverrideWins() {
+    Planner p = new Planner(oneSwitch().build());
+    PlanResult r =
+        p.plan(Pattern.GPU_TO_HOST, new PlanOptions(null, null, java.util.Map.of(0, 20.0, 1, 1.0)));
+    for (PlanResult.FlowRate f : r.flows()) {
+      assertEquals(10.0, f.predictedGBps(), 1e-9);
+      assertEquals("memory", f.bottleneck().kind());
+      assertEquals("numa:0", f.bottleneck().downstream());
+      assertEquals(20.0, f.bottleneck().capacityGBps(), 1e-9);
+    }
+    PlanResult o =
+        p.plan(Pattern.GPU_TO_HOST, new PlanOptions(null, 5.0, java.util.Map.of(0, 20.0)));
+    assertEquals(2.5, o.flows().get(0).predictedGBps(), 1e-9);
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new PlanOptions(null, null, java.util.Map.of(0, 0.0)));
+  }
+
   @Test
   void acsRedirectSendsGpuToNicUpToTheRootPort() {
     List<Flow> flows =

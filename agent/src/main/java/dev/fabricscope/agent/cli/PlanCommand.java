@@ -64,7 +64,9 @@ public final class PlanCommand implements Callable<Integer> {
   @Option(
       names = "--memory-gbps",
       paramLabel = "GBPS",
-      description = "host memory bandwidth per NUMA node and direction (default: 100)")
+      description =
+          "host memory bandwidth per NUMA node and direction (default: 60.09, a measured host"
+              + " memory copy; see LinkRates)")
   Double memoryGBps;
 
   @Mixin HelpOption help;
