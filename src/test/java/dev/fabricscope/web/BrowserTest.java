@@ -1,5 +1,9 @@
 package dev.fabricscope.web;
 
+import static io.restassured.RestAssured.given;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import java.net.URL;
@@ -55,6 +59,37 @@ abstract class BrowserTest {
   /** Imports a fixture file as a host through the API, with an operator token. */
   static void importFile(String operator, String fixture, String host) throws Exception {
     ApiClient.importFixture(operator, fixture, host);
+  }
+
+  /**
+   * The host's latest report JSON (as the export gives it) without the function {@code bdf} and
+   * whatever names it: the next report of a host that lost a device.
+   */
+  static byte[] reportWithout(String token, String host, String bdf) throws Exception {
+    String report =
+        given()
+            .auth()
+            .oauth2(token)
+            .queryParam("format", "report")
+            .get("/api/v1/hosts/" + host + "/export")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode root = (ObjectNode) json.readTree(report);
+    for (var field : root.properties()) {
+      if (field.getValue().isArray()) {
+        var it = field.getValue().elements();
+        while (it.hasNext()) {
+          var e = it.next();
+          if (bdf.equals(e.path("bdf").asText()) || bdf.equals(e.path("pciFunction").asText())) {
+            it.remove();
+          }
+        }
+      }
+    }
+    return json.writeValueAsBytes(root);
   }
 
   String url(String path) {

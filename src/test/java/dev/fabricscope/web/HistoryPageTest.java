@@ -296,39 +296,12 @@ class HistoryPageTest extends BrowserTest {
     assertTrue(newer.getText().contains("New snapshot"), newer.getText());
   }
 
-  /** The host's latest report JSON without the function {@code bdf} (and what names it). */
-  static byte[] without(String host, String bdf) throws Exception {
-    String report =
-        given()
-            .auth()
-            .oauth2(operator)
-            .queryParam("format", "report")
-            .get("/api/v1/hosts/" + host + "/export")
-            .then()
-            .statusCode(200)
-            .extract()
-            .asString();
-    ObjectNode root = (ObjectNode) JSON.readTree(report);
-    for (var field : root.properties()) {
-      if (field.getValue().isArray()) {
-        var it = field.getValue().elements();
-        while (it.hasNext()) {
-          var e = it.next();
-          if (bdf.equals(e.path("bdf").asText()) || bdf.equals(e.path("pciFunction").asText())) {
-            it.remove();
-          }
-        }
-      }
-    }
-    return JSON.writeValueAsBytes(root);
-  }
-
   @Test
   void removedAndAddedFunctionsAreDrawn() throws Exception {
     String host = "removal-rig-" + System.nanoTime();
     String gone = "0000:07:00.0";
     importFile(operator, PLAIN, host);
-    importBytes(without(host, gone), host);
+    importBytes(reportWithout(operator, host, gone), host);
     driver.get(url("/hosts/" + host + "/history"));
     waitGraphReady();
     List<WebElement> removed =

@@ -1,12 +1,9 @@
 package dev.fabricscope.web;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,7 +27,6 @@ class HostLiveSummaryBrowserTest extends BrowserTest {
 
   static final String PLAIN = "sysfs/qemu-rig-plain.tar.gz";
   static final String GONE = "0000:07:00.0";
-  static final ObjectMapper JSON = new ObjectMapper();
 
   static String operator;
 
@@ -74,33 +70,6 @@ class HostLiveSummaryBrowserTest extends BrowserTest {
     return gpus + " GPUs · " + nics + " NICs · " + nvme + " NVMe · " + pci + " PCI functions";
   }
 
-  /** The host's latest report without the function {@code bdf} and whatever names it. */
-  static byte[] reportWithout(String host, String bdf) throws Exception {
-    String report =
-        given()
-            .auth()
-            .oauth2(operator)
-            .queryParam("format", "report")
-            .get("/api/v1/hosts/" + host + "/export")
-            .then()
-            .statusCode(200)
-            .extract()
-            .asString();
-    ObjectNode root = (ObjectNode) JSON.readTree(report);
-    for (var field : root.properties()) {
-      if (field.getValue().isArray()) {
-        var it = field.getValue().elements();
-        while (it.hasNext()) {
-          var e = it.next();
-          if (bdf.equals(e.path("bdf").asText()) || bdf.equals(e.path("pciFunction").asText())) {
-            it.remove();
-          }
-        }
-      }
-    }
-    return JSON.writeValueAsBytes(root);
-  }
-
   String summary() {
     return driver.findElement(By.cssSelector("#host-page .summary")).getText();
   }
@@ -141,7 +110,7 @@ class HostLiveSummaryBrowserTest extends BrowserTest {
             + " performance.clearResourceTimings();");
 
     // The next snapshot comes from the agent (not an import) and lacks a NIC.
-    byte[] next = reportWithout(host, GONE);
+    byte[] next = reportWithout(operator, host, GONE);
     int snapshot =
         ApiClient.sendReport(ApiClient.ADMIN, next)
             .then()
