@@ -123,6 +123,9 @@ function setup(page) {
     chartTitle.textContent = key || 'No results yet';
     chart = drawChart(chart, canvas, jobs, key);
     canvas.dataset.points = String(chart.data.labels.length);
+    // the plotted values, in drawing order, so a test can hold them against the server's
+    canvas.dataset.measured = JSON.stringify(chart.data.datasets[0].data);
+    canvas.dataset.expected = JSON.stringify(chart.data.datasets[1].data);
   };
   const refresh = async () => {
     jobs = await listJobs(host);
