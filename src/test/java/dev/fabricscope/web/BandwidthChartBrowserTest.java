@@ -187,6 +187,42 @@ class BandwidthChartBrowserTest extends BrowserTest {
                 + "window.scrollBy(0, -8);");
   }
 
+  /**
+   * Opened on the Fabric tab, the chart is made in a hidden panel (no size); shown by a click, it
+   * must take the panel's size and paint its point, not stay a blank canvas.
+   */
+  @Test
+  void chartMadeInTheHiddenTabIsDrawnWhenTheTabIsOpened() throws Exception {
+    String operator = ApiClient.token(BandwidthClient.hostName("bw-hidden-op"), "operator", null);
+    String host = BandwidthClient.hostName("bw-h200-hidden");
+    importFile(operator, "gpu-hosts/h200-passthrough.tar.bz2", host);
+    String agent = ApiClient.token(BandwidthClient.hostName("bw-hidden-agent"), "agent", host);
+    run(operator, agent, host, find(fixtureCopies(), "h2d", true, 1L << 30));
+    driver.manage().window().setSize(new Dimension(1400, 1000));
+    driver.get(url("/hosts/" + host));
+    waiting()
+        .until(d -> "true".equals(d.findElement(By.id("bw-form")).getDomAttribute("data-ready")));
+    WebElement canvas = driver.findElement(By.id("bw-chart"));
+    assertEquals("1", canvas.getDomAttribute("data-points"));
+    driver.findElement(By.id("tab-bandwidth")).click();
+    waiting().until(d -> canvas.isDisplayed());
+    // the drawn canvas fills its card (260 px high in host.css) and has painted pixels
+    waiting()
+        .until(
+            d ->
+                Boolean.TRUE.equals(
+                    js().executeScript(
+                            "const c = arguments[0];"
+                                + "if (c.width < 100 || c.clientHeight < 200) return false;"
+                                + "const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                                + "for (let i = 3; i < px.length; i += 4) if (px[i] !== 0) return true;"
+                                + "return false;",
+                            canvas)));
+    assertTrue(
+        ((Number) js().executeScript("return arguments[0].clientWidth;", canvas)).intValue() > 600,
+        "the chart takes the card's width");
+  }
+
   /** One point per job, in run order: the fixture's GB/s as the server kept it, its expectation. */
   void assertChart(WebElement canvas, String token, List<Copy> shown, List<Long> ids)
       throws Exception {
