@@ -221,6 +221,22 @@ class BandwidthChartBrowserTest extends BrowserTest {
     assertTrue(
         ((Number) js().executeScript("return arguments[0].clientWidth;", canvas)).intValue() > 600,
         "the chart takes the card's width");
+    // one result: its expectation (#d6336c) must show beside the measured dot, not only in the
+    // legend above the plot (its top 36 CSS pixels)
+    long expectedPixels =
+        ((Number)
+                js().executeScript(
+                        "const c = arguments[0]; const top = Math.ceil(36 * c.height / c.clientHeight);"
+                            + "const px = c.getContext('2d').getImageData(0, top, c.width, c.height - top).data;"
+                            + "let n = 0;"
+                            + "for (let i = 0; i < px.length; i += 4) {"
+                            + "  if (Math.abs(px[i] - 214) < 30 && Math.abs(px[i + 1] - 51) < 30"
+                            + "      && Math.abs(px[i + 2] - 108) < 30 && px[i + 3] > 60) n++;"
+                            + "}"
+                            + "return n;",
+                        canvas))
+            .longValue();
+    assertTrue(expectedPixels >= 8, "expected-value pixels in the plot: " + expectedPixels);
   }
 
   /** One point per job, in run order: the fixture's GB/s as the server kept it, its expectation. */
