@@ -60,7 +60,11 @@ function renderHistory(jobs, table, onPick) {
   table.tBodies[0].replaceChildren(...rows);
 }
 
-/** One path's results in time order, measured against expected. */
+/**
+ * One path's results in time order, measured against expected. The expectation is drawn as a wide
+ * dash at every point and the x axis is offset, so a path with one result still shows both values
+ * side by side instead of a lone dot on the axis with its expectation hidden under it.
+ */
 function drawChart(chart, canvas, jobs, key) {
   const runs = jobs.filter((j) => pathKey(j) === key && j.measuredGBps !== null && j.measuredGBps !== undefined).reverse();
   const labels = runs.map((j) => new Date(j.finished || j.created).toLocaleTimeString('en-GB'));
@@ -68,14 +72,14 @@ function drawChart(chart, canvas, jobs, key) {
     labels,
     datasets: [
       { label: 'measured GB/s', data: runs.map((j) => j.measuredGBps), borderColor: '#1f5f99', backgroundColor: '#1f5f99' },
-      { label: 'expected GB/s', data: runs.map((j) => j.expectedGBps ?? null), borderColor: '#d6336c', backgroundColor: '#d6336c', borderDash: [6, 4], pointRadius: 3, pointStyle: 'line', spanGaps: true },
+      { label: 'expected GB/s', data: runs.map((j) => j.expectedGBps ?? null), borderColor: '#d6336c', backgroundColor: '#d6336c', borderDash: [6, 4], pointRadius: 9, pointBorderWidth: 2, pointStyle: 'line', spanGaps: true },
     ],
   };
   if (chart) { chart.data = data; chart.update(); return chart; }
   return new Chart(canvas, {
     type: 'line',
     data,
-    options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { beginAtZero: true, title: { display: true, text: 'GB/s (10⁹ B/s)' } } } },
+    options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { x: { offset: true }, y: { beginAtZero: true, title: { display: true, text: 'GB/s (10⁹ B/s)' } } } },
   });
 }
 
@@ -123,6 +127,9 @@ function setup(page) {
     chartTitle.textContent = key || 'No results yet';
     chart = drawChart(chart, canvas, jobs, key);
     canvas.dataset.points = String(chart.data.labels.length);
+    // the plotted values, in drawing order, so a test can hold them against the server's
+    canvas.dataset.measured = JSON.stringify(chart.data.datasets[0].data);
+    canvas.dataset.expected = JSON.stringify(chart.data.datasets[1].data);
   };
   const refresh = async () => {
     jobs = await listJobs(host);
