@@ -1,42 +1,18 @@
-// ELK (elkjs) laying out cytoscape elements in a Web Worker. The first layout of a page used to
-// cost 0.5–1 s on the main thread (ELK's GWT code compiled and warmed on first use, whatever the
-// graph's size: 19 nodes took as long as 50, a warm rerun 50–100 ms), and it came after the page
-// had parsed its API answers, so the two added up. In a worker, ELK loads and warms up (one tiny
-// layout of the same algorithms) while the page fetches and parses, on the machine's other core,
-// and the page keeps answering while a layout runs. The worker script is elkjs' own
-// elk-worker.min.js, copied from node_modules at build time (pom.xml) and served as /lib/.
+// ELK (elkjs) laying out cytoscape elements: the page's own small adapter in place of
+// cytoscape-elk, with one ELK instance per page and the graph handed to ELK as plain JSON.
+// ELK runs on the page's thread (elk.bundled.js). Tried and measured (docs/benchmarks.md): ELK in
+// a Web Worker (elk-worker.min.js) was slower to a first drawing, 1.8 s instead of 1.3 s for the
+// DGX-2, most likely because each page load compiles the worker's 1.6 MB script afresh while the
+// page's own bundle comes from the browser's code cache.
 
-import ELK from 'elkjs/lib/elk-api.js';
-
-const WORKER_URL = '/lib/elk-worker.min.js';
-
-// The algorithms and hierarchy handling the fabric layouts use, on a few nodes: run once when the
-// worker starts so the real layout finds ELK's code compiled.
-const WARM_UP = {
-  id: 'root',
-  layoutOptions: { 'elk.algorithm': 'rectpacking', 'elk.hierarchyHandling': 'SEPARATE_CHILDREN' },
-  children: [0, 1].map((b) => ({
-    id: 'box' + b,
-    layoutOptions: { 'elk.algorithm': 'layered', 'elk.direction': 'DOWN', 'elk.hierarchyHandling': 'INCLUDE_CHILDREN' },
-    children: [0, 1, 2, 3].map((i) => ({ id: b + 'n' + i, width: 60, height: 30 })),
-    edges: [1, 2, 3].map((i) => ({ id: b + 'e' + i, sources: [b + 'n0'], targets: [b + 'n' + i] })),
-  })),
-};
+import ELK from 'elkjs/lib/elk.bundled.js';
 
 let engine = null;
 
-/** The page's one ELK worker, started (and warmed up) on first use. */
+/** The page's one ELK instance. */
 function elk() {
-  if (!engine) {
-    engine = new ELK({ workerUrl: WORKER_URL });
-    engine.layout(WARM_UP).catch((e) => console.error('ELK worker: ' + (e && e.message ? e.message : e)));
-  }
+  if (!engine) engine = new ELK();
   return engine;
-}
-
-/** Starts the worker now, so that it is warm when the page has its graph. */
-export function warmUpLayout() {
-  elk();
 }
 
 const DIMS = { nodeDimensionsIncludeLabels: false };
@@ -72,7 +48,7 @@ function elkGraph(eles, rootOptions, nodeLayoutOptions) {
 }
 
 /**
- * Lays out {@code eles} (nodes and the edges between them) with ELK in the worker and moves the
+ * Lays out {@code eles} (nodes and the edges between them) with ELK and moves the
  * leaf nodes to ELK's positions (cytoscape places the compound nodes around them). Resolves when
  * the nodes have moved; a node removed meanwhile is skipped.
  *

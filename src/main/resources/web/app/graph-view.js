@@ -10,6 +10,30 @@ import { setupView, setupMinimap } from './fabric-view.js';
 import { setupFind } from './fabric-find.js';
 import { setupDownloads, toSvg, toPng } from './fabric-export.js';
 
+/**
+ * Fits the drawing with room for the names drawn above boxes (NUMA, switch, platform: their
+ * labels sit on top, up to ~55 graph units high), which cy.fit() cannot count before cytoscape has
+ * drawn them once. {@code padding} is in screen pixels, as cy.fit()'s.
+ */
+function fitWithBoxNames(cy, padding) {
+  const eles = cy.elements();
+  if (eles.empty()) return;
+  const bb = eles.boundingBox({ includeLabels: false, includeOverlays: false });
+  let y1 = bb.y1;
+  cy.nodes(':parent, [type = "switch"], [type = "platform"], [type = "numa"]').forEach((n) => {
+    const shown = n.data('shown');
+    if (!shown) return;
+    // cytoscape's line height is the font size; a little more for the ascenders and margin
+    const h = n.data('fs') * shown.split('\n').length * 1.2 + 4;
+    y1 = Math.min(y1, n.boundingBox({ includeLabels: false }).y1 - h);
+  });
+  const w = Math.max(1, bb.x2 - bb.x1);
+  const h = Math.max(1, bb.y2 - y1);
+  const zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(),
+    (cy.width() - 2 * padding) / w, (cy.height() - 2 * padding) / h));
+  cy.viewport({ zoom, pan: { x: (cy.width() - zoom * (bb.x1 + bb.x2)) / 2, y: (cy.height() - zoom * (y1 + bb.y2)) / 2 } });
+}
+
 /** Records when a step of the first drawing ended, ms after navigation start (for the benchmark). */
 export function stamp(container, step) {
   if (container.dataset.readyMs) return;
@@ -43,18 +67,13 @@ export function graphView(container, { title, pick, report, ready = Promise.reso
       relabel();
       if (n && n.nonempty()) {
         cy.center(n);
-        return null;
-      }
-      // fitted again with the labels the zoom shows (a box's name sits above the box): cytoscape
-      // measures a label when it draws it, so after the next frame (or 100 ms: no frames are
-      // drawn in a background tab)
-      return new Promise((resolve) => { requestAnimationFrame(resolve); setTimeout(resolve, 100); }).then(() => {
-        cy.fit(undefined, 16);
+      } else {
+        fitWithBoxNames(cy, 16);
         relabel();
-      });
-    }).then(() => {
-      minimap();
+      }
       stamp(container, 'drawn');
+      // the overview is drawn once the graph answers (it renders the whole graph to an image)
+      setTimeout(minimap, 0);
     }).then(() => ready).then(() => {
       // Milliseconds from navigation start to a laid-out graph whose devices can be picked: read
       // by the tests and the benchmark.

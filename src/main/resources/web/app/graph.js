@@ -2,7 +2,7 @@
 // the ELK layout, and a pair's path highlighted. What is drawn is the server's graph (GET …/graph,
 // turned into elements by fabric-elements.js); nothing here derives a node, a group or a state.
 import cytoscape from 'cytoscape';
-import { elkLayout, warmUpLayout } from './elk-layout.js';
+import { elkLayout } from './elk-layout.js';
 import { showError } from './dom.js';
 
 const COLORS = {
@@ -87,7 +87,6 @@ export const STYLE = [
 
 /** A cytoscape instance for a fabric graph in {@code container}, with a page's extra style rules. */
 export function fabricGraph(container, extraStyle = []) {
-  warmUpLayout(); // the layout worker loads while the page fetches its graph
   return cytoscape({
     container, elements: [], style: STYLE.concat(extraStyle),
     minZoom: 0.1, maxZoom: 3, boxSelectionEnabled: false, autoungrabify: true,
