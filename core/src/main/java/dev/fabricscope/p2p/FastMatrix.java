@@ -44,6 +44,7 @@ public final class FastMatrix {
   private final Map<PcieLink, Bottleneck> bottlenecks = new IdentityHashMap<>();
   private final KernelVerdict[][][] kernelCache = new KernelVerdict[3][2][64];
   private final KernelVerdict[][] hostBridgeVerdicts;
+  private final SharedCells cells = new SharedCells();
 
   /** A device's upstream chain from the path model, with what NCCL and the rare cases need. */
   private record Chain(
@@ -139,7 +140,7 @@ public final class FastMatrix {
       bn = slower(slowest(a, a.up.length() - 2), slowest(b, b.up.length() - 2));
     }
     NcclVerdict n = ncclVerdict(da, db, a, b, m);
-    return new Cell(k, label, label, n, null, bn);
+    return cells.of(k, label, n, bn);
   }
 
   private static Bottleneck slowest(Chain c, int upTo) {

@@ -120,7 +120,7 @@ public final class NcclRules implements PairRule<NcclVerdict> {
                 "put the NIC and GPU under one switch"));
       }
     }
-    return new NcclVerdict(path, p2p, gdr);
+    return NcclVerdict.of(path, p2p, gdr);
   }
 
   private static boolean isGpuNic(Device a, Device b) {
