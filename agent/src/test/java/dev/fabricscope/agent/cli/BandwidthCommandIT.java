@@ -67,7 +67,7 @@ class BandwidthCommandIT extends CliRunner {
         Math.round(Samples.median(samples) * 100) / 100.0, j.get("measuredGBps").asDouble(), 0.011);
     assertTrue(j.get("measuredGBps").asDouble() > 0.1, r.out());
     assertEquals("unknown", j.get("verdict").asText());
-    assertEquals("fabricscope-membw 1", j.get("helper").asText());
+    assertEquals("fabricscope-membw 2", j.get("helper").asText());
     try (var left = Files.list(jtmp)) {
       assertEquals(List.of(), left.toList(), "files left in the agent's temp dir");
     }

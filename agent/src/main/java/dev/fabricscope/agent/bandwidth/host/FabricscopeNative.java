@@ -46,6 +46,19 @@ public final class FabricscopeNative {
         Pointer stop,
         byte[] err,
         int errlen);
+
+    int fsn_read_flows(
+        int nflows,
+        String[] paths,
+        int[] nodes,
+        long bytes,
+        long chunk,
+        int reps,
+        double[] gbpsOut,
+        IntByReference bound,
+        Pointer stop,
+        byte[] err,
+        int errlen);
   }
 
   /** The library name, as in the jar. */

@@ -72,6 +72,10 @@ public final class HostMemcpyHelper implements BandwidthHelper {
     if (spec.kind() != BandwidthKind.HOST_MEMCPY) {
       throw new HelperException(name() + " does not run " + spec.kind().json());
     }
+    if (!spec.concurrent().isEmpty()) {
+      // the server accepts them (the spec allows them); this library copies one flow at a time
+      throw new HelperException("host-memcpy with concurrent flows is not measured by this agent");
+    }
     FabricscopeNative.Lib lib;
     try {
       lib = FabricscopeNative.lib();

@@ -58,7 +58,7 @@ class HostMemcpyHelperTest {
     Measurement m = helper.run(spec(0, 0, bytes, reps, 1), null, Cancellation.within(60));
     double wall = (System.nanoTime() - t0) / 1e9;
     assertEquals(reps, m.samplesGBps().size());
-    assertEquals("fabricscope-membw 1", m.helper());
+    assertEquals("fabricscope-membw 2", m.helper());
     Matcher inner = Pattern.compile("(\\d+) copies per timed pass").matcher(m.rawOutput());
     assertTrue(inner.find(), m.rawOutput());
     int copies = Integer.parseInt(inner.group(1));
