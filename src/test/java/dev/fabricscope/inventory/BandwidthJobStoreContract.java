@@ -246,14 +246,14 @@ abstract class BandwidthJobStoreContract {
             1 << 20,
             5,
             null,
-            4,
+            1,
             false,
             List.of(BandwidthFlow.parse("numa:1=numa:1")));
     Job j = create(two, "h", "h");
     assertEquals(two, store.job(j.id()).orElseThrow().spec());
     store.take("h", T0, DEADLINES);
     store.finish(j.id(), new Outcome(State.MEASURED, 40.0, null, "unknown", "{}", null, null), T0);
-    assertEquals(Optional.empty(), store.lastHostMemcpy("h", "numa:0", "numa:0", 4));
+    assertEquals(Optional.empty(), store.lastHostMemcpy("h", "numa:0", "numa:0", 1));
     assertEquals(List.of(), store.bestHostMemcpyWithinNodes("h"));
   }
 

@@ -132,6 +132,10 @@ public record BandwidthSpec(
         throw new IllegalArgumentException(
             "concurrent: only nvme-read and host-memcpy run concurrent flows, not " + kind.json());
       }
+      if (threads != 1) {
+        throw new IllegalArgumentException(
+            "threads: concurrent flows copy or read with one thread each, not " + threads);
+      }
       if (more.size() + 1 > MAX_FLOWS) {
         throw new IllegalArgumentException(
             "concurrent: at most " + (MAX_FLOWS - 1) + " more flows (" + MAX_FLOWS + " in all)");

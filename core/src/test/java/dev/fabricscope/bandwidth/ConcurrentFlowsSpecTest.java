@@ -87,6 +87,24 @@ class ConcurrentFlowsSpecTest {
   }
 
   @Test
+  void concurrentFlowsRunOneThreadEach() {
+    String why =
+        refusal(
+            () ->
+                BandwidthSpec.of(
+                    BandwidthKind.HOST_MEMCPY,
+                    Endpoint.numa(0),
+                    Endpoint.numa(0),
+                    4096,
+                    1,
+                    null,
+                    4,
+                    false,
+                    List.of(flow("numa:0=numa:0"))));
+    assertTrue(why.startsWith("threads: concurrent flows"), why);
+  }
+
+  @Test
   void atMostSixteenFlowsInAll() {
     List<BandwidthFlow> fifteen = new ArrayList<>();
     for (int i = 0; i < 15; i++) {

@@ -180,6 +180,7 @@ class JobLoopTest {
     assertEquals(List.of(), helper.calls, "no helper was called");
     server.events.forEach(e -> assertEquals("error", e.type()));
     ObjectNode good = (ObjectNode) JSON.readTree(MEMCPY);
+    good.put("threads", 1); // concurrent flows copy with one thread each
     good.set("concurrent", JSON.readTree("[{\"source\":\"numa:1\",\"target\":\"numa:0\"}]"));
     server.assignments.add(good.toString());
     waitFor(() -> helper.calls.size() == 1);

@@ -47,6 +47,21 @@ public final class FabricscopeNative {
         byte[] err,
         int errlen);
 
+    int fsn_copy_flows(
+        int nflows,
+        int[] srcNodes,
+        int[] dstNodes,
+        int[] cpus,
+        int[] ncpus,
+        long bytes,
+        long chunk,
+        int reps,
+        double[] gbpsOut,
+        IntByReference bound,
+        Pointer stop,
+        byte[] err,
+        int errlen);
+
     int fsn_read_flows(
         int nflows,
         String[] paths,

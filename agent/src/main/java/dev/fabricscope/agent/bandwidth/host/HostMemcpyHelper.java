@@ -73,8 +73,7 @@ public final class HostMemcpyHelper implements BandwidthHelper {
       throw new HelperException(name() + " does not run " + spec.kind().json());
     }
     if (!spec.concurrent().isEmpty()) {
-      // the server accepts them (the spec allows them); this library copies one flow at a time
-      throw new HelperException("host-memcpy with concurrent flows is not measured by this agent");
+      return ConcurrentCopies.run(spec, nodes.get(), cancel);
     }
     FabricscopeNative.Lib lib;
     try {
