@@ -23,7 +23,9 @@ import java.util.Locale;
  * the raw rate. So a flow whose bottleneck is a PCIe link expects its planner share of that link
  * (rate / usable capacity) of the link's raw rate times the efficiency; one flow alone then expects
  * exactly what {@link Expectations} gives it. A flow held back by host memory or the inter-socket
- * link (capacities that are measured or already derated) expects its planner rate as it is.
+ * link (capacities that are measured or already derated) expects its planner rate as it is; by host
+ * memory whose capacity is the planner's default (no measurement of this host), nothing, as a
+ * single host copy without a measurement expects nothing.
  */
 public final class FlowExpectations {
 
@@ -61,7 +63,7 @@ public final class FlowExpectations {
     double efficiency = efficiency(spec.kind());
     List<Expectation> out = new ArrayList<>(flows.size());
     for (PlanResult.FlowRate r : plan.flows()) {
-      out.add(one(r, fabric, efficiency, flows.size()));
+      out.add(one(r, fabric, efficiency, flows.size(), options));
     }
     return out;
   }
@@ -75,11 +77,21 @@ public final class FlowExpectations {
     return bdf == null ? null : FlowEnd.device(bdf);
   }
 
-  private Expectation one(PlanResult.FlowRate r, Fabric fabric, double efficiency, int n) {
+  private Expectation one(
+      PlanResult.FlowRate r, Fabric fabric, double efficiency, int n, PlanOptions options) {
     if (r.predictedGBps() == null || r.bottleneck() == null) {
       return Expectation.unknown("no capacity known on the way of " + r.source());
     }
     PlanResult.LinkLoad b = r.bottleneck();
+    if (b.kind().equals("memory") && !memoryKnown(b.downstream(), options)) {
+      // as for one host copy: another host's default says nothing about this host's memory
+      return Expectation.unknown(
+          "no host memory bandwidth measured on this host yet (the planner's default "
+              + b.capacityGBps()
+              + " GB/s of "
+              + b.downstream()
+              + " is another host's)");
+    }
     String where = b.upstream() + "-" + b.downstream();
     PcieLink link = b.kind().equals("pcie") ? fabric.paths().link(b.downstream()) : null;
     if (link == null || link.rawGBps() == null || b.capacityGBps() <= 0) {
@@ -112,6 +124,19 @@ public final class FlowExpectations {
             share,
             link.rawGBps(),
             efficiency));
+  }
+
+  /** Whether the capacity of {@code numa:N} is an override or this host's measurement. */
+  private static boolean memoryKnown(String node, PlanOptions options) {
+    PlanOptions o = options == null ? PlanOptions.DEFAULTS : options;
+    if (o.memoryGBps() != null) {
+      return true;
+    }
+    try {
+      return o.memoryGBpsByNode().containsKey(Integer.parseInt(node.substring("numa:".length())));
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   private double efficiency(BandwidthKind kind) {

@@ -88,6 +88,30 @@ class FlowExpectationsTest {
   }
 
   @Test
+  void twoCopiesWithinANodeShareItsMeasuredMemoryAndExpectNothingWithoutIt() {
+    BandwidthSpec copies =
+        BandwidthSpec.of(
+            BandwidthKind.HOST_MEMCPY,
+            Endpoint.numa(0),
+            Endpoint.numa(0),
+            1 << 20,
+            3,
+            null,
+            1,
+            false,
+            List.of(BandwidthFlow.parse("numa:0=numa:0")));
+    // node 0 measured at 20 GB/s per direction: each copy reads and writes it, half each
+    List<Expectation> e =
+        new FlowExpectations(Efficiencies.DEFAULTS)
+            .expect(copies, rig, new PlanOptions(null, null, java.util.Map.of(0, 20.0)));
+    assertEquals(10.0, e.get(0).gbps());
+    assertEquals(10.0, e.get(1).gbps());
+    Expectation unknown = expect(copies).get(0);
+    assertNull(unknown.gbps());
+    assertTrue(unknown.basis().startsWith("no host memory bandwidth measured"), unknown.basis());
+  }
+
+  @Test
   void theResultSumsTheFlowsPassByPass() {
     BandwidthSpec s = read("0000:03:00.0", "0000:04:00.0=numa:0");
     BandwidthResult r =
