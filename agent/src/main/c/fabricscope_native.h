@@ -1,6 +1,7 @@
 /*
  * fabricscope's native helper library, loaded by the agent with JNA (NativeMembw, NativeNuma).
- * Host memory copy bandwidth between NUMA nodes, and NUMA-bound host buffers for the GPU helper.
+ * Host memory copy bandwidth between NUMA nodes, NVMe read bandwidth into NUMA-bound buffers, and
+ * NUMA-bound host buffers for the GPU helper.
  * Every function reports failure by its return value and a one-line message in err; none aborts.
  */
 #ifndef FABRICSCOPE_NATIVE_H
@@ -8,8 +9,9 @@
 
 #include <stddef.h>
 
-/* Interface version, reported as "fabricscope-membw N"; raise it when a signature changes. */
-#define FSN_VERSION 1
+/* Interface version, reported as "fabricscope-membw N"; raise it when a signature changes
+   (2: fsn_read_flows). */
+#define FSN_VERSION 2
 
 int fsn_version(void);
 
@@ -51,5 +53,33 @@ int fsn_misplaced_pages(const void *p, size_t bytes, int node);
 int fsn_copy(int src_node, int dst_node, const int *cpus, int ncpus, size_t bytes, int threads,
              int reps, double *seconds_out, long *inner, int *bound, volatile int *stop,
              char *err, int errlen);
+
+/*
+ * NVMe read bandwidth (nvme_read.c, on the flow engine of flows.c): `nflows` threads, one per flow,
+ * each reads paths[i] (a block
+ * device, or a file on a disk filesystem) sequentially with O_DIRECT in reads of `chunk` bytes
+ * (a multiple of 4096) into a buffer bound to NUMA node nodes[i] (mbind, as fsn_alloc_on_node),
+ * wrapping at the end of the device. One untimed warm-up pass, then `reps` timed passes. Every
+ * pass starts all flows at one barrier and ends when the first flow has read `bytes` and every flow
+ * has begun: the others stop after the read they have in flight (each makes at least one), so all
+ * flows ran during the window.
+ * gbps_out[i * reps + r] = bytes flow i read in pass r / (its last read's end - the earliest
+ * start), in 10^9 bytes per second. *bound = 1 when every buffer was NUMA-bound and verified.
+ * `stop` is polled between passes. Returns reps on success, -1 on error, -2 when stopped.
+ */
+int fsn_read_flows(int nflows, const char **paths, const int *nodes, size_t bytes, size_t chunk,
+                   int reps, double *gbps_out, int *bound, volatile int *stop, char *err,
+                   int errlen);
+
+/*
+ * Concurrent host memory copies (membw_flows.c), one thread per flow: flow i copies a buffer of
+ * `bytes` bound to src_nodes[i] into one bound to dst_nodes[i] in pieces of `chunk` bytes with
+ * memcpy, its thread allowed on its ncpus[i] CPUs (the source node's; cpus holds every flow's
+ * list one after the other). Passes, window and gbps_out as fsn_read_flows (bytes counted once,
+ * as fsn_copy counts them). Returns reps on success, -1 on error, -2 when stopped.
+ */
+int fsn_copy_flows(int nflows, const int *src_nodes, const int *dst_nodes, const int *cpus,
+                   const int *ncpus, size_t bytes, size_t chunk, int reps, double *gbps_out,
+                   int *bound, volatile int *stop, char *err, int errlen);
 
 #endif

@@ -30,6 +30,8 @@ function defaults(kind, a, b) {
     case 'gpu-d2d': return [a || 'gpu:0', a || 'gpu:0'];
     case 'gpu-p2p': return [a || 'gpu:0', b || 'gpu:1'];
     case 'tcp': return ['addr:', 'addr:'];
+    // an NVMe controller (the picked device when there is one) read into node 0's memory
+    case 'nvme-read': return [a || 'pci:', 'numa:0'];
     default: return ['rdma:', 'rdma:'];
   }
 }

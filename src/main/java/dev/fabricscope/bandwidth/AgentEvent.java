@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * @param samples GB/s per repetition or interval (type result)
  * @param helper the program and version that measured (type result)
  * @param rawOutput the helper's output (type result, optional)
+ * @param flowSamples for a test with concurrent flows, each flow's GB/s per pass in the order of
+ *     the spec's flows (type result; null otherwise); checked against the job in {@link JobEvents}
  */
 public record AgentEvent(
     Type type,
@@ -37,7 +39,8 @@ public record AgentEvent(
     Listener listener,
     List<Double> samples,
     String helper,
-    String rawOutput) {
+    String rawOutput,
+    List<List<Double>> flowSamples) {
 
   /** Event types. */
   public enum Type {
@@ -72,7 +75,8 @@ public record AgentEvent(
           "gidIndex",
           "samples",
           "helper",
-          "rawOutput");
+          "rawOutput",
+          "flowSamples");
 
   /** An RDMA GID as perftest and sysfs print it: up to eight groups of hex digits. */
   private static final Pattern GID = Pattern.compile("[0-9a-fA-F]{1,4}(?::[0-9a-fA-F]{0,4}){1,7}");
@@ -103,6 +107,7 @@ public record AgentEvent(
     List<Double> samples = null;
     String helper = null;
     String raw = null;
+    List<List<Double>> flowSamples = null;
     if (type == Type.RESULT) {
       samples = samples(n.get("samples"));
       helper = oneLine(JsonFields.text(n, "helper", 200));
@@ -113,8 +118,9 @@ public record AgentEvent(
       if (raw != null) {
         raw = raw.replace('\0', '?');
       }
+      flowSamples = flowSamples(n.get("flowSamples"), samples.size());
     }
-    return new AgentEvent(type, role, message, listener, samples, helper, raw);
+    return new AgentEvent(type, role, message, listener, samples, helper, raw, flowSamples);
   }
 
   private static Listener listener(JsonNode n) {
@@ -140,6 +146,27 @@ public record AgentEvent(
     Long gidIndex = JsonFields.integer(n, "gidIndex", 0, 255);
     return new Listener(
         address, port.intValue(), gid, gidIndex == null ? null : gidIndex.intValue());
+  }
+
+  /** Per-flow samples: at most 16 lists, each as long as {@code samples}. */
+  private static List<List<Double>> flowSamples(JsonNode v, int passes) {
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isArray() || v.isEmpty() || v.size() > BandwidthSpec.MAX_FLOWS) {
+      throw unprocessable(
+          "flowSamples: an array of 1 to " + BandwidthSpec.MAX_FLOWS + " arrays of GB/s");
+    }
+    List<List<Double>> out = new ArrayList<>(v.size());
+    for (JsonNode f : v) {
+      List<Double> xs = samples(f);
+      if (xs.size() != passes) {
+        throw unprocessable(
+            "flowSamples: each flow has as many passes as samples (" + passes + ")");
+      }
+      out.add(xs);
+    }
+    return out;
   }
 
   private static List<Double> samples(JsonNode v) {

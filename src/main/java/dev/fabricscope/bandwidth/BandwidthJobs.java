@@ -13,6 +13,7 @@ import dev.fabricscope.inventory.BandwidthJobStore.NewJob;
 import dev.fabricscope.inventory.BandwidthJobStore.Outcome;
 import dev.fabricscope.inventory.BandwidthJobStore.State;
 import dev.fabricscope.inventory.InventoryStore;
+import dev.fabricscope.plans.MemoryCapacities;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.security.Caller;
 import jakarta.annotation.PostConstruct;
@@ -41,13 +42,19 @@ public class BandwidthJobs {
   @Inject HostEvents events;
   @Inject BandwidthSettings settings;
   @Inject ClusterBus cluster;
+  @Inject MemoryCapacities memory;
 
   final JobWaiters waiters = new JobWaiters();
   private JobVerdicts verdicts;
 
   @PostConstruct
   void init() {
-    verdicts = new JobVerdicts(inventory, jobs, settings.efficiencies());
+    verdicts =
+        new JobVerdicts(
+            inventory,
+            jobs,
+            settings.efficiencies(),
+            host -> memory.choose(host, null, null).options());
   }
 
   /**

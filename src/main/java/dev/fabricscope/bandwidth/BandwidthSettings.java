@@ -13,8 +13,8 @@ import java.time.Duration;
  *
  * <ul>
  *   <li>{@code efficiency.gpu-copy}, {@code .gpu-bidir}, {@code .gpu-peer-pcie}, {@code .nvlink},
- *       {@code .nic-line}, {@code .tcp-line}, {@code pass-ratio}, {@code warn-ratio}: {@link
- *       Efficiencies} (defaults {@link Efficiencies#DEFAULTS}, sources there);
+ *       {@code .nic-line}, {@code .tcp-line}, {@code .nvme-read}, {@code pass-ratio}, {@code
+ *       warn-ratio}: {@link Efficiencies} (defaults {@link Efficiencies#DEFAULTS}, sources there);
  *   <li>{@code queue-timeout} (1h): how long a job waits for its agent(s) to pick it up;
  *   <li>{@code listen-timeout} (60s): how long a target has to report its listener ready;
  *   <li>{@code run-timeout} (5m): how long a run of fixed repetitions may take; a run with a
@@ -49,6 +49,7 @@ public class BandwidthSettings {
             e.nvlink(),
             e.nicLine(),
             e.tcpLine(),
+            e.nvmeRead(),
             b.passRatio(),
             b.warnRatio());
   }

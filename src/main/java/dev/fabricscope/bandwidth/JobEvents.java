@@ -80,7 +80,16 @@ final class JobEvents {
         if (role != Role.RUN || j.state() != State.RUNNING) {
           throw JsonFields.unprocessable("a result comes from the run side of a running test");
         }
-        BandwidthResult r = owner.verdicts().result(j, e.samples(), e.helper());
+        int flows = j.spec().flows().size();
+        if (flows > 1
+            ? e.flowSamples() == null || e.flowSamples().size() != flows
+            : e.flowSamples() != null) {
+          throw JsonFields.unprocessable(
+              flows > 1
+                  ? "flowSamples: one list per flow, " + flows + " for this test"
+                  : "flowSamples: only for a test with concurrent flows");
+        }
+        BandwidthResult r = owner.verdicts().result(j, e.samples(), e.flowSamples(), e.helper());
         yield finish(
             id,
             new Outcome(

@@ -4,10 +4,12 @@ import dev.fabricscope.inventory.BandwidthJobStore;
 import dev.fabricscope.inventory.BandwidthJobStore.Job;
 import dev.fabricscope.inventory.BandwidthJobStore.State;
 import dev.fabricscope.inventory.InventoryStore;
+import dev.fabricscope.planner.PlanOptions;
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.topology.Report;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The result of a job from its source's measurement: the expected value from the path model ({@link
@@ -21,17 +23,38 @@ final class JobVerdicts {
   private final InventoryStore inventory;
   private final BandwidthJobStore jobs;
   private final Efficiencies efficiencies;
+  private final Function<String, PlanOptions> capacities;
 
-  JobVerdicts(InventoryStore inventory, BandwidthJobStore jobs, Efficiencies efficiencies) {
+  /**
+   * @param capacities a host's planner options as the prediction API chooses them (measured memory
+   *     per node, else defaults)
+   */
+  JobVerdicts(
+      InventoryStore inventory,
+      BandwidthJobStore jobs,
+      Efficiencies efficiencies,
+      Function<String, PlanOptions> capacities) {
     this.inventory = inventory;
     this.jobs = jobs;
     this.efficiencies = efficiencies;
+    this.capacities = capacities;
   }
 
-  /** The result of a job's measurement. */
-  BandwidthResult result(Job job, List<Double> samples, String helper) {
+  /**
+   * The result of a job's measurement; a job with concurrent flows expects what the planner
+   * predicts for exactly its flows ({@link FlowExpectations}) with the capacities the prediction
+   * API would take for this host ({@code capacities}).
+   */
+  BandwidthResult result(
+      Job job, List<Double> samples, List<List<Double>> flowSamples, String helper) {
     BandwidthSpec spec = job.spec();
     Report source = latestReport(job.sourceHost());
+    if (!spec.concurrent().isEmpty()) {
+      List<Expectation> each =
+          new FlowExpectations(efficiencies)
+              .expect(spec, source, capacities.apply(job.sourceHost()));
+      return BandwidthResult.ofFlows(spec, flowSamples, helper, each, efficiencies);
+    }
     Report target =
         job.targetHost().equals(job.sourceHost()) ? source : latestReport(job.targetHost());
     Double hostMemory =

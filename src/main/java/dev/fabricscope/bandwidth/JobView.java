@@ -6,6 +6,7 @@ import dev.fabricscope.inventory.BandwidthJobStore.Job;
 import dev.fabricscope.inventory.BandwidthJobStore.Listener;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -25,6 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param durationSeconds run time of streaming helpers, or null
  * @param threads copy threads (host-memcpy)
  * @param pageable pageable host buffers (GPU copies)
+ * @param concurrent the flows run at the same time as the test's own, on the source's host (empty
+ *     for a test of one flow); the result's {@code flows} has each one's numbers
  * @param created when it was asked for
  * @param started when its first side was handed to an agent
  * @param finished when it ended
@@ -51,6 +54,7 @@ public record JobView(
     Integer durationSeconds,
     int threads,
     boolean pageable,
+    List<Flow> concurrent,
     Instant created,
     Instant started,
     Instant finished,
@@ -65,6 +69,21 @@ public record JobView(
     String rawOutput) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * One concurrent flow, by its endpoints.
+   *
+   * @param source source endpoint
+   * @param target target endpoint
+   */
+  @Schema(name = "BandwidthTestFlow")
+  public record Flow(String source, String target) {
+    static List<Flow> of(BandwidthSpec s) {
+      return s.concurrent().stream()
+          .map(f -> new Flow(f.source().toString(), f.target().toString()))
+          .toList();
+    }
+  }
 
   /** One end of a test. */
   @Schema(name = "BandwidthTestEnd")
@@ -93,6 +112,7 @@ public record JobView(
         s.durationSeconds(),
         s.threads(),
         s.pageable(),
+        Flow.of(s),
         j.created(),
         j.started(),
         j.finished(),
@@ -122,6 +142,7 @@ public record JobView(
    * @param durationSeconds run time of streaming helpers, or null
    * @param threads copy threads
    * @param pageable pageable host buffers
+   * @param concurrent more flows to run at the same instant as the test's own (empty for one)
    * @param peer the target's listener (run side of two-sided kinds), else null
    * @param deadline when the side must be done (server clock)
    * @param timeoutSeconds the same as seconds from now (for agents whose clock differs)
@@ -138,6 +159,7 @@ public record JobView(
       Integer durationSeconds,
       int threads,
       boolean pageable,
+      List<Flow> concurrent,
       Listener peer,
       Instant deadline,
       long timeoutSeconds) {
@@ -156,6 +178,7 @@ public record JobView(
           s.durationSeconds(),
           s.threads(),
           s.pageable(),
+          Flow.of(s),
           listen ? null : j.listener(),
           deadline,
           Math.max(1, java.time.Duration.between(now, deadline).toSeconds()));

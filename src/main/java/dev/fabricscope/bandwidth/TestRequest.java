@@ -5,6 +5,9 @@ import static dev.fabricscope.bandwidth.JsonFields.unprocessable;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.topology.HostNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,6 +20,9 @@ import java.util.Set;
  * <pre>{"kind":"gpu-h2d","source":{"host":"h1","endpoint":"numa:0"},
  *  "target":{"host":"h1","endpoint":"gpu:0"},"size":"256M","repetitions":10,
  *  "durationSeconds":null,"threads":1,"pageable":false}</pre>
+ *
+ * <p>nvme-read and host-memcpy may add {@code "concurrent":[{"source":{"endpoint":
+ * "0000:04:00.0"},"target":{"endpoint":"numa:0"}}]}: more flows on the same host, run at once.
  *
  * @param spec the checked test
  * @param sourceHost the host of the source endpoint
@@ -36,8 +42,10 @@ public record TestRequest(BandwidthSpec spec, String sourceHost, String targetHo
           "repetitions",
           "durationSeconds",
           "threads",
-          "pageable");
+          "pageable",
+          "concurrent");
   private static final Set<String> SIDE = Set.of("host", "endpoint");
+  private static final Set<String> FLOW = Set.of("source", "target");
 
   /**
    * Reads and checks a request body.
@@ -77,6 +85,7 @@ public record TestRequest(BandwidthSpec spec, String sourceHost, String targetHo
     int threads =
         (int) orDefault(JsonFields.integer(n, "threads", 1, BandwidthSpec.MAX_THREADS), 1);
     boolean pageable = JsonFields.bool(n, "pageable", false);
+    List<BandwidthFlow> concurrent = concurrent(n.get("concurrent"), kind, sourceHost);
     BandwidthSpec spec =
         check(
             () ->
@@ -88,8 +97,53 @@ public record TestRequest(BandwidthSpec spec, String sourceHost, String targetHo
                     repetitions,
                     duration == null ? null : duration.intValue(),
                     threads,
-                    pageable));
+                    pageable,
+                    concurrent));
     return new TestRequest(spec, sourceHost, targetHost);
+  }
+
+  /**
+   * The {@code concurrent} flows: an array of {source, target} sides on the test's host. A kind
+   * that runs one flow, more than {@link BandwidthSpec#MAX_FLOWS} flows in all, or a body of the
+   * wrong shape is a 400 naming the field; endpoints and hosts that do not fit are 422.
+   */
+  private static List<BandwidthFlow> concurrent(JsonNode v, BandwidthKind kind, String host) {
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!kind.concurrentFlows()) {
+      throw ApiException.badRequest(
+          "concurrent: only nvme-read and host-memcpy run concurrent flows, not " + kind.json());
+    }
+    if (!v.isArray()) {
+      throw ApiException.badRequest("concurrent must be an array of {source, target}");
+    }
+    if (v.size() + 1 > BandwidthSpec.MAX_FLOWS) {
+      throw ApiException.badRequest(
+          "concurrent: at most "
+              + (BandwidthSpec.MAX_FLOWS - 1)
+              + " more flows ("
+              + BandwidthSpec.MAX_FLOWS
+              + " in all), not "
+              + v.size());
+    }
+    List<BandwidthFlow> out = new ArrayList<>(v.size());
+    for (int i = 0; i < v.size(); i++) {
+      String at = "concurrent[" + i + "]";
+      JsonNode f = JsonFields.object(v.get(i), at, FLOW);
+      JsonNode s = JsonFields.object(f.get("source"), at + ".source", SIDE);
+      JsonNode t = JsonFields.object(f.get("target"), at + ".target", SIDE);
+      for (var side : List.of(Map.entry(".source", s), Map.entry(".target", t))) {
+        if (side.getValue().hasNonNull("host")
+            && !host(side.getValue(), at + side.getKey() + ".host").equals(host)) {
+          throw unprocessable(at + side.getKey() + ".host: concurrent flows run on " + host);
+        }
+      }
+      out.add(
+          new BandwidthFlow(
+              endpoint(s, at + ".source.endpoint"), endpoint(t, at + ".target.endpoint")));
+    }
+    return out;
   }
 
   private static String host(JsonNode side, String field) {

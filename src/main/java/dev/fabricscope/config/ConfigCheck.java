@@ -91,6 +91,7 @@ public class ConfigCheck {
     p.share("bandwidth.efficiency.nvlink", e.nvlink());
     p.share("bandwidth.efficiency.nic-line", e.nicLine());
     p.share("bandwidth.efficiency.tcp-line", e.tcpLine());
+    p.share("bandwidth.efficiency.nvme-read", e.nvmeRead());
     if (!(b.passRatio() > 0 && b.passRatio() <= 1.5)) {
       p.add("bandwidth.pass-ratio", b.passRatio(), "must be in (0, 1.5]");
     }

@@ -253,6 +253,10 @@ public interface FabricscopeConfig {
     /** TCP, of the interface speed / 8. */
     @WithDefault("0.94")
     double tcpLine();
+
+    /** NVMe reads into host memory, of the path's raw rate (DMA writes, as GPU D2H copies). */
+    @WithDefault("0.88")
+    double nvmeRead();
   }
 
   /** {@code fabricscope.findings.*}. */

@@ -34,7 +34,8 @@ public class JdbcBandwidthJobStore implements BandwidthJobStore {
     String sql =
         "INSERT INTO bandwidth_jobs (kind, source_host, source_endpoint, target_host,"
             + " target_endpoint, bytes, repetitions, duration_seconds, threads, pageable, state,"
-            + " created, deadline, requested_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " created, deadline, requested_by, concurrent_flows)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     long id =
         query(
             "creating a job",
@@ -54,6 +55,7 @@ public class JdbcBandwidthJobStore implements BandwidthJobStore {
                 setInstant(ps, 12, j.created());
                 setInstant(ps, 13, j.deadline());
                 ps.setString(14, j.requestedBy());
+                ps.setString(15, JobRows.writeFlows(s.concurrent()));
                 ps.executeUpdate();
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                   keys.next();
@@ -227,7 +229,9 @@ public class JdbcBandwidthJobStore implements BandwidthJobStore {
                   "SELECT measured_gbps FROM bandwidth_jobs WHERE kind = ? AND source_host = ? AND"
                       + " source_endpoint = ? AND target_endpoint = ? AND threads = ? AND state IN "
                       + JobRows.inList(State.PASSED, State.MEASURED)
-                      + " AND measured_gbps IS NOT NULL ORDER BY id DESC LIMIT 1")) {
+                      // a sum of concurrent copies is no baseline of one copy
+                      + " AND measured_gbps IS NOT NULL AND concurrent_flows IS NULL"
+                      + " ORDER BY id DESC LIMIT 1")) {
             ps.setString(1, BandwidthKind.HOST_MEMCPY.json());
             ps.setString(2, host);
             ps.setString(3, source);

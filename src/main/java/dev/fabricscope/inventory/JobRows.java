@@ -2,6 +2,7 @@ package dev.fabricscope.inventory;
 
 import static dev.fabricscope.inventory.Jdbc.getInstant;
 
+import dev.fabricscope.bandwidth.BandwidthFlow;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
 import dev.fabricscope.bandwidth.Endpoint;
@@ -23,7 +24,7 @@ final class JobRows {
           + " duration_seconds, threads, pageable, state, created, started, finished, deadline,"
           + " source_taken, target_taken, listen_address, listen_port, listen_gid,"
           + " listen_gid_index, requested_by, measured_gbps, expected_gbps, verdict, result_json,"
-          + " message";
+          + " message, concurrent_flows";
 
   /** SQL list of the active states, from the enum (never from user text). */
   static final String ACTIVE = inList(State.QUEUED, State.LISTENING, State.RUNNING);
@@ -36,6 +37,20 @@ final class JobRows {
           .collect(Collectors.joining(", ", "(", ")"));
 
   private JobRows() {}
+
+  /** Concurrent flows as stored: {@code SOURCE=TARGET;...}, null for none. */
+  static String writeFlows(List<BandwidthFlow> flows) {
+    return flows.isEmpty()
+        ? null
+        : flows.stream().map(BandwidthFlow::toString).collect(Collectors.joining(";"));
+  }
+
+  static List<BandwidthFlow> readFlows(String stored) {
+    if (stored == null || stored.isEmpty()) {
+      return List.of();
+    }
+    return Arrays.stream(stored.split(";")).map(BandwidthFlow::parse).toList();
+  }
 
   static String inList(State... states) {
     return Arrays.stream(states)
@@ -67,7 +82,8 @@ final class JobRows {
               rs.getInt("repetitions"),
               intOrNull(rs, "duration_seconds"),
               rs.getInt("threads"),
-              rs.getBoolean("pageable"));
+              rs.getBoolean("pageable"),
+              readFlows(rs.getString("concurrent_flows")));
     } catch (IllegalArgumentException e) {
       throw new StoreException("job " + rs.getLong("id") + " holds an invalid spec", e);
     }

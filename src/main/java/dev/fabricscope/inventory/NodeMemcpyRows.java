@@ -24,7 +24,9 @@ final class NodeMemcpyRows {
             + " source_host = ? AND target_host = source_host AND source_endpoint ="
             + " target_endpoint AND state IN "
             + JobRows.inList(State.PASSED, State.MEASURED)
-            + " AND measured_gbps IS NOT NULL ORDER BY measured_gbps DESC, id DESC";
+            // concurrent copies' sum is not one node's copy rate
+            + " AND measured_gbps IS NOT NULL AND concurrent_flows IS NULL"
+            + " ORDER BY measured_gbps DESC, id DESC";
     Map<Integer, NodeMemcpy> byNode = new TreeMap<>();
     try (var ps = c.prepareStatement(sql)) {
       ps.setString(1, BandwidthKind.HOST_MEMCPY.json());

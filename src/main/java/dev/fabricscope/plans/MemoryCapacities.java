@@ -33,11 +33,20 @@ public class MemoryCapacities {
 
   @Inject BandwidthJobStore jobs;
 
-  /** A host's planner options and the measurements they use. */
-  record Chosen(PlanOptions options, List<NodeMemcpy> measured) {}
+  /**
+   * A host's planner options and the measurements they use.
+   *
+   * @param options the capacities for the planner
+   * @param measured the host-memcpy results they took
+   */
+  public record Chosen(PlanOptions options, List<NodeMemcpy> measured) {}
 
-  /** The options for {@code host}: the query's overrides, else the host's measurements. */
-  Chosen choose(String host, String interSocketGBps, String memoryGBps) {
+  /**
+   * The options for {@code host}: the query's overrides, else the host's measurements. The
+   * bandwidth tests' expectation of concurrent flows takes the same (no overrides), so a test and
+   * the prediction API predict with the same capacities.
+   */
+  public Chosen choose(String host, String interSocketGBps, String memoryGBps) {
     PlanOptions query = PlanService.options(interSocketGBps, memoryGBps);
     if (query.memoryGBps() != null) {
       return new Chosen(query, List.of());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fabricscope.bandwidth.BandwidthFlow;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
 import dev.fabricscope.bandwidth.Endpoint;
@@ -233,6 +234,27 @@ abstract class BandwidthJobStoreContract {
     store.take("h", T0, DEADLINES);
     store.finish(worse.id(), new Outcome(State.FAILED, 3.0, 12.5, "fail", "{}", null, null), T0);
     assertEquals(Optional.of(12.5), store.lastHostMemcpy("h", "numa:0", "numa:1", 4));
+  }
+
+  @Test
+  void concurrentFlowsReadBackAndTheirSumIsNoMemoryBaseline() {
+    BandwidthSpec two =
+        BandwidthSpec.of(
+            BandwidthKind.HOST_MEMCPY,
+            Endpoint.numa(0),
+            Endpoint.numa(0),
+            1 << 20,
+            5,
+            null,
+            1,
+            false,
+            List.of(BandwidthFlow.parse("numa:1=numa:1")));
+    Job j = create(two, "h", "h");
+    assertEquals(two, store.job(j.id()).orElseThrow().spec());
+    store.take("h", T0, DEADLINES);
+    store.finish(j.id(), new Outcome(State.MEASURED, 40.0, null, "unknown", "{}", null, null), T0);
+    assertEquals(Optional.empty(), store.lastHostMemcpy("h", "numa:0", "numa:0", 1));
+    assertEquals(List.of(), store.bestHostMemcpyWithinNodes("h"));
   }
 
   @Test

@@ -32,7 +32,12 @@ public enum BandwidthKind {
   /** RDMA send between two ports, perftest {@code ib_send_bw}. */
   RDMA_SEND("rdma-send", Side.TWO_SIDES),
   /** TCP stream between two hosts (or namespaces), iperf3 {@code -J}. */
-  TCP("tcp", Side.TWO_SIDES);
+  TCP("tcp", Side.TWO_SIDES),
+  /**
+   * Sequential {@code O_DIRECT} reads of an NVMe controller's first namespace into a buffer bound
+   * to the target NUMA node (C helper): the controller writes host memory by DMA.
+   */
+  NVME_READ("nvme-read", Side.ONE_HOST);
 
   /** Whether a test needs a listener on the target side before the source side runs. */
   public enum Side {
@@ -66,6 +71,13 @@ public enum BandwidthKind {
   /** Whether the test is an RDMA one (perftest). */
   public boolean rdma() {
     return json.startsWith("rdma-");
+  }
+
+  /**
+   * Whether a test of this kind may carry concurrent flows ({@link BandwidthSpec#concurrent()}).
+   */
+  public boolean concurrentFlows() {
+    return this == NVME_READ || this == HOST_MEMCPY;
   }
 
   /**

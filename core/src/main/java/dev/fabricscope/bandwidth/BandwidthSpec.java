@@ -1,7 +1,10 @@
 package dev.fabricscope.bandwidth;
 
 import dev.fabricscope.bandwidth.Endpoint.Type;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -20,6 +23,9 @@ import java.util.Set;
  * @param threads copy threads for host-memcpy, 1 to {@value #MAX_THREADS}; 1 for other kinds
  * @param pageable for GPU copies from or to host memory: pageable ({@code malloc}) host buffers
  *     instead of pinned ones ({@code cuMemHostAlloc}); false for other kinds
+ * @param concurrent more flows of the same kind on the same host that run at the same time as the
+ *     test's own (source, target), all started together; at most {@value #MAX_FLOWS} flows in all,
+ *     only for kinds that {@link BandwidthKind#concurrentFlows() take them}; empty for one flow
  */
 public record BandwidthSpec(
     BandwidthKind kind,
@@ -29,7 +35,11 @@ public record BandwidthSpec(
     int repetitions,
     Integer durationSeconds,
     int threads,
-    boolean pageable) {
+    boolean pageable,
+    List<BandwidthFlow> concurrent) {
+
+  /** Most flows of one test, its own included. */
+  public static final int MAX_FLOWS = 16;
 
   public static final long MIN_BYTES = 4096;
   public static final long MAX_BYTES = 16L << 30;
@@ -43,8 +53,12 @@ public record BandwidthSpec(
   /** Default number of timed repetitions. */
   public static final int DEFAULT_REPETITIONS = 10;
 
+  public BandwidthSpec {
+    concurrent = concurrent == null ? List.of() : List.copyOf(concurrent);
+  }
+
   /**
-   * A checked spec.
+   * A checked spec of one flow.
    *
    * @throws IllegalArgumentException with a one-line reason naming the field
    */
@@ -57,6 +71,24 @@ public record BandwidthSpec(
       Integer durationSeconds,
       int threads,
       boolean pageable) {
+    return of(kind, source, target, bytes, repetitions, durationSeconds, threads, pageable, null);
+  }
+
+  /**
+   * A checked spec with concurrent flows (null or empty: one flow).
+   *
+   * @throws IllegalArgumentException with a one-line reason naming the field
+   */
+  public static BandwidthSpec of(
+      BandwidthKind kind,
+      Endpoint source,
+      Endpoint target,
+      long bytes,
+      int repetitions,
+      Integer durationSeconds,
+      int threads,
+      boolean pageable,
+      List<BandwidthFlow> concurrent) {
     if (kind == null) {
       throw new IllegalArgumentException("kind: required, one of " + BandwidthKind.names());
     }
@@ -94,8 +126,46 @@ public record BandwidthSpec(
     if (kind == BandwidthKind.GPU_P2P && source.equals(target)) {
       throw new IllegalArgumentException("gpu-p2p: source and target must be two GPUs");
     }
+    List<BandwidthFlow> more = concurrent == null ? List.of() : concurrent;
+    if (!more.isEmpty()) {
+      if (!kind.concurrentFlows()) {
+        throw new IllegalArgumentException(
+            "concurrent: only nvme-read and host-memcpy run concurrent flows, not " + kind.json());
+      }
+      if (threads != 1) {
+        throw new IllegalArgumentException(
+            "threads: concurrent flows copy or read with one thread each, not " + threads);
+      }
+      if (more.size() + 1 > MAX_FLOWS) {
+        throw new IllegalArgumentException(
+            "concurrent: at most " + (MAX_FLOWS - 1) + " more flows (" + MAX_FLOWS + " in all)");
+      }
+      Set<Endpoint> sources = new HashSet<>();
+      sources.add(source);
+      for (int i = 0; i < more.size(); i++) {
+        BandwidthFlow f = more.get(i);
+        if (f == null || f.source() == null || f.target() == null) {
+          throw new IllegalArgumentException("concurrent[" + i + "]: a source and a target");
+        }
+        check("concurrent[" + i + "].source", kind, f.source(), sourceTypes(kind));
+        check("concurrent[" + i + "].target", kind, f.target(), targetTypes(kind));
+        if (kind == BandwidthKind.NVME_READ && !sources.add(f.source())) {
+          // two readers of one namespace share its queues: one device, not two flows to predict
+          throw new IllegalArgumentException(
+              "concurrent[" + i + "].source: " + f.source() + " is already read by another flow");
+        }
+      }
+    }
     return new BandwidthSpec(
-        kind, source, target, bytes, repetitions, durationSeconds, threads, pageable);
+        kind, source, target, bytes, repetitions, durationSeconds, threads, pageable, more);
+  }
+
+  /** Every flow: the test's own first, then the concurrent ones. */
+  public List<BandwidthFlow> flows() {
+    List<BandwidthFlow> all = new ArrayList<>(concurrent.size() + 1);
+    all.add(new BandwidthFlow(source, target));
+    all.addAll(concurrent);
+    return all;
   }
 
   private static void check(String field, BandwidthKind kind, Endpoint e, Set<Type> allowed) {
@@ -112,6 +182,7 @@ public record BandwidthSpec(
       case GPU_D2H, GPU_D2D, GPU_P2P -> EnumSet.of(Type.GPU, Type.PCI);
       case RDMA_WRITE, RDMA_READ, RDMA_SEND -> EnumSet.of(Type.RDMA);
       case TCP -> EnumSet.of(Type.ADDRESS, Type.NUMA);
+      case NVME_READ -> EnumSet.of(Type.PCI);
     };
   }
 
@@ -121,6 +192,7 @@ public record BandwidthSpec(
       case GPU_H2D, GPU_BIDIR, GPU_D2D, GPU_P2P -> EnumSet.of(Type.GPU, Type.PCI);
       case RDMA_WRITE, RDMA_READ, RDMA_SEND -> EnumSet.of(Type.RDMA);
       case TCP -> EnumSet.of(Type.ADDRESS);
+      case NVME_READ -> EnumSet.of(Type.NUMA);
     };
   }
 

@@ -17,6 +17,11 @@ package dev.fabricscope.bandwidth;
  *       perftest#225), NDR 92–96 %, perftest 400G single rail 98 % (field-survey (d));
  *   <li>{@code tcpLine} 0.94 of the interface speed / 8 — TCP/IP headers at MTU 1500 (1448 of 1538
  *       bytes on the wire);
+ *   <li>{@code nvmeRead} 0.88 — an NVMe read is the controller writing host memory by DMA (posted
+ *       write TLPs), the same transfer as a GPU's copy-engine D2H, whose 55.2 GB/s of 63.0 (87.6 %)
+ *       the H200 file above measured; planner-facts §0 gives 0.88 for PCIe at MPS 256 too. Neither
+ *       planner-facts.md nor field-survey.md has an NVMe measurement, and the report does not hold
+ *       a drive's media rate, so this is what the link allows, an upper bound for a slow drive;
  *   <li>{@code passRatio} 0.90 and {@code warnRatio} 0.75 of the expected value — with gpuCopy
  *       0.88, a copy below 79 % of raw warns, as the survey's health rule (H2D below 80 % of link
  *       rate) and its anchors (74–87 %) suggest.
@@ -31,18 +36,20 @@ public record Efficiencies(
     double nvlink,
     double nicLine,
     double tcpLine,
+    double nvmeRead,
     double passRatio,
     double warnRatio) {
 
   /** The documented defaults. */
   public static final Efficiencies DEFAULTS =
-      new Efficiencies(0.88, 0.73, 0.80, 0.84, 0.95, 0.94, 0.90, 0.75);
+      new Efficiencies(0.88, 0.73, 0.80, 0.84, 0.95, 0.94, 0.88, 0.90, 0.75);
 
   /** NVLink bandwidth per link and direction when the source does not say (NVLink 2–4), GB/s. */
   public static final double NVLINK_LINK_GBPS = 25.0;
 
   public Efficiencies {
-    for (double v : new double[] {gpuCopy, gpuBidir, gpuPeerPcie, nvlink, nicLine, tcpLine}) {
+    for (double v :
+        new double[] {gpuCopy, gpuBidir, gpuPeerPcie, nvlink, nicLine, tcpLine, nvmeRead}) {
       if (!(v > 0 && v <= 1)) {
         throw new IllegalArgumentException("efficiencies are in (0, 1]: " + v);
       }

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code numa:N} — host memory on NUMA node N (0–1023);
  *   <li>{@code gpu:N} — CUDA device ordinal N (0–63);
- *   <li>{@code 0000:3b:00.0} — a PCI function by BDF (a GPU or a NIC);
+ *   <li>{@code 0000:3b:00.0} — a PCI function by BDF (a GPU, a NIC or an NVMe controller); {@code
+ *       pci:0000:3b:00.0} is read the same and written without the prefix;
  *   <li>{@code rdma:NAME} or {@code rdma:NAME:PORT} — an RDMA device ({@code mlx5_0}, {@code rxe0})
  *       and port (1–255, default 1);
  *   <li>{@code addr:ADDRESS} — an IPv4 or IPv6 literal (TCP tests; never a name to resolve).
@@ -86,7 +87,7 @@ public record Endpoint(Type type, String name, Integer port) {
       }
       return new Endpoint(Type.GPU, Integer.toString(n), null);
     }
-    if ((m = BDF.matcher(text)).matches()) {
+    if ((m = BDF.matcher(text.startsWith("pci:") ? text.substring(4) : text)).matches()) {
       return new Endpoint(Type.PCI, m.group(1), null);
     }
     if ((m = RDMA.matcher(text)).matches()) {

@@ -52,6 +52,7 @@ public final class Expectations {
       case RDMA_WRITE, RDMA_READ, RDMA_SEND -> rdma(source, target, spec);
       case TCP ->
           Expectation.unknown("TCP tests expect nothing until the interface speed is known");
+      case NVME_READ -> hostLink(source, spec.source(), eff.nvmeRead(), 1);
     };
   }
 
@@ -59,13 +60,13 @@ public final class Expectations {
     return spec.source().type() == Endpoint.Type.NUMA ? spec.target() : spec.source();
   }
 
-  private Expectation hostLink(Report report, Endpoint gpu, double efficiency, int directions) {
+  private Expectation hostLink(Report report, Endpoint device, double efficiency, int directions) {
     if (report == null) {
       return Expectation.unknown("no report of this host");
     }
-    String bdf = bdfOf(report, gpu);
+    String bdf = bdfOf(report, device);
     if (bdf == null) {
-      return Expectation.unknown(gpu + " is not a GPU of this host's report");
+      return Expectation.unknown(device + " is not a device of this host's report");
     }
     Bottleneck b = new PathLinks(new Fabric(report)).bottleneckToHost(bdf);
     if (b == null) {

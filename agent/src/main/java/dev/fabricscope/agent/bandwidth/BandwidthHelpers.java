@@ -2,6 +2,7 @@ package dev.fabricscope.agent.bandwidth;
 
 import dev.fabricscope.agent.bandwidth.cuda.CudaCopyHelper;
 import dev.fabricscope.agent.bandwidth.host.HostMemcpyHelper;
+import dev.fabricscope.agent.bandwidth.nvme.NvmeReadHelper;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import java.time.Duration;
 import java.util.List;
@@ -11,9 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * The helpers this agent knows, in order of preference for a kind: our C library for host copies,
- * the CUDA driver API for GPU copies (nvbandwidth, where installed, as the second opinion),
- * perftest for RDMA and iperf3 for TCP. Each is detected when asked and absent without harm.
+ * The helpers this agent knows, in order of preference for a kind: our C library for host copies
+ * and NVMe reads, the CUDA driver API for GPU copies (nvbandwidth, where installed, as the second
+ * opinion), perftest for RDMA and iperf3 for TCP. Each is detected when asked and absent without
+ * harm.
  *
  * <p>Choosing a helper for a job reuses a detection younger than {@link #DETECTION_TTL}: detecting
  * runs the tool ({@code iperf3 --version}, {@code ib_write_bw --version}), 10–40 ms of process
@@ -47,6 +49,7 @@ public final class BandwidthHelpers {
     return new BandwidthHelpers(
         List.of(
             new HostMemcpyHelper(),
+            new NvmeReadHelper(),
             new CudaCopyHelper(),
             new PerftestHelper(),
             new Iperf3Helper(),

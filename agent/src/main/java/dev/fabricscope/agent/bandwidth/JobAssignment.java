@@ -1,9 +1,12 @@
 package dev.fabricscope.agent.bandwidth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fabricscope.bandwidth.BandwidthFlow;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
 import dev.fabricscope.bandwidth.Endpoint;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -77,7 +80,8 @@ public record JobAssignment(
                   ? null
                   : (int) number(n, "durationSeconds", Integer.MAX_VALUE),
               (int) number(n, "threads", Integer.MAX_VALUE),
-              bool(n, "pageable"));
+              bool(n, "pageable"),
+              concurrent(n.get("concurrent")));
       if (listen && !kind.twoSided()) {
         throw new IllegalArgumentException(kind.json() + " has no listening side");
       }
@@ -96,6 +100,26 @@ public record JobAssignment(
     } catch (IllegalArgumentException e) {
       throw new Refused(id, "assignment refused: " + e.getMessage());
     }
+  }
+
+  /** The concurrent flows, {@code [{"source","target"}]}; absent, null or empty for none. */
+  private static List<BandwidthFlow> concurrent(JsonNode v) {
+    if (v == null || v.isNull()) {
+      return List.of();
+    }
+    if (!v.isArray() || v.size() >= BandwidthSpec.MAX_FLOWS) {
+      throw new IllegalArgumentException(
+          "concurrent: an array of at most " + (BandwidthSpec.MAX_FLOWS - 1) + " flows");
+    }
+    List<BandwidthFlow> out = new ArrayList<>(v.size());
+    for (JsonNode f : v) {
+      if (!f.isObject()) {
+        throw new IllegalArgumentException("concurrent: each flow is {source, target}");
+      }
+      out.add(
+          new BandwidthFlow(Endpoint.parse(text(f, "source")), Endpoint.parse(text(f, "target"))));
+    }
+    return out;
   }
 
   private static Peer peer(JsonNode p) {

@@ -8,14 +8,24 @@ import java.util.List;
  * @param samplesGBps GB/s (10^9 bytes per second) per timed repetition or interval, in order
  * @param helper the program and version that moved the data ({@code ib_write_bw 6.15})
  * @param rawOutput the helper's own output, kept with the job (at most 64 KiB, cut at the end)
+ * @param flowSamplesGBps for a test with concurrent flows, each flow's GB/s per pass (the test's
+ *     own first); {@code samplesGBps} are then the per-pass sums. Null for one flow.
  */
-public record Measurement(List<Double> samplesGBps, String helper, String rawOutput) {
+public record Measurement(
+    List<Double> samplesGBps, String helper, String rawOutput, List<List<Double>> flowSamplesGBps) {
 
   /** Largest raw output kept, in characters. */
   public static final int MAX_RAW = 64 * 1024;
 
+  /** A measurement of one flow. */
+  public Measurement(List<Double> samplesGBps, String helper, String rawOutput) {
+    this(samplesGBps, helper, rawOutput, null);
+  }
+
   public Measurement {
     samplesGBps = List.copyOf(samplesGBps);
+    flowSamplesGBps =
+        flowSamplesGBps == null ? null : flowSamplesGBps.stream().map(List::copyOf).toList();
     if (rawOutput != null && rawOutput.length() > MAX_RAW) {
       rawOutput = rawOutput.substring(0, MAX_RAW) + "\n[cut at " + MAX_RAW + " characters]";
     }

@@ -16,6 +16,7 @@ import dev.fabricscope.bandwidth.BandwidthSpec;
 import dev.fabricscope.bandwidth.Efficiencies;
 import dev.fabricscope.bandwidth.Expectation;
 import dev.fabricscope.bandwidth.Expectations;
+import dev.fabricscope.bandwidth.FlowExpectations;
 import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.sysfs.SysfsRoot;
 import dev.fabricscope.topology.Report;
@@ -121,9 +122,17 @@ public final class BandwidthCommand implements Callable<Integer> {
         // shutting down already
       }
     }
-    Expectation expected = expect(spec);
-    BandwidthResult r =
-        BandwidthResult.of(spec, m.samplesGBps(), m.helper(), expected, Efficiencies.DEFAULTS);
+    BandwidthResult r;
+    if (m.flowSamplesGBps() != null) {
+      // concurrent flows: the planner's prediction of them on this host's own report
+      r =
+          BandwidthResult.ofFlows(
+              spec, m.flowSamplesGBps(), m.helper(), expectFlows(spec), Efficiencies.DEFAULTS);
+    } else {
+      r =
+          BandwidthResult.of(
+              spec, m.samplesGBps(), m.helper(), expect(spec), Efficiencies.DEFAULTS);
+    }
     out.println(format.equals("json") ? json(r) : BandwidthText.render(r, spec, m));
     out.flush();
     return 0;
@@ -171,6 +180,19 @@ public final class BandwidthCommand implements Callable<Integer> {
       return Expectation.unknown("this host could not be discovered: " + oneLine(e.getMessage()));
     }
     return new Expectations(Efficiencies.DEFAULTS).expect(spec, report, report, null);
+  }
+
+  /** Each flow's expectation from this host's report (default capacities), or unknown with why. */
+  private static List<Expectation> expectFlows(BandwidthSpec spec) {
+    Report report;
+    try {
+      report = new SysfsDiscovery().discover(SysfsRoot.of(Path.of("/")));
+    } catch (RuntimeException e) {
+      String why = "this host could not be discovered: " + oneLine(e.getMessage());
+      return spec.flows().stream().map(f -> Expectation.unknown(why)).toList();
+    }
+    return new FlowExpectations(Efficiencies.DEFAULTS)
+        .expect(spec, report, dev.fabricscope.planner.PlanOptions.DEFAULTS);
   }
 
   private int capabilities(String format, PrintStream out) {

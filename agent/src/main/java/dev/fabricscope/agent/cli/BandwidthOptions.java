@@ -22,7 +22,7 @@ public final class BandwidthOptions {
       completionCandidates = Kinds.class,
       description =
           "host-memcpy, gpu-h2d, gpu-d2h, gpu-bidir, gpu-d2d, gpu-p2p, rdma-write,"
-              + " rdma-read, rdma-send or tcp")
+              + " rdma-read, rdma-send, tcp or nvme-read")
   String kind;
 
   @Option(
@@ -33,6 +33,14 @@ public final class BandwidthOptions {
 
   @Option(names = "--target", paramLabel = "E", description = "Where data goes (as --source)")
   String target;
+
+  @Option(
+      names = "--also",
+      paramLabel = "SRC=TARGET",
+      description =
+          "One more flow run at the same instant as --source to --target (nvme-read,"
+              + " host-memcpy); repeat for up to 15")
+  java.util.List<String> also;
 
   @Option(names = "--size", paramLabel = "BYTES", description = "Bytes per copy (default 256M)")
   String size;
@@ -102,7 +110,21 @@ public final class BandwidthOptions {
           duration == null
               ? null
               : number(duration, "--duration", 0, 1, BandwidthSpec.MAX_DURATION_SECONDS);
-      return BandwidthSpec.of(k, from, to, bytes, reps, seconds, n, pageable);
+      java.util.List<dev.fabricscope.bandwidth.BandwidthFlow> more = new java.util.ArrayList<>();
+      if (also != null) {
+        if (also.size() >= BandwidthSpec.MAX_FLOWS) {
+          throw new UsageException(
+              "--also: at most " + (BandwidthSpec.MAX_FLOWS - 1) + " more flows");
+        }
+        for (String a : also) {
+          try {
+            more.add(dev.fabricscope.bandwidth.BandwidthFlow.parse(a));
+          } catch (IllegalArgumentException e) {
+            throw new UsageException("--also: " + e.getMessage());
+          }
+        }
+      }
+      return BandwidthSpec.of(k, from, to, bytes, reps, seconds, n, pageable, more);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }

@@ -44,6 +44,20 @@ final class BandwidthText {
       b.append(", bottleneck ").append(r.bottleneck());
     }
     b.append('\n');
+    if (r.flows() != null) {
+      for (BandwidthResult.FlowResult f : r.flows()) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "flow       %s -> %s: %.2f GB/s, expected %s%n",
+                f.source(),
+                f.target(),
+                f.measuredGBps(),
+                f.expectedGBps() == null
+                    ? "unknown (" + f.basis() + ")"
+                    : String.format(Locale.ROOT, "%.2f GB/s (%s)", f.expectedGBps(), f.basis())));
+      }
+    }
     b.append("helper     ").append(r.helper()).append('\n');
     b.append("detail     ").append(m.rawOutput());
     return b.toString();

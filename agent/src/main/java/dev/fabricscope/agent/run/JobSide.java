@@ -107,6 +107,10 @@ final class JobSide implements Runnable {
     }
     ObjectNode result = event("result").put("helper", m.helper());
     m.samplesGBps().forEach(result.putArray("samples")::add);
+    if (m.flowSamplesGBps() != null) {
+      var flows = result.putArray("flowSamples");
+      m.flowSamplesGBps().forEach(f -> f.forEach(flows.addArray()::add));
+    }
     if (m.rawOutput() != null) {
       result.put("rawOutput", m.rawOutput());
     }

@@ -56,7 +56,8 @@ class BandwidthCommandIT extends CliRunner {
             "bottleneck",
             "samples",
             "helper",
-            "basis"),
+            "basis",
+            "flows"),
         fields);
     assertEquals("host-memcpy", j.get("kind").asText());
     assertEquals(4L << 20, j.get("bytes").asLong());
@@ -67,7 +68,7 @@ class BandwidthCommandIT extends CliRunner {
         Math.round(Samples.median(samples) * 100) / 100.0, j.get("measuredGBps").asDouble(), 0.011);
     assertTrue(j.get("measuredGBps").asDouble() > 0.1, r.out());
     assertEquals("unknown", j.get("verdict").asText());
-    assertEquals("fabricscope-membw 1", j.get("helper").asText());
+    assertEquals("fabricscope-membw 2", j.get("helper").asText());
     try (var left = Files.list(jtmp)) {
       assertEquals(List.of(), left.toList(), "files left in the agent's temp dir");
     }
@@ -88,13 +89,19 @@ class BandwidthCommandIT extends CliRunner {
     JsonNode caps = JSON.readTree(r.out());
     assertEquals("membw", caps.get(0).get("name").asText());
     assertTrue(caps.get(0).get("present").asBoolean());
-    assertEquals("cuda", caps.get(1).get("name").asText());
+    assertEquals("nvme-read", caps.get(1).get("name").asText());
+    // present only where sysfs shows NVMe namespaces; absent says why, never fails
+    assertTrue(
+        caps.get(1).get("present").asBoolean()
+            || caps.get(1).get("detail").asText().startsWith("no NVMe namespace on this host"),
+        caps.get(1).toString());
+    assertEquals("cuda", caps.get(2).get("name").asText());
   }
 
   @Test
   void gpuKindsWithoutADriverSayItInOneLine() throws Exception {
     JsonNode caps = JSON.readTree(agent("bandwidth", "--capabilities", "--format", "json").out());
-    Assumptions.assumeFalse(caps.get(1).get("present").asBoolean(), "this host has a CUDA driver");
+    Assumptions.assumeFalse(caps.get(2).get("present").asBoolean(), "this host has a CUDA driver");
     for (String kind : List.of("gpu-h2d", "gpu-d2h", "gpu-bidir", "gpu-d2d", "gpu-p2p")) {
       Result r = agent("bandwidth", "--kind", kind, "--size", "1M");
       assertEquals(1, r.code(), kind + ": " + r.err());
@@ -125,6 +132,11 @@ class BandwidthCommandIT extends CliRunner {
       {"--kind", "gpu-d2d", "--pageable"},
       {"--kind", "host-memcpy", "--format", "xml"},
       {"--kind", "host-memcpy", "--timeout", "0"},
+      {"--kind", "nvme-read", "--source", "/dev/nvme0n1"},
+      {"--kind", "nvme-read", "--source", "0000:03:00.0", "--also", "0000:04:00.0=numa:0;id"},
+      {"--kind", "nvme-read", "--source", "0000:03:00.0", "--also", "--output=/etc/x"},
+      {"--kind", "nvme-read", "--source", "0000:03:00.0", "--also", "0000:03:00.0=numa:0"},
+      {"--kind", "gpu-h2d", "--also", "numa:0=gpu:1"},
     };
     for (String[] args : bad) {
       String[] full = new String[args.length + 1];

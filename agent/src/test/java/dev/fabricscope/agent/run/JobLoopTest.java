@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
+import dev.fabricscope.bandwidth.BandwidthFlow;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
 import dev.fabricscope.bandwidth.Endpoint;
@@ -155,6 +156,37 @@ class JobLoopTest {
     // the loop goes on: a good assignment after them runs
     server.assignments.add(MEMCPY);
     waitFor(() -> helper.calls.size() == 1);
+  }
+
+  @Test
+  void hostileConcurrentFlowsStartNothingAndGoodOnesReachTheHelper() throws Exception {
+    String[] bad = {
+      "[{\"source\":\"numa:0;id\",\"target\":\"numa:1\"}]",
+      "[{\"source\":\"numa:0\",\"target\":\"--output=/etc/x\"}]",
+      "[{\"source\":\"/dev/nvme0n1\",\"target\":\"numa:0\"}]",
+      "[{\"source\":\"numa:0\"}]",
+      "\"numa:0=numa:1\"",
+      "[" + "{\"source\":\"numa:0\",\"target\":\"numa:1\"},".repeat(15) + "{}]",
+    };
+    long id = 300;
+    for (String b : bad) {
+      ObjectNode n = (ObjectNode) JSON.readTree(MEMCPY);
+      n.put("jobId", ++id);
+      n.set("concurrent", JSON.readTree(b));
+      server.assignments.add(n.toString());
+    }
+    waitFor(() -> server.events.size() >= bad.length && server.assignments.isEmpty());
+    Thread.sleep(300);
+    assertEquals(List.of(), helper.calls, "no helper was called");
+    server.events.forEach(e -> assertEquals("error", e.type()));
+    ObjectNode good = (ObjectNode) JSON.readTree(MEMCPY);
+    good.put("threads", 1); // concurrent flows copy with one thread each
+    good.set("concurrent", JSON.readTree("[{\"source\":\"numa:1\",\"target\":\"numa:0\"}]"));
+    server.assignments.add(good.toString());
+    waitFor(() -> helper.calls.size() == 1);
+    assertEquals(
+        List.of(new BandwidthFlow(Endpoint.numa(1), Endpoint.numa(0))),
+        helper.calls.get(0).spec().concurrent());
   }
 
   @Test

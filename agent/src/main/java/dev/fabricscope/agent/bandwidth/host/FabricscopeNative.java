@@ -46,6 +46,34 @@ public final class FabricscopeNative {
         Pointer stop,
         byte[] err,
         int errlen);
+
+    int fsn_copy_flows(
+        int nflows,
+        int[] srcNodes,
+        int[] dstNodes,
+        int[] cpus,
+        int[] ncpus,
+        long bytes,
+        long chunk,
+        int reps,
+        double[] gbpsOut,
+        IntByReference bound,
+        Pointer stop,
+        byte[] err,
+        int errlen);
+
+    int fsn_read_flows(
+        int nflows,
+        String[] paths,
+        int[] nodes,
+        long bytes,
+        long chunk,
+        int reps,
+        double[] gbpsOut,
+        IntByReference bound,
+        Pointer stop,
+        byte[] err,
+        int errlen);
   }
 
   /** The library name, as in the jar. */

@@ -72,6 +72,9 @@ public final class HostMemcpyHelper implements BandwidthHelper {
     if (spec.kind() != BandwidthKind.HOST_MEMCPY) {
       throw new HelperException(name() + " does not run " + spec.kind().json());
     }
+    if (!spec.concurrent().isEmpty()) {
+      return ConcurrentCopies.run(spec, nodes.get(), cancel);
+    }
     FabricscopeNative.Lib lib;
     try {
       lib = FabricscopeNative.lib();

@@ -41,7 +41,7 @@ class HostMemcpyHelperTest {
   void detectsTheLibraryAndTheNodes() {
     HelperCapability c = helper.detect();
     assertTrue(c.present(), c.detail());
-    assertEquals("1", c.version());
+    assertEquals("2", c.version()); // FSN_VERSION in fabricscope_native.h
     assertTrue(c.devices().contains("numa:0"), c.devices().toString());
   }
 
@@ -58,7 +58,7 @@ class HostMemcpyHelperTest {
     Measurement m = helper.run(spec(0, 0, bytes, reps, 1), null, Cancellation.within(60));
     double wall = (System.nanoTime() - t0) / 1e9;
     assertEquals(reps, m.samplesGBps().size());
-    assertEquals("fabricscope-membw 1", m.helper());
+    assertEquals("fabricscope-membw 2", m.helper());
     Matcher inner = Pattern.compile("(\\d+) copies per timed pass").matcher(m.rawOutput());
     assertTrue(inner.find(), m.rawOutput());
     int copies = Integer.parseInt(inner.group(1));
@@ -67,6 +67,42 @@ class HostMemcpyHelperTest {
     double overall = bytes * (double) reps * copies / wall / 1e9;
     assertTrue(Samples.median(m.samplesGBps()) >= overall, m.samplesGBps() + " vs " + overall);
     assertTrue(m.rawOutput().contains("buffers bound and verified on their nodes"), m.rawOutput());
+  }
+
+  /**
+   * Two copies at once share each pass's window: per pass, the flow that ended the window copied
+   * all its bytes within it, so the sum over passes of the shortest bytes / rate cannot exceed the
+   * wall time of the call; the test's samples are the per-pass sums.
+   */
+  @Test
+  void concurrentCopiesShareTheirWindowsAndSumPerPass() throws Exception {
+    long bytes = 16L << 20;
+    BandwidthSpec two =
+        BandwidthSpec.of(
+            BandwidthKind.HOST_MEMCPY,
+            Endpoint.numa(0),
+            Endpoint.numa(0),
+            bytes,
+            4,
+            null,
+            1,
+            false,
+            java.util.List.of(dev.fabricscope.bandwidth.BandwidthFlow.parse("numa:0=numa:0")));
+    long t0 = System.nanoTime();
+    Measurement m = helper.run(two, null, Cancellation.within(60));
+    double wall = (System.nanoTime() - t0) / 1e9;
+    java.util.List<java.util.List<Double>> flows = m.flowSamplesGBps();
+    assertEquals(2, flows.size());
+    double windows = 0;
+    for (int p = 0; p < 4; p++) {
+      double a = flows.get(0).get(p);
+      double b = flows.get(1).get(p);
+      assertEquals(a + b, m.samplesGBps().get(p), 1e-9);
+      assertTrue(Math.max(a, b) > 0, flows.toString());
+      windows += bytes / (Math.max(a, b) * 1e9);
+    }
+    assertTrue(windows <= wall, "windows " + windows + " s > wall " + wall + " s");
+    assertTrue(m.rawOutput().contains("2 concurrent flows"), m.rawOutput());
   }
 
   @Test
