@@ -15,12 +15,6 @@ void fsn_err(char *err, int errlen, const char *fmt, ...);
    passes stay short enough that the median skips the ones a busy host preempted. */
 #define MIN_PASS_SECONDS 0.001
 #define MAX_INNER (1L << 20)
-/* The target starts one cache line into its mapping, as STREAM's OFFSET does: with both buffers
-   page aligned, every store lands on the same 4 KiB offset as the load it follows ("4K
-   aliasing"), and glibc's large-copy loop runs 15-25 % slower on this machine's EPYC (1 GiB:
-   14.2 vs 17.8 GB/s with a 64-byte offset; 64, 128 and 256 bytes alike). A DMA engine or another
-   process has no such coincidence, so the aligned figure understated the memory. */
-#define DST_OFFSET 64
 
 struct shared {
   char *src, *dst;
@@ -130,8 +124,9 @@ int fsn_copy(int src_node, int dst_node, const int *cpus, int ncpus, size_t byte
   int bound_src = 0, bound_dst = 0, result = -1;
   char *src = fsn_alloc_on_node(bytes, src_node, &bound_src, err, errlen);
   char *dst_map =
-      src == NULL ? NULL : fsn_alloc_on_node(bytes + DST_OFFSET, dst_node, &bound_dst, err, errlen);
-  char *dst = dst_map == NULL ? NULL : dst_map + DST_OFFSET;
+      src == NULL ? NULL
+                  : fsn_alloc_on_node(bytes + FSN_COPY_DST_OFFSET, dst_node, &bound_dst, err, errlen);
+  char *dst = dst_map == NULL ? NULL : dst_map + FSN_COPY_DST_OFFSET;
   double *start = calloc((size_t)threads, sizeof(double));
   double *end = calloc((size_t)threads, sizeof(double));
   pthread_t *tids = calloc((size_t)threads, sizeof(pthread_t));
@@ -143,7 +138,7 @@ int fsn_copy(int src_node, int dst_node, const int *cpus, int ncpus, size_t byte
   *bound = bound_src && bound_dst;
   if (*bound) {
     int a = fsn_misplaced_pages(src, bytes, src_node);
-    int b = fsn_misplaced_pages(dst_map, bytes + DST_OFFSET, dst_node);
+    int b = fsn_misplaced_pages(dst_map, bytes + FSN_COPY_DST_OFFSET, dst_node);
     if (a != 0 || b != 0) {
       fsn_err(err, errlen, "buffers not on their nodes after mbind (%d and %d sampled pages off)",
               a, b);
@@ -182,6 +177,6 @@ out:
   free(tids);
   free(ws);
   fsn_free(src, bytes);
-  fsn_free(dst_map, bytes + DST_OFFSET);
+  fsn_free(dst_map, bytes + FSN_COPY_DST_OFFSET);
   return result;
 }

@@ -43,14 +43,17 @@ int fsn_copy_flows(int nflows, const int *src_nodes, const int *dst_nodes, const
     f->ncpus = ncpus[ready];
     cpu_at += ncpus[ready];
     f->src = fsn_alloc_on_node(bytes, src_nodes[ready], &bs, err, errlen);
-    f->dst = f->src == NULL ? NULL : fsn_alloc_on_node(bytes, dst_nodes[ready], &bd, err, errlen);
+    char *dst_map = f->src == NULL ? NULL
+                                   : fsn_alloc_on_node(bytes + FSN_COPY_DST_OFFSET,
+                                                       dst_nodes[ready], &bd, err, errlen);
+    f->dst = dst_map == NULL ? NULL : dst_map + FSN_COPY_DST_OFFSET;
     if (f->src == NULL || f->dst == NULL) {
       ready++; /* free what was mapped */
       goto out;
     }
     if (bs && bd &&
         (fsn_misplaced_pages(f->src, bytes, src_nodes[ready]) != 0 ||
-         fsn_misplaced_pages(f->dst, bytes, dst_nodes[ready]) != 0)) {
+         fsn_misplaced_pages(dst_map, bytes + FSN_COPY_DST_OFFSET, dst_nodes[ready]) != 0)) {
       fsn_err(err, errlen, "buffers of %s not on their nodes after mbind", f->name);
       ready++;
       goto out;
@@ -61,7 +64,9 @@ int fsn_copy_flows(int nflows, const int *src_nodes, const int *dst_nodes, const
 out:
   for (int i = 0; i < ready; i++) {
     fsn_free(fs[i].src, bytes);
-    fsn_free(fs[i].dst, bytes);
+    if (fs[i].dst != NULL) {
+      fsn_free(fs[i].dst - FSN_COPY_DST_OFFSET, bytes + FSN_COPY_DST_OFFSET);
+    }
   }
   return result;
 }
