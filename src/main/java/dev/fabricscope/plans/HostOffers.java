@@ -14,7 +14,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -34,6 +37,12 @@ public class HostOffers {
 
   @Inject InventoryStore inventory;
   @Inject HostEvents events;
+  @Inject OfferArchive archive;
+
+  /** Longest a ranking waits for the start's read-back of stored offers, seconds. */
+  static final long READ_BACK_WAIT_S = 10;
+
+  private final CountDownLatch readBack = new CountDownLatch(1);
 
   /** A host's offer and the snapshot it was planned from. */
   private record Planned(long snapshotId, HostOffer offer) {}
@@ -51,7 +60,7 @@ public class HostOffers {
         new Thread(
             () -> {
               try {
-                all();
+                warmUp();
               } catch (RuntimeException ex) {
                 // the next ranking computes what is missing; a failure here only loses the head
                 // start
@@ -79,22 +88,47 @@ public class HostOffers {
             ex -> LOG.warnf("host selection: no longer computing offers ahead: %s", ex));
   }
 
+  /** What a warm-up did: offers read back from the database, hosts planned from their reports. */
+  record Warmed(int readBack, Set<String> planned) {}
+
+  /**
+   * The start's warm-up: this build's stored offers read back in one query (small JSON documents,
+   * where planning from the reports reads and parses every report, about 1 ms each), then the hosts
+   * without one planned from their reports and kept for the next start, then other builds' and
+   * older snapshots' offers dropped.
+   */
+  Warmed warmUp() {
+    long started = System.nanoTime();
+    int read = 0;
+    try {
+      for (OfferArchive.Read r : archive.readBack()) {
+        keep(r.offer().host(), r.snapshotId(), r.offer());
+        read++;
+      }
+    } finally {
+      readBack.countDown();
+    }
+    long readMs = (System.nanoTime() - started) / 1_000_000;
+    Set<String> planned = planMissing(inventory.latestSnapshotIds());
+    int pruned = archive.prune();
+    LOG.infof(
+        "host selection: %d offers read back in %d ms, %d planned from their reports, %d stored"
+            + " offers of other builds or older snapshots dropped; %d ms in all",
+        read, readMs, planned.size(), pruned, (System.nanoTime() - started) / 1_000_000);
+    return new Warmed(read, planned);
+  }
+
   /** The offers of every host with a snapshot, by host name order. */
   public List<HostOffer> all() {
+    try {
+      // the read-back is one query; planning those hosts from their reports instead takes long
+      readBack.await(READ_BACK_WAIT_S, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     Map<String, Long> latest = inventory.latestSnapshotIds();
     byHost.keySet().retainAll(latest.keySet());
-    // the hosts that reported since they were last planned, on every core
-    latest.entrySet().stream()
-        .filter(e -> !current(e.getKey(), e.getValue()))
-        .toList()
-        .parallelStream()
-        .forEach(
-            e -> {
-              HostOffer o = compute(e.getKey(), e.getValue());
-              if (o != null) {
-                byHost.put(e.getKey(), new Planned(e.getValue(), o));
-              }
-            });
+    planMissing(latest);
     List<HostOffer> out = new ArrayList<>(latest.size());
     for (var e : latest.entrySet()) {
       Planned p = byHost.get(e.getKey());
@@ -103,6 +137,30 @@ public class HostOffers {
       }
     }
     return out;
+  }
+
+  /** Plans the hosts that reported since they were last planned, on every core; those hosts. */
+  private Set<String> planMissing(Map<String, Long> latest) {
+    Set<String> planned = ConcurrentHashMap.newKeySet();
+    latest.entrySet().stream()
+        .filter(e -> !current(e.getKey(), e.getValue()))
+        .toList()
+        .parallelStream()
+        .forEach(
+            e -> {
+              HostOffer o = compute(e.getKey(), e.getValue());
+              if (o != null) {
+                keep(e.getKey(), e.getValue(), o);
+                archive.keep(e.getValue(), o);
+                planned.add(e.getKey());
+              }
+            });
+    return planned;
+  }
+
+  /** Forgets every offer, as a restart does (tests). */
+  void forget() {
+    byHost.clear();
   }
 
   private boolean current(String host, long snapshotId) {
@@ -117,7 +175,9 @@ public class HostOffers {
    * what a ranking waited for. Called before the snapshot event is published.
    */
   public void stored(String host, long snapshotId, Report report) {
-    keep(host, snapshotId, offer(host, snapshotId, report));
+    HostOffer o = offer(host, snapshotId, report);
+    keep(host, snapshotId, o);
+    archive.keep(snapshotId, o);
   }
 
   /** Plans a host's new snapshot (ahead of a ranking) unless a newer one of it is planned. */
@@ -137,6 +197,12 @@ public class HostOffers {
   /** Snapshot events so far that read the stored report again (tests). */
   long eventReads() {
     return eventReads.get();
+  }
+
+  /** The offer kept for {@code host}, null when none (tests). */
+  HostOffer kept(String host) {
+    Planned p = byHost.get(host);
+    return p == null ? null : p.offer();
   }
 
   /** The snapshot of {@code host} whose offer is kept; -1 when none. */
