@@ -19,7 +19,7 @@ server=
 start_server() { # the same data directory each time
   java -Xmx2g -Dquarkus.http.port=$port -Dfabricscope.admin-token=$admin -Dfabricscope.demo.seed=false \
     -Dfabricscope.data-dir="$work/data" -Dquarkus.log.level=WARN \
-    -Dquarkus.log.category.\"dev.fabricscope.plans\".level=INFO \
+    -Dquarkus.log.category.\"dev.fabricscope.plans\".level=DEBUG \
     -jar target/quarkus-app/quarkus-run.jar >> "$work/server.log" 2>&1 &
   server=$!
   local t0=$(date +%s.%N)

@@ -73,6 +73,11 @@ public class HostOffers {
     warm.start();
     events
         .snapshots()
+        // a mass import publishes faster than a busy worker pool takes events: without a drop the
+        // processor failed this subscriber for good (BackPressureFailure). A dropped snapshot is
+        // planned by the next ranking, and this replica's own were planned at ingest.
+        .onOverflow()
+        .drop()
         .emitOn(Infrastructure.getDefaultWorkerPool())
         .subscribe()
         .with(

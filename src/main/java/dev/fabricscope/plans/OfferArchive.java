@@ -75,8 +75,13 @@ public class OfferArchive {
 
   /** The stored offers of this build for every host's latest snapshot. */
   List<Read> readBack() {
-    List<Read> out = new ArrayList<>();
-    for (OfferStore.Latest l : store.latest(build())) {
+    long started = System.nanoTime();
+    List<OfferStore.Latest> rows = store.latest(build());
+    LOG.debugf(
+        "host selection: %d stored offers queried in %d ms",
+        rows.size(), (System.nanoTime() - started) / 1_000_000);
+    List<Read> out = new ArrayList<>(rows.size());
+    for (OfferStore.Latest l : rows) {
       try {
         out.add(new Read(l.snapshotId(), JSON.readValue(l.json(), HostOffer.class)));
       } catch (JsonProcessingException | RuntimeException e) {
