@@ -7,6 +7,7 @@ import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.topology.Report;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -43,6 +44,7 @@ public class HostOffers {
   static final long READ_BACK_WAIT_S = 10;
 
   private final CountDownLatch readBack = new CountDownLatch(1);
+  private final StoredReports stored = new StoredReports(this::planStored);
 
   /** A host's offer and the snapshot it was planned from. */
   private record Planned(long snapshotId, HostOffer offer) {}
@@ -153,7 +155,12 @@ public class HostOffers {
         .parallelStream()
         .forEach(
             e -> {
-              HostOffer o = compute(e.getKey(), e.getValue());
+              // a report stored here and still waiting to be planned need not be read back
+              Report waiting = stored.report(e.getKey(), e.getValue());
+              HostOffer o =
+                  waiting != null
+                      ? offer(e.getKey(), e.getValue(), waiting)
+                      : compute(e.getKey(), e.getValue());
               if (o != null) {
                 keep(e.getKey(), e.getValue(), o);
                 archive.keep(e.getValue(), o);
@@ -161,6 +168,11 @@ public class HostOffers {
               }
             });
     return planned;
+  }
+
+  @PreDestroy
+  void stop() {
+    stored.stop();
   }
 
   /** Forgets every offer, as a restart does (tests). */
@@ -174,20 +186,25 @@ public class HostOffers {
   }
 
   /**
-   * Plans the snapshot that this replica has just stored from the report it parsed to store it, so
-   * the snapshot event finds it planned: the event path would read and parse the stored report
-   * again (about 1 ms against some 0.01 ms of planning), and during a mass import that backlog is
-   * what a ranking waited for. Called before the snapshot event is published.
+   * Queues the snapshot that this replica has just stored, with the report it parsed to store it,
+   * to be planned in the background ({@link StoredReports}), so the snapshot event finds it planned
+   * or waiting: the event path would read and parse the stored report again (about 1 ms and more),
+   * and during a mass import that backlog is what a ranking waited for. Called before the snapshot
+   * event is published.
    */
   public void stored(String host, long snapshotId, Report report) {
-    HostOffer o = offer(host, snapshotId, report);
-    keep(host, snapshotId, o);
-    archive.keep(snapshotId, o);
+    stored.add(host, snapshotId, report);
+  }
+
+  private void planStored(String host, StoredReports.Waiting w) {
+    HostOffer o = offer(host, w.snapshotId(), w.report());
+    archive.keep(w.snapshotId(), o); // first: once the offer shows, its write is under way
+    keep(host, w.snapshotId(), o);
   }
 
   /** Plans a host's new snapshot (ahead of a ranking) unless a newer one of it is planned. */
   private void plan(String host, long snapshotId) {
-    if (current(host, snapshotId)) {
+    if (current(host, snapshotId) || stored.waiting(host, snapshotId)) {
       return;
     }
     eventReads.incrementAndGet();

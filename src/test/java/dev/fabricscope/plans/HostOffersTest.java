@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The replica that stores a snapshot plans its host's offer from the report it parsed at ingest:
- * the offer is there when the import answers, and the snapshot event that follows reads nothing
- * again (the backlog of re-reads after a mass import is what the first ranking waited for).
+ * The replica that stores a snapshot plans its host's offer from the report it parsed at ingest (in
+ * the background): the snapshot event that follows reads nothing again (the backlog of re-reads
+ * after a mass import is what the first ranking waited for).
  */
 @QuarkusTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -65,6 +65,10 @@ class HostOffersTest {
     long reads = offers.eventReads();
     ApiClient.importFixture(operator, "hwloc-xml/llnl-lassen.xml", host);
     long snapshot = inventory.latestSnapshotIds().get(host);
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (offers.plannedSnapshot(host) != snapshot && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
     assertEquals(snapshot, offers.plannedSnapshot(host));
     // the import's snapshot event reaches the background planner, which finds it planned
     assertTrue(handledMoreThan(handled), "the snapshot event was not handled");

@@ -42,6 +42,10 @@ class OfferArchiveTest {
     String host = BandwidthClient.hostName("archive-lassen");
     ApiClient.importFixture(operator, "hwloc-xml/llnl-lassen.xml", host);
     long snapshot = inventory.latestSnapshotIds().get(host);
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (offers.plannedSnapshot(host) != snapshot && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
     HostOffer planned = offers.kept(host);
     assertNotNull(planned);
     // Lassen: 4 GPUs, each paired with a NIC port
@@ -66,6 +70,10 @@ class OfferArchiveTest {
     String host = BandwidthClient.hostName("archive-dgx2");
     ApiClient.importFixture(operator, "hwloc-xml/nvidiaDGX2.xml", host);
     long snapshot = inventory.latestSnapshotIds().get(host);
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (offers.plannedSnapshot(host) != snapshot && System.nanoTime() < until) {
+      Thread.sleep(10);
+    }
     awaitWritten();
     store.put("another-build", List.of(new OfferStore.Offer(snapshot, "{\"host\":\"x\"}")));
     assertEquals(
