@@ -12,9 +12,28 @@ export function endWords(s, names) {
 
 const gbps = (v) => (v == null ? '—' : v.toFixed(2));
 
+const source = (m) => (m.source === 'measured' ? 'measured, job ' + m.jobId : m.source);
+
+/**
+ * The host memory a prediction was computed with, in one line: "memory: X GB/s per node (measured,
+ * job N | default | override)" when the nodes named have the same, else node by node (one node
+ * alone is named: the others may have a capacity of their own); empty when no flow reaches host
+ * memory and nothing was measured.
+ */
+export function memoryWords(capacities) {
+  const m = (capacities && capacities.memory) || [];
+  if (!m.length) return '';
+  const same = m.length > 1 && m.every((n) => n.gbps === m[0].gbps && source(n) === source(m[0]));
+  if (same) return 'memory: ' + gbps(m[0].gbps) + ' GB/s per node (' + source(m[0]) + ')';
+  return 'memory: ' + m.map((n) => 'node ' + n.numaNode + ' ' + gbps(n.gbps) + ' GB/s (' + source(n) + ')').join(', ');
+}
+
 /** The flows and pairing tables of a prediction (null: a list of one's own not yet written). */
 export function renderPrediction(p, names) {
   const tb = document.getElementById('flows').tBodies[0];
+  const memory = document.getElementById('prediction-memory');
+  memory.textContent = p ? memoryWords(p.capacities) : '';
+  memory.hidden = !memory.textContent;
   if (!p) {
     tb.replaceChildren(el('tr', {}, el('td', { colspan: '4', class: 'muted' }, 'No flows in your list yet: add some above.')));
     document.getElementById('pairing').tBodies[0].replaceChildren();

@@ -33,6 +33,7 @@ public class ReportIngest {
 
   @Inject KnownHosts known;
   @Inject dev.fabricscope.cluster.ClusterBus cluster;
+  @Inject dev.fabricscope.plans.HostOffers offers;
 
   /** The outcome of one ingest. */
   public record Result(InventoryStore.Outcome outcome, long snapshotId, String host) {}
@@ -123,6 +124,8 @@ public class ReportIngest {
     }
     known.remember(host, hash, r.snapshotId(), labels);
     if (r.outcome() == InventoryStore.Outcome.CREATED) {
+      // from the report in hand, before the event: the event path would read and parse it again
+      offers.stored(host, r.snapshotId(), report);
       events.snapshotAdded(host, r.snapshotId(), imported);
       // before the answer: a replica that gets this host's next report knows it changed
       cluster.snapshotStored(host, r.snapshotId(), imported);

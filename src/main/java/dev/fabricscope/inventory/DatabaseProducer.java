@@ -12,8 +12,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Makes {@link Database}, {@link InventoryStore}, {@link TokenStore}, {@link BandwidthJobStore} and
- * {@link AgentCapabilityStore} (and {@link PlanStore}, {@link FabricDiscoveryStore}) injectable.
- * All settings are read at run time, so one build runs on H2 or PostgreSQL:
+ * {@link AgentCapabilityStore} (and {@link PlanStore}, {@link FabricDiscoveryStore}, {@link
+ * OfferStore}) injectable. All settings are read at run time, so one build runs on H2 or
+ * PostgreSQL:
  *
  * <ul>
  *   <li>{@code fabricscope.db.url}: JDBC URL; unset means an H2 file database in {@code
@@ -85,6 +86,12 @@ public class DatabaseProducer {
   @Singleton
   FabricDiscoveryStore fabricDiscoveryStore(Database database) {
     return new JdbcFabricDiscoveryStore(database.dataSource());
+  }
+
+  @Produces
+  @Singleton
+  OfferStore offerStore(Database database) {
+    return new JdbcOfferStore(database.dataSource());
   }
 
   /** Opens and migrates the database at startup rather than on first use. */

@@ -24,6 +24,10 @@ import java.util.TreeSet;
  * of what a DMA flow, which only reads or only writes host memory, can get from that node. A copy
  * across nodes also crosses the inter-socket link, so only copies within a node count.
  *
+ * <p>A plan predicts with the capacities of the host it was copied from (its version prediction,
+ * preview and comparison with the host, both sides alike): its edits move devices, switches and
+ * links, never a NUMA node's memory.
+ *
  * <p>Host selection ({@code POST /api/v1/plans/select}) keeps the default: its offers plan the
  * gpu-to-nic pattern only, whose flows never cross a memory link, so memory capacity cannot change
  * them. The NCCL topology of a pairing does not depend on capacities either.
@@ -47,7 +51,11 @@ public class MemoryCapacities {
    * the prediction API predict with the same capacities.
    */
   public Chosen choose(String host, String interSocketGBps, String memoryGBps) {
-    PlanOptions query = PlanService.options(interSocketGBps, memoryGBps);
+    return choose(host, PlanService.options(interSocketGBps, memoryGBps));
+  }
+
+  /** The options for {@code host}: the overrides of {@code query}, else the host's measurements. */
+  Chosen choose(String host, PlanOptions query) {
     if (query.memoryGBps() != null) {
       return new Chosen(query, List.of());
     }
@@ -59,12 +67,14 @@ public class MemoryCapacities {
     return new Chosen(new PlanOptions(query.interSocketGBps(), null, byNode), measured);
   }
 
-  /** Where each node's memory capacity in {@code result} came from. */
-  static HostPrediction.Capacities capacities(Chosen chosen, PlanResult result) {
+  /** Where each node's memory capacity in {@code results} (computed with it) came from. */
+  static HostPrediction.Capacities capacities(Chosen chosen, PlanResult... results) {
     TreeSet<Integer> nodes = new TreeSet<>();
-    for (PlanResult.LinkLoad l : result.links()) {
-      if (l.kind().equals("memory") && l.downstream().startsWith("numa:")) {
-        nodes.add(Integer.parseInt(l.downstream().substring("numa:".length())));
+    for (PlanResult result : results) {
+      for (PlanResult.LinkLoad l : result.links()) {
+        if (l.kind().equals("memory") && l.downstream().startsWith("numa:")) {
+          nodes.add(Integer.parseInt(l.downstream().substring("numa:".length())));
+        }
       }
     }
     Map<Integer, NodeMemcpy> measured = new HashMap<>();

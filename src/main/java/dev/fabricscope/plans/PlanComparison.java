@@ -19,8 +19,10 @@ import java.util.Map;
  *
  * @param pairs pairs (by device id) whose verdicts differ, in the host's matrix order
  * @param flows per flow of the pattern, the host's and the plan's predicted GB/s
+ * @param capacities the host memory capacities both sides were predicted with, and their source
  */
-public record PlanComparison(List<PairChange> pairs, List<FlowChange> flows) {
+public record PlanComparison(
+    List<PairChange> pairs, List<FlowChange> flows, HostPrediction.Capacities capacities) {
 
   /** Most matrix devices compared (the all-pairs work is n²). */
   static final int MAX_DEVICES = 2000;
@@ -34,7 +36,12 @@ public record PlanComparison(List<PairChange> pairs, List<FlowChange> flows) {
   /** One flow in both; null where a side has no such flow or no rate. */
   public record FlowChange(String source, String target, Double hostGBps, Double planGBps) {}
 
-  static PlanComparison of(Report host, Report plan, PlanResult hostPlan, PlanResult planPlan) {
+  static PlanComparison of(
+      Report host,
+      Report plan,
+      PlanResult hostPlan,
+      PlanResult planPlan,
+      HostPrediction.Capacities capacities) {
     FastMatrix a = matrix(host);
     FastMatrix b = matrix(plan);
     Map<String, Integer> inPlan = new HashMap<>();
@@ -71,7 +78,7 @@ public record PlanComparison(List<PairChange> pairs, List<FlowChange> flows) {
         flows.add(new FlowChange(f.source(), f.target(), null, f.predictedGBps()));
       }
     }
-    return new PlanComparison(pairs, flows);
+    return new PlanComparison(pairs, flows, capacities);
   }
 
   private static FastMatrix matrix(Report r) {

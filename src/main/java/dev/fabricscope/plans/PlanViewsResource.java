@@ -51,11 +51,12 @@ public class PlanViewsResource {
   public record Preview(
       @Schema(ref = "Report") Object topology,
       FabricGraph graph,
-      PlanResult prediction,
+      HostPrediction prediction,
       PairVerdict verdict) {}
 
   @Inject Access access;
   @Inject PlanService plans;
+  @Inject MemoryCapacities memory;
   // the REST layer's mapper: the preview's verdict and graph read as GET .../paths and .../graph
   // answer them
   @Inject ObjectMapper mapper;
@@ -72,7 +73,8 @@ public class PlanViewsResource {
           "Body: {\"edits\": [...], \"pattern\": \"gpu-to-nic\", \"a\": optional device,"
               + " \"b\": optional device, \"flows\": optional [\"SRC>DST\", ...] instead of a"
               + " pattern, \"interSocketGBps\" and \"memoryGBps\": optional capacity overrides, as"
-              + " .../versions/{v}/prediction takes them}. \"graph\" is the edited fabric to draw (as"
+              + " .../versions/{v}/prediction takes them; without memoryGBps the plan's host's"
+              + " measured memory, as there}. \"graph\" is the edited fabric to draw (as"
               + " .../versions/{v}/graph). With a and b the answer also holds \"verdict\", that"
               + " pair's verdict in the edited report (as .../versions/{v}/paths). 422 names a"
               + " refused edit.")
@@ -92,11 +94,13 @@ public class PlanViewsResource {
       @Context HttpServerRequest request) {
     access.requireRead(request);
     long id = Params.id("plan id", idParam);
-    plans.plan(id);
+    Plan plan = plans.plan(id);
     PlanBodies.Preview p = PlanBodies.preview(body);
     var options = PlanService.options(p.interSocketGBps(), p.memoryGBps());
     Report r = PlanService.apply(plans.base(id), p.edits());
-    PlanResult prediction = PlanService.predict(r, p.pattern(), p.flows(), options);
+    var chosen = memory.choose(plan.host(), options);
+    PlanResult result = PlanService.predict(r, p.pattern(), p.flows(), chosen.options());
+    var prediction = HostPrediction.of(result, MemoryCapacities.capacities(chosen, result));
     String verdict =
         p.a() == null ? "" : ",\"verdict\":" + json(HostsResource.pair(r, p.a(), p.b(), ""));
     // the graph the page draws for these edits, as GET .../versions/{v}/graph answers a saved one
@@ -185,11 +189,15 @@ public class PlanViewsResource {
       description =
           "pattern: gpu-to-nic (default), gpu-to-host, gpu-all-to-all, nvme-to-gpu; or flow=SRC>DST"
               + " repeated (SRC and DST: a BDF, memory:N or network:BDF[/PORT]) for a custom list."
-              + " interSocketGBps and memoryGBps override the documented default capacities.")
+              + " interSocketGBps and memoryGBps override the documented default capacities;"
+              + " without memoryGBps each NUMA node's host memory takes the fastest host-memcpy"
+              + " bandwidth test within that node of the host the plan was copied from (as"
+              + " /hosts/{h}/prediction does), else the default. capacities.memory says which,"
+              + " per node.")
   @APIResponse(responseCode = "200", description = "The prediction")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public PlanResult prediction(
+  public HostPrediction prediction(
       @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
           @PathParam("id")
           String idParam,
@@ -204,11 +212,15 @@ public class PlanViewsResource {
       @Parameter(description = "a custom flow SRC>DST; repeat for several") @QueryParam("flow")
           List<String> flows,
       @QueryParam("interSocketGBps") String interSocket,
-      @QueryParam("memoryGBps") String memory,
+      @QueryParam("memoryGBps") String memoryGBps,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    var options = PlanService.options(interSocket, memory);
-    return PlanService.predict(report(idParam, versionParam), pattern, flows, options);
+    var options = PlanService.options(interSocket, memoryGBps); // a bad value: 400 before reads
+    Plan p = plans.plan(Params.id("plan id", idParam));
+    Report r = plans.report(p, PlanService.versionParam(p, versionParam));
+    var chosen = memory.choose(p.host(), options);
+    PlanResult result = PlanService.predict(r, pattern, flows, chosen.options());
+    return HostPrediction.of(result, MemoryCapacities.capacities(chosen, result));
   }
 
   @GET
@@ -218,7 +230,8 @@ public class PlanViewsResource {
       summary = "A version beside the host it was copied from: changed verdicts and flow rates",
       description =
           "The flows are a pattern's or a custom list's (flow=SRC>DST repeated), with the capacity"
-              + " overrides of .../versions/{v}/prediction, the same on both sides.")
+              + " overrides and the measured host memory of .../versions/{v}/prediction, the same"
+              + " on both sides, so only the edits change a rate; capacities.memory says which.")
   @APIResponse(responseCode = "200", description = "The comparison")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
@@ -238,18 +251,18 @@ public class PlanViewsResource {
       @Parameter(description = "a custom flow SRC>DST; repeat for several") @QueryParam("flow")
           List<String> flows,
       @QueryParam("interSocketGBps") String interSocket,
-      @QueryParam("memoryGBps") String memory,
+      @QueryParam("memoryGBps") String memoryGBps,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    var opt = PlanService.options(interSocket, memory);
+    var options = PlanService.options(interSocket, memoryGBps);
     Plan p = plans.plan(Params.id("plan id", idParam));
     Report host = plans.base(p.id());
     Report plan = plans.report(p, PlanService.versionParam(p, versionParam));
+    var chosen = memory.choose(p.host(), options);
+    PlanResult before = PlanService.predict(host, pattern, flows, chosen.options());
+    PlanResult after = PlanService.predict(plan, pattern, flows, chosen.options());
     return PlanComparison.of(
-        host,
-        plan,
-        PlanService.predict(host, pattern, flows, opt),
-        PlanService.predict(plan, pattern, flows, opt));
+        host, plan, before, after, MemoryCapacities.capacities(chosen, before, after));
   }
 
   // as GET .../paths and .../graph write them
@@ -266,7 +279,7 @@ public class PlanViewsResource {
     return plans.report(p, PlanService.versionParam(p, versionParam));
   }
 
-  private static String write(PlanResult r) {
+  private static String write(HostPrediction r) {
     try {
       return ReportJson.mapper().writeValueAsString(r);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

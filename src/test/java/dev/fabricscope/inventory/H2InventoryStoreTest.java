@@ -97,4 +97,12 @@ class H2InventoryStoreTest {
       return database.dataSource();
     }
   }
+
+  @Nested
+  class Offers extends OfferStoreContract {
+    @Override
+    protected DataSource dataSource() {
+      return database.dataSource();
+    }
+  }
 }

@@ -86,4 +86,12 @@ class PostgresInventoryStoreTest {
       return database.dataSource();
     }
   }
+
+  @Nested
+  class Offers extends OfferStoreContract {
+    @Override
+    protected DataSource dataSource() {
+      return database.dataSource();
+    }
+  }
 }

@@ -1,22 +1,14 @@
 package dev.fabricscope.plans;
 
-import static dev.fabricscope.testing.BandwidthClient.event;
-import static dev.fabricscope.testing.BandwidthClient.poll;
-import static dev.fabricscope.testing.BandwidthClient.queue;
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.testing.ApiClient;
 import dev.fabricscope.testing.BandwidthClient;
+import dev.fabricscope.testing.H200Memcpy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import java.util.Locale;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,27 +21,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HostPredictionMemoryTest {
 
-  static JsonNode measured;
-
   String operator;
   String viewer;
 
-  @BeforeAll
-  static void fixture() throws Exception {
-    measured =
-        new ObjectMapper()
-            .readTree(
-                Fixtures.root().resolve("gpu-hosts/h200-passthrough.bandwidth.json").toFile());
-  }
-
-  /** The fixture's host memory copy with {@code threads} threads, GB/s. */
   static double copyGBps(int threads) {
-    for (JsonNode r : measured.path("hostMemcpy").path("results")) {
-      if (r.path("threads").asInt() == threads) {
-        return r.path("copyGBps").asDouble();
-      }
-    }
-    throw new AssertionError("no " + threads + "-thread copy in the fixture");
+    return H200Memcpy.copyGBps(threads);
   }
 
   @BeforeEach
@@ -76,19 +52,8 @@ class HostPredictionMemoryTest {
         .jsonPath();
   }
 
-  /** A host-memcpy test run to its end as the agent runs it: one sample of {@code gbps}. */
   long memcpy(String agent, String host, String target, int threads, double gbps, String state) {
-    String body = BandwidthClient.memcpy(host, threads).replace("\"numa:1\"", "\"" + target + "\"");
-    long id = queue(operator, body);
-    poll(agent, host, 5).then().statusCode(200).body("jobId", equalTo((int) id));
-    event(agent, host, id, "{\"type\":\"started\",\"role\":\"run\"}").then().statusCode(200);
-    String result =
-        String.format(
-            Locale.ROOT,
-            "{\"type\":\"result\",\"samples\":[%s],\"helper\":\"fabricscope-membw 1\"}",
-            gbps);
-    event(agent, host, id, result).then().statusCode(200).body("state", equalTo(state));
-    return id;
+    return H200Memcpy.run(operator, agent, host, target, threads, gbps, state);
   }
 
   static void assertMemory(JsonPath p, double gbps, String source, Long jobId, Integer threads) {
@@ -110,7 +75,7 @@ class HostPredictionMemoryTest {
     JsonPath p = predict(h200(), null);
     // the default is the fixture's 16-thread copy (LinkRates.DEFAULT_MEMORY_GBPS); the GPU link
     // (Gen5 x16, 63.0 raw) is below it after the TLP overhead, so memory does not bind
-    double def = measured.path("summary").path("hostMemcpy16ThreadsGBps").asDouble();
+    double def = H200Memcpy.measured().path("summary").path("hostMemcpy16ThreadsGBps").asDouble();
     assertEquals(def, copyGBps(16), 1e-9);
     assertEquals("default", p.getString("capacities.memory[0].source"));
     assertEquals(def, p.getDouble("capacities.memory[0].gbps"), 1e-9);

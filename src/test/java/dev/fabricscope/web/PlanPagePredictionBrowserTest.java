@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.testing.ApiClient;
+import dev.fabricscope.testing.H200Memcpy;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
 import java.util.logging.Level;
@@ -86,12 +87,15 @@ class PlanPagePredictionBrowserTest extends BrowserTest {
     predict();
     assertEquals(List.of("6.80", "6.80"), rates());
 
-    // the capacity of host memory, with the ready pattern
+    // the capacity of host memory, with the ready pattern: the default (nothing measured) …
     new Select(driver.findElement(By.id("pattern"))).selectByValue("gpu-to-host");
     waitReady(0);
+    waiting().until(d -> text("prediction-memory").equals("memory: 60.09 GB/s per node (default)"));
+    // … and one's own
     driver.findElement(By.id("memory-gbps")).sendKeys("2");
     driver.findElement(By.id("capacities-apply")).click();
     waiting().until(d -> rates().size() == 8 && rates().stream().allMatch("0.50"::equals));
+    assertEquals("memory: 2.00 GB/s per node (override)", text("prediction-memory"));
     driver.findElement(By.id("memory-gbps")).clear();
 
     // unsaved edits: the EFA moved to the other socket, 3 GB/s between sockets, one flow
@@ -126,6 +130,48 @@ class PlanPagePredictionBrowserTest extends BrowserTest {
             .toList();
     assertEquals(1, severe.size(), severe.toString());
     assertTrue(severe.get(0).getMessage().contains("400"), severe.toString());
+  }
+
+  /**
+   * Node 0's memory measured at 9.75 GB/s (the H200 VM's 1-thread copy, played through the agent
+   * API), node 1's the default 60.09: every GPU → its node's memory gives node 0's four GPUs 9.75 /
+   * 4 = 2.44 each; node 1's four stay at their switch uplink's 13.59 / 2 = 6.80, below 60.09 / 4.
+   */
+  @Test
+  void theHostsMeasuredMemoryIsNamedUnderThePrediction() throws Exception {
+    String host = "plan-flows-measured-" + System.nanoTime();
+    importFile(operator, "nccl-xml/aws-p4d-24xl-topo.xml", host);
+    String agent = ApiClient.token("plan-flows-agent-" + System.nanoTime(), "agent", host);
+    long job =
+        H200Memcpy.run(operator, agent, host, "numa:0", 1, H200Memcpy.copyGBps(1), "measured");
+    long id =
+        given()
+            .auth()
+            .oauth2(operator)
+            .contentType("application/json")
+            .body("{\"host\":\"" + host + "\",\"name\":\"measured\"}")
+            .post("/api/v1/plans")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getLong("id");
+    driver.get(url("/plans/" + id));
+    waitReady(0);
+    // gpu-to-nic reaches no host memory, and nothing was measured on node 1: node 0 alone
+    assertEquals("memory: node 0 9.75 GB/s (measured, job " + job + ")", text("prediction-memory"));
+    new Select(driver.findElement(By.id("pattern"))).selectByValue("gpu-to-host");
+    waiting()
+        .until(
+            d ->
+                text("prediction-memory")
+                    .equals(
+                        "memory: node 0 9.75 GB/s (measured, job "
+                            + job
+                            + "), node 1 60.09 GB/s (default)"));
+    assertEquals(
+        List.of("2.44", "2.44", "2.44", "2.44", "6.80", "6.80", "6.80", "6.80"),
+        rates().stream().sorted().toList());
   }
 
   void addFlow(String from, String to) {
