@@ -103,7 +103,7 @@ final class Pairing {
     for (int i = 0; i < g; i++) {
       best[i] = Integer.MAX_VALUE;
       for (int j = 0; j < c; j++) {
-        cls[i][j] = PathClass.of(fabric, smi, gpus.get(i), cands.get(j).bdf()).ordinal();
+        cls[i][j] = PathClass.of(fabric, gpus.get(i), cands.get(j).bdf()).ordinal();
         if (cls[i][j] < best[i]) {
           best[i] = cls[i][j];
           options[i] = 0;
@@ -178,7 +178,7 @@ final class Pairing {
                         new Device(nic.bdf(), DeviceKind.RDMA, nic.bdf(), null)))
                 .value()
                 .mapType();
-        cls = PathClass.of(fabric, smi, gpu, nic.bdf());
+        cls = PathClass.of(fabric, gpu, nic.bdf());
         if (nic.name() != null) {
           String hca = nic.name() + (nic.port() == null ? "" : ":" + nic.port());
           env.add("NCCL_IB_HCA=" + hca);
@@ -187,7 +187,7 @@ final class Pairing {
       }
       Map<String, PathClass> toNics = new LinkedHashMap<>();
       for (Candidate n : nics) {
-        toNics.put(n.name() != null ? n.name() : n.bdf(), PathClass.of(fabric, smi, gpu, n.bdf()));
+        toNics.put(n.name() != null ? n.name() : n.bdf(), PathClass.of(fabric, gpu, n.bdf()));
       }
       List<String> switches = fabric.switchesOn(fabric.chain(gpu));
       GpuPairing.Attributes attrs =
