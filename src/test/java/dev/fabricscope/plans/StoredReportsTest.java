@@ -1,0 +1,72 @@
+package dev.fabricscope.plans;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The background planning of stored reports: a host that reports again within its pace is planned
+ * once more after the pace, with its latest report only; other hosts do not wait for it.
+ */
+class StoredReportsTest {
+
+  record Planned(String host, long snapshotId, long atNanos) {}
+
+  @Test
+  void aHostReportingAgainSoonIsPlannedOnceMoreAfterItsPaceWithItsLatestReport() throws Exception {
+    List<Planned> planned = new CopyOnWriteArrayList<>();
+    StoredReports stored =
+        new StoredReports(
+            (h, w) -> planned.add(new Planned(h, w.snapshotId(), System.nanoTime())),
+            Duration.ofMillis(600));
+    try {
+      long t0 = System.nanoTime();
+      stored.add("a", 1, null);
+      waitFor(() -> planned.size() == 1);
+      for (long s = 2; s <= 5; s++) {
+        stored.add("a", s, null);
+      }
+      waitFor(() -> planned.size() == 2);
+      Thread.sleep(300); // nothing else may come: 2..4 were replaced by 5
+      assertEquals(List.of(1L, 5L), planned.stream().map(Planned::snapshotId).toList());
+      long gap = planned.get(1).atNanos() - planned.get(0).atNanos();
+      assertTrue(gap >= Duration.ofMillis(600).toNanos(), "planned again after " + gap + " ns");
+      assertTrue(planned.get(0).atNanos() - t0 < Duration.ofMillis(500).toNanos());
+      assertEquals(0, stored.size());
+    } finally {
+      stored.stop();
+    }
+  }
+
+  @Test
+  void manyHostsAreNotPacedByEachOther() throws Exception {
+    List<Planned> planned = new CopyOnWriteArrayList<>();
+    StoredReports stored =
+        new StoredReports(
+            (h, w) -> planned.add(new Planned(h, w.snapshotId(), System.nanoTime())),
+            Duration.ofSeconds(30));
+    try {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 200; i++) {
+        stored.add("host" + i, i + 1, null);
+      }
+      waitFor(() -> planned.size() == 200);
+      assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos());
+      assertEquals(200, planned.stream().map(Planned::host).distinct().count());
+    } finally {
+      stored.stop();
+    }
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier done) throws Exception {
+    long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!done.getAsBoolean()) {
+      assertTrue(System.nanoTime() < end, "timed out");
+      Thread.sleep(5);
+    }
+  }
+}
