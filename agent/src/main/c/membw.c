@@ -15,6 +15,9 @@ void fsn_err(char *err, int errlen, const char *fmt, ...);
    passes stay short enough that the median skips the ones a busy host preempted. */
 #define MIN_PASS_SECONDS 0.001
 #define MAX_INNER (1L << 20)
+/* Untimed single copies before the timed passes; the fastest sets the copies per pass, so one
+   warm-up that another process preempted cannot leave a pass at one short copy. */
+#define WARMUPS 3
 
 struct shared {
   char *src, *dst;
@@ -64,7 +67,7 @@ static void *run(void *arg) {
   while (!s->go && !s->quit) pthread_cond_wait(&s->gate, &s->gate_lock);
   pthread_mutex_unlock(&s->gate_lock);
   if (s->quit) return NULL;
-  for (int pass = -1; pass < s->reps; pass++) { /* pass -1: warm-up, untimed, sets inner */
+  for (int pass = -WARMUPS; pass < s->reps; pass++) { /* pass < 0: warm-up, sets inner */
     pthread_barrier_wait(&s->barrier);
     if (s->quit) break;
     long inner = pass < 0 ? 1 : s->inner;
@@ -75,7 +78,8 @@ static void *run(void *arg) {
       double t = pass_seconds(s);
       if (pass < 0) {
         long n = t > 0 ? (long)(MIN_PASS_SECONDS / t) + 1 : MAX_INNER;
-        s->inner = n < 1 ? 1 : n > MAX_INNER ? MAX_INNER : n;
+        n = n < 1 ? 1 : n > MAX_INNER ? MAX_INNER : n;
+        if (pass == -WARMUPS || n > s->inner) s->inner = n;
       } else {
         s->seconds_out[pass] = t / (double)s->inner;
       }

@@ -1,6 +1,5 @@
 package dev.fabricscope.agent.bandwidth.host;
 
-import com.sun.jna.Memory;
 import com.sun.jna.ptr.IntByReference;
 import dev.fabricscope.agent.bandwidth.Cancellation;
 import dev.fabricscope.agent.bandwidth.HelperException;
@@ -56,47 +55,31 @@ final class ConcurrentCopies {
               spec.bytes(),
               avail));
     }
-    FabricscopeNative.Lib lib;
-    try {
-      lib = FabricscopeNative.lib();
-    } catch (IllegalStateException | LinkageError e) {
-      throw new HelperException(FabricscopeNative.oneLine(e.getMessage()));
-    }
-    if (cancel.stop()) {
-      throw new HelperException(cancel.cancelled() ? "cancelled" : "deadline passed before start");
-    }
+    FabricscopeNative.Lib lib = NativeRun.start(cancel);
     int reps = spec.repetitions();
     double[] gbps = new double[flows.size() * reps];
     IntByReference bound = new IntByReference();
-    byte[] err = new byte[FabricscopeNative.ERR_LEN];
-    Memory stop = new Memory(4);
-    stop.setInt(0, 0);
-    int rc;
-    try (StopWatcher w = new StopWatcher(cancel, () -> stop.setInt(0, 1))) {
-      rc =
-          lib.fsn_copy_flows(
-              flows.size(),
-              src,
-              dst,
-              cpus.stream().mapToInt(Integer::intValue).toArray(),
-              ncpus,
-              spec.bytes(),
-              Math.min(CHUNK, spec.bytes()),
-              reps,
-              gbps,
-              bound,
-              stop,
-              err,
-              err.length);
-    }
-    if (rc == -2) {
-      throw new HelperException(cancel.cancelled() ? "cancelled" : "deadline passed");
-    }
-    if (rc < 0) {
-      throw new HelperException("host-memcpy: " + FabricscopeNative.message(err));
-    }
-    List<List<Double>> perFlow = new ArrayList<>();
-    double[] sums = new double[reps];
+    int[] cpuList = cpus.stream().mapToInt(Integer::intValue).toArray();
+    NativeRun.run(
+        lib,
+        cancel,
+        "host-memcpy",
+        (l, stop, err) ->
+            l.fsn_copy_flows(
+                flows.size(),
+                src,
+                dst,
+                cpuList,
+                ncpus,
+                spec.bytes(),
+                Math.min(CHUNK, spec.bytes()),
+                reps,
+                gbps,
+                bound,
+                stop,
+                err,
+                err.length));
+    NativeRun.FlowSamples samples = NativeRun.flows(gbps, flows.size(), reps);
     StringBuilder raw =
         new StringBuilder(
             String.format(
@@ -109,19 +92,15 @@ final class ConcurrentCopies {
                     ? "buffers bound and verified on their nodes"
                     : "no NUMA binding"));
     for (int i = 0; i < flows.size(); i++) {
-      List<Double> xs = new ArrayList<>(reps);
-      for (int r = 0; r < reps; r++) {
-        xs.add(gbps[i * reps + r]);
-        sums[r] += gbps[i * reps + r];
-      }
-      perFlow.add(xs);
-      raw.append(String.format(Locale.ROOT, "%n%s: GB/s per pass %s", flows.get(i), xs));
+      raw.append(
+          String.format(
+              Locale.ROOT, "%n%s: GB/s per pass %s", flows.get(i), samples.perFlow().get(i)));
     }
     return new Measurement(
-        Arrays.stream(sums).boxed().toList(),
+        Arrays.stream(samples.sums()).boxed().toList(),
         "fabricscope-membw " + lib.fsn_version(),
         raw.toString(),
-        perFlow);
+        samples.perFlow());
   }
 
   private static HelperException noNode(Object endpoint, NumaNodes n) {

@@ -1,6 +1,5 @@
 package dev.fabricscope.agent.bandwidth.host;
 
-import com.sun.jna.Memory;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
@@ -18,9 +17,10 @@ import java.util.function.Supplier;
 
 /**
  * {@code host-memcpy} through our C library: threads pinned to the source node's CPUs copy a buffer
- * bound to the source node into one bound to the target node (memcpy, as mbw's MEMCPY test), one
- * warm-up pass, then the spec's repetitions; each sample is {@code bytes} / seconds per copy, in
- * GB/s (10^9 bytes per second, bytes counted once as mbw counts them).
+ * bound to the source node into one bound to the target node (memcpy, as mbw's MEMCPY test; the
+ * target one cache line into its mapping), three warm-up copies (the fastest sets how many copies a
+ * timed pass makes), then the spec's repetitions; each sample is {@code bytes} / seconds per copy,
+ * in GB/s (10^9 bytes per second, bytes counted once as mbw counts them).
  */
 public final class HostMemcpyHelper implements BandwidthHelper {
 
@@ -75,12 +75,6 @@ public final class HostMemcpyHelper implements BandwidthHelper {
     if (!spec.concurrent().isEmpty()) {
       return ConcurrentCopies.run(spec, nodes.get(), cancel);
     }
-    FabricscopeNative.Lib lib;
-    try {
-      lib = FabricscopeNative.lib();
-    } catch (IllegalStateException | LinkageError e) {
-      throw new HelperException(FabricscopeNative.oneLine(e.getMessage()));
-    }
     NumaNodes n = nodes.get();
     int src = spec.source().index();
     int dst = spec.target().index();
@@ -91,39 +85,29 @@ public final class HostMemcpyHelper implements BandwidthHelper {
           spec.source() + " has no CPUs this process may run on, so no copy thread can sit there");
     }
     checkMemory(spec, n);
-    if (cancel.stop()) {
-      throw new HelperException(cancel.cancelled() ? "cancelled" : "deadline passed before start");
-    }
+    FabricscopeNative.Lib lib = NativeRun.start(cancel);
     double[] seconds = new double[spec.repetitions()];
     LongByReference inner = new LongByReference();
     IntByReference bound = new IntByReference();
-    byte[] err = new byte[FabricscopeNative.ERR_LEN];
-    Memory stop = new Memory(4);
-    stop.setInt(0, 0);
-    int rc;
-    try (StopWatcher w = new StopWatcher(cancel, () -> stop.setInt(0, 1))) {
-      rc =
-          lib.fsn_copy(
-              src,
-              dst,
-              source.cpus(),
-              source.cpus().length,
-              spec.bytes(),
-              spec.threads(),
-              spec.repetitions(),
-              seconds,
-              inner,
-              bound,
-              stop,
-              err,
-              err.length);
-    }
-    if (rc == -2) {
-      throw new HelperException(cancel.cancelled() ? "cancelled" : "deadline passed");
-    }
-    if (rc < 0) {
-      throw new HelperException("host-memcpy: " + FabricscopeNative.message(err));
-    }
+    NativeRun.run(
+        lib,
+        cancel,
+        "host-memcpy",
+        (l, stop, err) ->
+            l.fsn_copy(
+                src,
+                dst,
+                source.cpus(),
+                source.cpus().length,
+                spec.bytes(),
+                spec.threads(),
+                spec.repetitions(),
+                seconds,
+                inner,
+                bound,
+                stop,
+                err,
+                err.length));
     List<Double> samples = new ArrayList<>();
     for (double s : seconds) {
       samples.add(spec.bytes() / s / 1e9);

@@ -1,6 +1,5 @@
 package dev.fabricscope.agent.bandwidth.nvme;
 
-import com.sun.jna.Memory;
 import com.sun.jna.ptr.IntByReference;
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
 import dev.fabricscope.agent.bandwidth.Cancellation;
@@ -9,15 +8,14 @@ import dev.fabricscope.agent.bandwidth.HelperException;
 import dev.fabricscope.agent.bandwidth.Measurement;
 import dev.fabricscope.agent.bandwidth.Peer;
 import dev.fabricscope.agent.bandwidth.host.FabricscopeNative;
+import dev.fabricscope.agent.bandwidth.host.NativeRun;
 import dev.fabricscope.agent.bandwidth.host.NumaNodes;
-import dev.fabricscope.agent.bandwidth.host.StopWatcher;
 import dev.fabricscope.bandwidth.BandwidthFlow;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
 import dev.fabricscope.sysfs.SysfsRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -117,61 +115,36 @@ public final class NvmeReadHelper implements BandwidthHelper {
             f.target() + " is not a NUMA node of this host (" + n.endpoints() + ")");
       }
     }
-    FabricscopeNative.Lib lib;
-    try {
-      lib = FabricscopeNative.lib();
-    } catch (IllegalStateException | LinkageError e) {
-      throw new HelperException(FabricscopeNative.oneLine(e.getMessage()));
-    }
-    if (cancel.stop()) {
-      throw new HelperException(cancel.cancelled() ? "cancelled" : "deadline passed before start");
-    }
+    FabricscopeNative.Lib lib = NativeRun.start(cancel);
     long chunk = Math.min(CHUNK, spec.bytes() & ~4095L);
     int reps = spec.repetitions();
     double[] gbps = new double[flows.size() * reps];
     IntByReference bound = new IntByReference();
-    byte[] err = new byte[FabricscopeNative.ERR_LEN];
-    Memory stop = new Memory(4);
-    stop.setInt(0, 0);
-    int rc;
-    try (StopWatcher w = new StopWatcher(cancel, () -> stop.setInt(0, 1))) {
-      rc =
-          lib.fsn_read_flows(
-              flows.size(),
-              paths,
-              targetNodes,
-              spec.bytes(),
-              chunk,
-              reps,
-              gbps,
-              bound,
-              stop,
-              err,
-              err.length);
-    }
-    if (rc == -2) {
-      throw new HelperException(cancel.cancelled() ? "cancelled" : "deadline passed");
-    }
-    if (rc < 0) {
-      throw new HelperException("nvme-read: " + FabricscopeNative.message(err));
-    }
+    NativeRun.run(
+        lib,
+        cancel,
+        "nvme-read",
+        (l, stop, err) ->
+            l.fsn_read_flows(
+                flows.size(),
+                paths,
+                targetNodes,
+                spec.bytes(),
+                chunk,
+                reps,
+                gbps,
+                bound,
+                stop,
+                err,
+                err.length));
     return measurement(spec, lib.fsn_version(), paths, chunk, bound.getValue() == 1, gbps);
   }
 
   private static Measurement measurement(
       BandwidthSpec spec, int version, String[] paths, long chunk, boolean bound, double[] gbps) {
     int flows = paths.length;
-    int reps = spec.repetitions();
-    List<List<Double>> perFlow = new ArrayList<>(flows);
-    double[] sums = new double[reps];
-    for (int i = 0; i < flows; i++) {
-      List<Double> xs = new ArrayList<>(reps);
-      for (int r = 0; r < reps; r++) {
-        xs.add(gbps[i * reps + r]);
-        sums[r] += gbps[i * reps + r];
-      }
-      perFlow.add(xs);
-    }
+    NativeRun.FlowSamples split = NativeRun.flows(gbps, flows, spec.repetitions());
+    List<List<Double>> perFlow = split.perFlow();
     StringBuilder raw = new StringBuilder();
     raw.append(
         String.format(
@@ -193,7 +166,7 @@ public final class NvmeReadHelper implements BandwidthHelper {
               fs.get(i).target(),
               perFlow.get(i)));
     }
-    List<Double> samples = Arrays.stream(sums).boxed().toList();
+    List<Double> samples = Arrays.stream(split.sums()).boxed().toList();
     return new Measurement(
         samples, "fabricscope-nvme-read " + version, raw.toString(), flows > 1 ? perFlow : null);
   }
