@@ -45,18 +45,7 @@ class PlanPredictionMemoryTest {
     viewer = ApiClient.token(BandwidthClient.hostName("planmem-viewer"), "viewer", null);
     host = BandwidthClient.hostName("planmem-h200");
     ApiClient.importFixture(operator, "gpu-hosts/h200-passthrough.tar.bz2", host);
-    id =
-        given()
-            .auth()
-            .oauth2(operator)
-            .contentType("application/json")
-            .body("{\"host\":\"" + host + "\"}")
-            .post("/api/v1/plans")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
+    id = ApiClient.createPlan(operator, host, null);
     given()
         .auth()
         .oauth2(operator)

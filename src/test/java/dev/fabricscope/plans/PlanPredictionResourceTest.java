@@ -62,18 +62,7 @@ class PlanPredictionResourceTest {
     operator = ApiClient.token(BandwidthClient.hostName("plan-pred-op"), "operator", null);
     String host = BandwidthClient.hostName("plan-pred-p4d");
     ApiClient.importFixture(operator, "nccl-xml/aws-p4d-24xl-topo.xml", host);
-    id =
-        req()
-            .auth()
-            .oauth2(operator)
-            .contentType("application/json")
-            .body("{\"host\":\"" + host + "\"}")
-            .post("/api/v1/plans")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
+    id = ApiClient.createPlan(operator, host, null);
   }
 
   String prediction() {

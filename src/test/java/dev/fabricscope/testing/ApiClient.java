@@ -55,6 +55,28 @@ public final class ApiClient {
         .statusCode(201);
   }
 
+  /**
+   * Copies a stored host into a new plan as {@code token}'s user ({@code name} may be null, then
+   * the server names it) and returns the plan's id, expecting 201.
+   */
+  public static long createPlan(String token, String host, String name) {
+    String body =
+        name == null
+            ? "{\"host\":\"" + host + "\"}"
+            : "{\"host\":\"" + host + "\",\"name\":\"" + name + "\"}";
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/v1/plans")
+        .then()
+        .statusCode(201)
+        .extract()
+        .jsonPath()
+        .getLong("id");
+  }
+
   /** A test resource file's bytes. */
   public static byte[] resource(String name) throws Exception {
     return Files.readAllBytes(Path.of("src/test/resources", name));

@@ -272,18 +272,7 @@ class PlanPageBrowserTest extends BrowserTest {
   /** A refused edit is shown with the server's reason and leaves the edit list as it was. */
   @Test
   void aRefusedEditIsExplainedAndNotKept() {
-    long id =
-        given()
-            .auth()
-            .oauth2(operator)
-            .contentType("application/json")
-            .body("{\"host\":\"" + HOST + "\",\"name\":\"refusals\"}")
-            .post("/api/v1/plans")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
+    long id = ApiClient.createPlan(operator, HOST, "refusals");
     driver.get(url("/plans/" + id));
     waitReady("1", 0);
     // a switch into itself

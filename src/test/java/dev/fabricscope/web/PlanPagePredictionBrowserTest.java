@@ -1,6 +1,5 @@
 package dev.fabricscope.web;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,18 +56,7 @@ class PlanPagePredictionBrowserTest extends BrowserTest {
 
   @Test
   void ownFlowsAndCapacitiesForTheVersionAndForUnsavedEdits() {
-    long id =
-        given()
-            .auth()
-            .oauth2(operator)
-            .contentType("application/json")
-            .body("{\"host\":\"" + HOST + "\",\"name\":\"flows\"}")
-            .post("/api/v1/plans")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
+    long id = ApiClient.createPlan(operator, HOST, "flows");
     driver.get(url("/plans/" + id));
     waitReady(0);
     assertTrue(!driver.findElement(By.id("custom-flows-form")).isDisplayed());
@@ -144,18 +132,7 @@ class PlanPagePredictionBrowserTest extends BrowserTest {
     String agent = ApiClient.token("plan-flows-agent-" + System.nanoTime(), "agent", host);
     long job =
         H200Memcpy.run(operator, agent, host, "numa:0", 1, H200Memcpy.copyGBps(1), "measured");
-    long id =
-        given()
-            .auth()
-            .oauth2(operator)
-            .contentType("application/json")
-            .body("{\"host\":\"" + host + "\",\"name\":\"measured\"}")
-            .post("/api/v1/plans")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
+    long id = ApiClient.createPlan(operator, host, "measured");
     driver.get(url("/plans/" + id));
     waitReady(0);
     // gpu-to-nic reaches no host memory, and nothing was measured on node 1: node 0 alone
