@@ -197,7 +197,13 @@ public class HostOffers {
   }
 
   private void planStored(String host, StoredReports.Waiting w) {
-    HostOffer o = offer(host, w.snapshotId(), w.report());
+    HostOffer o =
+        w.report() != null
+            ? offer(host, w.snapshotId(), w.report())
+            : compute(host, w.snapshotId()); // waited for its pace without its report
+    if (o == null) {
+      return; // replaced meanwhile: its successor is planned
+    }
     archive.keep(w.snapshotId(), o); // first: once the offer shows, its write is under way
     keep(host, w.snapshotId(), o);
   }

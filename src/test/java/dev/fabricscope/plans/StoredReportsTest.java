@@ -1,8 +1,11 @@
 package dev.fabricscope.plans;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fabricscope.topology.Report;
+import dev.fabricscope.topology.SyntheticHosts;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,6 +40,26 @@ class StoredReportsTest {
       assertTrue(gap >= Duration.ofMillis(600).toNanos(), "planned again after " + gap + " ns");
       assertTrue(planned.get(0).atNanos() - t0 < Duration.ofMillis(500).toNanos());
       assertEquals(0, stored.size());
+    } finally {
+      stored.stop();
+    }
+  }
+
+  @Test
+  void aHostWithinItsPaceWaitsWithoutItsReport() throws Exception {
+    List<Planned> planned = new CopyOnWriteArrayList<>();
+    StoredReports stored =
+        new StoredReports(
+            (h, w) -> planned.add(new Planned(h, w.snapshotId(), System.nanoTime())),
+            Duration.ofSeconds(30));
+    try {
+      Report report = SyntheticHosts.nestedSwitches("paced", 4);
+      stored.add("a", 1, report);
+      waitFor(() -> planned.size() == 1);
+      stored.add("a", 2, report);
+      // the ranking and the snapshot event see it waiting, and read it back when they need it
+      assertTrue(stored.waiting("a", 2));
+      assertNull(stored.report("a", 2));
     } finally {
       stored.stop();
     }
