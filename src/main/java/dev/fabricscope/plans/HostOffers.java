@@ -197,22 +197,17 @@ public class HostOffers {
   }
 
   private void planStored(String host, StoredReports.Waiting w) {
-    HostOffer o =
-        w.report() != null
-            ? offer(host, w.snapshotId(), w.report())
-            : compute(host, w.snapshotId()); // waited for its pace without its report
-    if (o == null) {
-      return; // replaced meanwhile: its successor is planned
-    }
+    HostOffer o = offer(host, w.snapshotId(), w.report());
     archive.keep(w.snapshotId(), o); // first: once the offer shows, its write is under way
     keep(host, w.snapshotId(), o);
   }
 
   /** Plans a host's new snapshot (ahead of a ranking) unless a newer one of it is planned. */
   private void plan(String host, long snapshotId) {
-    if (current(host, snapshotId) || stored.waiting(host, snapshotId)) {
-      return;
+    if (current(host, snapshotId) || stored.waiting(host, snapshotId) || stored.paced(host)) {
+      return; // planned, about to be, or within its pace: the ranking plans it
     }
+    stored.planned(host);
     eventReads.incrementAndGet();
     keep(host, snapshotId, compute(host, snapshotId));
   }

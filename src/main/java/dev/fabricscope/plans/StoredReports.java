@@ -2,13 +2,10 @@ package dev.fabricscope.plans;
 
 import dev.fabricscope.topology.Report;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -16,37 +13,33 @@ import java.util.function.BiConsumer;
  * one per host (a newer snapshot replaces the waiting one: only a host's latest is ranked) and at
  * most {@link #MAX_WAITING} hosts (a report is held in memory while it waits; beyond that the
  * snapshot event reads it back from the database instead). Planning off the ingest thread because
- * it is not always cheap: 0.013 ms for the DGX-2, but about 5 ms for the 274-function, 40-GPU host
- * of bench/ingest-bench.sh, more than the rest of its ingest.
+ * it is not always cheap: 0.013 ms for the DGX-2, 0.5–0.9 ms for the 274-function, 40-GPU host of
+ * bench/ingest-bench.sh.
  *
- * <p>One host is planned at most once per {@link #PACE}: a host that reports again sooner waits
- * (its latest report kept) until its pace has passed. Without it a fleet of hosts that report
- * continuously kept this thread busy on one of the machine's cores for offers nobody ranked (64
- * agents of the ingest benchmark: about 250 offers/s), and ingest ran at two thirds of its rate. A
- * mass import, one snapshot per host, is not slowed; a ranking that finds a host's latest report
- * still waiting plans it itself.
+ * <p>One host is planned ahead at most once per {@link #PACE}: a snapshot of a host planned less
+ * than that ago is left to the ranking, which plans any host whose latest snapshot has no offer
+ * (the snapshot event skips it too). Without the pace, hosts that report continuously kept this
+ * thread planning offers nobody ranked (the ingest benchmark's 64 agents: about 250 offers a second
+ * on a 2-core machine), and keeping their parsed reports waiting, or reading them back later, cost
+ * ingest as much again. A mass import, one snapshot per host, is not slowed.
  */
 final class StoredReports {
 
   /** Most hosts whose report waits. */
   static final int MAX_WAITING = 256;
 
-  /** Least time between two plans of one host's reports. */
+  /** Least time between two plans ahead of one host. */
   static final Duration PACE = Duration.ofSeconds(2);
 
-  /** A stored snapshot, with its report unless its host waits for its pace (then null). */
+  /** A stored snapshot's report. */
   record Waiting(long snapshotId, Report report) {}
-
-  /** A host whose pace has not passed, and when it has (System.nanoTime). */
-  private record Due(String host, long at) {}
 
   private final Map<String, Waiting> byHost = new ConcurrentHashMap<>();
   private final BlockingQueue<String> hosts = new LinkedBlockingQueue<>();
   private final BiConsumer<String, Waiting> planner;
   private final long paceNanos;
-  // when each host was last planned (nanoTime): written by the planning thread, read by ingest
+  // when each host was last planned ahead (System.nanoTime), here or by the snapshot event
   private final Map<String, Long> plannedAt = new ConcurrentHashMap<>();
-  private final PriorityQueue<Due> later = new PriorityQueue<>(Comparator.comparingLong(Due::at));
   private Thread thread;
 
   /** {@code planner} plans one host's waiting report (on the background thread). */
@@ -60,17 +53,18 @@ final class StoredReports {
     this.paceNanos = pace.toNanos();
   }
 
-  /** Queues a stored snapshot's report; false when too many wait (then it is not kept). */
+  /**
+   * Queues a stored snapshot's report; false when too many wait (then it is not kept). A host
+   * within its pace is not queued (true: nothing more to do, the ranking plans it).
+   */
   boolean add(String host, long snapshotId, Report report) {
+    if (paced(host)) {
+      return true;
+    }
     if (byHost.size() >= MAX_WAITING && !byHost.containsKey(host)) {
       return false;
     }
-    // a host planned within its pace waits without its report: holding the parsed reports of
-    // every host that reports continuously kept them alive into the old generation, and the
-    // collector's work cost ingest a fifth of its rate; it is read back when its pace has passed
-    Long last = plannedAt.get(host);
-    boolean paced = last != null && System.nanoTime() - last < paceNanos;
-    Waiting w = new Waiting(snapshotId, paced ? null : report);
+    Waiting w = new Waiting(snapshotId, report);
     boolean[] fresh = {false};
     byHost.compute(
         host,
@@ -85,6 +79,17 @@ final class StoredReports {
     }
     start();
     return true;
+  }
+
+  /** Whether {@code host} was planned ahead less than the pace ago. */
+  boolean paced(String host) {
+    Long last = plannedAt.get(host);
+    return last != null && System.nanoTime() - last < paceNanos;
+  }
+
+  /** Notes that {@code host} was planned ahead now (the snapshot event's planning). */
+  void planned(String host) {
+    plannedAt.put(host, System.nanoTime());
   }
 
   /** Whether a snapshot of {@code host} at least as new as {@code snapshotId} waits. */
@@ -114,7 +119,7 @@ final class StoredReports {
               while (!Thread.currentThread().isInterrupted()) {
                 String host;
                 try {
-                  host = nextHost();
+                  host = hosts.take();
                 } catch (InterruptedException e) {
                   return;
                 }
@@ -123,7 +128,7 @@ final class StoredReports {
                   continue;
                 }
                 try {
-                  plannedAt.put(host, System.nanoTime());
+                  planned(host);
                   planner.accept(host, w);
                 } catch (RuntimeException e) {
                   // the ranking plans it from the stored report; this thread goes on
@@ -138,28 +143,6 @@ final class StoredReports {
             "host-offers-stored");
     thread.setDaemon(true);
     thread.start();
-  }
-
-  /** The next host to plan: one whose pace has passed, waiting for it when none has. */
-  private String nextHost() throws InterruptedException {
-    while (true) {
-      long now = System.nanoTime();
-      Due due = later.peek();
-      if (due != null && due.at() - now <= 0) {
-        later.poll();
-        return due.host();
-      }
-      String host = due == null ? hosts.take() : hosts.poll(due.at() - now, TimeUnit.NANOSECONDS);
-      if (host == null) {
-        continue;
-      }
-      Long last = plannedAt.get(host);
-      if (last != null && System.nanoTime() - last < paceNanos) {
-        later.add(new Due(host, last + paceNanos));
-        continue;
-      }
-      return host;
-    }
   }
 
   synchronized void stop() {

@@ -1,6 +1,7 @@
 package dev.fabricscope.plans;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,46 +21,32 @@ class StoredReportsTest {
   record Planned(String host, long snapshotId, long atNanos) {}
 
   @Test
-  void aHostReportingAgainSoonIsPlannedOnceMoreAfterItsPaceWithItsLatestReport() throws Exception {
+  void aHostReportingAgainWithinItsPaceIsLeftToTheRankingUntilThePaceHasPassed() throws Exception {
     List<Planned> planned = new CopyOnWriteArrayList<>();
     StoredReports stored =
         new StoredReports(
             (h, w) -> planned.add(new Planned(h, w.snapshotId(), System.nanoTime())),
             Duration.ofMillis(600));
     try {
-      long t0 = System.nanoTime();
-      stored.add("a", 1, null);
-      waitFor(() -> planned.size() == 1);
-      for (long s = 2; s <= 5; s++) {
-        stored.add("a", s, null);
-      }
-      waitFor(() -> planned.size() == 2);
-      Thread.sleep(300); // nothing else may come: 2..4 were replaced by 5
-      assertEquals(List.of(1L, 5L), planned.stream().map(Planned::snapshotId).toList());
-      long gap = planned.get(1).atNanos() - planned.get(0).atNanos();
-      assertTrue(gap >= Duration.ofMillis(600).toNanos(), "planned again after " + gap + " ns");
-      assertTrue(planned.get(0).atNanos() - t0 < Duration.ofMillis(500).toNanos());
-      assertEquals(0, stored.size());
-    } finally {
-      stored.stop();
-    }
-  }
-
-  @Test
-  void aHostWithinItsPaceWaitsWithoutItsReport() throws Exception {
-    List<Planned> planned = new CopyOnWriteArrayList<>();
-    StoredReports stored =
-        new StoredReports(
-            (h, w) -> planned.add(new Planned(h, w.snapshotId(), System.nanoTime())),
-            Duration.ofSeconds(30));
-    try {
       Report report = SyntheticHosts.nestedSwitches("paced", 4);
       stored.add("a", 1, report);
       waitFor(() -> planned.size() == 1);
-      stored.add("a", 2, report);
-      // the ranking and the snapshot event see it waiting, and read it back when they need it
-      assertTrue(stored.waiting("a", 2));
-      assertNull(stored.report("a", 2));
+      for (long s = 2; s <= 5; s++) {
+        assertTrue(stored.add("a", s, report));
+      }
+      // not kept, not queued: the snapshot event skips it too, and a ranking plans it
+      assertTrue(stored.paced("a"));
+      assertFalse(stored.waiting("a", 5));
+      assertNull(stored.report("a", 5));
+      assertEquals(0, stored.size());
+      Thread.sleep(300);
+      assertEquals(List.of(1L), planned.stream().map(Planned::snapshotId).toList());
+      waitFor(() -> !stored.paced("a"));
+      stored.add("a", 6, report);
+      waitFor(() -> planned.size() == 2);
+      assertEquals(List.of(1L, 6L), planned.stream().map(Planned::snapshotId).toList());
+      long gap = planned.get(1).atNanos() - planned.get(0).atNanos();
+      assertTrue(gap >= Duration.ofMillis(600).toNanos(), "planned again after " + gap + " ns");
     } finally {
       stored.stop();
     }
