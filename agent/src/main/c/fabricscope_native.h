@@ -47,6 +47,9 @@ int fsn_node_of(const void *addr);
  */
 int fsn_misplaced_pages(const void *p, size_t bytes, int node);
 
+/* CLOCK_MONOTONIC in seconds: the one clock every timed pass reads. */
+double fsn_now(void);
+
 /*
  * Host memory copy bandwidth: `threads` threads, each bound to cpus[0..ncpus) (the source node's
  * CPUs), copy a buffer bound to src_node into one bound to dst_node, each thread its slice,

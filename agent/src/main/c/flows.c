@@ -1,11 +1,11 @@
 /* Concurrent flows timed over one window per pass: see fsn_flows.h. */
 #define _GNU_SOURCE
+#include "fabricscope_native.h"
 #include "fsn_flows.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 void fsn_err(char *err, int errlen, const char *fmt, ...);
 
@@ -33,12 +33,6 @@ struct worker {
   int id;
 };
 
-static double mono(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 static void fail(struct engine *e, struct fsn_flow *f, int code) {
   pthread_mutex_lock(&e->err_lock);
   if (!e->failed) {
@@ -58,7 +52,7 @@ static void fail(struct engine *e, struct fsn_flow *f, int code) {
 static void one_pass(struct engine *e, int id) {
   struct fsn_flow *f = &e->flows[id];
   size_t moved = 0;
-  e->start[id] = mono();
+  e->start[id] = fsn_now();
   __atomic_add_fetch(&e->started, 1, __ATOMIC_SEQ_CST);
   for (;;) {
     long n = f->step(f);
@@ -73,7 +67,7 @@ static void one_pass(struct engine *e, int id) {
     }
     if (__atomic_load_n(&e->done, __ATOMIC_SEQ_CST)) break;
   }
-  e->end[id] = mono();
+  e->end[id] = fsn_now();
   e->moved[id] = moved;
 }
 

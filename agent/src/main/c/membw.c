@@ -7,7 +7,6 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 void fsn_err(char *err, int errlen, const char *fmt, ...);
 
@@ -40,12 +39,6 @@ struct worker {
   int id;
 };
 
-static double now(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
 /* The pass time: earliest start to latest end over all threads. */
 static double pass_seconds(const struct shared *s) {
   double first = s->start[0], last = s->end[0];
@@ -71,9 +64,9 @@ static void *run(void *arg) {
     pthread_barrier_wait(&s->barrier);
     if (s->quit) break;
     long inner = pass < 0 ? 1 : s->inner;
-    s->start[w->id] = now();
+    s->start[w->id] = fsn_now();
     for (long k = 0; k < inner; k++) memcpy(s->dst + off, s->src + off, len);
-    s->end[w->id] = now();
+    s->end[w->id] = fsn_now();
     if (pthread_barrier_wait(&s->barrier) == PTHREAD_BARRIER_SERIAL_THREAD) {
       double t = pass_seconds(s);
       if (pass < 0) {

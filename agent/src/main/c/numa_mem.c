@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Node masks cover nodes 0-1023 (the Endpoint range). The kernel reads maxnode-1 bits. */
@@ -107,4 +108,10 @@ int fsn_misplaced_pages(const void *p, size_t bytes, int node) {
     if (n != node) misplaced++;
   }
   return misplaced;
+}
+
+double fsn_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
