@@ -1,23 +1,25 @@
 package dev.fabricscope.sysfs;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPInputStream;
 
 /**
  * Vendor and device names from the pci.ids database (the file pciutils' lspci uses). The host's
  * copy ({@code /usr/share/misc/pci.ids}, {@code /usr/share/hwdata/pci.ids}) is preferred; else the
- * copy bundled with fabricscope (Debian package {@code pci.ids}, dual GPL-2.0+/BSD-3-Clause).
- * Parsed once per process; vendor, device and (sub)class lines are kept. Reverse lookups by name
- * serve importers of lspci text, which prints names instead of ids (without {@code -nn}).
+ * copy bundled with fabricscope (Debian package {@code pci.ids}, dual GPL-2.0+/BSD-3-Clause). Read
+ * once per process and kept as its bytes with an index of the vendor lines; a vendor's device lines
+ * are read on the first lookup under that vendor, and the class section on the first class lookup.
+ * Parsing all 36,000 lines up front cost a cold command line about 60 ms (issue 11), for a host
+ * that names a few dozen devices. Reverse lookups by name serve importers of lspci text, which
+ * prints names instead of ids (without {@code -nn}).
  */
 public final class PciIds {
 
@@ -31,22 +33,39 @@ public final class PciIds {
   private static final String BUNDLED = "/dev/fabricscope/sysfs/pci.ids.gz";
   private static volatile PciIds shared;
 
-  private final Map<Integer, String> vendors;
-  private final Map<Integer, String> devices;
-  private final Map<String, Integer> classes;
+  /** The database as read (UTF-8); never changed. */
+  private final byte[] text;
+
+  /** Vendor id → offset of its line; the vendor's block runs to the next top-level line. */
+  private final Map<Integer, Integer> vendorLines;
+
+  /** Offset of the device class section ("C xx" lines), or {@code text.length} without one. */
+  private final int classSection;
+
   private final String origin;
+  private final Map<Integer, Map<Integer, String>> devicesOf = new ConcurrentHashMap<>();
+  private volatile Map<String, Integer> classes;
   private volatile Map<String, Integer> vendorsByName;
   private volatile Map<String, Integer> devicesByName;
 
-  private PciIds(
-      Map<Integer, String> vendors,
-      Map<Integer, String> devices,
-      Map<String, Integer> classes,
-      String origin) {
-    this.vendors = vendors;
-    this.devices = devices;
-    this.classes = classes;
+  private PciIds(byte[] text, String origin) {
+    this.text = text;
     this.origin = origin;
+    Map<Integer, Integer> vendors = new HashMap<>(4096);
+    int classAt = text.length;
+    for (int at = 0; at < text.length; at = nextLine(at)) {
+      byte c = text[at];
+      if (c == 'C' && at + 1 < text.length && text[at + 1] == ' ') {
+        classAt = at; // the device class section follows the vendors
+        break;
+      }
+      int vendor = c == '\t' || c == '#' ? -1 : hex(at, 4);
+      if (vendor >= 0) {
+        vendors.putIfAbsent(vendor, at);
+      }
+    }
+    this.vendorLines = vendors;
+    this.classSection = classAt;
   }
 
   /** The database of this machine (or the bundled copy), loaded once. */
@@ -80,78 +99,17 @@ public final class PciIds {
   public static PciIds bundled() {
     try (InputStream raw = PciIds.class.getResourceAsStream(BUNDLED)) {
       if (raw == null) {
-        return new PciIds(Map.of(), Map.of(), Map.of(), "none");
+        return new PciIds(new byte[0], "none");
       }
-      return parse(new GZIPInputStream(raw), "bundled pci.ids");
+      return parse(new GZIPInputStream(raw, 1 << 16), "bundled pci.ids");
     } catch (IOException e) {
-      return new PciIds(Map.of(), Map.of(), Map.of(), "none");
+      return new PciIds(new byte[0], "none");
     }
   }
 
+  /** The database in {@code in} (pci.ids format), read to its end. */
   static PciIds parse(InputStream in, String origin) throws IOException {
-    Map<Integer, String> vendors = new HashMap<>(4096);
-    Map<Integer, String> devices = new HashMap<>(1 << 16);
-    BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    Map<String, Integer> classes = new HashMap<>(512);
-    int vendor = -1;
-    int baseClass = -1;
-    String line;
-    while ((line = r.readLine()) != null) {
-      if (line.isEmpty() || line.charAt(0) == '#') {
-        continue;
-      }
-      if (line.startsWith("C ")) {
-        // the device class section follows the vendors: "C 03  Display controller"
-        baseClass = hex2(line, 2);
-        vendor = -1;
-        continue;
-      }
-      if (baseClass >= 0) {
-        // "\t02  3D controller": lspci prints subclass names, so those are what we map
-        if (line.length() > 4 && line.charAt(0) == '\t' && line.charAt(1) != '\t') {
-          int sub = hex2(line, 1);
-          if (sub >= 0) {
-            // a name used by two subclasses maps to -1: ambiguous, not guessed
-            classes.merge(line.substring(3).trim(), (baseClass << 8) | sub, (a, b) -> -1);
-          }
-        }
-        continue;
-      }
-      if (line.charAt(0) != '\t') {
-        vendor = hex4(line, 0);
-        if (vendor >= 0) {
-          vendors.put(vendor, line.substring(4).trim());
-        }
-      } else if (line.length() > 1 && line.charAt(1) != '\t' && vendor >= 0) {
-        int device = hex4(line, 1);
-        if (device >= 0) {
-          devices.put((vendor << 16) | device, line.substring(5).trim());
-        }
-      }
-    }
-    return new PciIds(vendors, devices, classes, origin);
-  }
-
-  private static int hex2(String s, int from) {
-    if (s.length() < from + 2) {
-      return -1;
-    }
-    try {
-      return Integer.parseInt(s.substring(from, from + 2), 16);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static int hex4(String s, int from) {
-    if (s.length() < from + 4) {
-      return -1;
-    }
-    try {
-      return Integer.parseInt(s.substring(from, from + 4), 16);
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    return new PciIds(in.readAllBytes(), origin);
   }
 
   /** Which file the names came from. */
@@ -161,12 +119,39 @@ public final class PciIds {
 
   /** Vendor name, or null when the id is not in the database. */
   public String vendor(int vendorId) {
-    return vendors.get(vendorId);
+    Integer at = vendorLines.get(vendorId);
+    return at == null ? null : name(at + 4);
   }
 
   /** Device name, or null when the id is not in the database. */
   public String device(int vendorId, int deviceId) {
-    return devices.get((vendorId << 16) | deviceId);
+    return devicesOf(vendorId).get(deviceId);
+  }
+
+  /** The device lines ("\tdddd name") of one vendor's block, read once. */
+  private Map<Integer, String> devicesOf(int vendorId) {
+    Map<Integer, String> devices = devicesOf.get(vendorId);
+    if (devices == null) {
+      Integer at = vendorLines.get(vendorId);
+      devices = new HashMap<>();
+      if (at != null) {
+        for (int line = nextLine(at); line < text.length && text[line] != 'C'; ) {
+          byte c = text[line];
+          if (c != '\t' && c != '#' && c != '\n' && c != '\r') {
+            break; // the next vendor
+          }
+          if (c == '\t' && line + 1 < text.length && text[line + 1] != '\t') {
+            int device = hex(line + 1, 4);
+            if (device >= 0) {
+              devices.put(device, name(line + 5));
+            }
+          }
+          line = nextLine(line);
+        }
+      }
+      devicesOf.put(vendorId, devices);
+    }
+    return devices;
   }
 
   /**
@@ -174,8 +159,30 @@ public final class PciIds {
    * controller"} → 0x0300; -1 when unknown or ambiguous.
    */
   public int classByName(String subclassName) {
-    Integer c = subclassName == null ? null : classes.get(subclassName.trim());
+    Map<String, Integer> byName = classes;
+    if (byName == null) {
+      classes = byName = readClasses();
+    }
+    Integer c = subclassName == null ? null : byName.get(subclassName.trim());
     return c == null ? -1 : c;
+  }
+
+  /** "C 03 Display controller" then "\t02 3D controller": lspci prints subclass names. */
+  private Map<String, Integer> readClasses() {
+    Map<String, Integer> byName = new HashMap<>(512);
+    int baseClass = -1;
+    for (int line = classSection; line < text.length; line = nextLine(line)) {
+      if (text[line] == 'C' && line + 1 < text.length && text[line + 1] == ' ') {
+        baseClass = hex(line + 2, 2);
+      } else if (baseClass >= 0 && text[line] == '\t' && line + 1 < text.length) {
+        int sub = text[line + 1] == '\t' ? -1 : hex(line + 1, 2);
+        if (sub >= 0 && lineEnd(line) - line > 4) {
+          // a name used by two subclasses maps to -1: ambiguous, not guessed
+          byName.merge(name(line + 3), (baseClass << 8) | sub, (a, b) -> -1);
+        }
+      }
+    }
+    return byName;
   }
 
   /**
@@ -185,8 +192,8 @@ public final class PciIds {
   public Map.Entry<Integer, String> vendorPrefix(String text) {
     Map<String, Integer> byName = vendorsByName;
     if (byName == null) {
-      Map<String, Integer> m = new HashMap<>(vendors.size() * 2);
-      vendors.forEach((id, name) -> m.merge(name, id, (a, b) -> -1));
+      Map<String, Integer> m = new HashMap<>(vendorLines.size() * 2);
+      vendorLines.forEach((id, at) -> m.merge(name(at + 4), id, (a, b) -> -1));
       vendorsByName = byName = m;
     }
     for (int i = text.length(); i > 0; i = text.lastIndexOf(' ', i - 1)) {
@@ -206,11 +213,47 @@ public final class PciIds {
   public int deviceByName(int vendorId, String name) {
     Map<String, Integer> byName = devicesByName;
     if (byName == null) {
-      Map<String, Integer> m = new HashMap<>(devices.size() * 2);
-      devices.forEach((key, n) -> m.merge((key >>> 16) + "\0" + n, key & 0xffff, (a, b) -> -1));
+      Map<String, Integer> m = new HashMap<>(1 << 16);
+      for (int vendor : vendorLines.keySet()) {
+        devicesOf(vendor).forEach((id, n) -> m.merge(vendor + "\0" + n, id, (a, b) -> -1));
+      }
       devicesByName = byName = m;
     }
     Integer id = byName.get(vendorId + "\0" + name);
     return id == null ? -1 : id;
+  }
+
+  /** The hex number of {@code digits} digits at {@code at}; -1 when they are not all hex. */
+  private int hex(int at, int digits) {
+    if (at + digits > text.length) {
+      return -1;
+    }
+    int v = 0;
+    for (int i = at; i < at + digits; i++) {
+      int d = Character.digit(text[i], 16);
+      if (d < 0) {
+        return -1;
+      }
+      v = (v << 4) | d;
+    }
+    return v;
+  }
+
+  /** The rest of the line from {@code at}, trimmed (UTF-8: pci.ids names accented vendors). */
+  private String name(int at) {
+    int end = lineEnd(at);
+    return at >= end ? "" : new String(text, at, end - at, StandardCharsets.UTF_8).trim();
+  }
+
+  private int lineEnd(int at) {
+    int i = at;
+    while (i < text.length && text[i] != '\n') {
+      i++;
+    }
+    return i;
+  }
+
+  private int nextLine(int at) {
+    return Math.min(text.length, lineEnd(at) + 1);
   }
 }

@@ -1,0 +1,95 @@
+package dev.fabricscope.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fabricscope.importer.ImportException;
+import dev.fabricscope.importer.Importers;
+import dev.fabricscope.oracle.Fixtures;
+import dev.fabricscope.sysfs.ArchiveExtractor;
+import dev.fabricscope.sysfs.SysfsDiscovery;
+import dev.fabricscope.topology.NvmlGpus;
+import dev.fabricscope.topology.NvmlLink;
+import dev.fabricscope.topology.NvmlPeer;
+import dev.fabricscope.topology.Report;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ReportValidator#check} returns the report it was given instead of the one its JSON reads
+ * back as. That is sound only while the JSON written from a report reads back to an equal report:
+ * this test holds every report that the importers and discovery build from the real fixtures (hwloc
+ * and NCCL XML, lspci text, gathered sysfs archives, the H200 host) to it, field by field through
+ * the records' equality.
+ */
+class ReportRoundTripTest {
+
+  @Test
+  void everyImportedFixtureReadsBackEqual() throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (String dir : List.of("hwloc-xml", "nccl-xml", "sysfs", "gpu-hosts")) {
+      try (Stream<Path> s = Files.list(Fixtures.root().resolve(dir))) {
+        s.filter(ReportRoundTripTest::importable).sorted().forEach(files::add);
+      }
+    }
+    List<String> imported = new ArrayList<>();
+    List<String> refused = new ArrayList<>();
+    for (Path f : files) {
+      Report r;
+      try {
+        r = Importers.load(f);
+      } catch (ImportException e) {
+        refused.add(f.getFileName() + ": " + e.getMessage());
+        continue;
+      }
+      byte[] json = ReportJson.mapper().writeValueAsBytes(r);
+      Report back = ReportJson.mapper().readValue(json, Report.class);
+      assertEquals(r, back, f.getFileName().toString());
+      imported.add(f.getFileName().toString());
+    }
+    // every fixture of these kinds imports; a refusal would hide a report from this check
+    assertEquals(List.of(), refused);
+    assertTrue(imported.size() >= 55, "only " + imported.size() + " fixtures: " + imported);
+  }
+
+  @Test
+  void aGpuWithNvmlFieldsReadsBackEqual() throws Exception {
+    Report r;
+    try (var u =
+        ArchiveExtractor.extract(Fixtures.root().resolve("gpu-hosts/h200-passthrough.tar.bz2"))) {
+      r = new SysfsDiscovery().discover(u.sysfsRoot());
+    }
+    String gpu = r.gpus().get(0).pciFunction();
+    Report withNvml =
+        r.withGpus(
+            List.of(
+                r.gpus()
+                    .get(0)
+                    .withNvml(
+                        NvmlGpus.of(
+                            "NVIDIA H200",
+                            "9.0",
+                            List.of(new NvmlLink(0, true, 4, gpu, "gpu")),
+                            List.of(new NvmlPeer(gpu, "ok", "ok", "ok", "ok", "single"))))));
+    Report checked = ReportValidator.get().check(withNvml);
+    assertSame(withNvml, checked);
+    assertEquals(withNvml, ReportJson.read(ReportJson.write(withNvml)));
+  }
+
+  private static boolean importable(Path p) {
+    String n = p.getFileName().toString();
+    if (n.contains("graph") || n.contains("nvidia-smi") || n.endsWith(".console")) {
+      return false; // NCCL graph dumps, nvidia-smi's XML and hwloc's text oracles are no topology
+    }
+    return n.endsWith(".xml")
+        || n.endsWith(".tar.gz")
+        || n.endsWith(".tar.bz2")
+        || n.endsWith("lspci-tvnn.txt");
+  }
+}
