@@ -5,7 +5,9 @@
 #   bench/netns/overhead.sh [DURATIONS...]     (as root; default: 5 10)
 #
 # For each iperf3 -t: JOBS (default 4) tests through the server on the same two agents, then JOBS
-# runs by hand. "through fabricscope" is the job's created → finished (POST to stored result);
+# runs by hand. SETTLE (default 0) is the wait between the agents having reported their helpers
+# and the first test: 0 starts it while their start-up (first report, JIT) is still running.
+# "through fabricscope" is the job's created → finished (POST to stored result);
 # "by hand" is iperf3 server start → client exit. The first test of fresh agents includes their
 # class loading and is shown apart.
 set -euo pipefail

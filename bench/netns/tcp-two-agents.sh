@@ -16,6 +16,7 @@ OUT=${1:-}
 DURATION=${DURATION:-3}   # seconds of the iperf3 stream
 JOBS=${JOBS:-1}           # tests one after another (the first of fresh agents includes class loading)
 BY_HAND=${BY_HAND:-}      # a file: the same iperf3 pair run by hand JOBS times, one wall time per line
+SETTLE=${SETTLE:-0}       # seconds between the agents being ready and the first test (their start-up done)
 
 skip() { echo "SKIP: $*" >&2; exit 77; }
 [ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
@@ -98,6 +99,7 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 
+sleep "$SETTLE"
 for n in $(seq 1 "$JOBS"); do
   job=$(api POST /api/v1/bandwidth-tests \
     '{"kind":"tcp","source":{"host":"fs-a","endpoint":"addr:10.77.0.2"},"target":{"host":"fs-b","endpoint":"addr:10.77.0.3"},"size":"128K","repetitions":1,"durationSeconds":'"$DURATION"'}')

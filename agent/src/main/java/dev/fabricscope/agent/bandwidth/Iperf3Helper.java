@@ -122,6 +122,26 @@ public final class Iperf3Helper implements BandwidthHelper {
     return measurement(r);
   }
 
+  @Override
+  public void rehearse() {
+    Path program = Path.of("/usr/bin", NAME); // never started
+    BandwidthSpec spec =
+        BandwidthSpec.of(
+            BandwidthKind.TCP,
+            Endpoint.parse("addr:192.0.2.1"),
+            Endpoint.parse("addr:192.0.2.2"),
+            128 * 1024,
+            1,
+            1,
+            1,
+            false);
+    serverCommand(program, "192.0.2.2", 5201).argv();
+    clientCommand(program, spec, new Peer("192.0.2.2", 5201, null, null)).argv();
+    if (sockets.available()) {
+      sockets.listening(ProcessHandle.current(), 1);
+    }
+  }
+
   /** {@code iperf3 -s -1 -p PORT -B ADDR -J}: one test, then exit. */
   static CommandLine serverCommand(Path iperf3, String address, int port) {
     return CommandLine.of(iperf3)

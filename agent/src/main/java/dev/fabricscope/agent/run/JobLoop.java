@@ -112,6 +112,7 @@ public final class JobLoop {
       if (!report(capabilities(helpers))) {
         return;
       }
+      JobRehearsal.run(helpers, lookup, log);
       while (!stopping) {
         JobClient.Answer a = client.poll(WAIT_SECONDS);
         switch (a.kind()) {

@@ -34,6 +34,16 @@ class Iperf3HelperTest {
   }
 
   @Test
+  void rehearsalStartsNoProcess() {
+    ProcessRunner runner = new ProcessRunner();
+    List<List<String>> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+    runner.onStart(started::add);
+    new Iperf3Helper(runner, ExecutableFinder.fromEnvironment()).rehearse();
+    assertEquals(List.of(), started);
+    assertEquals(0, runner.starts());
+  }
+
+  @Test
   void serverCommandLine() {
     assertEquals(
         List.of("/usr/bin/iperf3", "-s", "-1", "-p", "5201", "-B", "10.0.0.2", "-J"),
