@@ -139,6 +139,18 @@ class PerftestHelperTest {
   }
 
   @Test
+  void rehearsalOnTheRigsPortsStartsNothing(@TempDir Path bin) throws Exception {
+    ProcessRunner runner = new ProcessRunner();
+    new PerftestHelper(
+            runner,
+            new ExecutableFinder(List.of(fakePerftest(bin))),
+            SysfsRoot.of(RdmaPortsTest.rxeSysfs()),
+            null)
+        .rehearse();
+    assertEquals(0, runner.starts());
+  }
+
+  @Test
   void hostileInputsNeverStartAnything(@TempDir Path bin) throws Exception {
     for (String bad :
         List.of(
