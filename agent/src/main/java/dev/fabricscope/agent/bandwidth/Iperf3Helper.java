@@ -137,9 +137,7 @@ public final class Iperf3Helper implements BandwidthHelper {
             false);
     serverCommand(program, "192.0.2.2", 5201).argv();
     clientCommand(program, spec, new Peer("192.0.2.2", 5201, null, null)).argv();
-    if (sockets.available()) {
-      sockets.listening(ProcessHandle.current(), 1);
-    }
+    sockets.rehearse();
   }
 
   /** {@code iperf3 -s -1 -p PORT -B ADDR -J}: one test, then exit. */

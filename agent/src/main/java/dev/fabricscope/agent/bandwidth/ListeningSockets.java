@@ -91,6 +91,22 @@ final class ListeningSockets {
   }
 
   /**
+   * Runs the readiness check once on a socket of this process listening on loopback (opened for it,
+   * never accepted on, closed at once): the socket tables, the process's descendants and its file
+   * descriptors are read as for a helper's listener. For a helper's {@code rehearse}.
+   */
+  void rehearse() {
+    if (!available()) {
+      return;
+    }
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      listening(ProcessHandle.current(), s.getLocalPort());
+    } catch (IOException e) {
+      // no loopback socket here: the first test reads the tables cold
+    }
+  }
+
+  /**
    * A TCP port free on that address now (the kernel's pick). Another program may take it before the
    * helper binds it; the helper then fails to start listening, which {@code listen} reports.
    */

@@ -198,6 +198,7 @@ public final class PerftestHelper implements BandwidthHelper {
                   false);
           Path program = Path.of("/usr/bin", tool(spec.kind())); // never started
           command(program, spec, p, ports.gid(p), 18515, "192.0.2.2").argv();
+          sockets.rehearse();
           return;
         }
       }

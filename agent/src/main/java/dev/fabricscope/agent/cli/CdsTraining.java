@@ -76,6 +76,10 @@ public final class CdsTraining {
       failed++;
     }
     jobClientClasses();
+    // and what a fresh agent's job loop rehearses before its first poll (issue 10)
+    var helpers = dev.fabricscope.agent.bandwidth.BandwidthHelpers.standard();
+    dev.fabricscope.agent.run.JobRehearsal.run(
+        helpers.all(), helpers::forKind, new dev.fabricscope.agent.run.AgentLog(System.err));
     System.exit(failed == 0 ? 0 : 1);
   }
 

@@ -14,7 +14,7 @@ import java.util.function.Function;
  * What {@link JobLoop} runs once before its first poll, so that the first test of a freshly started
  * agent does not run the job path cold: the agent is timed against the tool run by hand.
  */
-final class JobRehearsal {
+public final class JobRehearsal {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -36,7 +36,7 @@ final class JobRehearsal {
    * code otherwise runs cold inside the first test, whose time the operator compares with the tool
    * run by hand (issue 10, acceptance 7). Starts nothing and sends nothing.
    */
-  static void run(
+  public static void run(
       List<BandwidthHelper> helpers,
       Function<BandwidthKind, Optional<BandwidthHelper>> lookup,
       AgentLog log) {

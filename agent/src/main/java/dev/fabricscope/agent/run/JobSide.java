@@ -69,11 +69,15 @@ final class JobSide implements Runnable {
     }
     log.info("job " + job.jobId() + " " + role + " " + kind + " with " + helper.get().name());
     // "started" travels while the helper starts: a round trip less on the test's path. Every
-    // later post waits for it (order kept); a job already over cancels the helper (post).
-    try {
-      started = CompletableFuture.supplyAsync(() -> post(event("started"), false), ticks);
-    } catch (RejectedExecutionException e) {
-      return; // the agent is stopping
+    // later post waits for it (order kept); a job already over cancels the helper (post). The
+    // listen side posts none: its "listening", moments later, says it started, and the run side
+    // waits for that one, so an earlier round trip would only compete with it.
+    if (!job.listen()) {
+      try {
+        started = CompletableFuture.supplyAsync(() -> post(event("started"), false), ticks);
+      } catch (RejectedExecutionException e) {
+        return; // the agent is stopping
+      }
     }
     try {
       if (job.listen()) {
