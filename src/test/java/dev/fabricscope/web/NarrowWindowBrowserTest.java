@@ -1,6 +1,5 @@
 package dev.fabricscope.web;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -154,18 +153,7 @@ class NarrowWindowBrowserTest extends BrowserTest {
   /** The plan page of the DGX-2 and the plans list with its Delete buttons. */
   @Test
   void planPageAndPlansListFitAndTab() throws Exception {
-    long id =
-        given()
-            .auth()
-            .oauth2(operator)
-            .contentType("application/json")
-            .body("{\"host\":\"" + HOST + "\",\"name\":\"narrow plan\"}")
-            .post("/api/v1/plans")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("id");
+    long id = ApiClient.createPlan(operator, HOST, "narrow plan");
     open("/plans/" + id);
     waiting()
         .until(

@@ -44,17 +44,7 @@ class PlanPageDeleteBrowserTest extends BrowserTest {
   }
 
   long create(String name) {
-    return given()
-        .auth()
-        .oauth2(operator)
-        .contentType("application/json")
-        .body("{\"host\":\"" + HOST + "\",\"name\":\"" + name + "\"}")
-        .post("/api/v1/plans")
-        .then()
-        .statusCode(201)
-        .extract()
-        .jsonPath()
-        .getLong("id");
+    return ApiClient.createPlan(operator, HOST, name);
   }
 
   int status(long id) {

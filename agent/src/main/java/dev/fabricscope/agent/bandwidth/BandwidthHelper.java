@@ -37,10 +37,11 @@ public interface BandwidthHelper {
   }
 
   /**
-   * Runs, without starting a process or opening a socket, the code this helper's first test runs
-   * before its tool starts (argument building, the socket-table read that sees a listener ready): a
-   * freshly started agent otherwise pays its interpretation and compilation inside the first test,
-   * about 0.1 s of a run the operator is timing (issue 10, acceptance 7). No effect.
+   * Runs, without starting a process, the code this helper's first test runs around its tool's
+   * start (argument building, the readiness check on a loopback socket of the agent's own that
+   * nothing connects to): a freshly started agent otherwise interprets and compiles it inside the
+   * first test, whose time the operator compares with the tool run by hand (issue 10, acceptance
+   * 7). Leaves nothing behind.
    */
   default void rehearse() {}
 }
