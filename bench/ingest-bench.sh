@@ -7,12 +7,14 @@
 #                  measured from the scheduled time (no coordinated omission): the latency at the
 #                  target.
 # Usage: bench/ingest-bench.sh [SECONDS] [CLIENTS] [WARMUP_SECONDS]
+#        (warm-up default 150 s: on 2 cores the server's C2 compiler was still busy 60-90 s into
+#        the load, which a 60 s warm-up measured as ingest CPU; docs/benchmarks.md, 2026-12-05)
 #        (run as root or as a user who can run initdb and su postgres)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-30}
 clients=${2:-64}
-warmup=${3:-60}
+warmup=${3:-150}
 [ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -q package -DskipTests
 [ -f agent/target/fabricscope-agent.jar ] || mvn -B -q -f agent/pom.xml package -DskipTests
 work=$(mktemp -d /tmp/fabricscope-ingest-XXXXXX)
