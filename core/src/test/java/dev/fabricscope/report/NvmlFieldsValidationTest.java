@@ -5,12 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fabricscope.oracle.Fixtures;
-import dev.fabricscope.sysfs.ArchiveExtractor;
-import dev.fabricscope.sysfs.SysfsDiscovery;
-import dev.fabricscope.topology.NvmlGpus;
-import dev.fabricscope.topology.NvmlLink;
-import dev.fabricscope.topology.NvmlPeer;
 import dev.fabricscope.topology.Report;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -30,24 +24,7 @@ class NvmlFieldsValidationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private static ObjectNode h200WithNvml() throws Exception {
-    Report r;
-    try (var u =
-        ArchiveExtractor.extract(Fixtures.root().resolve("gpu-hosts/h200-passthrough.tar.bz2"))) {
-      r = new SysfsDiscovery().discover(u.sysfsRoot());
-    }
-    String gpu = r.gpus().get(0).pciFunction();
-    Report withNvml =
-        r.withGpus(
-            List.of(
-                r.gpus()
-                    .get(0)
-                    .withNvml(
-                        NvmlGpus.of(
-                            "NVIDIA H200",
-                            "9.0",
-                            List.of(new NvmlLink(0, true, 4, gpu, "gpu")),
-                            List.of(new NvmlPeer(gpu, "ok", "ok", "ok", "ok", "single"))))));
-    return (ObjectNode) JSON.readTree(ReportJson.write(withNvml));
+    return (ObjectNode) JSON.readTree(ReportJson.write(H200WithNvml.report()));
   }
 
   private static ObjectNode nvml(ObjectNode report) {

@@ -7,11 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fabricscope.importer.ImportException;
 import dev.fabricscope.importer.Importers;
 import dev.fabricscope.oracle.Fixtures;
-import dev.fabricscope.sysfs.ArchiveExtractor;
-import dev.fabricscope.sysfs.SysfsDiscovery;
-import dev.fabricscope.topology.NvmlGpus;
-import dev.fabricscope.topology.NvmlLink;
-import dev.fabricscope.topology.NvmlPeer;
 import dev.fabricscope.topology.Report;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -60,23 +55,7 @@ class ReportRoundTripTest {
 
   @Test
   void aGpuWithNvmlFieldsReadsBackEqual() throws Exception {
-    Report r;
-    try (var u =
-        ArchiveExtractor.extract(Fixtures.root().resolve("gpu-hosts/h200-passthrough.tar.bz2"))) {
-      r = new SysfsDiscovery().discover(u.sysfsRoot());
-    }
-    String gpu = r.gpus().get(0).pciFunction();
-    Report withNvml =
-        r.withGpus(
-            List.of(
-                r.gpus()
-                    .get(0)
-                    .withNvml(
-                        NvmlGpus.of(
-                            "NVIDIA H200",
-                            "9.0",
-                            List.of(new NvmlLink(0, true, 4, gpu, "gpu")),
-                            List.of(new NvmlPeer(gpu, "ok", "ok", "ok", "ok", "single"))))));
+    Report withNvml = H200WithNvml.report();
     Report checked = ReportValidator.get().check(withNvml);
     assertSame(withNvml, checked);
     assertEquals(withNvml, ReportJson.read(ReportJson.write(withNvml)));
