@@ -43,13 +43,41 @@ async function listJobs(host) {
   return Array.isArray(body) ? body : body.items || [];
 }
 
+/**
+ * The "Also at once" field: SOURCE=TARGET pairs, comma-separated, as the API's concurrent flows;
+ * null when a pair is not of that shape (the server checks every endpoint again).
+ */
+function alsoFlows(text) {
+  const pairs = text.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const flows = [];
+  for (const p of pairs) {
+    const m = /^([^=\s]+)=([^=\s]+)$/.exec(p);
+    if (!m) return null;
+    flows.push({ source: { endpoint: m[1] }, target: { endpoint: m[2] } });
+  }
+  return flows;
+}
+
+/** A finished test's flows (result.flows) as rows; the table is hidden for a test of one flow. */
+function renderFlows(job, table) {
+  const flows = (job && job.result && job.result.flows) || [];
+  table.tBodies[0].replaceChildren(...flows.map((f) => el('tr', {},
+    el('td', { class: 'mono' }, f.source + ' → ' + f.target),
+    el('td', { class: 'num' }, fmt(f.measuredGBps)),
+    el('td', { class: 'num' }, fmt(f.expectedGBps)),
+    el('td', { class: 'muted small', title: f.basis || '' }, f.bottleneck || ''))));
+  table.hidden = flows.length === 0;
+  table.dataset.count = String(flows.length);
+}
+
 function renderHistory(jobs, table, onPick) {
   const rows = jobs.map((j) => {
     const res = j.result || {};
     const tr = el('tr', { 'data-job': String(j.id), class: 'state-' + j.state, tabindex: '0' },
       el('td', {}, new Date(j.created).toLocaleString('en-GB')),
       el('td', { class: 'mono' }, j.kind),
-      el('td', { class: 'mono' }, j.source.endpoint + ' → ' + (j.target.host !== j.source.host ? j.target.host + ' ' : '') + j.target.endpoint),
+      el('td', { class: 'mono' }, j.source.endpoint + ' → ' + (j.target.host !== j.source.host ? j.target.host + ' ' : '') + j.target.endpoint
+        + ((j.concurrent || []).length ? ' + ' + j.concurrent.length + ' at once' : '')),
       el('td', { class: 'num' }, fmt(j.measuredGBps)),
       el('td', { class: 'num' }, fmt(j.expectedGBps)),
       el('td', { class: 'verdict' }, j.state),
@@ -96,6 +124,8 @@ function setup(page) {
   const repeat = document.getElementById('bw-repeat');
   const token = document.getElementById('bw-token');
   const status = document.getElementById('bw-status');
+  const also = document.getElementById('bw-also');
+  const flowsTable = document.getElementById('bw-flows');
   const table = document.getElementById('bw-history');
   const canvas = document.getElementById('bw-chart');
   const chartTitle = document.getElementById('bw-chart-title');
@@ -135,7 +165,7 @@ function setup(page) {
   };
   const refresh = async () => {
     jobs = await listJobs(host);
-    renderHistory(jobs, table, (j) => show(pathKey(j)));
+    renderHistory(jobs, table, (j) => { show(pathKey(j)); renderFlows(j, flowsTable); });
     const latest = jobs.find((j) => j.measuredGBps !== null && j.measuredGBps !== undefined);
     show(shownKey || (latest ? pathKey(latest) : null));
     table.dataset.count = String(jobs.length);
@@ -149,6 +179,7 @@ function setup(page) {
     const j = await r.json();
     status.dataset.state = j.state;
     status.textContent = 'Test ' + id + ': ' + j.state + (j.measuredGBps != null ? ' — ' + fmt(j.measuredGBps) + ' GB/s measured, ' + fmt(j.expectedGBps) + ' expected (' + j.verdict + ')' : '') + (j.message ? ' — ' + j.message : '');
+    renderFlows(j, flowsTable);
     if (FINAL.has(j.state)) {
       watching = null;
       shownKey = pathKey(j);
@@ -160,6 +191,12 @@ function setup(page) {
     e.preventDefault();
     const t = token.value.trim();
     storeToken(t);
+    const concurrent = alsoFlows(also.value);
+    if (concurrent === null) {
+      status.dataset.state = 'refused';
+      status.textContent = 'Also at once: write SOURCE=TARGET pairs separated by commas, e.g. 0000:04:00.0=numa:0';
+      return;
+    }
     const body = {
       kind: kind.value,
       source: { host, endpoint: source.value.trim() },
@@ -167,6 +204,7 @@ function setup(page) {
       size: size.value.trim(),
       repetitions: Number(repeat.value),
     };
+    if (concurrent.length) body.concurrent = concurrent;
     const headers = { 'Content-Type': 'application/json', Accept: 'application/json, application/problem+json' };
     if (t) headers.Authorization = 'Bearer ' + t;
     status.dataset.state = 'sending';
