@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fabricscope.testing.ApiClient;
 import dev.fabricscope.testing.BandwidthClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,10 +40,10 @@ class BandwidthEventsTest {
 
   @Test
   void theHostStreamCarriesEachStepOfATest() throws Exception {
-    String operator = ApiClient.token(BandwidthClient.hostName("ev-op"), "operator", null);
-    String host = BandwidthClient.hostName("ev-host");
-    BandwidthClient.addHost(operator, host);
-    String agent = ApiClient.token(BandwidthClient.hostName("ev-agent"), "agent", host);
+    BandwidthClient.RigHost rig = BandwidthClient.rigHost("ev-host");
+    String operator = rig.operator();
+    String host = rig.host();
+    String agent = rig.agent();
     HttpRequest req =
         HttpRequest.newBuilder(
                 URI.create(base.toString().replaceAll("/$", "") + "/api/v1/host-events/" + host))
@@ -88,10 +87,10 @@ class BandwidthEventsTest {
 
   @Test
   void aWaitingPollIsAnsweredWhenItsJobIsQueuedAndOtherwiseAfterItsWait() throws Exception {
-    String operator = ApiClient.token(BandwidthClient.hostName("ev-op"), "operator", null);
-    String host = BandwidthClient.hostName("ev-wait");
-    BandwidthClient.addHost(operator, host);
-    String agent = ApiClient.token(BandwidthClient.hostName("ev-agent"), "agent", host);
+    BandwidthClient.RigHost rig = BandwidthClient.rigHost("ev-wait");
+    String operator = rig.operator();
+    String host = rig.host();
+    String agent = rig.agent();
     long t0 = System.nanoTime();
     assertEquals(204, poll(agent, host, 1).statusCode());
     long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);

@@ -36,16 +36,22 @@ class OfferArchiveTest {
     assertEquals(0, archive.waiting(), "offers still waiting to be written");
   }
 
-  @Test
-  void aRestartReadsTheOfferBackInsteadOfPlanningTheReport() throws Exception {
+  /** Imports the fixture as {@code host} and waits (10 s at most) until its offer is planned. */
+  private long importPlanned(String fixture, String host) throws Exception {
     String operator = ApiClient.token(BandwidthClient.hostName("archive-op"), "operator", null);
-    String host = BandwidthClient.hostName("archive-lassen");
-    ApiClient.importFixture(operator, "hwloc-xml/llnl-lassen.xml", host);
+    ApiClient.importFixture(operator, fixture, host);
     long snapshot = inventory.latestSnapshotIds().get(host);
     long until = System.nanoTime() + 10_000_000_000L;
     while (offers.plannedSnapshot(host) != snapshot && System.nanoTime() < until) {
       Thread.sleep(10);
     }
+    return snapshot;
+  }
+
+  @Test
+  void aRestartReadsTheOfferBackInsteadOfPlanningTheReport() throws Exception {
+    String host = BandwidthClient.hostName("archive-lassen");
+    long snapshot = importPlanned("hwloc-xml/llnl-lassen.xml", host);
     HostOffer planned = offers.kept(host);
     assertNotNull(planned);
     // Lassen: 4 GPUs, each paired with a NIC port
@@ -66,14 +72,8 @@ class OfferArchiveTest {
 
   @Test
   void anotherBuildsOffersAreNeverReadAndDroppedAtStart() throws Exception {
-    String operator = ApiClient.token(BandwidthClient.hostName("archive-op2"), "operator", null);
     String host = BandwidthClient.hostName("archive-dgx2");
-    ApiClient.importFixture(operator, "hwloc-xml/nvidiaDGX2.xml", host);
-    long snapshot = inventory.latestSnapshotIds().get(host);
-    long until = System.nanoTime() + 10_000_000_000L;
-    while (offers.plannedSnapshot(host) != snapshot && System.nanoTime() < until) {
-      Thread.sleep(10);
-    }
+    long snapshot = importPlanned("hwloc-xml/nvidiaDGX2.xml", host);
     awaitWritten();
     store.put("another-build", List.of(new OfferStore.Offer(snapshot, "{\"host\":\"x\"}")));
     assertEquals(

@@ -21,6 +21,17 @@ public final class BandwidthClient {
     return prefix + "-" + SEQ.incrementAndGet();
   }
 
+  /** A rig host ({@link #addHost}) with an operator's token and the token of its agent. */
+  public record RigHost(String operator, String host, String agent) {}
+
+  /** Stores the rig's report as a new host named {@code prefix-N} and makes both tokens. */
+  public static RigHost rigHost(String prefix) throws Exception {
+    String operator = ApiClient.token(hostName(prefix + "-op"), "operator", null);
+    String host = hostName(prefix);
+    addHost(operator, host);
+    return new RigHost(operator, host, ApiClient.token(hostName(prefix + "-agent"), "agent", host));
+  }
+
   /** Stores the QEMU rig's report (soft-RoCE rxe0/rxe1, two NUMA nodes) as {@code host}. */
   public static void addHost(String operator, String host) throws Exception {
     if (rigReport == null) {

@@ -5,7 +5,6 @@ import static dev.fabricscope.testing.BandwidthClient.poll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fabricscope.testing.ApiClient;
 import dev.fabricscope.testing.BandwidthClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -35,10 +34,10 @@ class BandwidthFlowsBrowserTest extends BrowserTest {
 
   @Test
   void twoNvmeReadsAtOnceStartFromTheTabAndShowPerFlow() throws Exception {
-    String operator = ApiClient.token(BandwidthClient.hostName("bw-flows-op"), "operator", null);
-    String host = BandwidthClient.hostName("bw-flows");
-    BandwidthClient.addHost(operator, host);
-    String agent = ApiClient.token(BandwidthClient.hostName("bw-flows-agent"), "agent", host);
+    BandwidthClient.RigHost rig = BandwidthClient.rigHost("bw-flows");
+    String operator = rig.operator();
+    String host = rig.host();
+    String agent = rig.agent();
 
     driver.manage().window().setSize(new Dimension(1400, 1000));
     driver.get(url("/hosts/" + host + "#bandwidth"));
