@@ -167,6 +167,10 @@ final class Pairing {
       MapType verdict = null;
       PathClass cls = null;
       List<String> env = new ArrayList<>(List.of("CUDA_VISIBLE_DEVICES=" + i));
+      // each GPU-NIC class once: the chosen NIC's and the attribute map's are the same pair
+      Map<String, PathClass> byBdf = new HashMap<>();
+      java.util.function.Function<String, PathClass> classes =
+          bdf -> byBdf.computeIfAbsent(bdf, b -> PathClass.of(fabric, gpu, b));
       if (nic != null) {
         nvidia = smi.pcieLabel(gpu, nic.bdf());
         verdict =
@@ -178,7 +182,7 @@ final class Pairing {
                         new Device(nic.bdf(), DeviceKind.RDMA, nic.bdf(), null)))
                 .value()
                 .mapType();
-        cls = PathClass.of(fabric, gpu, nic.bdf());
+        cls = classes.apply(nic.bdf());
         if (nic.name() != null) {
           String hca = nic.name() + (nic.port() == null ? "" : ":" + nic.port());
           env.add("NCCL_IB_HCA=" + hca);
@@ -187,7 +191,7 @@ final class Pairing {
       }
       Map<String, PathClass> toNics = new LinkedHashMap<>();
       for (Candidate n : nics) {
-        toNics.put(n.name() != null ? n.name() : n.bdf(), PathClass.of(fabric, gpu, n.bdf()));
+        toNics.put(n.name() != null ? n.name() : n.bdf(), classes.apply(n.bdf()));
       }
       List<String> switches = fabric.switchesOn(fabric.chain(gpu));
       GpuPairing.Attributes attrs =

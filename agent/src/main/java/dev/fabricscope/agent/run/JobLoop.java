@@ -112,7 +112,7 @@ public final class JobLoop {
       if (!report(capabilities(helpers))) {
         return;
       }
-      JobRehearsal.run(helpers, lookup, log);
+      JobRehearsal.run(helpers, lookup, log, ticks);
       while (!stopping) {
         JobClient.Answer a = client.poll(WAIT_SECONDS);
         switch (a.kind()) {
@@ -207,7 +207,7 @@ public final class JobLoop {
       return;
     }
     JobSide side =
-        new JobSide(job, lookup.apply(job.spec().kind()), client, ticks, progressEvery, log);
+        new JobSide(job, lookup.apply(job.spec().kind()), client::event, ticks, progressEvery, log);
     running.put(job.jobId(), side);
     try {
       sides.execute(

@@ -6,8 +6,14 @@ import dev.fabricscope.agent.bandwidth.BandwidthHelper;
 import dev.fabricscope.agent.bandwidth.JobAssignment;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 
 /**
@@ -31,29 +37,67 @@ public final class JobRehearsal {
           + "\"deadline\":\"2026-01-01T00:00:00Z\",\"timeoutSeconds\":60}";
 
   /**
-   * Before the first poll: checks a listen and a run assignment, builds the events a side posts and
-   * lets each helper rehearse ({@link BandwidthHelper#rehearse()}). On a freshly started agent this
-   * code otherwise runs cold inside the first test, whose time the operator compares with the tool
-   * run by hand (issue 10, acceptance 7). Starts nothing and sends nothing.
+   * Before the first poll: checks a listen and a run assignment, plays both through a {@link
+   * JobSide} with a stand-in helper whose events go nowhere ({@link StandInHelper}), and lets each
+   * helper rehearse ({@link BandwidthHelper#rehearse()}: the real helpers build their command lines
+   * and parse a sample of their tool's output). On a freshly started agent this code otherwise runs
+   * cold inside the first test, whose time the operator compares with the tool run by hand (issue
+   * 10, acceptance 7). Starts no process and sends nothing.
    */
   public static void run(
       List<BandwidthHelper> helpers,
       Function<BandwidthKind, Optional<BandwidthHelper>> lookup,
       AgentLog log) {
+    ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
+    try {
+      run(helpers, lookup, log, ticks);
+    } finally {
+      ticks.shutdownNow();
+    }
+  }
+
+  /** As {@link #run(List, Function, AgentLog)}, on the job loop's own tick thread. */
+  static void run(
+      List<BandwidthHelper> helpers,
+      Function<BandwidthKind, Optional<BandwidthHelper>> lookup,
+      AgentLog log,
+      ScheduledExecutorService ticks) {
+    JsonNode ok = JSON.createObjectNode().put("jobId", 1).put("state", "running");
+    run(
+        helpers,
+        lookup,
+        log,
+        ticks,
+        (id, json) -> new JobClient.Answer(JobClient.Kind.OK, 200, ok, ""));
+  }
+
+  /** As above, the sides' events given to {@code events} (tests see what the sides did). */
+  static void run(
+      List<BandwidthHelper> helpers,
+      Function<BandwidthKind, Optional<BandwidthHelper>> lookup,
+      AgentLog log,
+      ScheduledExecutorService ticks,
+      JobSide.Events events) {
     String peer = "{\"address\":\"192.0.2.2\",\"port\":5201}";
+    List<JobAssignment> sides = new ArrayList<>(2);
     for (String[] side : new String[][] {{"listen", "null"}, {"run", peer}}) {
       try {
         JsonNode n = JSON.readTree(REHEARSAL.replace("ROLE", side[0]).replace("PEER", side[1]));
         JobAssignment job = JobAssignment.parse(n);
         lookup.apply(job.spec().kind());
-        JSON.createObjectNode()
-            .put("type", "listening")
-            .put("role", side[0])
-            .put("address", "192.0.2.2")
-            .put("port", 5201)
-            .toString();
+        sides.add(job);
       } catch (IOException | JobAssignment.Refused e) {
         log.info("jobs: rehearsal: " + e.getMessage()); // a bug of ours; jobs still run
+      }
+    }
+    AgentLog quiet = new AgentLog(new PrintStream(OutputStream.nullOutputStream()));
+    for (JobAssignment job : sides) {
+      try {
+        new JobSide(
+                job, Optional.of(new StandInHelper()), events, ticks, Duration.ofHours(1), quiet)
+            .run();
+      } catch (RuntimeException e) {
+        log.info("jobs: rehearsal of the " + (job.listen() ? "listen" : "run") + " side: " + e);
       }
     }
     for (BandwidthHelper h : helpers) {

@@ -25,12 +25,21 @@ import java.util.concurrent.TimeUnit;
  */
 final class JobSide implements Runnable {
 
+  /**
+   * Where a side's events go: the server ({@link JobClient#event}), or nowhere for the rehearsal
+   * before the first poll ({@link JobRehearsal}).
+   */
+  @FunctionalInterface
+  interface Events {
+    JobClient.Answer event(long jobId, String json);
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int RESULT_ATTEMPTS = 5;
 
   private final JobAssignment job;
   private final Optional<BandwidthHelper> helper;
-  private final JobClient client;
+  private final Events client;
   private final ScheduledExecutorService ticks;
   private volatile CompletableFuture<JobClient.Answer> started;
   private final Duration progressEvery;
@@ -41,7 +50,7 @@ final class JobSide implements Runnable {
   JobSide(
       JobAssignment job,
       Optional<BandwidthHelper> helper,
-      JobClient client,
+      Events client,
       ScheduledExecutorService ticks,
       Duration progressEvery,
       AgentLog log) {

@@ -42,6 +42,35 @@ class JobRehearsalTest {
   }
 
   @Test
+  void bothSidesWalkTheJobPathWithAStandIn() {
+    List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var ticks = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      JobRehearsal.run(
+          List.of(),
+          k -> Optional.empty(),
+          new AgentLog(new PrintStream(err, true, StandardCharsets.UTF_8)),
+          ticks,
+          (id, json) -> {
+            events.add(json);
+            return new JobClient.Answer(JobClient.Kind.OK, 200, null, "");
+          });
+    } finally {
+      ticks.shutdownNow();
+    }
+    assertEquals("", err.toString(StandardCharsets.UTF_8));
+    assertEquals(
+        List.of(
+            "{\"type\":\"listening\",\"role\":\"listen\",\"address\":\"192.0.2.2\",\"port\":5201}",
+            "{\"type\":\"started\",\"role\":\"run\"}",
+            "{\"type\":\"result\",\"role\":\"run\",\"helper\":\"rehearsal\",\"samples\":[1.0],"
+                + "\"rawOutput\":\"rehearsal\"}"),
+        events,
+        "the listen side reported its listener, the run side started and posted its result");
+  }
+
+  @Test
   void aFailingHelperRehearsalIsLoggedAndTheRestGoesOn() {
     RecordingHelper later = new RecordingHelper();
     RecordingHelper recording = new RecordingHelper();
