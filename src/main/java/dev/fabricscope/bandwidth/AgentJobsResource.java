@@ -50,6 +50,7 @@ public class AgentJobsResource {
 
   @Inject Access access;
   @Inject BandwidthJobs jobs;
+  @Inject JobPathRehearsal rehearsal;
   @Inject AgentCapabilityStore capabilities;
   @Inject BandwidthSettings settings;
 
@@ -205,6 +206,7 @@ public class AgentJobsResource {
     List<HelperStatus> helpers = HelperStatus.parseList(body);
     Instant now = Instant.now();
     capabilities.putCapabilities(host, Capabilities.write(helpers), now);
+    rehearsal.agentReported(host);
     return new HelperList(host, now, helpers);
   }
 

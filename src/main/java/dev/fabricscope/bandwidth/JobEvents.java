@@ -140,7 +140,7 @@ final class JobEvents {
     return jobs.job(id).orElseThrow(() -> ApiException.notFound("no bandwidth test " + id));
   }
 
-  private static String json(BandwidthResult r) {
+  static String json(BandwidthResult r) {
     try {
       return JSON.writeValueAsString(r);
     } catch (JsonProcessingException e) {
