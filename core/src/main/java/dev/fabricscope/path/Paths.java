@@ -1,10 +1,7 @@
 package dev.fabricscope.path;
 
 import dev.fabricscope.p2p.Fabric;
-import dev.fabricscope.p2p.LinkMath;
 import dev.fabricscope.topology.PciFunction;
-import dev.fabricscope.topology.PciLink;
-import dev.fabricscope.topology.PciLink.LinkState;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,9 +15,6 @@ import java.util.Map;
  * thread-safe, like {@link Fabric}.
  */
 public final class Paths {
-
-  private static final PcieLink NONE =
-      new PcieLink("", "", null, null, null, null, null, null, PcieLink.State.UNKNOWN);
 
   private final Fabric fabric;
   private final Map<String, PcieLink> links = new HashMap<>();
@@ -40,8 +34,8 @@ public final class Paths {
    * downstream ports, whose link files describe the link below them (counted at the child, §5.2).
    */
   public PcieLink link(String bdf) {
-    PcieLink l = links.computeIfAbsent(bdf, this::build);
-    return l == NONE ? null : l;
+    PcieLink l = links.computeIfAbsent(bdf, b -> LinkAbove.of(fabric, b));
+    return l == LinkAbove.NONE ? null : l;
   }
 
   /**
@@ -270,128 +264,6 @@ public final class Paths {
       if (l != null) {
         out.add(l);
       }
-    }
-  }
-
-  private PcieLink build(String bdf) {
-    PciFunction f = fabric.function(bdf);
-    if (f == null || f.link() == null || f.portType().facesDownstream()) {
-      return NONE;
-    }
-    PciLink l = f.link();
-    String upstream =
-        f.parent() != null
-            ? f.parent()
-            : l.upstream() != null && l.upstream().bdf() != null
-                ? l.upstream().bdf()
-                : f.hostBridge();
-    Integer capWidth =
-        min(widthOf(l.max()), l.upstream() == null ? null : widthOf(l.upstream().max()));
-    Double capSpeed =
-        min(speedOf(l.max()), l.upstream() == null ? null : speedOf(l.upstream().max()));
-    LinkState cur = known(l.current()) ? l.current() : known(l.status()) ? l.status() : null;
-    LinkState rated = cur != null ? cur : known(l.max()) ? l.max() : null;
-    int mps =
-        f.config() != null && f.config().mpsBytes() != null
-            ? f.config().mpsBytes()
-            : LinkMath.DEFAULT_MPS;
-    Double raw = null;
-    Double usable = null;
-    if (rated != null) {
-      double r = LinkMath.rawGBps(rated.speedGTs(), rated.width());
-      raw = LinkMath.round2(r);
-      usable = LinkMath.round2(LinkMath.usableGBps(r, rated.speedGTs(), mps));
-    } else if (l.reportedGBps() != null && l.reportedGBps() > 0) {
-      // hwloc reports GB/s after encoding without speed and width: assume a 128b/130b generation
-      raw = LinkMath.round2(l.reportedGBps());
-      usable = LinkMath.round2(LinkMath.usableGBps(l.reportedGBps(), 16.0, mps));
-    }
-    PcieLink.State state = PcieLink.State.UNKNOWN;
-    LinkState current = known(l.current()) ? l.current() : null;
-    if (current != null) {
-      state =
-          capWidth != null && current.width() < capWidth
-              ? PcieLink.State.DOWNTRAINED
-              : capSpeed != null && current.speedGTs() < capSpeed
-                  ? PcieLink.State.BELOW_CAPABLE_SPEED
-                  : PcieLink.State.OK;
-    }
-    return new PcieLink(
-        bdf,
-        upstream,
-        capSpeed,
-        capWidth,
-        cur == null ? null : cur.speedGTs(),
-        cur == null ? null : cur.width(),
-        raw,
-        usable,
-        state);
-  }
-
-  private static boolean known(LinkState s) {
-    return s != null && s.speedGTs() != null && s.width() != null && s.width() > 0;
-  }
-
-  private static Integer widthOf(LinkState s) {
-    return s == null || s.width() == null || s.width() <= 0 ? null : s.width();
-  }
-
-  private static Double speedOf(LinkState s) {
-    return s == null ? null : s.speedGTs();
-  }
-
-  private static <T extends Comparable<T>> T min(T a, T b) {
-    if (a == null) {
-      return b;
-    }
-    if (b == null) {
-      return a;
-    }
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
-  /** Meetings by their packed value: an open-addressing int map, no boxing on the hot path. */
-  private static final class MeetingTable {
-    private int[] keys = new int[64];
-    private Meeting[] values = new Meeting[64];
-    private int size;
-
-    Meeting get(int key) {
-      int mask = keys.length - 1;
-      for (int h = mix(key) & mask; values[h] != null; h = (h + 1) & mask) {
-        if (keys[h] == key) {
-          return values[h];
-        }
-      }
-      return null;
-    }
-
-    void put(int key, Meeting m) {
-      if (2 * (size + 1) > keys.length) {
-        int[] oldKeys = keys;
-        Meeting[] oldValues = values;
-        keys = new int[oldKeys.length * 2];
-        values = new Meeting[oldKeys.length * 2];
-        size = 0;
-        for (int k = 0; k < oldKeys.length; k++) {
-          if (oldValues[k] != null) {
-            put(oldKeys[k], oldValues[k]);
-          }
-        }
-      }
-      int mask = keys.length - 1;
-      int h = mix(key) & mask;
-      while (values[h] != null) {
-        h = (h + 1) & mask;
-      }
-      keys[h] = key;
-      values[h] = m;
-      size++;
-    }
-
-    private static int mix(int key) {
-      int h = key * 0x9E3779B9;
-      return h ^ (h >>> 16);
     }
   }
 }
