@@ -22,6 +22,8 @@ final class ListeningSockets {
 
   private static final String LISTEN = "0A";
 
+  private static final List<String> TABLES = List.of("net/tcp", "net/tcp6");
+
   private final Path proc;
 
   /** Reads the socket tables under {@code proc} ({@code /proc} on a live host). */
@@ -34,16 +36,26 @@ final class ListeningSockets {
     return Files.isReadable(proc.resolve("net/tcp"));
   }
 
-  /** Whether the process (or a descendant) has a socket listening on {@code port}. */
+  /**
+   * Whether the process (or a descendant) has a socket listening on {@code port}. Called every few
+   * milliseconds while a listener starts, so the cheap answers come first: each socket table costs
+   * the kernel about 0.8 ms to print here, so {@code tcp6} is read only when {@code tcp} has no
+   * listener on the port, and the process's own descriptors are looked at before its descendants (a
+   * scan of every process on the host).
+   */
   boolean listening(ProcessHandle process, int port) {
-    Set<String> inodes = listeningInodes(port);
-    if (inodes.isEmpty()) {
-      return false;
-    }
-    List<ProcessHandle> family = Stream.concat(Stream.of(process), process.descendants()).toList();
-    for (ProcessHandle h : family) {
-      if (ownsSocket(h.pid(), inodes)) {
+    for (String table : TABLES) {
+      Set<String> inodes = listeningInodes(table, port);
+      if (inodes.isEmpty()) {
+        continue;
+      }
+      if (ownsSocket(process.pid(), inodes)) {
         return true;
+      }
+      for (ProcessHandle h : process.descendants().toList()) {
+        if (ownsSocket(h.pid(), inodes)) {
+          return true;
+        }
       }
     }
     return false;
@@ -52,21 +64,28 @@ final class ListeningSockets {
   /** Inodes of LISTEN sockets on the port, from {@code /proc/net/tcp} and {@code tcp6}. */
   Set<String> listeningInodes(int port) {
     Set<String> out = new HashSet<>();
+    for (String table : TABLES) {
+      out.addAll(listeningInodes(table, port));
+    }
+    return out;
+  }
+
+  /** Inodes of LISTEN sockets on the port in one table; none when it cannot be read. */
+  private Set<String> listeningInodes(String table, int port) {
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(proc.resolve(table));
+    } catch (IOException e) {
+      return Set.of(); // no IPv6 on this host, or no /proc: the other table may still answer
+    }
+    Set<String> out = new HashSet<>();
     String hexPort = String.format(":%04X", port);
-    for (String table : List.of("net/tcp", "net/tcp6")) {
-      List<String> lines;
-      try {
-        lines = Files.readAllLines(proc.resolve(table));
-      } catch (IOException e) {
-        continue; // no IPv6 on this host, or no /proc: the other table may still answer
-      }
-      // "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout
-      // inode"
-      for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-        String[] f = line.trim().split("\\s+");
-        if (f.length > 9 && f[1].endsWith(hexPort) && f[3].equals(LISTEN)) {
-          out.add(f[9]);
-        }
+    // "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout
+    // inode"
+    for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length > 9 && f[1].endsWith(hexPort) && f[3].equals(LISTEN)) {
+        out.add(f[9]);
       }
     }
     return out;

@@ -44,6 +44,32 @@ class ListeningSocketsTest {
   }
 
   @Test
+  void aSocketInTcp6OrHeldByAChildCounts(@TempDir Path proc) throws Exception {
+    Files.createDirectories(proc.resolve("net"));
+    Files.writeString(proc.resolve("net/tcp"), HEADER);
+    // the same line in the IPv6 table: [::]:18601 as perftest binds it on a dual-stack host
+    Files.writeString(
+        proc.resolve("net/tcp6"),
+        HEADER
+            + RIG_LINE.replace(
+                "00000000:48A9 00000000:0000",
+                "00000000000000000000000000000000:48A9 00000000000000000000000000000000:0000"));
+    ListeningSockets s = new ListeningSockets(proc);
+    assertEquals(Set.of("15964"), s.listeningInodes(18601));
+    ProcessHandle me = ProcessHandle.current();
+    Process child = new ProcessBuilder("sleep", "30").start();
+    try {
+      assertFalse(s.listening(me, 18601), "nobody holds it yet");
+      // a wrapper's child (a shell's program) holds the socket: it is still this listener's
+      Path fd = Files.createDirectories(proc.resolve(child.pid() + "/fd"));
+      Files.createSymbolicLink(fd.resolve("3"), Path.of("socket:[15964]"));
+      assertTrue(s.listening(me, 18601));
+    } finally {
+      child.destroyForcibly().waitFor();
+    }
+  }
+
+  @Test
   void thisHostsOwnProc() throws Exception {
     ListeningSockets s = new ListeningSockets(Path.of("/proc"));
     int port;
