@@ -1,0 +1,78 @@
+package dev.fabricscope.plans;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasSize;
+
+import dev.fabricscope.testing.ApiClient;
+import dev.fabricscope.testing.BandwidthClient;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code GET /api/v1/hosts/{host}/prediction}: a named pattern on the DGX-2 (a flow per GPU),
+ * custom flows on the QEMU rig's host, and refused patterns, flows and capacities as problems.
+ */
+@QuarkusTest
+class HostPredictionResourceTest {
+
+  String operator;
+  String host;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    operator = ApiClient.token(BandwidthClient.hostName("plan-op"), "operator", null);
+    host = BandwidthClient.hostName("plan-host");
+    ApiClient.importFixture(operator, "sysfs/qemu-rig-iommu.tar.gz", host);
+  }
+
+  @Test
+  void hostPredictionForAPatternAndForCustomFlows() throws Exception {
+    String dgx = BandwidthClient.hostName("plan-dgx2");
+    ApiClient.importFixture(operator, "hwloc-xml/nvidiaDGX2.xml", dgx);
+    given()
+        .auth()
+        .oauth2(operator)
+        .queryParam("pattern", "gpu-to-host")
+        .get("/api/v1/hosts/" + dgx + "/prediction")
+        .then()
+        .statusCode(200)
+        .body("pairing", hasSize(16))
+        .body("flows", hasSize(16));
+    given()
+        .auth()
+        .oauth2(operator)
+        .queryParam("pattern", "gpu-to-moon")
+        .get("/api/v1/hosts/" + dgx + "/prediction")
+        .then()
+        .statusCode(400)
+        .body("detail", containsString("gpu-to-nic"));
+    given()
+        .auth()
+        .oauth2(operator)
+        .queryParam("flow", "0000:03:00.0>memory:0")
+        .get("/api/v1/hosts/" + host + "/prediction")
+        .then()
+        .statusCode(200)
+        .body("flows", hasSize(1));
+    for (String bad : List.of("0000:03:00.0", "x>y", "0000:03:00.0>memory:a")) {
+      given()
+          .auth()
+          .oauth2(operator)
+          .queryParam("flow", bad)
+          .get("/api/v1/hosts/" + host + "/prediction")
+          .then()
+          .statusCode(400)
+          .contentType("application/problem+json");
+    }
+    given()
+        .auth()
+        .oauth2(operator)
+        .queryParam("interSocketGBps", "-3")
+        .get("/api/v1/hosts/" + host + "/prediction")
+        .then()
+        .statusCode(400);
+  }
+}
