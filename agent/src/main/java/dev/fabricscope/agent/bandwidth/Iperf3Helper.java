@@ -140,19 +140,12 @@ public final class Iperf3Helper implements BandwidthHelper {
     sockets.rehearse();
     try {
       measurement(
-          new ProcessResult(List.of(program.toString()), 0, REHEARSAL_REPORT, "", false, null, 1));
+          new ProcessResult(
+              List.of(program.toString()), 0, RehearsalReports.IPERF3, "", false, null, 1));
     } catch (HelperException e) {
       throw new IllegalStateException("the rehearsal's iperf3 report no longer parses", e);
     }
   }
-
-  /** The shape of a one-second {@code iperf3 -c -J} report, for {@link #rehearse()} only. */
-  private static final String REHEARSAL_REPORT =
-      "{\"start\":{\"version\":\"iperf 3.12\",\"test_start\":{\"protocol\":\"TCP\","
-          + "\"num_streams\":1,\"blksize\":131072}},\"intervals\":[{\"sum\":{\"seconds\":1.0,"
-          + "\"bits_per_second\":1.0E10,\"omitted\":false}}],\"end\":{\"sum_sent\":{\"seconds\":1.0,"
-          + "\"bits_per_second\":1.0E10,\"retransmits\":0},\"sum_received\":{\"seconds\":1.0,"
-          + "\"bytes\":1250000000,\"bits_per_second\":1.0E10}}}";
 
   /** {@code iperf3 -s -1 -p PORT -B ADDR -J}: one test, then exit. */
   static CommandLine serverCommand(Path iperf3, String address, int port) {

@@ -186,7 +186,8 @@ public final class PerftestHelper implements BandwidthHelper {
     try {
       measurement(
           "ib_write_bw",
-          new ProcessResult(List.of("ib_write_bw"), 0, REHEARSAL_REPORT, "", false, null, 1));
+          new ProcessResult(
+              List.of("ib_write_bw"), 0, RehearsalReports.PERFTEST, "", false, null, 1));
     } catch (HelperException e) {
       throw new IllegalStateException("the rehearsal's perftest report no longer parses", e);
     }
@@ -213,22 +214,6 @@ public final class PerftestHelper implements BandwidthHelper {
       // the first test meets it again and reports it
     }
   }
-
-  /** The shape of an {@code ib_write_bw --report_gbits} report, for {@link #rehearse()} only. */
-  private static final String REHEARSAL_REPORT =
-      String.join(
-          "\n",
-          "                    RDMA_Write BW Test",
-          " Dual-port       : OFF\t\tDevice         : rxe0",
-          " Mtu             : 1024[B]",
-          " GID index       : 0",
-          " local address: LID 0000 QPN 0x0013 PSN 0x959ccf RKey 0x0004f9 VAddr 0x007f615e2cd000",
-          " GID: 254:128:00:00:00:00:00:00:80:84:00:255:254:00:00:18",
-          " remote address: LID 0000 QPN 0x0011 PSN 0x641d09 RKey 0x00027e VAddr 0x007f87e3662000",
-          " GID: 254:128:00:00:00:00:00:00:80:84:00:255:254:00:00:16",
-          " #bytes     #iterations    BW peak[Gb/sec]    BW average[Gb/sec]   MsgRate[Mpps]",
-          " 65536      2000           0.086744            0.083129            0.000159",
-          "");
 
   /**
    * The command line of either side.
