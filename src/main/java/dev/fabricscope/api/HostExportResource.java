@@ -33,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class HostExportResource {
 
   @Inject Access access;
-  @Inject HostsResource hosts;
+  @Inject HostSnapshots hosts;
 
   @GET
   @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML})

@@ -33,7 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class HostGraphResource {
 
   @Inject Access access;
-  @Inject HostsResource hosts;
+  @Inject HostSnapshots hosts;
 
   @GET
   @Operation(
@@ -83,7 +83,7 @@ public class HostGraphResource {
       @QueryParam("b") String b) {
     access.requireRead(request);
     Report report = hosts.report(host, null);
-    PairVerdict v = HostsResource.pair(report, a, b, " (host " + host + ")");
+    PairVerdict v = PairByName.verdict(report, a, b, " (host " + host + ")");
     NvlinkRoute r =
         v.nvidia().level() == SmiLabel.Level.NV
             ? NvlinkRoute.of(FabricGraphs.of(report, false), v.a(), v.b())
@@ -104,6 +104,6 @@ public class HostGraphResource {
       return hosts.report(host, null);
     }
     // the snapshot endpoint checks that the id is one of this host's
-    return HostsResource.read(hosts.snapshot(request, host, snapshot));
+    return HostSnapshots.read(hosts.ofHost(host, snapshot));
   }
 }

@@ -4,15 +4,9 @@ import dev.fabricscope.findings.FleetFindingsService;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.Host;
 import dev.fabricscope.inventory.InventoryStore.SnapshotMeta;
-import dev.fabricscope.p2p.Device;
-import dev.fabricscope.p2p.DeviceNames;
-import dev.fabricscope.p2p.HopNames;
-import dev.fabricscope.p2p.P2pAnalyzer;
 import dev.fabricscope.p2p.PairVerdict;
-import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
-import dev.fabricscope.topology.Report;
 import dev.fabricscope.topology.TopologyDiff;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -24,9 +18,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -50,6 +41,7 @@ public class HostsResource {
   @Inject InventoryStore store;
   @Inject FleetFindingsService findings;
   @Inject P2pMatrices matrices;
+  @Inject HostSnapshots snapshots;
 
   @GET
   @Operation(
@@ -135,12 +127,7 @@ public class HostsResource {
           @PathParam("id")
           String idParam) {
     access.requireRead(request);
-    long id = Params.id("snapshot id", idParam);
-    find(host);
-    if (store.snapshots(host).stream().noneMatch(s -> s.id() == id)) {
-      throw ApiException.notFound("host " + host + " has no snapshot " + id);
-    }
-    return json(id);
+    return snapshots.ofHost(host, idParam);
   }
 
   @GET
@@ -217,30 +204,7 @@ public class HostsResource {
       @QueryParam("a") String a,
       @QueryParam("b") String b) {
     access.requireRead(request);
-    return pair(report(host, null), a, b, " (host " + host + ")");
-  }
-
-  /**
-   * One pair's verdicts in a report (a host's snapshot or a plan version); {@code a} and {@code b}
-   * are BDFs or names (GPU0, mlx5_0). Missing, unknown or ambiguous names are a 400 whose detail
-   * ends with {@code where}.
-   */
-  public static PairVerdict pair(Report report, String a, String b, String where) {
-    if (a == null || b == null) {
-      throw ApiException.badRequest("paths needs ?a=&b= (BDFs or device names such as GPU0)");
-    }
-    P2pAnalyzer an = new P2pAnalyzer(report);
-    DeviceNames names = DeviceNames.of(an);
-    return an.pair(device(names, a, where), device(names, b, where)).withHopNames(new HopNames(an));
-  }
-
-  /** The device a name names; unknown or ambiguous names are the caller's error. */
-  private static Device device(DeviceNames names, String name, String where) {
-    try {
-      return names.resolve(name);
-    } catch (DeviceNames.UnknownNameException e) {
-      throw ApiException.badRequest(e.getMessage() + where);
-    }
+    return PairByName.verdict(snapshots.report(host, null), a, b, " (host " + host + ")");
   }
 
   @GET
@@ -272,51 +236,18 @@ public class HostsResource {
         throw ApiException.notFound("host " + host + " has no snapshot " + id);
       }
     }
-    return TopologyDiff.between(read(json(fromId)), read(json(toId)));
+    return TopologyDiff.between(HostSnapshots.read(json(fromId)), HostSnapshots.read(json(toId)));
   }
 
   Host find(String host) {
-    return store.host(host).orElseThrow(() -> ApiException.notFound("no host named " + host));
+    return snapshots.find(host);
   }
 
-  /** The id of the host's snapshot in force at {@code at} (ISO-8601; null: the latest). */
-  public long snapshotAt(String host, String at) {
-    Host h = find(host);
-    if (at == null || at.isBlank()) {
-      if (h.latestSnapshotId() == null) {
-        throw ApiException.notFound("host " + host + " has no snapshot");
-      }
-      return h.latestSnapshotId();
-    }
-    Instant t;
-    try {
-      t = Instant.parse(at);
-    } catch (DateTimeParseException e) {
-      throw ApiException.badRequest("at must be an ISO-8601 instant like 2026-11-24T06:00:00Z");
-    }
-    return store
-        .snapshotAt(host, t)
-        .map(SnapshotMeta::id)
-        .orElseThrow(() -> ApiException.notFound("host " + host + " had no snapshot at " + at));
+  private long snapshotAt(String host, String at) {
+    return snapshots.snapshotAt(host, at);
   }
 
-  /** A snapshot's report JSON; 404 when there is none. */
-  public String json(long snapshotId) {
-    return store
-        .snapshotJson(snapshotId)
-        .orElseThrow(() -> ApiException.notFound("no snapshot " + snapshotId));
-  }
-
-  /** The host's report in force at {@code at} (null: the latest). */
-  public Report report(String host, String at) {
-    return read(json(snapshotAt(host, at)));
-  }
-
-  static Report read(String json) {
-    try {
-      return ReportJson.read(json);
-    } catch (IOException e) {
-      throw new IllegalStateException("a stored snapshot does not read back", e);
-    }
+  private String json(long snapshotId) {
+    return snapshots.json(snapshotId);
   }
 }

@@ -178,7 +178,7 @@ public class P2pMatrices {
   }
 
   private Entry build(long snapshotId, String reportJson) {
-    Report report = HostsResource.read(reportJson);
+    Report report = HostSnapshots.read(reportJson);
     P2pAnalyzer analyzer = new P2pAnalyzer(report);
     // Counting devices is linear; refusing here keeps an oversized host from costing n² work.
     int n = analyzer.devices().size();

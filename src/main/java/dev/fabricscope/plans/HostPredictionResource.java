@@ -1,6 +1,6 @@
 package dev.fabricscope.plans;
 
-import dev.fabricscope.api.HostsResource;
+import dev.fabricscope.api.HostSnapshots;
 import dev.fabricscope.planner.PairingTopology;
 import dev.fabricscope.planner.PlanResult;
 import dev.fabricscope.security.Access;
@@ -30,7 +30,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class HostPredictionResource {
 
   @Inject Access access;
-  @Inject HostsResource hosts;
+  @Inject HostSnapshots hosts;
   @Inject MemoryCapacities memory;
 
   @GET

@@ -1,7 +1,7 @@
 package dev.fabricscope.plans;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fabricscope.api.HostsResource;
+import dev.fabricscope.api.PairByName;
 import dev.fabricscope.api.Params;
 import dev.fabricscope.graph.FabricGraph;
 import dev.fabricscope.graph.FabricGraphs;
@@ -102,7 +102,7 @@ public class PlanViewsResource {
     PlanResult result = PlanService.predict(r, p.pattern(), p.flows(), chosen.options());
     var prediction = HostPrediction.of(result, MemoryCapacities.capacities(chosen, result));
     String verdict =
-        p.a() == null ? "" : ",\"verdict\":" + json(HostsResource.pair(r, p.a(), p.b(), ""));
+        p.a() == null ? "" : ",\"verdict\":" + json(PairByName.verdict(r, p.a(), p.b(), ""));
     // the graph the page draws for these edits, as GET .../versions/{v}/graph answers a saved one
     String json =
         "{\"topology\":"
@@ -178,7 +178,7 @@ public class PlanViewsResource {
       @QueryParam("b") String b,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    return HostsResource.pair(report(idParam, versionParam), a, b, "");
+    return PairByName.verdict(report(idParam, versionParam), a, b, "");
   }
 
   @GET

@@ -1,6 +1,6 @@
 package dev.fabricscope.plans;
 
-import dev.fabricscope.api.HostsResource;
+import dev.fabricscope.api.HostSnapshots;
 import dev.fabricscope.api.Params;
 import dev.fabricscope.inventory.PlanStore;
 import dev.fabricscope.inventory.TokenStore.Role;
@@ -43,7 +43,7 @@ public class PlansResource {
 
   @Inject Access access;
   @Inject PlanStore store;
-  @Inject HostsResource hosts;
+  @Inject HostSnapshots hosts;
   @Inject PlanService plans;
 
   @POST
