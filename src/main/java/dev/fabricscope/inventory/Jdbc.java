@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -111,6 +112,27 @@ final class Jdbc {
 
   static void setInstant(PreparedStatement ps, int index, Instant t) throws SQLException {
     ps.setObject(index, t == null ? null : OffsetDateTime.ofInstant(micros(t), ZoneOffset.UTC));
+  }
+
+  /**
+   * An Integer parameter, typed when null: PostgreSQL cannot infer the type of an untyped null
+   * parameter (in COALESCE, for one).
+   */
+  static void setIntOrNull(PreparedStatement ps, int i, Integer v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.INTEGER);
+    } else {
+      ps.setInt(i, v);
+    }
+  }
+
+  /** A Double parameter, typed when null (see {@link #setIntOrNull}). */
+  static void setDoubleOrNull(PreparedStatement ps, int i, Double v) throws SQLException {
+    if (v == null) {
+      ps.setNull(i, Types.DOUBLE);
+    } else {
+      ps.setDouble(i, v);
+    }
   }
 
   static Instant getInstant(ResultSet rs, String column) throws SQLException {

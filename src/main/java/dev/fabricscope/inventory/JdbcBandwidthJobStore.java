@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +47,7 @@ public class JdbcBandwidthJobStore implements BandwidthJobStore {
                 ps.setString(5, s.target().toString());
                 ps.setLong(6, s.bytes());
                 ps.setInt(7, s.repetitions());
-                setInt(ps, 8, s.durationSeconds());
+                Jdbc.setIntOrNull(ps, 8, s.durationSeconds());
                 ps.setInt(9, s.threads());
                 ps.setBoolean(10, s.pageable());
                 ps.setString(11, State.QUEUED.json());
@@ -148,7 +147,7 @@ public class JdbcBandwidthJobStore implements BandwidthJobStore {
           ps.setString(1, l.address());
           ps.setInt(2, l.port());
           ps.setString(3, l.gid());
-          setInt(ps, 4, l.gidIndex());
+          Jdbc.setIntOrNull(ps, 4, l.gidIndex());
           setInstant(ps, 5, deadline);
           ps.setLong(6, id);
         });
@@ -168,8 +167,8 @@ public class JdbcBandwidthJobStore implements BandwidthJobStore {
         ps -> {
           ps.setString(1, o.state().json());
           setInstant(ps, 2, now);
-          setDouble(ps, 3, o.measuredGBps());
-          setDouble(ps, 4, o.expectedGBps());
+          Jdbc.setDoubleOrNull(ps, 3, o.measuredGBps());
+          Jdbc.setDoubleOrNull(ps, 4, o.expectedGBps());
           ps.setString(5, o.verdict());
           ps.setString(6, o.resultJson());
           ps.setBytes(
@@ -260,23 +259,6 @@ public class JdbcBandwidthJobStore implements BandwidthJobStore {
             return rs.getLong(1);
           }
         });
-  }
-
-  // typed nulls: PostgreSQL cannot infer the type of an untyped null parameter in COALESCE
-  private static void setInt(PreparedStatement ps, int i, Integer v) throws SQLException {
-    if (v == null) {
-      ps.setNull(i, Types.INTEGER);
-    } else {
-      ps.setInt(i, v);
-    }
-  }
-
-  private static void setDouble(PreparedStatement ps, int i, Double v) throws SQLException {
-    if (v == null) {
-      ps.setNull(i, Types.DOUBLE);
-    } else {
-      ps.setDouble(i, v);
-    }
   }
 
   private static String clip(String message) {
