@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /**
  * A host too big to draw unfolded (issue 14): a synthetic host of 1,000 endpoints ({@code
@@ -50,10 +49,6 @@ class BigHostFoldBrowserTest extends BrowserTest {
 
   JavascriptExecutor js() {
     return (JavascriptExecutor) driver;
-  }
-
-  void waitForGraph() {
-    waiting().until(ExpectedConditions.attributeToBe(By.id("fabric"), "data-state", "ready"));
   }
 
   /** Every drawn element: id, the data that say what it is and how it is labelled, its classes. */

@@ -5,16 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fabricscope.testing.ApiClient;
 import dev.fabricscope.testing.CompactP2p;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -30,9 +25,10 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 
 /**
- * The fleet and host pages in real headless Chromium against the test server, with the real DGX-2
- * hwloc XML imported: filtering, the graph, pair selection with the verdict panel and highlighted
- * path, and the matrix equal to the API's. Every test saves a screenshot and fails on any console
+ * The host page in real headless Chromium against the test server, with the real DGX-2 hwloc XML
+ * imported: the graph, pair selection with the verdict panel and highlighted path, the matrix equal
+ * to the API's, contrast on every page. The fleet page is {@link FleetPageBrowserTest}'s, SR-IOV
+ * {@link VirtualFunctionsBrowserTest}'s. Every test saves a screenshot and fails on any console
  * error.
  */
 @QuarkusTest
@@ -58,36 +54,6 @@ class BrowserPagesTest extends BrowserTest {
       importFile(operator, "hwloc-xml/nvidiaDGX2.xml", DGX2);
       importFile(operator, "sysfs/qemu-rig-iommu.tar.gz", "browser-rig");
     }
-  }
-
-  @Test
-  void fleetPageListsFiltersAndLinksToTheHost() throws Exception {
-    // the largest page: the other test classes' hosts share the inventory, and enough of them sort
-    // between this class's two to push "browser-rig" off the first 50
-    driver.get(url("/?limit=500"));
-    assertEquals("fabricscope — fleet", driver.getTitle());
-    assertFalse(driver.findElements(By.cssSelector("tr[data-host='" + DGX2 + "']")).isEmpty());
-    assertFalse(driver.findElements(By.cssSelector("tr[data-host='browser-rig']")).isEmpty());
-    WebElement row = driver.findElement(By.cssSelector("tr[data-host='" + DGX2 + "']"));
-    assertTrue(row.getText().contains("16"), "GPU count shown: " + row.getText());
-
-    WebElement filter = driver.findElement(By.id("name-filter"));
-    filter.clear();
-    filter.sendKeys("DGX2");
-    driver.findElement(By.id("filter-submit")).click();
-    waiting().until(ExpectedConditions.urlContains("name=DGX2"));
-    List<WebElement> rows = driver.findElements(By.cssSelector("#fleet tbody tr[data-host]"));
-    assertFalse(rows.isEmpty());
-    for (WebElement r : rows) {
-      assertTrue(
-          r.getAttribute("data-host").toLowerCase().contains("dgx2"), r.getAttribute("data-host"));
-    }
-    assertTrue(driver.findElements(By.cssSelector("tr[data-host='browser-rig']")).isEmpty());
-    BrowserSupport.screenshot(driver, "browser-fleet-filtered");
-
-    driver.findElement(By.cssSelector("tr[data-host='" + DGX2 + "'] a")).click();
-    waiting().until(ExpectedConditions.urlContains("/hosts/" + DGX2));
-    waitForGraph();
   }
 
   @Test
@@ -230,75 +196,6 @@ class BrowserPagesTest extends BrowserTest {
     assertTrue(details.contains("NUMA node"), details);
   }
 
-  @Test
-  void virtualFunctionsAreCollapsedUnderTheirPhysicalFunction() throws Exception {
-    // The shared fixtures hold no SR-IOV machine: give the rig's first NIC two VFs.
-    ObjectMapper json = new ObjectMapper();
-    ObjectNode report =
-        (ObjectNode)
-            json.readTree(
-                given()
-                    .get("/api/v1/hosts/browser-rig/topology")
-                    .then()
-                    .statusCode(200)
-                    .extract()
-                    .asString());
-    ArrayNode pci = (ArrayNode) report.get("pci");
-    ObjectNode pf = null;
-    for (JsonNode f : pci) {
-      if ("nic".equals(f.path("kind").asText()) && !f.path("parent").isNull()) {
-        pf = (ObjectNode) f;
-        break;
-      }
-    }
-    assertTrue(pf != null, "the rig has a NIC below a port");
-    List<String> vfs = List.of("0000:7e:10.0", "0000:7e:10.1");
-    List<JsonNode> all = new ArrayList<>();
-    pci.forEach(all::add);
-    for (String bdf : vfs) {
-      ObjectNode vf = pf.deepCopy();
-      vf.put("bdf", bdf);
-      // a complete sriov object: imports are held to the report schema like agent reports
-      ObjectNode vfSriov = json.createObjectNode().put("physfn", pf.get("bdf").asText());
-      vfSriov.putArray("virtfns");
-      vfSriov.putNull("totalVfs").putNull("numVfs");
-      vf.set("sriov", vfSriov);
-      all.add(vf);
-    }
-    ObjectNode sriov =
-        json.createObjectNode().putNull("physfn").put("totalVfs", 8).put("numVfs", 2);
-    vfs.forEach(sriov.putArray("virtfns")::add);
-    pf.set("sriov", sriov);
-    all.sort(Comparator.comparing(f -> f.get("bdf").asText()));
-    pci.removeAll();
-    pci.addAll(all);
-    given()
-        .auth()
-        .oauth2(operator)
-        .contentType("application/json")
-        .queryParam("host", "browser-vf")
-        .body(json.writeValueAsString(report))
-        .post("/api/v1/imports")
-        .then()
-        .statusCode(201);
-
-    driver.get(url("/hosts/browser-vf"));
-    waitForGraph();
-    JavascriptExecutor js = (JavascriptExecutor) driver;
-    for (String vf : vfs) {
-      assertEquals(
-          Boolean.TRUE,
-          js.executeScript(
-              "return window.fabricscope.cy.getElementById(arguments[0]).empty();", vf));
-    }
-    String label =
-        (String)
-            js.executeScript(
-                "return window.fabricscope.cy.getElementById(arguments[0]).data('label');",
-                pf.get("bdf").asText());
-    assertTrue(label.contains("+2 VFs"), label);
-  }
-
   /** A real mouse click on a graph node, at its rendered position on the canvas. */
   void click(String id) {
     @SuppressWarnings("unchecked")
@@ -337,27 +234,6 @@ class BrowserPagesTest extends BrowserTest {
   }
 
   @Test
-  void fleetSortsByColumn() {
-    driver.get(url("/"));
-    driver.findElement(By.id("sort-pci")).click();
-    waiting().until(ExpectedConditions.urlContains("sort=pciFunctions"));
-    List<Integer> pci = new java.util.ArrayList<>();
-    for (WebElement r : driver.findElements(By.cssSelector("#fleet tbody tr[data-host]"))) {
-      List<WebElement> cells = r.findElements(By.tagName("td"));
-      pci.add(Integer.parseInt(cells.get(5).getText().trim()));
-    }
-    assertTrue(pci.size() >= 2, pci.toString());
-    for (int i = 1; i < pci.size(); i++) {
-      assertTrue(pci.get(i - 1) >= pci.get(i), "most PCI functions first: " + pci);
-    }
-    assertEquals(
-        "descending",
-        driver.findElement(By.xpath("//a[@id='sort-pci']/..")).getAttribute("aria-sort"));
-    driver.findElement(By.id("sort-name")).click();
-    waiting().until(ExpectedConditions.not(ExpectedConditions.urlContains("sort=")));
-  }
-
-  @Test
   void theLargestFixtureBecomesInteractive() throws Exception {
     // the 137-function Dell DCS8000Z gather, the largest PCI tree among the fixtures
     importFile(operator, "sysfs/hwloc-32em64t-2n8c+dax+nvme+mic+dimms.tar.bz2", "browser-dell137");
@@ -381,10 +257,6 @@ class BrowserPagesTest extends BrowserTest {
             + " interactive after "
             + driver.findElement(By.id("fabric")).getAttribute("data-ready-ms")
             + " ms (navigation start to laid-out graph)");
-  }
-
-  void waitForGraph() {
-    waiting().until(ExpectedConditions.attributeToBe(By.id("fabric"), "data-state", "ready"));
   }
 
   void pick(String a, String b) {

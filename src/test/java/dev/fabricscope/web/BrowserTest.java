@@ -12,7 +12,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -99,5 +101,10 @@ abstract class BrowserTest {
 
   WebDriverWait waiting() {
     return new WebDriverWait(driver, Duration.ofSeconds(20));
+  }
+
+  /** Waits until the host page's graph is laid out and drawn. */
+  void waitForGraph() {
+    waiting().until(ExpectedConditions.attributeToBe(By.id("fabric"), "data-state", "ready"));
   }
 }

@@ -72,10 +72,6 @@ class HostPageBrowserTest extends BrowserTest {
     waitForGraph();
   }
 
-  void waitForGraph() {
-    waiting().until(ExpectedConditions.attributeToBe(By.id("fabric"), "data-state", "ready"));
-  }
-
   /**
    * Every drawn label's line height on screen, measured from the label boxes cytoscape laid out
    * (graph units) times the zoom and the canvas's on-screen scale (getBoundingClientRect against
