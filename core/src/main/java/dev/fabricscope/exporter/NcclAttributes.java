@@ -1,6 +1,7 @@
 package dev.fabricscope.exporter;
 
 import dev.fabricscope.sysfs.PciTopology;
+import dev.fabricscope.topology.Host;
 import dev.fabricscope.topology.PciFunction;
 import dev.fabricscope.topology.PciLink;
 import dev.fabricscope.topology.PciLink.LinkState;
@@ -75,5 +76,23 @@ final class NcclAttributes {
       width = Math.min(width, up == null || up.width() == null ? 0 : up.width());
     }
     return new String[] {ExportSupport.speedString(speed), String.valueOf(width)};
+  }
+
+  /**
+   * A NUMA node's {@code affinity}: the kernel's cpumap, which NCCL copies, with one 32-bit word
+   * per 32 possible CPUs of the machine, the same count for every node
+   * ("00000000,00000000,00ffffff" on a 96-CPU host); null when the node has no CPUs.
+   */
+  static String cpuAffinity(Host host, int numa) {
+    java.util.BitSet every = new java.util.BitSet();
+    host.numaNodes().forEach(n -> every.or(ExportSupport.cpus(n.cpulist())));
+    int words = Math.max(1, (every.length() + 31) / 32);
+    for (Host.NumaNode n : host.numaNodes()) {
+      java.util.BitSet own = ExportSupport.cpus(n.cpulist());
+      if (n.id() == numa && !own.isEmpty()) {
+        return ExportSupport.mask(own, false, words);
+      }
+    }
+    return null;
   }
 }

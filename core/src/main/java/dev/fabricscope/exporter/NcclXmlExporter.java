@@ -165,20 +165,7 @@ public final class NcclXmlExporter {
   private void cpu(XmlWriter w, int numa, List<String> nodes, boolean first) {
     Host host = report.host();
     Host.Cpu cpu = host == null ? null : host.cpu();
-    String affinity = null;
-    if (host != null) {
-      // the kernel's cpumap, which NCCL copies, has one 32-bit word per 32 possible CPUs of the
-      // machine, the same for every node ("00000000,00000000,00ffffff" on a 96-CPU host)
-      java.util.BitSet every = new java.util.BitSet();
-      host.numaNodes().forEach(n -> every.or(ExportSupport.cpus(n.cpulist())));
-      int words = Math.max(1, (every.length() + 31) / 32);
-      for (Host.NumaNode n : host.numaNodes()) {
-        java.util.BitSet own = ExportSupport.cpus(n.cpulist());
-        if (n.id() == numa && !own.isEmpty()) {
-          affinity = ExportSupport.mask(own, false, words);
-        }
-      }
-    }
+    String affinity = host == null ? null : NcclAttributes.cpuAffinity(host, numa);
     w.start(
         "cpu",
         "numaid",
