@@ -8,7 +8,6 @@ import dev.fabricscope.testing.ApiClient;
 import dev.fabricscope.testing.BandwidthClient;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,17 +15,7 @@ import org.junit.jupiter.api.Test;
  * custom flows on the QEMU rig's host, and refused patterns, flows and capacities as problems.
  */
 @QuarkusTest
-class HostPredictionResourceTest {
-
-  String operator;
-  String host;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    operator = ApiClient.token(BandwidthClient.hostName("plan-op"), "operator", null);
-    host = BandwidthClient.hostName("plan-host");
-    ApiClient.importFixture(operator, "sysfs/qemu-rig-iommu.tar.gz", host);
-  }
+class HostPredictionResourceTest extends OnTheRigHost {
 
   @Test
   void hostPredictionForAPatternAndForCustomFlows() throws Exception {

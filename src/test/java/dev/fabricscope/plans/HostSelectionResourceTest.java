@@ -8,7 +8,6 @@ import dev.fabricscope.testing.ApiClient;
 import dev.fabricscope.testing.BandwidthClient;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,17 +15,7 @@ import org.junit.jupiter.api.Test;
  * rejected with the reason, and malformed requests are problems.
  */
 @QuarkusTest
-class HostSelectionResourceTest {
-
-  String operator;
-  String host;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    operator = ApiClient.token(BandwidthClient.hostName("plan-op"), "operator", null);
-    host = BandwidthClient.hostName("plan-host");
-    ApiClient.importFixture(operator, "sysfs/qemu-rig-iommu.tar.gz", host);
-  }
+class HostSelectionResourceTest extends OnTheRigHost {
 
   @Test
   void hostSelectionRanksTheFleetAndSaysWhyHostsDoNotFit() throws Exception {

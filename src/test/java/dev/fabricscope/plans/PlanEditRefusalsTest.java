@@ -6,13 +6,10 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fabricscope.testing.ApiClient;
-import dev.fabricscope.testing.BandwidthClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,17 +17,7 @@ import org.junit.jupiter.api.Test;
  * edits the host cannot take) and stores no version; generated bodies never break the server.
  */
 @QuarkusTest
-class PlanEditRefusalsTest {
-
-  String operator;
-  String host;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    operator = ApiClient.token(BandwidthClient.hostName("plan-op"), "operator", null);
-    host = BandwidthClient.hostName("plan-host");
-    ApiClient.importFixture(operator, "sysfs/qemu-rig-iommu.tar.gz", host);
-  }
+class PlanEditRefusalsTest extends OnTheRigHost {
 
   @Test
   void refusedEditsAndBadBodiesAreProblemsAndStoreNothing() {

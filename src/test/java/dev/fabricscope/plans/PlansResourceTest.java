@@ -11,7 +11,6 @@ import dev.fabricscope.testing.BandwidthClient;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,20 +19,10 @@ import org.junit.jupiter.api.Test;
  * PlanEditorTest) and the comparison with the host.
  */
 @QuarkusTest
-class PlansResourceTest {
+class PlansResourceTest extends OnTheRigHost {
 
   static final String MOVE_NIC_INTO_SWITCH =
       "{\"op\":\"move\",\"device\":\"0000:07:00.0\",\"to\":\"0000:01:00.0\"}";
-
-  String operator;
-  String host;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    operator = ApiClient.token(BandwidthClient.hostName("plan-op"), "operator", null);
-    host = BandwidthClient.hostName("plan-host");
-    ApiClient.importFixture(operator, "sysfs/qemu-rig-iommu.tar.gz", host);
-  }
 
   @Test
   void onlyOperatorsCreateAndSavePlans() {
