@@ -121,10 +121,8 @@ public final class FleetFindings {
         continue;
       }
       LinkState cur = l.current();
-      Integer capWidth =
-          min(width(l.max()), l.upstream() == null ? null : width(l.upstream().max()));
-      Double capSpeed =
-          min(speed(l.max()), l.upstream() == null ? null : speed(l.upstream().max()));
+      Integer capWidth = LinkMath.capableWidth(l);
+      Double capSpeed = LinkMath.capableSpeed(l);
       if (capWidth != null && cur.width() < capWidth) {
         out.add(
             new Finding(
@@ -196,21 +194,6 @@ public final class FleetFindings {
 
   private static boolean trained(LinkState s) {
     return s != null && s.width() != null && s.width() > 0;
-  }
-
-  private static Integer width(LinkState s) {
-    return s == null || s.width() == null || s.width() <= 0 ? null : s.width();
-  }
-
-  private static Double speed(LinkState s) {
-    return s == null ? null : s.speedGTs();
-  }
-
-  private static <T extends Comparable<T>> T min(T a, T b) {
-    if (a == null) {
-      return b;
-    }
-    return b == null || a.compareTo(b) <= 0 ? a : b;
   }
 
   /** Whether nvidia-smi's PCIe label puts a NIC close to a GPU: PIX or PXB. */

@@ -1,5 +1,8 @@
 package dev.fabricscope.p2p;
 
+import dev.fabricscope.topology.PciLink;
+import dev.fabricscope.topology.PciLink.LinkState;
+
 /**
  * PCIe link arithmetic, p2p-rules.md §5: bandwidth per direction after line encoding, and the
  * planner's usable estimate {@code lanes × post-encoding rate × MPS/(MPS+26) × 0.95} (26 bytes of
@@ -34,5 +37,37 @@ public final class LinkMath {
   /** Rounds to two decimals for reports. */
   public static double round2(double v) {
     return Math.round(v * 100.0) / 100.0;
+  }
+
+  /**
+   * The width a link can train (§5.2): the lower of the maximum widths of its two ends, the
+   * function's own and its upstream port's; null when neither is known.
+   */
+  public static Integer capableWidth(PciLink l) {
+    return lower(width(l.max()), l.upstream() == null ? null : width(l.upstream().max()));
+  }
+
+  /** The speed a link can train (§5.2), in GT/s: the lower of its two ends' maximum speeds. */
+  public static Double capableSpeed(PciLink l) {
+    return lower(speed(l.max()), l.upstream() == null ? null : speed(l.upstream().max()));
+  }
+
+  /** The lower of two values, either of which may be unknown (null): then the other one. */
+  public static <T extends Comparable<T>> T lower(T a, T b) {
+    if (a == null) {
+      return b;
+    }
+    if (b == null) {
+      return a;
+    }
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static Integer width(LinkState s) {
+    return s == null || s.width() == null || s.width() <= 0 ? null : s.width();
+  }
+
+  private static Double speed(LinkState s) {
+    return s == null ? null : s.speedGTs();
   }
 }

@@ -32,10 +32,8 @@ final class LinkAbove {
             : l.upstream() != null && l.upstream().bdf() != null
                 ? l.upstream().bdf()
                 : f.hostBridge();
-    Integer capWidth =
-        min(widthOf(l.max()), l.upstream() == null ? null : widthOf(l.upstream().max()));
-    Double capSpeed =
-        min(speedOf(l.max()), l.upstream() == null ? null : speedOf(l.upstream().max()));
+    Integer capWidth = LinkMath.capableWidth(l);
+    Double capSpeed = LinkMath.capableSpeed(l);
     LinkState cur = known(l.current()) ? l.current() : known(l.status()) ? l.status() : null;
     LinkState rated = cur != null ? cur : known(l.max()) ? l.max() : null;
     int mps =
@@ -77,23 +75,5 @@ final class LinkAbove {
 
   private static boolean known(LinkState s) {
     return s != null && s.speedGTs() != null && s.width() != null && s.width() > 0;
-  }
-
-  private static Integer widthOf(LinkState s) {
-    return s == null || s.width() == null || s.width() <= 0 ? null : s.width();
-  }
-
-  private static Double speedOf(LinkState s) {
-    return s == null ? null : s.speedGTs();
-  }
-
-  private static <T extends Comparable<T>> T min(T a, T b) {
-    if (a == null) {
-      return b;
-    }
-    if (b == null) {
-      return a;
-    }
-    return a.compareTo(b) <= 0 ? a : b;
   }
 }

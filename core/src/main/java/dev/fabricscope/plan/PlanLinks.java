@@ -1,5 +1,6 @@
 package dev.fabricscope.plan;
 
+import dev.fabricscope.p2p.LinkMath;
 import dev.fabricscope.topology.Acs;
 import dev.fabricscope.topology.PciFunctionDraft;
 import dev.fabricscope.topology.PciLink;
@@ -40,17 +41,8 @@ final class PlanLinks {
     if (b == null) {
       return a;
     }
-    return new LinkState(lower(a.speedGTs(), b.speedGTs()), lower(a.width(), b.width()));
-  }
-
-  private static <T extends Comparable<T>> T lower(T a, T b) {
-    if (a == null) {
-      return b;
-    }
-    if (b == null) {
-      return a;
-    }
-    return a.compareTo(b) <= 0 ? a : b;
+    return new LinkState(
+        LinkMath.lower(a.speedGTs(), b.speedGTs()), LinkMath.lower(a.width(), b.width()));
   }
 
   /**
