@@ -96,7 +96,7 @@ public class HostsResource {
   @APIResponse(responseCode = "404", ref = "NotFound")
   public Host host(@Context HttpServerRequest request, @PathParam("host") String host) {
     access.requireRead(request);
-    return find(host);
+    return snapshots.find(host);
   }
 
   @GET
@@ -107,7 +107,7 @@ public class HostsResource {
   public List<SnapshotMeta> snapshots(
       @Context HttpServerRequest request, @PathParam("host") String host) {
     access.requireRead(request);
-    find(host);
+    snapshots.find(host);
     return store.snapshots(host);
   }
 
@@ -147,7 +147,7 @@ public class HostsResource {
       @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("at")
           String at) {
     access.requireRead(request);
-    return json(snapshotAt(host, at));
+    return snapshots.json(snapshots.snapshotAt(host, at));
   }
 
   @GET
@@ -181,8 +181,9 @@ public class HostsResource {
       description = "Too many matrices being computed at once (Retry-After)")
   public Response p2p(@Context HttpServerRequest request, @PathParam("host") String host) {
     access.requireRead(request);
-    long id = snapshotAt(host, null);
-    return Response.ok(matrices.json(id, () -> json(id)), MediaType.APPLICATION_JSON).build();
+    long id = snapshots.snapshotAt(host, null);
+    return Response.ok(matrices.json(id, () -> snapshots.json(id)), MediaType.APPLICATION_JSON)
+        .build();
   }
 
   @GET
@@ -227,7 +228,7 @@ public class HostsResource {
     access.requireRead(request);
     Long from = Params.id("from", fromParam);
     Long to = Params.id("to", toParam);
-    find(host);
+    snapshots.find(host);
     List<SnapshotMeta> snaps = store.snapshots(host);
     long toId = to != null ? to : snaps.get(0).id();
     long fromId = from != null ? from : snaps.size() > 1 ? snaps.get(1).id() : toId;
@@ -236,18 +237,7 @@ public class HostsResource {
         throw ApiException.notFound("host " + host + " has no snapshot " + id);
       }
     }
-    return TopologyDiff.between(HostSnapshots.read(json(fromId)), HostSnapshots.read(json(toId)));
-  }
-
-  Host find(String host) {
-    return snapshots.find(host);
-  }
-
-  private long snapshotAt(String host, String at) {
-    return snapshots.snapshotAt(host, at);
-  }
-
-  private String json(long snapshotId) {
-    return snapshots.json(snapshotId);
+    return TopologyDiff.between(
+        HostSnapshots.read(snapshots.json(fromId)), HostSnapshots.read(snapshots.json(toId)));
   }
 }

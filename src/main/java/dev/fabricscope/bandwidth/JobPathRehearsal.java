@@ -63,10 +63,11 @@ public class JobPathRehearsal {
     TestRequest r =
         TestRequest.parse(
             bytes(
-                "{\"kind\":\"tcp\",\"source\":{\"host\":\"H\",\"endpoint\":\"addr:192.0.2.1\"},"
-                        .replace("H", host)
-                    + "\"target\":{\"host\":\"H\",\"endpoint\":\"addr:192.0.2.2\"},"
-                        .replace("H", host)
+                "{\"kind\":\"tcp\",\"source\":{\"host\":\""
+                    + host
+                    + "\",\"endpoint\":\"addr:192.0.2.1\"},\"target\":{\"host\":\""
+                    + host
+                    + "\",\"endpoint\":\"addr:192.0.2.2\"},"
                     + "\"size\":\"128K\",\"repetitions\":1,\"durationSeconds\":5}"));
     Instant now = Instant.now();
     Instant deadline = now.plusSeconds(60);
