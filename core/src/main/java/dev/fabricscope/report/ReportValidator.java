@@ -55,12 +55,14 @@ public final class ReportValidator {
 
   private static final ReportValidator INSTANCE = new ReportValidator();
 
-  private final ObjectMapper strict;
+  /** JSON within the bounds above; a streaming factory, cheap to set up in a fresh JVM. */
+  private final JsonFactory bounded;
+
   private final CompiledSchema schema;
   private final JsonNode schemaDoc;
 
   private ReportValidator() {
-    JsonFactory factory =
+    this.bounded =
         JsonFactory.builder()
             .streamReadConstraints(
                 StreamReadConstraints.builder()
@@ -69,13 +71,19 @@ public final class ReportValidator {
                     .maxNumberLength(64)
                     .build())
             .build();
-    this.strict = JsonMapper.builder(factory).build();
-    try (InputStream in = ReportJson.class.getResourceAsStream("report-schema-v1.json")) {
-      this.schemaDoc = new ObjectMapper().readTree(in);
+    try (InputStream in = ReportJson.class.getResourceAsStream("report-schema-v1.json");
+        JsonParser p = bounded.createParser(in)) {
+      // read as a tree without an ObjectMapper: setting one up costs a cold command line ~50 ms
+      this.schemaDoc = JsonTrees.read(p);
       this.schema = CompiledSchema.compile(schemaDoc);
     } catch (IOException e) {
       throw new UncheckedIOException("report schema missing from the build", e);
     }
+  }
+
+  /** The bounded mapper, made on first use: the command line's checks never need it. */
+  private static final class Strict {
+    static final ObjectMapper MAPPER = JsonMapper.builder(INSTANCE.bounded).build();
   }
 
   /** The validator (the schema is compiled once per process). */
@@ -90,7 +98,7 @@ public final class ReportValidator {
 
   /** A JSON mapper with this validator's bounds on depth, strings and numbers. */
   public ObjectMapper boundedMapper() {
-    return strict;
+    return Strict.MAPPER;
   }
 
   /**
@@ -115,19 +123,15 @@ public final class ReportValidator {
 
   /**
    * Validates a report built in memory (by an importer or discovery) as if it had arrived as JSON:
-   * written as the agent writes it, that JSON checked against the bounds and the schema, then the
-   * report's topology ({@link TopologyCheck}). Returns {@code report} itself: the JSON written from
-   * any report reads back to an equal one ({@code ReportRoundTripTest} over every fixture), so
-   * reading it back would cost a cold command line the deserializers of some 40 record types (about
-   * 70 ms of {@code topo}) and change nothing.
+   * written as the agent writes it ({@link ReportWriter}, the same bytes as {@link ReportJson}),
+   * that JSON checked against the bounds and the schema, then the report's topology ({@link
+   * TopologyCheck}). Returns {@code report} itself: the JSON written from any report reads back to
+   * an equal one ({@code ReportRoundTripTest} over every fixture), so reading it back would cost a
+   * cold command line the deserializers of some 40 record types (about 70 ms of {@code topo}) and
+   * change nothing.
    */
   public Report check(Report report) throws InvalidReport {
-    byte[] json;
-    try {
-      json = ReportJson.mapper().writeValueAsBytes(report);
-    } catch (JsonProcessingException e) {
-      throw new InvalidReport(Step.SCHEMA, "the report cannot be written: " + e.getMessage());
-    }
+    byte[] json = ReportWriter.bytes(report);
     checkJson(json);
     checkSemantics(report);
     return report;
@@ -135,7 +139,7 @@ public final class ReportValidator {
 
   /** Bounds and schema over the token stream of {@code json}: one JSON value, a valid report. */
   private void checkJson(byte[] json) throws InvalidReport {
-    try (JsonParser p = strict.createParser(json)) {
+    try (JsonParser p = bounded.createParser(json)) {
       schema.validate(p);
       if (p.nextToken() != null) {
         throw new InvalidReport(Step.SYNTAX, "the document holds more than one JSON value");
@@ -154,7 +158,7 @@ public final class ReportValidator {
   /** The schema violation in words; an unknown schema version is named as such. */
   private String schemaProblem(byte[] json, CompiledSchema.Violation v) {
     try {
-      JsonNode tree = strict.readTree(json);
+      JsonNode tree = Strict.MAPPER.readTree(json);
       JsonNode version = tree == null ? null : tree.get("schemaVersion");
       if (tree == null || !tree.isObject()) {
         return "JSON that is not an object is not a fabricscope report";

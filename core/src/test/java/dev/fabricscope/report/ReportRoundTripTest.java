@@ -6,14 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.importer.ImportException;
 import dev.fabricscope.importer.Importers;
-import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.topology.Report;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,12 +24,7 @@ class ReportRoundTripTest {
 
   @Test
   void everyImportedFixtureReadsBackEqual() throws IOException {
-    List<Path> files = new ArrayList<>();
-    for (String dir : List.of("hwloc-xml", "nccl-xml", "sysfs", "gpu-hosts")) {
-      try (Stream<Path> s = Files.list(Fixtures.root().resolve(dir))) {
-        s.filter(ReportRoundTripTest::importable).sorted().forEach(files::add);
-      }
-    }
+    List<Path> files = ImportedFixtures.files();
     List<String> imported = new ArrayList<>();
     List<String> refused = new ArrayList<>();
     for (Path f : files) {
@@ -59,16 +51,5 @@ class ReportRoundTripTest {
     Report checked = ReportValidator.get().check(withNvml);
     assertSame(withNvml, checked);
     assertEquals(withNvml, ReportJson.read(ReportJson.write(withNvml)));
-  }
-
-  private static boolean importable(Path p) {
-    String n = p.getFileName().toString();
-    if (n.contains("graph") || n.contains("nvidia-smi") || n.endsWith(".console")) {
-      return false; // NCCL graph dumps, nvidia-smi's XML and hwloc's text oracles are no topology
-    }
-    return n.endsWith(".xml")
-        || n.endsWith(".tar.gz")
-        || n.endsWith(".tar.bz2")
-        || n.endsWith("lspci-tvnn.txt");
   }
 }
