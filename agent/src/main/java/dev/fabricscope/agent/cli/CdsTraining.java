@@ -9,24 +9,41 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The AppCDS training run of the agent build ({@code agent/pom.xml}, execution {@code
- * appcds-archive}): runs the short commands a user starts by hand, in one JVM started with {@code
- * -XX:ArchiveClassesAtExit}, so the archive holds the classes of every one of them (hwloc and NCCL
- * import, sysfs discovery from an archive, both exporters, the P2P analysis, help and the error
- * path), not only those of a single command. Output is discarded; a command that fails is named on
- * stderr and the exit code is 1, which the build reports as a warning.
+ * The AppCDS training runs of the agent build ({@code agent/pom.xml}, execution {@code
+ * appcds-archive}): each runs the commands of one set in one JVM started with {@code
+ * -XX:ArchiveClassesAtExit}, so its archive holds the classes of every one of them, not only those
+ * of a single command. Output is discarded; a command that fails is named on stderr and the exit
+ * code is 1, which the build reports as a warning. Two sets:
+ *
+ * <ul>
+ *   <li>{@code all} ({@code fabricscope-agent.jsa}): every command: hwloc and NCCL import, sysfs
+ *       discovery from an archive, both exporters, the P2P analysis, the bandwidth helpers, the job
+ *       client and the job rehearsal of {@code run}, help and the error path;
+ *   <li>{@code inspect} ({@code fabricscope-agent-inspect.jsa}): what {@code topo}, {@code explain}
+ *       and {@code plan} load on an imported file, with help, the version and the error path. The
+ *       JVM relocates an archive's pointers at every start (JDK 17's default {@code
+ *       ArchiveRelocationMode=1}, for address-space randomisation), which costs in proportion to
+ *       its size: the full archive (22 MB) takes about 70 ms of every start on this project's
+ *       2-core machine, this one (about 8 MB) some 30 ms (issue 11, cold start). The launcher
+ *       ({@code agent/bin/fabricscope-agent}) picks it for those commands.
+ * </ul>
  *
  * <p>{@code java -XX:ArchiveClassesAtExit=A.jsa -cp fabricscope-agent.jar
- * dev.fabricscope.agent.cli.CdsTraining DEMO_DIR} where DEMO_DIR holds {@code nvidiaDGX2.xml} and
- * {@code qemu-rig-iommu.tar.gz} (the server's demo fixtures, {@code src/main/resources/demo}).
+ * dev.fabricscope.agent.cli.CdsTraining DEMO_DIR [all|inspect]} where DEMO_DIR holds {@code
+ * nvidiaDGX2.xml} and {@code qemu-rig-iommu.tar.gz} (the server's demo fixtures, {@code
+ * src/main/resources/demo}).
  */
 public final class CdsTraining {
 
   private CdsTraining() {}
 
   public static void main(String[] args) {
-    if (args.length != 1 || !Files.isDirectory(Path.of(args[0]))) {
-      System.err.println("usage: CdsTraining DEMO_DIR");
+    String set = args.length == 2 ? args[1] : "all";
+    if (args.length < 1
+        || args.length > 2
+        || !Files.isDirectory(Path.of(args[0]))
+        || !List.of("all", "inspect").contains(set)) {
+      System.err.println("usage: CdsTraining DEMO_DIR [all|inspect]");
       System.exit(2);
     }
     Path dir = Path.of(args[0]);
@@ -36,31 +53,35 @@ public final class CdsTraining {
     runs.add(new String[] {"topo", "--input", xml});
     runs.add(new String[] {"topo", "--format", "json", "--input", xml});
     runs.add(new String[] {"explain", "--input", xml, "0000:34:00.0", "0000:36:00.0"});
-    runs.add(new String[] {"collect", "--fsroot", tree});
-    runs.add(new String[] {"collect", "--of", "hwloc-xml", "--fsroot", tree});
-    runs.add(new String[] {"collect", "--of", "nccl-xml", "--fsroot", tree});
+    runs.add(new String[] {"plan", "--input", xml, "--pattern", "gpu-to-nic"});
     runs.add(new String[] {"--help"});
     runs.add(new String[] {"--version"});
     runs.add(new String[] {"topo", "--help"});
-    // the agent service's job path (issue 10): the first test of a fresh `run` otherwise pays
-    // loading the helpers, the process runner and the measurement classes
-    runs.add(new String[] {"bandwidth", "--capabilities", "--format", "json"});
-    runs.add(
-        new String[] {
-          "bandwidth",
-          "--kind",
-          "host-memcpy",
-          "--source",
-          "numa:0",
-          "--target",
-          "numa:0",
-          "--size",
-          "1M",
-          "--repeat",
-          "1",
-          "--format",
-          "json"
-        });
+    boolean all = set.equals("all");
+    if (all) {
+      runs.add(new String[] {"collect", "--fsroot", tree});
+      runs.add(new String[] {"collect", "--of", "hwloc-xml", "--fsroot", tree});
+      runs.add(new String[] {"collect", "--of", "nccl-xml", "--fsroot", tree});
+      // the agent service's job path (issue 10): the first test of a fresh `run` otherwise pays
+      // loading the helpers, the process runner and the measurement classes
+      runs.add(new String[] {"bandwidth", "--capabilities", "--format", "json"});
+      runs.add(
+          new String[] {
+            "bandwidth",
+            "--kind",
+            "host-memcpy",
+            "--source",
+            "numa:0",
+            "--target",
+            "numa:0",
+            "--size",
+            "1M",
+            "--repeat",
+            "1",
+            "--format",
+            "json"
+          });
+    }
     int failed = 0;
     PrintStream sink =
         new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8);
@@ -75,11 +96,13 @@ public final class CdsTraining {
     if (Cli.run(new String[] {"collect", "--frob"}, sink, sink) != Cli.BAD_INPUT) {
       failed++;
     }
-    jobClientClasses();
-    // and what a fresh agent's job loop rehearses before its first poll (issue 10)
-    var helpers = dev.fabricscope.agent.bandwidth.BandwidthHelpers.standard();
-    dev.fabricscope.agent.run.JobRehearsal.run(
-        helpers.all(), helpers::forKind, new dev.fabricscope.agent.run.AgentLog(System.err));
+    if (all) {
+      jobClientClasses();
+      // and what a fresh agent's job loop rehearses before its first poll (issue 10)
+      var helpers = dev.fabricscope.agent.bandwidth.BandwidthHelpers.standard();
+      dev.fabricscope.agent.run.JobRehearsal.run(
+          helpers.all(), helpers::forKind, new dev.fabricscope.agent.run.AgentLog(System.err));
+    }
     System.exit(failed == 0 ? 0 : 1);
   }
 

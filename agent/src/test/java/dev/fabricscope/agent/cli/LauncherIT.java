@@ -25,6 +25,8 @@ class LauncherIT extends CliRunner {
       Path.of(System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar"));
   private static final Path ARCHIVE =
       JAR.resolveSibling(JAR.getFileName().toString().replace(".jar", ".jsa"));
+  private static final Path INSPECT_ARCHIVE =
+      JAR.resolveSibling(JAR.getFileName().toString().replace(".jar", "-inspect.jsa"));
   private static final Path LAUNCHER = Path.of("bin/fabricscope-agent").toAbsolutePath();
 
   @Test
@@ -42,36 +44,91 @@ class LauncherIT extends CliRunner {
     assertTrue(help.out().startsWith("P2P verdicts"), help.out());
   }
 
-  /** -Xshare:on makes a JVM that cannot map the archive fail instead of falling back. */
+  /**
+   * -Xshare:on makes a JVM that cannot map the archive fail instead of falling back. Both archives
+   * hold picocli: the build compiles it for Java 17, since CDS leaves out its jar's Java 5 class
+   * files.
+   */
   @Test
-  void theArchiveMapsAndHoldsTheAgentsClasses() throws Exception {
-    Assumptions.assumeTrue(
-        Files.isRegularFile(ARCHIVE), "the build made no archive (it warned): " + ARCHIVE);
-    Launched r =
-        launch(
-            List.of(
-                java(),
-                "-Xshare:on",
-                "-XX:SharedArchiveFile=" + ARCHIVE,
-                "-Xlog:class+load=info",
-                "-jar",
-                JAR.toString(),
-                "topo",
-                "--input",
-                Fixtures.root().resolve("hwloc-xml/nvidiaDGX2.xml").toString()),
-            Map.of());
-    assertEquals(0, r.code(), r.out());
-    // picocli is not among them: its class files are Java 5 (version 49), which CDS does not
-    // archive ("Pre JDK 6 class not supported by CDS"); docs/benchmarks.md has what that costs
-    for (String cls :
-        List.of(
-            "dev.fabricscope.agent.Main",
-            "dev.fabricscope.agent.cli.TopoCommand",
-            "dev.fabricscope.importer.HwlocXmlImporter",
-            "dev.fabricscope.p2p.P2pAnalyzer")) {
-      assertTrue(
-          r.out().contains(cls + " source: shared objects file (top)"), cls + " from the archive");
+  void theArchivesMapAndHoldTheAgentsClasses() throws Exception {
+    for (Path archive : List.of(ARCHIVE, INSPECT_ARCHIVE)) {
+      Assumptions.assumeTrue(
+          Files.isRegularFile(archive), "the build made no archive (it warned): " + archive);
+      Launched r =
+          launch(
+              List.of(
+                  java(),
+                  "-Xshare:on",
+                  "-XX:SharedArchiveFile=" + archive,
+                  "-Xlog:class+load=info",
+                  "-jar",
+                  JAR.toString(),
+                  "topo",
+                  "--input",
+                  Fixtures.root().resolve("hwloc-xml/nvidiaDGX2.xml").toString()),
+              Map.of());
+      assertEquals(0, r.code(), r.out());
+      for (String cls :
+          List.of(
+              "dev.fabricscope.agent.Main",
+              "picocli.CommandLine",
+              "dev.fabricscope.agent.cli.TopoCommand",
+              "dev.fabricscope.importer.HwlocXmlImporter",
+              "dev.fabricscope.report.ReportWriter",
+              "dev.fabricscope.p2p.P2pAnalyzer")) {
+        assertTrue(
+            r.out().contains(cls + " source: shared objects file (top)"), cls + " from " + archive);
+      }
     }
+  }
+
+  /** topo, explain, plan, help and the version get the smaller archive; the other commands not. */
+  @Test
+  void theLauncherPicksTheArchiveByCommand() throws Exception {
+    Assumptions.assumeTrue(Files.isRegularFile(INSPECT_ARCHIVE), "no archive: " + INSPECT_ARCHIVE);
+    Map<String, String> env =
+        Map.of(
+            "FABRICSCOPE_AGENT_JAR", JAR.toAbsolutePath().toString(),
+            "JAVA", java(),
+            "JAVA_OPTS", "-Xlog:cds=info:stdout");
+    for (List<String> args :
+        List.of(
+            List.of("--version"),
+            List.of("topo", "--help"),
+            List.of("explain", "--help"),
+            List.of("plan", "--help"),
+            List.of("help"))) {
+      Launched r = launch(cat(LAUNCHER.toString(), args), env);
+      assertEquals(0, r.code(), r.out());
+      assertEquals(INSPECT_ARCHIVE.getFileName().toString(), appArchive(r.out()), args + r.out());
+    }
+    for (List<String> args : List.of(List.of("collect", "--help"), List.of("run", "--help"))) {
+      Launched r = launch(cat(LAUNCHER.toString(), args), env);
+      assertEquals(0, r.code(), r.out());
+      assertEquals(ARCHIVE.getFileName().toString(), appArchive(r.out()), args + r.out());
+    }
+  }
+
+  private static List<String> cat(String first, List<String> rest) {
+    List<String> all = new ArrayList<>(List.of(first));
+    all.addAll(rest);
+    return all;
+  }
+
+  /** The file name of the last archive the JVM opened (the JDK's own comes first). */
+  private static String appArchive(String log) {
+    String last = null;
+    for (String line : log.split("\n")) {
+      int at = line.indexOf("Opened archive ");
+      if (at >= 0) {
+        String path = line.substring(at + "Opened archive ".length()).strip();
+        last =
+            Path.of(path.endsWith(".") ? path.substring(0, path.length() - 1) : path)
+                .getFileName()
+                .toString();
+      }
+    }
+    return last;
   }
 
   @Test
