@@ -8,11 +8,14 @@ import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import java.net.URL;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -106,5 +109,24 @@ abstract class BrowserTest {
   /** Waits until the host page's graph is laid out and drawn. */
   void waitForGraph() {
     waiting().until(ExpectedConditions.attributeToBe(By.id("fabric"), "data-state", "ready"));
+  }
+
+  /** As {@link #waitForGraph()}, failing at once when the page shows its load error instead. */
+  void waitGraphReady() {
+    waiting()
+        .until(
+            d -> {
+              List<WebElement> err = d.findElements(By.id("load-error"));
+              if (!err.isEmpty() && err.get(0).isDisplayed()) {
+                throw new AssertionError("page error: " + err.get(0).getText());
+              }
+              return "ready".equals(d.findElement(By.id("fabric")).getAttribute("data-state"));
+            });
+  }
+
+  /** Runs {@code js} in the page; it returns a list of strings. */
+  @SuppressWarnings("unchecked")
+  List<String> script(String js) {
+    return (List<String>) ((JavascriptExecutor) driver).executeScript(js);
   }
 }

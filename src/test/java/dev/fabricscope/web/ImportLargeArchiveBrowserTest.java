@@ -264,7 +264,7 @@ class ImportLargeArchiveBrowserTest extends BrowserTest {
     assertTrue(
         seen().stream().anyMatch(e -> "progress".equals(e.get("what"))),
         "the upload showed progress before the refusal");
-    FindingsImportPagesTest.expectOnlyTheRejectedUpload(413);
+    ImportPageBrowserTest.expectOnlyTheRejectedUpload(413);
     // nothing was stored
     io.restassured.RestAssured.given()
         .auth()
