@@ -71,18 +71,8 @@ abstract class BrowserTest {
    * whatever names it: the next report of a host that lost a device.
    */
   static byte[] reportWithout(String token, String host, String bdf) throws Exception {
-    String report =
-        given()
-            .auth()
-            .oauth2(token)
-            .queryParam("format", "report")
-            .get("/api/v1/hosts/" + host + "/export")
-            .then()
-            .statusCode(200)
-            .extract()
-            .asString();
     ObjectMapper json = new ObjectMapper();
-    ObjectNode root = (ObjectNode) json.readTree(report);
+    ObjectNode root = latestReport(token, host);
     for (var field : root.properties()) {
       if (field.getValue().isArray()) {
         var it = field.getValue().elements();
@@ -95,6 +85,21 @@ abstract class BrowserTest {
       }
     }
     return json.writeValueAsBytes(root);
+  }
+
+  /** The host's latest report JSON, as the export gives it. */
+  static ObjectNode latestReport(String token, String host) throws Exception {
+    String report =
+        given()
+            .auth()
+            .oauth2(token)
+            .queryParam("format", "report")
+            .get("/api/v1/hosts/" + host + "/export")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asString();
+    return (ObjectNode) new ObjectMapper().readTree(report);
   }
 
   String url(String path) {

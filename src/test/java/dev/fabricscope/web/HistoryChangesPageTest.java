@@ -47,17 +47,7 @@ class HistoryChangesPageTest extends BrowserTest {
    * The host's latest report JSON with the link of {@link #LINKED} set to x4 capable, xWIDTH now.
    */
   static byte[] withLinkWidth(String host, int width) throws Exception {
-    String report =
-        given()
-            .auth()
-            .oauth2(operator)
-            .queryParam("format", "report")
-            .get("/api/v1/hosts/" + host + "/export")
-            .then()
-            .statusCode(200)
-            .extract()
-            .asString();
-    ObjectNode root = (ObjectNode) JSON.readTree(report);
+    ObjectNode root = latestReport(operator, host);
     for (var f : root.withArray("pci")) {
       if (LINKED.equals(f.path("bdf").asText())) {
         ObjectNode link = (ObjectNode) f.get("link");
