@@ -59,6 +59,14 @@ class H2InventoryStoreTest {
   }
 
   @Nested
+  class InventoryConcurrency extends InventoryConcurrencyContract {
+    @Override
+    protected DataSource dataSource() {
+      return database.dataSource();
+    }
+  }
+
+  @Nested
   class Tokens extends TokenStoreContract {
     @Override
     protected DataSource dataSource() {

@@ -48,6 +48,14 @@ class PostgresInventoryStoreTest {
   }
 
   @Nested
+  class InventoryConcurrency extends InventoryConcurrencyContract {
+    @Override
+    protected DataSource dataSource() {
+      return database.dataSource();
+    }
+  }
+
+  @Nested
   class Tokens extends TokenStoreContract {
     @Override
     protected DataSource dataSource() {

@@ -198,42 +198,6 @@ class RunAgentIT {
     }
   }
 
-  @Test
-  void badInputIsOneLineAndExitTwo() throws Exception {
-    Path empty = Files.writeString(tmp.resolve("empty"), " \n");
-    String fs = tree.root().toString();
-    String url = "http://127.0.0.1:9";
-    String tok = tokenFile.toString();
-    String sp = spool.toString();
-    String[][] cases = {
-      {"run needs --server", "--token-file", tok},
-      {"need http(s)", "--server", "ftp://x", "--token-file", tok},
-      {"cannot read", "--server", url, "--token-file", tmp.resolve("nope").toString()},
-      {"empty", "--server", url, "--token-file", empty.toString()},
-      {"bad duration", "--server", url, "--token-file", tok, "--interval", "5"},
-      {"more than zero", "--server", url, "--token-file", tok, "--heartbeat", "0s"},
-      {"--label", "--server", url, "--token-file", tok, "--label", "novalue"},
-      {"positive number", "--server", url, "--token-file", tok, "--spool-max-files", "0"},
-      {"no such file", "--server", url, "--token-file", tok, "--fsroot", tmp + "/nope"},
-      {"not a sysfs tree", "--server", url, "--token-file", tok, "--fsroot", tmp.toString()},
-      {"unknown option", "--server", url, "--token-file", tok, "--spool", sp, "--frob"},
-    };
-    for (String[] c : cases) {
-      List<String> args = new ArrayList<>(List.of("run"));
-      args.addAll(List.of(c).subList(1, c.length));
-      if (!args.contains("--fsroot")) {
-        args.addAll(List.of("--fsroot", fs));
-      }
-      Path err = tmp.resolve("bad-" + System.nanoTime());
-      Process p = process(args, err);
-      assertTrue(p.waitFor(30, TimeUnit.SECONDS), args.toString());
-      String e = Files.readString(err).strip();
-      assertEquals(2, p.exitValue(), args + ": " + e);
-      assertFalse(e.contains("\n"), "one line: " + e);
-      assertTrue(e.contains(c[0]), args + ": " + e);
-    }
-  }
-
   // --- helpers ---
 
   private Process start(FakeServer server, String... extra) throws IOException {
@@ -266,6 +230,11 @@ class RunAgentIT {
   }
 
   private Process process(List<String> args, Path err) throws IOException {
+    return agentProcess(javaTmp, args, err);
+  }
+
+  /** The shaded jar as a process, unpacking under {@code javaTmp}, stderr to {@code err}. */
+  static Process agentProcess(Path javaTmp, List<String> args, Path err) throws IOException {
     String jar = System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
