@@ -23,9 +23,10 @@ import java.util.List;
  *       and {@code plan} load on an imported file, with help, the version and the error path. The
  *       JVM relocates an archive's pointers at every start (JDK 17's default {@code
  *       ArchiveRelocationMode=1}, for address-space randomisation), which costs in proportion to
- *       its size: the full archive (22 MB) takes about 70 ms of every start on this project's
- *       2-core machine, this one (about 8 MB) some 30 ms (issue 11, cold start). The launcher
- *       ({@code agent/bin/fabricscope-agent}) picks it for those commands.
+ *       its size: on this project's 2-core machine the JVM reaches {@code main} about 70 ms later
+ *       with the full archive (22 MB) than with none, and about 50 ms later with this one (13 MB)
+ *       (issue 11, cold start). The launcher ({@code agent/bin/fabricscope-agent}) picks it for
+ *       those commands.
  * </ul>
  *
  * <p>{@code java -XX:ArchiveClassesAtExit=A.jsa -cp fabricscope-agent.jar
