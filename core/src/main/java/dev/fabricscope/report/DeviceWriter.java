@@ -1,9 +1,9 @@
 package dev.fabricscope.report;
 
-import static dev.fabricscope.report.ReportWriter.field;
-import static dev.fabricscope.report.ReportWriter.list;
-import static dev.fabricscope.report.ReportWriter.object;
-import static dev.fabricscope.report.ReportWriter.strings;
+import static dev.fabricscope.report.JsonOut.field;
+import static dev.fabricscope.report.JsonOut.list;
+import static dev.fabricscope.report.JsonOut.object;
+import static dev.fabricscope.report.JsonOut.strings;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fabricscope.topology.Gpu;

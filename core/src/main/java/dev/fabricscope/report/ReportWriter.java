@@ -1,5 +1,10 @@
 package dev.fabricscope.report;
 
+import static dev.fabricscope.report.JsonOut.field;
+import static dev.fabricscope.report.JsonOut.list;
+import static dev.fabricscope.report.JsonOut.object;
+import static dev.fabricscope.report.JsonOut.strings;
+
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -13,7 +18,6 @@ import dev.fabricscope.topology.Report;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 
 /**
  * Writes report JSON (schema version 1) through Jackson's streaming generator, field for field what
@@ -226,87 +230,5 @@ public final class ReportWriter {
     field(g, "path", d.path());
     field(g, "reason", d.reason());
     g.writeEndObject();
-  }
-
-  /** Writes one value of a list, or the fields of an object (between its braces). */
-  @FunctionalInterface
-  interface Part<T> {
-    void write(JsonGenerator g, T value) throws IOException;
-  }
-
-  /** {@code "name": {…}} with {@code fields} inside the braces, or {@code null}. */
-  static <T> void object(JsonGenerator g, String name, T value, Part<T> fields) throws IOException {
-    g.writeFieldName(name);
-    if (value == null) {
-      g.writeNull();
-      return;
-    }
-    g.writeStartObject();
-    fields.write(g, value);
-    g.writeEndObject();
-  }
-
-  /** {@code "name": […]}, each element by {@code element}, or {@code null}. */
-  static <T> void list(JsonGenerator g, String name, List<T> values, Part<T> element)
-      throws IOException {
-    g.writeFieldName(name);
-    if (values == null) {
-      g.writeNull();
-      return;
-    }
-    g.writeStartArray();
-    for (T v : values) {
-      if (v == null) {
-        g.writeNull();
-      } else {
-        element.write(g, v);
-      }
-    }
-    g.writeEndArray();
-  }
-
-  static void strings(JsonGenerator g, String name, List<String> values) throws IOException {
-    list(g, name, values, JsonGenerator::writeString);
-  }
-
-  static void field(JsonGenerator g, String name, String v) throws IOException {
-    g.writeFieldName(name);
-    g.writeString(v); // a null string is written as null
-  }
-
-  static void field(JsonGenerator g, String name, Integer v) throws IOException {
-    g.writeFieldName(name);
-    if (v == null) {
-      g.writeNull();
-    } else {
-      g.writeNumber(v.intValue());
-    }
-  }
-
-  static void field(JsonGenerator g, String name, Long v) throws IOException {
-    g.writeFieldName(name);
-    if (v == null) {
-      g.writeNull();
-    } else {
-      g.writeNumber(v.longValue());
-    }
-  }
-
-  static void field(JsonGenerator g, String name, Double v) throws IOException {
-    g.writeFieldName(name);
-    if (v == null) {
-      g.writeNull();
-    } else {
-      g.writeNumber(v.doubleValue());
-    }
-  }
-
-  static void field(JsonGenerator g, String name, Boolean v) throws IOException {
-    g.writeFieldName(name);
-    if (v == null) {
-      g.writeNull();
-    } else {
-      g.writeBoolean(v);
-    }
   }
 }
