@@ -10,7 +10,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
@@ -101,6 +104,58 @@ class PciIdsTest {
       assertEquals(want.vendors().get(v), ids.vendor(v), "vendor " + v);
       assertEquals(want.devices().get((v << 16) | d), ids.device(v, d), v + ":" + d);
     }
+  }
+
+  /**
+   * Lookups bisect the file, which pci.ids keeps in order; a file out of order (vendor blocks and
+   * the devices in each shuffled, as a hand-edited copy could be) still answers every entry.
+   */
+  @Test
+  void aDatabaseOutOfOrderAnswersEveryEntry() throws IOException {
+    byte[] db = bundledBytes();
+    Plain want = plain(db);
+    byte[] shuffled = shuffled(new String(db, StandardCharsets.UTF_8), new Random(7));
+    assertEquals(want, plain(shuffled));
+    PciIds ids = PciIds.parse(new ByteArrayInputStream(shuffled), "shuffled");
+    want.vendors().forEach((id, name) -> assertEquals(name, ids.vendor(id), "vendor " + id));
+    want.devices()
+        .forEach(
+            (key, name) ->
+                assertEquals(name, ids.device(key >>> 16, key & 0xffff), "device " + key));
+    Random random = new Random(13);
+    for (int i = 0; i < 20_000; i++) {
+      int v = random.nextInt(0x10000);
+      int d = random.nextInt(0x10000);
+      assertEquals(want.vendors().get(v), ids.vendor(v), "vendor " + v);
+      assertEquals(want.devices().get((v << 16) | d), ids.device(v, d), v + ":" + d);
+    }
+  }
+
+  /** The vendor blocks in random order, and in each the devices (with their subsystem lines). */
+  private static byte[] shuffled(String db, Random random) {
+    int classes = db.indexOf("\nC ");
+    List<List<List<String>>> vendors = new ArrayList<>();
+    StringBuilder head = new StringBuilder();
+    for (String line : db.substring(0, classes + 1).split("\n")) {
+      if (line.matches("[0-9a-f]{4} .*")) {
+        vendors.add(new ArrayList<>(List.of(new ArrayList<>(List.of(line)))));
+      } else if (vendors.isEmpty()) {
+        head.append(line).append('\n');
+      } else if (line.matches("\t[0-9a-f]{4} .*")) {
+        vendors.get(vendors.size() - 1).add(new ArrayList<>(List.of(line)));
+      } else {
+        List<List<String>> v = vendors.get(vendors.size() - 1);
+        v.get(v.size() - 1).add(line); // subsystem lines and comments stay with their device
+      }
+    }
+    Collections.shuffle(vendors, random);
+    StringBuilder out = new StringBuilder(head);
+    for (List<List<String>> v : vendors) {
+      List<List<String>> devices = v.subList(1, v.size());
+      Collections.shuffle(devices, random);
+      v.forEach(group -> group.forEach(l -> out.append(l).append('\n')));
+    }
+    return out.append(db.substring(classes + 1)).toString().getBytes(StandardCharsets.UTF_8);
   }
 
   @Test

@@ -63,6 +63,7 @@ public final class Cli {
    */
   static CommandLine commandLine(
       String[] args, PrintStream out, PrintStream err, Supplier<BandwidthHelpers> helpers) {
+    skipUnusedConverters();
     CommandLine root = new CommandLine(new AgentCommand(err));
     String first = args.length == 0 ? "" : args[0];
     List<Object> commands =
@@ -91,6 +92,21 @@ public final class Cli {
     commands.forEach(root::addSubcommand);
     return configure(root, out, err);
   }
+
+  /**
+   * picocli's first command line registers a converter for every java.time and java.sql type by
+   * reflection, which initialises java.time's formatters and loads the java.sql module: about 6 ms
+   * of every cold start (issue 11). No option here has such a type, so they are left out through
+   * picocli's own setting, unless the caller set it.
+   */
+  static void skipUnusedConverters() {
+    if (System.getProperty(CONVERTER_EXCLUDES) == null) {
+      System.setProperty(CONVERTER_EXCLUDES, "java[.](sql|time)[.].*");
+    }
+  }
+
+  /** The system property picocli reads: regular expressions of types not to convert, by commas. */
+  static final String CONVERTER_EXCLUDES = "picocli.converters.excludes";
 
   /** The rules above, for a tree or a single command (tests parse one command alone). */
   static CommandLine configure(CommandLine cl, PrintStream out, PrintStream err) {

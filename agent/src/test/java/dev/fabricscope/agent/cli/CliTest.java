@@ -49,6 +49,32 @@ class CliTest {
             .toList());
   }
 
+  /**
+   * The converters {@link Cli#skipUnusedConverters} leaves out are of types no option or parameter
+   * has: one that did would fail to parse at run time.
+   */
+  @Test
+  void noOptionNeedsALeftOutConverter() {
+    PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    CommandLine root = Cli.commandLine(sink, sink, BandwidthHelpers::standard);
+    java.util.regex.Pattern excluded =
+        java.util.regex.Pattern.compile(System.getProperty(Cli.CONVERTER_EXCLUDES));
+    assertTrue(excluded.matcher("java.time.Duration").matches());
+    assertTrue(excluded.matcher("java.sql.Timestamp").matches());
+    assertFalse(excluded.matcher("java.nio.file.Path").matches());
+    int args = 0;
+    for (CommandLine c : root.getSubcommands().values()) {
+      for (CommandLine.Model.ArgSpec a : c.getCommandSpec().args()) {
+        args++;
+        for (Class<?> t : a.auxiliaryTypes()) {
+          assertFalse(excluded.matcher(t.getName()).matches(), c.getCommandName() + " " + a);
+        }
+        assertFalse(excluded.matcher(a.type().getName()).matches(), c.getCommandName() + " " + a);
+      }
+    }
+    assertTrue(args > 40, "options and parameters seen: " + args);
+  }
+
   @TestFactory
   Stream<DynamicTest> everyCommandAnswersHelpOnStdoutWithExitZero() {
     return COMMANDS.stream()

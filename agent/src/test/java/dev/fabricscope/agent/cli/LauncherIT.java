@@ -109,6 +109,42 @@ class LauncherIT extends CliRunner {
     }
   }
 
+  /**
+   * Short commands get transparent huge pages for their heap where the kernel offers them (fewer
+   * page faults at start); the service never does.
+   */
+  @Test
+  void theLauncherAsksForHugePagesForShortCommandsOnly() throws Exception {
+    Path thp = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+    String mode = Files.isReadable(thp) ? Files.readString(thp) : "";
+    boolean offered = mode.contains("[always]") || mode.contains("[madvise]");
+    Map<String, String> env =
+        Map.of(
+            "FABRICSCOPE_AGENT_JAR", JAR.toAbsolutePath().toString(),
+            "JAVA", java(),
+            "JAVA_OPTS", "-XX:+PrintFlagsFinal");
+    for (List<String> args : List.of(List.of("--version"), List.of("topo", "--help"))) {
+      Launched r = launch(cat(LAUNCHER.toString(), args), env);
+      assertEquals(0, r.code(), r.out());
+      assertEquals(offered, hugePages(r.out()), args + " with THP " + mode);
+    }
+    for (List<String> args : List.of(List.of("run", "--help"), List.of("bandwidth", "--help"))) {
+      Launched r = launch(cat(LAUNCHER.toString(), args), env);
+      assertEquals(0, r.code(), r.out());
+      assertEquals(false, hugePages(r.out()), args.toString());
+    }
+  }
+
+  private static boolean hugePages(String flags) {
+    for (String line : flags.split("\n")) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length >= 4 && f[1].equals("UseTransparentHugePages")) {
+        return f[3].equals("true");
+      }
+    }
+    throw new AssertionError("no UseTransparentHugePages in the flags printed");
+  }
+
   private static List<String> cat(String first, List<String> rest) {
     List<String> all = new ArrayList<>(List.of(first));
     all.addAll(rest);
