@@ -218,8 +218,12 @@ public final class HwlocXmlImporter {
           new Diagnostic(HwlocXml.where(obj), "no readable pci_type: ids and class unknown"));
     }
     Map<String, String> info = HwlocXml.infos(obj);
-    String vendorName = info.getOrDefault("PCIVendor", ImportSupport.vendorName(vendor));
-    String deviceName = info.getOrDefault("PCIDevice", ImportSupport.deviceName(vendor, device));
+    String vendorName = // pci.ids only where hwloc gave no name
+        info.containsKey("PCIVendor") ? info.get("PCIVendor") : ImportSupport.vendorName(vendor);
+    String deviceName =
+        info.containsKey("PCIDevice")
+            ? info.get("PCIDevice")
+            : ImportSupport.deviceName(vendor, device);
     Double gbps = null;
     String speed = attr(obj, "pci_link_speed");
     if (speed != null) {

@@ -10,7 +10,6 @@ import dev.fabricscope.topology.RdmaDevice;
 import dev.fabricscope.topology.Report;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,11 +95,18 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
         rest.add(i);
       }
     }
-    gpus.sort(Comparator.comparing(i -> Bdf.key(devices.get(i).bdf())));
-    Comparator<Integer> byName =
-        Comparator.comparing(
-            i -> rdmaNames.getOrDefault(devices.get(i).bdf(), ""), SmiLayout::natural);
-    nics.sort(byName.thenComparing(i -> Bdf.key(devices.get(i).bdf())));
+    // each order written out as one comparator: Comparator.comparing and thenComparing return
+    // lambdas of java.util.Comparator that the agent's class-data archive cannot hold, spun at
+    // run time, about 1.5 ms each of a cold topo (issue 11)
+    gpus.sort((a, b) -> bdfKey(devices, a).compareTo(bdfKey(devices, b)));
+    nics.sort(
+        (a, b) -> {
+          int byName =
+              natural(
+                  rdmaNames.getOrDefault(devices.get(a).bdf(), ""),
+                  rdmaNames.getOrDefault(devices.get(b).bdf(), ""));
+          return byName != 0 ? byName : bdfKey(devices, a).compareTo(bdfKey(devices, b));
+        });
     List<Row> rows = new ArrayList<>();
     for (int k = 0; k < gpus.size(); k++) {
       Device d = devices.get(gpus.get(k));
@@ -114,10 +120,18 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
     // grouped by kind; software RDMA devices numbered in name order like NICs (rxe0 is RDMA0)
     List<String> kinds = List.of("ACC", "NVME", "NET", "RDMA");
     rest.sort(
-        Comparator.<Integer>comparingInt(i -> kinds.indexOf(otherPrefix(devices.get(i))))
-            .thenComparing(
-                i -> devices.get(i).rdma() == null ? "" : devices.get(i).rdma(), SmiLayout::natural)
-            .thenComparingInt(i -> i));
+        (a, b) -> {
+          Device da = devices.get(a);
+          Device db = devices.get(b);
+          int byKind =
+              Integer.compare(kinds.indexOf(otherPrefix(da)), kinds.indexOf(otherPrefix(db)));
+          if (byKind != 0) {
+            return byKind;
+          }
+          int byName =
+              natural(da.rdma() == null ? "" : da.rdma(), db.rdma() == null ? "" : db.rdma());
+          return byName != 0 ? byName : Integer.compare(a, b);
+        });
     Map<String, Integer> next = new HashMap<>();
     for (int i : rest) {
       Device d = devices.get(i);
@@ -231,6 +245,10 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
   }
 
   /** Natural order: digit runs compare as numbers, so {@code mlx5_9 < mlx5_10}. */
+  private static String bdfKey(List<Device> devices, int i) {
+    return Bdf.key(devices.get(i).bdf());
+  }
+
   static int natural(String a, String b) {
     int i = 0;
     int j = 0;

@@ -27,6 +27,8 @@ class LauncherIT extends CliRunner {
       JAR.resolveSibling(JAR.getFileName().toString().replace(".jar", ".jsa"));
   private static final Path INSPECT_ARCHIVE =
       JAR.resolveSibling(JAR.getFileName().toString().replace(".jar", "-inspect.jsa"));
+  private static final Path INSPECT_JSON_ARCHIVE =
+      JAR.resolveSibling(JAR.getFileName().toString().replace(".jar", "-inspect-json.jsa"));
   private static final Path LAUNCHER = Path.of("bin/fabricscope-agent").toAbsolutePath();
 
   @Test
@@ -45,13 +47,14 @@ class LauncherIT extends CliRunner {
   }
 
   /**
-   * -Xshare:on makes a JVM that cannot map the archive fail instead of falling back. Both archives
-   * hold picocli: the build compiles it for Java 17, since CDS leaves out its jar's Java 5 class
-   * files.
+   * -Xshare:on makes a JVM that cannot map the archive fail instead of falling back. Every archive
+   * holds picocli: the build compiles it for Java 17, since CDS leaves out its jar's Java 5 class
+   * files. They are static archives: the JDK's classes and ours in one file, none on top of
+   * another.
    */
   @Test
   void theArchivesMapAndHoldTheAgentsClasses() throws Exception {
-    for (Path archive : List.of(ARCHIVE, INSPECT_ARCHIVE)) {
+    for (Path archive : List.of(ARCHIVE, INSPECT_ARCHIVE, INSPECT_JSON_ARCHIVE)) {
       Assumptions.assumeTrue(
           Files.isRegularFile(archive), "the build made no archive (it warned): " + archive);
       Launched r =
@@ -77,7 +80,7 @@ class LauncherIT extends CliRunner {
               "dev.fabricscope.report.ReportWriter",
               "dev.fabricscope.p2p.P2pAnalyzer")) {
         assertTrue(
-            r.out().contains(cls + " source: shared objects file (top)"), cls + " from " + archive);
+            r.out().contains(cls + " source: shared objects file\n"), cls + " from " + archive);
       }
     }
   }
@@ -106,6 +109,16 @@ class LauncherIT extends CliRunner {
       Launched r = launch(cat(LAUNCHER.toString(), args), env);
       assertEquals(0, r.code(), r.out());
       assertEquals(ARCHIVE.getFileName().toString(), appArchive(r.out()), args + r.out());
+    }
+    // JSON output takes data binding, in the larger archive
+    String xml = Fixtures.root().resolve("hwloc-xml/nvidiaDGX2.xml").toString();
+    for (List<String> args :
+        List.of(
+            List.of("topo", "--format", "json", "--input", xml),
+            List.of("topo", "--format=json", "--input", xml))) {
+      Launched r = launch(cat(LAUNCHER.toString(), args), env);
+      assertEquals(0, r.code(), r.out());
+      assertEquals(INSPECT_JSON_ARCHIVE.getFileName().toString(), appArchive(r.out()), args + "");
     }
   }
 
@@ -179,8 +192,42 @@ class LauncherIT extends CliRunner {
                 "JAVA_OPTS", "-Xlog:class+load=info:stdout"));
     assertEquals(0, r.code(), r.out());
     assertTrue(
-        r.out().contains("dev.fabricscope.agent.Main source: shared objects file (top)"), r.out());
+        r.out().contains("dev.fabricscope.agent.Main source: shared objects file\n"), r.out());
     assertTrue(r.out().contains("fabricscope-agent " + System.getProperty("fabricscope.version")));
+  }
+
+  /**
+   * The documented install step: the archives made for the jar at its new path, which the launcher
+   * there then maps (an archive checks the jar's path); bad usage is exit 2.
+   */
+  @Test
+  void archivesAreMadeForAJarInstalledElsewhere() throws Exception {
+    Path archives = Path.of("bin/fabricscope-agent-archives").toAbsolutePath();
+    Path lib = Files.createDirectories(tmp.resolve("opt/lib"));
+    Path jar = Files.copy(JAR, lib.resolve("fabricscope-agent.jar"));
+    Map<String, String> env = Map.of("JAVA", java());
+    assertEquals(2, launch(List.of(archives.toString()), env).code());
+    Launched made =
+        launch(
+            List.of(
+                archives.toString(),
+                jar.toString(),
+                Path.of("../src/main/resources/demo").toString()),
+            env);
+    assertEquals(0, made.code(), made.out());
+    for (String name : List.of(".jsa", "-inspect.jsa", "-inspect-json.jsa")) {
+      assertTrue(Files.isRegularFile(lib.resolve("fabricscope-agent" + name)), name + made.out());
+    }
+    Launched r =
+        launch(
+            List.of(LAUNCHER.toString(), "--version"),
+            Map.of(
+                "FABRICSCOPE_AGENT_JAR", jar.toString(),
+                "JAVA", java(),
+                "JAVA_OPTS", "-Xshare:on -Xlog:class+load=info:stdout"));
+    assertEquals(0, r.code(), r.out());
+    assertTrue(
+        r.out().contains("dev.fabricscope.agent.Main source: shared objects file\n"), r.out());
   }
 
   /** Exit codes pass through the script unchanged; a missing jar is one line and exit 1. */
