@@ -4,15 +4,54 @@ import static dev.fabricscope.importer.SafeXml.attr;
 import static dev.fabricscope.importer.SafeXml.children;
 
 import dev.fabricscope.topology.Diagnostic;
+import dev.fabricscope.topology.PciFunction;
+import dev.fabricscope.topology.PciLink;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.w3c.dom.Element;
 
 /** Small readers of hwloc XML objects shared by {@link HwlocXmlImporter} and its helpers. */
 final class HwlocXml {
 
   private HwlocXml() {}
+
+  private static final Pattern BRIDGE_RANGE =
+      Pattern.compile("[0-9a-fA-F]{4,8}:\\[([0-9a-fA-F]{2})-([0-9a-fA-F]{2})\\]");
+
+  /**
+   * The link of a PCI object from {@code pci_link_speed} (GB/s of the current link, as hwloc
+   * computes it); null when absent or 0, which hwloc writes when it could not read the speed.
+   */
+  static PciLink link(Element obj, List<Diagnostic> diagnostics) {
+    String speed = attr(obj, "pci_link_speed");
+    if (speed == null) {
+      return null;
+    }
+    try {
+      double gbps = Double.parseDouble(speed);
+      return gbps > 0 ? new PciLink(null, null, null, null, null, gbps) : null;
+    } catch (NumberFormatException e) {
+      diagnostics.add(new Diagnostic(where(obj), "unreadable pci_link_speed " + speed));
+      return null;
+    }
+  }
+
+  /**
+   * {@code bridge_pci="0000:[05-07]"}: the secondary and subordinate buses hwloc read from a
+   * bridge's config header; null without a readable range.
+   */
+  static PciFunction.ConfigInfo busRange(Element obj) {
+    Matcher range = BRIDGE_RANGE.matcher(String.valueOf(attr(obj, "bridge_pci")));
+    if (!range.matches()) {
+      return null;
+    }
+    int sec = Integer.parseInt(range.group(1), 16);
+    int sub = Integer.parseInt(range.group(2), 16);
+    return new PciFunction.ConfigInfo(null, null, null, null, null, null, sec, sub);
+  }
 
   /** The {@code info} children of an object as name → value (first wins). */
   static Map<String, String> infos(Element obj) {

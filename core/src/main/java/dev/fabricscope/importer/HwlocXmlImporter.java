@@ -44,8 +44,6 @@ public final class HwlocXmlImporter {
       Pattern.compile(
           "([0-9a-fA-F]{4}) \\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\\]"
               + " \\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\\] ([0-9a-fA-F]{2})(?: ([0-9a-fA-F]{2}))?");
-  private static final Pattern BRIDGE_RANGE =
-      Pattern.compile("[0-9a-fA-F]{4,8}:\\[([0-9a-fA-F]{2})-([0-9a-fA-F]{2})\\]");
   private static final Pattern BUS_RANGE =
       Pattern.compile("([0-9a-fA-F]{4,8}):\\[([0-9a-fA-F]{2})-[0-9a-fA-F]{2}\\]");
 
@@ -224,25 +222,8 @@ public final class HwlocXmlImporter {
         info.containsKey("PCIDevice")
             ? info.get("PCIDevice")
             : ImportSupport.deviceName(vendor, device);
-    Double gbps = null;
-    String speed = attr(obj, "pci_link_speed");
-    if (speed != null) {
-      try {
-        double v = Double.parseDouble(speed);
-        gbps = v > 0 ? v : null; // hwloc writes 0 when the link speed could not be read
-      } catch (NumberFormatException e) {
-        diagnostics.add(new Diagnostic(HwlocXml.where(obj), "unreadable pci_link_speed " + speed));
-      }
-    }
-    PciLink link = gbps == null ? null : new PciLink(null, null, null, null, null, gbps);
-    // bridge_pci="0000:[05-07]": the bus range hwloc read from the bridge's config header
-    Matcher range = bridge ? BRIDGE_RANGE.matcher(String.valueOf(attr(obj, "bridge_pci"))) : null;
-    PciFunction.ConfigInfo config = null;
-    if (range != null && range.matches()) {
-      int sec = Integer.parseInt(range.group(1), 16);
-      int sub = Integer.parseInt(range.group(2), 16);
-      config = new PciFunction.ConfigInfo(null, null, null, null, null, null, sec, sub);
-    }
+    PciLink link = HwlocXml.link(obj, diagnostics);
+    PciFunction.ConfigInfo config = bridge ? HwlocXml.busRange(obj) : null;
     PciFunction f =
         new PciFunction(
             busid,
