@@ -97,13 +97,7 @@ class PciIdsTest {
     byte[] db = bundledBytes();
     Plain want = plain(db);
     PciIds ids = PciIds.parse(new ByteArrayInputStream(db), "test");
-    Random random = new Random(11);
-    for (int i = 0; i < 20_000; i++) {
-      int v = random.nextInt(0x10000);
-      int d = random.nextInt(0x10000);
-      assertEquals(want.vendors().get(v), ids.vendor(v), "vendor " + v);
-      assertEquals(want.devices().get((v << 16) | d), ids.device(v, d), v + ":" + d);
-    }
+    assertRandomIds(want, ids, 11);
   }
 
   /**
@@ -122,7 +116,12 @@ class PciIdsTest {
         .forEach(
             (key, name) ->
                 assertEquals(name, ids.device(key >>> 16, key & 0xffff), "device " + key));
-    Random random = new Random(13);
+    assertRandomIds(want, ids, 13);
+  }
+
+  /** 20,000 random vendor and device ids: the names the plain reading has, or null. */
+  private static void assertRandomIds(Plain want, PciIds ids, long seed) {
+    Random random = new Random(seed);
     for (int i = 0; i < 20_000; i++) {
       int v = random.nextInt(0x10000);
       int d = random.nextInt(0x10000);
