@@ -22,8 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,18 +29,7 @@ import org.junit.jupiter.api.Test;
  * racing each other or an uncommitted insert, and many hosts at once. Subclasses give a migrated
  * database; each test starts with empty tables.
  */
-abstract class InventoryConcurrencyContract {
-
-  InventoryStore store;
-
-  /** A migrated database, shared by the tests of one class. */
-  protected abstract DataSource dataSource();
-
-  @BeforeEach
-  void emptyStore() throws Exception {
-    TestDatabases.clear(dataSource());
-    store = new JdbcInventoryStore(dataSource());
-  }
+abstract class InventoryConcurrencyContract extends InventoryStoreSetup {
 
   @Test
   void concurrentFirstReportsForOneNewHost() throws Exception {

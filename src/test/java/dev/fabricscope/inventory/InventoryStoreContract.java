@@ -15,28 +15,15 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link InventoryStore} must do. Subclasses give a migrated database; each test starts
  * with empty tables, so counts are absolute.
  */
-abstract class InventoryStoreContract {
+abstract class InventoryStoreContract extends InventoryStoreSetup {
 
   static final Instant T0 = Instant.parse("2026-11-24T10:00:00.123456Z");
-
-  InventoryStore store;
-
-  /** A migrated database, shared by the tests of one class. */
-  protected abstract DataSource dataSource();
-
-  @BeforeEach
-  void emptyStore() throws Exception {
-    TestDatabases.clear(dataSource());
-    store = new JdbcInventoryStore(dataSource());
-  }
 
   static Ingest report(String host, String hash, Instant at) {
     return report(host, hash, at, 0, null);
