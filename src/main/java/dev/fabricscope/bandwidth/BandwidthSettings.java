@@ -1,5 +1,6 @@
 package dev.fabricscope.bandwidth;
 
+import dev.fabricscope.config.BandwidthEfficiency;
 import dev.fabricscope.config.FabricscopeConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +41,7 @@ public class BandwidthSettings {
   @PostConstruct
   void init() {
     b = config.bandwidth();
-    FabricscopeConfig.Efficiency e = b.efficiency();
+    BandwidthEfficiency e = b.efficiency();
     efficiencies =
         new Efficiencies(
             e.gpuCopy(),

@@ -84,7 +84,7 @@ public class ConfigCheck {
     p.positive("ingest.last-seen-flush", c.ingest().lastSeenFlush());
 
     FabricscopeConfig.Bandwidth b = c.bandwidth();
-    FabricscopeConfig.Efficiency e = b.efficiency();
+    BandwidthEfficiency e = b.efficiency();
     p.share("bandwidth.efficiency.gpu-copy", e.gpuCopy());
     p.share("bandwidth.efficiency.gpu-bidir", e.gpuBidir());
     p.share("bandwidth.efficiency.gpu-peer-pcie", e.gpuPeerPcie());

@@ -40,7 +40,8 @@ public final class ConfigKeys {
       WithName named = m.getAnnotation(WithName.class);
       String key = prefix + (named != null ? named.value() : kebab(m.getName()));
       Class<?> r = m.getReturnType();
-      if (r.isInterface() && r.getEnclosingClass() == FabricscopeConfig.class) {
+      // a group: an interface of this package, nested in FabricscopeConfig or a file of its own
+      if (r.isInterface() && r.getPackageName().equals(FabricscopeConfig.class.getPackageName())) {
         walk(r, key + ".", out);
       } else {
         WithDefault d = m.getAnnotation(WithDefault.class);

@@ -165,7 +165,7 @@ public interface FabricscopeConfig {
   /** {@code fabricscope.bandwidth.*}. */
   interface Bandwidth {
     /** Shares of a link's raw rate that healthy transfers reach. */
-    Efficiency efficiency();
+    BandwidthEfficiency efficiency();
 
     /** A measurement at or above this share of the expected value passes (0 < ratio ≤ 1.5). */
     @WithDefault("0.90")
@@ -224,39 +224,6 @@ public interface FabricscopeConfig {
      */
     @WithDefault("true")
     boolean timeOutTakenAtStart();
-  }
-
-  /**
-   * {@code fabricscope.bandwidth.efficiency.*}, each in (0, 1]; sources in {@code Efficiencies}.
-   */
-  interface Efficiency {
-    /** Host-device copies over PCIe, of the link's raw rate per direction. */
-    @WithDefault("0.88")
-    double gpuCopy();
-
-    /** Bidirectional host-device copies, per direction. */
-    @WithDefault("0.73")
-    double gpuBidir();
-
-    /** GPU peer copies over PCIe. */
-    @WithDefault("0.80")
-    double gpuPeerPcie();
-
-    /** GPU peer copies per NVLink (25 GB/s per link and direction when unknown). */
-    @WithDefault("0.84")
-    double nvlink();
-
-    /** RDMA, of the port's line rate / 8. */
-    @WithDefault("0.95")
-    double nicLine();
-
-    /** TCP, of the interface speed / 8. */
-    @WithDefault("0.94")
-    double tcpLine();
-
-    /** NVMe reads into host memory, of the path's raw rate (DMA writes, as GPU D2H copies). */
-    @WithDefault("0.88")
-    double nvmeRead();
   }
 
   /** {@code fabricscope.findings.*}. */

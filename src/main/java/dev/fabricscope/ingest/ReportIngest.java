@@ -3,8 +3,8 @@ package dev.fabricscope.ingest;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.HostSummary;
 import dev.fabricscope.metrics.IngestMetrics;
+import dev.fabricscope.report.ContentHash;
 import dev.fabricscope.report.ReportJson;
-import dev.fabricscope.security.Tokens;
 import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.Report;
 import io.micrometer.core.instrument.Timer;
@@ -45,7 +45,7 @@ public class ReportIngest {
    */
   public Result unchangedFromMemory(byte[] body, String host, Map<String, String> labels) {
     long started = System.nanoTime();
-    long id = known.seenIfUnchanged(host, Tokens.sha256(body), labels, Instant.now());
+    long id = known.seenIfUnchanged(host, ContentHash.of(body), labels, Instant.now());
     if (id < 0) {
       return null;
     }
@@ -73,7 +73,7 @@ public class ReportIngest {
     try {
       String rawHash = null;
       if (knownHost != null) {
-        rawHash = Tokens.sha256(body);
+        rawHash = ContentHash.of(body);
         long id = known.seenOrConfirmed(knownHost, rawHash, labels, Instant.now());
         if (id >= 0) {
           metrics.stored(InventoryStore.Outcome.UNCHANGED);
@@ -114,7 +114,7 @@ public class ReportIngest {
     }
     // the agent sends canonical JSON: then the body's hash is the content hash already
     String hash =
-        bodyHash != null && java.util.Arrays.equals(bytes, body) ? bodyHash : Tokens.sha256(bytes);
+        bodyHash != null && java.util.Arrays.equals(bytes, body) ? bodyHash : ContentHash.of(bytes);
     InventoryStore.IngestResult r =
         store.ingest(
             new InventoryStore.Ingest(

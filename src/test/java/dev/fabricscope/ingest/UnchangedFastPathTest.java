@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.inventory.InventoryStore;
-import dev.fabricscope.security.Tokens;
+import dev.fabricscope.report.ContentHash;
 import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -102,7 +102,7 @@ class UnchangedFastPathTest {
   void afterARestartTheDatabaseConfirmsAnUnchangedReport() throws Exception {
     // stored as by an earlier server process: the database has it, this one's memory does not
     byte[] body = report("fast-c");
-    String hash = Tokens.sha256(body);
+    String hash = ContentHash.of(body);
     store.ingest(
         new InventoryStore.Ingest(
             "fast-c", body, hash, null, false, Map.of(), Instant.parse("2026-01-01T00:00:00Z")));
@@ -122,7 +122,7 @@ class UnchangedFastPathTest {
     byte[] newer = report("fast-d-renamed");
     store.ingest(
         new InventoryStore.Ingest(
-            "fast-d", newer, Tokens.sha256(newer), null, false, Map.of(), Instant.now()));
+            "fast-d", newer, ContentHash.of(newer), null, false, Map.of(), Instant.now()));
     send(token, body).then().statusCode(200); // answered from this process's memory
     known.flush();
     assertNull(known.get("fast-d"), "the flush found another latest hash and forgot the host");

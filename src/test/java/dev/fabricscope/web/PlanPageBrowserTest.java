@@ -8,15 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.junit.QuarkusTest;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.logging.Level;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -37,7 +34,7 @@ import org.openqa.selenium.support.ui.Select;
  * it) instead of two: {@value #GPU_HERE} drops from 13.59 / 2 = 6.80 to 13.59 / 4 = 3.40 GB/s.
  */
 @QuarkusTest
-class PlanPageBrowserTest extends BrowserTest {
+class PlanPageBrowserTest extends PlanPageBrowserBase {
 
   static final String HOST = "plan-p4d";
   static final String NIC = "0000:10:1b.0";
@@ -294,79 +291,5 @@ class PlanPageBrowserTest extends BrowserTest {
         severe.get(0).getMessage().contains("/preview")
             && severe.get(0).getMessage().contains("422"),
         severe.toString());
-  }
-
-  @Test
-  void anUnknownPlanIsA404Page() {
-    for (String id : List.of("987654321", "not-a-number", "99999999999999999999")) {
-      given()
-          .get("/plans/" + id)
-          .then()
-          .statusCode(404)
-          .contentType("text/html")
-          .body(org.hamcrest.Matchers.containsString("No plan"));
-    }
-  }
-
-  /** Every text on the page meets WCAG AA contrast (the check every page passes). */
-  void assertContrast(String where) throws Exception {
-    String script = Files.readString(Path.of("src/test/resources/web/contrast.js"));
-    assertEquals(List.of(), js().executeScript(script), "text below WCAG AA contrast on " + where);
-  }
-
-  JavascriptExecutor js() {
-    return (JavascriptExecutor) driver;
-  }
-
-  String text(String id) {
-    return driver.findElement(By.id(id)).getText();
-  }
-
-  String state() {
-    return text("plan-state");
-  }
-
-  List<WebElement> versionOptions() {
-    return driver.findElements(By.cssSelector("#version option"));
-  }
-
-  /** Waits until the page shows {@code version} with {@code edits} edits, computed and drawn. */
-  void waitReady(String version, int edits) {
-    waiting()
-        .until(
-            d -> {
-              WebElement p = d.findElement(By.id("plan-page"));
-              return "ready".equals(p.getAttribute("data-state"))
-                  && version.equals(p.getAttribute("data-version"))
-                  && String.valueOf(edits).equals(p.getAttribute("data-edits"))
-                  && "ready".equals(d.findElement(By.id("fabric")).getAttribute("data-state"));
-            });
-  }
-
-  void pick(String a, String b) {
-    new Select(driver.findElement(By.id("sel-a"))).selectByValue(a);
-    new Select(driver.findElement(By.id("sel-b"))).selectByValue(b);
-    waiting().until(ExpectedConditions.attributeToBe(By.id("fabric"), "data-pair", a + "|" + b));
-    waiting().until(ExpectedConditions.attributeToBe(By.id("plan-page"), "data-state", "ready"));
-  }
-
-  WebElement compareFlow(String source, String target) {
-    return driver.findElement(
-        By.cssSelector(
-            "#compare-flows tr[data-source='" + source + "'][data-target='" + target + "']"));
-  }
-
-  /** The predicted GB/s of the shown pattern's flow from {@code source}, as the table shows it. */
-  String rate(String source) {
-    return driver
-        .findElement(By.cssSelector("#flows tr[data-source='" + source + "'] td.gbps"))
-        .getText();
-  }
-
-  /** The text of the "To" option of the move form for a port. */
-  String moveTarget(String port) {
-    return driver
-        .findElement(By.cssSelector("#move-to option[value='" + port + "']"))
-        .getAttribute("textContent");
   }
 }

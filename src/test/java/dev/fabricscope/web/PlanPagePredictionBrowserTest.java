@@ -31,7 +31,7 @@ import org.openqa.selenium.support.ui.Select;
  * other socket) and 3 GB/s between sockets, GPU {@value #GPU0} → the network through it: 3.00.
  */
 @QuarkusTest
-class PlanPagePredictionBrowserTest extends BrowserTest {
+class PlanPagePredictionBrowserTest extends PlanPageBrowserBase {
 
   static final String HOST = "plan-flows-p4d";
   static final String GPU0 = "0000:10:1c.0";
@@ -184,20 +184,5 @@ class PlanPagePredictionBrowserTest extends BrowserTest {
             .executeScript(
                 "return Array.from(document.querySelectorAll('#flows td.gbps'),"
                     + " function (td) { return td.innerText.trim(); });");
-  }
-
-  String text(String id) {
-    return driver.findElement(By.id(id)).getText();
-  }
-
-  void waitReady(int edits) {
-    waiting()
-        .until(
-            d -> {
-              WebElement p = d.findElement(By.id("plan-page"));
-              return "ready".equals(p.getAttribute("data-state"))
-                  && String.valueOf(edits).equals(p.getAttribute("data-edits"))
-                  && "ready".equals(d.findElement(By.id("fabric")).getAttribute("data-state"));
-            });
   }
 }

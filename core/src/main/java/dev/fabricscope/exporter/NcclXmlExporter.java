@@ -7,7 +7,6 @@ import dev.fabricscope.topology.Gpu;
 import dev.fabricscope.topology.Host;
 import dev.fabricscope.topology.NvLink;
 import dev.fabricscope.topology.PciFunction;
-import dev.fabricscope.topology.PortType;
 import dev.fabricscope.topology.RdmaDevice;
 import dev.fabricscope.topology.Report;
 import java.util.ArrayList;
@@ -75,31 +74,6 @@ public final class NcclXmlExporter {
     return new NcclXmlExporter(report, left).build();
   }
 
-  /**
-   * The NCCL {@code pci} node a function hangs below (§4.3): up two levels, so the downstream port
-   * is skipped and the switch's upstream port is the node; null when that walk leaves the PCI tree
-   * (the device hangs off its {@code cpu}). A parent that is itself an upstream port (trees
-   * imported from NCCL files, which hold no downstream ports) is the node.
-   */
-  public static String switchParent(Report report, String bdf) {
-    Map<String, PciFunction> m = new HashMap<>();
-    report.pci().forEach(f -> m.put(f.bdf(), f));
-    return switchParent(m, bdf);
-  }
-
-  private static String switchParent(Map<String, PciFunction> m, String bdf) {
-    PciFunction f = m.get(bdf);
-    String p1 = f == null ? null : f.parent();
-    if (p1 == null) {
-      return null;
-    }
-    PciFunction up = m.get(p1);
-    if (up != null && up.portType() == PortType.SWITCH_UPSTREAM) {
-      return p1;
-    }
-    return up == null ? null : up.parent();
-  }
-
   private String build() {
     List<PciFunction> gpus = new ArrayList<>();
     List<String> endpoints = new ArrayList<>();
@@ -126,7 +100,7 @@ public final class NcclXmlExporter {
     for (String e : endpoints) {
       String node = e;
       while (true) {
-        String sw = switchParent(byBdf, node);
+        String sw = NcclSwitches.switchParent(byBdf, node);
         if (sw == null) {
           tops.computeIfAbsent(numa(node), k -> new ArrayList<>());
           if (!tops.get(numa(node)).contains(node)) {

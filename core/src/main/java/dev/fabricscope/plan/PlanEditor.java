@@ -1,6 +1,5 @@
 package dev.fabricscope.plan;
 
-import dev.fabricscope.topology.PciFunction;
 import dev.fabricscope.topology.PciFunctionDraft;
 import dev.fabricscope.topology.PciLink;
 import dev.fabricscope.topology.PciLink.LinkState;
@@ -78,7 +77,7 @@ public final class PlanEditor {
     } else if (e instanceof PlanEdit.SetAcs s) {
       setAcs(s);
     } else if (e instanceof PlanEdit.SetIommu i) {
-      setIommu(i.enabled());
+      IommuGroups.regroup(fabric, i.enabled());
     } else if (e instanceof PlanEdit.SetLink l) {
       setLink(l);
     }
@@ -253,41 +252,6 @@ public final class PlanEditor {
       throw new PlanEditException(s.port() + " is not a root port or switch downstream port");
     }
     p.acs = PlanLinks.withRedirect(p.acs, s.redirect(), true);
-  }
-
-  private void setIommu(boolean enabled) {
-    for (PciFunctionDraft d : fabric.fns.values()) {
-      if (d.portType == PortType.ROOT_PORT || d.portType == PortType.SWITCH_DOWNSTREAM) {
-        d.acs = PlanLinks.kernelRedirect(d.acs, enabled);
-      }
-    }
-    Map<String, Integer> groups = new TreeMap<>();
-    Set<String> multiFunction = fabric.multiFunctionDevices();
-    for (PciFunctionDraft d : fabric.fns.values()) {
-      if (enabled) {
-        int g = groups.computeIfAbsent(groupKey(d, multiFunction), k -> groups.size());
-        d.iommu = new PciFunction.Iommu(g, "DMA-FQ");
-      } else {
-        d.iommu = null;
-      }
-    }
-  }
-
-  /**
-   * The device whose IOMMU group a function joins, as Linux's {@code pci_device_group} forms them:
-   * from the function's device upward, every bridge whose path to the root complex is not isolated
-   * by ACS (source validation, request and completion redirect, upstream forwarding) takes the
-   * group over; functions of one device share it.
-   */
-  private String groupKey(PciFunctionDraft d, Set<String> multiFunction) {
-    String key = fabric.device(d.bdf);
-    for (String up = d.parent; up != null; up = fabric.get(up).parent) {
-      if (PlanLinks.isolatedToRoot(fabric, up, multiFunction)) {
-        break;
-      }
-      key = fabric.device(up);
-    }
-    return key;
   }
 
   private void setLink(PlanEdit.SetLink l) {

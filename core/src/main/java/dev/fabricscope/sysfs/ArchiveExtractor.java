@@ -1,8 +1,6 @@
 package dev.fabricscope.sysfs;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,8 +10,6 @@ import java.util.HashMap;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Unpacks a gathered archive ({@code .tar}, {@code .tar.gz}, {@code .tar.bz2}, as
@@ -83,25 +79,7 @@ public final class ArchiveExtractor {
 
   /** Whether a file starts like an archive this class reads (gzip, bzip2 or tar magic). */
   public static boolean looksLikeArchive(Path file) {
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] head = in.readNBytes(265);
-      return isGzip(head) || isBzip2(head) || isTar(head);
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static boolean isGzip(byte[] h) {
-    return h.length >= 2 && (h[0] & 0xff) == 0x1f && (h[1] & 0xff) == 0x8b;
-  }
-
-  private static boolean isBzip2(byte[] h) {
-    return h.length >= 3 && h[0] == 'B' && h[1] == 'Z' && h[2] == 'h';
-  }
-
-  private static boolean isTar(byte[] h) {
-    return h.length >= 262
-        && new String(h, 257, 5, java.nio.charset.StandardCharsets.US_ASCII).equals("ustar");
+    return ArchiveFormat.looksLikeArchive(file);
   }
 
   /** Unpacks with {@link Limits#DEFAULT} under {@link #defaultTempBase()}. */
@@ -141,24 +119,6 @@ public final class ArchiveExtractor {
 
   private static String describe(Exception e) {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-  }
-
-  private static InputStream decompress(Path archive) throws IOException {
-    InputStream raw = new BufferedInputStream(Files.newInputStream(archive), 1 << 16);
-    raw.mark(300);
-    byte[] head = raw.readNBytes(265);
-    raw.reset();
-    if (isGzip(head)) {
-      return new GzipCompressorInputStream(raw, true);
-    }
-    if (isBzip2(head)) {
-      return new BZip2CompressorInputStream(raw, true);
-    }
-    if (isTar(head)) {
-      return raw;
-    }
-    raw.close();
-    throw new ArchiveException(archive + " is not a .tar, .tar.gz or .tar.bz2 archive");
   }
 
   /**
@@ -261,7 +221,8 @@ public final class ArchiveExtractor {
    */
   private static TarArchiveInputStream open(Path archive, Limits limits) throws IOException {
     long bound = limits.maxBytes() + (limits.maxEntries() + 2L) * 3 * 512;
-    return new TarArchiveInputStream(new BoundedInputStream(decompress(archive), bound));
+    return new TarArchiveInputStream(
+        new BoundedInputStream(ArchiveFormat.decompress(archive), bound));
   }
 
   private static Map<String, String> rebase(Map<String, String> detached, Path temp, Path root) {

@@ -64,26 +64,7 @@ public final class SysfsRoot {
                 detachedByDir
                     .computeIfAbsent(SysfsPaths.parentOf(l), k -> new ArrayList<>())
                     .add(SysfsPaths.baseName(l)));
-    this.unreadable = live ? Map.of() : loadUnreadable(this.root);
-  }
-
-  private static Map<String, String> loadUnreadable(Path root) {
-    Path f = root.resolve(UNREADABLE_FILE.substring(1));
-    if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-      return Map.of();
-    }
-    Map<String, String> out = new java.util.HashMap<>();
-    try {
-      for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-        int tab = line.indexOf('\t');
-        if (tab > 0 && line.startsWith("/")) {
-          out.put(line.substring(0, tab), line.substring(tab + 1));
-        }
-      }
-    } catch (IOException e) {
-      return Map.of();
-    }
-    return out;
+    this.unreadable = live ? Map.of() : UnreadableList.load(this.root);
   }
 
   /** A directory (or {@code /} itself) as the fsroot; {@code /} is the live system. */

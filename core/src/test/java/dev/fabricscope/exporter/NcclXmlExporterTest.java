@@ -51,7 +51,7 @@ class NcclXmlExporterTest {
       if (f.kind() == DeviceKind.GPU && "0x10de".equals(f.vendorId()) || rdma) {
         String node = f.bdf();
         while (node != null && !out.containsKey(node)) {
-          String up = NcclXmlExporter.switchParent(r, node);
+          String up = NcclSwitches.switchParent(r, node);
           out.put(node, up == null ? "-" : up);
           node = up;
         }
@@ -156,7 +156,7 @@ class NcclXmlExporterTest {
     Report src = fixture("nccl-xml", "aws-p4d-24xl-topo.xml");
     String xml = NcclXmlExporter.write(src);
     assertTrue(xml.contains("link_speed=\"8.0 GT/s PCIe\" link_width=\"16\""), xml);
-    assertNull(NcclXmlExporter.switchParent(src, "ffff:ff:01.0"));
-    assertEquals("ffff:ff:01.0", NcclXmlExporter.switchParent(src, "0000:10:1c.0"));
+    assertNull(NcclSwitches.switchParent(src, "ffff:ff:01.0"));
+    assertEquals("ffff:ff:01.0", NcclSwitches.switchParent(src, "0000:10:1c.0"));
   }
 }

@@ -75,15 +75,15 @@ class NvidiaSmiLayoutGoldenTest {
 
   /**
    * Puget (pasted lspci/lscpu text): every device both list sits at the same label, on the same BDF
-   * as nvidia-smi's own Bus-Id column and NIC legend say (PugetTopologyTest#smiNames), with the
-   * same cells. Affinity values must equal nvidia-smi's where the import knows them; the lspci
-   * import carries no numactl section and no RDMA names, so N/A and an unnamed NIC are allowed.
+   * as nvidia-smi's own Bus-Id column and NIC legend say (PugetFixture.smiNames), with the same
+   * cells. Affinity values must equal nvidia-smi's where the import knows them; the lspci import
+   * carries no numactl section and no RDMA names, so N/A and an unnamed NIC are allowed.
    */
   @Test
   void pugetAgreesWithItsNvidiaSmiWhereTheImportKnowsTheDevices() throws Exception {
-    String text = PugetTopologyTest.text();
+    String text = PugetFixture.text();
     Topo real = NvidiaSmiTopoParser.parse(text);
-    Report r = Importers.load(PugetTopologyTest.file());
+    Report r = Importers.load(PugetFixture.file());
     Topo ours = NvidiaSmiTopoParser.parse(topo(r));
     assertEquals(List.of("GPU0", "GPU1", "NIC0", "NIC1"), real.devices());
     // NIC1 is the ConnectX-7's second port, which lspci's tree names without a -vvv block: the
@@ -91,7 +91,7 @@ class NvidiaSmiLayoutGoldenTest {
     assertEquals(real.devices(), ours.devices());
     assertEquals(real.affinityColumns(), ours.affinityColumns());
     assertEquals(real.legend(), ours.legend());
-    Map<String, String> bdfs = PugetTopologyTest.smiNames(text);
+    Map<String, String> bdfs = PugetFixture.smiNames(text);
     DeviceNames names = DeviceNames.of(new P2pAnalyzer(r));
     int cells = 0;
     for (String row : ours.devices()) {

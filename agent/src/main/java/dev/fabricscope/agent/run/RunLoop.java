@@ -1,15 +1,13 @@
 package dev.fabricscope.agent.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.fabricscope.report.ContentHash;
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.sysfs.PeriodicScanner;
 import dev.fabricscope.topology.Report;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -79,7 +77,7 @@ public final class RunLoop {
   public void run(Report first) throws IOException {
     Optional<Spool.Entry> pending = spool.newest();
     if (pending.isPresent()) {
-      newestHash = sha256(spool.read(pending.get()));
+      newestHash = ContentHash.of(spool.read(pending.get()));
       log.info("resuming " + spool.depth() + " spooled report(s) (" + spool.bytes() + " bytes)");
     }
     long now = System.nanoTime();
@@ -143,7 +141,7 @@ public final class RunLoop {
       host = r.host().name();
     }
     byte[] body = ReportJson.write(r).getBytes(StandardCharsets.UTF_8);
-    String hash = sha256(body);
+    String hash = ContentHash.of(body);
     if (hash.equals(newestHash)) {
       return;
     }
@@ -181,7 +179,7 @@ public final class RunLoop {
         // delete only now: a crash before this line re-sends a body the server already has,
         // which it answers UNCHANGED
         spool.delete(e);
-        ackedHash = sha256(body);
+        ackedHash = ContentHash.of(body);
         ackedHost = hostOf(body, r);
         if (r.host() != null) {
           host = r.host(); // the server's name for us, when the report has none
@@ -293,14 +291,5 @@ public final class RunLoop {
 
   private static long latest(long a, long b) {
     return a - b >= 0 ? a : b;
-  }
-
-  /** Lower-case hex SHA-256: the content hash the server compares and heartbeats name. */
-  static String sha256(byte[] body) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 }

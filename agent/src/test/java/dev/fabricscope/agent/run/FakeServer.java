@@ -150,7 +150,7 @@ final class FakeServer implements AutoCloseable {
           answer = "{\"title\":\"Bad Request\",\"status\":400,\"detail\":\"schema: test refusal\"}";
         } else {
           String host = JSON.readTree(body).path("host").path("name").asText("unknown");
-          String hash = RunLoop.sha256(raw);
+          String hash = dev.fabricscope.report.ContentHash.of(raw);
           boolean same = hash.equals(latest.put(host, hash));
           status = same ? 200 : 201;
           answer =

@@ -80,7 +80,12 @@ class RunAgentIT {
       await("two heartbeats", () -> okHeartbeats(server) >= 2);
       assertEquals(1, server.requests().stream().filter(FakeServer.Req::isReport).count());
       assertTrue(server.heartbeats().get(0).body().contains("\"host\":\"rig-iommu\""));
-      assertTrue(server.heartbeats().get(0).body().contains(RunLoop.sha256(bytes(first))));
+      assertTrue(
+          server
+              .heartbeats()
+              .get(0)
+              .body()
+              .contains(dev.fabricscope.report.ContentHash.of(bytes(first))));
 
       // a server that lost our content answers the heartbeat 409: the full report follows
       server.forget();
@@ -224,28 +229,9 @@ class RunAgentIT {
                 "--timeout",
                 "5s"));
     args.addAll(List.of(extra));
-    Process p = process(args, tmp.resolve("agent-" + ++logs + ".log"));
+    Process p = AgentProcesses.start(javaTmp, args, tmp.resolve("agent-" + ++logs + ".log"));
     agents.add(p);
     return p;
-  }
-
-  private Process process(List<String> args, Path err) throws IOException {
-    return agentProcess(javaTmp, args, err);
-  }
-
-  /** The shaded jar as a process, unpacking under {@code javaTmp}, stderr to {@code err}. */
-  static Process agentProcess(Path javaTmp, List<String> args, Path err) throws IOException {
-    String jar = System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Dfabricscope.tmpdir=" + javaTmp);
-    cmd.add("-jar");
-    cmd.add(jar);
-    cmd.addAll(args);
-    return new ProcessBuilder(cmd)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(err.toFile())
-        .start();
   }
 
   /** The stderr of the agent started last. */
@@ -267,25 +253,12 @@ class RunAgentIT {
     await(n + " spooled", () -> spooled().size() == n);
   }
 
-  /** Contents of the spooled reports, in file name (= sequence) order. */
   private List<String> spooled() {
-    try (Stream<Path> files = Files.list(spool)) {
-      List<String> out = new ArrayList<>();
-      for (Path p : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-        out.add(Files.readString(p));
-      }
-      return out;
-    } catch (IOException e) {
-      return List.of("unreadable: " + e);
-    }
+    return SpoolContents.reports(spool);
   }
 
   private void assertNoTempFiles() throws IOException {
-    try (Stream<Path> files = Files.list(spool)) {
-      assertEquals(
-          List.of(),
-          files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".tmp")).toList());
-    }
+    assertEquals(List.of(), SpoolContents.tempFiles(spool));
   }
 
   private void setWidth(int w) throws IOException {

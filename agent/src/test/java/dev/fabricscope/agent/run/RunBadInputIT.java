@@ -70,7 +70,7 @@ class RunBadInputIT {
         args.addAll(List.of("--fsroot", fs));
       }
       Path err = tmp.resolve("bad-" + System.nanoTime());
-      Process p = RunAgentIT.agentProcess(javaTmp, args, err);
+      Process p = AgentProcesses.start(javaTmp, args, err);
       assertTrue(p.waitFor(30, TimeUnit.SECONDS), args.toString());
       String e = Files.readString(err).strip();
       assertEquals(2, p.exitValue(), args + ": " + e);
