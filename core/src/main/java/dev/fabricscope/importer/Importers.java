@@ -56,8 +56,16 @@ public final class Importers {
         throw new ImportException(name + ": " + e.getMessage(), e);
       }
     }
-    if (!Files.isRegularFile(file)) {
+    if (!Files.exists(file)) {
       throw new ImportException(name + ": no such file");
+    }
+    if (!Files.isRegularFile(file)) {
+      // a pipe (--input <(lspci -vvv), /dev/stdin) or a device: read as a stream, to the limit
+      try (InputStream in = Files.newInputStream(file)) {
+        return load(in, name, tempBase);
+      } catch (IOException e) {
+        throw new ImportException(name + ": cannot read: " + e.getMessage(), e);
+      }
     }
     long size;
     try {
@@ -78,6 +86,35 @@ public final class Importers {
           name + ": " + size + " bytes is more than the " + MAX_BYTES + "-byte import limit");
     }
     return parse(read(file, name), name);
+  }
+
+  /**
+   * Imports what a stream holds (standard input, a pipe), read to its end or to {@link #MAX_BYTES}:
+   * any format {@link #load(Path, String, Path)} takes but a folder. A gathered archive is staged
+   * in a temporary file under {@code tempBase} (owner-only, removed before this returns), since the
+   * archive is read twice (its plan, then its files).
+   */
+  public static Report load(InputStream in, String name, Path tempBase) throws ImportException {
+    byte[] content = readCapped(in, name);
+    if (!ArchiveExtractor.looksLikeArchive(content)) {
+      return parse(content, name);
+    }
+    Path staged = null;
+    try {
+      staged = Files.createTempFile(tempBase, "fabricscope-input-", ".archive");
+      Files.write(staged, content);
+      return load(staged, name, tempBase);
+    } catch (IOException e) {
+      throw new ImportException(name + ": cannot stage the archive: " + e.getMessage(), e);
+    } finally {
+      if (staged != null) {
+        try {
+          Files.deleteIfExists(staged);
+        } catch (IOException ignored) {
+          // left in the temporary folder; nothing else to do
+        }
+      }
+    }
   }
 
   /**
@@ -130,6 +167,14 @@ public final class Importers {
   private static byte[] read(Path file, String name) throws ImportException {
     try (InputStream in = Files.newInputStream(file)) {
       // never read past the limit even if the file grew since it was measured
+      return readCapped(in, name);
+    } catch (IOException e) {
+      throw new ImportException(name + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] readCapped(InputStream in, String name) throws ImportException {
+    try {
       byte[] b = in.readNBytes((int) MAX_BYTES + 1);
       if (b.length > MAX_BYTES) {
         throw new ImportException(name + ": more than the " + MAX_BYTES + "-byte import limit");

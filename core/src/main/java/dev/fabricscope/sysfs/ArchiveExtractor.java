@@ -82,6 +82,11 @@ public final class ArchiveExtractor {
     return ArchiveFormat.looksLikeArchive(file);
   }
 
+  /** Whether content read into memory starts like an archive this class reads. */
+  public static boolean looksLikeArchive(byte[] head) {
+    return ArchiveFormat.isArchive(head);
+  }
+
   /** Unpacks with {@link Limits#DEFAULT} under {@link #defaultTempBase()}. */
   public static Unpacked extract(Path archive) throws ArchiveException {
     return extract(archive, Limits.DEFAULT, defaultTempBase());

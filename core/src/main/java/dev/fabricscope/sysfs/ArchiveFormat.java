@@ -23,11 +23,14 @@ final class ArchiveFormat {
 
   static boolean looksLikeArchive(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] head = in.readNBytes(HEAD);
-      return isGzip(head) || isBzip2(head) || isTar(head);
+      return isArchive(in.readNBytes(HEAD));
     } catch (IOException e) {
       return false;
     }
+  }
+
+  static boolean isArchive(byte[] head) {
+    return isGzip(head) || isBzip2(head) || isTar(head);
   }
 
   /** The archive's tar stream, decompressed where its magic says so. */

@@ -69,7 +69,7 @@ public final class Cli {
     List<Object> commands =
         switch (first) {
           case "collect" -> List.of(new CollectCommand(out));
-          case "gather" -> List.of(new GatherCommand(out));
+          case "gather" -> List.of(new GatherCommand(out, err));
           case "topo" -> List.of(new TopoCommand(out));
           case "explain" -> List.of(new ExplainCommand(out));
           case "plan" -> List.of(new PlanCommand(out));
@@ -79,7 +79,7 @@ public final class Cli {
           default ->
               List.of(
                   new CollectCommand(out),
-                  new GatherCommand(out),
+                  new GatherCommand(out, err),
                   new TopoCommand(out),
                   new ExplainCommand(out),
                   new PlanCommand(out),

@@ -31,7 +31,10 @@ public final class GatherCommand implements Callable<Integer> {
   @Option(
       names = "--output",
       paramLabel = "FILE.tar.gz",
-      description = "The archive to write (required; its folder must exist).")
+      description = {
+        "The archive to write (required; its folder must exist),",
+        "or - for standard output (the summary line then goes to stderr)"
+      })
   Path outputFile;
 
   @Option(
@@ -43,10 +46,14 @@ public final class GatherCommand implements Callable<Integer> {
   @Mixin HelpOption help;
 
   private final PrintStream out;
+  private final PrintStream err;
 
-  /** The command printing to {@code out}. */
-  public GatherCommand(PrintStream out) {
+  /**
+   * The command printing to {@code out}, and its summary to {@code err} when out has the archive.
+   */
+  public GatherCommand(PrintStream out, PrintStream err) {
     this.out = out;
+    this.err = err;
   }
 
   @Override
@@ -55,11 +62,14 @@ public final class GatherCommand implements Callable<Integer> {
     if (output == null) {
       throw new UsageException("gather needs --output FILE.tar.gz");
     }
+    boolean toStdout = output.equals(Inputs.STDIN);
     Path target = Path.of(output).toAbsolutePath();
-    if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
+    if (toStdout) {
+      target = null;
+    } else if (target.getParent() == null || !Files.isDirectory(target.getParent())) {
       throw new UsageException("--output " + output + ": the folder does not exist");
     }
-    if (Files.isDirectory(target)) {
+    if (target != null && Files.isDirectory(target)) {
       throw new UsageException("--output " + output + ": is a folder");
     }
     try (Fsroot fs = Fsroot.open(fsroot == null ? null : fsroot.toString())) {
@@ -76,17 +86,26 @@ public final class GatherCommand implements Callable<Integer> {
       String top = topFolder(report.host().name());
       var entries = recorder.entries();
       try {
-        GatherArchive.write(entries, top, target);
+        if (toStdout) {
+          GatherArchive.write(entries, top, out);
+          // a PrintStream keeps its write errors (a closed pipe) to itself
+          if (out.checkError()) {
+            throw new IOException("standard output was closed");
+          }
+        } else {
+          GatherArchive.write(entries, top, target);
+        }
       } catch (IOException e) {
         throw new UsageException("--output " + output + ": cannot write: " + e.getMessage());
       }
-      out.println(
-          "gathered "
-              + entries.size()
-              + " paths ("
-              + report.pci().size()
-              + " PCI functions) into "
-              + target);
+      (toStdout ? err : out)
+          .println(
+              "gathered "
+                  + entries.size()
+                  + " paths ("
+                  + report.pci().size()
+                  + " PCI functions) into "
+                  + (toStdout ? "standard output" : target));
       return 0;
     }
   }

@@ -9,9 +9,14 @@ import java.nio.file.Path;
 
 /**
  * Loads {@code --input}: this host by default; else a fsroot directory, a gathered archive, a
- * report JSON, an hwloc XML, an NCCL XML or lspci text, detected by {@link Importers}.
+ * report JSON, an hwloc XML, an NCCL XML or lspci text, detected by {@link Importers}; from a file,
+ * a pipe ({@code --input <(lspci -vvv)}) or, for {@code -}, standard input ({@code ssh host lspci
+ * -vvv | fabricscope-agent topo --input -}).
  */
 final class Inputs {
+
+  /** The {@code --input} that names standard input. */
+  static final String STDIN = "-";
 
   private Inputs() {}
 
@@ -21,6 +26,15 @@ final class Inputs {
         return new SysfsDiscovery().discover(fs.root());
       } catch (SysfsDiscovery.NotSysfsException e) {
         throw new UsageException(e.getMessage());
+      }
+    }
+    if (input.equals(STDIN)) {
+      try {
+        return Importers.load(System.in, "standard input", Fsroot.unpackBase());
+      } catch (ImportException e) {
+        throw new UsageException(e.getMessage());
+      } catch (SysfsDiscovery.NotSysfsException e) {
+        throw new UsageException("--input -: " + e.getMessage());
       }
     }
     Path p = Path.of(input);

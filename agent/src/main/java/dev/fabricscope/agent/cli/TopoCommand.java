@@ -31,7 +31,7 @@ public final class TopoCommand implements Callable<Integer> {
       paramLabel = "PATH",
       description = {
         "A fsroot, gathered archive, report JSON, hwloc XML, NCCL XML or lspci text",
-        "(default: this host)"
+        "(default: this host; - reads standard input)"
       })
   Path input;
 

@@ -32,50 +32,78 @@ public final class GatherArchive {
     Path dir = output.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, ".fabricscope-gather-", ".tmp");
     try {
-      try (OutputStream fileOut = Files.newOutputStream(tmp);
-          GzipCompressorOutputStream gz = new GzipCompressorOutputStream(fileOut);
-          TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
-        tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-        tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
-        TreeSet<String> dirs = new TreeSet<>();
-        StringBuilder unreadable = new StringBuilder();
-        for (var e : entries.entrySet()) {
-          addParents(e.getKey(), dirs);
-          if (e.getValue() instanceof GatherRecorder.DirEntry) {
-            dirs.add(e.getKey());
-          }
-        }
-        dirs.add("/");
-        for (String d : dirs) {
-          TarArchiveEntry te = new TarArchiveEntry(name(top, d) + "/", true);
-          te.setMode(0755);
-          tar.putArchiveEntry(te);
-          tar.closeArchiveEntry();
-        }
-        for (var e : entries.entrySet()) {
-          String n = name(top, e.getKey());
-          if (e.getValue() instanceof GatherRecorder.FileEntry f) {
-            putFile(tar, n, f.content());
-          } else if (e.getValue() instanceof GatherRecorder.LinkEntry l) {
-            TarArchiveEntry te = new TarArchiveEntry(n, TarArchiveEntry.LF_SYMLINK, true);
-            te.setLinkName(l.text());
-            tar.putArchiveEntry(te);
-            tar.closeArchiveEntry();
-          } else if (e.getValue() instanceof GatherRecorder.Unreadable u) {
-            unreadable.append(e.getKey()).append('\t').append(u.problem()).append('\n');
-          }
-        }
-        if (unreadable.length() > 0) {
-          putFile(
-              tar,
-              name(top, SysfsRoot.UNREADABLE_FILE),
-              unreadable.toString().getBytes(StandardCharsets.UTF_8));
-        }
-        tar.finish();
+      try (OutputStream fileOut = Files.newOutputStream(tmp)) {
+        write(entries, top, fileOut);
       }
       Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Writes the archive (tar.gz) to {@code out}, which stays open: {@code gather --output -} writes
+   * to standard output, for a pipe to another host.
+   */
+  public static void write(Map<String, GatherRecorder.Entry> entries, String top, OutputStream out)
+      throws IOException {
+    GzipCompressorOutputStream gz = new GzipCompressorOutputStream(new KeepOpen(out));
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
+      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
+      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+      TreeSet<String> dirs = new TreeSet<>();
+      StringBuilder unreadable = new StringBuilder();
+      for (var e : entries.entrySet()) {
+        addParents(e.getKey(), dirs);
+        if (e.getValue() instanceof GatherRecorder.DirEntry) {
+          dirs.add(e.getKey());
+        }
+      }
+      dirs.add("/");
+      for (String d : dirs) {
+        TarArchiveEntry te = new TarArchiveEntry(name(top, d) + "/", true);
+        te.setMode(0755);
+        tar.putArchiveEntry(te);
+        tar.closeArchiveEntry();
+      }
+      for (var e : entries.entrySet()) {
+        String n = name(top, e.getKey());
+        if (e.getValue() instanceof GatherRecorder.FileEntry f) {
+          putFile(tar, n, f.content());
+        } else if (e.getValue() instanceof GatherRecorder.LinkEntry l) {
+          TarArchiveEntry te = new TarArchiveEntry(n, TarArchiveEntry.LF_SYMLINK, true);
+          te.setLinkName(l.text());
+          tar.putArchiveEntry(te);
+          tar.closeArchiveEntry();
+        } else if (e.getValue() instanceof GatherRecorder.Unreadable u) {
+          unreadable.append(e.getKey()).append('\t').append(u.problem()).append('\n');
+        }
+      }
+      if (unreadable.length() > 0) {
+        putFile(
+            tar,
+            name(top, SysfsRoot.UNREADABLE_FILE),
+            unreadable.toString().getBytes(StandardCharsets.UTF_8));
+      }
+      tar.finish();
+    }
+    out.flush();
+  }
+
+  /** Passes writes through and flushes on close, which the caller's stream does not get. */
+  private static final class KeepOpen extends java.io.FilterOutputStream {
+    KeepOpen(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
     }
   }
 

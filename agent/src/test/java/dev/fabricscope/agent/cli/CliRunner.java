@@ -19,8 +19,16 @@ abstract class CliRunner {
 
   record Result(int code, String out, String err) {}
 
+  /** The file the last run's stdout went to: its bytes, where they are no text (an archive). */
+  Path last;
+
   /** Runs the jar with its own empty temp dir, so leftovers can be checked. */
   Result agent(Path javaTmp, String... args) throws Exception {
+    return agentReading(null, javaTmp, args);
+  }
+
+  /** As {@link #agent(Path, String...)}, with {@code stdin} (a file; null: none) as its input. */
+  Result agentReading(Path stdin, Path javaTmp, String... args) throws Exception {
     String jar = System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -31,12 +39,18 @@ abstract class CliRunner {
     cmd.addAll(List.of(args));
     Path out = tmp.resolve("stdout-" + System.nanoTime());
     Path err = tmp.resolve("stderr-" + System.nanoTime());
-    Process p =
-        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+    if (stdin != null) {
+      pb.redirectInput(stdin.toFile());
+    }
+    Process p = pb.start();
+    last = out;
     assertTrue(p.waitFor(120, TimeUnit.SECONDS), "agent timed out: " + cmd);
     return new Result(
         p.exitValue(),
-        Files.readString(out, StandardCharsets.UTF_8),
+        // decoded leniently: gather --output - writes an archive there (see last)
+        new String(Files.readAllBytes(out), StandardCharsets.UTF_8),
         Files.readString(err, StandardCharsets.UTF_8));
   }
 
