@@ -2,9 +2,8 @@ package dev.fabricscope.agent.cli;
 
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * The top command, {@code fabricscope-agent}: only its subcommands do anything; it answers {@code
@@ -12,30 +11,44 @@ import picocli.CommandLine.Spec;
  * subcommand it prints its usage on stderr and exits 2, as before picocli: a script that forgot the
  * command must not look successful.
  */
-@Command(
-    name = Cli.NAME,
-    mixinStandardHelpOptions = true,
-    versionProvider = AgentVersion.class,
-    sortOptions = false,
-    usageHelpAutoWidth = true,
-    header = "The fabricscope host agent: the PCIe, GPU and RDMA fabric of this host.",
-    synopsisSubcommandLabel = "COMMAND",
-    commandListHeading = "%nCommands:%n",
-    footerHeading = "%n",
-    footer = {
-      "Run '" + Cli.NAME + " COMMAND --help' for a command's options.",
-      "Exit codes: 0 ok; 1 the operation failed or cannot run here; 2 bad usage or bad input"
-          + " (one line on stderr)."
-    })
 public final class AgentCommand implements Callable<Integer> {
 
-  @Spec CommandSpec spec;
-
+  private final CommandSpec spec;
   private final PrintStream err;
 
   /** The top command; its usage goes to {@code err} when no subcommand is given. */
   public AgentCommand(PrintStream err) {
     this.err = err;
+    // built, not annotated: see CliSpecs
+    this.spec =
+        CommandSpec.wrapWithoutInspection(this).name(Cli.NAME).versionProvider(new AgentVersion());
+    spec.usageMessage()
+        .header("The fabricscope host agent: the PCIe, GPU and RDMA fabric of this host.")
+        .sortOptions(false)
+        .autoWidth(true)
+        .synopsisSubcommandLabel("COMMAND")
+        .commandListHeading("%nCommands:%n")
+        .footerHeading("%n")
+        .footer(
+            "Run '" + Cli.NAME + " COMMAND --help' for a command's options.",
+            "Exit codes: 0 ok; 1 the operation failed or cannot run here; 2 bad usage or bad input"
+                + " (one line on stderr).");
+    // picocli's standard help options, with its words
+    spec.addOption(
+        OptionSpec.builder("-h", "--help")
+            .usageHelp(true)
+            .description("Show this help message and exit.")
+            .build());
+    spec.addOption(
+        OptionSpec.builder("-V", "--version")
+            .versionHelp(true)
+            .description("Print version information and exit.")
+            .build());
+  }
+
+  /** The command's picocli spec. */
+  CommandSpec spec() {
+    return spec;
   }
 
   @Override

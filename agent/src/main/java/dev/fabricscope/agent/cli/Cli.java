@@ -57,40 +57,48 @@ public final class Cli {
 
   /**
    * The tree for {@code args}: when the first argument names a working command, the root gets only
-   * that one. picocli reads every command's annotations by reflection when it is added, about 40 ms
-   * of a cold start for the six not used; the usage listing, {@code help} and {@code completion}
+   * that one. picocli reads every annotated command's annotations by reflection when it is added,
+   * about 40 ms of a cold start for the six not used (the top command and the short ones are built
+   * without annotations, {@link CliSpecs}); the usage listing, {@code help} and {@code completion}
    * (and any other first argument, for the "unknown command" message) get the whole tree.
    */
   static CommandLine commandLine(
       String[] args, PrintStream out, PrintStream err, Supplier<BandwidthHelpers> helpers) {
     skipUnusedConverters();
-    CommandLine root = new CommandLine(new AgentCommand(err));
+    CommandLine root = new CommandLine(new AgentCommand(err).spec());
     String first = args.length == 0 ? "" : args[0];
     List<Object> commands =
         switch (first) {
           case "collect" -> List.of(new CollectCommand(out));
           case "gather" -> List.of(new GatherCommand(out, err));
-          case "topo" -> List.of(new TopoCommand(out));
-          case "explain" -> List.of(new ExplainCommand(out));
-          case "plan" -> List.of(new PlanCommand(out));
+          case "topo" -> List.of(new CommandLine(new TopoCommand(out).spec()));
+          case "explain" -> List.of(new CommandLine(new ExplainCommand(out).spec()));
+          case "plan" -> List.of(new CommandLine(new PlanCommand(out).spec()));
           case "nvml" -> List.of(new NvmlCommand(out));
           case "bandwidth" -> List.of(new BandwidthCommand(out, err, helpers));
           case "run" -> List.of(new RunCommand(err, helpers));
-          default ->
-              List.of(
-                  new CollectCommand(out),
-                  new GatherCommand(out, err),
-                  new TopoCommand(out),
-                  new ExplainCommand(out),
-                  new PlanCommand(out),
-                  new NvmlCommand(out),
-                  new BandwidthCommand(out, err, helpers),
-                  new RunCommand(err, helpers),
-                  new CompletionCommand(out),
-                  new CommandLine.HelpCommand());
+          // the version alone needs no command below the top one (picocli answers it first)
+          case "--version", "-V" -> args.length == 1 ? List.of() : everyCommand(out, err, helpers);
+          default -> everyCommand(out, err, helpers);
         };
     commands.forEach(root::addSubcommand);
     return configure(root, out, err);
+  }
+
+  /** The whole tree: for the usage listing, {@code help}, {@code completion} and messages. */
+  private static List<Object> everyCommand(
+      PrintStream out, PrintStream err, Supplier<BandwidthHelpers> helpers) {
+    return List.of(
+        new CollectCommand(out),
+        new GatherCommand(out, err),
+        new CommandLine(new TopoCommand(out).spec()),
+        new CommandLine(new ExplainCommand(out).spec()),
+        new CommandLine(new PlanCommand(out).spec()),
+        new NvmlCommand(out),
+        new BandwidthCommand(out, err, helpers),
+        new RunCommand(err, helpers),
+        new CompletionCommand(out),
+        new CommandLine.HelpCommand());
   }
 
   /**

@@ -7,79 +7,79 @@ import dev.fabricscope.planner.PlanResult;
 import dev.fabricscope.planner.Planner;
 import dev.fabricscope.topology.Report;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code plan --input PATH --pattern P [--format text|json]}: the GPU↔NIC↔NVMe pairing and the
  * max-min fair rate of every flow of a pattern over the host's shared links (issue 13).
  */
-@Command(
-    name = "plan",
-    sortOptions = false,
-    header = "Pairing and predicted rates of concurrent flows (GPU to NIC, host, GPU, NVMe).",
-    description = {
-      "Pairs every GPU with a NIC port and an NVMe by path class, runs the pattern's flows at"
-          + " once and prints each flow's max-min fair GB/s with its bottleneck link, and every"
-          + " link's load per direction."
-    })
 public final class PlanCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--input",
-      paramLabel = "PATH",
-      description = {
-        "A fsroot, gathered archive, report JSON, hwloc XML, NCCL XML or lspci text",
-        "(default: this host; - reads standard input)"
-      })
-  Path input;
-
-  @Option(
-      names = "--pattern",
-      required = true,
-      paramLabel = "PATTERN",
-      completionCandidates = Patterns.class,
-      description = "gpu-to-nic, gpu-to-host, gpu-all-to-all or nvme-to-gpu")
-  String patternName;
-
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      completionCandidates = PlanFormats.class,
-      description = "text (default), json, or nccl-xml (the pairing as NCCL_TOPO_FILE)")
-  String formatName;
-
-  @Option(
-      names = "--inter-socket-gbps",
-      paramLabel = "GBPS",
-      description = "inter-socket capacity per direction (default: by CPU family)")
-  Double interSocketGBps;
-
-  @Option(
-      names = "--memory-gbps",
-      paramLabel = "GBPS",
-      description =
-          "host memory bandwidth per NUMA node and direction (default: 60.09, a measured host"
-              + " memory copy; see LinkRates)")
-  Double memoryGBps;
-
-  @Mixin HelpOption help;
-
+  private final CommandSpec spec;
   private final PrintStream out;
 
   /** The command printing to {@code out}. */
   public PlanCommand(PrintStream out) {
     this.out = out;
+    this.spec =
+        CliSpecs.command(
+            this,
+            "plan",
+            "Pairing and predicted rates of concurrent flows (GPU to NIC, host, GPU, NVMe).",
+            "Pairs every GPU with a NIC port and an NVMe by path class, runs the pattern's flows at"
+                + " once and prints each flow's max-min fair GB/s with its bottleneck link, and"
+                + " every link's load per direction.");
+    spec.addOption(CliSpecs.input());
+    spec.addOption(
+        CliSpecs.option(
+                "--pattern",
+                "PATTERN",
+                String.class,
+                "gpu-to-nic, gpu-to-host, gpu-all-to-all or nvme-to-gpu")
+            .required(true)
+            .completionCandidates(new Patterns())
+            .build());
+    spec.addOption(
+        CliSpecs.option(
+                "--format",
+                "FORMAT",
+                String.class,
+                "text (default), json, or nccl-xml (the pairing as NCCL_TOPO_FILE)")
+            .completionCandidates(new PlanFormats())
+            .build());
+    spec.addOption(
+        CliSpecs.option(
+                "--inter-socket-gbps",
+                "GBPS",
+                Double.class,
+                "inter-socket capacity per direction (default: by CPU family)")
+            .build());
+    spec.addOption(
+        CliSpecs.option(
+                "--memory-gbps",
+                "GBPS",
+                Double.class,
+                "host memory bandwidth per NUMA node and direction (default: 60.09, a measured"
+                    + " host memory copy; see LinkRates)")
+            .build());
+    spec.addOption(CliSpecs.help());
+  }
+
+  /** The command's picocli spec ({@link CliSpecs}). */
+  CommandSpec spec() {
+    return spec;
   }
 
   @Override
   public Integer call() {
+    String patternName = CliSpecs.value(spec, "--pattern");
+    String formatName = CliSpecs.value(spec, "--format");
+    Double interSocketGBps = CliSpecs.value(spec, "--inter-socket-gbps");
+    Double memoryGBps = CliSpecs.value(spec, "--memory-gbps");
     Pattern pattern = Pattern.ofCliName(patternName);
     if (pattern == null) {
       throw new UsageException(
@@ -100,7 +100,7 @@ public final class PlanCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--inter-socket-gbps and --memory-gbps take positive GB/s");
     }
-    Report report = Inputs.load(input == null ? null : input.toString());
+    Report report = Inputs.load(CliSpecs.input(spec));
     PlanResult plan = new Planner(report).plan(pattern, options);
     out.print(
         switch (format) {
