@@ -1,6 +1,7 @@
 package dev.fabricscope.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.oracle.Fixtures;
@@ -145,6 +146,30 @@ class LauncherIT extends CliRunner {
       Launched r = launch(cat(LAUNCHER.toString(), args), env);
       assertEquals(0, r.code(), r.out());
       assertEquals(false, hugePages(r.out()), args.toString());
+    }
+  }
+
+  /**
+   * The short commands keep reflection on the JDK's native accessors (no class generated per
+   * accessor); the service and the timed tests keep the JDK's default.
+   */
+  @Test
+  void theLauncherKeepsReflectionNativeForShortCommandsOnly() throws Exception {
+    Map<String, String> env =
+        Map.of(
+            "FABRICSCOPE_AGENT_JAR", JAR.toAbsolutePath().toString(),
+            "JAVA", java(),
+            "JAVA_OPTS", "-XshowSettings:properties");
+    String setting = "sun.reflect.inflationThreshold = 2147483647";
+    for (List<String> args : List.of(List.of("--version"), List.of("topo", "--help"))) {
+      Launched r = launch(cat(LAUNCHER.toString(), args), env);
+      assertEquals(0, r.code(), r.out());
+      assertTrue(r.out().contains(setting), args + ": " + r.out());
+    }
+    for (List<String> args : List.of(List.of("run", "--help"), List.of("bandwidth", "--help"))) {
+      Launched r = launch(cat(LAUNCHER.toString(), args), env);
+      assertEquals(0, r.code(), r.out());
+      assertFalse(r.out().contains("sun.reflect.inflationThreshold"), args.toString());
     }
   }
 
