@@ -69,6 +69,13 @@ public final class ExplainCommand implements Callable<Integer> {
     return 0;
   }
 
+  private static String where(String input) {
+    if (input == null) {
+      return "this host";
+    }
+    return input.equals(Inputs.STDIN) ? "standard input" : input;
+  }
+
   /**
    * The device a name names (the names topo prints, BDFs, RDMA/net/NVMe/hwloc names), or exit 2.
    */
@@ -76,8 +83,8 @@ public final class ExplainCommand implements Callable<Integer> {
     try {
       return names.resolve(name);
     } catch (DeviceNames.UnknownNameException e) {
-      throw new UsageException(
-          e.getMessage() + " (in " + (input == null ? "this host" : input) + ")");
+      // where first: a long message is cut at its end (CliErrors)
+      throw new UsageException(where(input) + ": " + e.getMessage());
     }
   }
 }

@@ -31,10 +31,9 @@ public final class GatherCommand implements Callable<Integer> {
   @Option(
       names = "--output",
       paramLabel = "FILE.tar.gz",
-      description = {
-        "The archive to write (required; its folder must exist),",
-        "or - for standard output (the summary line then goes to stderr)"
-      })
+      description =
+          "The archive to write (required; its folder must exist), or - for standard output"
+              + " (the summary line then goes to stderr).")
   Path outputFile;
 
   @Option(

@@ -73,6 +73,14 @@ class StandardInputIT extends CliRunner {
   }
 
   @Test
+  void aNameNotOnTheHostOnStandardInputSaysWhereItLooked() throws Exception {
+    Path xml = Fixtures.root().resolve("hwloc-xml/nvidiaDGX2.xml");
+    assertBadInput(
+        agentReading(xml, tmp, "explain", "--input", "-", "GPU0", "NOPE"),
+        "standard input: no device 'NOPE'");
+  }
+
+  @Test
   void emptyStandardInputIsOneLineAndExitTwo() throws Exception {
     Path empty = Files.createFile(tmp.resolve("empty"));
     assertBadInput(agentReading(empty, tmp, "explain", "--input", "-", "GPU0", "GPU1"), "empty");
