@@ -27,12 +27,11 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link BandwidthJobStore} and {@link AgentCapabilityStore} must do. */
-abstract class BandwidthJobStoreContract {
+abstract class BandwidthJobStoreContract extends EmptiedDatabase {
 
   static final Instant T0 = Instant.parse("2026-11-24T10:00:00.123456Z");
   static final Deadlines DEADLINES =
@@ -51,11 +50,8 @@ abstract class BandwidthJobStoreContract {
   BandwidthJobStore store;
   AgentCapabilityStore caps;
 
-  protected abstract DataSource dataSource();
-
   @BeforeEach
-  void empty() throws Exception {
-    TestDatabases.clear(dataSource());
+  void openStore() throws Exception {
     store = new JdbcBandwidthJobStore(dataSource());
     caps = new JdbcAgentCapabilityStore(dataSource());
   }

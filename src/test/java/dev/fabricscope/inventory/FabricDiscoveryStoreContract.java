@@ -10,12 +10,11 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link FabricDiscoveryStore} must do, on H2 and on a real PostgreSQL. */
-abstract class FabricDiscoveryStoreContract {
+abstract class FabricDiscoveryStoreContract extends EmptiedDatabase {
 
   static final Instant T0 = Instant.parse("2026-12-05T06:00:00.123456Z");
   static final String LINE =
@@ -24,11 +23,8 @@ abstract class FabricDiscoveryStoreContract {
 
   FabricDiscoveryStore store;
 
-  protected abstract DataSource dataSource();
-
   @BeforeEach
-  void empty() throws Exception {
-    TestDatabases.clear(dataSource());
+  void openStore() throws Exception {
     store = new JdbcFabricDiscoveryStore(dataSource());
   }
 

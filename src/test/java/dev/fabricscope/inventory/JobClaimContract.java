@@ -23,7 +23,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,18 +33,15 @@ import org.junit.jupiter.api.Test;
  * two claimed jobs at once. The hosts have inventory rows, as in the server, where jobs are only
  * queued for known hosts.
  */
-abstract class JobClaimContract {
+abstract class JobClaimContract extends EmptiedDatabase {
 
   static final int HOSTS = 5;
   static final int JOBS_PER_HOST = 20;
 
   BandwidthJobStore store;
 
-  protected abstract DataSource dataSource();
-
   @BeforeEach
-  void empty() throws Exception {
-    TestDatabases.clear(dataSource());
+  void openStore() throws Exception {
     store = new JdbcBandwidthJobStore(dataSource());
     try (Connection c = dataSource().getConnection();
         PreparedStatement ps =

@@ -5,23 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
 import java.util.List;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link OfferStore} must do, on H2 and on a real PostgreSQL. */
-abstract class OfferStoreContract {
+abstract class OfferStoreContract extends EmptiedDatabase {
 
   static final Instant T0 = Instant.parse("2026-12-05T10:00:00Z");
 
   InventoryStore inventory;
   OfferStore store;
 
-  protected abstract DataSource dataSource();
-
   @BeforeEach
-  void empty() throws Exception {
-    TestDatabases.clear(dataSource());
+  void openStore() throws Exception {
     inventory = new JdbcInventoryStore(dataSource());
     store = new JdbcOfferStore(dataSource());
   }

@@ -12,23 +12,19 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link PlanStore} must do, on H2 and on a real PostgreSQL. */
-abstract class PlanStoreContract {
+abstract class PlanStoreContract extends EmptiedDatabase {
 
   static final Instant T0 = Instant.parse("2026-12-05T01:00:00.123456Z");
   static final String REPORT = "{\"schemaVersion\":1,\"pci\":[" + "{}".repeat(0) + "]}";
 
   PlanStore store;
 
-  protected abstract DataSource dataSource();
-
   @BeforeEach
-  void empty() throws Exception {
-    TestDatabases.clear(dataSource());
+  void openStore() throws Exception {
     store = new JdbcPlanStore(dataSource());
   }
 

@@ -10,23 +10,18 @@ import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.inventory.TokenStore.Token;
 import java.time.Instant;
 import java.util.List;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link TokenStore} must do; each test starts with empty tables. */
-abstract class TokenStoreContract {
+abstract class TokenStoreContract extends EmptiedDatabase {
 
   static final Instant T0 = Instant.parse("2026-11-24T10:00:00.654321Z");
 
   TokenStore tokens;
 
-  /** A migrated database, shared by the tests of one class. */
-  protected abstract DataSource dataSource();
-
   @BeforeEach
-  void emptyStore() throws Exception {
-    TestDatabases.clear(dataSource());
+  void openStore() throws Exception {
     tokens = new JdbcTokenStore(dataSource());
   }
 

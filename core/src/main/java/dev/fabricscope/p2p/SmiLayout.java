@@ -244,11 +244,12 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
     };
   }
 
-  /** Natural order: digit runs compare as numbers, so {@code mlx5_9 < mlx5_10}. */
+  /** The sort key of the BDF of device {@code i}. */
   private static String bdfKey(List<Device> devices, int i) {
     return Bdf.key(devices.get(i).bdf());
   }
 
+  /** Natural order: digit runs compare as numbers, so {@code mlx5_9 < mlx5_10}. */
   static int natural(String a, String b) {
     int i = 0;
     int j = 0;

@@ -22,6 +22,11 @@ public final class Cli {
   /** The command's name in usage, messages and the completion script. */
   public static final String NAME = "fabricscope-agent";
 
+  /**
+   * The file name that stands for standard input ({@code --input}) or output ({@code --output}).
+   */
+  static final String STANDARD_STREAM = "-";
+
   /** Exit code: the operation failed or cannot run on this host. */
   public static final int FAILED = 1;
 

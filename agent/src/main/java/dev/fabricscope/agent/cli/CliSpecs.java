@@ -58,7 +58,7 @@ final class CliSpecs {
   }
 
   /** {@link #value} of {@code --input} as the path text {@link Inputs} takes, or null. */
-  static String input(CommandSpec spec) {
+  static String inputGiven(CommandSpec spec) {
     Path p = value(spec, "--input");
     return p == null ? null : p.toString();
   }

@@ -55,7 +55,7 @@ public final class ExplainCommand implements Callable<Integer> {
   public Integer call() {
     List<String> given = spec.positionalParameters().get(0).getValue();
     List<String> devices = given == null ? List.of() : given;
-    String input = CliSpecs.input(spec);
+    String input = CliSpecs.inputGiven(spec);
     if (devices.size() != 2) {
       throw new UsageException("explain needs two devices (BDF or name), e.g. 0000:17:00.0 mlx5_0");
     }
@@ -73,7 +73,7 @@ public final class ExplainCommand implements Callable<Integer> {
     if (input == null) {
       return "this host";
     }
-    return input.equals(Inputs.STDIN) ? "standard input" : input;
+    return input.equals(Cli.STANDARD_STREAM) ? "standard input" : input;
   }
 
   /**

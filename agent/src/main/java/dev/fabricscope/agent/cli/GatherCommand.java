@@ -61,7 +61,7 @@ public final class GatherCommand implements Callable<Integer> {
     if (output == null) {
       throw new UsageException("gather needs --output FILE.tar.gz");
     }
-    boolean toStdout = output.equals(Inputs.STDIN);
+    boolean toStdout = output.equals(Cli.STANDARD_STREAM);
     Path target = Path.of(output).toAbsolutePath();
     if (toStdout) {
       target = null;

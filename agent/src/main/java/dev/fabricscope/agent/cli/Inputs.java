@@ -15,9 +15,6 @@ import java.nio.file.Path;
  */
 final class Inputs {
 
-  /** The {@code --input} that names standard input. */
-  static final String STDIN = "-";
-
   private Inputs() {}
 
   static Report load(String input) {
@@ -28,7 +25,7 @@ final class Inputs {
         throw new UsageException(e.getMessage());
       }
     }
-    if (input.equals(STDIN)) {
+    if (input.equals(Cli.STANDARD_STREAM)) {
       try {
         return Importers.load(System.in, "standard input", Fsroot.unpackBase());
       } catch (ImportException e) {

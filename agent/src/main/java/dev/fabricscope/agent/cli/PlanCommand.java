@@ -100,7 +100,7 @@ public final class PlanCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--inter-socket-gbps and --memory-gbps take positive GB/s");
     }
-    Report report = Inputs.load(CliSpecs.input(spec));
+    Report report = Inputs.load(CliSpecs.inputGiven(spec));
     PlanResult plan = new Planner(report).plan(pattern, options);
     out.print(
         switch (format) {

@@ -49,7 +49,7 @@ public final class TopoCommand implements Callable<Integer> {
       throw new UsageException(
           "--format must be text or json, not '" + CliErrors.printable(format) + "'");
     }
-    Report report = Inputs.load(CliSpecs.input(spec));
+    Report report = Inputs.load(CliSpecs.inputGiven(spec));
     P2pMatrix m = new P2pAnalyzer(report).matrix();
     if (format.equals("json")) {
       try {

@@ -58,14 +58,14 @@ class CliSpecsTest {
         "--memory-gbps",
         "30");
     var spec = plan.getCommandSpec();
-    assertEquals("h.xml", CliSpecs.input(spec));
+    assertEquals("h.xml", CliSpecs.inputGiven(spec));
     assertEquals("gpu-to-host", CliSpecs.value(spec, "--pattern"));
     assertEquals("json", CliSpecs.value(spec, "--format"));
     assertEquals(12.5, (Double) CliSpecs.value(spec, "--inter-socket-gbps"));
     assertEquals(30.0, (Double) CliSpecs.value(spec, "--memory-gbps"));
     var explain = root.getSubcommands().get("explain");
     root.parseArgs("explain", "GPU0", "--input", "-", "mlx5_0");
-    assertEquals("-", CliSpecs.input(explain.getCommandSpec()));
+    assertEquals("-", CliSpecs.inputGiven(explain.getCommandSpec()));
     assertEquals(
         List.of("GPU0", "mlx5_0"),
         explain.getCommandSpec().positionalParameters().get(0).getValue());
