@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -102,23 +103,61 @@ public final class ReportValidator {
   }
 
   /**
-   * Parses and validates report JSON; never returns an invalid report. The body is read as a token
-   * stream against the schema first, so a hostile body costs no document tree.
+   * Parses and validates report JSON; never returns an invalid report. The schema is checked token
+   * by token as {@link ReportReader} reads them ({@link SchemaCheckingParser}): one pass over the
+   * bytes, and a hostile body is refused at its first bad token, before the reader sees it.
    */
   public Report parse(byte[] json) throws InvalidReport {
     if (json.length == 0) {
       throw new InvalidReport(Step.SYNTAX, "the document is empty: a report is a JSON object");
     }
-    checkJson(json);
     Report report;
-    try {
-      report = ReportJson.mapper().readValue(json, Report.class);
+    try (SchemaCheckingParser p = schema.checking(bounded.createParser(json))) {
+      if (p.nextToken() == null) {
+        throw new CompiledSchema.Violation("", "no JSON value");
+      }
+      report = ReportReader.read(p);
+      while (!p.valueComplete() && p.nextToken() != null) {
+        // the reader stopped early: the rest of the value is still checked
+      }
+      if (p.nextToken() != null) {
+        throw new InvalidReport(Step.SYNTAX, "the document holds more than one JSON value");
+      }
     } catch (IOException e) {
-      throw new InvalidReport(
-          Step.SCHEMA, "the report cannot be read: " + firstLine(e.getMessage()));
+      throw refusal(json, e);
     }
     checkSemantics(report);
     return report;
+  }
+
+  /**
+   * Why a body that failed in {@link #parse} is refused: the schema violation or broken syntax that
+   * stopped it (data binding may have wrapped either), else the reader's own problem with
+   * schema-valid JSON, after a check of the whole body so that a violation further on is named as
+   * the check alone would name it.
+   */
+  private InvalidReport refusal(byte[] json, IOException e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof CompiledSchema.Violation v) {
+        return new InvalidReport(Step.SCHEMA, schemaProblem(json, v));
+      }
+      if (c instanceof JsonProcessingException j && !(c instanceof DatabindException)) {
+        return syntax(j);
+      }
+    }
+    try {
+      checkJson(json);
+    } catch (InvalidReport r) {
+      return r;
+    }
+    return new InvalidReport(
+        Step.SCHEMA, "the report cannot be read: " + firstLine(e.getMessage()));
+  }
+
+  private static InvalidReport syntax(JsonProcessingException e) {
+    String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+    return new InvalidReport(
+        Step.SYNTAX, "broken JSON" + where + ": " + firstLine(e.getOriginalMessage()));
   }
 
   /**
@@ -137,21 +176,22 @@ public final class ReportValidator {
     return report;
   }
 
-  /** Bounds and schema over the token stream of {@code json}: one JSON value, a valid report. */
-  private void checkJson(byte[] json) throws InvalidReport {
+  /**
+   * Bounds and schema over the token stream of {@code json}: one JSON value, a valid report.
+   * Package-private: the tests hold {@link #parse} to this check followed by a plain reader.
+   */
+  void checkJson(byte[] json) throws InvalidReport {
     try (JsonParser p = bounded.createParser(json)) {
       schema.validate(p);
       if (p.nextToken() != null) {
         throw new InvalidReport(Step.SYNTAX, "the document holds more than one JSON value");
       }
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-      throw new InvalidReport(
-          Step.SYNTAX, "broken JSON" + where + ": " + firstLine(e.getOriginalMessage()));
-    } catch (IOException e) {
-      throw new InvalidReport(Step.SYNTAX, "cannot be read: " + firstLine(e.getMessage()));
     } catch (CompiledSchema.Violation v) {
       throw new InvalidReport(Step.SCHEMA, schemaProblem(json, v));
+    } catch (JsonProcessingException e) {
+      throw syntax(e);
+    } catch (IOException e) {
+      throw new InvalidReport(Step.SYNTAX, "cannot be read: " + firstLine(e.getMessage()));
     }
   }
 

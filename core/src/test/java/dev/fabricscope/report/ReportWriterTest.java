@@ -92,7 +92,7 @@ class ReportWriterTest {
       java.util.Set.of("kind", "portType", "provider");
 
   /** Nulls or replaces about {@code p} of the values under {@code node}, keeping its types. */
-  private static void mutate(JsonNode node, Random rnd, double p) {
+  static void mutate(JsonNode node, Random rnd, double p) {
     if (node instanceof ObjectNode o) {
       Iterator<Map.Entry<String, JsonNode>> it = o.fields();
       List<String> names = new ArrayList<>();

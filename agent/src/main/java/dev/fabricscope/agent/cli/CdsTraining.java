@@ -67,6 +67,11 @@ public final class CdsTraining {
     } else {
       System.err.println("training: no sysfs tree given, topo on a tree not trained");
     }
+    // a report as JSON (what `collect --of json` and `gather` give): read by ReportReader
+    Path report = reportJson(xml);
+    if (report != null) {
+      runs.add(new String[] {"topo", "--input", report.toString()});
+    }
     runs.add(new String[] {"explain", "--input", xml, "0000:34:00.0", "0000:36:00.0"});
     runs.add(new String[] {"explain", "--input", xml, "GPU0", "nvml1"});
     runs.add(new String[] {"plan", "--input", xml, "--pattern", "gpu-to-nic"});
@@ -125,7 +130,29 @@ public final class CdsTraining {
       dev.fabricscope.agent.run.JobRehearsal.run(
           helpers.all(), helpers::forKind, new dev.fabricscope.agent.run.AgentLog(System.err));
     }
+    if (report != null) {
+      try {
+        Files.deleteIfExists(report);
+      } catch (java.io.IOException e) {
+        System.err.println("training: " + report + " left behind: " + e);
+      }
+    }
     System.exit(failed == 0 ? 0 : 1);
+  }
+
+  /** The DGX-2 host as report JSON in a temporary file, or null (then that run is left out). */
+  private static Path reportJson(String xml) {
+    try {
+      Path f = Files.createTempFile("fabricscope-cds-training", ".json");
+      Files.write(
+          f,
+          dev.fabricscope.report.ReportWriter.bytes(
+              dev.fabricscope.importer.Importers.load(Path.of(xml))));
+      return f;
+    } catch (java.io.IOException | dev.fabricscope.importer.ImportException e) {
+      System.err.println("training: no report JSON, topo on JSON not trained: " + e);
+      return null;
+    }
   }
 
   /**

@@ -1,0 +1,184 @@
+package dev.fabricscope.report;
+
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The small steps {@link ReportReader} and {@link DeviceReader} read report JSON with, each on the
+ * parser's current token (a value): what Jackson's data binding makes of the same token for the
+ * same Java type — {@code null} for a JSON null (0 or false for a primitive), a float token with an
+ * integer value for an integer, an integer token for a double. The tokens have passed the schema
+ * check already ({@link SchemaCheckingParser}), so anything else is a report the reader cannot
+ * represent: a {@link Unreadable}, as data binding would have refused it.
+ */
+final class JsonIn {
+
+  /** A schema-valid report that the records cannot hold (a number out of range, a bad shape). */
+  static final class Unreadable extends IOException {
+    Unreadable(String message) {
+      super(message);
+    }
+
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+      return this; // a refusal of input, not a fault
+    }
+  }
+
+  /** Reads one value at the current token. */
+  @FunctionalInterface
+  interface Part<T> {
+    T read(JsonIn in) throws IOException;
+  }
+
+  final SchemaCheckingParser p;
+
+  JsonIn(SchemaCheckingParser p) {
+    this.p = p;
+  }
+
+  /** The next field's name, with the parser moved onto its value; null at the object's end. */
+  String field() throws IOException {
+    if (p.nextToken() != JsonToken.FIELD_NAME) {
+      return null;
+    }
+    String name = p.currentName();
+    p.nextToken();
+    return name;
+  }
+
+  Unreadable unknown(String field) {
+    return new Unreadable("unrecognized field \"" + field + "\" at " + where());
+  }
+
+  String text() throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t.isScalarValue()) {
+      return p.getText();
+    }
+    throw new Unreadable("expected a text value at " + where() + ", not " + t);
+  }
+
+  Integer integer() throws IOException {
+    return p.currentToken() == JsonToken.VALUE_NULL ? null : intValue();
+  }
+
+  /** A primitive int: JSON null reads as 0. */
+  int intValue() throws IOException {
+    JsonToken t = number();
+    if (t == null) {
+      return 0;
+    }
+    if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+      // as data binding does it: through the double (a check may have read it exactly already)
+      double d = p.getDoubleValue();
+      if (d < Integer.MIN_VALUE || d > Integer.MAX_VALUE) {
+        throw new Unreadable("a number out of range of int at " + where());
+      }
+      return (int) d;
+    }
+    try {
+      return p.getIntValue();
+    } catch (InputCoercionException e) {
+      throw new Unreadable("a number out of range of int at " + where());
+    }
+  }
+
+  Long longValue() throws IOException {
+    JsonToken t = number();
+    if (t == null) {
+      return null;
+    }
+    if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+      double d = p.getDoubleValue();
+      if (d < (double) Long.MIN_VALUE || d > (double) Long.MAX_VALUE) {
+        throw new Unreadable("a number out of range of long at " + where());
+      }
+      return (long) d;
+    }
+    try {
+      return p.getLongValue();
+    } catch (InputCoercionException e) {
+      throw new Unreadable("a number out of range of long at " + where());
+    }
+  }
+
+  Double decimal() throws IOException {
+    return number() == null ? null : p.getDoubleValue();
+  }
+
+  Boolean bool() throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
+      return t == JsonToken.VALUE_TRUE;
+    }
+    throw new Unreadable("expected true or false at " + where() + ", not " + t);
+  }
+
+  /** A primitive boolean: JSON null reads as false. */
+  boolean flag() throws IOException {
+    Boolean b = bool();
+    return b != null && b;
+  }
+
+  /** An object read by {@code fields} (which reads up to its end), or null. */
+  <T> T object(Part<T> fields) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t != JsonToken.START_OBJECT) {
+      throw new Unreadable("expected an object at " + where() + ", not " + t);
+    }
+    return fields.read(this);
+  }
+
+  /** A list, each element read by {@code element} (an element that is null stays null), or null. */
+  <T> List<T> list(Part<T> element) throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t != JsonToken.START_ARRAY) {
+      throw new Unreadable("expected an array at " + where() + ", not " + t);
+    }
+    List<T> out = new ArrayList<>();
+    while (p.nextToken() != JsonToken.END_ARRAY) {
+      out.add(p.currentToken() == JsonToken.VALUE_NULL ? null : element.read(this));
+    }
+    return out;
+  }
+
+  /** A list of objects, each read by {@code fields}, or null. */
+  <T> List<T> objects(Part<T> fields) throws IOException {
+    return list(in -> in.object(fields));
+  }
+
+  List<String> strings() throws IOException {
+    return list(JsonIn::text);
+  }
+
+  private JsonToken number() throws IOException {
+    JsonToken t = p.currentToken();
+    if (t == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
+      throw new Unreadable("expected a number at " + where() + ", not " + t);
+    }
+    return t;
+  }
+
+  private String where() {
+    return p.getParsingContext().pathAsPointer().toString();
+  }
+}
