@@ -68,6 +68,10 @@ echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  host: $(nproc) cores, $(grep -m1 'model
 echo "java: $("$java" -version 2>&1 | head -2 | tail -1)  lstopo: $(lstopo-no-graphics --version)"
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)  runs: $runs  file: $xml"
 echo
+# a report as JSON, as `collect --of json` writes it on a host (here: the QEMU rig's gathered tree)
+report="$work/rig-report.json"
+env JAVA="$java" agent/bin/fabricscope-agent collect --of json \
+  --fsroot src/main/resources/demo/qemu-rig-iommu.tar.gz >"$report"
 echo "| command | median s | min s | exit |"
 echo "|---|---|---|---|"
 thp=(-XX:+UseTransparentHugePages)
@@ -85,6 +89,8 @@ row "agent/bin/fabricscope-agent --version" env JAVA="$java" agent/bin/fabricsco
 row "agent/bin/fabricscope-agent topo" env JAVA="$java" agent/bin/fabricscope-agent topo --input "$xml"
 row "agent/bin/fabricscope-agent topo --format json" env JAVA="$java" agent/bin/fabricscope-agent \
   topo --format json --input "$xml"
+row "agent/bin/fabricscope-agent topo (report JSON)" env JAVA="$java" agent/bin/fabricscope-agent \
+  topo --input "$report"
 measure_all
 echo
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
