@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.DatabindException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -132,18 +131,16 @@ public final class ReportValidator {
 
   /**
    * Why a body that failed in {@link #parse} is refused: the schema violation or broken syntax that
-   * stopped it (data binding may have wrapped either), else the reader's own problem with
-   * schema-valid JSON, after a check of the whole body so that a violation further on is named as
-   * the check alone would name it.
+   * stopped it, else the reader's own problem with schema-valid JSON ({@link JsonIn.Unreadable}),
+   * after a check of the whole body, so that a violation further on is named as the check alone
+   * names it.
    */
   private InvalidReport refusal(byte[] json, IOException e) {
-    for (Throwable c = e; c != null; c = c.getCause()) {
-      if (c instanceof CompiledSchema.Violation v) {
-        return new InvalidReport(Step.SCHEMA, schemaProblem(json, v));
-      }
-      if (c instanceof JsonProcessingException j && !(c instanceof DatabindException)) {
-        return syntax(j);
-      }
+    if (e instanceof CompiledSchema.Violation v) {
+      return new InvalidReport(Step.SCHEMA, schemaProblem(json, v));
+    }
+    if (e instanceof JsonProcessingException j) {
+      return syntax(j);
     }
     try {
       checkJson(json);
