@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fabricscope.ingest.KnownHosts;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.testing.ApiClient;
+import dev.fabricscope.testing.BadReports;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -77,14 +78,7 @@ class ReportsResourceTest {
 
   @TestFactory
   Stream<DynamicTest> everyBadInputIsA4xxProblemAndLeavesNoTrace() throws Exception {
-    Path dir = Path.of("src/test/resources/bad-reports");
-    List<Path> files;
-    try (Stream<Path> s = Files.list(dir)) {
-      files =
-          s.filter(p -> !p.getFileName().toString().matches("README.md|make-corpus.py"))
-              .sorted()
-              .toList();
-    }
+    List<Path> files = BadReports.corpusFiles();
     assertTrue(files.size() >= 25, files.toString());
     Stream<DynamicTest> fromFiles =
         files.stream()

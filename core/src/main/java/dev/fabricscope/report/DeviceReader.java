@@ -8,7 +8,6 @@ import dev.fabricscope.topology.NvmlLink;
 import dev.fabricscope.topology.NvmlPeer;
 import dev.fabricscope.topology.RdmaDevice;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,13 +17,8 @@ import java.util.Map;
  */
 final class DeviceReader {
 
-  private static final Map<String, RdmaDevice.Provider> PROVIDERS = new HashMap<>();
-
-  static {
-    for (RdmaDevice.Provider p : RdmaDevice.Provider.values()) {
-      PROVIDERS.put(p.json(), p);
-    }
-  }
+  private static final Map<String, RdmaDevice.Provider> PROVIDERS =
+      JsonIn.byJsonName(RdmaDevice.Provider.values(), RdmaDevice.Provider::json);
 
   private DeviceReader() {}
 
@@ -36,7 +30,7 @@ final class DeviceReader {
       switch (f) {
         case "name" -> s[0] = in.text();
         case "pciFunction" -> s[1] = in.text();
-        case "provider" -> provider = ReportReader.named(in, PROVIDERS);
+        case "provider" -> provider = in.named(PROVIDERS);
         case "nodeGuid" -> s[2] = in.text();
         case "sysImageGuid" -> s[3] = in.text();
         case "firmware" -> s[4] = in.text();

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The small steps {@link ReportReader} and {@link DeviceReader} read report JSON with, each on the
@@ -71,42 +75,62 @@ final class JsonIn {
 
   /** A primitive int: JSON null reads as 0. */
   int intValue() throws IOException {
-    JsonToken t = number();
-    if (t == null) {
-      return 0;
-    }
-    if (t == JsonToken.VALUE_NUMBER_FLOAT) {
-      // as data binding does it: through the double (a check may have read it exactly already)
-      double d = p.getDoubleValue();
-      if (d < Integer.MIN_VALUE || d > Integer.MAX_VALUE) {
-        throw new Unreadable("a number out of range of int at " + where());
-      }
-      return (int) d;
-    }
-    try {
-      return p.getIntValue();
-    } catch (InputCoercionException e) {
-      throw new Unreadable("a number out of range of int at " + where());
-    }
+    return number() == null ? 0 : (int) whole(Integer.MIN_VALUE, Integer.MAX_VALUE, "int");
   }
 
   Long longValue() throws IOException {
-    JsonToken t = number();
-    if (t == null) {
-      return null;
-    }
-    if (t == JsonToken.VALUE_NUMBER_FLOAT) {
+    return number() == null ? null : whole(Long.MIN_VALUE, Long.MAX_VALUE, "long");
+  }
+
+  /**
+   * The current number token as a whole number in [{@code min}, {@code max}], as data binding reads
+   * it: a float token through its double (a check may have read it exactly already).
+   */
+  private long whole(long min, long max, String type) throws IOException {
+    if (p.currentToken() == JsonToken.VALUE_NUMBER_FLOAT) {
       double d = p.getDoubleValue();
-      if (d < (double) Long.MIN_VALUE || d > (double) Long.MAX_VALUE) {
-        throw new Unreadable("a number out of range of long at " + where());
+      if (d < (double) min || d > (double) max) {
+        throw outOfRange(type);
       }
       return (long) d;
     }
     try {
-      return p.getLongValue();
+      long v = p.getLongValue();
+      if (v < min || v > max) {
+        throw outOfRange(type);
+      }
+      return v;
     } catch (InputCoercionException e) {
-      throw new Unreadable("a number out of range of long at " + where());
+      throw outOfRange(type);
     }
+  }
+
+  private Unreadable outOfRange(String type) {
+    return new Unreadable("a number out of range of " + type + " at " + where());
+  }
+
+  /**
+   * Enum constants by the JSON name they are written as ({@code @JsonValue}), for {@link #named}.
+   */
+  static <E> Map<String, E> byJsonName(E[] values, Function<E, String> json) {
+    Map<String, E> byName = new HashMap<>();
+    for (E e : values) {
+      byName.put(json.apply(e), e);
+    }
+    return Collections.unmodifiableMap(byName);
+  }
+
+  /** An enum written as its JSON name; a name it does not have is refused. */
+  <E> E named(Map<String, E> byName) throws IOException {
+    String name = text();
+    if (name == null) {
+      return null;
+    }
+    E e = byName.get(name);
+    if (e == null) {
+      throw new Unreadable("\"" + name + "\" is not one of " + byName.keySet());
+    }
+    return e;
   }
 
   Double decimal() throws IOException {

@@ -14,7 +14,6 @@ import dev.fabricscope.topology.PortType;
 import dev.fabricscope.topology.RdmaDevice;
 import dev.fabricscope.topology.Report;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,17 +32,10 @@ import java.util.Map;
  */
 final class ReportReader {
 
-  private static final Map<String, DeviceKind> KINDS = new HashMap<>();
-  private static final Map<String, PortType> PORT_TYPES = new HashMap<>();
-
-  static {
-    for (DeviceKind k : DeviceKind.values()) {
-      KINDS.put(k.json(), k);
-    }
-    for (PortType t : PortType.values()) {
-      PORT_TYPES.put(t.json(), t);
-    }
-  }
+  private static final Map<String, DeviceKind> KINDS =
+      JsonIn.byJsonName(DeviceKind.values(), DeviceKind::json);
+  private static final Map<String, PortType> PORT_TYPES =
+      JsonIn.byJsonName(PortType.values(), PortType::json);
 
   private ReportReader() {}
 
@@ -186,8 +178,8 @@ final class ReportReader {
         case "revision" -> s[8] = in.text();
         case "vendorName" -> s[9] = in.text();
         case "deviceName" -> s[10] = in.text();
-        case "kind" -> kind = named(in, KINDS);
-        case "portType" -> portType = named(in, PORT_TYPES);
+        case "kind" -> kind = in.named(KINDS);
+        case "portType" -> portType = in.named(PORT_TYPES);
         case "portTypeSource" -> s[11] = in.text();
         case "driver" -> s[12] = in.text();
         case "numaNode" -> numaNode = in.integer();
@@ -204,19 +196,6 @@ final class ReportReader {
     return new PciFunction(
         s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8], s[9], s[10], kind, portType, s[11],
         s[12], numaNode, s[13], iommu, sriov, p2pmem, link, acs, config);
-  }
-
-  /** An enum written as its JSON name ({@code @JsonValue}); one it does not have is refused. */
-  static <E> E named(JsonIn in, Map<String, E> byName) throws IOException {
-    String name = in.text();
-    if (name == null) {
-      return null;
-    }
-    E e = byName.get(name);
-    if (e == null) {
-      throw new JsonIn.Unreadable("\"" + name + "\" is not one of " + byName.keySet());
-    }
-    return e;
   }
 
   private static PciFunction.Iommu iommu(JsonIn in) throws IOException {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import dev.fabricscope.testing.BadReports;
 import dev.fabricscope.topology.SyntheticHosts;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -80,22 +80,19 @@ class CompiledSchemaTest {
   @Test
   void decidesTheBadCorpusAsTheOracleDoes() throws IOException {
     int compared = 0;
-    Path dir = Path.of("src/test/resources/bad-reports");
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
-        String text = Files.readString(f);
-        JsonNode doc;
-        try {
-          doc = JSON.readTree(text);
-        } catch (IOException notJson) {
-          continue; // syntax errors are the parser's, before any schema
-        }
-        if (doc == null) {
-          continue;
-        }
-        assertEquals(oracleAccepts(doc), compiledAccepts(text), f.getFileName().toString());
-        compared++;
+    for (Path f : BadReports.corpusFiles()) {
+      String text = Files.readString(f);
+      JsonNode doc;
+      try {
+        doc = JSON.readTree(text);
+      } catch (IOException notJson) {
+        continue; // syntax errors are the parser's, before any schema
       }
+      if (doc == null) {
+        continue;
+      }
+      assertEquals(oracleAccepts(doc), compiledAccepts(text), f.getFileName().toString());
+      compared++;
     }
     assertTrue(compared >= 15, "corpus files compared: " + compared);
   }

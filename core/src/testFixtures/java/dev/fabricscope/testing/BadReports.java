@@ -6,12 +6,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.topology.SyntheticHosts;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 
 /**
  * Report JSON bodies every door must refuse (agent report, import, CLI {@code --input}), named by
@@ -23,6 +27,20 @@ public final class BadReports {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private BadReports() {}
+
+  /**
+   * The bodies of the on-disk corpus ({@code src/test/resources/bad-reports}, made by its {@code
+   * make-corpus.py}; the root build's tests read it from the project root), sorted by name: every
+   * file but the README and the script.
+   */
+  public static List<Path> corpusFiles() throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("src/test/resources/bad-reports"))) {
+      return files
+          .filter(f -> !f.getFileName().toString().matches("README\\.md|make-corpus\\.py"))
+          .sorted()
+          .toList();
+    }
+  }
 
   /** A valid report of a host named {@code host}, as a tree to change. */
   public static ObjectNode valid(String host) {
