@@ -159,7 +159,7 @@ public record Endpoint(Type type, String name, Integer port) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < text.length() && i < 40; i++) {
       char c = text.charAt(i);
-      b.append(c < 0x20 || c == 0x7f ? '?' : c);
+      b.append(c < 0x20 || dev.fabricscope.text.TerminalText.steers(c) ? '?' : c);
     }
     return text.length() > 40 ? b + "..." : b.toString();
   }

@@ -67,6 +67,18 @@ final class HwlocNvLinks {
               NAME, "matrix of " + n + " objects has " + vals.size() + " values: skipped"));
       return;
     }
+    long[] values = new long[vals.size()];
+    for (int k = 0; k < values.length; k++) {
+      try {
+        values[k] = Long.parseLong(vals.get(k));
+      } catch (NumberFormatException e) {
+        diagnostics.add(
+            new Diagnostic(
+                NAME,
+                "matrix value " + HwlocXml.shortened(vals.get(k)) + " is no bandwidth: skipped"));
+        return;
+      }
+    }
     String type = attr(d, "type");
     boolean gp = hetero || "gp".equals(attr(d, "indexing"));
     List<End> ends = new ArrayList<>();
@@ -76,8 +88,7 @@ final class HwlocNvLinks {
     }
     for (int i = 0; i < n; i++) {
       for (int j = i + 1; j < n; j++) {
-        long bw =
-            Math.max(Long.parseLong(vals.get(i * n + j)), Long.parseLong(vals.get(j * n + i)));
+        long bw = Math.max(values[i * n + j], values[j * n + i]);
         if (bw <= 0) {
           continue;
         }

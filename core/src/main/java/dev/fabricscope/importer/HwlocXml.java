@@ -78,6 +78,11 @@ final class HwlocXml {
     return "object[type=" + obj.getAttribute("type") + (id == null ? "" : " " + id) + "]";
   }
 
+  /** A value from the file for a diagnostic: quoted, at most 40 characters of it. */
+  static String shortened(String value) {
+    return "\"" + (value.length() > 40 ? value.substring(0, 40) + "…" : value) + "\"";
+  }
+
   /** {@code local_memory} in bytes; hwloc writes 0 (or nothing) when it does not know it. */
   static Long memory(String s) {
     try {

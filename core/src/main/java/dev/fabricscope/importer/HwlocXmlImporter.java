@@ -138,13 +138,17 @@ public final class HwlocXmlImporter {
       }
       case "NUMANode" -> {
         String os = attr(obj, "os_index");
-        if (os != null) {
+        Integer id = HwlocXml.integer(os);
+        if (os != null && (id == null || id < 0)) {
+          diagnostics.add(
+              new Diagnostic(
+                  HwlocXml.where(obj),
+                  "NUMA node os_index " + HwlocXml.shortened(os) + " is not a number: skipped"));
+        } else if (os != null) {
           String list = ImportSupport.cpulist(attr(obj, "cpuset"));
           numaNodes.add(
               new Host.NumaNode(
-                  Integer.parseInt(os),
-                  list == null ? "" : list,
-                  HwlocXml.memory(attr(obj, "local_memory"))));
+                  id, list == null ? "" : list, HwlocXml.memory(attr(obj, "local_memory"))));
         }
       }
       default -> {}

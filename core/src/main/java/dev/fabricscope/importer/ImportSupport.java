@@ -7,11 +7,11 @@ import dev.fabricscope.topology.Gpu;
 import dev.fabricscope.topology.PciFunction;
 import dev.fabricscope.topology.PortType;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /** Conversions the importers share: CPU masks, GUIDs, names, port-type inference, GPU lists. */
 final class ImportSupport {
@@ -19,17 +19,28 @@ final class ImportSupport {
   private ImportSupport() {}
 
   /**
+   * Most 32-bit words a CPU mask may have: 32,768 CPUs, four times Linux's largest {@code NR_CPUS}
+   * (8,192 with {@code CONFIG_MAXSMP}). A longer mask is no machine's; it reads as unknown, and the
+   * work and memory of one mask stay bounded whatever a hostile file holds.
+   */
+  static final int MAX_MASK_WORDS = 1024;
+
+  /**
    * Converts a CPU mask of comma-separated 32-bit hex words, most significant first, to list format
    * ({@code 0-7,16-23}). Covers hwloc cpusets ({@code 0x00000303,0x03030000,,0x0}: an empty word is
    * zero) and NCCL affinities ({@code 00000000,000fffff}). Returns null for hwloc's infinite sets
-   * ({@code 0xf...f}) and garbage, "" for an empty set.
+   * ({@code 0xf...f}), garbage and masks of more than {@link #MAX_MASK_WORDS} words, "" for an
+   * empty set.
    */
   static String cpulist(String mask) {
     if (mask == null || mask.isBlank() || mask.contains("f...f")) {
       return null;
     }
-    String[] words = mask.trim().split(",", -1);
-    TreeSet<Integer> cpus = new TreeSet<>();
+    String[] words = mask.trim().split(",", MAX_MASK_WORDS + 1);
+    if (words.length > MAX_MASK_WORDS) {
+      return null;
+    }
+    BitSet cpus = new BitSet();
     for (int w = 0; w < words.length; w++) {
       String word = words[words.length - 1 - w].trim();
       if (word.startsWith("0x") || word.startsWith("0X")) {
@@ -46,37 +57,23 @@ final class ImportSupport {
       }
       for (int b = 0; b < 64; b++) {
         if ((v & (1L << b)) != 0) {
-          cpus.add(w * 32 + b);
+          cpus.set(w * 32 + b);
         }
       }
     }
     StringBuilder sb = new StringBuilder();
-    Integer start = null;
-    Integer prev = null;
-    for (int c : cpus) {
-      if (prev != null && c == prev + 1) {
-        prev = c;
-        continue;
+    for (int c = cpus.nextSetBit(0); c >= 0; c = cpus.nextSetBit(c + 1)) {
+      int end = cpus.nextClearBit(c) - 1;
+      if (sb.length() > 0) {
+        sb.append(',');
       }
-      appendRange(sb, start, prev);
-      start = c;
-      prev = c;
+      sb.append(c);
+      if (end > c) {
+        sb.append('-').append(end);
+      }
+      c = end;
     }
-    appendRange(sb, start, prev);
     return sb.toString();
-  }
-
-  private static void appendRange(StringBuilder sb, Integer start, Integer end) {
-    if (start == null) {
-      return;
-    }
-    if (sb.length() > 0) {
-      sb.append(',');
-    }
-    sb.append(start);
-    if (!start.equals(end)) {
-      sb.append('-').append(end);
-    }
   }
 
   /** The bit positions of a mask in {@link #cpulist} format, e.g. a hwloc nodeset. */

@@ -20,9 +20,43 @@ import org.xml.sax.helpers.DefaultHandler;
  */
 final class SafeXml {
 
+  /**
+   * Largest XML file: 16 MiB, about 50 times the largest real file of the fixtures (340 KB, a
+   * 192-core machine). The whole document is held as a DOM, several times its size in memory.
+   */
+  static final int MAX_BYTES = 16 << 20;
+
+  /** Most tags ({@code <}) in a file: the fixtures have at most 2,362. */
+  static final int MAX_TAGS = 400_000;
+
+  /**
+   * Deepest element nesting: the fixtures nest at most 12 deep. The importers walk the tree
+   * recursively, so the parser refuses deeper files before they do ({@code
+   * jdk.xml.maxElementDepth}).
+   */
+  static final int MAX_DEPTH = 256;
+
+  private static final String MAX_DEPTH_PROPERTY =
+      "http://www.oracle.com/xml/jaxp/properties/maxElementDepth";
+
   private SafeXml() {}
 
   static Document parse(byte[] content, String file) throws ImportException {
+    if (content.length > MAX_BYTES) {
+      throw new ImportException(
+          file
+              + ": "
+              + content.length
+              + " bytes is more than the "
+              + MAX_BYTES
+              + "-byte XML limit");
+    }
+    int tags = 0;
+    for (byte b : content) {
+      if (b == '<' && ++tags > MAX_TAGS) {
+        throw new ImportException(file + ": more than " + MAX_TAGS + " XML tags");
+      }
+    }
     try {
       // the JDK's own parser, whose feature names the lines below set: newInstance() would first
       // scan the class path for another provider (jaxp.properties, META-INF/services), about
@@ -35,6 +69,7 @@ final class SafeXml {
       f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
       f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
       f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
+      f.setAttribute(MAX_DEPTH_PROPERTY, Integer.toString(MAX_DEPTH));
       f.setXIncludeAware(false);
       f.setExpandEntityReferences(false);
       f.setNamespaceAware(false);

@@ -155,6 +155,11 @@ public final class HostSource {
       if (!n.matches("node\\d+")) {
         continue;
       }
+      if (!n.matches("node\\d{1,9}")) {
+        // the kernel numbers nodes below MAX_NUMNODES (1024): this is no node of a real host
+        diag.add(dir + "/" + n, "not a NUMA node number this reader accepts: skipped");
+        continue;
+      }
       int id = Integer.parseInt(n.substring(4));
       SysfsRoot.Read<String> cpus = root.text(dir + "/" + n + "/cpulist");
       if (!cpus.ok()) {

@@ -14,8 +14,11 @@ public final class NvmeClassSource {
   static final String NVME = "/sys/class/nvme";
   static final String BLOCK = "/sys/class/block";
 
-  /** A namespace block device {@code nvme<controller>n<namespace>} (not a partition). */
-  private static final Pattern NAMESPACE = Pattern.compile("nvme(\\d+)n\\d+");
+  /**
+   * A namespace block device {@code nvme<controller>n<namespace>} (not a partition); numbers of
+   * more than 9 digits are no device the kernel names (and would not fit an int).
+   */
+  private static final Pattern NAMESPACE = Pattern.compile("nvme(\\d{1,9})n\\d{1,9}");
 
   private final SysfsRoot root;
   private final Diagnostics diag;

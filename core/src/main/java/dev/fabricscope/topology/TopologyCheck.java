@@ -2,15 +2,14 @@ package dev.fabricscope.topology;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Semantic checks a report must pass beyond its JSON Schema: unique BDFs, parents that exist in the
  * report or are named by a function's path, no parent cycles, VF/PF links that point at functions
- * of the report, bounded counts. Returns every problem found, not only the first.
+ * of the report, bounded counts and a bounded depth. Returns every problem found, not only the
+ * first.
  */
 public final class TopologyCheck {
 
@@ -19,6 +18,22 @@ public final class TopologyCheck {
 
   public static final int MAX_DEVICES = 10_000;
   public static final int MAX_DIAGNOSTICS = 50_000;
+
+  /**
+   * The most functions above any function, its parent and theirs. Bus numbers are 8 bits (PCIe Base
+   * Specification, type 1 configuration header), so every bridge of a chain in one PCI segment owns
+   * one of at most 256 secondary buses; twice that allows a chain that continues into a second
+   * segment behind a VMD or similar bridge. Real hosts are under 20 deep (the fixtures). Beyond
+   * this a report is refused, before anything that walks the tree recursively (the exporters, the
+   * path model) or per function (this check) meets it.
+   */
+  public static final int MAX_DEPTH = 512;
+
+  /** Depth of a function marked while its ancestry is being walked (a cycle when met again). */
+  private static final int WALKING = -1;
+
+  /** Depth of a function in or under a cycle, or deeper than {@link #MAX_DEPTH}: reported once. */
+  private static final int BROKEN = -2;
 
   private TopologyCheck() {}
 
@@ -59,26 +74,53 @@ public final class TopologyCheck {
         out.add(f.bdf() + ": physfn " + f.sriov().physfn() + " is not in the report");
       }
     }
-    for (PciFunction f : r.pci()) {
-      Set<String> seen = new HashSet<>();
-      String cur = f.bdf();
-      while (cur != null) {
-        if (!seen.add(cur)) {
-          out.add("parent cycle through " + f.bdf());
-          break;
-        }
-        PciFunction p = byBdf.get(cur);
-        cur = p == null ? null : p.parent();
-      }
-      if (out.size() > 100) {
-        break;
-      }
-    }
+    ancestry(r, byBdf, out);
     for (RdmaDevice d : r.rdma()) {
       if (d.pciFunction() != null && !byBdf.containsKey(d.pciFunction())) {
         out.add("RDMA device " + d.name() + " names " + d.pciFunction() + ", not in the report");
       }
     }
     return out;
+  }
+
+  /**
+   * Parent cycles and chains deeper than {@link #MAX_DEPTH}, each function's ancestry walked once
+   * (its depth remembered), so a hostile report of 20,000 functions in one chain costs 20,000
+   * steps, not 20,000²/2.
+   */
+  private static void ancestry(Report r, Map<String, PciFunction> byBdf, List<String> out) {
+    Map<String, Integer> depth = new HashMap<>();
+    List<String> path = new ArrayList<>();
+    for (PciFunction f : r.pci()) {
+      path.clear();
+      String cur = f.bdf();
+      int known = 0; // depth of the function above the walked path; 0 above a root
+      while (cur != null) {
+        Integer d = depth.get(cur);
+        if (d != null) {
+          known = d == WALKING ? BROKEN : d;
+          if (d == WALKING && out.size() <= 100) {
+            out.add("parent cycle through " + f.bdf());
+          }
+          break;
+        }
+        depth.put(cur, WALKING);
+        path.add(cur);
+        PciFunction p = byBdf.get(cur);
+        cur = p == null ? null : p.parent();
+      }
+      for (int i = path.size() - 1; i >= 0; i--) {
+        if (known != BROKEN) {
+          known++;
+          if (known > MAX_DEPTH) {
+            known = BROKEN;
+            if (out.size() <= 100) {
+              out.add("PCI chain deeper than " + MAX_DEPTH + " functions above " + path.get(i));
+            }
+          }
+        }
+        depth.put(path.get(i), known);
+      }
+    }
   }
 }

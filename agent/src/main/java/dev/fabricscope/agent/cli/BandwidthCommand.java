@@ -19,6 +19,7 @@ import dev.fabricscope.bandwidth.Expectations;
 import dev.fabricscope.bandwidth.FlowExpectations;
 import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.sysfs.SysfsRoot;
+import dev.fabricscope.text.TerminalText;
 import dev.fabricscope.topology.Report;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -133,7 +134,8 @@ public final class BandwidthCommand implements Callable<Integer> {
           BandwidthResult.of(
               spec, m.samplesGBps(), m.helper(), expect(spec), Efficiencies.DEFAULTS);
     }
-    out.println(format.equals("json") ? json(r) : BandwidthText.render(r, spec, m));
+    out.println(
+        format.equals("json") ? json(r) : TerminalText.escape(BandwidthText.render(r, spec, m)));
     out.flush();
     return 0;
   }
@@ -201,13 +203,15 @@ public final class BandwidthCommand implements Callable<Integer> {
       out.println(json(caps));
     } else {
       for (HelperCapability c : caps) {
-        out.printf(
-            "%-8s %-7s %-8s %s%s%n",
-            c.name(),
-            c.present() ? "present" : "absent",
-            c.version() == null ? "-" : c.version(),
-            c.devices().isEmpty() ? "" : String.join(",", c.devices()) + "  ",
-            c.detail());
+        out.print(
+            TerminalText.escape(
+                String.format(
+                    "%-8s %-7s %-8s %s%s%n",
+                    c.name(),
+                    c.present() ? "present" : "absent",
+                    c.version() == null ? "-" : c.version(),
+                    c.devices().isEmpty() ? "" : String.join(",", c.devices()) + "  ",
+                    c.detail())));
       }
     }
     out.flush();

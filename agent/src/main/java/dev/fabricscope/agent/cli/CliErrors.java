@@ -1,5 +1,6 @@
 package dev.fabricscope.agent.cli;
 
+import dev.fabricscope.text.TerminalText;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -118,7 +119,7 @@ final class CliErrors
     StringBuilder b = new StringBuilder(s.length());
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      b.append(c == '\n' || c == '\r' || c == '\t' ? ' ' : c < 0x20 || c == 0x7f ? '?' : c);
+      b.append(c == '\n' || c == '\r' || c == '\t' ? ' ' : TerminalText.steers(c) ? '?' : c);
     }
     return b.toString().strip();
   }

@@ -4,6 +4,7 @@ import dev.fabricscope.p2p.Device;
 import dev.fabricscope.p2p.DeviceNames;
 import dev.fabricscope.p2p.ExplainText;
 import dev.fabricscope.p2p.P2pAnalyzer;
+import dev.fabricscope.text.TerminalText;
 import dev.fabricscope.topology.Report;
 import java.io.PrintStream;
 import java.util.List;
@@ -64,7 +65,7 @@ public final class ExplainCommand implements Callable<Integer> {
     DeviceNames names = DeviceNames.of(an);
     Device a = resolve(names, devices.get(0), input);
     Device b = resolve(names, devices.get(1), input);
-    out.print(ExplainText.render(an.pair(a, b), a, b, report, names));
+    out.print(TerminalText.escape(ExplainText.render(an.pair(a, b), a, b, report, names)));
     out.flush();
     return 0;
   }

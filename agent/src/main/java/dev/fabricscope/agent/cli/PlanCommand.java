@@ -5,6 +5,7 @@ import dev.fabricscope.planner.Pattern;
 import dev.fabricscope.planner.PlanOptions;
 import dev.fabricscope.planner.PlanResult;
 import dev.fabricscope.planner.Planner;
+import dev.fabricscope.text.TerminalText;
 import dev.fabricscope.topology.Report;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -106,7 +107,7 @@ public final class PlanCommand implements Callable<Integer> {
         switch (format) {
           case "json" -> PlanText.json(plan);
           case "nccl-xml" -> PairingTopology.ncclXml(report, plan.pairing());
-          default -> PlanText.text(plan, pattern);
+          default -> TerminalText.escape(PlanText.text(plan, pattern));
         });
     out.flush();
     return 0;

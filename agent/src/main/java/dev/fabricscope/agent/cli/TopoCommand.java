@@ -4,6 +4,7 @@ import dev.fabricscope.p2p.P2pAnalyzer;
 import dev.fabricscope.p2p.P2pMatrix;
 import dev.fabricscope.p2p.TopoText;
 import dev.fabricscope.report.ReportJson;
+import dev.fabricscope.text.TerminalText;
 import dev.fabricscope.topology.Report;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
@@ -58,7 +59,7 @@ public final class TopoCommand implements Callable<Integer> {
         throw new IllegalStateException(e);
       }
     } else {
-      out.print(TopoText.render(m, report));
+      out.print(TerminalText.escape(TopoText.render(m, report)));
     }
     out.flush();
     return 0;
