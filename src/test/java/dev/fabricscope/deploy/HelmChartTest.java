@@ -94,6 +94,8 @@ class HelmChartTest {
     // the writable places on a read-only root: /tmp (java.io.tmpdir) and the data dir
     assertEquals("2Gi", volumeAt(pod, "/tmp").getEmptyDir().getSizeLimit().toString());
     assertTrue(env(c, "JAVA_TOOL_OPTIONS").getValue().startsWith("-Djava.io.tmpdir=/tmp "));
+    // archive imports unpack there too, not on /dev/shm, which the server would pick unset
+    assertEquals("/tmp", env(c, "FABRICSCOPE_TMPDIR").getValue());
     // application.properties binds to 127.0.0.1, which a Service cannot reach
     assertEquals("0.0.0.0", env(c, "QUARKUS_HTTP_HOST").getValue());
   }
