@@ -68,6 +68,7 @@ final class JobEvents {
         if (role != Role.LISTEN) {
           throw JsonFields.unprocessable("listening is an event of the listen side");
         }
+        ListenerAddress.check(j, e.listener());
         Instant deadline = now.plus(owner.settings().runTimeout(j.spec()));
         if (!jobs.listening(id, e.listener(), deadline)) {
           throw conflict(id, "is not waiting for a listener");

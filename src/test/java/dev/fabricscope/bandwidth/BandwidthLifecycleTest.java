@@ -5,6 +5,7 @@ import static dev.fabricscope.testing.BandwidthClient.memcpy;
 import static dev.fabricscope.testing.BandwidthClient.poll;
 import static dev.fabricscope.testing.BandwidthClient.queue;
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -127,6 +128,11 @@ class BandwidthLifecycleTest {
     event(src[0], source, id, "{\"type\":\"listening\",\"address\":\"10.0.0.2\",\"port\":5201}")
         .then()
         .statusCode(422); // the source host plays no listen side
+    // a listener elsewhere than the test's target would send the run side there
+    event(dst[0], target, id, "{\"type\":\"listening\",\"address\":\"127.0.0.1\",\"port\":22}")
+        .then()
+        .statusCode(422)
+        .body("detail", containsString("the test's target is 10.0.0.2"));
     // the source's poll is already waiting when the listener reports
     CompletableFuture<Response> run = CompletableFuture.supplyAsync(() -> poll(src[0], source, 20));
     Thread.sleep(300);
