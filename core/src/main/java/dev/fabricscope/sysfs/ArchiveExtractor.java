@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -17,16 +18,17 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * anything hostile.
  *
  * <p>Safe by construction, in three steps: (1) every header is checked and planned ({@link
- * ArchivePlan}) before a byte is written — absolute names, {@code ..} components, hard links,
- * devices, FIFOs, sparse and unknown entry types, two entries of one name, entries under a link or
- * a file, more than {@link Limits#maxEntries} entries or {@link Limits#maxBytes} bytes, and a tree
- * without {@code sys/} are refused; (2) folders and files are written while no link exists on disk,
- * files with {@code CREATE_NEW} and {@code NOFOLLOW_LINKS}; (3) only then are the links created
- * whose resolution on disk, following the archive's other links as the kernel would, stays inside
- * the folder. The others are real in gathered archives ({@code driver ->
- * ../../../../bus/pci/drivers/ice}); they are never created on disk, only their text is kept for
- * {@link SysfsRoot#linkText}. On refusal the temporary directory is removed before the exception
- * leaves.
+ * ArchivePlan}) and every link judged ({@link LinkResolver}) before a byte is written — absolute
+ * names, {@code ..} components, hard links, devices, FIFOs, sparse and unknown entry types, two
+ * entries of one name, entries under a link or a file, more than {@link Limits#maxEntries} planned
+ * paths or {@link Limits#maxBytes} bytes, names or link texts too long or too deep, oversized long
+ * name and PAX headers ({@link GuardedTarInputStream}), and a tree without {@code sys/} are
+ * refused; (2) folders and files are written while no link exists on disk, files with {@code
+ * CREATE_NEW} and {@code NOFOLLOW_LINKS}; (3) only then are the links created whose resolution on
+ * disk, following the archive's other links as the kernel would, stays inside the folder. The
+ * others are real in gathered archives ({@code driver -> ../../../../bus/pci/drivers/ice}); they
+ * are never created on disk, only their text is kept for {@link SysfsRoot#linkText}. On refusal, or
+ * any other failure, the temporary directory is removed before the exception leaves.
  */
 public final class ArchiveExtractor {
 
@@ -111,14 +113,21 @@ public final class ArchiveExtractor {
     } catch (IOException e) {
       throw new ArchiveException("cannot create a temporary directory: " + e.getMessage());
     }
+    boolean unpacked = false;
     try {
-      return unpack(archive, temp, limits);
+      Unpacked u = unpack(archive, temp, limits);
+      unpacked = true;
+      return u;
     } catch (ArchiveException e) {
-      deleteTree(temp);
       throw e;
     } catch (IOException | RuntimeException e) {
-      deleteTree(temp);
       throw new ArchiveException("cannot read archive " + archive + ": " + describe(e));
+    } finally {
+      // on any Throwable, an Error included (it still reaches the caller): a half-written tree
+      // must not outlive the call, or every failed import leaves one behind
+      if (!unpacked) {
+        deleteTree(temp);
+      }
     }
   }
 
@@ -143,18 +152,23 @@ public final class ArchiveExtractor {
       throw new ArchiveException(archive + " is an empty archive");
     }
     String rootName = plan.root();
-    writeFilesAndFolders(archive, dest, limits, plan);
+    // links are judged before anything is written: judging can refuse the archive (its budget)
+    LinkResolver resolver = new LinkResolver(plan.nodes());
+    Map<String, String> inside = new LinkedHashMap<>();
     Map<String, String> detached = new HashMap<>();
     for (Map.Entry<String, ArchivePlan.Node> n : plan.nodes().entrySet()) {
-      if (n.getValue().kind() != ArchivePlan.Kind.LINK) {
-        continue;
+      if (n.getValue().kind() == ArchivePlan.Kind.LINK) {
+        String text = n.getValue().linkText();
+        if (resolver.staysInside(n.getKey())) {
+          inside.put(n.getKey(), text);
+        } else {
+          detached.put("/" + n.getKey(), text);
+        }
       }
-      String text = n.getValue().linkText();
-      if (plan.resolveLink(n.getKey()).isPresent()) {
-        Files.createSymbolicLink(dest.resolve(n.getKey()), Path.of(text));
-      } else {
-        detached.put("/" + n.getKey(), text);
-      }
+    }
+    writeFilesAndFolders(archive, dest, limits, plan);
+    for (Map.Entry<String, String> l : inside.entrySet()) {
+      Files.createSymbolicLink(dest.resolve(l.getKey()), Path.of(l.getValue()));
     }
     Path root = rootName.isEmpty() ? dest : dest.resolve(rootName);
     return new Unpacked(dest, root, rebase(detached, dest, root));
@@ -226,7 +240,7 @@ public final class ArchiveExtractor {
    */
   private static TarArchiveInputStream open(Path archive, Limits limits) throws IOException {
     long bound = limits.maxBytes() + (limits.maxEntries() + 2L) * 3 * 512;
-    return new TarArchiveInputStream(
+    return new GuardedTarInputStream(
         new BoundedInputStream(ArchiveFormat.decompress(archive), bound));
   }
 

@@ -2,35 +2,44 @@ package dev.fabricscope.sysfs;
 
 import dev.fabricscope.sysfs.ArchiveExtractor.ArchiveException;
 import dev.fabricscope.sysfs.ArchiveExtractor.Limits;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 
 /**
  * What an archive would unpack to, built from its headers alone before anything is written: every
- * entry's checked name and kind, the limits, and for every symlink whether the operating system
- * would resolve it inside the extraction folder. {@link ArchiveExtractor} writes only what a
- * complete, accepted plan holds, so a refused archive never writes a byte.
+ * entry's checked name and kind, and the limits. {@link LinkResolver} then judges over the plan
+ * whether the operating system would resolve each symlink inside the extraction folder. {@link
+ * ArchiveExtractor} writes only what a complete, accepted plan holds, so a refused archive never
+ * writes a byte.
  *
- * <p>Links are judged by their <em>resolution on disk</em>, not their text: {@code x -> d0/l/../..}
- * with {@code d0/l -> ../..} leaves the folder although its text does not, because the kernel
- * follows {@code l} before it applies the {@code ..} after it (path_resolution(7)). The plan
- * resolves each link as the kernel would, over the archive's own entries, following other links (at
- * most {@value #MAX_LINK_FOLLOWS}, the kernel's MAXSYMLINKS); a link that leaves, loops or passes
- * through a link that leaves is never created, only its text is kept.
+ * <p>Memory is bounded by what the plan holds, not only by the headers read: every planned path
+ * counts against {@link Limits#maxEntries}, the folders that names only imply ({@code a/b/c} plans
+ * {@code a} and {@code a/b}) included, a name has at most {@value #MAX_DEPTH} components, and all
+ * planned names and link texts together at most {@value #MAX_PLANNED_CHARS} characters. Without
+ * these a 7 KB archive of deep names planned gigabytes of prefixes.
  */
 final class ArchivePlan {
 
-  /** Links followed while resolving one path, as Linux's MAXSYMLINKS. */
-  static final int MAX_LINK_FOLLOWS = 40;
-
-  /** Longest entry name accepted (Linux PATH_MAX) and longest component (NAME_MAX). */
+  /** Longest entry name or link text accepted (Linux PATH_MAX) and longest component (NAME_MAX). */
   static final int MAX_NAME = 4096;
 
   static final int MAX_COMPONENT = 255;
+
+  /**
+   * Most components in one name. The deepest path in the real gathers under shared/fixtures has 16
+   * (a SAS expander's disk, top folder included); PCIe switches, USB hubs and Thunderbolt chains
+   * add a few levels each, so 128 leaves a wide margin while capping the folders one name implies.
+   */
+  static final int MAX_DEPTH = 128;
+
+  /**
+   * All planned names and link texts, in characters. The largest real gather plans 0.92 million
+   * (11,495 paths); 32 Mi is 36 times that, and holds the plan's strings to tens of megabytes.
+   */
+  static final long MAX_PLANNED_CHARS = 32L << 20;
 
   /** The kind of one planned path. */
   enum Kind {
@@ -46,6 +55,7 @@ final class ArchivePlan {
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private int entries;
   private long totalBytes;
+  private long plannedChars;
 
   ArchivePlan(Limits limits) {
     this.limits = limits;
@@ -93,26 +103,52 @@ final class ArchivePlan {
       throw refused("two entries named " + name + " (" + old.kind() + " and " + kind + ")");
     }
     if (old == null) {
-      nodes.put(name, new Node(kind, kind == Kind.LINK ? e.getLinkName() : null, size));
+      String text = kind == Kind.LINK ? e.getLinkName() : null;
+      plan(name, new Node(kind, text, size));
     }
     return name;
   }
 
-  /** Every folder above {@code name} becomes a planned folder; a file or link there is refused. */
+  /**
+   * Every folder above {@code name} becomes a planned folder; a file or link there is refused.
+   * Walks up from the nearest parent and stops at the first one planned: a planned folder's own
+   * parents were checked when it was planned, and none can change kind later (a second entry of
+   * another kind is refused), so each entry costs its new folders, not all its prefixes again.
+   */
   private void addParents(String name, String raw) throws ArchiveException {
-    int i = name.indexOf('/');
-    while (i > 0) {
+    List<String> missing = new ArrayList<>();
+    for (int i = name.lastIndexOf('/'); i > 0; i = name.lastIndexOf('/', i - 1)) {
       String parent = name.substring(0, i);
       Node n = nodes.get(parent);
       if (n == null) {
-        nodes.put(parent, new Node(Kind.DIR, null, 0));
-      } else if (n.kind() == Kind.LINK) {
+        missing.add(parent);
+        continue;
+      }
+      if (n.kind() == Kind.LINK) {
         throw refused(raw + " would be written through the link " + parent);
-      } else if (n.kind() == Kind.FILE) {
+      }
+      if (n.kind() == Kind.FILE) {
         throw refused(raw + " would be written under the file " + parent);
       }
-      i = name.indexOf('/', i + 1);
+      break;
     }
+    // outermost first: the map's order is the order folders are created in, parents first
+    for (int i = missing.size() - 1; i >= 0; i--) {
+      plan(missing.get(i), new Node(Kind.DIR, null, 0));
+    }
+  }
+
+  /** Adds one path to the plan, counted against the entry and character limits. */
+  private void plan(String name, Node node) throws ArchiveException {
+    if (nodes.size() >= limits.maxEntries()) {
+      throw refused(
+          "more than " + limits.maxEntries() + " entries (folders implied by names included)");
+    }
+    plannedChars += name.length() + (node.linkText() == null ? 0 : node.linkText().length());
+    if (plannedChars > MAX_PLANNED_CHARS) {
+      throw refused("names and link targets of more than " + MAX_PLANNED_CHARS + " characters");
+    }
+    nodes.put(name, node);
   }
 
   private static Kind kindOf(TarArchiveEntry e) throws ArchiveException {
@@ -132,6 +168,11 @@ final class ArchivePlan {
       String text = e.getLinkName();
       if (text == null || text.isEmpty() || text.indexOf('\0') >= 0) {
         throw refused("symlink " + e.getName() + " without a usable target");
+      }
+      if (text.length() > MAX_NAME) {
+        // the kernel refuses longer targets (ENAMETOOLONG); resolving them costs time per character
+        throw refused(
+            "symlink " + e.getName() + " with a target longer than " + MAX_NAME + " characters");
       }
       return Kind.LINK;
     }
@@ -156,9 +197,13 @@ final class ArchivePlan {
       throw refused("absolute path " + raw);
     }
     StringBuilder out = new StringBuilder();
+    int depth = 0;
     for (String part : raw.split("/")) {
       if (part.isEmpty() || part.equals(".")) {
         continue;
+      }
+      if (++depth > MAX_DEPTH) {
+        throw refused("an entry name deeper than " + MAX_DEPTH + " folders");
       }
       if (part.equals("..")) {
         throw refused("'..' in " + raw);
@@ -175,65 +220,6 @@ final class ArchivePlan {
       out.append(part);
     }
     return out.toString();
-  }
-
-  /**
-   * Where the link at {@code path} leads when the kernel resolves it in the unpacked tree, relative
-   * to the extraction folder ({@code ""} is the folder itself); empty when it leaves the folder, is
-   * absolute, passes through a link that does, or needs more than {@value #MAX_LINK_FOLLOWS} link
-   * follows.
-   */
-  Optional<String> resolveLink(String path) {
-    Node link = nodes.get(path);
-    Deque<String> cur = new ArrayDeque<>();
-    String parent = SysfsPaths.parentOf("/" + path);
-    for (String s : parent.split("/")) {
-      if (!s.isEmpty()) {
-        cur.addLast(s);
-      }
-    }
-    Deque<String> todo = new ArrayDeque<>();
-    if (!push(todo, link.linkText())) {
-      return Optional.empty();
-    }
-    int follows = 1;
-    while (!todo.isEmpty()) {
-      String c = todo.pollFirst();
-      if (c.isEmpty() || c.equals(".")) {
-        continue;
-      }
-      if (c.equals("..")) {
-        if (cur.isEmpty()) {
-          return Optional.empty();
-        }
-        cur.removeLast();
-        continue;
-      }
-      cur.addLast(c);
-      Node n = nodes.get(String.join("/", cur));
-      if (n != null && n.kind() == Kind.LINK) {
-        // the kernel replaces the link by its text, read from the link's own folder
-        cur.removeLast();
-        if (++follows > MAX_LINK_FOLLOWS || !push(todo, n.linkText())) {
-          return Optional.empty();
-        }
-      }
-      // a missing component or a file in the middle makes the kernel stop with ENOENT/ENOTDIR;
-      // going on by text can only judge more links as leaving, never fewer
-    }
-    return Optional.of(String.join("/", cur));
-  }
-
-  /** Puts a link text's components in front of the work list; false when it is absolute. */
-  private static boolean push(Deque<String> todo, String text) {
-    if (text.startsWith("/")) {
-      return false;
-    }
-    String[] parts = text.split("/");
-    for (int i = parts.length - 1; i >= 0; i--) {
-      todo.addFirst(parts[i]);
-    }
-    return true;
   }
 
   /**

@@ -97,11 +97,15 @@ public final class HostileArchives {
 
   /** A minimal sysfs tree plus the given hostile entries. */
   public static Path withSysfs(Path file, String... hostile) throws IOException {
+    return write(file, withBase(hostile));
+  }
+
+  private static String[] withBase(String... hostile) {
     String[] base = {"d:sys", "d:sys/bus", "d:sys/bus/pci", "d:sys/bus/pci/devices"};
     String[] all = new String[base.length + hostile.length];
     System.arraycopy(base, 0, all, 0, base.length);
     System.arraycopy(hostile, 0, all, base.length, hostile.length);
-    return write(file, all);
+    return all;
   }
 
   /**
@@ -119,6 +123,83 @@ public final class HostileArchives {
         "l:x->" + deep + "/l/" + up8 + "..",
         "l:y->x" + victim.toAbsolutePath(),
         "f:y=owned by the archive");
+  }
+
+  /**
+   * {@code count} folder entries {@code x<i>/c/c/…/c}, {@code depth} components of {@code width}
+   * characters below each {@code x<i>}, after a {@code sys/} folder; names past 100 bytes as GNU
+   * long names, as GNU tar writes them. With 300 × 2,040 × 1 (names just under 4,096) the plan once
+   * made 1.25 GB of implied folder names from 7 KB of .tar.gz.
+   */
+  public static Path deepFolders(Path file, int count, int depth, int width) throws IOException {
+    String tail = ("/" + "c".repeat(width)).repeat(depth) + "/";
+    try (RawTar tar = RawTar.gzip(file)) {
+      tar.entry("sys/", '5', new byte[0]);
+      for (int i = 0; i < count; i++) {
+        String name = "x" + i + tail;
+        if (name.length() > 100) {
+          tar.entry("././@LongLink", 'L', (name + "\0").getBytes(StandardCharsets.UTF_8));
+        }
+        tar.entry(name, '5', new byte[0]);
+      }
+    }
+    return file;
+  }
+
+  /**
+   * As {@link #withSysfs} for "d:", "f:" and "l:" entries, written by {@link RawTar#pax}: fast for
+   * names and link texts of any length (commons-compress's writer is quadratic in them).
+   */
+  public static Path paxWithSysfs(Path file, String... entries) throws IOException {
+    try (RawTar tar = RawTar.gzip(file)) {
+      for (String e : withBase(entries)) {
+        String body = e.substring(2);
+        switch (e.charAt(0)) {
+          case 'd' -> tar.pax(body.endsWith("/") ? body : body + "/", '5', null, new byte[0]);
+          case 'f' -> {
+            int eq = body.indexOf('=');
+            byte[] content = body.substring(eq + 1).getBytes(StandardCharsets.UTF_8);
+            tar.pax(body.substring(0, eq), '0', null, content);
+          }
+          case 'l' -> {
+            int arrow = body.indexOf("->");
+            tar.pax(body.substring(0, arrow), '2', body.substring(arrow + 2), new byte[0]);
+          }
+          default -> throw new IllegalArgumentException(e);
+        }
+      }
+    }
+    return file;
+  }
+
+  /**
+   * A {@code sys/} folder, then one extension header of type {@code type} ({@code L}, {@code K},
+   * {@code x} or {@code g}) that declares and holds {@code size} bytes, then a file. Hundreds of
+   * megabytes gzip to a few hundred kilobytes; commons-compress reads such a header whole.
+   */
+  public static Path extensionBomb(Path file, char type, long size) throws IOException {
+    try (RawTar tar = RawTar.gzip(file)) {
+      tar.entry("sys/", '5', new byte[0]);
+      if (type == 'x' || type == 'g') {
+        tar.paxRecord(type, "path", size);
+      } else {
+        tar.filled("././@LongLink", type, size, (byte) 'a');
+      }
+      tar.entry("sys/f", '0', "1".getBytes(StandardCharsets.US_ASCII));
+    }
+    return file;
+  }
+
+  /** A {@code sys/} folder, then {@code count} GNU long names in a row before one file. */
+  public static Path longNameChain(Path file, int count) throws IOException {
+    try (RawTar tar = RawTar.gzip(file)) {
+      tar.entry("sys/", '5', new byte[0]);
+      for (int i = 0; i < count; i++) {
+        tar.entry("././@LongLink", 'L', ("sys/name" + i + "\0").getBytes(StandardCharsets.UTF_8));
+      }
+      tar.entry("sys/f", '0', "1".getBytes(StandardCharsets.US_ASCII));
+    }
+    return file;
   }
 
   /** An archive with {@code count} empty files (1,000,000 makes a ~1.5 MB .tar.gz). */
