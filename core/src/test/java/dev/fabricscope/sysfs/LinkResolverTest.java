@@ -51,7 +51,7 @@ class LinkResolverTest {
     for (long seed = 1; seed <= 2000; seed++) {
       SplittableRandom r = new SplittableRandom(seed);
       ArchivePlan plan = new ArchivePlan(ArchiveExtractor.Limits.DEFAULT);
-      for (String entry : ArchiveExtractorProperties.generate(r, "/tmp/sentinel/victim")) {
+      for (String entry : ArchiveExtractorPropertiesTest.generate(r, "/tmp/sentinel/victim")) {
         try {
           plan.add(entryOf(entry));
         } catch (ArchiveExtractor.ArchiveException refused) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * it creates resolves inside, and nothing is left behind. Seeded (a failure names its seed and its
  * entries, and reruns the same); bounded by a count and a time budget so CI stays under a minute.
  */
-class ArchiveExtractorProperties {
+class ArchiveExtractorPropertiesTest {
 
   private static final List<String> NAMES = List.of("sys", "a", "b", "l", "x", "y");
   private static final int CASES = 3000;
