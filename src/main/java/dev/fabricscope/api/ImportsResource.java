@@ -48,6 +48,7 @@ public class ImportsResource {
   @Inject Access access;
   @Inject ReportIngest ingest;
   @Inject FabricscopeConfig config;
+  @Inject ImportSlots slots;
 
   /** What an import stored. */
   @Schema(name = "ImportResult")
@@ -95,6 +96,7 @@ public class ImportsResource {
   @APIResponse(responseCode = "413", ref = "ContentTooLarge")
   @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
   public Response importFile(
       byte[] body,
       @Context HttpServerRequest request,
@@ -114,7 +116,10 @@ public class ImportsResource {
               + "; this one is "
               + mebibytes(body.length));
     }
-    Report report = load(body);
+    Report report;
+    try (ImportSlots.Slot slot = slots.take()) {
+      report = load(body);
+    }
     if (host != null && !host.isBlank()) {
       report = report.withHostName(host);
     }

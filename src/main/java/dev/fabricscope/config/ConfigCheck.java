@@ -131,6 +131,8 @@ public class ConfigCheck {
     p.positive("metrics.refresh", c.metrics().refresh());
     p.atLeast("p2p.max-devices", c.p2p().maxDevices(), 1);
     p.atLeast("p2p.concurrent", c.p2p().concurrent(), 1);
+    p.atLeast("imports.concurrent", c.imports().concurrent(), 1);
+    p.notNegative("imports.wait", c.imports().slotWait());
     p.notNegative("p2p.wait", c.p2p().slotWait());
     p.atLeast("p2p.cache-bytes", c.p2p().cacheBytes(), 0);
     p.atLeast("p2p.cache-entries", c.p2p().cacheEntries(), 0);

@@ -70,6 +70,9 @@ public interface FabricscopeConfig {
   /** The all-pairs P2P answers of {@code GET /api/v1/hosts/{host}/p2p}. */
   P2p p2p();
 
+  /** File imports ({@code POST /api/v1/imports}). */
+  Imports imports();
+
   /** {@code fabricscope.auth.*}. */
   interface Auth {
     /**
@@ -249,6 +252,22 @@ public interface FabricscopeConfig {
     /** How often the fleet gauges are recomputed (duration). */
     @WithDefault("15s")
     Duration refresh();
+  }
+
+  /**
+   * {@code fabricscope.imports.*}. One import may hold a 64 MiB upload, its parsed form (an XML
+   * document several times its size) and an unpacked archive at once: a bound on how many run
+   * together bounds the server's memory whatever operators send.
+   */
+  interface Imports {
+    /** Imports read at once (≥ 1). */
+    @WithDefault("2")
+    int concurrent();
+
+    /** How long an import waits for a free slot before 503 with Retry-After (duration). */
+    @WithName("wait")
+    @WithDefault("5s")
+    Duration slotWait();
   }
 
   /** {@code fabricscope.p2p.*}. */

@@ -40,6 +40,7 @@ class ImportsResourceTest {
 
   @Inject InventoryStore store;
   @Inject KnownHosts known;
+  @Inject ImportSlots slots;
 
   // not @BeforeAll: the application (and RestAssured's port) is up only once a test runs
   @BeforeEach
@@ -199,6 +200,24 @@ class ImportsResourceTest {
   @Test
   void aValidReportIsImported() {
     importBody(json(BadReports.valid("import-good")), null).then().statusCode(201);
+  }
+
+  @Test
+  void anImportThatFindsNoFreeSlotIsA503AndStoresNothing() throws Exception {
+    Map<String, Long> before = counts();
+    int held = slots.slots().drainPermits();
+    assertTrue(held > 0, "the slots were free");
+    try {
+      importBody(json(BadReports.valid("import-busy")), null)
+          .then()
+          .statusCode(503)
+          .contentType("application/problem+json")
+          .header("Retry-After", org.hamcrest.Matchers.notNullValue());
+    } finally {
+      slots.slots().release(held);
+    }
+    assertEquals(before, counts());
+    importBody(json(BadReports.valid("import-busy")), null).then().statusCode(201);
   }
 
   static byte[] json(com.fasterxml.jackson.databind.JsonNode n) {

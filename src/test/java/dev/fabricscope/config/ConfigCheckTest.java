@@ -23,10 +23,12 @@ class ConfigCheckTest {
             Map.of(
                 "fabricscope.db.pool-size", "16",
                 "fabricscope.p2p.wait", "250ms",
+                "fabricscope.imports.wait", "750ms",
                 "fabricscope.bandwidth.efficiency.nvlink", "0.5",
                 "fabricscope.demo.archives", "a.tar.gz,b.xml"));
     assertEquals(16, c.db().poolSize());
     assertEquals(Duration.ofMillis(250), c.p2p().slotWait());
+    assertEquals(Duration.ofMillis(750), c.imports().slotWait());
     assertEquals(0.5, c.bandwidth().efficiency().nvlink());
     assertEquals(List.of("a.tar.gz", "b.xml"), c.demo().archives());
   }
@@ -74,6 +76,10 @@ class ConfigCheckTest {
         "fabricscope.findings.missed-intervals = 0: must be at least 1");
     assertProblem(
         "fabricscope.p2p.concurrent", "0", "fabricscope.p2p.concurrent = 0: must be at least 1");
+    assertProblem(
+        "fabricscope.imports.concurrent",
+        "0",
+        "fabricscope.imports.concurrent = 0: must be at least 1");
   }
 
   @Test
