@@ -228,8 +228,9 @@ public class JdbcBandwidthJobStore implements BandwidthJobStore {
                   "SELECT measured_gbps FROM bandwidth_jobs WHERE kind = ? AND source_host = ? AND"
                       + " source_endpoint = ? AND target_endpoint = ? AND threads = ? AND state IN "
                       + JobRows.inList(State.PASSED, State.MEASURED)
-                      // a sum of concurrent copies is no baseline of one copy
-                      + " AND measured_gbps IS NOT NULL AND concurrent_flows IS NULL"
+                      // a sum of concurrent copies is no baseline of one copy, nor is a copy
+                      // that moved nothing (0 GB/s): an expectation of 0 judges nothing
+                      + " AND measured_gbps > 0 AND concurrent_flows IS NULL"
                       + " ORDER BY id DESC LIMIT 1")) {
             ps.setString(1, BandwidthKind.HOST_MEMCPY.json());
             ps.setString(2, host);

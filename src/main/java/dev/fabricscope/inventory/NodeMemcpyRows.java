@@ -24,8 +24,10 @@ final class NodeMemcpyRows {
             + " source_host = ? AND target_host = source_host AND source_endpoint ="
             + " target_endpoint AND state IN "
             + JobRows.inList(State.PASSED, State.MEASURED)
-            // concurrent copies' sum is not one node's copy rate
-            + " AND measured_gbps IS NOT NULL AND concurrent_flows IS NULL"
+            // concurrent copies' sum is not one node's copy rate; a copy that moved nothing (0
+            // GB/s,
+            // which a result may carry) is no memory bandwidth to plan with
+            + " AND measured_gbps > 0 AND concurrent_flows IS NULL"
             + " ORDER BY measured_gbps DESC, id DESC";
     Map<Integer, NodeMemcpy> byNode = new TreeMap<>();
     try (var ps = c.prepareStatement(sql)) {

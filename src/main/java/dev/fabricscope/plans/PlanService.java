@@ -48,7 +48,7 @@ public class PlanService {
   private static final int CACHED_REPORTS = 64;
 
   /** Most custom flows in one prediction. */
-  static final int MAX_FLOWS = 4096;
+  static final int MAX_FLOWS = Planner.MAX_FLOWS;
 
   @Inject PlanStore store;
 
@@ -176,8 +176,13 @@ public class PlanService {
     throw ApiException.badRequest(name + " must be a positive number of GB/s below 1000000");
   }
 
+  /** A pattern's prediction; a pattern this host cannot be planned for is a 422. */
   static PlanResult predict(Report r, Pattern pattern, PlanOptions options) {
-    return new Planner(r).plan(pattern, options);
+    try {
+      return new Planner(r).plan(pattern, options);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.unprocessable(e.getMessage());
+    }
   }
 
   /**

@@ -254,6 +254,26 @@ abstract class BandwidthJobStoreContract extends EmptiedDatabase {
   }
 
   @Test
+  void aCopyThatMovedNothingIsNoMemoryBaseline() {
+    BandwidthSpec within =
+        BandwidthSpec.of(
+            BandwidthKind.HOST_MEMCPY,
+            Endpoint.numa(0),
+            Endpoint.numa(0),
+            1 << 20,
+            5,
+            null,
+            1,
+            false);
+    Job j = create(within, "h0", "h0");
+    store.take("h0", T0, DEADLINES);
+    store.finish(j.id(), new Outcome(State.MEASURED, 0.0, null, "unknown", "{}", null, null), T0);
+    // a 0 GB/s baseline made every plan of the host a 500 (PlanOptions refuses it)
+    assertEquals(List.of(), store.bestHostMemcpyWithinNodes("h0"));
+    assertEquals(Optional.empty(), store.lastHostMemcpy("h0", "numa:0", "numa:0", 1));
+  }
+
+  @Test
   void listsNewestFirstPerHostPeerPairAndKind() {
     Job m = create(memcpy(1), "h1", "h1");
     Job t1 = create(tcp(), "h1", "h2");

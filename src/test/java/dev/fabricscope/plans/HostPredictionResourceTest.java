@@ -4,6 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasSize;
 
+import dev.fabricscope.path.HostBuilder;
+import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.testing.ApiClient;
 import dev.fabricscope.testing.BandwidthClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -63,5 +65,34 @@ class HostPredictionResourceTest extends OnTheRigHost {
         .get("/api/v1/hosts/" + host + "/prediction")
         .then()
         .statusCode(400);
+  }
+
+  /**
+   * 65 GPUs: all-to-all is 4,160 flows, over the planner's 4,096 (once millions, and gigabytes).
+   */
+  @Test
+  void anAllToAllBeyondThePlannersBoundIsA422() {
+    HostBuilder b = HostBuilder.host().rootPort("0000:00:01.0", 0);
+    for (int i = 0; i < 65; i++) {
+      String port = String.format("0000:00:%02x.%d", 2 + i / 8, i % 8);
+      b.switchDown(port, "0000:00:01.0").gpu(String.format("0000:%02x:00.0", 16 + i), port, 16, 16);
+    }
+    String name = BandwidthClient.hostName("plan-65-gpus");
+    given()
+        .auth()
+        .oauth2(operator)
+        .body(ReportJson.write(b.build()))
+        .post("/api/v1/imports?host=" + name)
+        .then()
+        .statusCode(201);
+    given()
+        .auth()
+        .oauth2(operator)
+        .queryParam("pattern", "gpu-all-to-all")
+        .get("/api/v1/hosts/" + name + "/prediction")
+        .then()
+        .statusCode(422)
+        .contentType("application/problem+json")
+        .body("detail", containsString("4160 flows (65 GPUs)"));
   }
 }

@@ -27,12 +27,19 @@ public final class MaxMin {
   /**
    * Solves one instance.
    *
-   * @param capacity GB/s per link, each positive
+   * @param capacity GB/s per link, each positive and finite
    * @param routes per flow, the indexes of the links it crosses (each at most once)
+   * @throws IllegalArgumentException for a capacity that is not positive and finite: filling would
+   *     never saturate such a link, and the loop below would never end
    */
   public static Allocation solve(double[] capacity, int[][] routes) {
     int n = routes.length;
     int m = capacity.length;
+    for (int r = 0; r < m; r++) {
+      if (!(capacity[r] > 0) || Double.isInfinite(capacity[r])) {
+        throw new IllegalArgumentException("link " + r + " has a capacity of " + capacity[r]);
+      }
+    }
     double[] rate = new double[n];
     int[] bottleneck = new int[n];
     boolean[] frozen = new boolean[n];
@@ -55,6 +62,7 @@ public final class MaxMin {
     }
     boolean[] saturated = new boolean[m];
     while (open > 0) {
+      int openBefore = open;
       double delta = Double.POSITIVE_INFINITY;
       for (int r = 0; r < m; r++) {
         if (active[r] > 0) {
@@ -91,6 +99,11 @@ public final class MaxMin {
             active[r]--;
           }
         }
+      }
+      if (open == openBefore) {
+        // each round saturates a link, whose flows freeze; one that froze none would repeat
+        // forever (the capacities are checked above, so this is a fault, never input)
+        throw new IllegalStateException("max-min filling made no progress with " + open + " open");
       }
     }
     double[] used = new double[m];

@@ -18,6 +18,13 @@ import java.util.List;
  */
 public final class Planner {
 
+  /**
+   * Most flows of one plan, a pattern's or a custom list: {@code gpu-all-to-all} is N·(N−1) flows,
+   * so 4,096 admits 64 GPUs in one host (the largest hosts have 16). A report may list thousands of
+   * GPUs; without this bound their all-to-all alone would be millions of flows and gigabytes.
+   */
+  public static final int MAX_FLOWS = 4096;
+
   private final Fabric fabric;
   private List<GpuPairing> pairing;
 
@@ -33,10 +40,27 @@ public final class Planner {
     return pairing;
   }
 
-  /** The flows of a pattern on this host, with the pairing they follow. */
+  /**
+   * The flows of a pattern on this host, with the pairing they follow.
+   *
+   * @throws IllegalArgumentException when the pattern is more than {@link #MAX_FLOWS} flows here
+   */
   public List<Flow> flows(Pattern pattern) {
     List<Flow> out = new ArrayList<>();
     List<GpuPairing> gpus = pairing();
+    long n = gpus.size();
+    long count = pattern == Pattern.GPU_ALL_TO_ALL ? n * (n - 1) : n;
+    if (count > MAX_FLOWS) {
+      throw new IllegalArgumentException(
+          pattern.cliName()
+              + " on this host is "
+              + count
+              + " flows ("
+              + n
+              + " GPUs), more than the "
+              + MAX_FLOWS
+              + " a plan may have");
+    }
     switch (pattern) {
       case GPU_TO_NIC -> {
         for (GpuPairing p : gpus) {
@@ -82,9 +106,13 @@ public final class Planner {
   /**
    * A custom flow list's prediction (no pairing in the result).
    *
-   * @throws IllegalArgumentException when a flow names a device the report does not have
+   * @throws IllegalArgumentException when a flow names a device the report does not have, or there
+   *     are more than {@link #MAX_FLOWS}
    */
   public PlanResult plan(List<Flow> flows, PlanOptions options) {
+    if (flows.size() > MAX_FLOWS) {
+      throw new IllegalArgumentException("at most " + MAX_FLOWS + " flows");
+    }
     Router router = new Router(fabric, options == null ? PlanOptions.DEFAULTS : options);
     int[][] routes = new int[flows.size()][];
     for (int i = 0; i < routes.length; i++) {

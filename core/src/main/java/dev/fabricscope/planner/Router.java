@@ -49,12 +49,25 @@ final class Router {
       boolean gpuA = fa != null && fa.kind() == DeviceKind.GPU;
       boolean gpuB = fb != null && fb.kind() == DeviceKind.GPU;
       if (gpuA && gpuB) {
-        nvDirect.computeIfAbsent(l.a(), k -> new HashMap<>()).merge(l.b(), l.count(), Integer::sum);
-        nvDirect.computeIfAbsent(l.b(), k -> new HashMap<>()).merge(l.a(), l.count(), Integer::sum);
+        nvDirect
+            .computeIfAbsent(l.a(), k -> new HashMap<>())
+            .merge(l.b(), l.count(), Router::links);
+        nvDirect
+            .computeIfAbsent(l.b(), k -> new HashMap<>())
+            .merge(l.a(), l.count(), Router::links);
       } else if (gpuA || gpuB) {
-        nvToSwitch.merge(gpuA ? l.a() : l.b(), l.count(), Integer::sum);
+        nvToSwitch.merge(gpuA ? l.a() : l.b(), l.count(), Router::links);
       }
     }
+  }
+
+  /**
+   * NVLink counts added up, at most {@link NvLink#MAX_COUNT}: a report's counts are bounded one by
+   * one, and a sum that overflowed an int would be a negative capacity, on which max-min filling
+   * never ends.
+   */
+  private static int links(int a, int b) {
+    return (int) Math.min(NvLink.MAX_COUNT, (long) a + b);
   }
 
   List<Link> links() {

@@ -7,9 +7,10 @@ import java.util.Map;
 
 /**
  * Semantic checks a report must pass beyond its JSON Schema: unique BDFs, parents that exist in the
- * report or are named by a function's path, no parent cycles, VF/PF links that point at functions
- * of the report, bounded counts and a bounded depth. Returns every problem found, not only the
- * first.
+ * report or are named by a function's path, no parent cycles, VF/PF links and the PCI functions of
+ * RDMA devices, GPUs, NVMe controllers and NVLinks that point at functions of the report (a network
+ * interface may name one its tree lacks: real gathered trees do, {@code procfs-fixtures}), bounded
+ * counts and a bounded depth. Returns every problem found, not only the first.
  */
 public final class TopologyCheck {
 
@@ -76,11 +77,27 @@ public final class TopologyCheck {
     }
     ancestry(r, byBdf, out);
     for (RdmaDevice d : r.rdma()) {
-      if (d.pciFunction() != null && !byBdf.containsKey(d.pciFunction())) {
-        out.add("RDMA device " + d.name() + " names " + d.pciFunction() + ", not in the report");
-      }
+      refersTo(byBdf, "RDMA device " + d.name(), d.pciFunction(), out);
+    }
+    // the planner and the path model look these functions up; one that is not there was a 500
+    for (Gpu g : r.gpus()) {
+      refersTo(byBdf, "GPU", g.pciFunction(), out);
+    }
+    for (NvmeController n : r.nvme()) {
+      refersTo(byBdf, "NVMe controller " + n.name(), n.pciFunction(), out);
+    }
+    for (NvLink l : r.nvlinks()) {
+      refersTo(byBdf, "NVLink", l.a(), out);
+      refersTo(byBdf, "NVLink", l.b(), out);
     }
     return out;
+  }
+
+  private static void refersTo(
+      Map<String, PciFunction> byBdf, String what, String bdf, List<String> out) {
+    if (bdf != null && !byBdf.containsKey(bdf) && out.size() <= 100) {
+      out.add(what + " names " + bdf + ", not in the report");
+    }
   }
 
   /**

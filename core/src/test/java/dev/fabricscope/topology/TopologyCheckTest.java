@@ -55,6 +55,31 @@ class TopologyCheckTest {
     assertTrue(problems.contains("parent cycle"), problems);
   }
 
+  @Test
+  void devicesOnFunctionsTheReportLacksAreReported() {
+    Report ok = SyntheticHosts.nestedSwitches("s", 2);
+    String missing = "0000:7f:00.0";
+    Gpu gpu = new Gpu(missing, "NVIDIA", "H200", "nvidia", 0, 90);
+    Report bad =
+        new Report(
+            1,
+            "t",
+            ok.host(),
+            ok.pci(),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(gpu),
+            List.of(new NvLink(ok.pci().get(0).bdf(), missing, 2, null)),
+            List.of());
+    // a GPU on a function not in pci[] was a 500 in every prediction of its host
+    assertEquals(
+        List.of(
+            "GPU names " + missing + ", not in the report",
+            "NVLink names " + missing + ", not in the report"),
+        TopologyCheck.problems(bad));
+  }
+
   /**
    * {@code n} functions, function {@code i}'s parent given by {@code parentOf[i]} (-1: a root), in
    * the order {@code order}.

@@ -204,7 +204,8 @@ public final class Sender {
     return one.length() <= 200 ? one : one.substring(0, 200) + "...";
   }
 
-  private static String describe(Throwable t) {
+  /** A failed exchange in words for the log: the outages an agent meets are named, not traced. */
+  static String describe(Throwable t) {
     if (t instanceof CancellationException) {
       return "aborted"; // our own abort(), surfacing through the client's inner future
     }
@@ -215,6 +216,14 @@ public final class Sender {
       return "timeout";
     }
     String m = t.getMessage();
+    // a server that stopped while the request was under way: JDK 17's client says so in these
+    // words ("HTTP/1.1 header parser received no bytes", "Connection reset", an EOF)
+    if (t instanceof java.io.EOFException
+        || t instanceof IOException
+            && m != null
+            && (m.contains("received no bytes") || m.contains("Connection reset"))) {
+      return "connection closed before an answer";
+    }
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + clip(m));
   }
 
