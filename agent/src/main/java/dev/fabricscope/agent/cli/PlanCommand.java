@@ -102,7 +102,13 @@ public final class PlanCommand implements Callable<Integer> {
       throw new UsageException("--inter-socket-gbps and --memory-gbps take positive GB/s");
     }
     Report report = Inputs.load(CliSpecs.inputGiven(spec));
-    PlanResult plan = new Planner(report).plan(pattern, options);
+    PlanResult plan;
+    try {
+      plan = new Planner(report).plan(pattern, options);
+    } catch (IllegalArgumentException e) {
+      // a pattern this host cannot be planned for (more flows than a plan may have)
+      throw new UsageException(e.getMessage());
+    }
     out.print(
         switch (format) {
           case "json" -> PlanText.json(plan);
