@@ -38,8 +38,12 @@ public class FabricPage {
         List<FabricDiscoveryStore.Entry> uploads);
   }
 
-  /** One port row, with the link to its host's page. */
-  public record Port(RdmaFabric.PortRow row, String href, boolean active) {}
+  /**
+   * One port row, with the link to its host's page and the link that opens a test from it there
+   * (the device name URL-encoded: a name is the agent's text, and a {@code &} in it would add
+   * parameters of its own).
+   */
+  public record Port(RdmaFabric.PortRow row, String href, String testHref, boolean active) {}
 
   /** One subnet as shown. */
   public record Section(
@@ -103,9 +107,14 @@ public class FabricPage {
   }
 
   private static Port port(RdmaFabric.PortRow p) {
-    return new Port(
-        p,
-        "/hosts/" + URLEncoder.encode(p.host(), StandardCharsets.UTF_8).replace("+", "%20"),
-        "ACTIVE".equals(p.state()));
+    String href =
+        "/hosts/" + URLEncoder.encode(p.host(), StandardCharsets.UTF_8).replace("+", "%20");
+    String source = "rdma:" + p.device() + ":" + p.port();
+    String test =
+        href
+            + "?bw=rdma-write&source="
+            + URLEncoder.encode(source, StandardCharsets.UTF_8).replace("+", "%20")
+            + "#bandwidth";
+    return new Port(p, href, test, "ACTIVE".equals(p.state()));
   }
 }
