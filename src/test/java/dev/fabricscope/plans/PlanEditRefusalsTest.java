@@ -3,9 +3,12 @@ package dev.fabricscope.plans;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fabricscope.testing.ApiClient;
+import dev.fabricscope.testing.BandwidthClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.util.List;
@@ -132,6 +135,34 @@ class PlanEditRefusalsTest extends OnTheRigHost {
         .statusCode(400)
         .contentType("application/problem+json");
     given().delete("/api/v1/plans/" + id).then().statusCode(401);
+  }
+
+  @Test
+  void aPortMovedUnderItsOwnSwitchIsRefusedQuicklyForAViewer() {
+    // the security review's body: the empty port 02:00.0 would become its own parent, and the
+    // IOMMU regrouping used to walk that loop for good; a viewer may preview
+    long id = PlanRequests.create(operator, host);
+    String viewer = ApiClient.token(BandwidthClient.hostName("plan-viewer"), "viewer", null);
+    String edits =
+        "[{\"op\":\"move\",\"device\":\"0000:03:00.0\",\"to\":\"0000:01:00.0\"},"
+            + "{\"op\":\"move\",\"device\":\"0000:02:00.0\",\"to\":\"0000:01:00.0\"},"
+            + "{\"op\":\"set-iommu\",\"enabled\":true}]";
+    given()
+        .auth()
+        .oauth2(viewer)
+        .contentType("application/json")
+        .body("{\"edits\":" + edits + "}")
+        .post("/api/v1/plans/" + id + "/preview")
+        .then()
+        .time(lessThan(10_000L))
+        .statusCode(422)
+        .contentType("application/problem+json")
+        .body("detail", containsString("part of the device being moved"));
+    PlanRequests.save(operator, id, 1, edits)
+        .then()
+        .time(lessThan(10_000L))
+        .statusCode(422)
+        .contentType("application/problem+json");
   }
 
   @Test

@@ -23,6 +23,13 @@ public final class PlanEditor {
   /** Most edits one plan version may carry. */
   public static final int MAX_EDITS = 200;
 
+  /**
+   * Most switches a plan adds on one chain, nested one below another (by add-switch or by moving an
+   * added switch below another). Real hosts nest two or three; the bound keeps a viewer's preview
+   * from building a chain hundreds deep that every later edit must walk.
+   */
+  public static final int MAX_ADDED_NESTING = 16;
+
   private final PlanFabric fabric;
 
   private PlanEditor(Report base) {
@@ -108,6 +115,13 @@ public final class PlanEditor {
               + (target.portType == null ? "function" : target.portType.json())
               + ", not a root port, switch downstream port or switch upstream port");
     }
+    // the free port of a switch can be the moved port itself (or below it): hanging the device
+    // there would make it its own ancestor
+    if (moved.contains(slot)) {
+      throw new PlanEditException(
+          "the free port of " + to + " is " + slot + ", part of the device being moved");
+    }
+    PlanNesting.check(PlanNesting.at(fabric, slot) + PlanNesting.within(fabric, moved), slot);
     place(functions, moved, slot);
   }
 
@@ -189,6 +203,7 @@ public final class PlanEditor {
               + fabric.devicesBelow(a.under()).iterator().next()
               + "; a switch goes into an empty port");
     }
+    PlanNesting.check(PlanNesting.at(fabric, a.under()) + 1, a.under());
     String domain = PlanFabric.domain(under.bdf);
     String upBdf = PlanFabric.bdf(domain, fabric.freeBus(domain), 0);
     PciFunctionDraft up = PlanFabric.plannedPort(upBdf, under.bdf, PortType.SWITCH_UPSTREAM);

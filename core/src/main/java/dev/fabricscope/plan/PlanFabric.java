@@ -5,6 +5,7 @@ import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.PciFunction;
 import dev.fabricscope.topology.PciFunctionDraft;
 import dev.fabricscope.topology.PortType;
+import dev.fabricscope.topology.TopologyCheck;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -38,9 +39,43 @@ final class PlanFabric {
   /** {@code dddd:bb:dd}: the device part of a BDF (a VF counts as its PF's device). */
   String device(String bdf) {
     PciFunctionDraft d = fns.get(bdf);
+    return d == null ? deviceOf(bdf, null) : deviceOf(d);
+  }
+
+  /** {@link #device} of a draft in hand, without a look-up (the IOMMU regrouping asks per node). */
+  static String deviceOf(PciFunctionDraft d) {
+    return deviceOf(d.bdf, d);
+  }
+
+  private static String deviceOf(String bdf, PciFunctionDraft d) {
     String base = d != null && d.sriov != null && d.sriov.physfn() != null ? d.sriov.physfn() : bdf;
     int dot = base.lastIndexOf('.');
     return dot < 0 ? base : base.substring(0, dot);
+  }
+
+  /**
+   * The functions above {@code bdf}, its parent first. Every walk up the plan's tree goes through
+   * here or keeps the same bound: an edit that wrongly made a parent cycle, or a chain deeper than
+   * {@link TopologyCheck#MAX_DEPTH}, is refused instead of hanging the request's thread.
+   */
+  List<String> above(String bdf) {
+    List<String> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    seen.add(bdf);
+    for (String up = get(bdf).parent; up != null; up = get(up).parent) {
+      if (!seen.add(up)) {
+        throw new PlanEditException("the plan's PCI tree has a parent cycle through " + up);
+      }
+      out.add(up);
+      if (out.size() > TopologyCheck.MAX_DEPTH) {
+        throw new PlanEditException(tooDeep(bdf));
+      }
+    }
+    return out;
+  }
+
+  static String tooDeep(String bdf) {
+    return "the plan's PCI chain above " + bdf + " is deeper than " + TopologyCheck.MAX_DEPTH;
   }
 
   /** Every function of the device {@code bdf} belongs to, its VFs included. */
@@ -60,7 +95,7 @@ final class PlanFabric {
     Map<String, Integer> n = new TreeMap<>();
     for (PciFunctionDraft d : fns.values()) {
       if (d.sriov == null || d.sriov.physfn() == null) {
-        n.merge(device(d.bdf), 1, Integer::sum);
+        n.merge(deviceOf(d), 1, Integer::sum);
       }
     }
     Set<String> out = new HashSet<>();

@@ -103,25 +103,19 @@ final class PlanLinks {
   }
 
   /**
-   * Whether every function from {@code bdf} up to the root bus passes {@code pci_acs_enabled} with
-   * the IOMMU's required flags (SV, RR, CR, UF): root ports and switch downstream ports need them
-   * in ACS Control; other functions only when their device is in {@code multiFunction} (devices
-   * with several functions, by {@link PlanFabric#device}).
+   * Whether {@code d} passes {@code pci_acs_enabled} with the IOMMU's required flags (SV, RR, CR,
+   * UF): root ports and switch downstream ports need them in ACS Control; other functions only when
+   * their device is in {@code multiFunction} (devices with several functions, by {@link
+   * PlanFabric#device}). A function is isolated to the root when it and everything above it pass.
    */
-  static boolean isolatedToRoot(PlanFabric fabric, String bdf, Set<String> multiFunction) {
-    for (String cur = bdf; cur != null; cur = fabric.get(cur).parent) {
-      PciFunctionDraft d = fabric.get(cur);
-      boolean needsAcs =
-          d.portType == PortType.ROOT_PORT
-              || d.portType == PortType.SWITCH_DOWNSTREAM
-              || multiFunction.contains(fabric.device(cur));
-      if (needsAcs
-          && (d.acs == null
-              || d.acs.control() == null
-              || (bits(d.acs.control()) & LINUX_ACS_CONTROL) != LINUX_ACS_CONTROL)) {
-        return false;
-      }
-    }
-    return true;
+  static boolean passesAcs(PciFunctionDraft d, Set<String> multiFunction) {
+    boolean needsAcs =
+        d.portType == PortType.ROOT_PORT
+            || d.portType == PortType.SWITCH_DOWNSTREAM
+            || multiFunction.contains(PlanFabric.deviceOf(d));
+    return !needsAcs
+        || (d.acs != null
+            && d.acs.control() != null
+            && (bits(d.acs.control()) & LINUX_ACS_CONTROL) == LINUX_ACS_CONTROL);
   }
 }
