@@ -75,12 +75,21 @@ public class Access {
 
   private record Cached(TokenStore.Token token, long until) {}
 
-  private Optional<TokenStore.Token> lookup(String hash) {
+  /**
+   * Revocations through this server so far. A lookup caches what it read only if none came in
+   * between: a revocation that cleared the cache while the lookup was reading the database would
+   * otherwise be undone by the lookup's put, and the revoked token would pass for 5 more seconds.
+   */
+  private final java.util.concurrent.atomic.AtomicLong revocationCount =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  Optional<TokenStore.Token> lookup(String hash) {
     long now = System.nanoTime();
     Cached c = cache.get(hash);
     if (c != null && now < c.until()) {
       return Optional.of(c.token());
     }
+    long seen = revocationCount.get();
     Optional<TokenStore.Token> found = tokens.findByHash(hash);
     if (found.isEmpty()) {
       return found;
@@ -89,8 +98,11 @@ public class Access {
       cache.clear();
     }
     // revocation through this server clears the cache; through another replica it takes <= 5 s
-    cache.put(
-        hash, new Cached(found.get(), now + java.util.concurrent.TimeUnit.SECONDS.toNanos(5)));
+    Cached entry = new Cached(found.get(), now + java.util.concurrent.TimeUnit.SECONDS.toNanos(5));
+    cache.put(hash, entry);
+    if (revocationCount.get() != seen) {
+      cache.remove(hash, entry); // a revocation ran meanwhile: what was read may be stale
+    }
     return found;
   }
 
@@ -112,6 +124,7 @@ public class Access {
 
   /** Forgets cached tokens and ends the open streams of token {@code id} (after its revocation). */
   public void revoked(long id) {
+    revocationCount.incrementAndGet(); // before the clear: see lookup
     cache.clear();
     revocations.onNext(id);
   }
