@@ -8,9 +8,10 @@ import java.util.Map;
 /**
  * Semantic checks a report must pass beyond its JSON Schema: unique BDFs, parents that exist in the
  * report or are named by a function's path, no parent cycles, VF/PF links and the PCI functions of
- * RDMA devices, GPUs, NVMe controllers and NVLinks that point at functions of the report (a network
- * interface may name one its tree lacks: real gathered trees do, {@code procfs-fixtures}), bounded
- * counts and a bounded depth. Returns every problem found, not only the first.
+ * RDMA devices, GPUs and NVMe controllers that point at functions of the report, bounded counts and
+ * a bounded depth. A network interface may name a function its tree lacks (real gathered trees do:
+ * {@code procfs-fixtures}), and an NVLink an NVSwitch that NCCL's topology XML names only as a
+ * link's target. Returns every problem found, not only the first.
  */
 public final class TopologyCheck {
 
@@ -85,10 +86,6 @@ public final class TopologyCheck {
     }
     for (NvmeController n : r.nvme()) {
       refersTo(byBdf, "NVMe controller " + n.name(), n.pciFunction(), out);
-    }
-    for (NvLink l : r.nvlinks()) {
-      refersTo(byBdf, "NVLink", l.a(), out);
-      refersTo(byBdf, "NVLink", l.b(), out);
     }
     return out;
   }

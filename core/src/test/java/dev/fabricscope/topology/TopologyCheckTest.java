@@ -73,11 +73,9 @@ class TopologyCheckTest {
             List.of(new NvLink(ok.pci().get(0).bdf(), missing, 2, null)),
             List.of());
     // a GPU on a function not in pci[] was a 500 in every prediction of its host
+    // an NVLink may end at a function the report lacks: NCCL's XML names NVSwitches only so
     assertEquals(
-        List.of(
-            "GPU names " + missing + ", not in the report",
-            "NVLink names " + missing + ", not in the report"),
-        TopologyCheck.problems(bad));
+        List.of("GPU names " + missing + ", not in the report"), TopologyCheck.problems(bad));
   }
 
   /**
