@@ -56,6 +56,20 @@ abstract class BandwidthJobStoreContract extends EmptiedDatabase {
     caps = new JdbcAgentCapabilityStore(dataSource());
   }
 
+  /** A one-thread copy within node 0, with {@code concurrent} flows beside it. */
+  static BandwidthSpec withinNode0(List<BandwidthFlow> concurrent) {
+    return BandwidthSpec.of(
+        BandwidthKind.HOST_MEMCPY,
+        Endpoint.numa(0),
+        Endpoint.numa(0),
+        1 << 20,
+        5,
+        null,
+        1,
+        false,
+        concurrent);
+  }
+
   static BandwidthSpec memcpy(int threads) {
     return BandwidthSpec.of(
         BandwidthKind.HOST_MEMCPY,
@@ -234,17 +248,7 @@ abstract class BandwidthJobStoreContract extends EmptiedDatabase {
 
   @Test
   void concurrentFlowsReadBackAndTheirSumIsNoMemoryBaseline() {
-    BandwidthSpec two =
-        BandwidthSpec.of(
-            BandwidthKind.HOST_MEMCPY,
-            Endpoint.numa(0),
-            Endpoint.numa(0),
-            1 << 20,
-            5,
-            null,
-            1,
-            false,
-            List.of(BandwidthFlow.parse("numa:1=numa:1")));
+    BandwidthSpec two = withinNode0(List.of(BandwidthFlow.parse("numa:1=numa:1")));
     Job j = create(two, "h", "h");
     assertEquals(two, store.job(j.id()).orElseThrow().spec());
     store.take("h", T0, DEADLINES);
@@ -255,16 +259,7 @@ abstract class BandwidthJobStoreContract extends EmptiedDatabase {
 
   @Test
   void aCopyThatMovedNothingIsNoMemoryBaseline() {
-    BandwidthSpec within =
-        BandwidthSpec.of(
-            BandwidthKind.HOST_MEMCPY,
-            Endpoint.numa(0),
-            Endpoint.numa(0),
-            1 << 20,
-            5,
-            null,
-            1,
-            false);
+    BandwidthSpec within = withinNode0(List.of());
     Job j = create(within, "h0", "h0");
     store.take("h0", T0, DEADLINES);
     store.finish(j.id(), new Outcome(State.MEASURED, 0.0, null, "unknown", "{}", null, null), T0);
