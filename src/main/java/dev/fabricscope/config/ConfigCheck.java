@@ -132,6 +132,8 @@ public class ConfigCheck {
     p.atLeast("p2p.max-devices", c.p2p().maxDevices(), 1);
     p.atLeast("p2p.concurrent", c.p2p().concurrent(), 1);
     p.atLeast("imports.concurrent", c.imports().concurrent(), 1);
+    p.atLeast("fabric.uploads-max-count", c.fabric().uploadsMaxCount(), 1);
+    p.atLeast("fabric.uploads-max-bytes", c.fabric().uploadsMaxBytes(), 1);
     p.notNegative("imports.wait", c.imports().slotWait());
     p.notNegative("p2p.wait", c.p2p().slotWait());
     p.atLeast("p2p.cache-bytes", c.p2p().cacheBytes(), 0);

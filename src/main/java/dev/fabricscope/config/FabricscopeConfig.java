@@ -105,10 +105,22 @@ public interface FabricscopeConfig {
   /** {@code fabricscope.fabric.*}. */
   interface Fabric {
     /**
-     * Folder of {@code ibnetdiscover -p} outputs, one {@code *.txt} per InfiniBand fabric, read on
-     * each request: they tell fabrics on the same GID prefix apart. Unset: prefixes only.
+     * Folder of {@code ibnetdiscover -p} outputs, one {@code *.txt} per InfiniBand fabric, checked
+     * on each request and parsed again when changed: they tell fabrics on the same GID prefix
+     * apart. Unset: prefixes only.
      */
     Optional<Path> ibnetdiscoverDir();
+
+    /**
+     * Uploaded discoveries kept at most (≥ 1): the server keeps each one parsed, about 1.7 bytes of
+     * heap per byte of text.
+     */
+    @WithDefault("32")
+    int uploadsMaxCount();
+
+    /** Bytes of uploaded discovery text kept in all (≥ 1; 32 MiB). */
+    @WithDefault("33554432")
+    long uploadsMaxBytes();
   }
 
   /** {@code fabricscope.db.*}. */

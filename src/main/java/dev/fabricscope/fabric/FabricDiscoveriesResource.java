@@ -1,5 +1,6 @@
 package dev.fabricscope.fabric;
 
+import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.inventory.FabricDiscoveryStore;
 import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.security.Access;
@@ -52,6 +53,7 @@ public class FabricDiscoveriesResource {
 
   @Inject Access access;
   @Inject FabricDiscoveryStore store;
+  @Inject FabricscopeConfig config;
 
   /**
    * One uploaded discovery, without its text.
@@ -114,6 +116,7 @@ public class FabricDiscoveriesResource {
       description = "Replaced the upload of that name",
       content = @Content(schema = @Schema(implementation = Uploaded.class)))
   @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "409", ref = "Conflict")
   @APIResponse(responseCode = "413", ref = "ContentTooLarge")
   public Response upload(
       @Parameter(
@@ -150,7 +153,7 @@ public class FabricDiscoveriesResource {
             d.links().size(),
             Instant.now(),
             caller.name());
-    boolean created = store.put(entry, text);
+    boolean created = put(entry, text);
     // the stored row, so the answer shows the time as the database keeps it
     FabricDiscoveryStore.Entry stored =
         store.get(n).map(FabricDiscoveryStore.Stored::entry).orElse(entry);
@@ -206,6 +209,23 @@ public class FabricDiscoveriesResource {
       throw ApiException.notFound("no discovery named " + n);
     }
     return Response.noContent().build();
+  }
+
+  /**
+   * Stores within the configured limits, one upload at a time on this server: the count and bytes
+   * are checked in the store's transaction, and two uploads checked at once on one server could
+   * both fit where only one does (replicas may still pass the limits by one upload each).
+   */
+  private synchronized boolean put(FabricDiscoveryStore.Entry entry, String text) {
+    try {
+      return store.put(
+          entry,
+          text,
+          new FabricDiscoveryStore.Limits(
+              config.fabric().uploadsMaxCount(), config.fabric().uploadsMaxBytes()));
+    } catch (FabricDiscoveryStore.Full e) {
+      throw new ApiException(409, "Too many discoveries", e.getMessage());
+    }
   }
 
   private static String name(String name) {

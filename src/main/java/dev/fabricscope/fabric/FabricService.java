@@ -10,6 +10,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,15 @@ public class FabricService {
   private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
 
   private record Parsed(Instant uploaded, IbNetDiscover.Discovery discovery) {}
+
+  /**
+   * Parsed folder files by name, kept while the file's size and modification time stay the same: a
+   * fabric's discovery is tens of megabytes parsed, and {@code /fabric} reads them on every view.
+   */
+  private final Map<String, FolderFile> folderFiles = new ConcurrentHashMap<>();
+
+  /** A folder file as last read: the discovery is null where the file was left out. */
+  private record FolderFile(long bytes, FileTime modified, IbNetDiscover.Discovery discovery) {}
 
   /** The subnets, InfiniBand first. */
   public List<RdmaFabric.Subnet> subnets() {
@@ -107,22 +118,63 @@ public class FabricService {
   private List<IbNetDiscover.Discovery> folder() {
     Path dir = config.fabric().ibnetdiscoverDir().orElse(null);
     if (dir == null || !Files.isDirectory(dir)) {
+      folderFiles.clear();
       return List.of();
     }
-    List<IbNetDiscover.Discovery> out = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".txt")).sorted().toList()) {
-        String name = f.getFileName().toString();
-        try {
-          out.add(
-              IbNetDiscover.Discovery.parse(name, IbNetDiscoverText.decode(Files.readAllBytes(f))));
-        } catch (IbNetDiscover.Refused e) {
-          LOG.warnf("%s left out: %s", f, e.getMessage());
-        }
-      }
+    List<Path> files;
+    try (Stream<Path> listed = Files.list(dir)) {
+      files = listed.filter(p -> p.toString().endsWith(".txt")).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException("reading " + dir, e);
     }
+    folderFiles.keySet().retainAll(files.stream().map(f -> f.getFileName().toString()).toList());
+    List<IbNetDiscover.Discovery> out = new ArrayList<>();
+    for (Path f : files) {
+      IbNetDiscover.Discovery d = folderFile(f);
+      if (d != null) {
+        out.add(d);
+      }
+    }
     return out;
+  }
+
+  /** One folder file, parsed again only when its size or time changed; null when left out. */
+  private IbNetDiscover.Discovery folderFile(Path f) {
+    String name = f.getFileName().toString();
+    BasicFileAttributes attrs;
+    try {
+      attrs = Files.readAttributes(f, BasicFileAttributes.class);
+    } catch (IOException e) {
+      LOG.warnf("%s left out: %s", f, e.toString());
+      folderFiles.remove(name);
+      return null;
+    }
+    FolderFile known = folderFiles.get(name);
+    if (known != null
+        && known.bytes() == attrs.size()
+        && known.modified().equals(attrs.lastModifiedTime())) {
+      return known.discovery();
+    }
+    IbNetDiscover.Discovery d = null;
+    if (!attrs.isRegularFile()) {
+      LOG.warnf("%s left out: not a regular file", f);
+    } else if (attrs.size() > IbNetDiscoverText.MAX_CHARS) {
+      // not read at all: a huge file would be held whole before the text check refused it
+      LOG.warnf(
+          "%s left out: %d bytes, over the %d an ibnetdiscover output may have",
+          f, attrs.size(), IbNetDiscoverText.MAX_CHARS);
+    } else {
+      try {
+        d = IbNetDiscover.Discovery.parse(name, IbNetDiscoverText.decode(Files.readAllBytes(f)));
+      } catch (IbNetDiscover.Refused e) {
+        LOG.warnf("%s left out: %s", f, e.getMessage());
+      } catch (IOException e) {
+        LOG.warnf("%s left out: %s", f, e.toString());
+        folderFiles.remove(name);
+        return null; // not kept: the next view reads it again
+      }
+    }
+    folderFiles.put(name, new FolderFile(attrs.size(), attrs.lastModifiedTime(), d));
+    return d;
   }
 }

@@ -33,8 +33,38 @@ public interface FabricDiscoveryStore {
   /** An entry with its text. */
   record Stored(Entry entry, String text) {}
 
-  /** Stores (or replaces) a discovery in one transaction; true when the name was new. */
-  boolean put(Entry entry, String text);
+  /**
+   * What the stored discoveries may hold in all, counted after a put (an upload replacing one of
+   * its name counts instead of it).
+   *
+   * @param count discoveries at most
+   * @param bytes bytes of text at most (the entries' {@code bytes})
+   */
+  record Limits(int count, long bytes) {
+    /** No limit. */
+    public static final Limits NONE = new Limits(Integer.MAX_VALUE, Long.MAX_VALUE);
+  }
+
+  /** A put refused because the store would pass its {@link Limits}; nothing was changed. */
+  final class Full extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public Full(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Stores (or replaces) a discovery in one transaction; true when the name was new.
+   *
+   * @throws Full when the store would then pass {@code limits}
+   */
+  boolean put(Entry entry, String text, Limits limits);
+
+  /** {@link #put(Entry, String, Limits)} without limits. */
+  default boolean put(Entry entry, String text) {
+    return put(entry, text, Limits.NONE);
+  }
 
   /** Every discovery, by name. */
   List<Entry> list();

@@ -28,11 +28,11 @@ public class JdbcFabricDiscoveryStore implements FabricDiscoveryStore {
   }
 
   @Override
-  public boolean put(Entry e, String text) {
+  public boolean put(Entry e, String text, Limits limits) {
     byte[] gz = Jdbc.gzip(text.getBytes(StandardCharsets.UTF_8));
     for (int attempt = 1; ; attempt++) {
       try {
-        return Jdbc.inTransaction(ds, c -> replace(c, e, gz));
+        return Jdbc.inTransaction(ds, c -> replace(c, e, gz, limits));
       } catch (SQLException ex) {
         if (attempt >= 5 || !Jdbc.transientFailure(ex)) {
           throw new StoreException("storing discovery " + e.name() + " failed", ex);
@@ -42,12 +42,14 @@ public class JdbcFabricDiscoveryStore implements FabricDiscoveryStore {
     }
   }
 
-  private static boolean replace(Connection c, Entry e, byte[] gz) throws SQLException {
+  private static boolean replace(Connection c, Entry e, byte[] gz, Limits limits)
+      throws SQLException {
     int deleted;
     try (var del = c.prepareStatement("DELETE FROM fabric_discoveries WHERE name = ?")) {
       del.setString(1, e.name());
       deleted = del.executeUpdate();
     }
+    checkRoom(c, e, limits); // a throw rolls the delete back
     try (var ins =
         c.prepareStatement(
             "INSERT INTO fabric_discoveries ("
@@ -64,6 +66,31 @@ public class JdbcFabricDiscoveryStore implements FabricDiscoveryStore {
       ins.executeUpdate();
     }
     return deleted == 0;
+  }
+
+  /** Throws {@link Full} when the others and {@code e} together pass {@code limits}. */
+  private static void checkRoom(Connection c, Entry e, Limits limits) throws SQLException {
+    try (var ps =
+            c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM fabric_discoveries");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      long count = rs.getLong(1) + 1;
+      long bytes = rs.getLong(2) + e.bytes();
+      if (count > limits.count()) {
+        throw new Full(
+            "the server keeps at most "
+                + limits.count()
+                + " discoveries (fabricscope.fabric.uploads-max-count): delete one first");
+      }
+      if (bytes > limits.bytes()) {
+        throw new Full(
+            "the discoveries would hold "
+                + bytes
+                + " bytes of text, over the "
+                + limits.bytes()
+                + " the server keeps (fabricscope.fabric.uploads-max-bytes): delete one first");
+      }
+    }
   }
 
   @Override

@@ -80,6 +80,14 @@ class ConfigCheckTest {
         "fabricscope.imports.concurrent",
         "0",
         "fabricscope.imports.concurrent = 0: must be at least 1");
+    assertProblem(
+        "fabricscope.fabric.uploads-max-count",
+        "0",
+        "fabricscope.fabric.uploads-max-count = 0: must be at least 1");
+    assertProblem(
+        "fabricscope.fabric.uploads-max-bytes",
+        "-1",
+        "fabricscope.fabric.uploads-max-bytes = -1: must be at least 1");
   }
 
   @Test

@@ -2,11 +2,17 @@ package dev.fabricscope.inventory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fabricscope.inventory.FabricDiscoveryStore.Entry;
+import dev.fabricscope.inventory.FabricDiscoveryStore.Full;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -79,5 +85,58 @@ abstract class FabricDiscoveryStoreContract extends EmptiedDatabase {
     FabricDiscoveryStore.Stored s = store.get("same").orElseThrow();
     // text and summary come from the same upload
     assertEquals(LINE.repeat(s.entry().bytes() + 1), s.text());
+  }
+
+  @Test
+  void putsPastTheLimitsAreRefusedAndChangeNothing() {
+    FabricDiscoveryStore.Limits two = new FabricDiscoveryStore.Limits(2, 100);
+    assertTrue(store.put(entry("a", 40, T0, "op"), LINE, two));
+    assertTrue(store.put(entry("b", 40, T0, "op"), LINE, two));
+    var count = assertThrows(Full.class, () -> store.put(entry("c", 1, T0, "op"), LINE, two));
+    assertTrue(count.getMessage().contains("at most 2 discoveries"), count.getMessage());
+    // a replacement counts instead of the old one: 40 + 60 fits, 40 + 61 does not
+    assertFalse(store.put(entry("b", 60, T0.plusSeconds(1), "op2"), LINE + LINE, two));
+    var bytes = assertThrows(Full.class, () -> store.put(entry("a", 41, T0, "op3"), "x", two));
+    assertTrue(bytes.getMessage().contains("101 bytes"), bytes.getMessage());
+    // the refused replacement's delete was rolled back
+    FabricDiscoveryStore.Stored a = store.get("a").orElseThrow();
+    assertEquals(LINE, a.text());
+    assertEquals("op", a.entry().uploadedBy());
+    assertEquals(List.of("a", "b"), store.list().stream().map(Entry::name).toList());
+  }
+
+  /** Random puts and deletes against a plain map that applies the same rule. */
+  @Test
+  void generatedPutsKeepWithinTheLimits() {
+    Random random = new Random(20261206);
+    for (int round = 0; round < 5; round++) {
+      store.list().forEach(e -> store.delete(e.name()));
+      var limits = new FabricDiscoveryStore.Limits(1 + random.nextInt(4), 1 + random.nextInt(300));
+      Map<String, Integer> model = new TreeMap<>();
+      for (int step = 0; step < 40; step++) {
+        String name = "n" + random.nextInt(6);
+        if (random.nextInt(5) == 0) {
+          assertEquals(model.remove(name) != null, store.delete(name));
+          continue;
+        }
+        int size = random.nextInt(120);
+        Map<String, Integer> after = new TreeMap<>(model);
+        after.put(name, size);
+        boolean fits =
+            after.size() <= limits.count()
+                && after.values().stream().mapToLong(Integer::longValue).sum() <= limits.bytes();
+        try {
+          boolean created = store.put(entry(name, size, T0, "op"), LINE, limits);
+          assertTrue(fits, "stored past " + limits + ": " + after);
+          assertEquals(!model.containsKey(name), created);
+          model = after;
+        } catch (Full e) {
+          assertFalse(fits, "refused within " + limits + ": " + after);
+        }
+        Map<String, Integer> stored = new TreeMap<>();
+        store.list().forEach(e -> stored.put(e.name(), e.bytes()));
+        assertEquals(model, stored);
+      }
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.fabricscope.fabric;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -133,6 +134,7 @@ public final class IbNetDiscover {
       SortedSet<String> switches = new TreeSet<>();
       Map<String, CaLink> links = new TreeMap<>();
       Map<String, Integer> lineOf = new TreeMap<>();
+      Map<String, String> pool = new HashMap<>();
       String[] lines = text.split("\\R", -1);
       for (int i = 0; i < lines.length; i++) {
         String line = lines[i];
@@ -152,7 +154,7 @@ public final class IbNetDiscover {
           switches.add(guid(sw.group(1)));
           continue;
         }
-        CaLink l = caLink(s);
+        CaLink l = caLink(s, pool);
         if (l == null) {
           continue;
         }
@@ -186,7 +188,7 @@ public final class IbNetDiscover {
     List<CaLink> out = new ArrayList<>();
     for (String line : text.split("\\R")) {
       if (line.length() <= MAX_LINE_CHARS) {
-        CaLink l = caLink(line.strip());
+        CaLink l = caLink(line.strip(), new HashMap<>());
         if (l != null) {
           out.add(l);
         }
@@ -195,8 +197,13 @@ public final class IbNetDiscover {
     return out;
   }
 
-  /** One stripped CA line, or null when it is not one. */
-  private static CaLink caLink(String s) {
+  /**
+   * One stripped CA line, or null when it is not one. The fields every CA of a switch repeats
+   * (width, speed, the switch's GUID and name) are taken from {@code pool}, one copy per text: a
+   * kept discovery of 16 MiB is then about half the heap it would be otherwise (the server keeps
+   * uploads parsed).
+   */
+  private static CaLink caLink(String s, Map<String, String> pool) {
     if (!s.startsWith("CA")) {
       return null;
     }
@@ -224,13 +231,18 @@ public final class IbNetDiscover {
         guid(m.group(3)),
         Integer.parseInt(m.group(2)),
         Integer.parseInt(m.group(1)),
-        m.group(4),
-        m.group(5),
-        guid(m.group(8)),
+        pooled(pool, m.group(4)),
+        pooled(pool, m.group(5)),
+        pooled(pool, guid(m.group(8))),
         Integer.parseInt(m.group(6)),
         Integer.parseInt(m.group(7)),
         inner.substring(1, start),
-        inner.substring(end, inner.length() - 1));
+        pooled(pool, inner.substring(end, inner.length() - 1)));
+  }
+
+  private static String pooled(Map<String, String> pool, String s) {
+    String before = pool.putIfAbsent(s, s);
+    return before == null ? s : before;
   }
 
   /** {@code 00117500006f37a8} → {@code 0011:7500:006f:37a8}. */

@@ -10,8 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -76,5 +79,28 @@ class IbNetDiscoverTest {
       assertTrue(link.caDescription().startsWith(r.host() + " "), link.caDescription());
       assertTrue(link.switchDescription().startsWith("TS-"), link.switchDescription());
     }
+  }
+
+  /**
+   * The CAs cabled to one switch share one copy of what they repeat: PlaFRIM's 125 CA lines name 9
+   * switches, 1 width and 1 speed, so a kept discovery holds 11 such strings, not 500.
+   */
+  @Test
+  void repeatedFieldsAreSharedWithinADiscovery() throws Exception {
+    Path dir = FabricArchives.extract("plafrim", tmp);
+    IbNetDiscover.Discovery d =
+        IbNetDiscover.Discovery.parse(
+            "plafrim", Files.readString(dir.resolve("ib-raw/ib-subnet-fe80:0000:0000:0000.txt")));
+    assertEquals(125, d.links().size());
+    Map<String, Object> copies = new IdentityHashMap<>();
+    for (IbNetDiscover.CaLink l : d.links().values()) {
+      for (String s : List.of(l.width(), l.speed(), l.switchGuid(), l.switchDescription())) {
+        copies.put(s, s);
+      }
+    }
+    Set<String> distinct = new HashSet<>();
+    copies.keySet().forEach(distinct::add);
+    assertEquals(distinct.size(), copies.size(), "one copy of each distinct value");
+    assertTrue(copies.size() < 30, copies.size() + " strings");
   }
 }
