@@ -61,11 +61,15 @@ public class HostSnapshots {
    */
   public String ofHost(String host, String idParam) {
     long id = Params.id("snapshot id", idParam);
-    find(host);
-    if (store.snapshots(host).stream().noneMatch(s -> s.id() == id)) {
-      throw ApiException.notFound("host " + host + " has no snapshot " + id);
+    return json(ofHost(find(host), id));
+  }
+
+  /** {@code id} when it is one of the host's snapshots; 404 otherwise. */
+  public long ofHost(Host h, long id) {
+    if (store.snapshot(id).filter(s -> s.hostId() == h.id()).isEmpty()) {
+      throw ApiException.notFound("host " + h.name() + " has no snapshot " + id);
     }
-    return json(id);
+    return id;
   }
 
   /** The host's report in force at {@code at} (null: the latest). */

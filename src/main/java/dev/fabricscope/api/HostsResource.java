@@ -18,9 +18,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -101,14 +104,59 @@ public class HostsResource {
 
   @GET
   @Path("/{host}/snapshots")
-  @Operation(operationId = "listSnapshots", summary = "A host's snapshots, newest first")
-  @APIResponse(responseCode = "200", description = "The snapshots")
+  @Operation(
+      operationId = "listSnapshots",
+      summary = "A host's snapshots, newest first, a page at a time",
+      description =
+          "At most `limit` (1-1000, default 100) snapshots, newest first; `before` (a snapshot id"
+              + " of this host) starts the page after that snapshot. A full page carries a `Link`"
+              + " header with `rel=\"next\"` to the next one.")
+  @APIResponse(
+      responseCode = "200",
+      description = "The snapshots",
+      headers =
+          @Header(
+              name = "Link",
+              description = "the next page, `<...?before=ID&limit=N>; rel=\"next\"`, when full",
+              schema = @Schema(type = SchemaType.STRING)))
+  @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public List<SnapshotMeta> snapshots(
-      @Context HttpServerRequest request, @PathParam("host") String host) {
+  public Response snapshots(
+      @Context HttpServerRequest request,
+      @PathParam("host") String host,
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
+          @QueryParam("before")
+          String beforeParam,
+      @Parameter(
+              schema =
+                  @Schema(
+                      type = SchemaType.INTEGER,
+                      minimum = "1",
+                      maximum = "1000",
+                      defaultValue = "100"))
+          @QueryParam("limit")
+          String limitParam) {
     access.requireRead(request);
-    snapshots.find(host);
-    return store.snapshots(host);
+    Long before = Params.id("before", beforeParam);
+    int limit = Params.intIn("limit", limitParam, 100, 1, 1000);
+    Host h = snapshots.find(host);
+    if (before != null) {
+      snapshots.ofHost(h, before);
+    }
+    List<SnapshotMeta> page = store.snapshots(host, before, limit);
+    Response.ResponseBuilder r = Response.ok(page);
+    if (page.size() == limit) {
+      r.header(
+          "Link",
+          "</api/v1/hosts/"
+              + URLEncoder.encode(host, StandardCharsets.UTF_8).replace("+", "%20")
+              + "/snapshots?before="
+              + page.get(page.size() - 1).id()
+              + "&limit="
+              + limit
+              + ">; rel=\"next\"");
+    }
+    return r.build();
   }
 
   @GET
@@ -228,15 +276,11 @@ public class HostsResource {
     access.requireRead(request);
     Long from = Params.id("from", fromParam);
     Long to = Params.id("to", toParam);
-    snapshots.find(host);
-    List<SnapshotMeta> snaps = store.snapshots(host);
-    long toId = to != null ? to : snaps.get(0).id();
-    long fromId = from != null ? from : snaps.size() > 1 ? snaps.get(1).id() : toId;
-    for (long id : List.of(fromId, toId)) {
-      if (snaps.stream().noneMatch(s -> s.id() == id)) {
-        throw ApiException.notFound("host " + host + " has no snapshot " + id);
-      }
-    }
+    Host h = snapshots.find(host);
+    List<SnapshotMeta> latest = store.snapshots(host, null, 2);
+    long toId = snapshots.ofHost(h, to != null ? to : latest.get(0).id());
+    long fromId =
+        snapshots.ofHost(h, from != null ? from : latest.size() > 1 ? latest.get(1).id() : toId);
     return TopologyDiff.between(
         HostSnapshots.read(snapshots.json(fromId)), HostSnapshots.read(snapshots.json(toId)));
   }

@@ -119,6 +119,38 @@ final class HostQueries {
     }
   }
 
+  /**
+   * At most {@code limit} of a host's snapshots, newest first, older than its snapshot {@code
+   * before} (null: from the newest) in that order (received, then id); empty when {@code before} is
+   * not one of the host's.
+   */
+  List<SnapshotMeta> snapshots(Connection c, String hostName, Long before, int limit)
+      throws SQLException {
+    String older = "";
+    if (before != null) {
+      older =
+          " AND (s.received_at < b.received_at"
+              + " OR (s.received_at = b.received_at AND s.id < b.id))";
+    }
+    try (var ps =
+        c.prepareStatement(
+            "SELECT "
+                + SNAPSHOT_COLUMNS
+                + " FROM snapshots s JOIN hosts h ON h.id = s.host_id"
+                + (before == null ? "" : " JOIN snapshots b ON b.host_id = h.id AND b.id = ?")
+                + " WHERE h.name = ?"
+                + older
+                + " ORDER BY s.received_at DESC, s.id DESC LIMIT "
+                + limit)) {
+      int i = 1;
+      if (before != null) {
+        ps.setLong(i++, before);
+      }
+      ps.setString(i, hostName);
+      return readSnapshots(ps);
+    }
+  }
+
   Optional<SnapshotMeta> snapshot(Connection c, long id) throws SQLException {
     try (var ps =
         c.prepareStatement("SELECT " + SNAPSHOT_COLUMNS + " FROM snapshots s WHERE s.id = ?")) {

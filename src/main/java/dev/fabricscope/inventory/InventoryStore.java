@@ -123,8 +123,14 @@ public interface InventoryStore {
 
   Page<Host> hosts(HostQuery query);
 
-  /** A host's snapshots, newest first. */
+  /** A host's snapshots, newest first: all of them (tests, small hosts; pages use the other). */
   List<SnapshotMeta> snapshots(String hostName);
+
+  /**
+   * A page of a host's snapshots, newest first: at most {@code limit} (≥ 1), older than the host's
+   * snapshot {@code before} (null: from the newest). Empty when {@code before} is not the host's.
+   */
+  List<SnapshotMeta> snapshots(String hostName, Long before, int limit);
 
   /** One snapshot's report JSON. */
   Optional<String> snapshotJson(long snapshotId);

@@ -143,6 +143,14 @@ public class JdbcInventoryStore implements InventoryStore {
   }
 
   @Override
+  public List<SnapshotMeta> snapshots(String hostName, Long before, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
+    return query("snapshots", c -> queries.snapshots(c, hostName, before, limit));
+  }
+
+  @Override
   public Optional<String> snapshotJson(long snapshotId) {
     return query("snapshotJson", c -> queries.snapshotJson(c, snapshotId));
   }

@@ -1,9 +1,11 @@
 package dev.fabricscope.web;
 
+import dev.fabricscope.api.Params;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.Host;
 import dev.fabricscope.inventory.InventoryStore.SnapshotMeta;
 import dev.fabricscope.security.Access;
+import dev.fabricscope.security.ApiException;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,6 +14,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -36,7 +39,7 @@ public class HistoryPage {
   /** Type-checked templates under {@code templates/HistoryPage/}. */
   @CheckedTemplate
   static class Templates {
-    static native TemplateInstance history(View host, List<Snap> snapshots);
+    static native TemplateInstance history(View host, List<Snap> snapshots, Paging paging);
   }
 
   /**
@@ -60,21 +63,41 @@ public class HistoryPage {
    */
   public record Snap(long id, String at, String time, String source, boolean imported, int index) {}
 
+  /**
+   * Where the timeline is: a page of {@link #PAGE} snapshots at most (a host that changed a million
+   * times still gets a page of HTML, not the million).
+   *
+   * @param older the link to the next older page, null on the last
+   * @param newest the link back to the newest page, null on it
+   */
+  public record Paging(String older, String newest) {}
+
+  /** Snapshots on one page of the timeline. */
+  static final int PAGE = 200;
+
   @Inject InventoryStore store;
   @Inject Access access;
 
   /** The history page, or the host page's 404 page naming the host. */
   @GET
   @Produces(MediaType.TEXT_HTML)
-  public Response history(@Context HttpServerRequest request, @PathParam("name") String name) {
+  public Response history(
+      @Context HttpServerRequest request,
+      @PathParam("name") String name,
+      @QueryParam("before") String beforeParam) {
     access.requireRead(request);
+    Long before = Params.id("before", beforeParam);
     Host h = store.host(name).orElse(null);
     if (h == null) {
       return HostPage.missing(name);
     }
+    if (before != null && store.snapshot(before).filter(s -> s.hostId() == h.id()).isEmpty()) {
+      throw ApiException.notFound("host " + name + " has no snapshot " + before);
+    }
+    List<SnapshotMeta> page = store.snapshots(name, before, PAGE + 1);
     List<Snap> snaps = new ArrayList<>();
     int i = 0;
-    for (SnapshotMeta s : store.snapshots(name)) {
+    for (SnapshotMeta s : page.subList(0, Math.min(PAGE, page.size()))) {
       snaps.add(
           new Snap(
               s.id(),
@@ -90,6 +113,11 @@ public class HistoryPage {
             "/api/v1/hosts/"
                 + URLEncoder.encode(h.name(), StandardCharsets.UTF_8).replace("+", "%20"),
             h.imported());
-    return Response.ok(Templates.history(v, snaps)).build();
+    String self = "/hosts/" + v.api().substring("/api/v1/hosts/".length()) + "/history";
+    Paging paging =
+        new Paging(
+            page.size() > PAGE ? self + "?before=" + page.get(PAGE - 1).id() : null,
+            before == null ? null : self);
+    return Response.ok(Templates.history(v, snaps, paging)).build();
   }
 }

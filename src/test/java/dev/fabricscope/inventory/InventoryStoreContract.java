@@ -88,6 +88,47 @@ abstract class InventoryStoreContract extends InventoryStoreSetup {
   }
 
   @Test
+  void snapshotPagesFollowTheFullListAndStopAtOtherHosts() {
+    var s1 = store.ingest(report("node-p", "h1", T0));
+    var s2 = store.ingest(report("node-p", "h2", T0.plusSeconds(60)));
+    var s3 = store.ingest(report("node-p", "h3", T0.plusSeconds(60))); // same time: by id
+    var other = store.ingest(report("node-q", "h1", T0));
+    assertEquals(
+        List.of(s3.snapshotId(), s2.snapshotId()),
+        store.snapshots("node-p", null, 2).stream().map(SnapshotMeta::id).toList());
+    assertEquals(
+        List.of(s1.snapshotId()),
+        store.snapshots("node-p", s2.snapshotId(), 2).stream().map(SnapshotMeta::id).toList());
+    assertTrue(store.snapshots("node-p", s1.snapshotId(), 5).isEmpty());
+    assertTrue(store.snapshots("node-p", other.snapshotId(), 5).isEmpty());
+    assertTrue(store.snapshots("nobody", null, 5).isEmpty());
+  }
+
+  /** Pages of every size, over times with ties and out of id order, add up to the full list. */
+  @Test
+  void generatedSnapshotPagesAddUpToTheFullList() {
+    java.util.Random random = new java.util.Random(20261206);
+    for (int i = 0; i < 60; i++) {
+      store.ingest(report("node-g", "h" + i, T0.plusSeconds(random.nextInt(20))));
+    }
+    List<SnapshotMeta> all = store.snapshots("node-g");
+    assertEquals(60, all.size());
+    for (int limit = 1; limit <= 61; limit += 1 + random.nextInt(7)) {
+      List<SnapshotMeta> paged = new java.util.ArrayList<>();
+      Long before = null;
+      while (true) {
+        List<SnapshotMeta> page = store.snapshots("node-g", before, limit);
+        paged.addAll(page);
+        if (page.size() < limit) {
+          break;
+        }
+        before = page.get(page.size() - 1).id();
+      }
+      assertEquals(all, paged, "pages of " + limit);
+    }
+  }
+
+  @Test
   void snapshotAtPicksTheOneInForce() {
     var s1 = store.ingest(report("node-a", "h1", T0));
     var s2 = store.ingest(report("node-a", "h2", T0.plusSeconds(60)));
