@@ -13,15 +13,21 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * Fleet findings over every host's latest snapshot ({@link FleetFindings}' rules), recomputed at
- * most every few seconds: a fleet of thousands of hosts is parsed once per period, not per request.
- * Imported hosts have no agent, so "not seen" does not apply to them.
+ * Fleet findings over every host's latest snapshot ({@link FleetFindings}' rules), put together at
+ * most every few seconds ({@code fabricscope.findings.cache}) or after an ingest; each host's
+ * report is parsed once per snapshot, so an ingest costs the parse of its own host only. Imported
+ * hosts have no agent, so "not seen" does not apply to them.
  */
 @ApplicationScoped
 public class FleetFindingsService {
@@ -33,43 +39,68 @@ public class FleetFindingsService {
   private volatile List<Finding> cached;
   private volatile Instant cachedAt = Instant.EPOCH;
 
+  /**
+   * Each host's findings from its latest snapshot, by host name: snapshots never change, so a
+   * recompute parses only the hosts with a new one. An agent that sends a changed report in a loop
+   * empties {@link #cached} each time, and every findings request used to parse the whole fleet.
+   */
+  private final Map<String, HostFindings> byHost = new ConcurrentHashMap<>();
+
+  private record HostFindings(long snapshotId, List<Finding> findings) {}
+
   /** All findings, sorted by host, severity, rule. */
   public synchronized List<Finding> all() {
     Instant now = Instant.now();
     if (cached != null && now.isBefore(cachedAt.plus(config.findings().cache()))) {
       return cached;
     }
-    List<FleetFindings.HostReport> hosts = new ArrayList<>();
-    List<Finding> notSeen = new ArrayList<>();
-    for (InventoryStore.LatestReport lr : store.latestReports()) {
-      Host h = lr.host();
-      try {
-        hosts.add(new FleetFindings.HostReport(h.name(), null, ReportJson.read(lr.reportJson())));
-      } catch (IOException e) {
-        throw new IllegalStateException("stored report of " + h.name() + " does not read back", e);
-      }
-      if (!h.imported()) {
-        FleetFindings.hostNotSeen(
-                h.name(),
-                h.lastSeen(),
-                now,
-                config.agent().interval(),
-                config.findings().missedIntervals())
-            .ifPresent(notSeen::add);
-      }
-    }
     List<Finding> out = new ArrayList<>();
-    for (FleetFindings.HostReport h : hosts) {
-      out.addAll(FleetFindings.forHost(h.host(), h.report()));
+    Set<String> names = new HashSet<>();
+    int offset = 0;
+    while (true) {
+      var page = store.hosts(new InventoryStore.HostQuery(null, null, null, offset, 1000));
+      for (Host h : page.items()) {
+        names.add(h.name());
+        out.addAll(reportFindings(h));
+        notSeen(h.name(), h.lastSeen(), h.imported(), now).ifPresent(out::add);
+      }
+      offset += page.items().size();
+      if (page.items().isEmpty() || offset >= page.total()) {
+        break;
+      }
     }
-    out.addAll(notSeen);
+    byHost.keySet().retainAll(names);
     out.sort(
-        java.util.Comparator.comparing(Finding::host)
+        Comparator.comparing(Finding::host)
             .thenComparing(f -> -f.severity().ordinal())
             .thenComparing(Finding::rule));
     cached = List.copyOf(out);
     cachedAt = now;
     return cached;
+  }
+
+  /** The findings of a host's latest snapshot: kept by snapshot id, parsed once per snapshot. */
+  private List<Finding> reportFindings(Host h) {
+    Long id = h.latestSnapshotId();
+    if (id == null) {
+      return List.of();
+    }
+    HostFindings known = byHost.get(h.name());
+    if (known != null && known.snapshotId() == id) {
+      return known.findings();
+    }
+    String json = store.snapshotJson(id).orElse(null);
+    if (json == null) {
+      return List.of(); // replaced since the host row was read: the next recompute has it
+    }
+    List<Finding> found;
+    try {
+      found = List.copyOf(FleetFindings.forHost(h.name(), ReportJson.read(json)));
+    } catch (IOException e) {
+      throw new IllegalStateException("stored report of " + h.name() + " does not read back", e);
+    }
+    byHost.put(h.name(), new HostFindings(id, found));
+    return found;
   }
 
   /**
@@ -78,29 +109,10 @@ public class FleetFindingsService {
    */
   public Map<String, List<Finding>> forHosts(List<Host> hosts) {
     Instant now = Instant.now();
-    Map<String, List<Finding>> out = new java.util.LinkedHashMap<>();
+    Map<String, List<Finding>> out = new LinkedHashMap<>();
     for (Host h : hosts) {
-      List<Finding> list = new ArrayList<>();
-      if (h.latestSnapshotId() != null) {
-        String json = store.snapshotJson(h.latestSnapshotId()).orElse(null);
-        if (json != null) {
-          try {
-            list.addAll(FleetFindings.forHost(h.name(), ReportJson.read(json)));
-          } catch (IOException e) {
-            throw new IllegalStateException(
-                "stored report of " + h.name() + " does not read back", e);
-          }
-        }
-      }
-      if (!h.imported()) {
-        FleetFindings.hostNotSeen(
-                h.name(),
-                h.lastSeen(),
-                now,
-                config.agent().interval(),
-                config.findings().missedIntervals())
-            .ifPresent(list::add);
-      }
+      List<Finding> list = new ArrayList<>(reportFindings(h));
+      notSeen(h.name(), h.lastSeen(), h.imported(), now).ifPresent(list::add);
       out.put(h.name(), list);
     }
     return out;
@@ -111,10 +123,9 @@ public class FleetFindingsService {
    * #all()}: a host is stale when its agent missed {@code fabricscope.findings.missed-intervals}
    * intervals of {@code fabricscope.agent.interval}. Imported hosts have no agent: never stale.
    */
-  public java.util.Optional<Finding> notSeen(
-      String host, Instant lastSeen, boolean imported, Instant now) {
+  public Optional<Finding> notSeen(String host, Instant lastSeen, boolean imported, Instant now) {
     if (imported) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
     return FleetFindings.hostNotSeen(
         host, lastSeen, now, config.agent().interval(), config.findings().missedIntervals());
