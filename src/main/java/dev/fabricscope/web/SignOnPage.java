@@ -37,10 +37,10 @@ public class SignOnPage {
   }
 
   /**
-   * Signs out. quarkus-oidc does it (clears the session cookie, redirects to the provider's
-   * end-session endpoint) while authenticating a request to its logout path; with proactive
-   * authentication off, asking for the identity here is what authenticates it (without this
-   * resource nothing did, and /logout was a 404). Without a session, the fleet page.
+   * Signs out. quarkus-oidc does it (clears the session cookie, tells {@link
+   * dev.fabricscope.security.SignOnSessions}, redirects to the provider's end-session endpoint)
+   * while authenticating a request to its logout path; with proactive authentication off, asking
+   * for the identity here is what authenticates it. Without a session, the fleet page.
    */
   @GET
   @Path("logout")
