@@ -51,7 +51,10 @@ public class ClusterBus {
 
   /** What travels: the sender and one notice (exactly one field set). */
   record Envelope(
-      String from, ClusterNotice.SnapshotStored snapshot, ClusterNotice.JobChanged job) {}
+      String from,
+      ClusterNotice.SnapshotStored snapshot,
+      ClusterNotice.JobChanged job,
+      ClusterNotice.SessionEnded session) {}
 
   void onStart(@Observes StartupEvent e) {
     if (!database.isPostgres()) {
@@ -78,12 +81,19 @@ public class ClusterBus {
 
   /** Tells the other replicas that a snapshot was stored here. */
   public void snapshotStored(String host, long snapshotId, boolean imported) {
-    send(new Envelope(self, new ClusterNotice.SnapshotStored(host, snapshotId, imported), null));
+    send(
+        new Envelope(
+            self, new ClusterNotice.SnapshotStored(host, snapshotId, imported), null, null));
   }
 
   /** Tells the other replicas that a bandwidth test changed here. */
   public void jobChanged(List<HostEvents.BandwidthChanged> events, List<String> wake) {
-    send(new Envelope(self, null, new ClusterNotice.JobChanged(events, wake)));
+    send(new Envelope(self, null, new ClusterNotice.JobChanged(events, wake), null));
+  }
+
+  /** Tells the other replicas that a sign-on session was signed out here. Blocking. */
+  public void sessionEnded(String id, long expiresEpochSecond) {
+    send(new Envelope(self, null, null, new ClusterNotice.SessionEnded(id, expiresEpochSecond)));
   }
 
   private void send(Envelope envelope) {
@@ -116,7 +126,10 @@ public class ClusterBus {
         envelope.job().events().stream().map(ClusterBus::withoutMessage).toList();
     return write(
         new Envelope(
-            envelope.from(), null, new ClusterNotice.JobChanged(shorter, envelope.job().wake())));
+            envelope.from(),
+            null,
+            new ClusterNotice.JobChanged(shorter, envelope.job().wake()),
+            null));
   }
 
   private static HostEvents.BandwidthChanged withoutMessage(HostEvents.BandwidthChanged b) {
@@ -165,6 +178,8 @@ public class ClusterBus {
       notices.fire(env.snapshot());
     } else if (env.job() != null) {
       notices.fire(env.job());
+    } else if (env.session() != null) {
+      notices.fire(env.session());
     }
   }
 }

@@ -36,6 +36,15 @@ public sealed interface ClusterNotice {
   }
 
   /**
+   * A sign-on session was signed out through another replica: this replica's streams of it end, and
+   * its requests are refused until it would have expired.
+   *
+   * @param id the session's id ({@link dev.fabricscope.security.Caller.Session#id})
+   * @param expiresEpochSecond when its token expires, in seconds since the epoch; 0 when unknown
+   */
+  record SessionEnded(String id, long expiresEpochSecond) implements ClusterNotice {}
+
+  /**
    * The bus (re)connected after losing its connection: notices may have been missed, so whatever
    * was derived from other replicas' silence (remembered hosts, sleeping polls) is dropped or
    * rechecked.

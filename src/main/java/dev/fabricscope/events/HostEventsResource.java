@@ -4,6 +4,7 @@ import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.security.Caller;
+import dev.fabricscope.security.SignOnSessions;
 import io.smallrye.mutiny.Multi;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
@@ -28,7 +29,8 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
  * whenever a report adds a snapshot, a {@code bandwidth} event ({@link
  * HostEvents.BandwidthChanged}) whenever a bandwidth test of the host moves. Same access as the
  * read API, for as long as the stream is open: a stream opened with a token ends when that token is
- * revoked.
+ * revoked, one opened by a signed-on person (session cookie or the provider's JWT) when the session
+ * is signed out or its token expires.
  */
 @Path("/api/v1/host-events/{host}")
 @Tag(name = "Events")
@@ -36,19 +38,21 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 public class HostEventsResource {
 
   /**
-   * How often an open stream re-reads its token from the database. A revocation through this server
-   * ends the stream at once; through another replica (which shares only the database) within this
-   * period, the same bound the token cache of {@link Access} has.
+   * How often an open stream re-reads its token from the database (or checks its sign-on session's
+   * logout and expiry). A revocation or logout through this server ends the stream at once; through
+   * another replica (which shares only the database) within this period, the same bound the token
+   * cache of {@link Access} has.
    */
   static final Duration TOKEN_RECHECK = Duration.ofSeconds(5);
 
-  /** Marks the end of a stream whose token was revoked; never sent. */
+  /** Marks the end of a stream whose token was revoked or session signed out; never sent. */
   private static final HostEvents.Event REVOKED =
       new HostEvents.SnapshotAdded("revoked", "", 0, false);
 
   @Inject Access access;
   @Inject InventoryStore store;
   @Inject HostEvents events;
+  @Inject SignOnSessions sessions;
 
   @GET
   // the caller and the host are looked up in the database (and, with sign-on, the provider's
@@ -63,7 +67,9 @@ public class HostEventsResource {
               + " bandwidth test of the host queued, moved or ended)")
   @APIResponse(
       responseCode = "200",
-      description = "The stream; ends when the token is revoked",
+      description =
+          "The stream; ends when the token is revoked, or the sign-on session signed out or"
+              + " expired",
       content =
           @Content(
               mediaType = MediaType.SERVER_SENT_EVENTS,
@@ -89,23 +95,39 @@ public class HostEventsResource {
         Multi.createBy()
             .merging()
             .streams(Multi.createFrom().<HostEvents.Event>item(hello), events.of(host));
-    if (caller.tokenId() == 0) {
-      return live; // anonymous reads: no token that could be revoked
+    Multi<HostEvents.Event> end = endOf(caller, request.getHeader("Authorization"));
+    if (end == null) {
+      return live; // anonymous reads: nothing that could be revoked or signed out
     }
-    String authorization = request.getHeader("Authorization");
-    long tokenId = caller.tokenId();
-    Multi<HostEvents.Event> revoked =
-        Multi.createBy()
-            .merging()
-            .streams(
-                access.revocations().select().where(id -> id == tokenId),
-                // ticks run on a worker thread, where the database may be asked
-                Multi.createFrom()
-                    .ticks()
-                    .every(TOKEN_RECHECK)
-                    .select()
-                    .where(t -> !access.stillActive(authorization)))
-            .map(x -> REVOKED);
-    return Multi.createBy().merging().streams(live, revoked).select().first(e -> e != REVOKED);
+    return Multi.createBy().merging().streams(live, end).select().first(e -> e != REVOKED);
+  }
+
+  /**
+   * What ends the stream of {@code caller}: its token's revocation, or its sign-on session's logout
+   * or expiry, seen at once when made through this server, else at the next recheck. Null for
+   * anonymous reads.
+   */
+  private Multi<HostEvents.Event> endOf(Caller caller, String authorization) {
+    // ticks run on a worker thread, where the database may be asked
+    Multi<Long> ticks = Multi.createFrom().ticks().every(TOKEN_RECHECK);
+    if (caller.tokenId() != 0) {
+      long tokenId = caller.tokenId();
+      return Multi.createBy()
+          .merging()
+          .streams(
+              access.revocations().select().where(id -> id == tokenId).map(id -> REVOKED),
+              ticks.select().where(t -> !access.stillActive(authorization)).map(t -> REVOKED));
+    }
+    Caller.Session session = caller.session();
+    if (session == null) {
+      return null;
+    }
+    // a role taken away at the provider comes with the session's next token: the browser's
+    // EventSource reconnects when the stream ends at expiry, and that request is checked anew
+    return Multi.createBy()
+        .merging()
+        .streams(
+            sessions.endings().select().where(session.id()::equals).map(id -> REVOKED),
+            ticks.select().where(t -> !sessions.active(session)).map(t -> REVOKED));
   }
 }

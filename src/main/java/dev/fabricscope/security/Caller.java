@@ -2,28 +2,42 @@ package dev.fabricscope.security;
 
 import dev.fabricscope.inventory.TokenStore;
 import dev.fabricscope.inventory.TokenStore.Role;
+import java.time.Instant;
 
 /**
- * Who is calling: the role of the bearer token (or of anonymous reads, when configured) and, for
- * agent tokens, the one host it may write.
+ * Who is calling: the role of the bearer token, of the sign-on session (or of anonymous reads, when
+ * configured) and, for agent tokens, the one host it may write.
  *
  * @param name token name, or {@code anonymous}
  * @param role the token's role; null when the caller is unauthenticated
  * @param host for agent tokens, the host name it is bound to
  * @param tokenId the token's id, 0 without a token (long-lived streams end when it is revoked)
+ * @param session for callers signed on through the identity provider, their session; else null
+ *     (long-lived streams end when it is signed out or expires)
  */
-public record Caller(String name, Role role, String host, long tokenId) {
+public record Caller(String name, Role role, String host, long tokenId, Session session) {
 
   /** Nobody: no token, and anonymous reads are off. */
-  public static final Caller NOBODY = new Caller("anonymous", null, null, 0);
+  public static final Caller NOBODY = new Caller("anonymous", null, null, 0, null);
 
   /** Anonymous reads, when {@code fabricscope.auth.anonymous-read=true}. */
   public static final Caller ANONYMOUS_READER =
-      new Caller("anonymous (anonymous-read)", Role.VIEWER, null, 0);
+      new Caller("anonymous (anonymous-read)", Role.VIEWER, null, 0, null);
+
+  /**
+   * What a signed-on caller's access rests on: the browser's sign-on session, or the provider's
+   * bearer JWT. The provider's roles are fixed in its token, so a role taken away there reaches
+   * fabricscope only with the next token; streams therefore live no longer than the token.
+   *
+   * @param id the provider's session id ({@code sid} claim) when the token has one, else the
+   *     SHA-256 of the token: the same for every request of one session, another for the next
+   * @param expires when the token expires; null when it says nothing
+   */
+  public record Session(String id, Instant expires) {}
 
   /** The caller holding {@code token}. */
   public static Caller of(TokenStore.Token token) {
-    return new Caller(token.name(), token.role(), token.host(), token.id());
+    return new Caller(token.name(), token.role(), token.host(), token.id(), null);
   }
 
   /** Whether the caller may read (viewer, operator, admin; agents write only). */

@@ -7,8 +7,10 @@ import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Instant;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Single sign-on through OpenID Connect, beside fabricscope's own bearer tokens. When {@code
@@ -18,7 +20,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * provider's roles (the {@code groups} claim unless {@code quarkus.oidc.roles.role-claim-path} says
  * otherwise) map onto the viewer &lt; operator &lt; admin ladder through {@code
  * fabricscope.oidc.viewer-roles}, {@code operator-roles} and {@code admin-roles}; the highest match
- * wins, no match is no role (403). Agents never sign on: they write with agent tokens only.
+ * wins, no match is no role (403). Agents never sign on: they write with agent tokens only. A
+ * session signed out ({@link SignOnSessions}) is refused (401).
  */
 @ApplicationScoped
 public class SignOn {
@@ -30,6 +33,8 @@ public class SignOn {
 
   @Inject CurrentIdentityAssociation identities;
 
+  @Inject SignOnSessions sessions;
+
   /** Whether sign-on is configured ({@code quarkus.oidc.tenant-enabled=true}). */
   public boolean enabled() {
     return enabled;
@@ -40,7 +45,8 @@ public class SignOn {
    * provider credential (no bearer JWT, no session cookie). Blocking: the first call of a request
    * verifies the token (signature, issuer, audience, expiry), with the provider's keys cached.
    *
-   * @throws ApiException 401 when a provider credential is present but not valid
+   * @throws ApiException 401 when a provider credential is present but not valid, or its session
+   *     was signed out
    */
   public Optional<Caller> caller() {
     if (!enabled) {
@@ -55,7 +61,39 @@ public class SignOn {
     if (identity == null || identity.isAnonymous()) {
       return Optional.empty();
     }
-    return Optional.of(new Caller(identity.getPrincipal().getName(), roleOf(identity), null, 0));
+    Caller.Session session = sessionOf(identity);
+    if (session != null && !sessions.active(session)) {
+      // quarkus-oidc's cookie holds the whole session: a copy kept past a logout would still pass
+      throw new ApiException(401, "Unauthorized", "this sign-on session was signed out");
+    }
+    return Optional.of(
+        new Caller(identity.getPrincipal().getName(), roleOf(identity), null, 0, session));
+  }
+
+  /**
+   * The session of a signed-on identity, from the token quarkus-oidc built it from (the ID token of
+   * a browser's session, else the bearer JWT); null when it has none.
+   */
+  static Caller.Session sessionOf(SecurityIdentity identity) {
+    if (identity == null || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+      return null;
+    }
+    Object claim = jwt.getClaim("sid");
+    String sid =
+        claim instanceof jakarta.json.JsonString j
+            ? j.getString()
+            : claim instanceof String c ? c : null;
+    String raw = jwt.getRawToken();
+    String id;
+    if (sid != null && !sid.isBlank()) {
+      id = "sid:" + sid;
+    } else if (raw != null) {
+      id = "jwt:" + Tokens.hash(raw);
+    } else {
+      return null;
+    }
+    long exp = jwt.getExpirationTime();
+    return new Caller.Session(id, exp > 0 ? Instant.ofEpochSecond(exp) : null);
   }
 
   /** The highest fabricscope role the identity's provider roles map onto; null when none. */

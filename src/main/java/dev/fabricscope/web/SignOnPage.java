@@ -14,10 +14,10 @@ import java.net.URI;
 /**
  * {@code /login}: the browser's single sign-on. Unauthenticated, it starts quarkus-oidc's
  * authorization-code flow (a redirect to the identity provider, which comes back here); signed on,
- * it sends the browser on to {@code then}, a path of this server. {@code /logout} is quarkus-oidc's
- * own ({@code quarkus.oidc.logout.path}). A 404 when single sign-on is not configured.
+ * it sends the browser on to {@code then}, a path of this server. {@code /logout} ends the session
+ * ({@code quarkus.oidc.logout.path}). Both are a 404 when single sign-on is not configured.
  */
-@Path("/login")
+@Path("/")
 public class SignOnPage {
 
   @Inject SignOn signOn;
@@ -26,16 +26,35 @@ public class SignOnPage {
 
   /** Signs on, then redirects to {@code then} (default the fleet page). */
   @GET
+  @Path("login")
   public Response login(@QueryParam("then") String then) {
-    if (!signOn.enabled()) {
-      throw ApiException.notFound(
-          "single sign-on is not configured here (quarkus.oidc.tenant-enabled); use a token");
-    }
+    requireSignOn();
     if (identities.getIdentity().isAnonymous()) {
       // quarkus-oidc answers this with its challenge: the redirect to the provider's sign-in
       throw new UnauthorizedException();
     }
     return Response.seeOther(URI.create(localPath(then))).build();
+  }
+
+  /**
+   * Signs out. quarkus-oidc does it (clears the session cookie, tells {@link
+   * dev.fabricscope.security.SignOnSessions}, redirects to the provider's end-session endpoint)
+   * while authenticating a request to its logout path; with proactive authentication off, asking
+   * for the identity here is what authenticates it. Without a session, the fleet page.
+   */
+  @GET
+  @Path("logout")
+  public Response logout() {
+    requireSignOn();
+    identities.getIdentity();
+    return Response.seeOther(URI.create("/")).build();
+  }
+
+  private void requireSignOn() {
+    if (!signOn.enabled()) {
+      throw ApiException.notFound(
+          "single sign-on is not configured here (quarkus.oidc.tenant-enabled); use a token");
+    }
   }
 
   /**

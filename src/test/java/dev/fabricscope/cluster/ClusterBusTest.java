@@ -38,7 +38,17 @@ class ClusterBusTest {
             "replica-1",
             null,
             new ClusterNotice.JobChanged(
-                List.of(event("a", "2 of 3"), event("b", "2 of 3")), List.of("a", "b")));
+                List.of(event("a", "2 of 3"), event("b", "2 of 3")), List.of("a", "b")),
+            null);
+    var back = new ObjectMapper().readValue(ClusterBus.payload(sent), ClusterBus.Envelope.class);
+    assertEquals(sent, back);
+  }
+
+  @Test
+  void aSessionNoticeReadsBackAsSent() throws Exception {
+    var sent =
+        new ClusterBus.Envelope(
+            "replica-2", null, null, new ClusterNotice.SessionEnded("sid:abc", 1_900_000_000L));
     var back = new ObjectMapper().readValue(ClusterBus.payload(sent), ClusterBus.Envelope.class);
     assertEquals(sent, back);
   }
@@ -52,7 +62,8 @@ class ClusterBusTest {
             "replica-1",
             null,
             new ClusterNotice.JobChanged(
-                List.of(event("a", longMessage), event("b", longMessage)), List.of("a", "b")));
+                List.of(event("a", longMessage), event("b", longMessage)), List.of("a", "b")),
+            null);
     String payload = ClusterBus.payload(sent);
     assertTrue(payload.getBytes(StandardCharsets.UTF_8).length < 8000, "under NOTIFY's limit");
     var back = new ObjectMapper().readValue(payload, ClusterBus.Envelope.class);

@@ -3,6 +3,7 @@ package dev.fabricscope.security;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fabricscope.testing.SignOnBrowser;
 import dev.fabricscope.testing.SignOnProfile;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,8 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,26 +55,6 @@ class SignOnBrowserFlowTest {
     return l.startsWith(base() + "/") ? l.substring(base().length()) : l;
   }
 
-  /** The provider's form, submitted as the browser would (its action is a GET to /login). */
-  static String formSubmission(String providerPage, String formHtml) {
-    String state = field(formHtml, "state");
-    String redirect = field(formHtml, "redirect_uri");
-    URI page = URI.create(providerPage);
-    return page.getScheme()
-        + "://"
-        + page.getAuthority()
-        + "/login?username=alice&password=alice&state="
-        + state
-        + "&redirect_uri="
-        + java.net.URLEncoder.encode(redirect, StandardCharsets.UTF_8);
-  }
-
-  static String field(String html, String name) {
-    Matcher m = Pattern.compile("name=\"" + name + "\" value=\"([^\"]*)\"").matcher(html);
-    assertTrue(m.find(), name + " in " + html);
-    return m.group(1);
-  }
-
   @Test
   void aPersonSignsOnAndThePageOpens() throws Exception {
     HttpResponse<String> page = get(base() + "/findings?rule=x");
@@ -89,7 +68,7 @@ class SignOnBrowserFlowTest {
     assertTrue(providerPage.contains("/auth/realms/quarkus"), providerPage);
 
     HttpResponse<String> form = get(providerPage);
-    HttpResponse<String> back = get(formSubmission(providerPage, form.body()));
+    HttpResponse<String> back = get(SignOnBrowser.formSubmission(providerPage, form.body()));
     assertEquals(302, back.statusCode());
     String callback = location(back);
     assertTrue(callback.startsWith("/login"), callback);
@@ -129,6 +108,13 @@ class SignOnBrowserFlowTest {
       b.header("Origin", origin);
     }
     return browser.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void logoutWithoutASessionGoesToTheFleetPage() throws Exception {
+    HttpResponse<String> out = get(base() + "/logout");
+    assertEquals(303, out.statusCode(), out.body());
+    assertEquals("/", location(out));
   }
 
   @Test

@@ -27,7 +27,7 @@ public sealed interface PlanEdit {
    *
    * @param device BDF of any function of the device
    * @param to an empty root port or switch downstream port; or a switch upstream port: its first
-   *     empty downstream port, or a new one when all hold a device
+   *     empty downstream port outside the moved device, or a new one when all hold a device
    */
   record Move(String device, String to) implements PlanEdit {}
 

@@ -99,7 +99,7 @@ public final class PlanEditor {
     }
     String slot;
     if (target.portType == PortType.SWITCH_UPSTREAM) {
-      slot = freeDownstreamPort(target);
+      slot = freeDownstreamPort(target, moved);
     } else if (PlanFabric.isSlot(target)) {
       Set<String> there = fabric.devicesBelow(to);
       there.remove(fabric.device(device));
@@ -114,12 +114,6 @@ public final class PlanEditor {
               + " is a "
               + (target.portType == null ? "function" : target.portType.json())
               + ", not a root port, switch downstream port or switch upstream port");
-    }
-    // the free port of a switch can be the moved port itself (or below it): hanging the device
-    // there would make it its own ancestor
-    if (moved.contains(slot)) {
-      throw new PlanEditException(
-          "the free port of " + to + " is " + slot + ", part of the device being moved");
     }
     PlanNesting.check(PlanNesting.at(fabric, slot) + PlanNesting.within(fabric, moved), slot);
     place(functions, moved, slot);
@@ -145,14 +139,25 @@ public final class PlanEditor {
   }
 
   /**
-   * An empty downstream port of the switch whose upstream port is {@code up}, the first by BDF; a
-   * new one when every port holds a device.
+   * The first empty downstream port (by BDF) of the switch {@code up} outside {@code moved}; a new
+   * one when every port holds a device. Refused when the only empty ones are part of the moved
+   * device (a port moved into its own switch): it would become its own ancestor.
    */
-  private String freeDownstreamPort(PciFunctionDraft up) {
+  private String freeDownstreamPort(PciFunctionDraft up, Set<String> moved) {
+    String ownFree = null;
     for (String c : fabric.children(up.bdf)) {
       if (fabric.get(c).portType == PortType.SWITCH_DOWNSTREAM && fabric.children(c).isEmpty()) {
-        return c;
+        if (!moved.contains(c)) {
+          return c;
+        }
+        if (ownFree == null) {
+          ownFree = c;
+        }
       }
+    }
+    if (ownFree != null) {
+      throw new PlanEditException(
+          "the free port of " + up.bdf + " is " + ownFree + ", part of the device being moved");
     }
     return addDownstreamPort(up);
   }
