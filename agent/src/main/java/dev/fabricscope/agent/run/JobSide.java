@@ -168,12 +168,7 @@ final class JobSide implements Runnable {
   private JobClient.Kind progress() {
     JobClient.Answer a = client.event(job.jobId(), event("progress").toString());
     if (a.kind() == JobClient.Kind.OVER) {
-      log.info(
-          "job "
-              + job.jobId()
-              + " is over on the server ("
-              + a.body().path("state").asText()
-              + "): stopping");
+      log.info("job " + job.jobId() + " is over on the server (" + a.state() + "): stopping");
       cancel.cancel();
     }
     return a.kind();
