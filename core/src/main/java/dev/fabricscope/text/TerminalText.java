@@ -26,17 +26,53 @@ public final class TerminalText {
     StringBuilder sb = new StringBuilder(text.length() + 16).append(text, 0, i);
     for (; i < text.length(); i++) {
       char c = text.charAt(i);
-      if (!steers(c)) {
-        sb.append(c);
-      } else if (c < 0x80) {
-        sb.append("\\x")
-            .append(Character.forDigit(c >> 4, 16))
-            .append(Character.forDigit(c & 15, 16));
+      if (steers(c)) {
+        sb.append(escaped(c));
       } else {
-        sb.append(String.format("\\u%04x", (int) c));
+        sb.append(c);
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * One log line of text that came from elsewhere (a server's answer, say): escaped as {@link
+   * #escape} does, and line feeds, tabs and the Unicode line and paragraph separators too (U+2028,
+   * U+2029: some log viewers break lines there), so no line can be forged after it; cut to at most
+   * {@code max} characters, then {@code ...}. An escape is never cut in half. Null reads {@code
+   * null}.
+   */
+  public static String oneLine(String text, int max) {
+    if (text == null) {
+      return "null";
+    }
+    StringBuilder sb = new StringBuilder(Math.min(text.length(), max) + 8);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      String e =
+          steers(c) || c == '\n' || c == '\t' || c == 0x2028 || c == 0x2029 ? escaped(c) : null;
+      int len = e == null ? 1 : e.length();
+      if (sb.length() + len > max) {
+        // a high surrogate without its low one would be half a character
+        if (sb.length() > 0 && Character.isHighSurrogate(sb.charAt(sb.length() - 1))) {
+          sb.setLength(sb.length() - 1);
+        }
+        return sb.append("...").toString();
+      }
+      if (e == null) {
+        sb.append(c);
+      } else {
+        sb.append(e);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String escaped(char c) {
+    if (c < 0x80) {
+      return "\\x" + Character.forDigit(c >> 4, 16) + Character.forDigit(c & 15, 16);
+    }
+    return String.format("\\u%04x", (int) c);
   }
 
   /** Whether a terminal would act on {@code c} rather than show it. */

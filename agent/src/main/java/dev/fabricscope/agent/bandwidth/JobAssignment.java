@@ -5,17 +5,20 @@ import dev.fabricscope.bandwidth.BandwidthFlow;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
 import dev.fabricscope.bandwidth.Endpoint;
+import dev.fabricscope.bandwidth.ListenerAddressRule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongFunction;
 import java.util.regex.Pattern;
 
 /**
  * A job side the server handed to this agent, checked again here as if the server were hostile:
  * every field goes through {@link BandwidthKind#of}, {@link Endpoint#parse} and {@link
- * BandwidthSpec#of}, the peer through the address and port rules, and the role must fit the kind.
- * Only a {@code JobAssignment} reaches a helper; anything that fails is refused before a process
- * could start. Fields this agent does not know are ignored (a newer server may add some; nothing
- * reads them).
+ * BandwidthSpec#of}, the peer through the server's own listener rule ({@link ListenerAddressRule}:
+ * the test's target address, nothing that stays on one host between two, an ephemeral port), and
+ * the role must fit the kind. Only a {@code JobAssignment} reaches a helper; anything that fails is
+ * refused before a process could start. Fields this agent does not know are ignored (a newer server
+ * may add some; nothing reads them).
  *
  * @param jobId the job, for its events
  * @param listen whether this side starts the listener (else it runs the test)
@@ -47,11 +50,24 @@ public record JobAssignment(
   }
 
   /**
-   * Reads and checks an assignment.
+   * Reads and checks an assignment whose peer, if any, is on another host.
    *
    * @throws Refused with a one-line reason
    */
   public static JobAssignment parse(JsonNode n) throws Refused {
+    return parse(n, id -> null);
+  }
+
+  /**
+   * Reads and checks an assignment. Its peer is held to {@link ListenerAddressRule} as the server
+   * holds listeners to it; the run side is taken to be on another host than the listener unless
+   * {@code ownListener} says this agent itself listens at exactly that address and port for the job
+   * (a test between two ports of this host), since an assignment saying so could lie.
+   *
+   * @param ownListener where this agent's own listen side of a job listens, or null
+   * @throws Refused with a one-line reason
+   */
+  public static JobAssignment parse(JsonNode n, LongFunction<Peer> ownListener) throws Refused {
     if (n == null || !n.isObject()) {
       throw new Refused(0, "an assignment is a JSON object");
     }
@@ -96,7 +112,8 @@ public record JobAssignment(
       if (timeout < 1) {
         throw new IllegalArgumentException("timeoutSeconds: 1 to " + MAX_TIMEOUT_SECONDS);
       }
-      return new JobAssignment(id, listen, spec, hasPeer ? peer(peerNode) : null, timeout);
+      Peer peer = hasPeer ? peer(peerNode, spec.target(), ownListener.apply(id)) : null;
+      return new JobAssignment(id, listen, spec, peer, timeout);
     } catch (IllegalArgumentException e) {
       throw new Refused(id, "assignment refused: " + e.getMessage());
     }
@@ -122,7 +139,7 @@ public record JobAssignment(
     return out;
   }
 
-  private static Peer peer(JsonNode p) {
+  private static Peer peer(JsonNode p, Endpoint target, Peer own) {
     if (!p.isObject()) {
       throw new IllegalArgumentException("peer: an object");
     }
@@ -139,6 +156,15 @@ public record JobAssignment(
     }
     JsonNode gi = p.get("gidIndex");
     Integer gidIndex = gi == null || gi.isNull() ? null : (int) number(p, "gidIndex", 255);
+    boolean ours =
+        own != null
+            && own.port() == port
+            && ListenerAddressRule.sameAddress(own.address(), address);
+    ListenerAddressRule.problem(address, (int) port, target, !ours)
+        .ifPresent(
+            why -> {
+              throw new IllegalArgumentException("peer." + why);
+            });
     return new Peer(address, (int) port, gid, gidIndex);
   }
 

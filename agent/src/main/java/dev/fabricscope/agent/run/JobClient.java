@@ -9,9 +9,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -19,7 +21,9 @@ import java.util.function.Supplier;
  * token re-read before every request, nothing thrown for network or server failures): {@code PUT
  * /api/v1/agents/{host}/capabilities}, the long poll {@code GET /api/v1/agents/{host}/jobs} and
  * {@code POST /api/v1/agents/{host}/jobs/{id}/events}. Requests may run from several threads (the
- * poll, and one per running job).
+ * poll, and one per running job). Answers are read through {@link BoundedAnswer} (size and whole
+ * exchange bounded), and whatever of them reaches the log is escaped to one line ({@link
+ * Answer#detail}, {@link Answer#state}).
  */
 public final class JobClient {
 
@@ -41,9 +45,15 @@ public final class JobClient {
    * An answer.
    *
    * @param body the JSON body of a 2xx or a 409, else null
-   * @param detail the problem's title and detail or the error, one line, for the log
+   * @param detail the problem's title and detail or the error, one escaped line of at most 200
+   *     characters, for the log
    */
   public record Answer(Kind kind, int status, JsonNode body, String detail) {
+
+    /** The job's state a 409 names, escaped to one short line for the log. */
+    public String state() {
+      return Sender.clip(body == null ? "" : body.path("state").asText(""), 40);
+    }
 
     /** Whether the test was cancelled (409 with {@code cancelled: true}). */
     public boolean cancelled() {
@@ -119,35 +129,41 @@ public final class JobClient {
 
   private Answer send(HttpRequest req) {
     HttpResponse<String> resp;
-    CompletableFuture<HttpResponse<String>> f =
-        client.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> f = client.sendAsync(req, BoundedAnswer.handler());
     inFlight.add(f);
     try {
-      resp = f.get();
+      // the request's timeout ends at the headers: the body must come within it too
+      resp = BoundedAnswer.await(f, req.timeout().orElse(timeout));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Answer(Kind.RETRY, 0, null, "interrupted");
-    } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-      Throwable c = e.getCause() == null ? e : e.getCause();
-      return new Answer(Kind.RETRY, 0, null, c.getClass().getSimpleName());
+    } catch (ExecutionException | CancellationException | TimeoutException e) {
+      return new Answer(Kind.RETRY, 0, null, Sender.describe(e));
     } finally {
       inFlight.remove(f);
     }
-    int st = resp.statusCode();
-    JsonNode body = json(resp.body());
+    return answer(resp.statusCode(), resp.body());
+  }
+
+  /** What an answer of status {@code st} with {@code text} (the body, or null) means. */
+  static Answer answer(int st, String text) {
+    JsonNode body = json(text);
     if (st == 204) {
       return new Answer(Kind.NONE, st, null, "");
     }
     if (st >= 200 && st < 300) {
       return new Answer(Kind.OK, st, body, "");
     }
+    // the server's words reach the log: one line, escaped, bounded (Sender.clip)
     String detail =
-        body == null ? "" : (body.path("title").asText("") + ": " + body.path("detail").asText(""));
+        body == null
+            ? ""
+            : Sender.clip(body.path("title").asText("") + ": " + body.path("detail").asText(""));
     if (st == 409 && body != null && body.hasNonNull("state")) {
       return new Answer(Kind.OVER, st, body, detail);
     }
     Kind kind = st >= 500 || st == 408 || st == 429 ? Kind.RETRY : Kind.REJECTED;
-    return new Answer(kind, st, body, detail.length() > 200 ? detail.substring(0, 200) : detail);
+    return new Answer(kind, st, body, detail);
   }
 
   private static JsonNode json(String body) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
 import dev.fabricscope.agent.bandwidth.HelperCapability;
 import dev.fabricscope.agent.bandwidth.JobAssignment;
+import dev.fabricscope.agent.bandwidth.Peer;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.topology.HostNames;
 import dev.fabricscope.topology.Report;
@@ -29,10 +30,11 @@ import java.util.function.Supplier;
  * The agent's bandwidth-test loop, beside the report loop on its own thread: reports the helpers
  * ({@link BandwidthHelper#detect()} and the kinds each {@link BandwidthHelper#handles}) once at
  * start, then long-polls the server for job sides. Every assignment is checked again ({@link
- * JobAssignment#parse}); a refused one gets an {@code error} event and starts nothing. Accepted
- * sides run on their own threads ({@link JobSide}), at most {@value #MAX_SIDES} at once (the two
- * sides of a test between two ports of this host are two). A server without the jobs API (404) ends
- * the loop; other failures back off like the report loop.
+ * JobAssignment#parse}, its peer too, which may stay on this host only where this agent's own
+ * listen side of that job listens); a refused one gets an {@code error} event and starts nothing.
+ * Accepted sides run on their own threads ({@link JobSide}), at most {@value #MAX_SIDES} at once
+ * (the two sides of a test between two ports of this host are two). A server without the jobs API
+ * (404) ends the loop; other failures back off like the report loop.
  */
 public final class JobLoop {
 
@@ -44,13 +46,16 @@ public final class JobLoop {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private record Side(long jobId, boolean listen) {}
+
   private final JobClient client;
   private final List<BandwidthHelper> helpers;
   private final Function<BandwidthKind, Optional<BandwidthHelper>> lookup;
   private final Backoff backoff;
   private final Duration progressEvery;
   private final AgentLog log;
-  private final Map<Long, JobSide> running = new ConcurrentHashMap<>();
+  // by side, not by job: a test between two ports of this host runs both of its sides here
+  private final Map<Side, JobSide> running = new ConcurrentHashMap<>();
   private final ThreadPoolExecutor sides;
   private final ScheduledExecutorService ticks;
   private final Object wake = new Object();
@@ -193,7 +198,7 @@ public final class JobLoop {
   private void accept(JsonNode body) {
     JobAssignment job;
     try {
-      job = JobAssignment.parse(body);
+      job = JobAssignment.parse(body, this::ownListener);
     } catch (JobAssignment.Refused r) {
       log.info("jobs: " + r.getMessage());
       if (r.jobId() > 0) {
@@ -208,18 +213,19 @@ public final class JobLoop {
     }
     JobSide side =
         new JobSide(job, lookup.apply(job.spec().kind()), client::event, ticks, progressEvery, log);
-    running.put(job.jobId(), side);
+    Side key = new Side(job.jobId(), job.listen());
+    running.put(key, side);
     try {
       sides.execute(
           () -> {
             try {
               side.run();
             } finally {
-              running.remove(job.jobId(), side);
+              running.remove(key, side);
             }
           });
     } catch (RejectedExecutionException e) {
-      running.remove(job.jobId(), side);
+      running.remove(key, side);
       client.event(
           job.jobId(),
           JSON.createObjectNode()
@@ -228,6 +234,12 @@ public final class JobLoop {
               .put("message", "agent busy: " + MAX_SIDES + " job sides running")
               .toString());
     }
+  }
+
+  /** Where this agent's listen side of {@code jobId} listens, or null (no such side here). */
+  private Peer ownListener(long jobId) {
+    JobSide s = running.get(new Side(jobId, true));
+    return s == null ? null : s.listeningAt();
   }
 
   /** The helper list as the server takes it: each capability plus the kinds it measures. */

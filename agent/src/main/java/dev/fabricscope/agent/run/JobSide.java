@@ -46,6 +46,7 @@ final class JobSide implements Runnable {
   private final AgentLog log;
   private final Cancellation cancel;
   private final String role;
+  private volatile Peer listeningAt;
 
   JobSide(
       JobAssignment job,
@@ -62,6 +63,11 @@ final class JobSide implements Runnable {
     this.log = log;
     this.cancel = Cancellation.within(job.timeoutSeconds());
     this.role = job.listen() ? "listen" : "run";
+  }
+
+  /** Where this side's listener listens, from just before it tells the server; else null. */
+  Peer listeningAt() {
+    return listeningAt;
   }
 
   /** Stops the side (agent stopping): the helper sees the cancellation. */
@@ -141,6 +147,8 @@ final class JobSide implements Runnable {
       if (p.gidIndex() != null) {
         ready.put("gidIndex", p.gidIndex());
       }
+      // known before the server hears of it: the run side may come to this agent at once
+      listeningAt = p;
       if (post(ready, true).kind() != JobClient.Kind.OK) {
         return; // over, refused or unreachable: the listener closes
       }
@@ -161,6 +169,8 @@ final class JobSide implements Runnable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } finally {
+      listeningAt = null;
     }
   }
 
@@ -168,12 +178,7 @@ final class JobSide implements Runnable {
   private JobClient.Kind progress() {
     JobClient.Answer a = client.event(job.jobId(), event("progress").toString());
     if (a.kind() == JobClient.Kind.OVER) {
-      log.info(
-          "job "
-              + job.jobId()
-              + " is over on the server ("
-              + a.body().path("state").asText()
-              + "): stopping");
+      log.info("job " + job.jobId() + " is over on the server (" + a.state() + "): stopping");
       cancel.cancel();
     }
     return a.kind();

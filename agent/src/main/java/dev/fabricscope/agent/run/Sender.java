@@ -2,6 +2,8 @@ package dev.fabricscope.agent.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.text.TerminalText;
+import dev.fabricscope.topology.HostNames;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +19,9 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 
@@ -27,9 +31,10 @@ import java.util.zip.GZIPOutputStream;
  * needs no multiplexing). Every answer is classified into a {@link Kind} the run loop acts on;
  * nothing here throws for a network or server failure, since those are expected.
  *
- * <p>Requests are sent asynchronously and awaited, so another thread (the shutdown hook) can {@link
- * #abort()} the one in flight without interrupting the loop thread — an interrupt could otherwise
- * land in a spool write and close its file channel half-way.
+ * <p>Answers are read through {@link BoundedAnswer}: at most 1 MiB, the whole exchange within the
+ * timeout. Requests are sent asynchronously and awaited, so another thread (the shutdown hook) can
+ * {@link #abort()} the one in flight without interrupting the loop thread — an interrupt could
+ * otherwise land in a spool write and close its file channel half-way.
  */
 public final class Sender {
 
@@ -139,17 +144,17 @@ public final class Sender {
     long t0 = System.nanoTime();
     HttpResponse<String> resp;
     try {
-      CompletableFuture<HttpResponse<String>> f =
-          client.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+      CompletableFuture<HttpResponse<String>> f = client.sendAsync(req, BoundedAnswer.handler());
       inFlight = f;
-      resp = f.get();
+      // the request's timeout ends at the headers: the body must come within it too
+      resp = BoundedAnswer.await(f, timeout);
     } catch (CancellationException e) {
       return new Response(Kind.RETRY, 0, "aborted", millisSince(t0), null, null);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Response(Kind.RETRY, 0, "interrupted", millisSince(t0), null, null);
-    } catch (ExecutionException e) {
-      return new Response(Kind.RETRY, 0, describe(e.getCause()), millisSince(t0), null, null);
+    } catch (ExecutionException | TimeoutException e) {
+      return new Response(Kind.RETRY, 0, describe(e), millisSince(t0), null, null);
     } finally {
       inFlight = null;
     }
@@ -171,10 +176,13 @@ public final class Sender {
         kind, st, detail(resp.body(), kind), ms, retryAfter, kind == Kind.OK ? host(resp) : null);
   }
 
+  /** The host name the server filed the report under; one the server would not accept is none. */
   private static String host(HttpResponse<String> resp) {
     try {
       JsonNode n = JSON.readTree(resp.body());
-      return n != null && n.hasNonNull("host") ? n.get("host").asText() : null;
+      String name = n != null && n.hasNonNull("host") ? n.get("host").asText() : null;
+      // it is logged and sent back in heartbeats: a hostile server's text must not be
+      return name != null && HostNames.valid(name) ? name : null;
     } catch (IOException e) {
       return null;
     }
@@ -188,8 +196,9 @@ public final class Sender {
     try {
       JsonNode n = JSON.readTree(body);
       if (kind == Kind.OK && n.hasNonNull("outcome")) {
-        return n.get("outcome").asText()
-            + (n.hasNonNull("snapshotId") ? " snapshot=" + n.get("snapshotId").asText() : "");
+        return clip(
+            n.get("outcome").asText()
+                + (n.hasNonNull("snapshotId") ? " snapshot=" + n.get("snapshotId").asText() : ""));
       }
       String title = n.path("title").asText("");
       String det = n.path("detail").asText("");
@@ -199,13 +208,34 @@ public final class Sender {
     }
   }
 
-  private static String clip(String s) {
-    String one = s.replaceAll("\\s+", " ");
-    return one.length() <= 200 ? one : one.substring(0, 200) + "...";
+  /** Server text for the log: one escaped line of at most 200 characters. */
+  static String clip(String s) {
+    return clip(s, 200);
+  }
+
+  /**
+   * The one sanitizer of the agent's log for text from elsewhere ({@link TerminalText#oneLine}):
+   * stripped, every control character escaped (a line feed in a server's problem detail could
+   * otherwise forge a log line) and cut to {@code max} characters.
+   */
+  static String clip(String s, int max) {
+    return TerminalText.oneLine(s == null ? "" : s.strip(), max);
   }
 
   /** A failed exchange in words for the log: the outages an agent meets are named, not traced. */
   static String describe(Throwable t) {
+    while ((t instanceof ExecutionException || t instanceof CompletionException)
+        && t.getCause() != null) {
+      t = t.getCause(); // what failed, not the future that carried it
+    }
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof BoundedAnswer.TooLarge) {
+        return c.getMessage(); // the client may wrap what the body handler threw
+      }
+    }
+    if (t instanceof TimeoutException) {
+      return "timeout (no complete answer in time)"; // the whole exchange's deadline
+    }
     if (t instanceof CancellationException) {
       return "aborted"; // our own abort(), surfacing through the client's inner future
     }

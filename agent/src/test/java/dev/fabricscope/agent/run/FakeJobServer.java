@@ -41,6 +41,10 @@ final class FakeJobServer implements AutoCloseable {
   final BlockingQueue<String> assignments = new LinkedBlockingQueue<>();
   final Map<Long, String> over = new ConcurrentHashMap<>();
   final Set<Long> cancelled = ConcurrentHashMap.newKeySet();
+
+  /** Raw answers to the next polls (status, body bytes), before any assignment. */
+  final BlockingQueue<Map.Entry<Integer, byte[]>> rawPolls = new LinkedBlockingQueue<>();
+
   volatile boolean noJobsApi;
   private final HttpServer server;
 
@@ -76,6 +80,14 @@ final class FakeJobServer implements AutoCloseable {
       if (path.endsWith("/capabilities")) {
         capabilities.add(body);
         answer(ex, 200, "{}");
+      } else if (path.endsWith("/jobs") && !rawPolls.isEmpty()) {
+        Map.Entry<Integer, byte[]> raw = rawPolls.take();
+        ex.sendResponseHeaders(raw.getKey(), raw.getValue().length);
+        try (OutputStream out = ex.getResponseBody()) {
+          out.write(raw.getValue());
+        } catch (IOException e) {
+          // the agent hung up on it: what an oversized answer gets
+        }
       } else if (path.endsWith("/jobs")) {
         String next = assignments.poll(300, TimeUnit.MILLISECONDS);
         answer(ex, next == null ? 204 : 200, next);

@@ -9,6 +9,7 @@ import dev.fabricscope.agent.bandwidth.Measurement;
 import dev.fabricscope.agent.bandwidth.Peer;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
+import dev.fabricscope.bandwidth.Endpoint;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,7 +70,10 @@ final class RecordingHelper implements BandwidthHelper {
     return new Listener() {
       @Override
       public Peer peer() {
-        return new Peer("10.0.0.2", 5201, null, null);
+        // a test to an address listens there; one between RDMA ports, at the rig's address
+        String at =
+            spec.target().type() == Endpoint.Type.ADDRESS ? spec.target().name() : "10.0.0.2";
+        return new Peer(at, 5201, null, null);
       }
 
       @Override
