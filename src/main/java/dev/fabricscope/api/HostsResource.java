@@ -114,6 +114,8 @@ public class HostsResource {
   @APIResponse(
       responseCode = "200",
       description = "The snapshots",
+      content =
+          @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = SnapshotMeta.class)),
       headers =
           @Header(
               name = "Link",
