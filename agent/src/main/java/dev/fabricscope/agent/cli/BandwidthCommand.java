@@ -120,7 +120,7 @@ public final class BandwidthCommand implements Callable<Integer> {
       // the size asked for does not fit this host's memory now: the request, not a helper, is at
       // fault, so it exits as bad input does
       err.println("fabricscope-agent: " + oneLine(e.getMessage()));
-      return 2;
+      return Cli.BAD_INPUT;
     } catch (HelperException e) {
       err.println("fabricscope-agent: " + oneLine(e.getMessage()));
       return 1;

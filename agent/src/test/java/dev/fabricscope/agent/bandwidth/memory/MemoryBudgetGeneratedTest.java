@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Random hosts (cgroup v1, v2 or none, limits or none, usages, MemAvailable and node MemFree
- * present or missing, heap growth) written as files, and random sequences of reservations and
- * releases: every grant or refusal must match the plain formula, written out again here in integer
- * arithmetic.
+ * Random hosts (cgroup v1, v2 with a parent or none, limits or none, usages and reclaimable file
+ * cache, MemAvailable and node MemFree present or missing, heap growth) written as files, and
+ * random sequences of reservations and releases: every grant or refusal must match the plain
+ * formula, written out again here in integer arithmetic.
  */
 class MemoryBudgetGeneratedTest {
 
@@ -51,9 +51,13 @@ class MemoryBudgetGeneratedTest {
           r.need().bytesByNode().forEach((n, b) -> onNode.merge(n, -b, Long::sum));
           continue;
         }
+        // half the needs near what is left, where any slip in the formula changes the answer
+        long left = hostUsable(h, growth) - reserved;
+        boolean near = left > 0 && left < (16L << 30) && rnd.nextBoolean();
         MemoryNeed need = MemoryNeed.of("t");
         for (int k = 1 + rnd.nextInt(2); k > 0; k--) {
-          need = need.on(rnd.nextInt(NODES), size(rnd, 4L << 30));
+          long bytes = near ? (long) (left * rnd.nextDouble()) : size(rnd, 4L << 30);
+          need = need.on(rnd.nextInt(NODES), bytes);
         }
         boolean fits = need.total() + reserved <= hostUsable(h, growth);
         for (var e : need.bytesByNode().entrySet()) {
@@ -98,20 +102,25 @@ class MemoryBudgetGeneratedTest {
     switch (rnd.nextInt(4)) {
       case 0 -> t.selfCgroup("0::/\n"); // v2 without a limit file at the root: no limit
       case 1 -> {
+        // the agent's cgroup and the pod's above it, each limited or not
         t.selfCgroup("0::/pod/agent\n");
-        boolean limited = rnd.nextInt(4) != 0;
-        long limit = size(rnd, 8L << 30);
-        long usage = size(rnd, 8L << 30);
-        long inactive = rnd.nextBoolean() ? 0 : size(rnd, usage);
-        t.v2("/pod/agent", limited ? limit : null, usage, inactive);
-        t.v2("/pod", null, usage, 0);
-        cgroupFree = limited ? Math.max(0, limit - Math.max(0, usage - inactive)) : null;
+        for (String level : new String[] {"/pod/agent", "/pod"}) {
+          boolean limited = rnd.nextInt(3) != 0;
+          long limit = size(rnd, 8L << 30);
+          long usage = size(rnd, 8L << 30);
+          long inactive = rnd.nextBoolean() ? 0 : (long) (usage * rnd.nextDouble());
+          t.v2(level, limited ? limit : null, usage, inactive);
+          if (limited) {
+            long free = Math.max(0, limit - (usage - inactive));
+            cgroupFree = cgroupFree == null ? free : Math.min(cgroupFree, free);
+          }
+        }
       }
       case 2 -> {
         t.selfCgroup("7:memory:/docker/x\n0::/\n");
         long limit = size(rnd, 8L << 30);
         long usage = size(rnd, 8L << 30);
-        long inactive = rnd.nextBoolean() ? 0 : size(rnd, usage);
+        long inactive = rnd.nextBoolean() ? 0 : (long) (usage * rnd.nextDouble());
         t.v1("/docker/x", limit, usage, inactive);
         t.v1("/docker", CgroupMemory.V1_UNLIMITED + size(rnd, 1L << 30), usage, 0);
         cgroupFree = Math.max(0, limit - Math.max(0, usage - inactive));

@@ -71,10 +71,29 @@ class MemoryBudgetTest {
     b.reserve(side).close();
   }
 
-  /** Sides racing on threads: never more granted than the budget holds. */
+  /**
+   * Sides racing on threads: never more granted than the budget holds, and one side at a time reads
+   * the limits and adds its share (each reading takes 20 ms here: sides reading at once would all
+   * have seen the budget unspent).
+   */
   @Test
   void racingSidesAreGrantedNoMoreThanFits() throws Exception {
-    MemoryBudget b = budget(pod(), 0); // 216 MiB: three of 70 MiB, not four
+    FakeTree pod = pod(); // 216 MiB: three of 70 MiB, not four
+    AtomicInteger reading = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    MemoryBudget b =
+        new MemoryBudget(
+            () -> {
+              mostAtOnce.accumulateAndGet(reading.incrementAndGet(), Math::max);
+              try {
+                Thread.sleep(20);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              reading.decrementAndGet();
+              return pod.sysfs();
+            },
+            () -> 0);
     CountDownLatch go = new CountDownLatch(1);
     AtomicInteger granted = new AtomicInteger();
     List<Thread> threads = new ArrayList<>();
@@ -99,6 +118,7 @@ class MemoryBudgetTest {
     }
     assertEquals(3, granted.get());
     assertEquals(210 * MIB, b.reservedBytes());
+    assertEquals(1, mostAtOnce.get(), "sides read the limits at the same time");
   }
 
   @Test
