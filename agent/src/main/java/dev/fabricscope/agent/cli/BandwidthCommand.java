@@ -10,6 +10,7 @@ import dev.fabricscope.agent.bandwidth.HelperException;
 import dev.fabricscope.agent.bandwidth.Listener;
 import dev.fabricscope.agent.bandwidth.Measurement;
 import dev.fabricscope.agent.bandwidth.Peer;
+import dev.fabricscope.agent.bandwidth.memory.MemoryRefusedException;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthResult;
 import dev.fabricscope.bandwidth.BandwidthSpec;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Mixin;
  * {@code bandwidth --kind K [--source E] [--target E] [--size 256M] [--threads N] [--repeat N]
  * [--pageable] [--timeout S] [--format text|json]}: one test on this host, without a server, with
  * the value the path model expects beside it; {@code bandwidth --capabilities} lists the helpers.
- * Bad input exits 2; a test that cannot run exits 1 with its reason on one line.
+ * Bad input, and host buffers larger than the agent's memory budget allows ({@link
+ * MemoryRefusedException}), exit 2; a test that cannot run exits 1 with its reason on one line.
  */
 @Command(
     name = "bandwidth",
@@ -41,7 +43,8 @@ import picocli.CommandLine.Mixin;
     header = "One bandwidth test on this host, measured against what the path should carry.",
     description = {
       "GB/s are 10^9 bytes moved per second. Exit codes: 0 measured (whatever the verdict),"
-          + " 1 the test cannot run here, 2 bad input."
+          + " 1 the test cannot run here, 2 bad input or buffers larger than the host memory"
+          + " the agent may take now."
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -113,6 +116,11 @@ public final class BandwidthCommand implements Callable<Integer> {
         err.println("fabricscope-agent: the listener ended without a measurement");
         return 1;
       }
+    } catch (MemoryRefusedException e) {
+      // the size asked for does not fit this host's memory now: the request, not a helper, is at
+      // fault, so it exits as bad input does
+      err.println("fabricscope-agent: " + oneLine(e.getMessage()));
+      return Cli.BAD_INPUT;
     } catch (HelperException e) {
       err.println("fabricscope-agent: " + oneLine(e.getMessage()));
       return 1;

@@ -6,8 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
 import dev.fabricscope.agent.bandwidth.BandwidthHelpers;
+import dev.fabricscope.agent.bandwidth.Cancellation;
+import dev.fabricscope.agent.bandwidth.HelperCapability;
+import dev.fabricscope.agent.bandwidth.HelperException;
 import dev.fabricscope.agent.bandwidth.Measurement;
+import dev.fabricscope.agent.bandwidth.Peer;
 import dev.fabricscope.agent.bandwidth.ScriptedHelper;
+import dev.fabricscope.agent.bandwidth.memory.MemoryRefusedException;
+import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -81,6 +87,51 @@ class BandwidthCommandTest {
     assertEquals(
         0, bandwidth(List.of("--kind", "host-memcpy", "--size", "4K"), sink, sink, helpers));
     assertEquals(1, runs.get());
+  }
+
+  /**
+   * A test over the host memory budget is refused as bad input (exit 2, one line); a helper that
+   * cannot run stays exit 1.
+   */
+  @Test
+  void aMemoryRefusalExitsTwoWithOneLine() {
+    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
+    PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    String why = "host-memcpy needs 512.1 MiB of host memory, 77.5 MiB available (cgroup ...)";
+    List<String> args = List.of("--kind", "host-memcpy");
+    assertEquals(2, bandwidth(args, sink, err, throwing(new MemoryRefusedException(why))));
+    assertEquals("fabricscope-agent: " + why + "\n", errBytes.toString(StandardCharsets.UTF_8));
+    errBytes.reset();
+    assertEquals(1, bandwidth(args, sink, err, throwing(new HelperException("no library"))));
+    assertEquals("fabricscope-agent: no library\n", errBytes.toString(StandardCharsets.UTF_8));
+  }
+
+  private static BandwidthHelpers throwing(HelperException e) {
+    return new BandwidthHelpers(
+        List.of(
+            new BandwidthHelper() {
+              @Override
+              public String name() {
+                return "throwing";
+              }
+
+              @Override
+              public HelperCapability detect() {
+                return HelperCapability.absent("throwing", "test");
+              }
+
+              @Override
+              public boolean handles(BandwidthKind kind) {
+                return true;
+              }
+
+              @Override
+              public Measurement run(BandwidthSpec spec, Peer peer, Cancellation cancel)
+                  throws HelperException {
+                throw e;
+              }
+            }));
   }
 
   private static int bandwidth(

@@ -9,7 +9,7 @@ import dev.fabricscope.agent.bandwidth.HelperException;
 import dev.fabricscope.agent.bandwidth.Measurement;
 import dev.fabricscope.agent.bandwidth.Peer;
 import dev.fabricscope.agent.bandwidth.host.FabricscopeNative;
-import dev.fabricscope.agent.bandwidth.host.NumaNodes;
+import dev.fabricscope.agent.bandwidth.memory.MemoryBudget;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
 import dev.fabricscope.bandwidth.Endpoint;
@@ -21,20 +21,28 @@ import java.util.concurrent.atomic.AtomicReference;
  * GPU copies through the CUDA driver API with JNA: the copy-engine tests nvbandwidth runs (H2D,
  * D2H, both at once, device to device, GPU to GPU peer), without nvbandwidth or a CUDA toolkit. The
  * test runs on a thread of its own, bound to the host node's CPUs and memory, which holds the
- * contexts; each repetition is timed by CUDA events.
+ * contexts; each repetition is timed by CUDA events. Host buffers are reserved in the agent's
+ * {@link MemoryBudget} before the driver is even loaded, and given back once they are freed.
  */
 public final class CudaCopyHelper implements BandwidthHelper {
 
   private final List<String> libraryNames;
+  private final MemoryBudget budget;
 
-  /** The helper over this host's driver. */
+  /** The helper over this host's driver, its host buffers reserved in the agent's one budget. */
   public CudaCopyHelper() {
-    this(CudaDriver.LIBRARY_NAMES);
+    this(CudaDriver.LIBRARY_NAMES, MemoryBudget.shared());
   }
 
   /** Over the driver found under these names (tests: a name no host has). */
   public CudaCopyHelper(List<String> libraryNames) {
+    this(libraryNames, MemoryBudget.shared());
+  }
+
+  /** Over the driver found under these names, with host buffers reserved in {@code budget}. */
+  public CudaCopyHelper(List<String> libraryNames, MemoryBudget budget) {
     this.libraryNames = List.copyOf(libraryNames);
+    this.budget = budget;
   }
 
   @Override
@@ -76,10 +84,13 @@ public final class CudaCopyHelper implements BandwidthHelper {
     if (!spec.kind().gpu()) {
       throw new HelperException(name() + " does not run " + spec.kind().json());
     }
+    // before any driver call: a refused test must not even load the driver
+    MemoryBudget.Reservation held = budget.reserve(HostBuffer.need(spec));
     CudaDriver d;
     try {
       d = CudaDriver.load(libraryNames);
     } catch (CudaException | LinkageError e) {
+      held.close();
       throw new HelperException(
           spec.kind().json() + ": " + FabricscopeNative.oneLine(e.getMessage()));
     }
@@ -87,7 +98,8 @@ public final class CudaCopyHelper implements BandwidthHelper {
     Thread t =
         new Thread(
             () -> {
-              try {
+              // released by the thread that frees the buffers, even after run() gave up waiting
+              try (held) {
                 outcome.set(measure(d, spec, cancel));
               } catch (CudaException | HelperException | RuntimeException e) {
                 outcome.set(e);
@@ -95,7 +107,12 @@ public final class CudaCopyHelper implements BandwidthHelper {
             },
             "bandwidth-cuda");
     t.setDaemon(true);
-    t.start();
+    try {
+      t.start();
+    } catch (RuntimeException | OutOfMemoryError e) {
+      held.close();
+      throw e;
+    }
     try {
       // The thread checks the deadline between repetitions; one copy of at most 16 GiB is seconds.
       t.join(cancel.remainingMillis() + 30_000);
@@ -128,7 +145,7 @@ public final class CudaCopyHelper implements BandwidthHelper {
                 : spec.source());
     String bound = "";
     if (hostEnd.type() == Endpoint.Type.NUMA) {
-      bound = bindThread(hostEnd.index());
+      bound = HostBuffer.bindThread(hostEnd.index());
     }
     long n = spec.bytes();
     try (CudaCopies c = new CudaCopies(d)) {
@@ -253,33 +270,6 @@ public final class CudaCopyHelper implements BandwidthHelper {
     int rc = d.lib().cuCtxEnablePeerAccess(peer, 0);
     if (rc != CudaDriver.SUCCESS && rc != CudaDriver.PEER_ACCESS_ALREADY_ENABLED) {
       d.check(rc, "cuCtxEnablePeerAccess");
-    }
-  }
-
-  /** Binds this thread to the node's CPUs and memory; returns a note for the raw output. */
-  private static String bindThread(int node) throws HelperException {
-    NumaNodes nodes = NumaNodes.live();
-    NumaNodes.Node n =
-        nodes
-            .node(node)
-            .orElseThrow(
-                () ->
-                    new HelperException(
-                        "numa:"
-                            + node
-                            + " is not a NUMA node of this host ("
-                            + nodes.endpoints()
-                            + ")"));
-    try {
-      byte[] err = new byte[FabricscopeNative.ERR_LEN];
-      int rc =
-          FabricscopeNative.lib().fsn_bind_thread(node, n.cpus(), n.cpus().length, err, err.length);
-      if (rc < 0) {
-        throw new HelperException(FabricscopeNative.message(err));
-      }
-      return rc == 1 ? "; thread bound to numa:" + node : "; kernel without NUMA";
-    } catch (IllegalStateException | LinkageError e) {
-      return "; thread not bound (" + FabricscopeNative.oneLine(e.getMessage()) + ")";
     }
   }
 }

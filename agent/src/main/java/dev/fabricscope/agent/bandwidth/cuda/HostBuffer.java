@@ -3,14 +3,21 @@ package dev.fabricscope.agent.bandwidth.cuda;
 import com.sun.jna.Memory;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
+import dev.fabricscope.agent.bandwidth.HelperException;
 import dev.fabricscope.agent.bandwidth.host.FabricscopeNative;
+import dev.fabricscope.agent.bandwidth.host.NumaNodes;
+import dev.fabricscope.agent.bandwidth.memory.MemoryNeed;
+import dev.fabricscope.bandwidth.BandwidthKind;
+import dev.fabricscope.bandwidth.BandwidthSpec;
+import dev.fabricscope.bandwidth.Endpoint;
 
 /**
  * Host memory for a GPU copy, on the source NUMA node: mapped and bound with our C library ({@code
  * mbind}, every page touched there), then page-locked for the driver with {@code cuMemHostRegister}
  * when pinned. Registering memory we placed ourselves makes the node certain, where {@code
  * cuMemHostAlloc} leaves placement to the driver. Without our library the buffer is plain {@code
- * malloc} memory and says so.
+ * malloc} memory and says so. {@link #need} is what a copy kind allocates here, for the agent's
+ * memory budget; {@link #bindThread} puts the copying thread on the buffers' node.
  */
 final class HostBuffer implements AutoCloseable {
 
@@ -85,6 +92,54 @@ final class HostBuffer implements AutoCloseable {
       FabricscopeNative.lib().fsn_free(pointer, bytes);
     } else if (pointer instanceof Memory m) {
       m.close();
+    }
+  }
+
+  /**
+   * The host buffers the kind allocates on its host node: one of {@code bytes} for H2D and D2H, two
+   * for bidirectional copies (pinned or pageable alike: pinning locks the same pages), none for
+   * copies between GPUs.
+   */
+  static MemoryNeed need(BandwidthSpec spec) {
+    BandwidthKind k = spec.kind();
+    MemoryNeed need = MemoryNeed.of(k.json());
+    int buffers =
+        switch (k) {
+          case GPU_H2D, GPU_D2H -> 1;
+          case GPU_BIDIR -> 2;
+          default -> 0;
+        };
+    if (buffers == 0) {
+      return need;
+    }
+    Endpoint host = k == BandwidthKind.GPU_D2H ? spec.target() : spec.source();
+    return need.on(host.index(), buffers * spec.bytes());
+  }
+
+  /** Binds this thread to the node's CPUs and memory; returns a note for the raw output. */
+  static String bindThread(int node) throws HelperException {
+    NumaNodes nodes = NumaNodes.live();
+    NumaNodes.Node n =
+        nodes
+            .node(node)
+            .orElseThrow(
+                () ->
+                    new HelperException(
+                        "numa:"
+                            + node
+                            + " is not a NUMA node of this host ("
+                            + nodes.endpoints()
+                            + ")"));
+    try {
+      byte[] err = new byte[FabricscopeNative.ERR_LEN];
+      int rc =
+          FabricscopeNative.lib().fsn_bind_thread(node, n.cpus(), n.cpus().length, err, err.length);
+      if (rc < 0) {
+        throw new HelperException(FabricscopeNative.message(err));
+      }
+      return rc == 1 ? "; thread bound to numa:" + node : "; kernel without NUMA";
+    } catch (IllegalStateException | LinkageError e) {
+      return "; thread not bound (" + FabricscopeNative.oneLine(e.getMessage()) + ")";
     }
   }
 }

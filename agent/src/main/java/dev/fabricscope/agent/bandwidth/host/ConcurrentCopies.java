@@ -4,6 +4,7 @@ import com.sun.jna.ptr.IntByReference;
 import dev.fabricscope.agent.bandwidth.Cancellation;
 import dev.fabricscope.agent.bandwidth.HelperException;
 import dev.fabricscope.agent.bandwidth.Measurement;
+import dev.fabricscope.agent.bandwidth.memory.MemoryBudget;
 import dev.fabricscope.bandwidth.BandwidthFlow;
 import dev.fabricscope.bandwidth.BandwidthSpec;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ final class ConcurrentCopies {
 
   private ConcurrentCopies() {}
 
-  static Measurement run(BandwidthSpec spec, NumaNodes n, Cancellation cancel)
+  static Measurement run(BandwidthSpec spec, NumaNodes n, MemoryBudget budget, Cancellation cancel)
       throws HelperException {
     List<BandwidthFlow> flows = spec.flows();
     int[] src = new int[flows.size()];
@@ -44,41 +45,33 @@ final class ConcurrentCopies {
       ncpus[i] = s.cpus().length;
       Arrays.stream(s.cpus()).forEach(cpus::add);
     }
-    Long avail = n.memAvailableBytes();
-    if (avail != null
-        && 2.0 * spec.bytes() * flows.size() > HostMemcpyHelper.MAX_MEMORY_SHARE * avail) {
-      throw new HelperException(
-          String.format(
-              Locale.ROOT,
-              "%d flows of two buffers of %d bytes exceed half of the %d bytes available",
-              flows.size(),
-              spec.bytes(),
-              avail));
-    }
     FabricscopeNative.Lib lib = NativeRun.start(cancel);
     int reps = spec.repetitions();
     double[] gbps = new double[flows.size() * reps];
     IntByReference bound = new IntByReference();
     int[] cpuList = cpus.stream().mapToInt(Integer::intValue).toArray();
-    NativeRun.run(
-        lib,
-        cancel,
-        "host-memcpy",
-        (l, stop, err) ->
-            l.fsn_copy_flows(
-                flows.size(),
-                src,
-                dst,
-                cpuList,
-                ncpus,
-                spec.bytes(),
-                Math.min(CHUNK, spec.bytes()),
-                reps,
-                gbps,
-                bound,
-                stop,
-                err,
-                err.length));
+    // every flow's buffers at once, held until the library has freed them (it returns only then)
+    try (MemoryBudget.Reservation r = budget.reserve(HostMemcpyHelper.need(spec))) {
+      NativeRun.run(
+          lib,
+          cancel,
+          "host-memcpy",
+          (l, stop, err) ->
+              l.fsn_copy_flows(
+                  flows.size(),
+                  src,
+                  dst,
+                  cpuList,
+                  ncpus,
+                  spec.bytes(),
+                  Math.min(CHUNK, spec.bytes()),
+                  reps,
+                  gbps,
+                  bound,
+                  stop,
+                  err,
+                  err.length));
+    }
     NativeRun.FlowSamples samples = NativeRun.flows(gbps, flows.size(), reps);
     StringBuilder raw =
         new StringBuilder(

@@ -82,6 +82,12 @@ public final class FabricscopeNative {
   /** Size of the error buffers handed to the C functions. */
   public static final int ERR_LEN = 256;
 
+  /**
+   * Bytes a copy's target buffer has beyond the copy ({@code FSN_COPY_DST_OFFSET} of {@code
+   * fabricscope_native.h}: the target starts one cache line into its mapping).
+   */
+  public static final long COPY_DST_OFFSET = 64;
+
   private static Lib lib;
   private static String loadProblem;
 

@@ -8,6 +8,9 @@ import dev.fabricscope.agent.bandwidth.HelperCapability;
 import dev.fabricscope.agent.bandwidth.HelperException;
 import dev.fabricscope.agent.bandwidth.Measurement;
 import dev.fabricscope.agent.bandwidth.Peer;
+import dev.fabricscope.agent.bandwidth.memory.MemoryBudget;
+import dev.fabricscope.agent.bandwidth.memory.MemoryNeed;
+import dev.fabricscope.bandwidth.BandwidthFlow;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
 import java.util.ArrayList;
@@ -20,22 +23,22 @@ import java.util.function.Supplier;
  * bound to the source node into one bound to the target node (memcpy, as mbw's MEMCPY test; the
  * target one cache line into its mapping), three warm-up copies (the fastest sets how many copies a
  * timed pass makes), then the spec's repetitions; each sample is {@code bytes} / seconds per copy,
- * in GB/s (10^9 bytes per second, bytes counted once as mbw counts them).
+ * in GB/s (10^9 bytes per second, bytes counted once as mbw counts them). The buffers are reserved
+ * in the agent's {@link MemoryBudget} before the library allocates them.
  */
 public final class HostMemcpyHelper implements BandwidthHelper {
 
-  /** Share of available memory the two buffers may take, so a test never drives the host to OOM. */
-  static final double MAX_MEMORY_SHARE = 0.5;
-
   private final Supplier<NumaNodes> nodes;
+  private final MemoryBudget budget;
 
-  /** The helper on this host. */
+  /** The helper on this host, its buffers reserved in the agent's one budget. */
   public HostMemcpyHelper() {
-    this(NumaNodes::live);
+    this(NumaNodes::live, MemoryBudget.shared());
   }
 
-  HostMemcpyHelper(Supplier<NumaNodes> nodes) {
+  HostMemcpyHelper(Supplier<NumaNodes> nodes, MemoryBudget budget) {
     this.nodes = nodes;
+    this.budget = budget;
   }
 
   @Override
@@ -73,7 +76,7 @@ public final class HostMemcpyHelper implements BandwidthHelper {
       throw new HelperException(name() + " does not run " + spec.kind().json());
     }
     if (!spec.concurrent().isEmpty()) {
-      return ConcurrentCopies.run(spec, nodes.get(), cancel);
+      return ConcurrentCopies.run(spec, nodes.get(), budget, cancel);
     }
     NumaNodes n = nodes.get();
     int src = spec.source().index();
@@ -84,30 +87,32 @@ public final class HostMemcpyHelper implements BandwidthHelper {
       throw new HelperException(
           spec.source() + " has no CPUs this process may run on, so no copy thread can sit there");
     }
-    checkMemory(spec, n);
     FabricscopeNative.Lib lib = NativeRun.start(cancel);
     double[] seconds = new double[spec.repetitions()];
     LongByReference inner = new LongByReference();
     IntByReference bound = new IntByReference();
-    NativeRun.run(
-        lib,
-        cancel,
-        "host-memcpy",
-        (l, stop, err) ->
-            l.fsn_copy(
-                src,
-                dst,
-                source.cpus(),
-                source.cpus().length,
-                spec.bytes(),
-                spec.threads(),
-                spec.repetitions(),
-                seconds,
-                inner,
-                bound,
-                stop,
-                err,
-                err.length));
+    // held until the library has freed both buffers (it returns only then)
+    try (MemoryBudget.Reservation r = budget.reserve(need(spec))) {
+      NativeRun.run(
+          lib,
+          cancel,
+          "host-memcpy",
+          (l, stop, err) ->
+              l.fsn_copy(
+                  src,
+                  dst,
+                  source.cpus(),
+                  source.cpus().length,
+                  spec.bytes(),
+                  spec.threads(),
+                  spec.repetitions(),
+                  seconds,
+                  inner,
+                  bound,
+                  stop,
+                  err,
+                  err.length));
+    }
     List<Double> samples = new ArrayList<>();
     for (double s : seconds) {
       samples.add(spec.bytes() / s / 1e9);
@@ -129,16 +134,18 @@ public final class HostMemcpyHelper implements BandwidthHelper {
     return new Measurement(samples, "fabricscope-membw " + lib.fsn_version(), raw);
   }
 
-  private static void checkMemory(BandwidthSpec spec, NumaNodes n) throws HelperException {
-    Long avail = n.memAvailableBytes();
-    if (avail != null && 2.0 * spec.bytes() > MAX_MEMORY_SHARE * avail) {
-      throw new HelperException(
-          String.format(
-              Locale.ROOT,
-              "two buffers of %d bytes exceed half of the %d bytes of memory available",
-              spec.bytes(),
-              avail));
+  /**
+   * What the spec's copies allocate: each flow a source buffer of {@code bytes} on its source node
+   * and a target of {@code bytes} plus one cache line on its target node.
+   */
+  static MemoryNeed need(BandwidthSpec spec) {
+    MemoryNeed need = MemoryNeed.of(spec.kind().json());
+    for (BandwidthFlow f : spec.flows()) {
+      need =
+          need.on(f.source().index(), spec.bytes())
+              .on(f.target().index(), spec.bytes() + FabricscopeNative.COPY_DST_OFFSET);
     }
+    return need;
   }
 
   private static HelperException noNode(Object endpoint, NumaNodes n) {

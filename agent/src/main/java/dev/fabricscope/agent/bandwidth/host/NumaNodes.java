@@ -16,9 +16,8 @@ import java.util.regex.Pattern;
  *
  * @param nodes node id to node, ascending
  * @param numaKernel whether the kernel has NUMA nodes in sysfs (false: node 0 stands for all)
- * @param memAvailableBytes {@code MemAvailable} of {@code /proc/meminfo}, null when unknown
  */
-public record NumaNodes(TreeMap<Integer, Node> nodes, boolean numaKernel, Long memAvailableBytes) {
+public record NumaNodes(TreeMap<Integer, Node> nodes, boolean numaKernel) {
 
   /**
    * One node.
@@ -31,7 +30,6 @@ public record NumaNodes(TreeMap<Integer, Node> nodes, boolean numaKernel, Long m
   public record Node(int id, int[] cpus, Long memTotalBytes) {}
 
   private static final Pattern NODE_MEM = Pattern.compile("Node \\d+ MemTotal:\\s+(\\d+) kB");
-  private static final Pattern MEM_AVAILABLE = Pattern.compile("(?m)^MemAvailable:\\s+(\\d+) kB");
   private static final Pattern ALLOWED = Pattern.compile("(?m)^Cpus_allowed_list:\\s*(\\S+)");
 
   /** The nodes of the running host. */
@@ -42,8 +40,6 @@ public record NumaNodes(TreeMap<Integer, Node> nodes, boolean numaKernel, Long m
   /** The nodes as a (possibly gathered) tree shows them. */
   public static NumaNodes read(SysfsRoot root) {
     int[] allowed = root.textOpt("/proc/self/status").map(NumaNodes::allowedCpus).orElse(null);
-    Long available =
-        root.textOpt("/proc/meminfo").map(t -> kib(MEM_AVAILABLE.matcher(t))).orElse(null);
     TreeMap<Integer, Node> nodes = new TreeMap<>();
     String dir = "/sys/devices/system/node";
     boolean numa = root.isDirectory(dir);
@@ -68,7 +64,7 @@ public record NumaNodes(TreeMap<Integer, Node> nodes, boolean numaKernel, Long m
       nodes.put(0, new Node(0, intersect(cpus, allowed), null));
       numa = false;
     }
-    return new NumaNodes(nodes, numa, available);
+    return new NumaNodes(nodes, numa);
   }
 
   /** The node, if the host has it. */

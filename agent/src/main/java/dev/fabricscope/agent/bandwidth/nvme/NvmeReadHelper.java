@@ -10,6 +10,8 @@ import dev.fabricscope.agent.bandwidth.Peer;
 import dev.fabricscope.agent.bandwidth.host.FabricscopeNative;
 import dev.fabricscope.agent.bandwidth.host.NativeRun;
 import dev.fabricscope.agent.bandwidth.host.NumaNodes;
+import dev.fabricscope.agent.bandwidth.memory.MemoryBudget;
+import dev.fabricscope.agent.bandwidth.memory.MemoryNeed;
 import dev.fabricscope.bandwidth.BandwidthFlow;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
@@ -37,8 +39,9 @@ public final class NvmeReadHelper implements BandwidthHelper {
   private final Supplier<SysfsRoot> sysfs;
   private final Path devDir;
   private final Supplier<NumaNodes> nodes;
+  private final MemoryBudget budget;
 
-  /** The helper on this host: {@code /sys} and {@code /dev}. */
+  /** The helper on this host: {@code /sys} and {@code /dev}, the agent's one memory budget. */
   public NvmeReadHelper() {
     this(() -> SysfsRoot.of(Path.of("/")), Path.of("/dev"), NumaNodes::live);
   }
@@ -48,9 +51,16 @@ public final class NvmeReadHelper implements BandwidthHelper {
    * "devices" are files on a disk filesystem).
    */
   public NvmeReadHelper(Supplier<SysfsRoot> sysfs, Path devDir, Supplier<NumaNodes> nodes) {
+    this(sysfs, devDir, nodes, MemoryBudget.shared());
+  }
+
+  /** As above, with the read buffers reserved in {@code budget}. */
+  public NvmeReadHelper(
+      Supplier<SysfsRoot> sysfs, Path devDir, Supplier<NumaNodes> nodes, MemoryBudget budget) {
     this.sysfs = sysfs;
     this.devDir = devDir;
     this.nodes = nodes;
+    this.budget = budget;
   }
 
   @Override
@@ -120,23 +130,30 @@ public final class NvmeReadHelper implements BandwidthHelper {
     int reps = spec.repetitions();
     double[] gbps = new double[flows.size() * reps];
     IntByReference bound = new IntByReference();
-    NativeRun.run(
-        lib,
-        cancel,
-        "nvme-read",
-        (l, stop, err) ->
-            l.fsn_read_flows(
-                flows.size(),
-                paths,
-                targetNodes,
-                spec.bytes(),
-                chunk,
-                reps,
-                gbps,
-                bound,
-                stop,
-                err,
-                err.length));
+    // one read buffer of a chunk per flow, on its target node, freed before the library returns
+    MemoryNeed need = MemoryNeed.of(spec.kind().json());
+    for (int node : targetNodes) {
+      need = need.on(node, chunk);
+    }
+    try (MemoryBudget.Reservation r = budget.reserve(need)) {
+      NativeRun.run(
+          lib,
+          cancel,
+          "nvme-read",
+          (l, stop, err) ->
+              l.fsn_read_flows(
+                  flows.size(),
+                  paths,
+                  targetNodes,
+                  spec.bytes(),
+                  chunk,
+                  reps,
+                  gbps,
+                  bound,
+                  stop,
+                  err,
+                  err.length));
+    }
     return measurement(spec, lib.fsn_version(), paths, chunk, bound.getValue() == 1, gbps);
   }
 

@@ -11,14 +11,19 @@ import dev.fabricscope.agent.bandwidth.Cancellation;
 import dev.fabricscope.agent.bandwidth.HelperCapability;
 import dev.fabricscope.agent.bandwidth.HelperException;
 import dev.fabricscope.agent.bandwidth.Measurement;
+import dev.fabricscope.agent.bandwidth.memory.FakeTree;
+import dev.fabricscope.agent.bandwidth.memory.MemoryBudget;
+import dev.fabricscope.agent.bandwidth.memory.MemoryRefusedException;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
 import dev.fabricscope.bandwidth.Endpoint;
 import dev.fabricscope.bandwidth.Samples;
+import java.nio.file.Path;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Runs our C library on this host: real copies, real NUMA binding, real timing. */
 class HostMemcpyHelperTest {
@@ -147,21 +152,54 @@ class HostMemcpyHelperTest {
   }
 
   @Test
-  void unknownNodesAndOversizedBuffersAreRefusedBeforeAnyCopy() {
+  void unknownNodesAreRefusedBeforeAnyCopy() {
     HelperException e =
         assertThrows(
             HelperException.class,
             () -> helper.run(spec(0, 7, 1 << 20, 1, 1), null, Cancellation.within(5)));
     assertTrue(e.getMessage().contains("numa:7 is not a NUMA node of this host"), e.getMessage());
-    NumaNodes live = NumaNodes.live();
-    NumaNodes small = new NumaNodes(live.nodes(), live.numaKernel(), 32L << 20);
+  }
+
+  /**
+   * A 64 MiB cgroup (nothing in use) lets tests take 32 MiB: two buffers of 16 MiB and a cache line
+   * do not fit, of 15 MiB they do; concurrent flows count every flow's pair. The budget is held
+   * only while the copy runs.
+   */
+  @Test
+  void buffersOverTheMemoryBudgetAreRefusedBeforeAnyCopy(@TempDir Path dir) throws Exception {
+    FakeTree pod = new FakeTree(dir).selfCgroup("0::/\n").v2("/", 64L << 20, 0, 0);
+    MemoryBudget budget = new MemoryBudget(pod::sysfs, () -> 0);
+    HostMemcpyHelper small = new HostMemcpyHelper(NumaNodes::live, budget);
+    MemoryRefusedException e =
+        assertThrows(
+            MemoryRefusedException.class,
+            () -> small.run(spec(0, 0, 16L << 20, 1, 1), null, Cancellation.within(5)));
+    assertEquals(
+        "host-memcpy needs 32.1 MiB of host memory, 32 MiB available (cgroup limit 64 MiB, 0 B in"
+            + " use; MemAvailable unknown (/proc/meminfo missing); numa:0 MemFree unknown"
+            + " (/sys/devices/system/node/node0/meminfo missing); tests take at most 50 % of what"
+            + " is free)",
+        e.getMessage());
+    assertEquals(
+        3,
+        small.run(spec(0, 0, 15L << 20, 3, 1), null, Cancellation.within(60)).samplesGBps().size());
+    BandwidthSpec two =
+        BandwidthSpec.of(
+            BandwidthKind.HOST_MEMCPY,
+            Endpoint.numa(0),
+            Endpoint.numa(0),
+            8L << 20,
+            1,
+            null,
+            1,
+            false,
+            java.util.List.of(dev.fabricscope.bandwidth.BandwidthFlow.parse("numa:0=numa:0")));
     e =
         assertThrows(
-            HelperException.class,
-            () ->
-                new HostMemcpyHelper(() -> small)
-                    .run(spec(0, 0, 16L << 20, 1, 1), null, Cancellation.within(5)));
-    assertTrue(e.getMessage().contains("exceed half of the"), e.getMessage());
+            MemoryRefusedException.class, () -> small.run(two, null, Cancellation.within(5)));
+    assertTrue(
+        e.getMessage().startsWith("host-memcpy needs 32.1 MiB of host memory"), e.getMessage());
+    assertEquals(0, budget.reservedBytes());
   }
 
   @Test
@@ -172,7 +210,7 @@ class HostMemcpyHelperTest {
         assertThrows(
             HelperException.class,
             () ->
-                new HostMemcpyHelper(() -> new NumaNodes(nodes, true, null))
+                new HostMemcpyHelper(() -> new NumaNodes(nodes, true), MemoryBudget.shared())
                     .run(spec(0, 0, 1 << 20, 1, 1), null, Cancellation.within(5)));
     assertTrue(e.getMessage().contains("numa:0 has no CPUs"), e.getMessage());
   }

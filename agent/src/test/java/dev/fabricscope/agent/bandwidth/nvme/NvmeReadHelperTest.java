@@ -11,6 +11,9 @@ import dev.fabricscope.agent.bandwidth.HelperCapability;
 import dev.fabricscope.agent.bandwidth.HelperException;
 import dev.fabricscope.agent.bandwidth.Measurement;
 import dev.fabricscope.agent.bandwidth.host.NumaNodes;
+import dev.fabricscope.agent.bandwidth.memory.FakeTree;
+import dev.fabricscope.agent.bandwidth.memory.MemoryBudget;
+import dev.fabricscope.agent.bandwidth.memory.MemoryRefusedException;
 import dev.fabricscope.bandwidth.BandwidthFlow;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
@@ -96,6 +99,24 @@ class NvmeReadHelperTest {
       assertEquals(flows.get(0).get(p) + flows.get(1).get(p), m.samplesGBps().get(p), 1e-9);
     }
     assertTrue(m.rawOutput().contains("nvme1n1"), m.rawOutput());
+  }
+
+  /** Each flow's read buffer (one read, 1 MiB) is reserved: a 3 MiB pod holds one, not two. */
+  @Test
+  void readBuffersOverTheMemoryBudgetAreRefused() throws Exception {
+    FakeTree pod = new FakeTree(dir.resolve("pod")).selfCgroup("0::/\n").v2("/", 3L << 20, 0, 0);
+    MemoryBudget budget = new MemoryBudget(pod::sysfs, () -> 0);
+    NvmeReadHelper small =
+        new NvmeReadHelper(() -> SysfsRoot.of(dir), dir.resolve("dev"), NumaNodes::live, budget);
+    BandwidthSpec two = spec("0000:03:00.0", "numa:0", 4L << 20, "0000:04:00.0=numa:0");
+    String why =
+        assertThrows(
+                MemoryRefusedException.class, () -> small.run(two, null, Cancellation.within(60)))
+            .getMessage();
+    assertTrue(why.startsWith("nvme-read needs 2 MiB of host memory, 1.5 MiB available"), why);
+    BandwidthSpec one = spec("0000:03:00.0", "numa:0", 4L << 20);
+    assertEquals(3, small.run(one, null, Cancellation.within(60)).samplesGBps().size());
+    assertEquals(0, budget.reservedBytes());
   }
 
   @Test
