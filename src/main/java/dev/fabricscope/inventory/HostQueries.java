@@ -2,14 +2,12 @@ package dev.fabricscope.inventory;
 
 import static dev.fabricscope.inventory.Jdbc.getInstant;
 import static dev.fabricscope.inventory.Jdbc.getLongOrNull;
-import static dev.fabricscope.inventory.Jdbc.setInstant;
 
 import dev.fabricscope.inventory.InventoryStore.Host;
 import dev.fabricscope.inventory.InventoryStore.HostQuery;
 import dev.fabricscope.inventory.InventoryStore.HostSummary;
 import dev.fabricscope.inventory.InventoryStore.LatestReport;
 import dev.fabricscope.inventory.InventoryStore.Page;
-import dev.fabricscope.inventory.InventoryStore.SnapshotMeta;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,8 +29,6 @@ final class HostQueries {
   private static final String HOST_COLUMNS =
       "h.id, h.name, h.first_seen, h.last_seen, h.latest_snapshot_id, h.imported, h.cpu,"
           + " h.pci_functions, h.gpus, h.nics, h.rdma, h.nvme, h.summary_source";
-  private static final String SNAPSHOT_COLUMNS =
-      "s.id, s.host_id, s.received_at, s.content_hash, s.source, s.imported";
 
   Optional<Host> host(Connection c, String name) throws SQLException {
     try (var ps = c.prepareStatement("SELECT " + HOST_COLUMNS + " FROM hosts h WHERE h.name = ?")) {
@@ -105,81 +101,6 @@ final class HostQueries {
       }
     }
     return new Page<>(items, total, offset, limit);
-  }
-
-  List<SnapshotMeta> snapshots(Connection c, String hostName) throws SQLException {
-    try (var ps =
-        c.prepareStatement(
-            "SELECT "
-                + SNAPSHOT_COLUMNS
-                + " FROM snapshots s JOIN hosts h ON h.id = s.host_id WHERE h.name = ?"
-                + " ORDER BY s.received_at DESC, s.id DESC")) {
-      ps.setString(1, hostName);
-      return readSnapshots(ps);
-    }
-  }
-
-  /**
-   * At most {@code limit} of a host's snapshots, newest first, older than its snapshot {@code
-   * before} (null: from the newest) in that order (received, then id); empty when {@code before} is
-   * not one of the host's.
-   */
-  List<SnapshotMeta> snapshots(Connection c, String hostName, Long before, int limit)
-      throws SQLException {
-    String older = "";
-    if (before != null) {
-      older =
-          " AND (s.received_at < b.received_at"
-              + " OR (s.received_at = b.received_at AND s.id < b.id))";
-    }
-    try (var ps =
-        c.prepareStatement(
-            "SELECT "
-                + SNAPSHOT_COLUMNS
-                + " FROM snapshots s JOIN hosts h ON h.id = s.host_id"
-                + (before == null ? "" : " JOIN snapshots b ON b.host_id = h.id AND b.id = ?")
-                + " WHERE h.name = ?"
-                + older
-                + " ORDER BY s.received_at DESC, s.id DESC LIMIT "
-                + limit)) {
-      int i = 1;
-      if (before != null) {
-        ps.setLong(i++, before);
-      }
-      ps.setString(i, hostName);
-      return readSnapshots(ps);
-    }
-  }
-
-  Optional<SnapshotMeta> snapshot(Connection c, long id) throws SQLException {
-    try (var ps =
-        c.prepareStatement("SELECT " + SNAPSHOT_COLUMNS + " FROM snapshots s WHERE s.id = ?")) {
-      ps.setLong(1, id);
-      return readSnapshots(ps).stream().findFirst();
-    }
-  }
-
-  Optional<SnapshotMeta> snapshotAt(Connection c, String hostName, Instant at) throws SQLException {
-    try (var ps =
-        c.prepareStatement(
-            "SELECT "
-                + SNAPSHOT_COLUMNS
-                + " FROM snapshots s JOIN hosts h ON h.id = s.host_id"
-                + " WHERE h.name = ? AND s.received_at <= ?"
-                + " ORDER BY s.received_at DESC, s.id DESC LIMIT 1")) {
-      ps.setString(1, hostName);
-      setInstant(ps, 2, at);
-      return readSnapshots(ps).stream().findFirst();
-    }
-  }
-
-  Optional<String> snapshotJson(Connection c, long id) throws SQLException {
-    try (var ps = c.prepareStatement("SELECT report FROM snapshots WHERE id = ?")) {
-      ps.setLong(1, id);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(Jdbc.gunzip(rs.getBytes(1))) : Optional.empty();
-      }
-    }
   }
 
   List<LatestReport> latestReports(Connection c) throws SQLException {
@@ -294,23 +215,6 @@ final class HostQueries {
       }
     }
     return labels;
-  }
-
-  private static List<SnapshotMeta> readSnapshots(PreparedStatement ps) throws SQLException {
-    List<SnapshotMeta> result = new ArrayList<>();
-    try (ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        result.add(
-            new SnapshotMeta(
-                rs.getLong("id"),
-                rs.getLong("host_id"),
-                getInstant(rs, "received_at"),
-                rs.getString("content_hash"),
-                rs.getString("source"),
-                rs.getBoolean("imported")));
-      }
-    }
-    return result;
   }
 
   private static void bind(PreparedStatement ps, List<Object> params) throws SQLException {

@@ -34,11 +34,13 @@ public class JdbcInventoryStore implements InventoryStore {
 
   private final DataSource ds;
   private final HostQueries queries;
+  private final SnapshotQueries snapshotQueries;
 
   /** A store on an already migrated database (see {@link Database#migrate}). */
   public JdbcInventoryStore(DataSource dataSource) {
     this.ds = dataSource;
     this.queries = new HostQueries();
+    this.snapshotQueries = new SnapshotQueries();
   }
 
   @Override
@@ -139,7 +141,7 @@ public class JdbcInventoryStore implements InventoryStore {
 
   @Override
   public List<SnapshotMeta> snapshots(String hostName) {
-    return query("snapshots", c -> queries.snapshots(c, hostName));
+    return query("snapshots", c -> snapshotQueries.snapshots(c, hostName));
   }
 
   @Override
@@ -147,22 +149,22 @@ public class JdbcInventoryStore implements InventoryStore {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1: " + limit);
     }
-    return query("snapshots", c -> queries.snapshots(c, hostName, before, limit));
+    return query("snapshots", c -> snapshotQueries.snapshots(c, hostName, before, limit));
   }
 
   @Override
   public Optional<String> snapshotJson(long snapshotId) {
-    return query("snapshotJson", c -> queries.snapshotJson(c, snapshotId));
+    return query("snapshotJson", c -> snapshotQueries.snapshotJson(c, snapshotId));
   }
 
   @Override
   public Optional<SnapshotMeta> snapshot(long snapshotId) {
-    return query("snapshot", c -> queries.snapshot(c, snapshotId));
+    return query("snapshot", c -> snapshotQueries.snapshot(c, snapshotId));
   }
 
   @Override
   public Optional<SnapshotMeta> snapshotAt(String hostName, Instant at) {
-    return query("snapshotAt", c -> queries.snapshotAt(c, hostName, Jdbc.micros(at)));
+    return query("snapshotAt", c -> snapshotQueries.snapshotAt(c, hostName, Jdbc.micros(at)));
   }
 
   @Override
