@@ -165,7 +165,17 @@ public class FabricService {
           f, attrs.size(), IbNetDiscoverText.MAX_CHARS);
     } else {
       try {
-        d = IbNetDiscover.Discovery.parse(name, IbNetDiscoverText.decode(Files.readAllBytes(f)));
+        byte[] bytes = Files.readAllBytes(f);
+        BasicFileAttributes after = Files.readAttributes(f, BasicFileAttributes.class);
+        if (after.size() != attrs.size()
+            || !after.lastModifiedTime().equals(attrs.lastModifiedTime())
+            || bytes.length != attrs.size()) {
+          // written while read: left out of this view and not kept; the next view reads it again
+          LOG.warnf("%s left out of this view: it changed while it was read", f);
+          folderFiles.remove(name);
+          return null;
+        }
+        d = IbNetDiscover.Discovery.parse(name, IbNetDiscoverText.decode(bytes));
       } catch (IbNetDiscover.Refused e) {
         LOG.warnf("%s left out: %s", f, e.getMessage());
       } catch (IOException e) {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
@@ -48,19 +49,28 @@ public class FleetFindingsService {
 
   private record HostFindings(long snapshotId, List<Finding> findings) {}
 
+  /**
+   * Ingests since start: a recompute that an ingest overtook keeps its answer for that request but
+   * does not cache it, so the next request sees the ingest.
+   */
+  private final AtomicLong generation = new AtomicLong();
+
   /** All findings, sorted by host, severity, rule. */
   public synchronized List<Finding> all() {
     Instant now = Instant.now();
     if (cached != null && now.isBefore(cachedAt.plus(config.findings().cache()))) {
       return cached;
     }
+    long started = generation.get();
     List<Finding> out = new ArrayList<>();
     Set<String> names = new HashSet<>();
     int offset = 0;
     while (true) {
       var page = store.hosts(new InventoryStore.HostQuery(null, null, null, offset, 1000));
       for (Host h : page.items()) {
-        names.add(h.name());
+        if (!names.add(h.name())) {
+          continue; // pages by offset: a host added before it shifts the next page by one
+        }
         out.addAll(reportFindings(h));
         notSeen(h.name(), h.lastSeen(), h.imported(), now).ifPresent(out::add);
       }
@@ -74,9 +84,12 @@ public class FleetFindingsService {
         Comparator.comparing(Finding::host)
             .thenComparing(f -> -f.severity().ordinal())
             .thenComparing(Finding::rule));
-    cached = List.copyOf(out);
-    cachedAt = now;
-    return cached;
+    List<Finding> result = List.copyOf(out);
+    if (generation.get() == started) {
+      cached = result;
+      cachedAt = now;
+    }
+    return result;
   }
 
   /** The findings of a host's latest snapshot: kept by snapshot id, parsed once per snapshot. */
@@ -138,6 +151,7 @@ public class FleetFindingsService {
 
   /** Forgets the cache (after an ingest, tests). */
   public void invalidate() {
+    generation.incrementAndGet();
     cached = null;
   }
 

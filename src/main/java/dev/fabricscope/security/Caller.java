@@ -32,8 +32,11 @@ public record Caller(String name, Role role, String host, long tokenId, Session 
    * @param id the provider's session id ({@code sid} claim) when the token has one, else the
    *     SHA-256 of the token: the same for every request of one session, another for the next
    * @param expires when the token expires; null when it says nothing
+   * @param issued when the token was issued ({@code iat}); null when it says nothing. A provider
+   *     whose own session outlives a logout here signs the person on again with the same {@code
+   *     sid}: only tokens issued before the logout belong to the ended session
    */
-  public record Session(String id, Instant expires) {}
+  public record Session(String id, Instant expires, Instant issued) {}
 
   /** The caller holding {@code token}. */
   public static Caller of(TokenStore.Token token) {

@@ -62,7 +62,7 @@ public class SignOn {
       return Optional.empty();
     }
     Caller.Session session = sessionOf(identity);
-    if (session != null && !sessions.active(session)) {
+    if (session != null && sessions.signedOut(session)) {
       // quarkus-oidc's cookie holds the whole session: a copy kept past a logout would still pass
       throw new ApiException(401, "Unauthorized", "this sign-on session was signed out");
     }
@@ -93,7 +93,11 @@ public class SignOn {
       return null;
     }
     long exp = jwt.getExpirationTime();
-    return new Caller.Session(id, exp > 0 ? Instant.ofEpochSecond(exp) : null);
+    long iat = jwt.getIssuedAtTime();
+    return new Caller.Session(
+        id,
+        exp > 0 ? Instant.ofEpochSecond(exp) : null,
+        iat > 0 ? Instant.ofEpochSecond(iat) : null);
   }
 
   /** The highest fabricscope role the identity's provider roles map onto; null when none. */

@@ -28,6 +28,7 @@ class SnapshotPagingTest {
   static final String HOST = "paging-host";
   static final int SENT = 205;
   static List<Long> ids; // newest first, as sent
+  static long otherHostsSnapshot; // a snapshot of another host
 
   @BeforeEach
   void send() throws Exception {
@@ -49,6 +50,19 @@ class SnapshotPagingTest {
     }
     ids = sent;
     assertEquals(SENT, ids.size());
+    String other = "paging-other";
+    String otherToken = ApiClient.token("paging-other-" + System.nanoTime(), "agent", other);
+    ApiClient.sendReport(otherToken, report.replace(HOST, other).getBytes(StandardCharsets.UTF_8))
+        .then()
+        .statusCode(201);
+    otherHostsSnapshot =
+        ((Number)
+                given()
+                    .get("/api/v1/hosts/" + other + "/snapshots")
+                    .jsonPath()
+                    .getList("id")
+                    .get(0))
+            .longValue();
   }
 
   @Test
@@ -75,12 +89,15 @@ class SnapshotPagingTest {
     for (String q : List.of("limit=0", "limit=1001", "limit=x", "before=0", "before=-3")) {
       given().get(base + "?" + q).then().statusCode(400).contentType("application/problem+json");
     }
-    long otherHosts = ids.get(0) + 1_000_000;
-    given()
-        .get(base + "?before=" + otherHosts)
-        .then()
-        .statusCode(404)
-        .body("detail", containsString("has no snapshot"));
+    // another host's snapshot, and one that does not exist: neither is this host's
+    for (long id : List.of(otherHostsSnapshot, ids.get(0) + 1_000_000)) {
+      given()
+          .get(base + "?before=" + id)
+          .then()
+          .statusCode(404)
+          .body("detail", containsString("has no snapshot"));
+      given().get("/hosts/" + HOST + "/history?before=" + id).then().statusCode(404);
+    }
   }
 
   @Test
