@@ -147,7 +147,8 @@ public final class CgroupMemory {
   }
 
   static long stat(String memoryStat, String key) {
-    Matcher m = Pattern.compile("(?m)^" + key + " (\\d+)$").matcher(memoryStat);
+    // 18 digits at most: a longer count is no page count, read as none (never an exception)
+    Matcher m = Pattern.compile("(?m)^" + key + " (\\d{1,18})$").matcher(memoryStat);
     return m.find() ? Long.parseLong(m.group(1)) : 0L;
   }
 }

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 public record HostMemory(
     MemoryBound cgroup, MemoryBound available, Map<Integer, MemoryBound> nodeFree) {
 
-  private static final Pattern MEM_AVAILABLE = Pattern.compile("(?m)^MemAvailable:\\s+(\\d+) kB");
+  private static final Pattern MEM_AVAILABLE =
+      Pattern.compile("(?m)^MemAvailable:\\s+(\\d{1,15}) kB");
 
   /** Reads the limits that apply to buffers on these NUMA nodes. */
   public static HostMemory read(SysfsRoot root, Collection<Integer> nodes) {
@@ -54,13 +55,14 @@ public record HostMemory(
           "numa:" + node + " MemFree unknown (" + file + " " + text.problem() + ")");
     }
     Long bytes =
-        kib(Pattern.compile("Node " + node + " MemFree:\\s+(\\d+) kB").matcher(text.value()));
+        kib(Pattern.compile("Node " + node + " MemFree:\\s+(\\d{1,15}) kB").matcher(text.value()));
     if (bytes == null) {
       return MemoryBound.skipped("numa:" + node + " MemFree unknown (not in " + file + ")");
     }
     return MemoryBound.of(bytes, "numa:" + node + " MemFree " + MemoryBound.iec(bytes));
   }
 
+  /** kB to bytes; 15 digits at most (an exabyte), so a longer number reads as unknown. */
   private static Long kib(Matcher m) {
     return m.find() ? Long.parseLong(m.group(1)) * 1024 : null;
   }

@@ -64,4 +64,16 @@ class HostMemoryTest {
     assertTrue(m.available().known() && m.available().freeBytes() > 0, m.toString());
     assertTrue(m.nodeFree().get(0).detail().startsWith("numa:0 MemFree"), m.toString());
   }
+
+  /** Numbers no kernel writes (20 digits) read as unknown, not as an exception. */
+  @Test
+  void numbersTooLongForALongAreUnknown() {
+    String huge = "9".repeat(20);
+    FakeTree t = new FakeTree(dir).file("/proc/meminfo", "MemAvailable:   " + huge + " kB\n");
+    t.file("/sys/devices/system/node/node0/meminfo", "Node 0 MemFree: " + huge + " kB\n");
+    HostMemory m = HostMemory.read(t.sysfs(), List.of(0));
+    assertFalse(m.available().known());
+    assertFalse(m.nodeFree().get(0).known());
+    assertEquals(0L, CgroupMemory.stat("inactive_file " + huge + "\n", "inactive_file"));
+  }
 }
