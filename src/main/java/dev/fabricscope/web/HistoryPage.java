@@ -1,11 +1,11 @@
 package dev.fabricscope.web;
 
+import dev.fabricscope.api.HostSnapshots;
 import dev.fabricscope.api.Params;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.Host;
 import dev.fabricscope.inventory.InventoryStore.SnapshotMeta;
 import dev.fabricscope.security.Access;
-import dev.fabricscope.security.ApiException;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.vertx.core.http.HttpServerRequest;
@@ -76,6 +76,7 @@ public class HistoryPage {
   static final int PAGE = 200;
 
   @Inject InventoryStore store;
+  @Inject HostSnapshots snapshots;
   @Inject Access access;
 
   /** The history page, or the host page's 404 page naming the host. */
@@ -91,8 +92,8 @@ public class HistoryPage {
     if (h == null) {
       return HostPage.missing(name);
     }
-    if (before != null && store.snapshot(before).filter(s -> s.hostId() == h.id()).isEmpty()) {
-      throw ApiException.notFound("host " + name + " has no snapshot " + before);
+    if (before != null) {
+      snapshots.ofHost(h, before);
     }
     List<SnapshotMeta> page = store.snapshots(name, before, PAGE + 1);
     List<Snap> snaps = new ArrayList<>();

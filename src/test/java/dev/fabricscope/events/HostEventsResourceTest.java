@@ -162,14 +162,19 @@ class HostEventsResourceTest {
   /** Opens the stream, reads the hello, runs {@code revoke}, then expects the end within s. */
   void assertStreamEnds(String host, String secret, Runnable revoke, long seconds)
       throws Exception {
-    HttpResponse<java.io.InputStream> resp = openStream(host, secret);
+    assertEnds(openStream(host, secret), revoke, seconds);
+  }
+
+  /** Reads the stream's hello, runs {@code end}, then expects the stream to end within s. */
+  static void assertEnds(HttpResponse<java.io.InputStream> resp, Runnable end, long seconds)
+      throws Exception {
     assertEquals(200, resp.statusCode());
     ExecutorService pool = Executors.newSingleThreadExecutor();
     BufferedReader in =
         new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8));
     try {
       assertEquals("hello", next(pool, in).get("type").asText());
-      revoke.run();
+      end.run();
       Future<String> rest =
           pool.submit(
               () -> {
@@ -179,7 +184,7 @@ class HostEventsResourceTest {
                 }
                 return b.toString();
               });
-      // the stream ends (readLine gives null), with no event after the revocation
+      // the stream ends (readLine gives null), with no event after the end
       assertEquals("", rest.get(seconds, TimeUnit.SECONDS).strip());
     } finally {
       // the body stream, not the reader: a reader blocked in readLine holds the reader's lock

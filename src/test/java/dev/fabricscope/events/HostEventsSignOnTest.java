@@ -16,19 +16,12 @@ import io.restassured.RestAssured;
 import io.smallrye.jwt.build.Jwt;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import java.io.BufferedReader;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +54,7 @@ class HostEventsSignOnTest {
     SignOnBrowser browser = SignOnBrowser.signedOn(base());
     String cookie = cookieHeader(browser);
     HttpResponse<InputStream> stream = open(browser.client, host, UnaryOperator.identity());
-    assertEnds(
+    HostEventsResourceTest.assertEnds(
         stream,
         () -> {
           try {
@@ -84,7 +77,7 @@ class HostEventsSignOnTest {
   void aSignOutThroughAnotherReplicaEndsTheStream() throws Exception {
     String host = host("sso-events-replica");
     String jwt = jwt("rhea", Set.of("fabricscope-viewer"), 3600, "sid-of-rhea");
-    assertEnds(
+    HostEventsResourceTest.assertEnds(
         open(HttpClient.newHttpClient(), host, r -> r.header("Authorization", "Bearer " + jwt)),
         () -> notices.fire(new ClusterNotice.SessionEnded("sid:sid-of-rhea", 0)),
         3);
@@ -96,7 +89,7 @@ class HostEventsSignOnTest {
     String host = host("sso-events-expiry");
     String shortLived = jwt("sven", Set.of("fabricscope-viewer"), 3, null);
     // nothing to do: the token runs out on its own, and the stream ends with it
-    assertEnds(
+    HostEventsResourceTest.assertEnds(
         open(
             HttpClient.newHttpClient(),
             host,
@@ -114,7 +107,7 @@ class HostEventsSignOnTest {
     io.restassured.response.Response created = HostEventsResourceTest.viewer();
     String secret = created.path("secret");
     int id = created.path("token.id");
-    assertEnds(
+    HostEventsResourceTest.assertEnds(
         open(HttpClient.newHttpClient(), host, r -> r.header("Authorization", "Bearer " + secret)),
         () ->
             given()
@@ -154,32 +147,5 @@ class HostEventsSignOnTest {
         HttpRequest.newBuilder(URI.create(base() + "/api/v1/host-events/" + host))
             .header("Accept", "text/event-stream");
     return client.send(auth.apply(b).build(), HttpResponse.BodyHandlers.ofInputStream());
-  }
-
-  /** Reads the stream's hello, runs {@code end}, then expects the stream to end within s. */
-  static void assertEnds(HttpResponse<InputStream> resp, Runnable end, long seconds)
-      throws Exception {
-    assertEquals(200, resp.statusCode());
-    ExecutorService pool = Executors.newSingleThreadExecutor();
-    BufferedReader in =
-        new BufferedReader(new InputStreamReader(resp.body(), StandardCharsets.UTF_8));
-    try {
-      assertEquals("hello", HostEventsResourceTest.next(pool, in).get("type").asText());
-      end.run();
-      Future<String> rest =
-          pool.submit(
-              () -> {
-                StringBuilder b = new StringBuilder();
-                for (String l; (l = in.readLine()) != null; ) {
-                  b.append(l).append('\n');
-                }
-                return b.toString();
-              });
-      assertEquals("", rest.get(seconds, TimeUnit.SECONDS).strip());
-    } finally {
-      // the body stream, not the reader: a reader blocked in readLine holds the reader's lock
-      resp.body().close();
-      pool.shutdownNow();
-    }
   }
 }
