@@ -134,6 +134,8 @@ public class ConfigCheck {
     p.atLeast("imports.concurrent", c.imports().concurrent(), 1);
     p.atLeast("fabric.uploads-max-count", c.fabric().uploadsMaxCount(), 1);
     p.atLeast("fabric.uploads-max-bytes", c.fabric().uploadsMaxBytes(), 1);
+    p.atLeast("history.max-snapshots-per-host", c.history().maxSnapshotsPerHost(), 1);
+    p.atLeast("history.max-bytes-per-host", c.history().maxBytesPerHost(), 1);
     p.notNegative("imports.wait", c.imports().slotWait());
     p.notNegative("p2p.wait", c.p2p().slotWait());
     p.atLeast("p2p.cache-bytes", c.p2p().cacheBytes(), 0);

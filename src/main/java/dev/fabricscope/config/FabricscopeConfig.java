@@ -73,6 +73,9 @@ public interface FabricscopeConfig {
   /** File imports ({@code POST /api/v1/imports}). */
   Imports imports();
 
+  /** How much history the inventory keeps per host. */
+  HistoryConfig history();
+
   /** {@code fabricscope.auth.*}. */
   interface Auth {
     /**

@@ -128,6 +128,7 @@ public class ReportIngest {
     if (r.outcome() == InventoryStore.Outcome.CREATED) {
       findings.invalidate();
     }
+    metrics.pruned(r.pruned());
     known.remember(host, hash, r.snapshotId(), labels);
     if (r.outcome() == InventoryStore.Outcome.CREATED) {
       // from the report in hand, before the event: the event path would read and parse it again

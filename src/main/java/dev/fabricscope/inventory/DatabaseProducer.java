@@ -55,7 +55,10 @@ public class DatabaseProducer {
   @Produces
   @Singleton
   InventoryStore inventoryStore(Database database) {
-    return new JdbcInventoryStore(database.dataSource());
+    var history = config.history();
+    return new JdbcInventoryStore(
+        database.dataSource(),
+        new InventoryStore.Retention(history.maxSnapshotsPerHost(), history.maxBytesPerHost()));
   }
 
   @Produces

@@ -19,14 +19,15 @@ import java.util.Optional;
 /**
  * The SQL of one {@link JdbcInventoryStore#ingest}, inside the caller's transaction: lock (or
  * create) the host row, then either move last-seen (same content hash) or insert a snapshot and
- * point the host at it. The caller commits, or retries the whole transaction on a transient
- * failure.
+ * point the host at it, then apply the history {@link InventoryStore.Retention}. The caller
+ * commits, or retries the whole transaction on a transient failure.
  */
 final class IngestTransaction {
 
   private IngestTransaction() {}
 
-  static IngestResult run(Connection c, Ingest in) throws SQLException {
+  static IngestResult run(Connection c, Ingest in, InventoryStore.Retention retention)
+      throws SQLException {
     Instant at = Jdbc.micros(in.receivedAt());
     LockedHost host = lockOrCreateHost(c, in, at);
     if (in.contentHash().equals(host.latestHash)) {
@@ -41,31 +42,41 @@ final class IngestTransaction {
       return new IngestResult(Outcome.UNCHANGED, host.id, host.latestSnapshotId);
     }
     long snapshotId;
+    byte[] stored = Jdbc.gzip(in.reportJson());
     // Column name in lower case for PostgreSQL; H2 matches generated-key names case-insensitively.
     try (var ps =
         c.prepareStatement(
-            "INSERT INTO snapshots (host_id, received_at, content_hash, source, imported, report)"
-                + " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO snapshots (host_id, received_at, content_hash, source, imported, report,"
+                + " report_bytes) VALUES (?, ?, ?, ?, ?, ?, ?)",
             new String[] {"id"})) {
       ps.setLong(1, host.id);
       setInstant(ps, 2, at);
       ps.setString(3, in.contentHash());
       ps.setString(4, in.summary() == null ? null : in.summary().source());
       ps.setBoolean(5, in.imported());
-      ps.setBytes(6, Jdbc.gzip(in.reportJson()));
+      ps.setBytes(6, stored);
+      ps.setLong(7, stored.length);
       ps.executeUpdate();
       try (ResultSet keys = ps.getGeneratedKeys()) {
         keys.next();
         snapshotId = keys.getLong(1);
       }
     }
+    SnapshotRetention.After kept =
+        SnapshotRetention.prune(
+            c,
+            host.id,
+            snapshotId,
+            host.snapshotCount + 1,
+            host.snapshotBytes + stored.length,
+            retention);
     HostSummary s =
         in.summary() == null ? new HostSummary(null, 0, 0, 0, 0, 0, null) : in.summary();
     try (var ps =
         c.prepareStatement(
             "UPDATE hosts SET last_seen = ?, imported = ?, latest_snapshot_id = ?, latest_hash = ?,"
                 + " cpu = ?, pci_functions = ?, gpus = ?, nics = ?, rdma = ?, nvme = ?,"
-                + " summary_source = ? WHERE id = ?")) {
+                + " summary_source = ?, snapshot_count = ?, snapshot_bytes = ? WHERE id = ?")) {
       setInstant(ps, 1, host.lastSeen.isAfter(at) ? host.lastSeen : at);
       ps.setBoolean(2, host.imported && in.imported());
       ps.setLong(3, snapshotId);
@@ -77,16 +88,24 @@ final class IngestTransaction {
       ps.setInt(9, s.rdma());
       ps.setInt(10, s.nvme());
       ps.setString(11, s.source());
-      ps.setLong(12, host.id);
+      ps.setLong(12, kept.count());
+      ps.setLong(13, kept.bytes());
+      ps.setLong(14, host.id);
       ps.executeUpdate();
     }
     replaceLabels(c, host.id, in.labels());
-    return new IngestResult(Outcome.CREATED, host.id, snapshotId);
+    return new IngestResult(Outcome.CREATED, host.id, snapshotId, kept.pruned());
   }
 
   /** The host row as read under its lock. */
   private record LockedHost(
-      long id, String latestHash, Long latestSnapshotId, Instant lastSeen, boolean imported) {}
+      long id,
+      String latestHash,
+      Long latestSnapshotId,
+      Instant lastSeen,
+      boolean imported,
+      long snapshotCount,
+      long snapshotBytes) {}
 
   private static LockedHost lockOrCreateHost(Connection c, Ingest in, Instant at)
       throws SQLException {
@@ -120,8 +139,8 @@ final class IngestTransaction {
   private static Optional<LockedHost> lockHost(Connection c, String name) throws SQLException {
     try (var ps =
         c.prepareStatement(
-            "SELECT id, latest_hash, latest_snapshot_id, last_seen, imported FROM hosts"
-                + " WHERE name = ? FOR UPDATE")) {
+            "SELECT id, latest_hash, latest_snapshot_id, last_seen, imported, snapshot_count,"
+                + " snapshot_bytes FROM hosts WHERE name = ? FOR UPDATE")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -133,7 +152,9 @@ final class IngestTransaction {
                 rs.getString("latest_hash"),
                 getLongOrNull(rs, "latest_snapshot_id"),
                 getInstant(rs, "last_seen"),
-                rs.getBoolean("imported")));
+                rs.getBoolean("imported"),
+                rs.getLong("snapshot_count"),
+                rs.getLong("snapshot_bytes")));
       }
     }
   }

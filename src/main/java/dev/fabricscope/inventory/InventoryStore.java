@@ -49,8 +49,40 @@ public interface InventoryStore {
     UNCHANGED
   }
 
-  /** The result of {@link #ingest}. */
-  record IngestResult(Outcome outcome, long hostId, long snapshotId) {}
+  /**
+   * The result of {@link #ingest}; {@code pruned} counts the host's oldest snapshots that {@link
+   * Retention} removed to make room for a new one.
+   */
+  record IngestResult(Outcome outcome, long hostId, long snapshotId, int pruned) {
+    /** A result that pruned nothing. */
+    public IngestResult(Outcome outcome, long hostId, long snapshotId) {
+      this(outcome, hostId, snapshotId, 0);
+    }
+  }
+
+  /**
+   * How much history each host keeps: at most {@code maxSnapshots} snapshots and {@code maxBytes}
+   * bytes of stored (gzip-compressed) reports. When a new snapshot goes over either, the host's
+   * oldest snapshots (by received time, then id) are removed until both hold; the newest is always
+   * kept, even alone over {@code maxBytes}. This bounds the database a single agent token can fill
+   * (a token writes one host only), whatever it sends.
+   */
+  record Retention(long maxSnapshots, long maxBytes) {
+    /** Keeps everything. */
+    public static final Retention NONE = new Retention(Long.MAX_VALUE, Long.MAX_VALUE);
+
+    public Retention {
+      if (maxSnapshots < 1 || maxBytes < 1) {
+        throw new IllegalArgumentException(
+            "retention needs at least 1 snapshot and 1 byte: " + maxSnapshots + ", " + maxBytes);
+      }
+    }
+
+    /** Whether a host with this many snapshots and stored bytes is within the limits. */
+    public boolean holds(long snapshots, long bytes) {
+      return snapshots <= maxSnapshots && bytes <= maxBytes;
+    }
+  }
 
   /** What to store; {@code reportJson} is the canonical report JSON in UTF-8. */
   record Ingest(
@@ -64,7 +96,9 @@ public interface InventoryStore {
 
   /**
    * Stores a report in one transaction: a new snapshot when the host is new or the hash differs
-   * from its latest snapshot's, else only {@code lastSeen} (and labels, when given) move.
+   * from its latest snapshot's, else only {@code lastSeen} (and labels, when given) move. A new
+   * snapshot that takes the host over the store's {@link Retention} removes its oldest ones in the
+   * same transaction.
    */
   IngestResult ingest(Ingest ingest);
 

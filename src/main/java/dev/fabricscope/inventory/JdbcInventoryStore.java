@@ -35,10 +35,17 @@ public class JdbcInventoryStore implements InventoryStore {
   private final DataSource ds;
   private final HostQueries queries;
   private final SnapshotQueries snapshotQueries;
+  private final Retention retention;
 
-  /** A store on an already migrated database (see {@link Database#migrate}). */
+  /** A store on an already migrated database (see {@link Database#migrate}) that keeps all. */
   public JdbcInventoryStore(DataSource dataSource) {
+    this(dataSource, Retention.NONE);
+  }
+
+  /** A store on an already migrated database that keeps each host's history within {@code r}. */
+  public JdbcInventoryStore(DataSource dataSource, Retention r) {
     this.ds = dataSource;
+    this.retention = java.util.Objects.requireNonNull(r);
     this.queries = new HostQueries();
     this.snapshotQueries = new SnapshotQueries();
   }
@@ -48,7 +55,7 @@ public class JdbcInventoryStore implements InventoryStore {
     long deadline = System.nanoTime() + RETRY_BUDGET.toNanos();
     for (int attempt = 1; ; attempt++) {
       try {
-        return Jdbc.inTransaction(ds, c -> IngestTransaction.run(c, in));
+        return Jdbc.inTransaction(ds, c -> IngestTransaction.run(c, in, retention));
       } catch (SQLException e) {
         if (!Jdbc.transientFailure(e) || System.nanoTime() > deadline) {
           throw new StoreException("ingest failed for host " + in.hostName(), e);

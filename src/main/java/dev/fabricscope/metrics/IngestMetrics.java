@@ -14,10 +14,10 @@ import java.util.Map;
 
 /**
  * The ingest series: {@code fabricscope_reports_received_total}, {@code
- * fabricscope_reports_rejected_total}, {@code fabricscope_reports_stored_total{outcome}} and the
- * {@code fabricscope_ingest_seconds} histogram. Created at start ({@link Startup}), so every series
- * is scraped as 0 before the first report instead of appearing with it, which rate() and alerts on
- * absent series need.
+ * fabricscope_reports_rejected_total}, {@code fabricscope_reports_stored_total{outcome}}, {@code
+ * fabricscope_snapshots_pruned_total} and the {@code fabricscope_ingest_seconds} histogram. Created
+ * at start ({@link Startup}), so every series is scraped as 0 before the first report instead of
+ * appearing with it, which rate() and alerts on absent series need.
  */
 @Startup
 @Singleton
@@ -51,6 +51,7 @@ public class IngestMetrics {
   private final Counter received;
   private final Counter rejected;
   private final Map<Outcome, Counter> stored = new EnumMap<>(Outcome.class);
+  private final Counter pruned;
   private final Timer ingest;
 
   @Inject
@@ -72,6 +73,11 @@ public class IngestMetrics {
                   "Reports accepted: created = a new snapshot, unchanged = only last-seen moved")
               .register(registry));
     }
+    pruned =
+        Counter.builder("fabricscope.snapshots.pruned")
+            .description(
+                "Old snapshots removed to keep a host's history within fabricscope.history.*")
+            .register(registry);
     ingest =
         Timer.builder("fabricscope.ingest")
             .description("Time to handle one agent report, from receipt to the answer")
@@ -92,6 +98,13 @@ public class IngestMetrics {
   /** A report was stored with this outcome. */
   public void stored(Outcome outcome) {
     stored.get(outcome).increment();
+  }
+
+  /** History retention removed {@code n} old snapshots. */
+  public void pruned(int n) {
+    if (n > 0) {
+      pruned.increment(n);
+    }
   }
 
   /** The ingest timer. */

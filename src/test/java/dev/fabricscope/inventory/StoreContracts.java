@@ -76,4 +76,12 @@ abstract class StoreContracts {
       return StoreContracts.this.dataSource();
     }
   }
+
+  @Nested
+  class Retention extends SnapshotRetentionContract {
+    @Override
+    protected DataSource dataSource() {
+      return StoreContracts.this.dataSource();
+    }
+  }
 }

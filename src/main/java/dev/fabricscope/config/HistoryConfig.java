@@ -1,0 +1,24 @@
+package dev.fabricscope.config;
+
+import io.smallrye.config.WithDefault;
+
+/**
+ * {@code fabricscope.history.*}: how much of each host's history the inventory keeps. A new
+ * snapshot that takes a host past either limit removes that host's oldest snapshots in the same
+ * transaction (never its latest); {@code fabricscope_snapshots_pruned_total} counts them. An agent
+ * token writes one host only, so these bound what one token can add to the database.
+ *
+ * <p>Sizing: a snapshot is stored only when a report changed, as gzip JSON: about 1.7 to 5.3 KB for
+ * the demo hosts (3 to 137 PCI functions), so 10,000 of them take about 50 MB and the count bites
+ * first; the byte limit is for reports that do not pack (a hostile token's random text).
+ */
+public interface HistoryConfig {
+
+  /** Snapshots kept per host at most (≥ 1). */
+  @WithDefault("10000")
+  long maxSnapshotsPerHost();
+
+  /** Bytes of stored (gzip) reports kept per host at most (≥ 1; 256 MiB). */
+  @WithDefault("268435456")
+  long maxBytesPerHost();
+}
