@@ -2,8 +2,6 @@ package dev.fabricscope.fabric;
 
 import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.inventory.FabricDiscoveryStore;
-import dev.fabricscope.inventory.InventoryStore;
-import dev.fabricscope.report.ReportJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -21,17 +19,16 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
- * The RDMA fabric ({@link RdmaFabric}) over every host's latest report in the inventory, with the
- * {@code ibnetdiscover -p} outputs that tell InfiniBand fabrics apart: those an operator keeps in
- * {@code fabricscope.fabric.ibnetdiscover-dir} (one {@code *.txt} per fabric, named by file name)
- * and those uploaded to {@code /api/v1/fabric/discoveries} (named by their upload name).
+ * The RDMA fabric ({@link RdmaFabric}) over every host's latest report in the inventory (the ports
+ * {@link FabricHostPorts} keeps), with the {@code ibnetdiscover -p} outputs that tell InfiniBand
+ * fabrics apart: those an operator keeps in {@code fabricscope.fabric.ibnetdiscover-dir} (one
+ * {@code *.txt} per fabric, named by file name) and those uploaded to {@code
+ * /api/v1/fabric/discoveries} (named by their upload name).
  */
 @ApplicationScoped
 public class FabricService {
 
   private static final Logger LOG = Logger.getLogger(FabricService.class);
-
-  @Inject InventoryStore store;
 
   @Inject FabricDiscoveryStore uploads;
 
@@ -51,27 +48,20 @@ public class FabricService {
   /** A folder file as last read: the discovery is null where the file was left out. */
   private record FolderFile(long bytes, FileTime modified, IbNetDiscover.Discovery discovery) {}
 
+  @Inject FabricHostPorts hostPorts;
+
+  /** The subnets and the ports without a GID, from one read of the hosts. */
+  public record View(List<RdmaFabric.Subnet> subnets, List<RdmaFabric.PortRow> withoutGid) {}
+
   /** The subnets, InfiniBand first. */
   public List<RdmaFabric.Subnet> subnets() {
-    return RdmaFabric.build(hosts(), discoveries());
+    return RdmaFabric.subnets(hostPorts.all(), discoveries());
   }
 
-  /** The ports that report no GID, listed apart from the subnets. */
-  public List<RdmaFabric.PortRow> withoutGid() {
-    return RdmaFabric.withoutGid(hosts());
-  }
-
-  private List<RdmaFabric.HostReport> hosts() {
-    List<RdmaFabric.HostReport> hosts = new ArrayList<>();
-    for (InventoryStore.LatestReport lr : store.latestReports()) {
-      try {
-        hosts.add(new RdmaFabric.HostReport(lr.host().name(), ReportJson.read(lr.reportJson())));
-      } catch (IOException e) {
-        throw new IllegalStateException(
-            "stored report of " + lr.host().name() + " does not read back", e);
-      }
-    }
-    return hosts;
+  /** The subnets and the ports that report no GID, listed apart from the subnets. */
+  public View view() {
+    List<HostRdmaPorts> hosts = hostPorts.all();
+    return new View(RdmaFabric.subnets(hosts, discoveries()), RdmaFabric.portsWithoutGid(hosts));
   }
 
   /**

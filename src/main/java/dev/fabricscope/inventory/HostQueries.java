@@ -6,7 +6,6 @@ import static dev.fabricscope.inventory.Jdbc.getLongOrNull;
 import dev.fabricscope.inventory.InventoryStore.Host;
 import dev.fabricscope.inventory.InventoryStore.HostQuery;
 import dev.fabricscope.inventory.InventoryStore.HostSummary;
-import dev.fabricscope.inventory.InventoryStore.LatestReport;
 import dev.fabricscope.inventory.InventoryStore.Page;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,7 +32,7 @@ final class HostQueries {
   Optional<Host> host(Connection c, String name) throws SQLException {
     try (var ps = c.prepareStatement("SELECT " + HOST_COLUMNS + " FROM hosts h WHERE h.name = ?")) {
       ps.setString(1, name);
-      List<Host> hosts = readHosts(c, ps, null);
+      List<Host> hosts = readHosts(c, ps);
       return hosts.stream().findFirst();
     }
   }
@@ -97,27 +96,10 @@ final class HostQueries {
                   + " OFFSET "
                   + offset)) {
         bind(ps, params);
-        items = readHosts(c, ps, null);
+        items = readHosts(c, ps);
       }
     }
     return new Page<>(items, total, offset, limit);
-  }
-
-  List<LatestReport> latestReports(Connection c) throws SQLException {
-    try (var ps =
-        c.prepareStatement(
-            "SELECT "
-                + HOST_COLUMNS
-                + ", s.report FROM hosts h JOIN snapshots s ON s.id = h.latest_snapshot_id"
-                + " ORDER BY h.name")) {
-      List<String> reports = new ArrayList<>();
-      List<Host> hosts = readHosts(c, ps, reports);
-      List<LatestReport> result = new ArrayList<>(hosts.size());
-      for (int i = 0; i < hosts.size(); i++) {
-        result.add(new LatestReport(hosts.get(i), reports.get(i)));
-      }
-      return result;
-    }
   }
 
   Map<String, Long> rowCounts(Connection c) throws SQLException {
@@ -132,12 +114,8 @@ final class HostQueries {
     return counts;
   }
 
-  /**
-   * Reads hosts with their labels (one extra query for the whole page). When {@code reports} is not
-   * null, each row's gzip {@code report} column is unpacked into it as well.
-   */
-  private static List<Host> readHosts(Connection c, PreparedStatement ps, List<String> reports)
-      throws SQLException {
+  /** Reads hosts with their labels (one extra query for the whole page). */
+  private static List<Host> readHosts(Connection c, PreparedStatement ps) throws SQLException {
     record Row(
         long id,
         String name,
@@ -167,9 +145,6 @@ final class HostQueries {
                 getLongOrNull(rs, "latest_snapshot_id"),
                 rs.getBoolean("imported"),
                 summary));
-        if (reports != null) {
-          reports.add(Jdbc.gunzip(rs.getBytes("report")));
-        }
       }
     }
     Map<Long, Map<String, String>> labels = labels(c, rows.stream().map(Row::id).toList());
@@ -194,8 +169,8 @@ final class HostQueries {
     if (hostIds.isEmpty()) {
       return labels;
     }
-    // A page is at most 1,000 hosts; for more (latestReports) read all labels rather than build a
-    // statement with thousands of parameters.
+    // A page is at most 1,000 hosts; for more read all labels rather than build a statement with
+    // thousands of parameters.
     boolean all = hostIds.size() > 1000;
     String sql = "SELECT host_id, label_key, label_value FROM host_labels";
     if (!all) {

@@ -175,12 +175,6 @@ public interface InventoryStore {
   /** The snapshot in force at a time: the newest received at or before it. */
   Optional<SnapshotMeta> snapshotAt(String hostName, Instant at);
 
-  /** The latest snapshot of every host with its JSON, for fleet-wide findings. */
-  List<LatestReport> latestReports();
-
-  /** A host's latest report. */
-  record LatestReport(Host host, String reportJson) {}
-
   /** Row counts per table, for tests that check that bad input leaves no trace. */
   Map<String, Long> rowCounts();
 

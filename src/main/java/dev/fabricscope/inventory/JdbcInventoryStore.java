@@ -175,11 +175,6 @@ public class JdbcInventoryStore implements InventoryStore {
   }
 
   @Override
-  public List<LatestReport> latestReports() {
-    return transaction("latestReports", queries::latestReports);
-  }
-
-  @Override
   public Map<String, Long> rowCounts() {
     return transaction("rowCounts", queries::rowCounts);
   }

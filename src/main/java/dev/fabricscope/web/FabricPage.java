@@ -72,7 +72,8 @@ public class FabricPage {
   @Produces(MediaType.TEXT_HTML)
   public TemplateInstance page(@Context HttpServerRequest request) {
     access.requireRead(request);
-    List<RdmaFabric.Subnet> subnets = fabric.subnets();
+    FabricService.View view = fabric.view();
+    List<RdmaFabric.Subnet> subnets = view.subnets();
     List<FabricDiscoveryStore.Entry> uploaded = uploads.list();
     Set<String> uploadedNames =
         uploaded.stream().map(FabricDiscoveryStore.Entry::name).collect(Collectors.toSet());
@@ -100,7 +101,7 @@ public class FabricPage {
                         s.byRate(),
                         s.ports().stream().map(FabricPage::port).toList()))
             .toList();
-    List<Port> withoutGid = fabric.withoutGid().stream().map(FabricPage::port).toList();
+    List<Port> withoutGid = view.withoutGid().stream().map(FabricPage::port).toList();
     int hosts = (int) subnets.stream().flatMap(s -> s.hosts().stream()).distinct().count();
     int ports = subnets.stream().mapToInt(RdmaFabric.Subnet::portCount).sum();
     return Templates.fabric(sections, withoutGid, hosts, ports, uploaded);

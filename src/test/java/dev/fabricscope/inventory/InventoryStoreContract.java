@@ -249,16 +249,4 @@ abstract class InventoryStoreContract extends InventoryStoreSetup {
         List.of("sort-a", "sort-b", "sort-c"), byName.items().stream().map(h -> h.name()).toList());
     assertThrows(IllegalArgumentException.class, () -> InventoryStore.Sort.parse("bogus"));
   }
-
-  @Test
-  void latestReportsGiveEachHostsNewestJson() {
-    store.ingest(report("node-b", "b1", T0));
-    store.ingest(report("node-a", "a1", T0));
-    store.ingest(report("node-a", "a2", T0.plusSeconds(5), 0, Map.of("k", "v")));
-    var latest = store.latestReports();
-    assertEquals(List.of("node-a", "node-b"), latest.stream().map(r -> r.host().name()).toList());
-    assertTrue(latest.get(0).reportJson().contains("\"hash\":\"a2\""));
-    assertEquals(Map.of("k", "v"), latest.get(0).host().labels());
-    assertTrue(latest.get(1).reportJson().contains("\"hash\":\"b1\""));
-  }
 }

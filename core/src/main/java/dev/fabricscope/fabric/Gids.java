@@ -49,4 +49,32 @@ final class Gids {
   static List<String> split(String s) {
     return s.isEmpty() ? List.of() : List.of(s.split(":", -1));
   }
+
+  /** The subnet prefix of a GID: its first four 16-bit groups, zero-padded, lower case. */
+  static String prefix(String gid) {
+    String[] g = expand(gid);
+    if (g == null) {
+      return gid;
+    }
+    return String.join(":", g[0], g[1], g[2], g[3]);
+  }
+
+  /** {@code a.b.c.0/24} of an IPv4-mapped GID ({@code ::ffff:a.b.c.d}), else null. */
+  static String ipv4Network(String gid) {
+    String[] g = expand(gid);
+    if (g == null) {
+      return null;
+    }
+    for (int i = 0; i < 5; i++) {
+      if (!g[i].equals("0000")) {
+        return null;
+      }
+    }
+    if (!g[5].equals("ffff")) {
+      return null;
+    }
+    int hi = Integer.parseInt(g[6], 16);
+    int lo = Integer.parseInt(g[7], 16);
+    return (hi >> 8) + "." + (hi & 0xff) + "." + (lo >> 8) + ".0/24";
+  }
 }

@@ -1,6 +1,5 @@
 package dev.fabricscope.fabric;
 
-import dev.fabricscope.topology.RdmaDevice;
 import dev.fabricscope.topology.Report;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -120,6 +119,23 @@ public final class RdmaFabric {
    */
   public static List<Subnet> build(
       List<HostReport> hosts, List<IbNetDiscover.Discovery> discoveries) {
+    return group(RdmaPorts.of(hosts), discoveries);
+  }
+
+  /** {@link #build(List, List)} over ports already taken out of the reports. */
+  public static List<Subnet> subnets(
+      List<HostRdmaPorts> hosts, List<IbNetDiscover.Discovery> discoveries) {
+    return group(located(hosts), discoveries);
+  }
+
+  private static List<RdmaPorts.Located> located(List<HostRdmaPorts> hosts) {
+    List<RdmaPorts.Located> out = new ArrayList<>();
+    hosts.forEach(h -> out.addAll(h.ports()));
+    return out;
+  }
+
+  private static List<Subnet> group(
+      List<RdmaPorts.Located> located, List<IbNetDiscover.Discovery> discoveries) {
     record Key(String linkLayer, String prefix, String fabric, String smLid) {}
     Map<String, IbNetDiscover.Discovery> byPortGuid = new HashMap<>();
     for (IbNetDiscover.Discovery d : discoveries) {
@@ -136,7 +152,6 @@ public final class RdmaFabric {
                 .thenComparing(
                     Key::smLid,
                     Comparator.nullsFirst(Comparator.comparing(SubnetManagers::order))));
-    List<RdmaPorts.Located> located = RdmaPorts.of(hosts);
     Set<String> split = SubnetManagers.prefixesToSplit(located, r -> discovery(r, byPortGuid));
     for (RdmaPorts.Located l : located) {
       if (l.prefix() == null) {
@@ -210,8 +225,17 @@ public final class RdmaFabric {
 
   /** The ports that report no GID (no subnet can be told for them), by host, device, port. */
   public static List<PortRow> withoutGid(List<HostReport> hosts) {
+    return gidless(RdmaPorts.of(hosts));
+  }
+
+  /** {@link #withoutGid(List)} over ports already taken out of the reports. */
+  public static List<PortRow> portsWithoutGid(List<HostRdmaPorts> hosts) {
+    return gidless(located(hosts));
+  }
+
+  private static List<PortRow> gidless(List<RdmaPorts.Located> located) {
     List<PortRow> out = new ArrayList<>();
-    for (RdmaPorts.Located l : RdmaPorts.of(hosts)) {
+    for (RdmaPorts.Located l : located) {
       if (l.prefix() == null) {
         out.add(l.row());
       }
@@ -245,47 +269,5 @@ public final class RdmaFabric {
 
   private static String lower(String guid) {
     return guid == null ? null : guid.toLowerCase(Locale.ROOT);
-  }
-
-  /**
-   * The port's link layer: as reported, else inferred (hwloc XML records none): a netdev bound to
-   * its GIDs or an IPv4-mapped GID means Ethernet (RoCE), anything else InfiniBand.
-   */
-  static String linkLayer(RdmaDevice.Port p) {
-    if (p.linkLayer() != null && !p.linkLayer().isBlank()) {
-      return p.linkLayer().equalsIgnoreCase("ethernet") ? "Ethernet" : "InfiniBand";
-    }
-    if (!p.netdevs().isEmpty() || p.gids().stream().anyMatch(g -> ipv4Network(g) != null)) {
-      return "Ethernet";
-    }
-    return "InfiniBand";
-  }
-
-  /** The subnet prefix of a GID: its first four 16-bit groups, zero-padded, lower case. */
-  public static String prefix(String gid) {
-    String[] g = Gids.expand(gid);
-    if (g == null) {
-      return gid;
-    }
-    return String.join(":", g[0], g[1], g[2], g[3]);
-  }
-
-  /** {@code a.b.c.0/24} of an IPv4-mapped GID ({@code ::ffff:a.b.c.d}), else null. */
-  static String ipv4Network(String gid) {
-    String[] g = Gids.expand(gid);
-    if (g == null) {
-      return null;
-    }
-    for (int i = 0; i < 5; i++) {
-      if (!g[i].equals("0000")) {
-        return null;
-      }
-    }
-    if (!g[5].equals("ffff")) {
-      return null;
-    }
-    int hi = Integer.parseInt(g[6], 16);
-    int lo = Integer.parseInt(g[7], 16);
-    return (hi >> 8) + "." + (hi & 0xff) + "." + (lo >> 8) + ".0/24";
   }
 }

@@ -105,11 +105,10 @@ class RdmaFabricTest {
 
   @Test
   void prefixAndRoce() {
-    assertEquals("fe80:0000:0000:0001", RdmaFabric.prefix("fe80::1:2:3:4:5"));
+    assertEquals("fe80:0000:0000:0001", Gids.prefix("fe80::1:2:3:4:5"));
+    assertEquals("fe80:0000:0000:0000", Gids.prefix("fe80:0000:0000:0000:0011:7500:006f:6a66"));
     assertEquals(
-        "fe80:0000:0000:0000", RdmaFabric.prefix("fe80:0000:0000:0000:0011:7500:006f:6a66"));
-    assertEquals(
-        "10.1.2.0/24", RdmaFabric.ipv4Network("::ffff:10.1.2.3".replace("10.1.2.3", "0a01:0203")));
+        "10.1.2.0/24", Gids.ipv4Network("::ffff:10.1.2.3".replace("10.1.2.3", "0a01:0203")));
     RdmaDevice.Port roce =
         new RdmaDevice.Port(
             1,
