@@ -65,7 +65,7 @@ public class ApiExceptionMapper implements ExceptionMapper<ApiException> {
       if (status == 401) {
         b.header("WWW-Authenticate", "Bearer realm=\"fabricscope\"");
       }
-      if (status == 503) {
+      if (status == 503 || status == 429) {
         b.header("Retry-After", "5");
       }
       return b.build();

@@ -136,6 +136,8 @@ public class ConfigCheck {
     p.atLeast("fabric.uploads-max-bytes", c.fabric().uploadsMaxBytes(), 1);
     p.atLeast("history.max-snapshots-per-host", c.history().maxSnapshotsPerHost(), 1);
     p.atLeast("history.max-bytes-per-host", c.history().maxBytesPerHost(), 1);
+    p.atLeast("events.max-streams-per-caller", c.events().maxStreamsPerCaller(), 1);
+    p.atLeast("events.max-streams", c.events().maxStreams(), 1);
     p.notNegative("imports.wait", c.imports().slotWait());
     p.notNegative("p2p.wait", c.p2p().slotWait());
     p.atLeast("p2p.cache-bytes", c.p2p().cacheBytes(), 0);

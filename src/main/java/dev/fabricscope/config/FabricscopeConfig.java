@@ -76,6 +76,9 @@ public interface FabricscopeConfig {
   /** How much history the inventory keeps per host. */
   HistoryConfig history();
 
+  /** How many event streams may be open. */
+  EventsConfig events();
+
   /** {@code fabricscope.auth.*}. */
   interface Auth {
     /**

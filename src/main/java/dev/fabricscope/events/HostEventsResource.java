@@ -53,6 +53,7 @@ public class HostEventsResource {
   @Inject InventoryStore store;
   @Inject HostEvents events;
   @Inject SignOnSessions sessions;
+  @Inject EventStreamSlots slots;
 
   @GET
   // the caller and the host are looked up in the database (and, with sign-on, the provider's
@@ -82,6 +83,7 @@ public class HostEventsResource {
                               + " state, phase, sourceHost, source, targetHost, target,"
                               + " measuredGBps, expectedGBps, verdict, message}")))
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "429", ref = "TooManyRequests")
   public Multi<HostEvents.Event> events(
       @Context HttpServerRequest request, @PathParam("host") String host) {
     Caller caller = access.requireRead(request);
@@ -96,10 +98,13 @@ public class HostEventsResource {
             .merging()
             .streams(Multi.createFrom().<HostEvents.Event>item(hello), events.of(host));
     Multi<HostEvents.Event> end = endOf(caller, request.getHeader("Authorization"));
-    if (end == null) {
-      return live; // anonymous reads: nothing that could be revoked or signed out
-    }
-    return Multi.createBy().merging().streams(live, end).select().first(e -> e != REVOKED);
+    Multi<HostEvents.Event> stream =
+        end == null
+            ? live // anonymous reads: nothing that could be revoked or signed out
+            : Multi.createBy().merging().streams(live, end).select().first(e -> e != REVOKED);
+    EventStreamSlots.Slot slot = slots.take(caller, request.remoteAddress().hostAddress());
+    // given back however the stream ends: completed, failed, or the client went away
+    return stream.onTermination().invoke(slot::release);
   }
 
   /**
