@@ -62,6 +62,18 @@ public class BandwidthJobs {
    * when their agent reported its helpers (422 naming the helper's reason).
    */
   public Job create(TestRequest r, Caller caller) {
+    // checked before the insert, not with it: parallel requests of one caller may pass it together,
+    // so the queue is bounded by this plus the requests in flight
+    if (jobs.activeRequestedBy(caller.name()) >= settings.maxActivePerCaller()) {
+      throw new ApiException(
+          429,
+          "Too many requests",
+          caller.name()
+              + " has "
+              + settings.maxActivePerCaller()
+              + " tests queued or running (fabricscope.bandwidth.max-active-per-caller); wait for"
+              + " one to end or cancel one");
+    }
     for (String host : List.of(r.sourceHost(), r.targetHost())) {
       if (inventory.host(host).isEmpty()) {
         throw unprocessable("unknown host '" + host + "': no report of it is stored");

@@ -64,6 +64,11 @@ public class BandwidthSettings {
     return b.queueTimeout();
   }
 
+  /** Tests one caller may have queued or running at once. */
+  public int maxActivePerCaller() {
+    return b.maxActivePerCaller();
+  }
+
   public Duration listenTimeout() {
     return b.listenTimeout();
   }

@@ -78,6 +78,7 @@ public class BandwidthTestsResource {
       content = @Content(schema = @Schema(implementation = JobView.class)))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "413", ref = "ContentTooLarge")
+  @APIResponse(responseCode = "429", ref = "TooManyRequests")
   @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
   public Response create(byte[] body, @Context HttpServerRequest request) {

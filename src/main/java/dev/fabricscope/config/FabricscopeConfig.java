@@ -200,6 +200,13 @@ public interface FabricscopeConfig {
     @WithDefault("1h")
     Duration queueTimeout();
 
+    /**
+     * Tests one caller (token or signed-on person, by name) may have queued or running at once (≥
+     * 1); one more is a 429.
+     */
+    @WithDefault("16")
+    int maxActivePerCaller();
+
     /** How long a two-host test's target has to report its listener ready (duration). */
     @WithDefault("60s")
     Duration listenTimeout();

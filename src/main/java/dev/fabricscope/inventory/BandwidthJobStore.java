@@ -155,6 +155,9 @@ public interface BandwidthJobStore {
   /** Stores a new queued job. */
   Job create(NewJob job);
 
+  /** How many jobs {@code requestedBy} has queued or running now. */
+  int activeRequestedBy(String requestedBy);
+
   Optional<Job> job(long id);
 
   /** The raw helper output of a job, if one was posted. */

@@ -66,6 +66,11 @@ public class JdbcBandwidthJobStore implements BandwidthJobStore {
   }
 
   @Override
+  public int activeRequestedBy(String requestedBy) {
+    return query("counting active jobs", c -> JobRows.activeRequestedBy(c, requestedBy));
+  }
+
+  @Override
   public Optional<Job> job(long id) {
     return query("reading job " + id, c -> byId(c, id));
   }

@@ -38,6 +38,20 @@ final class JobRows {
 
   private JobRows() {}
 
+  /** How many jobs {@code requestedBy} has in an active state. */
+  static int activeRequestedBy(java.sql.Connection c, String requestedBy)
+      throws java.sql.SQLException {
+    try (var ps =
+        c.prepareStatement(
+            "SELECT COUNT(*) FROM bandwidth_jobs WHERE requested_by = ? AND state IN " + ACTIVE)) {
+      ps.setString(1, requestedBy);
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }
+  }
+
   /** Concurrent flows as stored: {@code SOURCE=TARGET;...}, null for none. */
   static String writeFlows(List<BandwidthFlow> flows) {
     return flows.isEmpty()
