@@ -139,6 +139,8 @@ public class ConfigCheck {
     p.atLeast("events.max-streams-per-caller", c.events().maxStreamsPerCaller(), 1);
     p.atLeast("events.max-streams", c.events().maxStreams(), 1);
     p.atLeast("bandwidth.max-active-per-caller", c.bandwidth().maxActivePerCaller(), 1);
+    p.atLeast("plans.max-per-creator", c.plans().maxPerCreator(), 1);
+    p.atLeast("plans.max-versions", c.plans().maxVersions(), 1);
     p.notNegative("imports.wait", c.imports().slotWait());
     p.notNegative("p2p.wait", c.p2p().slotWait());
     p.atLeast("p2p.cache-bytes", c.p2p().cacheBytes(), 0);

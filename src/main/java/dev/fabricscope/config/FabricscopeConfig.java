@@ -79,6 +79,9 @@ public interface FabricscopeConfig {
   /** How many event streams may be open. */
   EventsConfig events();
 
+  /** How many what-if plans and versions the server keeps. */
+  PlansConfig plans();
+
   /** {@code fabricscope.auth.*}. */
   interface Auth {
     /**

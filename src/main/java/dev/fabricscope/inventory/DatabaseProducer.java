@@ -82,7 +82,9 @@ public class DatabaseProducer {
   @Produces
   @Singleton
   PlanStore planStore(Database database) {
-    return new JdbcPlanStore(database.dataSource());
+    return new JdbcPlanStore(
+        database.dataSource(),
+        new PlanStore.Limits(config.plans().maxPerCreator(), config.plans().maxVersions()));
   }
 
   @Produces

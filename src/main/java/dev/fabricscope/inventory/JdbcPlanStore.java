@@ -20,10 +20,17 @@ import javax.sql.DataSource;
 public class JdbcPlanStore implements PlanStore {
 
   private final DataSource ds;
+  private final Limits limits;
 
   /** A store on an already migrated database (see {@link Database#migrate}). */
   public JdbcPlanStore(DataSource dataSource) {
+    this(dataSource, Limits.NONE);
+  }
+
+  /** A store that keeps plans within {@code limits}. */
+  public JdbcPlanStore(DataSource dataSource, Limits limits) {
     this.ds = dataSource;
+    this.limits = limits;
   }
 
   @Override
@@ -33,6 +40,19 @@ public class JdbcPlanStore implements PlanStore {
         ds,
         "creating a plan",
         c -> {
+          try (var ps = c.prepareStatement("SELECT COUNT(*) FROM plans WHERE created_by = ?")) {
+            ps.setString(1, by);
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              if (rs.getLong(1) >= limits.plansPerCreator()) {
+                throw new LimitReachedException(
+                    by
+                        + " has "
+                        + limits.plansPerCreator()
+                        + " plans (fabricscope.plans.max-per-creator): delete one first");
+              }
+            }
+          }
           long id;
           try (var ps =
               c.prepareStatement(
@@ -75,6 +95,14 @@ public class JdbcPlanStore implements PlanStore {
               }
               if (latest != basedOn) {
                 throw new StaleVersionException(latest);
+              }
+              if (latest >= limits.versionsPerPlan()) {
+                throw new LimitReachedException(
+                    "plan "
+                        + planId
+                        + " has "
+                        + limits.versionsPerPlan()
+                        + " versions (fabricscope.plans.max-versions): start a new plan");
               }
               // two saves on top of the same version: the second insert hits the primary key
               insertVersion(c, planId, latest + 1, editsJson, note, by, now);

@@ -49,7 +49,29 @@ public interface PlanStore {
     }
   }
 
-  /** Creates a plan with version 1 (no edits); its id. */
+  /**
+   * How many plans one creator keeps and how many versions a plan has, at most: each plan holds a
+   * copy of its host's report, and each version its whole edit list.
+   */
+  record Limits(int plansPerCreator, int versionsPerPlan) {
+    /** No limits (tests of other things). */
+    public static final Limits NONE = new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE);
+  }
+
+  /** Thrown when a create or save would pass {@link Limits}; nothing is written. */
+  final class LimitReachedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public LimitReachedException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Creates a plan with version 1 (no edits); its id.
+   *
+   * @throws LimitReachedException when {@code by} has as many plans as {@link Limits} allows
+   */
   long create(String name, String host, long snapshotId, String reportJson, String by, Instant now);
 
   /**
@@ -57,6 +79,7 @@ public interface PlanStore {
    *
    * @return the new version's number
    * @throws StaleVersionException when {@code basedOn} is not the latest version
+   * @throws LimitReachedException when the plan has as many versions as {@link Limits} allows
    */
   int addVersion(long planId, int basedOn, String editsJson, String note, String by, Instant now);
 

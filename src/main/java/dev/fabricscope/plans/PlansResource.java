@@ -56,13 +56,19 @@ public class PlansResource {
   @APIResponse(responseCode = "201", description = "The plan")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "409", ref = "Conflict")
   @APIResponse(responseCode = "413", ref = "ContentTooLarge")
   public Response create(byte[] body, @Context HttpServerRequest request) {
     Caller caller = access.require(request, Role.OPERATOR);
     PlanBodies.Create c = PlanBodies.create(body);
     long snapshotId = hosts.snapshotAt(c.host(), null);
     String report = hosts.json(snapshotId);
-    long id = store.create(c.name(), c.host(), snapshotId, report, caller.name(), Instant.now());
+    long id;
+    try {
+      id = store.create(c.name(), c.host(), snapshotId, report, caller.name(), Instant.now());
+    } catch (PlanStore.LimitReachedException e) {
+      throw new ApiException(409, "Conflict", e.getMessage());
+    }
     return Response.created(URI.create("/api/v1/plans/" + id))
         .entity(PlanView.of(plans.plan(id)))
         .build();
@@ -142,6 +148,8 @@ public class PlansResource {
               v.note(),
               caller.name(),
               Instant.now());
+    } catch (PlanStore.LimitReachedException e) {
+      throw new ApiException(409, "Conflict", e.getMessage());
     } catch (PlanStore.StaleVersionException e) {
       throw new ApiException(
           409,

@@ -101,4 +101,27 @@ abstract class PlanStoreContract extends EmptiedDatabase {
     assertTrue(store.baseReport(b).isEmpty());
     assertEquals(List.of(a), store.plans(10).stream().map(PlanStore.Plan::id).toList());
   }
+
+  @Test
+  void aCreatorKeepsAtMostSoManyPlansAndAPlanSoManyVersions() {
+    PlanStore limited = new JdbcPlanStore(dataSource(), new PlanStore.Limits(2, 3));
+    long first = limited.create("a", "h1", 1, REPORT, "op", T0);
+    limited.create("b", "h1", 1, REPORT, "op", T0);
+    var e =
+        assertThrows(
+            PlanStore.LimitReachedException.class,
+            () -> limited.create("c", "h1", 1, REPORT, "op", T0));
+    assertTrue(e.getMessage().contains("max-per-creator"), e.getMessage());
+    limited.create("d", "h1", 1, REPORT, "op2", T0); // another creator has places of its own
+    assertTrue(limited.delete(first));
+    limited.create("e", "h1", 1, REPORT, "op", T0); // a deleted plan gives its place back
+
+    long p = limited.create("v", "h1", 1, REPORT, "op3", T0);
+    assertEquals(2, limited.addVersion(p, 1, "[]", null, "op3", T0));
+    assertEquals(3, limited.addVersion(p, 2, "[]", null, "op3", T0));
+    assertThrows(
+        PlanStore.LimitReachedException.class,
+        () -> limited.addVersion(p, 3, "[]", null, "op3", T0));
+    assertEquals(3, limited.plan(p).orElseThrow().versions().size(), "nothing written");
+  }
 }

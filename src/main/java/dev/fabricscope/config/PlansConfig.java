@@ -1,0 +1,18 @@
+package dev.fabricscope.config;
+
+import io.smallrye.config.WithDefault;
+
+/**
+ * {@code fabricscope.plans.*}: how many what-if plans the server keeps. Each plan holds a gzip copy
+ * of its host's report, each version its whole edit list (at most 256 KiB).
+ */
+public interface PlansConfig {
+
+  /** Plans one creator (a token or a signed-on person, by name) keeps at once (≥ 1). */
+  @WithDefault("100")
+  int maxPerCreator();
+
+  /** Versions one plan has at most (≥ 1); version 1 is the copy without edits. */
+  @WithDefault("200")
+  int maxVersions();
+}
