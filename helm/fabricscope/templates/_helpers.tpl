@@ -87,3 +87,8 @@ whole numbers are printed as integers.
 {{- printf "http://%s.%s.svc:%d" (include "fabricscope.server.name" .) .Release.Namespace (int .Values.server.service.port) }}
 {{- end }}
 {{- end }}
+
+{{/* Agents prove their node with a Kubernetes service-account token (agent.identity). */}}
+{{- define "fabricscope.agent.kubernetesIdentity" -}}
+{{- if and .Values.agent.enabled (eq .Values.agent.identity "kubernetes") }}true{{ end }}
+{{- end }}

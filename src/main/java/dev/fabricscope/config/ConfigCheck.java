@@ -141,6 +141,11 @@ public class ConfigCheck {
     p.atLeast("bandwidth.max-active-per-caller", c.bandwidth().maxActivePerCaller(), 1);
     p.atLeast("plans.max-per-creator", c.plans().maxPerCreator(), 1);
     p.atLeast("plans.max-versions", c.plans().maxVersions(), 1);
+    c.kubernetes()
+        .agentServiceAccount()
+        .filter(sa -> !sa.isBlank() && !sa.matches("[a-z0-9][-a-z0-9.]*/[a-z0-9][-a-z0-9.]*"))
+        .ifPresent(sa -> p.add("kubernetes.agent-service-account", sa, "must be NAMESPACE/NAME"));
+    p.positive("kubernetes.review-cache", c.kubernetes().reviewCache());
     p.notNegative("imports.wait", c.imports().slotWait());
     p.notNegative("p2p.wait", c.p2p().slotWait());
     p.atLeast("p2p.cache-bytes", c.p2p().cacheBytes(), 0);

@@ -82,6 +82,9 @@ public interface FabricscopeConfig {
   /** How many what-if plans and versions the server keeps. */
   PlansConfig plans();
 
+  /** Agents that authenticate with Kubernetes service-account tokens. */
+  KubernetesConfig kubernetes();
+
   /** {@code fabricscope.auth.*}. */
   interface Auth {
     /**

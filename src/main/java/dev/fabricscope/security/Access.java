@@ -28,6 +28,8 @@ public class Access {
 
   @Inject SignOn signOn;
 
+  @Inject KubernetesAgents kubernetesAgents;
+
   // Off unless configured: anonymous reads must be a decision, never a side effect of deployment.
   @Inject dev.fabricscope.config.FabricscopeConfig config;
 
@@ -174,8 +176,17 @@ public class Access {
     Optional<TokenStore.Token> own = lookup(Tokens.hash(secret));
     if (own.isEmpty()) {
       // not one of ours (any secret may be configured as fabricscope.admin-token, so the prefix
-      // cannot decide): the identity provider's JWT when sign-on is on
-      return withRole(signOn.caller().orElseThrow(ApiException::unauthorized));
+      // cannot decide): an agent's Kubernetes service-account token when those are accepted,
+      // else the identity provider's JWT when sign-on is on
+      KubernetesAgents.Outcome agent = kubernetesAgents.review(secret);
+      if (agent != null && agent.caller() != null) {
+        return agent.caller();
+      }
+      Optional<Caller> signedOn = signOn.caller();
+      if (signedOn.isEmpty() && agent != null) {
+        throw new ApiException(401, "Unauthorized", agent.refusal());
+      }
+      return withRole(signedOn.orElseThrow(ApiException::unauthorized));
     }
     TokenStore.Token t = own.get();
     if (!t.active()) {

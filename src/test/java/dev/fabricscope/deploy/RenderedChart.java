@@ -51,7 +51,10 @@ record RenderedChart(List<HasMetadata> objects, String yaml) {
           "networking.k8s.io/v1/Ingress", Ingress.class,
           "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class,
           "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-          "monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class);
+          "monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class,
+          "v1/ServiceAccount", io.fabric8.kubernetes.api.model.ServiceAccount.class,
+          "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
+              io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class);
 
   /** Refuses a key given twice in one mapping, which the API server would refuse too. */
   private static final YAMLFactory FACTORY =

@@ -1,0 +1,152 @@
+package dev.fabricscope.security;
+
+import dev.fabricscope.config.FabricscopeConfig;
+import dev.fabricscope.config.KubernetesConfig;
+import dev.fabricscope.inventory.TokenStore.Role;
+import dev.fabricscope.text.TerminalText;
+import dev.fabricscope.topology.HostNames;
+import io.quarkus.logging.Log;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * Agents authenticated by a Kubernetes service-account token ({@code fabricscope.kubernetes.*}):
+ * the API server's {@code TokenReview} must say the token is valid for our audience, belongs to the
+ * agents' service account, and is bound to a pod on a node, whose name becomes the one host the
+ * agent may write (as an agent token bound to that host). Each node's kubelet can get tokens only
+ * for its own pods, so a node cannot write another's reports, unlike a shared Secret of per-node
+ * tokens that every agent pod mounts.
+ *
+ * <p>Reviews are kept for {@code review-cache} (60 s), refusals for 10 s, and at most 8 run at once
+ * (a caller that waits more than 2 s gets 503): random tokens cannot turn into a flood of reviews.
+ */
+@ApplicationScoped
+public class KubernetesAgents {
+
+  /** Three base64url parts: the shape of a JWT; anything else is never sent to the API server. */
+  private static final Pattern JWT =
+      Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
+
+  private static final int MAX_TOKEN = 16_384;
+  private static final long REFUSAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  @Inject FabricscopeConfig config;
+
+  private String serviceAccountUser; // null: off
+  private String audience;
+  private long cacheNanos;
+  private KubernetesTokenReview reviews;
+  private final Semaphore inFlight = new Semaphore(8);
+
+  /** A review's outcome: the caller, or why the token was refused; until when it holds. */
+  private record Reviewed(Caller caller, String refusal, long until) {}
+
+  private final ConcurrentHashMap<String, Reviewed> cache = new ConcurrentHashMap<>();
+
+  @PostConstruct
+  void init() {
+    KubernetesConfig k = config.kubernetes();
+    String sa = k.agentServiceAccount().filter(s -> !s.isBlank()).orElse(null);
+    if (sa == null) {
+      return;
+    }
+    String[] parts = sa.split("/", -1);
+    // ConfigCheck refuses other shapes at start; kept here for tests that build this directly
+    if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+      throw new IllegalStateException(
+          "fabricscope.kubernetes.agent-service-account: NAMESPACE/NAME");
+    }
+    serviceAccountUser = "system:serviceaccount:" + parts[0] + ":" + parts[1];
+    audience = k.audience();
+    cacheNanos = k.reviewCache().toNanos();
+    reviews = new KubernetesTokenReview(k.apiServer(), k.caFile(), k.tokenFile());
+    Log.infof(
+        "Agents may authenticate with Kubernetes tokens of %s (audience %s), reviewed at %s",
+        sa, audience, k.apiServer());
+  }
+
+  /** Whether Kubernetes tokens are accepted at all. */
+  public boolean enabled() {
+    return serviceAccountUser != null;
+  }
+
+  /** A reviewed token: the agent it makes, or why it makes none. */
+  public record Outcome(Caller caller, String refusal) {}
+
+  /**
+   * What the API server says of a bearer secret shaped like a Kubernetes token; null when this is
+   * off or the secret is not shaped like one (then it is nobody's here). A refusal is not thrown:
+   * the secret may still be an identity provider's JWT.
+   *
+   * @throws ApiException 503 when the API server cannot be asked
+   */
+  public Outcome review(String secret) {
+    if (!enabled() || secret.length() > MAX_TOKEN || !JWT.matcher(secret).matches()) {
+      return null;
+    }
+    String key = Tokens.hash(secret);
+    long now = System.nanoTime();
+    Reviewed r = cache.get(key);
+    if (r == null || now - r.until() >= 0) {
+      r = review(secret, now);
+      if (cache.size() > 10_000) {
+        cache.clear();
+      }
+      cache.put(key, r);
+    }
+    return new Outcome(r.caller(), r.refusal());
+  }
+
+  private Reviewed review(String secret, long now) {
+    KubernetesTokenReview.Answer a;
+    try {
+      if (!inFlight.tryAcquire(2, TimeUnit.SECONDS)) {
+        throw new ApiException(
+            503, "Service unavailable", "too many Kubernetes token reviews at once; retry");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ApiException(503, "Service unavailable", "interrupted; retry");
+    }
+    try {
+      a = reviews.review(secret, audience);
+    } catch (KubernetesTokenReview.Unavailable e) {
+      Log.warnf("Kubernetes token review failed: %s", e.getMessage());
+      throw new ApiException(
+          503, "Service unavailable", "the Kubernetes API server cannot check this token now");
+    } finally {
+      inFlight.release();
+    }
+    String refusal = refusal(a);
+    if (refusal != null) {
+      return new Reviewed(null, refusal, now + REFUSAL_NANOS);
+    }
+    String node = a.nodeNames().get(0);
+    Caller c = new Caller("kubernetes:" + node, Role.AGENT, node, 0, null);
+    return new Reviewed(c, null, now + cacheNanos);
+  }
+
+  /** Why the answer does not make an agent, or null when it does. */
+  String refusal(KubernetesTokenReview.Answer a) {
+    if (!a.authenticated()) {
+      return "the Kubernetes API server does not accept this token"
+          + (a.error() == null ? "" : ": " + TerminalText.oneLine(a.error(), 200));
+    }
+    if (!a.audiences().contains(audience)) {
+      return "this Kubernetes token is not made for the audience '" + audience + "'";
+    }
+    if (!serviceAccountUser.equals(a.username())) {
+      return "this Kubernetes token is not one of the agents' service account";
+    }
+    if (a.nodeNames().size() != 1 || !HostNames.valid(a.nodeNames().get(0))) {
+      return "this Kubernetes token names no node (a token bound to a pod, Kubernetes 1.30 or"
+          + " later, is needed)";
+    }
+    return null;
+  }
+}

@@ -1,0 +1,131 @@
+package dev.fabricscope.security;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.fabricscope.testing.ApiClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Agents with Kubernetes tokens ({@code fabricscope.kubernetes.*}) against an API server that
+ * reviews them ({@link FakeKubernetesApi}): the node the API server names is the one host the agent
+ * may write; every other answer is refused with its reason; a token is reviewed once per cache
+ * period; a refusal to review is a 503, not a login failure; anything not shaped like a Kubernetes
+ * token is never sent to the API server.
+ */
+@QuarkusTest
+@TestProfile(KubernetesAgentsTest.WithApiServer.class)
+class KubernetesAgentsTest {
+
+  /** The fake API server and the agents' service account. */
+  public static class WithApiServer implements QuarkusTestProfile {
+    @Override
+    public List<TestResourceEntry> testResources() {
+      return List.of(new TestResourceEntry(FakeKubernetesApi.class));
+    }
+  }
+
+  @ConfigProperty(name = "fabricscope.kubernetes.api-server")
+  String apiServer;
+
+  @Test
+  void anAgentWritesItsOwnNodeOnly() throws Exception {
+    int before = reviews();
+    send(FakeKubernetesApi.NODE_A, "k8s-node-a").then().statusCode(201);
+    send(FakeKubernetesApi.NODE_A, "k8s-node-a-other")
+        .then()
+        .statusCode(403)
+        .body("detail", containsString("may only write host 'k8s-node-a'"));
+    given()
+        .auth()
+        .oauth2(FakeKubernetesApi.NODE_A)
+        .get("/api/v1/agents/k8s-node-a/jobs?waitSeconds=0")
+        .then()
+        .statusCode(204); // its own queue, empty
+    given()
+        .auth()
+        .oauth2(FakeKubernetesApi.NODE_A)
+        .get("/api/v1/agents/k8s-node-b/jobs?waitSeconds=0")
+        .then()
+        .statusCode(403);
+    // an agent reads nothing else
+    given().auth().oauth2(FakeKubernetesApi.NODE_A).get("/api/v1/hosts").then().statusCode(403);
+    assertEquals(1, reviews() - before, "reviewed once, then kept");
+  }
+
+  @Test
+  void everyOtherAnswerIsRefusedWithItsReason() throws Exception {
+    refused(FakeKubernetesApi.OTHER_ACCOUNT, "not one of the agents' service account");
+    refused(FakeKubernetesApi.OTHER_AUDIENCE, "does not accept this token");
+    refused(FakeKubernetesApi.NO_NODE, "names no node");
+    refused("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.Zm9yZ2Vk", "does not accept this token");
+    int before = reviews();
+    refused(FakeKubernetesApi.OTHER_ACCOUNT, "not one of the agents' service account");
+    assertEquals(before, reviews(), "a refusal is kept too: no review flood");
+    // not shaped like a Kubernetes token: never sent to the API server
+    send("not-a-jwt-" + System.nanoTime(), "k8s-node-a").then().statusCode(401);
+    send("a.b.c.d", "k8s-node-a").then().statusCode(401);
+    assertEquals(before, reviews());
+    // fabricscope's own tokens are unaffected
+    String own = ApiClient.token("own-" + System.nanoTime(), "agent", "k8s-own");
+    send(own, "k8s-own").then().statusCode(201);
+    assertEquals(before, reviews());
+  }
+
+  @Test
+  void anApiServerThatWillNotReviewIsA503() throws Exception {
+    mode("forbidden");
+    try {
+      send(FakeKubernetesApi.NODE_B, "k8s-node-b")
+          .then()
+          .statusCode(503)
+          .header("Retry-After", "5")
+          .body("detail", containsString("cannot check this token now"));
+    } finally {
+      mode("normal");
+    }
+    send(FakeKubernetesApi.NODE_B, "k8s-node-b").then().statusCode(201);
+  }
+
+  private static io.restassured.response.Response send(String token, String host) throws Exception {
+    String report =
+        new String(ApiClient.resource("valid-report.json"), StandardCharsets.UTF_8)
+            .replace("corpus-host", host);
+    return ApiClient.sendReport(token, report.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void refused(String token, String reason) throws Exception {
+    send(token, "k8s-node-a")
+        .then()
+        .statusCode(401)
+        .contentType("application/problem+json")
+        .body("detail", containsString(reason));
+  }
+
+  private int reviews() throws Exception {
+    return Integer.parseInt(get("/calls", "GET"));
+  }
+
+  private void mode(String m) throws Exception {
+    get("/mode/" + m, "POST");
+  }
+
+  private String get(String path, String method) throws Exception {
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create(apiServer + path))
+            .method(method, HttpRequest.BodyPublishers.noBody())
+            .build();
+    return HttpClient.newHttpClient().send(r, HttpResponse.BodyHandlers.ofString()).body();
+  }
+}
