@@ -61,13 +61,22 @@ public class KubernetesAgents {
       throw new IllegalStateException(
           "fabricscope.kubernetes.agent-service-account: NAMESPACE/NAME");
     }
-    serviceAccountUser = "system:serviceaccount:" + parts[0] + ":" + parts[1];
-    audience = k.audience();
-    cacheNanos = k.reviewCache().toNanos();
-    reviews = new KubernetesTokenReview(k.apiServer(), k.caFile(), k.tokenFile());
+    configure(
+        "system:serviceaccount:" + parts[0] + ":" + parts[1],
+        k.audience(),
+        k.reviewCache().toNanos(),
+        new KubernetesTokenReview(k.apiServer(), k.caFile(), k.tokenFile()));
     Log.infof(
         "Agents may authenticate with Kubernetes tokens of %s (audience %s), reviewed at %s",
         sa, audience, k.apiServer());
+  }
+
+  /** Sets what {@link #init} reads from the configuration (tests set it directly). */
+  void configure(String user, String aud, long cacheFor, KubernetesTokenReview review) {
+    serviceAccountUser = user;
+    audience = aud;
+    cacheNanos = cacheFor;
+    reviews = review;
   }
 
   /** Whether Kubernetes tokens are accepted at all. */
