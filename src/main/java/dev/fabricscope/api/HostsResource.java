@@ -18,8 +18,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -150,8 +148,8 @@ public class HostsResource {
     if (page.size() == limit) {
       r.header(
           "Link",
-          "</api/v1/hosts/"
-              + URLEncoder.encode(host, StandardCharsets.UTF_8).replace("+", "%20")
+          "<"
+              + HostPaths.api(host)
               + "/snapshots?before="
               + page.get(page.size() - 1).id()
               + "&limit="
