@@ -10,6 +10,7 @@ import dev.fabricscope.security.ApiException;
 import dev.fabricscope.topology.TopologyDiff;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -36,8 +37,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "bearer", scopes = "viewer")
 public class HostsResource {
 
-  static final int MAX_PAGE = 500;
-
   @Inject Access access;
   @Inject InventoryStore store;
   @Inject FleetFindingsService findings;
@@ -59,18 +58,7 @@ public class HostsResource {
       @Parameter(schema = @Schema(type = SchemaType.BOOLEAN)) @QueryParam("hasGpu")
           String hasGpuParam,
       @QueryParam("finding") String finding,
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0", defaultValue = "0"))
-          @QueryParam("offset")
-          String offsetParam,
-      @Parameter(
-              schema =
-                  @Schema(
-                      type = SchemaType.INTEGER,
-                      minimum = "1",
-                      maximum = "500",
-                      defaultValue = "50"))
-          @QueryParam("limit")
-          String limitParam,
+      @BeanParam PageQuery page,
       @Parameter(schema = @Schema(enumeration = {"name", "lastSeen", "gpus", "pciFunctions"}))
           @QueryParam("sort")
           String sort) {
@@ -82,8 +70,8 @@ public class HostsResource {
       throw ApiException.badRequest(e.getMessage());
     }
     Boolean hasGpu = Params.bool("hasGpu", hasGpuParam);
-    int offset = Params.intIn("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
-    int limit = Params.intIn("limit", limitParam, 50, 1, MAX_PAGE);
+    int offset = page.offset();
+    int limit = page.limit();
     if (finding != null) {
       return findings.hostsWith(finding, name, label, hasGpu, offset, limit);
     }
