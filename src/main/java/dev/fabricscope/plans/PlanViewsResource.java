@@ -123,15 +123,9 @@ public class PlanViewsResource {
       content = @Content(schema = @Schema(ref = "Report")))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public Response topology(
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
-          @PathParam("id")
-          String idParam,
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("version")
-          String versionParam,
-      @Context HttpServerRequest request) {
+  public Response topology(@BeanParam PlanVersionPath version, @Context HttpServerRequest request) {
     access.requireRead(request);
-    Report r = report(idParam, versionParam);
+    Report r = version.report(plans);
     return Response.ok(ReportJson.write(r), MediaType.APPLICATION_JSON).build();
   }
 
@@ -144,18 +138,14 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   public FabricGraph graph(
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
-          @PathParam("id")
-          String idParam,
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("version")
-          String versionParam,
+      @BeanParam PlanVersionPath version,
       @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"))
           @QueryParam("platform")
           String platform,
       @Context HttpServerRequest request) {
     access.requireRead(request);
     Boolean all = Params.bool("platform", platform);
-    return FabricGraphs.of(report(idParam, versionParam), Boolean.TRUE.equals(all));
+    return FabricGraphs.of(version.report(plans), Boolean.TRUE.equals(all));
   }
 
   @GET
@@ -167,16 +157,12 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   public PairVerdict path(
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
-          @PathParam("id")
-          String idParam,
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("version")
-          String versionParam,
+      @BeanParam PlanVersionPath version,
       @QueryParam("a") String a,
       @QueryParam("b") String b,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    return PairByName.verdict(report(idParam, versionParam), a, b, "");
+    return PairByName.verdict(version.report(plans), a, b, "");
   }
 
   @GET
@@ -196,17 +182,13 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   public HostPrediction prediction(
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
-          @PathParam("id")
-          String idParam,
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("version")
-          String versionParam,
+      @BeanParam PlanVersionPath version,
       @BeanParam FlowsQuery query,
       @Context HttpServerRequest request) {
     access.requireRead(request);
     var options = query.options(); // a bad value: 400 before reads
-    Plan p = plans.plan(Params.id("plan id", idParam));
-    Report r = plans.report(p, PlanService.versionParam(p, versionParam));
+    Plan p = version.plan(plans);
+    Report r = version.report(plans, p);
     return memory.predict(p.host(), r, query.pattern(), query.flows(), options);
   }
 
@@ -250,11 +232,6 @@ public class PlanViewsResource {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private Report report(String idParam, String versionParam) {
-    Plan p = plans.plan(Params.id("plan id", idParam));
-    return plans.report(p, PlanService.versionParam(p, versionParam));
   }
 
   private static String write(HostPrediction r) {
