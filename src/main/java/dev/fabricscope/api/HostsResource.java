@@ -10,6 +10,7 @@ import dev.fabricscope.security.ApiException;
 import dev.fabricscope.topology.TopologyDiff;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,8 +19,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -37,8 +36,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "Hosts")
 @SecurityRequirement(name = "bearer", scopes = "viewer")
 public class HostsResource {
-
-  static final int MAX_PAGE = 500;
 
   @Inject Access access;
   @Inject InventoryStore store;
@@ -61,18 +58,7 @@ public class HostsResource {
       @Parameter(schema = @Schema(type = SchemaType.BOOLEAN)) @QueryParam("hasGpu")
           String hasGpuParam,
       @QueryParam("finding") String finding,
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0", defaultValue = "0"))
-          @QueryParam("offset")
-          String offsetParam,
-      @Parameter(
-              schema =
-                  @Schema(
-                      type = SchemaType.INTEGER,
-                      minimum = "1",
-                      maximum = "500",
-                      defaultValue = "50"))
-          @QueryParam("limit")
-          String limitParam,
+      @BeanParam PageQuery page,
       @Parameter(schema = @Schema(enumeration = {"name", "lastSeen", "gpus", "pciFunctions"}))
           @QueryParam("sort")
           String sort) {
@@ -84,8 +70,8 @@ public class HostsResource {
       throw ApiException.badRequest(e.getMessage());
     }
     Boolean hasGpu = Params.bool("hasGpu", hasGpuParam);
-    int offset = Params.intIn("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
-    int limit = Params.intIn("limit", limitParam, 50, 1, MAX_PAGE);
+    int offset = page.offset();
+    int limit = page.limit();
     if (finding != null) {
       return findings.hostsWith(finding, name, label, hasGpu, offset, limit);
     }
@@ -150,8 +136,8 @@ public class HostsResource {
     if (page.size() == limit) {
       r.header(
           "Link",
-          "</api/v1/hosts/"
-              + URLEncoder.encode(host, StandardCharsets.UTF_8).replace("+", "%20")
+          "<"
+              + HostPaths.api(host)
               + "/snapshots?before="
               + page.get(page.size() - 1).id()
               + "&limit="

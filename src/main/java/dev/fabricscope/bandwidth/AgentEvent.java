@@ -190,7 +190,12 @@ public record AgentEvent(
     return out;
   }
 
-  /** Control characters (newlines included) become spaces: messages are one line. */
+  /**
+   * Control characters (newlines included) become spaces: messages are one line. Not {@link
+   * dev.fabricscope.text.TerminalText#oneLine} on purpose: this text is stored and served as JSON
+   * and HTML (escaped there), so it keeps the agent's words rather than {@code \x0a} escapes, is
+   * bounded by the caller's {@code JsonFields.text} limit, and null stays null (an absent field).
+   */
   static String oneLine(String s) {
     if (s == null) {
       return null;

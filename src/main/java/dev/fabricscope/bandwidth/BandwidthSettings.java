@@ -1,5 +1,6 @@
 package dev.fabricscope.bandwidth;
 
+import dev.fabricscope.config.BandwidthConfig;
 import dev.fabricscope.config.BandwidthEfficiency;
 import dev.fabricscope.config.FabricscopeConfig;
 import jakarta.annotation.PostConstruct;
@@ -34,7 +35,7 @@ public class BandwidthSettings {
 
   @Inject FabricscopeConfig config;
 
-  private FabricscopeConfig.Bandwidth b;
+  private BandwidthConfig b;
   private Efficiencies efficiencies;
 
   // Values are checked by ConfigCheck before any bean starts; Efficiencies checks its own again.

@@ -1,5 +1,6 @@
 package dev.fabricscope.bandwidth;
 
+import dev.fabricscope.api.PageQuery;
 import dev.fabricscope.api.Params;
 import dev.fabricscope.inventory.BandwidthJobStore;
 import dev.fabricscope.inventory.BandwidthJobStore.Job;
@@ -10,6 +11,7 @@ import dev.fabricscope.security.Caller;
 import dev.fabricscope.topology.HostNames;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -123,22 +125,11 @@ public class BandwidthTestsResource {
       @Parameter(description = "endpoint on host") @QueryParam("a") String a,
       @Parameter(description = "endpoint on peer (or host)") @QueryParam("b") String b,
       @Parameter(schema = @Schema(ref = "BandwidthKind")) @QueryParam("kind") String kind,
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0", defaultValue = "0"))
-          @QueryParam("offset")
-          String offsetParam,
-      @Parameter(
-              schema =
-                  @Schema(
-                      type = SchemaType.INTEGER,
-                      minimum = "1",
-                      maximum = "500",
-                      defaultValue = "50"))
-          @QueryParam("limit")
-          String limitParam,
+      @BeanParam PageQuery page,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    int offset = Params.intIn("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
-    int limit = Params.intIn("limit", limitParam, 50, 1, 500);
+    int offset = page.offset();
+    int limit = page.limit();
     checkHost("host", host);
     checkHost("peer", peer);
     if ((a == null) != (b == null)) {

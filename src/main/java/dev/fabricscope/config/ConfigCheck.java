@@ -83,7 +83,7 @@ public class ConfigCheck {
     p.atLeast("ingest.queue", c.ingest().queue(), 1);
     p.positive("ingest.last-seen-flush", c.ingest().lastSeenFlush());
 
-    FabricscopeConfig.Bandwidth b = c.bandwidth();
+    BandwidthConfig b = c.bandwidth();
     BandwidthEfficiency e = b.efficiency();
     p.share("bandwidth.efficiency.gpu-copy", e.gpuCopy());
     p.share("bandwidth.efficiency.gpu-bidir", e.gpuBidir());

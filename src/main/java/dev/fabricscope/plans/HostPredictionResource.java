@@ -2,11 +2,13 @@ package dev.fabricscope.plans;
 
 import dev.fabricscope.api.HostSnapshots;
 import dev.fabricscope.planner.PairingTopology;
+import dev.fabricscope.planner.PlanOptions;
 import dev.fabricscope.planner.PlanResult;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.topology.Report;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -14,7 +16,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -49,23 +50,12 @@ public class HostPredictionResource {
   @APIResponse(responseCode = "404", ref = "NotFound")
   public HostPrediction predict(
       @PathParam("host") String host,
-      @Parameter(
-              schema =
-                  @Schema(
-                      enumeration = {"gpu-to-nic", "gpu-to-host", "gpu-all-to-all", "nvme-to-gpu"}))
-          @QueryParam("pattern")
-          String pattern,
-      @Parameter(description = "a custom flow SRC>DST; repeat for several") @QueryParam("flow")
-          List<String> flows,
-      @QueryParam("interSocketGBps") String interSocket,
-      @QueryParam("memoryGBps") String memoryGBps,
+      @BeanParam FlowsQuery query,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    PlanService.options(interSocket, memoryGBps); // a bad value is a 400 before any read
+    PlanOptions options = query.options(); // a bad value is a 400 before any read
     Report r = hosts.report(host, null);
-    var chosen = memory.choose(host, interSocket, memoryGBps);
-    PlanResult result = PlanService.predict(r, pattern, flows, chosen.options());
-    return HostPrediction.of(result, MemoryCapacities.capacities(chosen, result));
+    return memory.predict(host, r, query.pattern(), query.flows(), options);
   }
 
   /**

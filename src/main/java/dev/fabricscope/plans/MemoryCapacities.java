@@ -5,6 +5,7 @@ import dev.fabricscope.inventory.BandwidthJobStore.NodeMemcpy;
 import dev.fabricscope.planner.LinkRates;
 import dev.fabricscope.planner.PlanOptions;
 import dev.fabricscope.planner.PlanResult;
+import dev.fabricscope.topology.Report;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -65,6 +66,18 @@ public class MemoryCapacities {
       byNode.put(m.numaNode(), m.gbps());
     }
     return new Chosen(new PlanOptions(query.interSocketGBps(), null, byNode), measured);
+  }
+
+  /**
+   * The planner's prediction of a pattern's or a flow list's rates on {@code r} (a host's report or
+   * a plan's), with the capacities {@link #choose} takes for {@code host}, and where each node's
+   * memory capacity came from.
+   */
+  HostPrediction predict(
+      String host, Report r, String pattern, List<String> flows, PlanOptions query) {
+    Chosen chosen = choose(host, query);
+    PlanResult result = PlanService.predict(r, pattern, flows, chosen.options());
+    return HostPrediction.of(result, capacities(chosen, result));
   }
 
   /** Where each node's memory capacity in {@code results} (computed with it) came from. */

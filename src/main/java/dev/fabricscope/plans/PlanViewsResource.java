@@ -13,6 +13,7 @@ import dev.fabricscope.security.Access;
 import dev.fabricscope.topology.Report;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,7 +24,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -98,9 +98,7 @@ public class PlanViewsResource {
     PlanBodies.Preview p = PlanBodies.preview(body);
     var options = PlanService.options(p.interSocketGBps(), p.memoryGBps());
     Report r = PlanService.apply(plans.base(id), p.edits());
-    var chosen = memory.choose(plan.host(), options);
-    PlanResult result = PlanService.predict(r, p.pattern(), p.flows(), chosen.options());
-    var prediction = HostPrediction.of(result, MemoryCapacities.capacities(chosen, result));
+    var prediction = memory.predict(plan.host(), r, p.pattern(), p.flows(), options);
     String verdict =
         p.a() == null ? "" : ",\"verdict\":" + json(PairByName.verdict(r, p.a(), p.b(), ""));
     // the graph the page draws for these edits, as GET .../versions/{v}/graph answers a saved one
@@ -125,15 +123,9 @@ public class PlanViewsResource {
       content = @Content(schema = @Schema(ref = "Report")))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public Response topology(
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
-          @PathParam("id")
-          String idParam,
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("version")
-          String versionParam,
-      @Context HttpServerRequest request) {
+  public Response topology(@BeanParam PlanVersionPath version, @Context HttpServerRequest request) {
     access.requireRead(request);
-    Report r = report(idParam, versionParam);
+    Report r = version.report(plans);
     return Response.ok(ReportJson.write(r), MediaType.APPLICATION_JSON).build();
   }
 
@@ -146,18 +138,14 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   public FabricGraph graph(
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
-          @PathParam("id")
-          String idParam,
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("version")
-          String versionParam,
+      @BeanParam PlanVersionPath version,
       @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"))
           @QueryParam("platform")
           String platform,
       @Context HttpServerRequest request) {
     access.requireRead(request);
     Boolean all = Params.bool("platform", platform);
-    return FabricGraphs.of(report(idParam, versionParam), Boolean.TRUE.equals(all));
+    return FabricGraphs.of(version.report(plans), Boolean.TRUE.equals(all));
   }
 
   @GET
@@ -169,16 +157,12 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   public PairVerdict path(
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
-          @PathParam("id")
-          String idParam,
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("version")
-          String versionParam,
+      @BeanParam PlanVersionPath version,
       @QueryParam("a") String a,
       @QueryParam("b") String b,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    return PairByName.verdict(report(idParam, versionParam), a, b, "");
+    return PairByName.verdict(version.report(plans), a, b, "");
   }
 
   @GET
@@ -198,29 +182,14 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   public HostPrediction prediction(
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
-          @PathParam("id")
-          String idParam,
-      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @PathParam("version")
-          String versionParam,
-      @Parameter(
-              schema =
-                  @Schema(
-                      enumeration = {"gpu-to-nic", "gpu-to-host", "gpu-all-to-all", "nvme-to-gpu"}))
-          @QueryParam("pattern")
-          String pattern,
-      @Parameter(description = "a custom flow SRC>DST; repeat for several") @QueryParam("flow")
-          List<String> flows,
-      @QueryParam("interSocketGBps") String interSocket,
-      @QueryParam("memoryGBps") String memoryGBps,
+      @BeanParam PlanVersionPath version,
+      @BeanParam FlowsQuery query,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    var options = PlanService.options(interSocket, memoryGBps); // a bad value: 400 before reads
-    Plan p = plans.plan(Params.id("plan id", idParam));
-    Report r = plans.report(p, PlanService.versionParam(p, versionParam));
-    var chosen = memory.choose(p.host(), options);
-    PlanResult result = PlanService.predict(r, pattern, flows, chosen.options());
-    return HostPrediction.of(result, MemoryCapacities.capacities(chosen, result));
+    var options = query.options(); // a bad value: 400 before reads
+    Plan p = version.plan(plans);
+    Report r = version.report(plans, p);
+    return memory.predict(p.host(), r, query.pattern(), query.flows(), options);
   }
 
   @GET
@@ -242,25 +211,16 @@ public class PlanViewsResource {
           String idParam,
       @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "1")) @QueryParam("version")
           String versionParam,
-      @Parameter(
-              schema =
-                  @Schema(
-                      enumeration = {"gpu-to-nic", "gpu-to-host", "gpu-all-to-all", "nvme-to-gpu"}))
-          @QueryParam("pattern")
-          String pattern,
-      @Parameter(description = "a custom flow SRC>DST; repeat for several") @QueryParam("flow")
-          List<String> flows,
-      @QueryParam("interSocketGBps") String interSocket,
-      @QueryParam("memoryGBps") String memoryGBps,
+      @BeanParam FlowsQuery query,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    var options = PlanService.options(interSocket, memoryGBps);
+    var options = query.options();
     Plan p = plans.plan(Params.id("plan id", idParam));
     Report host = plans.base(p.id());
     Report plan = plans.report(p, PlanService.versionParam(p, versionParam));
     var chosen = memory.choose(p.host(), options);
-    PlanResult before = PlanService.predict(host, pattern, flows, chosen.options());
-    PlanResult after = PlanService.predict(plan, pattern, flows, chosen.options());
+    PlanResult before = PlanService.predict(host, query.pattern(), query.flows(), chosen.options());
+    PlanResult after = PlanService.predict(plan, query.pattern(), query.flows(), chosen.options());
     return PlanComparison.of(
         host, plan, before, after, MemoryCapacities.capacities(chosen, before, after));
   }
@@ -272,11 +232,6 @@ public class PlanViewsResource {
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private Report report(String idParam, String versionParam) {
-    Plan p = plans.plan(Params.id("plan id", idParam));
-    return plans.report(p, PlanService.versionParam(p, versionParam));
   }
 
   private static String write(HostPrediction r) {

@@ -1,5 +1,6 @@
 package dev.fabricscope.web;
 
+import dev.fabricscope.api.HostPaths;
 import dev.fabricscope.fabric.FabricService;
 import dev.fabricscope.fabric.RdmaFabric;
 import dev.fabricscope.inventory.FabricDiscoveryStore;
@@ -13,8 +14,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,14 +107,9 @@ public class FabricPage {
   }
 
   private static Port port(RdmaFabric.PortRow p) {
-    String href =
-        "/hosts/" + URLEncoder.encode(p.host(), StandardCharsets.UTF_8).replace("+", "%20");
+    String href = HostPaths.page(p.host());
     String source = "rdma:" + p.device() + ":" + p.port();
-    String test =
-        href
-            + "?bw=rdma-write&source="
-            + URLEncoder.encode(source, StandardCharsets.UTF_8).replace("+", "%20")
-            + "#bandwidth";
+    String test = href + "?bw=rdma-write&source=" + HostPaths.encode(source) + "#bandwidth";
     return new Port(p, href, test, "ACTIVE".equals(p.state()));
   }
 }

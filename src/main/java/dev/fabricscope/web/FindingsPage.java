@@ -1,5 +1,6 @@
 package dev.fabricscope.web;
 
+import dev.fabricscope.api.HostPaths;
 import dev.fabricscope.findings.FleetFindingsService;
 import dev.fabricscope.p2p.Finding;
 import dev.fabricscope.p2p.FleetFindings;
@@ -14,8 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -172,17 +171,13 @@ public class FindingsPage {
 
   /** The host page, with the first two devices preselected as the pair ({@code ?a=&b=}). */
   static String hostHref(String host, List<String> devices) {
-    StringBuilder b = new StringBuilder("/hosts/").append(encode(host));
+    StringBuilder b = new StringBuilder(HostPaths.page(host));
     if (!devices.isEmpty()) {
-      b.append("?a=").append(encode(devices.get(0)));
+      b.append("?a=").append(HostPaths.encode(devices.get(0)));
       if (devices.size() > 1) {
-        b.append("&b=").append(encode(devices.get(1)));
+        b.append("&b=").append(HostPaths.encode(devices.get(1)));
       }
     }
     return b.toString();
-  }
-
-  private static String encode(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

@@ -1,5 +1,6 @@
 package dev.fabricscope.web;
 
+import dev.fabricscope.api.HostPaths;
 import dev.fabricscope.api.HostSnapshots;
 import dev.fabricscope.api.Params;
 import dev.fabricscope.inventory.InventoryStore;
@@ -18,8 +19,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -108,12 +107,7 @@ public class HistoryPage {
               s.imported(),
               i++));
     }
-    View v =
-        new View(
-            h.name(),
-            "/api/v1/hosts/"
-                + URLEncoder.encode(h.name(), StandardCharsets.UTF_8).replace("+", "%20"),
-            h.imported());
+    View v = new View(h.name(), HostPaths.api(h.name()), h.imported());
     String self = "/hosts/" + v.api().substring("/api/v1/hosts/".length()) + "/history";
     Paging paging =
         new Paging(

@@ -1,5 +1,6 @@
 package dev.fabricscope.web;
 
+import dev.fabricscope.api.HostPaths;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.Host;
 import dev.fabricscope.security.Access;
@@ -14,8 +15,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The host page: the PCIe fabric as a layered graph, pair selection with the verdict panel and the
@@ -81,8 +80,7 @@ public class HostPage {
     View v =
         new View(
             h.name(),
-            "/api/v1/hosts/"
-                + URLEncoder.encode(h.name(), StandardCharsets.UTF_8).replace("+", "%20"),
+            HostPaths.api(h.name()),
             r.cpu(),
             r.gpus(),
             r.nics(),

@@ -1,5 +1,6 @@
 package dev.fabricscope.web;
 
+import dev.fabricscope.api.HostPaths;
 import dev.fabricscope.api.Params;
 import dev.fabricscope.findings.FleetFindingsService;
 import dev.fabricscope.inventory.InventoryStore;
@@ -198,7 +199,7 @@ public class IndexPage {
     Instant seen = h.lastSeen();
     return new Row(
         h.name(),
-        "/hosts/" + URLEncoder.encode(h.name(), StandardCharsets.UTF_8).replace("+", "%20"),
+        HostPaths.page(h.name()),
         s == null ? null : s.cpu(),
         s == null ? 0 : s.gpus(),
         s == null ? 0 : s.nics(),

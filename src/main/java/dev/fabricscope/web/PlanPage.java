@@ -1,5 +1,6 @@
 package dev.fabricscope.web;
 
+import dev.fabricscope.api.HostPaths;
 import dev.fabricscope.inventory.PlanStore;
 import dev.fabricscope.security.Access;
 import io.quarkus.qute.CheckedTemplate;
@@ -13,8 +14,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -111,7 +110,7 @@ public class PlanPage {
                         "/plans/" + p.id(),
                         p.name(),
                         p.host(),
-                        hostHref(p.host()),
+                        HostPaths.page(p.host()),
                         p.snapshotId(),
                         p.latestVersion(),
                         when(p.created()),
@@ -142,16 +141,12 @@ public class PlanPage {
             "/api/v1/plans/" + p.id(),
             p.name(),
             p.host(),
-            hostHref(p.host()),
+            HostPaths.page(p.host()),
             p.snapshotId(),
             p.latestVersion(),
             when(p.created()),
             p.createdBy());
     return Response.ok(Templates.plan(v)).build();
-  }
-
-  static String hostHref(String host) {
-    return "/hosts/" + URLEncoder.encode(host, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private static String when(Instant t) {

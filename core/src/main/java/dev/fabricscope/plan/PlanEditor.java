@@ -78,7 +78,7 @@ public final class PlanEditor {
     if (e instanceof PlanEdit.Move m) {
       move(m.device(), m.to());
     } else if (e instanceof PlanEdit.AddSwitch a) {
-      addSwitch(a);
+      PlanSwitches.add(fabric, a);
     } else if (e instanceof PlanEdit.RemoveSwitch r) {
       removeSwitch(r.upstream());
     } else if (e instanceof PlanEdit.SetAcs s) {
@@ -159,72 +159,7 @@ public final class PlanEditor {
       throw new PlanEditException(
           "the free port of " + up.bdf + " is " + ownFree + ", part of the device being moved");
     }
-    return addDownstreamPort(up);
-  }
-
-  private String addDownstreamPort(PciFunctionDraft up) {
-    String domain = PlanFabric.domain(up.bdf);
-    PciFunctionDraft sibling = null;
-    for (String c : fabric.children(up.bdf)) {
-      if (fabric.get(c).portType == PortType.SWITCH_DOWNSTREAM) {
-        sibling = fabric.get(c);
-        break;
-      }
-    }
-    int bus = sibling != null ? PlanFabric.bus(sibling.bdf) : fabric.freeBus(domain);
-    String bdf = PlanFabric.bdf(domain, bus, fabric.freeDevice(domain, bus));
-    PciFunctionDraft p = PlanFabric.plannedPort(bdf, up.bdf, PortType.SWITCH_DOWNSTREAM);
-    inherit(p, up);
-    if (sibling != null) {
-      p.vendorId = sibling.vendorId;
-      p.deviceId = sibling.deviceId;
-      p.vendorName = sibling.vendorName;
-      p.deviceName = sibling.deviceName;
-      p.link = sibling.link == null ? null : facingDown(sibling.link.max());
-      p.acs = sibling.acs;
-      p.iommu = sibling.iommu;
-    } else {
-      p.link = up.link == null ? null : facingDown(up.link.max());
-      p.acs = PlanLinks.withRedirect(null, fabric.iommuOn(), true);
-    }
-    fabric.fns.put(bdf, p);
-    return bdf;
-  }
-
-  private void addSwitch(PlanEdit.AddSwitch a) {
-    if (a.ports() < 1 || a.ports() > 32) {
-      throw new PlanEditException("a switch has 1 to 32 downstream ports, not " + a.ports());
-    }
-    LinkState st = PlanLinks.state(a.speedGTs(), a.width());
-    PciFunctionDraft under = fabric.get(a.under());
-    if (!PlanFabric.isSlot(under)) {
-      throw new PlanEditException(a.under() + " is not a root port or switch downstream port");
-    }
-    if (!fabric.children(a.under()).isEmpty()) {
-      throw new PlanEditException(
-          "port "
-              + a.under()
-              + " holds "
-              + fabric.devicesBelow(a.under()).iterator().next()
-              + "; a switch goes into an empty port");
-    }
-    PlanNesting.check(PlanNesting.at(fabric, a.under()) + 1, a.under());
-    String domain = PlanFabric.domain(under.bdf);
-    String upBdf = PlanFabric.bdf(domain, fabric.freeBus(domain), 0);
-    PciFunctionDraft up = PlanFabric.plannedPort(upBdf, under.bdf, PortType.SWITCH_UPSTREAM);
-    inherit(up, under);
-    up.link = PlanLinks.below(under, new PciLink(st, st, null, null, null, null));
-    fabric.fns.put(upBdf, up);
-    int downBus = fabric.freeBus(domain);
-    boolean redirect = fabric.iommuOn();
-    for (int i = 0; i < a.ports(); i++) {
-      String bdf = PlanFabric.bdf(domain, downBus, i);
-      PciFunctionDraft p = PlanFabric.plannedPort(bdf, upBdf, PortType.SWITCH_DOWNSTREAM);
-      inherit(p, under);
-      p.link = facingDown(st);
-      p.acs = PlanLinks.withRedirect(null, redirect, true);
-      fabric.fns.put(bdf, p);
-    }
+    return PlanSwitches.addDownstreamPort(fabric, up);
   }
 
   private void removeSwitch(String upstream) {
@@ -288,16 +223,5 @@ public final class PlanEditor {
       PciLink pl = parent.link;
       parent.link = new PciLink(st, st, null, null, pl == null ? null : pl.upstream(), null);
     }
-  }
-
-  private static void inherit(PciFunctionDraft d, PciFunctionDraft from) {
-    d.hostBridge = from.hostBridge;
-    d.numaNode = from.numaNode;
-    d.localCpulist = from.localCpulist;
-  }
-
-  /** The link record of a port facing down: its maximum, no trained link below it yet. */
-  private static PciLink facingDown(LinkState max) {
-    return new PciLink(null, max, null, null, null, null);
   }
 }

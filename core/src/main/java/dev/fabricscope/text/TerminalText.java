@@ -12,6 +12,9 @@ package dev.fabricscope.text;
  */
 public final class TerminalText {
 
+  private static final java.util.regex.Pattern LINE_BREAKS =
+      java.util.regex.Pattern.compile("[\\r\\n\\t]+");
+
   private TerminalText() {}
 
   /** {@code text} with the characters above escaped; the same string when it has none. */
@@ -66,6 +69,17 @@ public final class TerminalText {
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * {@code text} as one line for a message that is escaped later, where it is shown ({@link
+   * #escape}, {@link #oneLine}, a page's HTML escaping): each run of line feeds, carriage returns
+   * and tabs becomes one space, then the ends are stripped; nothing is escaped, so a reason read in
+   * JSON keeps its words apart rather than holding {@code \x0a}. {@code ifNull} when {@code text}
+   * is null (an exception without a message).
+   */
+  public static String flatten(String text, String ifNull) {
+    return text == null ? ifNull : LINE_BREAKS.matcher(text).replaceAll(" ").strip();
   }
 
   private static String escaped(char c) {

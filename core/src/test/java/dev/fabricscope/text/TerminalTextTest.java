@@ -87,4 +87,16 @@ class TerminalTextTest {
           "a prefix of the whole line, cut with ...");
     }
   }
+
+  /** flatten: line breaks and tabs become one space, nothing else is touched, null reads ifNull. */
+  @Test
+  void flattenJoinsLinesWithOneSpaceAndEscapesNothing() {
+    assertEquals(
+        "dlopen failed: no such file",
+        TerminalText.flatten(" dlopen failed:\r\n\tno such file\n", "x"));
+    assertEquals("a b c", TerminalText.flatten("a\n\nb\tc", "x"));
+    assertEquals("esc \u001b[2J stays", TerminalText.flatten("esc \u001b[2J stays", "x"));
+    assertEquals("unknown", TerminalText.flatten(null, "unknown"));
+    assertEquals("", TerminalText.flatten("\n\t", "x"));
+  }
 }

@@ -119,10 +119,10 @@ public final class BandwidthCommand implements Callable<Integer> {
     } catch (MemoryRefusedException e) {
       // the size asked for does not fit this host's memory now: the request, not a helper, is at
       // fault, so it exits as bad input does
-      err.println("fabricscope-agent: " + oneLine(e.getMessage()));
+      err.println("fabricscope-agent: " + CliErrors.oneLine(e.getMessage()));
       return Cli.BAD_INPUT;
     } catch (HelperException e) {
-      err.println("fabricscope-agent: " + oneLine(e.getMessage()));
+      err.println("fabricscope-agent: " + CliErrors.oneLine(e.getMessage()));
       return 1;
     } finally {
       try {
@@ -187,7 +187,9 @@ public final class BandwidthCommand implements Callable<Integer> {
     try {
       report = new SysfsDiscovery().discover(SysfsRoot.of(Path.of("/")));
     } catch (RuntimeException e) {
-      return Expectation.unknown("this host could not be discovered: " + oneLine(e.getMessage()));
+      return Expectation.unknown(
+          "this host could not be discovered: "
+              + TerminalText.flatten(e.getMessage(), "unknown error"));
     }
     return new Expectations(Efficiencies.DEFAULTS).expect(spec, report, report, null);
   }
@@ -198,7 +200,9 @@ public final class BandwidthCommand implements Callable<Integer> {
     try {
       report = new SysfsDiscovery().discover(SysfsRoot.of(Path.of("/")));
     } catch (RuntimeException e) {
-      String why = "this host could not be discovered: " + oneLine(e.getMessage());
+      String why =
+          "this host could not be discovered: "
+              + TerminalText.flatten(e.getMessage(), "unknown error");
       return spec.flows().stream().map(f -> Expectation.unknown(why)).toList();
     }
     return new FlowExpectations(Efficiencies.DEFAULTS)
@@ -232,10 +236,6 @@ public final class BandwidthCommand implements Callable<Integer> {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  static String oneLine(String s) {
-    return s == null ? "unknown error" : s.replaceAll("[\\r\\n\\t]+", " ").strip();
   }
 
   /**

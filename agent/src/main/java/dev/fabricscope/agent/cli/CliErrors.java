@@ -100,9 +100,7 @@ final class CliErrors
   }
 
   private void print(String message) {
-    String m = oneLine(message);
-    err.println(
-        Cli.NAME + ": " + (m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "..." : m));
+    err.println(Cli.NAME + ": " + oneLine(message));
     err.flush();
   }
 
@@ -111,16 +109,11 @@ final class CliErrors
     return dev.fabricscope.bandwidth.Endpoint.printable(s);
   }
 
-  /** One line: line breaks, tabs and other control characters become spaces or {@code ?}. */
-  static String oneLine(String s) {
-    if (s == null) {
-      return "unknown error";
-    }
-    StringBuilder b = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      b.append(c == '\n' || c == '\r' || c == '\t' ? ' ' : TerminalText.steers(c) ? '?' : c);
-    }
-    return b.toString().strip();
+  /**
+   * The agent's one stderr line for {@code message}: {@link TerminalText#oneLine} (every control
+   * character, line breaks included, written out), stripped and cut to {@link #MAX_MESSAGE}.
+   */
+  static String oneLine(String message) {
+    return TerminalText.oneLine(message == null ? "unknown error" : message.strip(), MAX_MESSAGE);
   }
 }

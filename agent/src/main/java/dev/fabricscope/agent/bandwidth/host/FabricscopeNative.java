@@ -6,6 +6,7 @@ import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
+import dev.fabricscope.text.TerminalText;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -137,7 +138,13 @@ public final class FabricscopeNative {
     return oneLine(new String(err, 0, n, StandardCharsets.UTF_8));
   }
 
+  /**
+   * A native or loading problem as one line ({@link TerminalText#flatten}), not escaped: it becomes
+   * a helper's {@code detail} or a {@link dev.fabricscope.agent.bandwidth.HelperException}'s
+   * message, which are escaped where they are printed ({@code bandwidth --capabilities}, the CLI's
+   * error line) and checked by the server where they are sent.
+   */
   public static String oneLine(String s) {
-    return s == null ? "unknown" : s.replaceAll("[\\r\\n\\t]+", " ").strip();
+    return TerminalText.flatten(s, "unknown");
   }
 }

@@ -1,5 +1,6 @@
 package dev.fabricscope.agent.bandwidth.host;
 
+import dev.fabricscope.agent.bandwidth.memory.Meminfo;
 import dev.fabricscope.sysfs.SysfsRoot;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +30,6 @@ public record NumaNodes(TreeMap<Integer, Node> nodes, boolean numaKernel) {
    */
   public record Node(int id, int[] cpus, Long memTotalBytes) {}
 
-  private static final Pattern NODE_MEM = Pattern.compile("Node \\d+ MemTotal:\\s+(\\d+) kB");
   private static final Pattern ALLOWED = Pattern.compile("(?m)^Cpus_allowed_list:\\s*(\\S+)");
 
   /** The nodes of the running host. */
@@ -53,7 +53,7 @@ public record NumaNodes(TreeMap<Integer, Node> nodes, boolean numaKernel) {
             root.textOpt(dir + "/" + n + "/cpulist").map(CpuList::parse).orElse(new int[0]);
         Long mem =
             root.textOpt(dir + "/" + n + "/meminfo")
-                .map(t -> kib(NODE_MEM.matcher(t)))
+                .map(t -> Meminfo.bytes(t, "MemTotal"))
                 .orElse(null);
         nodes.put(id, new Node(id, intersect(cpus, allowed), mem));
       }
@@ -89,9 +89,5 @@ public record NumaNodes(TreeMap<Integer, Node> nodes, boolean numaKernel) {
       return cpus;
     }
     return Arrays.stream(cpus).filter(c -> Arrays.binarySearch(allowed, c) >= 0).toArray();
-  }
-
-  private static Long kib(Matcher m) {
-    return m.find() ? Long.parseLong(m.group(1)) * 1024 : null;
   }
 }

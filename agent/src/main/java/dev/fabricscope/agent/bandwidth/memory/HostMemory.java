@@ -4,8 +4,6 @@ import dev.fabricscope.sysfs.SysfsRoot;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The limits on the host memory a test may take, read a moment ago through a {@link SysfsRoot}
@@ -22,14 +20,11 @@ import java.util.regex.Pattern;
 public record HostMemory(
     MemoryBound cgroup, MemoryBound available, Map<Integer, MemoryBound> nodeFree) {
 
-  private static final Pattern MEM_AVAILABLE =
-      Pattern.compile("(?m)^MemAvailable:\\s+(\\d{1,15}) kB");
-
   /** Reads the limits that apply to buffers on these NUMA nodes. */
   public static HostMemory read(SysfsRoot root, Collection<Integer> nodes) {
     MemoryBound available;
     SysfsRoot.Read<String> meminfo = root.text("/proc/meminfo");
-    Long avail = meminfo.ok() ? kib(MEM_AVAILABLE.matcher(meminfo.value())) : null;
+    Long avail = meminfo.ok() ? Meminfo.bytes(meminfo.value(), "MemAvailable") : null;
     if (avail != null) {
       available = MemoryBound.of(avail, "MemAvailable " + MemoryBound.iec(avail));
     } else {
@@ -54,16 +49,10 @@ public record HostMemory(
       return MemoryBound.skipped(
           "numa:" + node + " MemFree unknown (" + file + " " + text.problem() + ")");
     }
-    Long bytes =
-        kib(Pattern.compile("Node " + node + " MemFree:\\s+(\\d{1,15}) kB").matcher(text.value()));
+    Long bytes = Meminfo.bytes(text.value(), "MemFree");
     if (bytes == null) {
       return MemoryBound.skipped("numa:" + node + " MemFree unknown (not in " + file + ")");
     }
     return MemoryBound.of(bytes, "numa:" + node + " MemFree " + MemoryBound.iec(bytes));
-  }
-
-  /** kB to bytes; 15 digits at most (an exabyte), so a longer number reads as unknown. */
-  private static Long kib(Matcher m) {
-    return m.find() ? Long.parseLong(m.group(1)) * 1024 : null;
   }
 }
