@@ -48,6 +48,14 @@ class HelmNotesTest {
     assertTrue(notes.contains("The agents run PRIVILEGED"), notes);
   }
 
+  @Test
+  void kubernetesIdentityNeedsNoAgentTokens() {
+    String notes = notes(HelmAgentIdentityTest.VALUES);
+    assertTrue(notes.contains("no agent tokens to make"), notes);
+    assertTrue(notes.contains("system:auth-delegator"), notes);
+    assertTrue(!notes.contains("fleet-fabricscope-agent-tokens"), notes);
+  }
+
   private static String notes(Path... values) {
     InstallCommand install =
         new Helm(RenderedChart.CHART)
