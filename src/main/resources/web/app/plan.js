@@ -238,7 +238,10 @@ async function main() {
     showState();
     saveStatus.className = 'error';
     saveStatus.textContent = 'Not saved: ' + problemText(res) + (res.status === 401 || res.status === 403
-      ? ' Saving needs an operator token.' : res.status === 409 ? ' Reload the page to see the newer version.' : '');
+      ? ' Saving needs an operator token.'
+      // a 409 is a newer version saved meanwhile, unless the plan is at its version limit
+      : res.status === 409 && !(res.body && res.body.title === 'Limit reached')
+        ? ' Reload the page to see the newer version.' : '');
     saveStatus.hidden = false;
     if (res.status === 401 || res.status === 403) tokenField.focus();
   }

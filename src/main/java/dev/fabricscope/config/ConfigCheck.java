@@ -146,6 +146,15 @@ public class ConfigCheck {
         .filter(sa -> !sa.isBlank() && !sa.matches("[a-z0-9][-a-z0-9.]*/[a-z0-9][-a-z0-9.]*"))
         .ifPresent(sa -> p.add("kubernetes.agent-service-account", sa, "must be NAMESPACE/NAME"));
     p.positive("kubernetes.review-cache", c.kubernetes().reviewCache());
+    if (c.kubernetes().audience().isBlank()) {
+      p.add("kubernetes.audience", "", "must not be blank");
+    }
+    if (!KubernetesApiUrl.acceptable(c.kubernetes().apiServer())) {
+      p.add(
+          "kubernetes.api-server",
+          c.kubernetes().apiServer(),
+          "must be https:// (http:// only to this machine's loopback)");
+    }
     p.notNegative("imports.wait", c.imports().slotWait());
     p.notNegative("p2p.wait", c.p2p().slotWait());
     p.atLeast("p2p.cache-bytes", c.p2p().cacheBytes(), 0);

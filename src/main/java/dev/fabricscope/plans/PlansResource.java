@@ -67,7 +67,7 @@ public class PlansResource {
     try {
       id = store.create(c.name(), c.host(), snapshotId, report, caller.name(), Instant.now());
     } catch (PlanStore.LimitReachedException e) {
-      throw new ApiException(409, "Conflict", e.getMessage());
+      throw new ApiException(409, "Limit reached", e.getMessage());
     }
     return Response.created(URI.create("/api/v1/plans/" + id))
         .entity(PlanView.of(plans.plan(id)))
@@ -118,7 +118,9 @@ public class PlansResource {
       description =
           "Body: {\"basedOn\": the latest version, \"edits\": the whole edit list, \"note\":"
               + " optional}. 409 when basedOn is no longer the latest version (someone saved in"
-              + " between); 422 when an edit cannot apply, naming it.")
+              + " between), or, titled \"Limit reached\", when the plan has"
+              + " fabricscope.plans.max-versions versions; 422 when an edit cannot apply, naming"
+              + " it.")
   @SecurityRequirement(name = "bearer", scopes = "operator")
   @APIResponse(responseCode = "201", description = "The new version")
   @APIResponse(responseCode = "400", ref = "BadRequest")
@@ -149,7 +151,7 @@ public class PlansResource {
               caller.name(),
               Instant.now());
     } catch (PlanStore.LimitReachedException e) {
-      throw new ApiException(409, "Conflict", e.getMessage());
+      throw new ApiException(409, "Limit reached", e.getMessage());
     } catch (PlanStore.StaleVersionException e) {
       throw new ApiException(
           409,

@@ -6,13 +6,14 @@ import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.text.TerminalText;
 import dev.fabricscope.topology.HostNames;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * Agents authenticated by a Kubernetes service-account token ({@code fabricscope.kubernetes.*}):
@@ -22,18 +23,19 @@ import java.util.regex.Pattern;
  * for its own pods, so a node cannot write another's reports, unlike a shared Secret of per-node
  * tokens that every agent pod mounts.
  *
- * <p>Reviews are kept for {@code review-cache} (60 s), refusals for 10 s, and at most 8 run at once
- * (a caller that waits more than 2 s gets 503): random tokens cannot turn into a flood of reviews.
+ * <p>Only a secret whose payload claims to be a Kubernetes token for our audience is reviewed
+ * ({@link KubernetesTokenClaims}): an identity provider's JWT is never sent to the API server.
+ * Approvals are kept for {@code review-cache} (60 s) but never past the token's {@code exp},
+ * refusals for 10 s, each in a map of its own (refusals cannot push approvals out); at most 8
+ * reviews run at once and one more is a 503 at once, so forged tokens cannot hold the threads
+ * agents need. Created at start ({@link Startup}): a bad CA file stops the server, not a request.
  */
+@Startup
 @ApplicationScoped
 public class KubernetesAgents {
 
-  /** Three base64url parts: the shape of a JWT; anything else is never sent to the API server. */
-  private static final Pattern JWT =
-      Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
-
-  private static final int MAX_TOKEN = 16_384;
   private static final long REFUSAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final int MAX_KEPT = 100_000;
 
   @Inject FabricscopeConfig config;
 
@@ -46,7 +48,8 @@ public class KubernetesAgents {
   /** A review's outcome: the caller, or why the token was refused; until when it holds. */
   private record Reviewed(Caller caller, String refusal, long until) {}
 
-  private final ConcurrentHashMap<String, Reviewed> cache = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Reviewed> approvals = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Reviewed> refusals = new ConcurrentHashMap<>();
 
   @PostConstruct
   void init() {
@@ -95,32 +98,50 @@ public class KubernetesAgents {
    * @throws ApiException 503 when the API server cannot be asked
    */
   public Outcome review(String secret) {
-    if (!enabled() || secret.length() > MAX_TOKEN || !JWT.matcher(secret).matches()) {
+    KubernetesTokenClaims claims = enabled() ? KubernetesTokenClaims.of(secret, audience) : null;
+    if (claims == null) {
       return null;
     }
     String key = Tokens.hash(secret);
     long now = System.nanoTime();
-    Reviewed r = cache.get(key);
-    if (r == null || now - r.until() >= 0) {
-      r = review(secret, now);
-      if (cache.size() > 10_000) {
-        cache.clear();
+    Reviewed r = kept(approvals, key, now);
+    if (r == null) {
+      r = kept(refusals, key, now);
+    }
+    if (r == null) {
+      r = review(secret, claims, now);
+      ConcurrentHashMap<String, Reviewed> into = r.caller() != null ? approvals : refusals;
+      if (into.size() > MAX_KEPT) {
+        into.clear();
       }
-      cache.put(key, r);
+      into.put(key, r);
     }
     return new Outcome(r.caller(), r.refusal());
   }
 
-  private Reviewed review(String secret, long now) {
+  /**
+   * The agent of an approved secret while its approval holds, else null; never asks anyone, so it
+   * may run on the event loop.
+   */
+  public Caller approved(String secret) {
+    if (!enabled() || approvals.isEmpty()) {
+      return null;
+    }
+    Reviewed r = kept(approvals, Tokens.hash(secret), System.nanoTime());
+    return r == null ? null : r.caller();
+  }
+
+  private static Reviewed kept(Map<String, Reviewed> map, String key, long now) {
+    Reviewed r = map.get(key);
+    return r != null && now - r.until() < 0 ? r : null;
+  }
+
+  private Reviewed review(String secret, KubernetesTokenClaims claims, long now) {
     KubernetesTokenReview.Answer a;
-    try {
-      if (!inFlight.tryAcquire(2, TimeUnit.SECONDS)) {
-        throw new ApiException(
-            503, "Service unavailable", "too many Kubernetes token reviews at once; retry");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiException(503, "Service unavailable", "interrupted; retry");
+    // no waiting: a burst of forged tokens must not hold the worker threads agents need
+    if (!inFlight.tryAcquire()) {
+      throw new ApiException(
+          503, "Service unavailable", "too many Kubernetes token reviews at once; retry");
     }
     try {
       a = reviews.review(secret, audience);
@@ -137,7 +158,12 @@ public class KubernetesAgents {
     }
     String node = a.nodeNames().get(0);
     Caller c = new Caller("kubernetes:" + node, Role.AGENT, node, 0, null);
-    return new Reviewed(c, null, now + cacheNanos);
+    long keep = cacheNanos;
+    if (claims.expiresEpochSecond() > 0) {
+      long left = claims.expiresEpochSecond() - java.time.Instant.now().getEpochSecond();
+      keep = Math.max(0, Math.min(keep, TimeUnit.SECONDS.toNanos(left)));
+    }
+    return new Reviewed(c, null, now + keep);
   }
 
   /** Why the answer does not make an agent, or null when it does. */

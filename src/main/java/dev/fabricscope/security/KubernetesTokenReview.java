@@ -145,6 +145,9 @@ final class KubernetesTokenReview {
       for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
         ks.setCertificateEntry("ca" + i++, c);
       }
+      if (i == 0) {
+        throw new IllegalStateException("no certificate in the cluster CA file " + caFile);
+      }
       TrustManagerFactory tmf =
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(ks);

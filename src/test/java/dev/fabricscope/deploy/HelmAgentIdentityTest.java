@@ -15,14 +15,16 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code agent.identity=kubernetes}: each agent pod reads a token bound to itself, for the server's
  * audience, instead of the Secret that holds every node's agent token; the server may review tokens
- * (system:auth-delegator) and knows the agents' service account. The default stays the token
- * Secret, with no service account or binding.
+ * (a ClusterRole of that one verb) and knows the agents' service account. The default stays the
+ * token Secret, with no service account or binding.
  */
 class HelmAgentIdentityTest {
 
@@ -62,8 +64,16 @@ class HelmAgentIdentityTest {
         env(c, "FABRICSCOPE_KUBERNETES_AGENT_SERVICE_ACCOUNT").getValue());
     assertEquals("fabricscope.example.com", env(c, "FABRICSCOPE_KUBERNETES_AUDIENCE").getValue());
     ClusterRoleBinding b = chart.get(ClusterRoleBinding.class);
-    assertEquals("system:auth-delegator", b.getRoleRef().getName());
+    ClusterRole role = chart.get(ClusterRole.class);
+    assertEquals(role.getMetadata().getName(), b.getRoleRef().getName());
     assertEquals("ClusterRole", b.getRoleRef().getKind());
+    // creating token reviews, nothing else
+    assertEquals(1, role.getRules().size());
+    PolicyRule rule = role.getRules().get(0);
+    assertEquals(java.util.List.of("authentication.k8s.io"), rule.getApiGroups());
+    assertEquals(java.util.List.of("tokenreviews"), rule.getResources());
+    assertEquals(java.util.List.of("create"), rule.getVerbs());
+    assertNull(rule.getResourceNames().isEmpty() ? null : rule.getResourceNames());
     assertEquals(1, b.getSubjects().size());
     assertEquals("fleet-fabricscope-server", b.getSubjects().get(0).getName());
     assertEquals("fabric", b.getSubjects().get(0).getNamespace());
@@ -80,6 +90,7 @@ class HelmAgentIdentityTest {
   void theDefaultKeepsTheTokenSecretAndNoApiAccess() {
     RenderedChart chart = RenderedChart.render();
     assertTrue(chart.all(ClusterRoleBinding.class).isEmpty());
+    assertTrue(chart.all(ClusterRole.class).isEmpty());
     assertTrue(chart.all(ServiceAccount.class).isEmpty());
     PodSpec server = chart.get(Deployment.class).getSpec().getTemplate().getSpec();
     assertFalse(server.getAutomountServiceAccountToken());

@@ -52,7 +52,7 @@ class HelmNotesTest {
   void kubernetesIdentityNeedsNoAgentTokens() {
     String notes = notes(HelmAgentIdentityTest.VALUES);
     assertTrue(notes.contains("no agent tokens to make"), notes);
-    assertTrue(notes.contains("system:auth-delegator"), notes);
+    assertTrue(notes.contains("may create TokenReviews and nothing else"), notes);
     assertTrue(!notes.contains("fleet-fabricscope-agent-tokens"), notes);
   }
 

@@ -43,18 +43,22 @@ record RenderedChart(List<HasMetadata> objects, String yaml) {
 
   /** The model type of each kind the chart may render, by {@code apiVersion/kind}. */
   private static final Map<String, Class<? extends HasMetadata>> TYPES =
-      Map.of(
-          "apps/v1/Deployment", Deployment.class,
-          "apps/v1/DaemonSet", DaemonSet.class,
-          "v1/Service", Service.class,
-          "v1/PersistentVolumeClaim", PersistentVolumeClaim.class,
-          "networking.k8s.io/v1/Ingress", Ingress.class,
-          "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class,
-          "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-          "monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class,
-          "v1/ServiceAccount", io.fabric8.kubernetes.api.model.ServiceAccount.class,
-          "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
-              io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class);
+      Map.ofEntries(
+          Map.entry("apps/v1/Deployment", Deployment.class),
+          Map.entry("apps/v1/DaemonSet", DaemonSet.class),
+          Map.entry("v1/Service", Service.class),
+          Map.entry("v1/PersistentVolumeClaim", PersistentVolumeClaim.class),
+          Map.entry("networking.k8s.io/v1/Ingress", Ingress.class),
+          Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
+          Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
+          Map.entry("monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class),
+          Map.entry("v1/ServiceAccount", io.fabric8.kubernetes.api.model.ServiceAccount.class),
+          Map.entry(
+              "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
+              io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class),
+          Map.entry(
+              "rbac.authorization.k8s.io/v1/ClusterRole",
+              io.fabric8.kubernetes.api.model.rbac.ClusterRole.class));
 
   /** Refuses a key given twice in one mapping, which the API server would refuse too. */
   private static final YAMLFactory FACTORY =

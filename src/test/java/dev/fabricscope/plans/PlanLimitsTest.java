@@ -53,7 +53,8 @@ class PlanLimitsTest {
         .then()
         .statusCode(409)
         .contentType("application/problem+json")
-        .body("detail", containsString("max-versions"));
+        .body("detail", containsString("max-versions"))
+        .body("title", org.hamcrest.Matchers.equalTo("Limit reached"));
     given()
         .auth()
         .oauth2(rig.operator())

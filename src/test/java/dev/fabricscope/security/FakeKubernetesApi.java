@@ -33,11 +33,42 @@ public class FakeKubernetesApi implements QuarkusTestResourceLifecycleManager {
   /** A token the fake knows: who, for which audience, bound to which node (null: none). */
   record Known(String user, String audience, String node) {}
 
-  static final String NODE_A = "eyJhbGciOiJSUzI1NiJ9.eyJub2RlIjoiazhzLW5vZGUtYSJ9.c2lnLWE";
-  static final String NODE_B = "eyJhbGciOiJSUzI1NiJ9.eyJub2RlIjoiazhzLW5vZGUtYiJ9.c2lnLWI";
-  static final String OTHER_ACCOUNT = "eyJhbGciOiJSUzI1NiJ9.eyJvdGhlciI6dHJ1ZX0.c2lnLW8";
-  static final String OTHER_AUDIENCE = "eyJhbGciOiJSUzI1NiJ9.eyJhdWQiOiJhcGkifQ.c2lnLXU";
-  static final String NO_NODE = "eyJhbGciOiJSUzI1NiJ9.eyJzZWNyZXQiOnRydWV9.c2lnLW4";
+  /** A JWT-shaped token whose payload says what a kubelet's token says; the signature is fake. */
+  static String jwt(String audience, long exp, String node) {
+    String payload =
+        "{\"aud\":[\""
+            + audience
+            + "\"],\"exp\":"
+            + exp
+            + ",\"kubernetes.io\":{\"namespace\":\"fabric\",\"node\":{\"name\":\""
+            + node
+            + "\"}}}";
+    java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+    return b64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8))
+        + "."
+        + b64.encodeToString(payload.getBytes(StandardCharsets.UTF_8))
+        + "."
+        + b64.encodeToString(("sig-" + node + "-" + audience).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Far ahead and fixed: the tokens must be the same strings wherever this class loads. */
+  static final long LATER = 4_102_444_800L; // 2100-01-01
+
+  static final String NODE_A = jwt("fabricscope", LATER, "k8s-node-a");
+  static final String NODE_B = jwt("fabricscope", LATER, "k8s-node-b");
+  static final String OTHER_ACCOUNT = jwt("fabricscope", LATER, "other-account");
+  static final String OTHER_AUDIENCE = jwt("https://kubernetes.default.svc", LATER, "k8s-node-a");
+  static final String NO_NODE = jwt("fabricscope", LATER, "no-node");
+
+  /**
+   * A token whose {@code exp} has passed (fixed, so the test and this server, which may load this
+   * class twice, build the same one); this fake approves it anyway, so only the server's own bound
+   * keeps it from being trusted from a cache.
+   */
+  static final String EXPIRED = jwt("fabricscope", 1_000_000, "k8s-node-c");
+
+  /** Claims all the right things, but no API server issued it. */
+  static final String FORGED = jwt("fabricscope", LATER, "k8s-node-z");
 
   static final Map<String, Known> TOKENS =
       Map.of(
@@ -45,7 +76,8 @@ public class FakeKubernetesApi implements QuarkusTestResourceLifecycleManager {
           NODE_B, new Known(AGENTS, "fabricscope", "k8s-node-b"),
           OTHER_ACCOUNT, new Known("system:serviceaccount:fabric:default", "fabricscope", "n1"),
           OTHER_AUDIENCE, new Known(AGENTS, "https://kubernetes.default.svc", "k8s-node-a"),
-          NO_NODE, new Known(AGENTS, "fabricscope", null));
+          NO_NODE, new Known(AGENTS, "fabricscope", null),
+          EXPIRED, new Known(AGENTS, "fabricscope", "k8s-node-c"));
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private HttpServer server;

@@ -67,20 +67,42 @@ class KubernetesAgentsTest {
   @Test
   void everyOtherAnswerIsRefusedWithItsReason() throws Exception {
     refused(FakeKubernetesApi.OTHER_ACCOUNT, "not one of the agents' service account");
-    refused(FakeKubernetesApi.OTHER_AUDIENCE, "does not accept this token");
     refused(FakeKubernetesApi.NO_NODE, "names no node");
-    refused("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.Zm9yZ2Vk", "does not accept this token");
+    refused(FakeKubernetesApi.FORGED, "does not accept this token");
     int before = reviews();
     refused(FakeKubernetesApi.OTHER_ACCOUNT, "not one of the agents' service account");
     assertEquals(before, reviews(), "a refusal is kept too: no review flood");
-    // not shaped like a Kubernetes token: never sent to the API server
+    // not a Kubernetes token for our audience: never sent to the API server
+    send(FakeKubernetesApi.OTHER_AUDIENCE, "k8s-node-a").then().statusCode(401);
+    String oidcLike =
+        java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("{}".getBytes())
+            + "."
+            + java.util.Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString("{\"aud\":\"fabricscope\",\"sub\":\"ada\"}".getBytes())
+            + ".c2ln";
+    send(oidcLike, "k8s-node-a").then().statusCode(401);
     send("not-a-jwt-" + System.nanoTime(), "k8s-node-a").then().statusCode(401);
     send("a.b.c.d", "k8s-node-a").then().statusCode(401);
+    send("e30.bm90IGpzb24.c2ln", "k8s-node-a").then().statusCode(401);
     assertEquals(before, reviews());
     // fabricscope's own tokens are unaffected
     String own = ApiClient.token("own-" + System.nanoTime(), "agent", "k8s-own");
     send(own, "k8s-own").then().statusCode(201);
     assertEquals(before, reviews());
+  }
+
+  @Test
+  void anApprovalIsNeverKeptPastItsTokensExp() throws Exception {
+    int before = reviews();
+    send(FakeKubernetesApi.EXPIRED, "k8s-node-c").then().statusCode(201);
+    send(FakeKubernetesApi.EXPIRED, "k8s-node-c").then().statusCode(200);
+    int first = reviews() - before;
+    send(FakeKubernetesApi.EXPIRED, "k8s-node-c").then().statusCode(200);
+    // each request is reviewed anew (a report asks for its caller more than once): never cached
+    org.junit.jupiter.api.Assertions.assertTrue(
+        first >= 2 && reviews() - before > first,
+        "reviews: " + first + ", " + (reviews() - before));
   }
 
   @Test

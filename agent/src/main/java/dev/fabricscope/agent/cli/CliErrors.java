@@ -23,7 +23,8 @@ final class CliErrors
     implements CommandLine.IParameterExceptionHandler, CommandLine.IExecutionExceptionHandler {
 
   /** The longest message printed: an argument can be a megabyte long. */
-  private static final int MAX_MESSAGE = 300;
+  /** Long enough for the longest real message (a memory refusal over many NUMA nodes). */
+  private static final int MAX_MESSAGE = 1000;
 
   private static final Pattern FLAG_WITH_VALUE =
       Pattern.compile("option '(--[a-z-]+)' should be specified without");
@@ -110,10 +111,11 @@ final class CliErrors
   }
 
   /**
-   * The agent's one stderr line for {@code message}: {@link TerminalText#oneLine} (every control
-   * character, line breaks included, written out), stripped and cut to {@link #MAX_MESSAGE}.
+   * The agent's one stderr line for {@code message}: line breaks as spaces (a multi-line exception
+   * message reads as one sentence), every other control character written out ({@link
+   * TerminalText#oneLine}), cut to {@link #MAX_MESSAGE}.
    */
   static String oneLine(String message) {
-    return TerminalText.oneLine(message == null ? "unknown error" : message.strip(), MAX_MESSAGE);
+    return TerminalText.oneLine(TerminalText.flatten(message, "unknown error"), MAX_MESSAGE);
   }
 }
