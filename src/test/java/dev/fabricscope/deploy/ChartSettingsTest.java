@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * server.config maps one to one onto the server's settings: the keys values.schema.json accepts are
  * exactly the fabricscope.* settings of the server's one configuration ({@link FabricscopeConfig},
  * read by reflection through {@link ConfigKeys}), less those the chart sets from elsewhere (the
- * database section, Secrets, the data volume). A setting added to the server without its line in
- * the schema fails here.
+ * database section, Secrets, the data volume, the agents' identity). A setting added to the server
+ * without its line in the schema fails here.
  */
 class ChartSettingsTest {
 
@@ -28,7 +28,10 @@ class ChartSettingsTest {
           "fabricscope.db.user",
           "fabricscope.db.password",
           "fabricscope.admin-token",
-          "fabricscope.data-dir");
+          "fabricscope.data-dir",
+          // agent.identity=kubernetes and agent.audience
+          "fabricscope.kubernetes.agent-service-account",
+          "fabricscope.kubernetes.audience");
 
   @Test
   void schemaAcceptsExactlyTheServersSettings() throws IOException {

@@ -8,10 +8,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -79,12 +77,6 @@ class EventStreamLimitTest {
 
   private HttpResponse<InputStream> stream(HttpClient client, String host, String token)
       throws Exception {
-    HttpRequest req =
-        HttpRequest.newBuilder(
-                URI.create(base.toString().replaceAll("/$", "") + "/api/v1/host-events/" + host))
-            .header("Authorization", "Bearer " + token)
-            .header("Accept", "text/event-stream")
-            .build();
-    return client.send(req, HttpResponse.BodyHandlers.ofInputStream());
+    return HostEventsResourceTest.openStream(client, base, host, token);
   }
 }

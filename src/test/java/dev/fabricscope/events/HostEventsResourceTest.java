@@ -150,13 +150,19 @@ class HostEventsResourceTest {
 
   /** Opens a host's event stream with a bearer token. */
   HttpResponse<java.io.InputStream> openStream(String host, String token) throws Exception {
+    return openStream(HttpClient.newHttpClient(), base, host, token);
+  }
+
+  /** Opens a host's event stream on the server at {@code base}, through {@code client}. */
+  static HttpResponse<java.io.InputStream> openStream(
+      HttpClient client, URL base, String host, String token) throws Exception {
     HttpRequest req =
         HttpRequest.newBuilder(
                 URI.create(base.toString().replaceAll("/$", "") + "/api/v1/host-events/" + host))
             .header("Authorization", "Bearer " + token)
             .header("Accept", "text/event-stream")
             .build();
-    return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofInputStream());
+    return client.send(req, HttpResponse.BodyHandlers.ofInputStream());
   }
 
   /** Opens the stream, reads the hello, runs {@code revoke}, then expects the end within s. */

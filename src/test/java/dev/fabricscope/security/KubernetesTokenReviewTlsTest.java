@@ -33,52 +33,8 @@ class KubernetesTokenReviewTlsTest {
 
   @BeforeEach
   void start() throws Exception {
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "api",
-        "-keyalg",
-        "EC",
-        "-dname",
-        "CN=127.0.0.1",
-        "-ext",
-        "SAN=ip:127.0.0.1",
-        "-validity",
-        "2",
-        "-keystore",
-        ks("api"));
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        "api",
-        "-keystore",
-        ks("api"),
-        "-file",
-        dir.resolve("api.pem").toString());
-    keytool(
-        "-genkeypair",
-        "-alias",
-        "other",
-        "-keyalg",
-        "EC",
-        "-dname",
-        "CN=127.0.0.1",
-        "-ext",
-        "SAN=ip:127.0.0.1",
-        "-validity",
-        "2",
-        "-keystore",
-        ks("other"));
-    keytool(
-        "-exportcert",
-        "-rfc",
-        "-alias",
-        "other",
-        "-keystore",
-        ks("other"),
-        "-file",
-        dir.resolve("other.pem").toString());
+    certificate("api");
+    certificate("other"); // the same name and address, another key: a man in the middle
     KeyStore keys = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(Path.of(ks("api")))) {
       keys.load(in, "changeit".toCharArray());
@@ -127,6 +83,27 @@ class KubernetesTokenReviewTlsTest {
             IllegalStateException.class,
             () -> new KubernetesTokenReview(url, dir.resolve("none.pem"), token));
     assertTrue(missing.getMessage().contains("cannot read the cluster CA"), missing.getMessage());
+  }
+
+  /** A self-signed certificate for 127.0.0.1 in {@code NAME.p12}, exported to {@code NAME.pem}. */
+  private void certificate(String name) throws Exception {
+    String store = ks(name);
+    String pem = dir.resolve(name + ".pem").toString();
+    keytool(
+        "-genkeypair",
+        "-alias",
+        name,
+        "-keyalg",
+        "EC",
+        "-dname",
+        "CN=127.0.0.1",
+        "-ext",
+        "SAN=ip:127.0.0.1",
+        "-validity",
+        "2",
+        "-keystore",
+        store);
+    keytool("-exportcert", "-rfc", "-alias", name, "-keystore", store, "-file", pem);
   }
 
   private String ks(String name) {
