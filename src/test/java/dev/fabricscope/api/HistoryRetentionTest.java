@@ -73,18 +73,7 @@ class HistoryRetentionTest {
   }
 
   private static double pruned() {
-    String text =
-        given()
-            .header("Accept", "text/plain; version=0.0.4")
-            .get("/q/metrics")
-            .then()
-            .statusCode(200)
-            .extract()
-            .asString();
-    return text.lines()
-        .filter(l -> l.startsWith("fabricscope_snapshots_pruned_total "))
-        .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(' ') + 1)))
-        .findFirst()
-        .orElseThrow();
+    return dev.fabricscope.metrics.MetricsPromtoolTest.scrape()
+        .value("fabricscope_snapshots_pruned_total", "");
   }
 }

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTest
 @TestProfile(MetricsPromtoolTest.Fresh.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class MetricsPromtoolTest {
+public class MetricsPromtoolTest {
 
   /** A fresh application; the gauges refresh only when a test asks. */
   public static class Fresh implements QuarkusTestProfile {
@@ -177,7 +177,7 @@ class MetricsPromtoolTest {
     }
   }
 
-  static PromText scrape() {
+  public static PromText scrape() {
     String text =
         given()
             .header("Accept", TEXT_FORMAT)

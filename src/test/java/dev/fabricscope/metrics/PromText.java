@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * A scrape in Prometheus's text format, read just enough for assertions: HELP lines and sample
  * values by name and labels.
  */
-record PromText(String text) {
+public record PromText(String text) {
 
   /** Whether a non-empty {@code # HELP family ...} line is there. */
   boolean hasHelp(String family) {
@@ -18,7 +18,7 @@ record PromText(String text) {
    * The value of the sample {@code name} whose labels are exactly {@code labels} ({@code k="v"}
    * pairs joined by commas, in the order written; "" for none). Fails when there is none.
    */
-  double value(String name, String labels) {
+  public double value(String name, String labels) {
     for (String l : text.lines().toList()) {
       if (l.startsWith("#") || !l.startsWith(name)) {
         continue;
