@@ -143,7 +143,7 @@ public class ConfigCheck {
     p.atLeast("plans.max-versions", c.plans().maxVersions(), 1);
     c.kubernetes()
         .agentServiceAccount()
-        .filter(sa -> !sa.isBlank() && !sa.matches("[a-z0-9][-a-z0-9.]*/[a-z0-9][-a-z0-9.]*"))
+        .filter(sa -> !sa.isBlank() && KubernetesConfig.serviceAccountUser(sa).isEmpty())
         .ifPresent(sa -> p.add("kubernetes.agent-service-account", sa, "must be NAMESPACE/NAME"));
     p.positive("kubernetes.review-cache", c.kubernetes().reviewCache());
     if (c.kubernetes().audience().isBlank()) {

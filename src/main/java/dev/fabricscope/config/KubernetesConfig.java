@@ -39,4 +39,15 @@ public interface KubernetesConfig {
   /** How long a reviewed token is trusted before it is reviewed again (duration). */
   @WithDefault("60s")
   Duration reviewCache();
+
+  /**
+   * The user name the API server gives tokens of a service account written {@code NAMESPACE/NAME}
+   * (each a Kubernetes DNS name); empty for any other shape, which the configuration check refuses.
+   */
+  static Optional<String> serviceAccountUser(String namespaceAndName) {
+    if (!namespaceAndName.matches("[a-z0-9][-a-z0-9.]*/[a-z0-9][-a-z0-9.]*")) {
+      return Optional.empty();
+    }
+    return Optional.of("system:serviceaccount:" + namespaceAndName.replace('/', ':'));
+  }
 }

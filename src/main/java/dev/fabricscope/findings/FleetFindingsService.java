@@ -4,23 +4,20 @@ import dev.fabricscope.cluster.ClusterNotice;
 import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.Host;
+import dev.fabricscope.inventory.LatestSnapshotCache;
 import dev.fabricscope.p2p.Finding;
 import dev.fabricscope.p2p.FleetFindings;
-import dev.fabricscope.report.ReportJson;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
@@ -41,13 +38,12 @@ public class FleetFindingsService {
   private volatile Instant cachedAt = Instant.EPOCH;
 
   /**
-   * Each host's findings from its latest snapshot, by host name: snapshots never change, so a
-   * recompute parses only the hosts with a new one. An agent that sends a changed report in a loop
-   * empties {@link #cached} each time, and every findings request used to parse the whole fleet.
+   * Each host's findings from its latest snapshot: snapshots never change, so a recompute parses
+   * only the hosts with a new one. An agent that sends a changed report in a loop empties {@link
+   * #cached} each time, and every findings request used to parse the whole fleet.
    */
-  private final Map<String, HostFindings> byHost = new ConcurrentHashMap<>();
-
-  private record HostFindings(long snapshotId, List<Finding> findings) {}
+  private final LatestSnapshotCache<List<Finding>> latest =
+      new LatestSnapshotCache<>((host, report) -> List.copyOf(FleetFindings.forHost(host, report)));
 
   /**
    * Ingests since start: a recompute that an ingest overtook keeps its answer for that request but
@@ -63,23 +59,14 @@ public class FleetFindingsService {
     }
     long started = generation.get();
     List<Finding> out = new ArrayList<>();
-    Set<String> names = new HashSet<>();
-    int offset = 0;
-    while (true) {
-      var page = store.hosts(new InventoryStore.HostQuery(null, null, null, offset, 1000));
-      for (Host h : page.items()) {
-        if (!names.add(h.name())) {
-          continue; // pages by offset: a host added before it shifts the next page by one
-        }
-        out.addAll(reportFindings(h));
-        notSeen(h.name(), h.lastSeen(), h.imported(), now).ifPresent(out::add);
-      }
-      offset += page.items().size();
-      if (page.items().isEmpty() || offset >= page.total()) {
-        break;
-      }
-    }
-    byHost.keySet().retainAll(names);
+    latest.forEach(
+        store,
+        (h, findings) -> {
+          if (findings != null) {
+            out.addAll(findings);
+          }
+          notSeen(h.name(), h.lastSeen(), h.imported(), now).ifPresent(out::add);
+        });
     out.sort(
         Comparator.comparing(Finding::host)
             .thenComparing(f -> -f.severity().ordinal())
@@ -92,28 +79,10 @@ public class FleetFindingsService {
     return result;
   }
 
-  /** The findings of a host's latest snapshot: kept by snapshot id, parsed once per snapshot. */
+  /** The findings of a host's latest snapshot, parsed once per snapshot; none without one. */
   private List<Finding> reportFindings(Host h) {
-    Long id = h.latestSnapshotId();
-    if (id == null) {
-      return List.of();
-    }
-    HostFindings known = byHost.get(h.name());
-    if (known != null && known.snapshotId() == id) {
-      return known.findings();
-    }
-    String json = store.snapshotJson(id).orElse(null);
-    if (json == null) {
-      return List.of(); // replaced since the host row was read: the next recompute has it
-    }
-    List<Finding> found;
-    try {
-      found = List.copyOf(FleetFindings.forHost(h.name(), ReportJson.read(json)));
-    } catch (IOException e) {
-      throw new IllegalStateException("stored report of " + h.name() + " does not read back", e);
-    }
-    byHost.put(h.name(), new HostFindings(id, found));
-    return found;
+    List<Finding> found = latest.of(store, h);
+    return found == null ? List.of() : found;
   }
 
   /**
@@ -170,15 +139,16 @@ public class FleetFindingsService {
     Set<String> names =
         filter(rule, null, null).stream().map(Finding::host).collect(Collectors.toSet());
     List<Host> matching = new ArrayList<>();
-    int page = 0;
-    while (true) {
-      var p = store.hosts(new InventoryStore.HostQuery(name, label, hasGpu, page, 1000));
-      p.items().stream().filter(h -> names.contains(h.name())).forEach(matching::add);
-      page += p.items().size();
-      if (p.items().isEmpty() || page >= p.total()) {
-        break;
-      }
-    }
+    LatestSnapshotCache.eachHost(
+        store,
+        name,
+        label,
+        hasGpu,
+        h -> {
+          if (names.contains(h.name())) {
+            matching.add(h);
+          }
+        });
     int from = Math.min(offset, matching.size());
     int to = Math.min(matching.size(), from + limit);
     return new InventoryStore.Page<>(matching.subList(from, to), matching.size(), offset, limit);

@@ -58,14 +58,15 @@ public class KubernetesAgents {
     if (sa == null) {
       return;
     }
-    String[] parts = sa.split("/", -1);
-    // ConfigCheck refuses other shapes at start; kept here for tests that build this directly
-    if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
-      throw new IllegalStateException(
-          "fabricscope.kubernetes.agent-service-account: NAMESPACE/NAME");
-    }
+    // ConfigCheck refuses other shapes at start, by the same rule; tests build this directly
+    String user =
+        KubernetesConfig.serviceAccountUser(sa)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "fabricscope.kubernetes.agent-service-account: NAMESPACE/NAME"));
     configure(
-        "system:serviceaccount:" + parts[0] + ":" + parts[1],
+        user,
         k.audience(),
         k.reviewCache().toNanos(),
         new KubernetesTokenReview(k.apiServer(), k.caFile(), k.tokenFile()));
