@@ -15,7 +15,9 @@ cd "$(dirname "$0")/.."
 secs=${1:-30}
 clients=${2:-64}
 warmup=${3:-150}
-[ -f target/quarkus-app/quarkus-run.jar ] || mvn -B -q package -DskipTests
+# BENCH_JAR: another build's server to measure (default: this tree's, built if missing)
+jar=${BENCH_JAR:-target/quarkus-app/quarkus-run.jar}
+[ -f "$jar" ] || mvn -B -q package -DskipTests
 [ -f agent/target/fabricscope-agent.jar ] || mvn -B -q -f agent/pom.xml package -DskipTests
 work=$(mktemp -d /tmp/fabricscope-ingest-XXXXXX)
 chmod 755 "$work"
@@ -32,13 +34,16 @@ javac -d "$work/load" -cp agent/target/fabricscope-agent.jar \
 port=18480
 admin=bench-admin-secret
 
+# The load is many changed reports per host a second: the per-host rate of reports that need
+# parsing (fabricscope.ingest.parsed-*, 12 a minute after 30) is lifted for it.
 # A fresh server per run, so one run's history and heap do not weigh on the next.
 start_server() { # $1 = label, rest = extra -D options
   local label=$1; shift
   rm -rf "$work/data-$label"
   java -Xmx1g -Dquarkus.http.port=$port -Dfabricscope.admin-token=$admin -Dfabricscope.demo.seed=false \
+    -Dfabricscope.ingest.parsed-burst-per-host=2000000000 -Dfabricscope.ingest.parsed-per-minute-per-host=2000000000 \
     -Dfabricscope.data-dir="$work/data-$label" -Dquarkus.log.level=WARN ${BENCH_SERVER_OPTS:-} "$@" \
-    -jar target/quarkus-app/quarkus-run.jar > "$work/server-$label.log" 2>&1 &
+    -jar "$jar" > "$work/server-$label.log" 2>&1 &
   server=$!
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/q/health/ready" >/dev/null && return 0; sleep 0.5; done
   echo "server did not start: $(tail -5 "$work/server-$label.log")" >&2; exit 1

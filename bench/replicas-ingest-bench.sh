@@ -37,6 +37,7 @@ sleep 2
 
 start_replica() { # $1 = port, $2 = database; the replica's pid is appended to pids
   java -Xmx1g -Dquarkus.http.port="$1" -Dfabricscope.admin-token=$admin -Dfabricscope.demo.seed=false \
+    -Dfabricscope.ingest.parsed-burst-per-host=2000000000 -Dfabricscope.ingest.parsed-per-minute-per-host=2000000000 \
     -Dfabricscope.db.url="jdbc:postgresql://127.0.0.1:$pgport/$2" -Dfabricscope.db.user=postgres \
     -Dfabricscope.bandwidth.time-out-taken-at-start=false -Dquarkus.log.level=WARN \
     -jar target/quarkus-app/quarkus-run.jar > "$work/server-$1.log" 2>&1 &

@@ -36,7 +36,11 @@ public class ApiExceptionMapper implements ExceptionMapper<ApiException> {
             .build();
       }
     }
-    return problem(mapper, e.status(), e.title(), e.getMessage());
+    Response r = problem(mapper, e.status(), e.title(), e.getMessage());
+    if (e.retryAfterSeconds() > 0) {
+      r.getHeaders().putSingle("Retry-After", Long.toString(e.retryAfterSeconds()));
+    }
+    return r;
   }
 
   /** The path (with query) of a browser page GET without credentials, else null. */

@@ -3,8 +3,10 @@ package dev.fabricscope.api;
 import dev.fabricscope.ingest.IngestExecutor;
 import dev.fabricscope.ingest.KnownHosts;
 import dev.fabricscope.ingest.ReportIngest;
+import dev.fabricscope.ingest.ReportRate;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.TokenStore.Role;
+import dev.fabricscope.metrics.IngestMetrics;
 import dev.fabricscope.report.ContentHash;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
@@ -47,6 +49,8 @@ public class ReportsResource {
   @Inject ReportIngest ingest;
   @Inject KnownHosts known;
   @Inject IngestExecutor executor;
+  @Inject ReportRate rate;
+  @Inject IngestMetrics metrics;
 
   /** What the agent gets back. */
   @Schema(name = "ReportAck")
@@ -92,6 +96,12 @@ public class ReportsResource {
   @APIResponse(responseCode = "413", ref = "ContentTooLarge")
   @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  @APIResponse(
+      responseCode = "429",
+      ref = "TooManyRequests",
+      description =
+          "The host sent more reports that needed parsing (changed or refused) than"
+              + " fabricscope.ingest.parsed-* allow; resend after Retry-After")
   @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
   public Uni<Response> send(
       byte[] body,
@@ -114,16 +124,27 @@ public class ReportsResource {
       if (r != null) {
         return Uni.createFrom().item(ack(r));
       }
+      // refused here, before it waits for an ingest thread
+      throttle(cached.host());
     }
     String hashed = bodyHash;
-    return blocking(() -> sendBlocking(body, hashed, request, labels));
+    boolean counted = bodyHash != null;
+    return blocking(() -> sendBlocking(body, hashed, counted, request, labels));
   }
 
   private Response sendBlocking(
-      byte[] body, String bodyHash, HttpServerRequest request, Map<String, String> labels) {
+      byte[] body,
+      String bodyHash,
+      boolean counted,
+      HttpServerRequest request,
+      Map<String, String> labels) {
     Caller caller = access.caller(request);
     if (caller.role() == null || caller == Caller.ANONYMOUS_READER) {
       throw ApiException.unauthorized();
+    }
+    if (!counted) {
+      // a caller not bound to a host (an admin) is counted by its name; no host name has a space
+      throttle(caller.host() != null ? caller.host() : "caller " + caller.name());
     }
     return ack(
         ingest.ingest(
@@ -133,6 +154,27 @@ public class ReportsResource {
             host -> access.requireAgentFor(request, host),
             false,
             labels));
+  }
+
+  /**
+   * Takes a place of {@link ReportRate} for this host; a 429 with Retry-After when none is free.
+   */
+  private void throttle(String host) {
+    long waitNanos = rate.take(host, System.nanoTime());
+    if (waitNanos > 0) {
+      metrics.throttled();
+      long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+      throw new ApiException(
+          429,
+          "Too many reports",
+          "more reports that needed parsing (changed or refused) than fabricscope.ingest.parsed-*"
+              + " allow for "
+              + host
+              + "; resend after "
+              + seconds
+              + " s",
+          seconds);
+    }
   }
 
   private static Response ack(ReportIngest.Result r) {

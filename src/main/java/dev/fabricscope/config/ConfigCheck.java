@@ -82,6 +82,8 @@ public class ConfigCheck {
     p.atLeast("ingest.threads", c.ingest().threads(), 0);
     p.atLeast("ingest.queue", c.ingest().queue(), 1);
     p.positive("ingest.last-seen-flush", c.ingest().lastSeenFlush());
+    p.atLeast("ingest.parsed-burst-per-host", c.ingest().parsedBurstPerHost(), 1);
+    p.atLeast("ingest.parsed-per-minute-per-host", c.ingest().parsedPerMinutePerHost(), 1);
 
     BandwidthConfig b = c.bandwidth();
     BandwidthEfficiency e = b.efficiency();

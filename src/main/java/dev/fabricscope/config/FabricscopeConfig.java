@@ -187,6 +187,17 @@ public interface FabricscopeConfig {
     /** How often last-seen times of unchanged reports are written in one batch (duration). */
     @WithDefault("1s")
     Duration lastSeenFlush();
+
+    /**
+     * Reports that cost a parse (changed or refused) one host may send at once (≥ 1); then {@link
+     * #parsedPerMinutePerHost()} more a minute, and one more is a 429 with Retry-After.
+     */
+    @WithDefault("30")
+    int parsedBurstPerHost();
+
+    /** Reports that cost a parse one host may send a minute, after the burst (≥ 1). */
+    @WithDefault("12")
+    int parsedPerMinutePerHost();
   }
 
   /** {@code fabricscope.findings.*}. */

@@ -52,6 +52,7 @@ public class IngestMetrics {
   private final Counter rejected;
   private final Map<Outcome, Counter> stored = new EnumMap<>(Outcome.class);
   private final Counter pruned;
+  private final Counter throttled;
   private final Timer ingest;
 
   @Inject
@@ -77,6 +78,12 @@ public class IngestMetrics {
         Counter.builder("fabricscope.snapshots.pruned")
             .description(
                 "Old snapshots removed to keep a host's history within fabricscope.history.*")
+            .register(registry);
+    throttled =
+        Counter.builder("fabricscope.reports.throttled")
+            .description(
+                "Reports refused with 429: their host sent more that needed parsing than"
+                    + " fabricscope.ingest.parsed-* allow")
             .register(registry);
     ingest =
         Timer.builder("fabricscope.ingest")
@@ -105,6 +112,11 @@ public class IngestMetrics {
     if (n > 0) {
       pruned.increment(n);
     }
+  }
+
+  /** A report was refused by the per-host rate of reports that need parsing. */
+  public void throttled() {
+    throttled.increment();
   }
 
   /** The ingest timer. */

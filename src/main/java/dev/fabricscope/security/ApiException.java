@@ -7,11 +7,21 @@ package dev.fabricscope.security;
 public class ApiException extends RuntimeException {
   private final int status;
   private final String title;
+  private final long retryAfterSeconds;
 
   public ApiException(int status, String title, String detail) {
+    this(status, title, detail, 0);
+  }
+
+  /**
+   * @param retryAfterSeconds the {@code Retry-After} of a 429 or 503 (seconds, ≥ 1), or 0 for the
+   *     default
+   */
+  public ApiException(int status, String title, String detail, long retryAfterSeconds) {
     super(detail);
     this.status = status;
     this.title = title;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   public int status() {
@@ -20,6 +30,11 @@ public class ApiException extends RuntimeException {
 
   public String title() {
     return title;
+  }
+
+  /** The {@code Retry-After} this refusal asks for (seconds), or 0 for the default. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public static ApiException unauthorized() {

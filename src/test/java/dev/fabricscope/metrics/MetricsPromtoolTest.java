@@ -65,6 +65,7 @@ public class MetricsPromtoolTest {
             "fabricscope_reports_rejected_total",
             "fabricscope_reports_stored_total",
             "fabricscope_snapshots_pruned_total",
+            "fabricscope_reports_throttled_total",
             "fabricscope_ingest_seconds",
             "fabricscope_hosts",
             "fabricscope_hosts_stale",
@@ -78,6 +79,7 @@ public class MetricsPromtoolTest {
     assertEquals(0.0, m.value("fabricscope_reports_stored_total", "outcome=\"created\""));
     assertEquals(0.0, m.value("fabricscope_reports_stored_total", "outcome=\"unchanged\""));
     assertEquals(0.0, m.value("fabricscope_snapshots_pruned_total", ""));
+    assertEquals(0.0, m.value("fabricscope_reports_throttled_total", ""));
     assertEquals(0.0, m.value("fabricscope_ingest_seconds_count", ""));
     assertEquals(0.0, m.value("fabricscope_ingest_seconds_bucket", "le=\"0.001\""));
     assertEquals(0.0, m.value("fabricscope_ingest_seconds_bucket", "le=\"+Inf\""));
