@@ -15,6 +15,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -45,6 +46,13 @@ public class HostEventsResource {
    */
   static final Duration TOKEN_RECHECK = Duration.ofSeconds(5);
 
+  /**
+   * How long a stream's place waits for the stream to start. A client that drops the connection
+   * right after sending the request leaves a stream that is never subscribed, so it never ends and
+   * would keep its place for good: a review leaked the server's whole count that way.
+   */
+  static final long START_GRACE_MILLIS = 5_000;
+
   /** Marks the end of a stream whose token was revoked or session signed out; never sent. */
   private static final HostEvents.Event REVOKED =
       new HostEvents.SnapshotAdded("revoked", "", 0, false);
@@ -54,6 +62,7 @@ public class HostEventsResource {
   @Inject HostEvents events;
   @Inject SignOnSessions sessions;
   @Inject EventStreamSlots slots;
+  @Inject io.vertx.core.Vertx vertx;
 
   @GET
   // the caller and the host are looked up in the database (and, with sign-on, the provider's
@@ -103,9 +112,25 @@ public class HostEventsResource {
             ? live // anonymous reads: nothing that could be revoked or signed out
             : Multi.createBy().merging().streams(live, end).select().first(e -> e != REVOKED);
     EventStreamSlots.Slot slot = slots.take(caller, request.remoteAddress().hostAddress());
-    // given back however the stream ends: completed, failed, or the client went away
-    return stream.onTermination().invoke(slot::release);
+    // pending → started, or pending → abandoned (then the stream, if it ever starts, is empty)
+    AtomicInteger state = new AtomicInteger(PENDING);
+    vertx.setTimer(
+        START_GRACE_MILLIS,
+        id -> {
+          if (state.compareAndSet(PENDING, ABANDONED)) {
+            slot.release();
+          }
+        });
+    return Multi.createFrom()
+        .deferred(() -> state.compareAndSet(PENDING, STARTED) ? stream : Multi.createFrom().empty())
+        // given back however the stream ends: completed, failed, or the client went away
+        .onTermination()
+        .invoke(slot::release);
   }
+
+  private static final int PENDING = 0;
+  private static final int STARTED = 1;
+  private static final int ABANDONED = 2;
 
   /**
    * What ends the stream of {@code caller}: its token's revocation, or its sign-on session's logout
