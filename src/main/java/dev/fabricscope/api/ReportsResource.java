@@ -115,6 +115,7 @@ public class ReportsResource {
           "Report too large",
           "a report may be at most " + MAX_REPORT_BYTES + " bytes; this one is " + body.length);
     }
+    requireBearer(request);
     Map<String, String> labels = labels(labelParams);
     Caller cached = access.cachedCaller(request);
     String bodyHash = null;
@@ -154,6 +155,18 @@ public class ReportsResource {
             host -> access.requireAgentFor(request, host),
             false,
             labels));
+  }
+
+  /**
+   * Reports come with a bearer token (an agent's): the ingest threads have no request context to
+   * read a sign-on session from, and a browser's session has no business sending reports.
+   */
+  private static void requireBearer(HttpServerRequest request) {
+    String header = request.getHeader("Authorization");
+    if (header == null || header.isBlank()) {
+      throw new ApiException(
+          401, "Unauthorized", "reports are sent with a bearer token (Authorization: Bearer ...)");
+    }
   }
 
   /**
@@ -203,6 +216,7 @@ public class ReportsResource {
     if (hb == null || hb.host() == null || hb.contentHash() == null) {
       throw ApiException.badRequest("a heartbeat is {\"host\": ..., \"contentHash\": ...}");
     }
+    requireBearer(request);
     Caller cached = access.cachedCaller(request);
     if (cached != null
         && cached.role() == Role.AGENT

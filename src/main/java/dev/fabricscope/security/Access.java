@@ -246,6 +246,13 @@ public class Access {
     if (c.role() == null || c == Caller.ANONYMOUS_READER) {
       throw ApiException.unauthorized();
     }
+    String header = request.getHeader("Authorization");
+    if (header == null || header.isBlank()) {
+      // signed on by the session cookie, which a browser sends on its own: a link on another site
+      // could make a signed-on admin's browser take an agent's bandwidth job (a GET)
+      throw ApiException.forbidden(
+          "the agents' endpoints take a bearer token, not a sign-on session");
+    }
     if (c.role() == Role.ADMIN) {
       return c;
     }
