@@ -28,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * Approvals are kept for {@code review-cache} (60 s) but never past the token's {@code exp},
  * refusals for 10 s, each in a map of its own (refusals cannot push approvals out); at most 8
  * reviews run at once and one more is a 503 at once, so forged tokens cannot hold the threads
- * agents need. Created at start ({@link Startup}): a bad CA file stops the server, not a request.
+ * agents need, and secrets approved here before are renewed on 8 permits of their own, so forged
+ * tokens (which the API server never approves) cannot keep known agents out either. Created at
+ * start ({@link Startup}): a bad CA file stops the server, not a request.
  */
 @Startup
 @ApplicationScoped
@@ -42,8 +44,24 @@ public class KubernetesAgents {
   private String serviceAccountUser; // null: off
   private String audience;
   private long cacheNanos;
-  private KubernetesTokenReview reviews;
-  private final Semaphore inFlight = new Semaphore(8);
+  private Reviewer reviews;
+
+  /** Reviews at once of secrets never approved here: forged ones among them. */
+  private final Semaphore inFlight = new Semaphore(MAX_REVIEWS);
+
+  /**
+   * Reviews at once of secrets approved here before (an agent's token whose approval ran out):
+   * apart, so forged tokens that fill {@link #inFlight} do not keep known agents out.
+   */
+  private final Semaphore renewals = new Semaphore(MAX_REVIEWS);
+
+  static final int MAX_REVIEWS = 8;
+
+  /** Asks the API server about a token ({@link KubernetesTokenReview}; tests give their own). */
+  interface Reviewer {
+    KubernetesTokenReview.Answer review(String token, String audience)
+        throws KubernetesTokenReview.Unavailable;
+  }
 
   /** A review's outcome: the caller, or why the token was refused; until when it holds. */
   private record Reviewed(Caller caller, String refusal, long until) {}
@@ -76,7 +94,7 @@ public class KubernetesAgents {
   }
 
   /** Sets what {@link #init} reads from the configuration (tests set it directly). */
-  void configure(String user, String aud, long cacheFor, KubernetesTokenReview review) {
+  void configure(String user, String aud, long cacheFor, Reviewer review) {
     serviceAccountUser = user;
     audience = aud;
     cacheNanos = cacheFor;
@@ -110,7 +128,11 @@ public class KubernetesAgents {
       r = kept(refusals, key, now);
     }
     if (r == null) {
-      r = review(secret, claims, now);
+      // a secret approved before, even if that approval ran out, is renewed on permits of its own
+      r = review(secret, claims, now, approvals.containsKey(key) ? renewals : inFlight);
+      if (r.caller() == null) {
+        approvals.remove(key); // not a known agent's any more
+      }
       ConcurrentHashMap<String, Reviewed> into = r.caller() != null ? approvals : refusals;
       if (into.size() > MAX_KEPT) {
         into.clear();
@@ -137,10 +159,11 @@ public class KubernetesAgents {
     return r != null && now - r.until() < 0 ? r : null;
   }
 
-  private Reviewed review(String secret, KubernetesTokenClaims claims, long now) {
+  private Reviewed review(
+      String secret, KubernetesTokenClaims claims, long now, Semaphore permits) {
     KubernetesTokenReview.Answer a;
     // no waiting: a burst of forged tokens must not hold the worker threads agents need
-    if (!inFlight.tryAcquire()) {
+    if (!permits.tryAcquire()) {
       throw new ApiException(
           503, "Service unavailable", "too many Kubernetes token reviews at once; retry");
     }
@@ -151,7 +174,7 @@ public class KubernetesAgents {
       throw new ApiException(
           503, "Service unavailable", "the Kubernetes API server cannot check this token now");
     } finally {
-      inFlight.release();
+      permits.release();
     }
     String refusal = refusal(a);
     if (refusal != null) {

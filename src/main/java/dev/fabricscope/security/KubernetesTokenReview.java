@@ -28,7 +28,7 @@ import javax.net.ssl.TrustManagerFactory;
  * own service-account token (read anew each time: the kubelet rotates it) and checks the API
  * server's certificate against the cluster CA. Answers are read up to 1 MiB within the timeout.
  */
-final class KubernetesTokenReview {
+final class KubernetesTokenReview implements KubernetesAgents.Reviewer {
 
   /** The node the API server says a pod-bound token's pod runs on (Kubernetes 1.30+). */
   static final String NODE_NAME = "authentication.kubernetes.io/node-name";
@@ -72,7 +72,8 @@ final class KubernetesTokenReview {
   }
 
   /** Reviews {@code token} for {@code audience}. */
-  Answer review(String token, String audience) throws Unavailable {
+  @Override
+  public Answer review(String token, String audience) throws Unavailable {
     ObjectNode body = JSON.createObjectNode();
     body.put("apiVersion", "authentication.k8s.io/v1");
     body.put("kind", "TokenReview");
