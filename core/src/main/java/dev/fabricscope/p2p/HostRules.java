@@ -54,20 +54,10 @@ final class HostRules {
               null));
       return;
     }
+    NearestNic near = new NearestNic(matrix, nicIndexes);
     for (int gi : gpuIndexes) {
       Device g = devices.get(gi);
-      SmiLabel best = null;
-      for (int ni : nicIndexes) {
-        // the fast matrix's cell, not a full pair verdict: GPUs × NICs of a large report is
-        // hundreds of thousands of pairs, and the label is the same (FastMatrix's contract)
-        SmiLabel label = matrix.cell(gi, ni).nvidiaPcie();
-        if (FleetFindings.close(label)) {
-          best = null;
-          break;
-        }
-        // PHB before NODE before SYS: nvidia-smi's order
-        best = best == null || label.level().compareTo(best.level()) < 0 ? label : best;
-      }
+      SmiLabel best = near.nearest(gi);
       if (best != null) {
         out.add(
             new Finding(

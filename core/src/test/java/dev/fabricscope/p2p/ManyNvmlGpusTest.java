@@ -46,6 +46,19 @@ class ManyNvmlGpusTest {
   }
 
   @Test
+  void asManyNicsAsGpusAreQuick() {
+    // GPU_WITHOUT_CLOSE_NIC looked at every GPU and NIC pair when no NIC is close, and the
+    // findings have no device cap
+    Report r = NvmlHosts.flat("far", 3000, 3000);
+    List<Finding> found =
+        assertTimeoutPreemptively(BOUND, () -> FleetFindings.forHost("far", r), "forHost");
+    assertEquals(
+        3000,
+        found.stream().filter(f -> f.rule().equals(FleetFindings.GPU_WITHOUT_CLOSE_NIC)).count());
+    assertTrue(found.get(found.size() - 1).message().contains("(nearest: SYS)"));
+  }
+
+  @Test
   void fastCellsAreTheFullVerdictsInEitherOrder() {
     int checked = 0;
     int withDriver = 0;
@@ -80,8 +93,12 @@ class ManyNvmlGpusTest {
   @Test
   void findingsAreTheOldAllPairsFindings() {
     Set<String> rules = new TreeSet<>();
-    for (long seed = 1; seed <= 12; seed++) {
-      Report r = NvmlHosts.manyGpus("h" + seed, seed, 60, 1 + (int) (seed % 5), 1 + (int) seed);
+    Set<String> nearest = new TreeSet<>();
+    for (long seed = 0; seed <= 12; seed++) {
+      Report r =
+          seed == 0
+              ? NvmlHosts.flat("h0", 300, 20)
+              : NvmlHosts.manyGpus("h" + seed, seed, 60, 1 + (int) (seed % 5), 1 + (int) seed);
       P2pAnalyzer analyzer = new P2pAnalyzer(r);
       List<Finding> expected = new ArrayList<>();
       List<Finding> actual = new ArrayList<>();
@@ -91,7 +108,17 @@ class ManyNvmlGpusTest {
       HostRules.driverDisagrees("h", analyzer, actual);
       assertEquals(expected, actual, "seed " + seed);
       expected.forEach(f -> rules.add(f.rule() + " " + f.severity()));
+      for (Finding f : expected) {
+        int at = f.message().indexOf("nearest: ");
+        if (at >= 0) {
+          nearest.add(f.message().substring(at, f.message().indexOf(')', at)));
+        }
+      }
     }
+    assertEquals(
+        Set.of("nearest: PHB", "nearest: NODE", "nearest: SYS"),
+        nearest,
+        "every label a GPU's nearest NIC can have without one close");
     assertEquals(
         Set.of(
             FleetFindings.GPU_WITHOUT_CLOSE_NIC + " " + Severity.WARNING,

@@ -1,5 +1,13 @@
 package dev.fabricscope.topology;
 
+import static dev.fabricscope.topology.NvmlHostParts.bdf;
+import static dev.fabricscope.topology.NvmlHostParts.endpoint;
+import static dev.fabricscope.topology.NvmlHostParts.fn;
+import static dev.fabricscope.topology.NvmlHostParts.hostFn;
+import static dev.fabricscope.topology.NvmlHostParts.nvml;
+import static dev.fabricscope.topology.NvmlHostParts.port;
+import static dev.fabricscope.topology.NvmlHostParts.rdma;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -12,15 +20,11 @@ import java.util.Random;
  * an allow-listed host bridge, a same-bridge-only one, an unknown one, a Root Port, a function the
  * kernel does not accept, or none at all; endpoints straight on the root bus (as the review's
  * report), under Root Ports, under one or two levels of switches with or without ACS redirect;
- * multi-function endpoints; unknown NUMA nodes; Intel, AMD or unknown CPUs; a few NVLink bonds; and
- * NVML peer entries of every status, some naming absent GPUs or the GPU itself. A test fixture,
- * never shipped.
+ * multi-function endpoints; unknown NUMA nodes and root buses; Intel, AMD or unknown CPUs; a few
+ * NVLink bonds; and NVML peer entries of every status, some naming absent GPUs or the GPU itself. A
+ * test fixture, never shipped.
  */
 public final class NvmlHosts {
-
-  private static final String[] STATUS = {
-    "ok", "chipset-not-supported", "unknown", "not-supported", "disabled-by-regkey", null
-  };
 
   private NvmlHosts() {}
 
@@ -67,7 +71,8 @@ public final class NvmlHosts {
     int placed = 0;
     for (int r = 0; r < rootBuses; r++) {
       String domain = String.format("%04x", r);
-      String hb = "pci" + domain + ":00";
+      // a root bus unknown, as NCCL's topology files leave it: PHB or SYS by NUMA node alone
+      String hb = rnd.nextInt(8) == 0 ? null : "pci" + domain + ":00";
       Integer numa = rnd.nextInt(8) == 0 ? null : r % 2;
       List<Point> points = rootBus(rnd, pci, domain, hb, numa, perRoot);
       for (int e = 0; e < perRoot && placed < gpus + nics; e++, placed++) {
@@ -86,7 +91,8 @@ public final class NvmlHosts {
       }
     }
     for (String g : gpuBdfs) {
-      gpuList.add(new Gpu(g, "NVIDIA", "H100", "nvidia", null, 90).withNvml(nvml(rnd, g, gpuBdfs)));
+      gpuList.add(
+          new Gpu(g, "NVIDIA", "H100", "nvidia", null, 90).withNvml(nvml(rnd, g, gpuBdfs, true)));
     }
     List<NvLink> nvlinks = new ArrayList<>();
     for (int i = 0; i + 1 < gpuBdfs.size() && i < 6; i += 2) {
@@ -117,6 +123,53 @@ public final class NvmlHosts {
         List.of(),
         gpuList,
         nvlinks,
+        List.of());
+  }
+
+  /**
+   * The review's shape with NICs far away: {@code gpus} GPUs straight on root buses of NUMA node 0
+   * (256 functions a bus, empty NVML peer lists), then {@code nics} hardware RDMA NICs straight on
+   * root buses of node 1, so that no GPU has a NIC closer than SYS and every GPU is compared with
+   * every NIC by a rule that looks for the nearest.
+   */
+  public static Report flat(String name, int gpus, int nics) {
+    List<PciFunction> pci = new ArrayList<>();
+    List<Gpu> gpuList = new ArrayList<>();
+    List<RdmaDevice> rdma = new ArrayList<>();
+    Random rnd = new Random(0);
+    int gpuBuses = (gpus + 255) / 256;
+    for (int i = 0; i < gpus + nics; i++) {
+      boolean gpu = i < gpus;
+      int k = gpu ? i : i - gpus;
+      String domain = String.format("%04x", (gpu ? 0 : gpuBuses) + k / 256);
+      String bdf = bdf(domain, 0, (k % 256) / 8, k % 8);
+      pci.add(endpoint(rnd, bdf, null, "pci" + domain + ":00", gpu, gpu ? 0 : 1));
+      if (gpu) {
+        gpuList.add(
+            new Gpu(bdf, "NVIDIA", "H100", "nvidia", 0, 90)
+                .withNvml(nvml(rnd, bdf, List.of(bdf), false)));
+      } else {
+        rdma.add(rdma("mlx5_" + k, bdf, RdmaDevice.Provider.HARDWARE));
+      }
+    }
+    Host host =
+        new Host(
+            name,
+            "6.12.0",
+            "",
+            "x86_64",
+            new Host.Cpu("GenuineIntel", 6, 143, "Xeon", 128),
+            List.of(new Host.NumaNode(0, "0-63"), new Host.NumaNode(1, "64-127")));
+    return new Report(
+        Report.SCHEMA_VERSION,
+        "sysfs",
+        host,
+        pci,
+        rdma,
+        List.of(),
+        List.of(),
+        gpuList,
+        List.of(),
         List.of());
   }
 
@@ -189,162 +242,5 @@ public final class NvmlHosts {
       }
     }
     return points;
-  }
-
-  private static NvmlGpu nvml(Random rnd, String self, List<String> gpus) {
-    List<NvmlPeer> peers = new ArrayList<>();
-    if (rnd.nextInt(3) == 0) {
-      int n = 1 + rnd.nextInt(6);
-      for (int k = 0; k < n; k++) {
-        int pick = rnd.nextInt(gpus.size() + 2);
-        String peer =
-            pick < gpus.size() ? gpus.get(pick) : pick == gpus.size() ? self : "ffff:ff:1f.7";
-        String read = STATUS[rnd.nextInt(STATUS.length)];
-        peers.add(new NvmlPeer(peer, read, read, "not-supported", read, "system"));
-      }
-    }
-    return new NvmlGpu(
-        "NVIDIA H100",
-        null,
-        null,
-        null,
-        "9.0",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        List.of(),
-        peers);
-  }
-
-  private static RdmaDevice rdma(String name, String bdf, RdmaDevice.Provider provider) {
-    return new RdmaDevice(
-        name, bdf, provider, null, null, null, null, null, null, null, null, List.of());
-  }
-
-  private static PciFunction hostFn(String bdf, String hb, String device, Integer numa) {
-    return fn(
-        bdf,
-        null,
-        hb,
-        "0x8086",
-        device,
-        "0x060000",
-        DeviceKind.OTHER,
-        PortType.RC_INTEGRATED,
-        numa,
-        false,
-        null);
-  }
-
-  private static PciFunction port(
-      String bdf, String parent, String hb, PortType type, Integer numa, boolean redirect) {
-    return fn(
-        bdf,
-        parent,
-        hb,
-        "0x10b5",
-        "0x9797",
-        "0x060400",
-        DeviceKind.SWITCH_PORT,
-        type,
-        numa,
-        redirect,
-        null);
-  }
-
-  private static PciFunction endpoint(
-      Random rnd, String bdf, String parent, String hb, boolean gpu, Integer numa) {
-    // some links trained below capable, some at Gen3: findings and bottlenecks differ per pair
-    PciLink.LinkState now =
-        new PciLink.LinkState(rnd.nextInt(4) == 0 ? 8.0 : 16.0, rnd.nextInt(6) == 0 ? 8 : 16);
-    return gpu
-        ? fn(
-            bdf,
-            parent,
-            hb,
-            "0x10de",
-            "0x2330",
-            "0x030200",
-            DeviceKind.GPU,
-            PortType.ENDPOINT,
-            numa,
-            false,
-            now)
-        : fn(
-            bdf,
-            parent,
-            hb,
-            "0x15b3",
-            "0x1021",
-            "0x020700",
-            DeviceKind.RDMA,
-            PortType.ENDPOINT,
-            numa,
-            false,
-            now);
-  }
-
-  private static PciFunction fn(
-      String bdf,
-      String parent,
-      String hb,
-      String vendor,
-      String device,
-      String cls,
-      DeviceKind kind,
-      PortType type,
-      Integer numa,
-      boolean redirect,
-      PciLink.LinkState current) {
-    Acs acs = new Acs(Acs.PRESENT, Acs.Bits.of(0x5f), Acs.Bits.of(redirect ? 0x1d : 0), null);
-    PciLink.LinkState gen4x16 = new PciLink.LinkState(16.0, 16);
-    PciLink.LinkState now = current == null ? gen4x16 : current;
-    PciLink link =
-        new PciLink(
-            now,
-            gen4x16,
-            gen4x16,
-            now,
-            parent == null ? null : new PciLink.Upstream(parent, now, gen4x16),
-            null);
-    return new PciFunction(
-        bdf,
-        parent,
-        hb,
-        vendor,
-        device,
-        "0x0000",
-        "0x0000",
-        cls,
-        "0x00",
-        null,
-        null,
-        kind,
-        type,
-        PciFunction.FROM_CONFIG,
-        null,
-        numa,
-        null,
-        null,
-        null,
-        null,
-        link,
-        acs,
-        new PciFunction.ConfigInfo(4096, true, 256, 512, 512, null));
-  }
-
-  private static String bdf(String domain, int bus, int dev, int fn) {
-    return String.format("%s:%02x:%02x.%d", domain, bus, dev, fn);
   }
 }
