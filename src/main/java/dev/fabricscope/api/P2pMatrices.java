@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  * changes), at most {@code cache-entries} of them and {@code cache-bytes} bytes in all, least
  * recently used first out; and at most {@code concurrent} matrices are computed at once — a request
  * that finds no free slot within {@code wait} gets 503 with {@code Retry-After}. Requests for a
- * snapshot already being computed wait for that computation instead of starting their own.
+ * snapshot already being computed wait for that computation instead of starting their own. Plan
+ * comparisons take the same slots ({@link #inSlot}).
  */
 @ApplicationScoped
 public class P2pMatrices {
@@ -108,6 +109,29 @@ public class P2pMatrices {
   /** The slots for computations; package-private so tests can hold them. */
   Semaphore slots() {
     return heavy;
+  }
+
+  /**
+   * Runs another all-pairs computation, a plan comparison ({@code GET /plans/{id}/compare}: two
+   * matrices of up to {@code max-devices} each), in one of the matrices' slots, so the two
+   * endpoints together compute at most {@code concurrent} matrices at once.
+   *
+   * @throws ApiException 503 when no slot is free within {@code wait}
+   */
+  public <T> T inSlot(Supplier<T> work) {
+    try {
+      if (!heavy.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw busy();
+      }
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw busy();
+    }
+    try {
+      return work.get();
+    } finally {
+      heavy.release();
+    }
   }
 
   /** Cached answers now; for tests. */

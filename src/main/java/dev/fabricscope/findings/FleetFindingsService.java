@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -51,13 +54,49 @@ public class FleetFindingsService {
    */
   private final AtomicLong generation = new AtomicLong();
 
-  /** All findings, sorted by host, severity, rule. */
-  public synchronized List<Finding> all() {
-    Instant now = Instant.now();
-    if (cached != null && now.isBefore(cachedAt.plus(config.findings().cache()))) {
-      return cached;
+  /** A pass over the fleet and the ingest generation it started at. */
+  private record Pass(long generation, CompletableFuture<List<Finding>> result) {}
+
+  /** The pass now running, if any: callers of the same generation wait for it. */
+  private final AtomicReference<Pass> running = new AtomicReference<>();
+
+  /**
+   * All findings, sorted by host, severity, rule. No lock is held while reports are parsed and
+   * judged: callers that arrive during a pass of the current generation wait for its answer (as
+   * they queued on this method's monitor before), a caller after an ingest starts its own pass, and
+   * {@link #forHosts} callers share the per-snapshot work through {@link LatestSnapshotCache}
+   * instead of waiting for the whole fleet.
+   */
+  public List<Finding> all() {
+    List<Finding> known = cached;
+    if (known != null && Instant.now().isBefore(cachedAt.plus(config.findings().cache()))) {
+      return known;
     }
     long started = generation.get();
+    Pass mine = new Pass(started, new CompletableFuture<>());
+    while (true) {
+      Pass other = running.get();
+      if (other != null && other.generation() == started) {
+        return await(other.result());
+      }
+      if (running.compareAndSet(other, mine)) {
+        break;
+      }
+    }
+    try {
+      List<Finding> result = pass(started);
+      mine.result().complete(result);
+      return result;
+    } catch (RuntimeException | Error e) {
+      mine.result().completeExceptionally(e);
+      throw e;
+    } finally {
+      running.compareAndSet(mine, null);
+    }
+  }
+
+  private List<Finding> pass(long started) {
+    Instant now = Instant.now();
     List<Finding> out = new ArrayList<>();
     latest.forEach(
         store,
@@ -73,10 +112,22 @@ public class FleetFindingsService {
             .thenComparing(Finding::rule));
     List<Finding> result = List.copyOf(out);
     if (generation.get() == started) {
-      cached = result;
+      // cachedAt before cached: a reader that sees the new list sees its time too
       cachedAt = now;
+      cached = result;
     }
     return result;
+  }
+
+  private static List<Finding> await(CompletableFuture<List<Finding>> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
   }
 
   /** The findings of a host's latest snapshot, parsed once per snapshot; none without one. */

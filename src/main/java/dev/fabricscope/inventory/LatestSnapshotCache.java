@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
@@ -25,7 +27,8 @@ public final class LatestSnapshotCache<T> {
   /** Hosts read from the inventory per query. */
   public static final int PAGE = 1000;
 
-  private record Kept<T>(long snapshotId, T value) {}
+  /** A snapshot's value, or its derivation still running in the caller that started it. */
+  private record Kept<T>(long snapshotId, CompletableFuture<T> value) {}
 
   private final BiFunction<String, Report, T> derive;
   private final Map<String, Kept<T>> byHost = new ConcurrentHashMap<>();
@@ -71,29 +74,79 @@ public final class LatestSnapshotCache<T> {
 
   /**
    * The value of a host's latest snapshot, derived once per snapshot; {@code null} when the host
-   * has none. A snapshot replaced and pruned since the host row was read gives the last value kept
-   * (or {@code null}): the next pass has the new one.
+   * has none. Callers asking for a snapshot whose value is being derived wait for that derivation
+   * instead of starting their own: page views that arrived together each parsed and judged the same
+   * large report (fifth security review). A snapshot replaced and pruned since the host row was
+   * read gives the last value kept (or {@code null}): the next pass has the new one. A failed
+   * derivation fails its waiters too, and the next call tries again.
    */
   public T of(InventoryStore store, Host h) {
     Long id = h.latestSnapshotId();
     if (id == null) {
       return null;
     }
-    Kept<T> known = byHost.get(h.name());
-    if (known != null && known.snapshotId() == id) {
-      return known.value();
+    Kept<T> mine = new Kept<>(id, new CompletableFuture<>());
+    while (true) {
+      Kept<T> before = byHost.get(h.name());
+      if (before != null
+          && before.snapshotId() == id
+          && !before.value().isCompletedExceptionally()) {
+        return await(before.value());
+      }
+      // replace exactly what was read: of two callers only one derives, the other waits for it
+      boolean won =
+          before == null
+              ? byHost.putIfAbsent(h.name(), mine) == null
+              : byHost.replace(h.name(), before, mine);
+      if (won) {
+        return compute(store, h, mine, before);
+      }
     }
-    String json = store.snapshotJson(id).orElse(null);
-    if (json == null) {
-      return known == null ? null : known.value();
-    }
+  }
+
+  private T compute(InventoryStore store, Host h, Kept<T> mine, Kept<T> before) {
     T value;
     try {
-      value = derive.apply(h.name(), ReportJson.read(json));
+      value = read(store, h, mine, before);
+    } catch (Throwable t) {
+      // the waiters fail as this caller does; the next call tries again
+      byHost.remove(h.name(), mine);
+      mine.value().completeExceptionally(t);
+      throw t;
+    }
+    mine.value().complete(value);
+    return value;
+  }
+
+  private T read(InventoryStore store, Host h, Kept<T> mine, Kept<T> before) {
+    String json = store.snapshotJson(mine.snapshotId()).orElse(null);
+    if (json == null) {
+      // pruned since the host row was read: what was kept stays, and answers
+      if (before == null) {
+        byHost.remove(h.name(), mine);
+        return null;
+      }
+      byHost.replace(h.name(), mine, before);
+      return await(before.value());
+    }
+    try {
+      return derive.apply(h.name(), ReportJson.read(json));
     } catch (IOException e) {
       throw new IllegalStateException("stored report of " + h.name() + " does not read back", e);
     }
-    byHost.put(h.name(), new Kept<>(id, value));
-    return value;
+  }
+
+  private static <T> T await(CompletableFuture<T> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.fabricscope.plans;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.api.P2pMatrices;
 import dev.fabricscope.api.PairByName;
 import dev.fabricscope.api.Params;
 import dev.fabricscope.graph.FabricGraph;
@@ -57,6 +58,7 @@ public class PlanViewsResource {
   @Inject Access access;
   @Inject PlanService plans;
   @Inject MemoryCapacities memory;
+  @Inject P2pMatrices matrices;
   // the REST layer's mapper: the preview's verdict and graph read as GET .../paths and .../graph
   // answer them
   @Inject ObjectMapper mapper;
@@ -205,6 +207,9 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  @APIResponse(
+      responseCode = "503",
+      description = "Too many matrices being computed at once (Retry-After)")
   public PlanComparison compare(
       @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
           @PathParam("id")
@@ -219,10 +224,17 @@ public class PlanViewsResource {
     Report host = plans.base(p.id());
     Report plan = plans.report(p, PlanService.versionParam(p, versionParam));
     var chosen = memory.choose(p.host(), options);
-    PlanResult before = PlanService.predict(host, query.pattern(), query.flows(), chosen.options());
-    PlanResult after = PlanService.predict(plan, query.pattern(), query.flows(), chosen.options());
-    return PlanComparison.of(
-        host, plan, before, after, MemoryCapacities.capacities(chosen, before, after));
+    // two all-pairs matrices of up to 2,000 devices each: in one of /p2p's slots, so a burst of
+    // comparisons cannot take every core (fifth security review)
+    return matrices.inSlot(
+        () -> {
+          PlanResult before =
+              PlanService.predict(host, query.pattern(), query.flows(), chosen.options());
+          PlanResult after =
+              PlanService.predict(plan, query.pattern(), query.flows(), chosen.options());
+          return PlanComparison.of(
+              host, plan, before, after, MemoryCapacities.capacities(chosen, before, after));
+        });
   }
 
   // as GET .../paths and .../graph write them

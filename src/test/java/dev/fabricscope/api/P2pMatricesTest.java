@@ -72,4 +72,23 @@ class P2pMatricesTest {
     m.json(1, report);
     assertEquals(1, reads.get());
   }
+
+  @Test
+  void planComparisonsTakeTheSameSlots() {
+    P2pMatrices m = new P2pMatrices(100, 1, Duration.ZERO, 1 << 20, 2, new ObjectMapper());
+    m.slots().acquireUninterruptibly();
+    ApiException e = assertThrows(ApiException.class, () -> m.inSlot(reads::incrementAndGet));
+    assertEquals(503, e.status());
+    assertEquals(0, reads.get(), "not run without a slot");
+    m.slots().release();
+    assertEquals(1, m.inSlot(reads::incrementAndGet));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            m.inSlot(
+                () -> {
+                  throw new IllegalStateException("failed");
+                }));
+    assertEquals(1, m.slots().availablePermits(), "given back after an answer and a failure");
+  }
 }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The driver's P2P verdicts (NVML) of a report, per GPU pair, and where they disagree with the
@@ -38,6 +39,15 @@ final class DriverRules implements PairRule<DriverVerdict> {
   }
 
   /**
+   * The GPUs this device's NVML answered for (its {@code peers} entries by BDF): the only pairs
+   * with a driver verdict, so the only ones {@link #disagreements} can speak of.
+   */
+  Set<String> peersOf(String bdf) {
+    Map<String, NvmlPeer> of = peers.get(bdf);
+    return of == null ? Set.of() : of.keySet();
+  }
+
+  /**
    * The driver's verdict for a pair, as the first GPU's NVML reported it: null when the driver was
    * not asked about it (not two GPUs of a live host with NVML, or one entry with itself);
    * provisional when the driver answered "unknown". The driver's answer has no reasons of its own:
@@ -45,16 +55,18 @@ final class DriverRules implements PairRule<DriverVerdict> {
    */
   @Override
   public Ruling<DriverVerdict> rule(DevicePair pair) {
-    if (pair.sameEntry()) {
-      return new Ruling<>(null, false, List.of());
-    }
-    Map<String, NvmlPeer> of = peers.get(pair.a().bdf());
-    NvmlPeer p = of == null ? null : of.get(pair.b().bdf());
-    if (p == null) {
-      return new Ruling<>(null, false, List.of());
-    }
-    DriverVerdict d = DriverVerdict.of(p);
-    return new Ruling<>(d, !d.known(), List.of());
+    DriverVerdict d = pair.sameEntry() ? null : verdict(pair.a().bdf(), pair.b().bdf());
+    return new Ruling<>(d, d != null && !d.known(), List.of());
+  }
+
+  /**
+   * The driver's verdict for a's NVML entry of b, null when there is none: what {@link #rule} gives
+   * two different matrix entries, without the pair's path ({@link FastMatrix}).
+   */
+  DriverVerdict verdict(String a, String b) {
+    Map<String, NvmlPeer> of = peers.get(a);
+    NvmlPeer p = of == null ? null : of.get(b);
+    return p == null ? null : DriverVerdict.of(p);
   }
 
   /** Where the driver's known answer disagrees with the kernel's or NCCL's, as reasons. */

@@ -29,12 +29,20 @@ public final class Fabric {
   private final Map<String, List<RdmaDevice>> rdmaByFunction = new HashMap<>();
   private final Map<String, Map<String, Integer>> nvlinks = new HashMap<>();
   private final Set<String> nvswitches = new HashSet<>();
+  // root bus -> its first function (lowest BDF with no parent): rep(hb) of §2.3, found in one pass
+  // here because a pair verdict through the host bridge asks for it, and scanning every function
+  // per pair made a report of 2,000 GPUs cost minutes (fifth security review)
+  private final Map<String, String> firstOnRootBus = new HashMap<>();
   private Paths paths;
 
   public Fabric(Report report) {
     this.report = report;
     for (PciFunction f : report.pci()) {
       byBdf.put(f.bdf(), f);
+      if (f.parent() == null && f.hostBridge() != null) {
+        firstOnRootBus.merge(
+            f.hostBridge(), f.bdf(), (a, b) -> PciTopology.compareBdf(b, a) < 0 ? b : a);
+      }
     }
     for (RdmaDevice r : report.rdma()) {
       if (r.pciFunction() != null) {
@@ -165,17 +173,7 @@ public final class Fabric {
 
   /** The representative of a root bus, §2.3 {@code rep(hb)}; see {@link Representative}. */
   public Representative representative(String hostBridge) {
-    if (hostBridge == null) {
-      return new Representative(null, false);
-    }
-    String first = null;
-    for (PciFunction f : report.pci()) {
-      if (f.parent() == null && hostBridge.equals(f.hostBridge())) {
-        if (first == null || PciTopology.compareBdf(f.bdf(), first) < 0) {
-          first = f.bdf();
-        }
-      }
-    }
+    String first = hostBridge == null ? null : firstOnRootBus.get(hostBridge);
     if (first == null) {
       return new Representative(null, false);
     }

@@ -71,6 +71,10 @@ public final class FastMatrix {
     hostBridgeVerdicts = new KernelVerdict[hostBridges][hostBridges];
   }
 
+  Fabric fabric() {
+    return fabric;
+  }
+
   public List<Device> devices() {
     return devices;
   }
@@ -116,15 +120,23 @@ public final class FastMatrix {
     Chain b = chains[j];
     Device da = devices.get(i);
     Device db = devices.get(j);
-    if (a.hasNvlink && b.hasNvlink
-        || a.refused
-        || b.refused
-        || da.bdf().equals(db.bdf())
-        || analyzer.driverKnows(da.bdf()) && analyzer.driverKnows(db.bdf())) {
-      // rare cases take the full path (GPU pairs the driver answered for: a few dozen per host)
+    if (a.hasNvlink && b.hasNvlink || a.refused || b.refused || da.bdf().equals(db.bdf())) {
+      // rare cases take the full path
       PairVerdict v = analyzer.pair(da, db);
       return new Cell(v.kernel(), v.nvidia(), v.nvidiaPcie(), v.nccl(), v.driver(), v.bottleneck());
     }
+    Cell c = fastCell(a, b, da, db);
+    // The driver's answer is a's NVML entry for b (DriverRules), which the topology verdicts do
+    // not depend on. Sending every pair of two GPUs with NVML data down the full path instead let
+    // a report of 2,000 GPUs with empty nvml objects escape /p2p's device cap (fifth security
+    // review).
+    DriverVerdict driver = analyzer.driverVerdict(da, db);
+    return driver == null
+        ? c
+        : new Cell(c.kernel(), c.nvidia(), c.nvidiaPcie(), c.nccl(), driver, c.bottleneck());
+  }
+
+  private Cell fastCell(Chain a, Chain b, Device da, Device db) {
     Meeting m = paths.meet(a.up, b.up);
     KernelVerdict k =
         KernelP2pRules.staysBelow(m)

@@ -34,7 +34,8 @@ import java.util.TreeSet;
  *       differs from the kernel's P2PDMA verdict or NCCL's P2P choice, §2.1, §4.5 (warning).
  * </ul>
  *
- * Cost per host: O(functions) plus O(GPUs × NICs) pair verdicts.
+ * Cost per host: O(functions) plus O(GPUs × NICs) {@link FastMatrix} cells plus one full pair
+ * verdict per NVML peer entry (the only pairs the driver can disagree on).
  */
 public final class FleetFindings {
 
@@ -64,7 +65,7 @@ public final class FleetFindings {
     links(host, report, out);
     acsRedirect(host, report, out);
     P2pAnalyzer analyzer = new P2pAnalyzer(report);
-    HostRules.gpuNics(host, analyzer, out);
+    HostRules.gpuNics(host, new FastMatrix(analyzer), out);
     HostRules.softwareRdma(host, report, out);
     HostRules.p2pmem(host, report, out);
     HostRules.driverDisagrees(host, analyzer, out);

@@ -7,7 +7,9 @@ import dev.fabricscope.topology.PciFunction;
 import dev.fabricscope.topology.RdmaDevice;
 import dev.fabricscope.topology.Report;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 
 /** The device rules of {@link FleetFindings}: GPU↔NIC locality, software RDMA, p2pmem. */
@@ -20,23 +22,26 @@ final class HostRules {
    * whose nearest hardware RDMA NIC is at PHB or SYS stages every network transfer through host
    * memory. On a host with no hardware RDMA NIC at all, one info finding says so instead.
    */
-  static void gpuNics(String host, P2pAnalyzer analyzer, List<Finding> out) {
-    Fabric fabric = analyzer.fabric();
-    List<Device> gpus = new ArrayList<>();
-    List<Device> nics = new ArrayList<>();
-    for (Device d : analyzer.devices()) {
+  static void gpuNics(String host, FastMatrix matrix, List<Finding> out) {
+    Fabric fabric = matrix.fabric();
+    List<Device> devices = matrix.devices();
+    List<Integer> gpuIndexes = new ArrayList<>();
+    List<Integer> nicIndexes = new ArrayList<>();
+    for (int i = 0; i < devices.size(); i++) {
+      Device d = devices.get(i);
       if (d.kind() == DeviceKind.GPU) {
-        gpus.add(d);
+        gpuIndexes.add(i);
       } else if (d.rdma() == null
           && FleetFindings.nicKind(d.kind())
           && fabric.rdmaOn(d.bdf()).stream().anyMatch(FleetFindings::hardwareRdma)) {
-        nics.add(d);
+        nicIndexes.add(i);
       }
     }
+    List<Device> gpus = gpuIndexes.stream().map(devices::get).toList();
     if (gpus.isEmpty()) {
       return;
     }
-    if (nics.isEmpty()) {
+    if (nicIndexes.isEmpty()) {
       out.add(
           new Finding(
               FleetFindings.GPU_WITHOUT_CLOSE_NIC,
@@ -49,17 +54,10 @@ final class HostRules {
               null));
       return;
     }
-    for (Device g : gpus) {
-      SmiLabel best = null;
-      for (Device n : nics) {
-        SmiLabel label = analyzer.pair(g, n).nvidiaPcie();
-        if (FleetFindings.close(label)) {
-          best = null;
-          break;
-        }
-        // PHB before NODE before SYS: nvidia-smi's order
-        best = best == null || label.level().compareTo(best.level()) < 0 ? label : best;
-      }
+    NearestNic near = new NearestNic(matrix, nicIndexes);
+    for (int gi : gpuIndexes) {
+      Device g = devices.get(gi);
+      SmiLabel best = near.nearest(gi);
       if (best != null) {
         out.add(
             new Finding(
@@ -141,22 +139,42 @@ final class HostRules {
   static void driverDisagrees(String host, P2pAnalyzer analyzer, List<Finding> out) {
     List<Device> gpus =
         analyzer.devices().stream().filter(d -> analyzer.driverKnows(d.bdf())).toList();
+    // A pair (a, b) has a driver verdict only when a's NVML lists b among its peers
+    // (DriverRules.rule), and without one DriverRules.disagreements says nothing. So only those
+    // pairs are judged, instead of every pair of GPUs the driver knows: the report's own size
+    // bounds the work (fifth security review: 2,000 GPUs with empty peer lists cost minutes).
+    Map<String, List<Integer>> byBdf = new HashMap<>();
     for (int i = 0; i < gpus.size(); i++) {
-      for (int j = i + 1; j < gpus.size(); j++) {
-        PairVerdict v = analyzer.pair(gpus.get(i), gpus.get(j));
-        List<Reason> why =
-            v.reasons().stream().filter(r -> r.code().equals(Reason.DRIVER_DISAGREES)).toList();
-        if (!why.isEmpty()) {
-          out.add(
-              new Finding(
-                  FleetFindings.DRIVER_P2P_DISAGREES,
-                  Severity.WARNING,
-                  host,
-                  List.of(v.a(), v.b()),
-                  String.join("; ", why.stream().map(Reason::message).toList()),
-                  why.stream().map(Reason::fix).filter(f -> f != null).findFirst().orElse(null)));
+      byBdf.computeIfAbsent(gpus.get(i).bdf(), k -> new ArrayList<>()).add(i);
+    }
+    for (int i = 0; i < gpus.size(); i++) {
+      // the old all-pairs loop's order: row i, then its partners j > i in device order
+      TreeSet<Integer> partners = new TreeSet<>();
+      for (String peer : analyzer.driverPeers(gpus.get(i).bdf())) {
+        for (int j : byBdf.getOrDefault(peer, List.of())) {
+          if (j > i) {
+            partners.add(j);
+          }
         }
       }
+      for (int j : partners) {
+        disagreement(host, analyzer.pair(gpus.get(i), gpus.get(j)), out);
+      }
+    }
+  }
+
+  private static void disagreement(String host, PairVerdict v, List<Finding> out) {
+    List<Reason> why =
+        v.reasons().stream().filter(r -> r.code().equals(Reason.DRIVER_DISAGREES)).toList();
+    if (!why.isEmpty()) {
+      out.add(
+          new Finding(
+              FleetFindings.DRIVER_P2P_DISAGREES,
+              Severity.WARNING,
+              host,
+              List.of(v.a(), v.b()),
+              String.join("; ", why.stream().map(Reason::message).toList()),
+              why.stream().map(Reason::fix).filter(f -> f != null).findFirst().orElse(null)));
     }
   }
 }

@@ -164,4 +164,17 @@ public final class P2pAnalyzer {
   boolean driverKnows(String bdf) {
     return driver.knows(bdf);
   }
+
+  /**
+   * The GPUs the driver answered for as peers of this one: {@link #pair}{@code (a, b)} has a driver
+   * verdict only when b's BDF is among a's.
+   */
+  Set<String> driverPeers(String bdf) {
+    return driver.peersOf(bdf);
+  }
+
+  /** The driver's verdict of two different matrix entries, as {@link #pair} gives it. */
+  DriverVerdict driverVerdict(Device a, Device b) {
+    return driver.verdict(a.bdf(), b.bdf());
+  }
 }
