@@ -209,6 +209,7 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
   @APIResponse(
       responseCode = "503",
+      ref = "ServiceUnavailable",
       description = "Too many matrices being computed at once (Retry-After)")
   public PlanComparison compare(
       @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
