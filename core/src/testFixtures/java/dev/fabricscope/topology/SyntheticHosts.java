@@ -172,6 +172,8 @@ public final class SyntheticHosts {
     return String.format("%s:%02x:%02x.%d", domain, bus, dev, fn);
   }
 
+  // kept apart from NvmlHostParts.fn: the bench scripts compile this file alone, also in older
+  // checkouts
   private static PciFunction fn(
       String bdf,
       String parent,
@@ -183,6 +185,40 @@ public final class SyntheticHosts {
       PortType type,
       int numa,
       boolean redirect) {
-    return NvmlHostParts.fn(bdf, parent, hb, vendor, device, cls, kind, type, numa, redirect, null);
+    Acs.Bits caps = Acs.Bits.of(0x5f);
+    Acs acs = new Acs(Acs.PRESENT, caps, Acs.Bits.of(redirect ? 0x1d : 0), null);
+    PciLink.LinkState gen4x16 = new PciLink.LinkState(16.0, 16);
+    PciLink link =
+        new PciLink(
+            gen4x16,
+            gen4x16,
+            gen4x16,
+            gen4x16,
+            parent == null ? null : new PciLink.Upstream(parent, gen4x16, gen4x16),
+            null);
+    return new PciFunction(
+        bdf,
+        parent,
+        hb,
+        vendor,
+        device,
+        "0x0000",
+        "0x0000",
+        cls,
+        "0x00",
+        null,
+        null,
+        kind,
+        type,
+        PciFunction.FROM_CONFIG,
+        null,
+        numa,
+        null,
+        null,
+        null,
+        null,
+        link,
+        acs,
+        new PciFunction.ConfigInfo(4096, true, 256, 512, 512, null));
   }
 }
