@@ -36,11 +36,7 @@ public class ApiExceptionMapper implements ExceptionMapper<ApiException> {
             .build();
       }
     }
-    Response r = problem(mapper, e.status(), e.title(), e.getMessage());
-    if (e.retryAfterSeconds() > 0) {
-      r.getHeaders().putSingle("Retry-After", Long.toString(e.retryAfterSeconds()));
-    }
-    return r;
+    return problem(mapper, e.status(), e.title(), e.getMessage(), e.retryAfterSeconds());
   }
 
   /** The path (with query) of a browser page GET without credentials, else null. */
@@ -61,8 +57,18 @@ public class ApiExceptionMapper implements ExceptionMapper<ApiException> {
     return r.query() == null ? path : path + "?" + r.query();
   }
 
-  /** A problem+json response. */
+  /** A problem+json response; a 429 or 503 asks to retry after 5 s. */
   static Response problem(ObjectMapper mapper, int status, String title, String detail) {
+    return problem(mapper, status, title, detail, 0);
+  }
+
+  /**
+   * A problem+json response.
+   *
+   * @param retryAfterSeconds the {@code Retry-After} of a 429 or 503 (seconds), or 0 for 5 s
+   */
+  static Response problem(
+      ObjectMapper mapper, int status, String title, String detail, long retryAfterSeconds) {
     try {
       String body = mapper.writeValueAsString(new Problem("about:blank", title, status, detail));
       Response.ResponseBuilder b = Response.status(status).type(Problem.MEDIA_TYPE).entity(body);
@@ -70,7 +76,7 @@ public class ApiExceptionMapper implements ExceptionMapper<ApiException> {
         b.header("WWW-Authenticate", "Bearer realm=\"fabricscope\"");
       }
       if (status == 503 || status == 429) {
-        b.header("Retry-After", "5");
+        b.header("Retry-After", Long.toString(retryAfterSeconds > 0 ? retryAfterSeconds : 5));
       }
       return b.build();
     } catch (JsonProcessingException ex) {

@@ -115,7 +115,7 @@ public class ReportsResource {
           "Report too large",
           "a report may be at most " + MAX_REPORT_BYTES + " bytes; this one is " + body.length);
     }
-    requireBearer(request);
+    Access.requireBearer(request);
     Map<String, String> labels = labels(labelParams);
     Caller cached = access.cachedCaller(request);
     String bodyHash = null;
@@ -129,21 +129,22 @@ public class ReportsResource {
       throttle(cached.host());
     }
     String hashed = bodyHash;
-    boolean counted = bodyHash != null;
-    return blocking(() -> sendBlocking(body, hashed, counted, request, labels));
+    // the cached agent's host took its place of the rate above; any other caller takes it there
+    boolean throttledHere = bodyHash != null;
+    return blocking(() -> sendBlocking(body, hashed, throttledHere, request, labels));
   }
 
   private Response sendBlocking(
       byte[] body,
       String bodyHash,
-      boolean counted,
+      boolean throttledAlready,
       HttpServerRequest request,
       Map<String, String> labels) {
     Caller caller = access.caller(request);
     if (caller.role() == null || caller == Caller.ANONYMOUS_READER) {
       throw ApiException.unauthorized();
     }
-    if (!counted) {
+    if (!throttledAlready) {
       // a caller not bound to a host (an admin) is counted by its name; no host name has a space
       throttle(caller.host() != null ? caller.host() : "caller " + caller.name());
     }
@@ -155,18 +156,6 @@ public class ReportsResource {
             host -> access.requireAgentFor(request, host),
             false,
             labels));
-  }
-
-  /**
-   * Reports come with a bearer token (an agent's): the ingest threads have no request context to
-   * read a sign-on session from, and a browser's session has no business sending reports.
-   */
-  private static void requireBearer(HttpServerRequest request) {
-    String header = request.getHeader("Authorization");
-    if (header == null || header.isBlank()) {
-      throw new ApiException(
-          401, "Unauthorized", "reports are sent with a bearer token (Authorization: Bearer ...)");
-    }
   }
 
   /**
@@ -216,7 +205,7 @@ public class ReportsResource {
     if (hb == null || hb.host() == null || hb.contentHash() == null) {
       throw ApiException.badRequest("a heartbeat is {\"host\": ..., \"contentHash\": ...}");
     }
-    requireBearer(request);
+    Access.requireBearer(request);
     Caller cached = access.cachedCaller(request);
     if (cached != null
         && cached.role() == Role.AGENT

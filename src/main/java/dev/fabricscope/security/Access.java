@@ -240,18 +240,33 @@ public class Access {
     return c;
   }
 
-  /** Requires an agent token bound to {@code host} (admins may write any host). */
+  /**
+   * The agents' endpoints take a bearer token only (401 without one), never a sign-on session: a
+   * browser sends its session cookie on its own, so a link on another site could make a signed-on
+   * admin's browser take an agent's bandwidth job (a GET); and the ingest threads that read a
+   * report have no request context to read a session from. Reads no token, so it may run first, on
+   * the event loop.
+   */
+  public static void requireBearer(HttpServerRequest request) {
+    String header = request.getHeader("Authorization");
+    if (header == null || header.isBlank()) {
+      throw new ApiException(
+          401,
+          "Unauthorized",
+          "the agents' endpoints take a bearer token (Authorization: Bearer ...), not a sign-on"
+              + " session");
+    }
+  }
+
+  /**
+   * Requires an agent token bound to {@code host} (admins may write any host), sent as a bearer
+   * token ({@link #requireBearer}).
+   */
   public Caller requireAgentFor(HttpServerRequest request, String host) {
+    requireBearer(request);
     Caller c = caller(request);
     if (c.role() == null || c == Caller.ANONYMOUS_READER) {
       throw ApiException.unauthorized();
-    }
-    String header = request.getHeader("Authorization");
-    if (header == null || header.isBlank()) {
-      // signed on by the session cookie, which a browser sends on its own: a link on another site
-      // could make a signed-on admin's browser take an agent's bandwidth job (a GET)
-      throw ApiException.forbidden(
-          "the agents' endpoints take a bearer token, not a sign-on session");
     }
     if (c.role() == Role.ADMIN) {
       return c;

@@ -43,7 +43,7 @@ class AgentEndpointsSessionTest {
           alice.client.send(
               HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
               HttpResponse.BodyHandlers.ofString());
-      assertEquals(403, taken.statusCode(), path + ": " + taken.body());
+      assertEquals(401, taken.statusCode(), path + ": " + taken.body());
       assertTrue(taken.body().contains("bearer token"), taken.body());
     }
     // a report through the session, even from this server's own origin, asks for a bearer token
