@@ -1,6 +1,7 @@
 package dev.fabricscope.findings;
 
 import dev.fabricscope.cluster.ClusterNotice;
+import dev.fabricscope.concurrent.Futures;
 import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.Host;
@@ -19,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
@@ -77,7 +77,7 @@ public class FleetFindingsService {
     while (true) {
       Pass other = running.get();
       if (other != null && other.generation() == started) {
-        return await(other.result());
+        return Futures.join(other.result());
       }
       if (running.compareAndSet(other, mine)) {
         break;
@@ -119,20 +119,17 @@ public class FleetFindingsService {
     return result;
   }
 
-  private static List<Finding> await(CompletableFuture<List<Finding>> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw e;
-    }
-  }
-
   /** The findings of a host's latest snapshot, parsed once per snapshot; none without one. */
   private List<Finding> reportFindings(Host h) {
-    List<Finding> found = latest.of(store, h);
+    return reportFindings(h.name(), h.latestSnapshotId());
+  }
+
+  /**
+   * The findings of a host's latest snapshot (its id; null: none, so no findings), parsed once per
+   * snapshot for every caller: the pages, the API and the fleet gauges.
+   */
+  public List<Finding> reportFindings(String host, Long latestSnapshotId) {
+    List<Finding> found = latest.of(store, host, latestSnapshotId);
     return found == null ? List.of() : found;
   }
 
@@ -162,6 +159,11 @@ public class FleetFindingsService {
     }
     return FleetFindings.hostNotSeen(
         host, lastSeen, now, config.agent().interval(), config.findings().missedIntervals());
+  }
+
+  /** Forgets the findings kept for hosts other than these (the whole inventory's names). */
+  public void retainHosts(Set<String> hosts) {
+    latest.retain(hosts);
   }
 
   /** Another replica stored a snapshot: the cached findings may be out of date. */

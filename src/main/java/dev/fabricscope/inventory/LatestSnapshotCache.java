@@ -1,5 +1,6 @@
 package dev.fabricscope.inventory;
 
+import dev.fabricscope.concurrent.Futures;
 import dev.fabricscope.inventory.InventoryStore.Host;
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.topology.Report;
@@ -8,7 +9,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
@@ -68,8 +68,12 @@ public final class LatestSnapshotCache<T> {
    * in the inventory are forgotten.
    */
   public void forEach(InventoryStore store, BiConsumer<Host, T> each) {
-    Set<String> names = eachHost(store, null, null, null, h -> each.accept(h, of(store, h)));
-    byHost.keySet().retainAll(names);
+    retain(eachHost(store, null, null, null, h -> each.accept(h, of(store, h))));
+  }
+
+  /** Forgets every host but these (the inventory's, read whole). */
+  public void retain(Set<String> hosts) {
+    byHost.keySet().retainAll(hosts);
   }
 
   /**
@@ -81,36 +85,40 @@ public final class LatestSnapshotCache<T> {
    * derivation fails its waiters too, and the next call tries again.
    */
   public T of(InventoryStore store, Host h) {
-    Long id = h.latestSnapshotId();
-    if (id == null) {
+    return of(store, h.name(), h.latestSnapshotId());
+  }
+
+  /** {@link #of(InventoryStore, Host)} of a host's name and latest snapshot id (null: none). */
+  public T of(InventoryStore store, String host, Long latestSnapshotId) {
+    if (latestSnapshotId == null) {
       return null;
     }
-    Kept<T> mine = new Kept<>(id, new CompletableFuture<>());
+    Kept<T> mine = new Kept<>(latestSnapshotId, new CompletableFuture<>());
     while (true) {
-      Kept<T> before = byHost.get(h.name());
+      Kept<T> before = byHost.get(host);
       if (before != null
-          && before.snapshotId() == id
+          && before.snapshotId() == latestSnapshotId
           && !before.value().isCompletedExceptionally()) {
-        return await(before.value());
+        return Futures.join(before.value());
       }
       // replace exactly what was read: of two callers only one derives, the other waits for it
       boolean won =
           before == null
-              ? byHost.putIfAbsent(h.name(), mine) == null
-              : byHost.replace(h.name(), before, mine);
+              ? byHost.putIfAbsent(host, mine) == null
+              : byHost.replace(host, before, mine);
       if (won) {
-        return compute(store, h, mine, before);
+        return compute(store, host, mine, before);
       }
     }
   }
 
-  private T compute(InventoryStore store, Host h, Kept<T> mine, Kept<T> before) {
+  private T compute(InventoryStore store, String host, Kept<T> mine, Kept<T> before) {
     T value;
     try {
-      value = read(store, h, mine, before);
+      value = read(store, host, mine, before);
     } catch (Throwable t) {
       // the waiters fail as this caller does; the next call tries again
-      byHost.remove(h.name(), mine);
+      byHost.remove(host, mine);
       mine.value().completeExceptionally(t);
       throw t;
     }
@@ -118,35 +126,21 @@ public final class LatestSnapshotCache<T> {
     return value;
   }
 
-  private T read(InventoryStore store, Host h, Kept<T> mine, Kept<T> before) {
+  private T read(InventoryStore store, String host, Kept<T> mine, Kept<T> before) {
     String json = store.snapshotJson(mine.snapshotId()).orElse(null);
     if (json == null) {
       // pruned since the host row was read: what was kept stays, and answers
       if (before == null) {
-        byHost.remove(h.name(), mine);
+        byHost.remove(host, mine);
         return null;
       }
-      byHost.replace(h.name(), mine, before);
-      return await(before.value());
+      byHost.replace(host, mine, before);
+      return Futures.join(before.value());
     }
     try {
-      return derive.apply(h.name(), ReportJson.read(json));
+      return derive.apply(host, ReportJson.read(json));
     } catch (IOException e) {
-      throw new IllegalStateException("stored report of " + h.name() + " does not read back", e);
-    }
-  }
-
-  private static <T> T await(CompletableFuture<T> f) {
-    try {
-      return f.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      if (e.getCause() instanceof Error err) {
-        throw err;
-      }
-      throw e;
+      throw new IllegalStateException("stored report of " + host + " does not read back", e);
     }
   }
 }

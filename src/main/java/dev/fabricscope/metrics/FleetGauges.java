@@ -6,11 +6,9 @@ import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.findings.FleetFindingsService;
 import dev.fabricscope.inventory.BandwidthJobStore;
 import dev.fabricscope.inventory.FleetCounts;
-import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.p2p.Finding;
 import dev.fabricscope.p2p.Finding.Severity;
 import dev.fabricscope.p2p.FleetFindings;
-import dev.fabricscope.report.ReportJson;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -20,11 +18,12 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,9 +37,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>A scrape only reads numbers held here. They are recomputed every {@code
  * fabricscope.metrics.refresh} (15 s) on a worker thread from two narrow queries ({@link
  * FleetCounts}); a host's report is parsed only when its latest snapshot changed since the last
- * refresh, so a steady fleet of thousands costs two queries per period, not a parse of the fleet.
- * Stale is {@link FleetFindingsService#notSeen}: the agent missed {@code missed-intervals}
- * intervals, the same rule as the {@code HOST_NOT_SEEN} finding.
+ * refresh (through {@link FleetFindingsService#reportFindings}, the findings the pages share), so a
+ * steady fleet of thousands costs two queries per period, not a parse of the fleet. Stale is {@link
+ * FleetFindingsService#notSeen}: the agent missed {@code missed-intervals} intervals, the same rule
+ * as the {@code HOST_NOT_SEEN} finding.
  */
 @ApplicationScoped
 public class FleetGauges {
@@ -58,7 +58,6 @@ public class FleetGauges {
 
   @Inject MeterRegistry registry;
   @Inject FleetCounts counts;
-  @Inject InventoryStore store;
   @Inject FleetFindingsService findings;
   @Inject Vertx vertx;
 
@@ -68,11 +67,6 @@ public class FleetGauges {
   private final AtomicLong staleHosts = new AtomicLong();
   private final Map<RuleSeverity, AtomicLong> findingCounts = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> testsByState = new ConcurrentHashMap<>();
-
-  /** Report findings per host, with the snapshot they were computed from. */
-  private final Map<String, HostFindings> perHost = new HashMap<>();
-
-  private record HostFindings(long snapshotId, List<Finding> findings) {}
 
   private record RuleSeverity(String rule, Severity severity) {}
 
@@ -135,11 +129,10 @@ public class FleetGauges {
     List<FleetCounts.HostRow> rows = counts.hosts();
     Map<RuleSeverity, Long> found = new HashMap<>();
     long stale = 0;
-    Map<String, HostFindings> seen = new HashMap<>();
+    Set<String> names = new HashSet<>();
     for (FleetCounts.HostRow h : rows) {
-      HostFindings f = reportFindings(h);
-      seen.put(h.name(), f);
-      for (Finding x : f.findings()) {
+      names.add(h.name());
+      for (Finding x : findings.reportFindings(h.name(), h.latestSnapshotId())) {
         found.merge(new RuleSeverity(x.rule(), x.severity()), 1L, Long::sum);
       }
       var notSeen = findings.notSeen(h.name(), h.lastSeen(), h.imported(), now);
@@ -148,35 +141,13 @@ public class FleetGauges {
         found.merge(new RuleSeverity(HOST_NOT_SEEN, notSeen.get().severity()), 1L, Long::sum);
       }
     }
-    perHost.clear();
-    perHost.putAll(seen);
+    findings.retainHosts(names); // deleted hosts' findings go
     hosts.set(rows.size());
     staleHosts.set(stale);
     found.keySet().forEach(this::findingGauge); // a rule added to core after RULES was written
     findingCounts.forEach((k, v) -> v.set(found.getOrDefault(k, 0L)));
     Map<String, Long> states = counts.bandwidthTestsByState();
     testsByState.forEach((k, v) -> v.set(states.getOrDefault(k, 0L)));
-  }
-
-  /** The host's report findings, reused while its latest snapshot is the same. */
-  private HostFindings reportFindings(FleetCounts.HostRow h) {
-    if (h.latestSnapshotId() == null) {
-      return new HostFindings(0, List.of());
-    }
-    HostFindings cached = perHost.get(h.name());
-    if (cached != null && cached.snapshotId() == h.latestSnapshotId()) {
-      return cached;
-    }
-    String json = store.snapshotJson(h.latestSnapshotId()).orElse(null);
-    if (json == null) {
-      return new HostFindings(0, List.of());
-    }
-    try {
-      return new HostFindings(
-          h.latestSnapshotId(), FleetFindings.forHost(h.name(), ReportJson.read(json)));
-    } catch (IOException ex) {
-      throw new IllegalStateException("stored report of " + h.name() + " does not read back", ex);
-    }
   }
 
   private AtomicLong findingGauge(RuleSeverity key) {

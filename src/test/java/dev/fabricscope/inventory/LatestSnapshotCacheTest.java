@@ -136,4 +136,18 @@ class LatestSnapshotCacheTest {
     assertSame(first, cache.of(store, host(1L)), "and is still kept for its snapshot");
     assertEquals(1, derived.get());
   }
+
+  @Test
+  void aHostByNameSharesTheValueAndRetainForgetsOthers() throws Exception {
+    InventoryStore store = store();
+    LatestSnapshotCache<Integer> cache = cache();
+    Integer first = cache.of(store, host(1L));
+    assertSame(first, cache.of(store, "h", 1L), "by name and id: the same value (the gauges' way)");
+    assertNull(cache.of(store, "h", null));
+    cache.retain(Set.of("h"));
+    assertSame(first, cache.of(store, "h", 1L), "kept: its host is still there");
+    cache.retain(Set.of("other"));
+    assertEquals(2, cache.of(store, "h", 1L), "forgotten: derived again");
+    assertEquals(2, derived.get());
+  }
 }
