@@ -25,7 +25,8 @@ compile() { # OUT SRC...: every .java below the SRC folders
 }
 compile "$work/before" "$work/before-src"
 compile "$work/after" core/src/main/java
-javac -nowarn -d "$work/gen" -cp "$work/after:$deps" core/src/testFixtures/java/dev/fabricscope/topology/NvmlHost*.java bench/p2p-nvml/NvmlBench.java
+javac -nowarn -d "$work/gen" -cp "$work/after:$deps" core/src/testFixtures/java/dev/fabricscope/topology/NvmlHost*.java \
+  core/src/testFixtures/java/dev/fabricscope/topology/SyntheticHosts.java bench/p2p-nvml/NvmlBench.java
 # shellcheck disable=SC2086 # SIZES is a list
 java -cp "$work/gen:$work/after:$deps" NvmlBench gen "$work" $sizes
 echo "# $(date -u +%FT%TZ) before $(git rev-parse --short "$before") after $(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes')," \

@@ -56,7 +56,7 @@ final class NvmlHostParts {
   }
 
   static PciFunction hostFn(String bdf, String hb, String device, Integer numa) {
-    return fn(
+    return SyntheticHosts.fn(
         bdf,
         null,
         hb,
@@ -72,7 +72,7 @@ final class NvmlHostParts {
 
   static PciFunction port(
       String bdf, String parent, String hb, PortType type, Integer numa, boolean redirect) {
-    return fn(
+    return SyntheticHosts.fn(
         bdf,
         parent,
         hb,
@@ -92,7 +92,7 @@ final class NvmlHostParts {
     PciLink.LinkState now =
         new PciLink.LinkState(rnd.nextInt(4) == 0 ? 8.0 : 16.0, rnd.nextInt(6) == 0 ? 8 : 16);
     return gpu
-        ? fn(
+        ? SyntheticHosts.fn(
             bdf,
             parent,
             hb,
@@ -104,7 +104,7 @@ final class NvmlHostParts {
             numa,
             false,
             now)
-        : fn(
+        : SyntheticHosts.fn(
             bdf,
             parent,
             hb,
@@ -116,55 +116,6 @@ final class NvmlHostParts {
             numa,
             false,
             now);
-  }
-
-  static PciFunction fn(
-      String bdf,
-      String parent,
-      String hb,
-      String vendor,
-      String device,
-      String cls,
-      DeviceKind kind,
-      PortType type,
-      Integer numa,
-      boolean redirect,
-      PciLink.LinkState current) {
-    Acs acs = new Acs(Acs.PRESENT, Acs.Bits.of(0x5f), Acs.Bits.of(redirect ? 0x1d : 0), null);
-    PciLink.LinkState gen4x16 = new PciLink.LinkState(16.0, 16);
-    PciLink.LinkState now = current == null ? gen4x16 : current;
-    PciLink link =
-        new PciLink(
-            now,
-            gen4x16,
-            gen4x16,
-            now,
-            parent == null ? null : new PciLink.Upstream(parent, now, gen4x16),
-            null);
-    return new PciFunction(
-        bdf,
-        parent,
-        hb,
-        vendor,
-        device,
-        "0x0000",
-        "0x0000",
-        cls,
-        "0x00",
-        null,
-        null,
-        kind,
-        type,
-        PciFunction.FROM_CONFIG,
-        null,
-        numa,
-        null,
-        null,
-        null,
-        null,
-        link,
-        acs,
-        new PciFunction.ConfigInfo(4096, true, 256, 512, 512, null));
   }
 
   static String bdf(String domain, int bus, int dev, int fn) {

@@ -2,7 +2,6 @@ package dev.fabricscope.topology;
 
 import static dev.fabricscope.topology.NvmlHostParts.bdf;
 import static dev.fabricscope.topology.NvmlHostParts.endpoint;
-import static dev.fabricscope.topology.NvmlHostParts.fn;
 import static dev.fabricscope.topology.NvmlHostParts.hostFn;
 import static dev.fabricscope.topology.NvmlHostParts.nvml;
 import static dev.fabricscope.topology.NvmlHostParts.port;
@@ -197,7 +196,7 @@ public final class NvmlHosts {
       String rpBdf = bdf(domain, 0, rp, 0);
       if (variant != 5) {
         pci.add(
-            fn(
+            SyntheticHosts.fn(
                 rpBdf,
                 null,
                 hb,

@@ -172,9 +172,12 @@ public final class SyntheticHosts {
     return String.format("%s:%02x:%02x.%d", domain, bus, dev, fn);
   }
 
-  // kept apart from NvmlHostParts.fn: the bench scripts compile this file alone, also in older
-  // checkouts
-  private static PciFunction fn(
+  /**
+   * An enabled function on a Gen4 x16 link, ACS capable (redirect on when {@code redirect}). One
+   * copy for both generators: {@link NvmlHostParts} builds its functions here too, and the bench
+   * scripts that compile this file alone still can (it needs nothing of the fixtures).
+   */
+  static PciFunction fn(
       String bdf,
       String parent,
       String hb,
@@ -183,18 +186,34 @@ public final class SyntheticHosts {
       String cls,
       DeviceKind kind,
       PortType type,
-      int numa,
+      Integer numa,
       boolean redirect) {
-    Acs.Bits caps = Acs.Bits.of(0x5f);
-    Acs acs = new Acs(Acs.PRESENT, caps, Acs.Bits.of(redirect ? 0x1d : 0), null);
+    return fn(bdf, parent, hb, vendor, device, cls, kind, type, numa, redirect, null);
+  }
+
+  /** {@link #fn} with the link trained at {@code current} (null: Gen4 x16, as capable). */
+  static PciFunction fn(
+      String bdf,
+      String parent,
+      String hb,
+      String vendor,
+      String device,
+      String cls,
+      DeviceKind kind,
+      PortType type,
+      Integer numa,
+      boolean redirect,
+      PciLink.LinkState current) {
+    Acs acs = new Acs(Acs.PRESENT, Acs.Bits.of(0x5f), Acs.Bits.of(redirect ? 0x1d : 0), null);
     PciLink.LinkState gen4x16 = new PciLink.LinkState(16.0, 16);
+    PciLink.LinkState now = current == null ? gen4x16 : current;
     PciLink link =
         new PciLink(
+            now,
             gen4x16,
             gen4x16,
-            gen4x16,
-            gen4x16,
-            parent == null ? null : new PciLink.Upstream(parent, gen4x16, gen4x16),
+            now,
+            parent == null ? null : new PciLink.Upstream(parent, now, gen4x16),
             null);
     return new PciFunction(
         bdf,
