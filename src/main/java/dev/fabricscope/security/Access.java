@@ -180,7 +180,7 @@ public class Access {
       // not one of ours (any secret may be configured as fabricscope.admin-token, so the prefix
       // cannot decide): an agent's Kubernetes service-account token when those are accepted,
       // else the identity provider's JWT when sign-on is on
-      KubernetesAgents.Outcome agent = kubernetesAgents.review(secret);
+      KubernetesAgents.Outcome agent = kubernetesAgents.review(secret, remoteAddress(request));
       if (agent != null && agent.caller() != null) {
         return agent.caller();
       }
@@ -195,6 +195,12 @@ public class Access {
       throw new ApiException(401, "Unauthorized", "this token was revoked");
     }
     return Caller.of(t);
+  }
+
+  /** The request's remote host address ("" when unknown, e.g. a Unix socket). */
+  static String remoteAddress(HttpServerRequest request) {
+    var a = request.remoteAddress();
+    return a == null || a.hostAddress() == null ? "" : a.hostAddress();
   }
 
   /** A signed-on caller whose provider roles map onto no fabricscope role is refused (403). */

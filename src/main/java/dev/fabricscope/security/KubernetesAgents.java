@@ -28,9 +28,11 @@ import java.util.concurrent.TimeUnit;
  * Approvals are kept for {@code review-cache} (60 s) but never past the token's {@code exp},
  * refusals for 10 s, each in a map of its own (refusals cannot push approvals out); at most 8
  * reviews run at once and one more is a 503 at once, so forged tokens cannot hold the threads
- * agents need, and secrets approved here before are renewed on 8 permits of their own, so forged
- * tokens (which the API server never approves) cannot keep known agents out either. Created at
- * start ({@link Startup}): a bad CA file stops the server, not a request.
+ * agents need, and secrets approved here before (or new ones from an address an approved one came
+ * from: a rotation) are renewed on 8 permits of their own, so forged tokens (which the API server
+ * never approves) cannot keep known agents out either. One address holds at most 2 places at once,
+ * so a new agent's first review is crowded out only by forgeries from 4 addresses or more. Created
+ * at start ({@link Startup}): a bad CA file stops the server, not a request.
  */
 @Startup
 @ApplicationScoped
@@ -56,6 +58,21 @@ public class KubernetesAgents {
   private final Semaphore renewals = new Semaphore(MAX_REVIEWS);
 
   static final int MAX_REVIEWS = 8;
+
+  /**
+   * Reviews at once from one remote address, of either kind: forged tokens from a few addresses
+   * cannot take every place (agents run with the host network, one address per node).
+   */
+  static final int MAX_REVIEWS_PER_ADDRESS = 2;
+
+  private final ConcurrentHashMap<String, Integer> inFlightByAddress = new ConcurrentHashMap<>();
+
+  /**
+   * Addresses an approved token came from: a new token from one of them (the kubelet rotates an
+   * agent's token about hourly) is reviewed on {@link #renewals}, so a rotation is not crowded out
+   * by forged tokens either.
+   */
+  private final Map<String, Boolean> approvedAddresses = new ConcurrentHashMap<>();
 
   /** Asks the API server about a token ({@link KubernetesTokenReview}; tests give their own). */
   interface Reviewer {
@@ -114,9 +131,10 @@ public class KubernetesAgents {
    * off or the secret is not shaped like one (then it is nobody's here). A refusal is not thrown:
    * the secret may still be an identity provider's JWT.
    *
-   * @throws ApiException 503 when the API server cannot be asked
+   * @param address the caller's remote address (its review places are counted per address)
+   * @throws ApiException 503 when the API server cannot be asked, or no review place is free
    */
-  public Outcome review(String secret) {
+  public Outcome review(String secret, String address) {
     KubernetesTokenClaims claims = enabled() ? KubernetesTokenClaims.of(secret, audience) : null;
     if (claims == null) {
       return null;
@@ -128,10 +146,17 @@ public class KubernetesAgents {
       r = kept(refusals, key, now);
     }
     if (r == null) {
-      // a secret approved before, even if that approval ran out, is renewed on permits of its own
-      r = review(secret, claims, now, approvals.containsKey(key) ? renewals : inFlight);
+      // a secret approved before, even if that approval ran out, or a new one from an address an
+      // approved one came from (a rotation), is renewed on permits of its own
+      boolean known = approvals.containsKey(key) || approvedAddresses.containsKey(address);
+      r = review(secret, claims, now, known ? renewals : inFlight, address);
       if (r.caller() == null) {
         approvals.remove(key); // not a known agent's any more
+      } else {
+        if (approvedAddresses.size() > MAX_KEPT) {
+          approvedAddresses.clear();
+        }
+        approvedAddresses.put(address, Boolean.TRUE);
       }
       ConcurrentHashMap<String, Reviewed> into = r.caller() != null ? approvals : refusals;
       if (into.size() > MAX_KEPT) {
@@ -160,21 +185,29 @@ public class KubernetesAgents {
   }
 
   private Reviewed review(
-      String secret, KubernetesTokenClaims claims, long now, Semaphore permits) {
+      String secret, KubernetesTokenClaims claims, long now, Semaphore permits, String address) {
     KubernetesTokenReview.Answer a;
     // no waiting: a burst of forged tokens must not hold the worker threads agents need
-    if (!permits.tryAcquire()) {
+    if (!takeAddressPlace(address)) {
       throw new ApiException(
-          503, "Service unavailable", "too many Kubernetes token reviews at once; retry");
+          503, "Service unavailable", "too many Kubernetes token reviews from this address; retry");
     }
     try {
-      a = reviews.review(secret, audience);
-    } catch (KubernetesTokenReview.Unavailable e) {
-      Log.warnf("Kubernetes token review failed: %s", e.getMessage());
-      throw new ApiException(
-          503, "Service unavailable", "the Kubernetes API server cannot check this token now");
+      if (!permits.tryAcquire()) {
+        throw new ApiException(
+            503, "Service unavailable", "too many Kubernetes token reviews at once; retry");
+      }
+      try {
+        a = reviews.review(secret, audience);
+      } catch (KubernetesTokenReview.Unavailable e) {
+        Log.warnf("Kubernetes token review failed: %s", e.getMessage());
+        throw new ApiException(
+            503, "Service unavailable", "the Kubernetes API server cannot check this token now");
+      } finally {
+        permits.release();
+      }
     } finally {
-      permits.release();
+      inFlightByAddress.computeIfPresent(address, (k, n) -> n <= 1 ? null : n - 1);
     }
     String refusal = refusal(a);
     if (refusal != null) {
@@ -188,6 +221,24 @@ public class KubernetesAgents {
       keep = Math.max(0, Math.min(keep, TimeUnit.SECONDS.toNanos(left)));
     }
     return new Reviewed(c, null, now + keep);
+  }
+
+  /**
+   * Takes one of the address's {@link #MAX_REVIEWS_PER_ADDRESS} places; false when none is free.
+   */
+  private boolean takeAddressPlace(String address) {
+    boolean[] taken = {false};
+    inFlightByAddress.compute(
+        address,
+        (k, n) -> {
+          int now = n == null ? 0 : n;
+          if (now >= MAX_REVIEWS_PER_ADDRESS) {
+            return n;
+          }
+          taken[0] = true;
+          return now + 1;
+        });
+    return taken[0];
   }
 
   /** Why the answer does not make an agent, or null when it does. */
