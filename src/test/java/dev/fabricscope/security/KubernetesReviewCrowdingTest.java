@@ -32,25 +32,8 @@ class KubernetesReviewCrowdingTest {
     String agent = FakeKubernetesApi.jwt("fabricscope", FakeKubernetesApi.LATER, "crowd-node");
     CountDownLatch held = new CountDownLatch(KubernetesAgents.MAX_REVIEWS);
     CountDownLatch release = new CountDownLatch(1);
-    KubernetesAgents agents = new KubernetesAgents();
     // approvals run out at once (1 ns), so the agent's next request is a renewal
-    agents.configure(
-        AGENTS,
-        "fabricscope",
-        1,
-        (token, audience) -> {
-          if (token.equals(agent)) {
-            return new KubernetesTokenReview.Answer(
-                true, null, AGENTS, List.of("fabricscope"), List.of("crowd-node"));
-          }
-          held.countDown();
-          try {
-            release.await(30, TimeUnit.SECONDS); // a slow API server, kept busy by forgeries
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return new KubernetesTokenReview.Answer(false, "invalid bearer token", null, null, null);
-        });
+    KubernetesAgents agents = slowForForgeries(List.of(agent), held, release, 1);
     assertNotNull(agents.review(agent, AGENT_ADDRESS).caller(), "approved the first time");
 
     ExecutorService pool = Executors.newFixedThreadPool(KubernetesAgents.MAX_REVIEWS);
@@ -85,12 +68,12 @@ class KubernetesReviewCrowdingTest {
 
   /** A slow API server that holds every forged review until released; the agent's tokens pass. */
   private static KubernetesAgents slowForForgeries(
-      List<String> agentTokens, CountDownLatch held, CountDownLatch release) {
+      List<String> agentTokens, CountDownLatch held, CountDownLatch release, long keepNanos) {
     KubernetesAgents agents = new KubernetesAgents();
     agents.configure(
         AGENTS,
         "fabricscope",
-        TimeUnit.SECONDS.toNanos(60),
+        keepNanos,
         (token, audience) -> {
           if (agentTokens.contains(token)) {
             return new KubernetesTokenReview.Answer(
@@ -98,7 +81,7 @@ class KubernetesReviewCrowdingTest {
           }
           held.countDown();
           try {
-            release.await(30, TimeUnit.SECONDS);
+            release.await(30, TimeUnit.SECONDS); // a slow API server, kept busy by forgeries
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
           }
@@ -113,7 +96,8 @@ class KubernetesReviewCrowdingTest {
     int perAddress = KubernetesAgents.MAX_REVIEWS_PER_ADDRESS;
     CountDownLatch held = new CountDownLatch(perAddress);
     CountDownLatch release = new CountDownLatch(1);
-    KubernetesAgents agents = slowForForgeries(List.of(agent), held, release);
+    KubernetesAgents agents =
+        slowForForgeries(List.of(agent), held, release, TimeUnit.SECONDS.toNanos(60));
     ExecutorService pool = Executors.newFixedThreadPool(perAddress);
     try {
       List<Future<?>> forged = new ArrayList<>();
@@ -156,7 +140,8 @@ class KubernetesReviewCrowdingTest {
     String rotated = FakeKubernetesApi.jwt("fabricscope", FakeKubernetesApi.LATER, "rot-2");
     CountDownLatch held = new CountDownLatch(KubernetesAgents.MAX_REVIEWS);
     CountDownLatch release = new CountDownLatch(1);
-    KubernetesAgents agents = slowForForgeries(List.of(before, rotated), held, release);
+    KubernetesAgents agents =
+        slowForForgeries(List.of(before, rotated), held, release, TimeUnit.SECONDS.toNanos(60));
     assertNotNull(agents.review(before, AGENT_ADDRESS).caller());
     ExecutorService pool = Executors.newFixedThreadPool(KubernetesAgents.MAX_REVIEWS);
     try {
