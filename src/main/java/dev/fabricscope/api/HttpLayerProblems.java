@@ -146,7 +146,26 @@ public class HttpLayerProblems {
     answer(ctx, status, detail);
   }
 
+  /**
+   * A refusal before the request's body was read ({@link RequestBodyGate}): the connection is
+   * closed once the answer is out, since the unread body cannot be skipped; a 503 says when to
+   * retry.
+   */
+  void refuse(RoutingContext ctx, int status, String detail) {
+    if (status == 503) {
+      ctx.response().putHeader("Retry-After", "5");
+    }
+    if (status == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fabricscope\"");
+    }
+    answer(ctx, status, detail, true);
+  }
+
   private void answer(RoutingContext ctx, int status, String detail) {
+    answer(ctx, status, detail, status == 413 || status == 414 || status == 431);
+  }
+
+  private void answer(RoutingContext ctx, int status, String detail, boolean close) {
     if (status != 500) {
       Log.infof(
           "Refused %s %.200s from %s: %d %s",
@@ -164,7 +183,7 @@ public class HttpLayerProblems {
     }
     HttpServerResponse resp = ctx.response().setStatusCode(status);
     resp.putHeader("Content-Type", Problem.MEDIA_TYPE);
-    if (status == 413 || status == 414 || status == 431) {
+    if (close) {
       // The rest of the request (its body) is not read, so the connection cannot be reused; Vert.x
       // would keep it open waiting for that body, so it is closed once the answer is out.
       resp.putHeader("Connection", "close");

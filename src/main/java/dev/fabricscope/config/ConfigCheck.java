@@ -157,6 +157,11 @@ public class ConfigCheck {
           c.kubernetes().apiServer(),
           "must be https:// (http:// only to this machine's loopback)");
     }
+    c.requestBodyBudget()
+        .ifPresent(
+            budget ->
+                p.atLeast(
+                    "request-body-budget", budget, dev.fabricscope.importer.Importers.MAX_BYTES));
     p.notNegative("imports.wait", c.imports().slotWait());
     p.notNegative("p2p.wait", c.p2p().slotWait());
     p.atLeast("p2p.cache-bytes", c.p2p().cacheBytes(), 0);

@@ -37,6 +37,13 @@ public interface FabricscopeConfig {
    */
   Optional<Path> tmpdir();
 
+  /**
+   * Bytes of request bodies the server reads at once, all writes together (bytes, at least 64 MiB:
+   * the largest import). Unset: an eighth of the JVM's maximum heap. One more body is a 503 with
+   * Retry-After before it is read.
+   */
+  java.util.OptionalLong requestBodyBudget();
+
   /** Authentication. */
   Auth auth();
 

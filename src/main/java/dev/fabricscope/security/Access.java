@@ -152,6 +152,43 @@ public class Access {
         .orElse(false);
   }
 
+  /**
+   * Whether a request without a bearer token may carry a credential that a later check accepts: a
+   * sign-on session cookie (quarkus-oidc's {@code q_session}) while sign-on is on. Cheap: reads a
+   * header only ({@code RequestBodyGate}, before a body is read).
+   */
+  public boolean maySignOnByCookie(HttpServerRequest request) {
+    String cookie = request.getHeader("Cookie");
+    return signOn.enabled() && cookie != null && cookie.contains("q_session");
+  }
+
+  /**
+   * Why a bearer secret cannot belong to anyone allowed to write, or null when it may: an active
+   * fabricscope token, or a secret shaped like a credential checked later (a Kubernetes token for
+   * our audience while those are accepted, a JWT while sign-on is on). Asked before a request's
+   * body is read, so a body sent with a made-up or revoked token is never read. Blocking (the token
+   * table).
+   */
+  public String writerRefusal(String authorization) {
+    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return "a bearer token is required (Authorization: Bearer <token>)";
+    }
+    String secret = authorization.substring(7).trim();
+    Optional<TokenStore.Token> own =
+        secret.isEmpty() ? Optional.empty() : lookup(Tokens.hash(secret));
+    if (own.isPresent()) {
+      return own.get().active() ? null : "this token was revoked";
+    }
+    boolean kubernetes =
+        kubernetesAgents.enabled()
+            && KubernetesTokenClaims.of(secret, config.kubernetes().audience()) != null;
+    boolean provider = signOn.enabled() && JWT_SHAPE.matcher(secret).matches();
+    return kubernetes || provider ? null : "this bearer token is not one of this server's";
+  }
+
+  private static final java.util.regex.Pattern JWT_SHAPE =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
+
   /** Whether unauthenticated callers may read ({@code fabricscope.auth.anonymous-read}). */
   public boolean anonymousRead() {
     return anonymousRead;

@@ -1,0 +1,149 @@
+package dev.fabricscope.api;
+
+import dev.fabricscope.fabric.IbNetDiscoverText;
+import dev.fabricscope.importer.Importers;
+import dev.fabricscope.security.Access;
+import io.quarkus.logging.Log;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Decides whether the API reads a request's body at all, before a byte of it is read. A review
+ * (sixth) sent 120 MB bodies without a token: each was read whole before the resource refused it,
+ * and 16 at once ran the server's heap out (the chart's JVM exits on OutOfMemoryError). Now, for
+ * every write under {@code /api/} (POST, PUT, PATCH):
+ *
+ * <ol>
+ *   <li>a declared body beyond what its endpoint takes ({@link #limitFor}) is a 413 at once;
+ *   <li>a request without credentials is a 401 at once (but for small bodies while anonymous reads
+ *       are on: a plan preview or a host selection is a read), and one whose bearer secret is
+ *       neither an active fabricscope token nor shaped like a credential another check may accept
+ *       (a Kubernetes token when those are on, a JWT with sign-on on) is a 401 once the token table
+ *       said so ({@link Access#writerRefusal});
+ *   <li>the bodies being read at once may hold at most {@link BodyBudget}'s bytes (an eighth of the
+ *       heap): one more is a 503 with Retry-After, never an OutOfMemoryError.
+ * </ol>
+ *
+ * A refused body is never read, so its connection is closed after the answer (as {@link
+ * HttpLayerProblems} does for its 413). Runs right after {@link HttpLayerProblems}' limits.
+ */
+@ApplicationScoped
+public class RequestBodyGate {
+
+  /** What any other write under {@code /api/} takes (plans, tests, tokens, agents' events). */
+  static final long OTHER_WRITES = 1 << 20;
+
+  @Inject Access access;
+
+  @Inject HttpLayerProblems problems;
+
+  @Inject BodyBudget budget;
+
+  void routes(@Observes Router router) {
+    router.route().order(HttpLayerProblems.ORDER + 1).handler(this::gate);
+  }
+
+  /** The most body bytes (as sent, before any Content-Encoding is undone) a write path takes. */
+  static long limitFor(String path) {
+    String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    if (p.equals("/api/v1/imports") || p.startsWith("/api/v1/imports/")) {
+      return Importers.MAX_BYTES;
+    }
+    if (p.equals("/api/v1/reports")) {
+      return ReportsResource.MAX_REPORT_BYTES;
+    }
+    if (p.equals("/api/v1/fabric/discoveries")) {
+      return IbNetDiscoverText.MAX_CHARS;
+    }
+    return OTHER_WRITES;
+  }
+
+  private void gate(RoutingContext ctx) {
+    HttpServerRequest req = ctx.request();
+    HttpMethod m = req.method();
+    String path = req.path();
+    if (path == null
+        || !path.startsWith("/api/")
+        || !(m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH)) {
+      ctx.next();
+      return;
+    }
+    long limit = limitFor(path);
+    long declared = declaredLength(req);
+    if (declared > limit) {
+      problems.refuse(ctx, 413, "the body is " + declared + " bytes; this endpoint takes " + limit);
+      return;
+    }
+    String authorization = req.getHeader("Authorization");
+    if (authorization == null || authorization.isBlank()) {
+      // anonymous readers may send the read-only POSTs (a plan preview, a host selection), which
+      // take small bodies; the large ones (reports, imports, discoveries) always need a writer
+      boolean anonymousRead = access.anonymousRead() && limit == OTHER_WRITES;
+      if (!anonymousRead && !access.maySignOnByCookie(req)) {
+        problems.refuse(
+            ctx, 401, "a bearer token is required (Authorization: Bearer <token>) to send a body");
+        return;
+      }
+      admit(ctx, declared >= 0 ? declared : limit);
+      return;
+    }
+    if (access.cachedCaller(req) != null) {
+      admit(ctx, declared >= 0 ? declared : limit);
+      return;
+    }
+    // the token table is a database: asked off the event loop while the body waits unread
+    req.pause();
+    ctx.vertx()
+        .executeBlocking(() -> Optional.ofNullable(access.writerRefusal(authorization)), false)
+        .onComplete(
+            r -> {
+              if (r.failed()) {
+                Log.warnf("Checking a writer's token failed: %s", r.cause().toString());
+                problems.refuse(ctx, 503, "the token could not be checked now; retry");
+              } else if (r.result().isPresent()) {
+                problems.refuse(ctx, 401, r.result().get());
+              } else {
+                admit(ctx, declared >= 0 ? declared : limit);
+              }
+            });
+  }
+
+  /** Reserves {@code bytes} of the budget for this body until the exchange ends, then goes on. */
+  private void admit(RoutingContext ctx, long bytes) {
+    if (!budget.take(bytes)) {
+      problems.refuse(
+          ctx,
+          503,
+          "the server is reading as many request bodies as it can hold ("
+              + budget.capacity()
+              + " bytes); retry");
+      return;
+    }
+    AtomicBoolean released = new AtomicBoolean();
+    // on the answer's end, a failure or a closed connection, whichever comes first
+    ctx.addEndHandler(
+        x -> {
+          if (released.compareAndSet(false, true)) {
+            budget.give(bytes);
+          }
+        });
+    ctx.next();
+  }
+
+  /** The declared Content-Length, -1 when none (chunked), Long.MAX_VALUE when unreadable. */
+  static long declaredLength(HttpServerRequest req) {
+    String length = req.getHeader("Content-Length");
+    if (length == null) {
+      return -1;
+    }
+    String v = length.trim();
+    return v.matches("[0-9]{1,18}") ? Long.parseLong(v) : Long.MAX_VALUE;
+  }
+}
