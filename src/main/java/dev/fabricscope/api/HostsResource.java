@@ -42,6 +42,7 @@ public class HostsResource {
   @Inject FleetFindingsService findings;
   @Inject P2pMatrices matrices;
   @Inject HostSnapshots snapshots;
+  @Inject SnapshotDiffs diffs;
 
   @GET
   @Operation(
@@ -248,11 +249,24 @@ public class HostsResource {
   @Path("/{host}/diff")
   @Operation(
       operationId = "getDiff",
-      summary = "Structural diff between two snapshots (default: the two latest)")
-  @APIResponse(responseCode = "200", description = "The diff")
+      summary = "Structural diff between two snapshots (default: the two latest)",
+      description =
+          "Cached by the two snapshot ids; computed in the slots of /p2p: when too many are being"
+              + " computed, 503 with Retry-After.")
+  @APIResponse(
+      responseCode = "200",
+      description = "The diff",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = TopologyDiff.Diff.class)))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public TopologyDiff.Diff diff(
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Too many diffs and matrices being computed at once (Retry-After)")
+  public Response diff(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
       @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
@@ -269,7 +283,7 @@ public class HostsResource {
     long toId = snapshots.ofHost(h, to != null ? to : latest.get(0).id());
     long fromId =
         snapshots.ofHost(h, from != null ? from : latest.size() > 1 ? latest.get(1).id() : toId);
-    return TopologyDiff.between(
-        HostSnapshots.read(snapshots.json(fromId)), HostSnapshots.read(snapshots.json(toId)));
+    return Response.ok(diffs.json(fromId, toId, snapshots::json), MediaType.APPLICATION_JSON)
+        .build();
   }
 }

@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  * recently used first out; and at most {@code concurrent} matrices are computed at once — a request
  * that finds no free slot within {@code wait} gets 503 with {@code Retry-After}. Requests for a
  * snapshot already being computed wait for that computation instead of starting their own. Plan
- * comparisons take the same slots ({@link #inSlot}).
+ * comparisons and snapshot diffs ({@link SnapshotDiffs}) take the same slots ({@link #inSlot}).
  */
 @ApplicationScoped
 public class P2pMatrices {

@@ -8,7 +8,6 @@ import dev.fabricscope.security.ApiException;
 import dev.fabricscope.topology.HostNames;
 import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -25,9 +24,6 @@ import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -62,9 +58,8 @@ public class AgentJobsResource {
   public record HelperList(String host, Instant updated, List<HelperStatus> helpers) {}
 
   /**
-   * Long poll, without a thread per waiting agent: the poll holds a future that a new job of the
-   * host completes ({@link JobWaiters}), and a timer; the database is asked on a worker thread at
-   * the start, on every wake-up and every {@code poll-recheck}.
+   * Long poll, without a thread per waiting agent ({@link JobPoll}): the caller is checked before
+   * every take, and a host has at most {@code max-polls-per-host} polls waiting.
    */
   @GET
   @Path("/jobs")
@@ -79,9 +74,18 @@ public class AgentJobsResource {
   @APIResponse(responseCode = "204", description = "Nothing within waitSeconds")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(
+      responseCode = "401",
+      ref = "Unauthorized",
+      description = "No valid token, or the token was revoked while the poll waited")
+  @APIResponse(
       responseCode = "422",
       ref = "UnprocessableContent",
       description = "Invalid host name")
+  @APIResponse(
+      responseCode = "429",
+      ref = "TooManyRequests",
+      description =
+          "The host has fabricscope.bandwidth.max-polls-per-host polls waiting (Retry-After)")
   public Uni<Response> poll(
       @PathParam("host") String host,
       @Parameter(
@@ -102,47 +106,7 @@ public class AgentJobsResource {
             (int) settings.pollWait().toSeconds(),
             0,
             (int) settings.pollMaxWait().toSeconds());
-    long until = System.nanoTime() + Duration.ofSeconds(wait).toNanos();
-    return attempt(host, until, request, true);
-  }
-
-  private Uni<Response> attempt(String host, long until, HttpServerRequest request, boolean first) {
-    // registered before the store is asked: a job queued in between still wakes this poll
-    CompletableFuture<Void> wake = jobs.waitFor(host);
-    return worker(
-            () -> {
-              if (first) {
-                access.requireAgentFor(request, host);
-              }
-              // a poll whose agent went away takes nothing: the side would be lost with it
-              return request.response().closed()
-                  ? Optional.<JobView.Assignment>empty()
-                  : jobs.take(host);
-            })
-        .onFailure()
-        .invoke(() -> jobs.stopWaiting(host, wake))
-        .chain(
-            a -> {
-              long left = until - System.nanoTime();
-              if (a.isPresent() || left <= 0 || request.response().closed()) {
-                jobs.stopWaiting(host, wake);
-                return Uni.createFrom()
-                    .item(
-                        a.map(x -> Response.ok(x).build())
-                            .orElseGet(() -> Response.noContent().build()));
-              }
-              long nap = Math.min(left, settings.pollRecheck().toNanos());
-              return Uni.createFrom()
-                  .completionStage(wake)
-                  .ifNoItem()
-                  .after(Duration.ofNanos(nap))
-                  .recoverWithUni(() -> Uni.createFrom().voidItem())
-                  .chain(
-                      x -> {
-                        jobs.stopWaiting(host, wake);
-                        return attempt(host, until, request, false);
-                      });
-            });
+    return new JobPoll(access, jobs, settings, host, Duration.ofSeconds(wait), request).run();
   }
 
   @POST
@@ -239,9 +203,5 @@ public class AgentJobsResource {
             why -> {
               throw new ApiException(422, "Invalid host", why);
             });
-  }
-
-  private static <T> Uni<T> worker(Supplier<T> work) {
-    return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
   }
 }

@@ -14,6 +14,7 @@ import dev.fabricscope.inventory.BandwidthJobStore.Outcome;
 import dev.fabricscope.inventory.BandwidthJobStore.State;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.plans.MemoryCapacities;
+import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.security.Caller;
 import jakarta.annotation.PostConstruct;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 
 /**
  * The bandwidth-test jobs of this server: queueing checked tests, handing their sides to polling
@@ -43,6 +45,7 @@ public class BandwidthJobs {
   @Inject BandwidthSettings settings;
   @Inject ClusterBus cluster;
   @Inject MemoryCapacities memory;
+  @Inject Access access;
 
   final JobWaiters waiters = new JobWaiters();
   private JobVerdicts verdicts;
@@ -55,6 +58,9 @@ public class BandwidthJobs {
             jobs,
             settings.efficiencies(),
             host -> memory.choose(host, null, null).options());
+    // a revoked token's waiting poll must not wait for the next job to learn of it: every poll
+    // checks its token again now (revocations are rare; the others go back to waiting)
+    access.revocations().subscribe().with(id -> waiters.wakeAll());
   }
 
   /**
@@ -150,6 +156,35 @@ public class BandwidthJobs {
 
   void stopWaiting(String host, CompletableFuture<Void> f) {
     waiters.remove(host, f);
+  }
+
+  /**
+   * A place for a waiting poll of {@code host} ({@link JobWaiters#take}).
+   *
+   * @param gone whether the poll's client went away
+   * @throws ApiException 429 with {@code Retry-After} when the host's polls hold every place
+   */
+  JobWaiters.Place pollPlace(String host, BooleanSupplier gone) {
+    int max = settings.maxPollsPerHost();
+    JobWaiters.Place p = waiters.take(host, max, gone);
+    if (p == null) {
+      throw new ApiException(
+          429,
+          "Too many requests",
+          host
+              + " has "
+              + max
+              + " job polls waiting (fabricscope.bandwidth.max-polls-per-host); an agent polls"
+              + " one at a time",
+          // a poll whose client went away gives its place back by its next recheck at the latest
+          Math.max(1, settings.pollRecheck().toSeconds()));
+    }
+    return p;
+  }
+
+  /** Places the polls of {@code host} hold now; for tests. */
+  int pollPlaces(String host) {
+    return waiters.places(host);
   }
 
   /** Acts on an agent's event; see {@link JobEvents}. */

@@ -24,7 +24,8 @@ import java.time.Duration;
  *       max-job-duration} (10m, at least the longest duration plus the slack);
  *   <li>{@code poll-wait} (25s) and {@code poll-max-wait} (60s): the default and the largest {@code
  *       waitSeconds} of an agent's long poll; {@code poll-recheck} (5s): how often a waiting poll
- *       also asks the database, for jobs created through another replica;
+ *       also asks the database, for jobs created through another replica; {@code
+ *       max-polls-per-host} (2): long polls one host may have waiting at once (one more: 429);
  *   <li>{@code sweep} (1s): how often jobs past their deadline are timed out;
  *   <li>{@code time-out-taken-at-start} (true): at start, jobs an agent had taken time out ("server
  *       restarted"); with several replicas set it to false (the deadlines still end them).
@@ -93,6 +94,11 @@ public class BandwidthSettings {
 
   public Duration pollRecheck() {
     return b.pollRecheck();
+  }
+
+  /** Long polls one host may have waiting at once. */
+  public int maxPollsPerHost() {
+    return b.maxPollsPerHost();
   }
 
   public Duration sweep() {

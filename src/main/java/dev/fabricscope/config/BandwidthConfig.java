@@ -65,6 +65,13 @@ public interface BandwidthConfig {
   @WithDefault("5s")
   Duration pollRecheck();
 
+  /**
+   * Long polls that may wait at once per host (≥ 1); one more is a 429 with Retry-After. An agent
+   * polls one at a time: the second place is for a reconnect while its old poll is still open.
+   */
+  @WithDefault("2")
+  int maxPollsPerHost();
+
   /** How often jobs past their deadline are timed out (duration). */
   @WithDefault("1s")
   Duration sweep();

@@ -110,6 +110,7 @@ public class ConfigCheck {
     p.positive("bandwidth.run-timeout", b.runTimeout());
     p.notNegative("bandwidth.run-slack", b.runSlack());
     p.positive("bandwidth.poll-recheck", b.pollRecheck());
+    p.atLeast("bandwidth.max-polls-per-host", b.maxPollsPerHost(), 1);
     p.positive("bandwidth.sweep", b.sweep());
     p.positive("bandwidth.poll-max-wait", b.pollMaxWait());
     if (b.pollWait().isNegative() || b.pollWait().compareTo(b.pollMaxWait()) > 0) {

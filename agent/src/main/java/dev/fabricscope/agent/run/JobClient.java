@@ -47,8 +47,14 @@ public final class JobClient {
    * @param body the JSON body of a 2xx or a 409, else null
    * @param detail the problem's title and detail or the error, one escaped line of at most 200
    *     characters, for the log
+   * @param retryAfter the server's {@code Retry-After} (429, 503), or null
    */
-  public record Answer(Kind kind, int status, JsonNode body, String detail) {
+  public record Answer(Kind kind, int status, JsonNode body, String detail, Duration retryAfter) {
+
+    /** An answer without a {@code Retry-After}. */
+    public Answer(Kind kind, int status, JsonNode body, String detail) {
+      this(kind, status, body, detail, null);
+    }
 
     /** The job's state a 409 names, escaped to one short line for the log. */
     public String state() {
@@ -142,7 +148,15 @@ public final class JobClient {
     } finally {
       inFlight.remove(f);
     }
-    return answer(resp.statusCode(), resp.body());
+    Answer a = answer(resp.statusCode(), resp.body());
+    return a.kind() != Kind.RETRY
+        ? a
+        : new Answer(
+            a.kind(),
+            a.status(),
+            a.body(),
+            a.detail(),
+            resp.headers().firstValue("Retry-After").map(Sender::retryAfter).orElse(null));
   }
 
   /** What an answer of status {@code st} with {@code text} (the body, or null) means. */

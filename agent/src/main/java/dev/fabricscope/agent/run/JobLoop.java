@@ -34,12 +34,16 @@ import java.util.function.Supplier;
  * listen side of that job listens); a refused one gets an {@code error} event and starts nothing.
  * Accepted sides run on their own threads ({@link JobSide}), at most {@value #MAX_SIDES} at once
  * (the two sides of a test between two ports of this host are two). A server without the jobs API
- * (404) ends the loop; other failures back off like the report loop.
+ * (404) ends the loop; other failures back off like the report loop, at least as long as a {@code
+ * Retry-After} asks.
  */
 public final class JobLoop {
 
   /** Long-poll wait asked of the server. */
   public static final int WAIT_SECONDS = 25;
+
+  /** The longest wait a poll's {@code Retry-After} may ask for (the backoff's cap). */
+  static final Duration MAX_RETRY = Duration.ofMinutes(1);
 
   /** Job sides running at once. */
   static final int MAX_SIDES = 4;
@@ -106,7 +110,7 @@ public final class JobLoop {
         new JobClient(server, host, token, timeout),
         helpers,
         lookup,
-        new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1)),
+        new Backoff(Duration.ofSeconds(1), MAX_RETRY),
         Duration.ofSeconds(2),
         log);
   }
@@ -132,6 +136,12 @@ public final class JobLoop {
               return;
             }
             Duration d = backoff.next();
+            if (a.retryAfter() != null) {
+              // the server's ask (a 429 when this host's poll places are taken, e.g. by the
+              // poll a reconnect left behind), but never beyond the backoff's own cap
+              Duration asked = a.retryAfter().compareTo(MAX_RETRY) > 0 ? MAX_RETRY : a.retryAfter();
+              d = d.compareTo(asked) < 0 ? asked : d;
+            }
             log.info("jobs: poll status=" + a.status() + " " + a.detail() + " retry-in=" + d);
             pause(d);
           }

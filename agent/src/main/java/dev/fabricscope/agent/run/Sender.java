@@ -257,7 +257,8 @@ public final class Sender {
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + clip(m));
   }
 
-  private static Duration retryAfter(String v) {
+  /** A {@code Retry-After} in seconds, or null (an HTTP date, or nonsense). */
+  static Duration retryAfter(String v) {
     try {
       long s = Long.parseLong(v.strip());
       return s >= 0 ? Duration.ofSeconds(s) : null;

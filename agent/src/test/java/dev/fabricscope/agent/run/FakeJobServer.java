@@ -45,6 +45,12 @@ final class FakeJobServer implements AutoCloseable {
   /** Raw answers to the next polls (status, body bytes), before any assignment. */
   final BlockingQueue<Map.Entry<Integer, byte[]>> rawPolls = new LinkedBlockingQueue<>();
 
+  /** When each poll arrived (System.nanoTime). */
+  final List<Long> pollTimes = new CopyOnWriteArrayList<>();
+
+  /** The Retry-After of the raw answers, or null for none. */
+  volatile String retryAfter;
+
   volatile boolean noJobsApi;
   private final HttpServer server;
 
@@ -77,11 +83,17 @@ final class FakeJobServer implements AutoCloseable {
         answer(ex, 404, "{\"title\":\"Not found\"}");
         return;
       }
+      if (path.endsWith("/jobs")) {
+        pollTimes.add(System.nanoTime());
+      }
       if (path.endsWith("/capabilities")) {
         capabilities.add(body);
         answer(ex, 200, "{}");
       } else if (path.endsWith("/jobs") && !rawPolls.isEmpty()) {
         Map.Entry<Integer, byte[]> raw = rawPolls.take();
+        if (retryAfter != null) {
+          ex.getResponseHeaders().set("Retry-After", retryAfter);
+        }
         ex.sendResponseHeaders(raw.getKey(), raw.getValue().length);
         try (OutputStream out = ex.getResponseBody()) {
           out.write(raw.getValue());

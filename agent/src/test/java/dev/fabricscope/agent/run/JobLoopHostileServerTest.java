@@ -82,6 +82,29 @@ class JobLoopHostileServerTest {
     assertTrue(poll.contains("FORGED LINE\\x0d\\x0asecond retry-in="), poll);
   }
 
+  /**
+   * A 429 on the poll (the host's poll places taken, e.g. by the poll a reconnect left behind): the
+   * loop waits what Retry-After asks, far beyond its own backoff here, then polls again and runs
+   * what it gets.
+   */
+  @Test
+  void aRefusedPollWaitsItsRetryAfterThenPollsAgain() throws Exception {
+    server.retryAfter = "1";
+    byte[] body =
+        "{\"status\":429,\"title\":\"Too many requests\"}".getBytes(StandardCharsets.UTF_8);
+    server.rawPolls.add(Map.entry(429, body));
+    waitFor(() -> log().contains("status=429"));
+    // the loop pauses after logging: the last poll so far is the refused one
+    int refused = server.pollTimes.size() - 1;
+    waitFor(() -> server.pollTimes.size() > refused + 1);
+    long gapMillis =
+        (server.pollTimes.get(refused + 1) - server.pollTimes.get(refused)) / 1_000_000;
+    assertTrue(gapMillis >= 900, "polled again after " + gapMillis + " ms");
+    server.assignments.add(MEMCPY);
+    waitFor(() -> helper.calls.size() == 1);
+    assertTrue(thread.isAlive());
+  }
+
   /** An assignment too large to hold is refused; the agent lives and takes the next one. */
   @Test
   void anOversizedPollAnswerIsRefusedAndTheLoopGoesOn() throws Exception {
