@@ -59,6 +59,7 @@ public final class SysfsDiscovery {
   /** Runs every source and assembles the report. */
   public Report discover(SysfsRoot root) {
     requireSysfs(root);
+    root.takeRefusedLinks(); // those of an earlier scan were reported with it
     Diagnostics diag = new Diagnostics();
     Host host = new HostSource(root, diag).read();
     List<PciFunction> pci = new PciSysfsSource(root, ids, diag).read();
@@ -68,6 +69,9 @@ public final class SysfsDiscovery {
     List<RdmaDevice> rdma = new InfinibandClassSource(root, diag).read(net, byBdf);
     List<NvmeController> nvme = new NvmeClassSource(root, diag).read();
     pci = markRdmaFunctions(pci, rdma);
+    // the reads behind such a link said why they failed; the link itself is said once here, as
+    // listings and existence checks behind it have no diagnostic of their own
+    root.takeRefusedLinks().forEach(diag::add);
     return new Report(
         Report.SCHEMA_VERSION,
         SOURCE,

@@ -1,16 +1,10 @@
 package dev.fabricscope.sysfs;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -21,9 +15,11 @@ import java.util.Optional;
  * The one place every sysfs/procfs read goes through (as hwloc's {@code HWLOC_FSROOT}). Paths are
  * absolute in the host's terms ({@code /sys/bus/pci/devices}) and are read below {@link #root()}.
  *
- * <p>Links are resolved textually and must stay inside the root; the link text of links that leave
- * it (a {@code driver} link in a gathered archive) can still be read with {@link #linkText}. Files
- * are read to EOF because sysfs sizes lie.
+ * <p>Below a directory root every link on a path, in any component, is resolved inside the root
+ * ({@link RootWalk}); one that leaves it is not followed, what lies behind it reads as unreadable
+ * and the link is reported ({@link #takeRefusedLinks}). The link text of links that leave (a {@code
+ * driver} link in a gathered archive) can still be read with {@link #linkText}. Only regular files
+ * are read, to EOF because sysfs sizes lie, and at most {@link FileReads#MAX_BYTES} bytes.
  */
 public final class SysfsRoot {
 
@@ -39,6 +35,7 @@ public final class SysfsRoot {
   private final Map<String, String> detachedLinks;
   private final Map<String, List<String>> detachedByDir = new java.util.HashMap<>();
   private final Map<String, String> unreadable;
+  private final RootWalk walk;
   private volatile ReadRecorder recorder = ReadRecorder.NONE;
 
   /**
@@ -56,6 +53,7 @@ public final class SysfsRoot {
   public SysfsRoot(Path root, boolean live, Map<String, String> detachedLinks) {
     this.root = root.toAbsolutePath().normalize();
     this.live = live;
+    this.walk = new RootWalk(this.root, live);
     this.detachedLinks = Map.copyOf(detachedLinks);
     this.detachedLinks
         .keySet()
@@ -82,19 +80,31 @@ public final class SysfsRoot {
     this.recorder = recorder == null ? ReadRecorder.NONE : recorder;
   }
 
-  Path physical(String path) {
-    return path.equals("/") ? root : root.resolve(path.substring(1));
+  private RootWalk.Place place(String path, boolean followLast) {
+    return walk.locate(path, followLast);
+  }
+
+  /**
+   * The links that were not followed because they leave the root (link path to why), since the last
+   * call; the caller reports them, so that what lies behind them is never silently absent.
+   */
+  public Map<String, String> takeRefusedLinks() {
+    return walk.takeRefused();
   }
 
   /** Whether the path exists (without following a final link). */
   public boolean exists(String path) {
-    return detachedLinks.containsKey(path)
-        || Files.exists(physical(path), LinkOption.NOFOLLOW_LINKS);
+    if (detachedLinks.containsKey(path)) {
+      return true;
+    }
+    RootWalk.Place p = place(path, false);
+    return p.ok() && Files.exists(p.path(), LinkOption.NOFOLLOW_LINKS);
   }
 
   /** Whether the path is a directory (a final link is not followed). */
   public boolean isDirectory(String path) {
-    boolean dir = Files.isDirectory(physical(path), LinkOption.NOFOLLOW_LINKS);
+    RootWalk.Place p = place(path, false);
+    boolean dir = p.ok() && Files.isDirectory(p.path(), LinkOption.NOFOLLOW_LINKS);
     if (dir) {
       recorder.directory(path);
     }
@@ -103,24 +113,37 @@ public final class SysfsRoot {
 
   /** Whether the path is a symbolic link. */
   public boolean isLink(String path) {
-    return detachedLinks.containsKey(path) || Files.isSymbolicLink(physical(path));
+    if (detachedLinks.containsKey(path)) {
+      return true;
+    }
+    RootWalk.Place p = place(path, false);
+    return p.ok() && Files.isSymbolicLink(p.path());
   }
 
   /** The names in a directory, sorted; empty when it is missing or unreadable. */
   public List<String> list(String dir) {
+    return listing(dir).value();
+  }
+
+  /** The names in a directory, or (with an empty list) why it could not be listed. */
+  private Read<List<String>> listing(String dir) {
+    RootWalk.Place p = place(dir, true);
+    if (!p.ok()) {
+      return new Read<>(List.of(), p.problem());
+    }
     List<String> names = new ArrayList<>();
-    try (var stream = Files.newDirectoryStream(physical(dir))) {
-      for (Path p : stream) {
-        names.add(p.getFileName().toString());
+    try (var stream = Files.newDirectoryStream(p.path())) {
+      for (Path e : stream) {
+        names.add(e.getFileName().toString());
       }
     } catch (IOException e) {
-      return List.of();
+      return new Read<>(List.of(), RootWalk.MISSING);
     }
     // links the archive held but that were not created on disk still belong to the listing
     names.addAll(detachedByDir.getOrDefault(dir, List.of()));
     Collections.sort(names);
     recorder.directory(dir);
-    return names;
+    return new Read<>(names, null);
   }
 
   /** The text of a symbolic link, without following it. */
@@ -130,12 +153,12 @@ public final class SysfsRoot {
       recorder.link(path, detached);
       return Optional.of(detached);
     }
-    Path p = physical(path);
-    if (!Files.isSymbolicLink(p)) {
+    RootWalk.Place p = place(path, false);
+    if (!p.ok() || !Files.isSymbolicLink(p.path())) {
       return Optional.empty();
     }
     try {
-      String text = Files.readSymbolicLink(p).toString();
+      String text = Files.readSymbolicLink(p.path()).toString();
       recorder.link(path, text);
       return Optional.of(text);
     } catch (IOException e) {
@@ -150,77 +173,40 @@ public final class SysfsRoot {
   public Optional<String> resolve(String path) {
     Optional<String> text = linkText(path);
     if (text.isEmpty()) {
-      return isDirectory(path) || Files.isRegularFile(physical(path), LinkOption.NOFOLLOW_LINKS)
+      RootWalk.Place p = place(path, false);
+      return p.ok()
+              && (isDirectory(path) || Files.isRegularFile(p.path(), LinkOption.NOFOLLOW_LINKS))
           ? Optional.of(path)
           : Optional.empty();
+    }
+    // the text alone can stay inside while a link it passes through leaves (d/l/.. with d/l -> /x)
+    if (!detachedLinks.containsKey(path) && place(path, true).refusedLink() != null) {
+      return Optional.empty();
     }
     return SysfsPaths.join(SysfsPaths.parentOf(path), text.get());
   }
 
-  /** Reads a whole file; the problem says "missing", "permission denied", "is a link"... */
+  /**
+   * Reads a whole file, at most {@link FileReads#MAX_BYTES}; the problem says "missing",
+   * "permission denied", "is a link", "not a regular file", "larger than 8 MiB", or names the link
+   * on the way that leaves the root.
+   */
   public Read<byte[]> bytes(String path) {
     String known = unreadable.get(path);
     if (known != null) {
       return new Read<>(null, known);
     }
     if (detachedLinks.containsKey(path)) {
-      return new Read<>(null, "is a link, not a file");
+      return new Read<>(null, FileReads.IS_LINK);
     }
-    Read<byte[]> read;
-    // one open with O_NOFOLLOW, no stat first: a scan reads thousands of small files
-    try (FileChannel ch =
-        FileChannel.open(physical(path), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-      byte[] data = readAll(ch);
-      recorder.file(path, data);
-      return new Read<>(data, null);
-    } catch (NoSuchFileException e) {
-      return new Read<>(null, "missing");
-    } catch (AccessDeniedException e) {
-      read = new Read<>(null, "permission denied");
-    } catch (FileSystemException e) {
-      String msg = String.valueOf(e.getReason());
-      if (msg.contains("symbolic link")) {
-        return new Read<>(null, "is a link, not a file");
-      }
-      if (msg.contains("Is a directory")) {
-        return new Read<>(null, "is a directory, not a file");
-      }
-      read = new Read<>(null, "read error: " + msg);
-    } catch (IOException e) {
-      // sysfs answers some reads with an error (EIO, ENODEV, EINVAL) instead of data
-      String msg = e.getMessage();
-      if (msg != null && msg.contains("Is a directory")) {
-        return new Read<>(null, "is a directory, not a file");
-      }
-      read = new Read<>(null, "read error: " + (msg == null ? e.getClass().getSimpleName() : msg));
+    RootWalk.Place p = place(path, false);
+    Read<byte[]> read = p.ok() ? FileReads.read(p.path()) : new Read<>(null, p.problem());
+    if (read.ok()) {
+      recorder.file(path, read.value());
+    } else if (!FileReads.NOT_UNREADABLE.contains(read.problem())) {
+      recorder.unreadable(path, read.problem());
     }
-    recorder.unreadable(path, read.problem());
     return read;
-  }
-
-  private static final ThreadLocal<ByteBuffer> BUFFER =
-      ThreadLocal.withInitial(() -> ByteBuffer.allocate(8192));
-
-  /** Reads to EOF: sysfs reports 4096 as the size of every attribute, whatever it holds. */
-  private static byte[] readAll(FileChannel ch) throws IOException {
-    ByteBuffer buf = BUFFER.get();
-    buf.clear();
-    while (true) {
-      if (!buf.hasRemaining()) {
-        ByteBuffer bigger = ByteBuffer.allocate(buf.capacity() * 2);
-        buf.flip();
-        bigger.put(buf);
-        buf = bigger;
-        BUFFER.set(buf);
-      }
-      if (ch.read(buf) < 0) {
-        break;
-      }
-    }
-    buf.flip();
-    byte[] out = new byte[buf.remaining()];
-    buf.get(out);
-    return out;
   }
 
   /**
@@ -228,17 +214,28 @@ public final class SysfsRoot {
    * that are not there (a missing attribute costs nothing).
    */
   public Dir dir(String path) {
-    return new Dir(path, new java.util.HashSet<>(list(path)));
+    Read<List<String>> l = listing(path);
+    return new Dir(path, new java.util.HashSet<>(l.value()), l.problem());
   }
 
   /** A listed directory; see {@link #dir(String)}. */
   public final class Dir {
     private final String path;
     private final java.util.Set<String> names;
+    private final String absent;
 
-    private Dir(String path, java.util.Set<String> names) {
+    private Dir(String path, java.util.Set<String> names, String problem) {
       this.path = path;
       this.names = names;
+      this.absent = problem == null ? RootWalk.MISSING : problem;
+    }
+
+    /** A file the listing does not hold: missing, or behind a link that leaves the root. */
+    private <T> Read<T> absent(String full) {
+      if (!absent.equals(RootWalk.MISSING)) {
+        recorder.unreadable(full, absent);
+      }
+      return new Read<>(null, absent);
     }
 
     public String path() {
@@ -254,7 +251,7 @@ public final class SysfsRoot {
     public Read<String> text(String name) {
       String full = path + "/" + name;
       if (!names.contains(name) && !unreadable.containsKey(full)) {
-        return new Read<>(null, "missing");
+        return absent(full);
       }
       return SysfsRoot.this.text(full);
     }
@@ -263,7 +260,7 @@ public final class SysfsRoot {
     public Read<byte[]> bytes(String name) {
       String full = path + "/" + name;
       if (!names.contains(name) && !unreadable.containsKey(full)) {
-        return new Read<>(null, "missing");
+        return absent(full);
       }
       return SysfsRoot.this.bytes(full);
     }

@@ -54,6 +54,11 @@ public final class GatherArchive {
       TreeSet<String> dirs = new TreeSet<>();
       StringBuilder unreadable = new StringBuilder();
       for (var e : entries.entrySet()) {
+        if (e.getValue() instanceof GatherRecorder.Unreadable) {
+          // a row of the list, not a member: it needs no folder, and one behind a link that leaves
+          // the root (read through the link's own path) would make the link a folder too
+          continue;
+        }
         addParents(e.getKey(), dirs);
         if (e.getValue() instanceof GatherRecorder.DirEntry) {
           dirs.add(e.getKey());
