@@ -104,6 +104,7 @@ public class HttpLayerProblems {
     }
     String length = req.getHeader("Content-Length");
     if (length != null
+        && !RequestBodyGate.judges(req)
         && length.matches("[0-9]{1,18}")
         && Long.parseLong(length) > maxBody.asLongValue()) {
       answer(ctx, 413, "the body is " + length + " bytes; at most " + maxBody.asLongValue());
@@ -152,20 +153,25 @@ public class HttpLayerProblems {
    * retry.
    */
   void refuse(RoutingContext ctx, int status, String detail) {
+    refuse(ctx, status, reason(status), detail);
+  }
+
+  /** {@link #refuse(RoutingContext, int, String)} with the problem's title. */
+  void refuse(RoutingContext ctx, int status, String title, String detail) {
     if (status == 503) {
       ctx.response().putHeader("Retry-After", "5");
     }
     if (status == 401) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fabricscope\"");
     }
-    answer(ctx, status, detail, true);
+    answer(ctx, status, title, detail, true);
   }
 
   private void answer(RoutingContext ctx, int status, String detail) {
-    answer(ctx, status, detail, status == 413 || status == 414 || status == 431);
+    answer(ctx, status, reason(status), detail, status == 413 || status == 414 || status == 431);
   }
 
-  private void answer(RoutingContext ctx, int status, String detail, boolean close) {
+  private void answer(RoutingContext ctx, int status, String title, String detail, boolean close) {
     if (status != 500) {
       Log.infof(
           "Refused %s %.200s from %s: %d %s",
@@ -177,7 +183,7 @@ public class HttpLayerProblems {
     }
     String body;
     try {
-      body = mapper.writeValueAsString(new Problem("about:blank", reason(status), status, detail));
+      body = mapper.writeValueAsString(new Problem("about:blank", title, status, detail));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -50,42 +50,67 @@ public class RequestBodyGate {
     router.route().order(HttpLayerProblems.ORDER + 1).handler(this::gate);
   }
 
-  /** The most body bytes (as sent, before any Content-Encoding is undone) a write path takes. */
+  /** The kinds of write whose limits differ. */
+  enum Write {
+    IMPORT(Importers.MAX_BYTES),
+    REPORT(ReportsResource.MAX_REPORT_BYTES),
+    DISCOVERY(IbNetDiscoverText.MAX_CHARS),
+    OTHER(OTHER_WRITES);
+
+    /** The most body bytes it takes, as sent (before any Content-Encoding is undone). */
+    final long limit;
+
+    Write(long limit) {
+      this.limit = limit;
+    }
+
+    static Write of(String path) {
+      String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+      if (p.equals("/api/v1/imports") || p.startsWith("/api/v1/imports/")) {
+        return IMPORT;
+      }
+      if (p.equals("/api/v1/reports")) {
+        return REPORT;
+      }
+      return p.equals("/api/v1/fabric/discoveries") ? DISCOVERY : OTHER;
+    }
+  }
+
+  /** The most body bytes (as sent) a write path takes. */
   static long limitFor(String path) {
-    String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-    if (p.equals("/api/v1/imports") || p.startsWith("/api/v1/imports/")) {
-      return Importers.MAX_BYTES;
-    }
-    if (p.equals("/api/v1/reports")) {
-      return ReportsResource.MAX_REPORT_BYTES;
-    }
-    if (p.equals("/api/v1/fabric/discoveries")) {
-      return IbNetDiscoverText.MAX_CHARS;
-    }
-    return OTHER_WRITES;
+    return Write.of(path).limit;
+  }
+
+  /**
+   * Whether this gate judges the request: a write under {@code /api/} ({@link HttpLayerProblems}
+   * leaves its declared length to the endpoint's own limit here).
+   */
+  static boolean judges(HttpServerRequest req) {
+    HttpMethod m = req.method();
+    String path = req.path();
+    return path != null
+        && path.startsWith("/api/")
+        && (m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH);
   }
 
   private void gate(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
-    HttpMethod m = req.method();
-    String path = req.path();
-    if (path == null
-        || !path.startsWith("/api/")
-        || !(m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH)) {
+    if (!judges(req)) {
       ctx.next();
       return;
     }
-    long limit = limitFor(path);
+    Write write = Write.of(req.path());
+    long limit = write.limit;
     long declared = declaredLength(req);
     if (declared > limit) {
-      problems.refuse(ctx, 413, "the body is " + declared + " bytes; this endpoint takes " + limit);
+      tooLarge(ctx, write, declared);
       return;
     }
     String authorization = req.getHeader("Authorization");
     if (authorization == null || authorization.isBlank()) {
       // anonymous readers may send the read-only POSTs (a plan preview, a host selection), which
       // take small bodies; the large ones (reports, imports, discoveries) always need a writer
-      boolean anonymousRead = access.anonymousRead() && limit == OTHER_WRITES;
+      boolean anonymousRead = access.anonymousRead() && write == Write.OTHER;
       if (!anonymousRead && !access.maySignOnByCookie(req)) {
         problems.refuse(
             ctx, 401, "a bearer token is required (Authorization: Bearer <token>) to send a body");
@@ -113,6 +138,35 @@ public class RequestBodyGate {
                 admit(ctx, declared >= 0 ? declared : limit);
               }
             });
+  }
+
+  /** The 413 of a body beyond its endpoint's limit, in the words its endpoint uses. */
+  private void tooLarge(RoutingContext ctx, Write write, long declared) {
+    long limit = write.limit;
+    if (write == Write.IMPORT) {
+      problems.refuse(
+          ctx,
+          413,
+          "Import too large",
+          "an import may be at most "
+              + ImportsResource.mebibytes(limit)
+              + "; this one is "
+              + ImportsResource.mebibytes(declared));
+    } else if (write == Write.DISCOVERY) {
+      problems.refuse(
+          ctx,
+          413,
+          "Discovery too large",
+          "an ibnetdiscover output may be at most " + limit + " bytes; this one is " + declared);
+    } else if (write == Write.REPORT) {
+      problems.refuse(
+          ctx,
+          413,
+          "Report too large",
+          "a report may be at most " + limit + " bytes; this one is " + declared);
+    } else {
+      problems.refuse(ctx, 413, "the body is " + declared + " bytes; this endpoint takes " + limit);
+    }
   }
 
   /** Reserves {@code bytes} of the budget for this body until the exchange ends, then goes on. */

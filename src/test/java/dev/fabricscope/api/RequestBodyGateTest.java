@@ -75,15 +75,20 @@ class RequestBodyGateTest {
 
   @Test
   void aBodyBeyondItsEndpointsLimitIsRefusedUnread() throws Exception {
-    // beyond every endpoint's: the HTTP layer's own bound, just as unread
-    refused(
-        413, "the body is 120000000 bytes", headOnly("POST", "/api/v1/reports", null, 120_000_000));
-    refused(
-        413, "this endpoint takes 16777216", headOnly("POST", "/api/v1/reports", agent, 17 << 20));
+    // in the words each endpoint uses for it, before the token is even looked at
     refused(
         413,
-        "the body is 68157440 bytes; at most 67108864",
-        headOnly("POST", "/api/v1/imports", operator, 65 << 20));
+        "a report may be at most 16777216 bytes; this one is 120000000",
+        headOnly("POST", "/api/v1/reports", null, 120_000_000));
+    refused(413, "this one is 17825792", headOnly("POST", "/api/v1/reports", agent, 17 << 20));
+    refused(
+        413,
+        "an import may be at most 64.0 MiB (67,108,864 bytes); this one is 65.0 MiB",
+        headOnly("POST", "/api/v1/imports/", operator, 65 << 20));
+    refused(
+        413,
+        "an ibnetdiscover output may be at most 16777216 bytes",
+        headOnly("POST", "/api/v1/fabric/discoveries?name=x", null, 17 << 20));
     refused(
         413, "this endpoint takes 1048576", headOnly("POST", "/api/v1/plans", operator, 2 << 20));
     refused(413, "this endpoint takes 1048576", headOnly("PUT", "/api/v1/tokens", null, 2 << 20));

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.oracle.FabricArchives;
@@ -132,7 +133,7 @@ class FabricDiscoveriesResourceTest {
   }
 
   @Test
-  void badInputIsRefusedWithAReasonAndNothingIsStored() {
+  void badInputIsRefusedWithAReasonAndNothingIsStored() throws Exception {
     String name = unique("bad");
     refused(name, "hello, world\n".getBytes(StandardCharsets.UTF_8), 400, "no switch found");
     byte[] nul = plafrim.clone();
@@ -152,7 +153,17 @@ class FabricDiscoveriesResourceTest {
     refused(name, twice, 400, "with different links");
     byte[] big = new byte[IbNetDiscoverText.MAX_CHARS + 1];
     Arrays.fill(big, (byte) '\n');
-    refused(name, big, 413, "at most 16777216 bytes");
+    // refused before it is read: the server answers and closes while a client still writes, which
+    // only a raw socket reads back
+    dev.fabricscope.testing.RawHttp.Answer tooBig =
+        dev.fabricscope.testing.RawHttp.send(
+            io.restassured.RestAssured.port,
+            "POST",
+            "/api/v1/fabric/discoveries?name=" + name,
+            "Authorization: Bearer " + operator + "\r\nContent-Type: text/plain",
+            big);
+    assertEquals(413, tooBig.status(), tooBig.body());
+    assertTrue(tooBig.body().contains("at most 16777216 bytes"), tooBig.body());
     refused(name, new byte[0], 400, "the body is empty");
     given().get("/api/v1/fabric/discoveries/" + name).then().statusCode(404);
   }

@@ -56,6 +56,18 @@ public final class JobClient {
       this(kind, status, body, detail, null);
     }
 
+    /**
+     * The wait before the next try: {@code backoff}, or longer when the server's {@code
+     * Retry-After} asks, but never beyond {@code cap}.
+     */
+    public Duration waitAtLeast(Duration backoff, Duration cap) {
+      if (retryAfter == null) {
+        return backoff;
+      }
+      Duration asked = retryAfter.compareTo(cap) > 0 ? cap : retryAfter;
+      return backoff.compareTo(asked) < 0 ? asked : backoff;
+    }
+
     /** The job's state a 409 names, escaped to one short line for the log. */
     public String state() {
       return Sender.clip(body == null ? "" : body.path("state").asText(""), 40);

@@ -135,13 +135,8 @@ public final class JobLoop {
               log.info("jobs: the server has no bandwidth jobs API (404); job loop off");
               return;
             }
-            Duration d = backoff.next();
-            if (a.retryAfter() != null) {
-              // the server's ask (a 429 when this host's poll places are taken, e.g. by the
-              // poll a reconnect left behind), but never beyond the backoff's own cap
-              Duration asked = a.retryAfter().compareTo(MAX_RETRY) > 0 ? MAX_RETRY : a.retryAfter();
-              d = d.compareTo(asked) < 0 ? asked : d;
-            }
+            // a 429 when this host's poll places are taken (e.g. by a poll a reconnect left)
+            Duration d = a.waitAtLeast(backoff.next(), MAX_RETRY);
             log.info("jobs: poll status=" + a.status() + " " + a.detail() + " retry-in=" + d);
             pause(d);
           }
