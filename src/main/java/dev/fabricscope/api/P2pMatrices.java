@@ -2,6 +2,7 @@ package dev.fabricscope.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.concurrent.SharedLru;
 import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.p2p.CompactMatrix;
 import dev.fabricscope.p2p.Device;
@@ -12,16 +13,9 @@ import dev.fabricscope.topology.Report;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -67,13 +61,9 @@ public class P2pMatrices {
 
   private final int maxDevices;
   private final Duration wait;
-  private final long cacheBytes;
-  private final int cacheEntries;
   private final Semaphore heavy;
   private final ObjectMapper mapper;
-  private final LinkedHashMap<Long, Entry> cache = new LinkedHashMap<>(16, 0.75f, true);
-  private final Map<Long, CompletableFuture<Entry>> inFlight = new HashMap<>();
-  private long cachedBytes;
+  private final SharedLru<Long, Entry> answers;
 
   @Inject
   P2pMatrices(FabricscopeConfig config, ObjectMapper mapper) {
@@ -95,10 +85,10 @@ public class P2pMatrices {
       ObjectMapper mapper) {
     this.maxDevices = maxDevices;
     this.wait = wait;
-    this.cacheBytes = cacheBytes;
-    this.cacheEntries = cacheEntries;
     this.heavy = new Semaphore(concurrent, true);
     this.mapper = mapper;
+    this.answers =
+        new SharedLru<>(cacheEntries, cacheBytes, Entry::size, AWAIT_SECONDS, P2pMatrices::busy);
   }
 
   /** The most matrix devices a host may have for {@code /p2p} to answer. */
@@ -135,8 +125,8 @@ public class P2pMatrices {
   }
 
   /** Cached answers now; for tests. */
-  synchronized int cached() {
-    return cache.size();
+  int cached() {
+    return answers.size();
   }
 
   /**
@@ -146,59 +136,11 @@ public class P2pMatrices {
    * @throws ApiException 422 for too many devices, 503 when no computation slot is free in time
    */
   public byte[] json(long snapshotId, Supplier<String> reportJson) {
-    Entry e;
-    CompletableFuture<Entry> f = null;
-    boolean mine = false;
-    synchronized (this) {
-      e = cache.get(snapshotId);
-      if (e == null) {
-        f = inFlight.get(snapshotId);
-        if (f == null) {
-          f = new CompletableFuture<>();
-          inFlight.put(snapshotId, f);
-          mine = true;
-        }
-      }
-    }
-    if (e == null) {
-      e = mine ? compute(snapshotId, reportJson, f) : await(f);
-    }
+    Entry e = answers.get(snapshotId, () -> inSlot(() -> build(snapshotId, reportJson.get())));
     if (e.json() == null) {
       throw tooMany(e.devices());
     }
     return e.json();
-  }
-
-  private Entry compute(long snapshotId, Supplier<String> reportJson, CompletableFuture<Entry> f) {
-    Entry e = null;
-    RuntimeException failure = null;
-    try {
-      if (!heavy.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw busy();
-      }
-      try {
-        e = build(snapshotId, reportJson.get());
-      } finally {
-        heavy.release();
-      }
-    } catch (InterruptedException ex) {
-      Thread.currentThread().interrupt();
-      failure = busy();
-    } catch (RuntimeException ex) {
-      failure = ex;
-    }
-    synchronized (this) {
-      inFlight.remove(snapshotId);
-      if (e != null) {
-        put(snapshotId, e);
-      }
-    }
-    if (failure != null) {
-      f.completeExceptionally(failure);
-      throw failure;
-    }
-    f.complete(e);
-    return e;
   }
 
   private Entry build(long snapshotId, String reportJson) {
@@ -222,32 +164,6 @@ public class P2pMatrices {
           n);
     } catch (JsonProcessingException ex) {
       throw new IllegalStateException(ex);
-    }
-  }
-
-  private static Entry await(CompletableFuture<Entry> f) {
-    try {
-      return f.get(AWAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException ex) {
-      Thread.currentThread().interrupt();
-      throw busy();
-    } catch (TimeoutException ex) {
-      throw busy();
-    } catch (ExecutionException ex) {
-      throw ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex);
-    }
-  }
-
-  private void put(long snapshotId, Entry e) {
-    if (e.size() > cacheBytes) {
-      return;
-    }
-    Entry old = cache.put(snapshotId, e);
-    cachedBytes += e.size() - (old == null ? 0 : old.size());
-    Iterator<Entry> it = cache.values().iterator();
-    while ((cache.size() > cacheEntries || cachedBytes > cacheBytes) && it.hasNext()) {
-      cachedBytes -= it.next().size();
-      it.remove();
     }
   }
 

@@ -2,18 +2,11 @@ package dev.fabricscope.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.concurrent.SharedLru;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.topology.TopologyDiff;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
 
@@ -39,11 +32,8 @@ public class SnapshotDiffs {
 
   private final P2pMatrices matrices;
   private final ObjectMapper mapper;
-  private final long maxBytes;
-  private final LinkedHashMap<Key, byte[]> cache = new LinkedHashMap<>(16, 0.75f, true);
-  private final Map<Key, CompletableFuture<byte[]>> inFlight = new HashMap<>();
+  private final SharedLru<Key, byte[]> diffs;
   private final AtomicInteger computed = new AtomicInteger();
-  private long cachedBytes;
 
   @Inject
   SnapshotDiffs(P2pMatrices matrices, ObjectMapper mapper) {
@@ -53,7 +43,8 @@ public class SnapshotDiffs {
   SnapshotDiffs(P2pMatrices matrices, ObjectMapper mapper, long maxBytes) {
     this.matrices = matrices;
     this.mapper = mapper;
-    this.maxBytes = maxBytes;
+    this.diffs =
+        new SharedLru<>(ENTRIES, maxBytes, json -> json.length, AWAIT_SECONDS, SnapshotDiffs::busy);
   }
 
   /**
@@ -64,18 +55,23 @@ public class SnapshotDiffs {
    */
   public byte[] json(long fromId, long toId, LongFunction<String> reportJson) {
     Key key = new Key(fromId, toId);
-    CompletableFuture<byte[]> f;
-    synchronized (this) {
-      byte[] cached = cache.get(key);
-      if (cached != null) {
-        return cached;
-      }
-      f = inFlight.get(key);
-      if (f == null) {
-        inFlight.put(key, new CompletableFuture<>());
-      }
-    }
-    return f == null ? compute(key, reportJson) : await(f);
+    // the snapshots are read in the slot too: each is a whole report, up to 16 MiB
+    return diffs.get(
+        key,
+        () ->
+            matrices.inSlot(
+                () -> {
+                  computed.incrementAndGet();
+                  TopologyDiff.Diff d =
+                      TopologyDiff.between(
+                          HostSnapshots.read(reportJson.apply(key.from())),
+                          HostSnapshots.read(reportJson.apply(key.to())));
+                  try {
+                    return mapper.writeValueAsBytes(d);
+                  } catch (JsonProcessingException ex) {
+                    throw new IllegalStateException(ex);
+                  }
+                }));
   }
 
   /** Diffs computed so far (each a read and parse of two snapshots); for tests. */
@@ -84,76 +80,13 @@ public class SnapshotDiffs {
   }
 
   /** Cached diffs now; for tests. */
-  synchronized int cached() {
-    return cache.size();
+  int cached() {
+    return diffs.size();
   }
 
   /** Bytes of the cached diffs now; for tests. */
-  synchronized long cachedBytes() {
-    return cachedBytes;
-  }
-
-  private byte[] compute(Key key, LongFunction<String> reportJson) {
-    byte[] json = null;
-    RuntimeException failure = null;
-    try {
-      // the snapshots are read in the slot too: each is a whole report, up to 16 MiB
-      json =
-          matrices.inSlot(
-              () -> {
-                computed.incrementAndGet();
-                TopologyDiff.Diff d =
-                    TopologyDiff.between(
-                        HostSnapshots.read(reportJson.apply(key.from())),
-                        HostSnapshots.read(reportJson.apply(key.to())));
-                try {
-                  return mapper.writeValueAsBytes(d);
-                } catch (JsonProcessingException ex) {
-                  throw new IllegalStateException(ex);
-                }
-              });
-    } catch (RuntimeException ex) {
-      failure = ex;
-    }
-    CompletableFuture<byte[]> f;
-    synchronized (this) {
-      f = inFlight.remove(key);
-      if (json != null) {
-        put(key, json);
-      }
-    }
-    if (failure != null) {
-      f.completeExceptionally(failure);
-      throw failure;
-    }
-    f.complete(json);
-    return json;
-  }
-
-  private void put(Key key, byte[] json) {
-    if (json.length > maxBytes) {
-      return;
-    }
-    byte[] old = cache.put(key, json);
-    cachedBytes += json.length - (old == null ? 0 : old.length);
-    Iterator<byte[]> it = cache.values().iterator();
-    while ((cache.size() > ENTRIES || cachedBytes > maxBytes) && it.hasNext()) {
-      cachedBytes -= it.next().length;
-      it.remove();
-    }
-  }
-
-  private static byte[] await(CompletableFuture<byte[]> f) {
-    try {
-      return f.get(AWAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException ex) {
-      Thread.currentThread().interrupt();
-      throw busy();
-    } catch (TimeoutException ex) {
-      throw busy();
-    } catch (ExecutionException ex) {
-      throw ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex);
-    }
+  long cachedBytes() {
+    return diffs.bytes();
   }
 
   private static ApiException busy() {

@@ -1,0 +1,132 @@
+package dev.fabricscope.concurrent;
+
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+
+/**
+ * Values computed once per key and kept, least recently used first out, within a count and a byte
+ * bound: for answers derived from snapshots, which never change (the {@code /p2p} matrices, the
+ * host diffs). Callers asking for a key being computed wait for that computation instead of
+ * starting their own, at most {@code awaitSeconds}; a failure fails them too and is not kept, so
+ * the next call tries again.
+ *
+ * @param <K> the key (snapshot ids)
+ * @param <V> the value kept
+ */
+public final class SharedLru<K, V> {
+
+  private final int entries;
+  private final long bytes;
+  private final ToLongFunction<V> size;
+  private final long awaitSeconds;
+  private final Supplier<RuntimeException> busy;
+  private final LinkedHashMap<K, V> cache = new LinkedHashMap<>(16, 0.75f, true);
+  private final Map<K, CompletableFuture<V>> inFlight = new HashMap<>();
+  private long cachedBytes;
+
+  /**
+   * @param entries values kept at most
+   * @param bytes bytes of values kept at most ({@code size} of each); a larger value is not kept
+   * @param size a value's bytes
+   * @param awaitSeconds how long a caller waits for another's computation before {@code busy}
+   * @param busy what a caller that waited too long (or was interrupted) throws
+   */
+  public SharedLru(
+      int entries,
+      long bytes,
+      ToLongFunction<V> size,
+      long awaitSeconds,
+      Supplier<RuntimeException> busy) {
+    this.entries = entries;
+    this.bytes = bytes;
+    this.size = size;
+    this.awaitSeconds = awaitSeconds;
+    this.busy = busy;
+  }
+
+  /** The value of {@code key}: kept, being computed by another caller, or computed here. */
+  public V get(K key, Supplier<V> compute) {
+    CompletableFuture<V> f;
+    boolean mine = false;
+    synchronized (this) {
+      V kept = cache.get(key);
+      if (kept != null) {
+        return kept;
+      }
+      f = inFlight.get(key);
+      if (f == null) {
+        f = new CompletableFuture<>();
+        inFlight.put(key, f);
+        mine = true;
+      }
+    }
+    return mine ? compute(key, compute, f) : await(f);
+  }
+
+  private V compute(K key, Supplier<V> compute, CompletableFuture<V> f) {
+    V value = null;
+    RuntimeException failure = null;
+    try {
+      value = compute.get();
+    } catch (RuntimeException ex) {
+      failure = ex;
+    }
+    synchronized (this) {
+      inFlight.remove(key);
+      if (value != null) {
+        put(key, value);
+      }
+    }
+    if (failure != null) {
+      f.completeExceptionally(failure);
+      throw failure;
+    }
+    f.complete(value);
+    return value;
+  }
+
+  private V await(CompletableFuture<V> f) {
+    try {
+      return f.get(awaitSeconds, TimeUnit.SECONDS);
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw busy.get();
+    } catch (TimeoutException ex) {
+      throw busy.get();
+    } catch (ExecutionException ex) {
+      throw ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex);
+    }
+  }
+
+  private void put(K key, V value) {
+    long n = size.applyAsLong(value);
+    if (n > bytes) {
+      return;
+    }
+    V old = cache.put(key, value);
+    cachedBytes += n - (old == null ? 0 : size.applyAsLong(old));
+    Iterator<V> it = cache.values().iterator();
+    while ((cache.size() > entries || cachedBytes > bytes) && it.hasNext()) {
+      cachedBytes -= size.applyAsLong(it.next());
+      it.remove();
+    }
+  }
+
+  /** Values kept now. */
+  public synchronized int size() {
+    return cache.size();
+  }
+
+  /** Bytes of the values kept now. */
+  public synchronized long bytes() {
+    return cachedBytes;
+  }
+}
