@@ -72,12 +72,7 @@ public class ApiExceptionMapper implements ExceptionMapper<ApiException> {
     try {
       String body = mapper.writeValueAsString(new Problem("about:blank", title, status, detail));
       Response.ResponseBuilder b = Response.status(status).type(Problem.MEDIA_TYPE).entity(body);
-      if (status == 401) {
-        b.header("WWW-Authenticate", "Bearer realm=\"fabricscope\"");
-      }
-      if (status == 503 || status == 429) {
-        b.header("Retry-After", Long.toString(retryAfterSeconds > 0 ? retryAfterSeconds : 5));
-      }
+      Problem.headers(status, retryAfterSeconds).forEach(b::header);
       return b.build();
     } catch (JsonProcessingException ex) {
       throw new IllegalStateException(ex);

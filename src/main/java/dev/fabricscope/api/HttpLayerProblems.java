@@ -2,6 +2,7 @@ package dev.fabricscope.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.security.ApiException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.configuration.MemorySize;
@@ -158,13 +159,14 @@ public class HttpLayerProblems {
 
   /** {@link #refuse(RoutingContext, int, String)} with the problem's title. */
   void refuse(RoutingContext ctx, int status, String title, String detail) {
-    if (status == 503) {
-      ctx.response().putHeader("Retry-After", "5");
-    }
-    if (status == 401) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"fabricscope\"");
-    }
+    Problem.headers(status, 0).forEach(ctx.response()::putHeader);
     answer(ctx, status, title, detail, true);
+  }
+
+  /** A refusal raised as an {@link ApiException} before the body was read: its own words. */
+  void refuse(RoutingContext ctx, ApiException e) {
+    Problem.headers(e.status(), e.retryAfterSeconds()).forEach(ctx.response()::putHeader);
+    answer(ctx, e.status(), e.title(), e.getMessage(), true);
   }
 
   private void answer(RoutingContext ctx, int status, String detail) {

@@ -3,6 +3,8 @@ package dev.fabricscope.api;
 import dev.fabricscope.fabric.IbNetDiscoverText;
 import dev.fabricscope.importer.Importers;
 import dev.fabricscope.security.Access;
+import dev.fabricscope.security.ApiException;
+import dev.fabricscope.security.WriterCredentials;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -11,7 +13,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -23,10 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <ol>
  *   <li>a declared body beyond what its endpoint takes ({@link #limitFor}) is a 413 at once;
  *   <li>a request without credentials is a 401 at once (but for small bodies while anonymous reads
- *       are on: a plan preview or a host selection is a read), and one whose bearer secret is
- *       neither an active fabricscope token nor shaped like a credential another check may accept
- *       (a Kubernetes token when those are on, a JWT with sign-on on) is a 401 once the token table
- *       said so ({@link Access#writerRefusal});
+ *       are on: a plan preview or a host selection is a read), and one whose credential is not
+ *       found good is a 401 ({@link WriterCredentials}): a bearer secret that is no active
+ *       fabricscope token nor a Kubernetes token the API server approved, a sign-on JWT or session
+ *       cookie that quarkus-oidc does not verify ({@link SignOnBodyGate});
  *   <li>the bodies being read at once may hold at most {@link BodyBudget}'s bytes (an eighth of the
  *       heap): one more is a 503 with Retry-After, never an OutOfMemoryError.
  * </ol>
@@ -41,6 +42,8 @@ public class RequestBodyGate {
   static final long OTHER_WRITES = 1 << 20;
 
   @Inject Access access;
+
+  @Inject WriterCredentials credentials;
 
   @Inject HttpLayerProblems problems;
 
@@ -110,34 +113,50 @@ public class RequestBodyGate {
     if (authorization == null || authorization.isBlank()) {
       // anonymous readers may send the read-only POSTs (a plan preview, a host selection), which
       // take small bodies; the large ones (reports, imports, discoveries) always need a writer
-      boolean anonymousRead = access.anonymousRead() && write == Write.OTHER;
-      if (!anonymousRead && !access.maySignOnByCookie(req)) {
+      if (access.anonymousRead() && write == Write.OTHER) {
+        admit(ctx, write);
+      } else if (credentials.signOnCookie(req)) {
+        verifySignOnLater(ctx, write);
+      } else {
         problems.refuse(
             ctx, 401, "a bearer token is required (Authorization: Bearer <token>) to send a body");
-        return;
       }
-      admit(ctx, declared >= 0 ? declared : limit);
       return;
     }
     if (access.cachedCaller(req) != null) {
-      admit(ctx, declared >= 0 ? declared : limit);
+      admit(ctx, write);
       return;
     }
-    // the token table is a database: asked off the event loop while the body waits unread
+    String address = Access.remoteAddress(req);
+    // the token table is a database, a Kubernetes review a call to the API server: both asked off
+    // the event loop while the body waits unread
     req.pause();
     ctx.vertx()
-        .executeBlocking(() -> Optional.ofNullable(access.writerRefusal(authorization)), false)
+        .executeBlocking(() -> credentials.of(authorization, address), false)
         .onComplete(
             r -> {
-              if (r.failed()) {
+              if (r.failed() && r.cause() instanceof ApiException refusal) {
+                problems.refuse(ctx, refusal); // e.g. the API server cannot review now: a 503
+              } else if (r.failed()) {
                 Log.warnf("Checking a writer's token failed: %s", r.cause().toString());
                 problems.refuse(ctx, 503, "the token could not be checked now; retry");
-              } else if (r.result().isPresent()) {
-                problems.refuse(ctx, 401, r.result().get());
+              } else if (r.result().refusal() != null) {
+                problems.refuse(ctx, 401, r.result().refusal());
+              } else if (r.result().signOnToVerify()) {
+                verifySignOnLater(ctx, write);
               } else {
-                admit(ctx, declared >= 0 ? declared : limit);
+                admit(ctx, write);
               }
             });
+  }
+
+  /**
+   * Leaves a sign-on credential to {@link SignOnBodyGate}, which judges it once quarkus-oidc's
+   * authentication (a later route) has verified it, still before the body is read.
+   */
+  private void verifySignOnLater(RoutingContext ctx, Write write) {
+    ctx.put(SignOnBodyGate.PENDING, write);
+    ctx.next();
   }
 
   /** The 413 of a body beyond its endpoint's limit, in the words its endpoint uses. */
@@ -167,6 +186,15 @@ public class RequestBodyGate {
     } else {
       problems.refuse(ctx, 413, "the body is " + declared + " bytes; this endpoint takes " + limit);
     }
+  }
+
+  /**
+   * Reserves the budget for this body (its declared length, else its endpoint's limit) until the
+   * exchange ends, then goes on.
+   */
+  void admit(RoutingContext ctx, Write write) {
+    long declared = declaredLength(ctx.request());
+    admit(ctx, declared >= 0 ? declared : write.limit);
   }
 
   /** Reserves {@code bytes} of the budget for this body until the exchange ends, then goes on. */

@@ -113,11 +113,10 @@ public class Access {
    * must run, off the event loop, since it may query the database). Never blocks.
    */
   public Caller cachedCaller(HttpServerRequest request) {
-    String header = request.getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    String secret = Tokens.bearerSecret(request.getHeader("Authorization"));
+    if (secret == null) {
       return null;
     }
-    String secret = header.substring(7).trim();
     Cached c = cache.get(Tokens.hash(secret));
     if (c == null || System.nanoTime() >= c.until() || !c.token().active()) {
       // an agent's reviewed Kubernetes token keeps the fast path too
@@ -143,51 +142,10 @@ public class Access {
    * revocation through another replica is seen at the next call. Blocking.
    */
   public boolean stillActive(String authorization) {
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return false;
-    }
-    return tokens
-        .findByHash(Tokens.hash(authorization.substring(7).trim()))
-        .map(TokenStore.Token::active)
-        .orElse(false);
+    String secret = Tokens.bearerSecret(authorization);
+    return secret != null
+        && tokens.findByHash(Tokens.hash(secret)).map(TokenStore.Token::active).orElse(false);
   }
-
-  /**
-   * Whether a request without a bearer token may carry a credential that a later check accepts: a
-   * sign-on session cookie (quarkus-oidc's {@code q_session}) while sign-on is on. Cheap: reads a
-   * header only ({@code RequestBodyGate}, before a body is read).
-   */
-  public boolean maySignOnByCookie(HttpServerRequest request) {
-    String cookie = request.getHeader("Cookie");
-    return signOn.enabled() && cookie != null && cookie.contains("q_session");
-  }
-
-  /**
-   * Why a bearer secret cannot belong to anyone allowed to write, or null when it may: an active
-   * fabricscope token, or a secret shaped like a credential checked later (a Kubernetes token for
-   * our audience while those are accepted, a JWT while sign-on is on). Asked before a request's
-   * body is read, so a body sent with a made-up or revoked token is never read. Blocking (the token
-   * table).
-   */
-  public String writerRefusal(String authorization) {
-    if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      return "a bearer token is required (Authorization: Bearer <token>)";
-    }
-    String secret = authorization.substring(7).trim();
-    Optional<TokenStore.Token> own =
-        secret.isEmpty() ? Optional.empty() : lookup(Tokens.hash(secret));
-    if (own.isPresent()) {
-      return own.get().active() ? null : "this token was revoked";
-    }
-    boolean kubernetes =
-        kubernetesAgents.enabled()
-            && KubernetesTokenClaims.of(secret, config.kubernetes().audience()) != null;
-    boolean provider = signOn.enabled() && JWT_SHAPE.matcher(secret).matches();
-    return kubernetes || provider ? null : "this bearer token is not one of this server's";
-  }
-
-  private static final java.util.regex.Pattern JWT_SHAPE =
-      java.util.regex.Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
 
   /** Whether unauthenticated callers may read ({@code fabricscope.auth.anonymous-read}). */
   public boolean anonymousRead() {
@@ -208,10 +166,10 @@ public class Access {
       }
       return anonymousRead ? Caller.ANONYMOUS_READER : Caller.NOBODY;
     }
-    if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    String secret = Tokens.bearerSecret(header);
+    if (secret == null) {
       throw ApiException.unauthorized();
     }
-    String secret = header.substring(7).trim();
     Optional<TokenStore.Token> own = lookup(Tokens.hash(secret));
     if (own.isEmpty()) {
       // not one of ours (any secret may be configured as fabricscope.admin-token, so the prefix
@@ -235,7 +193,7 @@ public class Access {
   }
 
   /** The request's remote host address ("" when unknown, e.g. a Unix socket). */
-  static String remoteAddress(HttpServerRequest request) {
+  public static String remoteAddress(HttpServerRequest request) {
     var a = request.remoteAddress();
     return a == null || a.hostAddress() == null ? "" : a.hostAddress();
   }

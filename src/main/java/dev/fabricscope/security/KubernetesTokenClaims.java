@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.Base64;
-import java.util.regex.Pattern;
 
 /**
  * What a bearer secret claims to be, read from its JWT payload without checking the signature (the
@@ -17,14 +16,12 @@ import java.util.regex.Pattern;
  */
 record KubernetesTokenClaims(long expiresEpochSecond) {
 
-  private static final Pattern JWT =
-      Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+");
   private static final int MAX_TOKEN = 16_384;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The claims of a Kubernetes token for {@code audience}, or null when it does not claim so. */
   static KubernetesTokenClaims of(String secret, String audience) {
-    if (secret.length() > MAX_TOKEN || !JWT.matcher(secret).matches()) {
+    if (secret.length() > MAX_TOKEN || !Tokens.jwtShaped(secret)) {
       return null;
     }
     int dot = secret.indexOf('.');

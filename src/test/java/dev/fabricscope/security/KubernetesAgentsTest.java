@@ -120,6 +120,37 @@ class KubernetesAgentsTest {
     send(FakeKubernetesApi.NODE_B, "k8s-node-b").then().statusCode(201);
   }
 
+  /**
+   * A Kubernetes-shaped token the API server does not approve is refused before the report's body
+   * is read: the review runs in the body gate (it passed there on its shape alone before, so forged
+   * ones could fill the body budget). Each request sends its head only.
+   */
+  @Test
+  void aTokenTheApiServerRefusesNeverHasItsBodyRead() throws Exception {
+    for (String token :
+        List.of(
+            FakeKubernetesApi.FORGED,
+            FakeKubernetesApi.OTHER_ACCOUNT,
+            FakeKubernetesApi.NO_NODE,
+            FakeKubernetesApi.OTHER_AUDIENCE)) {
+      String head =
+          "POST /api/v1/reports HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+              + "Authorization: Bearer "
+              + token
+              + "\r\nContent-Length: 10000000\r\n\r\n";
+      dev.fabricscope.testing.RawHttp.Answer a =
+          org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+              java.time.Duration.ofSeconds(10),
+              () ->
+                  dev.fabricscope.testing.RawHttp.exchange(
+                      io.restassured.RestAssured.port,
+                      head.getBytes(StandardCharsets.US_ASCII),
+                      null),
+              "waited for the body");
+      assertEquals(401, a.status(), a.body());
+    }
+  }
+
   private static io.restassured.response.Response send(String token, String host) throws Exception {
     String report =
         new String(ApiClient.resource("valid-report.json"), StandardCharsets.UTF_8)
