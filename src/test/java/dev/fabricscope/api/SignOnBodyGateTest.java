@@ -1,7 +1,6 @@
 package dev.fabricscope.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.testing.ApiClient;
@@ -16,7 +15,6 @@ import io.smallrye.jwt.build.Jwt;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Random;
@@ -89,22 +87,23 @@ class SignOnBodyGateTest {
 
   /** The head of a write declaring {@code length} body bytes, with {@code extra} header lines. */
   static RawHttp.Answer headOnly(String path, String extra, long length) {
-    String head =
-        "POST "
-            + path
-            + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-            + extra
-            + "Content-Length: "
-            + length
-            + "\r\n\r\n";
-    return assertTimeoutPreemptively(
-        Duration.ofSeconds(15),
-        () -> RawHttp.exchange(RestAssured.port, head.getBytes(StandardCharsets.US_ASCII), null),
-        path + " waited for its body");
+    return RawHttp.headOnly(
+        RestAssured.port, "POST", path, "Content-Type: application/json\r\n" + extra, length);
   }
 
   static RawHttp.Answer bearerHead(String path, String secret, long length) {
-    return headOnly(path, "Authorization: Bearer " + secret + "\r\n", length);
+    return headOnly(path, "Authorization: Bearer " + secret, length);
+  }
+
+  /** A whole write with a bearer secret and a small body. */
+  static RawHttp.Answer sendAs(String path, String secret, String contentType, String body)
+      throws Exception {
+    return RawHttp.send(
+        RestAssured.port,
+        "POST",
+        path,
+        "Authorization: Bearer " + secret + "\r\nContent-Type: " + contentType,
+        body.getBytes(StandardCharsets.UTF_8));
   }
 
   static void refused(int status, String detail, RawHttp.Answer a) {
@@ -139,7 +138,7 @@ class SignOnBodyGateTest {
       refused(
           401,
           "sign-on credential is not valid",
-          headOnly("/api/v1/imports?host=cookie", "Cookie: " + cookie + "\r\n", 60_000_000));
+          headOnly("/api/v1/imports?host=cookie", "Cookie: " + cookie, 60_000_000));
     }
   }
 
@@ -147,24 +146,14 @@ class SignOnBodyGateTest {
   void verifiedIdentitiesWithoutTheRoleAreAnsweredByTheResourceInItsWords() throws Exception {
     // a person the provider vouches for: the body is read and the resource's role check answers
     RawHttp.Answer viewer =
-        RawHttp.send(
-            RestAssured.port,
-            "POST",
+        sendAs(
             "/api/v1/imports?host=sso-gate-viewer",
-            "Authorization: Bearer "
-                + jwt("vera", Set.of("fabricscope-viewer"))
-                + "\r\nContent-Type: application/octet-stream",
-            "neither XML nor JSON".getBytes(StandardCharsets.UTF_8));
+            jwt("vera", Set.of("fabricscope-viewer")),
+            "application/octet-stream",
+            "neither XML nor JSON");
     refused(403, "operator", viewer);
     RawHttp.Answer none =
-        RawHttp.send(
-            RestAssured.port,
-            "POST",
-            "/api/v1/plans",
-            "Authorization: Bearer "
-                + jwt("nora", Set.of("payroll"))
-                + "\r\nContent-Type: application/json",
-            "{}".getBytes(StandardCharsets.UTF_8));
+        sendAs("/api/v1/plans", jwt("nora", Set.of("payroll")), "application/json", "{}");
     refused(403, "map onto no fabricscope role", none);
   }
 
@@ -173,36 +162,27 @@ class SignOnBodyGateTest {
     // an operator's import of bytes that are no known format: the importer answers, so the body
     // was read
     RawHttp.Answer sent =
-        RawHttp.send(
-            RestAssured.port,
-            "POST",
+        sendAs(
             "/api/v1/imports?host=sso-gate",
-            "Authorization: Bearer "
-                + jwt("otto", Set.of("fabricscope-operator"))
-                + "\r\nContent-Type: application/octet-stream",
-            "neither XML nor JSON".getBytes(StandardCharsets.UTF_8));
+            jwt("otto", Set.of("fabricscope-operator")),
+            "application/octet-stream",
+            "neither XML nor JSON");
     assertEquals(422, sent.status(), sent.body());
     // a viewer's small read-only POST (a host selection) is read too
     RawHttp.Answer select =
-        RawHttp.send(
-            RestAssured.port,
-            "POST",
+        sendAs(
             "/api/v1/plans/select",
-            "Authorization: Bearer "
-                + jwt("vera", Set.of("fabricscope-viewer"))
-                + "\r\nContent-Type: application/json",
-            "{}".getBytes(StandardCharsets.UTF_8));
+            jwt("vera", Set.of("fabricscope-viewer")),
+            "application/json",
+            "{}");
     assertTrue(select.status() != 401 && select.status() != 413, select.status() + select.body());
     // fabricscope's own tokens never wait for sign-on
     RawHttp.Answer own =
-        RawHttp.send(
-            RestAssured.port,
-            "POST",
+        sendAs(
             "/api/v1/imports?host=sso-gate-own",
-            "Authorization: Bearer "
-                + ApiClient.token("sso-gate-operator", "operator", null)
-                + "\r\nContent-Type: application/octet-stream",
-            "neither XML nor JSON".getBytes(StandardCharsets.UTF_8));
+            ApiClient.token("sso-gate-operator", "operator", null),
+            "application/octet-stream",
+            "neither XML nor JSON");
     assertEquals(422, own.status(), own.body());
   }
 

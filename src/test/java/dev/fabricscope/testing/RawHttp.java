@@ -32,15 +32,37 @@ public final class RawHttp {
   /** Sends a request with {@code headers} (CRLF-joined lines) and {@code body}. */
   public static Answer send(int port, String method, String target, String headers, byte[] body)
       throws IOException {
+    String more = "Connection: close" + (headers.isEmpty() ? "" : "\r\n" + headers);
+    return exchange(port, head(method, target, more, body == null ? -1 : body.length), body);
+  }
+
+  /**
+   * Sends the head of a request that declares {@code declaredLength} body bytes, never the body,
+   * and reads the answer: an answer proves the server did not wait for the body (it must come
+   * within 15 s).
+   *
+   * @param headers CRLF-joined header lines beside Host and Content-Length ("" for none)
+   */
+  public static Answer headOnly(
+      int port, String method, String target, String headers, long declaredLength) {
+    byte[] head = head(method, target, headers, declaredLength);
+    return org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(15),
+        () -> exchange(port, head, null),
+        method + " " + target + " waited for its body");
+  }
+
+  /** A request head; {@code length} < 0: no Content-Length. */
+  private static byte[] head(String method, String target, String headers, long length) {
     String head =
         method
             + " "
             + target
-            + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+            + " HTTP/1.1\r\nHost: localhost\r\n"
             + (headers.isEmpty() ? "" : headers + "\r\n")
-            + (body == null ? "" : "Content-Length: " + body.length + "\r\n")
+            + (length < 0 ? "" : "Content-Length: " + length + "\r\n")
             + "\r\n";
-    return exchange(port, head.getBytes(StandardCharsets.ISO_8859_1), body);
+    return head.getBytes(StandardCharsets.ISO_8859_1);
   }
 
   /** Writes {@code head} then {@code body} (null: none) and reads the answer. */
