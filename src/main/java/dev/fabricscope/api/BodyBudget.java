@@ -4,13 +4,17 @@ import dev.fabricscope.config.FabricscopeConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Bytes of request bodies being read at once, all writes together ({@code
  * fabricscope.request-body-budget}; unset, an eighth of the heap): a body is read only once its
  * bytes (declared, or its endpoint's limit when it declares none) fit, so bodies alone cannot run
- * the heap out ({@link RequestBodyGate}).
+ * the heap out ({@link RequestBodyGate}). Each sender (a token, a signed-on person, an anonymous
+ * reader's address) holds at most its share of it ({@link RequestBodyGate#shareOf}), so one token
+ * cannot hold the whole budget with slow uploads (seventh security review: nine trickled uploads of
+ * one viewer token held it all, and every agent's report was a 503 for as long as they lasted).
  */
 @ApplicationScoped
 public class BodyBudget {
@@ -19,6 +23,17 @@ public class BodyBudget {
 
   private long capacity;
   private final AtomicLong inUse = new AtomicLong();
+  private final ConcurrentHashMap<String, Long> held = new ConcurrentHashMap<>();
+
+  /** What {@link #take(String, long, long)} found. */
+  enum Taken {
+    /** Reserved. */
+    TAKEN,
+    /** The sender already holds its share: nothing reserved. */
+    SENDER_FULL,
+    /** The budget is full: nothing reserved. */
+    FULL
+  }
 
   @PostConstruct
   void init() {
@@ -57,8 +72,49 @@ public class BodyBudget {
     }
   }
 
-  /** Gives back what {@link #take} reserved. */
+  /** Gives back what {@link #take(long)} reserved. */
   void give(long bytes) {
     inUse.addAndGet(-bytes);
+  }
+
+  /**
+   * Reserves {@code bytes} for {@code sender} within its {@code share} and within the budget. As
+   * with the budget, one body larger than the share goes when the sender holds nothing else.
+   */
+  Taken take(String sender, long bytes, long share) {
+    boolean[] fits = {false};
+    held.compute(
+        sender,
+        (k, now) -> {
+          long before = now == null ? 0 : now;
+          if (before > 0 && before + bytes > share) {
+            return now;
+          }
+          fits[0] = true;
+          return before + bytes;
+        });
+    if (!fits[0]) {
+      return Taken.SENDER_FULL;
+    }
+    if (!take(bytes)) {
+      release(sender, bytes);
+      return Taken.FULL;
+    }
+    return Taken.TAKEN;
+  }
+
+  /** Gives back what {@link #take(String, long, long)} reserved. */
+  void give(String sender, long bytes) {
+    give(bytes);
+    release(sender, bytes);
+  }
+
+  /** Bytes {@code sender} holds now. */
+  long heldBy(String sender) {
+    return held.getOrDefault(sender, 0L);
+  }
+
+  private void release(String sender, long bytes) {
+    held.computeIfPresent(sender, (k, now) -> now - bytes > 0 ? now - bytes : null);
   }
 }

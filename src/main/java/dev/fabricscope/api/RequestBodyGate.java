@@ -2,8 +2,10 @@ package dev.fabricscope.api;
 
 import dev.fabricscope.fabric.IbNetDiscoverText;
 import dev.fabricscope.importer.Importers;
+import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
+import dev.fabricscope.security.Caller;
 import dev.fabricscope.security.WriterCredentials;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpMethod;
@@ -49,6 +51,8 @@ public class RequestBodyGate {
 
   @Inject BodyBudget budget;
 
+  @Inject BodyPace pace;
+
   void routes(@Observes Router router) {
     router.route().order(HttpLayerProblems.ORDER + 1).handler(this::gate);
   }
@@ -65,6 +69,25 @@ public class RequestBodyGate {
 
     Write(long limit) {
       this.limit = limit;
+    }
+
+    /**
+     * Whether a sender of {@code role} (null: a signed-on person whose provider roles map onto
+     * none, or an anonymous reader) may make this write: the resources' own rule, judged before the
+     * body is read (reports come from agents, imports and discoveries from operators; admins do
+     * all).
+     */
+    boolean allows(Role role) {
+      return switch (this) {
+        case OTHER -> true;
+        case REPORT -> role == Role.AGENT || role == Role.ADMIN;
+        case IMPORT, DISCOVERY -> role == Role.OPERATOR || role == Role.ADMIN;
+      };
+    }
+
+    /** Who may make it, in the words of a refusal. */
+    String who() {
+      return this == REPORT ? "an agent token" : "the operator role";
     }
 
     static Write of(String path) {
@@ -114,7 +137,7 @@ public class RequestBodyGate {
       // anonymous readers may send the read-only POSTs (a plan preview, a host selection), which
       // take small bodies; the large ones (reports, imports, discoveries) always need a writer
       if (access.anonymousRead() && write == Write.OTHER) {
-        admit(ctx, write);
+        admit(ctx, write, new Sender("address:" + Access.remoteAddress(req), null));
       } else if (credentials.signOnCookie(req)) {
         verifySignOnLater(ctx, write);
       } else {
@@ -123,8 +146,9 @@ public class RequestBodyGate {
       }
       return;
     }
-    if (access.cachedCaller(req) != null) {
-      admit(ctx, write);
+    Caller cached = access.cachedCaller(req);
+    if (cached != null) {
+      admit(ctx, write, Sender.of(cached));
       return;
     }
     String address = Access.remoteAddress(req);
@@ -145,7 +169,7 @@ public class RequestBodyGate {
               } else if (r.result().signOnToVerify()) {
                 verifySignOnLater(ctx, write);
               } else {
-                admit(ctx, write);
+                admit(ctx, write, Sender.of(r.result().caller()));
               }
             });
   }
@@ -189,33 +213,89 @@ public class RequestBodyGate {
   }
 
   /**
-   * Reserves the budget for this body (its declared length, else its endpoint's limit) until the
-   * exchange ends, then goes on.
+   * Who sends a body: the key its share of {@link BodyBudget} is counted under, and the role its
+   * write is judged by (null: none).
    */
-  void admit(RoutingContext ctx, Write write) {
-    long declared = declaredLength(ctx.request());
-    admit(ctx, declared >= 0 ? declared : write.limit);
+  record Sender(String key, Role role) {
+    static Sender of(Caller caller) {
+      String key =
+          caller.tokenId() > 0
+              ? "token:" + caller.tokenId()
+              : "caller:" + caller.name() + "@" + caller.host();
+      return new Sender(key, caller.role());
+    }
   }
 
-  /** Reserves {@code bytes} of the budget for this body until the exchange ends, then goes on. */
-  private void admit(RoutingContext ctx, long bytes) {
-    if (!budget.take(bytes)) {
+  /**
+   * The most body bytes one sender of {@code role} holds at once: the largest write it may make and
+   * one small one beside it (an agent's job event during its report).
+   */
+  static long shareOf(Role role) {
+    long largest = 0;
+    for (Write w : Write.values()) {
+      if (w.allows(role)) {
+        largest = Math.max(largest, w.limit);
+      }
+    }
+    return largest + OTHER_WRITES;
+  }
+
+  /**
+   * Reserves the budget for this body (its declared length, else its endpoint's limit) within the
+   * sender's share until the exchange ends, watches its pace ({@link BodyPace}), then goes on. A
+   * write the sender's role may not make is read only when small (its resource then answers in its
+   * own words); a larger one is a 403 unread.
+   */
+  void admit(RoutingContext ctx, Write write, Sender sender) {
+    long declared = declaredLength(ctx.request());
+    boolean allowed = write.allows(sender.role());
+    if (!allowed && (declared < 0 || declared > OTHER_WRITES)) {
       problems.refuse(
           ctx,
-          503,
-          "the server is reading as many request bodies as it can hold ("
-              + budget.capacity()
-              + " bytes); retry");
+          403,
+          "this write needs "
+              + write.who()
+              + (sender.role() == null
+                  ? ""
+                  : "; the sender is " + sender.role().name().toLowerCase(java.util.Locale.ROOT)));
       return;
+    }
+    long bytes = declared >= 0 ? declared : write.limit;
+    long share = shareOf(sender.role());
+    switch (budget.take(sender.key(), bytes, share)) {
+      case SENDER_FULL -> {
+        problems.refuse(
+            ctx,
+            429,
+            "this sender is already sending "
+                + budget.heldBy(sender.key())
+                + " bytes of request bodies, its share of "
+                + share
+                + "; retry when they are read");
+        return;
+      }
+      case FULL -> {
+        problems.refuse(
+            ctx,
+            503,
+            "the server is reading as many request bodies as it can hold ("
+                + budget.capacity()
+                + " bytes); retry");
+        return;
+      }
+      case TAKEN -> {
+        // reserved
+      }
     }
     AtomicBoolean released = new AtomicBoolean();
     // on the answer's end, a failure or a closed connection, whichever comes first
     ctx.addEndHandler(
         x -> {
           if (released.compareAndSet(false, true)) {
-            budget.give(bytes);
+            budget.give(sender.key(), bytes);
           }
         });
+    pace.watch(ctx);
     ctx.next();
   }
 

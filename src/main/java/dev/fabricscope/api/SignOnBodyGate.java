@@ -36,6 +36,8 @@ public class SignOnBodyGate {
 
   @Inject RequestBodyGate gate;
 
+  @Inject WriterCredentials credentials;
+
   @Inject HttpLayerProblems problems;
 
   void routes(@Observes Router router) {
@@ -84,7 +86,11 @@ public class SignOnBodyGate {
     if (refusal != null) {
       problems.refuse(ctx, 401, refusal);
     } else {
-      gate.admit(ctx, write);
+      String name = identity.getPrincipal().getName();
+      gate.admit(
+          ctx,
+          write,
+          new RequestBodyGate.Sender("sign-on:" + name, credentials.signedOnRole(identity)));
     }
   }
 

@@ -44,6 +44,14 @@ public interface FabricscopeConfig {
    */
   java.util.OptionalLong requestBodyBudget();
 
+  /**
+   * The least pace of a request body being read (bytes per second, over windows of 10 s; 0: no
+   * check). A body slower than this is a 408 and its connection is closed, so a trickled upload
+   * cannot hold its share of the body budget.
+   */
+  @WithDefault("65536")
+  long requestBodyMinRate();
+
   /** Authentication. */
   Auth auth();
 

@@ -1,6 +1,7 @@
 package dev.fabricscope.security;
 
 import dev.fabricscope.inventory.TokenStore;
+import dev.fabricscope.inventory.TokenStore.Role;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,13 +32,17 @@ public class WriterCredentials {
    * @param refusal why its body is not read (a 401), or null
    * @param signOnToVerify whether it may be the identity provider's JWT, which only quarkus-oidc
    *     can verify, after its authentication ran ({@link #signedOnRefusal})
+   * @param caller who it is, when admitted here; else null
    */
-  public record Standing(String refusal, boolean signOnToVerify) {
-    static final Standing ADMITTED = new Standing(null, false);
-    static final Standing SIGN_ON = new Standing(null, true);
+  public record Standing(String refusal, boolean signOnToVerify, Caller caller) {
+    static final Standing SIGN_ON = new Standing(null, true, null);
+
+    static Standing admitted(Caller caller) {
+      return new Standing(null, false, caller);
+    }
 
     static Standing refused(String why) {
-      return new Standing(why, false);
+      return new Standing(why, false, null);
     }
   }
 
@@ -65,11 +70,13 @@ public class WriterCredentials {
     Optional<TokenStore.Token> own =
         secret.isEmpty() ? Optional.empty() : access.lookup(Tokens.hash(secret));
     if (own.isPresent()) {
-      return own.get().active() ? Standing.ADMITTED : Standing.refused("this token was revoked");
+      return own.get().active()
+          ? Standing.admitted(Caller.of(own.get()))
+          : Standing.refused("this token was revoked");
     }
     KubernetesAgents.Outcome agent = kubernetesAgents.review(secret, address);
     if (agent != null && agent.caller() != null) {
-      return Standing.ADMITTED;
+      return Standing.admitted(agent.caller());
     }
     if (signOn.enabled() && Tokens.jwtShaped(secret)) {
       return Standing.SIGN_ON;
@@ -89,5 +96,10 @@ public class WriterCredentials {
     return identity == null || identity.isAnonymous()
         ? "the sign-on credential is not valid (not the identity provider's, expired or signed out)"
         : null;
+  }
+
+  /** The fabricscope role a verified sign-on identity's provider roles map onto; null when none. */
+  public Role signedOnRole(SecurityIdentity identity) {
+    return signOn.roleOf(identity);
   }
 }

@@ -61,11 +61,12 @@ class BodyBudgetTest {
   @Test
   void aBodyBeyondTheBudgetIsRefusedUnreadAndTheBudgetComesBack() throws Exception {
     String operator = ApiClient.token("budget-operator", "operator", null);
+    String other = ApiClient.token("budget-operator-2", "operator", null);
     waitFor(0);
     try (Socket held = startImport(operator, 60L << 20)) {
       waitFor(60L << 20);
       RawHttp.Answer refused =
-          RequestBodyGateTest.headOnly("POST", "/api/v1/imports", operator, 10L << 20);
+          RequestBodyGateTest.headOnly("POST", "/api/v1/imports", other, 10L << 20);
       assertEquals(503, refused.status(), refused.body());
       assertEquals("5", refused.headers().get("retry-after"));
       assertTrue(refused.body().contains("as many request bodies"), refused.body());
@@ -73,9 +74,30 @@ class BodyBudgetTest {
     waitFor(0); // the dropped upload gave its place back
   }
 
+  /**
+   * One sender holds at most its share (seventh security review: nine trickled uploads of one
+   * viewer token held the whole budget): an operator's second large body is a 429, unread.
+   */
+  @Test
+  void oneSenderHoldsAtMostItsShare() throws Exception {
+    String operator = ApiClient.token("budget-share", "operator", null);
+    waitFor(0);
+    try (Socket held = startImport(operator, 40L << 20)) {
+      waitFor(40L << 20);
+      RawHttp.Answer refused =
+          RequestBodyGateTest.headOnly("POST", "/api/v1/imports", operator, 30L << 20);
+      assertEquals(429, refused.status(), refused.body());
+      assertEquals("5", refused.headers().get("retry-after"));
+      assertTrue(refused.body().contains("its share of 68157440"), refused.body());
+      assertEquals(40L << 20, budget.inUse());
+    }
+    waitFor(0);
+  }
+
   @Test
   void generatedUploadsNeverHoldMoreThanTheBudget() throws Exception {
     String operator = ApiClient.token("budget-many", "operator", null);
+    String other = ApiClient.token("budget-many-2", "operator", null);
     Random random = new Random(6);
     waitFor(0);
     for (int round = 0; round < 6; round++) {
@@ -84,12 +106,11 @@ class BodyBudgetTest {
         waitFor(first);
         long next = (1 + random.nextInt(63)) << 20;
         if (first + next > budget.capacity()) {
-          RawHttp.Answer a =
-              RequestBodyGateTest.headOnly("POST", "/api/v1/imports", operator, next);
+          RawHttp.Answer a = RequestBodyGateTest.headOnly("POST", "/api/v1/imports", other, next);
           assertEquals(503, a.status(), first + " + " + next + ": " + a.body());
         } else {
           // let through: it reserves its bytes while its body comes, and gives them back
-          try (Socket second = startImport(operator, next)) {
+          try (Socket second = startImport(other, next)) {
             waitFor(first + next);
           }
           waitFor(first);

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.testing.ApiClient;
 import dev.fabricscope.testing.RawHttp;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,6 +27,7 @@ class RequestBodyGateTest {
 
   static String agent;
   static String operator;
+  static String viewer;
   static String revoked;
 
   @BeforeEach
@@ -35,6 +37,7 @@ class RequestBodyGateTest {
     }
     agent = ApiClient.token("gate-agent", "agent", "gate-host");
     operator = ApiClient.token("gate-operator", "operator", null);
+    viewer = ApiClient.token("gate-viewer", "viewer", null);
     Response created =
         given()
             .auth()
@@ -135,6 +138,38 @@ class RequestBodyGateTest {
   /** One generated write: what it sends and what the gate must answer (0: let through). */
   record Case(String method, String path, String token, long length, int expected) {}
 
+  /**
+   * A large write the sender's role may not make is refused unread (seventh security review: a
+   * viewer's trickled imports held the body budget); a small one is read and its resource answers.
+   */
+  @Test
+  void aLargeWriteTheSendersRoleMayNotMakeIsRefusedUnread() throws Exception {
+    refused(
+        403,
+        "needs the operator role; the sender is viewer",
+        headOnly("POST", "/api/v1/imports", viewer, 2 << 20));
+    refused(
+        403,
+        "needs the operator role; the sender is agent",
+        headOnly("POST", "/api/v1/imports", agent, 60 << 20));
+    refused(
+        403,
+        "needs an agent token; the sender is operator",
+        headOnly("POST", "/api/v1/reports", operator, 10 << 20));
+    refused(
+        403,
+        "needs the operator role; the sender is viewer",
+        headOnly("POST", "/api/v1/fabric/discoveries?name=x", viewer, 5 << 20));
+    RawHttp.Answer small =
+        RawHttp.send(
+            RestAssured.port,
+            "POST",
+            "/api/v1/imports?host=gate-viewer-host",
+            "Authorization: Bearer " + viewer + "\r\nContent-Type: application/octet-stream",
+            "x".getBytes(StandardCharsets.UTF_8));
+    refused(403, "operator", small);
+  }
+
   @Test
   void generatedWritesAreRefusedUnreadByTheRule() throws Exception {
     List<String> paths =
@@ -147,7 +182,7 @@ class RequestBodyGateTest {
             "/api/v1/tokens",
             "/api/v1/bandwidth-tests",
             "/api/v1/agents/gate-host/jobs/1/events");
-    String[] tokens = {null, "made-up", revoked, agent, operator};
+    String[] tokens = {null, "made-up", revoked, agent, operator, viewer};
     Random random = new Random(20261206);
     int refusedUnread = 0;
     for (int i = 0; i < 300; i++) {
@@ -164,6 +199,9 @@ class RequestBodyGateTest {
         expected = limit == RequestBodyGate.OTHER_WRITES ? 0 : 401;
       } else if (token.equals("made-up") || token.equals(revoked)) {
         expected = 401;
+      } else if (!RequestBodyGate.Write.of(path).allows(roleOf(token))
+          && length > RequestBodyGate.OTHER_WRITES) {
+        expected = 403;
       } else {
         expected = 0;
       }
@@ -176,5 +214,9 @@ class RequestBodyGateTest {
       refusedUnread++;
     }
     assertTrue(refusedUnread > 150, "generated refusals: " + refusedUnread);
+  }
+
+  static Role roleOf(String token) {
+    return token.equals(agent) ? Role.AGENT : token.equals(operator) ? Role.OPERATOR : Role.VIEWER;
   }
 }
