@@ -24,9 +24,11 @@ public class FlowsQuery {
   @QueryParam("flow")
   List<String> flows;
 
+  @Parameter(description = "inter-socket capacity per direction, GB/s: 0.001 to below 1000000")
   @QueryParam("interSocketGBps")
   String interSocketGBps;
 
+  @Parameter(description = "host memory capacity per direction, GB/s: 0.001 to below 1000000")
   @QueryParam("memoryGBps")
   String memoryGBps;
 

@@ -63,10 +63,10 @@ public class HostOffers {
             () -> {
               try {
                 warmUp();
-              } catch (RuntimeException ex) {
+              } catch (Throwable ex) {
                 // the next ranking computes what is missing; a failure here only loses the head
-                // start
-                LOG.debugf("host selection: offers not computed ahead: %s", ex);
+                // start, and never the server's
+                LOG.warnf("host selection: offers not computed ahead: %s", ex);
               }
             },
             "host-offers-ahead");
@@ -86,7 +86,7 @@ public class HostOffers {
             s -> {
               try {
                 plan(s.host(), s.snapshotId());
-              } catch (RuntimeException ex) {
+              } catch (Throwable ex) {
                 LOG.debugf("host selection: offer of %s not computed ahead: %s", s.host(), ex);
               } finally {
                 eventsHandled.incrementAndGet();
@@ -155,16 +155,22 @@ public class HostOffers {
         .parallelStream()
         .forEach(
             e -> {
-              // a report stored here and still waiting to be planned need not be read back
-              Report waiting = stored.report(e.getKey(), e.getValue());
-              HostOffer o =
-                  waiting != null
-                      ? offer(e.getKey(), e.getValue(), waiting)
-                      : compute(e.getKey(), e.getValue());
-              if (o != null) {
-                keep(e.getKey(), e.getValue(), o);
-                archive.keep(e.getValue(), o);
-                planned.add(e.getKey());
+              try {
+                // a report stored here and still waiting to be planned need not be read back
+                Report waiting = stored.report(e.getKey(), e.getValue());
+                HostOffer o =
+                    waiting != null
+                        ? offer(e.getKey(), e.getValue(), waiting)
+                        : compute(e.getKey(), e.getValue());
+                if (o != null) {
+                  keep(e.getKey(), e.getValue(), o);
+                  archive.keep(e.getValue(), o);
+                  planned.add(e.getKey());
+                }
+              } catch (Throwable ex) {
+                // one host's failure (reading a huge report out of memory, say) leaves the others
+                // planned: the start's warm-up and a fleet's ranking go on without it
+                LOG.errorf(ex, "host selection: %s not planned", e.getKey());
               }
             });
     return planned;
@@ -198,6 +204,9 @@ public class HostOffers {
 
   private void planStored(String host, StoredReports.Waiting w) {
     HostOffer o = offer(host, w.snapshotId(), w.report());
+    if (o == null) {
+      return; // not planned for want of memory: the ranking tries again
+    }
     archive.keep(w.snapshotId(), o); // first: once the offer shows, its write is under way
     keep(host, w.snapshotId(), o);
   }
@@ -258,11 +267,26 @@ public class HostOffers {
     return offer(host, snapshotId, report);
   }
 
+  /**
+   * The offer of one host's report: a host over the planner's bounds offers nothing with the reason
+   * ({@link HostOffer#of}); one the planner fails on offers nothing too; null, kept nowhere, when
+   * planning it threw an Error (OutOfMemoryError: perhaps another host's doing, so it is tried
+   * again at the next ranking), which is logged and goes no further: the thread that planned it
+   * goes on with the other hosts.
+   */
   private static HostOffer offer(String host, long snapshotId, Report report) {
     try {
-      return HostOffer.of(host, report);
+      HostOffer o = HostOffer.of(host, report);
+      if (o.notPlanned() != null) {
+        LOG.infof(
+            "host selection: snapshot %d of %s not planned: %s", snapshotId, host, o.notPlanned());
+      }
+      return o;
     } catch (RuntimeException e) {
       return nothing(host, snapshotId, e);
+    } catch (Error e) {
+      LOG.errorf(e, "host selection: snapshot %d of %s not planned", snapshotId, host);
+      return null;
     }
   }
 
@@ -270,6 +294,6 @@ public class HostOffers {
   // rather than failing the whole fleet's ranking (or the ingest that stored it)
   private static HostOffer nothing(String host, long snapshotId, Exception e) {
     LOG.warnf("host selection: snapshot %d of %s not planned: %s", snapshotId, host, e);
-    return new HostOffer(host, List.of(), Map.of());
+    return HostOffer.notPlanned(host, "the planner failed: " + e.getMessage());
   }
 }

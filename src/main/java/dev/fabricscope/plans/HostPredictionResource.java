@@ -48,6 +48,7 @@ public class HostPredictionResource {
   @APIResponse(responseCode = "200", description = "The prediction")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "422", ref = "UnprocessableContent")
   public HostPrediction predict(
       @PathParam("host") String host,
       @BeanParam FlowsQuery query,
@@ -82,6 +83,7 @@ public class HostPredictionResource {
                       description = "NCCL topology XML")))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "422", ref = "UnprocessableContent")
   public jakarta.ws.rs.core.Response ncclTopology(
       @PathParam("host") String host,
       @Parameter(

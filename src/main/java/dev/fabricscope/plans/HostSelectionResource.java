@@ -42,7 +42,8 @@ public class HostSelectionResource {
               + " bool (default false), \"minGpuNicGBps\": GB/s or null, \"fabric\": InfiniBand,"
               + " Ethernet or null}. Hosts are ranked by the lowest predicted GPU→NIC rate of the"
               + " GPUs chosen (every GPU sending at once), then their sum; the others are listed"
-              + " with the reason they do not fit.")
+              + " with the reason they do not fit (\"not planned: …\" for a host over the"
+              + " planner's bound of 65,536 GPU × (NIC + NVMe) pairs).")
   @APIResponse(responseCode = "200", description = "The ranking")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "413", ref = "ContentTooLarge")

@@ -170,10 +170,12 @@ public class PlanService {
   }
 
   private static Double gbps(String name, Double v) {
-    if (v == null || (v > 0 && v < 1e6)) {
+    // a user's override, not a measurement: tiny values are mistakes
+    // (PlanOptions.MIN_OVERRIDE_GBPS)
+    if (PlanOptions.overrideInRange(v)) {
       return v;
     }
-    throw ApiException.badRequest(name + " must be a positive number of GB/s below 1000000");
+    throw ApiException.badRequest(name + " must be a number of GB/s from 0.001 to below 1000000");
   }
 
   /** A pattern's prediction; a pattern this host cannot be planned for is a 422. */

@@ -183,6 +183,7 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "200", description = "The prediction")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "422", ref = "UnprocessableContent")
   public HostPrediction prediction(
       @BeanParam PlanVersionPath version,
       @BeanParam FlowsQuery query,

@@ -7,6 +7,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BiConsumer;
+import org.jboss.logging.Logger;
 
 /**
  * The reports this replica has just stored, waiting to be planned by one background thread, at most
@@ -24,6 +25,8 @@ import java.util.function.BiConsumer;
  * ingest as much again. A mass import, one snapshot per host, is not slowed.
  */
 final class StoredReports {
+
+  private static final Logger LOG = Logger.getLogger(StoredReports.class);
 
   /** Most hosts whose report waits. */
   static final int MAX_WAITING = 256;
@@ -130,8 +133,10 @@ final class StoredReports {
                 try {
                   planned(host);
                   planner.accept(host, w);
-                } catch (RuntimeException e) {
-                  // the ranking plans it from the stored report; this thread goes on
+                } catch (Throwable e) {
+                  // an Error too (OutOfMemoryError): one host must not end the planning of every
+                  // later one. The ranking plans it from the stored report; this thread goes on
+                  LOG.errorf(e, "host selection: offer of %s not computed ahead", host);
                 } finally {
                   // a newer report that came meanwhile stays, and its host is queued again
                   if (!byHost.remove(host, w)) {

@@ -95,4 +95,38 @@ class HostPredictionResourceTest extends OnTheRigHost {
         .contentType("application/problem+json")
         .body("detail", containsString("4160 flows (65 GPUs)"));
   }
+
+  /**
+   * The review of 2026-12-06: memoryGBps=7e-321 (a subnormal) made max-min filling throw, a 500.
+   * Overrides are 0.001 to below 1,000,000 GB/s: outside, a 400 naming the range.
+   */
+  @Test
+  void capacityOverridesOutsideTheirRangeAreA400() throws Exception {
+    String dgx = BandwidthClient.hostName("plan-tiny");
+    ApiClient.importFixture(operator, "hwloc-xml/nvidiaDGX2.xml", dgx);
+    for (String bad : List.of("7e-321", "4.9e-324", "0.0009", "1e6", "0", "NaN", "Infinity")) {
+      for (String param : List.of("memoryGBps", "interSocketGBps")) {
+        given()
+            .auth()
+            .oauth2(operator)
+            .queryParam("pattern", "gpu-to-host")
+            .queryParam(param, bad)
+            .get("/api/v1/hosts/" + dgx + "/prediction")
+            .then()
+            .statusCode(400)
+            .contentType("application/problem+json")
+            .body("detail", containsString(param + " must be a number of GB/s from 0.001"));
+      }
+    }
+    given()
+        .auth()
+        .oauth2(operator)
+        .queryParam("pattern", "gpu-to-host")
+        .queryParam("memoryGBps", "0.001")
+        .queryParam("interSocketGBps", "0.001")
+        .get("/api/v1/hosts/" + dgx + "/prediction")
+        .then()
+        .statusCode(200)
+        .body("flows", hasSize(16));
+  }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The background planning of stored reports: a host that reports again within its pace is planned
- * once more after the pace, with its latest report only; other hosts do not wait for it.
+ * once more after the pace, with its latest report only; other hosts do not wait for it; one host's
+ * failure, an Error included, is not the others'.
  */
 class StoredReportsTest {
 
@@ -67,6 +68,37 @@ class StoredReportsTest {
       waitFor(() -> planned.size() == 200);
       assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos());
       assertEquals(200, planned.stream().map(Planned::host).distinct().count());
+    } finally {
+      stored.stop();
+    }
+  }
+
+  /** An Error planning one host (OutOfMemoryError) neither ends the thread nor the next host's. */
+  @Test
+  void anErrorPlanningOneHostLeavesTheThreadPlanningTheOthers() throws Exception {
+    List<Planned> planned = new CopyOnWriteArrayList<>();
+    StoredReports stored =
+        new StoredReports(
+            (h, w) -> {
+              if (h.startsWith("oom")) {
+                throw new OutOfMemoryError("Java heap space (a test)");
+              }
+              if (h.startsWith("fails")) {
+                throw new IllegalStateException("a test");
+              }
+              planned.add(new Planned(h, w.snapshotId(), System.nanoTime()));
+            },
+            Duration.ofMillis(1));
+    try {
+      stored.add("oom", 1, null);
+      stored.add("fails", 2, null);
+      stored.add("after", 3, null);
+      waitFor(() -> planned.size() == 1);
+      stored.add("oom2", 4, null);
+      stored.add("later", 5, null);
+      waitFor(() -> planned.size() == 2);
+      assertEquals(List.of("after", "later"), planned.stream().map(Planned::host).toList());
+      assertEquals(0, stored.size());
     } finally {
       stored.stop();
     }

@@ -7,6 +7,7 @@ import dev.fabricscope.planner.Pattern;
 import dev.fabricscope.planner.PlanOptions;
 import dev.fabricscope.planner.PlanResult;
 import dev.fabricscope.planner.Planner;
+import dev.fabricscope.planner.PlannerLimitException;
 import dev.fabricscope.topology.RdmaDevice;
 import dev.fabricscope.topology.Report;
 import java.util.ArrayList;
@@ -22,12 +23,25 @@ import java.util.Map;
  * @param host the host's name
  * @param gpus per GPU, in CUDA order
  * @param portsByLinkLayer RDMA ports per link layer (InfiniBand, Ethernet)
+ * @param notPlanned why the planner did not plan the host (then it offers nothing), null when it
+ *     did
  */
-public record HostOffer(String host, List<GpuOffer> gpus, Map<String, Integer> portsByLinkLayer) {
+public record HostOffer(
+    String host, List<GpuOffer> gpus, Map<String, Integer> portsByLinkLayer, String notPlanned) {
 
   public HostOffer {
     gpus = List.copyOf(gpus);
     portsByLinkLayer = Map.copyOf(portsByLinkLayer);
+  }
+
+  /** A planned host's offer. */
+  public HostOffer(String host, List<GpuOffer> gpus, Map<String, Integer> portsByLinkLayer) {
+    this(host, gpus, portsByLinkLayer, null);
+  }
+
+  /** A host the planner did not plan: it offers nothing, and says why. */
+  public static HostOffer notPlanned(String host, String reason) {
+    return new HostOffer(host, List.of(), Map.of(), reason);
   }
 
   /**
@@ -53,10 +67,20 @@ public record HostOffer(String host, List<GpuOffer> gpus, Map<String, Integer> p
       PathClass pathClass,
       Double gpuNicGBps) {}
 
-  /** The offer of a report, named {@code host}. */
+  /**
+   * The offer of a report, named {@code host}; a host over the planner's bounds ({@link
+   * PlannerLimitException}, more than {@link Planner#MAX_FLOWS} GPUs) offers nothing, with the
+   * reason, found before any pairing work.
+   */
   public static HostOffer of(String host, Report report) {
     Planner planner = new Planner(report);
-    PlanResult plan = planner.plan(Pattern.GPU_TO_NIC, PlanOptions.DEFAULTS);
+    PlanResult plan;
+    try {
+      plan = planner.plan(Pattern.GPU_TO_NIC, PlanOptions.DEFAULTS);
+    } catch (IllegalArgumentException e) {
+      // a stored report passed the checks: the only refusals left are the planner's bounds
+      return notPlanned(host, e.getMessage());
+    }
     Map<String, Double> rates = new HashMap<>();
     for (PlanResult.FlowRate f : plan.flows()) {
       rates.put(f.source(), f.predictedGBps());

@@ -58,6 +58,9 @@ public final class HostSelector {
 
   /** A {@link Fit}, or the reason as a String. */
   private static Object judge(JobShape job, HostOffer o) {
+    if (o.notPlanned() != null) {
+      return "not planned: " + o.notPlanned();
+    }
     if (o.gpus().size() < job.gpusPerHost()) {
       return o.gpus().size() + " NVIDIA GPUs; the job needs " + job.gpusPerHost();
     }

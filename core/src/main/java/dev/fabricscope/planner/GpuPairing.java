@@ -50,10 +50,20 @@ public record GpuPairing(
    *
    * @param pcieRoot the root bus the GPU hangs below ({@code pci0000:16}), null when unknown
    * @param pcieSwitch the topmost switch above it, keyed by its upstream port BDF; null when none
-   * @param nicPathClass per NIC (RDMA name, else BDF), the path class from this GPU, in PCI order
+   * @param nicPathClass per NIC (RDMA name, else BDF), the path class from this GPU, in PCI order:
+   *     every NIC of a host with up to {@link #MAX_NICS}, else the {@link #MAX_NICS} closest
+   *     (class, then PCI order)
    */
   public record Attributes(
       String pcieRoot, String pcieSwitch, Map<String, PathClass> nicPathClass) {
+
+    /**
+     * Most NICs in one GPU's {@code nicPathClass}: twice the most a real host has (the largest have
+     * 16 GPUs and up to 32 NIC ports), so every real host lists them all, while a report of
+     * thousands of NICs no longer makes this map GPUs × NICs entries in every answer.
+     */
+    public static final int MAX_NICS = 64;
+
     public Attributes {
       nicPathClass = Collections.unmodifiableMap(new LinkedHashMap<>(nicPathClass));
     }

@@ -5,7 +5,9 @@ package dev.fabricscope.planner;
  * filling): every unfrozen flow is raised by the same amount until a link saturates; the flows
  * crossing it freeze there, that link being their bottleneck; repeat on what is left. The result is
  * the unique max-min fair allocation: no rate can grow without lowering one that is not larger.
- * O(rounds × (links + flows × route length)); at most one round per link.
+ * Every round freezes the flows of at least the link that set its increment, so filling ends for
+ * any positive finite capacities, subnormal ones included. O(rounds × (links + flows × route
+ * length)); at most one round per link.
  */
 public final class MaxMin {
 
@@ -64,9 +66,11 @@ public final class MaxMin {
     while (open > 0) {
       int openBefore = open;
       double delta = Double.POSITIVE_INFINITY;
+      int tightest = -1;
       for (int r = 0; r < m; r++) {
-        if (active[r] > 0) {
-          delta = Math.min(delta, left[r] / active[r]);
+        if (active[r] > 0 && (tightest < 0 || left[r] / active[r] < delta)) {
+          delta = left[r] / active[r];
+          tightest = r;
         }
       }
       for (int f = 0; f < n; f++) {
@@ -80,6 +84,10 @@ public final class MaxMin {
           saturated[r] = left[r] <= EPS * capacity[r];
         }
       }
+      // the link that set delta is full whatever the rounding: with a subnormal capacity (7e-321)
+      // EPS × capacity is 0 and left / active × active can stay a unit above it, so the test
+      // above saturated nothing and the filling made no progress
+      saturated[tightest] = true;
       for (int f = 0; f < n; f++) {
         if (frozen[f]) {
           continue;
@@ -101,8 +109,8 @@ public final class MaxMin {
         }
       }
       if (open == openBefore) {
-        // each round saturates a link, whose flows freeze; one that froze none would repeat
-        // forever (the capacities are checked above, so this is a fault, never input)
+        // each round saturates the tightest link, whose open flows freeze; one that froze none
+        // would repeat forever (a fault, never input: the tightest link has an open flow)
         throw new IllegalStateException("max-min filling made no progress with " + open + " open");
       }
     }

@@ -25,9 +25,12 @@ import java.util.Map;
  * kernel routes the pair: {@link PathClass}), as a greedy matching that keeps NICs and uplinks
  * balanced: GPUs with the fewest best-class choices go first, and each takes, among its best-class
  * candidates, the one with the fewest GPUs so far, then the one whose uplink (the link into its
- * root port) carries the fewest, then PCI order. O(GPUs × candidates) path lookups.
+ * root port) carries the fewest, then PCI order. O(GPUs × candidates) path lookups, each pair once;
+ * {@link Planner#MAX_PAIRS} bounds that product before any of it.
  */
 final class Pairing {
+
+  private static final PathClass[] CLASSES = PathClass.values();
 
   /** A NIC port or NVMe controller a GPU can be paired with. */
   record Candidate(String bdf, String name, Integer port) {}
@@ -89,21 +92,39 @@ final class Pairing {
     return out;
   }
 
-  /** The matching: per GPU (in {@code gpus} order) its candidate, null when there is none. */
-  List<Candidate> match(List<String> gpus, List<Candidate> cands) {
+  /**
+   * The path class (its ordinal) of every GPU × candidate pair; the caller has bounded their
+   * product ({@link PlannerLimitException#check}).
+   */
+  int[][] classes(List<String> gpus, List<Candidate> cands) {
+    int[][] cls = new int[gpus.size()][cands.size()];
+    for (int i = 0; i < cls.length; i++) {
+      for (int j = 0; j < cls[i].length; j++) {
+        cls[i][j] = PathClass.of(fabric, gpus.get(i), cands.get(j).bdf()).ordinal();
+      }
+    }
+    return cls;
+  }
+
+  /**
+   * The matching: per GPU (in {@code gpus} order) the index of its candidate, -1 when there is
+   * none.
+   *
+   * @param cls the pairs' classes ({@link #classes})
+   */
+  int[] match(List<String> gpus, List<Candidate> cands, int[][] cls) {
     int g = gpus.size();
     int c = cands.size();
-    List<Candidate> out = new ArrayList<>(java.util.Collections.nCopies(g, (Candidate) null));
+    int[] out = new int[g];
+    java.util.Arrays.fill(out, -1);
     if (c == 0) {
       return out;
     }
-    int[][] cls = new int[g][c];
     int[] best = new int[g];
     int[] options = new int[g];
     for (int i = 0; i < g; i++) {
       best[i] = Integer.MAX_VALUE;
       for (int j = 0; j < c; j++) {
-        cls[i][j] = PathClass.of(fabric, gpus.get(i), cands.get(j).bdf()).ordinal();
         if (cls[i][j] < best[i]) {
           best[i] = cls[i][j];
           options[i] = 0;
@@ -138,7 +159,7 @@ final class Pairing {
       }
       load[pick]++;
       uplinkLoad.merge(uplink[pick], 1, Integer::sum);
-      out.set(i, cands.get(pick));
+      out[i] = pick;
     }
     return out;
   }
@@ -155,22 +176,22 @@ final class Pairing {
   List<GpuPairing> pairing() {
     List<String> gpus = gpus();
     List<Candidate> nics = nics();
-    List<Candidate> nicOf = match(gpus, nics);
-    List<Candidate> nvmeOf = match(gpus, nvmes());
+    List<Candidate> nvmes = nvmes();
+    // before any per-pair work: the classes below are GPUs × candidates of time and memory
+    PlannerLimitException.check(gpus.size(), nics.size(), nvmes.size());
+    int[][] nicClass = classes(gpus, nics);
+    int[] nicOf = match(gpus, nics, nicClass);
+    int[] nvmeOf = match(gpus, nvmes, classes(gpus, nvmes));
     KernelP2pRules kernel = new KernelP2pRules(fabric);
     List<GpuPairing> out = new ArrayList<>();
     for (int i = 0; i < gpus.size(); i++) {
       String gpu = gpus.get(i);
-      Candidate nic = nicOf.get(i);
-      Candidate nvme = nvmeOf.get(i);
+      Candidate nic = nicOf[i] < 0 ? null : nics.get(nicOf[i]);
+      Candidate nvme = nvmeOf[i] < 0 ? null : nvmes.get(nvmeOf[i]);
       SmiLabel nvidia = null;
       MapType verdict = null;
       PathClass cls = null;
       List<String> env = new ArrayList<>(List.of("CUDA_VISIBLE_DEVICES=" + i));
-      // each GPU-NIC class once: the chosen NIC's and the attribute map's are the same pair
-      Map<String, PathClass> byBdf = new HashMap<>();
-      java.util.function.Function<String, PathClass> classes =
-          bdf -> byBdf.computeIfAbsent(bdf, b -> PathClass.of(fabric, gpu, b));
       if (nic != null) {
         nvidia = smi.pcieLabel(gpu, nic.bdf());
         verdict =
@@ -182,17 +203,14 @@ final class Pairing {
                         new Device(nic.bdf(), DeviceKind.RDMA, nic.bdf(), null)))
                 .value()
                 .mapType();
-        cls = classes.apply(nic.bdf());
+        cls = CLASSES[nicClass[i][nicOf[i]]];
         if (nic.name() != null) {
           String hca = nic.name() + (nic.port() == null ? "" : ":" + nic.port());
           env.add("NCCL_IB_HCA=" + hca);
           env.add("UCX_NET_DEVICES=" + hca);
         }
       }
-      Map<String, PathClass> toNics = new LinkedHashMap<>();
-      for (Candidate n : nics) {
-        toNics.put(n.name() != null ? n.name() : n.bdf(), classes.apply(n.bdf()));
-      }
+      Map<String, PathClass> toNics = nicPathClasses(nics, nicClass[i]);
       List<String> switches = fabric.switchesOn(fabric.chain(gpu));
       GpuPairing.Attributes attrs =
           new GpuPairing.Attributes(
@@ -213,6 +231,39 @@ final class Pairing {
               cls,
               env,
               attrs));
+    }
+    return out;
+  }
+
+  /**
+   * A GPU's {@code nicPathClass} attribute: every NIC's class when the host has at most {@link
+   * GpuPairing.Attributes#MAX_NICS}, else the closest that many (class, then PCI order), in PCI
+   * order. Every NIC of every GPU was GPUs × NICs entries in each answer (337 MB for 4,000 ×
+   * 4,000); a real host has up to 32 NICs and keeps them all.
+   */
+  private static Map<String, PathClass> nicPathClasses(List<Candidate> nics, int[] cls) {
+    int keep = Math.min(nics.size(), GpuPairing.Attributes.MAX_NICS);
+    boolean[] kept = new boolean[nics.size()];
+    if (keep == nics.size()) {
+      java.util.Arrays.fill(kept, true);
+    } else {
+      // counting by class: the closest classes first, PCI order within a class
+      int left = keep;
+      for (int c = 0; c < CLASSES.length && left > 0; c++) {
+        for (int j = 0; j < cls.length && left > 0; j++) {
+          if (cls[j] == c) {
+            kept[j] = true;
+            left--;
+          }
+        }
+      }
+    }
+    Map<String, PathClass> out = new LinkedHashMap<>();
+    for (int j = 0; j < nics.size(); j++) {
+      if (kept[j]) {
+        Candidate n = nics.get(j);
+        out.put(n.name() != null ? n.name() : n.bdf(), CLASSES[cls[j]]);
+      }
     }
     return out;
   }

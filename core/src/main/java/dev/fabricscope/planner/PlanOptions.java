@@ -18,6 +18,19 @@ public record PlanOptions(
   /** Every default. */
   public static final PlanOptions DEFAULTS = new PlanOptions(null, null);
 
+  /**
+   * Least capacity a user may override with, GB/s (1 MB/s). Below it a flow's rate rounds to 0.00
+   * in every answer, and near the smallest doubles (7e-321) max-min filling once found no saturated
+   * link (the review of 2026-12-06): no real link is that slow, so such a value is a mistake.
+   */
+  public static final double MIN_OVERRIDE_GBPS = 0.001;
+
+  /**
+   * Capacities an override must stay below, GB/s: a million, far above any link (NVLink 5 moves 900
+   * GB/s per GPU); the constructor's own bound.
+   */
+  public static final double MAX_OVERRIDE_GBPS = 1e6;
+
   public PlanOptions {
     memoryGBpsByNode = memoryGBpsByNode == null ? Map.of() : Map.copyOf(memoryGBpsByNode);
     check(interSocketGBps);
@@ -38,8 +51,16 @@ public record PlanOptions(
     return memoryGBpsByNode.getOrDefault(node, LinkRates.DEFAULT_MEMORY_GBPS);
   }
 
+  /**
+   * Whether a user's override is within {@link #MIN_OVERRIDE_GBPS} (inclusive) and {@link
+   * #MAX_OVERRIDE_GBPS} (exclusive); null (no override) is.
+   */
+  public static boolean overrideInRange(Double v) {
+    return v == null || (v >= MIN_OVERRIDE_GBPS && v < MAX_OVERRIDE_GBPS);
+  }
+
   private static void check(Double v) {
-    if (v != null && !(v > 0 && v < 1e6)) {
+    if (v != null && !(v > 0 && v < MAX_OVERRIDE_GBPS)) {
       throw new IllegalArgumentException("a capacity is a positive GB/s value: " + v);
     }
   }

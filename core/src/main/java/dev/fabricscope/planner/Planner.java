@@ -25,6 +25,17 @@ public final class Planner {
    */
   public static final int MAX_FLOWS = 4096;
 
+  /**
+   * Most GPU × candidate pairs the pairing ranks: GPUs × (NIC ports + NVMe controllers), checked
+   * before any pairing work ({@link PlannerLimitException}). The pairing classes every such pair (a
+   * path lookup, about 2 µs, and an entry of memory), so without a bound one valid report of 8,000
+   * GPUs and 8,000 NICs (12.6 MB, under the 16 MiB report limit) cost minutes of CPU and more heap
+   * than the server has. 65,536 is 64 times the largest real host (16 GPUs × (32 NIC ports + 32
+   * NVMe drives) = 1,024) and about 0.1 s of pairing; it admits, say, 256 GPUs with 256 NICs, or
+   * the 4,096 GPUs a gpu-to-nic plan may have with 16 NICs.
+   */
+  public static final int MAX_PAIRS = 65_536;
+
   private final Fabric fabric;
   private List<GpuPairing> pairing;
 
@@ -32,7 +43,11 @@ public final class Planner {
     this.fabric = new Fabric(report);
   }
 
-  /** Every GPU's NIC port and NVMe (computed once). */
+  /**
+   * Every GPU's NIC port and NVMe (computed once).
+   *
+   * @throws PlannerLimitException when the host has more GPU pairs than {@link #MAX_PAIRS}
+   */
   public List<GpuPairing> pairing() {
     if (pairing == null) {
       pairing = new Pairing(fabric).pairing();
@@ -44,11 +59,12 @@ public final class Planner {
    * The flows of a pattern on this host, with the pairing they follow.
    *
    * @throws IllegalArgumentException when the pattern is more than {@link #MAX_FLOWS} flows here
+   * @throws PlannerLimitException when the host has more GPU pairs than {@link #MAX_PAIRS}
    */
   public List<Flow> flows(Pattern pattern) {
     List<Flow> out = new ArrayList<>();
-    List<GpuPairing> gpus = pairing();
-    long n = gpus.size();
+    // counted from the report, before the pairing: that is the costly part
+    long n = fabric.report().gpus().size();
     long count = pattern == Pattern.GPU_ALL_TO_ALL ? n * (n - 1) : n;
     if (count > MAX_FLOWS) {
       throw new IllegalArgumentException(
@@ -61,6 +77,7 @@ public final class Planner {
               + MAX_FLOWS
               + " a plan may have");
     }
+    List<GpuPairing> gpus = pairing();
     switch (pattern) {
       case GPU_TO_NIC -> {
         for (GpuPairing p : gpus) {

@@ -12,6 +12,7 @@ import dev.fabricscope.plan.HostOffer.GpuOffer;
 import dev.fabricscope.plan.HostSelector.Selection;
 import dev.fabricscope.planner.PathClass;
 import dev.fabricscope.topology.Report;
+import dev.fabricscope.topology.SyntheticHosts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -128,5 +129,23 @@ class HostSelectorTest {
             .rejected()
             .get(0)
             .reason());
+  }
+
+  /** A host over the planner's bound offers nothing and says why; the fleet is still ranked. */
+  @Test
+  void aHostOverThePlannersBoundOffersNothingWithTheReason() throws Exception {
+    // 200 GPUs × (200 NICs + 200 NVMe) = 80,000 pairs, over 65,536
+    HostOffer big =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(5),
+            () -> HostOffer.of("big", SyntheticHosts.nestedSwitches("big", 600)));
+    assertTrue(big.gpus().isEmpty());
+    assertTrue(big.notPlanned().startsWith("the host has 200 GPUs, 200 NICs"), big.notPlanned());
+    Report lassen = Importers.load(Fixtures.root().resolve("hwloc-xml/llnl-lassen.xml"));
+    HostOffer o = HostOffer.of("lassen", lassen);
+    assertEquals(null, o.notPlanned());
+    Selection s = HostSelector.select(new JobShape(1, 0, false, null, null), List.of(big, o));
+    assertEquals(List.of("lassen"), s.qualified().stream().map(HostSelector.Fit::host).toList());
+    assertEquals("not planned: " + big.notPlanned(), s.rejected().get(0).reason());
   }
 }

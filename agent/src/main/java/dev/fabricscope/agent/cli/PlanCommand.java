@@ -95,18 +95,20 @@ public final class PlanCommand implements Callable<Integer> {
       throw new UsageException(
           "--format must be text, json or nccl-xml, not '" + CliErrors.printable(format) + "'");
     }
-    PlanOptions options;
-    try {
-      options = new PlanOptions(interSocketGBps, memoryGBps);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--inter-socket-gbps and --memory-gbps take positive GB/s");
+    // a user's override: PlanOptions' documented range (a subnormal 7e-321 once ended in
+    // "internal error"), stricter than the constructor, which also takes measurements
+    if (!PlanOptions.overrideInRange(interSocketGBps) || !PlanOptions.overrideInRange(memoryGBps)) {
+      throw new UsageException(
+          "--inter-socket-gbps and --memory-gbps take GB/s from 0.001 to below 1000000");
     }
+    PlanOptions options = new PlanOptions(interSocketGBps, memoryGBps);
     Report report = Inputs.load(CliSpecs.inputGiven(spec));
     PlanResult plan;
     try {
       plan = new Planner(report).plan(pattern, options);
     } catch (IllegalArgumentException e) {
-      // a pattern this host cannot be planned for (more flows than a plan may have)
+      // a pattern this host cannot be planned for (more flows than a plan may have), or a host
+      // over the planner's bound (PlannerLimitException, refused before any pairing work)
       throw new UsageException(e.getMessage());
     }
     out.print(
