@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * recently used first out; and at most {@code concurrent} matrices are computed at once — a request
  * that finds no free slot within {@code wait} gets 503 with {@code Retry-After}. Requests for a
  * snapshot already being computed wait for that computation instead of starting their own. Plan
- * comparisons and snapshot diffs ({@link SnapshotDiffs}) take the same slots ({@link #inSlot}).
+ * comparisons, previews and version reads, predictions and snapshot diffs ({@link SnapshotDiffs})
+ * take the same slots ({@link #inSlot}).
  */
 @ApplicationScoped
 public class P2pMatrices {
@@ -102,9 +103,10 @@ public class P2pMatrices {
   }
 
   /**
-   * Runs another all-pairs computation, a plan comparison ({@code GET /plans/{id}/compare}: two
-   * matrices of up to {@code max-devices} each), in one of the matrices' slots, so the two
-   * endpoints together compute at most {@code concurrent} matrices at once.
+   * Runs other work on whole reports in one of the matrices' slots, so all of it together runs at
+   * most {@code concurrent} at once: a plan comparison ({@code GET /plans/{id}/compare}: two
+   * matrices of up to {@code max-devices} each), a snapshot diff, a plan preview, the parse and
+   * edit of a plan version, a prediction.
    *
    * @throws ApiException 503 when no slot is free within {@code wait}
    */

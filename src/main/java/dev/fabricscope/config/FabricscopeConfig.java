@@ -262,7 +262,10 @@ public interface FabricscopeConfig {
     @WithDefault("2000")
     int maxDevices();
 
-    /** Matrices computed at once, by {@code /p2p}, plan comparisons and diffs together (≥ 1). */
+    /**
+     * Matrices computed at once, by {@code /p2p}, plan comparisons, previews and version reads,
+     * predictions and diffs together (≥ 1).
+     */
     @WithDefault("2")
     int concurrent();
 

@@ -1,6 +1,7 @@
 package dev.fabricscope.plans;
 
 import dev.fabricscope.api.HostSnapshots;
+import dev.fabricscope.api.P2pMatrices;
 import dev.fabricscope.planner.PairingTopology;
 import dev.fabricscope.planner.PlanOptions;
 import dev.fabricscope.planner.PlanResult;
@@ -33,6 +34,7 @@ public class HostPredictionResource {
   @Inject Access access;
   @Inject HostSnapshots hosts;
   @Inject MemoryCapacities memory;
+  @Inject P2pMatrices matrices;
 
   @GET
   @Operation(
@@ -49,14 +51,27 @@ public class HostPredictionResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Too many reports or matrices being computed at once (Retry-After)")
   public HostPrediction predict(
       @PathParam("host") String host,
       @BeanParam FlowsQuery query,
       @Context HttpServerRequest request) {
     access.requireRead(request);
     PlanOptions options = query.options(); // a bad value is a 400 before any read
-    Report r = hosts.report(host, null);
-    return memory.predict(host, r, query.pattern(), query.flows(), options);
+    long snapshot = hosts.snapshotAt(host, null); // an unknown host: 404, not a wait for a slot
+    // the snapshot read, parsed and planned in one of the /p2p slots: a whole report each, so
+    // parallel predictions of a large host cannot run the heap out
+    return matrices.inSlot(
+        () ->
+            memory.predict(
+                host,
+                HostSnapshots.read(hosts.json(snapshot)),
+                query.pattern(),
+                query.flows(),
+                options));
   }
 
   /**
@@ -84,6 +99,10 @@ public class HostPredictionResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Too many reports or matrices being computed at once (Retry-After)")
   public jakarta.ws.rs.core.Response ncclTopology(
       @PathParam("host") String host,
       @Parameter(
@@ -94,9 +113,17 @@ public class HostPredictionResource {
           String pattern,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    Report r = hosts.report(host, null);
-    PlanResult plan = PlanService.predict(r, PlanService.pattern(pattern), null);
-    return jakarta.ws.rs.core.Response.ok(PairingTopology.ncclXml(r, plan.pairing()))
+    var chosen = PlanService.pattern(pattern); // a 400 before any read
+    long snapshot = hosts.snapshotAt(host, null);
+    // as the prediction: in a /p2p slot
+    String xml =
+        matrices.inSlot(
+            () -> {
+              Report r = HostSnapshots.read(hosts.json(snapshot));
+              PlanResult plan = PlanService.predict(r, chosen, null);
+              return PairingTopology.ncclXml(r, plan.pairing());
+            });
+    return jakarta.ws.rs.core.Response.ok(xml)
         .header("Content-Disposition", "attachment; filename=\"nccl-topology-pairing.xml\"")
         .build();
   }

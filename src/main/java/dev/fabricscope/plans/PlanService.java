@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.api.P2pMatrices;
 import dev.fabricscope.inventory.PlanStore;
 import dev.fabricscope.inventory.PlanStore.Plan;
 import dev.fabricscope.inventory.PlanStore.Version;
@@ -16,23 +17,19 @@ import dev.fabricscope.planner.Pattern;
 import dev.fabricscope.planner.PlanOptions;
 import dev.fabricscope.planner.PlanResult;
 import dev.fabricscope.planner.Planner;
-import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.topology.Report;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Plans as the API serves them: a plan's versions read from the store, each version's edited report
- * (computed once and kept: versions never change), edits read from JSON and the planner's
- * prediction of a report.
+ * Plans as the API serves them: a plan's versions read from the store, its base and each version's
+ * edited report (computed once and kept within a byte bound, {@link PlanReports}: versions never
+ * change), edits read from JSON and the planner's prediction of a report.
  */
 @ApplicationScoped
 public class PlanService {
@@ -45,21 +42,24 @@ public class PlanService {
           .enable(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES);
 
-  private static final int CACHED_REPORTS = 64;
-
   /** Most custom flows in one prediction. */
   static final int MAX_FLOWS = Planner.MAX_FLOWS;
 
-  @Inject PlanStore store;
+  private final PlanStore store;
+  private final PlanReports reports;
 
-  // edited reports by "plan:version", least recently used dropped first
-  private final Map<String, Report> reports =
-      new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Report> e) {
-          return size() > CACHED_REPORTS;
-        }
-      };
+  @Inject
+  PlanService(PlanStore store, P2pMatrices matrices) {
+    this.store = store;
+    // parses and edits of whole reports share the /p2p computation slots (a security review ran
+    // the heap out with parallel previews, each parsing the plan's 14 MB copy)
+    this.reports =
+        new PlanReports(
+            PlanReports.ENTRIES,
+            PlanReports.BYTES,
+            matrices::inSlot,
+            id -> store.baseReport(id).orElseThrow(() -> ApiException.notFound("no plan " + id)));
+  }
 
   Plan plan(long id) {
     return store.plan(id).orElseThrow(() -> ApiException.notFound("no plan " + id));
@@ -84,29 +84,17 @@ public class PlanService {
     }
   }
 
-  /** The report of one version: the copied host with the version's edits applied. */
+  /**
+   * The report of one version: the copied host with the version's edits applied, kept ({@link
+   * PlanReports}); a 503 when it must be computed and no slot frees in time.
+   */
   Report report(Plan p, int version) {
-    String key = p.id() + ":" + version;
-    synchronized (reports) {
-      Report r = reports.get(key);
-      if (r != null) {
-        return r;
-      }
-    }
-    Report r = apply(base(p.id()), readEdits(version(p, version).editsJson()));
-    synchronized (reports) {
-      reports.put(key, r);
-    }
-    return r;
+    return reports.version(p.id(), version, version(p, version).editsJson());
   }
 
+  /** The plan's copy of its host's report, kept ({@link PlanReports}); a 503 as {@link #report}. */
   Report base(long id) {
-    String json = store.baseReport(id).orElseThrow(() -> ApiException.notFound("no plan " + id));
-    try {
-      return ReportJson.read(json);
-    } catch (IOException e) {
-      throw new IllegalStateException("plan " + id + ": stored report unreadable", e);
-    }
+    return reports.base(id);
   }
 
   /** The edits applied to a report; a refused edit is a 422 naming it. */

@@ -88,6 +88,10 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "413", ref = "ContentTooLarge")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Too many reports or matrices being computed at once (Retry-After)")
   public Response preview(
       @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
           @PathParam("id")
@@ -99,20 +103,28 @@ public class PlanViewsResource {
     Plan plan = plans.plan(id);
     PlanBodies.Preview p = PlanBodies.preview(body);
     var options = PlanService.options(p.interSocketGBps(), p.memoryGBps());
-    Report r = PlanService.apply(plans.base(id), p.edits());
-    var prediction = memory.predict(plan.host(), r, p.pattern(), p.flows(), options);
-    String verdict =
-        p.a() == null ? "" : ",\"verdict\":" + json(PairByName.verdict(r, p.a(), p.b(), ""));
-    // the graph the page draws for these edits, as GET .../versions/{v}/graph answers a saved one
+    Report base = plans.base(id); // kept, or parsed in a slot of its own
+    // a whole edited report, its graph and a prediction, written out: in one of the /p2p slots, so
+    // parallel previews of a large host cannot run the heap out (a security review's 8 did)
     String json =
-        "{\"topology\":"
-            + ReportJson.write(r)
-            + ",\"graph\":"
-            + json(FabricGraphs.of(r, false))
-            + ",\"prediction\":"
-            + write(prediction)
-            + verdict
-            + "}";
+        matrices.inSlot(
+            () -> {
+              Report r = PlanService.apply(base, p.edits());
+              var prediction = memory.predict(plan.host(), r, p.pattern(), p.flows(), options);
+              String verdict =
+                  p.a() == null
+                      ? ""
+                      : ",\"verdict\":" + json(PairByName.verdict(r, p.a(), p.b(), ""));
+              // the graph the page draws for these edits, as GET .../versions/{v}/graph answers
+              return "{\"topology\":"
+                  + ReportJson.write(r)
+                  + ",\"graph\":"
+                  + json(FabricGraphs.of(r, false))
+                  + ",\"prediction\":"
+                  + write(prediction)
+                  + verdict
+                  + "}";
+            });
     return Response.ok(json, MediaType.APPLICATION_JSON).build();
   }
 
@@ -125,10 +137,16 @@ public class PlanViewsResource {
       content = @Content(schema = @Schema(ref = "Report")))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Too many reports or matrices being computed at once (Retry-After)")
   public Response topology(@BeanParam PlanVersionPath version, @Context HttpServerRequest request) {
     access.requireRead(request);
     Report r = version.report(plans);
-    return Response.ok(ReportJson.write(r), MediaType.APPLICATION_JSON).build();
+    // the whole report written out (14 MB for a large host): in a /p2p slot, as /preview
+    return Response.ok(matrices.inSlot(() -> ReportJson.write(r)), MediaType.APPLICATION_JSON)
+        .build();
   }
 
   @GET
@@ -139,6 +157,10 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "200", description = "The graph")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Too many reports or matrices being computed at once (Retry-After)")
   public FabricGraph graph(
       @BeanParam PlanVersionPath version,
       @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"))
@@ -147,7 +169,9 @@ public class PlanViewsResource {
       @Context HttpServerRequest request) {
     access.requireRead(request);
     Boolean all = Params.bool("platform", platform);
-    return FabricGraphs.of(version.report(plans), Boolean.TRUE.equals(all));
+    Report r = version.report(plans);
+    // a graph of the whole fabric: in a /p2p slot, as /preview
+    return matrices.inSlot(() -> FabricGraphs.of(r, Boolean.TRUE.equals(all)));
   }
 
   @GET
@@ -158,6 +182,10 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "200", description = "The pair's verdicts")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Too many reports or matrices being computed at once (Retry-After)")
   public PairVerdict path(
       @BeanParam PlanVersionPath version,
       @QueryParam("a") String a,
@@ -184,6 +212,10 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Too many reports or matrices being computed at once (Retry-After)")
   public HostPrediction prediction(
       @BeanParam PlanVersionPath version,
       @BeanParam FlowsQuery query,
@@ -192,7 +224,9 @@ public class PlanViewsResource {
     var options = query.options(); // a bad value: 400 before reads
     Plan p = version.plan(plans);
     Report r = version.report(plans, p);
-    return memory.predict(p.host(), r, query.pattern(), query.flows(), options);
+    // the planner over the whole report: in a /p2p slot, as /preview and /compare
+    return matrices.inSlot(
+        () -> memory.predict(p.host(), r, query.pattern(), query.flows(), options));
   }
 
   @GET

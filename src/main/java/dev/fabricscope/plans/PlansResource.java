@@ -1,12 +1,14 @@
 package dev.fabricscope.plans;
 
 import dev.fabricscope.api.HostSnapshots;
+import dev.fabricscope.api.P2pMatrices;
 import dev.fabricscope.api.Params;
 import dev.fabricscope.inventory.PlanStore;
 import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.security.Caller;
+import dev.fabricscope.topology.Report;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -45,6 +47,7 @@ public class PlansResource {
   @Inject PlanStore store;
   @Inject HostSnapshots hosts;
   @Inject PlanService plans;
+  @Inject P2pMatrices matrices;
 
   @POST
   @Consumes(MediaType.WILDCARD)
@@ -128,6 +131,10 @@ public class PlansResource {
   @APIResponse(responseCode = "409", ref = "Conflict")
   @APIResponse(responseCode = "413", ref = "ContentTooLarge")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Too many reports or matrices being computed at once (Retry-After)")
   public Response addVersion(
       @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
           @PathParam("id")
@@ -138,8 +145,10 @@ public class PlansResource {
     long id = Params.id("plan id", idParam);
     PlanStore.Plan p = plans.plan(id);
     PlanBodies.NewVersion v = PlanBodies.newVersion(body);
-    // refused edits never reach the store
-    PlanService.apply(plans.base(id), v.edits());
+    // refused edits never reach the store; the base is kept or parsed in a slot, the edits applied
+    // in another, as /preview does
+    Report base = plans.base(id);
+    matrices.inSlot(() -> PlanService.apply(base, v.edits()));
     int version;
     try {
       version =

@@ -91,4 +91,15 @@ class P2pMatricesTest {
                 }));
     assertEquals(1, m.slots().availablePermits(), "given back after an answer and a failure");
   }
+
+  /** The agent's topo and explain bound and the server's default are one number. */
+  @Test
+  void theDefaultBoundIsTheAgents() throws Exception {
+    String def =
+        dev.fabricscope.config.FabricscopeConfig.P2p.class
+            .getMethod("maxDevices")
+            .getAnnotation(io.smallrye.config.WithDefault.class)
+            .value();
+    assertEquals(String.valueOf(dev.fabricscope.p2p.P2pAnalyzer.MAX_MATRIX_DEVICES), def);
+  }
 }

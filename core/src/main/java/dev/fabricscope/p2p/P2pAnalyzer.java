@@ -18,6 +18,14 @@ import java.util.Set;
  */
 public final class P2pAnalyzer {
 
+  /**
+   * Most matrix devices ({@link #devices()}, the one count) a matrix is computed for: the server's
+   * default {@code fabricscope.p2p.max-devices} and the agent's fixed bound for {@code topo} and
+   * {@code explain}. 2,000 devices are about 2 million pairs, each a path and its verdicts; a
+   * review ran the agent out of a 512 MiB heap with 2,000 (a 1.6 MB report).
+   */
+  public static final int MAX_MATRIX_DEVICES = 2000;
+
   private static final Set<DeviceKind> MATRIX_KINDS =
       EnumSet.of(
           DeviceKind.GPU, DeviceKind.NIC, DeviceKind.RDMA, DeviceKind.NVME, DeviceKind.ACCELERATOR);

@@ -61,20 +61,13 @@ public final class ExplainCommand implements Callable<Integer> {
       throw new UsageException("explain needs two devices (BDF or name), e.g. 0000:17:00.0 mlx5_0");
     }
     Report report = Inputs.load(input);
-    P2pAnalyzer an = new P2pAnalyzer(report);
+    P2pAnalyzer an = MatrixBound.analyzer(report, "explain", MatrixBound.where(input));
     DeviceNames names = DeviceNames.of(an);
     Device a = resolve(names, devices.get(0), input);
     Device b = resolve(names, devices.get(1), input);
     out.print(TerminalText.escape(ExplainText.render(an.pair(a, b), a, b, report, names)));
     out.flush();
     return 0;
-  }
-
-  private static String where(String input) {
-    if (input == null) {
-      return "this host";
-    }
-    return input.equals(Cli.STANDARD_STREAM) ? "standard input" : input;
   }
 
   /**
@@ -85,7 +78,7 @@ public final class ExplainCommand implements Callable<Integer> {
       return names.resolve(name);
     } catch (DeviceNames.UnknownNameException e) {
       // where first: a long message is cut at its end (CliErrors)
-      throw new UsageException(where(input) + ": " + e.getMessage());
+      throw new UsageException(MatrixBound.where(input) + ": " + e.getMessage());
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.fabricscope.agent.cli;
 
-import dev.fabricscope.p2p.P2pAnalyzer;
 import dev.fabricscope.p2p.P2pMatrix;
 import dev.fabricscope.p2p.TopoText;
 import dev.fabricscope.report.ReportJson;
@@ -50,8 +49,9 @@ public final class TopoCommand implements Callable<Integer> {
       throw new UsageException(
           "--format must be text or json, not '" + CliErrors.printable(format) + "'");
     }
-    Report report = Inputs.load(CliSpecs.inputGiven(spec));
-    P2pMatrix m = new P2pAnalyzer(report).matrix();
+    String input = CliSpecs.inputGiven(spec);
+    Report report = Inputs.load(input);
+    P2pMatrix m = MatrixBound.analyzer(report, "topo", MatrixBound.where(input)).matrix();
     if (format.equals("json")) {
       try {
         out.println(ReportJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(m));
