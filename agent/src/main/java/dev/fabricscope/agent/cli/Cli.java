@@ -45,6 +45,15 @@ public final class Cli {
       String[] args, PrintStream out, PrintStream err, Supplier<BandwidthHelpers> helpers) {
     try {
       return commandLine(args, out, err, helpers).execute(args);
+    } catch (OutOfMemoryError e) {
+      // a valid input too large for this heap (the seventh review: topo of 2,000 devices in 512
+      // MiB): the matrix is garbage once thrown, so there is room to say so in one line
+      err.println(
+          NAME
+              + ": out of memory: the input is too large for this JVM's heap ("
+              + (Runtime.getRuntime().maxMemory() >> 20)
+              + " MiB); give it more (java -Xmx...) or a smaller input");
+      return BAD_INPUT;
     } finally {
       out.flush();
       err.flush();

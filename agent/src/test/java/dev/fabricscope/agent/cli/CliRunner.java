@@ -29,11 +29,22 @@ abstract class CliRunner {
 
   /** As {@link #agent(Path, String...)}, with {@code stdin} (a file; null: none) as its input. */
   Result agentReading(Path stdin, Path javaTmp, String... args) throws Exception {
+    return agentReading(stdin, javaTmp, List.of(), args);
+  }
+
+  /** As {@link #agent(String...)}, with options for the JVM (a small heap). */
+  Result agentWithJvm(List<String> jvm, String... args) throws Exception {
+    return agentReading(null, Files.createDirectories(tmp.resolve("jtmp")), jvm, args);
+  }
+
+  private Result agentReading(Path stdin, Path javaTmp, List<String> jvm, String... args)
+      throws Exception {
     String jar = System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar");
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Djava.io.tmpdir=" + javaTmp);
     cmd.add("-Dfabricscope.tmpdir=" + javaTmp);
+    cmd.addAll(jvm);
     cmd.add("-jar");
     cmd.add(jar);
     cmd.addAll(List.of(args));

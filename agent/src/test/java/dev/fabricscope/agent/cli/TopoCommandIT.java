@@ -92,6 +92,21 @@ class TopoCommandIT extends CliRunner {
     assertTrue(r.out().contains("[HOST_BRIDGE_NOT_ALLOWED]"), r.out());
   }
 
+  /**
+   * A valid input too large for the heap (seventh security review: `topo` of 1,000 GPUs and 1,000
+   * NICs in 512 MiB printed an OutOfMemoryError's stack trace, exit 1) is one line and exit 2.
+   */
+  @Test
+  void anInputTooLargeForTheHeapIsOneLineAndExitTwo() throws Exception {
+    Path big = tmp.resolve("big.json");
+    Files.writeString(
+        big, ReportJson.write(dev.fabricscope.topology.SyntheticHosts.nestedSwitches("big", 1500)));
+    for (String format : List.of("text", "json")) {
+      Result r = agentWithJvm(List.of("-Xmx48m"), "topo", "--format", format, "--input", big + "");
+      assertBadInput(r, "out of memory");
+    }
+  }
+
   @Test
   void badTopoInputIsExitTwo() throws Exception {
     String rig = Fixtures.sysfs("qemu-rig-iommu.tar.gz").toString();
