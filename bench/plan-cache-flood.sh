@@ -11,22 +11,15 @@ cd "$(dirname "$0")/.."
 port=${PORT:-18947}
 versions=${1:-70}
 dir=$(mktemp -d)
+admin=cache-admin
 trap 'kill "$server" 2>/dev/null; rm -rf "$dir"' EXIT
-java -Xmx1434m -XX:+ExitOnOutOfMemoryError -Dquarkus.http.port="$port" \
-  -Dfabricscope.data-dir="$dir/data" -Dfabricscope.admin-token=cache-admin \
-  -Dfabricscope.demo.seed=false -jar target/quarkus-app/quarkus-run.jar > "$dir/server.log" 2>&1 &
-server=$!
-for _ in $(seq 60); do curl -sf "localhost:$port/q/health" > /dev/null && break; sleep 1; done
+. bench/lib/packaged-server.sh
+start_server
 u="localhost:$port/api/v1"
 json=(-H 'Content-Type: application/json')
-token() { # name role [host]
-  curl -s -H 'Authorization: Bearer cache-admin' "${json[@]}" \
-    -d "{\"name\":\"$1\",\"role\":\"$2\"${3:+,\"host\":\"$3\"}}" "$u/tokens" \
-    | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])'
-}
-agent="Authorization: Bearer $(token cache-agent agent hostb)"
-op="Authorization: Bearer $(token cache-op operator)"
-viewer="Authorization: Bearer $(token cache-viewer viewer)"
+agent="Authorization: Bearer $(make_token cache-agent agent hostb)"
+op="Authorization: Bearer $(make_token cache-op operator)"
+viewer="Authorization: Bearer $(make_token cache-viewer viewer)"
 heap() { # live heap after a full GC
   jcmd "$server" GC.run > /dev/null
   jcmd "$server" GC.heap_info | sed -nE 's/.*garbage-first heap.*used ([0-9]+)K.*/\1/p' \

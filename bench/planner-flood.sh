@@ -10,14 +10,9 @@ cd "$(dirname "$0")/.."
 port=${PORT:-18945}
 n=${1:-8000}
 dir=$(mktemp -d)
+admin=flood-admin
 trap 'kill "$server" 2>/dev/null; rm -rf "$dir"' EXIT
-start() {
-  java -Xmx1434m -XX:+ExitOnOutOfMemoryError -Dquarkus.http.port="$port" \
-    -Dfabricscope.data-dir="$dir/data" -Dfabricscope.admin-token=flood-admin \
-    -Dfabricscope.demo.seed=false -jar target/quarkus-app/quarkus-run.jar >> "$dir/server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 60); do curl -sf "localhost:$port/q/health" > /dev/null && break; sleep 1; done
-}
+. bench/lib/packaged-server.sh
 watch() { # seconds
   for i in $(seq 10 10 "$1"); do
     sleep 10
@@ -35,10 +30,8 @@ asks() {
 }
 python3 bench/planner-flood/big_host.py src/test/resources/valid-report.json hosta "$n" "$n" \
   > "$dir/report.json"
-start
-agent=$(curl -s -H 'Authorization: Bearer flood-admin' -H 'Content-Type: application/json' \
-  -d '{"name":"flood-agent","role":"agent","host":"hosta"}' "localhost:$port/api/v1/tokens" \
-  | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
+start_server
+agent=$(make_token flood-agent agent hosta)
 echo "report of $n GPUs and $n NICs ($(stat -c %s "$dir/report.json") bytes):" \
   "$(curl -s -o /dev/null -w '%{http_code} in %{time_total} s' -H "Authorization: Bearer $agent" \
     -H 'Content-Type: application/json' --data-binary @"$dir/report.json" \
@@ -48,7 +41,7 @@ asks
 kill "$server"
 wait "$server" 2>/dev/null || true
 echo "restarted on the same data:"
-start
+start_server
 watch 60
 asks
 echo "OutOfMemoryError in the server log: $(grep -c OutOfMemoryError "$dir/server.log" || true)"

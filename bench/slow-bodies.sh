@@ -11,21 +11,14 @@ cd "$(dirname "$0")/.."
 port=${PORT:-18943}
 seconds=${1:-60}
 dir=$(mktemp -d)
+admin=slow-admin
 trap 'kill "$server" 2>/dev/null; rm -rf "$dir"' EXIT
-java -Xmx1434m -XX:+ExitOnOutOfMemoryError -Dquarkus.http.port="$port" \
-  -Dfabricscope.data-dir="$dir/data" -Dfabricscope.admin-token=slow-admin \
-  -Dfabricscope.demo.seed=false -jar target/quarkus-app/quarkus-run.jar > "$dir/server.log" 2>&1 &
-server=$!
-for _ in $(seq 60); do curl -sf "localhost:$port/q/health" > /dev/null && break; sleep 1; done
-token() { # name role [host]
-  local body="{\"name\":\"$1\",\"role\":\"$2\"${3:+,\"host\":\"$3\"}}"
-  curl -s -H 'Authorization: Bearer slow-admin' -H 'Content-Type: application/json' -d "$body" \
-    "localhost:$port/api/v1/tokens" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])'
-}
-viewer=$(token slow-viewer viewer)
-op1=$(token slow-op1 operator)
-op2=$(token slow-op2 operator)
-agent=$(token slow-agent agent slow-host)
+. bench/lib/packaged-server.sh
+start_server
+viewer=$(make_token slow-viewer viewer)
+op1=$(make_token slow-op1 operator)
+op2=$(make_token slow-op2 operator)
+agent=$(make_token slow-agent agent slow-host)
 sed 's/"corpus-host"/"slow-host"/' src/test/resources/valid-report.json > "$dir/report.json"
 python3 - "$port" "$seconds" "$viewer" "$op1" "$op2" > "$dir/trickles.txt" <<'EOF' &
 import socket, sys, time
