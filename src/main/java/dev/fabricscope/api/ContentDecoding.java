@@ -55,7 +55,7 @@ public class ContentDecoding implements ReaderInterceptor {
   /** The decoded size an endpoint accepts: what it would accept unencoded. */
   static long limit(String path) {
     // the endpoints as RequestBodyGate tells them apart; all but imports decode to a report's size
-    return path != null && RequestBodyGate.Write.of(path) == RequestBodyGate.Write.IMPORT
+    return path != null && BodyWrite.of(path) == BodyWrite.IMPORT
         ? Importers.MAX_BYTES
         : ReportsResource.MAX_REPORT_BYTES;
   }

@@ -1,7 +1,5 @@
 package dev.fabricscope.api;
 
-import dev.fabricscope.fabric.IbNetDiscoverText;
-import dev.fabricscope.importer.Importers;
 import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
@@ -57,54 +55,9 @@ public class RequestBodyGate {
     router.route().order(HttpLayerProblems.ORDER + 1).handler(this::gate);
   }
 
-  /** The kinds of write whose limits differ. */
-  enum Write {
-    IMPORT(Importers.MAX_BYTES),
-    REPORT(ReportsResource.MAX_REPORT_BYTES),
-    DISCOVERY(IbNetDiscoverText.MAX_CHARS),
-    OTHER(OTHER_WRITES);
-
-    /** The most body bytes it takes, as sent (before any Content-Encoding is undone). */
-    final long limit;
-
-    Write(long limit) {
-      this.limit = limit;
-    }
-
-    /**
-     * Whether a sender of {@code role} (null: a signed-on person whose provider roles map onto
-     * none, or an anonymous reader) may make this write: the resources' own rule, judged before the
-     * body is read (reports come from agents, imports and discoveries from operators; admins do
-     * all).
-     */
-    boolean allows(Role role) {
-      return switch (this) {
-        case OTHER -> true;
-        case REPORT -> role == Role.AGENT || role == Role.ADMIN;
-        case IMPORT, DISCOVERY -> role == Role.OPERATOR || role == Role.ADMIN;
-      };
-    }
-
-    /** Who may make it, in the words of a refusal. */
-    String who() {
-      return this == REPORT ? "an agent token" : "the operator role";
-    }
-
-    static Write of(String path) {
-      String p = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
-      if (p.equals("/api/v1/imports") || p.startsWith("/api/v1/imports/")) {
-        return IMPORT;
-      }
-      if (p.equals("/api/v1/reports")) {
-        return REPORT;
-      }
-      return p.equals("/api/v1/fabric/discoveries") ? DISCOVERY : OTHER;
-    }
-  }
-
   /** The most body bytes (as sent) a write path takes. */
   static long limitFor(String path) {
-    return Write.of(path).limit;
+    return BodyWrite.of(path).limit;
   }
 
   /**
@@ -125,7 +78,7 @@ public class RequestBodyGate {
       ctx.next();
       return;
     }
-    Write write = Write.of(req.path());
+    BodyWrite write = BodyWrite.of(req.path());
     long limit = write.limit;
     long declared = declaredLength(req);
     if (declared > limit) {
@@ -136,7 +89,7 @@ public class RequestBodyGate {
     if (authorization == null || authorization.isBlank()) {
       // anonymous readers may send the read-only POSTs (a plan preview, a host selection), which
       // take small bodies; the large ones (reports, imports, discoveries) always need a writer
-      if (access.anonymousRead() && write == Write.OTHER) {
+      if (access.anonymousRead() && write == BodyWrite.OTHER) {
         admit(ctx, write, new Sender("address:" + Access.remoteAddress(req), null));
       } else if (credentials.signOnCookie(req)) {
         verifySignOnLater(ctx, write);
@@ -178,15 +131,15 @@ public class RequestBodyGate {
    * Leaves a sign-on credential to {@link SignOnBodyGate}, which judges it once quarkus-oidc's
    * authentication (a later route) has verified it, still before the body is read.
    */
-  private void verifySignOnLater(RoutingContext ctx, Write write) {
+  private void verifySignOnLater(RoutingContext ctx, BodyWrite write) {
     ctx.put(SignOnBodyGate.PENDING, write);
     ctx.next();
   }
 
   /** The 413 of a body beyond its endpoint's limit, in the words its endpoint uses. */
-  private void tooLarge(RoutingContext ctx, Write write, long declared) {
+  private void tooLarge(RoutingContext ctx, BodyWrite write, long declared) {
     long limit = write.limit;
-    if (write == Write.IMPORT) {
+    if (write == BodyWrite.IMPORT) {
       problems.refuse(
           ctx,
           413,
@@ -195,13 +148,13 @@ public class RequestBodyGate {
               + ImportsResource.mebibytes(limit)
               + "; this one is "
               + ImportsResource.mebibytes(declared));
-    } else if (write == Write.DISCOVERY) {
+    } else if (write == BodyWrite.DISCOVERY) {
       problems.refuse(
           ctx,
           413,
           "Discovery too large",
           "an ibnetdiscover output may be at most " + limit + " bytes; this one is " + declared);
-    } else if (write == Write.REPORT) {
+    } else if (write == BodyWrite.REPORT) {
       problems.refuse(
           ctx,
           413,
@@ -232,7 +185,7 @@ public class RequestBodyGate {
    */
   static long shareOf(Role role) {
     long largest = 0;
-    for (Write w : Write.values()) {
+    for (BodyWrite w : BodyWrite.values()) {
       if (w.allows(role)) {
         largest = Math.max(largest, w.limit);
       }
@@ -246,7 +199,7 @@ public class RequestBodyGate {
    * write the sender's role may not make is read only when small (its resource then answers in its
    * own words); a larger one is a 403 unread.
    */
-  void admit(RoutingContext ctx, Write write, Sender sender) {
+  void admit(RoutingContext ctx, BodyWrite write, Sender sender) {
     long declared = declaredLength(ctx.request());
     boolean allowed = write.allows(sender.role());
     if (!allowed && (declared < 0 || declared > OTHER_WRITES)) {

@@ -45,7 +45,7 @@ public class SignOnBodyGate {
   }
 
   private void verify(RoutingContext ctx) {
-    RequestBodyGate.Write write = ctx.get(PENDING);
+    BodyWrite write = ctx.get(PENDING);
     if (write == null) {
       ctx.next();
       return;
@@ -81,7 +81,7 @@ public class SignOnBodyGate {
   /** Stands in for the auth-failure handler while this gate asks for the identity. */
   private static final BiConsumer<RoutingContext, Throwable> IGNORE_FAILURE = (c, t) -> {};
 
-  private void judge(RoutingContext ctx, RequestBodyGate.Write write, SecurityIdentity identity) {
+  private void judge(RoutingContext ctx, BodyWrite write, SecurityIdentity identity) {
     String refusal = WriterCredentials.signedOnRefusal(identity);
     if (refusal != null) {
       problems.refuse(ctx, 401, refusal);

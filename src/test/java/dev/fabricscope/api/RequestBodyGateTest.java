@@ -199,7 +199,7 @@ class RequestBodyGateTest {
         expected = limit == RequestBodyGate.OTHER_WRITES ? 0 : 401;
       } else if (token.equals("made-up") || token.equals(revoked)) {
         expected = 401;
-      } else if (!RequestBodyGate.Write.of(path).allows(roleOf(token))
+      } else if (!BodyWrite.of(path).allows(roleOf(token))
           && length > RequestBodyGate.OTHER_WRITES) {
         expected = 403;
       } else {
