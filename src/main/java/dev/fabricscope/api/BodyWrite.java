@@ -1,8 +1,10 @@
 package dev.fabricscope.api;
 
+import dev.fabricscope.fabric.FabricDiscoveriesResource;
 import dev.fabricscope.fabric.IbNetDiscoverText;
 import dev.fabricscope.importer.Importers;
 import dev.fabricscope.inventory.TokenStore.Role;
+import dev.fabricscope.security.Caller;
 
 /**
  * The kinds of write under {@code /api/} whose body limits and senders differ, as {@link
@@ -25,20 +27,27 @@ enum BodyWrite {
 
   /**
    * Whether a sender of {@code role} (null: a signed-on person whose provider roles map onto none,
-   * or an anonymous reader) may make this write: the resources' own rule, judged before the body is
-   * read (reports come from agents, imports and discoveries from operators; admins do all).
+   * or an anonymous reader) may make this write: the resources' own rules ({@link
+   * Caller#mayReport}, {@link ImportsResource#WRITER}, {@link FabricDiscoveriesResource#WRITER}),
+   * judged before the body is read.
    */
   boolean allows(Role role) {
     return switch (this) {
       case OTHER -> true;
-      case REPORT -> role == Role.AGENT || role == Role.ADMIN;
-      case IMPORT, DISCOVERY -> role == Role.OPERATOR || role == Role.ADMIN;
+      case REPORT -> Caller.mayReport(role);
+      case IMPORT -> Caller.onLadder(role, ImportsResource.WRITER);
+      case DISCOVERY -> Caller.onLadder(role, FabricDiscoveriesResource.WRITER);
     };
   }
 
   /** Who may make it, in the words of a refusal. */
   String who() {
-    return this == REPORT ? "an agent token" : "the operator role";
+    return switch (this) {
+      case REPORT -> "an agent token";
+      case IMPORT -> "the " + ImportsResource.WRITER.name().toLowerCase() + " role";
+      case DISCOVERY, OTHER ->
+          "the " + FabricDiscoveriesResource.WRITER.name().toLowerCase() + " role";
+    };
   }
 
   static BodyWrite of(String path) {

@@ -45,6 +45,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @SecurityRequirement(name = "bearer", scopes = "operator")
 public class ImportsResource {
 
+  /**
+   * The least role that may import: the resource's rule, which {@link BodyWrite} also applies
+   * before a large body is read.
+   */
+  public static final Role WRITER = Role.OPERATOR;
+
   @Inject Access access;
   @Inject ReportIngest ingest;
   @Inject FabricscopeConfig config;
@@ -103,7 +109,7 @@ public class ImportsResource {
       @QueryParam("host") String host,
       @Parameter(description = "key=value, repeatable: labels of the host") @QueryParam("label")
           List<String> labels) {
-    access.require(request, Role.OPERATOR);
+    access.require(request, WRITER);
     if (body.length == 0) {
       throw ApiException.badRequest("the body is empty: send the file to import");
     }

@@ -144,6 +144,10 @@ public class ReportsResource {
     if (caller.role() == null || caller == Caller.ANONYMOUS_READER) {
       throw ApiException.unauthorized();
     }
+    if (!Caller.mayReport(caller.role())) {
+      // before the body is parsed: whoever may not report at all is not worth parsing for
+      throw ApiException.forbidden("reports are sent with an agent token");
+    }
     if (!throttledAlready) {
       // a caller not bound to a host (an admin) is counted by its name; no host name has a space
       throttle(caller.host() != null ? caller.host() : "caller " + caller.name());

@@ -5,6 +5,7 @@ import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.security.Caller;
 import dev.fabricscope.security.WriterCredentials;
+import dev.fabricscope.security.WriterCredentials.Standing;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -117,12 +118,12 @@ public class RequestBodyGate {
               } else if (r.failed()) {
                 Log.warnf("Checking a writer's token failed: %s", r.cause().toString());
                 problems.refuse(ctx, 503, "the token could not be checked now; retry");
-              } else if (r.result().refusal() != null) {
-                problems.refuse(ctx, 401, r.result().refusal());
-              } else if (r.result().signOnToVerify()) {
-                verifySignOnLater(ctx, write);
+              } else if (r.result() instanceof Standing.Refused refused) {
+                problems.refuse(ctx, 401, refused.why());
+              } else if (r.result() instanceof Standing.Admitted admitted) {
+                admit(ctx, write, Sender.of(admitted.caller()));
               } else {
-                admit(ctx, write, Sender.of(r.result().caller()));
+                verifySignOnLater(ctx, write); // Standing.SignOnToVerify
               }
             });
   }

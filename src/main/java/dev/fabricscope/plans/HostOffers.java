@@ -155,22 +155,13 @@ public class HostOffers {
         .parallelStream()
         .forEach(
             e -> {
-              try {
-                // a report stored here and still waiting to be planned need not be read back
-                Report waiting = stored.report(e.getKey(), e.getValue());
-                HostOffer o =
-                    waiting != null
-                        ? offer(e.getKey(), e.getValue(), waiting)
-                        : compute(e.getKey(), e.getValue());
-                if (o != null) {
-                  keep(e.getKey(), e.getValue(), o);
-                  archive.keep(e.getValue(), o);
-                  planned.add(e.getKey());
-                }
-              } catch (Throwable ex) {
-                // one host's failure (reading a huge report out of memory, say) leaves the others
-                // planned: the start's warm-up and a fleet's ranking go on without it
-                LOG.errorf(ex, "host selection: %s not planned", e.getKey());
+              // a report stored here and still waiting to be planned need not be read back
+              Report waiting = stored.report(e.getKey(), e.getValue());
+              HostOffer o = planOne(e.getKey(), e.getValue(), waiting);
+              if (o != null) {
+                keep(e.getKey(), e.getValue(), o);
+                archive.keep(e.getValue(), o);
+                planned.add(e.getKey());
               }
             });
     return planned;
@@ -203,7 +194,7 @@ public class HostOffers {
   }
 
   private void planStored(String host, StoredReports.Waiting w) {
-    HostOffer o = offer(host, w.snapshotId(), w.report());
+    HostOffer o = planOne(host, w.snapshotId(), w.report());
     if (o == null) {
       return; // not planned for want of memory: the ranking tries again
     }
@@ -218,7 +209,24 @@ public class HostOffers {
     }
     stored.planned(host);
     eventReads.incrementAndGet();
-    keep(host, snapshotId, compute(host, snapshotId));
+    keep(host, snapshotId, planOne(host, snapshotId, null));
+  }
+
+  /**
+   * Plans one snapshot of a host, from its {@code waiting} report when given, else from the stored
+   * one; null when it cannot be planned now. The one guard per host, on every path that plans one:
+   * a report the planner fails on offers nothing, with the reason ({@link #offer}); anything else
+   * (the database, an OutOfMemoryError reading or planning a huge report, perhaps another host's
+   * doing) is logged and leaves the host to the next ranking. The start's warm-up, a ranking and
+   * the planning threads go on with the other hosts.
+   */
+  private HostOffer planOne(String host, long snapshotId, Report waiting) {
+    try {
+      return waiting != null ? offer(host, snapshotId, waiting) : compute(host, snapshotId);
+    } catch (Throwable e) {
+      LOG.errorf(e, "host selection: snapshot %d of %s not planned", snapshotId, host);
+      return null;
+    }
   }
 
   /** Snapshot events handled so far (tests). */
@@ -269,10 +277,8 @@ public class HostOffers {
 
   /**
    * The offer of one host's report: a host over the planner's bounds offers nothing with the reason
-   * ({@link HostOffer#of}); one the planner fails on offers nothing too; null, kept nowhere, when
-   * planning it threw an Error (OutOfMemoryError: perhaps another host's doing, so it is tried
-   * again at the next ranking), which is logged and goes no further: the thread that planned it
-   * goes on with the other hosts.
+   * ({@link HostOffer#of}); one the planner fails on offers nothing too. An Error goes to {@link
+   * #planOne}.
    */
   private static HostOffer offer(String host, long snapshotId, Report report) {
     try {
@@ -284,9 +290,6 @@ public class HostOffers {
       return o;
     } catch (RuntimeException e) {
       return nothing(host, snapshotId, e);
-    } catch (Error e) {
-      LOG.errorf(e, "host selection: snapshot %d of %s not planned", snapshotId, host);
-      return null;
     }
   }
 

@@ -269,11 +269,11 @@ public class Access {
     if (c.role() == null || c == Caller.ANONYMOUS_READER) {
       throw ApiException.unauthorized();
     }
+    if (!Caller.mayReport(c.role())) {
+      throw ApiException.forbidden("reports are sent with an agent token");
+    }
     if (c.role() == Role.ADMIN) {
       return c;
-    }
-    if (c.role() != Role.AGENT) {
-      throw ApiException.forbidden("reports are sent with an agent token");
     }
     if (c.host() == null || !c.host().equals(host)) {
       throw ApiException.forbidden(

@@ -50,6 +50,22 @@ public record Caller(String name, Role role, String host, long tokenId, Session 
 
   /** Whether the role is at least {@code min} on the viewer < operator < admin ladder. */
   public boolean atLeast(Role min) {
+    return onLadder(role, min);
+  }
+
+  /**
+   * The one ladder rule: {@code role} is at least {@code min} on viewer < operator < admin. Agents
+   * are off the ladder (they write their host's reports and nothing else); null is nobody.
+   */
+  public static boolean onLadder(Role role, Role min) {
     return role != null && role != Role.AGENT && role.ordinal() >= min.ordinal();
+  }
+
+  /**
+   * The one rule for who sends reports and heartbeats: agent tokens (for their own host, which the
+   * resource checks once the body names it) and admins (for any host).
+   */
+  public static boolean mayReport(Role role) {
+    return role == Role.AGENT || role == Role.ADMIN;
   }
 }

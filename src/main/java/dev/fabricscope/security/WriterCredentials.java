@@ -27,23 +27,19 @@ public class WriterCredentials {
   @Inject KubernetesAgents kubernetesAgents;
 
   /**
-   * What a write's bearer credential was found to be.
-   *
-   * @param refusal why its body is not read (a 401), or null
-   * @param signOnToVerify whether it may be the identity provider's JWT, which only quarkus-oidc
-   *     can verify, after its authentication ran ({@link #signedOnRefusal})
-   * @param caller who it is, when admitted here; else null
+   * What a write's bearer credential was found to be: admitted (who it is), refused (why: a 401),
+   * or possibly the identity provider's JWT, which only quarkus-oidc can verify, after its
+   * authentication ran ({@link #signedOnRefusal}).
    */
-  public record Standing(String refusal, boolean signOnToVerify, Caller caller) {
-    static final Standing SIGN_ON = new Standing(null, true, null);
+  public sealed interface Standing {
+    /** An active fabricscope token, or a Kubernetes token the API server approved. */
+    record Admitted(Caller caller) implements Standing {}
 
-    static Standing admitted(Caller caller) {
-      return new Standing(null, false, caller);
-    }
+    /** Not a credential whose body is read; {@code why} is the 401's detail. */
+    record Refused(String why) implements Standing {}
 
-    static Standing refused(String why) {
-      return new Standing(why, false, null);
-    }
+    /** A JWT-shaped secret while sign-on is on: left to sign-on's verification. */
+    record SignOnToVerify() implements Standing {}
   }
 
   /**
@@ -65,23 +61,23 @@ public class WriterCredentials {
   public Standing of(String authorization, String address) {
     String secret = Tokens.bearerSecret(authorization);
     if (secret == null) {
-      return Standing.refused("a bearer token is required (Authorization: Bearer <token>)");
+      return new Standing.Refused("a bearer token is required (Authorization: Bearer <token>)");
     }
     Optional<TokenStore.Token> own =
         secret.isEmpty() ? Optional.empty() : access.lookup(Tokens.hash(secret));
     if (own.isPresent()) {
       return own.get().active()
-          ? Standing.admitted(Caller.of(own.get()))
-          : Standing.refused("this token was revoked");
+          ? new Standing.Admitted(Caller.of(own.get()))
+          : new Standing.Refused("this token was revoked");
     }
     KubernetesAgents.Outcome agent = kubernetesAgents.review(secret, address);
     if (agent != null && agent.caller() != null) {
-      return Standing.admitted(agent.caller());
+      return new Standing.Admitted(agent.caller());
     }
     if (signOn.enabled() && Tokens.jwtShaped(secret)) {
-      return Standing.SIGN_ON;
+      return new Standing.SignOnToVerify();
     }
-    return Standing.refused(
+    return new Standing.Refused(
         agent != null ? agent.refusal() : "this bearer token is not one of this server's");
   }
 

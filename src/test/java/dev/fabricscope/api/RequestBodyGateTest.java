@@ -216,6 +216,37 @@ class RequestBodyGateTest {
     assertTrue(refusedUnread > 150, "generated refusals: " + refusedUnread);
   }
 
+  /**
+   * The gate's role rule ({@link BodyWrite#allows}) is the resources' own: for each role and each
+   * large write, a one-byte body (which the gate lets through to the resource) is refused by the
+   * resource for a role exactly when the gate would refuse that role's large body unread.
+   */
+  @Test
+  void theGateRefusesUnreadExactlyTheRolesTheResourceRefuses() throws Exception {
+    String[] senders = {agent, viewer, operator, ApiClient.ADMIN};
+    Role[] roles = {Role.AGENT, Role.VIEWER, Role.OPERATOR, Role.ADMIN};
+    String[] paths = {
+      "/api/v1/reports", "/api/v1/imports?host=gate-rule-host", "/api/v1/fabric/discoveries?name=x"
+    };
+    for (String path : paths) {
+      BodyWrite write = BodyWrite.of(path.replaceFirst("\\?.*", ""));
+      for (int i = 0; i < senders.length; i++) {
+        RawHttp.Answer small =
+            RawHttp.send(
+                RestAssured.port,
+                "POST",
+                path,
+                "Authorization: Bearer " + senders[i] + "\r\nContent-Type: application/json",
+                "x".getBytes(StandardCharsets.UTF_8));
+        boolean resourceRefused = small.status() == 403 || small.status() == 401;
+        assertEquals(
+            !write.allows(roles[i]),
+            resourceRefused,
+            roles[i] + " " + path + ": " + small.status() + " " + small.body());
+      }
+    }
+  }
+
   static Role roleOf(String token) {
     return token.equals(agent) ? Role.AGENT : token.equals(operator) ? Role.OPERATOR : Role.VIEWER;
   }
