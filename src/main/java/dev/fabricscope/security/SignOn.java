@@ -43,7 +43,9 @@ public class SignOn {
   /**
    * The caller signed on through the identity provider, or empty when the request carries no
    * provider credential (no bearer JWT, no session cookie). Blocking: the first call of a request
-   * verifies the token (signature, issuer, audience, expiry), with the provider's keys cached.
+   * verifies the token (signature, issuer, expiry, and an audience of {@code
+   * quarkus.oidc.token.audience}: the client id unless configured), with the provider's keys
+   * cached.
    *
    * @throws ApiException 401 when a provider credential is present but not valid, or its session
    *     was signed out

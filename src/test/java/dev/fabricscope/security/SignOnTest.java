@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.testing.ApiClient;
 import dev.fabricscope.testing.SignOnProfile;
@@ -156,5 +157,92 @@ class SignOnTest {
           what);
       assertEquals(rank >= 2 ? 201 : 403, importAs(token, "sso-gen-" + i).statusCode(), what);
     }
+  }
+
+  /** A provider-signed token whose {@code aud} is {@code audiences} (the provider's own key). */
+  static String withAudience(String user, Set<String> groups, Set<String> audiences) {
+    return Jwt.preferredUserName(user)
+        .groups(groups)
+        .issuer("https://server.example.com")
+        .audience(audiences)
+        .subject(user)
+        .jws()
+        .keyId("1")
+        .sign("privateKey.jwk");
+  }
+
+  /**
+   * Eighth security review: a token the provider issued to another application of the realm (an
+   * access token, or that application's ID token) acted here with the person's roles, up to minting
+   * a fabricscope admin token. Only the configured audiences are taken.
+   */
+  @Test
+  void aTokenTheProviderMadeForAnotherApplicationIs401() {
+    Set<String> admin = Set.of("fabricscope-admin");
+    String otherApp = withAudience("bob", admin, Set.of("some-other-app"));
+    String otherAppsIdToken = OidcWiremockTestResource.getIdToken("bob", admin, "some-other-app");
+    String noAudience =
+        Jwt.preferredUserName("bob")
+            .groups(admin)
+            .issuer("https://server.example.com")
+            .jws()
+            .keyId("1")
+            .sign("privateKey.jwk");
+    for (String foreign : List.of(otherApp, otherAppsIdToken, noAudience)) {
+      given().auth().oauth2(foreign).get("/api/v1/hosts").then().statusCode(401);
+      given()
+          .auth()
+          .oauth2(foreign)
+          .contentType("application/json")
+          .body("{\"name\":\"via-foreign-aud\",\"role\":\"admin\"}")
+          .post("/api/v1/tokens")
+          .then()
+          .statusCode(401);
+    }
+    // the same person's token for fabricscope's client is taken
+    given()
+        .auth()
+        .oauth2(withAudience("bob", admin, Set.of("quarkus-web-app")))
+        .get("/api/v1/tokens")
+        .then()
+        .statusCode(200);
+  }
+
+  /** Generated audience sets: a token is taken exactly when one of its audiences is configured. */
+  @Test
+  void generatedAudiencesAreTakenOnlyWhenOneIsConfigured() {
+    List<String> pool =
+        List.of(
+            "quarkus-web-app",
+            "https://server.example.com",
+            "grafana",
+            "account",
+            "quarkus-web-app2",
+            "https://server.example.com/",
+            "https://id.server.example.com");
+    Set<String> configured = Set.of("quarkus-web-app", "https://server.example.com");
+    Random random = new Random(20261206);
+    int taken = 0;
+    for (int i = 0; i < 30; i++) {
+      Set<String> audiences = new HashSet<>();
+      for (String a : pool) {
+        if (random.nextInt(3) == 0) {
+          audiences.add(a);
+        }
+      }
+      if (audiences.isEmpty()) {
+        audiences.add(pool.get(random.nextInt(pool.size())));
+      }
+      boolean ours = audiences.stream().anyMatch(configured::contains);
+      int status =
+          given()
+              .auth()
+              .oauth2(withAudience("aud" + i, Set.of("fabricscope-viewer"), audiences))
+              .get("/api/v1/hosts")
+              .statusCode();
+      assertEquals(ours ? 200 : 401, status, "aud " + audiences);
+      taken += ours ? 1 : 0;
+    }
+    assertTrue(taken > 5 && taken < 25, "taken " + taken);
   }
 }
