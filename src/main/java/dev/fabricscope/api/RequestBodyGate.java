@@ -91,7 +91,7 @@ public class RequestBodyGate {
       // anonymous readers may send the read-only POSTs (a plan preview, a host selection), which
       // take small bodies; the large ones (reports, imports, discoveries) always need a writer
       if (access.anonymousRead() && write == BodyWrite.OTHER) {
-        admit(ctx, write, new Sender("address:" + Access.remoteAddress(req), null));
+        admit(ctx, write, Sender.of(Caller.NOBODY, Access.remoteAddress(req)));
       } else if (credentials.signOnCookie(req)) {
         verifySignOnLater(ctx, write);
       } else {
@@ -102,7 +102,7 @@ public class RequestBodyGate {
     }
     Caller cached = access.cachedCaller(req);
     if (cached != null) {
-      admit(ctx, write, Sender.of(cached));
+      admit(ctx, write, Sender.of(cached, Access.remoteAddress(req)));
       return;
     }
     String address = Access.remoteAddress(req);
@@ -121,7 +121,7 @@ public class RequestBodyGate {
               } else if (r.result() instanceof Standing.Refused refused) {
                 problems.refuse(ctx, 401, refused.why());
               } else if (r.result() instanceof Standing.Admitted admitted) {
-                admit(ctx, write, Sender.of(admitted.caller()));
+                admit(ctx, write, Sender.of(admitted.caller(), address));
               } else {
                 verifySignOnLater(ctx, write); // Standing.SignOnToVerify
               }
@@ -171,12 +171,8 @@ public class RequestBodyGate {
    * write is judged by (null: none).
    */
   record Sender(String key, Role role) {
-    static Sender of(Caller caller) {
-      String key =
-          caller.tokenId() > 0
-              ? "token:" + caller.tokenId()
-              : "caller:" + caller.name() + "@" + caller.host();
-      return new Sender(key, caller.role());
+    static Sender of(Caller caller, String address) {
+      return new Sender(caller.quotaKey(address), caller.role());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.fabricscope.api;
 
+import dev.fabricscope.security.Caller;
 import dev.fabricscope.security.WriterCredentials;
 import io.quarkus.logging.Log;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -90,7 +91,7 @@ public class SignOnBodyGate {
       gate.admit(
           ctx,
           write,
-          new RequestBodyGate.Sender("sign-on:" + name, credentials.signedOnRole(identity)));
+          new RequestBodyGate.Sender(Caller.personKey(name), credentials.signedOnRole(identity)));
     }
   }
 

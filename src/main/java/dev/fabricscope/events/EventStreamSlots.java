@@ -43,7 +43,7 @@ public class EventStreamSlots {
    * @throws ApiException 429 when the caller or the server has as many streams open as allowed
    */
   public Slot take(Caller caller, String address) {
-    String key = key(caller, address);
+    String key = caller.quotaKey(address);
     if (all.incrementAndGet() > total) {
       all.decrementAndGet();
       throw new ApiException(
@@ -82,15 +82,5 @@ public class EventStreamSlots {
   /** Streams open now, in all. */
   public int openStreams() {
     return all.get();
-  }
-
-  private static String key(Caller caller, String address) {
-    if (caller.tokenId() != 0) {
-      return "token:" + caller.tokenId();
-    }
-    if (caller.session() != null) {
-      return "session:" + caller.session().id();
-    }
-    return "anonymous:" + address;
   }
 }

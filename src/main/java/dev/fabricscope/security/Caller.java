@@ -43,6 +43,31 @@ public record Caller(String name, Role role, String host, long tokenId, Session 
     return new Caller(token.name(), token.role(), token.host(), token.id(), null);
   }
 
+  /**
+   * The key this caller's quotas are counted under (event streams, shares of the request-body
+   * budget): its token; a signed-on person by principal, whichever of their sessions or provider
+   * tokens they come with (each refreshed JWT without a {@code sid} had been a caller of its own:
+   * eighth security review); another caller (an agent's Kubernetes token) by name and host; no one
+   * by {@code address}.
+   */
+  public String quotaKey(String address) {
+    if (tokenId > 0) {
+      return "token:" + tokenId;
+    }
+    if (session != null) {
+      return personKey(name);
+    }
+    if (role == null || this == ANONYMOUS_READER) {
+      return "address:" + address;
+    }
+    return "caller:" + name + "@" + host;
+  }
+
+  /** The quota key of the signed-on person whose principal name is {@code principal}. */
+  public static String personKey(String principal) {
+    return "person:" + principal;
+  }
+
   /** Whether the caller may read (viewer, operator, admin; agents write only). */
   public boolean canRead() {
     return role != null && role != Role.AGENT;

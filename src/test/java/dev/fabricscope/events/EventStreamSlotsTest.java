@@ -22,12 +22,17 @@ class EventStreamSlotsTest {
   }
 
   static Caller session(String sid) {
+    return person("p", sid);
+  }
+
+  /** The signed-on person {@code name} on the session (or provider token) {@code sid}. */
+  static Caller person(String name, String sid) {
     return new Caller(
-        "p", Role.VIEWER, null, 0, new Caller.Session(sid, Instant.MAX, Instant.EPOCH));
+        name, Role.VIEWER, null, 0, new Caller.Session(sid, Instant.MAX, Instant.EPOCH));
   }
 
   static Caller anonymous() {
-    return new Caller("anonymous", Role.VIEWER, null, 0, null);
+    return Caller.ANONYMOUS_READER;
   }
 
   @Test
@@ -50,6 +55,45 @@ class EventStreamSlotsTest {
     slots.take(token(1), "x");
     assertThrows(ApiException.class, () -> slots.take(token(1), "x"));
     assertEquals(8, slots.openStreams());
+  }
+
+  /**
+   * Eighth security review: a provider JWT without {@code sid} is a session of its own, so one
+   * person with a fresh token per stream had opened any number. A person's places are theirs
+   * whatever session or token they come with; another person has their own.
+   */
+  @Test
+  void aPersonsPlacesAreTheirsAcrossSessionsAndTokens() {
+    EventStreamSlots slots = new EventStreamSlots(3, 100);
+    for (int i = 0; i < 3; i++) {
+      slots.take(person("mallory", "jwt:" + i), "10.0.0." + i);
+    }
+    assertEquals(
+        429,
+        assertThrows(ApiException.class, () -> slots.take(person("mallory", "jwt:new"), "x"))
+            .status());
+    slots.take(person("vera", "jwt:0"), "10.0.0.1"); // another person, the same token id
+  }
+
+  /** Generated people, each with a fresh session per stream: at most the per-caller count each. */
+  @Test
+  void generatedFreshSessionsOfOnePersonShareTheirPlaces() {
+    Random random = new Random(86);
+    for (int round = 0; round < 30; round++) {
+      int perCaller = 1 + random.nextInt(5);
+      EventStreamSlots slots = new EventStreamSlots(perCaller, 1000);
+      Map<String, Integer> open = new HashMap<>();
+      for (int step = 0; step < 100; step++) {
+        String name = "person" + random.nextInt(4);
+        Caller fresh = person(name, "jwt:" + round + "-" + step);
+        if (open.getOrDefault(name, 0) < perCaller) {
+          slots.take(fresh, "10.0.0." + random.nextInt(255));
+          open.merge(name, 1, Integer::sum);
+        } else {
+          assertThrows(ApiException.class, () -> slots.take(fresh, "10.0.0.1"));
+        }
+      }
+    }
   }
 
   @Test
