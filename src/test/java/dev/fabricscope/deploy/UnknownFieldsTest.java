@@ -34,8 +34,8 @@ class UnknownFieldsTest {
     // hostNetwork belongs to the pod spec, not to the container
     String moved =
         RENDERED.replace(
-            "          imagePullPolicy: IfNotPresent\n",
-            "          imagePullPolicy: IfNotPresent\n          hostNetwork: true\n");
+            "          imagePullPolicy: \"IfNotPresent\"\n",
+            "          imagePullPolicy: \"IfNotPresent\"\n          hostNetwork: true\n");
     AssertionError e = assertThrows(AssertionError.class, () -> RenderedChart.parse(moved));
     assertTrue(e.getMessage().contains("containers[0].hostNetwork"), e.getMessage());
   }
