@@ -66,6 +66,24 @@ public class PlanService {
     return store.plan(id).orElseThrow(() -> ApiException.notFound("no plan " + id));
   }
 
+  /**
+   * Deletes a plan and its versions, and drops their kept reports ({@link PlanReports#forget}).
+   *
+   * @return false when there is no such plan
+   */
+  boolean delete(long id) {
+    // the store first: a read starting after the forget finds no plan (404), one under way now is
+    // answered but its report not kept
+    boolean deleted = store.delete(id);
+    reports.forget(id);
+    return deleted;
+  }
+
+  /** The plan reports kept; for tests. */
+  PlanReports reports() {
+    return reports;
+  }
+
   static Version version(Plan p, int v) {
     return p.versions().stream()
         .filter(x -> x.version() == v)
