@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 
@@ -80,9 +81,13 @@ public final class SharedLru<K, V> {
       failure = ex;
     }
     synchronized (this) {
-      inFlight.remove(key);
-      if (value != null) {
-        put(key, value);
+      // a key removed while computing ({@link #removeIf}) is answered but not kept: its value may
+      // be of something deleted meanwhile
+      if (inFlight.get(key) == f) {
+        inFlight.remove(key);
+        if (value != null) {
+          put(key, value);
+        }
       }
     }
     if (failure != null) {
@@ -118,6 +123,28 @@ public final class SharedLru<K, V> {
       cachedBytes -= size.applyAsLong(it.next());
       it.remove();
     }
+  }
+
+  /**
+   * Removes the values of the keys {@code which} accepts, for values of something that is gone (a
+   * deleted plan): they would otherwise stay until the bound pushed them out. Computations of such
+   * keys under way still answer their callers, but their values are not kept.
+   */
+  public synchronized void removeIf(Predicate<K> which) {
+    Iterator<Map.Entry<K, V>> it = cache.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<K, V> e = it.next();
+      if (which.test(e.getKey())) {
+        cachedBytes -= size.applyAsLong(e.getValue());
+        it.remove();
+      }
+    }
+    inFlight.keySet().removeIf(which);
+  }
+
+  /** Values kept now whose keys {@code which} accepts. */
+  public synchronized int count(Predicate<K> which) {
+    return (int) cache.keySet().stream().filter(which).count();
   }
 
   /** Values kept now. */

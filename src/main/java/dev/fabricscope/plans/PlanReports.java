@@ -111,6 +111,14 @@ final class PlanReports {
                 }));
   }
 
+  /**
+   * Drops a deleted plan's base and versions (and what is being computed of them), so they neither
+   * hold the bound until pushed out nor answer for the plan's id again.
+   */
+  void forget(long plan) {
+    cache.removeIf(k -> k.plan() == plan);
+  }
+
   /** Bases parsed so far; for tests. */
   int parsed() {
     return parsed.get();
@@ -119,6 +127,11 @@ final class PlanReports {
   /** Entries kept now; for tests. */
   int cached() {
     return cache.size();
+  }
+
+  /** Entries of one plan kept now (its base and versions); for tests. */
+  int cached(long plan) {
+    return cache.count(k -> k.plan() == plan);
   }
 
   /** Weight of the entries kept now (JSON characters); for tests. */

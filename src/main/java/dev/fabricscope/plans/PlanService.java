@@ -11,6 +11,7 @@ import dev.fabricscope.inventory.PlanStore.Version;
 import dev.fabricscope.plan.PlanEdit;
 import dev.fabricscope.plan.PlanEditException;
 import dev.fabricscope.plan.PlanEditor;
+import dev.fabricscope.planner.FillLimitException;
 import dev.fabricscope.planner.Flow;
 import dev.fabricscope.planner.FlowEnd;
 import dev.fabricscope.planner.Pattern;
@@ -63,6 +64,24 @@ public class PlanService {
 
   Plan plan(long id) {
     return store.plan(id).orElseThrow(() -> ApiException.notFound("no plan " + id));
+  }
+
+  /**
+   * Deletes a plan and its versions, and drops their kept reports ({@link PlanReports#forget}).
+   *
+   * @return false when there is no such plan
+   */
+  boolean delete(long id) {
+    // the store first: a read starting after the forget finds no plan (404), one under way now is
+    // answered but its report not kept
+    boolean deleted = store.delete(id);
+    reports.forget(id);
+    return deleted;
+  }
+
+  /** The plan reports kept; for tests. */
+  PlanReports reports() {
+    return reports;
   }
 
   static Version version(Plan p, int v) {
@@ -178,7 +197,8 @@ public class PlanService {
   /**
    * The prediction of a pattern (gpu-to-nic when neither is given), or of a custom list of
    * concurrent flows, each {@code SRC>DST} with SRC and DST a BDF, {@code memory:N} or {@code
-   * network:BDF[/PORT]}; a 400 for both, too many flows or a flow that is not one.
+   * network:BDF[/PORT]}; a 400 for both, too many flows or a flow that is not one, a 422 for flows
+   * crossing more links than the planner fills ({@link Planner#MAX_FILL_VISITS}).
    */
   static PlanResult predict(Report r, String pattern, List<String> flows, PlanOptions options) {
     if (flows == null || flows.isEmpty()) {
@@ -204,6 +224,9 @@ public class PlanService {
     }
     try {
       return new Planner(r).plan(list, options);
+    } catch (FillLimitException e) {
+      // a valid list this host cannot be planned for, as a pattern over the planner's bounds
+      throw ApiException.unprocessable(e.getMessage());
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest(e.getMessage());
     }

@@ -194,7 +194,8 @@ public class PlansResource {
       @Context HttpServerRequest request) {
     access.require(request, Role.OPERATOR);
     long id = Params.id("plan id", idParam);
-    if (!store.delete(id)) {
+    // through the service: the plan's kept reports go with it
+    if (!plans.delete(id)) {
       throw ApiException.notFound("no plan " + id);
     }
     return Response.noContent().build();

@@ -54,6 +54,10 @@ public class FindingsPage {
           "A GPU pair where the NVIDIA driver's own P2P answer (NVML) differs from the kernel's"
               + " P2PDMA verdict or from NCCL's P2P choice: CUDA peer copies or NCCL's P2P"
               + " transport will not do what the topology suggests.",
+          FleetFindings.DRIVER_P2P_NOT_ANALYSED,
+          "Not analysed: the NVIDIA driver lists more GPU pairs than the server compares (4,096),"
+              + " so whether its P2P answers disagree with the kernel's or NCCL's on this host is"
+              + " unknown.",
           FleetFindings.HOST_NOT_SEEN,
           "The host's agent has not reported for several scan intervals (or never): its topology"
               + " may be stale.");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fabricscope.testing.ApiClient;
 import dev.fabricscope.testing.BandwidthClient;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class PlansResourceTest extends OnTheRigHost {
+
+  @Inject PlanService service;
 
   static final String MOVE_NIC_INTO_SWITCH =
       "{\"op\":\"move\",\"device\":\"0000:07:00.0\",\"to\":\"0000:01:00.0\"}";
@@ -59,6 +62,31 @@ class PlansResourceTest extends OnTheRigHost {
     given().auth().oauth2(viewer).delete("/api/v1/plans/" + id).then().statusCode(403);
     // reading is the viewer's
     given().auth().oauth2(viewer).get("/api/v1/plans/" + id).then().statusCode(200);
+  }
+
+  /** A deleted plan's base and versions leave the report cache with it, not when pushed out. */
+  @Test
+  void aDeletedPlansReportsAreNoLongerKept() {
+    long id = PlanRequests.create(operator, host);
+    PlanRequests.save(operator, id, 1, "[" + MOVE_NIC_INTO_SWITCH + "]").then().statusCode(201);
+    for (int v = 1; v <= 2; v++) {
+      given()
+          .auth()
+          .oauth2(operator)
+          .get("/api/v1/plans/" + id + "/versions/" + v + "/prediction")
+          .then()
+          .statusCode(200);
+    }
+    assertEquals(3, service.reports().cached(id), "the base and two versions are kept");
+    given().auth().oauth2(operator).delete("/api/v1/plans/" + id).then().statusCode(204);
+    assertEquals(0, service.reports().cached(id));
+    given()
+        .auth()
+        .oauth2(operator)
+        .get("/api/v1/plans/" + id + "/versions/1/prediction")
+        .then()
+        .statusCode(404);
+    assertEquals(0, service.reports().cached(id), "a read of the deleted plan keeps nothing");
   }
 
   @Test

@@ -31,11 +31,14 @@ import java.util.TreeSet;
  *   <li>{@link #SOFTWARE_RDMA_WITH_HARDWARE}: rxe/siw beside a hardware HCA, §2.6 (warning).
  *   <li>{@link #P2PMEM_UNPUBLISHED}: a P2PDMA pool not offered to other drivers, §2.7 (info).
  *   <li>{@link #DRIVER_P2P_DISAGREES}: a GPU pair where the NVIDIA driver's P2P answer (NVML)
- *       differs from the kernel's P2PDMA verdict or NCCL's P2P choice, §2.1, §4.5 (warning).
+ *       differs from the kernel's P2PDMA verdict or NCCL's P2P choice, §2.1, §4.5 (warning); {@link
+ *       #DRIVER_P2P_NOT_ANALYSED} instead when the driver lists more than {@link #MAX_DRIVER_PAIRS}
+ *       pairs (warning, one per host: not judged, so unknown).
  * </ul>
  *
- * Cost per host: O(functions) plus O(GPUs × NICs) {@link FastMatrix} cells plus one full pair
- * verdict per NVML peer entry (the only pairs the driver can disagree on).
+ * Cost per host: O(functions) plus O((GPUs + NICs) × depth) for the nearest NICs ({@link
+ * NearestNic}) plus one full pair verdict per NVML peer pair (the only pairs the driver can
+ * disagree on), at most {@link #MAX_DRIVER_PAIRS}.
  */
 public final class FleetFindings {
 
@@ -47,6 +50,17 @@ public final class FleetFindings {
   public static final String P2PMEM_UNPUBLISHED = "P2PMEM_UNPUBLISHED";
   public static final String HOST_NOT_SEEN = "HOST_NOT_SEEN";
   public static final String DRIVER_P2P_DISAGREES = "DRIVER_P2P_DISAGREES";
+  public static final String DRIVER_P2P_NOT_ANALYSED = "DRIVER_P2P_NOT_ANALYSED";
+
+  /**
+   * Most GPU pairs whose driver answer {@link #DRIVER_P2P_DISAGREES} judges on one host, counted
+   * from the NVML peer lists before any verdict: each pair is a full verdict (and, when they
+   * disagree, a finding kept for the host), and a report whose every GPU lists every other (360
+   * GPUs fit the 16 MiB report limit) made 65,000 of them, seconds of CPU and 65,000 findings per
+   * snapshot. 4,096 is twice the pairs of 64 GPUs (the largest host has 16, 120 pairs); a host over
+   * it gets one {@link #DRIVER_P2P_NOT_ANALYSED} finding instead (warning: unknown, not fine).
+   */
+  public static final int MAX_DRIVER_PAIRS = 4096;
 
   private FleetFindings() {}
 

@@ -147,6 +147,7 @@ final class HostRules {
     for (int i = 0; i < gpus.size(); i++) {
       byBdf.computeIfAbsent(gpus.get(i).bdf(), k -> new ArrayList<>()).add(i);
     }
+    List<int[]> pairs = new ArrayList<>();
     for (int i = 0; i < gpus.size(); i++) {
       // the old all-pairs loop's order: row i, then its partners j > i in device order
       TreeSet<Integer> partners = new TreeSet<>();
@@ -158,8 +159,30 @@ final class HostRules {
         }
       }
       for (int j : partners) {
-        disagreement(host, analyzer.pair(gpus.get(i), gpus.get(j)), out);
+        pairs.add(new int[] {i, j});
       }
+    }
+    // counted before any verdict: peer lists of every GPU (360 GPUs listing all the others fit
+    // the 16 MiB report limit) made 65,000 full verdicts, seconds of CPU, and as many findings
+    // kept for one host and listed on every findings page
+    if (pairs.size() > FleetFindings.MAX_DRIVER_PAIRS) {
+      out.add(
+          new Finding(
+              FleetFindings.DRIVER_P2P_NOT_ANALYSED,
+              Severity.WARNING,
+              host,
+              List.of(),
+              "not analysed: the NVIDIA driver lists "
+                  + pairs.size()
+                  + " GPU pairs, over the "
+                  + FleetFindings.MAX_DRIVER_PAIRS
+                  + " whose P2P answers are compared with the kernel's and NCCL's; whether"
+                  + " they disagree on this host is unknown",
+              "ask for the pairs of interest one by one (GET /api/v1/hosts/{host}/paths?a=&b=)"));
+      return;
+    }
+    for (int[] p : pairs) {
+      disagreement(host, analyzer.pair(gpus.get(p[0]), gpus.get(p[1])), out);
     }
   }
 

@@ -4,22 +4,38 @@ import dev.fabricscope.p2p.Fabric;
 import dev.fabricscope.topology.PciFunction;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The one path model of a report: every function's upstream {@link PcieLink} and every pair's
- * {@link Path}, each built once and cached (per function, per chain, per ordered pair). The p2p
- * rules, the bandwidth expectations and the planner read it; {@link Fabric#paths()} hands out the
- * instance of a fabric. A pair costs O(depth²) the first time and a map lookup after. Not
- * thread-safe, like {@link Fabric}.
+ * {@link Path}, each built once and cached (per function, per chain; the pairs' paths the {@link
+ * #MAX_CACHED_PAIRS} most recently used). The p2p rules, the bandwidth expectations and the planner
+ * read it; {@link Fabric#paths()} hands out the instance of a fabric. A pair costs O(depth²) the
+ * first time and a map lookup while it stays cached. Not thread-safe, like {@link Fabric}.
  */
 public final class Paths {
+
+  /**
+   * Pair paths kept at most, least recently used first out. The rules of one pair verdict ask for
+   * its path several times in a row, and a host's matrix asks for each pair once: caching every
+   * pair held N² paths for an N-device matrix (4 million for the 2,000 devices {@code topo} and
+   * {@code /p2p} accept, gigabytes). 8,192 keeps every pair of a host of 90 devices (a DGX-2 has
+   * about 40), so a real host's paths are each built once as before.
+   */
+  public static final int MAX_CACHED_PAIRS = 8192;
 
   private final Fabric fabric;
   private final Map<String, PcieLink> links = new HashMap<>();
   private final Map<String, List<PcieLink>> toHost = new HashMap<>();
-  private final Map<String, Path> pairs = new HashMap<>();
+  private final Map<String, Path> pairs =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Path> eldest) {
+          return size() > MAX_CACHED_PAIRS;
+        }
+      };
   private final Map<String, Upstream> upstreams = new HashMap<>();
   private final Map<String, Integer> nodeIds = new HashMap<>();
   private final Map<String, Integer> hostBridgeIds = new HashMap<>();
@@ -60,6 +76,11 @@ public final class Paths {
   /** The path from a to b (hops in that order). */
   public Path path(String a, String b) {
     return pairs.computeIfAbsent(a + '|' + b, k -> buildPath(a, b));
+  }
+
+  /** Pair paths cached now; for tests. */
+  int cachedPairs() {
+    return pairs.size();
   }
 
   private Path buildPath(String a, String b) {

@@ -6,8 +6,9 @@ package dev.fabricscope.planner;
  * crossing it freeze there, that link being their bottleneck; repeat on what is left. The result is
  * the unique max-min fair allocation: no rate can grow without lowering one that is not larger.
  * Every round freezes the flows of at least the link that set its increment, so filling ends for
- * any positive finite capacities, subnormal ones included. O(rounds × (links + flows × route
- * length)); at most one round per link.
+ * any positive finite capacities, subnormal ones included. O(rounds × links + Σ route lengths): a
+ * round scans the links, and a flow's route is read when it freezes, once; at most one round per
+ * flow and per link.
  */
 public final class MaxMin {
 
@@ -62,7 +63,26 @@ public final class MaxMin {
         open++;
       }
     }
+    // the flows crossing each link (CSR: crossing[start[r]] .. crossing[start[r + 1] - 1]), so a
+    // round looks only at the flows of the links saturating in it: each flow's route is read once
+    // when it freezes instead of every round, which on a host of thousands of distinct links made
+    // rounds × (flows + their routes) the planner's largest cost
+    int[] start = new int[m + 1];
+    for (int r = 0; r < m; r++) {
+      start[r + 1] = start[r] + flowsOn[r];
+    }
+    int[] crossing = new int[start[m]];
+    int[] fill = start.clone();
+    for (int f = 0; f < n; f++) {
+      for (int r : routes[f]) {
+        crossing[fill[r]++] = f;
+      }
+    }
+    // every open flow has had the same increments since the start, so its rate is this level,
+    // summed in the same order as each rate was before (bit for bit the same)
+    double level = 0;
     boolean[] saturated = new boolean[m];
+    int[] saturating = new int[m];
     while (open > 0) {
       int openBefore = open;
       double delta = Double.POSITIVE_INFINITY;
@@ -73,35 +93,41 @@ public final class MaxMin {
           tightest = r;
         }
       }
-      for (int f = 0; f < n; f++) {
-        if (!frozen[f]) {
-          rate[f] += delta;
-        }
-      }
+      level += delta;
+      int count = 0;
       for (int r = 0; r < m; r++) {
         if (active[r] > 0) {
           left[r] -= delta * active[r];
           saturated[r] = left[r] <= EPS * capacity[r];
-        }
-      }
-      // the link that set delta is full whatever the rounding: with a subnormal capacity (7e-321)
-      // EPS × capacity is 0 and left / active × active can stay a unit above it, so the test
-      // above saturated nothing and the filling made no progress
-      saturated[tightest] = true;
-      for (int f = 0; f < n; f++) {
-        if (frozen[f]) {
-          continue;
-        }
-        int at = -1;
-        for (int r : routes[f]) {
-          // of the links saturating now, the smallest is named (ties: the first crossed)
-          if (saturated[r] && (at < 0 || capacity[r] < capacity[at])) {
-            at = r;
+          // the link that set delta is full whatever the rounding: with a subnormal capacity
+          // (7e-321) EPS × capacity is 0 and left / active × active can stay a unit above it, so
+          // the test above saturated nothing and the filling made no progress
+          saturated[r] |= r == tightest;
+          if (saturated[r]) {
+            saturating[count++] = r;
           }
         }
-        if (at >= 0) {
+      }
+      // an open flow crosses only links with open flows, whose flags this round has just set;
+      // the flows that freeze are those crossing a saturated link, and which link each names
+      // depends on the flags alone, so the order they are visited in changes nothing
+      for (int k = 0; k < count; k++) {
+        int s = saturating[k];
+        for (int x = start[s]; x < start[s + 1]; x++) {
+          int f = crossing[x];
+          if (frozen[f]) {
+            continue;
+          }
+          int at = -1;
+          for (int r : routes[f]) {
+            // of the links saturating now, the smallest is named (ties: the first crossed)
+            if (saturated[r] && (at < 0 || capacity[r] < capacity[at])) {
+              at = r;
+            }
+          }
           frozen[f] = true;
           bottleneck[f] = at;
+          rate[f] = level;
           open--;
           for (int r : routes[f]) {
             active[r]--;

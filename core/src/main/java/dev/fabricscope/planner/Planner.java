@@ -36,6 +36,18 @@ public final class Planner {
    */
   public static final int MAX_PAIRS = 65_536;
 
+  /**
+   * Most link visits of one plan's max-min filling, min(flows, links) × links ({@link MaxMin}: a
+   * round per frozen bottleneck at most, each scanning the links), checked after routing and before
+   * the filling ({@link FillLimitException}). Flows alone do not bound it: a custom list of 4,096
+   * flows, each to devices of its own on a host of thousands, crosses thousands of distinct links.
+   * 2²⁶ (about 0.1 s, as {@link #MAX_PAIRS} is of pairing) admits every plan of 4,096 flows over up
+   * to 16,384 links: each pattern of a host within the pair bound (4,096 GPUs below switches of
+   * their own cross about 8,200), a custom list of 4,096 flows between 3,000 GPUs and 3,000 NICs
+   * (9,000), and real hosts by far (hundreds).
+   */
+  public static final long MAX_FILL_VISITS = 1L << 26;
+
   private final Fabric fabric;
   private List<GpuPairing> pairing;
 
@@ -125,6 +137,8 @@ public final class Planner {
    *
    * @throws IllegalArgumentException when a flow names a device the report does not have, or there
    *     are more than {@link #MAX_FLOWS}
+   * @throws FillLimitException when the flows cross more links than {@link #MAX_FILL_VISITS} lets
+   *     the filling visit
    */
   public PlanResult plan(List<Flow> flows, PlanOptions options) {
     if (flows.size() > MAX_FLOWS) {
@@ -139,6 +153,8 @@ public final class Planner {
       routes[i] = router.route(f);
     }
     List<Router.Link> links = router.links();
+    // routing was linear in the flows' routes; the filling is not, so it is bounded here, before it
+    FillLimitException.check(routes.length, links.size());
     double[] cap = new double[links.size()];
     for (int i = 0; i < cap.length; i++) {
       cap[i] = links.get(i).gbps();

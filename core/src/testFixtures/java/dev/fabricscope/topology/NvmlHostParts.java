@@ -121,4 +121,34 @@ final class NvmlHostParts {
   static String bdf(String domain, int bus, int dev, int fn) {
     return String.format("%s:%02x:%02x.%d", domain, bus, dev, fn);
   }
+
+  /** NVML data listing these peers, each with P2P read, write and atomics "ok". */
+  static NvmlGpu nvmlWithPeers(List<String> peers) {
+    List<NvmlPeer> out = new ArrayList<>();
+    for (String p : peers) {
+      out.add(new NvmlPeer(p, "ok", "ok", "not-supported", "ok", "system"));
+    }
+    return new NvmlGpu(
+        "NVIDIA H100",
+        null,
+        null,
+        null,
+        "9.0",
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        out);
+  }
 }

@@ -172,6 +172,35 @@ public final class NvmlHosts {
         List.of());
   }
 
+  /**
+   * {@link #flat} where each GPU's NVML lists {@code peers} of the others (the next ones in PCI
+   * order, wrapping; all of them when {@code peers} ≥ gpus − 1): the driver's peer pairs, which
+   * {@code DRIVER_P2P_DISAGREES} judges one by one, grow with their product.
+   */
+  public static Report peered(String name, int gpus, int nics, int peers) {
+    Report r = flat(name, gpus, nics);
+    List<String> bdfs = r.gpus().stream().map(Gpu::pciFunction).toList();
+    List<Gpu> out = new ArrayList<>();
+    for (int i = 0; i < bdfs.size(); i++) {
+      List<String> listed = new ArrayList<>();
+      for (int k = 1; k <= Math.min(peers, gpus - 1); k++) {
+        listed.add(bdfs.get((i + k) % gpus));
+      }
+      out.add(r.gpus().get(i).withNvml(NvmlHostParts.nvmlWithPeers(listed)));
+    }
+    return new Report(
+        r.schemaVersion(),
+        r.source(),
+        r.host(),
+        r.pci(),
+        r.rdma(),
+        r.net(),
+        r.nvme(),
+        out,
+        r.nvlinks(),
+        r.diagnostics());
+  }
+
   /** The root bus's own functions, and the points below it where endpoints can go. */
   private static List<Point> rootBus(
       Random rnd, List<PciFunction> pci, String domain, String hb, Integer numa, int need) {
