@@ -2,10 +2,8 @@ package dev.fabricscope.agent.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
-import dev.fabricscope.agent.bandwidth.HelperCapability;
 import dev.fabricscope.agent.bandwidth.JobAssignment;
 import dev.fabricscope.agent.bandwidth.Peer;
 import dev.fabricscope.bandwidth.BandwidthKind;
@@ -35,7 +33,8 @@ import java.util.function.Supplier;
  * Accepted sides run on their own threads ({@link JobSide}), at most {@value #MAX_SIDES} at once
  * (the two sides of a test between two ports of this host are two). A server without the jobs API
  * (404) ends the loop; other failures back off like the report loop, at least as long as a {@code
- * Retry-After} asks.
+ * Retry-After} asks. After an assignment refused or a side failed, the next poll waits ({@link
+ * Refusals}); a repeated log line is written once a minute ({@link AgentLog#quietRepeats}).
  */
 public final class JobLoop {
 
@@ -48,6 +47,9 @@ public final class JobLoop {
   /** Job sides running at once. */
   static final int MAX_SIDES = 4;
 
+  /** How often one repeated log line is written (with the count of those left out). */
+  static final Duration QUIET_REPEATS = Duration.ofMinutes(1);
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private record Side(long jobId, boolean listen) {}
@@ -56,6 +58,7 @@ public final class JobLoop {
   private final List<BandwidthHelper> helpers;
   private final Function<BandwidthKind, Optional<BandwidthHelper>> lookup;
   private final Backoff backoff;
+  private final Refusals refusals;
   private final Duration progressEvery;
   private final AgentLog log;
   // by side, not by job: a test between two ports of this host runs both of its sides here
@@ -81,8 +84,10 @@ public final class JobLoop {
     this.helpers = List.copyOf(helpers);
     this.lookup = lookup;
     this.backoff = backoff;
+    this.refusals = new Refusals(backoff);
     this.progressEvery = progressEvery;
-    this.log = log;
+    // a server that hands out the same bad assignment again must not fill the journal
+    this.log = log.quietRepeats(QUIET_REPEATS);
     this.sides =
         new ThreadPoolExecutor(
             0, MAX_SIDES, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), daemon("agent-job"));
@@ -118,11 +123,16 @@ public final class JobLoop {
   /** Runs until {@link #stop()} or until the server turns out to have no jobs API. */
   public void run() {
     try {
-      if (!report(capabilities(helpers))) {
+      if (!report(CapabilityList.json(helpers))) {
         return;
       }
       JobRehearsal.run(helpers, lookup, log, ticks);
       while (!stopping) {
+        Duration owed = refusals.take();
+        if (!owed.isZero()) {
+          pause(owed);
+          continue;
+        }
         JobClient.Answer a = client.poll(WAIT_SECONDS);
         switch (a.kind()) {
           case OK -> {
@@ -205,6 +215,7 @@ public final class JobLoop {
     try {
       job = JobAssignment.parse(body, this::ownListener);
     } catch (JobAssignment.Refused r) {
+      refusals.refused();
       log.info("jobs: " + r.getMessage());
       if (r.jobId() > 0) {
         ObjectNode e = JSON.createObjectNode().put("type", "error").put("message", r.getMessage());
@@ -217,7 +228,8 @@ public final class JobLoop {
       return;
     }
     JobSide side =
-        new JobSide(job, lookup.apply(job.spec().kind()), client::event, ticks, progressEvery, log);
+        new JobSide(job, lookup.apply(job.spec().kind()), client::event, ticks, progressEvery, log)
+            .whenFailed(refusals::refused);
     Side key = new Side(job.jobId(), job.listen());
     running.put(key, side);
     try {
@@ -227,10 +239,14 @@ public final class JobLoop {
               side.run();
             } finally {
               running.remove(key, side);
+              if (side.ranNormally()) {
+                refusals.ranNormally();
+              }
             }
           });
     } catch (RejectedExecutionException e) {
       running.remove(key, side);
+      refusals.refused();
       client.event(
           job.jobId(),
           JSON.createObjectNode()
@@ -245,35 +261,6 @@ public final class JobLoop {
   private Peer ownListener(long jobId) {
     JobSide s = running.get(new Side(jobId, true));
     return s == null ? null : s.listeningAt();
-  }
-
-  /** The helper list as the server takes it: each capability plus the kinds it measures. */
-  static String capabilities(List<BandwidthHelper> helpers) {
-    ArrayNode list = JSON.createArrayNode();
-    for (BandwidthHelper h : helpers) {
-      HelperCapability c;
-      try {
-        c = h.detect();
-      } catch (RuntimeException e) {
-        c = HelperCapability.absent(h.name(), "detection failed: " + e);
-      }
-      ObjectNode n = JSON.valueToTree(c);
-      // the server's bounds: a long reason must not cost the whole list
-      n.put("detail", clip(c.detail(), 500));
-      n.put("version", clip(c.version(), 100));
-      ArrayNode kinds = n.putArray("kinds");
-      for (BandwidthKind k : BandwidthKind.values()) {
-        if (h.handles(k)) {
-          kinds.add(k.json());
-        }
-      }
-      list.add(n);
-    }
-    return list.toString();
-  }
-
-  private static String clip(String s, int max) {
-    return s == null || s.length() <= max ? s : s.substring(0, max);
   }
 
   private void pause(Duration d) {
