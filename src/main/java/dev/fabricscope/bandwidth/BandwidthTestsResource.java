@@ -62,8 +62,8 @@ public class BandwidthTestsResource {
       description =
           "400 for a body of the wrong shape or unknown fields; 422 for values out of range,"
               + " endpoints of no known form, unknown hosts, kinds the host's agent cannot run,"
-              + " and endpoints its latest report lacks (a NUMA node, GPU, device, RDMA port or"
-              + " address not in it; a host without a readable report).")
+              + " and endpoints its latest report lacks (a NUMA node, GPU, device or RDMA port not"
+              + " in it; a host without a readable report).")
   @SecurityRequirement(name = "bearer", scopes = "operator")
   @RequestBody(
       required = true,

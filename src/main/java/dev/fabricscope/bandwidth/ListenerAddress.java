@@ -9,11 +9,9 @@ import dev.fabricscope.inventory.BandwidthJobStore.Listener;
  * at any address, its own loopback services included. The server holds the claim to the rule of
  * {@link ListenerAddressRule} (core; the agent holds the server to the same one): the test's own
  * target address when the test names one ({@code addr:…}), never an address that stays on one host
- * or goes to many when the two sides are different hosts, and an ephemeral port. The target address
- * itself was held to the target host's latest report when the test was queued ({@link
- * QueuedEndpoints}), so a listener of a TCP test listens on an address of its own host's report. A
- * listener on a named device ({@code rdma:…}) is held to the last two only: the device's addresses
- * are in the report only where its ports have IP-based GIDs.
+ * or goes to many when the two sides are different hosts, and an ephemeral port. The agent's report
+ * lists no IP addresses, so a listener on a named device ({@code rdma:…}) is held to the last two
+ * only.
  */
 final class ListenerAddress {
 

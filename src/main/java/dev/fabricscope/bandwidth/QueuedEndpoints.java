@@ -13,9 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Holds a test to its hosts' latest reports before it is queued: every endpoint of every flow must
- * be one the report of its host has ({@link ReportedEndpoints}), else a 422 names the endpoint and
- * what the report has. A host without a readable latest report is refused too: its endpoints cannot
- * be checked, and a test aimed at an unchecked {@code addr:} is what the rule exists to stop.
+ * be one the report of its host has ({@link ReportedEndpoints}: NUMA nodes, GPUs, devices, RDMA
+ * ports; any {@code addr:}, which a report cannot hold and the run side's agent bounds), else a 422
+ * names the endpoint and what the report has. A host without a readable latest report is refused
+ * too: its endpoints cannot be checked, and a test on a device the host lacks is what this stops.
  *
  * <p>What a report has is kept per host for its latest snapshot, so queueing does not parse the
  * report again for every test (dispatch latency, issue 10); a newer snapshot replaces it.

@@ -2,11 +2,7 @@ package dev.fabricscope.testing;
 
 import static io.restassured.RestAssured.given;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.restassured.response.Response;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,10 +32,7 @@ public final class BandwidthClient {
     return new RigHost(operator, host, ApiClient.token(hostName(prefix + "-agent"), "agent", host));
   }
 
-  /**
-   * Stores the QEMU rig's report (soft-RoCE rxe0/rxe1, two NUMA nodes, the addresses of {@link
-   * #withTcpAddresses}) as {@code host}.
-   */
+  /** Stores the QEMU rig's report (soft-RoCE rxe0/rxe1, two NUMA nodes) as {@code host}. */
   public static void addHost(String operator, String host) throws Exception {
     if (rigReport == null) {
       String first = hostName("rig");
@@ -53,7 +46,6 @@ public final class BandwidthClient {
               .statusCode(200)
               .extract()
               .asByteArray();
-      rigReport = withTcpAddresses(rigReport);
     }
     given()
         .auth()
@@ -64,28 +56,6 @@ public final class BandwidthClient {
         .post("/api/v1/imports")
         .then()
         .statusCode(201);
-  }
-
-  /**
-   * The rig's report with the IPv4 addresses that {@link #tcp} names on its soft-RoCE ports, as the
-   * IPv4-mapped GIDs the kernel lists for a RoCE port once its netdev has an address: 10.0.0.1 on
-   * rxe0, 10.0.0.2 on rxe1. The capture was taken before the rig's netdevs had addresses, and a TCP
-   * test's address must be one of its host's report (the server refuses others at queue time).
-   */
-  static byte[] withTcpAddresses(byte[] report) throws Exception {
-    ObjectMapper json = new ObjectMapper();
-    JsonNode root = json.readTree(report);
-    Map<String, String> gids =
-        Map.of(
-            "rxe0", "0000:0000:0000:0000:0000:ffff:0a00:0001",
-            "rxe1", "0000:0000:0000:0000:0000:ffff:0a00:0002");
-    for (JsonNode device : root.path("rdma")) {
-      String gid = gids.get(device.path("name").asText());
-      if (gid != null) {
-        ((ArrayNode) device.path("ports").path(0).path("gids")).add(gid);
-      }
-    }
-    return json.writeValueAsBytes(root);
   }
 
   /** POSTs a test body as {@code token}. */
