@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
 import dev.fabricscope.agent.bandwidth.JobAssignment;
 import dev.fabricscope.agent.bandwidth.Peer;
+import dev.fabricscope.agent.bandwidth.PeerNetworks;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.topology.HostNames;
 import dev.fabricscope.topology.Report;
@@ -29,12 +30,13 @@ import java.util.function.Supplier;
  * ({@link BandwidthHelper#detect()} and the kinds each {@link BandwidthHelper#handles}) once at
  * start, then long-polls the server for job sides. Every assignment is checked again ({@link
  * JobAssignment#parse}, its peer too, which may stay on this host only where this agent's own
- * listen side of that job listens); a refused one gets an {@code error} event and starts nothing.
- * Accepted sides run on their own threads ({@link JobSide}), at most {@value #MAX_SIDES} at once
- * (the two sides of a test between two ports of this host are two). A server without the jobs API
- * (404) ends the loop; other failures back off like the report loop, at least as long as a {@code
- * Retry-After} asks. After an assignment refused or a side failed, the next poll waits ({@link
- * Refusals}); a repeated log line is written once a minute ({@link AgentLog#quietRepeats}).
+ * listen side of that job listens, and elsewhere must be in this agent's {@link PeerNetworks}); a
+ * refused one gets an {@code error} event and starts nothing. Accepted sides run on their own
+ * threads ({@link JobSide}), at most {@value #MAX_SIDES} at once (the two sides of a test between
+ * two ports of this host are two). A server without the jobs API (404) ends the loop; other
+ * failures back off like the report loop, at least as long as a {@code Retry-After} asks. After an
+ * assignment refused or a side failed, the next poll waits ({@link Refusals}); a repeated log line
+ * is written once a minute ({@link AgentLog#quietRepeats}).
  */
 public final class JobLoop {
 
@@ -61,6 +63,7 @@ public final class JobLoop {
   private final Refusals refusals;
   private final Duration progressEvery;
   private final AgentLog log;
+  private final PeerNetworks networks;
   // by side, not by job: a test between two ports of this host runs both of its sides here
   private final Map<Side, JobSide> running = new ConcurrentHashMap<>();
   private final ThreadPoolExecutor sides;
@@ -72,6 +75,7 @@ public final class JobLoop {
    * @param helpers every helper of this agent, for the capabilities report
    * @param lookup the helper that runs a kind here (the agent's helper registry)
    * @param progressEvery how often a running side posts progress (and learns of a cancel)
+   * @param networks where a run side on another host than its listener may connect
    */
   public JobLoop(
       JobClient client,
@@ -79,8 +83,10 @@ public final class JobLoop {
       Function<BandwidthKind, Optional<BandwidthHelper>> lookup,
       Backoff backoff,
       Duration progressEvery,
-      AgentLog log) {
+      AgentLog log,
+      PeerNetworks networks) {
     this.client = client;
+    this.networks = networks;
     this.helpers = List.copyOf(helpers);
     this.lookup = lookup;
     this.backoff = backoff;
@@ -105,7 +111,8 @@ public final class JobLoop {
       Duration timeout,
       List<BandwidthHelper> helpers,
       Function<BandwidthKind, Optional<BandwidthHelper>> lookup,
-      AgentLog log) {
+      AgentLog log,
+      PeerNetworks networks) {
     String host = first.host() == null ? null : first.host().name();
     if (host == null || !HostNames.valid(host)) {
       log.info("jobs: this host's name is not a valid host name; bandwidth jobs off");
@@ -117,7 +124,8 @@ public final class JobLoop {
         lookup,
         new Backoff(Duration.ofSeconds(1), MAX_RETRY),
         Duration.ofSeconds(2),
-        log);
+        log,
+        networks);
   }
 
   /** Runs until {@link #stop()} or until the server turns out to have no jobs API. */
@@ -213,7 +221,7 @@ public final class JobLoop {
   private void accept(JsonNode body) {
     JobAssignment job;
     try {
-      job = JobAssignment.parse(body, this::ownListener);
+      job = JobAssignment.parse(body, this::ownListener, networks);
     } catch (JobAssignment.Refused r) {
       refusals.refused();
       log.info("jobs: " + r.getMessage());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
+import dev.fabricscope.agent.bandwidth.PeerNetworks;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,8 @@ class JobLoopRefusalPacingTest {
             kind -> helper.handles(kind) ? Optional.of(helper) : Optional.empty(),
             new Backoff(Duration.ofSeconds(1), JobLoop.MAX_RETRY),
             Duration.ofMillis(100),
-            new AgentLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8)));
+            new AgentLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8)),
+            PeerNetworks.local(List.of()));
     thread = new Thread(loop::run, "job-loop-pacing-test");
   }
 
