@@ -49,9 +49,11 @@ public class BandwidthJobs {
 
   final JobWaiters waiters = new JobWaiters();
   private JobVerdicts verdicts;
+  private QueuedEndpoints endpoints;
 
   @PostConstruct
   void init() {
+    endpoints = new QueuedEndpoints(inventory);
     verdicts =
         new JobVerdicts(
             inventory,
@@ -64,8 +66,9 @@ public class BandwidthJobs {
   }
 
   /**
-   * Queues a checked test: both hosts must be known to the inventory (422) and able to run the kind
-   * when their agent reported its helpers (422 naming the helper's reason).
+   * Queues a checked test: both hosts must be known to the inventory (422), able to run the kind
+   * when their agent reported its helpers (422 naming the helper's reason), and have every endpoint
+   * of the test in their latest report (422 naming what the report has, {@link QueuedEndpoints}).
    */
   public Job create(TestRequest r, Caller caller) {
     // checked before the insert, not with it: parallel requests of one caller may pass it together,
@@ -86,6 +89,7 @@ public class BandwidthJobs {
       }
       Capabilities.check(host, r.spec().kind(), capabilities.capabilities(host));
     }
+    endpoints.check(r);
     Instant now = Instant.now();
     Job j =
         jobs.create(

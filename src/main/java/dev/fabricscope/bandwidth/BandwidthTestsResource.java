@@ -61,7 +61,9 @@ public class BandwidthTestsResource {
       summary = "Queue a bandwidth test (operator)",
       description =
           "400 for a body of the wrong shape or unknown fields; 422 for values out of range,"
-              + " endpoints of no known form, unknown hosts and kinds the host's agent cannot run.")
+              + " endpoints of no known form, unknown hosts, kinds the host's agent cannot run,"
+              + " and endpoints its latest report lacks (a NUMA node, GPU, device or RDMA port not"
+              + " in it; a host without a readable report).")
   @SecurityRequirement(name = "bearer", scopes = "operator")
   @RequestBody(
       required = true,

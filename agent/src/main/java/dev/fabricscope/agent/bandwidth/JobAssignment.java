@@ -8,6 +8,7 @@ import dev.fabricscope.bandwidth.Endpoint;
 import dev.fabricscope.bandwidth.ListenerAddressRule;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.LongFunction;
 import java.util.regex.Pattern;
 
@@ -15,8 +16,10 @@ import java.util.regex.Pattern;
  * A job side the server handed to this agent, checked again here as if the server were hostile:
  * every field goes through {@link BandwidthKind#of}, {@link Endpoint#parse} and {@link
  * BandwidthSpec#of}, the peer through the server's own listener rule ({@link ListenerAddressRule}:
- * the test's target address, nothing that stays on one host between two, an ephemeral port), and
- * the role must fit the kind. Only a {@code JobAssignment} reaches a helper; anything that fails is
+ * the test's target address, nothing that stays on one host between two, an ephemeral port) and,
+ * when it is on another host, through this agent's {@link PeerNetworks} (private, on-link or listed
+ * networks only: the server cannot tell whether a TCP test's address is its target host's), and the
+ * role must fit the kind. Only a {@code JobAssignment} reaches a helper; anything that fails is
  * refused before a process could start. Fields this agent does not know are ignored (a newer server
  * may add some; nothing reads them).
  *
@@ -62,12 +65,25 @@ public record JobAssignment(
    * Reads and checks an assignment. Its peer is held to {@link ListenerAddressRule} as the server
    * holds listeners to it; the run side is taken to be on another host than the listener unless
    * {@code ownListener} says this agent itself listens at exactly that address and port for the job
-   * (a test between two ports of this host), since an assignment saying so could lie.
+   * (a test between two ports of this host), since an assignment saying so could lie. A peer on
+   * another host must also be in a private range or on a network of this host ({@link
+   * PeerNetworks#local} with nothing listed).
    *
    * @param ownListener where this agent's own listen side of a job listens, or null
    * @throws Refused with a one-line reason
    */
   public static JobAssignment parse(JsonNode n, LongFunction<Peer> ownListener) throws Refused {
+    return parse(n, ownListener, PeerNetworks.local(List.of()));
+  }
+
+  /**
+   * As {@link #parse(JsonNode, LongFunction)}, a peer on another host also held to {@code
+   * networks}.
+   *
+   * @throws Refused with a one-line reason
+   */
+  public static JobAssignment parse(
+      JsonNode n, LongFunction<Peer> ownListener, PeerNetworks networks) throws Refused {
     if (n == null || !n.isObject()) {
       throw new Refused(0, "an assignment is a JSON object");
     }
@@ -112,7 +128,7 @@ public record JobAssignment(
       if (timeout < 1) {
         throw new IllegalArgumentException("timeoutSeconds: 1 to " + MAX_TIMEOUT_SECONDS);
       }
-      Peer peer = hasPeer ? peer(peerNode, spec.target(), ownListener.apply(id)) : null;
+      Peer peer = hasPeer ? peer(peerNode, spec.target(), ownListener.apply(id), networks) : null;
       return new JobAssignment(id, listen, spec, peer, timeout);
     } catch (IllegalArgumentException e) {
       throw new Refused(id, "assignment refused: " + e.getMessage());
@@ -139,7 +155,7 @@ public record JobAssignment(
     return out;
   }
 
-  private static Peer peer(JsonNode p, Endpoint target, Peer own) {
+  private static Peer peer(JsonNode p, Endpoint target, Peer own, PeerNetworks networks) {
     if (!p.isObject()) {
       throw new IllegalArgumentException("peer: an object");
     }
@@ -161,6 +177,8 @@ public record JobAssignment(
             && own.port() == port
             && ListenerAddressRule.sameAddress(own.address(), address);
     ListenerAddressRule.problem(address, (int) port, target, !ours)
+        // this agent's own listener is on this host: no network bound to hold it to
+        .or(() -> ours ? Optional.empty() : networks.problem(address))
         .ifPresent(
             why -> {
               throw new IllegalArgumentException("peer." + why);

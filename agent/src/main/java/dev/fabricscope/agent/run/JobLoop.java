@@ -2,12 +2,11 @@ package dev.fabricscope.agent.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
-import dev.fabricscope.agent.bandwidth.HelperCapability;
 import dev.fabricscope.agent.bandwidth.JobAssignment;
 import dev.fabricscope.agent.bandwidth.Peer;
+import dev.fabricscope.agent.bandwidth.PeerNetworks;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.topology.HostNames;
 import dev.fabricscope.topology.Report;
@@ -31,11 +30,13 @@ import java.util.function.Supplier;
  * ({@link BandwidthHelper#detect()} and the kinds each {@link BandwidthHelper#handles}) once at
  * start, then long-polls the server for job sides. Every assignment is checked again ({@link
  * JobAssignment#parse}, its peer too, which may stay on this host only where this agent's own
- * listen side of that job listens); a refused one gets an {@code error} event and starts nothing.
- * Accepted sides run on their own threads ({@link JobSide}), at most {@value #MAX_SIDES} at once
- * (the two sides of a test between two ports of this host are two). A server without the jobs API
- * (404) ends the loop; other failures back off like the report loop, at least as long as a {@code
- * Retry-After} asks.
+ * listen side of that job listens, and elsewhere must be in this agent's {@link PeerNetworks}); a
+ * refused one gets an {@code error} event and starts nothing. Accepted sides run on their own
+ * threads ({@link JobSide}), at most {@value #MAX_SIDES} at once (the two sides of a test between
+ * two ports of this host are two). A server without the jobs API (404) ends the loop; other
+ * failures back off like the report loop, at least as long as a {@code Retry-After} asks. After an
+ * assignment refused or a side failed, the next poll waits ({@link Refusals}); a repeated log line
+ * is written once a minute ({@link AgentLog#quietRepeats}).
  */
 public final class JobLoop {
 
@@ -48,6 +49,9 @@ public final class JobLoop {
   /** Job sides running at once. */
   static final int MAX_SIDES = 4;
 
+  /** How often one repeated log line is written (with the count of those left out). */
+  static final Duration QUIET_REPEATS = Duration.ofMinutes(1);
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private record Side(long jobId, boolean listen) {}
@@ -56,8 +60,10 @@ public final class JobLoop {
   private final List<BandwidthHelper> helpers;
   private final Function<BandwidthKind, Optional<BandwidthHelper>> lookup;
   private final Backoff backoff;
+  private final Refusals refusals;
   private final Duration progressEvery;
   private final AgentLog log;
+  private final PeerNetworks networks;
   // by side, not by job: a test between two ports of this host runs both of its sides here
   private final Map<Side, JobSide> running = new ConcurrentHashMap<>();
   private final ThreadPoolExecutor sides;
@@ -69,6 +75,7 @@ public final class JobLoop {
    * @param helpers every helper of this agent, for the capabilities report
    * @param lookup the helper that runs a kind here (the agent's helper registry)
    * @param progressEvery how often a running side posts progress (and learns of a cancel)
+   * @param networks where a run side on another host than its listener may connect
    */
   public JobLoop(
       JobClient client,
@@ -76,13 +83,17 @@ public final class JobLoop {
       Function<BandwidthKind, Optional<BandwidthHelper>> lookup,
       Backoff backoff,
       Duration progressEvery,
-      AgentLog log) {
+      AgentLog log,
+      PeerNetworks networks) {
     this.client = client;
+    this.networks = networks;
     this.helpers = List.copyOf(helpers);
     this.lookup = lookup;
     this.backoff = backoff;
+    this.refusals = new Refusals(backoff);
     this.progressEvery = progressEvery;
-    this.log = log;
+    // a server that hands out the same bad assignment again must not fill the journal
+    this.log = log.quietRepeats(QUIET_REPEATS);
     this.sides =
         new ThreadPoolExecutor(
             0, MAX_SIDES, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), daemon("agent-job"));
@@ -100,7 +111,8 @@ public final class JobLoop {
       Duration timeout,
       List<BandwidthHelper> helpers,
       Function<BandwidthKind, Optional<BandwidthHelper>> lookup,
-      AgentLog log) {
+      AgentLog log,
+      PeerNetworks networks) {
     String host = first.host() == null ? null : first.host().name();
     if (host == null || !HostNames.valid(host)) {
       log.info("jobs: this host's name is not a valid host name; bandwidth jobs off");
@@ -112,17 +124,23 @@ public final class JobLoop {
         lookup,
         new Backoff(Duration.ofSeconds(1), MAX_RETRY),
         Duration.ofSeconds(2),
-        log);
+        log,
+        networks);
   }
 
   /** Runs until {@link #stop()} or until the server turns out to have no jobs API. */
   public void run() {
     try {
-      if (!report(capabilities(helpers))) {
+      if (!report(CapabilityList.json(helpers))) {
         return;
       }
       JobRehearsal.run(helpers, lookup, log, ticks);
       while (!stopping) {
+        Duration owed = refusals.take();
+        if (!owed.isZero()) {
+          pause(owed);
+          continue;
+        }
         JobClient.Answer a = client.poll(WAIT_SECONDS);
         switch (a.kind()) {
           case OK -> {
@@ -203,8 +221,9 @@ public final class JobLoop {
   private void accept(JsonNode body) {
     JobAssignment job;
     try {
-      job = JobAssignment.parse(body, this::ownListener);
+      job = JobAssignment.parse(body, this::ownListener, networks);
     } catch (JobAssignment.Refused r) {
+      refusals.refused();
       log.info("jobs: " + r.getMessage());
       if (r.jobId() > 0) {
         ObjectNode e = JSON.createObjectNode().put("type", "error").put("message", r.getMessage());
@@ -217,7 +236,8 @@ public final class JobLoop {
       return;
     }
     JobSide side =
-        new JobSide(job, lookup.apply(job.spec().kind()), client::event, ticks, progressEvery, log);
+        new JobSide(job, lookup.apply(job.spec().kind()), client::event, ticks, progressEvery, log)
+            .whenFailed(refusals::refused);
     Side key = new Side(job.jobId(), job.listen());
     running.put(key, side);
     try {
@@ -227,10 +247,14 @@ public final class JobLoop {
               side.run();
             } finally {
               running.remove(key, side);
+              if (side.ranNormally()) {
+                refusals.ranNormally();
+              }
             }
           });
     } catch (RejectedExecutionException e) {
       running.remove(key, side);
+      refusals.refused();
       client.event(
           job.jobId(),
           JSON.createObjectNode()
@@ -245,35 +269,6 @@ public final class JobLoop {
   private Peer ownListener(long jobId) {
     JobSide s = running.get(new Side(jobId, true));
     return s == null ? null : s.listeningAt();
-  }
-
-  /** The helper list as the server takes it: each capability plus the kinds it measures. */
-  static String capabilities(List<BandwidthHelper> helpers) {
-    ArrayNode list = JSON.createArrayNode();
-    for (BandwidthHelper h : helpers) {
-      HelperCapability c;
-      try {
-        c = h.detect();
-      } catch (RuntimeException e) {
-        c = HelperCapability.absent(h.name(), "detection failed: " + e);
-      }
-      ObjectNode n = JSON.valueToTree(c);
-      // the server's bounds: a long reason must not cost the whole list
-      n.put("detail", clip(c.detail(), 500));
-      n.put("version", clip(c.version(), 100));
-      ArrayNode kinds = n.putArray("kinds");
-      for (BandwidthKind k : BandwidthKind.values()) {
-        if (h.handles(k)) {
-          kinds.add(k.json());
-        }
-      }
-      list.add(n);
-    }
-    return list.toString();
-  }
-
-  private static String clip(String s, int max) {
-    return s == null || s.length() <= max ? s : s.substring(0, max);
   }
 
   private void pause(Duration d) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
 import dev.fabricscope.agent.bandwidth.JobAssignment;
+import dev.fabricscope.agent.bandwidth.PeerNetworks;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,6 +26,13 @@ public final class JobRehearsal {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private JobRehearsal() {}
+
+  /**
+   * The rehearsal's peer network: TEST-NET-1 is no private range, and the peer rule is part of the
+   * path being warmed, so it is listed here rather than skipped.
+   */
+  private static final PeerNetworks REHEARSAL_NETWORK =
+      new PeerNetworks(List.of(PeerNetworks.Cidr.parse("192.0.2.0/24")), List::of);
 
   /**
    * A two-sided test assignment as the server sends it, both roles (ROLE), used by {@link #run}
@@ -83,7 +91,7 @@ public final class JobRehearsal {
     for (String[] side : new String[][] {{"listen", "null"}, {"run", peer}}) {
       try {
         JsonNode n = JSON.readTree(REHEARSAL.replace("ROLE", side[0]).replace("PEER", side[1]));
-        JobAssignment job = JobAssignment.parse(n);
+        JobAssignment job = JobAssignment.parse(n, id -> null, REHEARSAL_NETWORK);
         lookup.apply(job.spec().kind());
         sides.add(job);
       } catch (IOException | JobAssignment.Refused e) {

@@ -47,6 +47,9 @@ final class JobSide implements Runnable {
   private final Cancellation cancel;
   private final String role;
   private volatile Peer listeningAt;
+  // how the side ended, for the job loop's pacing (Refusals)
+  private volatile Runnable onFailure = () -> {};
+  private volatile boolean ranNormally;
 
   JobSide(
       JobAssignment job,
@@ -70,6 +73,20 @@ final class JobSide implements Runnable {
     return listeningAt;
   }
 
+  /**
+   * Runs {@code r} when the side fails (no helper, the helper refused or failed), before the error
+   * event travels: the job loop learns of it before its next poll as far as it can.
+   */
+  JobSide whenFailed(Runnable r) {
+    onFailure = r;
+    return this;
+  }
+
+  /** Whether the side did its part: the run posted a result, the listener was taken. */
+  boolean ranNormally() {
+    return ranNormally;
+  }
+
   /** Stops the side (agent stopping): the helper sees the cancellation. */
   void cancel() {
     cancel.cancel();
@@ -79,6 +96,7 @@ final class JobSide implements Runnable {
   public void run() {
     String kind = job.spec().kind().json();
     if (helper.isEmpty()) {
+      onFailure.run();
       post(event("error").put("message", "no helper for " + kind + " on this host"), true);
       return;
     }
@@ -134,6 +152,7 @@ final class JobSide implements Runnable {
       result.put("rawOutput", m.rawOutput());
     }
     JobClient.Answer a = post(result, true);
+    ranNormally = true;
     log.info("job " + job.jobId() + " result status=" + a.status() + " " + a.detail());
   }
 
@@ -152,6 +171,7 @@ final class JobSide implements Runnable {
       if (post(ready, true).kind() != JobClient.Kind.OK) {
         return; // over, refused or unreachable: the listener closes
       }
+      ranNormally = true;
       // until the server says the test is over (result, cancel, deadline) or the listener ends
       while (!cancel.stop()) {
         long t0 = System.nanoTime();
@@ -188,6 +208,7 @@ final class JobSide implements Runnable {
     if (cancel.cancelled()) {
       return; // the server already knows why
     }
+    onFailure.run();
     String why = cancel.expired() ? "deadline passed: " + message : message;
     log.info("job " + job.jobId() + " error: " + why);
     post(event("error").put("message", why), true);

@@ -2,6 +2,7 @@ package dev.fabricscope.agent.run;
 
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
 import dev.fabricscope.agent.bandwidth.BandwidthHelpers;
+import dev.fabricscope.agent.bandwidth.PeerNetworks;
 import dev.fabricscope.agent.bandwidth.PerftestHelper;
 import dev.fabricscope.agent.cli.Cli;
 import dev.fabricscope.agent.cli.Fsroot;
@@ -17,6 +18,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -97,6 +99,7 @@ public final class RunCommand implements Callable<Integer> {
                 Spool.Bounds.DEFAULT.maxBytes(),
                 Long.MAX_VALUE));
     Map<String, String> labels = RunOptions.labels(o.label);
+    List<PeerNetworks.Cidr> peerNetworks = o.peerNetworks();
     AgentLog log = new AgentLog(err);
     AtomicReference<String> token = new AtomicReference<>(RunOptions.readToken(tokenFile, true));
     Path spoolDir = o.spool == null ? Path.of(DEFAULT_SPOOL) : o.spool;
@@ -166,7 +169,14 @@ public final class RunCommand implements Callable<Integer> {
           o.noJobs
               ? null
               : JobLoop.forHost(
-                  first, server, currentToken, timeout, found.all(), found::forKind, log);
+                  first,
+                  server,
+                  currentToken,
+                  timeout,
+                  found.all(),
+                  found::forKind,
+                  log,
+                  PeerNetworks.local(peerNetworks));
       if (jobs != null) {
         Thread t = new Thread(jobs::run, "agent-jobs");
         t.setDaemon(true);

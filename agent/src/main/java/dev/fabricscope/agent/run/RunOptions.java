@@ -1,5 +1,6 @@
 package dev.fabricscope.agent.run;
 
+import dev.fabricscope.agent.bandwidth.PeerNetworks;
 import dev.fabricscope.agent.cli.UsageException;
 import dev.fabricscope.agent.nvml.NvmlStep;
 import java.io.IOException;
@@ -75,6 +76,13 @@ public final class RunOptions {
   @Option(names = "--no-jobs", arity = "0", description = "Run no bandwidth jobs")
   boolean noJobs;
 
+  @Option(
+      names = "--peer-networks",
+      paramLabel = "CIDR",
+      split = ",",
+      description = "Run sides may also connect to these networks (repeat or comma-separate)")
+  List<String> peerNetworks = new ArrayList<>();
+
   @Option(names = "--nvml", arity = "0", description = "Ask NVML although --fsroot is not /")
   boolean nvml;
 
@@ -87,6 +95,18 @@ public final class RunOptions {
       return NvmlStep.ask(live, nvml, noNvml);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
+    }
+  }
+
+  /**
+   * {@code --peer-networks}, checked: where a run side may connect beyond the private ranges and
+   * this host's own networks ({@link PeerNetworks}).
+   */
+  List<PeerNetworks.Cidr> peerNetworks() {
+    try {
+      return PeerNetworks.parse(peerNetworks);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--peer-networks " + e.getMessage());
     }
   }
 

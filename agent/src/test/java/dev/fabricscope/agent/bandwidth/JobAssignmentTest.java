@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.Random;
 import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * The peer of a run assignment, held to the rule the server holds listeners to (core's {@code
  * ListenerAddressRule}): the server may be hostile, so it cannot send this agent's test client to
  * this host's own services, to many hosts, to the cloud metadata service or to a privileged port.
- * Only this agent's own listener of the same job makes a loopback peer acceptable.
+ * Only this agent's own listener of the same job makes a loopback peer acceptable. A peer on
+ * another host must also be in this agent's {@link PeerNetworks}.
  */
 class JobAssignmentTest {
 
@@ -52,6 +54,27 @@ class JobAssignmentTest {
   private static JobAssignment parse(JsonNode n, LongFunction<Peer> own)
       throws JobAssignment.Refused {
     return JobAssignment.parse(n, own);
+  }
+
+  /** Every network listed: the listener rule alone judges. */
+  private static final PeerNetworks EVERYWHERE =
+      new PeerNetworks(PeerNetworks.parse(List.of("0.0.0.0/0", "::/0")), List::of);
+
+  /**
+   * A public peer on another host is refused (the server cannot tell a TCP test's address from its
+   * target host's); the same address listed with --peer-networks is taken.
+   */
+  @Test
+  void aPublicPeerIsRefusedUnlessListed() throws Exception {
+    for (String a : new String[] {"8.8.8.8", "2001:4860:4860::8888"}) {
+      for (String kind : new String[] {"tcp", "rdma-write"}) {
+        String why = refused(run(kind, a, a, 5201), NONE);
+        assertTrue(why.startsWith("assignment refused: peer.address: " + a + " is in no"), why);
+        String cidr = a + (a.contains(":") ? "/128" : "/32");
+        PeerNetworks listed = new PeerNetworks(PeerNetworks.parse(List.of(cidr)), List::of);
+        assertEquals(a, JobAssignment.parse(run(kind, a, a, 5201), NONE, listed).peer().address());
+      }
+    }
   }
 
   @Test
@@ -139,9 +162,12 @@ class JobAssignmentTest {
       for (String kind : new String[] {"tcp", "rdma-write"}) {
         JsonNode n = run(kind, text, text, port);
         if (bad) {
-          assertTrue(refused(n, NONE).startsWith("assignment refused: peer."), text + ":" + port);
+          Exception e =
+              assertThrows(
+                  JobAssignment.Refused.class, () -> JobAssignment.parse(n, NONE, EVERYWHERE));
+          assertTrue(e.getMessage().startsWith("assignment refused: peer."), text + ":" + port);
         } else {
-          assertEquals(port, parse(n, NONE).peer().port(), text);
+          assertEquals(port, JobAssignment.parse(n, NONE, EVERYWHERE).peer().port(), text);
         }
       }
     }

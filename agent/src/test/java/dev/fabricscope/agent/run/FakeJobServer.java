@@ -48,6 +48,9 @@ final class FakeJobServer implements AutoCloseable {
   /** When each poll arrived (System.nanoTime). */
   final List<Long> pollTimes = new CopyOnWriteArrayList<>();
 
+  /** An assignment that answers every poll (a server stuck on one), or null. */
+  volatile String everyPoll;
+
   /** The Retry-After of the raw answers, or null for none. */
   volatile String retryAfter;
 
@@ -100,6 +103,8 @@ final class FakeJobServer implements AutoCloseable {
         } catch (IOException e) {
           // the agent hung up on it: what an oversized answer gets
         }
+      } else if (path.endsWith("/jobs") && everyPoll != null) {
+        answer(ex, 200, everyPoll);
       } else if (path.endsWith("/jobs")) {
         String next = assignments.poll(300, TimeUnit.MILLISECONDS);
         answer(ex, next == null ? 204 : 200, next);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
+import dev.fabricscope.agent.bandwidth.PeerNetworks;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,8 @@ class JobLoopHostileServerTest {
             kind -> helper.handles(kind) ? Optional.of(helper) : Optional.empty(),
             new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)),
             Duration.ofMillis(100),
-            new AgentLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8)));
+            new AgentLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8)),
+            PeerNetworks.local(List.of()));
     thread = new Thread(loop::run, "job-loop-hostile-test");
     thread.start();
   }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
+import dev.fabricscope.agent.bandwidth.PeerNetworks;
 import dev.fabricscope.bandwidth.BandwidthFlow;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
@@ -53,7 +54,8 @@ class JobLoopTest {
             kind -> helper.handles(kind) ? Optional.of(helper) : Optional.empty(),
             new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)),
             Duration.ofMillis(100),
-            new AgentLog(new PrintStream(logBytes, true)));
+            new AgentLog(new PrintStream(logBytes, true)),
+            PeerNetworks.local(List.of()));
     thread = new Thread(loop::run, "job-loop-test");
     thread.start();
   }
@@ -269,7 +271,8 @@ class JobLoopTest {
             k -> Optional.empty(),
             new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)),
             Duration.ofMillis(100),
-            new AgentLog(new PrintStream(logBytes, true)));
+            new AgentLog(new PrintStream(logBytes, true)),
+            PeerNetworks.local(List.of()));
     Thread t = new Thread(other::run);
     t.start();
     t.join(5000);

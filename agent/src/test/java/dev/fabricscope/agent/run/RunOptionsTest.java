@@ -29,6 +29,18 @@ class RunOptionsTest {
     }
   }
 
+  /** {@code --peer-networks 10.1.0.0/16,2001:db8::/32}: each value a network, else exit 2. */
+  @Test
+  void peerNetworksAreCidrs() {
+    RunOptions o = new RunOptions();
+    assertEquals(List.of(), o.peerNetworks());
+    o.peerNetworks = List.of("203.0.113.0/24", "2001:db8::/32");
+    assertEquals("[203.0.113.0/24, 2001:db8:0:0:0:0:0:0/32]", o.peerNetworks().toString());
+    o.peerNetworks = List.of("203.0.113.0/24", "8.8.8.8");
+    UsageException e = assertThrows(UsageException.class, o::peerNetworks);
+    assertTrue(e.getMessage().startsWith("--peer-networks '8.8.8.8': need ADDRESS/PREFIX"));
+  }
+
   @Test
   void labelsAreKeyValuePairs() {
     assertEquals(
