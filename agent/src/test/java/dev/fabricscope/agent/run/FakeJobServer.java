@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.fabricscope.agent.bandwidth.PeerNetworks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +29,21 @@ import java.util.concurrent.TimeUnit;
  * 200, or 409 {@code {"cancelled", "state"}} for jobs marked over.
  */
 final class FakeJobServer implements AutoCloseable {
+
+  /**
+   * A job loop polling this server as node-1, with {@code helper} its only helper: the setup the
+   * loop tests share.
+   */
+  JobLoop loopFor(RecordingHelper helper, Backoff backoff, AgentLog log, PeerNetworks peers) {
+    return new JobLoop(
+        new JobClient(uri(), "node-1", () -> "agent-token", Duration.ofSeconds(5)),
+        List.of(helper),
+        kind -> helper.handles(kind) ? Optional.of(helper) : Optional.empty(),
+        backoff,
+        Duration.ofMillis(100),
+        log,
+        peers);
+  }
 
   /** An event the agent posted. */
   record Event(long jobId, JsonNode body) {

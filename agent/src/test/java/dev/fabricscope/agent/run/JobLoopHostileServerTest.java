@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fabricscope.agent.bandwidth.BandwidthHelper;
 import dev.fabricscope.agent.bandwidth.PeerNetworks;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,14 +42,10 @@ class JobLoopHostileServerTest {
   void start() throws Exception {
     server = new FakeJobServer();
     helper = new RecordingHelper();
-    List<BandwidthHelper> helpers = List.of(helper);
     loop =
-        new JobLoop(
-            new JobClient(server.uri(), "node-1", () -> "agent-token", Duration.ofSeconds(5)),
-            helpers,
-            kind -> helper.handles(kind) ? Optional.of(helper) : Optional.empty(),
+        server.loopFor(
+            helper,
             new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)),
-            Duration.ofMillis(100),
             new AgentLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8)),
             PeerNetworks.local(List.of()));
     thread = new Thread(loop::run, "job-loop-hostile-test");

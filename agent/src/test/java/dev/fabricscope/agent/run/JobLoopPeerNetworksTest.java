@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,12 +37,9 @@ class JobLoopPeerNetworksTest {
         new PeerNetworks(
             List.of(Cidr.parse("203.0.113.0/24")), () -> List.of(Cidr.parse("198.51.100.0/24")));
     loop =
-        new JobLoop(
-            new JobClient(server.uri(), "node-1", () -> "agent-token", Duration.ofSeconds(5)),
-            List.of(helper),
-            kind -> helper.handles(kind) ? Optional.of(helper) : Optional.empty(),
+        server.loopFor(
+            helper,
             new Backoff(Duration.ofSeconds(1), JobLoop.MAX_RETRY),
-            Duration.ofMillis(100),
             new AgentLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8)),
             networks);
     thread = new Thread(loop::run, "job-loop-peer-networks-test");

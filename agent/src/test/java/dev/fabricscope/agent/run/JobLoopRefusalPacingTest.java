@@ -5,14 +5,12 @@ import static dev.fabricscope.agent.run.JobLoopTest.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fabricscope.agent.bandwidth.BandwidthHelper;
 import dev.fabricscope.agent.bandwidth.PeerNetworks;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,14 +34,10 @@ class JobLoopRefusalPacingTest {
   void start() throws Exception {
     server = new FakeJobServer();
     helper = new RecordingHelper();
-    List<BandwidthHelper> helpers = List.of(helper);
     loop =
-        new JobLoop(
-            new JobClient(server.uri(), "node-1", () -> "agent-token", Duration.ofSeconds(5)),
-            helpers,
-            kind -> helper.handles(kind) ? Optional.of(helper) : Optional.empty(),
+        server.loopFor(
+            helper,
             new Backoff(Duration.ofSeconds(1), JobLoop.MAX_RETRY),
-            Duration.ofMillis(100),
             new AgentLog(new PrintStream(logBytes, true, StandardCharsets.UTF_8)),
             PeerNetworks.local(List.of()));
     thread = new Thread(loop::run, "job-loop-pacing-test");

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fabricscope.agent.bandwidth.BandwidthHelper;
 import dev.fabricscope.agent.bandwidth.PeerNetworks;
 import dev.fabricscope.bandwidth.BandwidthFlow;
 import dev.fabricscope.bandwidth.BandwidthKind;
@@ -44,16 +43,10 @@ class JobLoopTest {
   void start() throws Exception {
     server = new FakeJobServer();
     helper = new RecordingHelper();
-    List<BandwidthHelper> helpers = List.of(helper);
-    JobClient client =
-        new JobClient(server.uri(), "node-1", () -> "agent-token", Duration.ofSeconds(5));
     loop =
-        new JobLoop(
-            client,
-            helpers,
-            kind -> helper.handles(kind) ? Optional.of(helper) : Optional.empty(),
+        server.loopFor(
+            helper,
             new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)),
-            Duration.ofMillis(100),
             new AgentLog(new PrintStream(logBytes, true)),
             PeerNetworks.local(List.of()));
     thread = new Thread(loop::run, "job-loop-test");
