@@ -11,13 +11,13 @@ import dev.fabricscope.inventory.PlanStore.Version;
 import dev.fabricscope.plan.PlanEdit;
 import dev.fabricscope.plan.PlanEditException;
 import dev.fabricscope.plan.PlanEditor;
-import dev.fabricscope.planner.FillLimitException;
 import dev.fabricscope.planner.Flow;
 import dev.fabricscope.planner.FlowEnd;
 import dev.fabricscope.planner.Pattern;
 import dev.fabricscope.planner.PlanOptions;
 import dev.fabricscope.planner.PlanResult;
 import dev.fabricscope.planner.Planner;
+import dev.fabricscope.planner.PlannerLimitException;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.topology.Report;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -189,7 +189,7 @@ public class PlanService {
   static PlanResult predict(Report r, Pattern pattern, PlanOptions options) {
     try {
       return new Planner(r).plan(pattern, options);
-    } catch (IllegalArgumentException e) {
+    } catch (PlannerLimitException e) {
       throw ApiException.unprocessable(e.getMessage());
     }
   }
@@ -224,7 +224,7 @@ public class PlanService {
     }
     try {
       return new Planner(r).plan(list, options);
-    } catch (FillLimitException e) {
+    } catch (PlannerLimitException e) {
       // a valid list this host cannot be planned for, as a pattern over the planner's bounds
       throw ApiException.unprocessable(e.getMessage());
     } catch (IllegalArgumentException e) {

@@ -69,15 +69,15 @@ public record HostOffer(
 
   /**
    * The offer of a report, named {@code host}; a host over the planner's bounds ({@link
-   * PlannerLimitException}, more than {@link Planner#MAX_FLOWS} GPUs) offers nothing, with the
-   * reason, found before any pairing work.
+   * PlannerLimitException}: more than {@link Planner#MAX_FLOWS} GPUs, or more pairs than {@link
+   * Planner#MAX_PAIRS}) offers nothing, with the reason, found before any pairing work.
    */
   public static HostOffer of(String host, Report report) {
     Planner planner = new Planner(report);
     PlanResult plan;
     try {
       plan = planner.plan(Pattern.GPU_TO_NIC, PlanOptions.DEFAULTS);
-    } catch (IllegalArgumentException e) {
+    } catch (PlannerLimitException e) {
       // a stored report passed the checks: the only refusals left are the planner's bounds
       return notPlanned(host, e.getMessage());
     }

@@ -6,11 +6,10 @@ package dev.fabricscope.planner;
  * (each round scans every link, and there are up to min(flows, links) rounds). A custom flow list
  * is bounded in flows ({@link Planner#MAX_FLOWS}) but not in the links its flows reach: on a host
  * of thousands of devices, thousands of flows each to devices of their own reach thousands of
- * links, and the filling's cost grows with their product. An {@link IllegalArgumentException}, so
- * callers that refuse a plan this host cannot have (the API's 422, the CLI's usage error) refuse
- * this one too.
+ * links, and the filling's cost grows with their product. One of the planner's limits ({@link
+ * PlannerLimitException}).
  */
-public final class FillLimitException extends IllegalArgumentException {
+public final class FillLimitException extends PlannerLimitException {
 
   private static final long serialVersionUID = 1L;
 

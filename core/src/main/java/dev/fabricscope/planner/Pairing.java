@@ -94,7 +94,7 @@ final class Pairing {
 
   /**
    * The path class (its ordinal) of every GPU × candidate pair; the caller has bounded their
-   * product ({@link PlannerLimitException#check}).
+   * product ({@link PairLimitException#check}).
    */
   int[][] classes(List<String> gpus, List<Candidate> cands) {
     int[][] cls = new int[gpus.size()][cands.size()];
@@ -178,7 +178,7 @@ final class Pairing {
     List<Candidate> nics = nics();
     List<Candidate> nvmes = nvmes();
     // before any per-pair work: the classes below are GPUs × candidates of time and memory
-    PlannerLimitException.check(gpus.size(), nics.size(), nvmes.size());
+    PairLimitException.check(gpus.size(), nics.size(), nvmes.size());
     int[][] nicClass = classes(gpus, nics);
     int[] nicOf = match(gpus, nics, nicClass);
     int[] nvmeOf = match(gpus, nvmes, classes(gpus, nvmes));

@@ -27,7 +27,7 @@ public final class Planner {
 
   /**
    * Most GPU × candidate pairs the pairing ranks: GPUs × (NIC ports + NVMe controllers), checked
-   * before any pairing work ({@link PlannerLimitException}). The pairing classes every such pair (a
+   * before any pairing work ({@link PairLimitException}). The pairing classes every such pair (a
    * path lookup, about 2 µs, and an entry of memory), so without a bound one valid report of 8,000
    * GPUs and 8,000 NICs (12.6 MB, under the 16 MiB report limit) cost minutes of CPU and more heap
    * than the server has. 65,536 is 64 times the largest real host (16 GPUs × (32 NIC ports + 32
@@ -58,7 +58,7 @@ public final class Planner {
   /**
    * Every GPU's NIC port and NVMe (computed once).
    *
-   * @throws PlannerLimitException when the host has more GPU pairs than {@link #MAX_PAIRS}
+   * @throws PairLimitException when the host has more GPU pairs than {@link #MAX_PAIRS}
    */
   public List<GpuPairing> pairing() {
     if (pairing == null) {
@@ -70,25 +70,15 @@ public final class Planner {
   /**
    * The flows of a pattern on this host, with the pairing they follow.
    *
-   * @throws IllegalArgumentException when the pattern is more than {@link #MAX_FLOWS} flows here
-   * @throws PlannerLimitException when the host has more GPU pairs than {@link #MAX_PAIRS}
+   * @throws FlowLimitException when the pattern is more than {@link #MAX_FLOWS} flows here
+   * @throws PairLimitException when the host has more GPU pairs than {@link #MAX_PAIRS}
    */
   public List<Flow> flows(Pattern pattern) {
     List<Flow> out = new ArrayList<>();
     // counted from the report, before the pairing: that is the costly part
     long n = fabric.report().gpus().size();
     long count = pattern == Pattern.GPU_ALL_TO_ALL ? n * (n - 1) : n;
-    if (count > MAX_FLOWS) {
-      throw new IllegalArgumentException(
-          pattern.cliName()
-              + " on this host is "
-              + count
-              + " flows ("
-              + n
-              + " GPUs), more than the "
-              + MAX_FLOWS
-              + " a plan may have");
-    }
+    FlowLimitException.check(pattern.cliName(), count, n);
     List<GpuPairing> gpus = pairing();
     switch (pattern) {
       case GPU_TO_NIC -> {

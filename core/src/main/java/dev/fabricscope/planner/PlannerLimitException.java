@@ -1,73 +1,21 @@
 package dev.fabricscope.planner;
 
 /**
- * A host the planner refuses to pair, before any pairing work: its GPUs × (NIC ports + NVMe
- * controllers) exceed {@link Planner#MAX_PAIRS}. The pairing ranks every such pair by path class
- * (about 2 µs each, and an entry of memory), so a valid report with thousands of GPUs and NICs
- * (8,000 of each fit the 16 MiB report limit) would cost time and memory in proportion to their
- * product: the review of 2026-12-06 saw 17.7 s of CPU and a 337 MB answer for 4,000 × 4,000, and a
- * server run out of heap. An {@link IllegalArgumentException}, so callers that refuse a plan this
- * host cannot have (the API's 422, the CLI's usage error) refuse this one too.
+ * A plan the planner refuses because computing it would cost more than one of its bounds allows:
+ * flows ({@link FlowLimitException}, {@link Planner#MAX_FLOWS}), GPU pairs to rank ({@link
+ * PairLimitException}, {@link Planner#MAX_PAIRS}) or link visits of the max-min filling ({@link
+ * FillLimitException}, {@link Planner#MAX_FILL_VISITS}). The request was valid; this host cannot be
+ * planned for within the bounds, so callers refuse it as such, in one place: the API with a 422,
+ * the CLI with a usage error, the host offers with a host that offers nothing and says why. An
+ * {@link IllegalArgumentException}, as every refusal of the planner's input is, so that a caller
+ * which does not tell them apart still refuses rather than fails.
  */
-public final class PlannerLimitException extends IllegalArgumentException {
+public abstract sealed class PlannerLimitException extends IllegalArgumentException
+    permits FlowLimitException, PairLimitException, FillLimitException {
 
   private static final long serialVersionUID = 1L;
 
-  /** GPUs of the host. */
-  private final int gpus;
-
-  /** NIC ports (or NIC functions) the pairing would rank. */
-  private final int nics;
-
-  /** NVMe controllers the pairing would rank. */
-  private final int nvmes;
-
-  PlannerLimitException(int gpus, int nics, int nvmes) {
-    super(
-        "the host has "
-            + gpus
-            + " GPUs, "
-            + nics
-            + " NICs and "
-            + nvmes
-            + " NVMe controllers ("
-            + pairs(gpus, nics, nvmes)
-            + " GPU pairs to rank); the planner pairs at most "
-            + Planner.MAX_PAIRS
-            + " (GPUs × (NICs + NVMe controllers))");
-    this.gpus = gpus;
-    this.nics = nics;
-    this.nvmes = nvmes;
-  }
-
-  /**
-   * Refuses a host whose pairing would rank more than {@link Planner#MAX_PAIRS} pairs.
-   *
-   * @throws PlannerLimitException when it would
-   */
-  static void check(int gpus, int nics, int nvmes) {
-    if (pairs(gpus, nics, nvmes) > Planner.MAX_PAIRS) {
-      throw new PlannerLimitException(gpus, nics, nvmes);
-    }
-  }
-
-  /** GPU × candidate pairs the pairing ranks (long: the counts' product overflows an int). */
-  static long pairs(int gpus, int nics, int nvmes) {
-    return (long) gpus * ((long) nics + nvmes);
-  }
-
-  /** The host's GPUs. */
-  public int gpus() {
-    return gpus;
-  }
-
-  /** The NIC ports (or NIC functions) the pairing would rank. */
-  public int nics() {
-    return nics;
-  }
-
-  /** The NVMe controllers the pairing would rank. */
-  public int nvmes() {
-    return nvmes;
+  PlannerLimitException(String message) {
+    super(message);
   }
 }

@@ -53,13 +53,13 @@ class PlannerBoundsTest {
           16);
     }
     Planner p = new Planner(b.build());
-    IllegalArgumentException e =
+    FlowLimitException e =
         assertThrows(
-            IllegalArgumentException.class,
-            () -> p.plan(Pattern.GPU_ALL_TO_ALL, PlanOptions.DEFAULTS));
+            FlowLimitException.class, () -> p.plan(Pattern.GPU_ALL_TO_ALL, PlanOptions.DEFAULTS));
     assertEquals(
         "gpu-all-to-all on this host is 4160 flows (65 GPUs), more than the 4096 a plan may have",
         e.getMessage());
+    assertEquals(4160, e.flows());
     assertEquals(65, p.plan(Pattern.GPU_TO_HOST, PlanOptions.DEFAULTS).flows().size());
   }
 

@@ -46,12 +46,12 @@ class PlannerPairsBoundTest {
   @Test
   void thousandsOfGpusAndNicsAreRefusedAtOnce() {
     Report big = host(3000, 3000, 0); // 9,000,000 pairs: about 20 s and gigabytes unbounded
-    PlannerLimitException e =
+    PairLimitException e =
         assertTimeoutPreemptively(
             Duration.ofSeconds(5),
             () ->
                 assertThrows(
-                    PlannerLimitException.class,
+                    PairLimitException.class,
                     () -> new Planner(big).plan(Pattern.GPU_TO_NIC, PlanOptions.DEFAULTS)));
     assertEquals(
         "the host has 3000 GPUs, 3000 NICs and 0 NVMe controllers (9000000 GPU pairs to rank);"
@@ -65,7 +65,7 @@ class PlannerPairsBoundTest {
   @Test
   void nvmeControllersCountToo() {
     Report r = host(200, 8, 320); // 200 × 328 = 65,600
-    assertThrows(PlannerLimitException.class, () -> new Planner(r).pairing());
+    assertThrows(PairLimitException.class, () -> new Planner(r).pairing());
     assertEquals(200, new Planner(host(200, 8, 319)).pairing().size()); // 65,400
   }
 
@@ -81,7 +81,7 @@ class PlannerPairsBoundTest {
     }
     Report over = SyntheticHosts.nestedSwitches("over", 546); // 182 × 364 = 66,248
     assertThrows(
-        PlannerLimitException.class,
+        PairLimitException.class,
         () -> new Planner(over).plan(Pattern.GPU_TO_HOST, PlanOptions.DEFAULTS));
   }
 
@@ -92,7 +92,7 @@ class PlannerPairsBoundTest {
         assertThrows(IllegalArgumentException.class, () -> p.flows(Pattern.GPU_ALL_TO_ALL));
     assertTrue(
         e.getMessage().startsWith("gpu-all-to-all on this host is 4830 flows"), e.toString());
-    assertThrows(PlannerLimitException.class, () -> p.flows(Pattern.GPU_TO_NIC));
+    assertThrows(PairLimitException.class, () -> p.flows(Pattern.GPU_TO_NIC));
   }
 
   /**
@@ -115,7 +115,7 @@ class PlannerPairsBoundTest {
             Report r = host(gpus, nics, nvmes);
             String what = gpus + " GPUs, " + nics + " NICs, " + nvmes + " NVMe";
             if (pairs > Planner.MAX_PAIRS) {
-              assertThrows(PlannerLimitException.class, () -> new Planner(r).pairing(), what);
+              assertThrows(PairLimitException.class, () -> new Planner(r).pairing(), what);
               continue;
             }
             var pairing = new Planner(r).pairing();

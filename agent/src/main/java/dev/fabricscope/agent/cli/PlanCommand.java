@@ -5,6 +5,7 @@ import dev.fabricscope.planner.Pattern;
 import dev.fabricscope.planner.PlanOptions;
 import dev.fabricscope.planner.PlanResult;
 import dev.fabricscope.planner.Planner;
+import dev.fabricscope.planner.PlannerLimitException;
 import dev.fabricscope.text.TerminalText;
 import dev.fabricscope.topology.Report;
 import java.io.PrintStream;
@@ -106,9 +107,9 @@ public final class PlanCommand implements Callable<Integer> {
     PlanResult plan;
     try {
       plan = new Planner(report).plan(pattern, options);
-    } catch (IllegalArgumentException e) {
-      // a pattern this host cannot be planned for (more flows than a plan may have), or a host
-      // over the planner's bound (PlannerLimitException, refused before any pairing work)
+    } catch (PlannerLimitException e) {
+      // a pattern this host cannot be planned for within the planner's bounds (flows, pairs or
+      // link visits), refused before the costly part
       throw new UsageException(e.getMessage());
     }
     out.print(
