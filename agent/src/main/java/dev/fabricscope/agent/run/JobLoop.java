@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * threads ({@link JobSide}), at most {@value #MAX_SIDES} at once (the two sides of a test between
  * two ports of this host are two). A server without the jobs API (404) ends the loop; other
  * failures back off like the report loop, at least as long as a {@code Retry-After} asks. After an
- * assignment refused or a side failed, the next poll waits ({@link Refusals}); a repeated log line
+ * assignment refused or a side failed, the next poll waits ({@link Refusals}), as it does after a
+ * "no work" that came sooner than a held long poll would ({@link EmptyPolls}); a repeated log line
  * is written once a minute ({@link AgentLog#quietRepeats}).
  */
 public final class JobLoop {
@@ -61,6 +62,7 @@ public final class JobLoop {
   private final Function<BandwidthKind, Optional<BandwidthHelper>> lookup;
   private final Backoff backoff;
   private final Refusals refusals;
+  private final EmptyPolls emptyPolls;
   private final Duration progressEvery;
   private final AgentLog log;
   private final PeerNetworks networks;
@@ -91,6 +93,7 @@ public final class JobLoop {
     this.lookup = lookup;
     this.backoff = backoff;
     this.refusals = new Refusals(backoff);
+    this.emptyPolls = new EmptyPolls(backoff);
     this.progressEvery = progressEvery;
     // a server that hands out the same bad assignment again must not fill the journal
     this.log = log.quietRepeats(QUIET_REPEATS);
@@ -141,13 +144,21 @@ public final class JobLoop {
           pause(owed);
           continue;
         }
+        long began = System.nanoTime();
         JobClient.Answer a = client.poll(WAIT_SECONDS);
         switch (a.kind()) {
           case OK -> {
             backoff.reset();
+            emptyPolls.reset();
             accept(a.body());
           }
-          case NONE -> backoff.reset();
+          case NONE -> {
+            backoff.reset();
+            Duration owes = emptyPolls.after(Duration.ofNanos(System.nanoTime() - began));
+            if (!owes.isZero()) {
+              pause(owes);
+            }
+          }
           default -> {
             if (a.status() == 404) {
               log.info("jobs: the server has no bandwidth jobs API (404); job loop off");

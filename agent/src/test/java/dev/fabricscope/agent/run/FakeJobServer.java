@@ -25,8 +25,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The server's agent jobs API as the agent sees it, on 127.0.0.1: capabilities are recorded, polls
- * answer the next queued assignment (or 204 after a short wait), events are recorded and answered
- * 200, or 409 {@code {"cancelled", "state"}} for jobs marked over.
+ * answer the next queued assignment (or 204 after {@link #quietPollMillis}), events are recorded
+ * and answered 200, or 409 {@code {"cancelled", "state"}} for jobs marked over.
  */
 final class FakeJobServer implements AutoCloseable {
 
@@ -68,6 +68,9 @@ final class FakeJobServer implements AutoCloseable {
 
   /** An assignment that answers every poll (a server stuck on one), or null. */
   volatile String everyPoll;
+
+  /** How long a poll without work is held before its 204. */
+  volatile long quietPollMillis = EmptyPolls.QUICK.toMillis() + 200;
 
   /** The Retry-After of the raw answers, or null for none. */
   volatile String retryAfter;
@@ -124,7 +127,8 @@ final class FakeJobServer implements AutoCloseable {
       } else if (path.endsWith("/jobs") && everyPoll != null) {
         answer(ex, 200, everyPoll);
       } else if (path.endsWith("/jobs")) {
-        String next = assignments.poll(300, TimeUnit.MILLISECONDS);
+        // held past EmptyPolls.QUICK, as the server holds a long poll: a quicker 204 is paced
+        String next = assignments.poll(quietPollMillis, TimeUnit.MILLISECONDS);
         answer(ex, next == null ? 204 : 200, next);
       } else if (path.endsWith("/events")) {
         long id = Long.parseLong(path.replaceAll(".*/jobs/([0-9]+)/events", "$1"));

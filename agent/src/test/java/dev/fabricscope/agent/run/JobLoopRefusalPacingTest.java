@@ -16,9 +16,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A server that answers every poll with an assignment that comes to nothing (eighth review, finding
- * 5): before the fix about ten polls, refusals and log lines a second. The loop here has the
- * agent's own backoff (one second, doubling up to a minute).
+ * Polls that come to nothing are paced. A server that answers every poll with an assignment that
+ * comes to nothing (eighth review, finding 5): before the fix about ten polls, refusals and log
+ * lines a second. A server (or proxy) that answers "no work" at once instead of holding the poll:
+ * before the fix as many polls a second as the loop could make. The loop here has the agent's own
+ * backoff (one second, doubling up to a minute).
  */
 class JobLoopRefusalPacingTest {
 
@@ -90,6 +92,37 @@ class JobLoopRefusalPacingTest {
         "polls in 3.5 s: " + server.pollTimes.size() + " " + gaps() + "\n" + log(""));
     assertTrue(helper.calls.size() <= 10, "sides in 3.5 s: " + helper.calls.size());
     assertEquals(1, log("error: membw: node 1 has no memory").size());
+  }
+
+  @Test
+  void aServerThatAnswersNoWorkAtOnceIsPolledForAFewTimes() throws Exception {
+    // a proxy that does not hold long polls, or a hostile server: 204 at once
+    server.quietPollMillis = 0;
+    thread.start();
+    Thread.sleep(3500);
+    // pauses of 1 s and 2 s after the first two quick 204s: three polls, four at the most
+    // (unpaced: thousands)
+    assertTrue(server.pollTimes.size() <= 4, "polls in 3.5 s: " + server.pollTimes.size());
+    assertTrue(server.pollTimes.size() >= 2, "it keeps polling: " + server.pollTimes.size());
+    assertTrue(gaps().get(0) >= 900, "first pause " + gaps());
+  }
+
+  @Test
+  void aHeldNoWorkIsPolledAgainAtOnceAndWorkAfterQuickOnesRunsWithoutAPause() throws Exception {
+    thread.start();
+    // held polls (1.2 s each here): the next poll follows at once
+    waitFor(() -> server.pollTimes.size() >= 3);
+    for (long gap : gaps()) {
+      assertTrue(gap < server.quietPollMillis + 600, "held polls " + gaps());
+    }
+    server.quietPollMillis = 0;
+    int quickFrom = server.pollTimes.size();
+    waitFor(() -> server.pollTimes.size() >= quickFrom + 2);
+    server.quietPollMillis = 5_000;
+    server.assignments.add(MEMCPY);
+    waitFor(() -> helper.calls.size() == 1);
+    // the job was picked up by the poll after the quick ones' pause, and ran
+    waitFor(() -> server.eventsOf(1).stream().anyMatch(e -> e.type().equals("result")));
   }
 
   @Test
