@@ -48,7 +48,7 @@ public class HttpLayerProblems {
    * quarkus-oidc), which throws a 500 on a path with a malformed %-escape. Only the access log, the
    * start time and hot replacement (orders MIN_VALUE to MIN_VALUE + 2) come first.
    */
-  static final int ORDER = Integer.MIN_VALUE + 3;
+  public static final int ORDER = Integer.MIN_VALUE + 3;
 
   @Inject ObjectMapper mapper;
 

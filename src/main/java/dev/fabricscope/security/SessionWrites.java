@@ -13,7 +13,7 @@ import java.util.Locale;
  * PUT, PATCH and DELETE) must name the host the request was sent to. The session cookie is also
  * {@code SameSite=lax} (quarkus-oidc's default), which this check does not rely on.
  */
-final class SessionWrites {
+public final class SessionWrites {
 
   private SessionWrites() {}
 
@@ -24,12 +24,20 @@ final class SessionWrites {
     if (m == HttpMethod.GET || m == HttpMethod.HEAD || m == HttpMethod.OPTIONS) {
       return withRole;
     }
-    if (!sameOrigin(request.getHeader("Origin"), request.authority())) {
+    if (!fromOwnPage(request)) {
       throw ApiException.forbidden(
           "writes through a sign-on session must come from this server's pages"
               + " (the Origin header is missing or names another site); scripts use a token");
     }
     return withRole;
+  }
+
+  /**
+   * Whether {@code request} comes from a page of this server: its {@code Origin} names the host it
+   * was sent to (what a session write must show).
+   */
+  public static boolean fromOwnPage(HttpServerRequest request) {
+    return sameOrigin(request.getHeader("Origin"), request.authority());
   }
 
   /** Whether {@code origin} ({@code scheme://host[:port]}) names the request's own authority. */

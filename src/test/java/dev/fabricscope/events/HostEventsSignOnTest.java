@@ -58,7 +58,7 @@ class HostEventsSignOnTest {
         stream,
         () -> {
           try {
-            HttpResponse<String> out = browser.get(base() + "/logout");
+            HttpResponse<String> out = browser.signOut();
             assertEquals(302, out.statusCode(), out.body());
           } catch (Exception e) {
             throw new IllegalStateException(e);

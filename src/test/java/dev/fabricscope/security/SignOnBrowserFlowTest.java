@@ -112,7 +112,13 @@ class SignOnBrowserFlowTest {
 
   @Test
   void logoutWithoutASessionGoesToTheFleetPage() throws Exception {
-    HttpResponse<String> out = get(base() + "/logout");
+    HttpResponse<String> out =
+        browser.send(
+            HttpRequest.newBuilder(URI.create(base() + "/logout"))
+                .header("Origin", base())
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(303, out.statusCode(), out.body());
     assertEquals("/", location(out));
   }

@@ -61,6 +61,23 @@ public final class SignOnBrowser {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** Signs out as the /logout page's button does: a form POST with this server's Origin. */
+  public HttpResponse<String> signOut() throws Exception {
+    return post(base + "/logout", base);
+  }
+
+  /** An empty form POST with {@code origin} as its Origin header (none when null). */
+  public HttpResponse<String> post(String url, String origin) throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.noBody());
+    if (origin != null) {
+      b.header("Origin", origin);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   /** The Location header, made relative when it points at this server. */
   public String location(HttpResponse<String> r) {
     String l = r.headers().firstValue("Location").orElseThrow(() -> new AssertionError(r.body()));

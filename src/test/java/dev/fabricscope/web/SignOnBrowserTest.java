@@ -15,7 +15,8 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 /**
  * Issue 15: the pages work with single sign-on, anonymous reads off. Chromium opens a host page, is
  * sent to the provider's sign-in form, submits it and lands back on the page, whose scripts then
- * read the API with the session cookie alone (no token typed in).
+ * read the API with the session cookie alone (no token typed in). The sign-out page's button ends
+ * the session; opening the page alone does not.
  */
 @QuarkusTest
 @TestProfile(SignOnProfile.class)
@@ -59,5 +60,30 @@ class SignOnBrowserTest extends BrowserTest {
     assertTrue(
         driver.findElement(By.id("load-error")).getText().isEmpty(),
         "the page loaded its data without an error");
+
+    // opening /logout signs nobody out; its button (a form POST with this server's Origin) does
+    driver.get(url("/logout"));
+    assertEquals(200L, apiStatus(), "still signed on with the sign-out page open");
+    String before = driver.getCurrentUrl();
+    driver.findElement(By.id("sign-out")).click();
+    waiting().until(d -> !d.getCurrentUrl().equals(before));
+    driver.get(url("/logout"));
+    assertEquals(401L, apiStatus(), "signed out by the button");
+    // the console's errors since: the test provider has no end-session page, and the 401 asked for
+    for (var e : driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER)) {
+      assertTrue(
+          e.getLevel().intValue() < java.util.logging.Level.SEVERE.intValue()
+              || e.getMessage().contains("/openid-connect/end-session?")
+              || e.getMessage().contains("/api/v1/hosts - Failed to load resource")
+                  && e.getMessage().contains("401"),
+          "console: " + e);
+    }
+  }
+
+  private Object apiStatus() {
+    return driver.executeAsyncScript(
+        "const done = arguments[arguments.length - 1];"
+            + "fetch('/api/v1/hosts', {headers: {Accept: 'application/json'}})"
+            + ".then(r => done(r.status), e => done(String(e)));");
   }
 }
