@@ -1,9 +1,9 @@
 package dev.fabricscope.api;
 
-import dev.fabricscope.importer.Importers;
 import dev.fabricscope.security.ApiException;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.ext.Provider;
@@ -24,8 +24,12 @@ import java.util.zip.InflaterInputStream;
  * {@code deflate}, decoded here instead of in the HTTP layer. Vert.x's decompressor fails the whole
  * connection on a malformed body — the client gets no answer and nothing is logged — and has no
  * bound on the decoded size. Here a malformed body is a logged 400 problem, a body that decodes
- * beyond what the endpoint accepts stops there with a 413 problem (a decompression bomb costs at
- * most that much memory), and any other coding is a 415 problem naming the ones accepted.
+ * beyond what its endpoint takes plain ({@link BodyWrite}: 1 MiB for most writes) stops there with
+ * a 413 problem, and any other coding, or more than one, is a 415 problem naming the ones accepted.
+ * The decoded bytes count against the request body budget as they appear ({@link BodyReservation}):
+ * a body that would take more than its sender's share or the budget stops with a 429 or 503. Only
+ * writes the body gate admitted are decoded ({@link RequestBodyGate}; a coded body a role may not
+ * send is refused there, unread).
  */
 @Provider
 public class ContentDecoding implements ReaderInterceptor {
@@ -33,7 +37,25 @@ public class ContentDecoding implements ReaderInterceptor {
   /** The codings decoded, for the {@code Accept-Encoding} of a 415 (RFC 9110, section 12.5.3). */
   static final String ACCEPTED = "gzip, deflate";
 
+  /** Decoded bytes reserved at a time beyond what is held. */
+  static final int STEP = 1 << 20;
+
   @Inject HttpServerRequest request;
+
+  @Inject RoutingContext routing;
+
+  /** Whether the request says its body is coded (any coding but {@code identity}). */
+  static boolean coded(RoutingContext ctx) {
+    for (String header : ctx.request().headers().getAll(HttpHeaders.CONTENT_ENCODING)) {
+      for (String c : header.split(",")) {
+        String coding = c.trim();
+        if (!coding.isEmpty() && !coding.equalsIgnoreCase("identity")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
 
   @Override
   public Object aroundReadFrom(ReaderInterceptorContext context) throws IOException {
@@ -41,23 +63,24 @@ public class ContentDecoding implements ReaderInterceptor {
     if (codings.isEmpty()) {
       return context.proceed();
     }
-    long limit = limit(request.path());
-    byte[] body = context.getInputStream().readAllBytes();
-    // codings are listed in the order they were applied: undo the last first
-    for (int i = codings.size() - 1; i >= 0; i--) {
-      body = decode(codings.get(i), body, limit);
+    BodyReservation reservation = routing.get(BodyReservation.KEY);
+    if (reservation == null) {
+      throw refused(
+          new ApiException(
+              415,
+              "Unsupported content encoding",
+              "a coded body is taken only by the API's writes; send this one plain"));
     }
+    long limit = limit(request.path());
+    Decoded body = decode(codings.get(0), context.getInputStream(), limit, reservation);
     context.getHeaders().remove(HttpHeaders.CONTENT_ENCODING);
-    context.setInputStream(new ByteArrayInputStream(body));
+    context.setInputStream(body.asInput());
     return context.proceed();
   }
 
   /** The decoded size an endpoint accepts: what it would accept unencoded. */
   static long limit(String path) {
-    // the endpoints as RequestBodyGate tells them apart; all but imports decode to a report's size
-    return path != null && BodyWrite.of(path) == BodyWrite.IMPORT
-        ? Importers.MAX_BYTES
-        : ReportsResource.MAX_REPORT_BYTES;
+    return path == null ? RequestBodyGate.OTHER_WRITES : BodyWrite.of(path).limit;
   }
 
   private List<String> codings(List<String> headers) {
@@ -84,22 +107,32 @@ public class ContentDecoding implements ReaderInterceptor {
         out.add(coding);
       }
     }
-    if (out.size() > 2) {
+    if (out.size() > 1) {
+      // nobody applies two: a second gzip only makes a bomb smaller on the wire
       throw refused(
-          new ApiException(415, "Unsupported content encoding", "at most two content codings"));
+          new ApiException(415, "Unsupported content encoding", "at most one content coding"));
     }
     return out;
   }
 
-  private byte[] decode(String coding, byte[] body, long limit) {
+  /** The decoded bytes, in the buffer they were decoded into (no copy). */
+  static final class Decoded extends ByteArrayOutputStream {
+    Decoded(int size) {
+      super(size);
+    }
+
+    InputStream asInput() {
+      return new ByteArrayInputStream(buf, 0, count);
+    }
+  }
+
+  private Decoded decode(String coding, InputStream body, long limit, BodyReservation held) {
     boolean gzip = !coding.equals("deflate");
-    ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(body.length * 4, 1 << 20));
+    Decoded out = new Decoded(64 * 1024);
+    long base = held.held();
     // HTTP's "deflate" is the zlib format (RFC 9110, section 8.4.1.2), what InflaterInputStream
     // reads
-    try (InputStream in =
-        gzip
-            ? new GZIPInputStream(new ByteArrayInputStream(body), 8192)
-            : new InflaterInputStream(new ByteArrayInputStream(body))) {
+    try (InputStream in = gzip ? new GZIPInputStream(body, 8192) : new InflaterInputStream(body)) {
       byte[] buf = new byte[8192];
       long total = 0;
       for (int n; (n = in.read(buf)) > 0; ) {
@@ -115,6 +148,14 @@ public class ContentDecoding implements ReaderInterceptor {
                       + limit
                       + " bytes, the most this endpoint accepts"));
         }
+        if (base + total > held.held()) {
+          BodyBudget.Taken t = held.growTo(base + Math.min(limit, total + STEP));
+          if (t != BodyBudget.Taken.TAKEN) {
+            throw refused(
+                new ApiException(
+                    BodyReservation.status(t), "Request body budget", held.refusal(t), 1));
+          }
+        }
         out.write(buf, 0, n);
       }
     } catch (IOException e) {
@@ -128,7 +169,7 @@ public class ContentDecoding implements ReaderInterceptor {
                   + ": "
                   + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
     }
-    return out.toByteArray();
+    return out;
   }
 
   // Logged here: these requests never reach a resource, and clients that send them are broken.

@@ -14,7 +14,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Decides whether the API reads a request's body at all, before a byte of it is read. A review
@@ -199,7 +198,9 @@ public class RequestBodyGate {
   void admit(RoutingContext ctx, BodyWrite write, Sender sender) {
     long declared = declaredLength(ctx.request());
     boolean allowed = write.allows(sender.role());
-    if (!allowed && (declared < 0 || declared > OTHER_WRITES)) {
+    // a coded body is never read for a resource to refuse in its own words: a few hundred bytes
+    // may decode to megabytes
+    if (!allowed && (declared < 0 || declared > OTHER_WRITES || ContentDecoding.coded(ctx))) {
       problems.refuse(
           ctx,
           403,
@@ -211,40 +212,15 @@ public class RequestBodyGate {
       return;
     }
     long bytes = declared >= 0 ? declared : write.limit;
-    long share = shareOf(sender.role());
-    switch (budget.take(sender.key(), bytes, share)) {
-      case SENDER_FULL -> {
-        problems.refuse(
-            ctx,
-            429,
-            "this sender is already sending "
-                + budget.heldBy(sender.key())
-                + " bytes of request bodies, its share of "
-                + share
-                + "; retry when they are read");
-        return;
-      }
-      case FULL -> {
-        problems.refuse(
-            ctx,
-            503,
-            "the server is reading as many request bodies as it can hold ("
-                + budget.capacity()
-                + " bytes); retry");
-        return;
-      }
-      case TAKEN -> {
-        // reserved
-      }
+    BodyReservation reservation = new BodyReservation(budget, sender.key(), shareOf(sender.role()));
+    BodyBudget.Taken taken = reservation.growTo(bytes);
+    if (taken != BodyBudget.Taken.TAKEN) {
+      problems.refuse(ctx, BodyReservation.status(taken), reservation.refusal(taken));
+      return;
     }
-    AtomicBoolean released = new AtomicBoolean();
     // on the answer's end, a failure or a closed connection, whichever comes first
-    ctx.addEndHandler(
-        x -> {
-          if (released.compareAndSet(false, true)) {
-            budget.give(sender.key(), bytes);
-          }
-        });
+    ctx.addEndHandler(x -> reservation.release());
+    ctx.put(BodyReservation.KEY, reservation);
     pace.watch(ctx);
     ctx.next();
   }
