@@ -39,6 +39,8 @@ class BodyPaceTest {
 
   @Inject BodyBudget budget;
 
+  @Inject ImportSlots slots;
+
   @Inject FabricscopeConfig config;
 
   static String operator;
@@ -164,6 +166,47 @@ class BodyPaceTest {
     assertNotEquals(408, status);
     assertTrue(status >= 200 && status < 500, "status " + status);
     budgetComesBack();
+  }
+
+  /**
+   * A body that arrived whole is not timed while it waits for an import slot (the ninth review: a
+   * 408 after two windows, yet the import was stored). Windows of 0.1 s here, the slot given after
+   * 0.3 s.
+   */
+  @Test
+  void aWholeBodyWaitingForItsWorkIsNotA408() throws Exception {
+    pace.set(RATE, 100);
+    assertNotEquals(408, uploadWhileTheSlotsAreHeld(300_000, 300));
+    // generated: sizes and holds of two to four windows
+    Random random = new Random(4080);
+    for (int i = 0; i < 5; i++) {
+      int declared = 50_000 + random.nextInt(2 << 20);
+      long hold = 200 + random.nextInt(200);
+      assertNotEquals(408, uploadWhileTheSlotsAreHeld(declared, hold), declared + " " + hold);
+    }
+  }
+
+  /** The status of a whole upload while every import slot is held for {@code holdMillis}. */
+  int uploadWhileTheSlotsAreHeld(int declared, long holdMillis) throws Exception {
+    int taken = slots.slots().drainPermits();
+    java.util.concurrent.CompletableFuture<Integer> status =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return upload(Kind.WHOLE, declared);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    try {
+      Thread.sleep(holdMillis);
+    } finally {
+      slots.slots().release(taken);
+    }
+    int answered = status.get();
+    assertTrue(answered >= 400 && answered < 500 && answered != 503, "status " + answered);
+    budgetComesBack();
+    return answered;
   }
 
   /** Many generated uploads: each slower than the pace is a 408, each whole body is answered. */
