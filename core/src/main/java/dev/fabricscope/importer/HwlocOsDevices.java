@@ -2,6 +2,7 @@ package dev.fabricscope.importer;
 
 import static dev.fabricscope.importer.SafeXml.attr;
 
+import dev.fabricscope.text.LinearText;
 import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.Diagnostic;
 import dev.fabricscope.topology.NetInterface;
@@ -111,8 +112,34 @@ final class HwlocOsDevices {
                 + " firmware or CMB: those are unknown"));
   }
 
+  /**
+   * {@code name} less a trailing {@code _N} or {@code N} (mlx5_0, hfi1_0, rxe0): what {@code
+   * replaceAll("_?\\d+$", "")} gave, in one pass. That pattern was O(n²) on a long run of digits
+   * inside a name, and names come from the imported XML.
+   */
+  static String withoutIndex(String name) {
+    int end = name.length();
+    // $ also matched before one final line terminator (\r\n counts as one)
+    if (name.endsWith("\r\n")) {
+      end -= 2;
+    } else if (end > 0 && LinearText.isLineTerminator(name.charAt(end - 1))) {
+      end--;
+    }
+    int start = end;
+    while (start > 0 && LinearText.isDigit(name.charAt(start - 1))) {
+      start--;
+    }
+    if (start == end) {
+      return name;
+    }
+    if (start > 0 && name.charAt(start - 1) == '_') {
+      start--;
+    }
+    return name.substring(0, start) + name.substring(end);
+  }
+
   private RdmaDevice rdmaDevice(String name, String bdf, Map<String, String> info) {
-    String driver = name.replaceAll("_?\\d+$", "");
+    String driver = withoutIndex(name);
     RdmaDevice.Provider provider =
         SOFTWARE.contains(driver)
             ? RdmaDevice.Provider.SOFTWARE

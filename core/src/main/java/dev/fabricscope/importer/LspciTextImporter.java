@@ -2,6 +2,7 @@ package dev.fabricscope.importer;
 
 import dev.fabricscope.sysfs.PciIds;
 import dev.fabricscope.sysfs.PciTopology;
+import dev.fabricscope.text.LinearText;
 import dev.fabricscope.topology.Acs;
 import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.Diagnostic;
@@ -34,7 +35,14 @@ public final class LspciTextImporter {
   /** Report {@code source}. */
   public static final String SOURCE = "lspci";
 
-  private static final Pattern TREE_IDS = Pattern.compile("\\s*\\[([0-9a-f]{4}):([0-9a-f]{4})\\]$");
+  /**
+   * The longest line read. lspci prints far shorter lines (a -vvv capability line, a tree line with
+   * names); a limit keeps every per-line step cheap on hostile text, as in IbNetDiscover.
+   */
+  public static final int MAX_LINE_CHARS = 4096;
+
+  // matched only from the last '[' of an entry: "\\s*\\[...\\]$" with find() was O(n²) on blanks
+  private static final Pattern TREE_IDS = Pattern.compile("\\[([0-9a-f]{4}):([0-9a-f]{4})\\]$");
   private static final Pattern UNNAMED = Pattern.compile("Device ([0-9a-f]{4})");
 
   private final String file;
@@ -48,7 +56,20 @@ public final class LspciTextImporter {
 
   /** Imports the lspci output in {@code text}; {@code file} names it in messages. */
   public static Report read(String text, String file) throws ImportException {
-    return new LspciTextImporter(file).build(text.split("\r?\n", -1));
+    String[] lines = text.split("\r?\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].length() > MAX_LINE_CHARS) {
+        throw new ImportException(
+            file
+                + ": line "
+                + (i + 1)
+                + " is "
+                + lines[i].length()
+                + " characters long; lspci text lines are at most "
+                + MAX_LINE_CHARS);
+      }
+    }
+    return new LspciTextImporter(file).build(lines);
   }
 
   private Report build(String[] lines) throws ImportException {
@@ -93,7 +114,7 @@ public final class LspciTextImporter {
     List<PciFunction> sorted =
         ImportSupport.sorted(LspciSiblings.classify(pci, verbose, diagnostics));
     addFormatDiagnostics(verbose.size(), tree.size());
-    Host host = lscpuHost(lines);
+    Host host = LscpuHost.read(lines, file, diagnostics);
     return new Report(
         Report.SCHEMA_VERSION,
         SOURCE,
@@ -107,57 +128,22 @@ public final class LspciTextImporter {
         diagnostics);
   }
 
-  private static final Pattern LSCPU_VENDOR = Pattern.compile("^\\s*Vendor ID:\\s+(\\S+)\\s*$");
-  private static final Pattern LSCPU_FIELD =
-      Pattern.compile("^\\s*([A-Za-z()\\- ]+):\\s+(.+?)\\s*$");
-
   /**
-   * The host CPU from {@code lscpu} output pasted beside the lspci text, or an unknown host. The
-   * kernel's AMD rule (p2p-rules.md §2.3/§2.5: x86 AMD, family ≥ 0x17, every host bridge allowed)
-   * needs vendor and family, which lspci never prints. lscpu's {@code Vendor ID} and {@code CPU
-   * family} are the same /proc/cpuinfo fields the sysfs importer reads, so they are taken as facts
-   * (with a diagnostic naming where they came from). The host-bridge vendor (1022 root complex) is
-   * deliberately NOT used to guess the CPU: it shows AMD, but not the family (pre-Zen AMD hosts had
-   * 1022 host bridges too), and a guest's emulated host bridge says nothing about the CPU.
+   * The {@code [vvvv:dddd]} ids that end a tree entry ({@code lspci -tvnn}) as {vendor, device, the
+   * text before them and their blanks}, or null: what {@code \\s*\\[...\\]$} with {@code find()}
+   * gave. The ids hold no '[', so only the last one can start them.
    */
-  private Host lscpuHost(String[] lines) {
-    for (int i = 0; i < lines.length; i++) {
-      Matcher v = LSCPU_VENDOR.matcher(lines[i]);
-      if (!v.matches()) {
-        continue;
-      }
-      Map<String, String> f = new HashMap<>();
-      // lscpu prints Architecture a few lines above Vendor ID and the family/model just below
-      for (int j = Math.max(0, i - 8); j < Math.min(lines.length, i + 12); j++) {
-        Matcher m = LSCPU_FIELD.matcher(lines[j]);
-        if (m.matches()) {
-          f.putIfAbsent(m.group(1).trim(), m.group(2));
-        }
-      }
-      Integer family = decimal(f.get("CPU family"));
-      Integer model = decimal(f.get("Model"));
-      Integer cpus = decimal(f.get("CPU(s)"));
-      String arch = f.get("Architecture");
-      diagnostics.add(
-          new Diagnostic(
-              file,
-              "host CPU taken from lscpu output in the text (Vendor ID "
-                  + v.group(1)
-                  + (family == null ? "" : ", CPU family " + family)
-                  + ")"));
-      return new Host(
-          null,
-          null,
-          null,
-          arch,
-          new Host.Cpu(v.group(1), family, model, f.get("Model name"), cpus),
-          List.of());
+  static String[] treeIds(String text) {
+    int bracket = text.lastIndexOf('[');
+    Matcher m = bracket < 0 ? null : TREE_IDS.matcher(text).region(bracket, text.length());
+    if (m == null || !m.lookingAt()) {
+      return null;
     }
-    return new Host(null, null, null, null, null, List.of());
-  }
-
-  private static Integer decimal(String s) {
-    return s != null && s.matches("\\d{1,6}") ? Integer.valueOf(s) : null;
+    int start = bracket;
+    while (start > 0 && LinearText.isSpace(text.charAt(start - 1))) {
+      start--; // the blanks before the ids go with them, as the pattern's \\s* took them
+    }
+    return new String[] {m.group(1), m.group(2), text.substring(0, start)};
   }
 
   private PciFunction function(
@@ -170,11 +156,11 @@ public final class LspciTextImporter {
     String vendorId = b != null ? b.vendorId : null;
     String deviceId = b != null ? b.deviceId : null;
     if (text != null) {
-      Matcher m = TREE_IDS.matcher(text);
-      if (m.find()) {
-        vendorId = "0x" + m.group(1);
-        deviceId = "0x" + m.group(2);
-        text = text.substring(0, m.start());
+      String[] t = treeIds(text);
+      if (t != null) {
+        vendorId = "0x" + t[0];
+        deviceId = "0x" + t[1];
+        text = t[2];
       }
     }
     String vendorName = null;

@@ -50,20 +50,18 @@ final class LspciVerboseReader {
           "^(?:([0-9a-f]{4,8}):)?([0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]) ([^:\\[]+?)(?: \\[([0-9a-f]{4})\\])?: (.*)$");
   private static final Pattern IDS = Pattern.compile(" \\[([0-9a-f]{4}):([0-9a-f]{4})\\]");
   private static final Pattern REV = Pattern.compile(" \\(rev ([0-9a-f]{2})\\)");
-  private static final Pattern PROGIF =
-      Pattern.compile(" \\(prog-if ([0-9a-f]{2})(?: \\[[^\\]]*\\])?\\)");
-  private static final Pattern LABEL = Pattern.compile("^([A-Za-z][A-Za-z0-9 ]*?):\\s*(.*)$");
+  // \\s*+: giving blanks back to (.*) cannot help it, and made a value of blanks O(n²)
+  static final Pattern LABEL = Pattern.compile("^([A-Za-z][A-Za-z0-9 ]*?):\\s*+(.*)$");
   private static final Pattern EXPRESS =
       Pattern.compile(
           "Express \\(v\\d\\) (Root Port \\(Slot[+-]\\)|Root Port|Upstream Port|Downstream Port"
               + " \\(Slot[+-]\\)|Downstream Port|Endpoint|Legacy Endpoint|Root Complex Integrated"
               + " Endpoint|Root Complex Event Collector|PCI-Express to PCI/PCI-X Bridge|PCI/PCI-X to"
               + " PCI-Express Bridge)");
-  private static final Pattern LINK =
-      Pattern.compile("Speed (\\d+(?:\\.\\d+)?)GT/s.*?, Width x(\\d+)");
   private static final Pattern MPS = Pattern.compile("MaxPayload (\\d+) bytes");
   private static final Pattern MRRS = Pattern.compile("MaxReadReq (\\d+) bytes");
-  private static final Pattern TOKEN = Pattern.compile("(\\w+)([+-])");
+  // a token starts a word: find() tried every position inside a long word, each to its end
+  static final Pattern TOKEN = Pattern.compile("(?<!\\w)(\\w++)([+-])");
   private static final Pattern EXT_CAP = Pattern.compile("^Capabilities: \\[[0-9a-f]{3,} v\\d+\\]");
 
   private LspciVerboseReader() {}
@@ -109,10 +107,10 @@ final class LspciVerboseReader {
     b.className = h.group(3).trim();
     b.class16 = h.group(4) == null ? null : Integer.parseInt(h.group(4), 16);
     String rest = h.group(5);
-    Matcher p = PROGIF.matcher(rest);
+    LspciVerboseFields.ProgIf p = LspciVerboseFields.progIf(rest);
     // lspci prints "(prog-if" only when it is non-zero or has a name: absent means 00
-    b.progIf = p.find() ? Integer.parseInt(p.group(1), 16) : 0;
-    rest = p.replaceAll("");
+    b.progIf = p.value() == null ? 0 : p.value();
+    rest = p.rest();
     Matcher r = REV.matcher(rest);
     if (r.find()) {
       b.revision = "0x" + r.group(1);
@@ -176,10 +174,9 @@ final class LspciVerboseReader {
       case "ACSCap" -> b.acsCap = bits(value, b.acsCap);
       case "ACSCtl" -> b.acsCtl = bits(value, b.acsCtl);
       case "ATSCtl" -> {
-        Matcher m =
-            Pattern.compile("Enable([+-]).*Smallest Translation Unit: (\\d+)").matcher(value);
-        if (m.find()) {
-          b.ats = new PciFunction.Ats(m.group(1).equals("+"), Integer.parseInt(m.group(2)));
+        String[] m = LspciVerboseFields.atsControl(value);
+        if (m != null) {
+          b.ats = new PciFunction.Ats(m[0].equals("+"), Integer.parseInt(m[1]));
         }
       }
       default -> {}
@@ -187,10 +184,8 @@ final class LspciVerboseReader {
   }
 
   private static PciLink.LinkState link(String value, PciLink.LinkState old) {
-    Matcher m = LINK.matcher(value);
-    return m.find()
-        ? new PciLink.LinkState(Double.valueOf(m.group(1)), Integer.valueOf(m.group(2)))
-        : old;
+    String[] m = LspciVerboseFields.speedWidth(value);
+    return m != null ? new PciLink.LinkState(Double.valueOf(m[0]), Integer.valueOf(m[1])) : old;
   }
 
   private static Integer bytes(Pattern p, String value, Integer old) {

@@ -1,5 +1,6 @@
 package dev.fabricscope.sysfs;
 
+import dev.fabricscope.text.LinearText;
 import dev.fabricscope.topology.Host;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -110,7 +111,7 @@ public final class HostSource {
 
   static String architecture(String cpuinfo) {
     if (cpuinfo.contains("vendor_id")) {
-      return cpuinfo.matches("(?s).*\\nflags\\s*:[^\\n]* lm( [^\\n]*)?\\n.*") ? "x86_64" : "x86";
+      return longMode(cpuinfo) ? "x86_64" : "x86";
     }
     if (cpuinfo.contains("POWER")) {
       return "ppc64";
@@ -119,6 +120,38 @@ public final class HostSource {
       return "aarch64";
     }
     return null;
+  }
+
+  /**
+   * Whether a {@code flags} line lists {@code lm} (x86 long mode): what the pattern {@code
+   * (?s).*\nflags\s*:[^\n]* lm( [^\n]*)?\n.*} said (a flags line after the first line, ended by a
+   * newline, with the word {@code lm} after a space), found in one pass. The pattern backtracked in
+   * O(L²) on a long flags line of " lm" words without its newline: an archive's cpuinfo is hostile
+   * input of up to 8 MiB.
+   */
+  static boolean longMode(String cpuinfo) {
+    int at = cpuinfo.indexOf("\nflags");
+    while (at >= 0) {
+      int i = at + "\nflags".length();
+      while (i < cpuinfo.length() && LinearText.isSpace(cpuinfo.charAt(i))) {
+        i++; // \s* crosses newlines too, as it did in the pattern
+      }
+      if (i == cpuinfo.length() || cpuinfo.charAt(i) != ':') {
+        at = cpuinfo.indexOf("\nflags", at + 1);
+        continue;
+      }
+      int eol = cpuinfo.indexOf('\n', i + 1);
+      if (eol < 0) {
+        return false; // no newline ends this line, so none ends a later one
+      }
+      for (int p = i + 1; p + 3 <= eol; p++) {
+        if (cpuinfo.startsWith(" lm", p) && (p + 3 == eol || cpuinfo.charAt(p + 3) == ' ')) {
+          return true;
+        }
+      }
+      at = cpuinfo.indexOf("\nflags", eol);
+    }
+    return false;
   }
 
   private static final java.util.regex.Pattern MEM_TOTAL =

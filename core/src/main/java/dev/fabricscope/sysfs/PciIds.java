@@ -51,6 +51,8 @@ public final class PciIds {
   private final Map<Integer, Map<Integer, String>> devicesOf = new ConcurrentHashMap<>();
   private volatile Map<String, Integer> classes;
   private volatile Map<String, Integer> vendorsByName;
+  // written before vendorsByName is published, so read after it
+  private int longestVendorName;
   private volatile Map<String, Integer> devicesByName;
 
   private PciIds(byte[] text, String origin) {
@@ -222,9 +224,14 @@ public final class PciIds {
       Map<Integer, Integer> vendorLines = text.index().vendorLines();
       Map<String, Integer> m = new HashMap<>(vendorLines.size() * 2);
       vendorLines.forEach((id, at) -> m.merge(text.name(at + 4), id, (a, b) -> -1));
+      longestVendorName = m.keySet().stream().mapToInt(String::length).max().orElse(0);
       vendorsByName = byName = m;
     }
-    for (int i = printed.length(); i > 0; i = printed.lastIndexOf(' ', i - 1)) {
+    // only prefixes as long as some vendor name: trying every space of a long hostile entry,
+    // each with a substring of its own, was O(n²)
+    int longest = longestVendorName;
+    int first = printed.length() <= longest ? printed.length() : printed.lastIndexOf(' ', longest);
+    for (int i = first; i > 0; i = printed.lastIndexOf(' ', i - 1)) {
       String prefix = printed.substring(0, i);
       Integer id = byName.get(prefix);
       if (id != null && id >= 0 && (i == printed.length() || printed.charAt(i) == ' ')) {

@@ -56,9 +56,9 @@ public final class HostNames {
     }
     StringBuilder out = new StringBuilder();
     for (String label : text.replaceAll("[^A-Za-z0-9_.-]", "-").split("\\.")) {
-      String l = label.replaceAll("^-+|-+$", "");
+      String l = trimDashes(label);
       if (l.length() > 63) {
-        l = l.substring(0, 63).replaceAll("-+$", "");
+        l = trimDashes(l.substring(0, 63));
       }
       if (l.isEmpty()) {
         continue;
@@ -72,5 +72,21 @@ public final class HostNames {
       out.append(l);
     }
     return out.length() == 0 ? Optional.empty() : Optional.of(out.toString());
+  }
+
+  /**
+   * {@code s} without leading and trailing {@code -}; in one pass, as {@code -+$} tried from every
+   * dash of a long inner run of dashes to its end (O(n²)).
+   */
+  private static String trimDashes(String s) {
+    int a = 0;
+    int b = s.length();
+    while (a < b && s.charAt(a) == '-') {
+      a++;
+    }
+    while (b > a && s.charAt(b - 1) == '-') {
+      b--;
+    }
+    return s.substring(a, b);
   }
 }

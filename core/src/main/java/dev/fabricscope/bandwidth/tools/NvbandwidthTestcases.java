@@ -4,6 +4,7 @@ import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
 import dev.fabricscope.bandwidth.Endpoint;
 import dev.fabricscope.bandwidth.tools.NvbandwidthReport.Testcase;
+import dev.fabricscope.text.LinearText;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -110,7 +111,9 @@ public final class NvbandwidthTestcases {
       String[] bdf = e.name().split("[:.]");
       for (String d : report.devices()) {
         Matcher m = BUS_ID.matcher(d);
-        if (m.matches()
+        // the pattern's .* cannot pass a line terminator: without one it matches in one pass
+        if (LinearText.isOneLine(d)
+            && m.matches()
             && Long.parseLong(m.group(2), 16) == Long.parseLong(bdf[0], 16)
             && m.group(3).equals(bdf[1])
             && m.group(4).equals(bdf[2])

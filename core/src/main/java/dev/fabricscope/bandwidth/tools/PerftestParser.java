@@ -2,6 +2,7 @@ package dev.fabricscope.bandwidth.tools;
 
 import dev.fabricscope.bandwidth.tools.PerftestReport.Row;
 import dev.fabricscope.bandwidth.tools.PerftestReport.Unit;
+import dev.fabricscope.text.LinearText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,10 +37,11 @@ public final class PerftestParser {
   private static final Pattern WHOLE = Pattern.compile("[0-9]{1,18}");
   private static final Pattern DECIMAL = Pattern.compile("-?[0-9]{1,15}(?:\\.[0-9]{1,15})?");
   private static final Pattern MTU = Pattern.compile("([0-9]{1,6})\\[B]");
+  // found in a line without line terminators: what "(?i).*(words).*" with matches() said, but
+  // that pattern rescanned the line's end from every word when a terminator stopped its .* (O(n²))
   private static final Pattern ERROR_HINT =
       Pattern.compile(
-          "(?i).*(couldn't|could not|unable|not found|failed|error|no such|invalid|refused|"
-              + "cannot).*");
+          "(?i)couldn't|could not|unable|not found|failed|error|no such|invalid|refused|cannot");
 
   private PerftestParser() {}
 
@@ -83,7 +85,10 @@ public final class PerftestParser {
       } else if (unit == null && line.contains(":") && !line.contains("address:")) {
         readFields(line, header);
       }
-      if (errorLine == null && unit == null && ERROR_HINT.matcher(line).matches()) {
+      if (errorLine == null
+          && unit == null
+          && LinearText.isOneLine(line)
+          && ERROR_HINT.matcher(line).find()) {
         errorLine = line;
       }
     }
