@@ -9,6 +9,7 @@ import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.sysfs.ArchiveExtractor;
+import dev.fabricscope.sysfs.UnpackTemps;
 import dev.fabricscope.topology.Diagnostic;
 import dev.fabricscope.topology.Report;
 import io.vertx.core.http.HttpServerRequest;
@@ -160,7 +161,9 @@ public class ImportsResource {
     Path base = config.tmpdir().orElseGet(ArchiveExtractor::defaultTempBase);
     Path tmp = null;
     try {
-      tmp = Files.createTempFile(base, "fabricscope-import-", ".bin");
+      tmp =
+          Files.createTempFile(
+              base, UnpackTemps.ownPrefix(UnpackTemps.STAGED_PREFIX), UnpackTemps.STAGED_SUFFIX);
       Files.write(tmp, body);
       // named "upload": diagnostics and messages are stored and shown, the temp path is ours
       return Importers.load(tmp, UPLOAD, base);

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.ingest.KnownHosts;
 import dev.fabricscope.inventory.InventoryStore;
+import dev.fabricscope.sysfs.ArchiveExtractor;
+import dev.fabricscope.sysfs.UnpackTemps;
 import dev.fabricscope.testing.ApiClient;
 import dev.fabricscope.testing.BadReports;
 import dev.fabricscope.testing.HostileArchives;
 import dev.fabricscope.testing.SentinelTree;
+import dev.fabricscope.testing.SpaceArchive;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -218,6 +221,41 @@ class ImportsResourceTest {
     }
     assertEquals(before, counts());
     importBody(json(BadReports.valid("import-busy")), null).then().statusCode(201);
+  }
+
+  /**
+   * Security review 9, finding 3: 80,000 one-byte files beside three of 64 MiB hold a fifth of the
+   * old 1 GiB of content, but take more than the 512 MiB of space an import may unpack to (4 KiB
+   * each at least); refused before a byte is unpacked, and neither tree nor upload stays behind.
+   */
+  @Test
+  void anArchiveOfTinyFilesPastTheSpaceLimitIsRefused() throws Exception {
+    long big = 64L << 20;
+    int tiny = 81_920; // (512 MiB - 3 x 64 MiB) / 4 KiB: sys/ and sys/t/ push it past the limit
+    assertTrue(3 * big + (tiny + 2L) * 4096 > ArchiveExtractor.Limits.DEFAULT.maxSpaceBytes());
+    Path archive = tmp.resolve("tiny-files.tar.gz");
+    try (SpaceArchive tar = new SpaceArchive(archive)) {
+      tar.dir("sys").dir("sys/t");
+      for (int i = 0; i < 3; i++) {
+        tar.file("sys/big" + i, big);
+      }
+      for (int i = 0; i < tiny; i++) {
+        tar.file("sys/t/f" + i, 1);
+      }
+    }
+    assertRefused(Files.readAllBytes(archive), "host=tiny", "bytes on disk");
+    assertEquals(List.of(), ownTemps(), "no unpacked tree or staged upload stays");
+  }
+
+  /** This JVM's trees and staged uploads in the server's temp base (the tests leave it unset). */
+  static List<String> ownTemps() throws Exception {
+    String tree = UnpackTemps.ownPrefix(UnpackTemps.TREE_PREFIX);
+    String staged = UnpackTemps.ownPrefix(UnpackTemps.STAGED_PREFIX);
+    try (Stream<Path> s = Files.list(ArchiveExtractor.defaultTempBase())) {
+      return s.map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith(tree) || n.startsWith(staged))
+          .toList();
+    }
   }
 
   static byte[] json(com.fasterxml.jackson.databind.JsonNode n) {

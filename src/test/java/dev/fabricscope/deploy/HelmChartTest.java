@@ -11,11 +11,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.fabricscope.config.ConfigKeys;
+import dev.fabricscope.importer.Importers;
+import dev.fabricscope.sysfs.ArchiveExtractor;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.smallrye.config.EnvConfigSource;
@@ -140,6 +144,24 @@ class HelmChartTest {
             "fabricscope.data-dir", "/var/lib/fabricscope");
     expected.forEach((name, value) -> assertEquals(value, environment.getValue(name), name));
     assertNull(environment.getValue("fabricscope.admin-token"));
+  }
+
+  /**
+   * The default /tmp holds what the default number of concurrent imports may write there at once,
+   * each a staged upload and an unpacked archive at their limits, with a quarter of it to spare
+   * (security review 9, finding 3: two imports of 1.3 GB each passed a 2 GiB emptyDir).
+   */
+  @Test
+  void theDefaultTmpHoldsTheConcurrentImports() {
+    PodSpec pod = RenderedChart.render().get(Deployment.class).getSpec().getTemplate().getSpec();
+    long tmp =
+        Quantity.getAmountInBytes(volumeAt(pod, "/tmp").getEmptyDir().getSizeLimit()).longValue();
+    int concurrent = Integer.parseInt(ConfigKeys.withDefaults().get("imports.concurrent"));
+    long perImport = ArchiveExtractor.Limits.DEFAULT.maxSpaceBytes() + Importers.MAX_BYTES;
+    long needed = concurrent * perImport;
+    assertTrue(
+        needed <= tmp * 3 / 4,
+        concurrent + " imports x " + perImport + " bytes = " + needed + " of a /tmp of " + tmp);
   }
 
   private static String path(Probe p) {

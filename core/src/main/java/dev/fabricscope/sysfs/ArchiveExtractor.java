@@ -21,24 +21,39 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * ArchivePlan}) and every link judged ({@link LinkResolver}) before a byte is written — absolute
  * names, {@code ..} components, hard links, devices, FIFOs, sparse and unknown entry types, two
  * entries of one name, entries under a link or a file, more than {@link Limits#maxEntries} planned
- * paths or {@link Limits#maxBytes} bytes, names or link texts too long or too deep, oversized long
- * name and PAX headers ({@link GuardedTarInputStream}), and a tree without {@code sys/} are
- * refused; (2) folders and files are written while no link exists on disk, files with {@code
- * CREATE_NEW} and {@code NOFOLLOW_LINKS}; (3) only then are the links created whose resolution on
- * disk, following the archive's other links as the kernel would, stays inside the folder. The
- * others are real in gathered archives ({@code driver -> ../../../../bus/pci/drivers/ice}); they
- * are never created on disk, only their text is kept for {@link SysfsRoot#linkText}. On refusal, or
- * any other failure, the temporary directory is removed before the exception leaves.
+ * paths or {@link Limits#maxSpaceBytes} bytes of block-rounded space, names or link texts too long
+ * or too deep, oversized long name and PAX headers ({@link GuardedTarInputStream}), and a tree
+ * without {@code sys/} are refused; (2) folders and files are written while no link exists on disk,
+ * files with {@code CREATE_NEW} and {@code NOFOLLOW_LINKS}; (3) only then are the links created
+ * whose resolution on disk, following the archive's other links as the kernel would, stays inside
+ * the folder. The others are real in gathered archives ({@code driver ->
+ * ../../../../bus/pci/drivers/ice}); they are never created on disk, only their text is kept for
+ * {@link SysfsRoot#linkText}. On refusal, or any other failure, the temporary directory is removed
+ * before the exception leaves.
  */
 public final class ArchiveExtractor {
 
-  /** Bounds on what an archive may unpack to. */
-  public record Limits(int maxEntries, long maxBytes, long maxFileBytes) {
+  /**
+   * Bounds on what an archive may unpack to.
+   *
+   * @param maxEntries planned paths at most: headers read, and files, folders (those that names
+   *     only imply included) and symlinks planned
+   * @param maxSpaceBytes space on disk the unpacked tree may take, in bytes: every planned path
+   *     costs its size rounded up to whole {@value ArchivePlan#BLOCK}-byte blocks, at least one
+   *     block (a folder, a symlink, an empty or one-byte file each cost one block), as on tmpfs and
+   *     ext4. Counting content bytes instead let 100,000 one-byte files take 400 MB.
+   * @param maxFileBytes content of one file at most, in bytes
+   */
+  public record Limits(int maxEntries, long maxSpaceBytes, long maxFileBytes) {
     /**
-     * 100,000 entries, 1 GiB in all, 64 MiB per file: the largest real gather here has 11,500
-     * entries.
+     * 100,000 paths, 512 MiB of space, 64 MiB per file. The largest real gather under
+     * shared/fixtures/sysfs (hwloc-40intel64-2g2n4c+pcilocality) plans 11,495 paths taking 44.9 MiB
+     * block-rounded (47,120,384 bytes; 141,022 content bytes), its largest file is 34 KB: the
+     * limits leave 8.7 times its paths and 11.4 times its space, for hosts of hundreds of CPUs
+     * (each adds about 90 paths) and PCI functions. Two imports at once (the server's default) stay
+     * within the Helm chart's 2 GiB /tmp, staged uploads included (values.yaml shows the sum).
      */
-    public static final Limits DEFAULT = new Limits(100_000, 1L << 30, 64L << 20);
+    public static final Limits DEFAULT = new Limits(100_000, 512L << 20, 64L << 20);
   }
 
   /** The archive was refused or could not be read; the message is for a person. */
@@ -109,7 +124,8 @@ public final class ArchiveExtractor {
       throws ArchiveException {
     Path temp;
     try {
-      temp = Files.createTempDirectory(tempBase, "fabricscope-fsroot-");
+      // the pid lets a later start tell an earlier run's leftover from a live server's tree
+      temp = Files.createTempDirectory(tempBase, UnpackTemps.ownPrefix(UnpackTemps.TREE_PREFIX));
     } catch (IOException e) {
       throw new ArchiveException("cannot create a temporary directory: " + e.getMessage());
     }
@@ -235,11 +251,12 @@ public final class ArchiveExtractor {
   }
 
   /**
-   * The tar stream over the decompressed archive, which may yield no more than the file limit plus
-   * the headers of the most entries allowed: a compression bomb stops there.
+   * The tar stream over the decompressed archive, which may yield no more than the space limit
+   * (never less than the content it bounds) plus the headers of the most entries allowed: a
+   * compression bomb stops there.
    */
   private static TarArchiveInputStream open(Path archive, Limits limits) throws IOException {
-    long bound = limits.maxBytes() + (limits.maxEntries() + 2L) * 3 * 512;
+    long bound = limits.maxSpaceBytes() + (limits.maxEntries() + 2L) * 3 * 512;
     return new GuardedTarInputStream(
         new BoundedInputStream(ArchiveFormat.decompress(archive), bound));
   }

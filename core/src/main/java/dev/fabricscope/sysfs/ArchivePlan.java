@@ -20,6 +20,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
  * {@code a} and {@code a/b}) included, a name has at most {@value #MAX_DEPTH} components, and all
  * planned names and link texts together at most {@value #MAX_PLANNED_CHARS} characters. Without
  * these a 7 KB archive of deep names planned gigabytes of prefixes.
+ *
+ * <p>Disk space is bounded the same way: every planned path costs its block-rounded size ({@link
+ * #spaceOf}) against {@link Limits#maxSpaceBytes}, so a tree of tiny files or empty folders costs
+ * what it takes on tmpfs, not the few bytes it holds.
  */
 final class ArchivePlan {
 
@@ -41,6 +45,13 @@ final class ArchivePlan {
    */
   static final long MAX_PLANNED_CHARS = 32L << 20;
 
+  /**
+   * The unit of space a planned path costs, in bytes: the page and block size of tmpfs and ext4,
+   * where a file of one byte, an empty file, a folder or a symlink with a long target each take
+   * one.
+   */
+  static final int BLOCK = 4096;
+
   /** The kind of one planned path. */
   enum Kind {
     DIR,
@@ -54,7 +65,7 @@ final class ArchivePlan {
   private final Limits limits;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private int entries;
-  private long totalBytes;
+  private long space;
   private long plannedChars;
 
   ArchivePlan(Limits limits) {
@@ -91,10 +102,6 @@ final class ArchivePlan {
       size = e.getSize();
       if (size < 0 || size > limits.maxFileBytes()) {
         throw refused(e.getName() + " unpacks to more than " + limits.maxFileBytes() + " bytes");
-      }
-      totalBytes += size;
-      if (totalBytes > limits.maxBytes()) {
-        throw refused("unpacks to more than " + limits.maxBytes() + " bytes");
       }
     }
     addParents(name, e.getName());
@@ -138,11 +145,35 @@ final class ArchivePlan {
     }
   }
 
-  /** Adds one path to the plan, counted against the entry and character limits. */
+  /** Block-rounded space the planned paths take so far, in bytes. */
+  long space() {
+    return space;
+  }
+
+  /**
+   * The space one planned path takes on disk, in bytes: its size rounded up to whole blocks, at
+   * least one block. An upper bound where a file system keeps short link texts or tiny files
+   * inline, and an estimate for large folders, which take a block per few dozen names.
+   */
+  static long spaceOf(Node node) {
+    long blocks = (node.size() + BLOCK - 1) / BLOCK;
+    return Math.max(1, blocks) * BLOCK;
+  }
+
+  /** Adds one path to the plan, counted against the entry, space and character limits. */
   private void plan(String name, Node node) throws ArchiveException {
     if (nodes.size() >= limits.maxEntries()) {
       throw refused(
           "more than " + limits.maxEntries() + " entries (folders implied by names included)");
+    }
+    space += spaceOf(node);
+    if (space > limits.maxSpaceBytes()) {
+      throw refused(
+          "unpacks to more than "
+              + limits.maxSpaceBytes()
+              + " bytes on disk (each file, folder and link rounded up to "
+              + BLOCK
+              + "-byte blocks)");
     }
     plannedChars += name.length() + (node.linkText() == null ? 0 : node.linkText().length());
     if (plannedChars > MAX_PLANNED_CHARS) {
