@@ -76,8 +76,15 @@ public final class Importers {
     if (ArchiveExtractor.looksLikeArchive(file)) {
       try (ArchiveExtractor.Unpacked u =
           ArchiveExtractor.extract(file, ArchiveExtractor.Limits.DEFAULT, tempBase)) {
-        return validated(new SysfsDiscovery().discover(u.sysfsRoot()), name);
-      } catch (ArchiveExtractor.ArchiveException | SysfsDiscovery.NotSysfsException e) {
+        try {
+          return validated(new SysfsDiscovery().discover(u.sysfsRoot()), name);
+        } catch (SysfsDiscovery.NotSysfsException e) {
+          // the message names the unpack folder: a path of the server's, not the user's
+          String where = u.sysfsRoot().root().toString();
+          throw new ImportException(
+              name + ": " + e.getMessage().replace(where, "the archive's top"), e);
+        }
+      } catch (ArchiveExtractor.ArchiveException e) {
         throw new ImportException(name + ": " + e.getMessage(), e);
       }
     }

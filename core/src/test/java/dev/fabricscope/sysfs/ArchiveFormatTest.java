@@ -27,7 +27,7 @@ class ArchiveFormatTest {
 
   @TempDir Path tmp;
 
-  private static byte[] tar(String name, byte[] content) throws IOException {
+  static byte[] tar(String name, byte[] content) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     try (TarArchiveOutputStream t = new TarArchiveOutputStream(b)) {
       TarArchiveEntry e = new TarArchiveEntry(name);
@@ -39,7 +39,7 @@ class ArchiveFormatTest {
     return b.toByteArray();
   }
 
-  private static byte[] compressed(byte[] data, boolean gzip) throws IOException {
+  static byte[] compressed(byte[] data, boolean gzip) throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     try (OutputStream o =
         gzip ? new GzipCompressorOutputStream(b) : new BZip2CompressorOutputStream(b)) {
