@@ -17,12 +17,11 @@ final class EmptyPolls {
   /** A 204 sooner than this after the poll began was not a held long poll. */
   static final Duration QUICK = Duration.ofSeconds(1);
 
-  private final Backoff ceilings;
-  private int count;
+  private final DoublingPause pauses;
 
   /** Pauses of {@code backoff}'s base doubling up to its cap (only its bounds are used). */
   EmptyPolls(Backoff backoff) {
-    this.ceilings = backoff;
+    this.pauses = new DoublingPause(backoff);
   }
 
   /**
@@ -31,18 +30,14 @@ final class EmptyPolls {
    */
   Duration after(Duration took) {
     if (took.compareTo(QUICK) >= 0) {
-      count = 0;
+      pauses.reset();
       return Duration.ZERO;
     }
-    long millis = ceilings.ceilingMillis(count);
-    if (count < 62) {
-      count++;
-    }
-    return Duration.ofMillis(millis);
+    return pauses.next();
   }
 
   /** A poll brought work: the next quick 204 waits the base again. */
   void reset() {
-    count = 0;
+    pauses.reset();
   }
 }

@@ -14,13 +14,12 @@ import java.time.Duration;
  */
 final class Refusals {
 
-  private final Backoff ceilings;
-  private int count;
+  private final DoublingPause pauses;
   private boolean owed;
 
   /** Pauses of {@code backoff}'s base doubling up to its cap (only its bounds are used). */
   Refusals(Backoff backoff) {
-    this.ceilings = backoff;
+    this.pauses = new DoublingPause(backoff);
   }
 
   /** An assignment was refused or its side failed: the next poll waits. */
@@ -30,7 +29,7 @@ final class Refusals {
 
   /** A side ran normally: the next refusal waits the base again. */
   synchronized void ranNormally() {
-    count = 0;
+    pauses.reset();
   }
 
   /** The pause owed before the next poll (zero when none), counted as taken. */
@@ -39,10 +38,6 @@ final class Refusals {
       return Duration.ZERO;
     }
     owed = false;
-    long millis = ceilings.ceilingMillis(count);
-    if (count < 62) {
-      count++;
-    }
-    return Duration.ofMillis(millis);
+    return pauses.next();
   }
 }
