@@ -6,6 +6,7 @@ import dev.fabricscope.importer.Importers;
 import dev.fabricscope.ingest.ReportIngest;
 import dev.fabricscope.ingest.ReportParser;
 import dev.fabricscope.inventory.TokenStore.Role;
+import dev.fabricscope.limits.ParseDeadline;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.sysfs.ArchiveExtractor;
@@ -166,7 +167,14 @@ public class ImportsResource {
               base, UnpackTemps.ownPrefix(UnpackTemps.STAGED_PREFIX), UnpackTemps.STAGED_SUFFIX);
       Files.write(tmp, body);
       // named "upload": diagnostics and messages are stored and shown, the temp path is ours
-      return Importers.load(tmp, UPLOAD, base);
+      Path staged = tmp;
+      return ParseDeadline.within(
+          config.imports().parseTimeout(), () -> Importers.load(staged, UPLOAD, base));
+    } catch (ParseDeadline.ExceededException e) {
+      throw ApiException.unprocessable(
+          "reading the import took longer than the "
+              + ParseDeadline.describe(e.limit())
+              + " the server allows (fabricscope.imports.parse-timeout); nothing was stored");
     } catch (ImportException e) {
       throw ApiException.unprocessable(e.getMessage().replace(String.valueOf(tmp), UPLOAD));
     } catch (IOException e) {

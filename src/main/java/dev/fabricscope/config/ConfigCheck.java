@@ -165,6 +165,7 @@ public class ConfigCheck {
                     "request-body-budget", budget, dev.fabricscope.importer.Importers.MAX_BYTES));
     p.atLeast("request-body-min-rate", c.requestBodyMinRate(), 0);
     p.notNegative("imports.wait", c.imports().slotWait());
+    p.positive("imports.parse-timeout", c.imports().parseTimeout());
     p.notNegative("p2p.wait", c.p2p().slotWait());
     p.atLeast("p2p.cache-bytes", c.p2p().cacheBytes(), 0);
     p.atLeast("p2p.cache-entries", c.p2p().cacheEntries(), 0);

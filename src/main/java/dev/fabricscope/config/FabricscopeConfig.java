@@ -254,6 +254,13 @@ public interface FabricscopeConfig {
     @WithName("wait")
     @WithDefault("5s")
     Duration slotWait();
+
+    /**
+     * How long reading one import may take (duration): past it the import is a 422, and its slot
+     * and unpacked tree are freed at the reader's next check ({@code ParseDeadline}).
+     */
+    @WithDefault("60s")
+    Duration parseTimeout();
   }
 
   /** {@code fabricscope.p2p.*}. */

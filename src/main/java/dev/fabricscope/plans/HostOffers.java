@@ -3,7 +3,6 @@ package dev.fabricscope.plans;
 import dev.fabricscope.events.HostEvents;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.plan.HostOffer;
-import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.topology.Report;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -11,7 +10,6 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -215,14 +213,16 @@ public class HostOffers {
   /**
    * Plans one snapshot of a host, from its {@code waiting} report when given, else from the stored
    * one; null when it cannot be planned now. The one guard per host, on every path that plans one:
-   * a report the planner fails on offers nothing, with the reason ({@link #offer}); anything else
-   * (the database, an OutOfMemoryError reading or planning a huge report, perhaps another host's
-   * doing) is logged and leaves the host to the next ranking. The start's warm-up, a ranking and
-   * the planning threads go on with the other hosts.
+   * a report the planner fails on offers nothing, with the reason ({@link SnapshotOffer}); anything
+   * else (the database, an OutOfMemoryError reading or planning a huge report, perhaps another
+   * host's doing) is logged and leaves the host to the next ranking. The start's warm-up, a ranking
+   * and the planning threads go on with the other hosts.
    */
   private HostOffer planOne(String host, long snapshotId, Report waiting) {
     try {
-      return waiting != null ? offer(host, snapshotId, waiting) : compute(host, snapshotId);
+      return waiting != null
+          ? SnapshotOffer.of(host, snapshotId, waiting)
+          : compute(host, snapshotId);
     } catch (Throwable e) {
       LOG.errorf(e, "host selection: snapshot %d of %s not planned", snapshotId, host);
       return null;
@@ -263,40 +263,7 @@ public class HostOffers {
 
   private HostOffer compute(String host, long snapshotId) {
     String json = inventory.snapshotJson(snapshotId).orElse(null);
-    if (json == null) {
-      return null; // replaced between the two reads; the next ranking sees the new one
-    }
-    Report report;
-    try {
-      report = ReportJson.read(json);
-    } catch (IOException | RuntimeException e) {
-      return nothing(host, snapshotId, e);
-    }
-    return offer(host, snapshotId, report);
-  }
-
-  /**
-   * The offer of one host's report: a host over the planner's bounds offers nothing with the reason
-   * ({@link HostOffer#of}); one the planner fails on offers nothing too. An Error goes to {@link
-   * #planOne}.
-   */
-  private static HostOffer offer(String host, long snapshotId, Report report) {
-    try {
-      HostOffer o = HostOffer.of(host, report);
-      if (o.notPlanned() != null) {
-        LOG.infof(
-            "host selection: snapshot %d of %s not planned: %s", snapshotId, host, o.notPlanned());
-      }
-      return o;
-    } catch (RuntimeException e) {
-      return nothing(host, snapshotId, e);
-    }
-  }
-
-  // a stored report passed the checks; one the planner cannot read is ranked as offering nothing
-  // rather than failing the whole fleet's ranking (or the ingest that stored it)
-  private static HostOffer nothing(String host, long snapshotId, Exception e) {
-    LOG.warnf("host selection: snapshot %d of %s not planned: %s", snapshotId, host, e);
-    return HostOffer.notPlanned(host, "the planner failed: " + e.getMessage());
+    // null: replaced between the two reads; the next ranking sees the new one
+    return json == null ? null : SnapshotOffer.ofJson(host, snapshotId, json);
   }
 }

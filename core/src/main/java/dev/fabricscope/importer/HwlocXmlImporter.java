@@ -3,6 +3,7 @@ package dev.fabricscope.importer;
 import static dev.fabricscope.importer.SafeXml.attr;
 import static dev.fabricscope.importer.SafeXml.children;
 
+import dev.fabricscope.limits.ParseDeadline;
 import dev.fabricscope.sysfs.PciTopology;
 import dev.fabricscope.topology.Acs;
 import dev.fabricscope.topology.DeviceKind;
@@ -40,10 +41,6 @@ public final class HwlocXmlImporter {
   /** Report {@code source}. */
   public static final String SOURCE = "hwloc-xml";
 
-  private static final Pattern PCI_TYPE =
-      Pattern.compile(
-          "([0-9a-fA-F]{4}) \\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\\]"
-              + " \\[([0-9a-fA-F]{4}):([0-9a-fA-F]{4})\\] ([0-9a-fA-F]{2})(?: ([0-9a-fA-F]{2}))?");
   private static final Pattern BUS_RANGE =
       Pattern.compile("([0-9a-fA-F]{4,8}):\\[([0-9a-fA-F]{2})-[0-9a-fA-F]{2}\\]");
 
@@ -88,6 +85,7 @@ public final class HwlocXmlImporter {
 
   private void walk(Element obj, String hostBridge, String parent, Integer numa, String cpus)
       throws ImportException {
+    ParseDeadline.check();
     String type = obj.getAttribute("type");
     String gp = attr(obj, "gp_index");
     if (gp != null) {
@@ -196,28 +194,14 @@ public final class HwlocXmlImporter {
           new Diagnostic(HwlocXml.where(obj), busid + " appears twice: the first is kept"));
       return;
     }
-    String vendor = null;
-    String device = null;
-    String subVendor = null;
-    String subDevice = null;
-    String cls = null;
-    String rev = null;
-    String pciType = attr(obj, "pci_type");
-    Matcher m = pciType == null ? null : PCI_TYPE.matcher(pciType);
-    if (m != null && m.lookingAt()) {
-      vendor = "0x" + m.group(2).toLowerCase();
-      device = "0x" + m.group(3).toLowerCase();
-      subVendor = "0x" + m.group(4).toLowerCase();
-      subDevice = "0x" + m.group(5).toLowerCase();
-      rev = "0x" + m.group(6).toLowerCase();
-      // before 3.0 hwloc wrote base class and subclass only (its class_id is 16 bits): kept as
-      // four hex digits, prog-if unknown, so the class survives an export (it used to be dropped
-      // and every device came back as "ffff", shown by lstopo as "Other")
-      cls = "0x" + (m.group(1) + (m.group(7) == null ? "" : m.group(7))).toLowerCase();
-      classWithoutProgIf |= m.group(7) == null;
-    } else {
+    HwlocPciType t = HwlocPciType.parse(attr(obj, "pci_type"));
+    String vendor = t == null ? null : t.vendorId();
+    String device = t == null ? null : t.deviceId();
+    if (t == null) {
       diagnostics.add(
           new Diagnostic(HwlocXml.where(obj), "no readable pci_type: ids and class unknown"));
+    } else {
+      classWithoutProgIf |= t.withoutProgIf();
     }
     Map<String, String> info = HwlocXml.infos(obj);
     String vendorName = // pci.ids only where hwloc gave no name
@@ -235,10 +219,10 @@ public final class HwlocXmlImporter {
             hostBridge,
             vendor,
             device,
-            subVendor,
-            subDevice,
-            cls,
-            rev,
+            t == null ? null : t.subVendorId(),
+            t == null ? null : t.subDeviceId(),
+            t == null ? null : t.classCode(),
+            t == null ? null : t.revision(),
             vendorName,
             deviceName,
             null,
@@ -254,7 +238,7 @@ public final class HwlocXmlImporter {
             Acs.unknown(),
             config);
     // kind is decided later, once port types are inferred
-    int cls16 = m != null && m.lookingAt() ? Integer.parseInt(m.group(1), 16) : -1;
+    int cls16 = t == null ? -1 : t.class16();
     raw.put(busid, new Raw(f, bridge || PciTopology.isBridgeClass(cls16 << 8), obj));
   }
 

@@ -1,5 +1,6 @@
 package dev.fabricscope.importer;
 
+import dev.fabricscope.limits.ParseDeadline;
 import dev.fabricscope.report.ReportValidator;
 import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.sysfs.SysfsDiscovery;
@@ -137,6 +138,8 @@ public final class Importers {
     Report imported;
     try {
       imported = importOther(content, start, name);
+    } catch (ParseDeadline.ExceededException e) {
+      throw e;
     } catch (RuntimeException e) {
       // a file no importer foresaw (HostileXmlTest looks for these): refused as input, not a crash
       String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
@@ -147,6 +150,7 @@ public final class Importers {
   }
 
   private static Report validated(Report report, String name) throws ImportException {
+    ParseDeadline.check();
     try {
       return ReportValidator.get().check(report);
     } catch (ReportValidator.InvalidReport e) {

@@ -1,5 +1,6 @@
 package dev.fabricscope.importer;
 
+import dev.fabricscope.limits.ParseDeadline;
 import dev.fabricscope.sysfs.PciIds;
 import dev.fabricscope.sysfs.PciTopology;
 import dev.fabricscope.text.LinearText;
@@ -58,6 +59,7 @@ public final class LspciTextImporter {
   public static Report read(String text, String file) throws ImportException {
     String[] lines = text.split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
+      ParseDeadline.check();
       if (lines[i].length() > MAX_LINE_CHARS) {
         throw new ImportException(
             file

@@ -1,5 +1,6 @@
 package dev.fabricscope.importer;
 
+import dev.fabricscope.limits.ParseDeadline;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -47,6 +48,7 @@ final class LspciTreeReader {
     List<List<Map.Entry<Integer, String>>> out = new ArrayList<>();
     List<Map.Entry<Integer, String>> cur = null;
     for (int n = 0; n < lines.length; n++) {
+      ParseDeadline.check();
       String line = lines[n].stripTrailing();
       if (START.matcher(line).find()) {
         cur = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.fabricscope.importer;
 
+import dev.fabricscope.limits.ParseDeadline;
 import dev.fabricscope.topology.Acs;
 import dev.fabricscope.topology.PciFunction;
 import dev.fabricscope.topology.PciLink;
@@ -72,6 +73,7 @@ final class LspciVerboseReader {
     Block b = null;
     String label = null;
     for (String raw : lines) {
+      ParseDeadline.check();
       String line = raw.stripTrailing();
       Matcher h = HEADER.matcher(line);
       if (h.matches()) {

@@ -3,6 +3,7 @@ package dev.fabricscope.importer;
 import static dev.fabricscope.importer.SafeXml.attr;
 import static dev.fabricscope.importer.SafeXml.children;
 
+import dev.fabricscope.limits.ParseDeadline;
 import dev.fabricscope.sysfs.LinkSpeeds;
 import dev.fabricscope.sysfs.PciTopology;
 import dev.fabricscope.topology.Acs;
@@ -67,6 +68,7 @@ public final class NcclXmlImporter {
   private Report build(List<Element> cpus) {
     List<Host.NumaNode> numa = new ArrayList<>();
     for (Element cpu : cpus) {
+      ParseDeadline.check();
       Integer node = integer(attr(cpu, "numaid"));
       if (node != null && node < 0) {
         node = null; // NCCL writes -1 when the NUMA node is unknown
@@ -193,6 +195,7 @@ public final class NcclXmlImporter {
             Acs.unknown(),
             null));
     for (Element c : children(e, null)) {
+      ParseDeadline.check();
       switch (c.getTagName()) {
         case "pci" -> pci(c, bdf, numa, cpus);
         case "gpu" -> gpu(c, bdf);

@@ -1,5 +1,6 @@
 package dev.fabricscope.importer;
 
+import dev.fabricscope.limits.ParseDeadline;
 import java.io.ByteArrayInputStream;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilder;
@@ -78,13 +79,15 @@ final class SafeXml {
       b.setErrorHandler(new DefaultHandler());
       b.setEntityResolver(
           (publicId, systemId) -> new InputSource(new ByteArrayInputStream(new byte[0])));
-      return b.parse(new ByteArrayInputStream(content));
+      return b.parse(ParseDeadline.guard(new ByteArrayInputStream(content)));
     } catch (SAXParseException e) {
+      ParseDeadline.rethrowIfPassed(e);
       throw new ImportException(
           file + ": malformed XML at line " + e.getLineNumber() + ": " + e.getMessage(), e);
     } catch (ParserConfigurationException e) {
       throw new IllegalStateException("the JDK XML parser lacks a safety feature", e);
     } catch (Exception e) {
+      ParseDeadline.rethrowIfPassed(e);
       throw new ImportException(file + ": unreadable XML: " + e.getMessage(), e);
     }
   }

@@ -1,5 +1,6 @@
 package dev.fabricscope.report;
 
+import dev.fabricscope.limits.ParseDeadline;
 import dev.fabricscope.topology.Acs;
 import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.Diagnostic;
@@ -48,6 +49,8 @@ final class ReportReader {
     JsonIn in = new JsonIn(p);
     try {
       return in.object(ReportReader::report);
+    } catch (ParseDeadline.ExceededException e) {
+      throw e;
     } catch (RuntimeException e) {
       // a record's constructor refused a value, as it would under data binding
       throw new JsonIn.Unreadable("a value the report's records refuse: " + e.getMessage());

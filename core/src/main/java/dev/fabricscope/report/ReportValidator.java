@@ -7,8 +7,10 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.fabricscope.limits.ParseDeadline;
 import dev.fabricscope.topology.Report;
 import dev.fabricscope.topology.TopologyCheck;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -111,7 +113,13 @@ public final class ReportValidator {
       throw new InvalidReport(Step.SYNTAX, "the document is empty: a report is a JSON object");
     }
     Report report;
-    try (SchemaCheckingParser p = schema.checking(bounded.createParser(json))) {
+    // an import's deadline is checked at each chunk the parser takes; the agents' reports, read
+    // without one, keep the byte-array parser
+    try (SchemaCheckingParser p =
+        schema.checking(
+            ParseDeadline.active()
+                ? bounded.createParser(ParseDeadline.guard(new ByteArrayInputStream(json)))
+                : bounded.createParser(json))) {
       if (p.nextToken() == null) {
         throw new CompiledSchema.Violation("", "no JSON value");
       }

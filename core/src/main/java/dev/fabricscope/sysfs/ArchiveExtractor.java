@@ -1,5 +1,6 @@
 package dev.fabricscope.sysfs;
 
+import dev.fabricscope.limits.ParseDeadline;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -134,7 +135,7 @@ public final class ArchiveExtractor {
       Unpacked u = unpack(archive, temp, limits);
       unpacked = true;
       return u;
-    } catch (ArchiveException e) {
+    } catch (ArchiveException | ParseDeadline.ExceededException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw new ArchiveException("cannot read archive " + archive + ": " + describe(e));
@@ -241,10 +242,12 @@ public final class ArchiveExtractor {
   }
 
   /**
-   * A shutdown interrupts the thread that unpacks (the server's demo loader): stop at the next
-   * entry, so the caller's cleanup removes a folder that no longer grows.
+   * A shutdown interrupts the thread that unpacks (the server's demo loader), and an import may
+   * pass its {@link ParseDeadline}: stop at the next entry, so the caller's cleanup removes a
+   * folder that no longer grows.
    */
   private static void stopIfInterrupted() throws ArchiveException {
+    ParseDeadline.check();
     if (Thread.currentThread().isInterrupted()) {
       throw new ArchiveException("unpacking stopped: the process is shutting down");
     }
@@ -258,7 +261,7 @@ public final class ArchiveExtractor {
   private static TarArchiveInputStream open(Path archive, Limits limits) throws IOException {
     long bound = limits.maxSpaceBytes() + (limits.maxEntries() + 2L) * 3 * 512;
     return new GuardedTarInputStream(
-        new BoundedInputStream(ArchiveFormat.decompress(archive), bound));
+        new BoundedInputStream(ParseDeadline.guard(ArchiveFormat.decompress(archive)), bound));
   }
 
   private static Map<String, String> rebase(Map<String, String> detached, Path temp, Path root) {

@@ -1,5 +1,6 @@
 package dev.fabricscope.sysfs;
 
+import dev.fabricscope.limits.ParseDeadline;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -81,6 +82,8 @@ public final class SysfsRoot {
   }
 
   private RootWalk.Place place(String path, boolean followLast) {
+    // every read, listing and link of a discovery passes here: an import's deadline is kept
+    ParseDeadline.check();
     return walk.locate(path, followLast);
   }
 

@@ -16,10 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -97,10 +95,8 @@ public final class JobLoop {
     this.progressEvery = progressEvery;
     // a server that hands out the same bad assignment again must not fill the journal
     this.log = log.quietRepeats(QUIET_REPEATS);
-    this.sides =
-        new ThreadPoolExecutor(
-            0, MAX_SIDES, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), daemon("agent-job"));
-    this.ticks = Executors.newSingleThreadScheduledExecutor(daemon("agent-job-ticks"));
+    this.sides = JobThreads.sides(MAX_SIDES);
+    this.ticks = JobThreads.ticks();
   }
 
   /**
@@ -293,13 +289,5 @@ public final class JobLoop {
         }
       }
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 }
