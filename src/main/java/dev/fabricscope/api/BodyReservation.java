@@ -45,6 +45,11 @@ final class BodyReservation {
     return t;
   }
 
+  /** Who sends the body (a token, a signed-on person, an address). */
+  String sender() {
+    return sender;
+  }
+
   /** Bytes held now. */
   synchronized long held() {
     return held;

@@ -27,9 +27,11 @@ import java.util.zip.InflaterInputStream;
  * beyond what its endpoint takes plain ({@link BodyWrite}: 1 MiB for most writes) stops there with
  * a 413 problem, and any other coding, or more than one, is a 415 problem naming the ones accepted.
  * The decoded bytes count against the request body budget as they appear ({@link BodyReservation}):
- * a body that would take more than its sender's share or the budget stops with a 429 or 503. Only
- * writes the body gate admitted are decoded ({@link RequestBodyGate}; a coded body a role may not
- * send is refused there, unread).
+ * a body that would take more than its sender's share or the budget stops with a 429 or 503. A
+ * sender's coded bodies decode one at a time ({@link CodedBodyTurns}), so a burst of them is read
+ * as far as the share goes instead of all growing side by side into 429s. Only writes the body gate
+ * admitted are decoded ({@link RequestBodyGate}; a coded body a role may not send is refused there,
+ * unread).
  */
 @Provider
 public class ContentDecoding implements ReaderInterceptor {
@@ -43,6 +45,8 @@ public class ContentDecoding implements ReaderInterceptor {
   @Inject HttpServerRequest request;
 
   @Inject RoutingContext routing;
+
+  @Inject CodedBodyTurns turns;
 
   /** Whether the request says its body is coded (any coding but {@code identity}). */
   static boolean coded(RoutingContext ctx) {
@@ -72,7 +76,18 @@ public class ContentDecoding implements ReaderInterceptor {
               "a coded body is taken only by the API's writes; send this one plain"));
     }
     long limit = limit(request.path());
-    Decoded body = decode(codings.get(0), context.getInputStream(), limit, reservation);
+    Decoded body;
+    try (CodedBodyTurns.Taken turn = turns.take(reservation.sender())) {
+      if (turn == null) {
+        throw refused(
+            new ApiException(
+                429,
+                "Request body budget",
+                "this sender's other coded bodies are still being decoded; retry when they are read",
+                1));
+      }
+      body = decode(codings.get(0), context.getInputStream(), limit, reservation);
+    }
     context.getHeaders().remove(HttpHeaders.CONTENT_ENCODING);
     context.setInputStream(body.asInput());
     return context.proceed();
