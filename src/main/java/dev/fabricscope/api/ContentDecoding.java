@@ -75,7 +75,7 @@ public class ContentDecoding implements ReaderInterceptor {
               "Unsupported content encoding",
               "a coded body is taken only by the API's writes; send this one plain"));
     }
-    long limit = limit(request.path());
+    long limit = limit(routing.normalizedPath());
     Decoded body;
     try (CodedBodyTurns.Taken turn = turns.take(reservation.sender())) {
       if (turn == null) {

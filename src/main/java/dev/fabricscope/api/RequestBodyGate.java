@@ -64,9 +64,11 @@ public class RequestBodyGate {
    * Whether this gate judges the request: a write under {@code /api/} ({@link HttpLayerProblems}
    * leaves its declared length to the endpoint's own limit here).
    */
-  static boolean judges(HttpServerRequest req) {
-    HttpMethod m = req.method();
-    String path = req.path();
+  static boolean judges(RoutingContext ctx) {
+    HttpMethod m = ctx.request().method();
+    // the path the router matches: the raw one differs only in requests refused before this gate
+    // (HttpLayerProblems.notNormalPath), and is judged the same way should one get through
+    String path = ctx.normalizedPath();
     return path != null
         && path.startsWith("/api/")
         && (m == HttpMethod.POST || m == HttpMethod.PUT || m == HttpMethod.PATCH);
@@ -74,11 +76,11 @@ public class RequestBodyGate {
 
   private void gate(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
-    if (!judges(req)) {
+    if (!judges(ctx)) {
       ctx.next();
       return;
     }
-    BodyWrite write = BodyWrite.of(req.path());
+    BodyWrite write = BodyWrite.of(ctx.normalizedPath());
     long limit = write.limit;
     long declared = declaredLength(req);
     if (declared > limit) {
