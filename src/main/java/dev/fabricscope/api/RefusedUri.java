@@ -5,7 +5,8 @@ import io.vertx.core.impl.ContextInternal;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * The {@code uri} tag of {@code http_server_requests} for answers no route gave: {@value #TAG}.
+ * The {@code uri} tag of {@code http_server_requests} for answers no route gave: {@value #TAG}
+ * (written {@code /REFUSED}: Quarkus makes every template a path).
  * Quarkus tags a request with its route's template, which the REST layer sets once it has matched a
  * resource; a request refused before that ({@link HttpLayerProblems}, {@link RequestBodyGate}) was
  * tagged with its own raw path. The tenth security review sent 100 junk paths without a token and
