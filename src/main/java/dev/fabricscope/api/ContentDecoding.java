@@ -50,15 +50,24 @@ public class ContentDecoding implements ReaderInterceptor {
 
   /** Whether the request says its body is coded (any coding but {@code identity}). */
   static boolean coded(RoutingContext ctx) {
-    for (String header : ctx.request().headers().getAll(HttpHeaders.CONTENT_ENCODING)) {
+    return !named(ctx.request().headers().getAll(HttpHeaders.CONTENT_ENCODING)).isEmpty();
+  }
+
+  /** The codings the headers name, lower case, {@code identity} and empty items left out. */
+  static List<String> named(List<String> headers) {
+    List<String> out = new ArrayList<>();
+    if (headers == null) {
+      return out;
+    }
+    for (String header : headers) {
       for (String c : header.split(",")) {
-        String coding = c.trim();
-        if (!coding.isEmpty() && !coding.equalsIgnoreCase("identity")) {
-          return true;
+        String coding = c.trim().toLowerCase(Locale.ROOT);
+        if (!coding.isEmpty() && !coding.equals("identity")) {
+          out.add(coding);
         }
       }
     }
-    return false;
+    return out;
   }
 
   @Override
@@ -99,27 +108,17 @@ public class ContentDecoding implements ReaderInterceptor {
   }
 
   private List<String> codings(List<String> headers) {
-    List<String> out = new ArrayList<>();
-    if (headers == null) {
-      return out;
-    }
-    for (String header : headers) {
-      for (String c : header.split(",")) {
-        String coding = c.trim().toLowerCase(Locale.ROOT);
-        if (coding.isEmpty() || coding.equals("identity")) {
-          continue;
-        }
-        if (!coding.equals("gzip") && !coding.equals("x-gzip") && !coding.equals("deflate")) {
-          throw refused(
-              new ApiException(
-                  415,
-                  "Unsupported content encoding",
-                  "Content-Encoding '"
-                      + shorten(coding)
-                      + "' is not accepted; send the body plain or as "
-                      + ACCEPTED));
-        }
-        out.add(coding);
+    List<String> out = named(headers);
+    for (String coding : out) {
+      if (!coding.equals("gzip") && !coding.equals("x-gzip") && !coding.equals("deflate")) {
+        throw refused(
+            new ApiException(
+                415,
+                "Unsupported content encoding",
+                "Content-Encoding '"
+                    + shorten(coding)
+                    + "' is not accepted; send the body plain or as "
+                    + ACCEPTED));
       }
     }
     if (out.size() > 1) {
