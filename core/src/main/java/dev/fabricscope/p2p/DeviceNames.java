@@ -1,5 +1,6 @@
 package dev.fabricscope.p2p;
 
+import dev.fabricscope.text.TerminalText;
 import dev.fabricscope.topology.NetInterface;
 import dev.fabricscope.topology.NvmeController;
 import dev.fabricscope.topology.RdmaDevice;
@@ -102,7 +103,7 @@ public final class DeviceNames {
   public Device resolve(String name) {
     String n = name == null ? "" : name.trim();
     if (undecidable.containsKey(n)) {
-      throw new UnknownNameException("'" + n + "' is ambiguous: " + undecidable.get(n));
+      throw new UnknownNameException("'" + shown(n) + "' is ambiguous: " + undecidable.get(n));
     }
     List<Device> found = names.get(n);
     if (found == null) {
@@ -117,7 +118,7 @@ public final class DeviceNames {
       if (!openclDecidable) {
         throw new UnknownNameException(
             "'"
-                + n
+                + shown(n)
                 + "' is ambiguous: OpenCL numbers each vendor's GPUs on its own platform and"
                 + " this host has GPUs of several vendors or models; give GPU# or nvml#");
       }
@@ -129,14 +130,27 @@ public final class DeviceNames {
     }
     if (found == null || found.isEmpty()) {
       throw new UnknownNameException(
-          "no device '" + n + "': give " + ACCEPTED + "; this host has " + known());
+          "no device '" + shown(n) + "': give " + ACCEPTED + "; this host has " + known());
     }
     if (found.size() > 1) {
       List<String> which = found.stream().map(Device::key).toList();
       throw new UnknownNameException(
-          "'" + n + "' is ambiguous: it names " + String.join(", ", which) + "; give " + ACCEPTED);
+          "'"
+              + shown(n)
+              + "' is ambiguous: it names "
+              + String.join(", ", which)
+              + "; give "
+              + ACCEPTED);
     }
     return found.get(0);
+  }
+
+  /**
+   * The name as a message repeats it: one line, at most 80 characters (the tenth review's {@code
+   * explain} echoed a 100,000-character name whole).
+   */
+  private static String shown(String name) {
+    return TerminalText.oneLine(name, 80);
   }
 
   private List<Device> byBdf(String text) {

@@ -98,6 +98,12 @@ class DeviceNamesTest {
     assertTrue(!e.getMessage().contains("\n"), "one line");
     assertThrows(DeviceNames.UnknownNameException.class, () -> names.resolve("mlx5_0"));
     assertThrows(DeviceNames.UnknownNameException.class, () -> names.resolve("cuda1"));
+    // a hostile name is repeated cut to one line of 80 (the tenth review's 100,000 characters)
+    String huge = "x\n".repeat(50_000);
+    var cut = assertThrows(DeviceNames.UnknownNameException.class, () -> names.resolve(huge));
+    assertTrue(cut.getMessage().startsWith("no device 'x\\x0ax"), cut.getMessage());
+    assertTrue(cut.getMessage().contains("...': give a BDF"), cut.getMessage());
+    assertTrue(cut.getMessage().length() < 1_000, "length " + cut.getMessage().length());
   }
 
   /** hwloc-gather archive with a ConnectX-3 (mlx4_0, IPoIB ib0), NVMe and Ethernet. */
