@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
@@ -40,6 +41,13 @@ final class H2Housekeeping implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(H2Housekeeping.class);
 
+  /**
+   * Least time between the starts of two passes asked for by new snapshots: each pass syncs the
+   * file under the store's lock, which commits wait for, so a burst of ingests shares one pass a
+   * second rather than queueing an fsync behind each of its commits.
+   */
+  static final long GAP_MILLIS = 1000;
+
   /** Fallback period for space freed other than by snapshot pruning. */
   static final long PERIOD_SECONDS = 30;
 
@@ -59,6 +67,8 @@ final class H2Housekeeping implements AutoCloseable {
   private final ScheduledExecutorService thread;
   private final AtomicBoolean pending = new AtomicBoolean();
   private volatile long writesAtLastPass = -1;
+  private volatile long lastStart = System.nanoTime() - GAP_MILLIS * 1_000_000;
+  private volatile ScheduledFuture<?> next;
 
   H2Housekeeping(DataSource pool) {
     this.pool = pool;
@@ -72,23 +82,36 @@ final class H2Housekeeping implements AutoCloseable {
     thread.scheduleWithFixedDelay(this::periodic, PERIOD_SECONDS, PERIOD_SECONDS, TimeUnit.SECONDS);
   }
 
-  /** Asks for a pass soon; returns at once (the caller is a request thread). */
+  /**
+   * Asks for a pass soon, at most one each {@link #GAP_MILLIS}; returns at once (the caller is a
+   * request thread).
+   */
   void request() {
     if (pending.compareAndSet(false, true)) {
+      long wait = Math.max(0, GAP_MILLIS - (System.nanoTime() - lastStart) / 1_000_000);
       try {
-        thread.execute(
-            () -> {
-              pending.set(false);
-              pass();
-            });
+        next = thread.schedule(this::asked, wait, TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.RejectedExecutionException closed) {
         pending.set(false);
       }
     }
   }
 
-  /** Waits until the passes asked for so far have run (for tests). */
+  private void asked() {
+    pending.set(false);
+    lastStart = System.nanoTime();
+    pass();
+  }
+
+  /**
+   * Runs the pass asked for now, without its gap, and waits until it and any before it have run
+   * (for tests, whose rounds then each end at a fixed state).
+   */
   void awaitIdle() throws InterruptedException {
+    ScheduledFuture<?> waiting = next;
+    if (waiting != null && waiting.cancel(false)) {
+      thread.execute(this::asked);
+    }
     try {
       thread.submit(() -> {}).get();
     } catch (ExecutionException e) {
