@@ -105,6 +105,7 @@ public class ImportsResource {
   @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
   @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+  @APIResponse(responseCode = "507", ref = "InsufficientStorage")
   public Response importFile(
       byte[] body,
       @Context HttpServerRequest request,

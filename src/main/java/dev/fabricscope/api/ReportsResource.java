@@ -103,6 +103,7 @@ public class ReportsResource {
           "The host sent more reports that needed parsing (changed or refused) than"
               + " fabricscope.ingest.parsed-* allow; resend after Retry-After")
   @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
+  @APIResponse(responseCode = "507", ref = "InsufficientStorage")
   public Uni<Response> send(
       byte[] body,
       @Context HttpServerRequest request,

@@ -21,4 +21,12 @@ public interface HistoryConfig {
   /** Bytes of stored (gzip) reports kept per host at most (≥ 1; 256 MiB). */
   @WithDefault("268435456")
   long maxBytesPerHost();
+
+  /**
+   * Bytes that must stay free on the volume of an embedded H2 file database (0: no floor; 512 MiB):
+   * below it new snapshots are refused with a 507, before H2 meets a full volume. Not checked for
+   * PostgreSQL or in-memory H2.
+   */
+  @WithDefault("536870912")
+  long minFreeDisk();
 }

@@ -47,7 +47,13 @@ public class DemoSeeder {
       Report r = e.getValue();
       String name = r.host() != null && r.host().name() != null ? r.host().name() : e.getKey();
       name = dev.fabricscope.topology.HostNames.sanitize(name).orElse("demo-host");
-      ingest.store(r.withHostName(name), name, true, Map.of("demo", "true"));
+      try {
+        ingest.store(r.withHostName(name), name, true, Map.of("demo", "true"));
+      } catch (dev.fabricscope.inventory.StoreFullException full) {
+        // a nearly full volume must not stop the server from starting: demo data can wait
+        Log.warnf("Demo hosts not loaded: %s", full.getMessage());
+        break;
+      }
       n++;
     }
     Log.infof("Inventory was empty: loaded %d demo hosts from real fixtures", n);

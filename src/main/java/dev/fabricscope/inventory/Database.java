@@ -45,6 +45,12 @@ public final class Database implements AutoCloseable {
   private final String user;
   private final String password;
 
+  /** The folder of the embedded H2 file, or null (PostgreSQL, in-memory or server-mode H2). */
+  private final Path h2Folder;
+
+  /** Hands deleted snapshots' space back to the H2 file; null where {@link #h2Folder} is. */
+  private final H2Housekeeping housekeeping;
+
   /**
    * Opens the pool and migrates the schema.
    *
@@ -77,6 +83,57 @@ public final class Database implements AutoCloseable {
       pool.close();
       throw e;
     }
+    this.h2Folder = h2FileFolder(url).orElse(null);
+    this.housekeeping = h2Folder == null ? null : new H2Housekeeping(pool);
+  }
+
+  /**
+   * The folder of an embedded H2 file database's URL ({@code jdbc:h2:file:PATH} or {@code
+   * jdbc:h2:PATH}), or empty: in-memory ({@code mem:}), server-mode ({@code tcp:}, {@code ssl:})
+   * and other H2 file systems, or not H2.
+   */
+  static Optional<Path> h2FileFolder(String url) {
+    if (!url.startsWith("jdbc:h2:")) {
+      return Optional.empty();
+    }
+    String name = url.substring("jdbc:h2:".length()).split(";", 2)[0];
+    if (name.startsWith("file:")) {
+      name = name.substring("file:".length());
+    } else if (name.matches("^[A-Za-z][A-Za-z0-9]+:.*")) {
+      return Optional.empty();
+    }
+    if (name.startsWith("~")) {
+      name = System.getProperty("user.home") + name.substring(1);
+    }
+    Path parent = Path.of(name).toAbsolutePath().normalize().getParent();
+    return Optional.ofNullable(parent);
+  }
+
+  /**
+   * What the inventory asks of this database's storage around new snapshots: for an embedded H2
+   * file, a floor of {@code minFreeBytes} free on the file's volume (0: none) and {@link
+   * H2Housekeeping} after each new snapshot; else {@link SnapshotSpace#UNCHECKED}.
+   */
+  public SnapshotSpace snapshotSpace(long minFreeBytes) {
+    if (h2Folder == null) {
+      return SnapshotSpace.UNCHECKED;
+    }
+    return new SnapshotSpace() {
+      @Override
+      public void checkRoom() {
+        SnapshotSpace.checkFloor(h2Folder, minFreeBytes);
+      }
+
+      @Override
+      public void changed() {
+        housekeeping.request();
+      }
+    };
+  }
+
+  /** The housekeeping of an embedded H2 file, or null (for tests). */
+  H2Housekeeping housekeeping() {
+    return housekeeping;
   }
 
   /**
@@ -173,6 +230,9 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (housekeeping != null) {
+      housekeeping.close();
+    }
     pool.close();
   }
 }

@@ -58,7 +58,8 @@ public class DatabaseProducer {
     var history = config.history();
     return new JdbcInventoryStore(
         database.dataSource(),
-        new InventoryStore.Retention(history.maxSnapshotsPerHost(), history.maxBytesPerHost()));
+        new InventoryStore.Retention(history.maxSnapshotsPerHost(), history.maxBytesPerHost()),
+        database.snapshotSpace(history.minFreeDisk()));
   }
 
   @Produces

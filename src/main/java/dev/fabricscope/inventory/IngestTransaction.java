@@ -19,14 +19,16 @@ import java.util.Optional;
 /**
  * The SQL of one {@link JdbcInventoryStore#ingest}, inside the caller's transaction: lock (or
  * create) the host row, then either move last-seen (same content hash) or insert a snapshot and
- * point the host at it, then apply the history {@link InventoryStore.Retention}. The caller
- * commits, or retries the whole transaction on a transient failure.
+ * point the host at it (when {@link SnapshotSpace#checkRoom} lets it), then apply the history
+ * {@link InventoryStore.Retention}. The caller commits, or retries the whole transaction on a
+ * transient failure.
  */
 final class IngestTransaction {
 
   private IngestTransaction() {}
 
-  static IngestResult run(Connection c, Ingest in, InventoryStore.Retention retention)
+  static IngestResult run(
+      Connection c, Ingest in, InventoryStore.Retention retention, SnapshotSpace space)
       throws SQLException {
     Instant at = Jdbc.micros(in.receivedAt());
     LockedHost host = lockOrCreateHost(c, in, at);
@@ -41,6 +43,8 @@ final class IngestTransaction {
       replaceLabels(c, host.id, in.labels());
       return new IngestResult(Outcome.UNCHANGED, host.id, host.latestSnapshotId);
     }
+    // only a new snapshot is refused on a full volume: a visit of unchanged content still counts
+    space.checkRoom();
     long snapshotId;
     byte[] stored = Jdbc.gzip(in.reportJson());
     // Column name in lower case for PostgreSQL; H2 matches generated-key names case-insensitively.

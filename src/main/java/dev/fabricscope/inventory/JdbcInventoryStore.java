@@ -36,6 +36,7 @@ public class JdbcInventoryStore implements InventoryStore {
   private final HostQueries queries;
   private final SnapshotQueries snapshotQueries;
   private final Retention retention;
+  private final SnapshotSpace space;
 
   /** A store on an already migrated database (see {@link Database#migrate}) that keeps all. */
   public JdbcInventoryStore(DataSource dataSource) {
@@ -44,8 +45,17 @@ public class JdbcInventoryStore implements InventoryStore {
 
   /** A store on an already migrated database that keeps each host's history within {@code r}. */
   public JdbcInventoryStore(DataSource dataSource, Retention r) {
+    this(dataSource, r, SnapshotSpace.UNCHECKED);
+  }
+
+  /**
+   * A store that also asks {@code space} for room before each new snapshot and tells it after one
+   * was stored ({@link Database#snapshotSpace}).
+   */
+  public JdbcInventoryStore(DataSource dataSource, Retention r, SnapshotSpace space) {
     this.ds = dataSource;
     this.retention = java.util.Objects.requireNonNull(r);
+    this.space = java.util.Objects.requireNonNull(space);
     this.queries = new HostQueries();
     this.snapshotQueries = new SnapshotQueries();
   }
@@ -55,7 +65,12 @@ public class JdbcInventoryStore implements InventoryStore {
     long deadline = System.nanoTime() + RETRY_BUDGET.toNanos();
     for (int attempt = 1; ; attempt++) {
       try {
-        return Jdbc.inTransaction(ds, c -> IngestTransaction.run(c, in, retention));
+        IngestResult r =
+            Jdbc.inTransaction(ds, c -> IngestTransaction.run(c, in, retention, space));
+        if (r.outcome() == Outcome.CREATED) {
+          space.changed();
+        }
+        return r;
       } catch (SQLException e) {
         if (!Jdbc.transientFailure(e) || System.nanoTime() > deadline) {
           throw new StoreException("ingest failed for host " + in.hostName(), e);
