@@ -242,9 +242,8 @@ public final class ArchiveExtractor {
   }
 
   /**
-   * A shutdown interrupts the thread that unpacks (the server's demo loader), and an import may
-   * pass its {@link ParseDeadline}: stop at the next entry, so the caller's cleanup removes a
-   * folder that no longer grows.
+   * A shutdown (interrupt) or a passed {@link ParseDeadline} stops the unpacking at the next entry,
+   * so the caller's cleanup removes a folder that no longer grows.
    */
   private static void stopIfInterrupted() throws ArchiveException {
     ParseDeadline.check();
