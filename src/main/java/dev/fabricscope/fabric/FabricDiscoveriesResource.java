@@ -3,6 +3,7 @@ package dev.fabricscope.fabric;
 import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.inventory.FabricDiscoveryStore;
 import dev.fabricscope.inventory.TokenStore.Role;
+import dev.fabricscope.limits.ParseDeadline;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.security.Caller;
@@ -104,7 +105,8 @@ public class FabricDiscoveriesResource {
       description =
           "The body is the text `ibnetdiscover -p` printed (UTF-8, at most 16 MiB). It is refused"
               + " whole (400) when it is binary, not UTF-8, has a line over 4096 characters, lists"
-              + " no switch, or lists one CA port cabled to two switch ports; 413 when too large."
+              + " no switch, or lists one CA port cabled to two switch ports; 413 when too large; 422 when reading it"
+              + " takes longer than fabricscope.imports.parse-timeout."
               + " 201 for a new name, 200 when it replaced an upload of the same name.")
   @SecurityRequirement(name = "bearer", scopes = "operator")
   @RequestBody(
@@ -124,6 +126,7 @@ public class FabricDiscoveriesResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "409", ref = "Conflict")
   @APIResponse(responseCode = "413", ref = "ContentTooLarge")
+  @APIResponse(responseCode = "422", ref = "UnprocessableContent")
   public Response upload(
       @Parameter(
               required = true,
@@ -142,8 +145,18 @@ public class FabricDiscoveriesResource {
     IbNetDiscover.Discovery d;
     String text;
     try {
-      text = IbNetDiscoverText.decode(body);
-      d = IbNetDiscover.Discovery.parse(n, text);
+      String decoded = IbNetDiscoverText.decode(body);
+      text = decoded;
+      // under the imports' deadline too: the parse is linear, but a slow spell must not hold
+      // the request thread without bound
+      d =
+          ParseDeadline.within(
+              config.imports().parseTimeout(), () -> IbNetDiscover.Discovery.parse(n, decoded));
+    } catch (ParseDeadline.ExceededException e) {
+      throw ApiException.unprocessable(
+          "reading the discovery took longer than the "
+              + ParseDeadline.describe(e.limit())
+              + " the server allows (fabricscope.imports.parse-timeout); nothing was stored");
     } catch (IbNetDiscover.Refused e) {
       if (e.kind() == IbNetDiscover.Refused.Kind.TOO_LARGE) {
         throw new ApiException(413, "Discovery too large", e.getMessage());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fabricscope.demo.DemoReports;
 import dev.fabricscope.ingest.KnownHosts;
 import dev.fabricscope.inventory.InventoryStore;
+import dev.fabricscope.oracle.FabricArchives;
 import dev.fabricscope.oracle.Fixtures;
 import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -14,12 +15,14 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
@@ -86,5 +89,36 @@ class ImportParseDeadlineTest {
                       assertEquals(
                           List.of(), ImportsResourceTest.ownTemps(), "nothing unpacked is left");
                     }));
+  }
+
+  /**
+   * An {@code ibnetdiscover -p} upload keeps the same deadline: PlaFRIM's real discovery pasted 40
+   * times (3.3 MB; a repeated CA line with the same link is accepted) cannot be read in 1 ms.
+   */
+  @Test
+  void aDiscoveryPastTheLimitIsA422ThatStoresNothing() throws Exception {
+    Path dir = FabricArchives.extract("plafrim", Files.createTempDirectory("deadline-disc"));
+    String text =
+        Files.readString(
+            dir.resolve("ib-raw/ib-subnet-fe80:0000:0000:0000.txt"), StandardCharsets.ISO_8859_1);
+    String operator = ApiClient.token("deadline-disc-" + System.nanoTime(), "operator", null);
+    String name = "deadline-" + System.nanoTime();
+    Response r =
+        given()
+            .auth()
+            .oauth2(operator)
+            .queryParam("name", name)
+            .contentType("text/plain")
+            .body(text.repeat(40).getBytes(StandardCharsets.UTF_8))
+            .post("/api/v1/fabric/discoveries");
+    assertEquals(422, r.statusCode(), r.asString());
+    assertTrue(r.contentType().startsWith("application/problem+json"), r.contentType());
+    assertEquals(
+        "reading the discovery took longer than the 1 ms the server allows"
+            + " (fabricscope.imports.parse-timeout); nothing was stored",
+        r.path("detail"));
+    assertEquals(
+        404,
+        given().auth().oauth2(operator).get("/api/v1/fabric/discoveries/" + name).statusCode());
   }
 }

@@ -1,5 +1,6 @@
 package dev.fabricscope.fabric;
 
+import dev.fabricscope.limits.ParseDeadline;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -137,6 +138,7 @@ public final class IbNetDiscover {
       Map<String, String> pool = new HashMap<>();
       String[] lines = text.split("\\R", -1);
       for (int i = 0; i < lines.length; i++) {
+        ParseDeadline.check();
         String line = lines[i];
         if (line.length() > MAX_LINE_CHARS) {
           throw new Refused(
