@@ -1,20 +1,17 @@
 package dev.fabricscope.sysfs;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.sysfs.ArchiveExtractor.ArchiveException;
 import dev.fabricscope.sysfs.ArchiveExtractor.Limits;
 import dev.fabricscope.testing.SpaceArchive;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,55 +38,41 @@ class ArchiveSpaceGeneratedTest {
 
   @Test
   void acceptedExactlyWhenTheModelFits() throws IOException {
-    Path base = Files.createTempDirectory(ArchiveExtractor.defaultTempBase(), "space-generated-");
-    try {
-      runAll(base);
-    } finally {
-      ArchiveExtractor.deleteTree(base);
-    }
+    GeneratedArchiveRuns.Tally t =
+        GeneratedArchiveRuns.run("space-generated-", CASES, BUDGET_NANOS, SEED, this::oneCase);
+    assertTrue(
+        t.accepted() > t.run() / 5 && t.accepted() < t.run() * 4 / 5,
+        t.accepted() + " of " + t.run() + " accepted");
   }
 
-  private void runAll(Path base) throws IOException {
-    long deadline = System.nanoTime() + BUDGET_NANOS;
-    int run = 0;
-    int accepted = 0;
-    for (; run < CASES && System.nanoTime() < deadline; run++) {
-      long seed = SEED + run;
-      SplittableRandom r = new SplittableRandom(seed);
-      Case c = generate(r);
-      Path archive = write(c, tmp.resolve("g.tar.gz"));
-      int maxEntries = Math.max(1, c.paths().size() + r.nextInt(-2, 3));
-      long[] deltas = {-BLOCK, -1, 0, 0, 1, BLOCK, r.nextLong(-3 * BLOCK, 3 * BLOCK)};
-      long maxSpace = Math.max(BLOCK, c.space() + deltas[r.nextInt(deltas.length)]);
-      Limits limits = new Limits(maxEntries, maxSpace, 1 << 20);
-      boolean fits =
-          c.headers() <= maxEntries && c.paths().size() <= maxEntries && c.space() <= maxSpace;
-      String what =
-          "seed "
-              + seed
-              + ", "
-              + limits
-              + ", model "
-              + c.paths().size()
-              + " paths, "
-              + c.headers()
-              + " headers, "
-              + c.space()
-              + " bytes: "
-              + c.entries();
-      try (var u = ArchiveExtractor.extract(archive, limits, base)) {
-        assertTrue(fits, "accepted, " + what);
-        accepted++;
-      } catch (ArchiveException refused) {
-        assertTrue(!fits, "refused (" + refused.getMessage() + "), " + what);
-        assertTrue(refused.getMessage().contains("more than"), refused.getMessage());
-      }
-      try (Stream<Path> left = Files.list(base)) {
-        assertEquals(List.of(), left.toList(), "left behind, " + what);
-      }
+  private GeneratedArchiveRuns.Outcome oneCase(long seed, SplittableRandom r, Path base)
+      throws IOException {
+    Case c = generate(r);
+    Path archive = write(c, tmp.resolve("g.tar.gz"));
+    int maxEntries = Math.max(1, c.paths().size() + r.nextInt(-2, 3));
+    long[] deltas = {-BLOCK, -1, 0, 0, 1, BLOCK, r.nextLong(-3 * BLOCK, 3 * BLOCK)};
+    long maxSpace = Math.max(BLOCK, c.space() + deltas[r.nextInt(deltas.length)]);
+    Limits limits = new Limits(maxEntries, maxSpace, 1 << 20);
+    boolean fits =
+        c.headers() <= maxEntries && c.paths().size() <= maxEntries && c.space() <= maxSpace;
+    String what =
+        limits
+            + ", model "
+            + c.paths().size()
+            + " paths, "
+            + c.headers()
+            + " headers, "
+            + c.space()
+            + " bytes: "
+            + c.entries();
+    try (var u = ArchiveExtractor.extract(archive, limits, base)) {
+      assertTrue(fits, "accepted, seed " + seed + ", " + what);
+      return new GeneratedArchiveRuns.Outcome(true, what);
+    } catch (ArchiveException refused) {
+      assertTrue(!fits, "refused (" + refused.getMessage() + "), seed " + seed + ", " + what);
+      assertTrue(refused.getMessage().contains("more than"), refused.getMessage());
+      return new GeneratedArchiveRuns.Outcome(false, what);
     }
-    assertTrue(run >= 100, "only " + run + " cases within the time budget");
-    assertTrue(accepted > run / 5 && accepted < run * 4 / 5, accepted + " of " + run + " accepted");
   }
 
   private static Case generate(SplittableRandom r) {

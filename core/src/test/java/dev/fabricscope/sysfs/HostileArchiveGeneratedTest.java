@@ -1,6 +1,5 @@
 package dev.fabricscope.sysfs;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,49 +39,37 @@ class HostileArchiveGeneratedTest {
 
   @Test
   void everyArchiveIsAnsweredQuicklyAndCleanly() throws IOException {
-    // tmpfs where there is one, as in production: deep trees are slow to create and delete on disk
-    Path base = Files.createTempDirectory(ArchiveExtractor.defaultTempBase(), "hostile-generated-");
-    try {
-      answerAll(base);
-    } finally {
-      ArchiveExtractor.deleteTree(base);
-    }
+    GeneratedArchiveRuns.Tally t =
+        GeneratedArchiveRuns.run("hostile-generated-", CASES, BUDGET_NANOS, SEED, this::answerOne);
+    assertTrue(
+        t.accepted() > t.run() / 10 && t.accepted() < t.run(),
+        t.accepted() + " of " + t.run() + " accepted");
   }
 
-  private void answerAll(Path base) throws IOException {
-    long deadline = System.nanoTime() + BUDGET_NANOS;
-    int run = 0;
-    int accepted = 0;
-    for (; run < CASES && System.nanoTime() < deadline; run++) {
-      long seed = SEED + run;
-      SplittableRandom r = new SplittableRandom(seed);
-      Path archive = tmp.resolve("g.tgz");
-      String what = "seed " + seed + ": " + generate(r, archive);
-      ArchiveExtractor.Unpacked u =
-          assertTimeoutPreemptively(
-              PER_CASE,
-              () -> {
-                try {
-                  return ArchiveExtractor.extract(archive, ArchiveExtractor.Limits.DEFAULT, base);
-                } catch (ArchiveExtractor.ArchiveException refused) {
-                  String m = refused.getMessage();
-                  assertFalse(m.isBlank() || m.contains("\n"), "one line, " + what + ": " + m);
-                  return null;
-                }
-              },
-              what);
-      if (u != null) {
-        try (u) {
-          assertLinksStayInside(u.tempDir(), what);
-        }
-        accepted++;
-      }
-      try (Stream<Path> left = Files.list(base)) {
-        assertEquals(List.of(), left.toList(), "left behind, " + what);
-      }
+  private GeneratedArchiveRuns.Outcome answerOne(long seed, SplittableRandom r, Path base)
+      throws IOException {
+    Path archive = tmp.resolve("g.tgz");
+    String what = "seed " + seed + ": " + generate(r, archive);
+    ArchiveExtractor.Unpacked u =
+        assertTimeoutPreemptively(
+            PER_CASE,
+            () -> {
+              try {
+                return ArchiveExtractor.extract(archive, ArchiveExtractor.Limits.DEFAULT, base);
+              } catch (ArchiveExtractor.ArchiveException refused) {
+                String m = refused.getMessage();
+                assertFalse(m.isBlank() || m.contains("\n"), "one line, " + what + ": " + m);
+                return null;
+              }
+            },
+            what);
+    if (u == null) {
+      return new GeneratedArchiveRuns.Outcome(false, what);
     }
-    assertTrue(run >= 100, "only " + run + " archives in the time budget");
-    assertTrue(accepted > run / 10 && accepted < run, accepted + " of " + run + " accepted");
+    try (u) {
+      assertLinksStayInside(u.tempDir(), what);
+    }
+    return new GeneratedArchiveRuns.Outcome(true, what);
   }
 
   /** Writes one generated archive; returns what it holds, for a failure's message. */
