@@ -34,6 +34,7 @@ public class HostExportResource {
 
   @Inject Access access;
   @Inject HostSnapshots hosts;
+  @Inject P2pMatrices matrices;
 
   @GET
   @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML})
@@ -51,6 +52,10 @@ public class HostExportResource {
       })
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Too many reports or matrices being computed at once (Retry-After)")
   public Response export(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
@@ -59,11 +64,19 @@ public class HostExportResource {
           @DefaultValue("report")
           String format) {
     access.requireRead(request);
-    Report r = hosts.report(host, null);
+    if (!FORMATS.contains(format)) {
+      throw ApiException.badRequest("format must be report, hwloc-xml or nccl-xml");
+    }
+    // reading and writing a whole report in one of the slots /p2p and the plan views share, so
+    // that many exports of a large host at once cannot take the heap (eleventh security review)
+    return matrices.inSlot(() -> write(hosts.report(host, null), host, format));
+  }
+
+  private static final java.util.List<String> FORMATS =
+      java.util.List.of("report", "hwloc-xml", "nccl-xml");
+
+  private static Response write(Report r, String host, String format) {
     return switch (format) {
-      case "report" ->
-          attachment(
-              Response.ok(ReportJson.write(r), MediaType.APPLICATION_JSON), host, "-report.json");
       case "hwloc-xml" ->
           attachment(
               Response.ok(HwlocXmlExporter.write(r), MediaType.APPLICATION_XML), host, ".xml");
@@ -72,7 +85,9 @@ public class HostExportResource {
               Response.ok(NcclXmlExporter.write(r), MediaType.APPLICATION_XML),
               host,
               "-nccl-topo.xml");
-      default -> throw ApiException.badRequest("format must be report, hwloc-xml or nccl-xml");
+      default ->
+          attachment(
+              Response.ok(ReportJson.write(r), MediaType.APPLICATION_JSON), host, "-report.json");
     };
   }
 

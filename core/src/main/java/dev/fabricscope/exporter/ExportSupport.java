@@ -1,5 +1,6 @@
 package dev.fabricscope.exporter;
 
+import dev.fabricscope.topology.CpuBounds;
 import java.util.BitSet;
 import java.util.Locale;
 
@@ -19,7 +20,7 @@ final class ExportSupport {
         int dash = part.indexOf('-');
         int a = Integer.parseInt((dash < 0 ? part : part.substring(0, dash)).trim());
         int b = dash < 0 ? a : Integer.parseInt(part.substring(dash + 1).trim());
-        if (a >= 0 && b >= a && b < (1 << 16)) {
+        if (a >= 0 && b >= a && b < CpuBounds.MAX_CPUS) {
           out.set(a, b + 1);
         }
       }
@@ -30,8 +31,12 @@ final class ExportSupport {
   }
 
   /**
-   * A mask as comma-separated 32-bit words, most significant first: hwloc writes {@code
-   * 0x000000ff,0xffff0000} (prefix per word), NCCL {@code 000000ff,ffff0000}.
+   * A mask as comma-separated 32-bit words, most significant first. With {@code prefix}, as hwloc
+   * writes it ({@code hwloc_bitmap_snprintf}): {@code 0x000000ff,0xffff0000}, a zero word between
+   * the highest and the lowest left empty and a zero lowest word written {@code 0x0} ({@code
+   * 0x00000001,,0x0} is CPU 64 alone); so a one-CPU mask costs a character, not eleven, per word
+   * below it, and the objects of N CPUs cost about N²/64 characters each, not 11 N²/32 (eleventh
+   * security review). Without, as NCCL writes it: every word in full, {@code 000000ff,ffff0000}.
    */
   static String mask(BitSet set, boolean prefix) {
     return mask(set, prefix, 1);
@@ -39,7 +44,7 @@ final class ExportSupport {
 
   /** {@link #mask(BitSet, boolean)} with at least {@code minWords} words. */
   static String mask(BitSet set, boolean prefix, int minWords) {
-    int words = Math.max(minWords, (set.length() + 31) / 32);
+    int words = (int) Math.max(minWords, (set.length() + 31L) / 32);
     StringBuilder sb = new StringBuilder();
     for (int w = words - 1; w >= 0; w--) {
       long v = 0;
@@ -48,10 +53,16 @@ final class ExportSupport {
           v |= 1L << b;
         }
       }
-      if (sb.length() > 0) {
+      if (w < words - 1) {
         sb.append(',');
       }
-      sb.append(prefix ? "0x" : "").append(String.format(Locale.ROOT, "%08x", v));
+      if (!prefix) {
+        sb.append(String.format(Locale.ROOT, "%08x", v));
+      } else if (v != 0 || w == words - 1 && w > 0) {
+        sb.append("0x").append(String.format(Locale.ROOT, "%08x", v));
+      } else if (w == 0) {
+        sb.append("0x0");
+      }
     }
     return sb.toString();
   }

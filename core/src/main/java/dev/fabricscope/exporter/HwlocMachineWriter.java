@@ -1,5 +1,6 @@
 package dev.fabricscope.exporter;
 
+import dev.fabricscope.topology.CpuBounds;
 import dev.fabricscope.topology.Host;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -84,6 +85,9 @@ final class HwlocMachineWriter {
     this.gp = gp;
     BitSet placed = new BitSet();
     for (Host.NumaNode n : host == null ? List.<Host.NumaNode>of() : host.numaNodes()) {
+      if (n.id() < 0 || n.id() >= CpuBounds.MAX_NUMA_NODES) {
+        continue; // a snapshot stored before the report checks bounded node ids
+      }
       BitSet own = ExportSupport.cpus(n.cpulist());
       own.andNot(placed); // a CPU listed by two nodes stays with the first
       placed.or(own);
@@ -103,7 +107,8 @@ final class HwlocMachineWriter {
     all.or(inPackages);
     if (all.isEmpty()) {
       Integer c = host == null || host.cpu() == null ? null : host.cpu().logicalCpus();
-      all.set(0, c == null || c < 1 ? 1 : c); // hwloc needs at least one PU
+      // hwloc needs at least one PU; the report checks bound the count, and so does this
+      all.set(0, c == null || c < 1 ? 1 : Math.min(c, CpuBounds.MAX_CPUS));
     }
     if (cpus.isEmpty()) {
       cpus.put(0, (BitSet) all.clone()); // and at least one NUMA node

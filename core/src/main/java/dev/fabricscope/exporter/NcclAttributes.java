@@ -79,20 +79,25 @@ final class NcclAttributes {
   }
 
   /**
-   * A NUMA node's {@code affinity}: the kernel's cpumap, which NCCL copies, with one 32-bit word
-   * per 32 possible CPUs of the machine, the same count for every node
-   * ("00000000,00000000,00ffffff" on a 96-CPU host); null when the node has no CPUs.
+   * Every NUMA node's {@code affinity}: the kernel's cpumap, which NCCL copies, with one 32-bit
+   * word per 32 possible CPUs of the machine, the same count for every node
+   * ("00000000,00000000,00ffffff" on a 96-CPU host), by node id; a node without CPUs has none, and
+   * of two nodes of one id the first with CPUs counts. Each list is read once, so the export costs
+   * one pass over the nodes, not one per node.
    */
-  static String cpuAffinity(Host host, int numa) {
+  static java.util.Map<Integer, String> cpuAffinities(Host host) {
+    java.util.Map<Integer, java.util.BitSet> own = new java.util.HashMap<>();
     java.util.BitSet every = new java.util.BitSet();
-    host.numaNodes().forEach(n -> every.or(ExportSupport.cpus(n.cpulist())));
-    int words = Math.max(1, (every.length() + 31) / 32);
     for (Host.NumaNode n : host.numaNodes()) {
-      java.util.BitSet own = ExportSupport.cpus(n.cpulist());
-      if (n.id() == numa && !own.isEmpty()) {
-        return ExportSupport.mask(own, false, words);
+      java.util.BitSet set = ExportSupport.cpus(n.cpulist());
+      every.or(set);
+      if (!set.isEmpty()) {
+        own.putIfAbsent(n.id(), set);
       }
     }
-    return null;
+    int words = Math.max(1, (every.length() + 31) / 32);
+    java.util.Map<Integer, String> out = new java.util.HashMap<>();
+    own.forEach((id, set) -> out.put(id, ExportSupport.mask(set, false, words)));
+    return out;
   }
 }

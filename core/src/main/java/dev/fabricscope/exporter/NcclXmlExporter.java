@@ -50,6 +50,7 @@ public final class NcclXmlExporter {
   private final Map<String, List<String>> children = new TreeMap<>();
   private final Map<String, Integer> gpuIndex = new HashMap<>();
   private int netIndex;
+  private Map<Integer, String> affinities; // by NUMA node id, made at the first cpu element
   private final java.util.Set<String> left;
 
   private NcclXmlExporter(Report report, java.util.Set<String> left) {
@@ -139,7 +140,10 @@ public final class NcclXmlExporter {
   private void cpu(XmlWriter w, int numa, List<String> nodes, boolean first) {
     Host host = report.host();
     Host.Cpu cpu = host == null ? null : host.cpu();
-    String affinity = host == null ? null : NcclAttributes.cpuAffinity(host, numa);
+    if (affinities == null) {
+      affinities = host == null ? Map.of() : NcclAttributes.cpuAffinities(host);
+    }
+    String affinity = affinities.get(numa);
     w.start(
         "cpu",
         "numaid",

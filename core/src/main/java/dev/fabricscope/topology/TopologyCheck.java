@@ -8,10 +8,11 @@ import java.util.Map;
 /**
  * Semantic checks a report must pass beyond its JSON Schema: unique BDFs, parents that exist in the
  * report or are named by a function's path, no parent cycles, VF/PF links and the PCI functions of
- * RDMA devices, GPUs and NVMe controllers that point at functions of the report, bounded counts and
- * a bounded depth. A network interface may name a function its tree lacks (real gathered trees do:
- * {@code procfs-fixtures}), and an NVLink an NVSwitch that NCCL's topology XML names only as a
- * link's target. Returns every problem found, not only the first.
+ * RDMA devices, GPUs and NVMe controllers that point at functions of the report, bounded counts, a
+ * bounded depth and bounded CPU and NUMA numbers ({@link CpuBounds}). A network interface may name
+ * a function its tree lacks (real gathered trees do: {@code procfs-fixtures}), and an NVLink an
+ * NVSwitch that NCCL's topology XML names only as a link's target. Returns every problem found, not
+ * only the first.
  */
 public final class TopologyCheck {
 
@@ -77,6 +78,7 @@ public final class TopologyCheck {
       }
     }
     ancestry(r, byBdf, out);
+    CpuBounds.problems(r, out);
     for (RdmaDevice d : r.rdma()) {
       refersTo(byBdf, "RDMA device " + d.name(), d.pciFunction(), out);
     }

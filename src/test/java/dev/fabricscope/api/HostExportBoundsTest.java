@@ -1,0 +1,99 @@
+package dev.fabricscope.api;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fabricscope.testing.ApiClient;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The eleventh security review's finding 1 through the API: the reports that made a viewer's hwloc
+ * export take the heap (a node of 32,768 CPUs, node 2,147,483,647, {@code logicalCpus} 1,000,000
+ * without nodes) are refused with 422 and store nothing, and exports of a stored host take one of
+ * the slots {@code /p2p} and the plan views share (503 with Retry-After when none is free).
+ */
+@QuarkusTest
+class HostExportBoundsTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Inject P2pMatrices matrices;
+
+  static byte[] report(String host, Consumer<ObjectNode> edit) throws Exception {
+    ObjectNode r = (ObjectNode) JSON.readTree(ApiClient.resource("valid-report.json"));
+    ObjectNode h = (ObjectNode) r.get("host");
+    h.put("name", host);
+    edit.accept(h);
+    return JSON.writeValueAsBytes(r);
+  }
+
+  @Test
+  void theReviewsReportsAreRefusedAndStoreNothing() throws Exception {
+    List<Consumer<ObjectNode>> edits =
+        List.of(
+            h -> ((ObjectNode) h.get("numaNodes").get(0)).put("cpulist", "0-32767"),
+            h -> ((ObjectNode) h.get("numaNodes").get(1)).put("id", Integer.MAX_VALUE),
+            h -> {
+              h.putArray("numaNodes");
+              ((ObjectNode) h.get("cpu")).put("logicalCpus", 1_000_000);
+            });
+    for (int i = 0; i < edits.size(); i++) {
+      String host = "cpu-bounds-" + i + "-" + System.nanoTime();
+      String agent = ApiClient.token(host, "agent", host);
+      ApiClient.sendReport(agent, report(host, edits.get(i)))
+          .then()
+          .statusCode(422)
+          .contentType("application/problem+json");
+      given()
+          .auth()
+          .oauth2(ApiClient.ADMIN)
+          .get("/api/v1/hosts/" + host + "/export?format=hwloc-xml")
+          .then()
+          .statusCode(404);
+    }
+  }
+
+  @Test
+  void anExportTakesASlot() throws Exception {
+    String host = "cpu-export-" + System.nanoTime();
+    String agent = ApiClient.token(host, "agent", host);
+    ApiClient.sendReport(agent, report(host, h -> {})).then().statusCode(201);
+    for (String format : List.of("hwloc-xml", "nccl-xml", "report")) {
+      int held = matrices.slots().drainPermits();
+      assertTrue(held > 0);
+      try {
+        given()
+            .auth()
+            .oauth2(ApiClient.ADMIN)
+            .get("/api/v1/hosts/" + host + "/export?format=" + format)
+            .then()
+            .statusCode(503)
+            .contentType("application/problem+json")
+            .header("Retry-After", notNullValue());
+      } finally {
+        matrices.slots().release(held);
+      }
+    }
+    given()
+        .auth()
+        .oauth2(ApiClient.ADMIN)
+        .get("/api/v1/hosts/" + host + "/export?format=hwloc-xml")
+        .then()
+        .statusCode(200)
+        .body(containsString("type=\"PU\""));
+    given()
+        .auth()
+        .oauth2(ApiClient.ADMIN)
+        .get("/api/v1/hosts/" + host + "/export?format=bogus")
+        .then()
+        .statusCode(400);
+  }
+}
