@@ -2,7 +2,12 @@
 // (boxes, devices, links and every label in full, whatever the zoom), and a PNG rendered from that
 // SVG through a canvas.
 
-const esc = (s) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
+// Characters XML 1.0 does not allow (C0 controls but tab, line feed and carriage return; U+FFFE,
+// U+FFFF; lone surrogates) become U+FFFD, as the server's XmlWriter.escape does for its exports:
+// a name an agent sent cannot make the SVG a file no reader opens (eleventh security review).
+const NOT_XML = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const esc = (s) => String(s).replace(NOT_XML, '\uFFFD')
+  .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
 const DASH = { dashed: '6 4', dotted: '2 3', solid: '' };
 const PAD = 20;
 

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.junit.QuarkusTest;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -62,6 +65,40 @@ class HostGraphDownloadBrowserTest extends BigHostBrowserTest {
             ExpectedConditions.attributeToBe(
                 By.id("fabric"), "data-downloaded", DGX2 + "-fabric.png"));
   }
+
+  /**
+   * Names with characters XML does not allow (C0 controls, U+FFFF), as a broken or hostile agent
+   * may send them (eleventh security review, finding 2): the SVG still parses, shows U+FFFD in
+   * their place, and the PNG is still drawn.
+   */
+  @Test
+  void namesWithControlCharactersStillDownload() throws Exception {
+    String host = "ctl-names-" + System.nanoTime();
+    ObjectNode r = (ObjectNode) JSON.readTree(ApiClient.resource("valid-report.json"));
+    ((ObjectNode) r.get("host")).put("name", host);
+    for (var f : r.get("pci")) {
+      ((ObjectNode) f).put("deviceName", "Ctl\u0001\u0008X\uFFFF").put("vendorName", "Ven\u0002Y");
+    }
+    String agent = ApiClient.token(host, "agent", host);
+    ApiClient.sendReport(agent, JSON.writeValueAsBytes(r)).then().statusCode(201);
+    open(host);
+    String svg = (String) js().executeScript("return window.fabricscope.svg();");
+    Document doc =
+        DocumentBuilderFactory.newDefaultNSInstance()
+            .newDocumentBuilder()
+            .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+    assertEquals("svg", doc.getDocumentElement().getLocalName());
+    assertTrue(svg.contains("Ctl\uFFFD\uFFFDX\uFFFD"), "U+FFFD in place of each character");
+    assertTrue(svg.chars().noneMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r'));
+    String png =
+        (String)
+            js().executeAsyncScript(
+                    "var done = arguments[arguments.length - 1];"
+                        + " window.fabricscope.png().then(done, function (e) { done('error ' + e); });");
+    assertTrue(png.startsWith("data:image/png;base64,"), png.substring(0, 40));
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   static long countClass(Document doc, String cls) {
     var gs = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "g");
