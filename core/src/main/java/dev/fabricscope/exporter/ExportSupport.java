@@ -57,14 +57,21 @@ final class ExportSupport {
         sb.append(',');
       }
       if (!prefix) {
-        sb.append(String.format(Locale.ROOT, "%08x", v));
+        hex8(sb, v);
       } else if (v != 0 || w == words - 1 && w > 0) {
-        sb.append("0x").append(String.format(Locale.ROOT, "%08x", v));
+        hex8(sb.append("0x"), v);
       } else if (w == 0) {
         sb.append("0x0");
       }
     }
     return sb.toString();
+  }
+
+  /** {@code v}'s low 32 bits as eight lower-case hex digits ({@code %08x} without a formatter). */
+  private static void hex8(StringBuilder sb, long v) {
+    for (int shift = 28; shift >= 0; shift -= 4) {
+      sb.append(Character.forDigit((int) (v >>> shift) & 0xf, 16));
+    }
   }
 
   /** The kernel's ≥ 5.7 string: {@code 2.5 GT/s PCIe}, {@code 16.0 GT/s PCIe} (§5.1). */
