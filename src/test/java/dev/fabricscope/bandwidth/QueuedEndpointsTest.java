@@ -39,28 +39,8 @@ class QueuedEndpointsTest {
     Report rig = Fixtures.discover("qemu-rig-plain");
     rigJson = ReportJson.write(rig);
     Host h = rig.host();
-    Host oneNode =
-        new Host(
-            h.name(),
-            h.kernelVersion(),
-            h.kernelCommandLine(),
-            h.architecture(),
-            h.cpu(),
-            h.numaNodes().subList(0, 1),
-            h.packages());
-    oneNodeJson =
-        ReportJson.write(
-            new Report(
-                rig.schemaVersion(),
-                rig.source(),
-                oneNode,
-                rig.pci(),
-                rig.rdma(),
-                rig.net(),
-                rig.nvme(),
-                rig.gpus(),
-                rig.nvlinks(),
-                rig.diagnostics()));
+    Host oneNode = h.withNumaNodes(h.numaNodes().subList(0, 1));
+    oneNodeJson = ReportJson.write(rig.withHost(oneNode));
   }
 
   QueuedEndpoints endpoints() {

@@ -41,6 +41,23 @@ public record Host(
     this(name, kernelVersion, kernelCommandLine, architecture, cpu, numaNodes, List.of());
   }
 
+  /** This host under another name. */
+  public Host withName(String newName) {
+    return new Host(
+        newName, kernelVersion, kernelCommandLine, architecture, cpu, numaNodes, packages);
+  }
+
+  /** This host with other CPU identification. */
+  public Host withCpu(Cpu newCpu) {
+    return new Host(
+        name, kernelVersion, kernelCommandLine, architecture, newCpu, numaNodes, packages);
+  }
+
+  /** This host with other NUMA nodes; its packages stay. */
+  public Host withNumaNodes(List<NumaNode> newNodes) {
+    return new Host(name, kernelVersion, kernelCommandLine, architecture, cpu, newNodes, packages);
+  }
+
   /**
    * CPU identification of the first processor in {@code /proc/cpuinfo}; the kernel's AMD
    * family-0x17 P2P rule (p2p-rules.md §2.5) needs vendor and family.

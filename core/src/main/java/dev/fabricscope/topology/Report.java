@@ -63,17 +63,19 @@ public record Report(
 
   /** A copy whose host carries this name (imports of formats that do not name their host). */
   public Report withHostName(String name) {
-    Host h =
-        host == null
-            ? new Host(name, null, null, null, null, List.of())
-            : new Host(
-                name,
-                host.kernelVersion(),
-                host.kernelCommandLine(),
-                host.architecture(),
-                host.cpu(),
-                host.numaNodes(),
-                host.packages());
-    return new Report(schemaVersion, source, h, pci, rdma, net, nvme, gpus, nvlinks, diagnostics);
+    return withHost(
+        host == null ? new Host(name, null, null, null, null, List.of()) : host.withName(name));
+  }
+
+  /** A copy with this host (its CPUs, NUMA nodes and packages); the devices stay. */
+  public Report withHost(Host newHost) {
+    return new Report(
+        schemaVersion, source, newHost, pci, rdma, net, nvme, gpus, nvlinks, diagnostics);
+  }
+
+  /** A copy with these PCI functions; the devices on them stay. */
+  public Report withPci(List<PciFunction> newPci) {
+    return new Report(
+        schemaVersion, source, host, newPci, rdma, net, nvme, gpus, nvlinks, diagnostics);
   }
 }

@@ -119,27 +119,8 @@ class ReportedEndpointsTest {
   @Test
   void aReportWithoutNumaNodesHasNodeZeroForTheWholeMachine() {
     Host h = rig.host();
-    Host flat =
-        new Host(
-            h.name(),
-            h.kernelVersion(),
-            h.kernelCommandLine(),
-            h.architecture(),
-            h.cpu(),
-            List.of(),
-            h.packages());
-    Report r =
-        new Report(
-            rig.schemaVersion(),
-            rig.source(),
-            flat,
-            rig.pci(),
-            rig.rdma(),
-            rig.net(),
-            rig.nvme(),
-            rig.gpus(),
-            rig.nvlinks(),
-            rig.diagnostics());
+    Host flat = h.withNumaNodes(List.of());
+    Report r = rig.withHost(flat);
     assertEquals(Optional.empty(), problem(r, "numa:0"));
     assertTrue(problem(r, "numa:1").isPresent());
   }
@@ -160,15 +141,7 @@ class ReportedEndpointsTest {
       }
       List<Host.NumaNode> numa = nodes.stream().map(n -> new Host.NumaNode(n, "")).toList();
       Host h = rig.host();
-      Host host =
-          new Host(
-              h.name(),
-              h.kernelVersion(),
-              h.kernelCommandLine(),
-              h.architecture(),
-              h.cpu(),
-              numa,
-              h.packages());
+      Host host = h.withNumaNodes(numa);
       Set<String> addrs = new HashSet<>();
       Set<String> ports = new HashSet<>();
       List<RdmaDevice> rdma = new ArrayList<>();

@@ -82,28 +82,12 @@ class HwlocCpuMasksTest {
   @Test
   void anExportAtTheCpuBoundIsBoundedAndLoads() throws Exception {
     Report ok = SyntheticHosts.nestedSwitches("wide", 2);
-    Host h = ok.host();
     int cpus = CpuBounds.MAX_CPUS;
-    Host wide =
-        new Host(
-            h.name(),
-            h.kernelVersion(),
-            h.kernelCommandLine(),
-            h.architecture(),
-            new Host.Cpu("GenuineIntel", 6, 143, "wide", cpus),
-            List.of(new Host.NumaNode(0, "0-" + (cpus - 1), null)));
     Report r =
-        new Report(
-            1,
-            ok.source(),
-            wide,
-            ok.pci(),
-            ok.rdma(),
-            ok.net(),
-            ok.nvme(),
-            ok.gpus(),
-            ok.nvlinks(),
-            ok.diagnostics());
+        ok.withHost(
+            ok.host()
+                .withCpu(new Host.Cpu("GenuineIntel", 6, 143, "wide", cpus))
+                .withNumaNodes(List.of(new Host.NumaNode(0, "0-" + (cpus - 1), null))));
     String xml = HwlocXmlExporter.write(r);
     assertTrue(xml.length() < 24_000_000, xml.length() + " characters");
     Path file = tmp.resolve("wide.xml");

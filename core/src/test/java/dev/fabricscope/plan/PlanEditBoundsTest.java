@@ -166,16 +166,6 @@ class PlanEditBoundsTest {
   }
 
   static Report withPci(Report r, List<PciFunction> pci) {
-    return new Report(
-        r.schemaVersion(),
-        r.source(),
-        r.host(),
-        pci,
-        r.rdma(),
-        r.net(),
-        r.nvme(),
-        r.gpus(),
-        r.nvlinks(),
-        r.diagnostics());
+    return r.withPci(pci);
   }
 }

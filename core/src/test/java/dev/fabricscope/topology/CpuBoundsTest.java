@@ -147,33 +147,12 @@ class CpuBoundsTest {
   @Test
   void importedReportsMeetTheSameBounds() {
     Report ok = SyntheticHosts.nestedSwitches("cpu", 2);
-    Host h = ok.host();
     Host wide =
-        new Host(
-            h.name(),
-            h.kernelVersion(),
-            h.kernelCommandLine(),
-            h.architecture(),
-            h.cpu(),
-            List.of(new Host.NumaNode(Integer.MAX_VALUE, "0-32767", null)));
-    List<String> problems = TopologyCheck.problems(withHost(ok, wide));
+        ok.host().withNumaNodes(List.of(new Host.NumaNode(Integer.MAX_VALUE, "0-32767", null)));
+    List<String> problems = TopologyCheck.problems(ok.withHost(wide));
     assertEquals(2, problems.size(), problems.toString());
     assertTrue(problems.get(0).contains("2147483647 is not below 1024"), problems.toString());
     assertTrue(problems.get(1).contains("names CPU 32767"), problems.toString());
-  }
-
-  static Report withHost(Report r, Host h) {
-    return new Report(
-        r.schemaVersion(),
-        r.source(),
-        h,
-        r.pci(),
-        r.rdma(),
-        r.net(),
-        r.nvme(),
-        r.gpus(),
-        r.nvlinks(),
-        r.diagnostics());
   }
 
   /** {@link CpuBounds#highest} against the largest digit run as a BigInteger, generated lists. */

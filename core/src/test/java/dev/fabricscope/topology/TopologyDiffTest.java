@@ -253,17 +253,7 @@ class TopologyDiffTest {
   }
 
   static Report with(Report r, List<PciFunction> fns) {
-    return new Report(
-        r.schemaVersion(),
-        r.source(),
-        r.host(),
-        fns,
-        r.rdma(),
-        r.net(),
-        r.nvme(),
-        r.gpus(),
-        r.nvlinks(),
-        r.diagnostics());
+    return r.withPci(fns);
   }
 
   static Report withRdma(Report r, List<RdmaDevice> rdma) {
