@@ -34,6 +34,7 @@ public class HostGraphResource {
 
   @Inject Access access;
   @Inject HostSnapshots hosts;
+  @Inject P2pMatrices matrices;
 
   @GET
   @Operation(
@@ -50,6 +51,10 @@ public class HostGraphResource {
   @APIResponse(responseCode = "200", description = "The graph")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Too many reports or matrices being computed at once (Retry-After)")
   public FabricGraph graph(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
@@ -61,7 +66,9 @@ public class HostGraphResource {
           String snapshot) {
     access.requireRead(request);
     Boolean all = Params.bool("platform", platform);
-    return FabricGraphs.of(report(request, host, snapshot), Boolean.TRUE.equals(all));
+    // a whole report read and drawn: in a /p2p slot, as the plan pages' graph
+    return matrices.inSlot(
+        () -> FabricGraphs.of(report(request, host, snapshot), Boolean.TRUE.equals(all)));
   }
 
   @GET
@@ -76,19 +83,26 @@ public class HostGraphResource {
   @APIResponse(responseCode = "200", description = "The NVLink route")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Too many reports or matrices being computed at once (Retry-After)")
   public Route route(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
       @QueryParam("a") String a,
       @QueryParam("b") String b) {
     access.requireRead(request);
-    Report report = hosts.report(host, null);
-    PairVerdict v = PairByName.verdict(report, a, b, " (host " + host + ")");
-    NvlinkRoute r =
-        v.nvidia().level() == SmiLabel.Level.NV
-            ? NvlinkRoute.of(FabricGraphs.of(report, false), v.a(), v.b())
-            : new NvlinkRoute(v.a(), v.b(), List.of(), List.of(), false);
-    return new Route(v.nvidia().toString(), r);
+    return matrices.inSlot(
+        () -> {
+          Report report = hosts.report(host, null);
+          PairVerdict v = PairByName.verdict(report, a, b, " (host " + host + ")");
+          NvlinkRoute r =
+              v.nvidia().level() == SmiLabel.Level.NV
+                  ? NvlinkRoute.of(FabricGraphs.of(report, false), v.a(), v.b())
+                  : new NvlinkRoute(v.a(), v.b(), List.of(), List.of(), false);
+          return new Route(v.nvidia().toString(), r);
+        });
   }
 
   /**

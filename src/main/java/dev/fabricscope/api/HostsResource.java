@@ -236,13 +236,19 @@ public class HostsResource {
   @APIResponse(responseCode = "200", description = "The pair's verdicts")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Too many reports or matrices being computed at once (Retry-After)")
   public PairVerdict path(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
       @QueryParam("a") String a,
       @QueryParam("b") String b) {
     access.requireRead(request);
-    return PairByName.verdict(snapshots.report(host, null), a, b, " (host " + host + ")");
+    // the report read and its devices named: in a /p2p slot, as the graph and the matrix
+    return matrices.inSlot(
+        () -> PairByName.verdict(snapshots.report(host, null), a, b, " (host " + host + ")"));
   }
 
   @GET

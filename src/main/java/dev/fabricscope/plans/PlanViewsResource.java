@@ -192,7 +192,8 @@ public class PlanViewsResource {
       @QueryParam("b") String b,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    return PairByName.verdict(version.report(plans), a, b, "");
+    Report r = version.report(plans);
+    return matrices.inSlot(() -> PairByName.verdict(r, a, b, ""));
   }
 
   @GET

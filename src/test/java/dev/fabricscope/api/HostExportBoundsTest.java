@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
  * The eleventh security review's finding 1 through the API: the reports that made a viewer's hwloc
  * export take the heap (a node of 32,768 CPUs, node 2,147,483,647, {@code logicalCpus} 1,000,000
  * without nodes) are refused with 422 and store nothing, and exports of a stored host take one of
- * the slots {@code /p2p} and the plan views share (503 with Retry-After when none is free).
+ * the slots {@code /p2p} and the plan views share, as do its graph and pair verdicts (503 with
+ * Retry-After when none is free).
  */
 @QuarkusTest
 class HostExportBoundsTest {
@@ -61,19 +62,31 @@ class HostExportBoundsTest {
     }
   }
 
+  /**
+   * Every view that reads and works over a whole report waits for a slot, and without one is 503.
+   */
   @Test
-  void anExportTakesASlot() throws Exception {
+  void everyWholeReportViewTakesASlot() throws Exception {
     String host = "cpu-export-" + System.nanoTime();
     String agent = ApiClient.token(host, "agent", host);
     ApiClient.sendReport(agent, report(host, h -> {})).then().statusCode(201);
-    for (String format : List.of("hwloc-xml", "nccl-xml", "report")) {
+    String base = "/api/v1/hosts/" + host;
+    List<String> views =
+        List.of(
+            base + "/export?format=hwloc-xml",
+            base + "/export?format=nccl-xml",
+            base + "/export?format=report",
+            base + "/graph",
+            base + "/graph/route?a=0000:00:03.0&b=0000:00:04.0",
+            base + "/paths?a=0000:00:03.0&b=0000:00:04.0");
+    for (String view : views) {
       int held = matrices.slots().drainPermits();
       assertTrue(held > 0);
       try {
         given()
             .auth()
             .oauth2(ApiClient.ADMIN)
-            .get("/api/v1/hosts/" + host + "/export?format=" + format)
+            .get(view)
             .then()
             .statusCode(503)
             .contentType("application/problem+json")
@@ -81,6 +94,7 @@ class HostExportBoundsTest {
       } finally {
         matrices.slots().release(held);
       }
+      given().auth().oauth2(ApiClient.ADMIN).get(view).then().statusCode(200);
     }
     given()
         .auth()

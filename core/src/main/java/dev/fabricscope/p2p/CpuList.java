@@ -1,5 +1,6 @@
 package dev.fabricscope.p2p;
 
+import dev.fabricscope.topology.CpuBounds;
 import java.util.BitSet;
 
 /**
@@ -11,7 +12,11 @@ public final class CpuList {
 
   private CpuList() {}
 
-  /** The set a list names; null when the text is not a list (so callers can say N/A). */
+  /**
+   * The set a list names; null when the text is not a list (so callers can say N/A), or names a CPU
+   * past {@link CpuBounds#MAX_CPUS} (a snapshot stored before the report checks bounded them: a set
+   * is then at most 2 KiB).
+   */
   public static BitSet parse(String list) {
     if (list == null || list.isBlank()) {
       return null;
@@ -22,7 +27,7 @@ public final class CpuList {
         int dash = part.indexOf('-');
         int from = Integer.parseInt(part.substring(0, dash < 0 ? part.length() : dash).trim());
         int to = dash < 0 ? from : Integer.parseInt(part.substring(dash + 1).trim());
-        if (from < 0 || to < from || to > 1 << 20) {
+        if (from < 0 || to < from || to >= CpuBounds.MAX_CPUS) {
           return null;
         }
         out.set(from, to + 1);

@@ -108,9 +108,10 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
           return byName != 0 ? byName : bdfKey(devices, a).compareTo(bdfKey(devices, b));
         });
     List<Row> rows = new ArrayList<>();
+    Map<Integer, BitSet> nodes = nodeCpus(report.host());
     for (int k = 0; k < gpus.size(); k++) {
       Device d = devices.get(gpus.get(k));
-      String[] aff = affinity(report.host(), fns.get(d.bdf()));
+      String[] aff = affinity(nodes, fns.get(d.bdf()));
       rows.add(new Row(gpus.get(k), "GPU" + k, true, d.name(), aff[0], aff[1], NA));
     }
     for (int k = 0; k < nics.size(); k++) {
@@ -220,16 +221,7 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
    * the kernel says -1 (a VM's flat bus: the H200 fixture), every node whose CPUs it is local to,
    * which is how nvidia-smi prints node 0 there.
    */
-  private static String[] affinity(Host host, PciFunction f) {
-    Map<Integer, BitSet> nodes = new HashMap<>();
-    if (host != null) {
-      for (Host.NumaNode n : host.numaNodes()) {
-        BitSet cpus = CpuList.parse(n.cpulist());
-        if (cpus != null && !cpus.isEmpty()) {
-          nodes.put(n.id(), cpus);
-        }
-      }
-    }
+  private static String[] affinity(Map<Integer, BitSet> nodes, PciFunction f) {
     Integer node = f == null || f.numaNode() == null || f.numaNode() < 0 ? null : f.numaNode();
     BitSet local = f == null ? null : CpuList.parse(f.localCpulist());
     BitSet cpus = (local == null || local.isEmpty()) && node != null ? nodes.get(node) : local;
@@ -242,6 +234,23 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
     return new String[] {
       cpus == null || cpus.isEmpty() ? NA : CpuList.format(cpus), numa == null ? NA : numa
     };
+  }
+
+  /**
+   * Every NUMA node's CPUs, read once per layout: a GPU row reads the map, so a host of many GPUs
+   * and nodes costs GPUs + nodes list reads, not their product (eleventh security review).
+   */
+  private static Map<Integer, BitSet> nodeCpus(Host host) {
+    Map<Integer, BitSet> nodes = new HashMap<>();
+    if (host != null) {
+      for (Host.NumaNode n : host.numaNodes()) {
+        BitSet cpus = CpuList.parse(n.cpulist());
+        if (cpus != null && !cpus.isEmpty()) {
+          nodes.put(n.id(), cpus);
+        }
+      }
+    }
+    return nodes;
   }
 
   /** The sort key of the BDF of device {@code i}. */
