@@ -8,6 +8,7 @@ import dev.fabricscope.exporter.NcclXmlExporter;
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.topology.Report;
+import dev.fabricscope.topology.TopologyCheck;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -99,6 +100,13 @@ public final class CollectCommand implements Callable<Integer> {
         report = NvmlStep.of(ask(fs.live()), new NvmlReader()).apply(report);
       } catch (SysfsDiscovery.NotSysfsException e) {
         throw new UsageException(e.getMessage());
+      }
+      // what the server would refuse is not written either (a tree naming CPU 65,535, say)
+      List<String> problems = TopologyCheck.problems(report);
+      if (!problems.isEmpty()) {
+        throw new UsageException(
+            "the tree gives a report the server would refuse: "
+                + String.join("; ", problems.subList(0, Math.min(3, problems.size()))));
       }
       String text =
           switch (format) {
