@@ -207,10 +207,15 @@ public class ReportsResource {
   @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
   @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
   public Uni<Response> heartbeat(Heartbeat hb, @Context HttpServerRequest request) {
-    if (hb == null || hb.host() == null || hb.contentHash() == null) {
-      throw ApiException.badRequest("a heartbeat is {\"host\": ..., \"contentHash\": ...}");
-    }
     Access.requireBearer(request);
+    if (hb == null || hb.host() == null || hb.contentHash() == null) {
+      // the role first, as for a well-formed heartbeat: a viewer learns 403, not the body's shape
+      return blocking(
+          () -> {
+            access.requireReporter(request);
+            throw ApiException.badRequest("a heartbeat is {\"host\": ..., \"contentHash\": ...}");
+          });
+    }
     Caller cached = access.cachedCaller(request);
     if (cached != null
         && cached.role() == Role.AGENT

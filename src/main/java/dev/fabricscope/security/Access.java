@@ -260,10 +260,10 @@ public class Access {
   }
 
   /**
-   * Requires an agent token bound to {@code host} (admins may write any host), sent as a bearer
-   * token ({@link #requireBearer}).
+   * Requires a bearer token that may send reports (an agent's, or an admin's), whatever host it is
+   * bound to: what a request whose body names no host can be checked for.
    */
-  public Caller requireAgentFor(HttpServerRequest request, String host) {
+  public Caller requireReporter(HttpServerRequest request) {
     requireBearer(request);
     Caller c = caller(request);
     if (c.role() == null || c == Caller.ANONYMOUS_READER) {
@@ -272,6 +272,15 @@ public class Access {
     if (!Caller.mayReport(c.role())) {
       throw ApiException.forbidden("reports are sent with an agent token");
     }
+    return c;
+  }
+
+  /**
+   * Requires an agent token bound to {@code host} (admins may write any host), sent as a bearer
+   * token ({@link #requireBearer}).
+   */
+  public Caller requireAgentFor(HttpServerRequest request, String host) {
+    Caller c = requireReporter(request);
     if (c.role() == Role.ADMIN) {
       return c;
     }

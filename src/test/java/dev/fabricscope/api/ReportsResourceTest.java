@@ -198,4 +198,34 @@ class ReportsResourceTest {
         .statusCode(409)
         .contentType("application/problem+json");
   }
+
+  /**
+   * A heartbeat whose body names no host is judged by role first (eleventh review, not rated): a
+   * viewer or an operator gets 403 whatever the body, an agent 400, and no token 401.
+   */
+  @Test
+  void aMalformedHeartbeatIsJudgedByRoleFirst() {
+    String viewer = ApiClient.token("hb-bad-viewer-" + System.nanoTime(), "viewer", null);
+    String operator = ApiClient.token("hb-bad-op-" + System.nanoTime(), "operator", null);
+    String agent = ApiClient.token("hb-bad-agent-" + System.nanoTime(), "agent", "hb-bad-host");
+    for (String body : List.of("{}", "{\"host\":\"hb-bad-host\"}", "{\"contentHash\":\"00\"}")) {
+      for (var e : Map.of(viewer, 403, operator, 403, agent, 400).entrySet()) {
+        given()
+            .auth()
+            .oauth2(e.getKey())
+            .contentType("application/json")
+            .body(body)
+            .post("/api/v1/reports/heartbeat")
+            .then()
+            .statusCode(e.getValue())
+            .contentType("application/problem+json");
+      }
+      given()
+          .contentType("application/json")
+          .body(body)
+          .post("/api/v1/reports/heartbeat")
+          .then()
+          .statusCode(401);
+    }
+  }
 }

@@ -31,21 +31,14 @@ class HostGraphDownloadBrowserTest extends BigHostBrowserTest {
   void theGraphDownloadsAsSvgAndPng() throws Exception {
     open(DGX2);
     String svg = (String) js().executeScript("return window.fabricscope.svg();");
-    Document doc =
-        DocumentBuilderFactory.newDefaultNSInstance()
-            .newDocumentBuilder()
-            .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+    Document doc = parse(svg);
     assertEquals("svg", doc.getDocumentElement().getLocalName());
     assertEquals("http://www.w3.org/2000/svg", doc.getDocumentElement().getNamespaceURI());
     long nodes =
         ((Number) js().executeScript("return window.fabricscope.cy.nodes().length;")).longValue();
     assertEquals(nodes, countClass(doc, "node"));
     assertTrue(svg.contains(">GPU0 · "), "full labels in the SVG");
-    String png =
-        (String)
-            js().executeAsyncScript(
-                    "var done = arguments[arguments.length - 1];"
-                        + " window.fabricscope.png().then(done, function (e) { done('error ' + e); });");
+    String png = png();
     assertTrue(png.startsWith("data:image/png;base64,"), png.substring(0, 40));
     byte[] bytes = Base64.getDecoder().decode(png.substring(png.indexOf(',') + 1));
     assertArrayEquals(
@@ -83,22 +76,30 @@ class HostGraphDownloadBrowserTest extends BigHostBrowserTest {
     ApiClient.sendReport(agent, JSON.writeValueAsBytes(r)).then().statusCode(201);
     open(host);
     String svg = (String) js().executeScript("return window.fabricscope.svg();");
-    Document doc =
-        DocumentBuilderFactory.newDefaultNSInstance()
-            .newDocumentBuilder()
-            .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+    Document doc = parse(svg);
     assertEquals("svg", doc.getDocumentElement().getLocalName());
     assertTrue(svg.contains("Ctl\uFFFD\uFFFDX\uFFFD"), "U+FFFD in place of each character");
     assertTrue(svg.chars().noneMatch(c -> c < 0x20 && c != '\t' && c != '\n' && c != '\r'));
-    String png =
-        (String)
-            js().executeAsyncScript(
-                    "var done = arguments[arguments.length - 1];"
-                        + " window.fabricscope.png().then(done, function (e) { done('error ' + e); });");
+    String png = png();
     assertTrue(png.startsWith("data:image/png;base64,"), png.substring(0, 40));
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The page's SVG, parsed as namespaced XML (a file that is not well-formed fails here). */
+  static Document parse(String svg) throws Exception {
+    return DocumentBuilderFactory.newDefaultNSInstance()
+        .newDocumentBuilder()
+        .parse(new ByteArrayInputStream(svg.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** The page's PNG as a data URL, or "error …" when it could not be drawn. */
+  String png() {
+    return (String)
+        js().executeAsyncScript(
+                "var done = arguments[arguments.length - 1];"
+                    + " window.fabricscope.png().then(done, function (e) { done('error ' + e); });");
+  }
 
   static long countClass(Document doc, String cls) {
     var gs = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "g");
