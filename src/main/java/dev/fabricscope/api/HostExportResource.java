@@ -69,7 +69,8 @@ public class HostExportResource {
     }
     // reading and writing a whole report in one of the slots /p2p and the plan views share, so
     // that many exports of a large host at once cannot take the heap (eleventh security review)
-    return matrices.inSlot(() -> write(hosts.report(host, null), host, format));
+    long id = hosts.snapshotAt(host, null); // an unknown host: 404, not a wait for a slot
+    return matrices.inSlot(() -> write(HostSnapshots.read(hosts.json(id)), host, format));
   }
 
   private static final java.util.List<String> FORMATS =

@@ -66,9 +66,10 @@ public class HostGraphResource {
           String snapshot) {
     access.requireRead(request);
     Boolean all = Params.bool("platform", platform);
+    long id = snapshotId(host, snapshot); // 400 and 404 before any wait for a slot
     // a whole report read and drawn: in a /p2p slot, as the plan pages' graph
     return matrices.inSlot(
-        () -> FabricGraphs.of(report(request, host, snapshot), Boolean.TRUE.equals(all)));
+        () -> FabricGraphs.of(HostSnapshots.read(hosts.json(id)), Boolean.TRUE.equals(all)));
   }
 
   @GET
@@ -93,9 +94,11 @@ public class HostGraphResource {
       @QueryParam("a") String a,
       @QueryParam("b") String b) {
     access.requireRead(request);
+    PairByName.requireBoth(a, b);
+    long id = hosts.snapshotAt(host, null);
     return matrices.inSlot(
         () -> {
-          Report report = hosts.report(host, null);
+          Report report = HostSnapshots.read(hosts.json(id));
           PairVerdict v = PairByName.verdict(report, a, b, " (host " + host + ")");
           NvlinkRoute r =
               v.nvidia().level() == SmiLabel.Level.NV
@@ -113,11 +116,11 @@ public class HostGraphResource {
    */
   public record Route(String label, NvlinkRoute nvlink) {}
 
-  private Report report(HttpServerRequest request, String host, String snapshot) {
+  /** The latest snapshot, or {@code snapshot} when it is one of the host's (else 400 or 404). */
+  private long snapshotId(String host, String snapshot) {
     if (snapshot == null) {
-      return hosts.report(host, null);
+      return hosts.snapshotAt(host, null);
     }
-    // the snapshot endpoint checks that the id is one of this host's
-    return HostSnapshots.read(hosts.ofHost(host, snapshot));
+    return hosts.ofHost(hosts.find(host), Params.id("snapshot id", snapshot));
   }
 }

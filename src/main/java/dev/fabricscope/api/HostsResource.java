@@ -246,9 +246,13 @@ public class HostsResource {
       @QueryParam("a") String a,
       @QueryParam("b") String b) {
     access.requireRead(request);
+    PairByName.requireBoth(a, b);
+    long id = snapshots.snapshotAt(host, null); // an unknown host: 404, not a wait for a slot
     // the report read and its devices named: in a /p2p slot, as the graph and the matrix
     return matrices.inSlot(
-        () -> PairByName.verdict(snapshots.report(host, null), a, b, " (host " + host + ")"));
+        () ->
+            PairByName.verdict(
+                HostSnapshots.read(snapshots.json(id)), a, b, " (host " + host + ")"));
   }
 
   @GET

@@ -26,8 +26,8 @@ import java.util.function.Supplier;
  * recently used first out; and at most {@code concurrent} matrices are computed at once — a request
  * that finds no free slot within {@code wait} gets 503 with {@code Retry-After}. Requests for a
  * snapshot already being computed wait for that computation instead of starting their own. Plan
- * comparisons, previews and version reads, predictions and snapshot diffs ({@link SnapshotDiffs})
- * take the same slots ({@link #inSlot}).
+ * comparisons, previews and version reads, predictions, snapshot diffs ({@link SnapshotDiffs}),
+ * graphs, pair verdicts and exports take the same slots ({@link #inSlot}).
  */
 @ApplicationScoped
 public class P2pMatrices {
@@ -106,7 +106,7 @@ public class P2pMatrices {
    * Runs other work on whole reports in one of the matrices' slots, so all of it together runs at
    * most {@code concurrent} at once: a plan comparison ({@code GET /plans/{id}/compare}: two
    * matrices of up to {@code max-devices} each), a snapshot diff, a plan preview, the parse and
-   * edit of a plan version, a prediction.
+   * edit of a plan version, a prediction, a host's graph, pair verdict or export.
    *
    * @throws ApiException 503 when no slot is free within {@code wait}
    */
@@ -182,6 +182,8 @@ public class P2pMatrices {
 
   private static ApiException busy() {
     return new ApiException(
-        503, "Service unavailable", "too many P2P matrices are being computed; retry shortly");
+        503,
+        "Service unavailable",
+        "too many matrices, graphs, plans or exports are being computed; retry shortly");
   }
 }

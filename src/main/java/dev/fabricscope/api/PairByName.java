@@ -21,12 +21,19 @@ public final class PairByName {
    * detail ends with {@code where}.
    */
   public static PairVerdict verdict(Report report, String a, String b, String where) {
-    if (a == null || b == null) {
-      throw ApiException.badRequest("paths needs ?a=&b= (BDFs or device names such as GPU0)");
-    }
+    requireBoth(a, b);
     P2pAnalyzer an = new P2pAnalyzer(report);
     DeviceNames names = DeviceNames.of(an);
     return an.pair(device(names, a, where), device(names, b, where)).withHopNames(new HopNames(an));
+  }
+
+  /**
+   * A 400 unless both names are given: checked before a request waits for a slot or reads a report.
+   */
+  public static void requireBoth(String a, String b) {
+    if (a == null || b == null) {
+      throw ApiException.badRequest("paths needs ?a=&b= (BDFs or device names such as GPU0)");
+    }
   }
 
   /** The device a name names; unknown or ambiguous names are the caller's error. */

@@ -192,6 +192,7 @@ public class PlanViewsResource {
       @QueryParam("b") String b,
       @Context HttpServerRequest request) {
     access.requireRead(request);
+    PairByName.requireBoth(a, b);
     Report r = version.report(plans);
     return matrices.inSlot(() -> PairByName.verdict(r, a, b, ""));
   }

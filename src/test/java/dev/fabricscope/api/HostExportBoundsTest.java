@@ -91,6 +91,13 @@ class HostExportBoundsTest {
             .statusCode(503)
             .contentType("application/problem+json")
             .header("Retry-After", notNullValue());
+        // an unknown host is a 404 at once, not a wait for a slot
+        given()
+            .auth()
+            .oauth2(ApiClient.ADMIN)
+            .get(view.replace(host, host + "-unknown"))
+            .then()
+            .statusCode(404);
       } finally {
         matrices.slots().release(held);
       }

@@ -42,9 +42,12 @@ final class ExportSupport {
     return mask(set, prefix, 1);
   }
 
-  /** {@link #mask(BitSet, boolean)} with at least {@code minWords} words. */
+  /**
+   * {@link #mask(BitSet, boolean)} with at least {@code minWords} words; hwloc's form ({@code
+   * prefix}) never has leading zero words, so it ignores {@code minWords}.
+   */
   static String mask(BitSet set, boolean prefix, int minWords) {
-    int words = (int) Math.max(minWords, (set.length() + 31L) / 32);
+    int words = (int) Math.max(prefix ? 1 : minWords, (set.length() + 31L) / 32);
     StringBuilder sb = new StringBuilder();
     for (int w = words - 1; w >= 0; w--) {
       long v = 0;
@@ -58,7 +61,7 @@ final class ExportSupport {
       }
       if (!prefix) {
         hex8(sb, v);
-      } else if (v != 0 || w == words - 1 && w > 0) {
+      } else if (v != 0) {
         hex8(sb.append("0x"), v);
       } else if (w == 0) {
         sb.append("0x0");

@@ -23,12 +23,18 @@ public final class CpuBounds {
   /** CPU numbers (list format, {@code logicalCpus}) stay below this: 16,384. */
   public static final int MAX_CPUS = 16_384;
 
-  /** NUMA node numbers stay below this, and a host lists at most this many nodes: 1,024. */
+  /**
+   * NUMA node numbers stay below this, and a host lists at most this many nodes, and at most this
+   * many CPU packages (sockets; the largest real machines have a few dozen): 1,024.
+   */
   public static final int MAX_NUMA_NODES = 1_024;
 
   private CpuBounds() {}
 
-  /** Adds the report's numbers past the bounds to {@code out}, at most a few of each kind. */
+  /**
+   * Adds the report's numbers past the bounds to {@code out}; it stops adding once {@code out}
+   * holds 100 problems.
+   */
   static void problems(Report r, List<String> out) {
     Host h = r.host();
     if (h != null) {
@@ -45,6 +51,11 @@ public final class CpuBounds {
       for (Host.NumaNode node : h.numaNodes()) {
         node("NUMA node", node.id(), out);
         cpus("NUMA node " + node.id() + " cpulist", node.cpulist(), out);
+      }
+      if (h.packages().size() > MAX_NUMA_NODES) {
+        // the hwloc export nests packages and nodes by their CPU sets, packages × nodes
+        out.add("too many CPU packages: " + h.packages().size() + " > " + MAX_NUMA_NODES);
+        return;
       }
       for (Host.CpuPackage p : h.packages()) {
         cpus("package " + p.id() + " cpulist", p.cpulist(), out);

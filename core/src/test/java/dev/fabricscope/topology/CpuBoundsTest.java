@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.report.ReportValidator;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.TestFactory;
  * the semantic checks), one case per field at and past each bound, on a synthetic host with GPUs
  * written as report JSON: the eleventh security review's reports (a node of 32,768 CPUs, node
  * 2,147,483,647, {@code logicalCpus} 1,000,000) are refused, and every number just inside a bound
- * is accepted.
+ * is accepted. Each case is judged twice: by the whole check, and by {@link TopologyCheck} alone on
+ * the report read without the schema, so that every bound holds without the schema's maxima.
  */
 class CpuBoundsTest {
 
@@ -109,6 +111,16 @@ class CpuBoundsTest {
               }
             },
             false));
+    c.add(
+        new Case(
+            (nodes + 1) + " CPU packages",
+            r -> {
+              ArrayNode all = host(r).putArray("packages");
+              for (int i = 0; i <= nodes; i++) {
+                all.addObject().put("id", i).put("cpulist", String.valueOf(i));
+              }
+            },
+            false));
     return c;
   }
 
@@ -127,6 +139,12 @@ class CpuBoundsTest {
                       ObjectNode r = base();
                       k.edit().accept(r);
                       byte[] json = JSON.writeValueAsBytes(r);
+                      // the semantic check alone, on the report read without the schema: what
+                      // imports of hwloc or NCCL XML and collect's discovery meet
+                      List<String> problems =
+                          TopologyCheck.problems(
+                              ReportJson.read(new String(json, StandardCharsets.UTF_8)));
+                      assertEquals(k.valid(), problems.isEmpty(), problems.toString());
                       if (k.valid()) {
                         ReportValidator.get().parse(json);
                       } else {
@@ -153,6 +171,42 @@ class CpuBoundsTest {
     assertEquals(2, problems.size(), problems.toString());
     assertTrue(problems.get(0).contains("2147483647 is not below 1024"), problems.toString());
     assertTrue(problems.get(1).contains("names CPU 32767"), problems.toString());
+  }
+
+  /** NVML's NUMA node of a GPU is held to the same bound. */
+  @Test
+  void nvmlNodesAreBoundedToo() {
+    Report ok = SyntheticHosts.nestedSwitches("cpu", 2);
+    Gpu g = ok.gpus().get(0);
+    NvmlGpu nvml =
+        new NvmlGpu(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            CpuBounds.MAX_NUMA_NODES,
+            null,
+            null,
+            null,
+            null,
+            null);
+    List<Gpu> gpus = new ArrayList<>(ok.gpus());
+    gpus.set(0, g.withNvml(nvml));
+    List<String> problems = TopologyCheck.problems(ok.withGpus(gpus));
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(
+        problems.get(0).contains("nvml.numaNode 1024 is not below 1024"), problems.toString());
   }
 
   /** {@link CpuBounds#highest} against the largest digit run as a BigInteger, generated lists. */

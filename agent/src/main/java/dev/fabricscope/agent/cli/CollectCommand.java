@@ -6,9 +6,9 @@ import dev.fabricscope.bandwidth.Endpoint;
 import dev.fabricscope.exporter.HwlocXmlExporter;
 import dev.fabricscope.exporter.NcclXmlExporter;
 import dev.fabricscope.report.ReportJson;
+import dev.fabricscope.report.ReportValidator;
 import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.topology.Report;
-import dev.fabricscope.topology.TopologyCheck;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -101,12 +101,13 @@ public final class CollectCommand implements Callable<Integer> {
       } catch (SysfsDiscovery.NotSysfsException e) {
         throw new UsageException(e.getMessage());
       }
-      // what the server would refuse is not written either (a tree naming CPU 65,535, say)
-      List<String> problems = TopologyCheck.problems(report);
-      if (!problems.isEmpty()) {
+      // what the server would refuse is not written either (a tree naming CPU 65,535, say): the
+      // checks the server and the importers make, schema and semantics
+      try {
+        ReportValidator.get().check(report);
+      } catch (ReportValidator.InvalidReport e) {
         throw new UsageException(
-            "the tree gives a report the server would refuse: "
-                + String.join("; ", problems.subList(0, Math.min(3, problems.size()))));
+            "the tree gives a report the server would refuse: " + e.getMessage());
       }
       String text =
           switch (format) {
