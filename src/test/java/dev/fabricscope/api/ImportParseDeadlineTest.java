@@ -9,6 +9,7 @@ import dev.fabricscope.ingest.KnownHosts;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.oracle.FabricArchives;
 import dev.fabricscope.oracle.Fixtures;
+import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -97,10 +98,16 @@ class ImportParseDeadlineTest {
    */
   @Test
   void aDiscoveryPastTheLimitIsA422ThatStoresNothing() throws Exception {
-    Path dir = FabricArchives.extract("plafrim", Files.createTempDirectory("deadline-disc"));
-    String text =
-        Files.readString(
-            dir.resolve("ib-raw/ib-subnet-fe80:0000:0000:0000.txt"), StandardCharsets.ISO_8859_1);
+    Path tmp = Files.createTempDirectory("deadline-disc");
+    String text;
+    try {
+      Path dir = FabricArchives.extract("plafrim", tmp);
+      text =
+          Files.readString(
+              dir.resolve("ib-raw/ib-subnet-fe80:0000:0000:0000.txt"), StandardCharsets.ISO_8859_1);
+    } finally {
+      ArchiveExtractor.deleteTree(tmp);
+    }
     String operator = ApiClient.token("deadline-disc-" + System.nanoTime(), "operator", null);
     String name = "deadline-" + System.nanoTime();
     Response r =

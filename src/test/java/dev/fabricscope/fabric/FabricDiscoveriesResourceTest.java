@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.oracle.FabricArchives;
+import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -39,8 +40,13 @@ class FabricDiscoveriesResourceTest {
     if (plafrim != null) {
       return;
     }
-    Path dir = FabricArchives.extract("plafrim", Files.createTempDirectory("disc-api"));
-    plafrim = Files.readAllBytes(dir.resolve("ib-raw/ib-subnet-fe80:0000:0000:0000.txt"));
+    Path tmp = Files.createTempDirectory("disc-api");
+    try {
+      Path dir = FabricArchives.extract("plafrim", tmp);
+      plafrim = Files.readAllBytes(dir.resolve("ib-raw/ib-subnet-fe80:0000:0000:0000.txt"));
+    } finally {
+      ArchiveExtractor.deleteTree(tmp);
+    }
     operator = ApiClient.token("disc-op-" + System.nanoTime(), "operator", null);
     viewer = ApiClient.token("disc-viewer-" + System.nanoTime(), "viewer", null);
   }

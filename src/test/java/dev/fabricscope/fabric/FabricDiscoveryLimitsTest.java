@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The store's limits on uploaded discoveries ({@code fabricscope.fabric.uploads-max-count}, 32, and
@@ -24,9 +25,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class FabricDiscoveryLimitsTest {
 
+  @TempDir Path tmp;
+
   @Test
   void uploadsPastTheLimitsGet409AndStoreNothing() throws Exception {
-    Path dir = FabricArchives.extract("plafrim", Files.createTempDirectory("disc-limits"));
+    Path dir = FabricArchives.extract("plafrim", tmp);
     byte[] plafrim = Files.readAllBytes(dir.resolve("ib-raw/ib-subnet-fe80:0000:0000:0000.txt"));
     String operator = ApiClient.token("limits-op-" + System.nanoTime(), "operator", null);
     int maxCount =

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fabric page and {@code /api/v1/fabric} with two real clusters that both keep the default
@@ -34,9 +35,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class FabricDiscoveryPageTest {
 
+  @TempDir Path tmp;
+
   @Test
   void discoveredFabricsAreSeparateSections() throws Exception {
-    Path tmp = Files.createTempDirectory("fabric-discovery");
     Path plafrim = FabricArchives.extract("plafrim", Files.createDirectories(tmp.resolve("p")));
     Path avakas = FabricArchives.extract("avakas", Files.createDirectories(tmp.resolve("a")));
     String operator = ApiClient.token("fabric-disc-" + System.nanoTime(), "operator", null);
