@@ -17,6 +17,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -64,32 +65,43 @@ public class HostExportResource {
           @DefaultValue("report")
           String format) {
     access.requireRead(request);
-    if (!FORMATS.contains(format)) {
-      throw ApiException.badRequest("format must be report, hwloc-xml or nccl-xml");
-    }
+    Format f = Format.named(format);
     // reading and writing a whole report in one of the slots /p2p and the plan views share, so
     // that many exports of a large host at once cannot take the heap (eleventh security review)
     long id = hosts.snapshotAt(host, null); // an unknown host: 404, not a wait for a slot
-    return matrices.inSlot(() -> write(HostSnapshots.read(hosts.json(id)), host, format));
+    return matrices.inSlot(() -> f.write(HostSnapshots.read(hosts.json(id)), host));
   }
 
-  private static final java.util.List<String> FORMATS =
-      java.util.List.of("report", "hwloc-xml", "nccl-xml");
+  /** The formats {@code format} names: each its writer, media type and file name suffix. */
+  private enum Format {
+    REPORT("report", ReportJson::write, MediaType.APPLICATION_JSON, "-report.json"),
+    HWLOC("hwloc-xml", HwlocXmlExporter::write, MediaType.APPLICATION_XML, ".xml"),
+    NCCL("nccl-xml", NcclXmlExporter::write, MediaType.APPLICATION_XML, "-nccl-topo.xml");
 
-  private static Response write(Report r, String host, String format) {
-    return switch (format) {
-      case "hwloc-xml" ->
-          attachment(
-              Response.ok(HwlocXmlExporter.write(r), MediaType.APPLICATION_XML), host, ".xml");
-      case "nccl-xml" ->
-          attachment(
-              Response.ok(NcclXmlExporter.write(r), MediaType.APPLICATION_XML),
-              host,
-              "-nccl-topo.xml");
-      default ->
-          attachment(
-              Response.ok(ReportJson.write(r), MediaType.APPLICATION_JSON), host, "-report.json");
-    };
+    private final String name;
+    private final Function<Report, String> writer;
+    private final String mediaType;
+    private final String suffix;
+
+    Format(String name, Function<Report, String> writer, String mediaType, String suffix) {
+      this.name = name;
+      this.writer = writer;
+      this.mediaType = mediaType;
+      this.suffix = suffix;
+    }
+
+    static Format named(String name) {
+      for (Format f : values()) {
+        if (f.name.equals(name)) {
+          return f;
+        }
+      }
+      throw ApiException.badRequest("format must be report, hwloc-xml or nccl-xml");
+    }
+
+    Response write(Report r, String host) {
+      return attachment(Response.ok(writer.apply(r), mediaType), host, suffix);
+    }
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.fabricscope.api;
 
+import dev.fabricscope.p2p.P2pAnalyzer;
+import dev.fabricscope.p2p.DeviceNames;
 import dev.fabricscope.graph.FabricGraph;
 import dev.fabricscope.graph.FabricGraphs;
 import dev.fabricscope.graph.NvlinkRoute;
@@ -99,10 +101,11 @@ public class HostGraphResource {
     return matrices.inSlot(
         () -> {
           Report report = HostSnapshots.read(hosts.json(id));
-          PairVerdict v = PairByName.verdict(report, a, b, " (host " + host + ")");
+          DeviceNames names = DeviceNames.of(new P2pAnalyzer(report));
+          PairVerdict v = PairByName.verdict(names, a, b, " (host " + host + ")");
           NvlinkRoute r =
               v.nvidia().level() == SmiLabel.Level.NV
-                  ? NvlinkRoute.of(FabricGraphs.of(report, false), v.a(), v.b())
+                  ? NvlinkRoute.of(FabricGraphs.of(names, false), v.a(), v.b())
                   : new NvlinkRoute(v.a(), v.b(), List.of(), List.of(), false);
           return new Route(v.nvidia().toString(), r);
         });

@@ -22,9 +22,19 @@ public final class PairByName {
    */
   public static PairVerdict verdict(Report report, String a, String b, String where) {
     requireBoth(a, b);
-    P2pAnalyzer an = new P2pAnalyzer(report);
-    DeviceNames names = DeviceNames.of(an);
-    return an.pair(device(names, a, where), device(names, b, where)).withHopNames(new HopNames(an));
+    return verdict(DeviceNames.of(new P2pAnalyzer(report)), a, b, where);
+  }
+
+  /**
+   * {@link #verdict(Report, String, String, String)} with the report's names already made, for a
+   * caller that also draws its graph ({@link dev.fabricscope.graph.FabricGraphs#of(DeviceNames,
+   * boolean)}): the fabric and the nvidia-smi layout are built once per request.
+   */
+  public static PairVerdict verdict(DeviceNames names, String a, String b, String where) {
+    requireBoth(a, b);
+    P2pAnalyzer an = names.analyzer();
+    return an.pair(device(names, a, where), device(names, b, where))
+        .withHopNames(new HopNames(an, names.layout()));
   }
 
   /**

@@ -69,6 +69,7 @@ final class JobEvents {
           throw JsonFields.unprocessable("listening is an event of the listen side");
         }
         ListenerAddress.check(j, e.listener());
+        ListenerAddress.checkGid(j, e.listener(), owner.verdicts().latestReport(j.targetHost()));
         Instant deadline = now.plus(owner.settings().runTimeout(j.spec()));
         if (!jobs.listening(id, e.listener(), deadline)) {
           throw conflict(id, "is not waiting for a listener");

@@ -80,7 +80,8 @@ final class JobVerdicts {
     };
   }
 
-  private Report latestReport(String host) {
+  /** The host's latest stored report, null when it has none (or it no longer reads). */
+  Report latestReport(String host) {
     return inventory
         .host(host)
         .map(InventoryStore.Host::latestSnapshotId)

@@ -2,6 +2,7 @@ package dev.fabricscope.bandwidth;
 
 import dev.fabricscope.inventory.BandwidthJobStore.Job;
 import dev.fabricscope.inventory.BandwidthJobStore.Listener;
+import dev.fabricscope.topology.Report;
 
 /**
  * Where a listen side may say it listens. The run side's agent connects wherever the listener says,
@@ -11,11 +12,23 @@ import dev.fabricscope.inventory.BandwidthJobStore.Listener;
  * target address when the test names one ({@code addr:…}), never an address that stays on one host
  * or goes to many when the two sides are different hosts, and an ephemeral port. The agent's report
  * lists no IP addresses, so a listener on a named device ({@code rdma:…}) is held to the last two
- * only.
+ * only. A listener's GID is held to the GIDs the target host's report lists for the port.
  */
 final class ListenerAddress {
 
   private ListenerAddress() {}
+
+  /**
+   * Refuses {@code l}'s GID for {@code j} with a 422 problem unless the target host's latest report
+   * ({@code target}, null when none) lists it for the test's port ({@link ListenerGidRule}).
+   */
+  static void checkGid(Job j, Listener l, Report target) {
+    ListenerGidRule.problem(l.gid(), j.spec().target(), target)
+        .ifPresent(
+            why -> {
+              throw JsonFields.unprocessable(why + " (host " + j.targetHost() + ")");
+            });
+  }
 
   /** Refuses {@code l} for {@code j} with a 422 problem, naming why. */
   static void check(Job j, Listener l) {

@@ -1,5 +1,7 @@
 package dev.fabricscope.plans;
 
+import dev.fabricscope.p2p.P2pAnalyzer;
+import dev.fabricscope.p2p.DeviceNames;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.api.P2pMatrices;
 import dev.fabricscope.api.PairByName;
@@ -110,16 +112,17 @@ public class PlanViewsResource {
         matrices.inSlot(
             () -> {
               Report r = PlanService.apply(base, p.edits());
+              DeviceNames names = DeviceNames.of(new P2pAnalyzer(r));
               var prediction = memory.predict(plan.host(), r, p.pattern(), p.flows(), options);
               String verdict =
                   p.a() == null
                       ? ""
-                      : ",\"verdict\":" + json(PairByName.verdict(r, p.a(), p.b(), ""));
+                      : ",\"verdict\":" + json(PairByName.verdict(names, p.a(), p.b(), ""));
               // the graph the page draws for these edits, as GET .../versions/{v}/graph answers
               return "{\"topology\":"
                   + ReportJson.write(r)
                   + ",\"graph\":"
-                  + json(FabricGraphs.of(r, false))
+                  + json(FabricGraphs.of(names, false))
                   + ",\"prediction\":"
                   + write(prediction)
                   + verdict

@@ -80,9 +80,9 @@ class HostExportBoundsTest {
             base + "/graph/route?a=0000:00:03.0&b=0000:00:04.0",
             base + "/paths?a=0000:00:03.0&b=0000:00:04.0");
     for (String view : views) {
-      int held = matrices.slots().drainPermits();
-      assertTrue(held > 0);
-      try {
+      SlotsHeld.during(
+          matrices,
+          () -> {
         given()
             .auth()
             .oauth2(ApiClient.ADMIN)
@@ -98,9 +98,7 @@ class HostExportBoundsTest {
             .get(view.replace(host, host + "-unknown"))
             .then()
             .statusCode(404);
-      } finally {
-        matrices.slots().release(held);
-      }
+          });
       given().auth().oauth2(ApiClient.ADMIN).get(view).then().statusCode(200);
     }
     given()

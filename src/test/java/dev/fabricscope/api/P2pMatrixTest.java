@@ -111,9 +111,9 @@ class P2pMatrixTest {
   @Test
   void noFreeSlotIsA503AndACachedAnswerNeedsNoSlot() {
     sendSynthetic("p2p-busy", 40);
-    int held = matrices.slots().drainPermits();
-    assertTrue(held > 0);
-    try {
+    SlotsHeld.during(
+        matrices,
+        () -> {
       given()
           .auth()
           .oauth2(ApiClient.ADMIN)
@@ -122,18 +122,15 @@ class P2pMatrixTest {
           .statusCode(503)
           .contentType("application/problem+json")
           .header("Retry-After", notNullValue());
-    } finally {
-      matrices.slots().release(held);
-    }
+        });
     JsonPath first = p2p("p2p-busy");
     assertEquals(40, first.getList("devices").size());
-    held = matrices.slots().drainPermits();
-    try {
+    SlotsHeld.during(
+        matrices,
+        () -> {
       // the same snapshot again: served from the cache while every slot is taken
       assertEquals(first.getList("pairs"), p2p("p2p-busy").getList("pairs"));
-    } finally {
-      matrices.slots().release(held);
-    }
+        });
   }
 
   /** The verdict of devices i and j of a compact answer, as the page looks it up. */

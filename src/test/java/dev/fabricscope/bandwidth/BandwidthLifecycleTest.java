@@ -171,6 +171,13 @@ class BandwidthLifecycleTest {
         .body("items[0].listener.port", equalTo(5201));
   }
 
+  private static String listening(String gid) {
+    return "{\"type\":\"listening\",\"role\":\"listen\",\"address\":\"192.168.100.11\","
+        + "\"port\":18515,\"gid\":\""
+        + gid
+        + "\",\"gidIndex\":1}";
+  }
+
   /** Both sides on one host (rxe0 and rxe1 of the rig), judged against the ports' line rate. */
   @Test
   void rdmaBetweenTwoPortsOfOneHostIsJudgedAgainstTheStoredReportsLineRate() throws Exception {
@@ -186,14 +193,16 @@ class BandwidthLifecycleTest {
                 + "\",\"endpoint\":\"rdma:rxe1\"},\"size\":\"64K\"}");
     poll(agent[0], host, 5).then().body("role", equalTo("listen"));
     assertEquals(204, poll(agent[0], host, 0).statusCode(), "no run before the listener is ready");
-    event(
-            agent[0],
-            host,
-            id,
-            "{\"type\":\"listening\",\"role\":\"listen\",\"address\":\"192.168.100.11\","
-                + "\"port\":18515,\"gid\":\"fe80:0000:0000:0000:5054:00ff:fe12:3456\",\"gidIndex\":1}")
-        .then()
-        .statusCode(200);
+    // a GID the report does not list for rxe1 port 1 (rxe0's, or none of the host's): refused
+    for (String gid : List.of("fe80:0000:0000:0000:5054:00ff:fe00:0012", "fe80::5054:ff:fe12:3456")) {
+      event(agent[0], host, id, listening(gid))
+          .then()
+          .statusCode(422)
+          .body("detail", containsString("not one of the GIDs of rxe1 port 1"));
+    }
+    assertEquals(204, poll(agent[0], host, 0).statusCode(), "no run for a refused listener");
+    // the rig's rxe1 GID (sysfs gids/0), written short
+    event(agent[0], host, id, listening("fe80::5054:ff:fe00:10")).then().statusCode(200);
     poll(agent[0], host, 5)
         .then()
         .body("role", equalTo("run"))

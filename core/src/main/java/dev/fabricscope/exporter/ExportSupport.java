@@ -1,6 +1,5 @@
 package dev.fabricscope.exporter;
 
-import dev.fabricscope.topology.CpuBounds;
 import java.util.BitSet;
 import java.util.Locale;
 
@@ -8,27 +7,6 @@ import java.util.Locale;
 final class ExportSupport {
 
   private ExportSupport() {}
-
-  /** Parses list format ({@code 0-7,16-23}); null or garbage gives an empty set. */
-  static BitSet cpus(String list) {
-    BitSet out = new BitSet();
-    if (list == null || list.isBlank()) {
-      return out;
-    }
-    try {
-      for (String part : list.trim().split(",")) {
-        int dash = part.indexOf('-');
-        int a = Integer.parseInt((dash < 0 ? part : part.substring(0, dash)).trim());
-        int b = dash < 0 ? a : Integer.parseInt(part.substring(dash + 1).trim());
-        if (a >= 0 && b >= a && b < CpuBounds.MAX_CPUS) {
-          out.set(a, b + 1);
-        }
-      }
-    } catch (NumberFormatException e) {
-      return new BitSet();
-    }
-    return out;
-  }
 
   /**
    * A mask as comma-separated 32-bit words, most significant first. With {@code prefix}, as hwloc

@@ -1,5 +1,7 @@
 package dev.fabricscope.exporter;
 
+import dev.fabricscope.p2p.CpuList;
+
 import dev.fabricscope.topology.CpuBounds;
 import dev.fabricscope.topology.Host;
 import java.util.ArrayList;
@@ -88,7 +90,7 @@ final class HwlocMachineWriter {
       if (n.id() < 0 || n.id() >= CpuBounds.MAX_NUMA_NODES) {
         continue; // a snapshot stored before the report checks bounded node ids
       }
-      BitSet own = ExportSupport.cpus(n.cpulist());
+      BitSet own = CpuList.parseOrEmpty(n.cpulist());
       own.andNot(placed); // a CPU listed by two nodes stays with the first
       placed.or(own);
       cpus.put(n.id(), own);
@@ -98,7 +100,7 @@ final class HwlocMachineWriter {
     List<Box> packages = new ArrayList<>();
     BitSet inPackages = new BitSet();
     for (Host.CpuPackage p : host == null ? List.<Host.CpuPackage>of() : host.packages()) {
-      BitSet set = ExportSupport.cpus(p.cpulist());
+      BitSet set = CpuList.parseOrEmpty(p.cpulist());
       if (!set.isEmpty() && !set.intersects(inPackages) && laminar(set)) {
         inPackages.or(set);
         packages.add(new Box("Package", p.id(), set));

@@ -1,5 +1,7 @@
 package dev.fabricscope.exporter;
 
+import dev.fabricscope.p2p.CpuList;
+
 import dev.fabricscope.sysfs.PciTopology;
 import dev.fabricscope.topology.Host;
 import dev.fabricscope.topology.PciFunction;
@@ -89,7 +91,7 @@ final class NcclAttributes {
     java.util.Map<Integer, java.util.BitSet> own = new java.util.HashMap<>();
     java.util.BitSet every = new java.util.BitSet();
     for (Host.NumaNode n : host.numaNodes()) {
-      java.util.BitSet set = ExportSupport.cpus(n.cpulist());
+      java.util.BitSet set = CpuList.parseOrEmpty(n.cpulist());
       every.or(set);
       if (!set.isEmpty()) {
         own.putIfAbsent(n.id(), set);

@@ -30,7 +30,14 @@ public final class FabricGraphs {
 
   /** The graph with the names the Matrix tab and {@code topo} give devices (GPU0, NIC1). */
   public static FabricGraph of(Report report, boolean platform) {
-    DeviceNames names = DeviceNames.of(new P2pAnalyzer(report));
+    return of(DeviceNames.of(new P2pAnalyzer(report)), platform);
+  }
+
+  /**
+   * The graph of the report {@code names} were made for, with those names: for a caller that has
+   * named a pair in it already, so that the report's fabric and layout are built once.
+   */
+  public static FabricGraph of(DeviceNames names, boolean platform) {
     Map<String, String> byBdf = new HashMap<>();
     for (SmiLayout.Row r : names.layout().rows()) {
       Device d = names.devices().get(r.device());
@@ -38,7 +45,7 @@ public final class FabricGraphs {
         byBdf.putIfAbsent(d.bdf(), r.label());
       }
     }
-    return of(report, byBdf, platform);
+    return of(names.analyzer().fabric(), byBdf, platform);
   }
 
   /**
@@ -48,7 +55,11 @@ public final class FabricGraphs {
    * @param platform whether to draw platform functions on root buses (chipset, uncore)
    */
   public static FabricGraph of(Report report, Map<String, String> names, boolean platform) {
-    Fabric fabric = new Fabric(report);
+    return of(new Fabric(report), names, platform);
+  }
+
+  private static FabricGraph of(Fabric fabric, Map<String, String> names, boolean platform) {
+    Report report = fabric.report();
     Paths paths = fabric.paths();
     Map<String, PciFunction> byBdf = new HashMap<>();
     report.pci().forEach(f -> byBdf.put(f.bdf(), f));

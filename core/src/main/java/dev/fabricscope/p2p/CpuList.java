@@ -38,6 +38,15 @@ public final class CpuList {
     return out;
   }
 
+  /**
+   * {@link #parse}, with an empty set where it answers null: for writers that give a mask for every
+   * object (hwloc's cpusets, NCCL's {@code affinity}), where an unreadable list means no CPUs.
+   */
+  public static BitSet parseOrEmpty(String list) {
+    BitSet set = parse(list);
+    return set == null ? new BitSet() : set;
+  }
+
   /** The list form of a set: runs of two or more as {@code a-b}, like the kernel writes them. */
   public static String format(BitSet set) {
     StringBuilder sb = new StringBuilder();

@@ -75,6 +75,11 @@ public final class DeviceNames {
     return new DeviceNames(analyzer);
   }
 
+  /** The analyzer of the host these names are of. */
+  public P2pAnalyzer analyzer() {
+    return analyzer;
+  }
+
   /** The layout whose labels these names use. */
   public SmiLayout layout() {
     return layout;

@@ -37,9 +37,14 @@ public final class HopNames {
 
   /** Names for the hops of paths in {@code analyzer}'s report. */
   public HopNames(P2pAnalyzer analyzer) {
+    this(analyzer, SmiLayout.of(analyzer));
+  }
+
+  /** Names with the labels of {@code layout}, the analyzer's own layout already built. */
+  public HopNames(P2pAnalyzer analyzer, SmiLayout layout) {
     analyzer.fabric().report().pci().forEach(f -> functions.put(f.bdf(), f));
     List<Device> devices = analyzer.devices();
-    for (SmiLayout.Row row : SmiLayout.of(analyzer).rows()) {
+    for (SmiLayout.Row row : layout.rows()) {
       Device d = devices.get(row.device());
       // a software RDMA device shares its NIC's BDF: the function keeps the hardware's name
       if (d.rdma() == null) {

@@ -46,7 +46,8 @@ public final class P2pAnalyzer {
     this.driver = new DriverRules(report);
   }
 
-  Fabric fabric() {
+  /** The fabric the verdicts are computed over, for views of the same report (its graph). */
+  public Fabric fabric() {
     return fabric;
   }
 

@@ -109,9 +109,10 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
         });
     List<Row> rows = new ArrayList<>();
     Map<Integer, BitSet> nodes = nodeCpus(report.host());
+    Map<BitSet, String> near = new HashMap<>();
     for (int k = 0; k < gpus.size(); k++) {
       Device d = devices.get(gpus.get(k));
-      String[] aff = affinity(nodes, fns.get(d.bdf()));
+      String[] aff = affinity(nodes, near, fns.get(d.bdf()));
       rows.add(new Row(gpus.get(k), "GPU" + k, true, d.name(), aff[0], aff[1], NA));
     }
     for (int k = 0; k < nics.size(); k++) {
@@ -219,21 +220,32 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
    * CPU and NUMA affinity as nvidia-smi prints them. The CPUs are the function's {@code
    * local_cpulist} (or its node's CPUs); the nodes are the function's {@code numa_node}, or, when
    * the kernel says -1 (a VM's flat bus: the H200 fixture), every node whose CPUs it is local to,
-   * which is how nvidia-smi prints node 0 there.
+   * which is how nvidia-smi prints node 0 there. Those nodes are found once per CPU set ({@code
+   * near}): the devices of a VM share one or a few sets, and each search reads every node.
    */
-  private static String[] affinity(Map<Integer, BitSet> nodes, PciFunction f) {
+  private static String[] affinity(
+      Map<Integer, BitSet> nodes, Map<BitSet, String> near, PciFunction f) {
     Integer node = f == null || f.numaNode() == null || f.numaNode() < 0 ? null : f.numaNode();
     BitSet local = f == null ? null : CpuList.parse(f.localCpulist());
     BitSet cpus = (local == null || local.isEmpty()) && node != null ? nodes.get(node) : local;
     String numa = node == null ? null : String.valueOf(node);
     if (numa == null && cpus != null) {
-      BitSet near = new BitSet();
-      nodes.forEach((id, set) -> near.set(id, set.intersects(cpus)));
-      numa = near.isEmpty() ? null : CpuList.format(near);
+      // not computeIfAbsent: "no node" (null) is an answer to keep too
+      if (!near.containsKey(cpus)) {
+        near.put(cpus, nearNodes(nodes, cpus));
+      }
+      numa = near.get(cpus);
     }
     return new String[] {
       cpus == null || cpus.isEmpty() ? NA : CpuList.format(cpus), numa == null ? NA : numa
     };
+  }
+
+  /** The nodes {@code cpus} share CPUs with, in list form; null when none. */
+  private static String nearNodes(Map<Integer, BitSet> nodes, BitSet cpus) {
+    BitSet near = new BitSet();
+    nodes.forEach((id, set) -> near.set(id, set.intersects(cpus)));
+    return near.isEmpty() ? null : CpuList.format(near);
   }
 
   /**

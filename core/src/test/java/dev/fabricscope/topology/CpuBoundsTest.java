@@ -179,28 +179,7 @@ class CpuBoundsTest {
     Report ok = SyntheticHosts.nestedSwitches("cpu", 2);
     Gpu g = ok.gpus().get(0);
     NvmlGpu nvml =
-        new NvmlGpu(
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            null,
-            CpuBounds.MAX_NUMA_NODES,
-            null,
-            null,
-            null,
-            null,
-            null);
+        NvmlGpus.onNode(CpuBounds.MAX_NUMA_NODES);
     List<Gpu> gpus = new ArrayList<>(ok.gpus());
     gpus.set(0, g.withNvml(nvml));
     List<String> problems = TopologyCheck.problems(ok.withGpus(gpus));

@@ -26,28 +26,7 @@ final class NvmlHostParts {
         out.add(new NvmlPeer(peer, read, read, "not-supported", read, "system"));
       }
     }
-    return new NvmlGpu(
-        "NVIDIA H100",
-        null,
-        null,
-        null,
-        "9.0",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        List.of(),
-        out);
+    return NvmlGpus.unsaid("NVIDIA H100", "9.0", out);
   }
 
   static RdmaDevice rdma(String name, String bdf, RdmaDevice.Provider provider) {
@@ -128,27 +107,6 @@ final class NvmlHostParts {
     for (String p : peers) {
       out.add(new NvmlPeer(p, "ok", "ok", "not-supported", "ok", "system"));
     }
-    return new NvmlGpu(
-        "NVIDIA H100",
-        null,
-        null,
-        null,
-        "9.0",
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        null,
-        List.of(),
-        out);
+    return NvmlGpus.unsaid("NVIDIA H100", "9.0", out);
   }
 }
