@@ -102,7 +102,7 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
     nics.sort(
         (a, b) -> {
           int byName =
-              natural(
+              NaturalOrder.compare(
                   rdmaNames.getOrDefault(devices.get(a).bdf(), ""),
                   rdmaNames.getOrDefault(devices.get(b).bdf(), ""));
           return byName != 0 ? byName : bdfKey(devices, a).compareTo(bdfKey(devices, b));
@@ -131,7 +131,7 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
             return byKind;
           }
           int byName =
-              natural(da.rdma() == null ? "" : da.rdma(), db.rdma() == null ? "" : db.rdma());
+              NaturalOrder.compare(da.rdma() == null ? "" : da.rdma(), db.rdma() == null ? "" : db.rdma());
           return byName != 0 ? byName : Integer.compare(a, b);
         });
     Map<String, Integer> next = new HashMap<>();
@@ -180,7 +180,7 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
       if (r.pciFunction() == null || r.provider() == RdmaDevice.Provider.SOFTWARE) {
         continue;
       }
-      out.merge(r.pciFunction(), r.name(), (a, b) -> natural(a, b) <= 0 ? a : b);
+      out.merge(r.pciFunction(), r.name(), (a, b) -> NaturalOrder.compare(a, b) <= 0 ? a : b);
     }
     return out;
   }
@@ -268,40 +268,5 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
   /** The sort key of the BDF of device {@code i}. */
   private static String bdfKey(List<Device> devices, int i) {
     return Bdf.key(devices.get(i).bdf());
-  }
-
-  /** Natural order: digit runs compare as numbers, so {@code mlx5_9 < mlx5_10}. */
-  static int natural(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      char ca = a.charAt(i);
-      char cb = b.charAt(j);
-      if (Character.isDigit(ca) && Character.isDigit(cb)) {
-        int ei = i;
-        int ej = j;
-        while (ei < a.length() && Character.isDigit(a.charAt(ei))) {
-          ei++;
-        }
-        while (ej < b.length() && Character.isDigit(b.charAt(ej))) {
-          ej++;
-        }
-        String na = a.substring(i, ei).replaceFirst("^0+(?=.)", "");
-        String nb = b.substring(j, ej).replaceFirst("^0+(?=.)", "");
-        int c = na.length() != nb.length() ? na.length() - nb.length() : na.compareTo(nb);
-        if (c != 0) {
-          return c;
-        }
-        i = ei;
-        j = ej;
-      } else {
-        if (ca != cb) {
-          return ca - cb;
-        }
-        i++;
-        j++;
-      }
-    }
-    return (a.length() - i) - (b.length() - j);
   }
 }

@@ -148,7 +148,7 @@ class NvidiaSmiLayoutGoldenTest {
     if (!nics.isEmpty()) {
       assertEquals(nics, List.copyOf(t.nicLegend().keySet()), what + ": one legend line per NIC");
       List<String> rdma = List.copyOf(t.nicLegend().values());
-      List<String> sorted = rdma.stream().sorted(SmiLayout::natural).toList();
+      List<String> sorted = rdma.stream().sorted(NaturalOrder::compare).toList();
       assertEquals(sorted, rdma, what + ": NICs in RDMA name order");
     }
   }
