@@ -1,10 +1,10 @@
 package dev.fabricscope.api;
 
-import dev.fabricscope.p2p.P2pAnalyzer;
-import dev.fabricscope.p2p.DeviceNames;
 import dev.fabricscope.graph.FabricGraph;
 import dev.fabricscope.graph.FabricGraphs;
 import dev.fabricscope.graph.NvlinkRoute;
+import dev.fabricscope.p2p.DeviceNames;
+import dev.fabricscope.p2p.P2pAnalyzer;
 import dev.fabricscope.p2p.PairVerdict;
 import dev.fabricscope.p2p.SmiLabel;
 import dev.fabricscope.security.Access;

@@ -2,6 +2,7 @@ package dev.fabricscope.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.metrics.MeterHygiene;
 import dev.fabricscope.security.ApiException;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.quarkus.logging.Log;
@@ -35,6 +36,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class HttpLayerProblems {
+
+  /** The methods answered, as a refusal of another one names them. */
+  private static final String METHODS =
+      String.join(", ", new java.util.TreeSet<>(MeterHygiene.STANDARD_METHODS));
 
   /** Longest request URI (path and query) answered; longer is a 414 problem. */
   static final int MAX_URI = 8 * 1024;
@@ -82,6 +87,13 @@ public class HttpLayerProblems {
   private void limits(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     SECURITY_HEADERS.forEach(ctx.response()::putHeader);
+    String method = req.method().name();
+    if (!MeterHygiene.STANDARD_METHODS.contains(method)) {
+      // RFC 9110 §9.1: a method the server does not recognize is a 501; the name is not repeated
+      // back (it may be 64 KiB of anything), and the connection closes (its body is not read)
+      answer(ctx, 501, reason(501), "the request method is not one of " + METHODS, true);
+      return;
+    }
     if (req.uri().length() > MAX_URI) {
       answer(
           ctx, 414, "the request URI is " + req.uri().length() + " characters; at most " + MAX_URI);
@@ -208,7 +220,7 @@ public class HttpLayerProblems {
     RefusedUri.tag(ctx);
     if (status != 500) {
       Log.infof(
-          "Refused %s %.200s from %s: %d %s",
+          "Refused %.32s %.200s from %s: %d %s",
           ctx.request().method(),
           ctx.request().uri(),
           ctx.request().remoteAddress(),

@@ -1,7 +1,5 @@
 package dev.fabricscope.plans;
 
-import dev.fabricscope.p2p.P2pAnalyzer;
-import dev.fabricscope.p2p.DeviceNames;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.api.P2pMatrices;
 import dev.fabricscope.api.PairByName;
@@ -9,6 +7,8 @@ import dev.fabricscope.api.Params;
 import dev.fabricscope.graph.FabricGraph;
 import dev.fabricscope.graph.FabricGraphs;
 import dev.fabricscope.inventory.PlanStore.Plan;
+import dev.fabricscope.p2p.DeviceNames;
+import dev.fabricscope.p2p.P2pAnalyzer;
 import dev.fabricscope.p2p.PairVerdict;
 import dev.fabricscope.planner.PlanResult;
 import dev.fabricscope.report.ReportJson;

@@ -3,7 +3,6 @@ package dev.fabricscope.api;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.notNullValue;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -83,21 +82,21 @@ class HostExportBoundsTest {
       SlotsHeld.during(
           matrices,
           () -> {
-        given()
-            .auth()
-            .oauth2(ApiClient.ADMIN)
-            .get(view)
-            .then()
-            .statusCode(503)
-            .contentType("application/problem+json")
-            .header("Retry-After", notNullValue());
-        // an unknown host is a 404 at once, not a wait for a slot
-        given()
-            .auth()
-            .oauth2(ApiClient.ADMIN)
-            .get(view.replace(host, host + "-unknown"))
-            .then()
-            .statusCode(404);
+            given()
+                .auth()
+                .oauth2(ApiClient.ADMIN)
+                .get(view)
+                .then()
+                .statusCode(503)
+                .contentType("application/problem+json")
+                .header("Retry-After", notNullValue());
+            // an unknown host is a 404 at once, not a wait for a slot
+            given()
+                .auth()
+                .oauth2(ApiClient.ADMIN)
+                .get(view.replace(host, host + "-unknown"))
+                .then()
+                .statusCode(404);
           });
       given().auth().oauth2(ApiClient.ADMIN).get(view).then().statusCode(200);
     }

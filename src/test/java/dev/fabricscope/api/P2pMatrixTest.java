@@ -114,22 +114,22 @@ class P2pMatrixTest {
     SlotsHeld.during(
         matrices,
         () -> {
-      given()
-          .auth()
-          .oauth2(ApiClient.ADMIN)
-          .get("/api/v1/hosts/p2p-busy/p2p")
-          .then()
-          .statusCode(503)
-          .contentType("application/problem+json")
-          .header("Retry-After", notNullValue());
+          given()
+              .auth()
+              .oauth2(ApiClient.ADMIN)
+              .get("/api/v1/hosts/p2p-busy/p2p")
+              .then()
+              .statusCode(503)
+              .contentType("application/problem+json")
+              .header("Retry-After", notNullValue());
         });
     JsonPath first = p2p("p2p-busy");
     assertEquals(40, first.getList("devices").size());
     SlotsHeld.during(
         matrices,
         () -> {
-      // the same snapshot again: served from the cache while every slot is taken
-      assertEquals(first.getList("pairs"), p2p("p2p-busy").getList("pairs"));
+          // the same snapshot again: served from the cache while every slot is taken
+          assertEquals(first.getList("pairs"), p2p("p2p-busy").getList("pairs"));
         });
   }
 

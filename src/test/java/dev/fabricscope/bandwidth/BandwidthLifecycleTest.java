@@ -194,7 +194,8 @@ class BandwidthLifecycleTest {
     poll(agent[0], host, 5).then().body("role", equalTo("listen"));
     assertEquals(204, poll(agent[0], host, 0).statusCode(), "no run before the listener is ready");
     // a GID the report does not list for rxe1 port 1 (rxe0's, or none of the host's): refused
-    for (String gid : List.of("fe80:0000:0000:0000:5054:00ff:fe00:0012", "fe80::5054:ff:fe12:3456")) {
+    for (String gid :
+        List.of("fe80:0000:0000:0000:5054:00ff:fe00:0012", "fe80::5054:ff:fe12:3456")) {
       event(agent[0], host, id, listening(gid))
           .then()
           .statusCode(422)

@@ -1,7 +1,6 @@
 package dev.fabricscope.exporter;
 
 import dev.fabricscope.p2p.CpuList;
-
 import dev.fabricscope.sysfs.PciTopology;
 import dev.fabricscope.topology.Host;
 import dev.fabricscope.topology.PciFunction;

@@ -131,7 +131,8 @@ public record SmiLayout(List<String> affinityColumns, List<Row> rows) {
             return byKind;
           }
           int byName =
-              NaturalOrder.compare(da.rdma() == null ? "" : da.rdma(), db.rdma() == null ? "" : db.rdma());
+              NaturalOrder.compare(
+                  da.rdma() == null ? "" : da.rdma(), db.rdma() == null ? "" : db.rdma());
           return byName != 0 ? byName : Integer.compare(a, b);
         });
     Map<String, Integer> next = new HashMap<>();

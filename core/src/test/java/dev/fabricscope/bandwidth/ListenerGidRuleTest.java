@@ -154,9 +154,7 @@ class ListenerGidRuleTest {
     if (from < 0) {
       return String.join(":", parts);
     }
-    return String.join(":", parts.subList(0, from))
-        + "::"
-        + String.join(":", parts.subList(to, 8));
+    return String.join(":", parts.subList(0, from)) + "::" + String.join(":", parts.subList(to, 8));
   }
 
   private static byte[] sixteen(byte[] address) {

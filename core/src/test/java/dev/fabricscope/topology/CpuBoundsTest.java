@@ -178,8 +178,7 @@ class CpuBoundsTest {
   void nvmlNodesAreBoundedToo() {
     Report ok = SyntheticHosts.nestedSwitches("cpu", 2);
     Gpu g = ok.gpus().get(0);
-    NvmlGpu nvml =
-        NvmlGpus.onNode(CpuBounds.MAX_NUMA_NODES);
+    NvmlGpu nvml = NvmlGpus.onNode(CpuBounds.MAX_NUMA_NODES);
     List<Gpu> gpus = new ArrayList<>(ok.gpus());
     gpus.set(0, g.withNvml(nvml));
     List<String> problems = TopologyCheck.problems(ok.withGpus(gpus));

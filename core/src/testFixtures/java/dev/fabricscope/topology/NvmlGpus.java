@@ -3,8 +3,8 @@ package dev.fabricscope.topology;
 import java.util.List;
 
 /**
- * Driver answers for tests: a GPU as NVML describes it, only what a test looks at filled in, so
- * no test spells out {@link NvmlGpu}'s 21 fields.
+ * Driver answers for tests: a GPU as NVML describes it, only what a test looks at filled in, so no
+ * test spells out {@link NvmlGpu}'s 21 fields.
  */
 public final class NvmlGpus {
 
