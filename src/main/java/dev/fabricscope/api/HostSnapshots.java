@@ -27,6 +27,9 @@ public class HostSnapshots {
     return store.host(host).orElseThrow(() -> ApiException.notFound("no host named " + host));
   }
 
+  private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+  private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
+
   /** The id of the host's snapshot in force at {@code at} (ISO-8601; null: the latest). */
   public long snapshotAt(String host, String at) {
     Host h = find(host);
@@ -42,6 +45,10 @@ public class HostSnapshots {
     } catch (DateTimeParseException e) {
       throw ApiException.badRequest("at must be an ISO-8601 instant like 2026-11-24T06:00:00Z");
     }
+    // Instant takes years of ±1,000,000,000, the databases fewer (PostgreSQL ends in 294276, and
+    // OffsetDateTime could not hold the extremes: a 500 with a stack trace, twelfth security
+    // review): held to years 1 to 9999, which says the same (none yet, or the latest)
+    t = t.isBefore(EARLIEST) ? EARLIEST : t.isAfter(LATEST) ? LATEST : t;
     return store
         .snapshotAt(host, t)
         .map(SnapshotMeta::id)

@@ -12,7 +12,9 @@ import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -128,6 +130,35 @@ class HostsResourceTest {
         .get("/api/v1/hosts/dgx2-read-api/topology")
         .then()
         .statusCode(400);
+    // instants at and past the ends of the databases' range (twelfth security review: a 500)
+    for (String at :
+        List.of(
+            "+1000000000-01-01T00:00:00Z",
+            "+294277-01-01T00:00:00Z",
+            "+10000-01-01T00:00:00Z",
+            "9999-12-31T23:59:59.999999999Z")) {
+      topologyAt(at).then().statusCode(200).body("source", equalTo("hwloc-xml"));
+    }
+    for (String at :
+        List.of("-1000000000-01-01T00:00:00Z", "-4714-01-01T00:00:00Z", "0000-12-31T23:59:59Z")) {
+      topologyAt(at).then().statusCode(404).contentType("application/problem+json");
+    }
+    Random r = new Random(20261207);
+    for (int i = 0; i < 200; i++) {
+      long seconds =
+          Instant.MIN.getEpochSecond() + (long) (r.nextDouble() * 2 * Instant.MAX.getEpochSecond());
+      Instant t = Instant.ofEpochSecond(seconds);
+      int status = topologyAt(t.toString()).statusCode();
+      assertEquals(t.isAfter(Instant.now()) ? 200 : 404, status, t.toString());
+    }
+  }
+
+  private Response topologyAt(String at) {
+    return given()
+        .auth()
+        .oauth2(operator)
+        .queryParam("at", at)
+        .get("/api/v1/hosts/dgx2-read-api/topology");
   }
 
   @Test
