@@ -9,6 +9,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -36,6 +37,9 @@ import java.util.regex.Pattern;
  * are dropped (and logged) first — the newest report is what the server's "latest" needs; the
  * history is kept as long as it fits. Reports the server refused (4xx) are parked in {@code
  * rejected/} for a human, keeping the newest {@value #KEEP_REJECTED}.
+ *
+ * <p>The folder and {@code rejected/} must be this agent's alone ({@link SpoolFolder}), and links
+ * in them are never followed.
  *
  * <p>A lock file keeps two agents from sharing a spool. Not thread-safe: the run loop owns it.
  */
@@ -82,9 +86,13 @@ public final class Spool implements AutoCloseable {
    * @throws IOException when the directory cannot be created or read, or another agent holds it
    */
   public static Spool open(Path dir, Bounds bounds, Consumer<String> log) throws IOException {
-    Files.createDirectories(dir);
+    SpoolFolder.prepare(dir);
     FileChannel ch =
-        FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel.open(
+            dir.resolve(".lock"),
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
     FileLock lock;
     try {
       lock = ch.tryLock();
@@ -106,7 +114,11 @@ public final class Spool implements AutoCloseable {
       for (Path p : ds) {
         String name = p.getFileName().toString();
         Matcher m = NAME.matcher(name);
-        if (m.matches() && Files.isRegularFile(p)) {
+        if (Files.isSymbolicLink(p)) {
+          // never written by an agent: read through, it would send whatever it names
+          log.accept("spool: removed " + name + ", a symbolic link, without following it");
+          Files.delete(p);
+        } else if (m.matches() && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           found.add(new Entry(Long.parseLong(m.group(1)), p, Files.size(p)));
         } else if (name.startsWith(".tmp-")) {
           // an interrupted write: never renamed, so never acknowledged as spooled
@@ -145,9 +157,9 @@ public final class Spool implements AutoCloseable {
     try (FileChannel ch =
         FileChannel.open(
             tmp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS)) {
       ByteBuffer buf = ByteBuffer.wrap(body);
       while (buf.hasRemaining()) {
         ch.write(buf);
@@ -187,7 +199,7 @@ public final class Spool implements AutoCloseable {
 
   /** Moves a report the server refused into {@code rejected/}, keeping the newest few there. */
   public void park(Entry e) throws IOException {
-    Path rejected = Files.createDirectories(dir.resolve("rejected"));
+    Path rejected = SpoolFolder.prepare(dir.resolve("rejected"));
     move(e.file(), rejected.resolve(e.file().getFileName()));
     entries.remove(e);
     bytes -= e.size();
