@@ -18,6 +18,10 @@ import java.time.Duration;
  *       {@code .nic-line}, {@code .tcp-line}, {@code .nvme-read}, {@code pass-ratio}, {@code
  *       warn-ratio}: {@link Efficiencies} (defaults {@link Efficiencies#DEFAULTS}, sources there);
  *   <li>{@code queue-timeout} (1h): how long a job waits for its agent(s) to pick it up;
+ *   <li>{@code max-active-per-caller} (16), {@code created-burst-per-caller} (100) and {@code
+ *       created-per-minute-per-caller} (600): how many tests one caller may have active, and
+ *       create, before a 429; {@code kept-per-host} (1000) and {@code raw-outputs-per-host} (100):
+ *       how many finished tests a host keeps ({@link dev.fabricscope.inventory.JobRetention});
  *   <li>{@code listen-timeout} (60s): how long a target has to report its listener ready;
  *   <li>{@code run-timeout} (5m): how long a run of fixed repetitions may take; a run with a
  *       duration gets that duration plus {@code run-slack} (60s); both capped by {@code
@@ -69,6 +73,16 @@ public class BandwidthSettings {
   /** Tests one caller may have queued or running at once. */
   public int maxActivePerCaller() {
     return b.maxActivePerCaller();
+  }
+
+  /** Tests one caller may create at once (the bucket's size). */
+  public int createdBurstPerCaller() {
+    return b.createdBurstPerCaller();
+  }
+
+  /** Tests one caller may create per minute in the long run. */
+  public int createdPerMinutePerCaller() {
+    return b.createdPerMinutePerCaller();
   }
 
   public Duration listenTimeout() {

@@ -31,6 +31,28 @@ public interface BandwidthConfig {
   @WithDefault("16")
   int maxActivePerCaller();
 
+  /**
+   * Tests one caller may create in a burst (≥ 1), refilled at {@link #createdPerMinutePerCaller}:
+   * with the active limit alone, creating and cancelling in a loop wrote 886 tests a second.
+   */
+  @WithDefault("100")
+  int createdBurstPerCaller();
+
+  /** Tests one caller may create per minute in the long run (≥ 1); more is a 429. */
+  @WithDefault("600")
+  int createdPerMinutePerCaller();
+
+  /**
+   * Finished tests kept per source host (≥ 1): older ones are deleted when the host's next test is
+   * created, except the host-memcpy baselines expectations and the planner read.
+   */
+  @WithDefault("1000")
+  int keptPerHost();
+
+  /** Newest finished tests per source host that keep their raw helper output (≥ 0). */
+  @WithDefault("100")
+  int rawOutputsPerHost();
+
   /** How long a two-host test's target has to report its listener ready (duration). */
   @WithDefault("60s")
   Duration listenTimeout();

@@ -143,6 +143,11 @@ public class ConfigCheck {
     p.atLeast("events.max-streams-per-caller", c.events().maxStreamsPerCaller(), 1);
     p.atLeast("events.max-streams", c.events().maxStreams(), 1);
     p.atLeast("bandwidth.max-active-per-caller", c.bandwidth().maxActivePerCaller(), 1);
+    p.atLeast("bandwidth.created-burst-per-caller", c.bandwidth().createdBurstPerCaller(), 1);
+    p.atLeast(
+        "bandwidth.created-per-minute-per-caller", c.bandwidth().createdPerMinutePerCaller(), 1);
+    p.atLeast("bandwidth.kept-per-host", c.bandwidth().keptPerHost(), 1);
+    p.atLeast("bandwidth.raw-outputs-per-host", c.bandwidth().rawOutputsPerHost(), 0);
     p.atLeast("plans.max-per-creator", c.plans().maxPerCreator(), 1);
     p.atLeast("plans.max-versions", c.plans().maxVersions(), 1);
     c.kubernetes()

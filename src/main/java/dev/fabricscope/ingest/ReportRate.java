@@ -40,6 +40,14 @@ public class ReportRate {
     this(config.ingest().parsedBurstPerHost(), config.ingest().parsedPerMinutePerHost());
   }
 
+  /**
+   * A bucket of its own: {@code burst} places at once, refilled at {@code perMinute} (each ≥ 1);
+   * also how many bandwidth tests one caller may create.
+   */
+  public static ReportRate of(int burst, int perMinute) {
+    return new ReportRate(burst, perMinute);
+  }
+
   ReportRate(int burst, int perMinute) {
     this.interval = (60_000_000_000L + perMinute - 1) / perMinute;
     // a burst so large it overflows is no limit: a quarter of the long range is ~73 years ahead

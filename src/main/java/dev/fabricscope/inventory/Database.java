@@ -120,8 +120,8 @@ public final class Database implements AutoCloseable {
     }
     return new SnapshotSpace() {
       @Override
-      public void checkRoom() {
-        SnapshotSpace.checkFloor(h2Folder, minFreeBytes);
+      public void checkRoom(String refused) {
+        SnapshotSpace.checkFloor(h2Folder, minFreeBytes, refused);
       }
 
       @Override

@@ -71,7 +71,11 @@ public class DatabaseProducer {
   @Produces
   @Singleton
   BandwidthJobStore bandwidthJobStore(Database database) {
-    return new JdbcBandwidthJobStore(database.dataSource());
+    var b = config.bandwidth();
+    return new JdbcBandwidthJobStore(
+        database.dataSource(),
+        new JobRetention(b.keptPerHost(), b.rawOutputsPerHost()),
+        database.snapshotSpace(config.history().minFreeDisk()));
   }
 
   @Produces

@@ -21,14 +21,27 @@ import javax.sql.DataSource;
 public class JdbcBandwidthJobStore implements BandwidthJobStore {
 
   private final DataSource ds;
+  private final JobRetention retention;
+  private final SnapshotSpace space;
 
-  /** A store on an already migrated database (see {@link Database#migrate}). */
+  /** A store on an already migrated database (see {@link Database#migrate}), default retention. */
   public JdbcBandwidthJobStore(DataSource dataSource) {
+    this(dataSource, JobRetention.DEFAULT, SnapshotSpace.UNCHECKED);
+  }
+
+  /**
+   * A store that keeps finished tests within {@code retention} and refuses new ones while {@code
+   * space} has no room (507: {@code fabricscope.history.min-free-disk} on an H2 file's volume).
+   */
+  public JdbcBandwidthJobStore(DataSource dataSource, JobRetention retention, SnapshotSpace space) {
     this.ds = dataSource;
+    this.retention = retention;
+    this.space = space;
   }
 
   @Override
   public Job create(NewJob j) {
+    space.checkRoom("no new bandwidth tests are queued");
     BandwidthSpec s = j.spec();
     String sql =
         "INSERT INTO bandwidth_jobs (kind, source_host, source_endpoint, target_host,"
@@ -56,10 +69,13 @@ public class JdbcBandwidthJobStore implements BandwidthJobStore {
                 ps.setString(14, j.requestedBy());
                 ps.setString(15, JobRows.writeFlows(s.concurrent()));
                 ps.executeUpdate();
+                long created;
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                   keys.next();
-                  return keys.getLong(1);
+                  created = keys.getLong(1);
                 }
+                retention.apply(c, j.sourceHost());
+                return created;
               }
             });
     return job(id).orElseThrow();

@@ -17,7 +17,7 @@ public interface SnapshotSpace {
   SnapshotSpace UNCHECKED =
       new SnapshotSpace() {
         @Override
-        public void checkRoom() {}
+        public void checkRoom(String refused) {}
 
         @Override
         public void changed() {}
@@ -28,17 +28,28 @@ public interface SnapshotSpace {
    *
    * @throws StoreFullException when no new snapshot may be written now
    */
-  void checkRoom();
+  default void checkRoom() {
+    checkRoom("no new snapshots are stored");
+  }
+
+  /**
+   * {@link #checkRoom()} for another write that may wait (a new bandwidth test).
+   *
+   * @param refused what is refused while the volume is short, for the 507's detail
+   * @throws StoreFullException when there is no room now
+   */
+  void checkRoom(String refused);
 
   /** Called after an ingest that stored a snapshot committed; must not block. */
   void changed();
 
   /**
    * A floor on the free space of {@code folder}'s volume: below {@code minFreeBytes} (0: no floor)
-   * new snapshots are refused, so that H2 never meets a full volume mid-write (it may corrupt its
-   * file then), and the smaller writes of tokens, plans and jobs still find room.
+   * new snapshots and new bandwidth tests are refused, so that H2 never meets a full volume
+   * mid-write (it may corrupt its file then), and the smaller writes of tokens, plans and the
+   * results of tests already queued still find room.
    */
-  static void checkFloor(Path folder, long minFreeBytes) {
+  static void checkFloor(Path folder, long minFreeBytes, String refused) {
     if (minFreeBytes <= 0) {
       return;
     }
@@ -55,8 +66,9 @@ public interface SnapshotSpace {
               + mib(usable)
               + " MiB free, less than fabricscope.history.min-free-disk ("
               + mib(minFreeBytes)
-              + " MiB): no new snapshots are stored until space is freed or the volume grows;"
-              + " resend later");
+              + " MiB): "
+              + refused
+              + " until space is freed or the volume grows; resend later");
     }
   }
 

@@ -52,6 +52,28 @@ class H2DiskFloorTest {
     }
   }
 
+  /** New bandwidth tests are refused below the floor too (twelfth security review, finding 2). */
+  @Test
+  void belowTheFloorNoNewBandwidthTestIsQueued() throws Exception {
+    long free = Files.getFileStore(dir).getUsableSpace();
+    try (var db = new Database(Database.h2FileUrl(dir), null, null, 2)) {
+      var floored =
+          new JdbcBandwidthJobStore(
+              db.dataSource(), JobRetention.DEFAULT, db.snapshotSpace(free + (1L << 40)));
+      Instant now = Instant.now();
+      var job =
+          new BandwidthJobStore.NewJob(
+              BandwidthJobStoreContract.memcpy(1), "floor-host", "floor-host", "op", now, now);
+      StoreFullException e = assertThrows(StoreFullException.class, () -> floored.create(job));
+      assertTrue(e.getMessage().contains("no new bandwidth tests are queued"), e.getMessage());
+      assertEquals(0, floored.rowCount());
+      var unfloored =
+          new JdbcBandwidthJobStore(db.dataSource(), JobRetention.DEFAULT, db.snapshotSpace(0));
+      unfloored.create(job);
+      assertEquals(1, unfloored.rowCount());
+    }
+  }
+
   @Test
   void inMemoryH2IsNotChecked() {
     try (var db = new Database("jdbc:h2:mem:floor-none;DB_CLOSE_DELAY=-1", null, null, 2)) {
