@@ -207,7 +207,7 @@ public class HttpLayerProblems {
   }
 
   /** A refusal raised as an {@link ApiException} before the body was read: its own words. */
-  void refuse(RoutingContext ctx, ApiException e) {
+  public void refuse(RoutingContext ctx, ApiException e) {
     Problem.headers(e.status(), e.retryAfterSeconds()).forEach(ctx.response()::putHeader);
     answer(ctx, e.status(), e.title(), e.getMessage(), true);
   }

@@ -238,6 +238,13 @@ public interface FabricscopeConfig {
     /** How often the fleet gauges are recomputed (duration). */
     @WithDefault("15s")
     Duration refresh();
+
+    /**
+     * Whether {@code /q/metrics} answers without a token; else it needs one that may read, unless
+     * anonymous reads are on.
+     */
+    @WithDefault("false")
+    boolean open();
   }
 
   /**

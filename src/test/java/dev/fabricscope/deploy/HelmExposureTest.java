@@ -2,6 +2,8 @@ package dev.fabricscope.deploy;
 
 import static dev.fabricscope.deploy.PodParts.selects;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.Service;
@@ -11,8 +13,11 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.openshift.api.model.monitoring.v1.Endpoint;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How the server is reached: Ingress, the Prometheus Operator's ServiceMonitor, NetworkPolicy. */
 class HelmExposureTest {
@@ -47,12 +52,44 @@ class HelmExposureTest {
     ServiceMonitor sm = CHART.get(ServiceMonitor.class);
     Endpoint endpoint = sm.getSpec().getEndpoints().get(0);
     assertEquals("/q/metrics", endpoint.getPath());
+    // /q/metrics needs a viewer token: Prometheus sends the one in the named Secret
+    assertEquals("Bearer", endpoint.getAuthorization().getType());
+    assertEquals(
+        "fabricscope-metrics-token", endpoint.getAuthorization().getCredentials().getName());
+    assertEquals("token", endpoint.getAuthorization().getCredentials().getKey());
     assertEquals("http", endpoint.getPort());
     assertEquals("15s", endpoint.getInterval());
     assertEquals("kube-prometheus-stack", sm.getMetadata().getLabels().get("release"));
     Service svc = CHART.get(Service.class);
     assertTrue(selects(sm.getSpec().getSelector().getMatchLabels(), svc.getMetadata().getLabels()));
     assertEquals(List.of("fabric"), sm.getSpec().getNamespaceSelector().getMatchNames());
+  }
+
+  /** Without the token's Secret the chart refuses to render, unless metrics are open. */
+  @Test
+  void aServiceMonitorWithoutATokenIsRefusedUnlessMetricsAreOpen(@TempDir Path dir)
+      throws Exception {
+    Path noToken = dir.resolve("no-token.yaml");
+    Files.writeString(
+        noToken,
+        "server:\n  serviceMonitor:\n    enabled: true\n    tokenSecret:\n      name: \"\"\n");
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                RenderedChart.template(
+                        HelmChartTest.CI.resolve("ingress-monitoring-values.yaml"), noToken)
+                    .call());
+    assertTrue(e.getMessage().contains("server.serviceMonitor.tokenSecret.name"), e.getMessage());
+    Path open = dir.resolve("open.yaml");
+    Files.writeString(
+        open,
+        "server:\n  config:\n    fabricscope.metrics.open: true\n  serviceMonitor:\n"
+            + "    enabled: true\n    tokenSecret:\n      name: \"\"\n");
+    ServiceMonitor sm =
+        RenderedChart.render(HelmChartTest.CI.resolve("ingress-monitoring-values.yaml"), open)
+            .get(ServiceMonitor.class);
+    assertNull(sm.getSpec().getEndpoints().get(0).getAuthorization());
   }
 
   @Test

@@ -70,7 +70,8 @@ class MethodTagsTest {
     assertTrue(
         cachedAfter - cachedBefore <= 3,
         "ids as sent cached: " + cachedBefore + " before, " + cachedAfter + " after");
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String metrics =
+        given().auth().oauth2(viewer).get("/q/metrics").then().statusCode(200).extract().asString();
     Set<String> methods = new TreeSet<>();
     for (String line : metrics.lines().toList()) {
       Matcher m = METHOD.matcher(line);

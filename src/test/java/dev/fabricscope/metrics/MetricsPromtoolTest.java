@@ -182,6 +182,8 @@ public class MetricsPromtoolTest {
   public static PromText scrape() {
     String text =
         given()
+            .auth()
+            .oauth2(ApiClient.ADMIN)
             .header("Accept", TEXT_FORMAT)
             .get("/q/metrics")
             .then()

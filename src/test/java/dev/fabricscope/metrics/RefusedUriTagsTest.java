@@ -44,7 +44,8 @@ class RefusedUriTagsTest {
               .status());
     }
     given().auth().oauth2(viewer).get("/api/v1/findings").then().statusCode(200);
-    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    String metrics =
+        given().auth().oauth2(viewer).get("/q/metrics").then().statusCode(200).extract().asString();
     List<String> uris =
         metrics
             .lines()

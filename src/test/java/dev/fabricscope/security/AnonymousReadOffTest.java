@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(AnonymousReadOffTest.Off.class)
-class AnonymousReadOffTest {
+public class AnonymousReadOffTest {
 
   /** The test profile with anonymous reads as in production: off. */
   public static class Off implements QuarkusTestProfile {
