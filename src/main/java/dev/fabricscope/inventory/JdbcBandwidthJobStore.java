@@ -4,7 +4,6 @@ import static dev.fabricscope.inventory.Jdbc.setInstant;
 import static dev.fabricscope.inventory.JobRows.ACTIVE;
 import static dev.fabricscope.inventory.JobRows.COLUMNS;
 
-import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -243,26 +242,7 @@ public class JdbcBandwidthJobStore implements BandwidthJobStore {
   public Optional<Double> lastHostMemcpy(String host, String source, String target, int threads) {
     return query(
         "reading the host memory baseline",
-        c -> {
-          try (var ps =
-              c.prepareStatement(
-                  "SELECT measured_gbps FROM bandwidth_jobs WHERE kind = ? AND source_host = ? AND"
-                      + " source_endpoint = ? AND target_endpoint = ? AND threads = ? AND state IN "
-                      + JobRows.inList(State.PASSED, State.MEASURED)
-                      // a sum of concurrent copies is no baseline of one copy, nor is a copy
-                      // that moved nothing (0 GB/s): an expectation of 0 judges nothing
-                      + " AND measured_gbps > 0 AND concurrent_flows IS NULL"
-                      + " ORDER BY id DESC LIMIT 1")) {
-            ps.setString(1, BandwidthKind.HOST_MEMCPY.json());
-            ps.setString(2, host);
-            ps.setString(3, source);
-            ps.setString(4, target);
-            ps.setInt(5, threads);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next() ? Optional.of(rs.getDouble(1)) : Optional.empty();
-            }
-          }
-        });
+        c -> NodeMemcpyRows.last(c, host, source, target, threads));
   }
 
   @Override

@@ -1,8 +1,6 @@
 package dev.fabricscope.inventory;
 
-import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.inventory.BandwidthJobStore.NodeMemcpy;
-import dev.fabricscope.inventory.BandwidthJobStore.State;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -81,15 +79,12 @@ public record JobRetention(int keptPerHost, int rawOutputsPerHost) {
     }
     try (var ps =
         c.prepareStatement(
-            "SELECT MAX(id) AS newest FROM bandwidth_jobs WHERE kind = ? AND source_host = ? AND"
-                + " state IN "
-                + JobRows.inList(State.PASSED, State.MEASURED)
-                + " AND measured_gbps > 0 AND concurrent_flows IS NULL"
-                + " GROUP BY source_endpoint, target_endpoint, threads"
+            "SELECT MAX(id) AS newest FROM bandwidth_jobs WHERE "
+                + JobRows.BASELINE
+                + " AND source_host = ? GROUP BY source_endpoint, target_endpoint, threads"
                 + " ORDER BY newest DESC LIMIT ?")) {
-      ps.setString(1, BandwidthKind.HOST_MEMCPY.json());
-      ps.setString(2, host);
-      ps.setInt(3, keptPerHost);
+      ps.setString(1, host);
+      ps.setInt(2, keptPerHost);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           keep.add(rs.getLong(1));

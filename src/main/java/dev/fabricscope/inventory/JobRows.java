@@ -29,6 +29,19 @@ final class JobRows {
   /** SQL list of the active states, from the enum (never from user text). */
   static final String ACTIVE = inList(State.QUEUED, State.LISTENING, State.RUNNING);
 
+  /**
+   * A host-memcpy row that can be a baseline (expectations, the planner's memory capacities): it
+   * did not warn or fail, it moved something (an expectation of 0 GB/s judges nothing), and it is
+   * one copy, not the sum of concurrent ones. Read by {@link NodeMemcpyRows} and kept by {@link
+   * JobRetention}, so what is kept is what is read.
+   */
+  static final String BASELINE =
+      "kind = '"
+          + BandwidthKind.HOST_MEMCPY.json()
+          + "' AND state IN "
+          + inList(State.PASSED, State.MEASURED)
+          + " AND measured_gbps > 0 AND concurrent_flows IS NULL";
+
   /** SQL list of the two-sided kinds' names. */
   static final String TWO_SIDED =
       Arrays.stream(BandwidthKind.values())
