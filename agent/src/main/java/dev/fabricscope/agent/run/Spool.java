@@ -87,9 +87,15 @@ public final class Spool implements AutoCloseable {
    */
   public static Spool open(Path dir, Bounds bounds, Consumer<String> log) throws IOException {
     SpoolFolder.prepare(dir);
+    Path lockFile = dir.resolve(".lock");
+    if (Files.isSymbolicLink(lockFile)) {
+      // planted before the folder was made private: removed, never opened through
+      log.accept("spool: removed .lock, a symbolic link, without following it");
+      Files.delete(lockFile);
+    }
     FileChannel ch =
         FileChannel.open(
-            dir.resolve(".lock"),
+            lockFile,
             StandardOpenOption.CREATE,
             StandardOpenOption.WRITE,
             LinkOption.NOFOLLOW_LINKS);
@@ -104,7 +110,16 @@ public final class Spool implements AutoCloseable {
       throw new IOException("spool " + dir + " is in use by another agent");
     }
     Spool s = new Spool(dir, bounds, log, ch, lock);
-    s.load();
+    try {
+      s.load();
+      Path rejected = dir.resolve("rejected");
+      if (Files.exists(rejected, LinkOption.NOFOLLOW_LINKS)) {
+        SpoolFolder.check(rejected); // at start (exit 2), not at the first refused report
+      }
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
     return s;
   }
 
@@ -117,6 +132,10 @@ public final class Spool implements AutoCloseable {
         if (Files.isSymbolicLink(p)) {
           // never written by an agent: read through, it would send whatever it names
           log.accept("spool: removed " + name + ", a symbolic link, without following it");
+          Files.delete(p);
+        } else if (m.matches() && !ours(p)) {
+          // planted by another user while the folder was open to others: never sent as a report
+          log.accept("spool: removed " + name + ", a file of another user, unread");
           Files.delete(p);
         } else if (m.matches() && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
           found.add(new Entry(Long.parseLong(m.group(1)), p, Files.size(p)));
@@ -132,6 +151,12 @@ public final class Spool implements AutoCloseable {
       bytes += e.size();
     }
     nextSeq = found.isEmpty() ? 1 : found.get(found.size() - 1).seq() + 1;
+  }
+
+  /** Whether {@code p} belongs to this process's user (true where that cannot be told). */
+  private static boolean ours(Path p) throws IOException {
+    long self = SpoolFolder.effectiveUid();
+    return self < 0 || SpoolFolder.uid(p) == self;
   }
 
   /** Spools a report durably, dropping the oldest first when the bounds would be exceeded. */

@@ -1,6 +1,5 @@
 package dev.fabricscope.agent.run;
 
-import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -38,6 +37,35 @@ final class SpoolFolder {
     return dir;
   }
 
+  /** The owner of {@code p} itself (a link's own owner, not its target's). */
+  static long uid(Path p) throws IOException {
+    return ((Number) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
+  }
+
+  /**
+   * This process's effective uid, the owner of the files it creates, from {@code /proc/self/status}
+   * (java.base alone: the agent also runs on a jlink'ed runtime without {@code jdk.security.auth});
+   * -1 where it cannot be read (then owners are not compared).
+   */
+  static long effectiveUid() {
+    return SELF;
+  }
+
+  private static final long SELF = readEffectiveUid();
+
+  private static long readEffectiveUid() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Uid:")) {
+          return Long.parseLong(line.substring(4).trim().split("\\s+")[1]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux, or no /proc: nothing to compare with
+    }
+    return -1;
+  }
+
   /** Refuses a folder others could plant files or links in, naming why and the fix. */
   static void check(Path dir) throws IOException {
     if (Files.isSymbolicLink(dir)) {
@@ -52,10 +80,9 @@ final class SpoolFolder {
     if (!a.isDirectory()) {
       throw new IOException(dir + " is not a folder");
     }
-    long owner =
-        ((Number) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
-    long self = new UnixSystem().getUid();
-    if (owner != self) {
+    long owner = uid(dir);
+    long self = effectiveUid();
+    if (self >= 0 && owner != self) {
       throw new IOException(
           dir + " belongs to uid " + owner + ", not to this agent's user (uid " + self + ")");
     }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -61,7 +60,7 @@ class SpoolFolderTest {
 
   @Test
   void aFolderOfAnotherUserIsRefused() throws IOException {
-    assumeTrue(new UnixSystem().getUid() == 0, "only root can give a folder away");
+    assumeTrue(SpoolFolder.effectiveUid() == 0, "only root can give a folder away");
     Path dir = Files.createDirectory(tmp.resolve("theirs"));
     Files.setAttribute(dir, "unix:uid", 65534);
     IOException e = assertThrows(IOException.class, () -> open(dir));
@@ -109,12 +108,47 @@ class SpoolFolderTest {
   }
 
   @Test
-  void aLockFileThatIsALinkCreatesNothing() throws IOException {
+  void aLockFileThatIsALinkIsRemovedAndCreatesNothing() throws IOException {
     Path dir = Files.createDirectory(tmp.resolve("spool"));
     Path victim = tmp.resolve("created-by-agent");
     Files.createSymbolicLink(dir.resolve(".lock"), victim);
-    assertThrows(IOException.class, () -> open(dir));
+    try (Spool s = open(dir)) {
+      assertTrue(Files.isRegularFile(dir.resolve(".lock"), LinkOption.NOFOLLOW_LINKS));
+    }
     assertFalse(Files.exists(victim, LinkOption.NOFOLLOW_LINKS));
+  }
+
+  @Test
+  void theUidReadFromProcIsTheOwnerOfWhatThisProcessCreates() throws IOException {
+    Path mine = Files.createFile(tmp.resolve("mine"));
+    assertEquals(SpoolFolder.uid(mine), SpoolFolder.effectiveUid());
+  }
+
+  @Test
+  void aRejectedFolderOthersMayWriteIsRefusedAtStart() throws IOException {
+    Path dir = Files.createDirectory(tmp.resolve("spool"));
+    Path rejected = Files.createDirectory(dir.resolve("rejected"));
+    Files.setPosixFilePermissions(rejected, PosixFilePermissions.fromString("rwxrwxrwx"));
+    IOException e = assertThrows(IOException.class, () -> open(dir));
+    assertTrue(e.getMessage().contains("chmod go-w"), e.getMessage());
+    // the lock was given back: the folder opens once fixed
+    Files.setPosixFilePermissions(rejected, PosixFilePermissions.fromString("rwx------"));
+    open(dir).close();
+  }
+
+  @Test
+  void aReportFileOfAnotherUserIsRemovedUnread() throws IOException {
+    assumeTrue(SpoolFolder.effectiveUid() == 0, "only root can give a file away");
+    Path dir = Files.createDirectory(tmp.resolve("spool"));
+    Path planted = Files.writeString(dir.resolve("0000000000000007.json"), "{\"planted\":1}");
+    Files.setAttribute(planted, "unix:uid", 65534);
+    Files.writeString(dir.resolve("0000000000000008.json"), "{}");
+    try (Spool s = open(dir)) {
+      assertEquals(1, s.depth());
+      assertEquals(8, s.oldest().orElseThrow().seq());
+    }
+    assertFalse(Files.exists(planted));
+    assertTrue(logged.stream().anyMatch(l -> l.contains("another user")), logged.toString());
   }
 
   @Test
