@@ -11,7 +11,10 @@ jobs=${1:-200}
 work=$(mktemp -d /tmp/fabricscope-dispatchbench-XXXXXX)
 port=${PORT:-18484}
 admin=bench-admin-secret
+# the bench creates tests faster than a caller may by default (100 at once, then 10 a second)
 java -Dquarkus.http.port=$port -Dfabricscope.admin-token=$admin -Dfabricscope.demo.seed=false \
+  -Dfabricscope.bandwidth.created-burst-per-caller=100000 \
+  -Dfabricscope.bandwidth.created-per-minute-per-caller=100000 \
   -Dfabricscope.data-dir="$work/data" -Dquarkus.log.level=WARN \
   -jar target/quarkus-app/quarkus-run.jar > "$work/server.log" 2>&1 &
 server=$!

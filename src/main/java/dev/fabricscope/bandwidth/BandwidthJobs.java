@@ -5,7 +5,6 @@ import static dev.fabricscope.bandwidth.JsonFields.unprocessable;
 import dev.fabricscope.cluster.ClusterBus;
 import dev.fabricscope.cluster.ClusterNotice;
 import dev.fabricscope.events.HostEvents;
-import dev.fabricscope.ingest.ReportRate;
 import dev.fabricscope.inventory.AgentCapabilityStore;
 import dev.fabricscope.inventory.BandwidthJobStore;
 import dev.fabricscope.inventory.BandwidthJobStore.Assignment;
@@ -47,16 +46,16 @@ public class BandwidthJobs {
   @Inject ClusterBus cluster;
   @Inject MemoryCapacities memory;
   @Inject Access access;
+  @Inject CreationRate creationRate;
+  @Inject ListenerGids listenerGids;
 
   final JobWaiters waiters = new JobWaiters();
   private JobVerdicts verdicts;
   private QueuedEndpoints endpoints;
-  private ReportRate created;
 
   @PostConstruct
   void init() {
     endpoints = new QueuedEndpoints(inventory);
-    created = ReportRate.of(settings.createdBurstPerCaller(), settings.createdPerMinutePerCaller());
     verdicts =
         new JobVerdicts(
             inventory,
@@ -93,7 +92,8 @@ public class BandwidthJobs {
       Capabilities.check(host, r.spec().kind(), capabilities.capabilities(host));
     }
     endpoints.check(r);
-    creations(caller);
+    jobs.checkRoom(); // a 507 before a creation place is taken
+    creationRate.take(caller);
     Instant now = Instant.now();
     Job j =
         jobs.create(
@@ -106,27 +106,6 @@ public class BandwidthJobs {
                 now.plus(settings.queueTimeout())));
     changed(j, "queued", null);
     return j;
-  }
-
-  /**
-   * Takes one of the caller's creation places ({@code fabricscope.bandwidth.created-*}); a 429 with
-   * Retry-After when none is free. Taken only by a test that passed every check, so refused
-   * requests never use up a caller's places.
-   */
-  private void creations(Caller caller) {
-    long waitNanos = created.take(caller.name(), System.nanoTime());
-    if (waitNanos > 0) {
-      long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
-      throw new ApiException(
-          429,
-          "Too many requests",
-          caller.name()
-              + " created more tests than fabricscope.bandwidth.created-burst-per-caller and"
-              + " created-per-minute-per-caller allow; create the next one after "
-              + seconds
-              + " s",
-          seconds);
-    }
   }
 
   /** A job, or 404. */

@@ -85,6 +85,10 @@ public class BandwidthTestsResource {
   @APIResponse(responseCode = "429", ref = "TooManyRequests")
   @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  @APIResponse(
+      responseCode = "507",
+      ref = "InsufficientStorage",
+      description = "The database's volume is below fabricscope.history.min-free-disk")
   public Response create(byte[] body, @Context HttpServerRequest request) {
     Caller caller = access.require(request, Role.OPERATOR);
     TestRequest r = TestRequest.parse(body);

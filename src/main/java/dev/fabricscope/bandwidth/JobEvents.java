@@ -68,8 +68,15 @@ final class JobEvents {
         if (role != Role.LISTEN) {
           throw JsonFields.unprocessable("listening is an event of the listen side");
         }
+        if (j.state() != State.QUEUED) {
+          throw conflict(id, "is not waiting for a listener"); // before any report is read
+        }
         ListenerAddress.check(j, e.listener());
-        ListenerAddress.checkGid(j, e.listener(), owner.verdicts().latestReport(j.targetHost()));
+        // the target's GIDs only for an RDMA listener that names one, read once per snapshot
+        boolean gidToHold =
+            e.listener().gid() != null && j.spec().target().type() == Endpoint.Type.RDMA;
+        ListenerAddress.checkGid(
+            j, e.listener(), gidToHold ? owner.listenerGids.of(j.targetHost()) : null);
         Instant deadline = now.plus(owner.settings().runTimeout(j.spec()));
         if (!jobs.listening(id, e.listener(), deadline)) {
           throw conflict(id, "is not waiting for a listener");

@@ -80,8 +80,7 @@ final class JobVerdicts {
     };
   }
 
-  /** The host's latest stored report, null when it has none (or it no longer reads). */
-  Report latestReport(String host) {
+  private Report latestReport(String host) {
     return inventory
         .host(host)
         .map(InventoryStore.Host::latestSnapshotId)

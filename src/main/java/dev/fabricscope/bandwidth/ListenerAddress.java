@@ -2,7 +2,8 @@ package dev.fabricscope.bandwidth;
 
 import dev.fabricscope.inventory.BandwidthJobStore.Job;
 import dev.fabricscope.inventory.BandwidthJobStore.Listener;
-import dev.fabricscope.topology.Report;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Where a listen side may say it listens. The run side's agent connects wherever the listener says,
@@ -20,10 +21,11 @@ final class ListenerAddress {
 
   /**
    * Refuses {@code l}'s GID for {@code j} with a 422 problem unless the target host's latest report
-   * ({@code target}, null when none) lists it for the test's port ({@link ListenerGidRule}).
+   * lists it for the test's port ({@link ListenerGidRule}; {@code portGids} of that report, null
+   * when none or not needed).
    */
-  static void checkGid(Job j, Listener l, Report target) {
-    ListenerGidRule.problem(l.gid(), j.spec().target(), target)
+  static void checkGid(Job j, Listener l, Map<String, List<String>> portGids) {
+    ListenerGidRule.problem(l.gid(), j.spec().target(), portGids)
         .ifPresent(
             why -> {
               throw JsonFields.unprocessable(why + " (host " + j.targetHost() + ")");

@@ -155,6 +155,12 @@ public interface BandwidthJobStore {
   /** Stores a new queued job. */
   Job create(NewJob job);
 
+  /**
+   * Refuses (507) while the database's volume has no room for new tests ({@code
+   * fabricscope.history.min-free-disk}); {@link #create} checks the same.
+   */
+  default void checkRoom() {}
+
   /** How many jobs {@code requestedBy} has queued or running now. */
   int activeRequestedBy(String requestedBy);
 

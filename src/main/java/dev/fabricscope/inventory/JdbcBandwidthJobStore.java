@@ -39,8 +39,13 @@ public class JdbcBandwidthJobStore implements BandwidthJobStore {
   }
 
   @Override
-  public Job create(NewJob j) {
+  public void checkRoom() {
     space.checkRoom("no new bandwidth tests are queued");
+  }
+
+  @Override
+  public Job create(NewJob j) {
+    checkRoom();
     BandwidthSpec s = j.spec();
     String sql =
         "INSERT INTO bandwidth_jobs (kind, source_host, source_endpoint, target_host,"
@@ -68,15 +73,13 @@ public class JdbcBandwidthJobStore implements BandwidthJobStore {
                 ps.setString(14, j.requestedBy());
                 ps.setString(15, JobRows.writeFlows(s.concurrent()));
                 ps.executeUpdate();
-                long created;
                 try (ResultSet keys = ps.getGeneratedKeys()) {
                   keys.next();
-                  created = keys.getLong(1);
+                  return keys.getLong(1);
                 }
-                retention.apply(c, j.sourceHost());
-                return created;
               }
             });
+    retention.applyAfterCreate(ds, j.sourceHost());
     return job(id).orElseThrow();
   }
 

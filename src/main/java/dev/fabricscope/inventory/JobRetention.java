@@ -8,19 +8,22 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import javax.sql.DataSource;
+import org.jboss.logging.Logger;
 
 /**
  * How many finished bandwidth tests a source host keeps (twelfth security review, finding 2:
  * nothing was ever deleted, and one operator token that created and cancelled tests in a loop grew
- * the H2 file by 21 MB a second). Applied whenever a test is created for the host, in the same
- * connection: finished tests beyond the newest {@code keptPerHost} are deleted, and raw helper
- * output is kept for the newest {@code rawOutputsPerHost} only (up to 70,000 characters each).
+ * the H2 file by 21 MB a second). Applied whenever a test is created for the host, after it is
+ * stored: finished tests beyond the newest {@code keptPerHost} are deleted, and raw helper output
+ * is kept for the newest {@code rawOutputsPerHost} only (up to 70,000 characters each).
  *
  * <p>Kept whatever their age: the host-memcpy baselines that expectations and the planner read, the
  * newest passed or measured copy of each path and thread count ({@link
  * BandwidthJobStore#lastHostMemcpy}) and the fastest within each node ({@link
- * BandwidthJobStore#bestHostMemcpyWithinNodes}), at most {@code keptPerHost} of them; so a host
- * holds at most twice {@code keptPerHost} finished tests, plus its active ones.
+ * BandwidthJobStore#bestHostMemcpyWithinNodes}), at most {@code keptPerHost} of the former and one
+ * per NUMA node of the latter; so a host holds at most twice {@code keptPerHost} finished tests
+ * plus one per node, and its active ones.
  *
  * @param keptPerHost finished tests kept per source host (≥ 1)
  * @param rawOutputsPerHost newest finished tests per source host that keep raw output (≥ 0)
@@ -38,6 +41,20 @@ public record JobRetention(int keptPerHost, int rawOutputsPerHost) {
   public JobRetention {
     if (keptPerHost < 1 || rawOutputsPerHost < 0) {
       throw new IllegalArgumentException("kept-per-host ≥ 1 and raw-outputs-per-host ≥ 0");
+    }
+  }
+
+  /**
+   * {@link #apply} once a new test of {@code host} is stored, on a connection of its own: a failure
+   * here (a lock timeout, two creates deleting the same rows) is logged, not the caller's error
+   * (the test is queued), and the host's next test catches up.
+   */
+  void applyAfterCreate(DataSource ds, String host) {
+    try (Connection c = ds.getConnection()) {
+      apply(c, host);
+    } catch (SQLException | RuntimeException e) {
+      Logger.getLogger(JobRetention.class)
+          .warnf("Finished bandwidth tests of %s not pruned this time: %s", host, e.getMessage());
     }
   }
 

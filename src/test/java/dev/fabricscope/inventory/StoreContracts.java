@@ -46,6 +46,14 @@ abstract class StoreContracts {
   }
 
   @Nested
+  class JobRetentions extends JobRetentionContract {
+    @Override
+    protected DataSource dataSource() {
+      return StoreContracts.this.dataSource();
+    }
+  }
+
+  @Nested
   class JobClaims extends JobClaimContract {
     @Override
     protected DataSource dataSource() {

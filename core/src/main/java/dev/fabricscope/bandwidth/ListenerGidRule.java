@@ -2,7 +2,11 @@ package dev.fabricscope.bandwidth;
 
 import dev.fabricscope.topology.RdmaDevice;
 import dev.fabricscope.topology.Report;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,6 +31,15 @@ public final class ListenerGidRule {
    * @param report the target host's latest report, null when it has none
    */
   public static Optional<String> problem(String gid, Endpoint target, Report report) {
+    return problem(gid, target, report == null ? null : portGids(report));
+  }
+
+  /**
+   * {@link #problem(String, Endpoint, Report)} with the report's {@link #portGids} read ahead (null
+   * when there is no report), so that a server can read them once per snapshot.
+   */
+  public static Optional<String> problem(
+      String gid, Endpoint target, Map<String, List<String>> portGids) {
     if (gid == null) {
       return Optional.empty();
     }
@@ -38,14 +51,9 @@ public final class ListenerGidRule {
       return Optional.of("gid: not a GID (eight groups of up to four hex digits)");
     }
     int port = target.port() == null ? 1 : target.port();
-    RdmaDevice.Port listed = report == null ? null : port(report, target.name(), port);
-    if (listed == null || listed.gids().isEmpty()) {
+    List<String> listed = portGids == null ? null : portGids.get(target.name() + ":" + port);
+    if (listed == null || listed.isEmpty() || listed.contains(wanted)) {
       return Optional.empty();
-    }
-    for (String g : listed.gids()) {
-      if (wanted.equals(canonical(g))) {
-        return Optional.empty();
-      }
     }
     return Optional.of(
         "gid "
@@ -57,17 +65,25 @@ public final class ListenerGidRule {
             + " in its host's latest report");
   }
 
-  private static RdmaDevice.Port port(Report report, String device, int port) {
+  /**
+   * Every RDMA port's GIDs in a report, keyed {@code device:port}, each GID in the canonical form
+   * ({@link #canonical}); GIDs that are no GID are left out.
+   */
+  public static Map<String, List<String>> portGids(Report report) {
+    Map<String, List<String>> out = new HashMap<>();
     for (RdmaDevice d : report.rdma()) {
-      if (d.name().equals(device)) {
-        for (RdmaDevice.Port p : d.ports()) {
-          if (p.port() == port) {
-            return p;
+      for (RdmaDevice.Port p : d.ports()) {
+        List<String> gids = new ArrayList<>();
+        for (String g : p.gids()) {
+          String c = canonical(g);
+          if (c != null) {
+            gids.add(c);
           }
         }
+        out.put(d.name() + ":" + p.port(), List.copyOf(gids));
       }
     }
-    return null;
+    return out;
   }
 
   /**

@@ -78,7 +78,7 @@ class ListenerGidRuleTest {
 
   @Test
   void aPortTheReportDoesNotListCannotBeHeldToIt() {
-    assertEquals(Optional.empty(), ListenerGidRule.problem("fe80::1", rdma("rxe1"), null));
+    assertEquals(Optional.empty(), ListenerGidRule.problem("fe80::1", rdma("rxe1"), (Report) null));
     assertEquals(Optional.empty(), problem("fe80::1", "rdma:rxe1:2"));
     assertEquals(Optional.empty(), problem("fe80::1", "rdma:mlx5_9"));
   }
