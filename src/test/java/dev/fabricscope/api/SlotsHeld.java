@@ -1,11 +1,27 @@
 package dev.fabricscope.api;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fabricscope.testing.ApiClient;
 
 /** Runs a test step while every {@code /p2p} slot is taken, as a server busy with big views is. */
 final class SlotsHeld {
 
   private SlotsHeld() {}
+
+  /** Asserts that {@code path}, read as an admin, is busy: a 503 problem with Retry-After. */
+  static void busy(String path) {
+    given()
+        .auth()
+        .oauth2(ApiClient.ADMIN)
+        .get(path)
+        .then()
+        .statusCode(503)
+        .contentType("application/problem+json")
+        .header("Retry-After", notNullValue());
+  }
 
   /** Takes every free slot of {@code matrices}, runs {@code step}, gives them back. */
   static void during(P2pMatrices matrices, Runnable step) {
