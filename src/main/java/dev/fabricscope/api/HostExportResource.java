@@ -69,7 +69,13 @@ public class HostExportResource {
     // reading and writing a whole report in one of the slots /p2p and the plan views share, so
     // that many exports of a large host at once cannot take the heap (eleventh security review)
     long id = hosts.snapshotAt(host, null); // an unknown host: 404, not a wait for a slot
-    return matrices.inSlot(() -> f.write(HostSnapshots.read(hosts.json(id)), host));
+    // kept compressed while the client reads it (GzipJson): a slow reader held the whole text
+    byte[] gzip =
+        f == Format.REPORT
+            ? hosts.gzip(id)
+            : matrices.inSlot(
+                () -> GzipJson.compress(f.writer.apply(HostSnapshots.read(hosts.json(id)))));
+    return attachment(Response.ok(GzipJson.body(gzip), f.mediaType), host, f.suffix);
   }
 
   /** The formats {@code format} names: each its writer, media type and file name suffix. */
@@ -97,10 +103,6 @@ public class HostExportResource {
         }
       }
       throw ApiException.badRequest("format must be report, hwloc-xml or nccl-xml");
-    }
-
-    Response write(Report r, String host) {
-      return attachment(Response.ok(writer.apply(r), mediaType), host, suffix);
     }
   }
 

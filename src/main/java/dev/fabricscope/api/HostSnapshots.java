@@ -62,13 +62,20 @@ public class HostSnapshots {
         .orElseThrow(() -> ApiException.notFound("no snapshot " + snapshotId));
   }
 
+  /** A snapshot's report JSON as stored, gzip-compressed ({@link GzipJson}); 404 when none. */
+  public byte[] gzip(long snapshotId) {
+    return store
+        .snapshotGzip(snapshotId)
+        .orElseThrow(() -> ApiException.notFound("no snapshot " + snapshotId));
+  }
+
   /**
-   * The report JSON of the snapshot {@code idParam} (400 when it is no id), 404 unless it is one of
-   * this host's.
+   * The compressed report JSON of the snapshot {@code idParam} (400 when it is no id), 404 unless
+   * it is one of this host's.
    */
-  public String ofHost(String host, String idParam) {
+  public byte[] ofHost(String host, String idParam) {
     long id = Params.id("snapshot id", idParam);
-    return json(ofHost(find(host), id));
+    return gzip(ofHost(find(host), id));
   }
 
   /** {@code id} when it is one of the host's snapshots; 404 otherwise. */

@@ -157,14 +157,14 @@ public class HostsResource {
       content = @Content(schema = @Schema(ref = "Report")))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public String snapshot(
+  public Response snapshot(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
       @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
           @PathParam("id")
           String idParam) {
     access.requireRead(request);
-    return snapshots.ofHost(host, idParam);
+    return GzipJson.ok(snapshots.ofHost(host, idParam));
   }
 
   @GET
@@ -178,13 +178,13 @@ public class HostsResource {
       content = @Content(schema = @Schema(ref = "Report")))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  public String topology(
+  public Response topology(
       @Context HttpServerRequest request,
       @PathParam("host") String host,
       @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("at")
           String at) {
     access.requireRead(request);
-    return snapshots.json(snapshots.snapshotAt(host, at));
+    return GzipJson.ok(snapshots.gzip(snapshots.snapshotAt(host, at)));
   }
 
   @GET

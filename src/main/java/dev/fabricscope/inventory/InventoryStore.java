@@ -169,6 +169,12 @@ public interface InventoryStore {
   /** One snapshot's report JSON. */
   Optional<String> snapshotJson(long snapshotId);
 
+  /**
+   * One snapshot's report JSON as stored, gzip-compressed: for answers that pass it on whole, so
+   * that a request holds the compressed bytes, not the text (a 15 MB report is about 1 MB).
+   */
+  Optional<byte[]> snapshotGzip(long snapshotId);
+
   /** A snapshot's metadata. */
   Optional<SnapshotMeta> snapshot(long snapshotId);
 

@@ -180,6 +180,11 @@ public class JdbcInventoryStore implements InventoryStore {
   }
 
   @Override
+  public Optional<byte[]> snapshotGzip(long snapshotId) {
+    return query("snapshotGzip", c -> snapshotQueries.snapshotGzip(c, snapshotId));
+  }
+
+  @Override
   public Optional<SnapshotMeta> snapshot(long snapshotId) {
     return query("snapshot", c -> snapshotQueries.snapshot(c, snapshotId));
   }

@@ -89,10 +89,14 @@ final class SnapshotQueries {
   }
 
   Optional<String> snapshotJson(Connection c, long id) throws SQLException {
+    return snapshotGzip(c, id).map(Jdbc::gunzip);
+  }
+
+  Optional<byte[]> snapshotGzip(Connection c, long id) throws SQLException {
     try (var ps = c.prepareStatement("SELECT report FROM snapshots WHERE id = ?")) {
       ps.setLong(1, id);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(Jdbc.gunzip(rs.getBytes(1))) : Optional.empty();
+        return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.fabricscope.plans;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.api.GzipJson;
 import dev.fabricscope.api.P2pMatrices;
 import dev.fabricscope.api.PairByName;
 import dev.fabricscope.api.Params;
@@ -147,9 +148,9 @@ public class PlanViewsResource {
   public Response topology(@BeanParam PlanVersionPath version, @Context HttpServerRequest request) {
     access.requireRead(request);
     Report r = version.report(plans);
-    // the whole report written out (14 MB for a large host): in a /p2p slot, as /preview
-    return Response.ok(matrices.inSlot(() -> ReportJson.write(r)), MediaType.APPLICATION_JSON)
-        .build();
+    // the whole report written out (14 MB for a large host): in a /p2p slot, as /preview, and
+    // kept compressed while the client reads it (GzipJson)
+    return GzipJson.ok(matrices.inSlot(() -> GzipJson.compress(ReportJson.write(r))));
   }
 
   @GET

@@ -42,6 +42,14 @@ public final class LspciTextImporter {
    */
   public static final int MAX_LINE_CHARS = 4096;
 
+  /**
+   * The most lines read: {@code lspci -vvvxxxx} prints about 300 a function (a 4 KiB hex dump of
+   * its config space), so a host of 3,000 functions fits. Counted before the text is split: every
+   * line becomes a string of its own, about 45 bytes even when empty, and 16 MiB of one-character
+   * lines (16 KB gzipped) took a 512 MiB server's heap (thirteenth security review).
+   */
+  public static final int MAX_LINES = 1_000_000;
+
   // matched only from the last '[' of an entry: "\\s*\\[...\\]$" with find() was O(n²) on blanks
   private static final Pattern TREE_IDS = Pattern.compile("\\[([0-9a-f]{4}):([0-9a-f]{4})\\]$");
   private static final Pattern UNNAMED = Pattern.compile("Device ([0-9a-f]{4})");
@@ -57,6 +65,13 @@ public final class LspciTextImporter {
 
   /** Imports the lspci output in {@code text}; {@code file} names it in messages. */
   public static Report read(String text, String file) throws ImportException {
+    int newlines = 0;
+    for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
+      if (++newlines >= MAX_LINES) {
+        throw new ImportException(
+            file + ": more than " + MAX_LINES + " lines; lspci text of a host has far fewer");
+      }
+    }
     String[] lines = text.split("\r?\n", -1);
     for (int i = 0; i < lines.length; i++) {
       ParseDeadline.check();
