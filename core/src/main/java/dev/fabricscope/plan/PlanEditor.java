@@ -145,8 +145,9 @@ public final class PlanEditor {
    */
   private String freeDownstreamPort(PciFunctionDraft up, Set<String> moved) {
     String ownFree = null;
-    for (String c : fabric.children(up.bdf)) {
-      if (fabric.get(c).portType == PortType.SWITCH_DOWNSTREAM && fabric.children(c).isEmpty()) {
+    Map<String, List<String>> kids = fabric.childrenByParent();
+    for (String c : kids.getOrDefault(up.bdf, List.of())) {
+      if (fabric.get(c).portType == PortType.SWITCH_DOWNSTREAM && !kids.containsKey(c)) {
         if (!moved.contains(c)) {
           return c;
         }
@@ -167,10 +168,11 @@ public final class PlanEditor {
     if (up.portType != PortType.SWITCH_UPSTREAM) {
       throw new PlanEditException(upstream + " is not a switch upstream port");
     }
-    List<String> ports = fabric.children(upstream);
+    Map<String, List<String>> kids = fabric.childrenByParent();
+    List<String> ports = kids.getOrDefault(upstream, List.of());
     Map<String, Set<String>> devices = new TreeMap<>();
     for (String port : ports) {
-      for (String c : fabric.children(port)) {
+      for (String c : kids.getOrDefault(port, List.of())) {
         devices.computeIfAbsent(fabric.device(c), k -> new LinkedHashSet<>()).add(c);
       }
     }

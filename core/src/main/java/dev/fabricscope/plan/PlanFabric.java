@@ -6,7 +6,9 @@ import dev.fabricscope.topology.PciFunction;
 import dev.fabricscope.topology.PciFunctionDraft;
 import dev.fabricscope.topology.PortType;
 import dev.fabricscope.topology.TopologyCheck;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,9 +84,10 @@ final class PlanFabric {
   Set<String> deviceFunctions(String bdf) {
     String dev = device(get(bdf).bdf);
     Set<String> out = new LinkedHashSet<>();
-    for (String b : fns.keySet()) {
-      if (device(b).equals(dev)) {
-        out.add(b);
+    // the drafts in hand, not a look-up per key: a tree look-up compares BDFs as it goes
+    for (PciFunctionDraft d : fns.values()) {
+      if (deviceOf(d).equals(dev)) {
+        out.add(d.bdf);
       }
     }
     return out;
@@ -119,15 +122,30 @@ final class PlanFabric {
     return out;
   }
 
-  /** The roots and everything below them. */
+  /**
+   * Every parent's children, in the functions' order: for a step that asks for many (a scan of all
+   * functions per question made a move cost functions × depth: 200 moves on a chain of 20,000
+   * functions held a slot for 75 s, thirteenth security review).
+   */
+  Map<String, List<String>> childrenByParent() {
+    Map<String, List<String>> out = new HashMap<>();
+    for (PciFunctionDraft d : fns.values()) {
+      if (d.parent != null) {
+        out.computeIfAbsent(d.parent, k -> new ArrayList<>()).add(d.bdf);
+      }
+    }
+    return out;
+  }
+
+  /** The roots and everything below them: the roots first, then level by level. */
   Set<String> subtree(Set<String> roots) {
+    Map<String, List<String>> kids = childrenByParent();
     Set<String> out = new LinkedHashSet<>(roots);
-    boolean grew = true;
-    while (grew) {
-      grew = false;
-      for (PciFunctionDraft d : fns.values()) {
-        if (d.parent != null && out.contains(d.parent) && out.add(d.bdf)) {
-          grew = true;
+    ArrayDeque<String> todo = new ArrayDeque<>(roots);
+    while (!todo.isEmpty()) {
+      for (String c : kids.getOrDefault(todo.poll(), List.of())) {
+        if (out.add(c)) {
+          todo.add(c);
         }
       }
     }

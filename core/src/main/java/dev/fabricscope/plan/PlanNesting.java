@@ -3,6 +3,10 @@ package dev.fabricscope.plan;
 import dev.fabricscope.topology.PciFunctionDraft;
 import dev.fabricscope.topology.PortType;
 import dev.fabricscope.topology.TopologyCheck;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -45,17 +49,31 @@ final class PlanNesting {
    * PlanFabric#subtree} gives): how much nesting a move carries with it.
    */
   static int within(PlanFabric fabric, Set<String> subtree) {
+    // per function: planned switches and steps from it up to the subtree's edge, each function
+    // walked once (a walk per function cost the subtree's size times its depth, thirteenth review)
+    Map<String, int[]> up = new HashMap<>();
     int most = 0;
     for (String b : subtree) {
-      int n = 0;
-      int steps = 0;
-      for (String cur = b; cur != null && subtree.contains(cur); cur = fabric.get(cur).parent) {
-        if (++steps > TopologyCheck.MAX_DEPTH) {
+      List<String> chain = new ArrayList<>();
+      String cur = b;
+      while (cur != null && subtree.contains(cur) && !up.containsKey(cur)) {
+        chain.add(cur);
+        if (chain.size() > TopologyCheck.MAX_DEPTH) {
           throw new PlanEditException(PlanFabric.tooDeep(b) + " or loops");
         }
-        n += isPlannedSwitch(fabric.get(cur)) ? 1 : 0;
+        cur = fabric.get(cur).parent;
       }
-      most = Math.max(most, n);
+      int[] above = cur != null && up.containsKey(cur) ? up.get(cur) : new int[] {0, 0};
+      for (int i = chain.size() - 1; i >= 0; i--) {
+        String f = chain.get(i);
+        int[] here = {above[0] + (isPlannedSwitch(fabric.get(f)) ? 1 : 0), above[1] + 1};
+        if (here[1] > TopologyCheck.MAX_DEPTH) {
+          throw new PlanEditException(PlanFabric.tooDeep(b) + " or loops");
+        }
+        up.put(f, here);
+        most = Math.max(most, here[0]);
+        above = here;
+      }
     }
     return most;
   }

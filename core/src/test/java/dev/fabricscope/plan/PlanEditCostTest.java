@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.PciFunction;
+import dev.fabricscope.topology.PciFunctionDraft;
+import dev.fabricscope.topology.PortType;
 import dev.fabricscope.topology.Report;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,5 +106,84 @@ class PlanEditCostTest {
       }
     }
     throw new IllegalStateException("no free bus");
+  }
+
+  /**
+   * The thirteenth review's body: 200 moves of a device back and forth on a host of 20,000
+   * functions whose 510-deep bridge chain has BDFs that fall with depth. Each move found the moved
+   * subtree by one pass over every function per level and walked up from each of its functions: 75
+   * s in a viewer's preview, holding a shared slot.
+   */
+  @Test
+  void twoHundredMovesOnADeepChainOfAWideHostApplyQuickly() throws Exception {
+    Report host = bigChain(PlanEditorTest.rig("qemu-rig-iommu"), 510, 20_000);
+    String device = "0001:02:00.7";
+    List<PlanEdit> body = new ArrayList<>();
+    for (int i = 0; i < PlanEditor.MAX_EDITS; i++) {
+      body.add(new PlanEdit.Move(device, i % 2 == 0 ? "0002:00:00.1" : "0001:02:01.0"));
+    }
+    long t0 = System.nanoTime();
+    Report plan = assertTimeoutPreemptively(BOUND, () -> PlanEditor.apply(host, body));
+    System.out.printf(
+        "%d moves on a 510-deep chain of a %d-function host applied in %d ms%n",
+        body.size(), host.pci().size(), (System.nanoTime() - t0) / 1_000_000);
+    assertTrue(plan.pci().size() >= host.pci().size());
+  }
+
+  /** The review's shape, made of the rig's first function: chain, two empty slots, endpoints. */
+  static Report bigChain(Report rig, int depth, int total) {
+    PciFunction base = rig.pci().get(0);
+    List<PciFunction> pci = new ArrayList<>();
+    String prev = null;
+    for (int i = 0; i < depth; i++) {
+      String b = bdf(1, depth + 10 - i);
+      pci.add(fn(base, b, prev, i == 0 ? PortType.ROOT_PORT : PortType.PCI_BRIDGE, "pci0001:00"));
+      prev = b;
+    }
+    pci.add(fn(base, bdf(2, 1), null, PortType.ROOT_PORT, "pci0002:00"));
+    pci.add(fn(base, bdf(2, 2), null, PortType.ROOT_PORT, "pci0002:00"));
+    int k = 0;
+    String rp = null;
+    int under = 0;
+    while (pci.size() < total) {
+      if (rp == null || under >= 99) {
+        rp = bdf(3, k++);
+        pci.add(fn(base, rp, null, PortType.ROOT_PORT, "pci0003:00"));
+        under = 0;
+      } else {
+        pci.add(fn(base, bdf(3, k++), rp, PortType.ENDPOINT, "pci0003:00"));
+        under++;
+      }
+    }
+    return new Report(
+        rig.schemaVersion(),
+        rig.source(),
+        rig.host(),
+        pci,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of());
+  }
+
+  private static String bdf(int domain, int k) {
+    return String.format("%04x:%02x:%02x.%x", domain, k / 256, (k % 256) / 8, k % 8);
+  }
+
+  private static PciFunction fn(
+      PciFunction base, String bdf, String parent, PortType type, String hostBridge) {
+    PciFunctionDraft d = PciFunctionDraft.of(base);
+    d.bdf = bdf;
+    d.parent = parent;
+    d.portType = type;
+    d.kind = type == PortType.ENDPOINT ? DeviceKind.OTHER : DeviceKind.BRIDGE;
+    d.classCode = type == PortType.ENDPOINT ? "0x058000" : "0x060400";
+    d.hostBridge = hostBridge;
+    d.sriov = null;
+    d.iommu = null;
+    d.link = null;
+    return d.build();
   }
 }
