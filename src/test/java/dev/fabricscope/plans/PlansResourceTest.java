@@ -64,6 +64,35 @@ class PlansResourceTest extends OnTheRigHost {
     given().auth().oauth2(viewer).get("/api/v1/plans/" + id).then().statusCode(200);
   }
 
+  /**
+   * Another operator may save versions of a plan but not delete it; its creator or an admin may
+   * (thirteenth security review: any operator deleted any plan, unlogged).
+   */
+  @Test
+  void onlyItsCreatorOrAnAdminDeletesAPlan() {
+    long id = PlanRequests.create(operator, host);
+    String other =
+        dev.fabricscope.testing.ApiClient.token(
+            "plans-other-" + System.nanoTime(), "operator", null);
+    PlanRequests.save(other, id, 1, "[" + MOVE_NIC_INTO_SWITCH + "]").then().statusCode(201);
+    given()
+        .auth()
+        .oauth2(other)
+        .delete("/api/v1/plans/" + id)
+        .then()
+        .statusCode(403)
+        .body("detail", org.hamcrest.Matchers.containsString("only its creator or an admin"));
+    given().auth().oauth2(other).get("/api/v1/plans/" + id).then().statusCode(200);
+    given()
+        .auth()
+        .oauth2(dev.fabricscope.testing.ApiClient.ADMIN)
+        .delete("/api/v1/plans/" + id)
+        .then()
+        .statusCode(204);
+    long mine = PlanRequests.create(other, host);
+    given().auth().oauth2(other).delete("/api/v1/plans/" + mine).then().statusCode(204);
+  }
+
   /** A deleted plan's base and versions leave the report cache with it, not when pushed out. */
   @Test
   void aDeletedPlansReportsAreNoLongerKept() {
