@@ -78,6 +78,10 @@ public class TokensResource {
     if (t == null || t.name() == null || t.name().isBlank() || t.name().length() > 100) {
       throw ApiException.badRequest("a token needs a name (1-100 characters)");
     }
+    String odd = oddCharacter(t.name());
+    if (odd != null) {
+      throw ApiException.badRequest("a token's name is what logs, quotas and plans show: " + odd);
+    }
     Role role;
     try {
       role = Role.valueOf(String.valueOf(t.role()).toUpperCase(Locale.ROOT));
@@ -120,5 +124,29 @@ public class TokensResource {
     }
     access.revoked(id);
     return Response.noContent().build();
+  }
+
+  /**
+   * Why a name cannot be a caller's name, or null (thirteenth security review): it is shown in
+   * logs, pages and plans and counts quotas, so no control characters (a newline forges a log
+   * line), no format characters (U+202E turns the text around, zero-width ones hide a difference),
+   * no lone surrogates and no blanks around it.
+   */
+  static String oddCharacter(String name) {
+    if (!name.equals(name.strip())) {
+      return "blanks around it";
+    }
+    for (int i = 0; i < name.length(); ) {
+      int c = name.codePointAt(i);
+      int type = Character.getType(c);
+      if (Character.isISOControl(c)) {
+        return String.format("control character U+%04X at %d", c, i);
+      }
+      if (type == Character.FORMAT || type == Character.SURROGATE || type == Character.UNASSIGNED) {
+        return String.format("invisible or invalid character U+%04X at %d", c, i);
+      }
+      i += Character.charCount(c);
+    }
+    return null;
   }
 }
