@@ -87,6 +87,11 @@ public class HttpLayerProblems {
   private void limits(RoutingContext ctx) {
     HttpServerRequest req = ctx.request();
     SECURITY_HEADERS.forEach(ctx.response()::putHeader);
+    if (!req.path().startsWith("/static/")) {
+      // inventory in every answer but the stylesheets and scripts: kept by no shared cache, nor by
+      // the browser after a sign-out (thirteenth security review)
+      ctx.response().putHeader("Cache-Control", "no-store");
+    }
     String method = req.method().name();
     if (!MeterHygiene.STANDARD_METHODS.contains(method)) {
       // RFC 9110 §9.1: a method the server does not recognize is a 501; the name is not repeated

@@ -57,6 +57,11 @@ class SecurityHeadersTest {
           (name, value) ->
               assertEquals(
                   value, a.headers().get(name.toLowerCase(Locale.ROOT)), what + " " + name));
+      // inventory is kept by no cache (thirteenth security review); stylesheets and scripts may be
+      assertEquals(
+          c.target().startsWith("/static/") ? null : "no-store",
+          a.headers().get("cache-control"),
+          what + " Cache-Control");
     }
   }
 }
