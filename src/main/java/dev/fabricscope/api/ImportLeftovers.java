@@ -32,6 +32,15 @@ public class ImportLeftovers {
     Path base = config.tmpdir().orElseGet(ArchiveExtractor::defaultTempBase);
     // the JVM's own start, in milliseconds: anything modified before it was not written by us
     Instant start = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+    sweep(base, start);
+    // the demo archives are copied to java.io.tmpdir before they are unpacked in the base
+    Path javaTmp = Path.of(System.getProperty("java.io.tmpdir"));
+    if (!javaTmp.toAbsolutePath().normalize().equals(base.toAbsolutePath().normalize())) {
+      sweep(javaTmp, start);
+    }
+  }
+
+  private static void sweep(Path base, Instant start) {
     try {
       List<Path> removed = UnpackTemps.removeLeftovers(base, start);
       if (!removed.isEmpty()) {

@@ -5,6 +5,7 @@ import dev.fabricscope.importer.ImportException;
 import dev.fabricscope.importer.Importers;
 import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.sysfs.SysfsDiscovery;
+import dev.fabricscope.sysfs.UnpackTemps;
 import dev.fabricscope.topology.Report;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -218,7 +219,9 @@ public class DemoReports {
     // ArchiveExtractor reads a file (it sniffs the compression from the first bytes), and a
     // resource inside the packaged jar is not one: copy it out first.
     Path temp =
-        temps.hold(Files.createTempFile("fabricscope-demo-", "-" + archive.replace('/', '_')));
+        temps.hold(
+            Files.createTempFile(
+                UnpackTemps.ownPrefix(UnpackTemps.DEMO_PREFIX), "-" + archive.replace('/', '_')));
     try {
       try (InputStream in = opener.open(archive)) {
         if (in == null) {

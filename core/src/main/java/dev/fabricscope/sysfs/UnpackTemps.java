@@ -39,6 +39,12 @@ public final class UnpackTemps {
   public static final String STAGED_SUFFIX = ".bin";
 
   /**
+   * The start of the server's copies of its bundled demo archives ({@code PID-RANDOM-archive}),
+   * removed like the trees when a crash left them (thirteenth security review: seven were left).
+   */
+  public static final String DEMO_PREFIX = "fabricscope-demo-copy-";
+
+  /**
    * How much older than the start a leftover without a pid in its name must be: far longer than an
    * import takes, so an older server sharing the folder keeps the one it is reading.
    */
@@ -96,6 +102,8 @@ public final class UnpackTemps {
       rest = name.substring(TREE_PREFIX.length());
     } else if (name.startsWith(STAGED_PREFIX) && name.endsWith(STAGED_SUFFIX)) {
       rest = name.substring(STAGED_PREFIX.length(), name.length() - STAGED_SUFFIX.length());
+    } else if (name.startsWith(DEMO_PREFIX)) {
+      rest = name.substring(DEMO_PREFIX.length());
     } else {
       return false;
     }

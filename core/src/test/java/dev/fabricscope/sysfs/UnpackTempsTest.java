@@ -78,10 +78,12 @@ class UnpackTempsTest {
     tree("fabricscope-fsroot-" + OWN + "-556"); // a container restart: the same pid again
     aged(Files.write(base.resolve("fabricscope-import-987.bin"), new byte[100]), 2);
     Files.write(base.resolve("fabricscope-import-" + DEAD + "-988.bin"), new byte[100]);
+    // a demo archive's copy of a server that died while seeding (thirteenth security review)
+    Files.write(base.resolve(UnpackTemps.DEMO_PREFIX + DEAD + "-77-qemu.tar.gz"), new byte[10]);
 
     List<Path> removed = sweep();
 
-    assertEquals(5, removed.size(), removed::toString);
+    assertEquals(6, removed.size(), removed::toString);
     assertEquals(Set.of(), names());
     assertEquals("target", Files.readString(outside.resolve("keep")), "links are not followed");
   }
@@ -95,6 +97,7 @@ class UnpackTempsTest {
     Files.createDirectory(base.resolve("fabricscope-fsroot-31337"));
     Files.writeString(base.resolve("fabricscope-import-5.txt"), "not a staged upload");
     Files.writeString(base.resolve("fabricscope-demo-6-qemu.tar.gz"), "not ours to judge");
+    Files.writeString(base.resolve(UnpackTemps.DEMO_PREFIX + OTHER_LIVE + "-4-a.tar.gz"), "live");
     Files.createDirectory(base.resolve("hostile-generated-7"));
     Set<String> before = names();
 
