@@ -7,6 +7,7 @@ import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.topology.Report;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -59,6 +60,7 @@ public class HostExportResource {
       description = "Too many reports or matrices being computed at once (Retry-After)")
   public Response export(
       @Context HttpServerRequest request,
+      @Context RoutingContext routing,
       @PathParam("host") String host,
       @Parameter(schema = @Schema(enumeration = {"report", "hwloc-xml", "nccl-xml"}))
           @QueryParam("format")
@@ -75,7 +77,7 @@ public class HostExportResource {
             ? hosts.gzip(id)
             : matrices.inSlot(
                 () -> GzipJson.compress(f.writer.apply(HostSnapshots.read(hosts.json(id)))));
-    return attachment(Response.ok(GzipJson.body(gzip), f.mediaType), host, f.suffix);
+    return attachment(Response.ok(GzipJson.body(gzip, routing), f.mediaType), host, f.suffix);
   }
 
   /** The formats {@code format} names: each its writer, media type and file name suffix. */

@@ -9,6 +9,7 @@ import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.topology.TopologyDiff;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -159,12 +160,13 @@ public class HostsResource {
   @APIResponse(responseCode = "404", ref = "NotFound")
   public Response snapshot(
       @Context HttpServerRequest request,
+      @Context RoutingContext routing,
       @PathParam("host") String host,
       @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
           @PathParam("id")
           String idParam) {
     access.requireRead(request);
-    return GzipJson.ok(snapshots.ofHost(host, idParam));
+    return GzipJson.ok(snapshots.ofHost(host, idParam), routing);
   }
 
   @GET
@@ -180,11 +182,12 @@ public class HostsResource {
   @APIResponse(responseCode = "404", ref = "NotFound")
   public Response topology(
       @Context HttpServerRequest request,
+      @Context RoutingContext routing,
       @PathParam("host") String host,
       @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("at")
           String at) {
     access.requireRead(request);
-    return GzipJson.ok(snapshots.gzip(snapshots.snapshotAt(host, at)));
+    return GzipJson.ok(snapshots.gzip(snapshots.snapshotAt(host, at)), routing);
   }
 
   @GET

@@ -16,6 +16,7 @@ import dev.fabricscope.report.ReportJson;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.topology.Report;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
@@ -145,12 +146,15 @@ public class PlanViewsResource {
       responseCode = "503",
       ref = "ServiceUnavailable",
       description = "Too many reports or matrices being computed at once (Retry-After)")
-  public Response topology(@BeanParam PlanVersionPath version, @Context HttpServerRequest request) {
+  public Response topology(
+      @BeanParam PlanVersionPath version,
+      @Context HttpServerRequest request,
+      @Context RoutingContext routing) {
     access.requireRead(request);
     Report r = version.report(plans);
     // the whole report written out (14 MB for a large host): in a /p2p slot, as /preview, and
     // kept compressed while the client reads it (GzipJson)
-    return GzipJson.ok(matrices.inSlot(() -> GzipJson.compress(ReportJson.write(r))));
+    return GzipJson.ok(matrices.inSlot(() -> GzipJson.compress(ReportJson.write(r))), routing);
   }
 
   @GET
