@@ -158,6 +158,10 @@ public class HostsResource {
       content = @Content(schema = @Schema(ref = "Report")))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Too many whole reports on their way to clients at once (Retry-After)")
   public Response snapshot(
       @Context HttpServerRequest request,
       @Context RoutingContext routing,
@@ -167,27 +171,6 @@ public class HostsResource {
           String idParam) {
     access.requireRead(request);
     return GzipJson.ok(snapshots.ofHost(host, idParam), routing);
-  }
-
-  @GET
-  @Path("/{host}/topology")
-  @Operation(
-      operationId = "getTopology",
-      summary = "The host's report at a time (ISO-8601; default: latest)")
-  @APIResponse(
-      responseCode = "200",
-      description = "The report",
-      content = @Content(schema = @Schema(ref = "Report")))
-  @APIResponse(responseCode = "400", ref = "BadRequest")
-  @APIResponse(responseCode = "404", ref = "NotFound")
-  public Response topology(
-      @Context HttpServerRequest request,
-      @Context RoutingContext routing,
-      @PathParam("host") String host,
-      @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("at")
-          String at) {
-    access.requireRead(request);
-    return GzipJson.ok(snapshots.gzip(snapshots.snapshotAt(host, at)), routing);
   }
 
   @GET
