@@ -18,14 +18,14 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Whole reports answered from their gzip-compressed form, decompressed as the client reads them
- * (thirteenth security review): a request that read a 15 MB report as text held about three times
- * that until its client had read it all, and 20 to 30 viewers reading one large host at once, or 30
- * that never read, ran a 512 MiB server out of heap. Each answer now holds the compressed bytes
- * (about 1 MB for those 15 MB); the text is written 64 KiB at a time and only while the
- * connection's write queue has room (the answer stream alone queued whole answers in direct memory:
- * 60 readers took 512 MiB), and at most {@link #AT_ONCE} are written at once, each waiting at most
- * {@link #STALL_SECONDS} for a client that stopped reading.
+ * Whole reports answered from their gzip-compressed form (thirteenth security review): a request
+ * that read a 15 MB report as text held about three times that until its client had read it all,
+ * and 20 to 30 viewers reading one large host at once, or 30 that never read, ran a 512 MiB server
+ * out of heap. Each answer now holds the compressed bytes (about 1 MB for those 15 MB); a client
+ * that accepts gzip gets them as they are, others the text, decompressed as it is written; and at
+ * most {@link #AT_ONCE} answers are on their way at once, since the answer stream queues a whole
+ * answer in direct memory before the client has read it. A client that stops reading holds its
+ * place until its connection ends; others meanwhile get a 503.
  */
 public final class GzipJson {
 
@@ -38,15 +38,63 @@ public final class GzipJson {
 
   /** A 200 JSON answer of {@code gzip}'s text to the client of {@code request}. */
   public static Response ok(byte[] gzip, RoutingContext request) {
-    return Response.ok(body(gzip, request), MediaType.APPLICATION_JSON).build();
+    return answer(gzip, request, MediaType.APPLICATION_JSON).build();
   }
 
   /**
-   * The body of {@code gzip}'s text, written as the client takes it; takes a writer's place now
-   * (503 with Retry-After when none frees within 2 s), given back when the answer ends or the
-   * connection closes.
+   * A 200 answer of {@code gzip}'s text: the compressed bytes as they are, with {@code
+   * Content-Encoding: gzip}, to a client that accepts gzip (browsers, Prometheus, most HTTP
+   * libraries), so that the answer queued for it is the compressed size; else the text,
+   * decompressed as it is written. Takes a writer's place now (503 with Retry-After when none frees
+   * within 2 s), given back when the answer is out or the connection ends.
    */
-  public static StreamingOutput body(byte[] gzip, RoutingContext request) {
+  public static Response.ResponseBuilder answer(
+      byte[] gzip, RoutingContext request, String mediaType) {
+    take(request);
+    if (acceptsGzip(request.request().getHeader("Accept-Encoding"))) {
+      return Response.ok(gzip, mediaType)
+          .header("Content-Encoding", "gzip")
+          .header("Vary", "Accept-Encoding");
+    }
+    StreamingOutput text =
+        out -> {
+          try (var in = new GZIPInputStream(new ByteArrayInputStream(gzip), 1 << 16)) {
+            in.transferTo(out);
+          }
+        };
+    return Response.ok(text, mediaType).header("Vary", "Accept-Encoding");
+  }
+
+  /**
+   * Whether an {@code Accept-Encoding} header takes gzip: named with no {@code q=0} (RFC 9110
+   * §12.5.3); {@code *} is not taken to mean it.
+   */
+  static boolean acceptsGzip(String header) {
+    if (header == null) {
+      return false;
+    }
+    for (String part : header.split(",")) {
+      String[] p = part.split(";");
+      if (!p[0].trim().equalsIgnoreCase("gzip")) {
+        continue;
+      }
+      for (int i = 1; i < p.length; i++) {
+        String param = p[i].trim();
+        if (param.regionMatches(true, 0, "q=", 0, 2)) {
+          try {
+            return Double.parseDouble(param.substring(2).trim()) > 0;
+          } catch (NumberFormatException e) {
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** Takes a writer's place for {@code request} until its answer ends. */
+  private static void take(RoutingContext request) {
     try {
       if (!WRITERS.tryAcquire(2, TimeUnit.SECONDS)) {
         throw new ApiException(
@@ -69,11 +117,6 @@ public final class GzipJson {
     // given back once the answer is out, failed or cut off, not when the text is handed on: the
     // answer stream queues it whole in direct memory before the client has it
     request.addEndHandler(done -> release.run());
-    return out -> {
-      try (var in = new GZIPInputStream(new ByteArrayInputStream(gzip), 1 << 16)) {
-        in.transferTo(out);
-      }
-    };
   }
 
   /** {@code json} compressed (fastest level): what a view builds in a slot and answers after. */

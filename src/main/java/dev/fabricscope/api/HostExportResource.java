@@ -77,7 +77,7 @@ public class HostExportResource {
             ? hosts.gzip(id)
             : matrices.inSlot(
                 () -> GzipJson.compress(f.writer.apply(HostSnapshots.read(hosts.json(id)))));
-    return attachment(Response.ok(GzipJson.body(gzip, routing), f.mediaType), host, f.suffix);
+    return attachment(GzipJson.answer(gzip, routing, f.mediaType), host, f.suffix);
   }
 
   /** The formats {@code format} names: each its writer, media type and file name suffix. */

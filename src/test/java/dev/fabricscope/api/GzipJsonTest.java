@@ -46,4 +46,20 @@ class GzipJsonTest {
     byte[] gzip = GzipJson.compress(big.toString());
     assertTrue(gzip.length < big.length() / 8, gzip.length + " compressed bytes");
   }
+
+  @Test
+  void acceptEncodingIsReadAsRfc9110SaysIncludingZeroWeights() {
+    for (String yes :
+        new String[] {
+          "gzip", "gzip, deflate", "deflate, GZIP", "br;q=1, gzip;q=0.001", "gzip ; q=1"
+        }) {
+      assertTrue(GzipJson.acceptsGzip(yes), yes);
+    }
+    for (String no :
+        new String[] {
+          null, "", "deflate", "br", "*", "x-gzip", "gzip;q=0", "gzip; q=0.000", "gzip;q=x", "gzipx"
+        }) {
+      assertTrue(!GzipJson.acceptsGzip(no), String.valueOf(no));
+    }
+  }
 }

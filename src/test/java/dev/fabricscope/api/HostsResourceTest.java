@@ -153,6 +153,36 @@ class HostsResourceTest {
     }
   }
 
+  /**
+   * The report as stored, to clients that take gzip as it is (Content-Encoding) and to the others
+   * as text: the same JSON either way (thirteenth security review, finding 1).
+   */
+  @Test
+  void theTopologyIsTheSameJsonCompressedOrNot() throws Exception {
+    String decoded =
+        given()
+            .auth()
+            .oauth2(operator)
+            .get("/api/v1/hosts/dgx2-read-api/topology")
+            .then()
+            .statusCode(200)
+            .header("Content-Encoding", "gzip")
+            .extract()
+            .asString();
+    var plain =
+        dev.fabricscope.testing.RawHttp.send(
+            io.restassured.RestAssured.port,
+            "GET",
+            "/api/v1/hosts/dgx2-read-api/topology",
+            "Authorization: Bearer " + operator,
+            null);
+    assertEquals(200, plain.status());
+    assertEquals(null, plain.headers().get("content-encoding"));
+    assertEquals(decoded, plain.body());
+    assertEquals(
+        "hwloc-xml", io.restassured.path.json.JsonPath.from(plain.body()).getString("source"));
+  }
+
   private Response topologyAt(String at) {
     return given()
         .auth()
