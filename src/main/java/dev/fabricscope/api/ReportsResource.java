@@ -170,7 +170,7 @@ public class ReportsResource {
     long waitNanos = rate.take(host, System.nanoTime());
     if (waitNanos > 0) {
       metrics.throttled();
-      long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+      long seconds = ReportRate.retryAfterSeconds(waitNanos);
       throw new ApiException(
           429,
           "Too many reports",

@@ -32,7 +32,7 @@ public class CreationRate {
   void take(Caller caller) {
     long waitNanos = places.take(caller.name(), System.nanoTime());
     if (waitNanos > 0) {
-      long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+      long seconds = ReportRate.retryAfterSeconds(waitNanos);
       throw new ApiException(
           429,
           "Too many requests",

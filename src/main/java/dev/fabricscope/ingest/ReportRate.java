@@ -79,6 +79,11 @@ public class ReportRate {
     return wait[0];
   }
 
+  /** A wait {@link #take} named, as the whole seconds of a {@code Retry-After} (at least 1). */
+  public static long retryAfterSeconds(long waitNanos) {
+    return Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
+  }
+
   /** Buckets held (tests). */
   int size() {
     return fullAt.size();
