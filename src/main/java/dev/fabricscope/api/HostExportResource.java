@@ -37,6 +37,7 @@ public class HostExportResource {
   @Inject Access access;
   @Inject HostSnapshots hosts;
   @Inject P2pMatrices matrices;
+  @Inject WholeReports whole;
 
   @GET
   @Produces({MediaType.APPLICATION_JSON, MediaType.APPLICATION_XML})
@@ -55,6 +56,10 @@ public class HostExportResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(
+      responseCode = "429",
+      ref = "TooManyRequests",
+      description = "The caller already has 4 whole reports on their way (Retry-After)")
+  @APIResponse(
       responseCode = "503",
       ref = "ServiceUnavailable",
       description = "Too many reports or matrices being computed at once (Retry-After)")
@@ -66,7 +71,7 @@ public class HostExportResource {
           @QueryParam("format")
           @DefaultValue("report")
           String format) {
-    access.requireRead(request);
+    var caller = access.requireRead(request);
     Format f = Format.named(format);
     // reading and writing a whole report in one of the slots /p2p and the plan views share, so
     // that many exports of a large host at once cannot take the heap (eleventh security review)
@@ -77,7 +82,7 @@ public class HostExportResource {
             ? hosts.gzip(id)
             : matrices.inSlot(
                 () -> GzipJson.compress(f.writer.apply(HostSnapshots.read(hosts.json(id)))));
-    return attachment(GzipJson.answer(gzip, routing, f.mediaType), host, f.suffix);
+    return attachment(whole.answer(gzip, caller, routing, f.mediaType), host, f.suffix);
   }
 
   /** The formats {@code format} names: each its writer, media type and file name suffix. */

@@ -30,6 +30,7 @@ public class HostTopologyResource {
 
   @Inject Access access;
   @Inject HostSnapshots snapshots;
+  @Inject WholeReports whole;
 
   @GET
   @Operation(
@@ -42,6 +43,10 @@ public class HostTopologyResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(
+      responseCode = "429",
+      ref = "TooManyRequests",
+      description = "The caller already has 4 whole reports on their way (Retry-After)")
+  @APIResponse(
       responseCode = "503",
       ref = "ServiceUnavailable",
       description = "Too many whole reports on their way to clients at once (Retry-After)")
@@ -51,7 +56,7 @@ public class HostTopologyResource {
       @PathParam("host") String host,
       @Parameter(schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("at")
           String at) {
-    access.requireRead(request);
-    return GzipJson.ok(snapshots.gzip(snapshots.snapshotAt(host, at)), routing);
+    var caller = access.requireRead(request);
+    return whole.ok(snapshots.gzip(snapshots.snapshotAt(host, at)), caller, routing);
   }
 }

@@ -44,6 +44,7 @@ public class HostsResource {
   @Inject P2pMatrices matrices;
   @Inject HostSnapshots snapshots;
   @Inject SnapshotDiffs diffs;
+  @Inject WholeReports whole;
 
   @GET
   @Operation(
@@ -159,6 +160,10 @@ public class HostsResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(
+      responseCode = "429",
+      ref = "TooManyRequests",
+      description = "The caller already has 4 whole reports on their way (Retry-After)")
+  @APIResponse(
       responseCode = "503",
       ref = "ServiceUnavailable",
       description = "Too many whole reports on their way to clients at once (Retry-After)")
@@ -169,8 +174,8 @@ public class HostsResource {
       @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
           @PathParam("id")
           String idParam) {
-    access.requireRead(request);
-    return GzipJson.ok(snapshots.ofHost(host, idParam), routing);
+    var caller = access.requireRead(request);
+    return whole.ok(snapshots.ofHost(host, idParam), caller, routing);
   }
 
   @GET

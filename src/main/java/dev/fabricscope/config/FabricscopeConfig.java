@@ -52,6 +52,15 @@ public interface FabricscopeConfig {
   @WithDefault("65536")
   long requestBodyMinRate();
 
+  /**
+   * The least pace at which a client must take a whole report it asked for ({@code /topology},
+   * {@code /snapshots/{id}}, {@code /export}, a plan version's {@code /topology}), in bytes per
+   * second over windows of 10 s (0: no check). A slower client is cut off, so a socket that stops
+   * reading cannot hold one of the few places these answers share (nginx's {@code send_timeout}).
+   */
+  @WithDefault("16384")
+  long answerMinRate();
+
   /** Authentication. */
   Auth auth();
 

@@ -5,6 +5,7 @@ import dev.fabricscope.api.GzipJson;
 import dev.fabricscope.api.P2pMatrices;
 import dev.fabricscope.api.PairByName;
 import dev.fabricscope.api.Params;
+import dev.fabricscope.api.WholeReports;
 import dev.fabricscope.graph.FabricGraph;
 import dev.fabricscope.graph.FabricGraphs;
 import dev.fabricscope.inventory.PlanStore.Plan;
@@ -63,6 +64,7 @@ public class PlanViewsResource {
   @Inject PlanService plans;
   @Inject MemoryCapacities memory;
   @Inject P2pMatrices matrices;
+  @Inject WholeReports whole;
   // the REST layer's mapper: the preview's verdict and graph read as GET .../paths and .../graph
   // answer them
   @Inject ObjectMapper mapper;
@@ -143,6 +145,10 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(
+      responseCode = "429",
+      ref = "TooManyRequests",
+      description = "The caller already has 4 whole reports on their way (Retry-After)")
+  @APIResponse(
       responseCode = "503",
       ref = "ServiceUnavailable",
       description = "Too many reports or matrices being computed at once (Retry-After)")
@@ -150,11 +156,11 @@ public class PlanViewsResource {
       @BeanParam PlanVersionPath version,
       @Context HttpServerRequest request,
       @Context RoutingContext routing) {
-    access.requireRead(request);
+    var caller = access.requireRead(request);
     Report r = version.report(plans);
     // the whole report written out (14 MB for a large host): in a /p2p slot, as /preview, and
     // kept compressed while the client reads it (GzipJson)
-    return GzipJson.ok(matrices.inSlot(() -> GzipJson.compress(ReportJson.write(r))), routing);
+    return whole.ok(matrices.inSlot(() -> GzipJson.compress(ReportJson.write(r))), caller, routing);
   }
 
   @GET
