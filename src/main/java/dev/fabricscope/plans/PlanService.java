@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.api.P2pMatrices;
 import dev.fabricscope.inventory.PlanStore;
 import dev.fabricscope.inventory.PlanStore.Plan;
+import dev.fabricscope.inventory.PlanStore.Summary;
 import dev.fabricscope.inventory.PlanStore.Version;
 import dev.fabricscope.plan.PlanEdit;
 import dev.fabricscope.plan.PlanEditException;
@@ -62,7 +63,13 @@ public class PlanService {
             id -> store.baseReport(id).orElseThrow(() -> ApiException.notFound("no plan " + id)));
   }
 
-  Plan plan(long id) {
+  /** The plan without its versions' edits (what every read of one version needs); 404 if none. */
+  Summary plan(long id) {
+    return store.summary(id).orElseThrow(() -> ApiException.notFound("no plan " + id));
+  }
+
+  /** The plan with every version and its edits; 404 if none. */
+  Plan full(long id) {
     return store.plan(id).orElseThrow(() -> ApiException.notFound("no plan " + id));
   }
 
@@ -84,15 +91,15 @@ public class PlanService {
     return reports;
   }
 
-  static Version version(Plan p, int v) {
-    return p.versions().stream()
-        .filter(x -> x.version() == v)
-        .findFirst()
+  /** One version of {@code p} with its edits; 404 if none. */
+  Version version(Summary p, int v) {
+    return store
+        .version(p.id(), v)
         .orElseThrow(() -> ApiException.notFound("plan " + p.id() + " has no version " + v));
   }
 
   /** The version a query names; the latest when none. */
-  static int versionParam(Plan p, String param) {
+  static int versionParam(Summary p, String param) {
     if (param == null || param.isBlank()) {
       return p.latestVersion();
     }
@@ -107,7 +114,7 @@ public class PlanService {
    * The report of one version: the copied host with the version's edits applied, kept ({@link
    * PlanReports}); a 503 when it must be computed and no slot frees in time.
    */
-  Report report(Plan p, int version) {
+  Report report(Summary p, int version) {
     return reports.version(p.id(), version, version(p, version).editsJson());
   }
 

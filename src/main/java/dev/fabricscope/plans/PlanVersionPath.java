@@ -1,7 +1,7 @@
 package dev.fabricscope.plans;
 
 import dev.fabricscope.api.Params;
-import dev.fabricscope.inventory.PlanStore.Plan;
+import dev.fabricscope.inventory.PlanStore.Summary;
 import dev.fabricscope.topology.Report;
 import jakarta.ws.rs.PathParam;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
@@ -24,12 +24,12 @@ public class PlanVersionPath {
   String version;
 
   /** The plan. */
-  Plan plan(PlanService plans) {
+  Summary plan(PlanService plans) {
     return plans.plan(Params.id("plan id", id));
   }
 
   /** The version's edited report of {@code p}, this path's plan. */
-  Report report(PlanService plans, Plan p) {
+  Report report(PlanService plans, Summary p) {
     return plans.report(p, PlanService.versionParam(p, version));
   }
 

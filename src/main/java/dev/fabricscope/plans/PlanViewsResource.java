@@ -8,7 +8,7 @@ import dev.fabricscope.api.Params;
 import dev.fabricscope.api.WholeReports;
 import dev.fabricscope.graph.FabricGraph;
 import dev.fabricscope.graph.FabricGraphs;
-import dev.fabricscope.inventory.PlanStore.Plan;
+import dev.fabricscope.inventory.PlanStore.Summary;
 import dev.fabricscope.p2p.DeviceNames;
 import dev.fabricscope.p2p.P2pAnalyzer;
 import dev.fabricscope.p2p.PairVerdict;
@@ -106,7 +106,7 @@ public class PlanViewsResource {
       @Context HttpServerRequest request) {
     access.requireRead(request);
     long id = Params.id("plan id", idParam);
-    Plan plan = plans.plan(id);
+    Summary plan = plans.plan(id);
     PlanBodies.Preview p = PlanBodies.preview(body);
     var options = PlanService.options(p.interSocketGBps(), p.memoryGBps());
     Report base = plans.base(id); // kept, or parsed in a slot of its own
@@ -238,7 +238,7 @@ public class PlanViewsResource {
       @Context HttpServerRequest request) {
     access.requireRead(request);
     var options = query.options(); // a bad value: 400 before reads
-    Plan p = version.plan(plans);
+    Summary p = version.plan(plans);
     Report r = version.report(plans, p);
     // the planner over the whole report: in a /p2p slot, as /preview and /compare
     return matrices.inSlot(
@@ -272,7 +272,7 @@ public class PlanViewsResource {
       @Context HttpServerRequest request) {
     access.requireRead(request);
     var options = query.options();
-    Plan p = plans.plan(Params.id("plan id", idParam));
+    Summary p = plans.plan(Params.id("plan id", idParam));
     Report host = plans.base(p.id());
     Report plan = plans.report(p, PlanService.versionParam(p, versionParam));
     var chosen = memory.choose(p.host(), options);

@@ -74,15 +74,17 @@ public class PlansResource {
       throw new ApiException(409, "Limit reached", e.getMessage());
     }
     return Response.created(URI.create("/api/v1/plans/" + id))
-        .entity(PlanView.of(plans.plan(id)))
+        .entity(PlanView.of(plans.full(id)))
         .build();
   }
 
   @GET
-  @Operation(operationId = "listPlans", summary = "Plans, newest first")
+  @Operation(
+      operationId = "listPlans",
+      summary = "Plans, newest first, without their versions (GET /plans/{id} has them)")
   @APIResponse(responseCode = "200", description = "The plans")
   @APIResponse(responseCode = "400", ref = "BadRequest")
-  public List<PlanView> list(
+  public List<PlanSummary> list(
       @Parameter(
               schema =
                   @Schema(
@@ -95,7 +97,7 @@ public class PlansResource {
       @Context HttpServerRequest request) {
     access.requireRead(request);
     int limit = Params.intIn("limit", limitParam, 100, 1, 500);
-    return store.plans(limit).stream().map(PlanView::of).toList();
+    return store.plans(limit).stream().map(PlanSummary::of).toList();
   }
 
   @GET
@@ -110,7 +112,7 @@ public class PlansResource {
           String idParam,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    return PlanView.of(plans.plan(Params.id("plan id", idParam)));
+    return PlanView.of(plans.full(Params.id("plan id", idParam)));
   }
 
   @POST
@@ -144,7 +146,7 @@ public class PlansResource {
       @Context HttpServerRequest request) {
     Caller caller = access.require(request, Role.OPERATOR);
     long id = Params.id("plan id", idParam);
-    PlanStore.Plan p = plans.plan(id);
+    PlanStore.Summary p = plans.plan(id);
     PlanBodies.NewVersion v = PlanBodies.newVersion(body);
     // refused edits never reach the store; the base is kept or parsed in a slot, the edits applied
     // in another, as /preview does
@@ -162,6 +164,8 @@ public class PlansResource {
               Instant.now());
     } catch (PlanStore.LimitReachedException e) {
       throw new ApiException(409, "Limit reached", e.getMessage());
+    } catch (PlanStore.NoPlanException e) {
+      throw ApiException.notFound(e.getMessage());
     } catch (PlanStore.StaleVersionException e) {
       throw new ApiException(
           409,
@@ -174,8 +178,7 @@ public class PlansResource {
               + v.basedOn()
               + ": reload it and apply the edits again");
     }
-    PlanView.VersionView saved =
-        PlanView.VersionView.of(PlanService.version(plans.plan(p.id()), version));
+    PlanView.VersionView saved = PlanView.VersionView.of(plans.version(p, version));
     return Response.created(URI.create("/api/v1/plans/" + id + "/versions/" + version))
         .entity(saved)
         .build();
@@ -198,7 +201,7 @@ public class PlansResource {
       @Context HttpServerRequest request) {
     Caller caller = access.require(request, Role.OPERATOR);
     long id = Params.id("plan id", idParam);
-    PlanStore.Plan p = plans.plan(id);
+    PlanStore.Summary p = plans.plan(id);
     // others' plans are kept from a slip of another operator (thirteenth security review); their
     // versions stay open to every operator, each saved under its author's name
     if (!caller.name().equals(p.createdBy()) && !caller.atLeast(Role.ADMIN)) {

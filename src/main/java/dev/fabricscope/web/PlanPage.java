@@ -125,9 +125,9 @@ public class PlanPage {
   @Produces(MediaType.TEXT_HTML)
   public Response plan(@Context HttpServerRequest request, @PathParam("id") String idParam) {
     access.requireRead(request);
-    PlanStore.Plan p = null;
+    PlanStore.Summary p = null;
     if (idParam.matches("[0-9]{1,18}")) {
-      p = store.plan(Long.parseLong(idParam)).orElse(null);
+      p = store.summary(Long.parseLong(idParam)).orElse(null);
     }
     if (p == null) {
       return Response.status(404)
