@@ -12,7 +12,9 @@ import dev.fabricscope.topology.Report;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -22,8 +24,9 @@ import java.util.TreeSet;
  *
  * <ul>
  *   <li>{@link #DOWNTRAINED_LINK}: current width below capable width, p2p-rules.md §5.2 (warning,
- *       one per link); {@link #LINK_SPEED_BELOW_CAPABLE}: speed below capable, only suspect since
- *       GPUs idle down to 2.5 GT/s (info, one per host).
+ *       one per link, at most {@link #MAX_PER_RULE} per host as every rule); {@link
+ *       #LINK_SPEED_BELOW_CAPABLE}: speed below capable, only suspect since GPUs idle down to 2.5
+ *       GT/s (info, one per host).
  *   <li>{@link #ACS_REDIRECT_SWITCH_PORT}: switch downstream ports redirecting peer traffic, §2.4
  *       (warning, one per host listing the ports).
  *   <li>{@link #GPU_WITHOUT_CLOSE_NIC}: a GPU without a hardware RDMA NIC at nvidia-smi PIX/PXB
@@ -62,6 +65,19 @@ public final class FleetFindings {
    */
   public static final int MAX_DRIVER_PAIRS = 4096;
 
+  /**
+   * Most findings of one rule kept one by one for a host; the rest become one finding of that rule
+   * listing their devices (at most {@link #MAX_DEVICES_LISTED}) and counting them. A valid report
+   * of 20,000 functions all trained below capable width made 19,800 {@code DOWNTRAINED_LINK}
+   * findings, kept per host for the fleet view: 30 such imports were 152 MB per findings answer,
+   * and 78 ran a 512 MiB server out of heap without a read (fourteenth security review). The
+   * largest real host has a few dozen links and 16 GPUs, so 32 leaves every real finding as it was.
+   */
+  public static final int MAX_PER_RULE = 32;
+
+  /** Most devices a finding that stands for others lists; it counts them all. */
+  public static final int MAX_DEVICES_LISTED = 256;
+
   private FleetFindings() {}
 
   /**
@@ -83,6 +99,60 @@ public final class FleetFindings {
     HostRules.softwareRdma(host, report, out);
     HostRules.p2pmem(host, report, out);
     HostRules.driverDisagrees(host, analyzer, out);
+    return capped(host, out);
+  }
+
+  /**
+   * {@code findings} with at most {@link #MAX_PER_RULE} of each rule: the first {@code MAX_PER_RULE
+   * - 1} as they are, the rest in one finding of the rule and its highest severity.
+   */
+  static List<Finding> capped(String host, List<Finding> findings) {
+    Map<String, List<Finding>> byRule = new LinkedHashMap<>();
+    for (Finding f : findings) {
+      byRule.computeIfAbsent(f.rule(), r -> new ArrayList<>()).add(f);
+    }
+    if (byRule.values().stream().allMatch(l -> l.size() <= MAX_PER_RULE)) {
+      return findings;
+    }
+    List<Finding> out = new ArrayList<>();
+    for (var e : byRule.entrySet()) {
+      List<Finding> all = e.getValue();
+      if (all.size() <= MAX_PER_RULE) {
+        out.addAll(all);
+        continue;
+      }
+      out.addAll(all.subList(0, MAX_PER_RULE - 1));
+      List<Finding> rest = all.subList(MAX_PER_RULE - 1, all.size());
+      TreeSet<String> devices = new TreeSet<>(PciTopology::compareBdf);
+      Severity worst = Severity.INFO;
+      for (Finding f : rest) {
+        devices.addAll(f.devices());
+        worst = f.severity().compareTo(worst) > 0 ? f.severity() : worst;
+      }
+      List<String> listed = devices.stream().limit(MAX_DEVICES_LISTED).toList();
+      out.add(
+          new Finding(
+              e.getKey(),
+              worst,
+              host,
+              listed,
+              rest.size()
+                  + " more "
+                  + e.getKey()
+                  + " finding(s) on "
+                  + host
+                  + " than the "
+                  + (MAX_PER_RULE - 1)
+                  + " shown one by one, on "
+                  + devices.size()
+                  + " device(s)"
+                  + (devices.size() > listed.size()
+                      ? " (the first " + listed.size() + " listed)"
+                      : "")
+                  + "; the first of them: "
+                  + rest.get(0).message(),
+              rest.get(0).fix()));
+    }
     return out;
   }
 
