@@ -50,8 +50,16 @@ public class FabricService {
 
   @Inject FabricHostPorts hostPorts;
 
-  /** The subnets and the ports without a GID, from one read of the hosts. */
-  public record View(List<RdmaFabric.Subnet> subnets, List<RdmaFabric.PortRow> withoutGid) {}
+  /**
+   * The subnets and the ports without a GID, from one read of the hosts.
+   *
+   * @param leftOut hosts with more than {@link HostRdmaPorts#MAX_PORTS} ports, each with how many
+   *     of them are not in the view
+   */
+  public record View(
+      List<RdmaFabric.Subnet> subnets,
+      List<RdmaFabric.PortRow> withoutGid,
+      Map<String, Integer> leftOut) {}
 
   /** The subnets, InfiniBand first. */
   public List<RdmaFabric.Subnet> subnets() {
@@ -61,7 +69,10 @@ public class FabricService {
   /** The subnets and the ports that report no GID, listed apart from the subnets. */
   public View view() {
     List<HostRdmaPorts> hosts = hostPorts.all();
-    return new View(RdmaFabric.subnets(hosts, discoveries()), RdmaFabric.portsWithoutGid(hosts));
+    Map<String, Integer> leftOut = new java.util.TreeMap<>();
+    hosts.stream().filter(h -> h.leftOut() > 0).forEach(h -> leftOut.put(h.host(), h.leftOut()));
+    return new View(
+        RdmaFabric.subnets(hosts, discoveries()), RdmaFabric.portsWithoutGid(hosts), leftOut);
   }
 
   /**

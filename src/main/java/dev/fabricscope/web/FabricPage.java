@@ -2,6 +2,7 @@ package dev.fabricscope.web;
 
 import dev.fabricscope.api.HostPaths;
 import dev.fabricscope.fabric.FabricService;
+import dev.fabricscope.fabric.HostRdmaPorts;
 import dev.fabricscope.fabric.RdmaFabric;
 import dev.fabricscope.inventory.FabricDiscoveryStore;
 import dev.fabricscope.security.Access;
@@ -34,6 +35,8 @@ public class FabricPage {
         List<Port> withoutGid,
         int hosts,
         int ports,
+        Map<String, Integer> leftOut,
+        int maxPorts,
         List<FabricDiscoveryStore.Entry> uploads);
   }
 
@@ -103,7 +106,8 @@ public class FabricPage {
     List<Port> withoutGid = view.withoutGid().stream().map(FabricPage::port).toList();
     int hosts = (int) subnets.stream().flatMap(s -> s.hosts().stream()).distinct().count();
     int ports = subnets.stream().mapToInt(RdmaFabric.Subnet::portCount).sum();
-    return Templates.fabric(sections, withoutGid, hosts, ports, uploaded);
+    return Templates.fabric(
+        sections, withoutGid, hosts, ports, view.leftOut(), HostRdmaPorts.MAX_PORTS, uploaded);
   }
 
   private static Port port(RdmaFabric.PortRow p) {

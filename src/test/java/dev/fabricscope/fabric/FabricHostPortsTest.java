@@ -48,6 +48,37 @@ class FabricHostPortsTest {
     assertTrue(hosts.contains(kept) && hosts.contains(changed), hosts.toString());
   }
 
+  /**
+   * A host of 300 RDMA devices shows its first 256 ports and counts the rest (fourteenth security
+   * review: 20 hosts of 10,000 ports made one view of the page run the server out of heap).
+   */
+  @Test
+  void aHostOfManyPortsShowsTheFirst256AndCountsTheRest() throws Exception {
+    String host = "ports-many-" + System.nanoTime();
+    String token = ApiClient.token("ports-" + System.nanoTime(), "agent", host);
+    var mapper = dev.fabricscope.report.ReportJson.mapper();
+    var json =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            mapper.readTree(
+                new String(ApiClient.resource("valid-report.json"), StandardCharsets.UTF_8)
+                    .replace("corpus-host", host));
+    var rdma = (com.fasterxml.jackson.databind.node.ArrayNode) json.get("rdma");
+    var first = rdma.get(0);
+    rdma.removeAll();
+    for (int i = 0; i < 300; i++) {
+      var d = (com.fasterxml.jackson.databind.node.ObjectNode) first.deepCopy();
+      d.put("name", "rxe" + i);
+      rdma.add(d);
+    }
+    ApiClient.sendReport(token, mapper.writeValueAsBytes(json)).then().statusCode(201);
+    HostRdmaPorts ports = of(host);
+    assertEquals(HostRdmaPorts.MAX_PORTS, ports.size());
+    assertEquals(300 - HostRdmaPorts.MAX_PORTS, ports.leftOut());
+    String page = given().get("/fabric").then().statusCode(200).extract().asString();
+    String note = page.substring(page.indexOf("id=\"fabric-left-out\""));
+    assertTrue(note.contains(host + "</span> × 44"), note.substring(0, 300));
+  }
+
   private HostRdmaPorts of(String host) {
     return hostPorts.all().stream().filter(p -> p.host().equals(host)).findFirst().orElseThrow();
   }
