@@ -150,6 +150,7 @@ public class ConfigCheck {
     p.atLeast("bandwidth.raw-outputs-per-host", c.bandwidth().rawOutputsPerHost(), 0);
     p.atLeast("plans.max-per-creator", c.plans().maxPerCreator(), 1);
     p.atLeast("plans.max-versions", c.plans().maxVersions(), 1);
+    p.atLeast("plans.max-bytes", c.plans().maxBytes(), 1 << 20);
     c.kubernetes()
         .agentServiceAccount()
         .filter(sa -> !sa.isBlank() && KubernetesConfig.serviceAccountUser(sa).isEmpty())

@@ -15,4 +15,12 @@ public interface PlansConfig {
   /** Versions one plan has at most (≥ 1); version 1 is the copy without edits. */
   @WithDefault("200")
   int maxVersions();
+
+  /**
+   * Bytes of edit lists (JSON) one plan keeps over all its versions (≥ 1 MiB, the most one version
+   * may have): a plan's page reads them all, and 200 versions of 256 KiB were 51 MB of text to
+   * parse per read (fourteenth security review).
+   */
+  @WithDefault("16777216")
+  long maxBytes();
 }

@@ -89,7 +89,10 @@ public class DatabaseProducer {
   PlanStore planStore(Database database) {
     return new JdbcPlanStore(
         database.dataSource(),
-        new PlanStore.Limits(config.plans().maxPerCreator(), config.plans().maxVersions()),
+        new PlanStore.Limits(
+            config.plans().maxPerCreator(),
+            config.plans().maxVersions(),
+            config.plans().maxBytes()),
         database.snapshotSpace(config.history().minFreeDisk()));
   }
 

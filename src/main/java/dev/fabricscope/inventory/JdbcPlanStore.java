@@ -120,6 +120,26 @@ public class JdbcPlanStore implements PlanStore {
                         + limits.versionsPerPlan()
                         + " versions (fabricscope.plans.max-versions): start a new plan");
               }
+              try (var ps =
+                  c.prepareStatement(
+                      "SELECT COALESCE(SUM(LENGTH(edits)), 0) FROM plan_versions WHERE plan_id = ?")) {
+                ps.setLong(1, planId);
+                try (ResultSet rs = ps.executeQuery()) {
+                  rs.next();
+                  if (rs.getLong(1) + editsJson.length() > limits.bytesPerPlan()) {
+                    throw new LimitReachedException(
+                        "plan "
+                            + planId
+                            + " keeps "
+                            + rs.getLong(1)
+                            + " characters of edit lists; this version's "
+                            + editsJson.length()
+                            + " would pass "
+                            + limits.bytesPerPlan()
+                            + " (fabricscope.plans.max-bytes): start a new plan");
+                  }
+                }
+              }
               // two saves on top of the same version: the second insert hits the primary key
               insertVersion(c, planId, latest + 1, editsJson, note, by, now);
               return latest + 1;

@@ -67,12 +67,14 @@ public interface PlanStore {
   }
 
   /**
-   * How many plans one creator keeps and how many versions a plan has, at most: each plan holds a
-   * copy of its host's report, and each version its whole edit list.
+   * How many plans one creator keeps, how many versions a plan has and how many bytes of edit lists
+   * (JSON, all versions), at most: each plan holds a copy of its host's report, and each version
+   * its whole edit list.
    */
-  record Limits(int plansPerCreator, int versionsPerPlan) {
+  record Limits(int plansPerCreator, int versionsPerPlan, long bytesPerPlan) {
     /** No limits (tests of other things). */
-    public static final Limits NONE = new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE);
+    public static final Limits NONE =
+        new Limits(Integer.MAX_VALUE, Integer.MAX_VALUE, Long.MAX_VALUE);
   }
 
   /** Thrown when a version is added to a plan that is not there (deleted meanwhile). */

@@ -106,13 +106,20 @@ public class PlansResource {
   @APIResponse(responseCode = "200", description = "The plan")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Too many reports or matrices being computed at once (Retry-After)")
   public PlanView get(
       @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
           @PathParam("id")
           String idParam,
       @Context HttpServerRequest request) {
     access.requireRead(request);
-    return PlanView.of(plans.full(Params.id("plan id", idParam)));
+    long id = Params.id("plan id", idParam);
+    // every version's edits read and parsed (up to fabricscope.plans.max-bytes of them): in one
+    // of the /p2p slots, so that parallel reads of large plans cannot take the heap
+    return matrices.inSlot(() -> PlanView.of(plans.full(id)));
   }
 
   @POST

@@ -106,7 +106,8 @@ abstract class PlanStoreContract extends EmptiedDatabase {
   @Test
   void aCreatorKeepsAtMostSoManyPlansAndAPlanSoManyVersions() {
     PlanStore limited =
-        new JdbcPlanStore(dataSource(), new PlanStore.Limits(2, 3), SnapshotSpace.UNCHECKED);
+        new JdbcPlanStore(
+            dataSource(), new PlanStore.Limits(2, 3, Long.MAX_VALUE), SnapshotSpace.UNCHECKED);
     long first = limited.create("a", "h1", 1, REPORT, "op", T0);
     limited.create("b", "h1", 1, REPORT, "op", T0);
     var e =
@@ -125,6 +126,27 @@ abstract class PlanStoreContract extends EmptiedDatabase {
         PlanStore.LimitReachedException.class,
         () -> limited.addVersion(p, 3, "[]", null, "op3", T0));
     assertEquals(3, limited.plan(p).orElseThrow().versions().size(), "nothing written");
+  }
+
+  /**
+   * Edit lists past the plan's bytes are refused, counted over every version (fourteenth review).
+   */
+  @Test
+  void aPlanKeepsAtMostSoManyBytesOfEdits() {
+    PlanStore limited =
+        new JdbcPlanStore(dataSource(), new PlanStore.Limits(9, 99, 100), SnapshotSpace.UNCHECKED);
+    long p = limited.create("b", "h1", 1, REPORT, "op", T0); // version 1: "[]", 2 characters
+    String forty = "[" + "\"x\",".repeat(8) + "\"xyzw\"]";
+    assertEquals(40, forty.length());
+    assertEquals(2, limited.addVersion(p, 1, forty, null, "op", T0));
+    assertEquals(3, limited.addVersion(p, 2, forty, null, "op", T0)); // 82 kept
+    var e =
+        assertThrows(
+            PlanStore.LimitReachedException.class,
+            () -> limited.addVersion(p, 3, forty, null, "op", T0));
+    assertTrue(e.getMessage().contains("max-bytes"), e.getMessage());
+    assertEquals(4, limited.addVersion(p, 3, "[1,2,3,4,5,6,7,8]", null, "op", T0)); // 17: 99 kept
+    assertEquals(4, limited.summary(p).orElseThrow().latestVersion());
   }
 
   @Test
