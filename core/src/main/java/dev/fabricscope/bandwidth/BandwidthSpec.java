@@ -114,6 +114,18 @@ public record BandwidthSpec(
     if (threads != 1 && kind != BandwidthKind.HOST_MEMCPY) {
       throw new IllegalArgumentException("threads: only host-memcpy uses more than one thread");
     }
+    // the copy splits the buffer into cache lines per thread (membw.c fsn_copy): more threads than
+    // 64-byte lines was bad input that failed only when run (fourteenth security review)
+    if (threads > bytes / 64) {
+      throw new IllegalArgumentException(
+          "threads: "
+              + threads
+              + " is more than the "
+              + bytes / 64
+              + " cache lines of "
+              + bytes
+              + " bytes (one 64-byte line per thread at least)");
+    }
     if (pageable
         && kind != BandwidthKind.GPU_H2D
         && kind != BandwidthKind.GPU_D2H

@@ -183,6 +183,7 @@ public final class ArchiveExtractor {
         }
       }
     }
+    FileNames.requireUsable(dest, plan.nodes().keySet(), inside.values());
     writeFilesAndFolders(archive, dest, limits, plan);
     for (Map.Entry<String, String> l : inside.entrySet()) {
       Files.createSymbolicLink(dest.resolve(l.getKey()), Path.of(l.getValue()));

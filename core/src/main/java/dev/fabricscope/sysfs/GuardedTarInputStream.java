@@ -57,7 +57,9 @@ final class GuardedTarInputStream extends TarArchiveInputStream {
   private int depth;
 
   GuardedTarInputStream(InputStream in) {
-    super(in);
+    // names as gather writes them, whatever the locale: the platform default, ASCII without a UTF-8
+    // locale, refused a whole archive for one non-ASCII name (fourteenth security review)
+    super(in, StandardCharsets.UTF_8.name());
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.fabricscope.sysfs;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -66,17 +67,34 @@ final class RootWalk {
    * @param followLast whether a link in the last component is followed too
    */
   Place locate(String path, boolean followLast) {
-    if (live) {
-      return new Place(path.equals("/") ? root : root.resolve(path.substring(1)), null, null);
+    Place p;
+    try {
+      if (live) {
+        return new Place(path.equals("/") ? root : root.resolve(path.substring(1)), null, null);
+      }
+      p = walk(path, followLast);
+    } catch (InvalidPathException e) {
+      return new Place(null, unnamable(path), null);
     }
-    Place p = walk(path, followLast);
     if (p.refusedLink() != null) {
       refused.putIfAbsent(p.refusedLink(), p.problem());
     }
     return p;
   }
 
-  /** The links refused since the last call, link path to why, sorted. */
+  /**
+   * Records a path this JVM cannot turn into a file name, reported with the refused links, and says
+   * why (fourteenth security review, finding 3): without a UTF-8 locale the JVM's file name
+   * encoding is ASCII, and one non-ASCII interface name, which Linux allows, stopped every
+   * discovery with an InvalidPathException. Such an entry is skipped as an unreadable file is.
+   */
+  String unnamable(String path) {
+    String why = FileNames.UNUSABLE + ": skipped";
+    refused.putIfAbsent(path, why);
+    return why;
+  }
+
+  /** The links refused and the names skipped since the last call, path to why, sorted. */
   Map<String, String> takeRefused() {
     Map<String, String> out = new TreeMap<>();
     for (var it = refused.entrySet().iterator(); it.hasNext(); it.remove()) {

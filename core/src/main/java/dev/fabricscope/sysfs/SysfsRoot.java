@@ -4,6 +4,7 @@ import dev.fabricscope.limits.ParseDeadline;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,8 +89,9 @@ public final class SysfsRoot {
   }
 
   /**
-   * The links that were not followed because they leave the root (link path to why), since the last
-   * call; the caller reports them, so that what lies behind them is never silently absent.
+   * The links that were not followed because they leave the root, and the names that could not be
+   * used as file names ({@link RootWalk#unnamable}), path to why, since the last call; the caller
+   * reports them, so that what lies behind them is never silently absent.
    */
   public Map<String, String> takeRefusedLinks() {
     return walk.takeRefused();
@@ -137,7 +139,13 @@ public final class SysfsRoot {
     List<String> names = new ArrayList<>();
     try (var stream = Files.newDirectoryStream(p.path())) {
       for (Path e : stream) {
-        names.add(e.getFileName().toString());
+        String name = e.getFileName().toString();
+        try {
+          p.path().resolve(name); // the name as decoded must name a file again, or it is skipped
+          names.add(name);
+        } catch (InvalidPathException x) {
+          walk.unnamable((dir.endsWith("/") ? dir : dir + "/") + name);
+        }
       }
     } catch (IOException e) {
       return new Read<>(List.of(), RootWalk.MISSING);

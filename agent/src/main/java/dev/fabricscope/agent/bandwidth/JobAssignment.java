@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
  * the test's target address, nothing that stays on one host between two, an ephemeral port) and,
  * when it is on another host, through this agent's {@link PeerNetworks} (private, on-link or listed
  * networks only: the server cannot tell whether a TCP test's address is its target host's), and the
- * role must fit the kind. Only a {@code JobAssignment} reaches a helper; anything that fails is
- * refused before a process could start. Fields this agent does not know are ignored (a newer server
- * may add some; nothing reads them).
+ * role must fit the kind. A listen side's address must be one of this host's own and no
+ * unspecified, multicast or broadcast one ({@link PeerNetworks#listenProblem}). Only a {@code
+ * JobAssignment} reaches a helper; anything that fails is refused before a process could start.
+ * Fields this agent does not know are ignored (a newer server may add some; nothing reads them).
  *
  * @param jobId the job, for its events
  * @param listen whether this side starts the listener (else it runs the test)
@@ -127,6 +128,15 @@ public record JobAssignment(
       long timeout = number(n, "timeoutSeconds", MAX_TIMEOUT_SECONDS);
       if (timeout < 1) {
         throw new IllegalArgumentException("timeoutSeconds: 1 to " + MAX_TIMEOUT_SECONDS);
+      }
+      if (listen && spec.target().type() == Endpoint.Type.ADDRESS) {
+        // the listen side binds the target address: held to this host's own addresses
+        networks
+            .listenProblem(spec.target().name())
+            .ifPresent(
+                why -> {
+                  throw new IllegalArgumentException("listen " + why);
+                });
       }
       Peer peer = hasPeer ? peer(peerNode, spec.target(), ownListener.apply(id), networks) : null;
       return new JobAssignment(id, listen, spec, peer, timeout);

@@ -108,15 +108,28 @@ public final class PeerNetworks {
 
   private final List<Cidr> listed;
   private final Supplier<List<Cidr>> onLink;
+  private final Supplier<List<InetAddress>> ownAddresses;
 
   /**
+   * This host's networks, its own addresses read from its interfaces.
+   *
    * @param listed the operator's {@code --peer-networks}
    * @param onLink the networks of this host's interface addresses, asked only for a peer that no
    *     fixed range holds
    */
   public PeerNetworks(List<Cidr> listed, Supplier<List<Cidr>> onLink) {
+    this(listed, onLink, PeerNetworks::interfaceAddresses);
+  }
+
+  /**
+   * As {@link #PeerNetworks(List, Supplier)}, with the source of this host's own addresses, where a
+   * listen side may listen ({@link #listenProblem}); tests and the rehearsal give their own.
+   */
+  public PeerNetworks(
+      List<Cidr> listed, Supplier<List<Cidr>> onLink, Supplier<List<InetAddress>> ownAddresses) {
     this.listed = List.copyOf(listed);
     this.onLink = onLink;
+    this.ownAddresses = ownAddresses;
   }
 
   /** The private ranges, this host's own networks and {@code listed}. */
@@ -162,6 +175,53 @@ public final class PeerNetworks {
             + shown
             + " is in no private range (10/8, 172.16/12, 192.168/16, 100.64/10, fc00::/7),"
             + " on no network of this host's interfaces and in no --peer-networks of this agent");
+  }
+
+  /**
+   * Why this agent's listen side must not listen on the IP literal {@code address}, or empty when
+   * it may (fourteenth security review, finding 2: a listener bound where the assignment said,
+   * {@code 0.0.0.0} or a multicast address included, took its one test from anyone who reached it
+   * first). Refused: an unspecified, multicast or broadcast address (a listener there is open on
+   * every interface or to many); an address that is none of this host's own interface addresses,
+   * read when asked; and one outside the networks a run side may reach ({@link #problem(String)}:
+   * the same rule holds both sides). Loopback is one of this host's addresses and reaches this host
+   * only: a test between two ports of it.
+   */
+  public Optional<String> listenProblem(String address) {
+    InetAddress a = literal(address);
+    if (a == null) {
+      return Optional.of("address: '" + Endpoint.printable(address) + "' is not an IP literal");
+    }
+    String shown = a.getHostAddress();
+    if (a.isAnyLocalAddress() || a.isMulticastAddress() || broadcast(a)) {
+      return Optional.of(
+          "address: " + shown + " is unspecified, multicast or broadcast, not one host's address");
+    }
+    if (ownAddresses.get().stream().noneMatch(o -> Arrays.equals(o.getAddress(), a.getAddress()))) {
+      return Optional.of("address: " + shown + " is none of this host's interface addresses");
+    }
+    return a.isLoopbackAddress() ? Optional.empty() : problem(a, shown);
+  }
+
+  private static boolean broadcast(InetAddress a) {
+    byte[] b = a.getAddress();
+    return b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xff;
+  }
+
+  /**
+   * This host's own interface addresses (loopback included); none when they cannot be read, which
+   * refuses every listen address rather than guesses.
+   */
+  static List<InetAddress> interfaceAddresses() {
+    List<InetAddress> out = new ArrayList<>();
+    try {
+      for (NetworkInterface i : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+        out.addAll(Collections.list(i.getInetAddresses()));
+      }
+    } catch (SocketException | RuntimeException e) {
+      return List.of();
+    }
+    return out;
   }
 
   /**

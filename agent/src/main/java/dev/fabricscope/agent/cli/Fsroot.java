@@ -10,17 +10,22 @@ import java.nio.file.Path;
  * into a temporary directory that {@link #close()} removes. The folder archives are unpacked in is
  * the agent's one setting for it, read here and handed to the extractor: the JVM property {@code
  * fabricscope.tmpdir}, else the environment variable {@code FABRICSCOPE_TMPDIR}, else {@link
- * ArchiveExtractor#defaultTempBase()} ({@code /dev/shm} or {@code java.io.tmpdir}).
+ * ArchiveExtractor#defaultTempBase()} ({@code /dev/shm} or {@code java.io.tmpdir}). Leftovers of
+ * processes that are gone are removed there first, and a SIGTERM leaves no tree ({@link
+ * UnpackCleanup}).
  */
 public final class Fsroot implements AutoCloseable {
   private final SysfsRoot root;
   private final ArchiveExtractor.Unpacked unpacked;
   private final boolean live;
+  private final UnpackCleanup cleanup;
 
-  private Fsroot(SysfsRoot root, ArchiveExtractor.Unpacked unpacked, boolean live) {
+  private Fsroot(
+      SysfsRoot root, ArchiveExtractor.Unpacked unpacked, boolean live, UnpackCleanup cleanup) {
     this.root = root;
     this.unpacked = unpacked;
     this.live = live;
+    this.cleanup = cleanup;
   }
 
   /** Opens {@code arg} (null: {@code /}); bad input is a {@link UsageException}. */
@@ -30,17 +35,26 @@ public final class Fsroot implements AutoCloseable {
       throw new UsageException("--fsroot " + p + ": no such file or directory");
     }
     if (Files.isDirectory(p)) {
-      return new Fsroot(SysfsRoot.of(p), null, p.toAbsolutePath().normalize().equals(Path.of("/")));
+      return new Fsroot(
+          SysfsRoot.of(p), null, p.toAbsolutePath().normalize().equals(Path.of("/")), null);
     }
     if (!Files.isReadable(p)) {
       throw new UsageException("--fsroot " + p + ": not readable");
     }
+    Path base = unpackBase();
+    UnpackCleanup.removeLeftovers(base);
+    UnpackCleanup cleanup = new UnpackCleanup(base);
     try {
       ArchiveExtractor.Unpacked u =
-          ArchiveExtractor.extract(p, ArchiveExtractor.Limits.DEFAULT, unpackBase());
-      return new Fsroot(u.sysfsRoot(), u, false);
+          cleanup.unpacking(
+              () -> ArchiveExtractor.extract(p, ArchiveExtractor.Limits.DEFAULT, base));
+      return new Fsroot(u.sysfsRoot(), u, false, cleanup);
     } catch (ArchiveExtractor.ArchiveException e) {
+      cleanup.close();
       throw new UsageException("--fsroot " + p + ": " + e.getMessage());
+    } catch (RuntimeException | Error e) {
+      cleanup.close();
+      throw e;
     }
   }
 
@@ -67,6 +81,7 @@ public final class Fsroot implements AutoCloseable {
   public void close() {
     if (unpacked != null) {
       unpacked.close();
+      cleanup.close();
     }
   }
 }

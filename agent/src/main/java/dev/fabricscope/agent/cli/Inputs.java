@@ -25,9 +25,18 @@ final class Inputs {
         throw new UsageException(e.getMessage());
       }
     }
+    // an archive among them is unpacked: as for --fsroot, no tree outlives the process
+    Path base = Fsroot.unpackBase();
+    UnpackCleanup.removeLeftovers(base);
+    try (UnpackCleanup cleanup = new UnpackCleanup(base)) {
+      return cleanup.unpacking(() -> load(input, base));
+    }
+  }
+
+  private static Report load(String input, Path base) {
     if (input.equals(Cli.STANDARD_STREAM)) {
       try {
-        return Importers.load(System.in, "standard input", Fsroot.unpackBase());
+        return Importers.load(System.in, "standard input", base);
       } catch (ImportException e) {
         throw new UsageException(e.getMessage());
       } catch (SysfsDiscovery.NotSysfsException e) {
@@ -39,7 +48,7 @@ final class Inputs {
       throw new UsageException("--input " + input + ": no such file or directory");
     }
     try {
-      return Importers.load(p, Fsroot.unpackBase());
+      return Importers.load(p, base);
     } catch (ImportException e) {
       throw new UsageException(e.getMessage()); // names the file already
     } catch (SysfsDiscovery.NotSysfsException e) {

@@ -48,7 +48,8 @@ public final class GatherArchive {
   public static void write(Map<String, GatherRecorder.Entry> entries, String top, OutputStream out)
       throws IOException {
     GzipCompressorOutputStream gz = new GzipCompressorOutputStream(new KeepOpen(out));
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(gz)) {
+    try (TarArchiveOutputStream tar =
+        new TarArchiveOutputStream(gz, StandardCharsets.UTF_8.name())) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
       TreeSet<String> dirs = new TreeSet<>();

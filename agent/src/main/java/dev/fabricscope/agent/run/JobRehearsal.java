@@ -9,6 +9,8 @@ import dev.fabricscope.bandwidth.BandwidthKind;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +30,23 @@ public final class JobRehearsal {
   private JobRehearsal() {}
 
   /**
-   * The rehearsal's peer network: TEST-NET-1 is no private range, and the peer rule is part of the
-   * path being warmed, so it is listed here rather than skipped.
+   * The rehearsal's peer network: TEST-NET-1 is no private range, and the peer and listen rules are
+   * part of the path being warmed, so it is listed here, and its listen address taken for this
+   * host's own, rather than skipped.
    */
   private static final PeerNetworks REHEARSAL_NETWORK =
-      new PeerNetworks(List.of(PeerNetworks.Cidr.parse("192.0.2.0/24")), List::of);
+      new PeerNetworks(
+          List.of(PeerNetworks.Cidr.parse("192.0.2.0/24")),
+          List::of,
+          () -> List.of(rehearsalAddress()));
+
+  private static InetAddress rehearsalAddress() {
+    try {
+      return InetAddress.getByAddress(new byte[] {(byte) 192, 0, 2, 2});
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e); // four bytes always make an address
+    }
+  }
 
   /**
    * A two-sided test assignment as the server sends it, both roles (ROLE), used by {@link #run}

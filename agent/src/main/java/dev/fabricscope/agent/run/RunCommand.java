@@ -24,7 +24,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -101,7 +100,7 @@ public final class RunCommand implements Callable<Integer> {
     Map<String, String> labels = RunOptions.labels(o.label);
     List<PeerNetworks.Cidr> peerNetworks = o.peerNetworks();
     AgentLog log = new AgentLog(err);
-    AtomicReference<String> token = new AtomicReference<>(RunOptions.readToken(tokenFile, true));
+    String firstToken = RunOptions.readToken(tokenFile);
     Path spoolDir = o.spool == null ? Path.of(DEFAULT_SPOOL) : o.spool;
 
     // counted down only after every resource is closed (spool lock, an unpacked --fsroot archive):
@@ -125,14 +124,7 @@ public final class RunCommand implements Callable<Integer> {
         throw new UsageException("--spool " + spoolDir + ": " + e.getMessage());
       }
       // the token file is re-read before each request: rotating it needs no restart
-      Supplier<String> currentToken =
-          () -> {
-            String t = RunOptions.readToken(tokenFile, false);
-            if (t != null) {
-              token.set(t);
-            }
-            return token.get();
-          };
+      Supplier<String> currentToken = new TokenFile(tokenFile, firstToken, log::info);
       Sender sender = new Sender(server, labels, currentToken, timeout, o.gzip);
       RunLoop loop =
           new RunLoop(

@@ -6,7 +6,6 @@ import dev.fabricscope.agent.nvml.NvmlStep;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -191,28 +190,16 @@ public final class RunOptions {
   }
 
   /**
-   * The trimmed token. At start-up a missing, unreadable or empty file is bad input; later (a
-   * rotation half-way) it gives null and the previous token is kept.
+   * The token at start-up ({@link TokenFile#read}): a file that is missing, not a regular file, too
+   * large, empty or not a bearer token is bad input, in one line that never quotes the file's
+   * content (fourteenth security review). Rotations later go through {@link TokenFile#get}.
    */
-  static String readToken(Path file, boolean startup) {
-    String t;
+  static String readToken(Path file) {
     try {
-      t = Files.readString(file, StandardCharsets.UTF_8).strip();
-    } catch (IOException | RuntimeException e) {
-      if (startup) {
-        throw new UsageException(
-            "--token-file " + file + ": cannot read (" + e.getClass().getSimpleName() + ")");
-      }
-      return null;
+      return TokenFile.read(file);
+    } catch (TokenFile.UnusableException e) {
+      throw new UsageException("--token-file " + file + ": " + e.getMessage());
     }
-    if (t.isEmpty() || t.contains("\n")) {
-      if (startup) {
-        throw new UsageException(
-            "--token-file " + file + ": " + (t.isEmpty() ? "empty" : "more than one line"));
-      }
-      return null;
-    }
-    return t;
   }
 
   /** Warns (only: the operator may have reasons) when everyone can read the token. */

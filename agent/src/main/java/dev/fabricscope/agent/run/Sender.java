@@ -64,6 +64,9 @@ public final class Sender {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String USER_AGENT = "fabricscope-agent/0.1";
 
+  /** The log's words for a request that could not be built; no header value in them. */
+  static final String UNBUILT = "request not built: a header value the HTTP client refuses";
+
   private final HttpClient client;
   private final URI reports;
   private final URI heartbeat;
@@ -107,20 +110,40 @@ public final class Sender {
 
   /** Posts one report body (the exact bytes whose hash the server will compare). */
   public Response postReport(byte[] body) {
-    HttpRequest.Builder b = request(reports);
-    byte[] wire = body;
-    if (gzip) {
-      wire = gzip(body);
-      b.header("Content-Encoding", "gzip");
+    byte[] wire = gzip ? gzip(body) : body;
+    HttpRequest req;
+    try {
+      HttpRequest.Builder b = request(reports);
+      if (gzip) {
+        b.header("Content-Encoding", "gzip");
+      }
+      req = b.POST(HttpRequest.BodyPublishers.ofByteArray(wire)).build();
+    } catch (IllegalArgumentException e) {
+      return unbuilt();
     }
-    return send(b.POST(HttpRequest.BodyPublishers.ofByteArray(wire)).build(), false);
+    return send(req, false);
   }
 
   /** Tells the server the host still has the content with this hash. */
   public Response heartbeat(String host, String contentHash) {
     String body =
         JSON.createObjectNode().put("host", host).put("contentHash", contentHash).toString();
-    return send(request(heartbeat).POST(HttpRequest.BodyPublishers.ofString(body)).build(), true);
+    HttpRequest req;
+    try {
+      req = request(heartbeat).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    } catch (IllegalArgumentException e) {
+      return unbuilt();
+    }
+    return send(req, true);
+  }
+
+  /**
+   * A request the HTTP client refused to build (a header value it cannot carry): a failed request,
+   * retried later. The client's message quotes the header value, the token included, so it is never
+   * logged (fourteenth security review); {@link TokenFile} keeps such tokens out anyway.
+   */
+  private static Response unbuilt() {
+    return new Response(Kind.RETRY, 0, UNBUILT, 0, null, null);
   }
 
   /** Cancels the request in flight, if any; its caller gets {@link Kind#RETRY}. */

@@ -254,4 +254,18 @@ class Iperf3HelperTest {
     assertTrue(e.getMessage().startsWith("tcp: no free port on 192.0.2.1"), e.getMessage());
     assertEquals(0, runner.starts());
   }
+
+  /** Fourteenth security review, finding 2: behind JobAssignment, iperf3 never binds every port. */
+  @Test
+  void listenOnAllInterfacesOrAGroupIsRefusedBeforeStarting() {
+    ProcessRunner runner = new ProcessRunner();
+    Iperf3Helper helper = new Iperf3Helper(runner, ExecutableFinder.fromEnvironment());
+    for (String a : new String[] {"0.0.0.0", "::", "224.0.0.1", "ff02::1"}) {
+      BandwidthSpec spec = tcp("numa:0", "addr:" + a, 131072, 2, 1);
+      HelperException e =
+          assertThrows(HelperException.class, () -> helper.listen(spec, Cancellation.within(5)));
+      assertTrue(e.getMessage().startsWith("tcp: will not listen on " + a), e.getMessage());
+    }
+    assertEquals(0, runner.starts());
+  }
 }

@@ -10,8 +10,10 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +45,22 @@ final class FakeJobServer implements AutoCloseable {
         Duration.ofMillis(100),
         log,
         peers);
+  }
+
+  /**
+   * The private ranges, with {@code own} taken for this host's interface addresses: where a listen
+   * side may listen ({@link PeerNetworks#listenProblem}) in tests that listen on no real one.
+   */
+  static PeerNetworks hostWith(String... own) {
+    List<InetAddress> addresses = new ArrayList<>();
+    for (String a : own) {
+      try {
+        addresses.add(InetAddress.getByName(a)); // literals only: no resolver is asked
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException(a, e);
+      }
+    }
+    return new PeerNetworks(List.of(), List::of, () -> addresses);
   }
 
   /** An event the agent posted. */

@@ -48,7 +48,7 @@ class JobLoopTest {
             helper,
             new Backoff(Duration.ofMillis(10), Duration.ofMillis(50)),
             new AgentLog(new PrintStream(logBytes, true)),
-            PeerNetworks.local(List.of()));
+            FakeJobServer.hostWith("10.0.0.2"));
     thread = new Thread(loop::run, "job-loop-test");
     thread.start();
   }
@@ -227,6 +227,30 @@ class JobLoopTest {
     assertEquals(
         "no helper for gpu-d2d on this host",
         server.eventsOf(2).get(0).body().get("message").asText());
+  }
+
+  /** Fourteenth security review, finding 2: nothing listens on all interfaces or elsewhere. */
+  @Test
+  void aListenerOnNoneOfThisHostsAddressesIsRefusedAndStartsNothing() throws Exception {
+    String[] targets = {"0.0.0.0", "::", "224.0.0.1", "169.254.169.254"};
+    for (int i = 0; i < targets.length; i++) {
+      server.assignments.add(
+          "{\"jobId\":"
+              + (20 + i)
+              + ",\"role\":\"listen\",\"kind\":\"tcp\",\"source\":\"addr:10.0.0.1\","
+              + "\"target\":\"addr:"
+              + targets[i]
+              + "\",\"bytes\":1048576,\"repetitions\":1,\"durationSeconds\":5,"
+              + "\"threads\":1,\"pageable\":false,\"peer\":null,\"timeoutSeconds\":120}");
+    }
+    for (int i = 0; i < targets.length; i++) {
+      int id = 20 + i;
+      waitFor(() -> !server.eventsOf(id).isEmpty());
+      JsonNode e = server.eventsOf(id).get(0).body();
+      assertEquals("error", e.get("type").asText(), e.toString());
+      assertTrue(e.get("message").asText().contains("listen address: "), e.toString());
+    }
+    assertEquals(List.of(), helper.calls, "no listener started");
   }
 
   @Test

@@ -46,6 +46,8 @@ class RunBadInputIT {
   @Test
   void badInputIsOneLineAndExitTwo() throws Exception {
     Path empty = Files.writeString(tmp.resolve("empty"), " \n");
+    // fourteenth security review: a token a header cannot carry, never quoted in the message
+    Path cr = Files.writeString(tmp.resolve("cr"), "SECRET\rdef\n");
     String fs = tree.root().toString();
     String url = "http://127.0.0.1:9";
     String tok = tokenFile.toString();
@@ -55,6 +57,8 @@ class RunBadInputIT {
       {"need http(s)", "--server", "ftp://x", "--token-file", tok},
       {"cannot read", "--server", url, "--token-file", tmp.resolve("nope").toString()},
       {"empty", "--server", url, "--token-file", empty.toString()},
+      {"not a bearer token", "--server", url, "--token-file", cr.toString()},
+      {"not a regular file", "--server", url, "--token-file", "/dev/zero"},
       {"bad duration", "--server", url, "--token-file", tok, "--interval", "5"},
       {"more than zero", "--server", url, "--token-file", tok, "--heartbeat", "0s"},
       {"--label", "--server", url, "--token-file", tok, "--label", "novalue"},
@@ -76,6 +80,7 @@ class RunBadInputIT {
       assertEquals(2, p.exitValue(), args + ": " + e);
       assertFalse(e.contains("\n"), "one line: " + e);
       assertTrue(e.contains(c[0]), args + ": " + e);
+      assertFalse(e.contains("SECRET"), "the token is never quoted: " + e);
     }
   }
 }

@@ -57,7 +57,7 @@ class RunOptionsTest {
     AgentLog log = new AgentLog(new PrintStream(buf, true, StandardCharsets.UTF_8));
     Path f = Files.writeString(tmp.resolve("token"), "  s3cret\n");
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-r--r--"));
-    assertEquals("s3cret", RunOptions.readToken(f, true));
+    assertEquals("s3cret", RunOptions.readToken(f));
     RunOptions.warnIfWorldReadable(f, log);
     assertTrue(buf.toString(StandardCharsets.UTF_8).contains("readable by everyone"));
     Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
@@ -65,8 +65,7 @@ class RunOptionsTest {
     RunOptions.warnIfWorldReadable(f, log);
     assertEquals("", buf.toString(StandardCharsets.UTF_8));
     Files.writeString(f, " \n");
-    assertThrows(UsageException.class, () -> RunOptions.readToken(f, true));
-    assertEquals(null, RunOptions.readToken(f, false), "later: keep the previous token");
-    assertThrows(UsageException.class, () -> RunOptions.readToken(tmp.resolve("nope"), true));
+    assertThrows(UsageException.class, () -> RunOptions.readToken(f));
+    assertThrows(UsageException.class, () -> RunOptions.readToken(tmp.resolve("nope")));
   }
 }
