@@ -100,17 +100,35 @@ final class JobRows {
     try {
       // stored specs were checked on the way in; checking again costs little and keeps a row
       // edited by hand from reaching an agent
+      long bytes = rs.getLong("bytes");
+      int threads = rs.getInt("threads");
+      // a row stored before the fourteenth review's rule (at least one 64-byte line per thread):
+      // such a test was accepted and ended in error; checked with one thread, read as stored
+      boolean beforeLinesRule = threads > 1 && threads > bytes / 64;
       spec =
           BandwidthSpec.of(
               BandwidthKind.of(rs.getString("kind")),
               Endpoint.parse(rs.getString("source_endpoint")),
               Endpoint.parse(rs.getString("target_endpoint")),
-              rs.getLong("bytes"),
+              bytes,
               rs.getInt("repetitions"),
               intOrNull(rs, "duration_seconds"),
-              rs.getInt("threads"),
+              beforeLinesRule ? 1 : threads,
               rs.getBoolean("pageable"),
               readFlows(rs.getString("concurrent_flows")));
+      if (beforeLinesRule) {
+        spec =
+            new BandwidthSpec(
+                spec.kind(),
+                spec.source(),
+                spec.target(),
+                bytes,
+                spec.repetitions(),
+                spec.durationSeconds(),
+                threads,
+                spec.pageable(),
+                spec.concurrent());
+      }
     } catch (IllegalArgumentException e) {
       throw new StoreException("job " + rs.getLong("id") + " holds an invalid spec", e);
     }

@@ -98,6 +98,28 @@ abstract class BandwidthJobStoreContract extends EmptiedDatabase {
     return store.create(new NewJob(spec, source, target, "op", T0, T0.plusSeconds(3600)));
   }
 
+  /**
+   * A host-memcpy test of more threads than 64-byte lines, stored before the fourteenth review
+   * refused it, still reads back as stored (its row is not an invalid spec).
+   */
+  @Test
+  void aTestStoredBeforeTheLinesRuleReadsBack() {
+    var old =
+        new BandwidthSpec(
+            BandwidthKind.HOST_MEMCPY,
+            Endpoint.numa(0),
+            Endpoint.numa(0),
+            4096,
+            5,
+            null,
+            100,
+            false,
+            List.of());
+    Job j = create(old, "h1", "h1");
+    assertEquals(100, store.job(j.id()).orElseThrow().spec().threads());
+    assertEquals(old, store.job(j.id()).orElseThrow().spec());
+  }
+
   @Test
   void createdJobsReadBackExactly() {
     Job j = create(memcpy(4), "h1", "h1");
