@@ -19,6 +19,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -58,7 +59,7 @@ public class HostExportResource {
   @APIResponse(
       responseCode = "429",
       ref = "TooManyRequests",
-      description = "The caller already has 4 whole reports on their way (Retry-After)")
+      description = "The caller already has 2 whole reports on their way (Retry-After)")
   @APIResponse(
       responseCode = "503",
       ref = "ServiceUnavailable",
@@ -76,12 +77,14 @@ public class HostExportResource {
     // reading and writing a whole report in one of the slots /p2p and the plan views share, so
     // that many exports of a large host at once cannot take the heap (eleventh security review)
     long id = hosts.snapshotAt(host, null); // an unknown host: 404, not a wait for a slot
-    // kept compressed while the client reads it (GzipJson): a slow reader held the whole text
-    byte[] gzip =
-        f == Format.REPORT
-            ? hosts.gzip(id)
-            : matrices.inSlot(
-                () -> GzipJson.compress(f.writer.apply(HostSnapshots.read(hosts.json(id)))));
+    // kept compressed while the client reads it (GzipJson): a slow reader held the whole text;
+    // built once a place to answer it is taken
+    Supplier<byte[]> gzip =
+        () ->
+            f == Format.REPORT
+                ? hosts.gzip(id)
+                : matrices.inSlot(
+                    () -> GzipJson.compress(f.writer.apply(HostSnapshots.read(hosts.json(id)))));
     return attachment(whole.answer(gzip, caller, routing, f.mediaType), host, f.suffix);
   }
 

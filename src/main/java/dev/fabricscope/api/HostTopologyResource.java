@@ -45,7 +45,7 @@ public class HostTopologyResource {
   @APIResponse(
       responseCode = "429",
       ref = "TooManyRequests",
-      description = "The caller already has 4 whole reports on their way (Retry-After)")
+      description = "The caller already has 2 whole reports on their way (Retry-After)")
   @APIResponse(
       responseCode = "503",
       ref = "ServiceUnavailable",

@@ -1,17 +1,22 @@
 package dev.fabricscope.api;
 
 import dev.fabricscope.findings.FleetFindingsService;
+import dev.fabricscope.ingest.KnownHosts;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.Host;
 import dev.fabricscope.inventory.InventoryStore.SnapshotMeta;
+import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.p2p.PairVerdict;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
+import dev.fabricscope.security.Caller;
 import dev.fabricscope.topology.TopologyDiff;
+import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -45,6 +50,7 @@ public class HostsResource {
   @Inject HostSnapshots snapshots;
   @Inject SnapshotDiffs diffs;
   @Inject WholeReports whole;
+  @Inject KnownHosts known;
 
   @GET
   @Operation(
@@ -89,6 +95,27 @@ public class HostsResource {
   public Host host(@Context HttpServerRequest request, @PathParam("host") String host) {
     access.requireRead(request);
     return snapshots.find(host);
+  }
+
+  @DELETE
+  @Path("/{host}")
+  @Operation(
+      operationId = "deleteHost",
+      summary = "Delete a host with its snapshots (admin); its agent's next report makes it again")
+  @SecurityRequirement(name = "bearer", scopes = "admin")
+  @APIResponse(responseCode = "204", description = "Deleted")
+  @APIResponse(responseCode = "403", ref = "Forbidden")
+  @APIResponse(responseCode = "404", ref = "NotFound")
+  public Response delete(@Context HttpServerRequest request, @PathParam("host") String host) {
+    Caller caller = access.require(request, Role.ADMIN);
+    if (!store.deleteHost(host)) {
+      throw ApiException.notFound("no host " + host);
+    }
+    known.forget(host);
+    findings.retainHosts(java.util.Set.copyOf(store.latestSnapshotIds().keySet()));
+    findings.invalidate(); // the fleet's findings are cached for a few seconds
+    Log.infof("Host %.255s deleted by %s", host, caller.name());
+    return Response.noContent().build();
   }
 
   @GET
@@ -162,7 +189,7 @@ public class HostsResource {
   @APIResponse(
       responseCode = "429",
       ref = "TooManyRequests",
-      description = "The caller already has 4 whole reports on their way (Retry-After)")
+      description = "The caller already has 2 whole reports on their way (Retry-After)")
   @APIResponse(
       responseCode = "503",
       ref = "ServiceUnavailable",

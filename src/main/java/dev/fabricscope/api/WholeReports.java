@@ -8,6 +8,7 @@ import io.quarkus.logging.Log;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.PostConstruct;
@@ -28,6 +29,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -55,17 +57,23 @@ public class WholeReports {
   /** Whole reports written at once; more wait up to 2 s, then 503. */
   static final int AT_ONCE = 8;
 
-  /** Whole reports one caller may have on their way at once; one more is a 429. */
-  static final int PER_CALLER = 4;
+  /**
+   * Whole reports one caller may have on their way at once; one more is a 429. Two, so that no
+   * fewer than four callers fill the places (a host page loads one).
+   */
+  static final int PER_CALLER = 2;
 
   /** How long each window of the pace check is, in milliseconds. */
   static final long WINDOW_MS = 10_000;
 
-  /** Bytes handed to the connection in one write. */
-  static final int SLICE = 1 << 16;
+  /**
+   * Bytes handed to the connection in one write: small beside a window's bytes at the pace (320 KiB
+   * at the default), so that the count the pace is checked on moves with the client.
+   */
+  static final int SLICE = 1 << 14;
 
   /** Slices handed to the connection and not yet written to its socket, at most. */
-  static final int IN_FLIGHT = 4;
+  static final int IN_FLIGHT = 8;
 
   private final Semaphore writers = new Semaphore(AT_ONCE);
 
@@ -95,6 +103,11 @@ public class WholeReports {
 
   /** A 200 JSON answer of {@code gzip}'s text to {@code caller}, the client of {@code request}. */
   public Response ok(byte[] gzip, Caller caller, RoutingContext request) {
+    return answer(() -> gzip, caller, request, MediaType.APPLICATION_JSON).build();
+  }
+
+  /** {@link #ok(byte[], Caller, RoutingContext)} of a report built once a place is taken. */
+  public Response ok(Supplier<byte[]> gzip, Caller caller, RoutingContext request) {
     return answer(gzip, caller, request, MediaType.APPLICATION_JSON).build();
   }
 
@@ -104,11 +117,21 @@ public class WholeReports {
    * libraries), so that what waits for it is the compressed size; else the text, decompressed as it
    * is written. Takes a place now (a 429 when the caller holds {@link #PER_CALLER}; a 503 with
    * Retry-After when none frees within 2 s), given back when the answer is out, cut off for its
-   * pace, or its connection ends.
+   * pace, or its connection ends. {@code build} makes the compressed report once the place is
+   * taken: a caller past its places is turned away before any work (the diff review of the
+   * fourteenth security review: refused requests had each built a whole report in a shared slot
+   * first), and answers waiting for a place hold nothing.
    */
   public Response.ResponseBuilder answer(
-      byte[] gzip, Caller caller, RoutingContext request, String mediaType) {
+      Supplier<byte[]> build, Caller caller, RoutingContext request, String mediaType) {
     Runnable release = take(caller.quotaKey(Access.remoteAddress(request.request())), request);
+    byte[] gzip;
+    try {
+      gzip = build.get();
+    } catch (RuntimeException | Error e) {
+      release.run();
+      throw e;
+    }
     watch(request);
     if (GzipJson.acceptsGzip(request.request().getHeader("Accept-Encoding"))) {
       StreamingOutput asIs =
@@ -231,20 +254,27 @@ public class WholeReports {
                         written - before[0],
                         window,
                         rate);
-                    cutOff(ctx.request().connection());
+                    cutOff(ctx);
                   }
                 });
     ctx.addEndHandler(x -> ctx.vertx().cancelTimer(timer));
   }
 
   /**
-   * Closes {@code connection} now. Vert.x's {@code close()}, and a close sent down the channel's
-   * pipeline from its tail, pass through Vert.x's handler, which first waits for what is queued to
-   * be flushed, and a client that does not read never lets that happen (measured: the close came
-   * when the client went). A close from Vert.x's own place in the pipeline goes straight to the
-   * socket, drops what is queued and fails the writer waiting on it.
+   * Ends the answer to {@code ctx} now. On HTTP/2 its stream is reset, and the connection's other
+   * streams (the client's other requests, its event stream) go on. On HTTP/1.1 the connection is
+   * closed: Vert.x's {@code close()}, and a close sent down the channel's pipeline from its tail,
+   * pass through Vert.x's handler, which first waits for what is queued to be flushed, and a client
+   * that does not read never lets that happen (measured: the close came when the client went). A
+   * close from Vert.x's own place in the pipeline goes straight to the socket, drops what is queued
+   * and fails the writer waiting on it.
    */
-  private static void cutOff(HttpConnection connection) {
+  private static void cutOff(RoutingContext ctx) {
+    if (ctx.request().version() == HttpVersion.HTTP_2) {
+      ctx.response().reset();
+      return;
+    }
+    HttpConnection connection = ctx.request().connection();
     if (connection instanceof ConnectionBase base) {
       base.channelHandlerContext().close();
     } else {
@@ -295,8 +325,9 @@ public class WholeReports {
           return;
         } catch (TimeoutException e) {
           if (request.request().connection() instanceof ConnectionBase base
-              && !base.channel().isOpen()) {
-            throw new IOException("the connection closed");
+                  && !base.channel().isOpen()
+              || request.response().closed()) {
+            throw new IOException("the connection or the stream closed");
           }
         } catch (ExecutionException e) {
           throw new IOException("the answer could not be written: " + e.getCause(), e.getCause());

@@ -58,7 +58,7 @@ public interface FabricscopeConfig {
    * second over windows of 10 s (0: no check). A slower client is cut off, so a socket that stops
    * reading cannot hold one of the few places these answers share (nginx's {@code send_timeout}).
    */
-  @WithDefault("16384")
+  @WithDefault("32768")
   long answerMinRate();
 
   /** Authentication. */

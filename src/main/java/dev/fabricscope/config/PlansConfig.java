@@ -21,6 +21,6 @@ public interface PlansConfig {
    * may have): a plan's page reads them all, and 200 versions of 256 KiB were 51 MB of text to
    * parse per read (fourteenth security review).
    */
-  @WithDefault("16777216")
+  @WithDefault("4194304")
   long maxBytes();
 }

@@ -141,6 +141,15 @@ public class KnownHosts {
     return id;
   }
 
+  /**
+   * Forgets {@code host} (deleted): its next report takes the full path and makes it again. Other
+   * server processes forget it at their next last-seen write, which finds no row to update.
+   */
+  public void forget(String host) {
+    known.remove(host);
+    pending.remove(host);
+  }
+
   /** Writes the pending last-seen times; returns how many hosts were written. */
   public int flush() {
     if (pending.isEmpty()) {

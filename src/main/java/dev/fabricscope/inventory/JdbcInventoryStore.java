@@ -200,6 +200,28 @@ public class JdbcInventoryStore implements InventoryStore {
   }
 
   @Override
+  public boolean deleteHost(String name) {
+    boolean deleted =
+        transaction(
+            "deleteHost",
+            c -> {
+              try (var ps = c.prepareStatement("DELETE FROM agent_capabilities WHERE host = ?")) {
+                ps.setString(1, name);
+                ps.executeUpdate();
+              }
+              // snapshots, labels and the planner's offers go with the row (ON DELETE CASCADE)
+              try (var ps = c.prepareStatement("DELETE FROM hosts WHERE name = ?")) {
+                ps.setString(1, name);
+                return ps.executeUpdate() > 0;
+              }
+            });
+    if (deleted) {
+      space.changed(); // the snapshots' space handed back, as after a pruning ingest
+    }
+    return deleted;
+  }
+
+  @Override
   public Map<String, Long> latestSnapshotIds() {
     return query(
         "latestSnapshotIds",

@@ -102,9 +102,14 @@ final class JobRows {
       // edited by hand from reaching an agent
       long bytes = rs.getLong("bytes");
       int threads = rs.getInt("threads");
-      // a row stored before the fourteenth review's rule (at least one 64-byte line per thread):
-      // such a test was accepted and ended in error; checked with one thread, read as stored
-      boolean beforeLinesRule = threads > 1 && threads > bytes / 64;
+      // a host-memcpy row stored before the fourteenth review's rule (at least one 64-byte line
+      // per thread): such a test was accepted and ended in error; checked with one thread (every
+      // other rule holds as before), read as stored
+      boolean beforeLinesRule =
+          "host-memcpy".equals(rs.getString("kind"))
+              && threads > 1
+              && threads <= BandwidthSpec.MAX_THREADS
+              && threads > bytes / 64;
       spec =
           BandwidthSpec.of(
               BandwidthKind.of(rs.getString("kind")),

@@ -147,7 +147,7 @@ public class PlanViewsResource {
   @APIResponse(
       responseCode = "429",
       ref = "TooManyRequests",
-      description = "The caller already has 4 whole reports on their way (Retry-After)")
+      description = "The caller already has 2 whole reports on their way (Retry-After)")
   @APIResponse(
       responseCode = "503",
       ref = "ServiceUnavailable",
@@ -157,10 +157,15 @@ public class PlanViewsResource {
       @Context HttpServerRequest request,
       @Context RoutingContext routing) {
     var caller = access.requireRead(request);
-    Report r = version.report(plans);
-    // the whole report written out (14 MB for a large host): in a /p2p slot, as /preview, and
-    // kept compressed while the client reads it (GzipJson)
-    return whole.ok(matrices.inSlot(() -> GzipJson.compress(ReportJson.write(r))), caller, routing);
+    // the whole report written out (14 MB for a large host): in a /p2p slot, as /preview, once a
+    // place to answer it is taken, and kept compressed while the client reads it (GzipJson)
+    return whole.ok(
+        () -> {
+          Report r = version.report(plans);
+          return matrices.inSlot(() -> GzipJson.compress(ReportJson.write(r)));
+        },
+        caller,
+        routing);
   }
 
   @GET

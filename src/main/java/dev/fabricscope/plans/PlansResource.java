@@ -1,8 +1,12 @@
 package dev.fabricscope.plans;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.api.GzipJson;
 import dev.fabricscope.api.HostSnapshots;
 import dev.fabricscope.api.P2pMatrices;
 import dev.fabricscope.api.Params;
+import dev.fabricscope.api.WholeReports;
 import dev.fabricscope.inventory.PlanStore;
 import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.security.Access;
@@ -11,6 +15,7 @@ import dev.fabricscope.security.Caller;
 import dev.fabricscope.topology.Report;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -28,6 +33,7 @@ import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -49,6 +55,8 @@ public class PlansResource {
   @Inject HostSnapshots hosts;
   @Inject PlanService plans;
   @Inject P2pMatrices matrices;
+  @Inject WholeReports whole;
+  @Inject ObjectMapper mapper;
 
   @POST
   @Consumes(MediaType.WILDCARD)
@@ -103,23 +111,47 @@ public class PlansResource {
   @GET
   @Path("/{id}")
   @Operation(operationId = "getPlan", summary = "A plan with every version and its edits")
-  @APIResponse(responseCode = "200", description = "The plan")
+  @APIResponse(
+      responseCode = "200",
+      description = "The plan",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = PlanView.class)))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(
+      responseCode = "429",
+      ref = "TooManyRequests",
+      description = "The caller already has 2 whole reports on their way (Retry-After)")
   @APIResponse(
       responseCode = "503",
       ref = "ServiceUnavailable",
       description = "Too many reports or matrices being computed at once (Retry-After)")
-  public PlanView get(
+  public Response get(
       @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
           @PathParam("id")
           String idParam,
-      @Context HttpServerRequest request) {
-    access.requireRead(request);
+      @Context HttpServerRequest request,
+      @Context RoutingContext routing) {
+    var caller = access.requireRead(request);
     long id = Params.id("plan id", idParam);
-    // every version's edits read and parsed (up to fabricscope.plans.max-bytes of them): in one
-    // of the /p2p slots, so that parallel reads of large plans cannot take the heap
-    return matrices.inSlot(() -> PlanView.of(plans.full(id)));
+    // every version's edits (up to fabricscope.plans.max-bytes of them) read, parsed and written
+    // out in one of the /p2p slots, and answered as a whole report is (WholeReports): a client
+    // that did not read had held the whole text (the fourteenth review's reading of its change)
+    return whole.ok(
+        () ->
+            matrices.inSlot(
+                () -> {
+                  try {
+                    return GzipJson.compress(
+                        mapper.writeValueAsString(PlanView.of(plans.full(id))));
+                  } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("writing plan " + id, e);
+                  }
+                }),
+        caller,
+        routing);
   }
 
   @POST

@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * Whole reports and clients that stop reading: such a client had held one of the 8 places and its
  * worker thread until its connection's idle timeout (30 minutes), so eight sockets turned every
  * other reader of a large report away. Now a client that takes less than {@code
- * fabricscope.answer-min-rate} is cut off and its place comes back, and one caller holds at most 4
+ * fabricscope.answer-min-rate} is cut off and its place comes back, and one caller holds at most 2
  * places. The report here is about 12 MB of text and 9 MB compressed (device names of random
  * characters), far more than the sockets between server and client hold; the pace is set to 100,000
  * bytes per second over windows of 0.5 s.
@@ -203,16 +203,16 @@ class WholeReportsTest {
     until(whole::inUse, 0, 2_000, "places back");
   }
 
-  /** Four places per caller: a fifth ask is a 429, another caller still gets its answer. */
+  /** Two places per caller: a third ask is a 429, another caller still gets its answer. */
   @Test
-  void oneCallerHoldsFourPlacesAtMost() throws Exception {
+  void oneCallerHoldsTwoPlacesAtMost() throws Exception {
     whole.set(config.answerMinRate(), WholeReports.WINDOW_MS); // 10 s windows: the sockets stay
     List<Socket> held = new ArrayList<>();
     try {
       for (int i = 0; i < WholeReports.PER_CALLER; i++) {
         held.add(ask(viewer, i % 2 == 0));
       }
-      until(whole::inUse, WholeReports.PER_CALLER, 3_000, "four places held");
+      until(whole::inUse, WholeReports.PER_CALLER, 3_000, "the caller's places held");
       given()
           .auth()
           .oauth2(viewer)

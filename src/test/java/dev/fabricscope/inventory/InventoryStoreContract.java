@@ -54,6 +54,27 @@ abstract class InventoryStoreContract extends InventoryStoreSetup {
         Map.of("hosts", 1L, "host_labels", 0L, "snapshots", 1L, "tokens", 0L), store.rowCounts());
   }
 
+  /** A deleted host takes its snapshots and labels; its next report makes it again. */
+  @Test
+  void aDeletedHostGoesWithItsSnapshotsAndComesBackWithItsNextReport() {
+    store.ingest(report("node-a", "h1", T0, 0, Map.of("rack", "a1")));
+    var s2 = store.ingest(report("node-a", "h2", T0.plusSeconds(60)));
+    store.ingest(report("node-b", "h1", T0));
+    assertTrue(store.deleteHost("node-a"));
+    assertFalse(store.deleteHost("node-a"));
+    assertFalse(store.deleteHost("no-such-host"));
+    assertTrue(store.host("node-a").isEmpty());
+    assertTrue(store.snapshotJson(s2.snapshotId()).isEmpty());
+    assertEquals(
+        Map.of("hosts", 1L, "host_labels", 0L, "snapshots", 1L, "tokens", 0L), store.rowCounts());
+    assertEquals(
+        java.util.Set.of("node-b"), java.util.Set.copyOf(store.latestSnapshotIds().keySet()));
+    assertFalse(store.touch("node-a", "h2", T0.plusSeconds(90)), "no row to touch");
+    var again = store.ingest(report("node-a", "h2", T0.plusSeconds(120)));
+    assertEquals(Outcome.CREATED, again.outcome());
+    assertEquals(T0.plusSeconds(120), store.host("node-a").orElseThrow().firstSeen());
+  }
+
   @Test
   void sameHashOnlyMovesLastSeen() {
     var first = store.ingest(report("node-a", "h1", T0));

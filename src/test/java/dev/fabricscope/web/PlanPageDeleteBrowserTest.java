@@ -105,6 +105,23 @@ class PlanPageDeleteBrowserTest extends BrowserTest {
         driver.findElements(By.cssSelector("#plans tr[data-plan='" + keep + "']")).isEmpty());
   }
 
+  /**
+   * Enter in the token field sends no form: the pages' bundle stops it, as an inline handler did
+   * before the Content-Security-Policy ran no inline script (fourteenth security review). The
+   * policy itself is checked on every browser test: a refused script is a console error.
+   */
+  @Test
+  void enterInTheTokenFieldStaysOnThePage() throws Exception {
+    create("enter plan");
+    driver.get(url("/plans"));
+    waiting().until(ExpectedConditions.attributeToBe(By.id("plans-page"), "data-ready", "true"));
+    js().executeScript("window.stayed = true");
+    driver.findElement(By.id("plans-token")).sendKeys("abc" + org.openqa.selenium.Keys.ENTER);
+    Thread.sleep(500); // a form sent would be loading its answer by now
+    assertEquals(Boolean.TRUE, js().executeScript("return window.stayed === true"));
+    assertTrue(driver.getCurrentUrl().endsWith("/plans"), driver.getCurrentUrl());
+  }
+
   @Test
   void deleteFromThePlanPageGoesBackToTheList() {
     long id = create("page-deleted plan");

@@ -14,13 +14,35 @@ import java.util.List;
  *     empty for host-wide findings
  * @param message a sentence a person understands
  * @param fix what to change, null when there is nothing to change
+ * @param count how many findings of its rule this one stands for: 1, or more where a host had more
+ *     than {@link FleetFindings#MAX_PER_RULE} and the rest were folded into this one
  */
-@JsonPropertyOrder({"rule", "severity", "host", "devices", "message", "fix"})
+@JsonPropertyOrder({"rule", "severity", "host", "devices", "message", "fix", "count"})
 public record Finding(
-    String rule, Severity severity, String host, List<String> devices, String message, String fix) {
+    String rule,
+    Severity severity,
+    String host,
+    List<String> devices,
+    String message,
+    String fix,
+    int count) {
 
   public Finding {
     devices = List.copyOf(devices);
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be at least 1");
+    }
+  }
+
+  /** One finding. */
+  public Finding(
+      String rule,
+      Severity severity,
+      String host,
+      List<String> devices,
+      String message,
+      String fix) {
+    this(rule, severity, host, devices, message, fix, 1);
   }
 
   /** Urgency, written in lower case in JSON. */

@@ -71,9 +71,10 @@ public final class FleetFindings {
    * of 20,000 functions all trained below capable width made 19,800 {@code DOWNTRAINED_LINK}
    * findings, kept per host for the fleet view: 30 such imports were 152 MB per findings answer,
    * and 78 ran a 512 MiB server out of heap without a read (fourteenth security review). The
-   * largest real host has a few dozen links and 16 GPUs, so 32 leaves every real finding as it was.
+   * largest real host has a few dozen links and 16 GPUs (120 pairs for {@link
+   * #DRIVER_P2P_DISAGREES}), so 128 leaves every real finding as it was.
    */
-  public static final int MAX_PER_RULE = 32;
+  public static final int MAX_PER_RULE = 128;
 
   /** Most devices a finding that stands for others lists; it counts them all. */
   public static final int MAX_DEVICES_LISTED = 256;
@@ -125,7 +126,9 @@ public final class FleetFindings {
       List<Finding> rest = all.subList(MAX_PER_RULE - 1, all.size());
       TreeSet<String> devices = new TreeSet<>(PciTopology::compareBdf);
       Severity worst = Severity.INFO;
+      int count = 0;
       for (Finding f : rest) {
+        count += f.count();
         devices.addAll(f.devices());
         worst = f.severity().compareTo(worst) > 0 ? f.severity() : worst;
       }
@@ -136,7 +139,7 @@ public final class FleetFindings {
               worst,
               host,
               listed,
-              rest.size()
+              count
                   + " more "
                   + e.getKey()
                   + " finding(s) on "
@@ -151,7 +154,8 @@ public final class FleetFindings {
                       : "")
                   + "; the first of them: "
                   + rest.get(0).message(),
-              rest.get(0).fix()));
+              rest.get(0).fix(),
+              count));
     }
     return out;
   }

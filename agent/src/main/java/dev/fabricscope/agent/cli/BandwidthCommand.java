@@ -116,6 +116,7 @@ public final class BandwidthCommand implements Callable<Integer> {
         err.println("fabricscope-agent: the listener ended without a measurement");
         return 1;
       }
+      m.bounded();
     } catch (MemoryRefusedException e) {
       // the size asked for does not fit this host's memory now: the request, not a helper, is at
       // fault, so it exits as bad input does

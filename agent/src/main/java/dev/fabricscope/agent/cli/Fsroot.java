@@ -67,6 +67,19 @@ public final class Fsroot implements AutoCloseable {
     return v == null || v.isBlank() ? ArchiveExtractor.defaultTempBase() : Path.of(v);
   }
 
+  /**
+   * Leaves the removal of an unpacked tree to this object's owner alone: {@code run} closes it
+   * after its last scan, before its own shutdown hook lets the JVM go. The clean-up hook had
+   * removed the tree while a scan was reading it, and the broken report could be spooled (the diff
+   * review of the fourteenth security review). A tree left by a JVM killed outright is removed at
+   * the next start ({@link UnpackCleanup#removeLeftovers}).
+   */
+  public void closedByOwnerOnly() {
+    if (cleanup != null) {
+      cleanup.close(); // only takes the hook away
+    }
+  }
+
   /** Whether the tree is {@code /}: the host the agent runs on. */
   public boolean live() {
     return live;

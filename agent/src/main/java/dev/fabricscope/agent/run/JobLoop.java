@@ -246,7 +246,18 @@ public final class JobLoop {
         new JobSide(job, lookup.apply(job.spec().kind()), client::event, ticks, progressEvery, log)
             .whenFailed(refusals::refused);
     Side key = new Side(job.jobId(), job.listen());
-    running.put(key, side);
+    if (running.putIfAbsent(key, side) != null) {
+      // the same side handed out again (fourteenth security review): the first one replaced in
+      // the map was never cancelled and its helper outlived the agent. Ignored, with no event: an
+      // error would end the side that runs
+      log.info(
+          "jobs: job "
+              + job.jobId()
+              + "'s "
+              + (job.listen() ? "listen" : "run")
+              + " side already runs here; the assignment handed out again is ignored");
+      return;
+    }
     try {
       sides.execute(
           () -> {

@@ -134,7 +134,7 @@ final class JobSide implements Runnable {
             TimeUnit.MILLISECONDS);
     Measurement m;
     try {
-      m = h.run(job.spec(), job.peer(), cancel);
+      m = h.run(job.spec(), job.peer(), cancel).bounded();
     } finally {
       watch.cancel(false);
     }

@@ -108,6 +108,7 @@ public final class RunCommand implements Callable<Integer> {
     CountDownLatch finished = new CountDownLatch(1);
     AtomicBoolean exited = new AtomicBoolean();
     try (Fsroot fs = Fsroot.open(o.fsroot == null ? null : o.fsroot.toString())) {
+      fs.closedByOwnerOnly(); // closed below, after the last scan (this hook waits for it)
       PeriodicScanner scanner =
           new PeriodicScanner(
               fs.root(), new SysfsDiscovery(), NvmlStep.of(o.nvml(fs.live()), new NvmlReader()));

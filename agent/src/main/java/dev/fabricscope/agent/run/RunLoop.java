@@ -133,6 +133,9 @@ public final class RunLoop {
       log.info("collect failed: " + e);
       return;
     }
+    if (stopping) {
+      return; // a scan that ended after the stop began may have read a tree being removed
+    }
     spoolIfChanged(r);
   }
 

@@ -140,6 +140,11 @@ public final class RunOptions {
     if (u.getRawQuery() != null || u.getRawFragment() != null || u.getRawUserInfo() != null) {
       throw new UsageException("--server '" + text + "': no query, fragment or user info");
     }
+    // URI takes any number of port digits; the HTTP client refuses past 65535 at every request,
+    // and the agent had retried that forever (fourteenth security review)
+    if (u.getPort() == 0 || u.getPort() > 65535) {
+      throw new UsageException("--server '" + text + "': the port must be 1 to 65535");
+    }
     return u;
   }
 

@@ -38,7 +38,7 @@ final class SpoolFolder {
   }
 
   /** The owner of {@code p} itself (a link's own owner, not its target's). */
-  static long uid(Path p) throws IOException {
+  public static long uid(Path p) throws IOException {
     return ((Number) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue();
   }
 
@@ -47,7 +47,7 @@ final class SpoolFolder {
    * (java.base alone: the agent also runs on a jlink'ed runtime without {@code jdk.security.auth});
    * -1 where it cannot be read (then owners are not compared).
    */
-  static long effectiveUid() {
+  public static long effectiveUid() {
     return SELF;
   }
 

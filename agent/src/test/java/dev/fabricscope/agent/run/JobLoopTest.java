@@ -196,6 +196,25 @@ class JobLoopTest {
     assertFalse(server.eventsOf(1).stream().anyMatch(e -> e.type().equals("result")));
   }
 
+  /**
+   * The same side handed out twice runs once, and stopping the agent ends it (fourteenth security
+   * review: the second replaced the first, which outlived the agent).
+   */
+  @Test
+  void aSideHandedOutTwiceRunsOnce() throws Exception {
+    helper.blockUntilCancelled = true;
+    server.assignments.add(MEMCPY);
+    waitFor(() -> helper.calls.size() == 1);
+    server.assignments.add(MEMCPY);
+    waitFor(() -> logBytes.toString().contains("handed out again is ignored"));
+    assertEquals(1, helper.calls.size());
+    assertEquals(1, loop.running());
+    assertFalse(server.eventsOf(1).stream().anyMatch(e -> e.type().equals("error")));
+    loop.stop();
+    assertTrue(loop.awaitSides(3000), "the side ended");
+    assertTrue(helper.sawCancel);
+  }
+
   @Test
   void stoppingTheAgentCancelsRunningHelpersAndWaitsForThem() throws Exception {
     helper.blockUntilCancelled = true;

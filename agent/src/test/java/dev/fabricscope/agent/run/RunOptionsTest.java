@@ -24,9 +24,28 @@ class RunOptionsTest {
   void serverMustBeAnHttpUrlWithAHost() {
     assertEquals("https", RunOptions.server("https://fs.example:8443/prefix").getScheme());
     for (String bad :
-        new String[] {"fs.example", "ftp://fs.example", "http://", "http://a b", "http://h/?q=1"}) {
+        new String[] {
+          "fs.example",
+          "ftp://fs.example",
+          "http://",
+          "http://a b",
+          "http://h/?q=1",
+          "http://[::1]:99999",
+          "http://h:0",
+          "https://h:65536/"
+        }) {
       assertThrows(UsageException.class, () -> RunOptions.server(bad), bad);
     }
+    // every port from 1 to 65535 is taken, none past it (fourteenth security review)
+    for (int port = 1; port <= 70_000; port += 997) {
+      String url = "http://fs.example:" + port;
+      if (port <= 65535) {
+        assertEquals(port, RunOptions.server(url).getPort(), url);
+      } else {
+        assertThrows(UsageException.class, () -> RunOptions.server(url), url);
+      }
+    }
+    assertEquals(-1, RunOptions.server("http://fs.example/").getPort(), "no port: the scheme's");
   }
 
   /** {@code --peer-networks 10.1.0.0/16,2001:db8::/32}: each value a network, else exit 2. */
