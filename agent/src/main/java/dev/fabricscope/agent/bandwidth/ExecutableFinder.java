@@ -1,6 +1,6 @@
 package dev.fabricscope.agent.bandwidth;
 
-import dev.fabricscope.agent.run.SpoolFolder;
+import dev.fabricscope.agent.run.FileOwners;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -33,7 +33,7 @@ public final class ExecutableFinder {
 
   /** Searches the given directories, in order, for this process's user. */
   public ExecutableFinder(List<Path> dirs) {
-    this(dirs, SpoolFolder.effectiveUid());
+    this(dirs, FileOwners.effectiveUid());
   }
 
   /** Searches the given directories, in order, for a process of user {@code selfUid}. */
@@ -87,7 +87,7 @@ public final class ExecutableFinder {
     try {
       Path real = file.toRealPath();
       for (Path p : List.of(file.getParent(), real, real.getParent())) {
-        if (SpoolFolder.uid(p) != 0) {
+        if (FileOwners.uid(p) != 0) {
           return false;
         }
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(p);

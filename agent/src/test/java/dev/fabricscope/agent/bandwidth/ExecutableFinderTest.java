@@ -2,7 +2,7 @@ package dev.fabricscope.agent.bandwidth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.fabricscope.agent.run.SpoolFolder;
+import dev.fabricscope.agent.run.FileOwners;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -34,7 +34,7 @@ class ExecutableFinderTest {
 
   /** What root may run: owned by root, and neither file nor folder writable by group or others. */
   static boolean expected(Path d, String dirMode, String fileMode) throws Exception {
-    boolean rootsOwn = SpoolFolder.uid(d) == 0 && SpoolFolder.uid(d.resolve("iperf3")) == 0;
+    boolean rootsOwn = FileOwners.uid(d) == 0 && FileOwners.uid(d.resolve("iperf3")) == 0;
     return rootsOwn && !writableByOthers(dirMode) && !writableByOthers(fileMode);
   }
 
@@ -71,7 +71,7 @@ class ExecutableFinderTest {
     Path safe = helper("real", "rwxr-xr-x", "rwxr-xr-x");
     Path open = Files.createDirectories(tmp.resolve("open"));
     Files.createSymbolicLink(open.resolve("iperf3"), safe.resolve("iperf3"));
-    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwt"));
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
     assertEquals(Optional.empty(), new ExecutableFinder(List.of(open), 0).find("iperf3"));
   }
 
