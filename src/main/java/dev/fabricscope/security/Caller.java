@@ -48,7 +48,7 @@ public record Caller(String name, Role role, String host, long tokenId, Session 
    * budget): its token; a signed-on person by principal, whichever of their sessions or provider
    * tokens they come with (each refreshed JWT without a {@code sid} had been a caller of its own:
    * eighth security review); another caller (an agent's Kubernetes token) by name and host; no one
-   * by {@code address}.
+   * by {@code address} ({@link #addressKey}: IPv6 by its /64).
    */
   public String quotaKey(String address) {
     if (tokenId > 0) {
@@ -58,9 +58,36 @@ public record Caller(String name, Role role, String host, long tokenId, Session 
       return personKey(name);
     }
     if (role == null || this == ANONYMOUS_READER) {
-      return "address:" + address;
+      return "address:" + addressKey(address);
     }
     return "caller:" + name + "@" + host;
+  }
+
+  /**
+   * What one anonymous sender is counted by: an IPv4 address as it is; an IPv6 address by its /64,
+   * the block one host or one site is given (RFC 6177), so that one machine cannot be a new caller
+   * per address (the reading of the fourteenth security review's change); an IPv4 address mapped
+   * into IPv6 as the IPv4 address. Anything else as it is.
+   */
+  static String addressKey(String address) {
+    if (address == null
+        || address.indexOf(':') < 0
+        || !address.matches("[0-9A-Fa-f:.]{2,45}(%[0-9A-Za-z._-]{1,32})?")) {
+      return address; // IPv4, or not an IPv6 literal (never looked up)
+    }
+    try {
+      byte[] b = java.net.InetAddress.getByName(address.replaceAll("%.*$", "")).getAddress();
+      if (b.length == 4) {
+        return java.net.InetAddress.getByAddress(b).getHostAddress();
+      }
+      StringBuilder k = new StringBuilder();
+      for (int i = 0; i < 8; i += 2) {
+        k.append(Integer.toHexString(((b[i] & 0xff) << 8) | (b[i + 1] & 0xff))).append(':');
+      }
+      return k.append(":/64").toString();
+    } catch (java.net.UnknownHostException | RuntimeException e) {
+      return address; // not a literal: as it is
+    }
   }
 
   /** The quota key of the signed-on person whose principal name is {@code principal}. */
