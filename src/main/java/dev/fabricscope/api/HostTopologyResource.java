@@ -42,10 +42,7 @@ public class HostTopologyResource {
       content = @Content(schema = @Schema(ref = "Report")))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  @APIResponse(
-      responseCode = "429",
-      ref = "TooManyRequests",
-      description = "The caller already has 2 whole reports on their way (Retry-After)")
+  @APIResponse(responseCode = "429", ref = "TooManyWholeReports")
   @APIResponse(
       responseCode = "503",
       ref = "ServiceUnavailable",

@@ -155,8 +155,8 @@ public final class Spool implements AutoCloseable {
 
   /** Whether {@code p} belongs to this process's user (true where that cannot be told). */
   private static boolean ours(Path p) throws IOException {
-    long self = SpoolFolder.effectiveUid();
-    return self < 0 || SpoolFolder.uid(p) == self;
+    long self = FileOwners.effectiveUid();
+    return self < 0 || FileOwners.uid(p) == self;
   }
 
   /** Spools a report durably, dropping the oldest first when the bounds would be exceeded. */

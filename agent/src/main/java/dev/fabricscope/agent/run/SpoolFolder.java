@@ -37,16 +37,6 @@ final class SpoolFolder {
     return dir;
   }
 
-  /** The owner of {@code p} itself (a link's own owner, not its target's). */
-  static long uid(Path p) throws IOException {
-    return FileOwners.uid(p);
-  }
-
-  /** This process's effective uid ({@link FileOwners#effectiveUid}). */
-  static long effectiveUid() {
-    return FileOwners.effectiveUid();
-  }
-
   /** Refuses a folder others could plant files or links in, naming why and the fix. */
   static void check(Path dir) throws IOException {
     if (Files.isSymbolicLink(dir)) {
@@ -61,8 +51,8 @@ final class SpoolFolder {
     if (!a.isDirectory()) {
       throw new IOException(dir + " is not a folder");
     }
-    long owner = uid(dir);
-    long self = effectiveUid();
+    long owner = FileOwners.uid(dir);
+    long self = FileOwners.effectiveUid();
     if (self >= 0 && owner != self) {
       throw new IOException(
           dir + " belongs to uid " + owner + ", not to this agent's user (uid " + self + ")");

@@ -60,7 +60,7 @@ class SpoolFolderTest {
 
   @Test
   void aFolderOfAnotherUserIsRefused() throws IOException {
-    assumeTrue(SpoolFolder.effectiveUid() == 0, "only root can give a folder away");
+    assumeTrue(FileOwners.effectiveUid() == 0, "only root can give a folder away");
     Path dir = Files.createDirectory(tmp.resolve("theirs"));
     Files.setAttribute(dir, "unix:uid", 65534);
     IOException e = assertThrows(IOException.class, () -> open(dir));
@@ -121,7 +121,7 @@ class SpoolFolderTest {
   @Test
   void theUidReadFromProcIsTheOwnerOfWhatThisProcessCreates() throws IOException {
     Path mine = Files.createFile(tmp.resolve("mine"));
-    assertEquals(SpoolFolder.uid(mine), SpoolFolder.effectiveUid());
+    assertEquals(FileOwners.uid(mine), FileOwners.effectiveUid());
   }
 
   @Test
@@ -138,7 +138,7 @@ class SpoolFolderTest {
 
   @Test
   void aReportFileOfAnotherUserIsRemovedUnread() throws IOException {
-    assumeTrue(SpoolFolder.effectiveUid() == 0, "only root can give a file away");
+    assumeTrue(FileOwners.effectiveUid() == 0, "only root can give a file away");
     Path dir = Files.createDirectory(tmp.resolve("spool"));
     Path planted = Files.writeString(dir.resolve("0000000000000007.json"), "{\"planted\":1}");
     Files.setAttribute(planted, "unix:uid", 65534);
