@@ -77,6 +77,55 @@ class HostDeleteTest {
   }
 
   /**
+   * Hostile names in the path delete nothing: each is no host (404) or no valid URI (400), and a
+   * host whose name they resemble stays (the name is compared whole, as a bound parameter).
+   */
+  @Test
+  void hostileNamesDeleteNothing() throws Exception {
+    String host = BandwidthClient.hostName("del-kept");
+    String agent = ApiClient.token(BandwidthClient.hostName("del-kept-agent"), "agent", host);
+    String report =
+        new String(ApiClient.resource("valid-report.json"), StandardCharsets.UTF_8)
+            .replace("corpus-host", host);
+    ApiClient.sendReport(agent, report.getBytes(StandardCharsets.UTF_8)).then().statusCode(201);
+    List<String> names =
+        new ArrayList<>(
+            List.of(
+                "%25",
+                host.substring(0, 5) + "%25",
+                host + "%20",
+                "'%20OR%20'1'='1",
+                "..",
+                "%2e%2e",
+                "a".repeat(4000),
+                "%00",
+                "%0a" + host,
+                host.toUpperCase(java.util.Locale.ROOT)));
+    Random random = new Random(14);
+    String alphabet = "abcXYZ019-_.~%!$&'()*+,;=:@";
+    for (int i = 0; i < 40; i++) {
+      StringBuilder n = new StringBuilder();
+      for (int k = 1 + random.nextInt(20); k > 0; k--) {
+        n.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      names.add(n.toString().replace("%", "%25"));
+    }
+    for (String name : names) {
+      int status =
+          given()
+              .auth()
+              .oauth2(ApiClient.ADMIN)
+              .urlEncodingEnabled(false)
+              .delete("/api/v1/hosts/" + name)
+              .then()
+              .extract()
+              .statusCode();
+      assertTrue(status == 404 || status == 400 || status == 414, name + ": " + status);
+      assertTrue(listed(host), name + " deleted " + host);
+    }
+  }
+
+  /**
    * Imported hosts, each with a downtrained link, deleted in a generated order: each leaves the
    * host list and the fleet's findings, the others stay.
    */
