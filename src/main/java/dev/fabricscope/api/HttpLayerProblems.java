@@ -197,7 +197,13 @@ public class HttpLayerProblems {
   private void failure(RoutingContext ctx) {
     HttpServerResponse resp = ctx.response();
     if (resp.headWritten() || resp.closed()) {
-      return; // a streamed answer already started: nothing can be said any more
+      // a streamed answer already started: nothing can be said any more
+      Log.debugf(
+          ctx.failure(),
+          "%s %.200s failed after its answer started",
+          ctx.request().method(),
+          ctx.request().uri());
+      return;
     }
     Throwable failure = ctx.failure();
     int status = failure instanceof HttpException he ? he.getStatusCode() : ctx.statusCode();

@@ -61,18 +61,32 @@ public class FabricService {
       List<RdmaFabric.PortRow> withoutGid,
       Map<String, Integer> leftOut) {}
 
-  /** The subnets, InfiniBand first. */
-  public List<RdmaFabric.Subnet> subnets() {
-    return RdmaFabric.subnets(hostPorts.all(), discoveries());
+  /**
+   * The subnets and the hosts whose ports they leave out.
+   *
+   * @param leftOut as in {@link View#leftOut}, by host name
+   */
+  public record Subnets(List<RdmaFabric.Subnet> subnets, Map<String, Integer> leftOut) {}
+
+  /** The subnets, InfiniBand first, with the ports they leave out, from one read of the hosts. */
+  public Subnets subnetsAndLeftOut() {
+    List<HostRdmaPorts> hosts = hostPorts.all();
+    return new Subnets(RdmaFabric.subnets(hosts, discoveries()), leftOut(hosts));
   }
 
   /** The subnets and the ports that report no GID, listed apart from the subnets. */
   public View view() {
     List<HostRdmaPorts> hosts = hostPorts.all();
-    Map<String, Integer> leftOut = new java.util.TreeMap<>();
-    hosts.stream().filter(h -> h.leftOut() > 0).forEach(h -> leftOut.put(h.host(), h.leftOut()));
     return new View(
-        RdmaFabric.subnets(hosts, discoveries()), RdmaFabric.portsWithoutGid(hosts), leftOut);
+        RdmaFabric.subnets(hosts, discoveries()),
+        RdmaFabric.portsWithoutGid(hosts),
+        leftOut(hosts));
+  }
+
+  private static Map<String, Integer> leftOut(List<HostRdmaPorts> hosts) {
+    Map<String, Integer> out = new java.util.TreeMap<>();
+    hosts.stream().filter(h -> h.leftOut() > 0).forEach(h -> out.put(h.host(), h.leftOut()));
+    return out;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.fabricscope.api;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -13,6 +14,15 @@ import dev.fabricscope.testing.ApiClient;
 import dev.fabricscope.testing.BandwidthClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.StreamResetException;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +37,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,6 +60,8 @@ class WholeReportsTest {
   static final long WINDOW_MS = 500;
 
   @Inject WholeReports whole;
+
+  @Inject Vertx vertx;
 
   @Inject FabricscopeConfig config;
 
@@ -201,6 +215,130 @@ class WholeReportsTest {
     assertEquals(
         new String(text.body(), StandardCharsets.UTF_8), GzipJson.text(gzip.body()), "same JSON");
     until(whole::inUse, 0, 2_000, "places back");
+  }
+
+  /**
+   * Over HTTP/2 (cleartext, prior knowledge) a stream that stops reading is reset, not its
+   * connection: the client's next request on the same connection is answered whole. The client
+   * gives each stream a window of 64 KiB, so the server's stream stalls at once. Before, Quarkus's
+   * answer stream took the reset stream's unsent data for a connection error and sent a GOAWAY.
+   */
+  @Test
+  void anHttp2StreamThatStopsReadingIsResetAndItsConnectionGoesOn() throws Exception {
+    var client = http2Client();
+    try {
+      CompletableFuture<Throwable> stalledEnd = new CompletableFuture<>();
+      CompletableFuture<HttpConnection> stalledOn = new CompletableFuture<>();
+      topology(client)
+          .compose(HttpClientRequest::send)
+          .onSuccess(
+              response -> {
+                response.pause();
+                stalledOn.complete(response.request().connection());
+                response.exceptionHandler(stalledEnd::complete);
+                response.endHandler(x -> stalledEnd.complete(null));
+              })
+          .onFailure(stalledEnd::complete);
+      until(whole::inUse, 1, 3_000, "the stalled stream holds a place");
+      Throwable end = stalledEnd.get(6 * WINDOW_MS + 5_000, TimeUnit.MILLISECONDS);
+      assertTrue(end instanceof StreamResetException, "the stream was reset: " + end);
+      until(whole::inUse, 0, 2_000, "its place back");
+      assertSame(stalledOn.get(), wholeAnswerOn(client), "the next answer, on the same connection");
+    } finally {
+      client.close();
+    }
+  }
+
+  /**
+   * A client that resets its own HTTP/2 streams (a browser leaving the page), at generated points
+   * of the answer and before it, gets every place back within a window: a stream reset before its
+   * answer began had kept its place for good. The pace is 1 byte per second here, so nothing is cut
+   * off for it.
+   */
+  @Test
+  void http2StreamsTheClientResetsGiveTheirPlacesBack() throws Exception {
+    whole.set(1, WINDOW_MS);
+    Random random = new Random(2612);
+    for (int i = 0; i < 12; i++) {
+      long after = i % 3 == 0 ? -1 : random.nextInt(60_000);
+      var client = http2Client(); // a connection each: the client's own pool is not under test
+      try {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        topology(client)
+            .onSuccess(
+                request -> {
+                  if (after < 0) {
+                    request.sendHead().onComplete(x -> request.reset());
+                    sent.complete(null);
+                    return;
+                  }
+                  request
+                      .send()
+                      .onSuccess(
+                          response -> {
+                            long[] got = {0};
+                            response.handler(
+                                b -> {
+                                  if (got[0] <= after && (got[0] += b.length()) > after) {
+                                    request.reset();
+                                    sent.complete(null);
+                                  }
+                                });
+                          })
+                      .onFailure(sent::completeExceptionally);
+                })
+            .onFailure(sent::completeExceptionally);
+        sent.get(10, TimeUnit.SECONDS);
+        Thread.sleep(100);
+        until(
+            whole::inUse, 0, 3 * WINDOW_MS + 2_000, "reset after " + after + " bytes: place back");
+      } finally {
+        client.close();
+      }
+    }
+    var client = http2Client();
+    try {
+      wholeAnswerOn(client);
+    } finally {
+      client.close();
+    }
+  }
+
+  private io.vertx.core.http.HttpClient http2Client() {
+    return vertx.createHttpClient(
+        new HttpClientOptions()
+            .setProtocolVersion(HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false)
+            .setInitialSettings(new Http2Settings().setInitialWindowSize(65_535))
+            .setDefaultHost("127.0.0.1")
+            .setDefaultPort(RestAssured.port));
+  }
+
+  /** Reads the topology whole; the connection it came on. */
+  private static HttpConnection wholeAnswerOn(io.vertx.core.http.HttpClient client)
+      throws Exception {
+    CompletableFuture<HttpConnection> on = new CompletableFuture<>();
+    Buffer body =
+        topology(client)
+            .compose(HttpClientRequest::send)
+            .compose(
+                response -> {
+                  on.complete(response.request().connection());
+                  assertEquals(200, response.statusCode());
+                  return response.body();
+                })
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+    assertEquals(textLength, body.length(), "answered whole");
+    return on.get();
+  }
+
+  private static io.vertx.core.Future<HttpClientRequest> topology(
+      io.vertx.core.http.HttpClient client) {
+    return client
+        .request(HttpMethod.GET, "/api/v1/hosts/" + host + "/topology")
+        .map(r -> r.putHeader("Authorization", "Bearer " + viewer));
   }
 
   /** Two places per caller: a third ask is a 429, another caller still gets its answer. */

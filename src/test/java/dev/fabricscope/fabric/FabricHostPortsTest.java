@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fabricscope.api.FabricResource;
 import dev.fabricscope.testing.ApiClient;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -77,6 +78,17 @@ class FabricHostPortsTest {
     String page = given().get("/fabric").then().statusCode(200).extract().asString();
     String note = page.substring(page.indexOf("id=\"fabric-left-out\""));
     assertTrue(note.contains(host + "</span> × 44"), note.substring(0, 300));
+
+    // the API says so too: a header with the total, and the hosts by name
+    var answer = given().get("/api/v1/fabric").then().statusCode(200).extract();
+    int total = Integer.parseInt(answer.header(FabricResource.PORTS_LEFT_OUT));
+    assertTrue(total >= 44, "at least this host's 44: " + total);
+    var left = given().get("/api/v1/fabric/left-out").then().statusCode(200).extract().jsonPath();
+    List<String> names = left.getList("host");
+    List<Integer> counts = left.getList("ports");
+    assertEquals(44, counts.get(names.indexOf(host)));
+    assertEquals(total, counts.stream().mapToInt(Integer::intValue).sum());
+    assertEquals(List.copyOf(new java.util.TreeSet<>(names)), names, "by host name");
   }
 
   private HostRdmaPorts of(String host) {
