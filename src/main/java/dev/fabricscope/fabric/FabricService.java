@@ -91,9 +91,11 @@ public class FabricService {
 
   /**
    * The folder's discoveries, then the uploaded ones, each group by name. Where two list the same
-   * CA port, the first one wins ({@link RdmaFabric#build}).
+   * CA port, the first one wins ({@link RdmaFabric#build}). One caller at a time: views that start
+   * together wait for the first, which leaves them nothing to parse (fifteenth security review:
+   * after a restart, 4 parallel views each parsed every stored upload and ran the heap out).
    */
-  List<IbNetDiscover.Discovery> discoveries() {
+  synchronized List<IbNetDiscover.Discovery> discoveries() {
     List<IbNetDiscover.Discovery> out = new ArrayList<>(folder());
     out.addAll(uploaded());
     return out;
