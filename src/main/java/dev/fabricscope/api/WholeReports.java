@@ -46,14 +46,17 @@ import java.util.zip.GZIPInputStream;
 @ApplicationScoped
 public class WholeReports {
 
-  /** Whole reports written at once; more wait up to 2 s, then 503. */
-  static final int AT_ONCE = 8;
+  /**
+   * Whole answers written at once; more wait up to 2 s, then 503. Each holds its answer compressed
+   * (about a fifteenth of the text) while it is written.
+   */
+  static final int AT_ONCE = 16;
 
   /**
-   * Whole reports one caller may have on their way at once; one more is a 429. Two, so that no
-   * fewer than four callers fill the places (a host page loads one).
+   * Whole answers one caller may have on their way at once; one more is a 429. Four: the history
+   * page asks for a diff and three graphs at once, a plan page for a topology and a graph.
    */
-  static final int PER_CALLER = 2;
+  static final int PER_CALLER = 4;
 
   /** How long each window of the pace check is, in milliseconds. */
   static final long WINDOW_MS = 10_000;

@@ -30,6 +30,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -94,6 +95,7 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "413", ref = "ContentTooLarge")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  @APIResponse(responseCode = "429", ref = "TooManyWholeReports")
   @APIResponse(
       responseCode = "503",
       ref = "ServiceUnavailable",
@@ -103,8 +105,9 @@ public class PlanViewsResource {
           @PathParam("id")
           String idParam,
       byte[] body,
-      @Context HttpServerRequest request) {
-    access.requireRead(request);
+      @Context HttpServerRequest request,
+      @Context RoutingContext routing) {
+    var caller = access.requireRead(request);
     long id = Params.id("plan id", idParam);
     Summary plan = plans.plan(id);
     PlanBodies.Preview p = PlanBodies.preview(body);
@@ -112,27 +115,27 @@ public class PlanViewsResource {
     Report base = plans.base(id); // kept, or parsed in a slot of its own
     // a whole edited report, its graph and a prediction, written out: in one of the /p2p slots, so
     // parallel previews of a large host cannot run the heap out (a security review's 8 did)
-    String json =
-        matrices.inSlot(
-            () -> {
-              Report r = PlanService.apply(base, p.edits());
-              DeviceNames names = DeviceNames.of(new P2pAnalyzer(r));
-              var prediction = memory.predict(plan.host(), r, p.pattern(), p.flows(), options);
-              String verdict =
-                  p.a() == null
-                      ? ""
-                      : ",\"verdict\":" + json(PairByName.verdict(names, p.a(), p.b(), ""));
-              // the graph the page draws for these edits, as GET .../versions/{v}/graph answers
-              return "{\"topology\":"
-                  + ReportJson.write(r)
-                  + ",\"graph\":"
-                  + json(FabricGraphs.of(names, false))
-                  + ",\"prediction\":"
-                  + write(prediction)
-                  + verdict
-                  + "}";
-            });
-    return Response.ok(json, MediaType.APPLICATION_JSON).build();
+    // answered as a whole report is (a place, a pace; fifteenth security review)
+    Supplier<String> json =
+        () -> {
+          Report r = PlanService.apply(base, p.edits());
+          DeviceNames names = DeviceNames.of(new P2pAnalyzer(r));
+          var prediction = memory.predict(plan.host(), r, p.pattern(), p.flows(), options);
+          String verdict =
+              p.a() == null
+                  ? ""
+                  : ",\"verdict\":" + json(PairByName.verdict(names, p.a(), p.b(), ""));
+          // the graph the page draws for these edits, as GET .../versions/{v}/graph answers
+          return "{\"topology\":"
+              + ReportJson.write(r)
+              + ",\"graph\":"
+              + json(FabricGraphs.of(names, false))
+              + ",\"prediction\":"
+              + write(prediction)
+              + verdict
+              + "}";
+        };
+    return whole.ok(() -> matrices.inSlot(() -> GzipJson.compress(json.get())), caller, routing);
   }
 
   @GET
@@ -170,24 +173,38 @@ public class PlanViewsResource {
   @Operation(
       operationId = "getPlanGraph",
       summary = "A version's fabric as nodes and edges to draw (as /hosts/{h}/graph)")
-  @APIResponse(responseCode = "200", description = "The graph")
+  @APIResponse(
+      responseCode = "200",
+      description = "The graph",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON,
+              schema = @Schema(implementation = FabricGraph.class)))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
+  @APIResponse(responseCode = "429", ref = "TooManyWholeReports")
   @APIResponse(
       responseCode = "503",
       ref = "ServiceUnavailable",
       description = "Too many reports or matrices being computed at once (Retry-After)")
-  public FabricGraph graph(
+  public Response graph(
       @BeanParam PlanVersionPath version,
       @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"))
           @QueryParam("platform")
           String platform,
-      @Context HttpServerRequest request) {
-    access.requireRead(request);
+      @Context HttpServerRequest request,
+      @Context RoutingContext routing) {
+    var caller = access.requireRead(request);
     Boolean all = Params.bool("platform", platform);
-    Report r = version.report(plans);
-    // a graph of the whole fabric: in a /p2p slot, as /preview
-    return matrices.inSlot(() -> FabricGraphs.of(r, Boolean.TRUE.equals(all)));
+    // a graph of the whole fabric: in a /p2p slot, as /preview, answered as a whole report is
+    return whole.ok(
+        () -> {
+          Report r = version.report(plans);
+          return matrices.inSlot(
+              () -> GzipJson.compress(mapper, FabricGraphs.of(r, Boolean.TRUE.equals(all))));
+        },
+        caller,
+        routing);
   }
 
   @GET

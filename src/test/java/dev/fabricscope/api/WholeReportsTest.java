@@ -127,6 +127,11 @@ class WholeReportsTest {
 
   /** Asks for the topology on a socket with a small receive buffer and reads nothing yet. */
   static Socket ask(String token, boolean gzip) throws IOException {
+    return ask(token, gzip, "/topology");
+  }
+
+  /** Asks for the host's {@code view} (a path below the host) and reads nothing yet. */
+  static Socket ask(String token, boolean gzip, String view) throws IOException {
     Socket s = new Socket();
     s.setReceiveBufferSize(4096);
     s.connect(new InetSocketAddress("127.0.0.1", RestAssured.port));
@@ -134,7 +139,8 @@ class WholeReportsTest {
         .write(
             ("GET /api/v1/hosts/"
                     + host
-                    + "/topology HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + view
+                    + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
                     + token
                     + "\r\n"
                     + (gzip ? "Accept-Encoding: gzip\r\n" : "")
@@ -189,6 +195,19 @@ class WholeReportsTest {
   void aClientThatStopsReadingIsCutOffAndItsPlaceComesBack() throws Exception {
     stalledAfter(0, false);
     stalledAfter(0, true);
+  }
+
+  /**
+   * The graph of the same host (several MB of text) is paced as the topology is (fifteenth security
+   * review: its non-reading clients held 7 MB of heap each until the idle timeout).
+   */
+  @Test
+  void aStalledGraphReaderIsCutOffAndItsPlaceComesBack() throws Exception {
+    try (Socket s = ask(viewer, false, "/graph")) {
+      until(whole::inUse, 1, 10_000, "the graph holds a place while it is written");
+      until(whole::inUse, 0, 6 * WINDOW_MS + 2_000, "cut off and its place back");
+      assertTrue(read(s, Long.MAX_VALUE) < textLength, "cut off before its end");
+    }
   }
 
   @Test
@@ -341,9 +360,9 @@ class WholeReportsTest {
         .map(r -> r.putHeader("Authorization", "Bearer " + viewer));
   }
 
-  /** Two places per caller: a third ask is a 429, another caller still gets its answer. */
+  /** Four places per caller: a fifth ask is a 429, another caller still gets its answer. */
   @Test
-  void oneCallerHoldsTwoPlacesAtMost() throws Exception {
+  void oneCallerHoldsFourPlacesAtMost() throws Exception {
     whole.set(config.answerMinRate(), WholeReports.WINDOW_MS); // 10 s windows: the sockets stay
     List<Socket> held = new ArrayList<>();
     try {
