@@ -1,9 +1,11 @@
 package dev.fabricscope.importer;
 
+import dev.fabricscope.limits.ParseDeadline;
 import dev.fabricscope.sysfs.PciTopology;
 import dev.fabricscope.topology.Diagnostic;
 import dev.fabricscope.topology.PciFunction;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,21 +23,31 @@ final class LspciSiblings {
 
   private LspciSiblings() {}
 
-  /** The functions, those without a class given their sibling's class and kind. */
+  /**
+   * The functions, those without a class given their sibling's class and kind. The siblings are
+   * indexed once by device and ids, so each lookup is constant time: a scan of every function for
+   * each unnamed one cost minutes on a generated tree below the function limit (fifteenth security
+   * review, finding 4).
+   */
   static List<PciFunction> classify(
       List<PciFunction> pci, Map<String, ?> verbose, List<Diagnostic> diagnostics) {
+    Map<String, PciFunction> classified = new HashMap<>();
+    for (PciFunction s : pci) {
+      ParseDeadline.check();
+      if (s.classCode() != null
+          && s.vendorId() != null
+          && s.deviceId() != null
+          && verbose.containsKey(s.bdf())) {
+        classified.putIfAbsent(key(s), s); // the first in order, as the scan found it
+      }
+    }
     List<PciFunction> out = new ArrayList<>();
     for (PciFunction f : pci) {
+      ParseDeadline.check();
       PciFunction sibling =
           f.classCode() != null || f.vendorId() == null || f.deviceId() == null
               ? null
-              : pci.stream()
-                  .filter(s -> s != f && s.classCode() != null && verbose.containsKey(s.bdf()))
-                  .filter(s -> sameDevice(s.bdf(), f.bdf()))
-                  .filter(s -> f.vendorId().equals(s.vendorId()))
-                  .filter(s -> f.deviceId().equals(s.deviceId()))
-                  .findFirst()
-                  .orElse(null);
+              : classified.get(key(f));
       if (sibling == null) {
         out.add(f);
         continue;
@@ -55,6 +67,15 @@ final class LspciSiblings {
                   + ")"));
     }
     return out;
+  }
+
+  /**
+   * Domain, bus and device (everything but the function number, so the length of the address counts
+   * too) and vendor:device ids: what makes two functions siblings.
+   */
+  private static String key(PciFunction f) {
+    String bdf = f.bdf();
+    return bdf.substring(0, bdf.length() - 1) + "|" + f.vendorId() + ":" + f.deviceId();
   }
 
   /** Same domain, bus and device: everything but the function number. */

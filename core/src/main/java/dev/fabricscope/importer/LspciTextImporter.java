@@ -12,6 +12,7 @@ import dev.fabricscope.topology.PciFunction;
 import dev.fabricscope.topology.PciLink;
 import dev.fabricscope.topology.PortType;
 import dev.fabricscope.topology.Report;
+import dev.fabricscope.topology.TopologyCheck;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -98,7 +99,11 @@ public final class LspciTextImporter {
     Map<String, LspciTreeReader.Entry> tree = new LinkedHashMap<>();
     for (var block : blocks) {
       try {
-        LspciTreeReader.read(block).forEach(tree::putIfAbsent);
+        // the function limit while reading: every step after this one costs per function
+        LspciTreeReader.read(block, TopologyCheck.MAX_FUNCTIONS - tree.size())
+            .forEach(tree::putIfAbsent);
+      } catch (LspciTreeReader.TooManyException e) {
+        throw new ImportException(file + ": " + e.getMessage(), e);
       } catch (LspciTreeReader.TreeException e) {
         throw new ImportException(file + ": lspci tree does not parse: " + e.getMessage(), e);
       }
@@ -111,6 +116,11 @@ public final class LspciTextImporter {
             new Diagnostic(
                 bdf, "in lspci -vvv but not in the tree: parent and hostBridge unknown"));
       }
+    }
+    if (tree.size() > TopologyCheck.MAX_FUNCTIONS) {
+      // -vvv blocks the tree did not show count too
+      throw new ImportException(
+          file + ": too many PCI functions: " + tree.size() + " > " + TopologyCheck.MAX_FUNCTIONS);
     }
     Map<String, PciTopology.Node> nodes = new HashMap<>();
     Map<String, PortType> known = new HashMap<>();

@@ -1,6 +1,7 @@
 package dev.fabricscope.importer;
 
 import dev.fabricscope.limits.ParseDeadline;
+import dev.fabricscope.topology.TopologyCheck;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,9 +27,19 @@ final class LspciTreeReader {
   record Entry(String bdf, String parent, String hostBridge, boolean bridge, String text) {}
 
   /** A tree line the reader could not place. */
-  static final class TreeException extends Exception {
+  static class TreeException extends Exception {
     TreeException(String message) {
       super(message);
+    }
+  }
+
+  /**
+   * More functions than a report may hold ({@link TopologyCheck#MAX_FUNCTIONS}): refused while the
+   * tree is read, before any work per function (fifteenth security review, finding 4).
+   */
+  static final class TooManyException extends TreeException {
+    TooManyException(int max) {
+      super("too many PCI functions: more than " + max + " in the lspci tree");
     }
   }
 
@@ -65,9 +76,23 @@ final class LspciTreeReader {
 
   /** Reads one block; entries in the order printed. */
   static Map<String, Entry> read(List<Map.Entry<Integer, String>> block) throws TreeException {
+    return read(block, TopologyCheck.MAX_FUNCTIONS);
+  }
+
+  /**
+   * Reads one block of at most {@code room} functions; entries in the order printed.
+   *
+   * @throws TooManyException at the first function past {@code room}
+   */
+  static Map<String, Entry> read(List<Map.Entry<Integer, String>> block, int room)
+      throws TreeException {
     Map<String, Entry> out = new LinkedHashMap<>();
     Map<Integer, Ctx> branches = new HashMap<>();
     for (Map.Entry<Integer, String> l : block) {
+      ParseDeadline.check();
+      if (out.size() > room) {
+        throw new TooManyException(TopologyCheck.MAX_FUNCTIONS);
+      }
       String line = l.getValue();
       int i = 0;
       while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '|')) {

@@ -279,23 +279,11 @@ public final class ArchiveExtractor {
     return out;
   }
 
-  /** Removes a directory tree without following links. */
+  /**
+   * Removes a directory tree without following links at any level, relative to open folders ({@link
+   * TreeRemoval}; fifteenth security review, finding 1).
+   */
   public static void deleteTree(Path dir) {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                  // best effort: a file we cannot delete stays in the temp dir
-                }
-              });
-    } catch (IOException ignored) {
-      // nothing more to do
-    }
+    TreeRemoval.delete(dir);
   }
 }

@@ -35,7 +35,10 @@ public final class HostSource {
     if (kernel == null) {
       diag.add("/proc/sys/kernel/osrelease", "missing: kernel version unknown");
     }
-    String cmdline = optional("/proc/cmdline", "kernel command line unknown");
+    // only what bears on the fabric keeps its value: the line can hold credentials (iSCSI CHAP in
+    // netroot=, provisioning tokens), and the report travels to the server
+    String cmdline =
+        KernelCommandLine.redact(optional("/proc/cmdline", "kernel command line unknown"));
     String cpuinfo = root.textOpt("/proc/cpuinfo").orElse(null);
     Host.Cpu cpu = null;
     String arch = null;

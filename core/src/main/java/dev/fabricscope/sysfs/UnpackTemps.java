@@ -27,6 +27,13 @@ import java.util.function.LongPredicate;
  * not supported: give each its own, as the chart's emptyDir per pod does. Names without a pid come
  * from versions before pids were added, whose live imports cannot be told apart: they are removed
  * only once {@link #UNNAMED_GRACE} older than the start.
+ *
+ * <p>The base may be a folder every user can write ({@code /dev/shm}): anyone can create an entry
+ * of such a name there, backdated, with a tree made to be swapped for links while it is removed
+ * (fifteenth security review, finding 1: root deleted any file). So only entries this process's
+ * user owns are leftovers, and they are removed relative to open folders, never through a link
+ * ({@link TreeRemoval}). The agent also unpacks into a folder of its user's own ({@link
+ * UnpackFolder}), so that nothing of another user's is even looked at.
  */
 public final class UnpackTemps {
 
@@ -61,9 +68,10 @@ public final class UnpackTemps {
    * Removes the leftovers of earlier processes directly in {@code base}: trees and staged uploads
    * (by name) whose own modification time is before {@code processStart} and whose name carries
    * this process's pid or the pid of a process no longer alive, or that carry no pid and are {@link
-   * #UNNAMED_GRACE} older. Symlinks are removed as links (their targets are never touched) and
-   * trees are removed without following links. Unrelated names, newer entries and entries of
-   * another live process stay.
+   * #UNNAMED_GRACE} older, and that this process's user owns. Symlinks are removed as links (their
+   * targets are never touched) and trees are removed without following links at any level ({@link
+   * TreeRemoval}). Unrelated names, newer entries, entries of another live process and entries of
+   * another user stay.
    *
    * @param alive whether a process id names a running process ({@code ProcessHandle.of(pid)})
    * @return the paths removed
@@ -74,8 +82,8 @@ public final class UnpackTemps {
     try (DirectoryStream<Path> dir = Files.newDirectoryStream(base)) {
       for (Path p : dir) {
         if (isLeftover(p, processStart, ownPid, alive)) {
-          // the walk in deleteTree does not follow links; a link itself is a leaf of that walk
-          ArchiveExtractor.deleteTree(p);
+          // opened relative to the base, never through a link; a link is removed as itself
+          TreeRemoval.delete(p);
           if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
             removed.add(p);
           }
@@ -113,12 +121,28 @@ public final class UnpackTemps {
     } catch (IOException e) {
       return false; // gone already, or not ours to read
     }
+    if (!ownedBySelf(p)) {
+      return false; // another user's: planted, or theirs to remove
+    }
     Instant modified = a.lastModifiedTime().toInstant();
     long pid = pidOf(rest);
     if (pid < 0) {
       return modified.isBefore(processStart.minus(UNNAMED_GRACE));
     }
     return modified.isBefore(processStart) && (pid == ownPid || !alive.test(pid));
+  }
+
+  /** Whether this process's user owns {@code p} itself (true where the uid cannot be read). */
+  private static boolean ownedBySelf(Path p) {
+    long self = FileOwners.effectiveUid();
+    if (self < 0) {
+      return true;
+    }
+    try {
+      return FileOwners.uid(p) == self;
+    } catch (IOException | UnsupportedOperationException e) {
+      return false;
+    }
   }
 
   /** The pid of {@code PID-RANDOM}; -1 for names without one (written before pids were added). */

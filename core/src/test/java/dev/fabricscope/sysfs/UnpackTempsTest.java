@@ -3,6 +3,7 @@ package dev.fabricscope.sysfs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -131,6 +132,29 @@ class UnpackTempsTest {
     Files.createSymbolicLink(base.resolve("fabricscope-fsroot-" + DEAD + "-10"), target);
     assertEquals(1, sweep().size());
     assertTrue(Files.isDirectory(target));
+  }
+
+  /**
+   * Fifteenth security review, finding 1: any user could plant a backdated "leftover" of a dead pid
+   * in {@code /dev/shm} for root to remove. Entries of another user stay, whatever their name and
+   * age; ours of a dead pid go.
+   */
+  @Test
+  void onlyOurOwnLeftoversAreRemoved() throws IOException {
+    assumeTrue(FileOwners.effectiveUid() == 0, "only root can give an entry away");
+    Path planted = tree("fabricscope-fsroot-" + DEAD + "-attack");
+    Path plantedFile = Files.writeString(base.resolve("fabricscope-import-" + DEAD + "-1.bin"), "");
+    for (Path p : List.of(planted.resolve("sys/bus/pci/f"), planted, plantedFile)) {
+      Files.setAttribute(p, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
+    }
+    aged(planted, 2);
+    Path ours = tree("fabricscope-fsroot-" + DEAD + "-ours");
+
+    assertEquals(List.of(ours), sweep());
+
+    assertTrue(Files.exists(planted.resolve("sys/bus/pci/f")), "another user's tree stays whole");
+    assertTrue(Files.exists(plantedFile));
+    assertFalse(Files.exists(ours, LinkOption.NOFOLLOW_LINKS), "our dead pid's tree goes");
   }
 
   @Test

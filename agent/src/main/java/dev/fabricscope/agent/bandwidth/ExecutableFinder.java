@@ -1,6 +1,6 @@
 package dev.fabricscope.agent.bandwidth;
 
-import dev.fabricscope.agent.run.FileOwners;
+import dev.fabricscope.sysfs.FileOwners;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * TCP bandwidth with iperf3 ({@code tcp}): the target side runs {@code iperf3 -s -1 -p PORT -B ADDR
@@ -102,7 +104,7 @@ public final class Iperf3Helper implements BandwidthHelper {
     } catch (IOException e) {
       throw new HelperException("tcp: no free port on " + address + ": " + e.getMessage());
     }
-    CommandLine cmd = serverCommand(program(), address, port);
+    CommandLine cmd = serverCommand(program(), address, port, idleSeconds(version, cancel));
     return ProcessListener.start(
         runner,
         cmd,
@@ -156,12 +158,55 @@ public final class Iperf3Helper implements BandwidthHelper {
 
   /** {@code iperf3 -s -1 -p PORT -B ADDR -J}: one test, then exit. */
   static CommandLine serverCommand(Path iperf3, String address, int port) {
-    return CommandLine.of(iperf3)
-        .option("-s")
-        .option("-1")
-        .option("-p", port)
-        .option("-B", address)
-        .option("-J");
+    return serverCommand(iperf3, address, port, 0);
+  }
+
+  /**
+   * As {@link #serverCommand(Path, String, int)}, plus {@code --idle-timeout SECONDS} when {@code
+   * idleSeconds} is positive: a listener that no client reached exits by itself then, even when the
+   * agent that would have killed it is gone (fifteenth security review, finding 2).
+   */
+  static CommandLine serverCommand(Path iperf3, String address, int port, int idleSeconds) {
+    CommandLine c =
+        CommandLine.of(iperf3)
+            .option("-s")
+            .option("-1")
+            .option("-p", port)
+            .option("-B", address)
+            .option("-J");
+    if (idleSeconds > 0) {
+      c.option("--idle-timeout", idleSeconds);
+    }
+    return c;
+  }
+
+  private static final Pattern VERSION = Pattern.compile("3\\.([0-9]{1,3})(\\.[0-9]{1,3})?");
+
+  /** The most {@code --idle-timeout} seconds given: a day, far above any test's deadline. */
+  static final int MAX_IDLE_SECONDS = 86_400;
+
+  /**
+   * The listener's {@code --idle-timeout}: a second past the test's own deadline, so it never cuts
+   * a test the agent still waits for, and bounded to 1..{@link #MAX_IDLE_SECONDS}; 0 (none) for an
+   * iperf3 whose version is unknown or older than 3.11: before 3.11 a one-off server ({@code -1})
+   * did not exit when it fired (iperf3 3.11 release notes: "Exit if idle time expires waiting for a
+   * connection in one-off mode"); then the agent's kill alone ends it, as before.
+   */
+  static int idleSeconds(String version, Cancellation cancel) {
+    if (!exitsWhenIdle(version)) {
+      return 0;
+    }
+    long seconds = (cancel.remainingMillis() + 999) / 1000 + 1;
+    return (int) Math.max(1, Math.min(MAX_IDLE_SECONDS, seconds));
+  }
+
+  /** Whether a one-off server of this {@code iperf3 --version} exits on its idle timeout. */
+  static boolean exitsWhenIdle(String version) {
+    if (version == null) {
+      return false;
+    }
+    Matcher m = VERSION.matcher(version);
+    return m.matches() && Integer.parseInt(m.group(1)) >= 11;
   }
 
   /** {@code iperf3 -c ADDR -p PORT -J -t SECONDS [-l BYTES] [-B SOURCE]}. */

@@ -10,6 +10,7 @@ import dev.fabricscope.agent.bandwidth.HelperException;
 import dev.fabricscope.agent.bandwidth.Listener;
 import dev.fabricscope.agent.bandwidth.Measurement;
 import dev.fabricscope.agent.bandwidth.Peer;
+import dev.fabricscope.agent.bandwidth.ProcessRunner;
 import dev.fabricscope.agent.bandwidth.memory.MemoryRefusedException;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthResult;
@@ -26,6 +27,8 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,6 +59,12 @@ public final class BandwidthCommand implements Callable<Integer> {
 
   /** Default limit for one test, seconds. */
   static final int DEFAULT_TIMEOUT_SECONDS = 600;
+
+  /**
+   * How long the shutdown hook waits for the helper to be killed: its poll (at most a second), its
+   * SIGTERM grace and SIGKILL wait ({@link ProcessRunner#DEFAULT_GRACE_MILLIS} each), and a margin.
+   */
+  static final long STOP_WAIT_MILLIS = 2 * ProcessRunner.DEFAULT_GRACE_MILLIS + 2000;
 
   @Mixin BandwidthOptions o;
 
@@ -107,7 +116,11 @@ public final class BandwidthCommand implements Callable<Integer> {
       throw new UsageException("--peer is for the source side of rdma-* and tcp tests");
     }
     Cancellation cancel = Cancellation.within(timeout);
-    Thread onCtrlC = new Thread(cancel::cancel, "bandwidth-cancel");
+    // the hook cancels, then waits for this thread to kill the helper: a hook that only cancelled
+    // let the JVM halt first, and a SIGTERM to the agent alone left iperf3 -s listening for good
+    // (fifteenth security review, finding 2), as RunCommand's hook already waits for its sides
+    CountDownLatch cleanedUp = new CountDownLatch(1);
+    Thread onCtrlC = new Thread(() -> cancelAndWait(cancel, cleanedUp), "bandwidth-cancel");
     Runtime.getRuntime().addShutdownHook(onCtrlC);
     Measurement m;
     try {
@@ -126,6 +139,7 @@ public final class BandwidthCommand implements Callable<Integer> {
       err.println("fabricscope-agent: " + CliErrors.oneLine(e.getMessage()));
       return 1;
     } finally {
+      cleanedUp.countDown(); // the listener or client is closed (killed) by now
       try {
         Runtime.getRuntime().removeShutdownHook(onCtrlC);
       } catch (IllegalStateException e) {
@@ -147,6 +161,19 @@ public final class BandwidthCommand implements Callable<Integer> {
         format.equals("json") ? json(r) : TerminalText.escape(BandwidthText.render(r, spec, m)));
     out.flush();
     return 0;
+  }
+
+  /**
+   * The shutdown hook: cancels the test, then waits, at most {@link #STOP_WAIT_MILLIS}, until the
+   * command's thread has killed its helper (SIGTERM, then SIGKILL after the helper's grace).
+   */
+  private static void cancelAndWait(Cancellation cancel, CountDownLatch cleanedUp) {
+    cancel.cancel();
+    try {
+      cleanedUp.await(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

@@ -2,6 +2,8 @@ package dev.fabricscope.agent.cli;
 
 import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.sysfs.SysfsRoot;
+import dev.fabricscope.sysfs.UnpackFolder;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -10,9 +12,10 @@ import java.nio.file.Path;
  * into a temporary directory that {@link #close()} removes. The folder archives are unpacked in is
  * the agent's one setting for it, read here and handed to the extractor: the JVM property {@code
  * fabricscope.tmpdir}, else the environment variable {@code FABRICSCOPE_TMPDIR}, else {@link
- * ArchiveExtractor#defaultTempBase()} ({@code /dev/shm} or {@code java.io.tmpdir}). Leftovers of
- * processes that are gone are removed there first, and a SIGTERM leaves no tree ({@link
- * UnpackCleanup}).
+ * ArchiveExtractor#defaultTempBase()} ({@code /dev/shm} or {@code java.io.tmpdir}). Unless that
+ * folder is this user's alone, archives go to its subfolder of this user's ({@link UnpackFolder}:
+ * {@code /dev/shm} is every user's, fifteenth security review). Leftovers of processes that are
+ * gone are removed there first, and a SIGTERM leaves no tree ({@link UnpackCleanup}).
  */
 public final class Fsroot implements AutoCloseable {
   private final SysfsRoot root;
@@ -41,7 +44,7 @@ public final class Fsroot implements AutoCloseable {
     if (!Files.isReadable(p)) {
       throw new UsageException("--fsroot " + p + ": not readable");
     }
-    Path base = unpackBase();
+    Path base = unpackFolder();
     UnpackCleanup.removeLeftovers(base);
     UnpackCleanup cleanup = new UnpackCleanup(base);
     try {
@@ -65,6 +68,19 @@ public final class Fsroot implements AutoCloseable {
       v = System.getenv("FABRICSCOPE_TMPDIR");
     }
     return v == null || v.isBlank() ? ArchiveExtractor.defaultTempBase() : Path.of(v);
+  }
+
+  /**
+   * The folder of this user's that archives are unpacked in: {@link #unpackBase()} or its subfolder
+   * ({@link UnpackFolder}); one another user holds is refused as bad input, naming it.
+   */
+  static Path unpackFolder() {
+    Path base = unpackBase();
+    try {
+      return UnpackFolder.of(base);
+    } catch (IOException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   /**

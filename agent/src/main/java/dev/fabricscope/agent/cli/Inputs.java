@@ -2,6 +2,7 @@ package dev.fabricscope.agent.cli;
 
 import dev.fabricscope.importer.ImportException;
 import dev.fabricscope.importer.Importers;
+import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.topology.Report;
 import java.nio.file.Files;
@@ -25,12 +26,32 @@ final class Inputs {
         throw new UsageException(e.getMessage());
       }
     }
+    if (!mayUnpack(input)) {
+      // an XML, JSON or lspci file: nothing is unpacked, so the unpack folder is neither made nor
+      // swept (a folder another user holds must not stop a topo of a text file)
+      return load(input, Fsroot.unpackBase());
+    }
     // an archive among them is unpacked: as for --fsroot, no tree outlives the process
-    Path base = Fsroot.unpackBase();
+    Path base = Fsroot.unpackFolder();
     UnpackCleanup.removeLeftovers(base);
     try (UnpackCleanup cleanup = new UnpackCleanup(base)) {
       return cleanup.unpacking(() -> load(input, base));
     }
+  }
+
+  /**
+   * Whether loading {@code input} may unpack an archive: standard input and pipes (read before
+   * their format is known) and files that start like one; folders and other files never.
+   */
+  private static boolean mayUnpack(String input) {
+    if (input.equals(Cli.STANDARD_STREAM)) {
+      return true;
+    }
+    Path p = Path.of(input);
+    if (!Files.exists(p) || Files.isDirectory(p)) {
+      return false; // "no such file", or a fsroot folder read where it is
+    }
+    return !Files.isRegularFile(p) || ArchiveExtractor.looksLikeArchive(p);
   }
 
   private static Report load(String input, Path base) {

@@ -78,7 +78,9 @@ final class UnpackCleanup implements AutoCloseable {
     String own = UnpackTemps.ownPrefix(UnpackTemps.TREE_PREFIX);
     try (DirectoryStream<Path> dir = Files.newDirectoryStream(base, own + "*")) {
       for (Path p : dir) {
-        ArchiveExtractor.deleteTree(p); // never follows links
+        // relative to open folders, never through a link at any level (TreeRemoval); the folder
+        // is this user's alone (UnpackFolder), so no other user planted a tree of our pid
+        ArchiveExtractor.deleteTree(p);
       }
     } catch (IOException | RuntimeException e) {
       // best effort while the JVM stops: the next start removes what is left

@@ -1,6 +1,8 @@
 package dev.fabricscope.agent.gather;
 
+import dev.fabricscope.sysfs.KernelCommandLine;
 import dev.fabricscope.sysfs.ReadRecorder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -24,8 +26,18 @@ public final class GatherRecorder implements ReadRecorder {
 
   private final Map<String, Entry> entries = new TreeMap<>();
 
+  /** The one file whose bytes the archive holds redacted ({@link KernelCommandLine}). */
+  static final String CMDLINE = "/proc/cmdline";
+
   @Override
   public synchronized void file(String path, byte[] content) {
+    if (path.equals(CMDLINE)) {
+      // as in the report (fifteenth security review, finding 3): gathered archives are attached
+      // to bug reports, and the kernel command line can hold credentials
+      String line = KernelCommandLine.redact(new String(content, StandardCharsets.UTF_8).trim());
+      entries.put(path, new FileEntry((line + "\n").getBytes(StandardCharsets.UTF_8)));
+      return;
+    }
     entries.put(path, new FileEntry(content.clone()));
   }
 

@@ -1,5 +1,6 @@
 package dev.fabricscope.agent.run;
 
+import dev.fabricscope.sysfs.FileOwners;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -2,7 +2,7 @@ package dev.fabricscope.agent.bandwidth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.fabricscope.agent.run.FileOwners;
+import dev.fabricscope.sysfs.FileOwners;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;

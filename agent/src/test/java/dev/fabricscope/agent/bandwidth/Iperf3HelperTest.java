@@ -50,6 +50,37 @@ class Iperf3HelperTest {
         Iperf3Helper.serverCommand(IPERF3, "10.0.0.2", 5201).argv());
   }
 
+  /**
+   * Fifteenth security review, finding 2: a listener whose agent is gone exits by itself a second
+   * past the test's deadline, where iperf3 (3.11 and later) exits on its idle timeout in one-off
+   * mode; older or unknown versions get no such option (they would not exit on it).
+   */
+  @Test
+  void theListenerGetsAnIdleTimeoutPastItsDeadline() {
+    assertEquals(
+        List.of(
+            "/usr/bin/iperf3",
+            "-s",
+            "-1",
+            "-p",
+            "5201",
+            "-B",
+            "10.0.0.2",
+            "-J",
+            "--idle-timeout",
+            "41"),
+        Iperf3Helper.serverCommand(IPERF3, "10.0.0.2", 5201, 41).argv());
+    int s = Iperf3Helper.idleSeconds("3.12", Cancellation.within(40));
+    assertTrue(s == 41, "40 s left: " + s);
+    assertEquals(1, Iperf3Helper.idleSeconds("3.11", Cancellation.within(0)), "past: at least 1");
+    assertEquals(
+        Iperf3Helper.MAX_IDLE_SECONDS,
+        Iperf3Helper.idleSeconds("3.17.1", Cancellation.within(10_000_000)));
+    for (String v : new String[] {null, "3.10.1", "3.9", "3.1.3", "2.1", "x", "3.", "3.12 junk"}) {
+      assertEquals(0, Iperf3Helper.idleSeconds(v, Cancellation.within(40)), v);
+    }
+  }
+
   @Test
   void clientCommandLines() {
     Peer peer = new Peer("10.0.0.2", 5201, null, null);

@@ -1,0 +1,77 @@
+package dev.fabricscope.sysfs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Archives are unpacked, and leftovers swept, only in a folder of this user's alone (fifteenth
+ * security review, finding 1): a shared base such as {@code /dev/shm} (mode 1777) gets a subfolder
+ * of mode 0700; a subfolder another user planted, a link or a folder others may write is refused.
+ */
+class UnpackFolderTest {
+
+  @TempDir Path tmp;
+  private Path shared;
+  private Path own;
+
+  @BeforeEach
+  void sharedBase() throws IOException {
+    assumeTrue(FileOwners.effectiveUid() >= 0, "a uid to compare with (Linux)");
+    shared = Files.createDirectory(tmp.resolve("shm"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    own = shared.resolve(UnpackFolder.PREFIX + FileOwners.effectiveUid());
+  }
+
+  @Test
+  void aSharedBaseGetsASubfolderOfMode0700() throws IOException {
+    assertEquals(own, UnpackFolder.of(shared));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(own)));
+    assertEquals(own, UnpackFolder.of(shared), "and finds it again");
+  }
+
+  @Test
+  void aBaseOfOurOwnIsUsedAsItIs() throws IOException {
+    Path mine = Files.createDirectory(tmp.resolve("mine"));
+    Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("rwxr-xr-x"));
+    assertEquals(mine, UnpackFolder.of(mine));
+    assertEquals(tmp.resolve("none"), UnpackFolder.of(tmp.resolve("none")), "missing: as given");
+  }
+
+  @Test
+  void aPlantedLinkIsRefusedAndNotFollowed() throws IOException {
+    Path elsewhere = Files.createDirectory(tmp.resolve("elsewhere"));
+    Files.createSymbolicLink(own, elsewhere);
+    IOException e = assertThrows(IOException.class, () -> UnpackFolder.of(shared));
+    assertTrue(e.getMessage().contains("is a symbolic link"), e.getMessage());
+    assertTrue(e.getMessage().contains("FABRICSCOPE_TMPDIR"), e.getMessage());
+  }
+
+  @Test
+  void aSubfolderOthersMayWriteIsRefused() throws IOException {
+    Files.createDirectory(own);
+    Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwxrwxrwx"));
+    IOException e = assertThrows(IOException.class, () -> UnpackFolder.of(shared));
+    assertTrue(e.getMessage().contains("may be written by other users"), e.getMessage());
+  }
+
+  @Test
+  void aSubfolderOfAnotherUserIsRefused() throws IOException {
+    assumeTrue(FileOwners.effectiveUid() == 0, "only root can give a folder away");
+    Files.createDirectory(own);
+    Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx------"));
+    Files.setAttribute(own, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
+    IOException e = assertThrows(IOException.class, () -> UnpackFolder.of(shared));
+    assertTrue(e.getMessage().contains("belongs to uid 65534"), e.getMessage());
+  }
+}
