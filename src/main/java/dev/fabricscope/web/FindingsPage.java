@@ -58,6 +58,9 @@ public class FindingsPage {
           "Not analysed: the NVIDIA driver lists more GPU pairs than the server compares (4,096),"
               + " so whether its P2P answers disagree with the kernel's or NCCL's on this host is"
               + " unknown.",
+          FleetFindings.GPU_NIC_NOT_ANALYSED,
+          "Not analysed: the host has more PCIe devices than the server judges for GPU-to-NIC"
+              + " distances (2,000), so whether a GPU lacks a close RDMA NIC there is unknown.",
           FleetFindings.HOST_NOT_SEEN,
           "The host's agent has not reported for several scan intervals (or never): its topology"
               + " may be stale.");
@@ -77,9 +80,17 @@ public class FindingsPage {
    * @param message the finding's sentence
    * @param fix what to change, or null
    * @param severity info, warning or critical
+   * @param count how many findings it stands for ({@link Finding#count()}: more than 1 where a
+   *     host's findings of its rule were folded into it)
    */
   public record Row(
-      String host, String hostHref, String devices, String message, String fix, String severity) {}
+      String host,
+      String hostHref,
+      String devices,
+      String message,
+      String fix,
+      String severity,
+      int count) {}
 
   /**
    * One rule's section.
@@ -92,9 +103,9 @@ public class FindingsPage {
    */
   public record Group(
       String rule, String anchor, String severity, String explanation, List<Row> rows) {
-    /** Number of findings. */
+    /** Number of findings: the rows and the findings folded into them. */
     public int count() {
-      return rows.size();
+      return rows.stream().mapToInt(Row::count).sum();
     }
   }
 
@@ -102,7 +113,7 @@ public class FindingsPage {
    * What the page shows.
    *
    * @param groups the rules with findings, most severe first
-   * @param total number of findings shown
+   * @param total number of findings shown, folded ones included ({@link Finding#count()})
    * @param severity the severity filter, or empty
    * @param host the host filter, or empty
    * @param hosts hosts with findings (for the host filter's suggestions)
@@ -138,7 +149,7 @@ public class FindingsPage {
               .max(Enum::compareTo)
               .orElse(Finding.Severity.INFO);
       List<Row> rows = e.getValue().stream().map(FindingsPage::row).toList();
-      total += rows.size();
+      total += rows.stream().mapToInt(Row::count).sum();
       groups.add(
           new Group(
               e.getKey(),
@@ -170,7 +181,8 @@ public class FindingsPage {
         String.join(", ", f.devices()),
         f.message(),
         f.fix(),
-        f.severity().json());
+        f.severity().json(),
+        f.count());
   }
 
   /** The host page, with the first two devices preselected as the pair ({@code ?a=&b=}). */

@@ -5,6 +5,7 @@ import dev.fabricscope.api.Params;
 import dev.fabricscope.findings.FleetFindingsService;
 import dev.fabricscope.inventory.InventoryStore;
 import dev.fabricscope.inventory.InventoryStore.Host;
+import dev.fabricscope.p2p.Finding;
 import dev.fabricscope.security.Access;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -136,7 +137,10 @@ public class IndexPage {
             new InventoryStore.HostQuery(
                 filter, labelFilter, gpuOnly ? Boolean.TRUE : null, off, lim, sort));
     Map<String, Long> counts = new HashMap<>();
-    findings.forHosts(page.items()).forEach((h, list) -> counts.put(h, (long) list.size()));
+    // a finding that stands for others folded into it counts them all (FleetFindings.MAX_PER_RULE)
+    findings
+        .forHosts(page.items())
+        .forEach((h, list) -> counts.put(h, list.stream().mapToLong(Finding::count).sum()));
     List<Row> rows = page.items().stream().map(h -> row(h, counts)).toList();
     List<String> params = new java.util.ArrayList<>();
     if (filter != null) {

@@ -61,5 +61,14 @@ class DriverPairsIngestTest {
         .then()
         .statusCode(200)
         .body(containsString(host));
+    // the page counts the findings folded into the 128th, as the API and the gauges do
+    given()
+        .auth()
+        .oauth2(viewer)
+        .queryParam("host", host)
+        .get("/findings")
+        .then()
+        .statusCode(200)
+        .body(containsString("title=\"350 finding(s)\">350</span>"));
   }
 }

@@ -4,6 +4,8 @@ import dev.fabricscope.path.Meeting;
 import dev.fabricscope.path.Paths;
 import dev.fabricscope.path.PcieLink;
 import dev.fabricscope.path.Upstream;
+import dev.fabricscope.sysfs.PciTopology;
+import dev.fabricscope.topology.PciFunction;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -17,8 +19,12 @@ import java.util.Map;
  * decisions are the rule sets' own ({@link KernelP2pRules#staysBelow}, {@link
  * NvidiaSmiRules#pcieLabel(Meeting)}). What is skipped is only what a pair verdict adds for people:
  * hop and link lists and reason sentences. A pair costs O(depth²) integer compares and the
- * host-bridge decision is cached per pair of root buses. {@code FastMatrixTest} checks that it
- * agrees with the full analyzer on every fixture.
+ * host-bridge decision is cached per pair of root-bus kinds ({@link #bridgeKind}), so what the
+ * constructor allocates is O(devices × depth): a table per pair of root buses was hostBridges²
+ * references, and one report of 20,000 GPUs each on its own root bus made the fleet findings
+ * allocate 1.6 GB and exit a 512 MiB server, again after every restart (fifteenth security review).
+ * {@code FastMatrixTest} checks that it agrees with the full analyzer on every fixture and on
+ * generated hosts of many root buses.
  */
 public final class FastMatrix {
 
@@ -43,7 +49,13 @@ public final class FastMatrix {
   private final Map<String, Integer> deviceIds = new HashMap<>();
   private final Map<PcieLink, Bottleneck> bottlenecks = new IdentityHashMap<>();
   private final KernelVerdict[][][] kernelCache = new KernelVerdict[3][2][64];
-  private final KernelVerdict[][] hostBridgeVerdicts;
+  // the root-bus kinds of bridgeKind
+  private static final int BRIDGE_KINDS = 4;
+  // per root bus (Upstream.hostBridgeId), its kind + 1; 0 until first met
+  private final byte[] bridgeKinds;
+  // per (kind a, kind b, same root bus): the host-bridge verdict, null until first met
+  private final KernelVerdict[] hostBridgeVerdicts =
+      new KernelVerdict[BRIDGE_KINDS * BRIDGE_KINDS * 2];
   private final SharedCells cells = new SharedCells();
 
   /** A device's upstream chain from the path model, with what NCCL and the rare cases need. */
@@ -68,7 +80,7 @@ public final class FastMatrix {
       chains[i] = chain(devices.get(i));
       hostBridges = Math.max(hostBridges, chains[i].up.hostBridgeId() + 1);
     }
-    hostBridgeVerdicts = new KernelVerdict[hostBridges][hostBridges];
+    bridgeKinds = new byte[hostBridges];
   }
 
   Fabric fabric() {
@@ -172,16 +184,51 @@ public final class FastMatrix {
     return y == null || x.rawGBps() <= y.rawGBps() ? x : y;
   }
 
-  /** The host-bridge branch depends only on the two root buses: decided once per pair of them. */
+  /**
+   * The host-bridge branch, decided by {@link KernelP2pRules#hostBridgeOnly} once per pair of
+   * root-bus kinds and whether the two root buses are one.
+   */
   private KernelVerdict hostBridge(Chain a, Chain b, int distance) {
-    int ia = a.up.hostBridgeId();
-    int ib = b.up.hostBridgeId();
-    KernelVerdict cached = hostBridgeVerdicts[ia][ib];
+    String hbA = a.up.hostBridge();
+    String hbB = b.up.hostBridge();
+    // as KernelP2pRules.hostBridge compares them
+    boolean same = hbA != null && hbA.equals(hbB);
+    int slot = (bridgeKind(a.up) * BRIDGE_KINDS + bridgeKind(b.up)) * 2 + (same ? 1 : 0);
+    KernelVerdict cached = hostBridgeVerdicts[slot];
     if (cached == null) {
-      cached = kernel.hostBridgeOnly(a.up.hostBridge(), b.up.hostBridge());
-      hostBridgeVerdicts[ia][ib] = cached;
+      cached = kernel.hostBridgeOnly(hbA, hbB);
+      hostBridgeVerdicts[slot] = cached;
     }
     return kernelVerdict(cached.mapType(), distance, cached.provisional());
+  }
+
+  /**
+   * What {@link KernelP2pRules#hostBridgeOnly} reads of one root bus (p2p-rules.md §2.3 {@code
+   * rep(hb)} and the §2.5 allow-list): 0 when its representative is not in the report (unknown), 1
+   * when it is not accepted or not on the list, 2 when its row allows P2P within one host bridge
+   * only, 3 when it allows any. The rest of that verdict is the host's (AMD Zen, the CPU known) and
+   * whether the two root buses are one, so two root buses of one kind decide alike with any other:
+   * the verdicts are cached per pair of kinds, not per pair of root buses. The reasons differ (they
+   * name the bridges), but the matrix keeps none.
+   */
+  private int bridgeKind(Upstream up) {
+    int id = up.hostBridgeId();
+    int known = bridgeKinds[id];
+    if (known == 0) {
+      String hb = up.hostBridge();
+      // as KernelP2pRules.hostBridge looks it up: the text "null" stands for an unknown root bus
+      Fabric.Representative rep = fabric.representative("null".equals(hb) ? null : hb);
+      PciFunction f = rep.function();
+      HostBridgeAllowList.Row row =
+          f == null || !rep.accepted()
+              ? null
+              : HostBridgeAllowList.find(
+                  PciTopology.hex(f.vendorId()), PciTopology.hex(f.deviceId()));
+      int kind = f == null ? 0 : row == null ? 1 : row.sameHostBridgeOnly() ? 2 : 3;
+      known = kind + 1;
+      bridgeKinds[id] = (byte) known;
+    }
+    return known - 1;
   }
 
   /** Verdicts are values: one shared instance per map type, provisional flag and distance. */

@@ -11,7 +11,8 @@ import java.util.List;
  * @param severity how urgent
  * @param host the host's name as the fleet knows it
  * @param devices the BDFs concerned (an RDMA device's name when it has no PCI function), sorted;
- *     empty for host-wide findings
+ *     empty for host-wide findings; at most {@link FleetFindings#MAX_DEVICES_LISTED} from {@link
+ *     FleetFindings#forHost}, whose message then says how many there are
  * @param message a sentence a person understands
  * @param fix what to change, null when there is nothing to change
  * @param count how many findings of its rule this one stands for: 1, or more where a host had more

@@ -12,9 +12,7 @@ import dev.fabricscope.topology.Report;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -30,7 +28,9 @@ import java.util.TreeSet;
  *   <li>{@link #ACS_REDIRECT_SWITCH_PORT}: switch downstream ports redirecting peer traffic, §2.4
  *       (warning, one per host listing the ports).
  *   <li>{@link #GPU_WITHOUT_CLOSE_NIC}: a GPU without a hardware RDMA NIC at nvidia-smi PIX/PXB
- *       (§4.1), so NCCL stages GPUDirect RDMA through host memory (§4.6).
+ *       (§4.1), so NCCL stages GPUDirect RDMA through host memory (§4.6); {@link
+ *       #GPU_NIC_NOT_ANALYSED} instead on a host of more than {@link #MAX_MATRIX_DEVICES} matrix
+ *       devices (warning, one per host: not judged, so unknown).
  *   <li>{@link #SOFTWARE_RDMA_WITH_HARDWARE}: rxe/siw beside a hardware HCA, §2.6 (warning).
  *   <li>{@link #P2PMEM_UNPUBLISHED}: a P2PDMA pool not offered to other drivers, §2.7 (info).
  *   <li>{@link #DRIVER_P2P_DISAGREES}: a GPU pair where the NVIDIA driver's P2P answer (NVML)
@@ -40,8 +40,11 @@ import java.util.TreeSet;
  * </ul>
  *
  * Cost per host: O(functions) plus O((GPUs + NICs) × depth) for the nearest NICs ({@link
- * NearestNic}) plus one full pair verdict per NVML peer pair (the only pairs the driver can
- * disagree on), at most {@link #MAX_DRIVER_PAIRS}.
+ * NearestNic}, at most {@link #MAX_MATRIX_DEVICES} devices) plus one full pair verdict per NVML
+ * peer pair (the only pairs the driver can disagree on), at most {@link #MAX_DRIVER_PAIRS}. What is
+ * kept per host is bounded too ({@link FindingBounds}): at most {@link #MAX_PER_RULE} findings of a
+ * rule, each listing at most {@link #MAX_DEVICES_LISTED} devices, with texts of at most {@link
+ * FindingBounds#MAX_TEXT} characters.
  */
 public final class FleetFindings {
 
@@ -54,6 +57,18 @@ public final class FleetFindings {
   public static final String HOST_NOT_SEEN = "HOST_NOT_SEEN";
   public static final String DRIVER_P2P_DISAGREES = "DRIVER_P2P_DISAGREES";
   public static final String DRIVER_P2P_NOT_ANALYSED = "DRIVER_P2P_NOT_ANALYSED";
+  public static final String GPU_NIC_NOT_ANALYSED = "GPU_NIC_NOT_ANALYSED";
+
+  /**
+   * Most matrix devices ({@link P2pAnalyzer#devices()}: GPUs, NICs, NVMe and the like) of a host
+   * whose {@link #GPU_WITHOUT_CLOSE_NIC} the findings judge, counted before any matrix is built:
+   * the default of {@code /p2p}'s {@code fabricscope.p2p.max-devices} (core reads no server
+   * configuration), ten times the largest real host. A valid report of 20,000 GPUs made the
+   * findings of every fleet view and of the gauges' background pass build a matrix of them
+   * (fifteenth security review); a host over it gets one {@link #GPU_NIC_NOT_ANALYSED} finding
+   * instead (warning: unknown, not fine).
+   */
+  public static final int MAX_MATRIX_DEVICES = 2000;
 
   /**
    * Most GPU pairs whose driver answer {@link #DRIVER_P2P_DISAGREES} judges on one host, counted
@@ -76,7 +91,11 @@ public final class FleetFindings {
    */
   public static final int MAX_PER_RULE = 128;
 
-  /** Most devices a finding that stands for others lists; it counts them all. */
+  /**
+   * Most devices one finding lists ({@link Finding#devices()}); its text says how many there are.
+   * Held for every finding in {@link FindingBounds#capped}, so a rule of one finding per host (slow
+   * links, ACS ports) lists 256 of 19,800 devices, not all (fifteenth security review).
+   */
   public static final int MAX_DEVICES_LISTED = 256;
 
   private FleetFindings() {}
@@ -96,68 +115,11 @@ public final class FleetFindings {
     links(host, report, out);
     acsRedirect(host, report, out);
     P2pAnalyzer analyzer = new P2pAnalyzer(report);
-    HostRules.gpuNics(host, new FastMatrix(analyzer), out);
+    HostRules.gpuNics(host, analyzer, out);
     HostRules.softwareRdma(host, report, out);
     HostRules.p2pmem(host, report, out);
     HostRules.driverDisagrees(host, analyzer, out);
-    return capped(host, out);
-  }
-
-  /**
-   * {@code findings} with at most {@link #MAX_PER_RULE} of each rule: the first {@code MAX_PER_RULE
-   * - 1} as they are, the rest in one finding of the rule and its highest severity.
-   */
-  static List<Finding> capped(String host, List<Finding> findings) {
-    Map<String, List<Finding>> byRule = new LinkedHashMap<>();
-    for (Finding f : findings) {
-      byRule.computeIfAbsent(f.rule(), r -> new ArrayList<>()).add(f);
-    }
-    if (byRule.values().stream().allMatch(l -> l.size() <= MAX_PER_RULE)) {
-      return findings;
-    }
-    List<Finding> out = new ArrayList<>();
-    for (var e : byRule.entrySet()) {
-      List<Finding> all = e.getValue();
-      if (all.size() <= MAX_PER_RULE) {
-        out.addAll(all);
-        continue;
-      }
-      out.addAll(all.subList(0, MAX_PER_RULE - 1));
-      List<Finding> rest = all.subList(MAX_PER_RULE - 1, all.size());
-      TreeSet<String> devices = new TreeSet<>(PciTopology::compareBdf);
-      Severity worst = Severity.INFO;
-      int count = 0;
-      for (Finding f : rest) {
-        count += f.count();
-        devices.addAll(f.devices());
-        worst = f.severity().compareTo(worst) > 0 ? f.severity() : worst;
-      }
-      List<String> listed = devices.stream().limit(MAX_DEVICES_LISTED).toList();
-      out.add(
-          new Finding(
-              e.getKey(),
-              worst,
-              host,
-              listed,
-              count
-                  + " more "
-                  + e.getKey()
-                  + " finding(s) on "
-                  + host
-                  + " than the "
-                  + (MAX_PER_RULE - 1)
-                  + " shown one by one, on "
-                  + devices.size()
-                  + " device(s)"
-                  + (devices.size() > listed.size()
-                      ? " (the first " + listed.size() + " listed)"
-                      : "")
-                  + "; the first of them: "
-                  + rest.get(0).message(),
-              rest.get(0).fix(),
-              count));
-    }
-    return out;
+    return FindingBounds.capped(host, out);
   }
 
   /**
@@ -271,10 +233,17 @@ public final class FleetFindings {
             ports.size()
                 + " switch downstream port(s) redirect peer traffic (ACS ReqRedir/CmpltRedir/"
                 + "EgressCtrl): P2P between devices of one switch goes through the root complex",
-            "pci=disable_acs_redir="
-                + String.join(";", ports)
-                + " on the kernel command line (merges IOMMU groups: isolation between these"
-                + " devices is lost)"));
+            // the kernel's command line holds 2,048 characters on x86: a parameter naming
+            // thousands of ports would neither fit there nor in a finding kept per host
+            ports.size() <= FindingBounds.NAMED
+                ? "pci=disable_acs_redir="
+                    + String.join(";", ports)
+                    + " on the kernel command line (merges IOMMU groups: isolation between these"
+                    + " devices is lost)"
+                : "pci=disable_acs_redir=<port>[;<port>...] on the kernel command line for the"
+                    + " ports whose P2P matters ("
+                    + FindingBounds.named(ports)
+                    + "; merges IOMMU groups: isolation between these devices is lost)"));
   }
 
   static boolean isVf(PciFunction f) {

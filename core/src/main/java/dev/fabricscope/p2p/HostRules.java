@@ -18,6 +18,38 @@ final class HostRules {
   private HostRules() {}
 
   /**
+   * {@link #gpuNics(String, FastMatrix, List)} on a host of at most {@link
+   * FleetFindings#MAX_MATRIX_DEVICES} matrix devices, counted before any matrix is built; a larger
+   * host gets one {@link FleetFindings#GPU_NIC_NOT_ANALYSED} warning instead (unknown, not fine).
+   */
+  static void gpuNics(String host, P2pAnalyzer analyzer, List<Finding> out) {
+    int n = analyzer.devices().size();
+    if (n > FleetFindings.MAX_MATRIX_DEVICES) {
+      long gpus = analyzer.devices().stream().filter(d -> d.kind() == DeviceKind.GPU).count();
+      if (gpus == 0) {
+        return; // the rule is about GPUs: nothing to judge, nothing unknown
+      }
+      out.add(
+          new Finding(
+              FleetFindings.GPU_NIC_NOT_ANALYSED,
+              Severity.WARNING,
+              host,
+              List.of(),
+              "not analysed: "
+                  + n
+                  + " matrix devices ("
+                  + gpus
+                  + " GPUs), over the "
+                  + FleetFindings.MAX_MATRIX_DEVICES
+                  + " whose GPU-to-NIC distances the fleet findings judge; whether a GPU lacks a"
+                  + " PIX/PXB RDMA NIC on this host is unknown",
+              "ask for the pairs of interest one by one (GET /api/v1/hosts/{host}/paths?a=&b=)"));
+      return;
+    }
+    gpuNics(host, new FastMatrix(analyzer), out);
+  }
+
+  /**
    * GPU_WITHOUT_CLOSE_NIC: NCCL uses GPUDirect RDMA by default only at PIX/PXB/P2C (§4.6); a GPU
    * whose nearest hardware RDMA NIC is at PHB or SYS stages every network transfer through host
    * memory. On a host with no hardware RDMA NIC at all, one info finding says so instead.
@@ -100,9 +132,9 @@ final class HostRules {
             host,
             List.copyOf(swDevices),
             "software RDMA "
-                + String.join(", ", sw)
+                + FindingBounds.named(sw)
                 + " beside hardware "
-                + String.join(", ", hw.stream().sorted().toList())
+                + FindingBounds.named(hw.stream().sorted().toList())
                 + ": the CPU copies its data, it can never do P2P DMA, and an application that"
                 + " picks the first device may take it",
             "rdma link delete "

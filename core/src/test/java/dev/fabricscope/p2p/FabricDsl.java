@@ -78,6 +78,12 @@ final class FabricDsl {
     return this;
   }
 
+  /** A GPU on a root bus without a port above it (a root-complex integrated endpoint). */
+  FabricDsl rcGpu(String bdf, String hb, Integer numa) {
+    add(bdf, null, hb, "0x10de", "0x2330", "0x030200", PortType.RC_INTEGRATED, numa, null);
+    return this;
+  }
+
   FabricDsl gpu(String bdf, String parent, int smVersion) {
     sm.put(bdf, smVersion);
     return gpu(bdf, parent);

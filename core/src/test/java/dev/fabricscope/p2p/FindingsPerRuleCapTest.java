@@ -72,7 +72,7 @@ class FindingsPerRuleCapTest {
         in.add(new Finding(rule, s, "h", List.of("dev" + i), "finding " + i, null));
         perRule.merge(rule, 1, Integer::sum);
       }
-      List<Finding> out = FleetFindings.capped("h", in);
+      List<Finding> out = FindingBounds.capped("h", in);
       Map<String, Integer> counted = new HashMap<>();
       for (Finding f : out) {
         Matcher m = more.matcher(f.message());

@@ -49,14 +49,25 @@ class ManyNvmlGpusTest {
   void asManyNicsAsGpusAreQuick() {
     // GPU_WITHOUT_CLOSE_NIC looked at every GPU and NIC pair when no NIC is close, and the
     // findings have no device cap
-    Report r = NvmlHosts.flat("far", 3000, 3000);
+    // findings have no device cap; 1,000 of each is the most FleetFindings.MAX_MATRIX_DEVICES lets
+    // the rule judge
+    Report r = NvmlHosts.flat("far", 1000, 1000);
     List<Finding> found =
         assertTimeoutPreemptively(BOUND, () -> FleetFindings.forHost("far", r), "forHost");
     List<Finding> far =
         found.stream().filter(f -> f.rule().equals(FleetFindings.GPU_WITHOUT_CLOSE_NIC)).toList();
     assertEquals(FleetFindings.MAX_PER_RULE, far.size(), "the rest folded into one");
-    assertEquals(3000, far.stream().mapToLong(Finding::count).sum());
+    assertEquals(1000, far.stream().mapToLong(Finding::count).sum());
     assertTrue(found.get(found.size() - 1).message().contains("(nearest: SYS)"));
+    // over the bound: one finding saying the rule did not run, as quickly
+    Report over = NvmlHosts.flat("far", 3000, 3000);
+    List<Finding> notAnalysed =
+        assertTimeoutPreemptively(BOUND, () -> FleetFindings.forHost("far", over), "forHost")
+            .stream()
+            .filter(f -> f.rule().startsWith("GPU_"))
+            .toList();
+    assertEquals(1, notAnalysed.size(), notAnalysed.toString());
+    assertEquals(FleetFindings.GPU_NIC_NOT_ANALYSED, notAnalysed.get(0).rule());
   }
 
   @Test
