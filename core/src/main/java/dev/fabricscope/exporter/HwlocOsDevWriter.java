@@ -129,6 +129,15 @@ final class HwlocOsDevWriter {
     };
   }
 
+  /**
+   * Most NVLink ends the NVLinkBandwidth matrix is written for. hwloc's matrix is dense (ends²
+   * values); the largest real host has 28 ends (the DGX-2: 16 GPUs, 12 NVSwitches). A report of
+   * 20,000 GPUs and 10,000 links, valid under the report limits, asked for a 3.2 GB matrix of a
+   * viewer's {@code /export?format=hwloc-xml} (fifteenth security review); past this bound the
+   * matrix is left out, as for a report without NVLinks, and the rest of the export stands.
+   */
+  static final int MAX_NVLINK_ENDS = 512;
+
   /** The NVLinkBandwidth matrix, when the report has NVLinks whose ends were both written. */
   void nvlinks(XmlWriter w) {
     Map<String, Integer> index = new LinkedHashMap<>();
@@ -143,18 +152,24 @@ final class HwlocOsDevWriter {
       index.putIfAbsent(b, index.size());
       links.add(l);
     }
-    if (links.isEmpty()) {
+    if (links.isEmpty() || index.size() > MAX_NVLINK_ENDS) {
       return;
     }
     int n = index.size();
     long[] m = new long[n * n];
+    Set<String> p100 = new HashSet<>();
+    for (var f : report.pci()) {
+      if (P100.contains(f.deviceId())) {
+        p100.add(f.bdf());
+      }
+    }
     for (NvLink l : links) {
       int i = index.get(ref(l.a()));
       int j = index.get(ref(l.b()));
       long bw =
           l.bandwidthGBps() != null
               ? Math.round(l.bandwidthGBps() * 1000)
-              : (long) l.count() * (p100(l.a()) || p100(l.b()) ? 20_000 : 25_000);
+              : (long) l.count() * (p100.contains(l.a()) || p100.contains(l.b()) ? 20_000 : 25_000);
       m[i * n + j] += bw;
       m[j * n + i] += bw;
     }
@@ -172,10 +187,6 @@ final class HwlocOsDevWriter {
   /** The GPU's OS device, else the PCI object itself (an NVSwitch). */
   private String ref(String bdf) {
     return gpuRef.containsKey(bdf) ? gpuRef.get(bdf) : pciRef.get(bdf);
-  }
-
-  private boolean p100(String bdf) {
-    return report.pci().stream().anyMatch(f -> f.bdf().equals(bdf) && P100.contains(f.deviceId()));
   }
 
   /** hwloc writes ten tokens per element, each followed by a space; length counts characters. */
