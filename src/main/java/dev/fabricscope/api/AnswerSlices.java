@@ -47,15 +47,20 @@ final class AnswerSlices {
     }
   }
 
-  void write(byte[] bytes, int offset, int length) throws IOException {
+  /**
+   * Hands one slice on, once fewer than {@link WholeReports#IN_FLIGHT} wait; false when the HTTP/2
+   * stream is gone, and the writer stops (no more of the report decompressed for nothing).
+   */
+  boolean write(byte[] bytes, int offset, int length) throws IOException {
     while (inFlight.size() >= WholeReports.IN_FLIGHT) {
       await(inFlight.removeFirst());
     }
     if (streamReset()) {
-      return;
+      return false;
     }
     Buffer slice = Buffer.buffer(Arrays.copyOfRange(bytes, offset, offset + length));
     inFlight.addLast(request.response().write(slice).toCompletionStage().toCompletableFuture());
+    return true;
   }
 
   void finish() throws IOException {

@@ -80,7 +80,7 @@ public class FabricResource {
   @APIResponse(responseCode = "200", description = "The hosts, by name; empty when none")
   public List<LeftOut> leftOut(@Context HttpServerRequest request) {
     access.requireRead(request);
-    return fabric.subnetsAndLeftOut().leftOut().entrySet().stream()
+    return fabric.leftOut().entrySet().stream()
         .map(e -> new LeftOut(e.getKey(), e.getValue()))
         .toList();
   }

@@ -134,7 +134,9 @@ public class WholeReports {
             try {
               var slices = new AnswerSlices(request);
               for (int at = 0; at < gzip.length; at += SLICE) {
-                slices.write(gzip, at, Math.min(SLICE, gzip.length - at));
+                if (!slices.write(gzip, at, Math.min(SLICE, gzip.length - at))) {
+                  break; // the stream is gone
+                }
               }
               slices.finish();
             } finally {
@@ -151,7 +153,9 @@ public class WholeReports {
             var slices = new AnswerSlices(request);
             byte[] slice = new byte[SLICE];
             for (int n; (n = in.readNBytes(slice, 0, SLICE)) > 0; ) {
-              slices.write(slice, 0, n);
+              if (!slices.write(slice, 0, n)) {
+                break; // the stream is gone: the rest is not decompressed
+              }
             }
             slices.finish();
           } finally {

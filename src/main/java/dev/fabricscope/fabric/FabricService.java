@@ -74,6 +74,11 @@ public class FabricService {
     return new Subnets(RdmaFabric.subnets(hosts, discoveries()), leftOut(hosts));
   }
 
+  /** The hosts whose ports the view leaves out, by name: no subnet built, no discovery parsed. */
+  public Map<String, Integer> leftOut() {
+    return leftOut(hostPorts.all());
+  }
+
   /** The subnets and the ports that report no GID, listed apart from the subnets. */
   public View view() {
     List<HostRdmaPorts> hosts = hostPorts.all();

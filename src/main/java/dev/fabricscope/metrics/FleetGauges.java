@@ -133,7 +133,7 @@ public class FleetGauges {
     for (FleetCounts.HostRow h : rows) {
       names.add(h.name());
       for (Finding x : findings.reportFindings(h.name(), h.latestSnapshotId())) {
-        // a finding that stands for others folded into it counts them all (FleetFindings.capped)
+        // a finding that stands for others folded into it counts them all (FindingBounds.capped)
         found.merge(new RuleSeverity(x.rule(), x.severity()), (long) x.count(), Long::sum);
       }
       var notSeen = findings.notSeen(h.name(), h.lastSeen(), h.imported(), now);

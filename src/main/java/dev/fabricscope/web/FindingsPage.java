@@ -59,7 +59,7 @@ public class FindingsPage {
               + " so whether its P2P answers disagree with the kernel's or NCCL's on this host is"
               + " unknown.",
           FleetFindings.GPU_NIC_NOT_ANALYSED,
-          "Not analysed: the host has more PCIe devices than the server judges for GPU-to-NIC"
+          "Not analysed: the host has more matrix devices (GPUs, NICs, NVMe) than the server judges for GPU-to-NIC"
               + " distances (2,000), so whether a GPU lacks a close RDMA NIC there is unknown.",
           FleetFindings.HOST_NOT_SEEN,
           "The host's agent has not reported for several scan intervals (or never): its topology"

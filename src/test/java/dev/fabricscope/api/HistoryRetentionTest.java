@@ -44,7 +44,7 @@ class HistoryRetentionTest {
     double before = pruned();
     List<Long> sent = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      String body = report.replace("rig.keepalive=0", "rig.keepalive=" + i);
+      String body = report.replace("intel_iommu=on", "intel_iommu=on hugepages=" + i);
       ApiClient.sendReport(token, body.getBytes(StandardCharsets.UTF_8)).then().statusCode(201);
       sent.add(latest("looping-host"));
     }

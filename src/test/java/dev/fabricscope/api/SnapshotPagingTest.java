@@ -41,7 +41,7 @@ class SnapshotPagingTest {
     String token = ApiClient.token("paging-agent-" + System.nanoTime(), "agent", HOST);
     List<Long> sent = new ArrayList<>();
     for (int i = 0; i < SENT; i++) {
-      String body = report.replace("rig.keepalive=0", "rig.keepalive=" + i);
+      String body = report.replace("intel_iommu=on", "intel_iommu=on hugepages=" + i);
       ApiClient.sendReport(token, body.getBytes(StandardCharsets.UTF_8)).then().statusCode(201);
     }
     for (Object o :

@@ -99,7 +99,9 @@ class FabricHostPortsTest {
     String token = ApiClient.token("ports-" + System.nanoTime(), "agent", host);
     String report = new String(ApiClient.resource("valid-report.json"), StandardCharsets.UTF_8);
     String body =
-        report.replace("corpus-host", host).replace("rig.keepalive=0", "rig.keepalive=" + version);
+        report
+            .replace("corpus-host", host)
+            .replace("intel_iommu=on", "intel_iommu=on hugepages=" + version);
     ApiClient.sendReport(token, body.getBytes(StandardCharsets.UTF_8)).then().statusCode(201);
   }
 }

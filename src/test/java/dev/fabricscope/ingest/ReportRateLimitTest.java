@@ -119,7 +119,7 @@ class ReportRateLimitTest {
             ReportJson.read(
                 report
                     .replace("corpus-host", host)
-                    .replace("rig.keepalive=0", "rig.keepalive=" + version)));
+                    .replace("intel_iommu=on", "intel_iommu=on hugepages=" + version)));
   }
 
   static double throttled() {

@@ -1,6 +1,7 @@
 package dev.fabricscope.report;
 
 import dev.fabricscope.limits.ParseDeadline;
+import dev.fabricscope.sysfs.KernelCommandLine;
 import dev.fabricscope.topology.Acs;
 import dev.fabricscope.topology.DeviceKind;
 import dev.fabricscope.topology.Diagnostic;
@@ -99,7 +100,9 @@ final class ReportReader {
       switch (f) {
         case "name" -> name = in.text();
         case "kernelVersion" -> kernelVersion = in.text();
-        case "kernelCommandLine" -> kernelCommandLine = in.text();
+        // redacted as the agent does (KernelCommandLine): reports of older agents, imported
+        // report JSON and gathered archives of them carried credentials from the boot line
+        case "kernelCommandLine" -> kernelCommandLine = KernelCommandLine.redact(in.text());
         case "architecture" -> architecture = in.text();
         case "cpu" -> cpu = in.object(ReportReader::cpu);
         case "numaNodes" -> numaNodes = in.objects(ReportReader::numaNode);

@@ -41,6 +41,15 @@ public final class UnpackFolder {
     if (self < 0 || problem(base, self) == null) {
       return base; // no uid to hold it to (not Linux), or private already
     }
+    if (sharedWithoutSticky(base)) {
+      // another user could rename the checked subfolder away and put a link in its place before
+      // the unpacking uses it; the sticky bit (as /dev/shm and /tmp have) forbids that
+      throw new IOException(
+          "unpack folder base "
+              + base
+              + " may be written by other users and has no sticky bit; set FABRICSCOPE_TMPDIR to"
+              + " a folder of this user's own");
+    }
     Path own = base.resolve(PREFIX + self);
     if (!Files.exists(own, LinkOption.NOFOLLOW_LINKS)) {
       try {
@@ -62,6 +71,17 @@ public final class UnpackFolder {
               + " of this user's own");
     }
     return own;
+  }
+
+  /** Whether group or others may write {@code base} and it lacks the sticky bit. */
+  static boolean sharedWithoutSticky(Path base) throws IOException {
+    int mode;
+    try {
+      mode = (Integer) Files.getAttribute(base, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
+      return false; // nothing to hold it to
+    }
+    return (mode & 0022) != 0 && (mode & 01000) == 0;
   }
 
   /** Why {@code dir} is not this user's alone, or null when it is. */

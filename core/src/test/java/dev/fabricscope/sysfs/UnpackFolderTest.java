@@ -29,8 +29,36 @@ class UnpackFolderTest {
   void sharedBase() throws IOException {
     assumeTrue(FileOwners.effectiveUid() >= 0, "a uid to compare with (Linux)");
     shared = Files.createDirectory(tmp.resolve("shm"));
-    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    chmod(shared, "1777"); // as /dev/shm
     own = shared.resolve(UnpackFolder.PREFIX + FileOwners.effectiveUid());
+  }
+
+  private static void chmod(Path dir, String mode) throws IOException {
+    try {
+      int rc = new ProcessBuilder("chmod", mode, dir.toString()).inheritIO().start().waitFor();
+      assertEquals(0, rc, "chmod " + mode);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  /**
+   * A base others may write without the sticky bit is refused: another user could rename the
+   * checked subfolder away and put a link in its place before the unpacking used it (the reading of
+   * the fifteenth review's fixes). With the sticky bit, and for a base of our own, it is used.
+   */
+  @Test
+  void aSharedBaseWithoutTheStickyBitIsRefused() throws IOException {
+    for (String mode : new String[] {"0777", "0775", "0757"}) {
+      chmod(shared, mode);
+      IOException e = assertThrows(IOException.class, () -> UnpackFolder.of(shared), mode);
+      assertTrue(e.getMessage().contains("no sticky bit"), e.getMessage());
+    }
+    for (String mode : new String[] {"1777", "1775"}) {
+      chmod(shared, mode);
+      assertEquals(own, UnpackFolder.of(shared), mode);
+    }
   }
 
   @Test
