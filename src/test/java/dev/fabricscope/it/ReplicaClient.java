@@ -66,7 +66,7 @@ final class ReplicaClient {
   static String report(String host, String marker) throws Exception {
     return Files.readString(Path.of("src/test/resources/valid-report.json"))
         .replace("\"corpus-host\"", "\"" + host + "\"")
-        .replace("rig.kernel=p2pdma", "rig.kernel=p2pdma " + marker);
+        .replace("intel_iommu=on", "intel_iommu=on " + marker);
   }
 
   static Reply postReport(String url, String agent, String body) throws Exception {

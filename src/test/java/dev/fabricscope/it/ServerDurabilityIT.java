@@ -70,7 +70,7 @@ class ServerDurabilityIT {
                 String body =
                     template
                         .replace("\"corpus-host\"", "\"durable-" + id + "\"")
-                        .replace("rig.kernel=p2pdma", "rig.kernel=p2pdma " + marker);
+                        .replace("intel_iommu=on", "intel_iommu=on " + marker);
                 try {
                   HttpResponse<String> r =
                       http.send(
