@@ -30,7 +30,10 @@ final class IbNetDiscoverLines {
     if (next > text.length()) {
       return false;
     }
-    if (number == IbNetDiscover.MAX_LINES) {
+    // the empty piece after a text's last break is no line of its own (wc -l does not count it):
+    // a text of exactly the limit, ended by a newline, is read
+    boolean afterLastBreak = next == text.length() && number > 0;
+    if (number >= IbNetDiscover.MAX_LINES && !afterLastBreak) {
       throw new Refused(
           Refused.Kind.NOT_IBNETDISCOVER,
           "more than "

@@ -68,7 +68,9 @@ public final class LspciTextImporter {
   public static Report read(String text, String file) throws ImportException {
     int newlines = 0;
     for (int i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) {
-      if (++newlines >= MAX_LINES) {
+      // a line ended by a newline is one line (wc -l): the limit's last line may end in one
+      boolean another = ++newlines > MAX_LINES || newlines == MAX_LINES && i + 1 < text.length();
+      if (another) {
         throw new ImportException(
             file + ": more than " + MAX_LINES + " lines; lspci text of a host has far fewer");
       }

@@ -84,6 +84,10 @@ class IbNetDiscoverLinesTest {
     String text = sw + "\n".repeat(IbNetDiscover.MAX_LINES - 1);
     var d = IbNetDiscover.Discovery.parse("t", text);
     assertEquals("0002:c902:0040:b0e0", d.key());
-    assertThrows(Refused.class, () -> IbNetDiscover.Discovery.parse("t", text + "\n"));
+    // the limit's last line ended by a newline (as a tool writes it) is still the limit
+    assertEquals("0002:c902:0040:b0e0", IbNetDiscover.Discovery.parse("t", text + "\n").key());
+    assertEquals("0002:c902:0040:b0e0", IbNetDiscover.Discovery.parse("t", text + "\r\n").key());
+    assertThrows(Refused.class, () -> IbNetDiscover.Discovery.parse("t", text + "\nx"));
+    assertThrows(Refused.class, () -> IbNetDiscover.Discovery.parse("t", text + "\n\n"));
   }
 }

@@ -30,11 +30,14 @@ class LspciLineLimitTest {
     assertTrue(rigFunctions > 10, rigFunctions + " functions");
   }
 
-  /** The rig's text followed by blank lines up to {@code lines} lines in all. */
+  /**
+   * The rig's text followed by blank lines up to {@code lines} lines in all, each ended by {@code
+   * end} (as wc -l counts them).
+   */
   private static String padded(int lines, String end) {
     String text = rig.endsWith("\n") ? rig : rig + "\n";
     int have = (int) text.chars().filter(c -> c == '\n').count();
-    return text.replace("\n", end) + end.repeat(lines - 1 - have);
+    return text.replace("\n", end) + end.repeat(lines - have);
   }
 
   @Test
@@ -42,6 +45,10 @@ class LspciLineLimitTest {
     for (String end : new String[] {"\n", "\r\n"}) {
       Report r = LspciTextImporter.read(padded(LspciTextImporter.MAX_LINES, end), "padded");
       assertEquals(rigFunctions, r.pci().size(), end.length() + "-character line ends");
+      // the same lines, the last one without its line end
+      String unended = padded(LspciTextImporter.MAX_LINES, end);
+      unended = unended.substring(0, unended.length() - end.length());
+      assertEquals(rigFunctions, LspciTextImporter.read(unended, "unended").pci().size());
     }
   }
 
@@ -53,6 +60,9 @@ class LspciLineLimitTest {
               ImportException.class,
               () -> LspciTextImporter.read(padded(LspciTextImporter.MAX_LINES + 1, end), "big"));
       assertTrue(e.getMessage().contains("more than 1000000 lines"), e.getMessage());
+      // a line past the limit's last line end, even without an end of its own
+      String oneMore = padded(LspciTextImporter.MAX_LINES, end) + "x";
+      assertThrows(ImportException.class, () -> LspciTextImporter.read(oneMore, "big"));
     }
   }
 
