@@ -1,7 +1,6 @@
 package dev.fabricscope.api;
 
 import dev.fabricscope.config.FabricscopeConfig;
-import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.sysfs.UnpackTemps;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -29,10 +28,19 @@ public class ImportLeftovers {
   @Inject FabricscopeConfig config;
 
   void onStart(@Observes StartupEvent e) {
-    Path base = config.tmpdir().orElseGet(ArchiveExtractor::defaultTempBase);
+    Path base = ImportFolder.base(config.tmpdir());
     // the JVM's own start, in milliseconds: anything modified before it was not written by us
     Instant start = Instant.ofEpochMilli(ManagementFactory.getRuntimeMXBean().getStartTime());
+    // the base itself holds earlier versions' leftovers (they unpacked there); only ours are swept
     sweep(base, start);
+    try {
+      Path own = ImportFolder.of(config.tmpdir());
+      if (!own.equals(base)) {
+        sweep(own, start);
+      }
+    } catch (IOException ex) {
+      Log.warnf("Imports cannot be unpacked: %s", ex.getMessage());
+    }
     // the demo archives are copied to java.io.tmpdir before they are unpacked in the base
     Path javaTmp = Path.of(System.getProperty("java.io.tmpdir"));
     if (!javaTmp.toAbsolutePath().normalize().equals(base.toAbsolutePath().normalize())) {

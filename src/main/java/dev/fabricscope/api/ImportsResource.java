@@ -9,7 +9,6 @@ import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.limits.ParseDeadline;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
-import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.sysfs.UnpackTemps;
 import dev.fabricscope.topology.Diagnostic;
 import dev.fabricscope.topology.Report;
@@ -160,9 +159,9 @@ public class ImportsResource {
   static final String UPLOAD = "upload";
 
   private Report load(byte[] body) {
-    Path base = config.tmpdir().orElseGet(ArchiveExtractor::defaultTempBase);
     Path tmp = null;
     try {
+      Path base = ImportFolder.of(config.tmpdir());
       tmp =
           Files.createTempFile(
               base, UnpackTemps.ownPrefix(UnpackTemps.STAGED_PREFIX), UnpackTemps.STAGED_SUFFIX);

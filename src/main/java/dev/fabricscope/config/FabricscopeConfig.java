@@ -33,7 +33,8 @@ public interface FabricscopeConfig {
 
   /**
    * Where uploaded and bundled archives are unpacked. Unset: {@code /dev/shm} when writable
-   * (tmpfs), else {@code java.io.tmpdir}.
+   * (tmpfs), else {@code java.io.tmpdir}, in the user's own subfolder there ({@link
+   * dev.fabricscope.api.ImportFolder}).
    */
   Optional<Path> tmpdir();
 

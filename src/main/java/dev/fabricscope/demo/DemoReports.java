@@ -1,5 +1,6 @@
 package dev.fabricscope.demo;
 
+import dev.fabricscope.api.ImportFolder;
 import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.importer.ImportException;
 import dev.fabricscope.importer.Importers;
@@ -54,12 +55,12 @@ public class DemoReports {
 
   // from the configuration at start; the defaults serve DemoReports made without CDI (tests)
   List<String> archives = List.of();
-  private Path tempBase = ArchiveExtractor.defaultTempBase();
+  private Optional<Path> tmpdir = Optional.empty();
 
   @PostConstruct
   void init() {
     archives = config.demo().archives();
-    tempBase = config.tmpdir().orElseGet(ArchiveExtractor::defaultTempBase);
+    tmpdir = config.tmpdir();
   }
 
   /** How long shutdown waits for a loader to stop and clean up after itself. */
@@ -191,7 +192,7 @@ public class DemoReports {
       }
       long start = System.nanoTime();
       try {
-        Report report = loadOne(archive, opener, discovery, owner.temps, owner.tempBase);
+        Report report = loadOne(archive, opener, discovery, owner.temps, owner.tmpdir);
         reports.put(name, report);
         Log.infof(
             "demo report %s: %d PCI functions, %d diagnostics (%d ms)",
@@ -214,7 +215,11 @@ public class DemoReports {
   }
 
   private static Report loadOne(
-      String archive, Opener opener, SysfsDiscovery discovery, TempPaths temps, Path tempBase)
+      String archive,
+      Opener opener,
+      SysfsDiscovery discovery,
+      TempPaths temps,
+      Optional<Path> tmpdir)
       throws IOException {
     // ArchiveExtractor reads a file (it sniffs the compression from the first bytes), and a
     // resource inside the packaged jar is not one: copy it out first.
@@ -238,7 +243,8 @@ public class DemoReports {
         }
       }
       try (var unpacked =
-          ArchiveExtractor.extract(temp, ArchiveExtractor.Limits.DEFAULT, tempBase)) {
+          ArchiveExtractor.extract(
+              temp, ArchiveExtractor.Limits.DEFAULT, ImportFolder.of(tmpdir))) {
         temps.hold(unpacked.tempDir());
         try {
           return discovery.discover(unpacked.sysfsRoot());

@@ -247,15 +247,23 @@ class ImportsResourceTest {
     assertEquals(List.of(), ownTemps(), "no unpacked tree or staged upload stays");
   }
 
-  /** This JVM's trees and staged uploads in the server's temp base (the tests leave it unset). */
+  /**
+   * This JVM's trees and staged uploads in the server's temp base (the tests leave it unset) and in
+   * its user's folder there ({@link ImportFolder}), where imports are made.
+   */
   static List<String> ownTemps() throws Exception {
     String tree = UnpackTemps.ownPrefix(UnpackTemps.TREE_PREFIX);
     String staged = UnpackTemps.ownPrefix(UnpackTemps.STAGED_PREFIX);
-    try (Stream<Path> s = Files.list(ArchiveExtractor.defaultTempBase())) {
-      return s.map(p -> p.getFileName().toString())
-          .filter(n -> n.startsWith(tree) || n.startsWith(staged))
-          .toList();
+    List<String> found = new java.util.ArrayList<>();
+    for (Path dir :
+        List.of(ArchiveExtractor.defaultTempBase(), ImportFolder.of(java.util.Optional.empty()))) {
+      try (Stream<Path> s = Files.list(dir)) {
+        s.map(p -> dir.relativize(p).toString())
+            .filter(n -> n.startsWith(tree) || n.startsWith(staged))
+            .forEach(found::add);
+      }
     }
+    return found;
   }
 
   static byte[] json(com.fasterxml.jackson.databind.JsonNode n) {
