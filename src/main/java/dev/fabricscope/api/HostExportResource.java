@@ -57,10 +57,7 @@ public class HostExportResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "429", ref = "TooManyWholeReports")
-  @APIResponse(
-      responseCode = "503",
-      ref = "ServiceUnavailable",
-      description = "Too many reports or matrices being computed at once (Retry-After)")
+  @APIResponse(responseCode = "503", ref = "SlotsBusy")
   public Response export(
       @Context HttpServerRequest request,
       @Context RoutingContext routing,

@@ -67,10 +67,7 @@ public class HostGraphResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "429", ref = "TooManyWholeReports")
-  @APIResponse(
-      responseCode = "503",
-      ref = "ServiceUnavailable",
-      description = "Too many reports or matrices being computed at once (Retry-After)")
+  @APIResponse(responseCode = "503", ref = "SlotsBusy")
   public Response graph(
       @Context HttpServerRequest request,
       @Context RoutingContext routing,
@@ -111,10 +108,7 @@ public class HostGraphResource {
   @APIResponse(responseCode = "200", description = "The NVLink route")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  @APIResponse(
-      responseCode = "503",
-      ref = "ServiceUnavailable",
-      description = "Too many reports or matrices being computed at once (Retry-After)")
+  @APIResponse(responseCode = "503", ref = "SlotsBusy")
   public Route route(
       @Context HttpServerRequest request,
       @PathParam("host") String host,

@@ -251,10 +251,7 @@ public class HostsResource {
   @APIResponse(responseCode = "200", description = "The pair's verdicts")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  @APIResponse(
-      responseCode = "503",
-      ref = "ServiceUnavailable",
-      description = "Too many reports or matrices being computed at once (Retry-After)")
+  @APIResponse(responseCode = "503", ref = "SlotsBusy")
   public PairVerdict path(
       @Context HttpServerRequest request,
       @PathParam("host") String host,

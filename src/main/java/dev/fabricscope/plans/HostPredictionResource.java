@@ -51,10 +51,7 @@ public class HostPredictionResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
-  @APIResponse(
-      responseCode = "503",
-      ref = "ServiceUnavailable",
-      description = "Too many reports or matrices being computed at once (Retry-After)")
+  @APIResponse(responseCode = "503", ref = "SlotsBusy")
   public HostPrediction predict(
       @PathParam("host") String host,
       @BeanParam FlowsQuery query,
@@ -99,10 +96,7 @@ public class HostPredictionResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
-  @APIResponse(
-      responseCode = "503",
-      ref = "ServiceUnavailable",
-      description = "Too many reports or matrices being computed at once (Retry-After)")
+  @APIResponse(responseCode = "503", ref = "SlotsBusy")
   public jakarta.ws.rs.core.Response ncclTopology(
       @PathParam("host") String host,
       @Parameter(

@@ -96,10 +96,7 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "413", ref = "ContentTooLarge")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
   @APIResponse(responseCode = "429", ref = "TooManyWholeReports")
-  @APIResponse(
-      responseCode = "503",
-      ref = "ServiceUnavailable",
-      description = "Too many reports or matrices being computed at once (Retry-After)")
+  @APIResponse(responseCode = "503", ref = "SlotsBusy")
   public Response preview(
       @Parameter(schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "1"))
           @PathParam("id")
@@ -148,10 +145,7 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "429", ref = "TooManyWholeReports")
-  @APIResponse(
-      responseCode = "503",
-      ref = "ServiceUnavailable",
-      description = "Too many reports or matrices being computed at once (Retry-After)")
+  @APIResponse(responseCode = "503", ref = "SlotsBusy")
   public Response topology(
       @BeanParam PlanVersionPath version,
       @Context HttpServerRequest request,
@@ -183,10 +177,7 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "429", ref = "TooManyWholeReports")
-  @APIResponse(
-      responseCode = "503",
-      ref = "ServiceUnavailable",
-      description = "Too many reports or matrices being computed at once (Retry-After)")
+  @APIResponse(responseCode = "503", ref = "SlotsBusy")
   public Response graph(
       @BeanParam PlanVersionPath version,
       @Parameter(schema = @Schema(type = SchemaType.BOOLEAN, defaultValue = "false"))
@@ -215,10 +206,7 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "200", description = "The pair's verdicts")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
-  @APIResponse(
-      responseCode = "503",
-      ref = "ServiceUnavailable",
-      description = "Too many reports or matrices being computed at once (Retry-After)")
+  @APIResponse(responseCode = "503", ref = "SlotsBusy")
   public PairVerdict path(
       @BeanParam PlanVersionPath version,
       @QueryParam("a") String a,
@@ -247,10 +235,7 @@ public class PlanViewsResource {
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
-  @APIResponse(
-      responseCode = "503",
-      ref = "ServiceUnavailable",
-      description = "Too many reports or matrices being computed at once (Retry-After)")
+  @APIResponse(responseCode = "503", ref = "SlotsBusy")
   public HostPrediction prediction(
       @BeanParam PlanVersionPath version,
       @BeanParam FlowsQuery query,
