@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fabricscope.p2p.FleetFindings;
 import dev.fabricscope.report.ReportJson;
-import dev.fabricscope.testing.ApiClient;
-import dev.fabricscope.testing.BandwidthClient;
 import dev.fabricscope.topology.NvmlHosts;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -26,24 +24,16 @@ class DriverPairsIngestTest {
 
   @Test
   void aReportOfEveryGpuPairIsStoredAndShownAsNotAnalysed() throws Exception {
-    String host = BandwidthClient.hostName("nvml-dense");
-    String agent = ApiClient.token(BandwidthClient.hostName("dense-agent"), "agent", host);
-    String viewer = ApiClient.token(BandwidthClient.hostName("dense-viewer"), "viewer", null);
+    IngestedHost host = IngestedHost.named("nvml-dense");
     ObjectNode json =
-        (ObjectNode) ReportJson.mapper().valueToTree(NvmlHosts.peered(host, 350, 8, 349));
-    ((ObjectNode) json.get("host")).put("name", host);
+        (ObjectNode) ReportJson.mapper().valueToTree(NvmlHosts.peered(host.name(), 350, 8, 349));
+    ((ObjectNode) json.get("host")).put("name", host.name());
     byte[] body = ReportJson.mapper().writeValueAsBytes(json);
     assertTrue(body.length > 12 << 20 && body.length < 16 << 20, body.length + " bytes");
-    ApiClient.sendReport(agent, body).then().statusCode(201);
+    host.send(body);
 
     long t0 = System.nanoTime();
-    given()
-        .auth()
-        .oauth2(viewer)
-        .queryParam("host", host)
-        .get("/api/v1/findings")
-        .then()
-        .statusCode(200)
+    host.findings()
         .body("findAll { it.rule == 'DRIVER_P2P_DISAGREES' }", hasSize(0))
         .body("findAll { it.rule == 'DRIVER_P2P_NOT_ANALYSED' }", hasSize(1))
         .body(
@@ -55,20 +45,13 @@ class DriverPairsIngestTest {
     assertTrue(System.nanoTime() - t0 < 20_000_000_000L, "within seconds");
     given()
         .auth()
-        .oauth2(viewer)
+        .oauth2(host.viewer())
         .queryParam("rule", FleetFindings.DRIVER_P2P_NOT_ANALYSED)
         .get("/findings")
         .then()
         .statusCode(200)
-        .body(containsString(host));
+        .body(containsString(host.name()));
     // the page counts the findings folded into the 128th, as the API and the gauges do
-    given()
-        .auth()
-        .oauth2(viewer)
-        .queryParam("host", host)
-        .get("/findings")
-        .then()
-        .statusCode(200)
-        .body(containsString("title=\"350 finding(s)\">350</span>"));
+    host.page().body(containsString("title=\"350 finding(s)\">350</span>"));
   }
 }

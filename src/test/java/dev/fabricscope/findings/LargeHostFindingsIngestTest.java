@@ -1,6 +1,5 @@
 package dev.fabricscope.findings;
 
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
@@ -12,8 +11,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fabricscope.metrics.FleetGauges;
 import dev.fabricscope.report.ReportJson;
-import dev.fabricscope.testing.ApiClient;
-import dev.fabricscope.testing.BandwidthClient;
 import dev.fabricscope.topology.NvmlHosts;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -62,56 +59,26 @@ class LargeHostFindingsIngestTest {
 
   @Test
   void twentyThousandHostBridgesGiveOneNotAnalysedFindingAndTheGaugesRun() throws Exception {
-    String host = BandwidthClient.hostName("hb20000");
-    String agent = ApiClient.token(BandwidthClient.hostName("hb-agent"), "agent", host);
-    String viewer = ApiClient.token(BandwidthClient.hostName("hb-viewer"), "viewer", null);
-    ApiClient.sendReport(agent, gpusOnOwnHostBridges(host, 20_000, false))
-        .then()
-        .log()
-        .ifValidationFails()
-        .statusCode(201);
+    IngestedHost host = IngestedHost.named("hb20000");
+    host.send(gpusOnOwnHostBridges(host.name(), 20_000, false));
     gauges.refresh(Instant.now()); // the background pass that ran the server out of heap
-    given()
-        .auth()
-        .oauth2(viewer)
-        .queryParam("host", host)
-        .get("/api/v1/findings")
-        .then()
-        .statusCode(200)
+    host.findings()
         .body("findAll { it.rule == 'GPU_WITHOUT_CLOSE_NIC' }", hasSize(0))
         .body("findAll { it.rule == 'GPU_NIC_NOT_ANALYSED' }", hasSize(1))
         .body(
             "find { it.rule == 'GPU_NIC_NOT_ANALYSED' }.message",
             containsString("20000 matrix devices (20000 GPUs), over the 2000"))
         .body("find { it.rule == 'GPU_NIC_NOT_ANALYSED' }.severity", equalTo("warning"));
-    given()
-        .auth()
-        .oauth2(viewer)
-        .queryParam("host", host)
-        .get("/findings")
-        .then()
-        .statusCode(200)
+    host.page()
         .body(containsString("data-rule=\"GPU_NIC_NOT_ANALYSED\""))
         .body(containsString("GPU-to-NIC distances"));
   }
 
   @Test
   void twelveThousandSlowLinksAreOneFindingOf256Devices() throws Exception {
-    String host = BandwidthClient.hostName("slow20000");
-    String agent = ApiClient.token(BandwidthClient.hostName("slow-agent"), "agent", host);
-    String viewer = ApiClient.token(BandwidthClient.hostName("slow-viewer"), "viewer", null);
-    ApiClient.sendReport(agent, gpusOnOwnHostBridges(host, 12_000, true))
-        .then()
-        .log()
-        .ifValidationFails()
-        .statusCode(201);
-    given()
-        .auth()
-        .oauth2(viewer)
-        .queryParam("host", host)
-        .get("/api/v1/findings")
-        .then()
-        .statusCode(200)
+    IngestedHost host = IngestedHost.named("slow20000");
+    host.send(gpusOnOwnHostBridges(host.name(), 12_000, true));
+    host.findings()
         .body("findAll { it.rule == 'LINK_SPEED_BELOW_CAPABLE' }", hasSize(1))
         .body("find { it.rule == 'LINK_SPEED_BELOW_CAPABLE' }.devices", hasSize(256))
         .body("find { it.rule == 'LINK_SPEED_BELOW_CAPABLE' }.count", equalTo(1))
