@@ -32,22 +32,19 @@ class BandwidthListenSignalIT {
     for (int run = 0; run < 2; run++) {
       Path out = tmp.resolve("out-" + run);
       Process p =
-          new ProcessBuilder(
-                  List.of(
-                      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                      "-Djava.io.tmpdir=" + tmp,
-                      "-jar",
-                      System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar"),
-                      "bandwidth",
-                      "--kind",
-                      "tcp",
-                      "--listen",
-                      "--source",
-                      "addr:127.0.0.1",
-                      "--target",
-                      "addr:127.0.0.1",
-                      "--timeout",
-                      "40"))
+          CliRunner.agentProcess(
+                  tmp,
+                  List.of(),
+                  "bandwidth",
+                  "--kind",
+                  "tcp",
+                  "--listen",
+                  "--source",
+                  "addr:127.0.0.1",
+                  "--target",
+                  "addr:127.0.0.1",
+                  "--timeout",
+                  "40")
               .redirectOutput(out.toFile())
               .redirectError(tmp.resolve("err-" + run).toFile())
               .start();

@@ -37,21 +37,33 @@ abstract class CliRunner {
     return agentReading(null, Files.createDirectories(tmp.resolve("jtmp")), jvm, args);
   }
 
-  private Result agentReading(Path stdin, Path javaTmp, List<String> jvm, String... args)
-      throws Exception {
-    String jar = System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar");
+  /**
+   * The shaded jar in a child JVM of this test's Java, {@code java.io.tmpdir} set to {@code
+   * javaTmp}, {@code jvm} options before {@code -jar}: for the tests that signal or watch it.
+   */
+  static ProcessBuilder agentProcess(Path javaTmp, List<String> jvm, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Djava.io.tmpdir=" + javaTmp);
-    cmd.add("-Dfabricscope.tmpdir=" + javaTmp);
     cmd.addAll(jvm);
     cmd.add("-jar");
-    cmd.add(jar);
+    cmd.add(System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar"));
     cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd);
+  }
+
+  private Result agentReading(Path stdin, Path javaTmp, List<String> jvm, String... args)
+      throws Exception {
+    List<String> options = new ArrayList<>();
+    options.add("-Dfabricscope.tmpdir=" + javaTmp);
+    options.addAll(jvm);
     Path out = tmp.resolve("stdout-" + System.nanoTime());
     Path err = tmp.resolve("stderr-" + System.nanoTime());
     ProcessBuilder pb =
-        new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+        agentProcess(javaTmp, options, args)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
+    List<String> cmd = pb.command();
     if (stdin != null) {
       pb.redirectInput(stdin.toFile());
     }

@@ -83,15 +83,7 @@ class FsrootShutdownIT {
     for (int run = 0; run < 4; run++) {
       Path base = Files.createDirectories(tmp.resolve("base-" + run));
       ProcessBuilder pb =
-          new ProcessBuilder(
-              List.of(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-Djava.io.tmpdir=" + tmp,
-                  "-jar",
-                  System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar"),
-                  "collect",
-                  "--fsroot",
-                  archive.toString()));
+          CliRunner.agentProcess(tmp, List.of(), "collect", "--fsroot", archive.toString());
       pb.environment().put("FABRICSCOPE_TMPDIR", base.toString()); // as the review ran it
       Process p =
           pb.redirectOutput(tmp.resolve("out-" + run).toFile())
