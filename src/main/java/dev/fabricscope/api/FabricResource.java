@@ -66,7 +66,7 @@ public class FabricResource {
               schema = @Schema(type = SchemaType.INTEGER, minimum = "0")))
   public Response subnets(@Context HttpServerRequest request) {
     access.requireRead(request);
-    FabricService.Subnets view = fabric.subnetsAndLeftOut();
+    FabricService.View view = fabric.view(); // one read of the hosts
     int leftOut = view.leftOut().values().stream().mapToInt(Integer::intValue).sum();
     return Response.ok(view.subnets()).header(PORTS_LEFT_OUT, leftOut).build();
   }

@@ -61,19 +61,6 @@ public class FabricService {
       List<RdmaFabric.PortRow> withoutGid,
       Map<String, Integer> leftOut) {}
 
-  /**
-   * The subnets and the hosts whose ports they leave out.
-   *
-   * @param leftOut as in {@link View#leftOut}, by host name
-   */
-  public record Subnets(List<RdmaFabric.Subnet> subnets, Map<String, Integer> leftOut) {}
-
-  /** The subnets, InfiniBand first, with the ports they leave out, from one read of the hosts. */
-  public Subnets subnetsAndLeftOut() {
-    List<HostRdmaPorts> hosts = hostPorts.all();
-    return new Subnets(RdmaFabric.subnets(hosts, discoveries()), leftOut(hosts));
-  }
-
   /** The hosts whose ports the view leaves out, by name: no subnet built, no discovery parsed. */
   public Map<String, Integer> leftOut() {
     return leftOut(hostPorts.all());
