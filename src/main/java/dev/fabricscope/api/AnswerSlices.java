@@ -32,6 +32,9 @@ final class AnswerSlices {
   /** Whether a write of this HTTP/2 stream failed: its stream is gone, the rest is not sent. */
   private boolean streamGone;
 
+  /** Whether the HTTP/2 stream was reset (by the client or the cut-off), from the event loop. */
+  private volatile boolean resetSeen;
+
   AnswerSlices(RoutingContext request) {
     this.request = request;
     if (!request.response().headWritten()) {
@@ -43,7 +46,11 @@ final class AnswerSlices {
       // client leaving) sent a GOAWAY to every other stream of the connection (measured).
       request
           .response()
-          .exceptionHandler(e -> Log.debugf("HTTP/2 stream ended early: %s", e.toString()));
+          .exceptionHandler(
+              e -> {
+                resetSeen = true;
+                Log.debugf("HTTP/2 stream ended early: %s", e.toString());
+              });
     }
   }
 
@@ -77,7 +84,7 @@ final class AnswerSlices {
    * among them, with it.
    */
   private boolean streamReset() {
-    return streamGone || http2() && request.response().closed();
+    return streamGone || resetSeen || http2() && request.response().closed();
   }
 
   private boolean http2() {

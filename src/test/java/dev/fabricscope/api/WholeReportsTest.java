@@ -271,24 +271,32 @@ class WholeReportsTest {
   /**
    * A client that resets its own HTTP/2 streams (a browser leaving the page), at generated points
    * of the answer and before it, gets every place back within a window: a stream reset before its
-   * answer began had kept its place for good. The pace is 1 byte per second here, so nothing is cut
-   * off for it.
+   * answer began had kept its place for good. All on one connection, which serves on: a reset
+   * stream is the stream's end, not the connection's. The pace is 1 byte per second here, so
+   * nothing is cut off for it.
    */
   @Test
   void http2StreamsTheClientResetsGiveTheirPlacesBack() throws Exception {
     whole.set(1, WINDOW_MS);
     Random random = new Random(2612);
-    for (int i = 0; i < 12; i++) {
-      long after = i % 3 == 0 ? -1 : random.nextInt(60_000);
-      var client = http2Client(); // a connection each: the client's own pool is not under test
-      try {
-        CompletableFuture<Void> sent = new CompletableFuture<>();
+    var client = http2Client(); // one connection: the resets must leave it serving
+    try {
+      HttpConnection first = null;
+      for (int i = 0; i < 12; i++) {
+        long after = i % 3 == 0 ? -1 : random.nextInt(60_000);
+        CompletableFuture<HttpConnection> sent = new CompletableFuture<>();
         topology(client)
             .onSuccess(
                 request -> {
                   if (after < 0) {
-                    request.sendHead().onComplete(x -> request.reset());
-                    sent.complete(null);
+                    // sent whole (as a browser sends a GET), reset before any answer
+                    request
+                        .end()
+                        .onComplete(
+                            x -> {
+                              request.reset();
+                              sent.complete(request.connection());
+                            });
                     return;
                   }
                   request
@@ -300,24 +308,21 @@ class WholeReportsTest {
                                 b -> {
                                   if (got[0] <= after && (got[0] += b.length()) > after) {
                                     request.reset();
-                                    sent.complete(null);
+                                    sent.complete(request.connection());
                                   }
                                 });
                           })
                       .onFailure(sent::completeExceptionally);
                 })
             .onFailure(sent::completeExceptionally);
-        sent.get(10, TimeUnit.SECONDS);
+        HttpConnection on = sent.get(10, TimeUnit.SECONDS);
+        first = first == null ? on : first;
+        assertSame(first, on, "reset " + i + " on the first connection");
         Thread.sleep(100);
         until(
             whole::inUse, 0, 3 * WINDOW_MS + 2_000, "reset after " + after + " bytes: place back");
-      } finally {
-        client.close();
       }
-    }
-    var client = http2Client();
-    try {
-      wholeAnswerOn(client);
+      assertSame(first, wholeAnswerOn(client), "the connection served on after 12 resets");
     } finally {
       client.close();
     }
