@@ -74,6 +74,10 @@ export function renderComparison(c, { version, summary, names }) {
     el('td', { class: 'host-kernel' }, p.host.kernel || '—'), el('td', { class: 'plan-kernel' }, p.plan.kernel || '—'),
     el('td', {}, p.host.nvidia || '—'), el('td', {}, p.plan.nvidia || '—'))));
   if (!c.pairs.length) pt.append(el('tr', {}, el('td', { colspan: '6', class: 'muted' }, 'No verdict changes.')));
+  if (c.changedPairs > c.pairs.length) {
+    pt.append(el('tr', { class: 'more' }, el('td', { colspan: '6', class: 'muted' },
+      'The first ' + c.pairs.length + ' of ' + c.changedPairs + ' changed pairs are listed.')));
+  }
   const ft = document.getElementById('compare-flows').tBodies[0];
   ft.replaceChildren(...c.flows.map((f) => {
     const diff = f.hostGBps !== f.planGBps;
@@ -91,6 +95,6 @@ export function renderComparison(c, { version, summary, names }) {
 /** How many of a comparison's verdicts and flow rates differ, in words. */
 export function comparisonCounts(c) {
   const changed = c.flows.filter((f) => f.hostGBps !== f.planGBps).length;
-  return c.pairs.length + ' pair verdict' + (c.pairs.length === 1 ? '' : 's') + ' and ' + changed
+  return c.changedPairs + ' pair verdict' + (c.changedPairs === 1 ? '' : 's') + ' and ' + changed
     + ' flow rate' + (changed === 1 ? '' : 's') + ' differ.';
 }
