@@ -132,6 +132,22 @@ public class JdbcFabricDiscoveryStore implements FabricDiscoveryStore {
   }
 
   @Override
+  public Optional<byte[]> gzipped(String name) {
+    return Jdbc.query(
+        ds,
+        "reading discovery " + name,
+        c -> {
+          try (var ps =
+              c.prepareStatement("SELECT text_gz FROM fabric_discoveries WHERE name = ?")) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(rs.getBytes("text_gz")) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  @Override
   public Optional<Stored> get(String name) {
     return Jdbc.query(
         ds,

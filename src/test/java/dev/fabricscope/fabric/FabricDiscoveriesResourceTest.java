@@ -67,7 +67,7 @@ class FabricDiscoveriesResourceTest {
   }
 
   @Test
-  void uploadListReadReplaceDelete() {
+  void uploadListReadReplaceDelete() throws Exception {
     String name = unique("plafrim");
     upload(operator, name, plafrim)
         .then()
@@ -93,6 +93,26 @@ class FabricDiscoveriesResourceTest {
             .extract()
             .asByteArray();
     assertTrue(Arrays.equals(plafrim, back), "the text comes back as uploaded");
+    // to a client that takes gzip, as kept (a whole report: the pace, a place per caller)
+    byte[] coded =
+        given()
+            .config(
+                io.restassured.config.RestAssuredConfig.config()
+                    .decoderConfig(
+                        io.restassured.config.DecoderConfig.decoderConfig().noContentDecoders()))
+            .auth()
+            .oauth2(viewer)
+            .header("Accept-Encoding", "gzip")
+            .get("/api/v1/fabric/discoveries/" + name)
+            .then()
+            .statusCode(200)
+            .header("Content-Encoding", "gzip")
+            .contentType(containsString("text/plain"))
+            .extract()
+            .asByteArray();
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(coded))) {
+      assertTrue(Arrays.equals(plafrim, in.readAllBytes()), "gzip-coded, the same text");
+    }
     // the same name again replaces it
     upload(operator, name, plafrim).then().statusCode(200).body("caPorts", equalTo(125));
     given()

@@ -49,6 +49,15 @@ abstract class FabricDiscoveryStoreContract extends EmptiedDatabase {
     FabricDiscoveryStore.Stored b = store.get("b-fabric").orElseThrow();
     assertEquals(text, b.text());
     assertEquals(entry("b-fabric", 123, T0, "op"), b.entry());
+    // kept gzip-coded, answered as kept: the same text
+    byte[] gz = store.gzipped("b-fabric").orElseThrow();
+    assertEquals(0x1f, gz[0] & 0xff);
+    try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+      assertEquals(text, new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    assertTrue(store.gzipped("nothing").isEmpty());
     assertEquals(2, store.all().size());
     assertTrue(store.delete("b-fabric"));
     assertFalse(store.delete("b-fabric"));
