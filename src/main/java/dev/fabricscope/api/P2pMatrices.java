@@ -50,10 +50,13 @@ public class P2pMatrices {
       int[] pairs,
       SmiLayout layout) {}
 
-  /** A cached outcome: the JSON, or null when the host had too many devices. */
-  private record Entry(byte[] json, int devices) {
+  /**
+   * A cached outcome: the JSON gzip-coded (answered as a whole report is, and a tenth of the
+   * memory), or null when the host had too many devices.
+   */
+  private record Entry(byte[] gzip, int devices) {
     long size() {
-      return json == null ? 64 : json.length;
+      return gzip == null ? 64 : gzip.length;
     }
   }
 
@@ -132,17 +135,17 @@ public class P2pMatrices {
   }
 
   /**
-   * The compact matrix JSON of a snapshot.
+   * The compact matrix JSON of a snapshot, gzip-coded ({@link WholeReports} answers it).
    *
    * @param reportJson reads the snapshot's report JSON; called only when the answer is not cached
    * @throws ApiException 422 for too many devices, 503 when no computation slot is free in time
    */
-  public byte[] json(long snapshotId, Supplier<String> reportJson) {
+  public byte[] gzip(long snapshotId, Supplier<String> reportJson) {
     Entry e = answers.get(snapshotId, () -> inSlot(() -> build(snapshotId, reportJson.get())));
-    if (e.json() == null) {
+    if (e.gzip() == null) {
       throw tooMany(e.devices());
     }
-    return e.json();
+    return e.gzip();
   }
 
   private Entry build(long snapshotId, String reportJson) {
@@ -156,13 +159,14 @@ public class P2pMatrices {
     CompactMatrix m = CompactMatrix.of(analyzer);
     try {
       return new Entry(
-          mapper.writeValueAsBytes(
-              new Answer(
-                  snapshotId,
-                  m.devices(),
-                  m.verdicts(),
-                  m.pairs(),
-                  SmiLayout.of(report, m.devices()))),
+          GzipJson.compress(
+              mapper.writeValueAsBytes(
+                  new Answer(
+                      snapshotId,
+                      m.devices(),
+                      m.verdicts(),
+                      m.pairs(),
+                      SmiLayout.of(report, m.devices())))),
           n);
     } catch (JsonProcessingException ex) {
       throw new IllegalStateException(ex);

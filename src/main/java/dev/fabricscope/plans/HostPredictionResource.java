@@ -1,13 +1,17 @@
 package dev.fabricscope.plans;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fabricscope.api.GzipJson;
 import dev.fabricscope.api.HostSnapshots;
 import dev.fabricscope.api.P2pMatrices;
+import dev.fabricscope.api.WholeReports;
 import dev.fabricscope.planner.PairingTopology;
 import dev.fabricscope.planner.PlanOptions;
 import dev.fabricscope.planner.PlanResult;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.topology.Report;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -17,7 +21,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -35,6 +41,8 @@ public class HostPredictionResource {
   @Inject HostSnapshots hosts;
   @Inject MemoryCapacities memory;
   @Inject P2pMatrices matrices;
+  @Inject WholeReports whole;
+  @Inject ObjectMapper mapper;
 
   @GET
   @Operation(
@@ -47,28 +55,41 @@ public class HostPredictionResource {
               + " without memoryGBps each NUMA node's host memory takes the host's fastest"
               + " host-memcpy bandwidth test within that node, else the default. capacities.memory"
               + " says which, per node.")
-  @APIResponse(responseCode = "200", description = "The prediction")
+  @APIResponse(
+      responseCode = "200",
+      description = "The prediction",
+      content = @Content(schema = @Schema(implementation = HostPrediction.class)))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  @APIResponse(responseCode = "429", ref = "TooManyWholeReports")
   @APIResponse(responseCode = "503", ref = "SlotsBusy")
-  public HostPrediction predict(
+  public Response predict(
       @PathParam("host") String host,
       @BeanParam FlowsQuery query,
-      @Context HttpServerRequest request) {
-    access.requireRead(request);
+      @Context HttpServerRequest request,
+      @Context RoutingContext routing) {
+    var caller = access.requireRead(request);
     PlanOptions options = query.options(); // a bad value is a 400 before any read
     long snapshot = hosts.snapshotAt(host, null); // an unknown host: 404, not a wait for a slot
     // the snapshot read, parsed and planned in one of the /p2p slots: a whole report each, so
-    // parallel predictions of a large host cannot run the heap out
-    return matrices.inSlot(
+    // parallel predictions of a large host cannot run the heap out; answered as a whole report is
+    // (sixteenth security review: 2.5 MB answers to clients that did not read took all of Netty's
+    // direct memory)
+    return whole.ok(
         () ->
-            memory.predict(
-                host,
-                HostSnapshots.read(hosts.json(snapshot)),
-                query.pattern(),
-                query.flows(),
-                options));
+            matrices.inSlot(
+                () ->
+                    GzipJson.compress(
+                        mapper,
+                        memory.predict(
+                            host,
+                            HostSnapshots.read(hosts.json(snapshot)),
+                            query.pattern(),
+                            query.flows(),
+                            options))),
+        caller,
+        routing);
   }
 
   /**

@@ -231,22 +231,35 @@ public class PlanViewsResource {
               + " bandwidth test within that node of the host the plan was copied from (as"
               + " /hosts/{h}/prediction does), else the default. capacities.memory says which,"
               + " per node.")
-  @APIResponse(responseCode = "200", description = "The prediction")
+  @APIResponse(
+      responseCode = "200",
+      description = "The prediction",
+      content = @Content(schema = @Schema(implementation = HostPrediction.class)))
   @APIResponse(responseCode = "400", ref = "BadRequest")
   @APIResponse(responseCode = "404", ref = "NotFound")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  @APIResponse(responseCode = "429", ref = "TooManyWholeReports")
   @APIResponse(responseCode = "503", ref = "SlotsBusy")
-  public HostPrediction prediction(
+  public Response prediction(
       @BeanParam PlanVersionPath version,
       @BeanParam FlowsQuery query,
-      @Context HttpServerRequest request) {
-    access.requireRead(request);
+      @Context HttpServerRequest request,
+      @Context RoutingContext routing) {
+    var caller = access.requireRead(request);
     var options = query.options(); // a bad value: 400 before reads
     Summary p = version.plan(plans);
     Report r = version.report(plans, p);
-    // the planner over the whole report: in a /p2p slot, as /preview and /compare
-    return matrices.inSlot(
-        () -> memory.predict(p.host(), r, query.pattern(), query.flows(), options));
+    // the planner over the whole report: in a /p2p slot, as /preview and /compare, and answered
+    // as a whole report is (megabytes of flows and links for a large host)
+    return whole.ok(
+        () ->
+            matrices.inSlot(
+                () ->
+                    GzipJson.compress(
+                        mapper,
+                        memory.predict(p.host(), r, query.pattern(), query.flows(), options))),
+        caller,
+        routing);
   }
 
   @GET

@@ -19,9 +19,11 @@ import org.junit.jupiter.api.Test;
  * Every answer that can be megabytes is answered as a whole report ({@link WholeReports}: a place,
  * a pace, gzip as stored): the fifteenth security review held 6.6 MB graphs of a host of 20,000
  * functions to clients that did not read, 7 MB of heap each until the idle timeout, and ran the
- * server out of heap in 45 s. The graph, the diff, a plan version's graph and a plan preview of the
- * DGX-2 (the hwloc fixture) each come gzip-coded to a client that accepts it, the same JSON as the
- * text, and count against the caller's places.
+ * server out of heap in 45 s; the sixteenth held the P2P matrix, predictions and plan comparisons
+ * the same way. The graph, the diff, the matrix, the predictions, a plan version's graph and
+ * prediction, a plan comparison and a plan preview of the DGX-2 (the hwloc fixture) each come
+ * gzip-coded to a client that accepts it, the same JSON as the text, and count against the caller's
+ * places.
  */
 @QuarkusTest
 class LargeAnswersTest {
@@ -38,7 +40,13 @@ class LargeAnswersTest {
             base + "/graph",
             base + "/graph?platform=true",
             base + "/diff",
-            "/api/v1/plans/" + plan + "/versions/1/graph")) {
+            "/api/v1/plans/" + plan + "/versions/1/graph",
+            // sixteenth security review: megabytes each for a large host, not paced before
+            base + "/p2p",
+            base + "/prediction",
+            base + "/prediction?pattern=gpu-all-to-all",
+            "/api/v1/plans/" + plan + "/versions/1/prediction",
+            "/api/v1/plans/" + plan + "/compare?version=1")) {
       sameJsonEitherWay(operator, "GET", path);
     }
     sameJsonEitherWay(operator, "POST", "/api/v1/plans/" + plan + "/preview");
