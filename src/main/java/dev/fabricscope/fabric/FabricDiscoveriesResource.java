@@ -1,5 +1,6 @@
 package dev.fabricscope.fabric;
 
+import dev.fabricscope.api.ImportSlots;
 import dev.fabricscope.api.WholeReports;
 import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.inventory.FabricDiscoveryStore;
@@ -64,6 +65,7 @@ public class FabricDiscoveriesResource {
   @Inject FabricDiscoveryStore store;
 
   @Inject WholeReports whole;
+  @Inject ImportSlots importSlots;
   @Inject FabricscopeConfig config;
 
   /**
@@ -110,8 +112,9 @@ public class FabricDiscoveriesResource {
           "The body is the text `ibnetdiscover -p` printed (UTF-8, at most 16 MiB). It is refused"
               + " whole (400) when it is binary, not UTF-8, has a line over 4096 characters, lists"
               + " no switch, or lists one CA port cabled to two switch ports; 413 when too large; 422 when reading it"
-              + " takes longer than fabricscope.imports.parse-timeout."
-              + " 201 for a new name, 200 when it replaced an upload of the same name.")
+              + " takes longer than fabricscope.imports.parse-timeout; 409 when the kept"
+              + " discoveries have no room for it (checked before it is read). It is read in one"
+              + " of the import slots. 201 for a new name, 200 when it replaced an upload of the same name.")
   @SecurityRequirement(name = "bearer", scopes = "operator")
   @RequestBody(
       required = true,
@@ -131,6 +134,10 @@ public class FabricDiscoveriesResource {
   @APIResponse(responseCode = "409", ref = "Conflict")
   @APIResponse(responseCode = "413", ref = "ContentTooLarge")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  @APIResponse(
+      responseCode = "503",
+      ref = "ServiceUnavailable",
+      description = "Every import slot busy (fabricscope.imports.concurrent; Retry-After)")
   public Response upload(
       @Parameter(
               required = true,
@@ -148,7 +155,11 @@ public class FabricDiscoveriesResource {
     }
     IbNetDiscover.Discovery d;
     String text;
-    try {
+    // room first, then the parse in one of the import slots: a 16 MiB text is about 100 MB of
+    // heap while it is parsed, and four at once (two operators) ran a 512 MiB heap out, refused
+    // uploads included (sixteenth security review)
+    requireRoom(n, body.length);
+    try (var slot = importSlots.take()) {
       String decoded = IbNetDiscoverText.decode(body);
       text = decoded;
       // under the imports' deadline too: the parse is linear, but a slow spell must not hold
@@ -251,14 +262,23 @@ public class FabricDiscoveriesResource {
    */
   private synchronized boolean put(FabricDiscoveryStore.Entry entry, String text) {
     try {
-      return store.put(
-          entry,
-          text,
-          new FabricDiscoveryStore.Limits(
-              config.fabric().uploadsMaxCount(), config.fabric().uploadsMaxBytes()));
+      return store.put(entry, text, limits());
     } catch (FabricDiscoveryStore.Full e) {
       throw new ApiException(409, "Too many discoveries", e.getMessage());
     }
+  }
+
+  private void requireRoom(String name, long bytes) {
+    try {
+      store.requireRoom(name, bytes, limits());
+    } catch (FabricDiscoveryStore.Full e) {
+      throw new ApiException(409, "Too many discoveries", e.getMessage());
+    }
+  }
+
+  private FabricDiscoveryStore.Limits limits() {
+    return new FabricDiscoveryStore.Limits(
+        config.fabric().uploadsMaxCount(), config.fabric().uploadsMaxBytes());
   }
 
   private static String name(String name) {

@@ -43,6 +43,41 @@ public interface FabricDiscoveryStore {
   record Limits(int count, long bytes) {
     /** No limit. */
     public static final Limits NONE = new Limits(Integer.MAX_VALUE, Long.MAX_VALUE);
+
+    /** Throws {@link Full} when {@code count} discoveries of {@code bytes} in all pass these. */
+    public void check(long count, long bytes) {
+      if (count > count()) {
+        throw new Full(
+            "the server keeps at most "
+                + count()
+                + " discoveries (fabricscope.fabric.uploads-max-count): delete one first");
+      }
+      if (bytes > bytes()) {
+        throw new Full(
+            "the discoveries would hold "
+                + bytes
+                + " bytes of text, over the "
+                + bytes()
+                + " the server keeps (fabricscope.fabric.uploads-max-bytes): delete one first");
+      }
+    }
+  }
+
+  /**
+   * Throws {@link Full} when an upload of {@code bytes} under {@code name} (replacing one of that
+   * name) would pass {@code limits} now: checked before the text is parsed, so an upload that
+   * cannot be kept costs no parse (sixteenth security review). The put checks again.
+   */
+  default void requireRoom(String name, long bytes, Limits limits) {
+    long count = 1;
+    long total = bytes;
+    for (Entry other : list()) {
+      if (!other.name().equals(name)) {
+        count++;
+        total += other.bytes();
+      }
+    }
+    limits.check(count, total);
   }
 
   /** A put refused because the store would pass its {@link Limits}; nothing was changed. */

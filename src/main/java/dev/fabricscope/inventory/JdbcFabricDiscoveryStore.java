@@ -74,22 +74,7 @@ public class JdbcFabricDiscoveryStore implements FabricDiscoveryStore {
             c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM fabric_discoveries");
         ResultSet rs = ps.executeQuery()) {
       rs.next();
-      long count = rs.getLong(1) + 1;
-      long bytes = rs.getLong(2) + e.bytes();
-      if (count > limits.count()) {
-        throw new Full(
-            "the server keeps at most "
-                + limits.count()
-                + " discoveries (fabricscope.fabric.uploads-max-count): delete one first");
-      }
-      if (bytes > limits.bytes()) {
-        throw new Full(
-            "the discoveries would hold "
-                + bytes
-                + " bytes of text, over the "
-                + limits.bytes()
-                + " the server keeps (fabricscope.fabric.uploads-max-bytes): delete one first");
-      }
+      limits.check(rs.getLong(1) + 1, rs.getLong(2) + e.bytes());
     }
   }
 

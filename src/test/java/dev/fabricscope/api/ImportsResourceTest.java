@@ -224,6 +224,35 @@ class ImportsResourceTest {
   }
 
   /**
+   * An ibnetdiscover upload is parsed in an import slot too (sixteenth security review: a 16 MiB
+   * text is about 100 MB of heap while parsed, and four at once ran a 512 MiB heap out).
+   */
+  @Test
+  void aDiscoveryUploadThatFindsNoFreeSlotIsA503AndStoresNothing() {
+    String operator = ApiClient.token("disc-slot-op-" + System.nanoTime(), "operator", null);
+    String name = "slot-busy-" + System.nanoTime();
+    int held = slots.slots().drainPermits();
+    assertTrue(held > 0, "the slots were free");
+    try {
+      given()
+          .auth()
+          .oauth2(operator)
+          .queryParam("name", name)
+          .contentType("text/plain")
+          .body(
+              "SW     2 19 0x0002c9020040b0e0 4x QDR - CA 61 1 0x00117500006f37a8 ( 'a' - 'b' )\n")
+          .post("/api/v1/fabric/discoveries")
+          .then()
+          .statusCode(503)
+          .contentType("application/problem+json")
+          .header("Retry-After", org.hamcrest.Matchers.notNullValue());
+    } finally {
+      slots.slots().release(held);
+    }
+    given().get("/api/v1/fabric/discoveries/" + name).then().statusCode(404);
+  }
+
+  /**
    * Security review 9, finding 3: 80,000 one-byte files beside three of 64 MiB hold a fifth of the
    * old 1 GiB of content, but take more than the 512 MiB of space an import may unpack to (4 KiB
    * each at least); refused before a byte is unpacked, and neither tree nor upload stays behind.
