@@ -1,6 +1,5 @@
 package dev.fabricscope.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.graph.FabricGraph;
 import dev.fabricscope.graph.FabricGraphs;
 import dev.fabricscope.graph.NvlinkRoute;
@@ -42,8 +41,6 @@ public class HostGraphResource {
   @Inject HostSnapshots hosts;
   @Inject P2pMatrices matrices;
   @Inject WholeReports whole;
-  // the REST layer's mapper: the graph reads as it did when Quarkus wrote it
-  @Inject ObjectMapper mapper;
 
   @GET
   @Operation(
@@ -84,14 +81,8 @@ public class HostGraphResource {
     // a whole report read and drawn: in a /p2p slot, as the plan pages' graph, and answered as a
     // whole report is (fifteenth security review: 6.6 MB graphs to clients that did not read
     // stayed queued, 7 MB of heap each, until the idle timeout)
-    return whole.ok(
-        () ->
-            matrices.inSlot(
-                () ->
-                    GzipJson.compress(
-                        mapper,
-                        FabricGraphs.of(
-                            HostSnapshots.read(hosts.json(id)), Boolean.TRUE.equals(all)))),
+    return whole.computed(
+        () -> FabricGraphs.of(HostSnapshots.read(hosts.json(id)), Boolean.TRUE.equals(all)),
         caller,
         routing);
   }

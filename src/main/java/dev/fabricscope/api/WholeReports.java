@@ -1,5 +1,6 @@
 package dev.fabricscope.api;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
@@ -76,6 +77,11 @@ public class WholeReports {
 
   @Inject FabricscopeConfig config;
 
+  @Inject P2pMatrices matrices;
+
+  // the REST layer's mapper: an answer reads as it did when Quarkus wrote it
+  @Inject ObjectMapper mapper;
+
   private volatile long minRate;
 
   private volatile long windowMs = WINDOW_MS;
@@ -99,6 +105,15 @@ public class WholeReports {
   /** A 200 JSON answer of {@code gzip}'s text to {@code caller}, the client of {@code request}. */
   public Response ok(byte[] gzip, Caller caller, RoutingContext request) {
     return answer(() -> gzip, caller, request, MediaType.APPLICATION_JSON).build();
+  }
+
+  /**
+   * A 200 JSON answer of {@code value}, computed and compressed in one of the {@code /p2p} slots
+   * once a place is taken: for the answers built from a whole report (graphs, predictions, plan
+   * comparisons).
+   */
+  public Response computed(Supplier<?> value, Caller caller, RoutingContext request) {
+    return ok(() -> matrices.inSlot(() -> GzipJson.compress(mapper, value.get())), caller, request);
   }
 
   /** {@link #ok(byte[], Caller, RoutingContext)} of a report built once a place is taken. */

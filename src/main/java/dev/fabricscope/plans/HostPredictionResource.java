@@ -1,7 +1,5 @@
 package dev.fabricscope.plans;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fabricscope.api.GzipJson;
 import dev.fabricscope.api.HostSnapshots;
 import dev.fabricscope.api.P2pMatrices;
 import dev.fabricscope.api.WholeReports;
@@ -42,7 +40,6 @@ public class HostPredictionResource {
   @Inject MemoryCapacities memory;
   @Inject P2pMatrices matrices;
   @Inject WholeReports whole;
-  @Inject ObjectMapper mapper;
 
   @GET
   @Operation(
@@ -76,18 +73,14 @@ public class HostPredictionResource {
     // parallel predictions of a large host cannot run the heap out; answered as a whole report is
     // (sixteenth security review: 2.5 MB answers to clients that did not read took all of Netty's
     // direct memory)
-    return whole.ok(
+    return whole.computed(
         () ->
-            matrices.inSlot(
-                () ->
-                    GzipJson.compress(
-                        mapper,
-                        memory.predict(
-                            host,
-                            HostSnapshots.read(hosts.json(snapshot)),
-                            query.pattern(),
-                            query.flows(),
-                            options))),
+            memory.predict(
+                host,
+                HostSnapshots.read(hosts.json(snapshot)),
+                query.pattern(),
+                query.flows(),
+                options),
         caller,
         routing);
   }

@@ -251,13 +251,8 @@ public class PlanViewsResource {
     Report r = version.report(plans, p);
     // the planner over the whole report: in a /p2p slot, as /preview and /compare, and answered
     // as a whole report is (megabytes of flows and links for a large host)
-    return whole.ok(
-        () ->
-            matrices.inSlot(
-                () ->
-                    GzipJson.compress(
-                        mapper,
-                        memory.predict(p.host(), r, query.pattern(), query.flows(), options))),
+    return whole.computed(
+        () -> memory.predict(p.host(), r, query.pattern(), query.flows(), options),
         caller,
         routing);
   }
@@ -298,23 +293,15 @@ public class PlanViewsResource {
     // two all-pairs matrices of up to 2,000 devices each: in one of /p2p's slots, so a burst of
     // comparisons cannot take every core (fifth security review); answered as a whole report is
     // (a place, a pace; sixteenth security review: megabytes to clients that did not read)
-    return whole.ok(
-        () ->
-            matrices.inSlot(
-                () -> {
-                  PlanResult before =
-                      PlanService.predict(host, query.pattern(), query.flows(), chosen.options());
-                  PlanResult after =
-                      PlanService.predict(plan, query.pattern(), query.flows(), chosen.options());
-                  return GzipJson.compress(
-                      mapper,
-                      PlanComparison.of(
-                          host,
-                          plan,
-                          before,
-                          after,
-                          MemoryCapacities.capacities(chosen, before, after)));
-                }),
+    return whole.computed(
+        () -> {
+          PlanResult before =
+              PlanService.predict(host, query.pattern(), query.flows(), chosen.options());
+          PlanResult after =
+              PlanService.predict(plan, query.pattern(), query.flows(), chosen.options());
+          return PlanComparison.of(
+              host, plan, before, after, MemoryCapacities.capacities(chosen, before, after));
+        },
         caller,
         routing);
   }
