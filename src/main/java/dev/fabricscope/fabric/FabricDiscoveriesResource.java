@@ -66,6 +66,7 @@ public class FabricDiscoveriesResource {
 
   @Inject WholeReports whole;
   @Inject ImportSlots importSlots;
+  @Inject FabricService fabric;
   @Inject FabricscopeConfig config;
 
   /**
@@ -188,6 +189,7 @@ public class FabricDiscoveriesResource {
             Instant.now(),
             caller.name());
     boolean created = put(entry, text);
+    fabric.forget(n); // the old text's parsed form, if it replaced one
     // the stored row, so the answer shows the time as the database keeps it
     FabricDiscoveryStore.Entry stored =
         store.get(n).map(FabricDiscoveryStore.Stored::entry).orElse(entry);
@@ -252,6 +254,7 @@ public class FabricDiscoveriesResource {
     if (!store.delete(n)) {
       throw ApiException.notFound("no discovery named " + n);
     }
+    fabric.forget(n);
     return Response.noContent().build();
   }
 

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.oracle.FabricArchives;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class FabricDiscoveriesResourceTest {
+
+  @jakarta.inject.Inject FabricService fabric;
 
   static byte[] plafrim;
   static String operator;
@@ -113,14 +116,21 @@ class FabricDiscoveriesResourceTest {
     try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(coded))) {
       assertTrue(Arrays.equals(plafrim, in.readAllBytes()), "gzip-coded, the same text");
     }
+    // a view parses it and keeps it; replaced or deleted, its parsed form goes at once
+    given().auth().oauth2(viewer).get("/api/v1/fabric").then().statusCode(200);
+    assertTrue(fabric.holdsParsed(name), "parsed by the view");
     // the same name again replaces it
     upload(operator, name, plafrim).then().statusCode(200).body("caPorts", equalTo(125));
+    assertFalse(fabric.holdsParsed(name), "the replaced text's parsed form dropped");
+    given().auth().oauth2(viewer).get("/api/v1/fabric").then().statusCode(200);
+    assertTrue(fabric.holdsParsed(name));
     given()
         .auth()
         .oauth2(operator)
         .delete("/api/v1/fabric/discoveries/" + name)
         .then()
         .statusCode(204);
+    assertFalse(fabric.holdsParsed(name), "a deleted upload's parsed form dropped");
     given()
         .get("/api/v1/fabric/discoveries/" + name)
         .then()
