@@ -5,6 +5,7 @@ import dev.fabricscope.report.ReportValidator;
 import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.sysfs.SysfsRoot;
+import dev.fabricscope.sysfs.TreeGuard;
 import dev.fabricscope.sysfs.UnpackTemps;
 import dev.fabricscope.topology.Report;
 import java.io.IOException;
@@ -52,6 +53,13 @@ public final class Importers {
   /** As {@link #load(Path, String)}, unpacking archives under {@code tempBase}. */
   public static Report load(Path file, String name, Path tempBase) throws ImportException {
     if (Files.isDirectory(file)) {
+      try {
+        // root reads a tree only when no other user could swap its folders for links meanwhile
+        // (sixteenth security review, finding 1)
+        TreeGuard.check(file);
+      } catch (IOException e) {
+        throw new ImportException(name + ": " + e.getMessage(), e);
+      }
       try {
         return validated(new SysfsDiscovery().discover(SysfsRoot.of(file)), name);
       } catch (SysfsDiscovery.NotSysfsException e) {
