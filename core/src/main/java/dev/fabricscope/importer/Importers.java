@@ -5,6 +5,8 @@ import dev.fabricscope.report.ReportValidator;
 import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.sysfs.SysfsDiscovery;
 import dev.fabricscope.sysfs.SysfsRoot;
+import dev.fabricscope.sysfs.TreeGuard;
+import dev.fabricscope.sysfs.UnpackTemps;
 import dev.fabricscope.topology.Report;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,6 +53,13 @@ public final class Importers {
   /** As {@link #load(Path, String)}, unpacking archives under {@code tempBase}. */
   public static Report load(Path file, String name, Path tempBase) throws ImportException {
     if (Files.isDirectory(file)) {
+      try {
+        // root reads a tree only when no other user could swap its folders for links meanwhile
+        // (sixteenth security review, finding 1)
+        TreeGuard.check(file);
+      } catch (IOException e) {
+        throw new ImportException(name + ": " + e.getMessage(), e);
+      }
       try {
         return validated(new SysfsDiscovery().discover(SysfsRoot.of(file)), name);
       } catch (SysfsDiscovery.NotSysfsException e) {
@@ -109,8 +118,7 @@ public final class Importers {
     }
     Path staged = null;
     try {
-      staged = Files.createTempFile(tempBase, "fabricscope-input-", ".archive");
-      Files.write(staged, content);
+      staged = stage(content, tempBase);
       return load(staged, name, tempBase);
     } catch (IOException e) {
       throw new ImportException(name + ": cannot stage the archive: " + e.getMessage(), e);
@@ -123,6 +131,22 @@ public final class Importers {
         }
       }
     }
+  }
+
+  /**
+   * Writes a streamed archive to an owner-only file in {@code tempBase}, named as the leftover
+   * sweep knows it ({@code fabricscope-import-PID-RANDOM.bin}, {@link UnpackTemps}): the finally of
+   * {@link #load(InputStream, String, Path)} removes it, but a JVM killed outright (SIGKILL, the
+   * OOM killer) never runs that, and the earlier name {@code fabricscope-input-*.archive} was swept
+   * by nothing, so each such run left up to {@link #MAX_BYTES} in {@code /dev/shm}, which is RAM,
+   * for good (sixteenth security review, finding 4).
+   */
+  static Path stage(byte[] content, Path tempBase) throws IOException {
+    Path staged =
+        Files.createTempFile(
+            tempBase, UnpackTemps.ownPrefix(UnpackTemps.STAGED_PREFIX), UnpackTemps.STAGED_SUFFIX);
+    Files.write(staged, content);
+    return staged;
   }
 
   /**

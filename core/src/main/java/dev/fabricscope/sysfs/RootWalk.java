@@ -25,7 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * applies to archives, on disk instead of on a plan.
  *
  * <p>The path given back has no link among its folders, so opening it does not leave the root
- * (unless someone changes the tree while it is read: a prepared tree is taken to hold still).
+ * unless someone changes the tree while it is read: the open resolves the whole path again and
+ * follows a folder swapped for a link meanwhile. So a tree must hold still; an agent running as
+ * root reads only trees no other user can change ({@link TreeGuard}, sixteenth security review,
+ * finding 1).
  */
 final class RootWalk {
 

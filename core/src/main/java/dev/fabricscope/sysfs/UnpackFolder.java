@@ -18,7 +18,11 @@ import java.util.Set;
  * FABRICSCOPE_TMPDIR} of one's own, a test's temporary folder) is used as it is. Any other gets a
  * subfolder {@code fabricscope-unpack-UID}, created with mode 0700 and held to the same rules, as
  * the agent's spool folder is: one that is a link, another user's or writable by others is refused,
- * so another user can at most make the unpacking fail, never direct it.
+ * so another user can at most make the unpacking fail, never direct it. A base is judged as the
+ * real folder it names (a link such as {@code /dev/shm -> /run/shm} is resolved first), and one of
+ * another user's is refused unless root owns it with the sticky bit, as {@code /dev/shm} and {@code
+ * /tmp}: its owner could rename our subfolder whatever its mode (sixteenth security review, finding
+ * 3).
  */
 public final class UnpackFolder {
 
@@ -38,8 +42,30 @@ public final class UnpackFolder {
     if (!Files.isDirectory(base)) {
       return base; // the unpacking says it cannot create its folder there, naming the base
     }
-    if (self < 0 || problem(base, self) == null) {
-      return base; // no uid to hold it to (not Linux), or private already
+    if (self < 0) {
+      return base; // no uid to hold it to (not Linux)
+    }
+    // the real folder is judged, not a link to it: a link's own mode reads 0777, so a base such as
+    // /dev/shm -> /run/shm was always refused as "written by others without a sticky bit"
+    // (sixteenth security review, finding 3)
+    base = base.toRealPath();
+    if (problem(base, self) == null) {
+      return base; // private already
+    }
+    long owner = FileOwners.uid(base);
+    if (owner != self && (owner != 0 || !sticky(base))) {
+      // the owner of a folder may rename its entries, sticky bit or not: another user's base let
+      // them swap our checked subfolder for a link to a folder of their choice before root unpacked
+      // into it (sixteenth security review, finding 3). Root's sticky /dev/shm and /tmp stay.
+      throw new IOException(
+          "unpack folder base "
+              + base
+              + " belongs to uid "
+              + owner
+              + ", neither this user (uid "
+              + self
+              + ") nor root with the sticky bit; set FABRICSCOPE_TMPDIR to a folder of this"
+              + " user's own");
     }
     if (sharedWithoutSticky(base)) {
       // another user could rename the checked subfolder away and put a link in its place before
@@ -75,13 +101,22 @@ public final class UnpackFolder {
 
   /** Whether group or others may write {@code base} and it lacks the sticky bit. */
   static boolean sharedWithoutSticky(Path base) throws IOException {
-    int mode;
+    int mode = mode(base);
+    return mode >= 0 && (mode & 0022) != 0 && (mode & 01000) == 0;
+  }
+
+  private static boolean sticky(Path base) throws IOException {
+    int mode = mode(base);
+    return mode < 0 || (mode & 01000) != 0;
+  }
+
+  /** The mode bits of {@code p} itself; -1 where the file system has none. */
+  private static int mode(Path p) throws IOException {
     try {
-      mode = (Integer) Files.getAttribute(base, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      return (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
     } catch (UnsupportedOperationException | IllegalArgumentException notUnix) {
-      return false; // nothing to hold it to
+      return -1; // nothing to hold it to
     }
-    return (mode & 0022) != 0 && (mode & 01000) == 0;
   }
 
   /** Why {@code dir} is not this user's alone, or null when it is. */

@@ -102,4 +102,41 @@ class UnpackFolderTest {
     IOException e = assertThrows(IOException.class, () -> UnpackFolder.of(shared));
     assertTrue(e.getMessage().contains("belongs to uid 65534"), e.getMessage());
   }
+
+  /**
+   * A base that is a link (older Debian: {@code /dev/shm -> /run/shm}) is judged as the folder it
+   * names; its own mode reads 0777, and every unpacking was refused as "no sticky bit" (sixteenth
+   * security review, finding 3).
+   */
+  @Test
+  void aLinkedBaseIsJudgedAsItsTarget() throws IOException {
+    Path link = Files.createSymbolicLink(tmp.resolve("shmlink"), shared);
+    assertEquals(shared.toRealPath().resolve(own.getFileName()), UnpackFolder.of(link));
+    assertTrue(Files.isDirectory(own, LinkOption.NOFOLLOW_LINKS), "made in the real folder");
+
+    Path mine = Files.createDirectory(tmp.resolve("mine"));
+    Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("rwx------"));
+    Path toMine = Files.createSymbolicLink(tmp.resolve("minelink"), mine);
+    assertEquals(mine.toRealPath(), UnpackFolder.of(toMine), "private already: used as it is");
+  }
+
+  /**
+   * A base of another user's is refused, sticky bit or not: its owner may rename our checked
+   * subfolder and put a link to a folder of their choice in its place, and root unpacked there
+   * (sixteenth security review, finding 3). Root's sticky bases are the shared ones that stay.
+   */
+  @Test
+  void aBaseOfAnotherUserIsRefused() throws IOException {
+    assumeTrue(FileOwners.effectiveUid() == 0, "only root can give a folder away");
+    for (String mode : new String[] {"0755", "1777", "0700"}) {
+      chmod(shared, mode);
+      Files.setAttribute(shared, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
+      IOException e = assertThrows(IOException.class, () -> UnpackFolder.of(shared), mode);
+      assertTrue(e.getMessage().contains("belongs to uid 65534"), e.getMessage());
+      assertTrue(Files.notExists(own, LinkOption.NOFOLLOW_LINKS), "nothing is made there: " + mode);
+    }
+    Files.setAttribute(shared, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+    chmod(shared, "1777");
+    assertEquals(own, UnpackFolder.of(shared), "root's sticky base, as /dev/shm");
+  }
 }

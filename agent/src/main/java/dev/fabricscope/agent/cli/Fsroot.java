@@ -2,6 +2,7 @@ package dev.fabricscope.agent.cli;
 
 import dev.fabricscope.sysfs.ArchiveExtractor;
 import dev.fabricscope.sysfs.SysfsRoot;
+import dev.fabricscope.sysfs.TreeGuard;
 import dev.fabricscope.sysfs.UnpackFolder;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +39,13 @@ public final class Fsroot implements AutoCloseable {
       throw new UsageException("--fsroot " + p + ": no such file or directory");
     }
     if (Files.isDirectory(p)) {
+      try {
+        // root reads a tree only when no other user could swap its folders for links meanwhile
+        // (sixteenth security review, finding 1)
+        TreeGuard.check(p);
+      } catch (IOException e) {
+        throw new UsageException("--fsroot " + p + ": " + e.getMessage());
+      }
       return new Fsroot(
           SysfsRoot.of(p), null, p.toAbsolutePath().normalize().equals(Path.of("/")), null);
     }

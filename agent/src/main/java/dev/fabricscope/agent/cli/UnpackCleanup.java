@@ -73,10 +73,18 @@ final class UnpackCleanup implements AutoCloseable {
     removeOwnTrees(base);
   }
 
-  /** Removes this process's unpacked trees directly in {@code base}. */
+  /**
+   * Removes this process's unpacked trees directly in {@code base}, and its staged copy of a
+   * streamed archive ({@code topo --input -}, sixteenth security review, finding 4).
+   */
   static void removeOwnTrees(Path base) {
-    String own = UnpackTemps.ownPrefix(UnpackTemps.TREE_PREFIX);
-    try (DirectoryStream<Path> dir = Files.newDirectoryStream(base, own + "*")) {
+    removeOwn(base, UnpackTemps.ownPrefix(UnpackTemps.TREE_PREFIX) + "*");
+    removeOwn(
+        base, UnpackTemps.ownPrefix(UnpackTemps.STAGED_PREFIX) + "*" + UnpackTemps.STAGED_SUFFIX);
+  }
+
+  private static void removeOwn(Path base, String glob) {
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(base, glob)) {
       for (Path p : dir) {
         // relative to open folders, never through a link at any level (TreeRemoval); the folder
         // is this user's alone (UnpackFolder), so no other user planted a tree of our pid
