@@ -51,13 +51,15 @@ public class WholeReports {
    * Whole answers written at once; more wait up to 2 s, then 503. Each holds its answer compressed
    * (about a fifteenth of the text) while it is written.
    */
-  static final int AT_ONCE = 16;
+  static final int AT_ONCE = 24;
 
   /**
-   * Whole answers one caller may have on their way at once; one more is a 429. Four: the history
-   * page asks for a diff and three graphs at once, a plan page for a topology and a graph.
+   * Whole answers one caller may have on their way at once; one more is a 429. Six: the history
+   * page asks for a diff and three graphs at once; a plan page for a topology, a graph and a
+   * prediction on each change, and two quick changes overlap (the diff review of the sixteenth
+   * security review: with four, the second change of a plan page could be a 429).
    */
-  static final int PER_CALLER = 4;
+  static final int PER_CALLER = 6;
 
   /** How long each window of the pace check is, in milliseconds. */
   static final long WINDOW_MS = 10_000;

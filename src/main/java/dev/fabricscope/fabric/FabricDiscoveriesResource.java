@@ -154,20 +154,29 @@ public class FabricDiscoveriesResource {
     if (body == null || body.length == 0) {
       throw ApiException.badRequest("the body is empty: send the text ibnetdiscover -p printed");
     }
-    IbNetDiscover.Discovery d;
-    String text;
-    // room first, then the parse in one of the import slots: a 16 MiB text is about 100 MB of
-    // heap while it is parsed, and four at once (two operators) ran a 512 MiB heap out, refused
-    // uploads included (sixteenth security review)
+    // room first, then the parse and the store in one of the import slots: a 16 MiB text is about
+    // 100 MB of heap while it is parsed and kept (its text, parsed form and gzip), and four at once
+    // (two operators) ran a 512 MiB heap out, refused uploads included (sixteenth security review)
     requireRoom(n, body.length);
+    FabricDiscoveryStore.Entry entry;
+    boolean created;
     try (var slot = importSlots.take()) {
-      String decoded = IbNetDiscoverText.decode(body);
-      text = decoded;
+      String text = IbNetDiscoverText.decode(body);
       // under the imports' deadline too: the parse is linear, but a slow spell must not hold
       // the request thread without bound
-      d =
+      IbNetDiscover.Discovery d =
           ParseDeadline.within(
-              config.imports().parseTimeout(), () -> IbNetDiscover.Discovery.parse(n, decoded));
+              config.imports().parseTimeout(), () -> IbNetDiscover.Discovery.parse(n, text));
+      entry =
+          new FabricDiscoveryStore.Entry(
+              n,
+              body.length,
+              d.key(),
+              d.switchGuids().size(),
+              d.links().size(),
+              Instant.now(),
+              caller.name());
+      created = put(entry, text);
     } catch (ParseDeadline.ExceededException e) {
       throw ApiException.unprocessable(
           "reading the discovery took longer than the "
@@ -179,20 +188,10 @@ public class FabricDiscoveriesResource {
       }
       throw new ApiException(400, "Not an ibnetdiscover -p output", e.getMessage());
     }
-    FabricDiscoveryStore.Entry entry =
-        new FabricDiscoveryStore.Entry(
-            n,
-            body.length,
-            d.key(),
-            d.switchGuids().size(),
-            d.links().size(),
-            Instant.now(),
-            caller.name());
-    boolean created = put(entry, text);
     fabric.forget(n); // the old text's parsed form, if it replaced one
-    // the stored row, so the answer shows the time as the database keeps it
+    // the stored row (not its text), so the answer shows the time as the database keeps it
     FabricDiscoveryStore.Entry stored =
-        store.get(n).map(FabricDiscoveryStore.Stored::entry).orElse(entry);
+        store.list().stream().filter(e -> e.name().equals(n)).findFirst().orElse(entry);
     return (created
             ? Response.created(URI.create("/api/v1/fabric/discoveries/" + n))
             : Response.ok())
@@ -228,14 +227,18 @@ public class FabricDiscoveriesResource {
       @Context RoutingContext routing) {
     var caller = access.requireRead(request);
     String n = name(name);
-    byte[] gzip =
-        store.gzipped(n).orElseThrow(() -> ApiException.notFound("no discovery named " + n));
     // up to 16 MiB of text: answered as kept, gzip-coded, as a whole report is (a place per
     // caller, the pace), never as a string (sixteenth security review: 40 readers at once ran the
-    // heap out)
+    // heap out); read once the place is taken, so a caller past its places reads nothing
     return whole
         .answer(
-            () -> gzip, caller, routing, MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8").toString())
+            () ->
+                store
+                    .gzipped(n)
+                    .orElseThrow(() -> ApiException.notFound("no discovery named " + n)),
+            caller,
+            routing,
+            MediaType.TEXT_PLAIN_TYPE.withCharset("UTF-8").toString())
         .build();
   }
 

@@ -98,7 +98,8 @@ public class FabricService {
    * in the heap until the next view (tens of megabytes for a large fabric; the sixteenth security
    * review's re-test saw 217 MB kept after two deletions).
    */
-  public void forget(String name) {
+  public synchronized void forget(String name) {
+    // with discoveries(): a view parsing meanwhile would put the old form back after the removal
     parsed.remove(name);
   }
 

@@ -30,13 +30,14 @@ class ImportFolderTest {
     Path base = ArchiveExtractor.defaultTempBase();
     Path folder = ImportFolder.of(Optional.empty());
     assertEquals(base, ImportFolder.base(Optional.empty()));
-    if (folder.equals(base)) {
+    Path real = base.toRealPath(); // /dev/shm may be a link (to /run/shm): judged where it is
+    if (folder.equals(real)) {
       // a base of this user's alone is used as it is (UnpackFolder)
       String m = mode(base);
       assertTrue(m.charAt(4) == '-' && m.charAt(7) == '-', m);
       return;
     }
-    assertEquals(base.resolve(UnpackFolder.PREFIX + FileOwners.effectiveUid()), folder);
+    assertEquals(real.resolve(UnpackFolder.PREFIX + FileOwners.effectiveUid()), folder);
     assertEquals("rwx------", mode(folder));
     assertEquals(FileOwners.effectiveUid(), FileOwners.uid(folder));
   }

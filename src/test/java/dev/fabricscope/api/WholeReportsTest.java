@@ -365,9 +365,9 @@ class WholeReportsTest {
         .map(r -> r.putHeader("Authorization", "Bearer " + viewer));
   }
 
-  /** Four places per caller: a fifth ask is a 429, another caller still gets its answer. */
+  /** Six places per caller: a seventh ask is a 429, another caller still gets its answer. */
   @Test
-  void oneCallerHoldsFourPlacesAtMost() throws Exception {
+  void oneCallerHoldsSixPlacesAtMost() throws Exception {
     whole.set(config.answerMinRate(), WholeReports.WINDOW_MS); // 10 s windows: the sockets stay
     List<Socket> held = new ArrayList<>();
     try {

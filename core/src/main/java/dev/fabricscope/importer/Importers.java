@@ -53,15 +53,16 @@ public final class Importers {
   /** As {@link #load(Path, String)}, unpacking archives under {@code tempBase}. */
   public static Report load(Path file, String name, Path tempBase) throws ImportException {
     if (Files.isDirectory(file)) {
+      Path checked;
       try {
         // root reads a tree only when no other user could swap its folders for links meanwhile
-        // (sixteenth security review, finding 1)
-        TreeGuard.check(file);
+        // (sixteenth security review, finding 1), and through the path it checked
+        checked = TreeGuard.check(file);
       } catch (IOException e) {
         throw new ImportException(name + ": " + e.getMessage(), e);
       }
       try {
-        return validated(new SysfsDiscovery().discover(SysfsRoot.of(file)), name);
+        return validated(new SysfsDiscovery().discover(SysfsRoot.of(checked)), name);
       } catch (SysfsDiscovery.NotSysfsException e) {
         throw new ImportException(name + ": " + e.getMessage(), e);
       }

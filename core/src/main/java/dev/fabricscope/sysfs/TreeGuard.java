@@ -10,6 +10,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Refuses, for an agent running as root, a directory tree ({@code --fsroot DIR}, {@code --input
@@ -35,22 +37,71 @@ public final class TreeGuard {
   private TreeGuard() {}
 
   /**
-   * Throws, naming the folder and why, when this process runs as root and {@code dir} is a tree
-   * another user could change; does nothing for other users (they read what they can read anyway)
-   * or for {@code /}, the live host.
+   * The path to read the tree {@code dir} through: for root, its real path, once checked; {@code
+   * dir} itself for other users (they read what they can read anyway). {@code /}, the live host, is
+   * not walked.
+   *
+   * @throws IOException naming the folder and why, when this process runs as root and {@code dir}
+   *     is a tree another user could change
    */
-  public static void check(Path dir) throws IOException {
+  public static Path check(Path dir) throws IOException {
     if (FileOwners.effectiveUid() != 0) {
-      return;
+      return dir;
     }
-    String why = problem(dir, 0);
+    // the tree is read through the path that was checked: a link on the way there (a user's
+    // link to a tree of root's) could be pointed elsewhere once the check passed
+    Path top = dir.toRealPath();
+    String why = problem(top, 0, TreeGuard::isKernelMount);
     if (why != null) {
       throw new IOException(why);
     }
+    return top;
   }
 
-  /** Why user {@code self} must not read the tree {@code dir} by path, or null when it may. */
+  /**
+   * The kernel's own file systems, where no user can make a link or rename a folder whoever owns
+   * it: {@code /proc/PID} of another user's process is that user's. The chart's privileged agent
+   * reads {@code --fsroot /host}, the node's {@code /sys} and {@code /proc} mounted there.
+   */
+  static final Set<String> KERNEL_FILE_SYSTEMS =
+      Set.of(
+          "proc",
+          "sysfs",
+          "cgroup",
+          "cgroup2",
+          "debugfs",
+          "tracefs",
+          "securityfs",
+          "configfs",
+          "bpf",
+          "pstore",
+          "efivarfs");
+
+  /** Whether {@code d} is the top of a mount of one of {@link #KERNEL_FILE_SYSTEMS}. */
+  static boolean isKernelMount(Path d) {
+    try {
+      Path parent = d.getParent();
+      if (parent == null
+          || Files.getAttribute(d, "unix:dev", LinkOption.NOFOLLOW_LINKS)
+              .equals(Files.getAttribute(parent, "unix:dev", LinkOption.NOFOLLOW_LINKS))) {
+        return false; // no mount point: the parent's file system goes on
+      }
+      return KERNEL_FILE_SYSTEMS.contains(Files.getFileStore(d).type());
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return false; // not known to be the kernel's: checked as any folder
+    }
+  }
+
+  /** {@link #problem(Path, long, Predicate)} with the kernel's mounts as they are. */
   static String problem(Path dir, long self) throws IOException {
+    return problem(dir, self, TreeGuard::isKernelMount);
+  }
+
+  /**
+   * Why user {@code self} must not read the tree {@code dir} (judged where it really is) by path,
+   * or null when it may; the folders {@code kernelMount} names are not entered.
+   */
+  static String problem(Path dir, long self, Predicate<Path> kernelMount) throws IOException {
     Path top = dir.toRealPath();
     if (top.getParent() == null) {
       return null; // the live host: the kernel's own tree
@@ -70,6 +121,9 @@ public final class TreeGuard {
           @Override
           public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a)
               throws IOException {
+            if (kernelMount.test(d)) {
+              return FileVisitResult.SKIP_SUBTREE; // the kernel's: nothing in it can be swapped
+            }
             String why = folderProblem(d, self, false);
             if (why == null) {
               return FileVisitResult.CONTINUE;

@@ -14,15 +14,15 @@ import java.util.Set;
  * The folder of this process's user that archives are unpacked in and leftovers are swept from
  * (fifteenth security review, finding 1). The default base, {@code /dev/shm}, is written by every
  * user; sweeping it let anyone plant a "leftover" for root to remove. A base that is already this
- * user's alone (not a link, owned by the user, neither group nor others may write it: a {@code
- * FABRICSCOPE_TMPDIR} of one's own, a test's temporary folder) is used as it is. Any other gets a
- * subfolder {@code fabricscope-unpack-UID}, created with mode 0700 and held to the same rules, as
- * the agent's spool folder is: one that is a link, another user's or writable by others is refused,
- * so another user can at most make the unpacking fail, never direct it. A base is judged as the
- * real folder it names (a link such as {@code /dev/shm -> /run/shm} is resolved first), and one of
- * another user's is refused unless root owns it with the sticky bit, as {@code /dev/shm} and {@code
- * /tmp}: its owner could rename our subfolder whatever its mode (sixteenth security review, finding
- * 3).
+ * user's alone (owned by the user, neither group nor others may write it: a {@code
+ * FABRICSCOPE_TMPDIR} of one's own, a test's temporary folder) is used, as its real path. Any other
+ * gets a subfolder {@code fabricscope-unpack-UID}, created with mode 0700 and held to the same
+ * rules, as the agent's spool folder is: one that is a link, another user's or writable by others
+ * is refused, so another user can at most make the unpacking fail, never direct it. A base is
+ * judged as the real folder it names (a link such as {@code /dev/shm -> /run/shm} is resolved
+ * first), and one of another user's is refused unless root owns it with the sticky bit, as {@code
+ * /dev/shm} and {@code /tmp}: its owner could rename our subfolder whatever its mode (sixteenth
+ * security review, finding 3).
  */
 public final class UnpackFolder {
 

@@ -56,6 +56,50 @@ class TreeGuardTest {
     Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
   }
 
+  /**
+   * The kernel's own file systems are not entered: the chart's privileged agent reads {@code
+   * --fsroot /host}, where the node's {@code /proc} holds {@code /proc/PID} folders of other users'
+   * processes (the diff review of the sixteenth security review: the agent would have refused the
+   * node and crash-looped).
+   */
+  @Test
+  void aFolderOfTheKernelsIsNotEnteredWhoeverOwnsWhatIsInIt() throws IOException {
+    assumeTrue(self == 0, "only root can give a folder to another user");
+    Path proc = Files.createDirectories(top.resolve("proc/4242"));
+    Files.createDirectory(proc.resolve("task"));
+    owner(proc, NOBODY); // as /proc/PID of nobody's process
+    assertTrue(TreeGuard.problem(top, self).contains("belongs to uid " + NOBODY));
+    Path mount = top.resolve("proc").toRealPath();
+    assertNull(TreeGuard.problem(top, self, d -> d.equals(mount)), "proc/ is the kernel's");
+    assertEquals(
+        TreeGuard.problem(top, self),
+        TreeGuard.problem(top, self, d -> d.equals(mount.resolve("4242/task"))),
+        "a folder below the bad one named instead changes nothing");
+  }
+
+  @Test
+  void procAndSysAreKernelMountsAndAPlainFolderIsNot() throws IOException {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self")), "a Linux /proc");
+    assertTrue(TreeGuard.isKernelMount(Path.of("/proc")));
+    if (Files.isDirectory(Path.of("/sys/bus"))) {
+      assertTrue(TreeGuard.isKernelMount(Path.of("/sys")));
+    }
+    assertTrue(!TreeGuard.isKernelMount(top) && !TreeGuard.isKernelMount(device));
+    assertTrue(!TreeGuard.isKernelMount(Path.of("/")), "no parent: the host itself");
+  }
+
+  /** Root reads a tree through the path it checked, not through a link that could be repointed. */
+  @Test
+  void rootReadsTheTreeWhereItReallyIs() throws IOException {
+    Path link = Files.createSymbolicLink(tmp.resolve("via-link"), top);
+    Path read = TreeGuard.check(link);
+    if (self == 0) {
+      assertEquals(top.toRealPath(), read);
+    } else {
+      assertEquals(link, read, "another user's check changes nothing");
+    }
+  }
+
   @Test
   void aTreeOfThisUsersOwnIsRead() throws IOException {
     assertNull(TreeGuard.problem(top, self));

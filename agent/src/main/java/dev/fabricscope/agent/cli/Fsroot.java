@@ -39,15 +39,16 @@ public final class Fsroot implements AutoCloseable {
       throw new UsageException("--fsroot " + p + ": no such file or directory");
     }
     if (Files.isDirectory(p)) {
+      Path checked;
       try {
         // root reads a tree only when no other user could swap its folders for links meanwhile
-        // (sixteenth security review, finding 1)
-        TreeGuard.check(p);
+        // (sixteenth security review, finding 1), and through the path it checked
+        checked = TreeGuard.check(p);
       } catch (IOException e) {
         throw new UsageException("--fsroot " + p + ": " + e.getMessage());
       }
       return new Fsroot(
-          SysfsRoot.of(p), null, p.toAbsolutePath().normalize().equals(Path.of("/")), null);
+          SysfsRoot.of(checked), null, p.toAbsolutePath().normalize().equals(Path.of("/")), null);
     }
     if (!Files.isReadable(p)) {
       throw new UsageException("--fsroot " + p + ": not readable");
