@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.fabricscope.testing.FileModes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,10 +32,10 @@ class TreeGuardGeneratedTest {
   void refusedExactlyWhenAFolderIsUnsafe() throws IOException {
     long self = FileOwners.effectiveUid();
     assumeTrue(self >= 0, "a uid to compare with (Linux)");
-    TreeGuardTest.chmod(tmp, "0755");
+    FileModes.chmod(tmp, "0755");
     Path outside = Files.createDirectory(tmp.resolve("outside"));
     Files.writeString(outside.resolve("config"), "SECRET");
-    TreeGuardTest.chmod(outside, "0777");
+    FileModes.chmod(outside, "0777");
     Random random = new Random(1616);
     int refused = 0;
     for (int i = 0; i < 120; i++) {
@@ -61,18 +62,18 @@ class TreeGuardGeneratedTest {
       for (Path d : folders) {
         String mode = random.nextInt(3) == 0 ? MODES[random.nextInt(MODES.length)] : "0755";
         boolean other = self == 0 && random.nextInt(10) == 0;
-        TreeGuardTest.chmod(d, mode);
+        FileModes.chmod(d, mode);
         if (other) {
-          TreeGuardTest.owner(d, TreeGuardTest.NOBODY);
+          FileModes.owner(d, TreeGuardTest.NOBODY);
         }
         safe &= !other && (Integer.parseInt(mode, 8) & 0022) == 0;
         what.append(top.relativize(d)).append(':').append(mode).append(other ? "/other " : " ");
       }
       String aboveMode = random.nextInt(4) == 0 ? MODES[random.nextInt(MODES.length)] : "0755";
       boolean aboveOther = self == 0 && random.nextInt(10) == 0;
-      TreeGuardTest.chmod(above, aboveMode);
+      FileModes.chmod(above, aboveMode);
       if (aboveOther) {
-        TreeGuardTest.owner(above, TreeGuardTest.NOBODY);
+        FileModes.owner(above, TreeGuardTest.NOBODY);
       }
       int bits = Integer.parseInt(aboveMode, 8);
       safe &= !aboveOther && ((bits & 0022) == 0 || (bits & 01000) != 0);

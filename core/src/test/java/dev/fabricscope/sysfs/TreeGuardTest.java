@@ -1,5 +1,7 @@
 package dev.fabricscope.sysfs;
 
+import static dev.fabricscope.testing.FileModes.chmod;
+import static dev.fabricscope.testing.FileModes.owner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +12,6 @@ import dev.fabricscope.importer.ImportException;
 import dev.fabricscope.importer.Importers;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,20 +41,6 @@ class TreeGuardTest {
     Files.writeString(device.resolve("config"), "x");
     Files.writeString(device.resolve("vendor"), "0x8086");
     chmod(tmp, "0755");
-  }
-
-  static void chmod(Path p, String mode) throws IOException {
-    try {
-      int rc = new ProcessBuilder("chmod", mode, p.toString()).inheritIO().start().waitFor();
-      assertEquals(0, rc, "chmod " + mode);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
-  }
-
-  static void owner(Path p, int uid) throws IOException {
-    Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
   }
 
   /**

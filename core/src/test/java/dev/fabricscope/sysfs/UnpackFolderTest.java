@@ -1,5 +1,6 @@
 package dev.fabricscope.sysfs;
 
+import static dev.fabricscope.testing.FileModes.chmod;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,16 +32,6 @@ class UnpackFolderTest {
     shared = Files.createDirectory(tmp.resolve("shm"));
     chmod(shared, "1777"); // as /dev/shm
     own = shared.resolve(UnpackFolder.PREFIX + FileOwners.effectiveUid());
-  }
-
-  private static void chmod(Path dir, String mode) throws IOException {
-    try {
-      int rc = new ProcessBuilder("chmod", mode, dir.toString()).inheritIO().start().waitFor();
-      assertEquals(0, rc, "chmod " + mode);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
   }
 
   /**

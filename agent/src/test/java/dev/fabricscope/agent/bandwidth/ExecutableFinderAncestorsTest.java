@@ -1,12 +1,13 @@
 package dev.fabricscope.agent.bandwidth;
 
+import static dev.fabricscope.testing.FileModes.chmod;
+import static dev.fabricscope.testing.FileModes.owner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fabricscope.sysfs.FileOwners;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -32,20 +33,6 @@ class ExecutableFinderAncestorsTest {
   @BeforeEach
   void asRoot() {
     assumeTrue(FileOwners.effectiveUid() == 0, "only root can give a folder away");
-  }
-
-  private static void chmod(Path p, String mode) throws IOException {
-    try {
-      int rc = new ProcessBuilder("chmod", mode, p.toString()).inheritIO().start().waitFor();
-      assertEquals(0, rc, "chmod " + mode);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException(e);
-    }
-  }
-
-  private static void owner(Path p, int uid) throws IOException {
-    Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
   }
 
   private static Path program(Path dir) throws IOException {
