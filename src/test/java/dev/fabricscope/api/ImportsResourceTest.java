@@ -208,17 +208,7 @@ class ImportsResourceTest {
   @Test
   void anImportThatFindsNoFreeSlotIsA503AndStoresNothing() throws Exception {
     Map<String, Long> before = counts();
-    int held = slots.slots().drainPermits();
-    assertTrue(held > 0, "the slots were free");
-    try {
-      importBody(json(BadReports.valid("import-busy")), null)
-          .then()
-          .statusCode(503)
-          .contentType("application/problem+json")
-          .header("Retry-After", org.hamcrest.Matchers.notNullValue());
-    } finally {
-      slots.slots().release(held);
-    }
+    busyWithEverySlotHeld(() -> importBody(json(BadReports.valid("import-busy")), null));
     assertEquals(before, counts());
     importBody(json(BadReports.valid("import-busy")), null).then().statusCode(201);
   }
@@ -231,17 +221,27 @@ class ImportsResourceTest {
   void aDiscoveryUploadThatFindsNoFreeSlotIsA503AndStoresNothing() {
     String operator = ApiClient.token("disc-slot-op-" + System.nanoTime(), "operator", null);
     String name = "slot-busy-" + System.nanoTime();
+    busyWithEverySlotHeld(
+        () ->
+            given()
+                .auth()
+                .oauth2(operator)
+                .queryParam("name", name)
+                .contentType("text/plain")
+                .body(
+                    "SW     2 19 0x0002c9020040b0e0 4x QDR - CA 61 1 0x00117500006f37a8 ( 'a' - 'b'"
+                        + " )\n")
+                .post("/api/v1/fabric/discoveries"));
+    given().get("/api/v1/fabric/discoveries/" + name).then().statusCode(404);
+  }
+
+  /** {@code request} sent while every import slot is held: a 503 problem with Retry-After. */
+  private void busyWithEverySlotHeld(java.util.function.Supplier<Response> request) {
     int held = slots.slots().drainPermits();
     assertTrue(held > 0, "the slots were free");
     try {
-      given()
-          .auth()
-          .oauth2(operator)
-          .queryParam("name", name)
-          .contentType("text/plain")
-          .body(
-              "SW     2 19 0x0002c9020040b0e0 4x QDR - CA 61 1 0x00117500006f37a8 ( 'a' - 'b' )\n")
-          .post("/api/v1/fabric/discoveries")
+      request
+          .get()
           .then()
           .statusCode(503)
           .contentType("application/problem+json")
@@ -249,7 +249,6 @@ class ImportsResourceTest {
     } finally {
       slots.slots().release(held);
     }
-    given().get("/api/v1/fabric/discoveries/" + name).then().statusCode(404);
   }
 
   /**
