@@ -103,6 +103,7 @@ public class ImportsResource {
   @APIResponse(responseCode = "413", ref = "ContentTooLarge")
   @APIResponse(responseCode = "415", ref = "UnsupportedMediaType")
   @APIResponse(responseCode = "422", ref = "UnprocessableContent")
+  @APIResponse(responseCode = "500", ref = "ImportNotStaged")
   @APIResponse(responseCode = "503", ref = "ServiceUnavailable")
   @APIResponse(responseCode = "507", ref = "InsufficientStorage")
   public Response importFile(
@@ -159,9 +160,14 @@ public class ImportsResource {
   static final String UPLOAD = "upload";
 
   private Report load(byte[] body) {
+    Path base;
+    try {
+      base = ImportFolder.of(config.tmpdir());
+    } catch (IOException e) {
+      throw StagingFailures.folderUnusable(e);
+    }
     Path tmp = null;
     try {
-      Path base = ImportFolder.of(config.tmpdir());
       tmp =
           Files.createTempFile(
               base, UnpackTemps.ownPrefix(UnpackTemps.STAGED_PREFIX), UnpackTemps.STAGED_SUFFIX);
@@ -176,9 +182,12 @@ public class ImportsResource {
               + ParseDeadline.describe(e.limit())
               + " the server allows (fabricscope.imports.parse-timeout); nothing was stored");
     } catch (ImportException e) {
+      if (StagingFailures.noRoomBehind(e)) {
+        throw StagingFailures.stagingFailed(new IOException(e.getMessage(), e));
+      }
       throw ApiException.unprocessable(e.getMessage().replace(String.valueOf(tmp), UPLOAD));
     } catch (IOException e) {
-      throw new IllegalStateException("cannot stage the upload", e);
+      throw StagingFailures.stagingFailed(e);
     } finally {
       if (tmp != null) {
         try {

@@ -62,6 +62,11 @@ public final class ArchiveExtractor {
     public ArchiveException(String message) {
       super(message);
     }
+
+    /** With the failure behind it, so that a caller can tell a full disk from a bad archive. */
+    public ArchiveException(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 
   /** An unpacked archive: the directory standing for {@code /} and the links kept as text. */
@@ -128,7 +133,7 @@ public final class ArchiveExtractor {
       // the pid lets a later start tell an earlier run's leftover from a live server's tree
       temp = Files.createTempDirectory(tempBase, UnpackTemps.ownPrefix(UnpackTemps.TREE_PREFIX));
     } catch (IOException e) {
-      throw new ArchiveException("cannot create a temporary directory: " + e.getMessage());
+      throw new ArchiveException("cannot create a temporary directory: " + e.getMessage(), e);
     }
     boolean unpacked = false;
     try {
@@ -138,7 +143,7 @@ public final class ArchiveExtractor {
     } catch (ArchiveException | ParseDeadline.ExceededException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new ArchiveException("cannot read archive " + archive + ": " + describe(e));
+      throw new ArchiveException("cannot read archive " + archive + ": " + describe(e), e);
     } finally {
       // on any Throwable, an Error included (it still reaches the caller): a half-written tree
       // must not outlive the call, or every failed import leaves one behind
