@@ -3,6 +3,7 @@ package dev.fabricscope.fabric;
 import static io.restassured.RestAssured.given;
 
 import dev.fabricscope.oracle.FabricArchives;
+import dev.fabricscope.sysfs.ArchiveExtractor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,11 @@ public final class FabricFixture {
   /** The extracted {@code plafrim2/} folder. */
   public static synchronized Path dir() throws IOException, InterruptedException {
     if (dir == null) {
-      dir = FabricArchives.extract("plafrim2", Files.createTempDirectory("fabric-plafrim2"));
+      Path tmp = Files.createTempDirectory("fabric-plafrim2");
+      // kept for every test of the run, removed when the test JVM ends
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(() -> ArchiveExtractor.deleteTree(tmp), "fixture-cleanup"));
+      dir = FabricArchives.extract("plafrim2", tmp);
     }
     return dir;
   }

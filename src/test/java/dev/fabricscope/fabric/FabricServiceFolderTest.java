@@ -30,8 +30,14 @@ class FabricServiceFolderTest {
 
   @Test
   void aFileIsParsedAgainOnlyWhenItChanges() throws Exception {
-    Path src = FabricArchives.extract("plafrim", Files.createTempDirectory("folder-cache"));
-    String text = Files.readString(src.resolve("ib-raw/ib-subnet-fe80:0000:0000:0000.txt"));
+    Path extracted = Files.createTempDirectory("folder-cache");
+    String text;
+    try {
+      Path src = FabricArchives.extract("plafrim", extracted);
+      text = Files.readString(src.resolve("ib-raw/ib-subnet-fe80:0000:0000:0000.txt"));
+    } finally {
+      dev.fabricscope.sysfs.ArchiveExtractor.deleteTree(extracted);
+    }
     Path dir = Files.createDirectories(Path.of("target/test-ibnetdiscover"));
     String name = "zz-cache-" + System.nanoTime() + ".txt";
     Path file = dir.resolve(name);

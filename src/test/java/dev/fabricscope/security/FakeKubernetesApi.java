@@ -83,11 +83,12 @@ public class FakeKubernetesApi implements QuarkusTestResourceLifecycleManager {
   private HttpServer server;
   private final AtomicInteger calls = new AtomicInteger();
   private volatile boolean forbidden;
+  private Path tokenFile;
 
   @Override
   public Map<String, String> start() {
     try {
-      Path tokenFile = Files.createTempFile("reviewer", ".token");
+      tokenFile = Files.createTempFile("reviewer", ".token");
       Files.writeString(tokenFile, REVIEWER + "\n");
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       server.createContext("/apis/authentication.k8s.io/v1/tokenreviews", this::review);
@@ -117,6 +118,13 @@ public class FakeKubernetesApi implements QuarkusTestResourceLifecycleManager {
   public void stop() {
     if (server != null) {
       server.stop(0);
+    }
+    if (tokenFile != null) {
+      try {
+        Files.deleteIfExists(tokenFile);
+      } catch (IOException ignored) {
+        // a test's temporary file; nothing more to do
+      }
     }
   }
 

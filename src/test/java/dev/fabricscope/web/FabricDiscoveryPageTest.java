@@ -130,6 +130,7 @@ class FabricDiscoveryPageTest {
           html);
       assertTrue(html.contains("<tr data-discovery=\"" + a + "\">"), html);
     } finally {
+      dev.fabricscope.sysfs.ArchiveExtractor.deleteTree(tmp);
       for (String n : List.of(p, a)) {
         given().auth().oauth2(operator).delete("/api/v1/fabric/discoveries/" + n);
       }

@@ -44,39 +44,43 @@ class HostDownloadsBrowserTest extends BrowserTest {
     String operator = ApiClient.token("downloads-" + System.nanoTime(), "operator", null);
     importFile(operator, FIXTURE, HOST);
     Path dir = Files.createTempDirectory("fabricscope-downloads");
-    driver.executeCdpCommand(
-        "Browser.setDownloadBehavior",
-        Map.of("behavior", "allow", "downloadPath", dir.toAbsolutePath().toString()));
-    driver.get(url("/hosts/" + HOST));
-    for (String id : List.of("dl-report", "dl-hwloc", "dl-nccl")) {
-      driver.findElement(By.id(id)).click();
+    try {
+      driver.executeCdpCommand(
+          "Browser.setDownloadBehavior",
+          Map.of("behavior", "allow", "downloadPath", dir.toAbsolutePath().toString()));
+      driver.get(url("/hosts/" + HOST));
+      for (String id : List.of("dl-report", "dl-hwloc", "dl-nccl")) {
+        driver.findElement(By.id(id)).click();
+      }
+      Path report = dir.resolve(HOST + "-report.json");
+      Path hwloc = dir.resolve(HOST + ".xml");
+      Path nccl = dir.resolve(HOST + "-nccl-topo.xml");
+      new WebDriverWait(driver, Duration.ofSeconds(20))
+          .until(
+              d ->
+                  Files.isRegularFile(report)
+                      && Files.isRegularFile(hwloc)
+                      && Files.isRegularFile(nccl));
+
+      JsonNode json = new ObjectMapper().readTree(Files.readString(report));
+      assertEquals(HOST, json.path("host").path("name").asText(), json.path("host").toString());
+
+      Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(nccl.toFile());
+      assertEquals("system", doc.getDocumentElement().getTagName());
+
+      int original = pciDevices(Fixtures.root().resolve(FIXTURE));
+      assertEquals(original, pciDevices(hwloc), "PCI devices hwloc reads from our export");
+      Tool.Result lstopo =
+          Tool.run(
+              List.of("lstopo-no-graphics", "-i", hwloc.toString(), "--of", "console"),
+              null,
+              Map.of(),
+              new byte[0],
+              "apt-get install hwloc-nox");
+      assertEquals(0, lstopo.exitCode(), lstopo.output());
+    } finally {
+      dev.fabricscope.sysfs.ArchiveExtractor.deleteTree(dir);
     }
-    Path report = dir.resolve(HOST + "-report.json");
-    Path hwloc = dir.resolve(HOST + ".xml");
-    Path nccl = dir.resolve(HOST + "-nccl-topo.xml");
-    new WebDriverWait(driver, Duration.ofSeconds(20))
-        .until(
-            d ->
-                Files.isRegularFile(report)
-                    && Files.isRegularFile(hwloc)
-                    && Files.isRegularFile(nccl));
-
-    JsonNode json = new ObjectMapper().readTree(Files.readString(report));
-    assertEquals(HOST, json.path("host").path("name").asText(), json.path("host").toString());
-
-    Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(nccl.toFile());
-    assertEquals("system", doc.getDocumentElement().getTagName());
-
-    int original = pciDevices(Fixtures.root().resolve(FIXTURE));
-    assertEquals(original, pciDevices(hwloc), "PCI devices hwloc reads from our export");
-    Tool.Result lstopo =
-        Tool.run(
-            List.of("lstopo-no-graphics", "-i", hwloc.toString(), "--of", "console"),
-            null,
-            Map.of(),
-            new byte[0],
-            "apt-get install hwloc-nox");
-    assertEquals(0, lstopo.exitCode(), lstopo.output());
   }
 
   /** The PCIDev count {@code hwloc-info --input FILE} prints (it exits non-zero on a bad file). */

@@ -47,7 +47,10 @@ public final class FabricArchives {
       fail("fixture missing: " + archive);
     }
     Process p =
-        new ProcessBuilder("tar", "-xJf", archive.toString(), "-C", into.toString())
+        // --no-same-owner: as root, tar would keep the archive's owners, and a tree of another
+        // user's is one that root's own removal refuses to delete (TreeRemoval)
+        new ProcessBuilder(
+                "tar", "--no-same-owner", "-xJf", archive.toString(), "-C", into.toString())
             .redirectErrorStream(true)
             .start();
     String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

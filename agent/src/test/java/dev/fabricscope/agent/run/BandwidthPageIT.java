@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -25,12 +26,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class BandwidthPageIT {
 
+  @TempDir Path tmp;
   final EndToEndIT stack = new EndToEndIT();
 
   @Test
   void aHostCopyStartedInThePageIsMeasuredStoredAndDrawn() throws Exception {
     BrowserSupport.assumeBrowser();
-    stack.tmp = Files.createTempDirectory("fabricscope-bwpage-");
+    stack.tmp = tmp;
     Path serverJar =
         Path.of(
             System.getProperty("fabricscope.serverJar", "../target/quarkus-app/quarkus-run.jar"));
