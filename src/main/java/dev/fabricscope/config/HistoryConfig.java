@@ -29,4 +29,14 @@ public interface HistoryConfig {
    */
   @WithDefault("536870912")
   long minFreeDisk();
+
+  /**
+   * Hosts the inventory holds at most (≥ 1): a report or import that would add one more is refused
+   * with a 507 until an admin deletes hosts; the hosts already there still report. An agent token
+   * writes one host, but an operator's imports name any host ({@code ?host=}): without a bound one
+   * token could add hosts until the database, the per-host caches and every fleet view grew without
+   * end. Concurrent first reports of new hosts may pass it by as many as arrive at once.
+   */
+  @WithDefault("20000")
+  long maxHosts();
 }

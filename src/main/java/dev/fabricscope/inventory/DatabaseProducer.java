@@ -59,7 +59,8 @@ public class DatabaseProducer {
     return new JdbcInventoryStore(
         database.dataSource(),
         new InventoryStore.Retention(history.maxSnapshotsPerHost(), history.maxBytesPerHost()),
-        database.snapshotSpace(history.minFreeDisk()));
+        database.snapshotSpace(history.minFreeDisk()),
+        history.maxHosts());
   }
 
   @Produces

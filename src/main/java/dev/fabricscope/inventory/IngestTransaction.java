@@ -28,10 +28,14 @@ final class IngestTransaction {
   private IngestTransaction() {}
 
   static IngestResult run(
-      Connection c, Ingest in, InventoryStore.Retention retention, SnapshotSpace space)
+      Connection c,
+      Ingest in,
+      InventoryStore.Retention retention,
+      SnapshotSpace space,
+      long maxHosts)
       throws SQLException {
     Instant at = Jdbc.micros(in.receivedAt());
-    LockedHost host = lockOrCreateHost(c, in, at);
+    LockedHost host = lockOrCreateHost(c, in, at, maxHosts);
     if (in.contentHash().equals(host.latestHash)) {
       try (var ps =
           c.prepareStatement("UPDATE hosts SET last_seen = ?, imported = ? WHERE id = ?")) {
@@ -111,12 +115,13 @@ final class IngestTransaction {
       long snapshotCount,
       long snapshotBytes) {}
 
-  private static LockedHost lockOrCreateHost(Connection c, Ingest in, Instant at)
+  private static LockedHost lockOrCreateHost(Connection c, Ingest in, Instant at, long maxHosts)
       throws SQLException {
     Optional<LockedHost> existing = lockHost(c, in.hostName());
     if (existing.isPresent()) {
       return existing.get();
     }
+    refuseNewHostWhenFull(c, maxHosts);
     Savepoint beforeInsert = c.setSavepoint();
     try (var ps =
         c.prepareStatement(
@@ -138,6 +143,28 @@ final class IngestTransaction {
     }
     c.releaseSavepoint(beforeInsert);
     return lockHost(c, in.hostName()).orElseThrow();
+  }
+
+  /** A new host past {@code fabricscope.history.max-hosts} (counted only when one is added). */
+  private static void refuseNewHostWhenFull(Connection c, long maxHosts) throws SQLException {
+    if (maxHosts == Long.MAX_VALUE) {
+      return;
+    }
+    long hosts;
+    try (var ps = c.prepareStatement("SELECT COUNT(*) FROM hosts");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      hosts = rs.getLong(1);
+    }
+    if (hosts >= maxHosts) {
+      throw new StoreFullException(
+          "the inventory holds "
+              + hosts
+              + " hosts, as many as fabricscope.history.max-hosts ("
+              + maxHosts
+              + ") allows: no new host is added until an admin deletes hosts or the limit is"
+              + " raised; the hosts already there still report");
+    }
   }
 
   private static Optional<LockedHost> lockHost(Connection c, String name) throws SQLException {

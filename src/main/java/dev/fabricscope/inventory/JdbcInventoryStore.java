@@ -37,6 +37,7 @@ public class JdbcInventoryStore implements InventoryStore {
   private final SnapshotQueries snapshotQueries;
   private final Retention retention;
   private final SnapshotSpace space;
+  private final long maxHosts;
 
   /** A store on an already migrated database (see {@link Database#migrate}) that keeps all. */
   public JdbcInventoryStore(DataSource dataSource) {
@@ -53,6 +54,19 @@ public class JdbcInventoryStore implements InventoryStore {
    * was stored ({@link Database#snapshotSpace}).
    */
   public JdbcInventoryStore(DataSource dataSource, Retention r, SnapshotSpace space) {
+    this(dataSource, r, space, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #JdbcInventoryStore(DataSource, Retention, SnapshotSpace)}, adding no host past
+   * {@code maxHosts} ({@code fabricscope.history.max-hosts}: a {@link StoreFullException}).
+   */
+  public JdbcInventoryStore(
+      DataSource dataSource, Retention r, SnapshotSpace space, long maxHosts) {
+    if (maxHosts < 1) {
+      throw new IllegalArgumentException("max-hosts must be at least 1: " + maxHosts);
+    }
+    this.maxHosts = maxHosts;
     this.ds = dataSource;
     this.retention = java.util.Objects.requireNonNull(r);
     this.space = java.util.Objects.requireNonNull(space);
@@ -66,7 +80,7 @@ public class JdbcInventoryStore implements InventoryStore {
     for (int attempt = 1; ; attempt++) {
       try {
         IngestResult r =
-            Jdbc.inTransaction(ds, c -> IngestTransaction.run(c, in, retention, space));
+            Jdbc.inTransaction(ds, c -> IngestTransaction.run(c, in, retention, space, maxHosts));
         if (r.outcome() == Outcome.CREATED) {
           space.changed();
         }

@@ -2,7 +2,8 @@ package dev.fabricscope.inventory;
 
 /**
  * A new snapshot refused because the volume of the database file has less free space than {@code
- * fabricscope.history.min-free-disk}: answered 507 (dev.fabricscope.api.StoreFullMapper).
+ * fabricscope.history.min-free-disk}, or a new host because the inventory holds {@code
+ * fabricscope.history.max-hosts}: answered 507 (dev.fabricscope.api.StoreFullMapper).
  */
 public class StoreFullException extends RuntimeException {
 

@@ -92,4 +92,12 @@ abstract class StoreContracts {
       return StoreContracts.this.dataSource();
     }
   }
+
+  @Nested
+  class HostLimit extends HostLimitContract {
+    @Override
+    protected DataSource dataSource() {
+      return StoreContracts.this.dataSource();
+    }
+  }
 }
