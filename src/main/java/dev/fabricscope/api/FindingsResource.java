@@ -11,15 +11,24 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** Fleet findings: rules over every host's latest snapshot, each with an explanation and a fix. */
+/**
+ * Fleet findings: rules over every host's latest snapshot, each with an explanation and a fix, a
+ * page at a time (a fleet of thousands of hosts has tens of thousands of findings).
+ */
 @Path("/api/v1/findings")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Findings")
@@ -29,19 +38,82 @@ public class FindingsResource {
   @Inject Access access;
   @Inject FleetFindingsService findings;
 
+  /** The largest page of findings. */
+  public static final int MAX_LIMIT = 5000;
+
+  /** The page when no limit is given: every finding of a fleet of about a hundred hosts. */
+  public static final int DEFAULT_LIMIT = 1000;
+
   @GET
   @Operation(
       operationId = "listFindings",
-      summary = "Findings across the fleet, filtered by rule, host or severity")
-  @APIResponse(responseCode = "200", description = "The findings, by host, severity and rule")
-  public List<Finding> list(
+      summary = "Findings across the fleet, filtered by rule, host or severity, a page at a time",
+      description =
+          "At most `limit` (1-"
+              + MAX_LIMIT
+              + ", default "
+              + DEFAULT_LIMIT
+              + ") findings from `offset` (default 0), by host, severity and rule."
+              + " `X-Total-Count` says how many match; a page with more after it carries a"
+              + " `Link` header with `rel=\"next\"`.")
+  @APIResponse(
+      responseCode = "200",
+      description = "The findings, by host, severity and rule",
+      content = @Content(schema = @Schema(type = SchemaType.ARRAY, implementation = Finding.class)),
+      headers = {
+        @Header(
+            name = "X-Total-Count",
+            description = "how many findings match the filters",
+            schema = @Schema(type = SchemaType.INTEGER)),
+        @Header(
+            name = "Link",
+            description =
+                "the next page, `<...&offset=N&limit=L>; rel=\"next\"`, when there is one",
+            schema = @Schema(type = SchemaType.STRING))
+      })
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  public Response list(
       @Context HttpServerRequest request,
       @QueryParam("rule") String rule,
       @QueryParam("host") String host,
       @Parameter(schema = @Schema(enumeration = {"info", "warning", "critical"}))
           @QueryParam("severity")
-          String severity) {
+          String severity,
+      @Parameter(schema = @Schema(type = SchemaType.INTEGER, minimum = "0", defaultValue = "0"))
+          @QueryParam("offset")
+          String offsetParam,
+      @Parameter(
+              schema =
+                  @Schema(
+                      type = SchemaType.INTEGER,
+                      minimum = "1",
+                      maximum = "" + MAX_LIMIT,
+                      defaultValue = "" + DEFAULT_LIMIT))
+          @QueryParam("limit")
+          String limitParam) {
     access.requireRead(request);
-    return findings.filter(rule, host, severity);
+    int offset = Params.intIn("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
+    int limit = Params.intIn("limit", limitParam, DEFAULT_LIMIT, 1, MAX_LIMIT);
+    List<Finding> matching = findings.filter(rule, host, severity);
+    int from = Math.min(offset, matching.size());
+    int to = (int) Math.min(matching.size(), (long) from + limit);
+    Response.ResponseBuilder r =
+        Response.ok(matching.subList(from, to)).header("X-Total-Count", matching.size());
+    if (to < matching.size()) {
+      r.header("Link", "<" + next(rule, host, severity, to, limit) + ">; rel=\"next\"");
+    }
+    return r.build();
+  }
+
+  /** The next page's address, with the same filters. */
+  static String next(String rule, String host, String severity, int offset, int limit) {
+    StringBuilder q = new StringBuilder("/api/v1/findings?");
+    for (String[] kv : new String[][] {{"rule", rule}, {"host", host}, {"severity", severity}}) {
+      if (kv[1] != null) {
+        q.append(kv[0]).append('=').append(URLEncoder.encode(kv[1], StandardCharsets.UTF_8));
+        q.append('&');
+      }
+    }
+    return q.append("offset=").append(offset).append("&limit=").append(limit).toString();
   }
 }
