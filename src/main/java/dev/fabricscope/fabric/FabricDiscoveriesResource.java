@@ -114,8 +114,9 @@ public class FabricDiscoveriesResource {
               + " whole (400) when it is binary, not UTF-8, has a line over 4096 characters, lists"
               + " no switch, or lists one CA port cabled to two switch ports; 413 when too large; 422 when reading it"
               + " takes longer than fabricscope.imports.parse-timeout; 409 when the kept"
-              + " discoveries have no room for it (checked before it is read). It is read in one"
-              + " of the import slots. 201 for a new name, 200 when it replaced an upload of the same name.")
+              + " discoveries have no room for it (checked before it is read). It is read holding"
+              + " every import slot (one such parse at a time, beside no other import; 503 when"
+              + " they do not all come free within fabricscope.imports.wait). 201 for a new name, 200 when it replaced an upload of the same name.")
   @SecurityRequirement(name = "bearer", scopes = "operator")
   @RequestBody(
       required = true,
@@ -154,13 +155,14 @@ public class FabricDiscoveriesResource {
     if (body == null || body.length == 0) {
       throw ApiException.badRequest("the body is empty: send the text ibnetdiscover -p printed");
     }
-    // room first, then the parse and the store in one of the import slots: a 16 MiB text is about
-    // 100 MB of heap while it is parsed and kept (its text, parsed form and gzip), and four at once
-    // (two operators) ran a 512 MiB heap out, refused uploads included (sixteenth security review)
+    // room first, then the parse and the store holding every import slot: a 16 MiB text is about
+    // 100 MB of heap while it is parsed and kept (its text, parsed form and gzip); four at once
+    // (two operators) ran a 512 MiB heap out (sixteenth security review), two at once in the
+    // slots still peaked at 504 MB, so these parses run one at a time, beside no other import
     requireRoom(n, body.length);
     FabricDiscoveryStore.Entry entry;
     boolean created;
-    try (var slot = importSlots.take()) {
+    try (var slot = importSlots.takeAll()) {
       String text = IbNetDiscoverText.decode(body);
       // under the imports' deadline too: the parse is linear, but a slow spell must not hold
       // the request thread without bound
