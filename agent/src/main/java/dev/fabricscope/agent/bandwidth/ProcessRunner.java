@@ -98,6 +98,12 @@ public final class ProcessRunner {
     e.put("PATH", PATH);
     e.put("LC_ALL", "C");
     e.putAll(env);
+    if (containment.mode() != HelperContainment.Mode.DESCENDANTS
+        && !java.nio.file.Files.isExecutable(cmd.program())) {
+      // behind a wrapper the start itself would succeed and the exec fail later, out of sight
+      throw new HelperException(
+          "could not start " + cmd.program() + ": not an executable file (or none there)");
+    }
     startHook.accept(argv);
     Process p;
     try {

@@ -154,10 +154,12 @@ public final class RunningProcess implements AutoCloseable {
       h.destroy();
       process.waitFor(graceMillis, TimeUnit.MILLISECONDS);
     }
+    if (process.isAlive() && inner) {
+      // unshare reaps its child only once the kernel has killed the namespace: wait for that
+      h.destroyForcibly();
+      process.waitFor(graceMillis, TimeUnit.MILLISECONDS);
+    }
     if (process.isAlive()) {
-      if (inner) {
-        h.destroyForcibly();
-      }
       process.destroyForcibly(); // --kill-child: also before unshare forked or saw its child
       process.waitFor(graceMillis, TimeUnit.MILLISECONDS);
     }
