@@ -47,10 +47,17 @@ final class BoundedCapture {
   /** Waits up to {@code millis} for the stream's end (the process and its children closed it). */
   void join(long millis) {
     try {
-      thread.join(Math.max(1, millis));
+      if (millis > 0) {
+        thread.join(millis);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** Whether the reading thread still waits for the stream's end. */
+  boolean running() {
+    return thread.isAlive();
   }
 
   /** What was kept so far, decoded as UTF-8. */

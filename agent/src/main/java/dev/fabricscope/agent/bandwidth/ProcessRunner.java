@@ -12,8 +12,10 @@ import java.util.regex.Pattern;
  * Starts helper programs: only from a {@link CommandLine} (an argument vector, never a shell
  * string), every part checked again right before the start, with a clean minimal environment
  * ({@value #PATH}, {@code LC_ALL=C} so number formats are C's, plus named extras), standard input
- * closed, both output streams read and bounded, and a time limit from {@link Cancellation}. A start
- * hook and counter let tests prove that nothing was started.
+ * closed, both output streams read and bounded, a time limit from {@link Cancellation}, and
+ * everything it starts killed with it ({@link HelperContainment}: its own PID namespace where the
+ * agent may, else its own process group). A start hook and counter let tests prove that nothing was
+ * started.
  */
 public final class ProcessRunner {
 
@@ -30,6 +32,7 @@ public final class ProcessRunner {
 
   private final int maxOutputBytes;
   private final long graceMillis;
+  private final HelperContainment containment;
   private final AtomicInteger starts = new AtomicInteger();
   private volatile Consumer<List<String>> startHook = argv -> {};
 
@@ -42,11 +45,25 @@ public final class ProcessRunner {
    * @param graceMillis time between SIGTERM and SIGKILL when killing
    */
   public ProcessRunner(int maxOutputBytes, long graceMillis) {
+    this(maxOutputBytes, graceMillis, HelperContainment.detected());
+  }
+
+  /**
+   * @param containment how what a helper starts is killed with it ({@link
+   *     HelperContainment#detected()} outside tests)
+   */
+  ProcessRunner(int maxOutputBytes, long graceMillis, HelperContainment containment) {
     if (maxOutputBytes < 1 || graceMillis < 0) {
       throw new IllegalArgumentException("output bound must be positive, grace not negative");
     }
     this.maxOutputBytes = maxOutputBytes;
     this.graceMillis = graceMillis;
+    this.containment = containment;
+  }
+
+  /** How this runner keeps a helper's children from outliving it. */
+  public HelperContainment containment() {
+    return containment;
   }
 
   /** Called with the argument vector right before each start (tests, audit logging). */
@@ -75,12 +92,18 @@ public final class ProcessRunner {
           "refused to start " + cmd.program().getFileName() + ": " + e.getMessage());
     }
     List<String> argv = cmd.argv();
-    ProcessBuilder pb = new ProcessBuilder(argv);
+    ProcessBuilder pb = new ProcessBuilder(containment.wrap(argv));
     Map<String, String> e = pb.environment();
     e.clear();
     e.put("PATH", PATH);
     e.put("LC_ALL", "C");
     e.putAll(env);
+    if (containment.mode() != HelperContainment.Mode.DESCENDANTS
+        && !java.nio.file.Files.isExecutable(cmd.program())) {
+      // behind a wrapper the start itself would succeed and the exec fail later, out of sight
+      throw new HelperException(
+          "could not start " + cmd.program() + ": not an executable file (or none there)");
+    }
     startHook.accept(argv);
     Process p;
     try {
@@ -95,7 +118,7 @@ public final class ProcessRunner {
     } catch (IOException ignored) {
       // nothing was ever written; a failed close leaves nothing to clean up
     }
-    return new RunningProcess(p, argv, maxOutputBytes, graceMillis);
+    return new RunningProcess(p, argv, containment, maxOutputBytes, graceMillis);
   }
 
   /**

@@ -2,44 +2,76 @@ package dev.fabricscope.agent.bandwidth;
 
 import dev.fabricscope.agent.bandwidth.ProcessResult.Stop;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A helper process started by {@link ProcessRunner}: its output is read as it comes (bounded), it
- * ends by itself, or is killed on cancel or at the deadline. Killing sends SIGTERM to the process
- * and every descendant (taken before the parent dies: orphans are re-parented and would no longer
- * be found), then SIGKILL to whatever still runs after the grace period.
+ * ends by itself, or is killed on cancel or at the deadline. What it started dies with it, through
+ * the runner's {@link HelperContainment}: with a PID namespace the kernel kills the rest when the
+ * helper ends, with a process group the group is killed, else its descendants (taken before the
+ * parent dies: orphans are re-parented and would no longer be found). Killing sends SIGTERM, then
+ * SIGKILL to whatever still runs after the grace period.
  */
 public final class RunningProcess implements AutoCloseable {
 
-  /** How long a finished process's output threads get to read the last bytes. */
-  private static final long DRAIN_MILLIS = 2000;
+  /**
+   * How long a finished process's two output threads get, together, to read the last bytes: a
+   * left-over child holding the pipes must not add more than this to a test.
+   */
+  static final long DRAIN_MILLIS = 2000;
 
   private final Process process;
   private final List<String> argv;
+  private final HelperContainment containment;
   private final BoundedCapture out;
   private final BoundedCapture err;
   private final long startNanos = System.nanoTime();
   private final long graceMillis;
   private volatile Stop stopped;
+  private volatile ProcessHandle helper;
 
-  RunningProcess(Process process, List<String> argv, int maxOutputBytes, long graceMillis) {
+  RunningProcess(
+      Process process,
+      List<String> argv,
+      HelperContainment containment,
+      int maxOutputBytes,
+      long graceMillis) {
     this.process = process;
     this.argv = List.copyOf(argv);
+    this.containment = containment;
     this.graceMillis = graceMillis;
     String name = "helper-" + process.pid();
     this.out = new BoundedCapture(process.getInputStream(), maxOutputBytes, name + "-out");
     this.err = new BoundedCapture(process.getErrorStream(), maxOutputBytes, name + "-err");
   }
 
-  /** The operating system's process id. */
+  /** The operating system's process id of what was started (with a namespace: {@code unshare}). */
   public long pid() {
     return process.pid();
   }
 
-  /** The process's handle (for its descendants and open files). */
+  /**
+   * The helper's own handle, for its descendants and open files: with a PID namespace the child of
+   * {@code unshare} (the namespace's first process, seen by its host pid), else the process
+   * started; that one until {@code unshare} has forked.
+   */
   public ProcessHandle handle() {
-    return process.toHandle();
+    ProcessHandle h = helper;
+    if (h != null) {
+      return h;
+    }
+    if (containment.mode() != HelperContainment.Mode.PID_NAMESPACE) {
+      return process.toHandle();
+    }
+    Optional<ProcessHandle> child = process.toHandle().children().findFirst();
+    child.ifPresent(c -> helper = c);
+    return child.orElse(process.toHandle());
+  }
+
+  /** The containment its children are held in. */
+  public HelperContainment containment() {
+    return containment;
   }
 
   /** Whether the process still runs. */
@@ -94,11 +126,56 @@ public final class RunningProcess implements AutoCloseable {
     return result();
   }
 
-  /** Kills the process and its descendants (SIGTERM, then SIGKILL after the grace period). */
+  /** Kills the process and what it started (SIGTERM, then SIGKILL after the grace period). */
   public void kill(Stop why) {
     if (stopped == null) {
       stopped = why;
     }
+    try {
+      switch (containment.mode()) {
+        case PID_NAMESPACE -> killNamespace();
+        case PROCESS_GROUP -> killGroup();
+        case DESCENDANTS -> killDescendants();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+
+  /**
+   * SIGTERM to the namespace's first process when it handles it, else (or when it outlives the
+   * grace) SIGKILL to it and to {@code unshare}: either death makes the kernel kill the namespace.
+   */
+  private void killNamespace() throws InterruptedException {
+    ProcessHandle h = handle();
+    boolean inner = h.pid() != process.pid();
+    if (inner && HelperContainment.catchesTerm(h.pid())) {
+      h.destroy();
+      process.waitFor(graceMillis, TimeUnit.MILLISECONDS);
+    }
+    if (process.isAlive() && inner) {
+      // unshare reaps its child only once the kernel has killed the namespace: wait for that
+      h.destroyForcibly();
+      process.waitFor(graceMillis, TimeUnit.MILLISECONDS);
+    }
+    if (process.isAlive()) {
+      process.destroyForcibly(); // --kill-child: also before unshare forked or saw its child
+      process.waitFor(graceMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void killGroup() throws InterruptedException {
+    containment.signalGroup(process.pid(), HelperContainment.SIGTERM);
+    process.waitFor(graceMillis, TimeUnit.MILLISECONDS);
+    containment.signalGroup(process.pid(), HelperContainment.SIGKILL);
+    if (process.isAlive()) {
+      process.destroyForcibly();
+      process.waitFor(graceMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void killDescendants() throws InterruptedException {
     List<ProcessHandle> family = process.descendants().toList();
     family.forEach(ProcessHandle::destroy);
     process.destroy();
@@ -108,15 +185,24 @@ public final class RunningProcess implements AutoCloseable {
       for (ProcessHandle h : family) {
         waitForExit(h, until);
       }
+    } finally {
       family.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
       if (process.isAlive()) {
         process.destroyForcibly();
         process.waitFor(graceMillis, TimeUnit.MILLISECONDS);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-      family.forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  /**
+   * After the helper ended by itself: what it left behind. A namespace needs nothing (the kernel
+   * killed it with its first process); a group gets SIGKILL; descendants are found no more.
+   */
+  private void killLeftovers() {
+    if (containment.mode() == HelperContainment.Mode.PROCESS_GROUP) {
+      containment.signalGroup(process.pid(), HelperContainment.SIGKILL);
+    } else if (containment.mode() == HelperContainment.Mode.DESCENDANTS) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
     }
   }
 
@@ -128,26 +214,53 @@ public final class RunningProcess implements AutoCloseable {
     }
   }
 
-  /** Kills the process if it still runs (a listener no longer needed). */
+  /** Kills the process if it still runs (a listener no longer needed), and what it left. */
   @Override
   public void close() {
-    if (process.isAlive() || process.descendants().findAny().isPresent()) {
+    if (process.isAlive()) {
       kill(Stop.CANCELLED);
     }
+    killLeftovers();
   }
 
   private ProcessResult result() {
-    // a surviving grandchild may hold the pipes open: read what came within a bound
-    out.join(DRAIN_MILLIS);
-    err.join(DRAIN_MILLIS);
+    if (!process.isAlive()) {
+      killLeftovers();
+    }
+    // a surviving grandchild may hold the pipes open: one budget for both streams, then they are
+    // closed so the JDK can release the pipes
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+    out.join(TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
+    err.join(TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
+    if (out.running() || err.running()) {
+      closeQuietly(process.getInputStream());
+      closeQuietly(process.getErrorStream());
+    }
     int code = process.isAlive() ? -1 : process.exitValue();
     return new ProcessResult(
         argv,
         code,
         out.text(),
-        err.text(),
+        withoutWrapperNoise(err.text()),
         out.truncated() || err.truncated(),
         stopped,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+  }
+
+  /** util-linux 2.38's unshare adds one line of its own when its child died by a signal. */
+  private String withoutWrapperNoise(String stderr) {
+    String noise = HelperContainment.UNSHARE_SIGNAL_NOISE + "\n";
+    if (containment.mode() == HelperContainment.Mode.PID_NAMESPACE && stderr.endsWith(noise)) {
+      return stderr.substring(0, stderr.length() - noise.length());
+    }
+    return stderr;
+  }
+
+  private static void closeQuietly(java.io.InputStream in) {
+    try {
+      in.close();
+    } catch (java.io.IOException e) {
+      // already closed: nothing held
+    }
   }
 }

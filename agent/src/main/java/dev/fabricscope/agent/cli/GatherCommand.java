@@ -79,6 +79,9 @@ public final class GatherCommand implements Callable<Integer> {
         report = new SysfsDiscovery().discover(fs.root());
       } catch (SysfsDiscovery.NotSysfsException e) {
         throw new UsageException(e.getMessage());
+      } catch (GatherRecorder.LimitExceeded e) {
+        // refused before anything is written: the server would refuse the archive anyway
+        throw new UsageException("gather refused: " + e.getMessage());
       } finally {
         fs.root().setRecorder(null);
       }
