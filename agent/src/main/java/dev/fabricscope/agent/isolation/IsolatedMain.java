@@ -26,6 +26,11 @@ public final class IsolatedMain {
   private IsolatedMain() {}
 
   public static void main(String[] args) throws JsonProcessingException {
+    // an agent stopped while this child hangs in the driver must not leave it behind for good:
+    // the JVM polls the parent (not our child, so no waitpid) and this ends with it
+    ProcessHandle.current()
+        .parent()
+        .ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
     String entry = args.length == 1 ? args[0] : "";
     String json =
         switch (entry) {

@@ -127,6 +127,18 @@ class DriverFaultIT {
     assertNoFiles(work);
   }
 
+  /** An agent stopped while its NVML child hangs leaves no child behind (it watches its parent). */
+  @org.junit.jupiter.api.Test
+  void aHangingChildEndsWithTheAgent() throws Exception {
+    Process agent = start("hang", "nvml", "--driver-timeout", "5m");
+    await("the NVML child", () -> agent.descendants().findAny().isPresent(), 20);
+    ProcessHandle child = agent.descendants().findFirst().orElseThrow();
+    agent.destroy();
+    assertTrue(agent.waitFor(10, TimeUnit.SECONDS), "the agent did not stop");
+    child.onExit().get(10, TimeUnit.SECONDS);
+    assertTrue(!child.isAlive());
+  }
+
   @org.junit.jupiter.api.Test
   void capabilitiesNameACrashingCudaDriver() throws Exception {
     Process p = start("crash", "bandwidth", "--capabilities");
