@@ -6,7 +6,9 @@
  *
  * Knobs (environment): FAKE_CUDA_BUS_IDS="0000:00:07.0,0000:00:06.0" (devices in driver order),
  * FAKE_CUDA_NO_DEVICE=1 (cuInit answers CUDA_ERROR_NO_DEVICE), FAKE_CUDA_PEER=1 (peer access
- * allowed between every pair), FAKE_CUDA_CALLS=FILE (each call's name appended, one per line).
+ * allowed between every pair), FAKE_CUDA_CALLS=FILE (each call's name appended, one per line),
+ * FAKE_CUDA_FAULT=hang|crash (cuInit never returns, or dereferences NULL: a wedged or broken
+ * driver).
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 typedef int CUresult;
 typedef int CUdevice;
@@ -45,6 +48,14 @@ static double now(void) {
 
 CUresult cuInit(unsigned int flags) {
   trace("cuInit");
+  const char *fault = getenv("FAKE_CUDA_FAULT");
+  if (fault != NULL && strcmp(fault, "hang") == 0) {
+    for (;;) pause();
+  }
+  if (fault != NULL && strcmp(fault, "crash") == 0) {
+    volatile int *nowhere = NULL;
+    return (CUresult) *nowhere;
+  }
   if (flags != 0) return INVALID_VALUE;
   if (getenv("FAKE_CUDA_NO_DEVICE")) return NO_DEVICE;
   const char *ids = getenv("FAKE_CUDA_BUS_IDS");

@@ -16,11 +16,16 @@
  * I.p2p.J.K (K = nvmlGpuP2PCapsIndex_t), I.ancestor.J.
  * Without FAKE_NVML_DATA (or with it empty), nvmlInit_v2 answers DRIVER_NOT_LOADED (9), like a
  * host without a driver.
+ *
+ * FAKE_NVML_FAULT=hang makes nvmlInit_v2 never return (a GPU fallen off the bus, a driver reset);
+ * FAKE_NVML_FAULT=crash makes it dereference NULL (SIGSEGV in the caller's process). Both before
+ * anything else, so the agent's isolation of NVML is tested against the faults it exists for.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef int nvmlReturn_t;
 typedef struct fake_device { unsigned int index; } *nvmlDevice_t;
@@ -101,6 +106,14 @@ static int index_of(nvmlDevice_t d) {
 #define DEV_KEY(buf, d, fmt, ...) snprintf(buf, sizeof buf, "%d." fmt, index_of(d), ##__VA_ARGS__)
 
 nvmlReturn_t nvmlInit_v2(void) {
+  const char *fault = getenv("FAKE_NVML_FAULT");
+  if (fault != NULL && strcmp(fault, "hang") == 0) {
+    for (;;) pause();
+  }
+  if (fault != NULL && strcmp(fault, "crash") == 0) {
+    volatile int *nowhere = NULL;
+    return *nowhere;
+  }
   const char *path = getenv("FAKE_NVML_DATA");
   if (path == NULL || *path == 0) return DRIVER_NOT_LOADED;
   if (nkeys >= 0) return OK;

@@ -20,6 +20,11 @@ public final class Cancellation {
     return new Cancellation(System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds));
   }
 
+  /** A run that must end within the given time (sub-second deadlines: the driver probes' tests). */
+  public static Cancellation within(java.time.Duration time) {
+    return new Cancellation(System.nanoTime() + time.toNanos());
+  }
+
   /** Asks the run to stop. */
   public void cancel() {
     cancelled = true;

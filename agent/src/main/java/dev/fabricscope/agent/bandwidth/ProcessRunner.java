@@ -122,6 +122,37 @@ public final class ProcessRunner {
   }
 
   /**
+   * Starts the agent's own JVM again, to make a native call that may hang or crash away from this
+   * process ({@code dev.fabricscope.agent.isolation.ChildJvm}). The argument vector is made by the
+   * agent from its own runtime (java binary, class path, system properties), never from input, so
+   * it is not held to {@link CommandLine}'s character rules (a class path may hold any file name).
+   * The environment is inherited: the child is this same program, and the native libraries it loads
+   * read it ({@code LD_LIBRARY_PATH}, the driver's own variables). Standard input is closed, output
+   * bounded and the process killed with its descendants, as for every helper.
+   *
+   * @param dir the child's working folder (a private one: a crashing JVM writes nothing there)
+   * @throws HelperException when the start fails
+   */
+  public RunningProcess startOwn(List<String> argv, java.nio.file.Path dir) throws HelperException {
+    ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
+    startHook.accept(argv);
+    Process p;
+    try {
+      p = pb.start();
+      starts.incrementAndGet();
+    } catch (IOException ex) {
+      throw new HelperException(
+          "could not start " + argv.get(0) + ": " + Endpoint.printable(ex.getMessage()));
+    }
+    try {
+      p.getOutputStream().close();
+    } catch (IOException ignored) {
+      // nothing was ever written; a failed close leaves nothing to clean up
+    }
+    return new RunningProcess(p, argv, maxOutputBytes, graceMillis);
+  }
+
+  /**
    * Runs a process to its end, or until {@code cancel} stops it (then it is killed).
    *
    * @throws HelperException when the run was cancelled or timed out before it started, or {@link

@@ -1,6 +1,6 @@
 package dev.fabricscope.agent.cli;
 
-import dev.fabricscope.agent.nvml.NvmlReader;
+import dev.fabricscope.agent.nvml.IsolatedNvmlReader;
 import dev.fabricscope.agent.nvml.NvmlStep;
 import dev.fabricscope.bandwidth.Endpoint;
 import dev.fabricscope.exporter.HwlocXmlExporter;
@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
  * {@code collect [--fsroot PATH] [--pretty] [--of json|hwloc-xml|nccl-xml]}: the report on stdout,
  * or exported with the same exporters as the server's {@code /export}, so an {@code NCCL_TOPO_FILE}
  * or an hwloc XML can be made on the host itself. The driver's answers (NVML) are added for this
- * host's tree ({@link NvmlStep}: {@code /}, or another path with {@code --nvml}).
+ * host's tree ({@link NvmlStep}: {@code /}, or another path with {@code --nvml}), asked in a child
+ * JVM with a deadline ({@link IsolatedNvmlReader}): a one-shot command never hangs on the driver.
  */
 @Command(
     name = "collect",
@@ -74,6 +75,12 @@ public final class CollectCommand implements Callable<Integer> {
       description = "Do not ask NVML (the NVIDIA driver) even for /.")
   boolean noNvml;
 
+  @Option(
+      names = "--driver-timeout",
+      paramLabel = "D",
+      description = "How long NVML may take to answer (30s); asked in a child process")
+  String driverTimeout;
+
   @Mixin HelpOption help;
 
   private final PrintStream out;
@@ -93,11 +100,12 @@ public final class CollectCommand implements Callable<Integer> {
     if (pretty && !format.equals("json")) {
       throw new UsageException("--pretty is for --of json (the XML is always indented)");
     }
+    java.time.Duration deadline = NvmlCommand.driverTimeout(driverTimeout);
     try (Fsroot fs = Fsroot.open(fsroot == null ? null : fsroot.toString())) {
       Report report;
       try {
         report = new SysfsDiscovery().discover(fs.root());
-        report = NvmlStep.of(ask(fs.live()), new NvmlReader()).apply(report);
+        report = NvmlStep.of(ask(fs.live()), new IsolatedNvmlReader(deadline)).apply(report);
       } catch (SysfsDiscovery.NotSysfsException e) {
         throw new UsageException(e.getMessage());
       }

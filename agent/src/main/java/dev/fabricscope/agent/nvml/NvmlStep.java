@@ -2,6 +2,7 @@ package dev.fabricscope.agent.nvml;
 
 import dev.fabricscope.topology.NvmlMerge;
 import dev.fabricscope.topology.Report;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,13 +29,18 @@ public final class NvmlStep {
     return on || (live && !off);
   }
 
-  /** The step: the driver's answers when {@code ask}, else the report as discovered. */
-  public static UnaryOperator<Report> of(boolean ask, NvmlReader reader) {
+  /**
+   * The step: the driver's answers when {@code ask}, else the report as discovered.
+   *
+   * @param reader where the answers come from: {@link IsolatedNvmlReader} in every command, so a
+   *     hanging or crashing driver is a diagnostic
+   */
+  public static UnaryOperator<Report> of(boolean ask, Supplier<NvmlSnapshot> reader) {
     if (!ask) {
       return UnaryOperator.identity();
     }
     return r -> {
-      NvmlSnapshot s = reader.read();
+      NvmlSnapshot s = reader.get();
       return NvmlMerge.apply(r, s.gpus(), s.absent());
     };
   }

@@ -4,11 +4,12 @@ import dev.fabricscope.agent.bandwidth.BandwidthHelper;
 import dev.fabricscope.agent.bandwidth.BandwidthHelpers;
 import dev.fabricscope.agent.bandwidth.PeerNetworks;
 import dev.fabricscope.agent.bandwidth.PerftestHelper;
+import dev.fabricscope.agent.bandwidth.cuda.CudaCopyHelper;
 import dev.fabricscope.agent.cli.Cli;
 import dev.fabricscope.agent.cli.Fsroot;
 import dev.fabricscope.agent.cli.HelpOption;
 import dev.fabricscope.agent.cli.UsageException;
-import dev.fabricscope.agent.nvml.NvmlReader;
+import dev.fabricscope.agent.nvml.IsolatedNvmlReader;
 import dev.fabricscope.agent.nvml.NvmlStep;
 import dev.fabricscope.sysfs.PeriodicScanner;
 import dev.fabricscope.sysfs.SysfsDiscovery;
@@ -81,6 +82,10 @@ public final class RunCommand implements Callable<Integer> {
     Duration retryBase = RunOptions.duration(o.retryBase, "--retry-base", "1s");
     Duration retryMax = RunOptions.duration(o.retryMax, "--retry-max", "5m");
     Duration timeout = RunOptions.duration(o.timeout, "--timeout", "30s");
+    Duration driverTimeout = RunOptions.duration(o.driverTimeout, "--driver-timeout", "30s");
+    if (driverTimeout.isZero()) {
+      throw new UsageException("--driver-timeout must be more than 0");
+    }
     if (retryMax.compareTo(retryBase) < 0) {
       throw new UsageException("--retry-max must not be less than --retry-base");
     }
@@ -111,7 +116,11 @@ public final class RunCommand implements Callable<Integer> {
       fs.closedByOwnerOnly(); // closed below, after the last scan (this hook waits for it)
       PeriodicScanner scanner =
           new PeriodicScanner(
-              fs.root(), new SysfsDiscovery(), NvmlStep.of(o.nvml(fs.live()), new NvmlReader()));
+              fs.root(),
+              new SysfsDiscovery(),
+              // in a child JVM with a deadline: the first scan comes before the spool, the sender
+              // and the job loop, and a hanging or crashing driver must not stop them all
+              NvmlStep.of(o.nvml(fs.live()), new IsolatedNvmlReader(driverTimeout)));
       Report first;
       try {
         first = scanner.scan();
@@ -156,6 +165,9 @@ public final class RunCommand implements Callable<Integer> {
       for (BandwidthHelper h : found.all()) {
         if (h instanceof PerftestHelper p) {
           p.withFallbackAddress(own); // the perftest server's out-of-band port, for its peers
+        }
+        if (h instanceof CudaCopyHelper c) {
+          c.detectWithin(driverTimeout); // cuInit in a child JVM, as NVML
         }
       }
       JobLoop jobs =

@@ -88,6 +88,12 @@ public final class RunOptions {
   @Option(names = "--no-nvml", arity = "0", description = "Do not ask NVML (the NVIDIA driver)")
   boolean noNvml;
 
+  @Option(
+      names = "--driver-timeout",
+      paramLabel = "D",
+      description = "How long NVML and the CUDA driver may take to answer (30s)")
+  String driverTimeout;
+
   /** Whether to ask NVML for the tree ({@link NvmlStep#ask}); both flags are bad usage. */
   boolean nvml(boolean live) {
     try {

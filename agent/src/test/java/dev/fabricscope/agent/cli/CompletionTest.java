@@ -60,7 +60,8 @@ class CompletionTest {
   @Test
   void completesOptionsAndTheirValues() throws Exception {
     assertEquals(
-        List.of("--fsroot", "--help", "--no-nvml", "--nvml", "--of", "--pretty"),
+        List.of(
+            "--driver-timeout", "--fsroot", "--help", "--no-nvml", "--nvml", "--of", "--pretty"),
         complete("fabricscope-agent", "collect", "--").stream().sorted().toList());
     assertEquals(
         List.of("json", "hwloc-xml", "nccl-xml"),

@@ -10,6 +10,8 @@ import dev.fabricscope.agent.bandwidth.Measurement;
 import dev.fabricscope.agent.bandwidth.Peer;
 import dev.fabricscope.agent.bandwidth.host.FabricscopeNative;
 import dev.fabricscope.agent.bandwidth.memory.MemoryBudget;
+import dev.fabricscope.agent.isolation.IsolatedCall;
+import dev.fabricscope.agent.isolation.IsolatedMain;
 import dev.fabricscope.bandwidth.BandwidthKind;
 import dev.fabricscope.bandwidth.BandwidthSpec;
 import dev.fabricscope.bandwidth.Endpoint;
@@ -28,10 +30,34 @@ public final class CudaCopyHelper implements BandwidthHelper {
 
   private final List<String> libraryNames;
   private final MemoryBudget budget;
+  // null: detected in this process (tests naming their own library, the isolated child itself)
+  private volatile IsolatedCall detection;
 
-  /** The helper over this host's driver, its host buffers reserved in the agent's one budget. */
+  /**
+   * The helper over this host's driver, its host buffers reserved in the agent's one budget, the
+   * driver detected in a child JVM ({@link IsolatedCall}): cuInit on a wedged or broken driver
+   * hangs or crashes the process that calls it, which must not be the agent's.
+   */
   public CudaCopyHelper() {
     this(CudaDriver.LIBRARY_NAMES, MemoryBudget.shared());
+    this.detection =
+        new IsolatedCall(IsolatedMain.CUDA, "the CUDA driver probe", IsolatedCall.DEFAULT_DEADLINE);
+  }
+
+  /**
+   * Detects in a child JVM with this deadline ({@code run --driver-timeout}); a helper that detects
+   * in-process keeps doing so.
+   */
+  public CudaCopyHelper detectWithin(java.time.Duration deadline) {
+    if (detection != null) {
+      detection = new IsolatedCall(IsolatedMain.CUDA, "the CUDA driver probe", deadline);
+    }
+    return this;
+  }
+
+  /** The detection of the host's own driver, in this process: what the isolated child runs. */
+  public static HelperCapability detectHere() {
+    return new CudaCopyHelper(CudaDriver.LIBRARY_NAMES).detect();
   }
 
   /** Over the driver found under these names (tests: a name no host has). */
@@ -57,6 +83,10 @@ public final class CudaCopyHelper implements BandwidthHelper {
 
   @Override
   public HelperCapability detect() {
+    IsolatedCall isolated = detection;
+    if (isolated != null) {
+      return IsolatedCudaDetection.capability(isolated.call());
+    }
     try {
       CudaDriver d = CudaDriver.load(libraryNames);
       int v = d.version();

@@ -1,0 +1,87 @@
+package dev.fabricscope.agent.isolation;
+
+import dev.fabricscope.agent.bandwidth.Cancellation;
+import dev.fabricscope.agent.bandwidth.HelperException;
+import dev.fabricscope.agent.bandwidth.ProcessResult;
+import dev.fabricscope.agent.bandwidth.ProcessRunner;
+import dev.fabricscope.agent.bandwidth.RunningProcess;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * One native probe asked in a child JVM ({@link ChildJvm}, {@link IsolatedMain}) with a deadline:
+ * the child is killed with its descendants when the deadline passes, its output is bounded, and
+ * every way it can end becomes a {@link ChildOutcome}. Why: NVML or the CUDA driver hanging or
+ * crashing in the agent's own process silenced {@code run} for good (security review 17).
+ *
+ * <p>A child that survives SIGKILL (a process stuck in the kernel, as on a GPU fallen off the bus)
+ * is remembered, and no further child is started while it lives: each would be stuck the same way,
+ * one more process per scan.
+ */
+public final class IsolatedCall {
+
+  /** How long a probe may take when not configured ({@code --driver-timeout}). */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+
+  /** Output kept per stream: a DGX's NVML answer is about 100 KB of JSON. */
+  static final int MAX_OUTPUT_BYTES = 4 << 20;
+
+  /** Between SIGTERM and SIGKILL: a JVM stuck in native code still exits on SIGTERM at once. */
+  static final long GRACE_MILLIS = 1000;
+
+  private final String what;
+  private final Supplier<List<String>> argv;
+  private final Duration deadline;
+  private final ProcessRunner runner = new ProcessRunner(MAX_OUTPUT_BYTES, GRACE_MILLIS);
+  private RunningProcess stuck;
+
+  /**
+   * A probe running {@code entry} of {@link IsolatedMain}.
+   *
+   * @param what the child in words, for the reasons ({@code the NVML reader})
+   */
+  public IsolatedCall(String entry, String what, Duration deadline) {
+    this(what, () -> ChildJvm.argv(entry), deadline);
+  }
+
+  /** A probe running any command line (tests: a child that prints, sleeps or dies as told). */
+  IsolatedCall(String what, Supplier<List<String>> argv, Duration deadline) {
+    if (deadline.isNegative() || deadline.isZero()) {
+      throw new IllegalArgumentException("the deadline must be positive");
+    }
+    this.what = what;
+    this.argv = argv;
+    this.deadline = deadline;
+  }
+
+  /** The time a child has. */
+  public Duration deadline() {
+    return deadline;
+  }
+
+  /** How many children this call started (tests). */
+  int starts() {
+    return runner.starts();
+  }
+
+  /** Runs the child to its end or its deadline; one at a time. */
+  public synchronized ChildOutcome call() {
+    if (stuck != null && stuck.alive()) {
+      return ChildOutcome.failed(
+          what + " started earlier (pid " + stuck.pid() + ") could not be stopped and still runs");
+    }
+    stuck = null;
+    RunningProcess p;
+    try {
+      p = runner.startOwn(argv.get(), ChildJvm.workDir());
+    } catch (HelperException e) {
+      return ChildOutcome.failed(what + " could not be started: " + e.getMessage());
+    }
+    ProcessResult r = p.await(Cancellation.within(deadline));
+    if (p.alive()) {
+      stuck = p;
+    }
+    return ChildOutcome.of(r, deadline, what, MAX_OUTPUT_BYTES);
+  }
+}
