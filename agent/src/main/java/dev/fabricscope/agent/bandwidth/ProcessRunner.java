@@ -149,7 +149,9 @@ public final class ProcessRunner {
     } catch (IOException ignored) {
       // nothing was ever written; a failed close leaves nothing to clean up
     }
-    return new RunningProcess(p, argv, maxOutputBytes, graceMillis);
+    // not wrapped: the child is this program, started without a shell, and it ends with us
+    return new RunningProcess(
+        p, argv, HelperContainment.descendants(), maxOutputBytes, graceMillis);
   }
 
   /**
