@@ -3,13 +3,8 @@ package dev.fabricscope.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.security.Access;
-import dev.fabricscope.security.ApiException;
 import dev.fabricscope.security.Caller;
-import io.quarkus.logging.Log;
-import io.vertx.core.http.HttpConnection;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.net.impl.ConnectionBase;
+import dev.fabricscope.security.SignOnSessions;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,9 +13,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.ByteArrayInputStream;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.zip.GZIPInputStream;
@@ -35,13 +27,16 @@ import java.util.zip.GZIPInputStream;
  * away. Now:
  *
  * <ul>
- *   <li>an answer must be taken at {@code fabricscope.answer-min-rate} bytes per second, checked
- *       over windows of {@link #WINDOW_MS} as the response's bytes written (written in slices of
- *       {@link #SLICE} bytes, each waiting while the connection's write queue is full, so the count
- *       moves with the client); a slower client is cut off and its place comes back: nginx's {@code
- *       send_timeout} does the same between two writes, and {@link BodyPace} for request bodies;
+ *   <li>an answer must be taken at {@code fabricscope.answer-min-rate} bytes per second over the
+ *       whole answer after its first window of {@link #WINDOW_MS}, counted as the response's bytes
+ *       written (written in slices of {@link #SLICE} bytes, each waiting while the connection's
+ *       write queue is full, so the count moves with the client), within {@code
+ *       fabricscope.answer-max-time}, and only while its caller's token or session holds ({@link
+ *       AnswerPace}); otherwise it is cut off and its place comes back: nginx's {@code
+ *       send_timeout} does the like between two writes, and {@link BodyPace} for request bodies;
  *   <li>one caller (a token, a signed-on person, an anonymous address) holds at most {@link
- *       #PER_CALLER} places, and one more is a 429.
+ *       #PER_CALLER} places, and one more is a 429; the last {@link #RESERVED} free places go only
+ *       to callers holding fewer than {@link #BUSY_SHARE} ({@link AnswerPlaces}).
  * </ul>
  */
 @ApplicationScoped
@@ -61,6 +56,15 @@ public class WholeReports {
    */
   static final int PER_CALLER = 6;
 
+  /**
+   * The last free places, kept for callers that hold fewer than {@link #BUSY_SHARE}: four callers
+   * at {@link #PER_CALLER} each had filled every place (seventeenth security review).
+   */
+  static final int RESERVED = 8;
+
+  /** What a caller may hold and still take a reserved place: a page's few answers. */
+  static final int BUSY_SHARE = 2;
+
   /** How long each window of the pace check is, in milliseconds. */
   static final long WINDOW_MS = 10_000;
 
@@ -73,13 +77,15 @@ public class WholeReports {
   /** Slices handed to the connection and not yet written to its socket, at most. */
   static final int IN_FLIGHT = 8;
 
-  private final Semaphore writers = new Semaphore(AT_ONCE);
-
-  private final ConcurrentHashMap<String, Integer> perCaller = new ConcurrentHashMap<>();
+  private final AnswerPlaces places = new AnswerPlaces(AT_ONCE, PER_CALLER, RESERVED, BUSY_SHARE);
 
   @Inject FabricscopeConfig config;
 
   @Inject P2pMatrices matrices;
+
+  @Inject Access access;
+
+  @Inject SignOnSessions sessions;
 
   // the REST layer's mapper: an answer reads as it did when Quarkus wrote it
   @Inject ObjectMapper mapper;
@@ -88,9 +94,12 @@ public class WholeReports {
 
   private volatile long windowMs = WINDOW_MS;
 
+  private volatile long maxMs;
+
   @PostConstruct
   void init() {
     minRate = config.answerMinRate();
+    maxMs = config.answerMaxTime().toMillis();
   }
 
   /** Sets the pace (bytes per second) and its window (tests set them directly). */
@@ -99,9 +108,14 @@ public class WholeReports {
     windowMs = windowMillis;
   }
 
+  /** Sets the longest an answer may take, in milliseconds, 0 for none (tests). */
+  void setMaxMillis(long millis) {
+    maxMs = millis;
+  }
+
   /** Places taken now, by everyone (tests). */
   int inUse() {
-    return AT_ONCE - writers.availablePermits();
+    return places.inUse();
   }
 
   /** A 200 JSON answer of {@code gzip}'s text to {@code caller}, the client of {@code request}. */
@@ -144,7 +158,7 @@ public class WholeReports {
       release.run();
       throw e;
     }
-    watch(request, release);
+    AnswerPace.watch(request, release, minRate, windowMs, maxMs, caller, access, sessions);
     if (GzipJson.acceptsGzip(request.request().getHeader("Accept-Encoding"))) {
       StreamingOutput asIs =
           out -> {
@@ -192,115 +206,15 @@ public class WholeReports {
    * place for good.
    */
   private Runnable take(String key, RoutingContext request) {
-    boolean[] mine = {false};
-    perCaller.compute(
-        key,
-        (k, n) -> {
-          int held = n == null ? 0 : n;
-          mine[0] = held < PER_CALLER;
-          return mine[0] ? held + 1 : held;
-        });
-    if (!mine[0]) {
-      throw new ApiException(
-          429,
-          "Too many requests",
-          "this caller already has "
-              + PER_CALLER
-              + " whole reports on their way; read them before asking for more",
-          5);
-    }
-    try {
-      if (!writers.tryAcquire(2, TimeUnit.SECONDS)) {
-        leave(key);
-        throw new ApiException(
-            503,
-            "Service Unavailable",
-            AT_ONCE + " whole reports are being written to clients; try again shortly",
-            5);
-      }
-    } catch (InterruptedException e) {
-      leave(key);
-      Thread.currentThread().interrupt();
-      throw new ApiException(503, "Service Unavailable", "interrupted", 5);
-    }
+    places.take(key, 2_000);
     AtomicBoolean held = new AtomicBoolean(true);
     Runnable release =
         () -> {
           if (held.compareAndSet(true, false)) {
-            writers.release();
-            leave(key);
+            places.release(key);
           }
         };
     request.addEndHandler(done -> release.run());
     return release;
-  }
-
-  private void leave(String key) {
-    perCaller.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
-  }
-
-  /**
-   * Checks the answer to {@code ctx} once a window: cuts it off when the window brought less than
-   * the pace, and gives its place back ({@code release}) once the response is closed or ended. The
-   * latter for answers whose writer never runs: an HTTP/2 stream the client reset before its answer
-   * began is closed without the routing context's end handlers (Quarkus holds the response's close
-   * handler), and each such reset had kept its place for good (measured: 1 of 5 resets). The timer
-   * stays after a cut-off until the response is closed, for a writer that had not begun.
-   */
-  private void watch(RoutingContext ctx, Runnable release) {
-    long rate = minRate;
-    long window = windowMs;
-    long least = rate * window / 1000;
-    HttpServerResponse response = ctx.response();
-    long[] before = {response.bytesWritten()};
-    boolean[] cut = {false};
-    long timer =
-        ctx.vertx()
-            .setPeriodic(
-                window,
-                id -> {
-                  long written = response.bytesWritten();
-                  if (response.ended() || response.closed()) {
-                    ctx.vertx().cancelTimer(id);
-                    release.run();
-                  } else if (cut[0] || rate <= 0 || written - before[0] >= least) {
-                    before[0] = written; // cut off once; the timer stays until the close
-                  } else {
-                    cut[0] = true;
-                    Log.infof(
-                        "Cut off %s %.200s to %s: it took %d bytes in %d ms, less than"
-                            + " fabricscope.answer-min-rate (%d bytes per second)",
-                        ctx.request().method(),
-                        ctx.request().uri(),
-                        Access.remoteAddress(ctx.request()),
-                        written - before[0],
-                        window,
-                        rate);
-                    cutOff(ctx);
-                  }
-                });
-    ctx.addEndHandler(x -> ctx.vertx().cancelTimer(timer));
-  }
-
-  /**
-   * Ends the answer to {@code ctx} now. On HTTP/2 its stream is reset, and the connection's other
-   * streams (the client's other requests, its event stream) go on. On HTTP/1.1 the connection is
-   * closed: Vert.x's {@code close()}, and a close sent down the channel's pipeline from its tail,
-   * pass through Vert.x's handler, which first waits for what is queued to be flushed, and a client
-   * that does not read never lets that happen (measured: the close came when the client went). A
-   * close from Vert.x's own place in the pipeline goes straight to the socket, drops what is queued
-   * and fails the writer waiting on it.
-   */
-  private static void cutOff(RoutingContext ctx) {
-    if (ctx.request().version() == HttpVersion.HTTP_2) {
-      ctx.response().reset();
-      return;
-    }
-    HttpConnection connection = ctx.request().connection();
-    if (connection instanceof ConnectionBase base) {
-      base.channelHandlerContext().close();
-    } else {
-      connection.close();
-    }
   }
 }

@@ -173,6 +173,7 @@ public class ConfigCheck {
                     "request-body-budget", budget, dev.fabricscope.importer.Importers.MAX_BYTES));
     p.atLeast("request-body-min-rate", c.requestBodyMinRate(), 0);
     p.atLeast("answer-min-rate", c.answerMinRate(), 0);
+    p.notNegative("answer-max-time", c.answerMaxTime());
     p.notNegative("imports.wait", c.imports().slotWait());
     p.positive("imports.parse-timeout", c.imports().parseTimeout());
     p.notNegative("p2p.wait", c.p2p().slotWait());

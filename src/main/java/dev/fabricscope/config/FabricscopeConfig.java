@@ -62,6 +62,15 @@ public interface FabricscopeConfig {
   @WithDefault("32768")
   long answerMinRate();
 
+  /**
+   * The longest a client may take to read one whole report (0: no limit). At the least pace a 16 MB
+   * text took eight minutes, and four viewers asking again and again held every place (seventeenth
+   * security review); two minutes is 136 KB/s for that text, and a client that accepts gzip takes a
+   * tenth of the bytes.
+   */
+  @WithDefault("2m")
+  Duration answerMaxTime();
+
   /** Authentication. */
   Auth auth();
 
