@@ -166,15 +166,11 @@ public final class Database implements AutoCloseable {
     return Optional.empty();
   }
 
-  /**
-   * Applies the migrations in {@code db/migration} to {@code dataSource}, and the Java ones, named
-   * here (no class-path scan finds them in a packaged server).
-   */
+  /** Applies the migrations in {@code db/migration} to {@code dataSource}. */
   public static void migrate(DataSource dataSource) {
     Flyway.configure(Database.class.getClassLoader())
         .dataSource(dataSource)
         .locations("classpath:db/migration")
-        .javaMigrations(new KernelCommandLineRedaction())
         .load()
         .migrate();
   }

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * V8 redacts the kernel command lines of reports stored before reports were redacted: after the
- * upgrade, the stored snapshot (served as it is) and a plan's copy no longer hold the credential,
- * the parameters that bear on the fabric stay, the content hash stays, and the host's byte count is
- * again the sum of its rows' sizes as the database measures them ({@code OCTET_LENGTH}). On H2 and
- * on a real PostgreSQL.
+ * The kernel command lines of reports stored before reports were redacted ({@link
+ * StoredLineRedaction}, run by the server after its start): afterwards the stored snapshot (served
+ * as it is) and a plan's copy no longer hold the credential, the parameters that bear on the fabric
+ * stay, the content hash stays, and the host's byte count is again the sum of its rows' sizes as
+ * the database measures them ({@code OCTET_LENGTH}). On H2 and on a real PostgreSQL.
  */
 class KernelCommandLineRedactionTest {
 
@@ -35,7 +35,7 @@ class KernelCommandLineRedactionTest {
   @Test
   void h2() throws Exception {
     try (var db = new Database(Database.h2FileUrl(dir.resolve("old")), null, null, 2)) {
-      upgradeFromV7(db.dataSource());
+      redactAfterUpgrade(db.dataSource());
     }
   }
 
@@ -43,7 +43,7 @@ class KernelCommandLineRedactionTest {
   void postgres() throws Exception {
     try (EmbeddedPostgres pg = TestPostgres.start();
         var db = new Database(pg.getJdbcUrl("postgres", "postgres"), "postgres", null, 2)) {
-      upgradeFromV7(db.dataSource());
+      redactAfterUpgrade(db.dataSource());
     }
   }
 
@@ -58,8 +58,8 @@ class KernelCommandLineRedactionTest {
     return Jdbc.gzip(json.getBytes(StandardCharsets.UTF_8));
   }
 
-  private void upgradeFromV7(DataSource ds) throws Exception {
-    // Database migrates to the newest version on open: start again from V7 on a clean schema
+  private void redactAfterUpgrade(DataSource ds) throws Exception {
+    // Database migrates to the newest version on open: start again on a clean schema
     Flyway.configure(Database.class.getClassLoader())
         .dataSource(ds)
         .locations("classpath:db/migration")
@@ -69,7 +69,7 @@ class KernelCommandLineRedactionTest {
     Flyway.configure(Database.class.getClassLoader())
         .dataSource(ds)
         .locations("classpath:db/migration")
-        .target("7")
+        .target("8")
         .load()
         .migrate();
     byte[][] rows = {
@@ -115,6 +115,11 @@ class KernelCommandLineRedactionTest {
     }
 
     Database.migrate(ds);
+    StoredLineRedaction redaction = new StoredLineRedaction(ds);
+    assertFalse(redaction.done());
+    assertEquals(2, redaction.run(), "one snapshot and one plan");
+    assertTrue(redaction.done());
+    assertEquals(0, redaction.run(), "again: nothing left to change");
 
     var store = new JdbcInventoryStore(ds);
     String first = store.snapshotJson(11).orElseThrow();
@@ -155,6 +160,89 @@ class KernelCommandLineRedactionTest {
             org.junit.jupiter.api.Assertions.assertArrayEquals(rows[i], rs.getBytes(1));
           }
         }
+      }
+    }
+  }
+
+  @Test
+  void besideIngestsThatPruneTheCountsStayTrueH2() throws Exception {
+    try (var db = new Database(Database.h2FileUrl(dir.resolve("busy")), null, null, 4)) {
+      redactBesideIngests(db.dataSource());
+    }
+  }
+
+  @Test
+  void besideIngestsThatPruneTheCountsStayTruePostgres() throws Exception {
+    try (EmbeddedPostgres pg = TestPostgres.start();
+        var db = new Database(pg.getJdbcUrl("postgres", "postgres"), "postgres", null, 4)) {
+      redactBesideIngests(db.dataSource());
+    }
+  }
+
+  /**
+   * Old snapshots of five hosts (each with the credential) redacted while the same hosts' agents
+   * send new reports that prune them (at most 30 kept): no deadlock, no failure, and afterwards no
+   * stored report holds the credential and every host's byte count is the sum its rows have.
+   */
+  private void redactBesideIngests(DataSource ds) throws Exception {
+    var store = new JdbcInventoryStore(ds, new InventoryStore.Retention(30, Long.MAX_VALUE));
+    java.util.Random random = new java.util.Random(25);
+    for (int i = 0; i < 200; i++) {
+      String host = "busy-" + (i % 5);
+      store.ingest(
+          new InventoryStore.Ingest(
+              host,
+              Jdbc.gunzip(report(host, OLD_LINE + " x" + i)).getBytes(StandardCharsets.UTF_8),
+              "old-" + i,
+              null,
+              false,
+              null,
+              Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i)));
+    }
+    var ingests =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              for (int i = 0; i < 150; i++) {
+                String host = "busy-" + random.nextInt(5);
+                try {
+                  store.ingest(
+                      new InventoryStore.Ingest(
+                          host,
+                          Jdbc.gunzip(report(host, "intel_iommu=on n" + i))
+                              .getBytes(StandardCharsets.UTF_8),
+                          "new-" + i,
+                          null,
+                          false,
+                          null,
+                          Instant.parse("2026-02-01T00:00:00Z").plusSeconds(i)));
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }
+            });
+    new StoredLineRedaction(ds).run();
+    ingests.get(120, java.util.concurrent.TimeUnit.SECONDS);
+    new StoredLineRedaction(ds).run(); // what the ingests stored meanwhile was redacted at ingest
+    try (Connection c = ds.getConnection();
+        var s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT report FROM snapshots")) {
+        while (rs.next()) {
+          String json = Jdbc.gunzip(rs.getBytes(1));
+          assertFalse(json.contains("S3cret"), json);
+        }
+      }
+      try (ResultSet rs =
+          s.executeQuery(
+              "SELECT h.name, h.snapshot_bytes, (SELECT SUM(OCTET_LENGTH(report)) FROM snapshots"
+                  + " x WHERE x.host_id = h.id), h.snapshot_count, (SELECT COUNT(*) FROM"
+                  + " snapshots x WHERE x.host_id = h.id) FROM hosts h")) {
+        int hosts = 0;
+        while (rs.next()) {
+          hosts++;
+          assertEquals(rs.getLong(3), rs.getLong(2), rs.getString(1) + " bytes");
+          assertEquals(rs.getLong(5), rs.getLong(4), rs.getString(1) + " count");
+        }
+        assertEquals(5, hosts);
       }
     }
   }
