@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * stay, the content hash stays, and the host's byte count is again the sum of its rows' sizes as
  * the database measures them ({@code OCTET_LENGTH}). On H2 and on a real PostgreSQL.
  */
-class KernelCommandLineRedactionTest {
+class StoredLineRedactionTest {
 
   static final String SECRET = "netroot=iscsi:admin:S3cret@10.0.0.1::3260::iqn.2026-12.x:t";
 
