@@ -9,6 +9,8 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * What keeps one whole answer ({@link WholeReports}) moving, checked once a window on the
@@ -25,8 +27,10 @@ import io.vertx.ext.web.RoutingContext;
  *       buffers took at first count toward the pace, so a client that reads nothing would otherwise
  *       keep its place for their worth at the pace (minutes); a third of a 4 MiB send buffer drains
  *       within 60 s at 22 KB/s;
- *   <li><b>a longest time</b> ({@code fabricscope.answer-max-time}): a client reading just above
- *       the pace had held its place for eight minutes per 16 MB answer, and asked again;
+ *   <li><b>a longest time</b> ({@code fabricscope.answer-max-time}) while places are scarce: a
+ *       client reading just above the pace had held its place for eight minutes per 16 MB answer,
+ *       and asked again, while others were turned away; on a server with places to spare a slow
+ *       client (a script without gzip on a slow link) still gets its answer;
  *   <li><b>the caller's right to it</b>: a revoked token, or a sign-on session that ended, ends its
  *       answers at the next window, as event streams end (the review's revoked token kept its six
  *       streams).
@@ -49,6 +53,8 @@ final class AnswerPace {
   private final Caller caller;
   private final Access access;
   private final SignOnSessions sessions;
+  private final BooleanSupplier scarce;
+  private final AtomicBoolean checking = new AtomicBoolean();
   private final long start = System.nanoTime();
   private boolean cut;
   private long lastWritten = -1;
@@ -62,7 +68,8 @@ final class AnswerPace {
       long maxMs,
       Caller caller,
       Access access,
-      SignOnSessions sessions) {
+      SignOnSessions sessions,
+      BooleanSupplier scarce) {
     this.ctx = ctx;
     this.release = release;
     this.rate = rate;
@@ -71,13 +78,16 @@ final class AnswerPace {
     this.caller = caller;
     this.access = access;
     this.sessions = sessions;
+    this.scarce = scarce;
   }
 
   /**
    * Watches the answer to {@code ctx} from now on.
    *
    * @param rate bytes per second at least (0: no pace)
-   * @param maxMs the longest an answer may take, in milliseconds (0: no limit)
+   * @param maxMs the longest an answer may take while places are scarce, in milliseconds (0: no
+   *     limit)
+   * @param scarce whether places are scarce now
    */
   static void watch(
       RoutingContext ctx,
@@ -87,8 +97,10 @@ final class AnswerPace {
       long maxMs,
       Caller caller,
       Access access,
-      SignOnSessions sessions) {
-    AnswerPace pace = new AnswerPace(ctx, release, rate, windowMs, maxMs, caller, access, sessions);
+      SignOnSessions sessions,
+      BooleanSupplier scarce) {
+    AnswerPace pace =
+        new AnswerPace(ctx, release, rate, windowMs, maxMs, caller, access, sessions, scarce);
     long timer = ctx.vertx().setPeriodic(windowMs, pace::tick);
     ctx.addEndHandler(x -> ctx.vertx().cancelTimer(timer));
   }
@@ -123,19 +135,28 @@ final class AnswerPace {
               "it took %d bytes in %d ms, less than fabricscope.answer-min-rate (%d bytes per"
                   + " second) after the first %d ms",
               written, elapsedMs, rate, windowMs));
-    } else if (maxMs > 0 && elapsedMs > maxMs) {
+    } else if (maxMs > 0 && elapsedMs > maxMs && scarce.getAsBoolean()) {
       end(
           String.format(
-              "it was not taken within fabricscope.answer-max-time (%d ms; %d bytes so far)",
+              "it was not taken within fabricscope.answer-max-time (%d ms; %d bytes so far)"
+                  + " while others wait for places",
               maxMs, written));
-    } else if (caller.tokenId() != 0 || caller.session() != null) {
+    } else if ((caller.tokenId() != 0 || caller.session() != null)
+        && checking.compareAndSet(false, true)) {
       String authorization = ctx.request().getHeader("Authorization");
-      // the database is asked on a worker; the answer comes back on this event loop
+      // the database is asked on a worker, one check at a time; the answer comes back on this
+      // event loop. A check that fails (the database away) leaves the answer going: the next
+      // window asks again, and nothing else would work for that caller either
       ctx.vertx()
           .executeBlocking(() -> stillAllowed(authorization), false)
-          .onSuccess(
-              allowed -> {
-                if (!allowed && !cut && !response.ended() && !response.closed()) {
+          .onComplete(
+              result -> {
+                checking.set(false);
+                if (result.succeeded()
+                    && !result.result()
+                    && !cut
+                    && !response.ended()
+                    && !response.closed()) {
                   end("its caller's token was revoked or sign-on session ended");
                 }
               });

@@ -109,6 +109,16 @@ final class AnswerPlaces {
     claims.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
   }
 
+  /** Places free now. */
+  int free() {
+    lock.lock();
+    try {
+      return free;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Places taken now, by everyone. */
   int inUse() {
     lock.lock();

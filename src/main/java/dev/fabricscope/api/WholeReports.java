@@ -96,6 +96,9 @@ public class WholeReports {
 
   private volatile long maxMs;
 
+  /** Free places at or below which they are scarce ({@code answer-max-time} applies). */
+  private volatile int scarceAtFree = RESERVED;
+
   @PostConstruct
   void init() {
     minRate = config.answerMinRate();
@@ -111,6 +114,11 @@ public class WholeReports {
   /** Sets the longest an answer may take, in milliseconds, 0 for none (tests). */
   void setMaxMillis(long millis) {
     maxMs = millis;
+  }
+
+  /** Sets the free places at or below which they count as scarce (tests; default the reserve). */
+  void setScarceAtFree(int places) {
+    scarceAtFree = places;
   }
 
   /** Places taken now, by everyone (tests). */
@@ -158,7 +166,16 @@ public class WholeReports {
       release.run();
       throw e;
     }
-    AnswerPace.watch(request, release, minRate, windowMs, maxMs, caller, access, sessions);
+    AnswerPace.watch(
+        request,
+        release,
+        minRate,
+        windowMs,
+        maxMs,
+        caller,
+        access,
+        sessions,
+        () -> places.free() <= scarceAtFree);
     if (GzipJson.acceptsGzip(request.request().getHeader("Accept-Encoding"))) {
       StreamingOutput asIs =
           out -> {

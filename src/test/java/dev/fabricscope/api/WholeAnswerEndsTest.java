@@ -63,6 +63,7 @@ class WholeAnswerEndsTest {
   void configured() {
     whole.set(config.answerMinRate(), WholeReports.WINDOW_MS);
     whole.setMaxMillis(config.answerMaxTime().toMillis());
+    whole.setScarceAtFree(WholeReports.RESERVED);
   }
 
   /** Asks for the topology as text on a plain socket and reads nothing yet. */
@@ -137,11 +138,15 @@ class WholeAnswerEndsTest {
     }
   }
 
-  /** A reader within the pace but slower than the longest time is cut off, its place back. */
+  /**
+   * A reader within the pace but slower than the longest time is cut off while places are scarce
+   * (here: always), its place back.
+   */
   @Test
-  void aReaderPastTheLongestTimeIsCutOff() throws Exception {
+  void aReaderPastTheLongestTimeIsCutOffWhilePlacesAreScarce() throws Exception {
     whole.set(0, WINDOW_MS);
     whole.setMaxMillis(1_500);
+    whole.setScarceAtFree(WholeReports.AT_ONCE);
     long start = System.nanoTime();
     try (Socket s = ask(viewer)) {
       long got = readAt(s, 1_000_000); // 12 s for the whole text
@@ -176,5 +181,17 @@ class WholeAnswerEndsTest {
       long got = readAt(s, 100_000_000);
       assertTrue(got < textLength, "cut off: " + got + " of " + textLength);
     }
+  }
+
+  /** With places to spare, the same slow reader gets its whole answer past the longest time. */
+  @Test
+  void aSlowReaderGetsItsAnswerWhilePlacesAreToSpare() throws Exception {
+    whole.set(0, WINDOW_MS);
+    whole.setMaxMillis(1_000);
+    try (Socket s = ask(viewer)) {
+      long got = readAt(s, 8_000_000); // about 1.5 s for the whole text
+      assertTrue(got > textLength, "the whole text: " + got + " of " + textLength);
+    }
+    until(0, 3_000, "the place comes back");
   }
 }
