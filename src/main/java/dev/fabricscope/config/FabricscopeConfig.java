@@ -63,10 +63,11 @@ public interface FabricscopeConfig {
   long answerMinRate();
 
   /**
-   * The longest a client may take to read one whole report (0: no limit). At the least pace a 16 MB
-   * text took eight minutes, and four viewers asking again and again held every place (seventeenth
-   * security review); two minutes is 136 KB/s for that text, and a client that accepts gzip takes a
-   * tenth of the bytes.
+   * The longest a client may take to read one whole report while places are scarce (0: no limit).
+   * At the least pace a 16 MB text took eight minutes, and four viewers asking again and again held
+   * every place (seventeenth security review); two minutes is about 137 KB/s for that text, and a
+   * client that accepts gzip takes a twentieth of the bytes. With places to spare it does not
+   * apply.
    */
   @WithDefault("2m")
   Duration answerMaxTime();
