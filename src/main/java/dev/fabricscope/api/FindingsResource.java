@@ -41,8 +41,12 @@ public class FindingsResource {
   /** The largest page of findings. */
   public static final int MAX_LIMIT = 5000;
 
-  /** The page when no limit is given: every finding of a fleet of about a hundred hosts. */
-  public static final int DEFAULT_LIMIT = 1000;
+  /**
+   * The page when no limit is given: the largest, so that a client written before pages gets every
+   * finding of any but the largest fleets (and a {@code Link} to the rest) instead of a silently
+   * shorter list (a review of the change).
+   */
+  public static final int DEFAULT_LIMIT = MAX_LIMIT;
 
   @GET
   @Operation(

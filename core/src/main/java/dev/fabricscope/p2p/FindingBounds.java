@@ -14,10 +14,10 @@ import java.util.TreeSet;
  * one place so that a new rule cannot forget it: at most {@link FleetFindings#MAX_PER_RULE}
  * findings of a rule, at most {@link FleetFindings#MAX_DEVICES_LISTED} devices in a finding's list,
  * and messages and fixes of at most {@link #MAX_TEXT} characters. Findings are kept per host for
- * the fleet view and the gauges and are listed whole by {@code /api/v1/findings} and {@code
- * /findings}: a rule of one finding per host listed all 19,800 slow links of a valid report (317 KB
- * per host), and 40 such hosts with 20 parallel page views ran a 512 MiB server out of heap
- * (fifteenth security review; the fourteenth had the same with one finding per link).
+ * the fleet view and the gauges and are listed by {@code /api/v1/findings} (pages of at most 5,000)
+ * and {@code /findings}: a rule of one finding per host listed all 19,800 slow links of a valid
+ * report (317 KB per host), and 40 such hosts with 20 parallel page views ran a 512 MiB server out
+ * of heap (fifteenth security review; the fourteenth had the same with one finding per link).
  */
 final class FindingBounds {
 
