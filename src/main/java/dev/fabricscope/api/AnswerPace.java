@@ -60,7 +60,15 @@ final class AnswerPace {
   private long lastWritten = -1;
   private long lastProgress = System.nanoTime();
 
-  private AnswerPace(
+  /**
+   * A watch over the answer to {@code ctx}; {@link #start} begins it.
+   *
+   * @param rate bytes per second at least (0: no pace)
+   * @param maxMs the longest an answer may take while places are scarce, in milliseconds (0: no
+   *     limit)
+   * @param scarce whether places are scarce now
+   */
+  AnswerPace(
       RoutingContext ctx,
       Runnable release,
       long rate,
@@ -81,27 +89,9 @@ final class AnswerPace {
     this.scarce = scarce;
   }
 
-  /**
-   * Watches the answer to {@code ctx} from now on.
-   *
-   * @param rate bytes per second at least (0: no pace)
-   * @param maxMs the longest an answer may take while places are scarce, in milliseconds (0: no
-   *     limit)
-   * @param scarce whether places are scarce now
-   */
-  static void watch(
-      RoutingContext ctx,
-      Runnable release,
-      long rate,
-      long windowMs,
-      long maxMs,
-      Caller caller,
-      Access access,
-      SignOnSessions sessions,
-      BooleanSupplier scarce) {
-    AnswerPace pace =
-        new AnswerPace(ctx, release, rate, windowMs, maxMs, caller, access, sessions, scarce);
-    long timer = ctx.vertx().setPeriodic(windowMs, pace::tick);
+  /** Watches the answer from now on, once a window, until its response ends. */
+  void start() {
+    long timer = ctx.vertx().setPeriodic(windowMs, this::tick);
     ctx.addEndHandler(x -> ctx.vertx().cancelTimer(timer));
   }
 

@@ -166,16 +166,17 @@ public class WholeReports {
       release.run();
       throw e;
     }
-    AnswerPace.watch(
-        request,
-        release,
-        minRate,
-        windowMs,
-        maxMs,
-        caller,
-        access,
-        sessions,
-        () -> places.free() <= scarceAtFree);
+    new AnswerPace(
+            request,
+            release,
+            minRate,
+            windowMs,
+            maxMs,
+            caller,
+            access,
+            sessions,
+            () -> places.free() <= scarceAtFree)
+        .start();
     if (GzipJson.acceptsGzip(request.request().getHeader("Accept-Encoding"))) {
       StreamingOutput asIs =
           out -> {
