@@ -87,6 +87,50 @@ class GroupLeftoversTest {
     }
   }
 
+  /**
+   * Real processes: a group leader (pid = group = session, as after {@code setsid}) with a member,
+   * both started after the "helper's reap" they are judged against, is left alone; judged against a
+   * reap after their start, the member (never the leader's pid) is killed.
+   */
+  @Test
+  void aRealGroupThatStartedAfterTheReapIsSpared() throws Exception {
+    var setsid = ExecutableFinder.fromEnvironment().find("setsid");
+    org.junit.jupiter.api.Assumptions.assumeTrue(setsid.isPresent(), "no setsid here");
+    var containment = HelperContainment.processGroup(setsid.get());
+    org.junit.jupiter.api.Assumptions.assumeTrue(containment.isPresent(), "no libc via JNA");
+    Process leader =
+        new ProcessBuilder(setsid.get().toString(), "/bin/sh", "-c", "sleep 60 & exec sleep 61")
+            .redirectErrorStream(true)
+            .start();
+    try {
+      long g = leader.pid();
+      ProcessHandle member = null;
+      for (int i = 0; i < 200 && member == null; i++) {
+        member = leader.toHandle().children().findFirst().orElse(null);
+        Thread.sleep(10);
+      }
+      assertTrue(member != null, "the member did not start");
+      ProcStat m = ProcStat.read(member.pid()).orElseThrow();
+      assertEquals(g, m.pgrp());
+      long started = ProcStat.read(g).orElseThrow().startTicks();
+      HelperContainment c = containment.get();
+      assertEquals(0, c.killGroupLeftovers(g, 0, started - 1));
+      Thread.sleep(100);
+      assertTrue(member.isAlive() && leader.isAlive());
+      assertEquals(1, c.killGroupLeftovers(g, 0, c.nowTicks()));
+      // the leader (sleep, after exec) never reaps it: dead is a zombie here
+      long until = System.nanoTime() + 5_000_000_000L;
+      while (!deadOrZombie(member.pid()) && System.nanoTime() < until) {
+        Thread.sleep(10);
+      }
+      assertTrue(deadOrZombie(member.pid()), "the member still runs");
+      assertTrue(leader.isAlive(), "the leader's pid was signalled");
+    } finally {
+      leader.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+      leader.destroyForcibly();
+    }
+  }
+
   @Test
   void statFieldsCountFromTheEndOfTheCommandName() {
     String stat =
@@ -97,5 +141,14 @@ class GroupLeftoversTest {
     // this JVM's own line, read for real
     ProcStat self = ProcStat.read(ProcessHandle.current().pid()).orElseThrow();
     assertTrue(self.startTicks() > 0, self.toString());
+  }
+
+  private static boolean deadOrZombie(long pid) {
+    try {
+      String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+      return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+    } catch (java.io.IOException e) {
+      return true;
+    }
   }
 }
