@@ -48,7 +48,7 @@ public final class HelperContainment {
   interface LibC extends Library {
     int kill(int pid, int sig);
 
-    long sysconf(int name);
+    com.sun.jna.NativeLong sysconf(int name);
   }
 
   /** sysconf's name for the clock ticks per second that {@code /proc/PID/stat} counts in. */
@@ -277,7 +277,7 @@ public final class HelperContainment {
    */
   long nowTicks() {
     try {
-      long hz = libc == null ? 100 : libc.sysconf(SC_CLK_TCK);
+      long hz = libc == null ? 100 : libc.sysconf(SC_CLK_TCK).longValue();
       String up = Files.readString(Path.of("/proc/uptime")).trim().split("\\s+")[0];
       return new java.math.BigDecimal(up)
           .multiply(java.math.BigDecimal.valueOf(hz > 0 ? hz : 100))
