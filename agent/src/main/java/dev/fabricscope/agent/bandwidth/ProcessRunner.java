@@ -122,19 +122,47 @@ public final class ProcessRunner {
   }
 
   /**
+   * A runner for the agent's own child JVMs only ({@link #startOwn}): they are always held as
+   * {@link HelperContainment.Mode#DESCENDANTS}, so this does not probe for {@code unshare} the way
+   * {@link #ProcessRunner(int, long)} does (review 17, L6: every {@code collect} and {@code nvml}
+   * run started one for nothing).
+   */
+  public static ProcessRunner forOwnChildren(int maxOutputBytes, long graceMillis) {
+    return new ProcessRunner(maxOutputBytes, graceMillis, HelperContainment.descendants());
+  }
+
+  /**
    * Starts the agent's own JVM again, to make a native call that may hang or crash away from this
    * process ({@code dev.fabricscope.agent.isolation.ChildJvm}). The argument vector is made by the
    * agent from its own runtime (java binary, class path, system properties), never from input, so
    * it is not held to {@link CommandLine}'s character rules (a class path may hold any file name).
-   * The environment is inherited: the child is this same program, and the native libraries it loads
-   * read it ({@code LD_LIBRARY_PATH}, the driver's own variables). Standard input is closed, output
-   * bounded and the process killed with its descendants, as for every helper.
+   * The environment is inherited, as {@link #ownChildEnvironment} leaves it: the child is this same
+   * program, and the native libraries it loads read it ({@code LD_LIBRARY_PATH}, the driver's own
+   * variables). Standard input is closed, output bounded and the process killed with its
+   * descendants, as for every helper.
    *
-   * @param dir the child's working folder (a private one: a crashing JVM writes nothing there)
+   * @param dir the child's working folder: one no other user can write ({@code /}), since the
+   *     dynamic loader may search it (review 17, M1)
    * @throws HelperException when the start fails
    */
   public RunningProcess startOwn(List<String> argv, java.nio.file.Path dir) throws HelperException {
+    return startOwn(argv, dir, null);
+  }
+
+  /**
+   * {@link #startOwn(List, java.nio.file.Path)} with {@code base} in place of this JVM's
+   * environment (tests: an {@code LD_LIBRARY_PATH} or {@code JAVA_TOOL_OPTIONS} this JVM was not
+   * started with).
+   */
+  RunningProcess startOwn(List<String> argv, java.nio.file.Path dir, Map<String, String> base)
+      throws HelperException {
     ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
+    Map<String, String> env = pb.environment();
+    if (base != null) {
+      env.clear();
+      env.putAll(base);
+    }
+    ownChildEnvironment(env);
     startHook.accept(argv);
     Process p;
     try {
@@ -152,6 +180,52 @@ public final class ProcessRunner {
     // not wrapped: the child is this program, started without a shell, and it ends with us
     return new RunningProcess(
         p, argv, HelperContainment.descendants(), maxOutputBytes, graceMillis);
+  }
+
+  /**
+   * The variables a JVM reads its options from besides its command line. A child must not get them:
+   * a {@code -javaagent} or {@code -agentlib:jdwp=…,address=5005} there is loaded a second time,
+   * fails to bind the port the agent holds and aborts the child, so NVML and CUDA are absent on
+   * every scan; an {@code -Xmx} there overrides the child's own (review 17, M2).
+   */
+  static final List<String> JVM_OPTION_VARIABLES =
+      List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
+
+  /**
+   * Makes an inherited environment fit for the agent's own child, in place: without {@link
+   * #JVM_OPTION_VARIABLES}, and {@code LD_LIBRARY_PATH} without empty or relative entries (gone
+   * altogether when none is left). Why: glibc reads an empty entry ({@code :/usr/local/cuda/lib64},
+   * what {@code export LD_LIBRARY_PATH=$LD_LIBRARY_PATH:…} gives when it was unset) as the working
+   * folder, and a relative one against it; the child is root and loads {@code libnvidia-ml.so} and
+   * {@code libcuda.so} by bare name, so a library planted there by any user would run as root on
+   * every scan (review 17, M1).
+   */
+  static Map<String, String> ownChildEnvironment(Map<String, String> env) {
+    JVM_OPTION_VARIABLES.forEach(env::remove);
+    String ld = env.get("LD_LIBRARY_PATH");
+    if (ld != null) {
+      String kept = absoluteEntries(ld);
+      if (kept.isEmpty()) {
+        env.remove("LD_LIBRARY_PATH");
+      } else {
+        env.put("LD_LIBRARY_PATH", kept);
+      }
+    }
+    return env;
+  }
+
+  /**
+   * The absolute entries of a library path, in order. glibc splits {@code LD_LIBRARY_PATH} at
+   * {@code :} and also at {@code ;}, so both separate here.
+   */
+  static String absoluteEntries(String libraryPath) {
+    List<String> kept = new java.util.ArrayList<>();
+    for (String entry : libraryPath.split("[:;]", -1)) {
+      if (entry.startsWith("/")) {
+        kept.add(entry);
+      }
+    }
+    return String.join(":", kept);
   }
 
   /**

@@ -9,9 +9,10 @@ import java.util.concurrent.TimeUnit;
  * A helper process started by {@link ProcessRunner}: its output is read as it comes (bounded), it
  * ends by itself, or is killed on cancel or at the deadline. What it started dies with it, through
  * the runner's {@link HelperContainment}: with a PID namespace the kernel kills the rest when the
- * helper ends, with a process group the group is killed, else its descendants (taken before the
- * parent dies: orphans are re-parented and would no longer be found). Killing sends SIGTERM, then
- * SIGKILL to whatever still runs after the grace period.
+ * helper ends, with a process group the group is killed (after the helper's reap only its provable
+ * members, by pid), else its descendants (taken before the parent dies: orphans are re-parented and
+ * would no longer be found). Killing sends SIGTERM, then SIGKILL to whatever still runs after the
+ * grace period.
  */
 public final class RunningProcess implements AutoCloseable {
 
@@ -31,6 +32,12 @@ public final class RunningProcess implements AutoCloseable {
   private volatile Stop stopped;
   private volatile ProcessHandle helper;
 
+  /** PROCESS_GROUP: the helper's start in clock ticks since boot (0 when it could not be read). */
+  private final long helperStartTicks;
+
+  /** PROCESS_GROUP: completes with the tick the helper's reap was seen in (-1 unknown). */
+  private final java.util.concurrent.CompletableFuture<Long> exitSeenTicks;
+
   RunningProcess(
       Process process,
       List<String> argv,
@@ -44,6 +51,16 @@ public final class RunningProcess implements AutoCloseable {
     String name = "helper-" + process.pid();
     this.out = new BoundedCapture(process.getInputStream(), maxOutputBytes, name + "-out");
     this.err = new BoundedCapture(process.getErrorStream(), maxOutputBytes, name + "-err");
+    if (containment.mode() == HelperContainment.Mode.PROCESS_GROUP) {
+      long start = HelperContainment.startTicks(process.pid());
+      // read while not yet reaped, so the pid was still the helper's: else no lower bound
+      this.helperStartTicks = process.isAlive() ? Math.max(0, start) : 0;
+      // the clock is read as soon as the JDK has reaped it: the bound for its group's members
+      this.exitSeenTicks = process.onExit().thenApply(x -> containment.nowTicks());
+    } else {
+      this.helperStartTicks = 0;
+      this.exitSeenTicks = java.util.concurrent.CompletableFuture.completedFuture(-1L);
+    }
   }
 
   /** The operating system's process id of what was started (with a namespace: {@code unshare}). */
@@ -165,10 +182,19 @@ public final class RunningProcess implements AutoCloseable {
     }
   }
 
+  /**
+   * The group is signalled only while the JDK has not reaped the helper: until then its pid, and so
+   * the group id, cannot be anyone else's (left is the instant between the check and the signal).
+   * What survives a helper that died is {@link #killLeftovers}'s, by pid and proven.
+   */
   private void killGroup() throws InterruptedException {
-    containment.signalGroup(process.pid(), HelperContainment.SIGTERM);
+    if (process.isAlive()) {
+      containment.signalGroup(process.pid(), HelperContainment.SIGTERM);
+    }
     process.waitFor(graceMillis, TimeUnit.MILLISECONDS);
-    containment.signalGroup(process.pid(), HelperContainment.SIGKILL);
+    if (process.isAlive()) {
+      containment.signalGroup(process.pid(), HelperContainment.SIGKILL);
+    }
     if (process.isAlive()) {
       process.destroyForcibly();
       process.waitFor(graceMillis, TimeUnit.MILLISECONDS);
@@ -196,11 +222,22 @@ public final class RunningProcess implements AutoCloseable {
 
   /**
    * After the helper ended by itself: what it left behind. A namespace needs nothing (the kernel
-   * killed it with its first process); a group gets SIGKILL; descendants are found no more.
+   * killed it with its first process); a group's members that are provably the helper's get SIGKILL
+   * each ({@link HelperContainment#groupLeftovers}: never the group id itself, which may have
+   * passed to another group since the reap); descendants are found no more.
    */
   private void killLeftovers() {
     if (containment.mode() == HelperContainment.Mode.PROCESS_GROUP) {
-      containment.signalGroup(process.pid(), HelperContainment.SIGKILL);
+      long exitSeen;
+      try {
+        exitSeen = exitSeenTicks.get(1, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        return; // no bound, no proof: nothing is killed
+      }
+      containment.killGroupLeftovers(process.pid(), helperStartTicks, exitSeen);
     } else if (containment.mode() == HelperContainment.Mode.DESCENDANTS) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
     }

@@ -13,11 +13,11 @@ import java.util.Optional;
  * IsolatedMain}). Why a JVM of its own: NVML and the CUDA driver are native code that can hang (a
  * GPU fallen off the bus) or crash (SIGSEGV) the process that calls them, and that process must not
  * be the agent's service. The child is the same program: the java binary this JVM runs from, the
- * same class path (made absolute, since the child works in a folder of its own), the same JNA
- * library path and temporary folder, so the libraries found are the ones the agent would find (the
- * test doubles too). It is kept light (class-data archive when beside the jar, C1 only, a small
- * serial heap) and writes nothing where it runs: no fatal error file, no core dump, VM output on
- * stderr only, so stdout holds nothing but the answer.
+ * same class path (made absolute, since the child works in {@code /}, {@link #workDir}), the same
+ * JNA library path and temporary folder, so the libraries found are the ones the agent would find
+ * (the test doubles too). It is kept light (class-data archive when beside the jar, C1 only, a
+ * small serial heap) and writes nothing where it runs: no fatal error file, no core dump, VM output
+ * on stderr only, so stdout holds nothing but the answer.
  */
 public final class ChildJvm {
 
@@ -70,11 +70,46 @@ public final class ChildJvm {
   }
 
   /**
-   * The folder a child runs in: this JVM's temporary folder, so that nothing a dying JVM might
-   * still write lands in the agent's working folder (a service's, often {@code /}).
+   * The folder a child runs in: {@code /}, which only root can write. Not {@code java.io.tmpdir}
+   * (usually {@code /tmp}, writable by everyone): the dynamic loader may search the working folder
+   * (an empty {@code LD_LIBRARY_PATH} entry), so a {@code libnvidia-ml.so} planted there would run
+   * as root (review 17, M1; the environment is cleaned too, {@code ProcessRunner.startOwn}). The
+   * child writes nothing where it runs (see the class comment), and {@code /} is where a service
+   * agent runs anyway.
    */
   public static Path workDir() {
-    return Path.of(System.getProperty("java.io.tmpdir", "/tmp")).toAbsolutePath();
+    return Path.of("/");
+  }
+
+  /**
+   * What of a child's argument vector is no longer on disk: the java binary, or a class path entry
+   * (a package upgrade removed the JDK this agent runs from, or replaced its jar). Said in the
+   * diagnostic, with the cure, instead of a bare start failure or "could not find or load main
+   * class" (review 17, L4).
+   *
+   * @return the missing parts in words, or empty
+   */
+  public static Optional<String> gone(List<String> argv) {
+    List<String> missing = new ArrayList<>();
+    if (!argv.isEmpty() && !Files.isExecutable(Path.of(argv.get(0)))) {
+      missing.add("the java binary " + argv.get(0));
+    }
+    int cp = argv.indexOf("-cp");
+    if (cp >= 0 && cp + 1 < argv.size()) {
+      for (String entry : argv.get(cp + 1).split(File.pathSeparator, -1)) {
+        if (!entry.isEmpty() && !Files.exists(Path.of(entry))) {
+          missing.add("the class path entry " + entry);
+        }
+      }
+    }
+    if (missing.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        String.join(", ", missing)
+            + " no longer exist"
+            + (missing.size() == 1 ? "s" : "")
+            + " (removed or replaced by a package upgrade?): restart the agent");
   }
 
   /** The java this JVM was started as; {@code java.home}'s when the OS does not say. */

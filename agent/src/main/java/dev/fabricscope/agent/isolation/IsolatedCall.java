@@ -7,6 +7,7 @@ import dev.fabricscope.agent.bandwidth.ProcessRunner;
 import dev.fabricscope.agent.bandwidth.RunningProcess;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -33,7 +34,8 @@ public final class IsolatedCall {
   private final String what;
   private final Supplier<List<String>> argv;
   private final Duration deadline;
-  private final ProcessRunner runner = new ProcessRunner(MAX_OUTPUT_BYTES, GRACE_MILLIS);
+  // the child is always held by its descendants: no containment probe for it (review 17, L6)
+  private final ProcessRunner runner = ProcessRunner.forOwnChildren(MAX_OUTPUT_BYTES, GRACE_MILLIS);
   private RunningProcess stuck;
 
   /**
@@ -60,6 +62,11 @@ public final class IsolatedCall {
     return deadline;
   }
 
+  /** The runner children are started with (tests). */
+  ProcessRunner runner() {
+    return runner;
+  }
+
   /** How many children this call started (tests). */
   int starts() {
     return runner.starts();
@@ -72,9 +79,14 @@ public final class IsolatedCall {
           what + " started earlier (pid " + stuck.pid() + ") could not be stopped and still runs");
     }
     stuck = null;
+    List<String> command = argv.get();
+    Optional<String> gone = ChildJvm.gone(command);
+    if (gone.isPresent()) {
+      return ChildOutcome.failed(what + " could not be started: " + gone.get());
+    }
     RunningProcess p;
     try {
-      p = runner.startOwn(argv.get(), ChildJvm.workDir());
+      p = runner.startOwn(command, ChildJvm.workDir());
     } catch (HelperException e) {
       return ChildOutcome.failed(what + " could not be started: " + e.getMessage());
     }

@@ -45,6 +45,64 @@ class ProcessRunnerTest {
   }
 
   @Test
+  void theOwnChildRunsInRootWithoutJvmOptionsOrALoaderPathIntoTheWorkingFolder() throws Exception {
+    Map<String, String> base = new java.util.HashMap<>();
+    base.put("LD_LIBRARY_PATH", ":/usr/local/cuda/lib64;lib::./x:/opt/nv");
+    base.put("JAVA_TOOL_OPTIONS", "-agentlib:jdwp=transport=dt_socket,server=y,address=5005");
+    base.put("JDK_JAVA_OPTIONS", "-Xmx4g");
+    base.put("_JAVA_OPTIONS", "-javaagent:/opt/apm.jar");
+    base.put("CUDA_VISIBLE_DEVICES", "0,1");
+    base.put("PATH", ProcessRunner.PATH);
+    RunningProcess p =
+        ProcessRunner.forOwnChildren(1 << 20, 500)
+            .startOwn(List.of("/bin/sh", "-c", "pwd; env"), Path.of("/"), base);
+    ProcessResult r = p.await(Cancellation.within(10));
+    List<String> lines = r.stdout().lines().toList();
+    assertEquals("/", lines.get(0), r.stdout());
+    assertTrue(lines.contains("LD_LIBRARY_PATH=/usr/local/cuda/lib64:/opt/nv"), r.stdout());
+    assertTrue(lines.contains("CUDA_VISIBLE_DEVICES=0,1"), r.stdout());
+    assertTrue(lines.stream().noneMatch(l -> l.matches("(JAVA_TOOL|JDK_JAVA|_JAVA)_OPTIONS=.*")));
+  }
+
+  @Test
+  void manyGeneratedLibraryPathsKeepOnlyTheirAbsoluteEntries() {
+    long seed = System.nanoTime();
+    java.util.Random random = new java.util.Random(seed);
+    String[] pieces = {
+      "", "/usr/lib64", "/usr/local/cuda/lib64", "lib", ".", "./x", "..", "$ORIGIN", "/a b", "~/lib"
+    };
+    for (int i = 0; i < 2000; i++) {
+      StringBuilder ld = new StringBuilder();
+      List<String> absolute = new ArrayList<>();
+      int n = random.nextInt(6);
+      for (int k = 0; k < n; k++) {
+        if (k > 0) {
+          ld.append(random.nextInt(4) == 0 ? ';' : ':');
+        }
+        String piece = pieces[random.nextInt(pieces.length)];
+        ld.append(piece);
+        if (piece.startsWith("/")) {
+          absolute.add(piece);
+        }
+      }
+      Map<String, String> env = new java.util.HashMap<>();
+      env.put("LD_LIBRARY_PATH", ld.toString());
+      if (random.nextBoolean()) {
+        env.put(ProcessRunner.JVM_OPTION_VARIABLES.get(random.nextInt(3)), "-Xmx1g");
+      }
+      ProcessRunner.ownChildEnvironment(env);
+      String why = "seed " + seed + ": " + ld;
+      assertEquals(
+          absolute.isEmpty() ? null : String.join(":", absolute), env.get("LD_LIBRARY_PATH"), why);
+      ProcessRunner.JVM_OPTION_VARIABLES.forEach(v -> assertFalse(env.containsKey(v), why));
+      // no entry glibc would resolve against the working folder is left
+      String kept = env.getOrDefault("LD_LIBRARY_PATH", "/");
+      assertTrue(
+          java.util.Arrays.stream(kept.split("[:;]", -1)).allMatch(e -> e.startsWith("/")), why);
+    }
+  }
+
+  @Test
   void environmentIsCleanAndMinimal() throws Exception {
     ProcessResult r =
         new ProcessRunner()

@@ -5,9 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fabricscope.agent.bandwidth.HelperContainment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -99,6 +104,44 @@ class IsolatedCallTest {
             .command()
             .map(c -> c.equals(ChildJvm.javaBinary()))
             .orElse(true));
+  }
+
+  @Test
+  void aJavaOrJarRemovedByAnUpgradeIsSaidWithTheCure(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path java = Files.createFile(dir.resolve("java"));
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
+    Path jar = Files.createFile(dir.resolve("agent.jar"));
+    List<String> argv = ChildJvm.argv(java.toString(), jar.toString(), Map.of(), "nvml");
+    assertEquals(Optional.empty(), ChildJvm.gone(argv));
+    Files.delete(jar);
+    String why =
+        new IsolatedCall("the NVML reader", () -> argv, Duration.ofSeconds(5)).call().why();
+    assertTrue(why.contains("the class path entry " + jar + " no longer exists"), why);
+    assertTrue(why.endsWith("restart the agent"), why);
+    Files.delete(java);
+    why = new IsolatedCall("the NVML reader", () -> argv, Duration.ofSeconds(5)).call().why();
+    assertTrue(
+        why.startsWith(
+            "the NVML reader could not be started: the java binary "
+                + java
+                + ", the class path entry "
+                + jar
+                + " no longer exist "),
+        why);
+  }
+
+  @Test
+  void theChildRunsInRootWithACleanEnvironmentAndStartsNoContainmentProbe() {
+    assertEquals(Path.of("/"), ChildJvm.workDir());
+    IsolatedCall c =
+        sh(
+            "echo \"" + ChildOutcome.MARKER + "{\\\"pwd\\\":\\\"$(pwd)\\\"}\"",
+            Duration.ofSeconds(20));
+    // the child is always held by its descendants: the runner must not probe for unshare
+    assertEquals(HelperContainment.Mode.DESCENDANTS, c.runner().containment().mode());
+    ChildOutcome o = c.call();
+    assertEquals("{\"pwd\":\"/\"}", o.answer(), o.why());
   }
 
   @Test
