@@ -104,6 +104,16 @@ public final class ProcessRunner {
       throw new HelperException(
           "could not start " + cmd.program() + ": not an executable file (or none there)");
     }
+    return launch(pb, argv, cmd.program().toString(), containment);
+  }
+
+  /**
+   * Starts {@code pb} (after the start hook saw {@code argv}) with its standard input closed, so a
+   * helper that reads it sees end of file, and holds it as {@code held}.
+   */
+  private RunningProcess launch(
+      ProcessBuilder pb, List<String> argv, String program, HelperContainment held)
+      throws HelperException {
     startHook.accept(argv);
     Process p;
     try {
@@ -111,14 +121,14 @@ public final class ProcessRunner {
       starts.incrementAndGet();
     } catch (IOException ex) {
       throw new HelperException(
-          "could not start " + cmd.program() + ": " + Endpoint.printable(ex.getMessage()));
+          "could not start " + program + ": " + Endpoint.printable(ex.getMessage()));
     }
     try {
-      p.getOutputStream().close(); // stdin closed: a helper that reads it sees end of file
+      p.getOutputStream().close();
     } catch (IOException ignored) {
       // nothing was ever written; a failed close leaves nothing to clean up
     }
-    return new RunningProcess(p, argv, containment, maxOutputBytes, graceMillis);
+    return new RunningProcess(p, argv, held, maxOutputBytes, graceMillis);
   }
 
   /**
@@ -163,23 +173,8 @@ public final class ProcessRunner {
       env.putAll(base);
     }
     ownChildEnvironment(env);
-    startHook.accept(argv);
-    Process p;
-    try {
-      p = pb.start();
-      starts.incrementAndGet();
-    } catch (IOException ex) {
-      throw new HelperException(
-          "could not start " + argv.get(0) + ": " + Endpoint.printable(ex.getMessage()));
-    }
-    try {
-      p.getOutputStream().close();
-    } catch (IOException ignored) {
-      // nothing was ever written; a failed close leaves nothing to clean up
-    }
     // not wrapped: the child is this program, started without a shell, and it ends with us
-    return new RunningProcess(
-        p, argv, HelperContainment.descendants(), maxOutputBytes, graceMillis);
+    return launch(pb, argv, argv.get(0), HelperContainment.descendants());
   }
 
   /**
