@@ -96,21 +96,35 @@ public class FindingsResource {
           @QueryParam("limit")
           String limitParam) {
     access.requireRead(request);
+    // an unknown severity is the client's mistake, not a filter that matches nothing
+    String sev = Params.oneOf("severity", severity, SEVERITIES);
     int offset = Params.intIn("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
     int limit = Params.intIn("limit", limitParam, DEFAULT_LIMIT, 1, MAX_LIMIT);
-    List<Finding> matching = findings.filter(rule, host, severity);
+    // empty is absent, as for every parameter (Params): a form's empty field filters nothing
+    String r = rule == null || rule.isEmpty() ? null : rule;
+    String h = host == null || host.isEmpty() ? null : host;
+    List<Finding> matching = findings.filter(r, h, sev);
     int from = Math.min(offset, matching.size());
     int to = (int) Math.min(matching.size(), (long) from + limit);
-    Response.ResponseBuilder r =
+    Response.ResponseBuilder answer =
         Response.ok(matching.subList(from, to)).header("X-Total-Count", matching.size());
     if (to < matching.size()) {
-      r.header("Link", "<" + next(rule, host, severity, to, limit) + ">; rel=\"next\"");
+      answer.header("Link", "<" + query(r, h, sev, to, limit) + ">; rel=\"next\"");
     }
-    return r.build();
+    return answer.build();
   }
 
-  /** The next page's address, with the same filters. */
-  static String next(String rule, String host, String severity, int offset, int limit) {
+  /** The severities a finding has, as {@code severity} takes them. */
+  static final List<String> SEVERITIES =
+      java.util.Arrays.stream(Finding.Severity.values()).map(Finding.Severity::json).toList();
+
+  /**
+   * This list's address with these filters (each null = any), from {@code offset} for {@code limit}
+   * findings: the next page's {@code Link}, and the findings page's JSON link with offset and limit
+   * null (the first page, the API's default limit).
+   */
+  public static String query(
+      String rule, String host, String severity, Integer offset, Integer limit) {
     StringBuilder q = new StringBuilder("/api/v1/findings?");
     for (String[] kv : new String[][] {{"rule", rule}, {"host", host}, {"severity", severity}}) {
       if (kv[1] != null) {
@@ -118,6 +132,13 @@ public class FindingsResource {
         q.append('&');
       }
     }
-    return q.append("offset=").append(offset).append("&limit=").append(limit).toString();
+    if (offset != null) {
+      q.append("offset=").append(offset).append('&');
+    }
+    if (limit != null) {
+      q.append("limit=").append(limit).append('&');
+    }
+    // the last '&', or the '?' of a query without filters
+    return q.substring(0, q.length() - 1);
   }
 }

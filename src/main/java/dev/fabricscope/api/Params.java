@@ -61,6 +61,24 @@ public final class Params {
     throw ApiException.badRequest(name + " must be true or false, not '" + shorten(value) + "'");
   }
 
+  /**
+   * One of {@code allowed} (compared in any case, answered as written there), or null when absent
+   * or empty.
+   *
+   * @throws ApiException 400 naming the allowed values for any other value
+   */
+  public static String oneOf(String name, String value, java.util.List<String> allowed) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    for (String a : allowed) {
+      if (a.equalsIgnoreCase(value)) {
+        return a;
+      }
+    }
+    throw range(name, value, "one of " + String.join(", ", allowed));
+  }
+
   private static long parse(String name, String value, String expected) {
     // at most 19 digits: Long.parseLong accepts a leading '+', which no client needs
     if (!value.matches("-?[0-9]{1,19}")) {

@@ -1,5 +1,6 @@
 package dev.fabricscope.web;
 
+import dev.fabricscope.api.FindingsResource;
 import dev.fabricscope.api.HostPaths;
 import dev.fabricscope.findings.FleetFindingsService;
 import dev.fabricscope.p2p.Finding;
@@ -117,9 +118,15 @@ public class FindingsPage {
    * @param severity the severity filter, or empty
    * @param host the host filter, or empty
    * @param hosts hosts with findings (for the host filter's suggestions)
+   * @param json the same findings from the API: its first page, with this page's filters
    */
   public record View(
-      List<Group> groups, int total, String severity, String host, List<String> hosts) {}
+      List<Group> groups,
+      int total,
+      String severity,
+      String host,
+      List<String> hosts,
+      String json) {}
 
   @Inject FleetFindingsService findings;
   @Inject Access access;
@@ -162,7 +169,13 @@ public class FindingsPage {
         java.util.Comparator.comparing((Group g) -> -severityRank(g.severity()))
             .thenComparing(Group::rule));
     return Templates.findings(
-        new View(groups, total, sev == null ? "" : sev, h == null ? "" : h, hosts));
+        new View(
+            groups,
+            total,
+            sev == null ? "" : sev,
+            h == null ? "" : h,
+            hosts,
+            FindingsResource.query(null, h, sev, null, null)));
   }
 
   static int severityRank(String json) {

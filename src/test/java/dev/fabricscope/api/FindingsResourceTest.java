@@ -96,7 +96,7 @@ class FindingsResourceTest {
   void theNextPageKeepsTheFiltersEncoded() {
     assertEquals(
         "/api/v1/findings?rule=A%26B%3DC&severity=warning&offset=5&limit=2",
-        FindingsResource.next("A&B=C", null, "warning", 5, 2));
+        FindingsResource.query("A&B=C", null, "warning", 5, 2));
   }
 
   @Test

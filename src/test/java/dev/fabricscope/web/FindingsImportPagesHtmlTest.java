@@ -27,7 +27,11 @@ class FindingsImportPagesHtmlTest {
         .body(containsString("<a href=\"/import\">Import</a>"))
         .body(containsString("<option value=\"critical\" selected>critical</option>"))
         .body(containsString("value=\"no-such-host\""))
-        .body(containsString("id=\"no-findings\""));
+        .body(containsString("id=\"no-findings\""))
+        // the JSON link gives the findings the page shows, not the whole fleet's first page
+        .body(
+            containsString(
+                "id=\"findings-json\" href=\"/api/v1/findings?host=no-such-host&amp;severity=critical\""));
   }
 
   @Test
