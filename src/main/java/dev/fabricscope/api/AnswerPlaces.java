@@ -26,7 +26,17 @@ final class AnswerPlaces {
 
   private final ReentrantLock lock = new ReentrantLock(true);
   private final Condition freed = lock.newCondition();
+
+  /** Per caller: places held and requests waiting for one (the {@code perCaller} limit). */
   private final Map<String, Integer> claims = new HashMap<>();
+
+  /**
+   * Per caller: places held only (the reserve's test). A caller's requests that wait are not yet
+   * holding: a page that asks for three answers at once while places are scarce is not "busy" until
+   * two of them are being written (last session's open point).
+   */
+  private final Map<String, Integer> holds = new HashMap<>();
+
   private int free;
 
   AnswerPlaces(int atOnce, int perCaller, int reserved, int busyShare) {
@@ -64,7 +74,7 @@ final class AnswerPlaces {
       }
       // claimed at once, so that the caller's parallel requests count while they wait
       claims.put(key, before + 1);
-      while (!mayTake(before)) {
+      while (!mayTake(holds.getOrDefault(key, 0))) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           unclaim(key);
@@ -83,12 +93,13 @@ final class AnswerPlaces {
         }
       }
       free--;
+      holds.merge(key, 1, Integer::sum);
     } finally {
       lock.unlock();
     }
   }
 
-  /** Whether a caller that held {@code held} places (this request not counted) may take one. */
+  /** Whether a caller that holds {@code held} places now may take one more. */
   private boolean mayTake(int held) {
     return free > 0 && (held < busyShare || free > reserved);
   }
@@ -99,6 +110,7 @@ final class AnswerPlaces {
     try {
       free++;
       unclaim(key);
+      holds.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
       freed.signalAll();
     } finally {
       lock.unlock();

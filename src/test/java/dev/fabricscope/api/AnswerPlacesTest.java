@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,6 +69,28 @@ class AnswerPlacesTest {
     places.release("a");
     t.join(5_000);
     assertEquals(1, places.inUse());
+  }
+
+  /**
+   * The reserve counts the places a caller holds, not its requests that wait: a caller whose
+   * earlier requests have ended takes a reserved place for the one still waiting.
+   */
+  @Test
+  void waitingRequestsDoNotMakeACallerBusy() throws Exception {
+    AnswerPlaces places = new AnswerPlaces(2, 6, 1, 2);
+    places.take("x", 0);
+    places.take("a", 0); // the last free place is the reserve: "a" holds none
+    java.util.concurrent.CompletableFuture<Void> second =
+        java.util.concurrent.CompletableFuture.runAsync(() -> places.take("a", 5_000));
+    Thread.sleep(100);
+    java.util.concurrent.CompletableFuture<Void> third =
+        java.util.concurrent.CompletableFuture.runAsync(() -> places.take("a", 5_000));
+    Thread.sleep(100);
+    places.release("x"); // one of the two waiting gets it: "a" holds 1 of its share of 2
+    java.util.concurrent.CompletableFuture.anyOf(second, third).get(5, TimeUnit.SECONDS);
+    places.release("a"); // the first ends: "a" holds 1 again, so the last may take the reserve
+    java.util.concurrent.CompletableFuture.allOf(second, third).get(5, TimeUnit.SECONDS);
+    assertEquals(2, places.inUse());
   }
 
   /** Random takes and releases of random callers against a plain model of the three rules. */
