@@ -6,8 +6,8 @@ import java.util.List;
  * How a helper process ended and what it printed.
  *
  * @param argv the command line it ran
- * @param exitCode its exit status; for a killed process the status the JVM saw (143 or 137; 1
- *     behind util-linux 2.38's unshare, which does not pass a signal death on)
+ * @param exitCode its exit status; for a killed process {@code 128 + signal} (143 or 137), also
+ *     behind util-linux 2.38's unshare when the runner sent the signal ({@link UnshareStatus})
  * @param stdout standard output, at most the runner's bound (decoded as UTF-8, bad bytes replaced)
  * @param stderr standard error, bounded the same way
  * @param truncated whether either stream went past the bound (the rest was read and dropped)

@@ -30,6 +30,10 @@ public final class RunningProcess implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private final long graceMillis;
   private volatile Stop stopped;
+
+  /** The last signal {@link #killNamespace} sent the namespace's first process, or 0. */
+  private volatile int sentSignal;
+
   private volatile ProcessHandle helper;
 
   /** PROCESS_GROUP: the helper's start in clock ticks since boot (0 when it could not be read). */
@@ -168,11 +172,13 @@ public final class RunningProcess implements AutoCloseable {
     ProcessHandle h = handle();
     boolean inner = h.pid() != process.pid();
     if (inner && HelperContainment.catchesTerm(h.pid())) {
+      sentSignal = HelperContainment.SIGTERM;
       h.destroy();
       process.waitFor(graceMillis, TimeUnit.MILLISECONDS);
     }
     if (process.isAlive() && inner) {
       // unshare reaps its child only once the kernel has killed the namespace: wait for that
+      sentSignal = HelperContainment.SIGKILL;
       h.destroyForcibly();
       process.waitFor(graceMillis, TimeUnit.MILLISECONDS);
     }
@@ -274,23 +280,18 @@ public final class RunningProcess implements AutoCloseable {
       closeQuietly(process.getErrorStream());
     }
     int code = process.isAlive() ? -1 : process.exitValue();
+    UnshareStatus.Ended end =
+        containment.mode() == HelperContainment.Mode.PID_NAMESPACE
+            ? UnshareStatus.of(code, err.text(), sentSignal)
+            : new UnshareStatus.Ended(code, err.text());
     return new ProcessResult(
         argv,
-        code,
+        end.exitCode(),
         out.text(),
-        withoutWrapperNoise(err.text()),
+        end.stderr(),
         out.truncated() || err.truncated(),
         stopped,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
-  }
-
-  /** util-linux 2.38's unshare adds one line of its own when its child died by a signal. */
-  private String withoutWrapperNoise(String stderr) {
-    String noise = HelperContainment.UNSHARE_SIGNAL_NOISE + "\n";
-    if (containment.mode() == HelperContainment.Mode.PID_NAMESPACE && stderr.endsWith(noise)) {
-      return stderr.substring(0, stderr.length() - noise.length());
-    }
-    return stderr;
   }
 
   private static void closeQuietly(java.io.InputStream in) {

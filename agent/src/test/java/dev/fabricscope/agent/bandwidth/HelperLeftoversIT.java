@@ -127,6 +127,38 @@ class HelperLeftoversIT {
     }
   }
 
+  /**
+   * A helper that dies by a signal of its own (a crash) behind unshare: the JVM's {@code 128 +
+   * signal} where unshare passes it on, else unshare's status with the death said in words, never a
+   * plain "exit 1" with unshare's own complaint as the helper's error.
+   */
+  @Test
+  void aHelperKilledByItsOwnSignalIsNotAPlainExit() throws Exception {
+    ProcessRunner runner = new ProcessRunner(1 << 20, 300);
+    assumeTrue(
+        runner.containment().mode() == HelperContainment.Mode.PID_NAMESPACE,
+        "no PID namespace for helpers here (not root?)");
+    // a real fault: the helper is PID 1 of its namespace, where a signal sent with kill is ignored
+    var python = ExecutableFinder.fromEnvironment().find("python3");
+    assumeTrue(python.isPresent(), "no python3 here");
+    Path crash = dir.resolve("crash.sh");
+    Files.writeString(
+        crash,
+        "#!/bin/bash\necho before\nexec "
+            + python.get()
+            + " -c 'import ctypes; ctypes.string_at(0)'\n");
+    Files.setPosixFilePermissions(crash, PosixFilePermissions.fromString("rwx------"));
+    ProcessResult r = runner.run(CommandLine.of(crash), Map.of(), Cancellation.within(5));
+    assertEquals(null, r.stopped());
+    assertEquals("before\n", r.stdout());
+    if (r.exitCode() == 1) {
+      assertEquals(UnshareStatus.SIGNAL_UNKNOWN + "\n", r.stderr());
+    } else {
+      assertEquals(128 + 11, r.exitCode(), r.stderr());
+      assertEquals("", r.stderr());
+    }
+  }
+
   private static void check(ProcessRunner runner, Mode mode, int deadlineSeconds) throws Exception {
     assumeTrue(
         runner.containment().mode() == HelperContainment.Mode.PID_NAMESPACE,
@@ -142,6 +174,8 @@ class HelperLeftoversIT {
     assertEquals(List.of(), left, mode + ": processes of the stand-in left");
     if (mode == Mode.TERM_IGNORE) {
       assertEquals(Stop.DEADLINE, r.stopped());
+      // SIGKILL, as the JVM reports it, also behind util-linux 2.38's unshare (UnshareStatus)
+      assertEquals(137, r.exitCode(), mode + ": " + r.stderr());
       // no handler: SIGKILL at once, not after the grace
       assertTrue(ms < deadlineSeconds * 1000L + 1000, mode + " took " + ms + " ms");
     } else {
