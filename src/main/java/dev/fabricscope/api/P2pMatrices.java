@@ -8,14 +8,15 @@ import dev.fabricscope.p2p.CompactMatrix;
 import dev.fabricscope.p2p.Device;
 import dev.fabricscope.p2p.P2pAnalyzer;
 import dev.fabricscope.p2p.SmiLayout;
+import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.topology.Report;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -60,24 +61,41 @@ public class P2pMatrices {
     }
   }
 
+  /** Computations one caller may have running or waiting at once; one more is a 429. */
+  static final int PER_CALLER = 2;
+
   // A waiter gives up after this long even if the computation it waits for is still running.
   private static final long AWAIT_SECONDS = 60;
 
   private final int maxDevices;
   private final Duration wait;
-  private final Semaphore heavy;
+  private final ComputationSlots heavy;
+  private final Supplier<String> callerKey;
   private final ObjectMapper mapper;
   private final SharedLru<Long, Entry> answers;
 
   @Inject
-  P2pMatrices(FabricscopeConfig config, ObjectMapper mapper) {
+  P2pMatrices(
+      FabricscopeConfig config, ObjectMapper mapper, Access access, CurrentVertxRequest current) {
     this(
         config.p2p().maxDevices(),
         config.p2p().concurrent(),
         config.p2p().slotWait(),
         config.p2p().cacheBytes(),
         config.p2p().cacheEntries(),
-        mapper);
+        mapper,
+        () -> callerKey(access, current));
+  }
+
+  /** Matrices whose every computation is the server's own (one caller): for tests. */
+  P2pMatrices(
+      int maxDevices,
+      int concurrent,
+      Duration wait,
+      long cacheBytes,
+      int cacheEntries,
+      ObjectMapper mapper) {
+    this(maxDevices, concurrent, wait, cacheBytes, cacheEntries, mapper, () -> "server");
   }
 
   P2pMatrices(
@@ -86,10 +104,12 @@ public class P2pMatrices {
       Duration wait,
       long cacheBytes,
       int cacheEntries,
-      ObjectMapper mapper) {
+      ObjectMapper mapper,
+      Supplier<String> callerKey) {
     this.maxDevices = maxDevices;
     this.wait = wait;
-    this.heavy = new Semaphore(concurrent, true);
+    this.heavy = new ComputationSlots(concurrent, PER_CALLER);
+    this.callerKey = callerKey;
     this.mapper = mapper;
     this.answers =
         new SharedLru<>(cacheEntries, cacheBytes, Entry::size, AWAIT_SECONDS, P2pMatrices::busy);
@@ -101,8 +121,23 @@ public class P2pMatrices {
   }
 
   /** The slots for computations; package-private so tests can hold them. */
-  Semaphore slots() {
+  ComputationSlots slots() {
     return heavy;
+  }
+
+  /**
+   * Who asks, as whole answers count callers ({@link dev.fabricscope.security.Caller#quotaKey}):
+   * its token, person or address; {@code "server"} for work outside a request.
+   */
+  private static String callerKey(Access access, CurrentVertxRequest current) {
+    if (!io.quarkus.arc.Arc.container().requestContext().isActive()) {
+      return "server";
+    }
+    RoutingContext rc = current.getCurrent();
+    if (rc == null) {
+      return "server";
+    }
+    return access.caller(rc.request()).quotaKey(Access.remoteAddress(rc.request()));
   }
 
   /**
@@ -111,21 +146,16 @@ public class P2pMatrices {
    * matrices of up to {@code max-devices} each), a snapshot diff, a plan preview, the parse and
    * edit of a plan version, a prediction, a host's graph, pair verdict or export.
    *
-   * @throws ApiException 503 when no slot is free within {@code wait}
+   * @throws ApiException 429 when the caller already has {@link #PER_CALLER} computations running
+   *     or waiting; 503 when no slot comes to it within {@code wait} ({@link ComputationSlots})
    */
   public <T> T inSlot(Supplier<T> work) {
-    try {
-      if (!heavy.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-        throw busy();
-      }
-    } catch (InterruptedException ex) {
-      Thread.currentThread().interrupt();
-      throw busy();
-    }
+    String key = callerKey.get();
+    heavy.take(key, wait.toMillis());
     try {
       return work.get();
     } finally {
-      heavy.release();
+      heavy.release(key);
     }
   }
 

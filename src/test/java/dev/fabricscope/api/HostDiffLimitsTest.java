@@ -48,7 +48,7 @@ class HostDiffLimitsTest {
     assertEquals(before + 1, diffs.computed(), "served from the cache");
 
     // every slot taken: a diff not cached yet waits p2p.wait, then 503; a cached one still answers
-    int held = matrices.slots().drainPermits();
+    int held = matrices.slots().holdAll();
     try {
       List<CompletableFuture<io.restassured.response.Response>> parallel = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
@@ -65,7 +65,7 @@ class HostDiffLimitsTest {
       }
       diff(operator, host, null).then().statusCode(200);
     } finally {
-      matrices.slots().release(held);
+      matrices.slots().giveBack(held);
     }
     assertTrue(held >= 1);
     assertEquals(before + 1, diffs.computed(), "nothing read without a slot");

@@ -66,11 +66,11 @@ class P2pMatricesTest {
   @Test
   void answersBusyWhenEverySlotIsTakenAndRecovers() {
     P2pMatrices m = new P2pMatrices(100, 1, Duration.ZERO, 1 << 20, 2, new ObjectMapper());
-    m.slots().acquireUninterruptibly();
+    m.slots().holdAll();
     ApiException e = assertThrows(ApiException.class, () -> m.gzip(1, report));
     assertEquals(503, e.status());
     assertEquals(0, reads.get());
-    m.slots().release();
+    m.slots().giveBack(1);
     m.gzip(1, report);
     assertEquals(1, reads.get());
   }
@@ -78,11 +78,11 @@ class P2pMatricesTest {
   @Test
   void planComparisonsTakeTheSameSlots() {
     P2pMatrices m = new P2pMatrices(100, 1, Duration.ZERO, 1 << 20, 2, new ObjectMapper());
-    m.slots().acquireUninterruptibly();
+    m.slots().holdAll();
     ApiException e = assertThrows(ApiException.class, () -> m.inSlot(reads::incrementAndGet));
     assertEquals(503, e.status());
     assertEquals(0, reads.get(), "not run without a slot");
-    m.slots().release();
+    m.slots().giveBack(1);
     assertEquals(1, m.inSlot(reads::incrementAndGet));
     assertThrows(
         IllegalStateException.class,
@@ -91,7 +91,7 @@ class P2pMatricesTest {
                 () -> {
                   throw new IllegalStateException("failed");
                 }));
-    assertEquals(1, m.slots().availablePermits(), "given back after an answer and a failure");
+    assertEquals(1, m.slots().free(), "given back after an answer and a failure");
   }
 
   /** The agent's topo and explain bound and the server's default are one number. */

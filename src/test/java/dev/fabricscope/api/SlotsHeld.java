@@ -25,12 +25,12 @@ final class SlotsHeld {
 
   /** Takes every free slot of {@code matrices}, runs {@code step}, gives them back. */
   static void during(P2pMatrices matrices, Runnable step) {
-    int held = matrices.slots().drainPermits();
+    int held = matrices.slots().holdAll();
     assertTrue(held > 0, "no slot was free to take");
     try {
       step.run();
     } finally {
-      matrices.slots().release(held);
+      matrices.slots().giveBack(held);
     }
   }
 }

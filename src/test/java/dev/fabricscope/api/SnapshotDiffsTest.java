@@ -56,14 +56,14 @@ class SnapshotDiffsTest {
   void withoutAFreeSlotItIs503AndNothingIsReadOrCached() {
     P2pMatrices m = slots(1);
     SnapshotDiffs d = new SnapshotDiffs(m, JSON);
-    m.slots().acquireUninterruptibly();
+    m.slots().holdAll();
     ApiException e = assertThrows(ApiException.class, () -> d.json(1, 2, REPORTS));
     assertEquals(503, e.status());
     assertEquals(0, d.computed());
-    m.slots().release();
+    m.slots().giveBack(1);
     d.json(1, 2, REPORTS);
     assertEquals(1, d.computed());
-    assertEquals(1, m.slots().availablePermits(), "the slot is given back");
+    assertEquals(1, m.slots().free(), "the slot is given back");
   }
 
   /** Requests for a diff being computed wait for it instead of taking slots of their own. */
