@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -113,7 +114,9 @@ public final class RunCommand implements Callable<Integer> {
     CountDownLatch finished = new CountDownLatch(1);
     AtomicBoolean exited = new AtomicBoolean();
     try (Fsroot fs = Fsroot.open(o.fsroot == null ? null : o.fsroot.toString())) {
-      fs.closedByOwnerOnly(); // closed below, after the last scan (this hook waits for it)
+      // closed below, after the loop (the shutdown hook waits for it); a scan still running then
+      // may read a tree being removed, and RunLoop drops its report
+      fs.closedByOwnerOnly();
       PeriodicScanner scanner =
           new PeriodicScanner(
               fs.root(),
@@ -136,9 +139,13 @@ public final class RunCommand implements Callable<Integer> {
       // the token file is re-read before each request: rotating it needs no restart
       Supplier<String> currentToken = new TokenFile(tokenFile, firstToken, log::info);
       Sender sender = new Sender(server, labels, currentToken, timeout, o.gzip);
+      // later scans run on a thread of their own: a slow one must not hold back heartbeats
+      ExecutorService scanThread = ScanWorker.ownThread();
       RunLoop loop =
           new RunLoop(
-              scanner,
+              scanner::scan,
+              scanThread,
+              LoopClock.SYSTEM,
               spool,
               sender,
               new Backoff(retryBase, retryMax),
@@ -197,6 +204,7 @@ public final class RunCommand implements Callable<Integer> {
         log.info("spool failure, stopping: " + e.getMessage());
         return 1;
       } finally {
+        scanThread.shutdown(); // no interrupt: a scan's NVML child ends by its own deadline
         if (jobs != null) {
           jobs.stop();
           jobs.awaitSides(GRACE_MILLIS); // helpers kill their processes before the JVM goes

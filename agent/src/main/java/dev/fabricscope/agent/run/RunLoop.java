@@ -1,18 +1,24 @@
 package dev.fabricscope.agent.run;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.fabricscope.report.ContentHash;
 import dev.fabricscope.report.ReportJson;
-import dev.fabricscope.sysfs.PeriodicScanner;
 import dev.fabricscope.topology.Report;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 
 /**
- * The agent's main loop, on one thread: collect every interval, spool the report when its content
- * changed, send the spool oldest first, and heartbeat when nothing changed for a while.
+ * The agent's main loop: collect every interval, spool the report when its content changed, send
+ * the spool oldest first, and heartbeat when nothing changed for a while.
+ *
+ * <p>Sending, spooling and heartbeats are this loop's thread alone, so there are never two requests
+ * at once and the spool is sent in order. Scans run on a {@link ScanWorker} of their own: a scan
+ * slower than the heartbeat period (NVML in a child JVM may take its whole {@code
+ * --driver-timeout}) must not make the server call a live host stale. A scan's report is spooled
+ * and sent as soon as it ends; heartbeats meanwhile name the last acknowledged report.
  *
  * <p>"Changed" compares the SHA-256 of the report bytes with the newest content already on its way
  * — the newest spooled report, else the last one the server acknowledged — so a tree that flips
@@ -27,39 +33,48 @@ import java.util.Optional;
  */
 public final class RunLoop {
 
-  private final PeriodicScanner scanner;
+  private final ScanWorker scans;
   private final Spool spool;
-  private final Sender sender;
+  private final Transport sender;
   private final Backoff backoff;
   private final Duration retryCap;
   private final long intervalNanos;
   private final long heartbeatNanos;
   private final AgentLog log;
+  private final LoopClock clock;
   private final Object wake = new Object();
   private volatile boolean stopping;
 
   /** Hash of the newest content spooled or acknowledged: what "changed" is measured against. */
   private String newestHash;
 
-  /** Hash and host of the last report the server acknowledged: what heartbeats name. */
+  /** The last report the server acknowledged: what heartbeats name, and re-sent on a 409. */
   private String ackedHash;
 
+  private byte[] ackedBody;
   private String ackedHost;
   private String host = "unknown";
   private long nextCollect;
   private long nextHeartbeat;
   private long retryAt;
 
-  public RunLoop(
-      PeriodicScanner scanner,
+  /**
+   * @param scanner the periodic scan, called on {@code scanThread} only
+   * @param scanThread runs the scans ({@link ScanWorker#ownThread()} in the agent)
+   */
+  RunLoop(
+      Supplier<Report> scanner,
+      Executor scanThread,
+      LoopClock clock,
       Spool spool,
-      Sender sender,
+      Transport sender,
       Backoff backoff,
       Duration retryCap,
       Duration interval,
       Duration heartbeat,
       AgentLog log) {
-    this.scanner = scanner;
+    this.scans = new ScanWorker(scanner, scanThread, clock, interval, log, this::wakeUp);
+    this.clock = clock;
     this.spool = spool;
     this.sender = sender;
     this.backoff = backoff;
@@ -70,7 +85,8 @@ public final class RunLoop {
   }
 
   /**
-   * Runs until {@link #stop()}.
+   * Runs until {@link #stop()}; returns without waiting for a scan still running, whose report is
+   * then dropped (it may have read a tree being removed).
    *
    * @param first the report of the start-up scan (already validated by the caller)
    */
@@ -80,15 +96,20 @@ public final class RunLoop {
       newestHash = ContentHash.of(spool.read(pending.get()));
       log.info("resuming " + spool.depth() + " spooled report(s) (" + spool.bytes() + " bytes)");
     }
-    long now = System.nanoTime();
+    long now = clock.nanoTime();
     retryAt = now;
     spoolIfChanged(first);
     nextCollect = now + intervalNanos;
     while (!stopping) {
-      now = System.nanoTime();
+      now = clock.nanoTime();
+      ScanWorker.Outcome done = scans.take();
+      if (done != null) {
+        collected(done);
+        continue;
+      }
       if (now - nextCollect >= 0) {
         nextCollect = now + intervalNanos;
-        collect();
+        scans.tick(now);
         continue;
       }
       if (now - retryAt >= 0) {
@@ -114,9 +135,7 @@ public final class RunLoop {
   /** Ends {@link #run} soon: after the current step; a request in flight may still finish. */
   public void stop() {
     stopping = true;
-    synchronized (wake) {
-      wake.notifyAll();
-    }
+    wakeUp();
   }
 
   /** Spool depth, for the shutdown log. */
@@ -124,19 +143,21 @@ public final class RunLoop {
     return spool.depth();
   }
 
-  private void collect() {
-    Report r;
-    try {
-      r = scanner.scan();
-    } catch (RuntimeException e) {
-      // a live tree changes under our feet (hot unplug); the next interval tries again
-      log.info("collect failed: " + e);
-      return;
+  private void wakeUp() {
+    synchronized (wake) {
+      wake.notifyAll();
     }
+  }
+
+  private void collected(ScanWorker.Outcome o) {
     if (stopping) {
       return; // a scan that ended after the stop began may have read a tree being removed
     }
-    spoolIfChanged(r);
+    if (o.report() == null) {
+      log.info("collect failed: " + o.failure());
+      return;
+    }
+    spoolIfChanged(o.report());
   }
 
   private void spoolIfChanged(Report r) {
@@ -145,21 +166,17 @@ public final class RunLoop {
     }
     byte[] body = ReportJson.write(r).getBytes(StandardCharsets.UTF_8);
     String hash = ContentHash.of(body);
-    if (hash.equals(newestHash)) {
-      return;
+    if (!hash.equals(newestHash)) {
+      spool(body, hash, "collected host=" + host + " changed");
     }
+  }
+
+  private void spool(byte[] body, String hash, String why) {
     try {
       Spool.Entry e = spool.add(body);
       newestHash = hash;
       log.info(
-          "collected host="
-              + host
-              + " changed: spooled seq="
-              + e.seq()
-              + " bytes="
-              + body.length
-              + " spool="
-              + spool.depth());
+          why + ": spooled seq=" + e.seq() + " bytes=" + body.length + " spool=" + spool.depth());
     } catch (IOException e) {
       // disk full or gone: newestHash stays, so the next collection tries to spool it again
       log.info("cannot spool report: " + e.getMessage());
@@ -183,7 +200,8 @@ public final class RunLoop {
         // which it answers UNCHANGED
         spool.delete(e);
         ackedHash = ContentHash.of(body);
-        ackedHost = hostOf(body, r);
+        ackedBody = body;
+        ackedHost = SendLines.hostOf(body, r, host);
         if (r.host() != null) {
           host = r.host(); // the server's name for us, when the report has none
         }
@@ -192,7 +210,7 @@ public final class RunLoop {
       }
       case REJECTED, CONFLICT -> {
         spool.park(e);
-        retryAt = System.nanoTime(); // the server is up: go on with the next report at once
+        retryAt = clock.nanoTime(); // the server is up: go on with the next report at once
         backoff.reset();
         logSend("report", e.seq(), body.length, r, " parked in " + spool.dir() + "/rejected");
       }
@@ -208,13 +226,16 @@ public final class RunLoop {
         logSend("heartbeat", -1, 0, r, "");
       }
       case CONFLICT, REJECTED -> {
-        // the server lacks our content (409), or refuses heartbeats: send the full report now
-        ackedHash = null;
-        newestHash = null;
-        nextCollect = System.nanoTime();
-        retryAt = System.nanoTime();
-        backoff.reset();
+        // the server lacks our content (409), or refuses heartbeats: send the full report now,
+        // from memory — a scan may be running, and waiting for it could take the whole interval
         logSend("heartbeat", -1, 0, r, " sending full report");
+        byte[] body = ackedBody;
+        ackedHash = null;
+        ackedBody = null;
+        newestHash = null; // should the spool fail, the next scan's report is spooled instead
+        retryAt = clock.nanoTime();
+        backoff.reset();
+        spool(body, ContentHash.of(body), "heartbeat refused");
       }
       case RETRY -> logSend("heartbeat", -1, 0, r, retryLater(r));
     }
@@ -222,8 +243,8 @@ public final class RunLoop {
 
   private void succeeded() {
     backoff.reset();
-    retryAt = System.nanoTime();
-    nextHeartbeat = System.nanoTime() + heartbeatNanos;
+    retryAt = clock.nanoTime();
+    nextHeartbeat = retryAt + heartbeatNanos;
   }
 
   private String retryLater(Sender.Response r) {
@@ -236,50 +257,25 @@ public final class RunLoop {
       Duration asked = r.retryAfter().compareTo(retryCap) > 0 ? retryCap : r.retryAfter();
       d = d.compareTo(asked) < 0 ? asked : d;
     }
-    retryAt = System.nanoTime() + d.toNanos();
+    retryAt = clock.nanoTime() + d.toNanos();
     return " retry-in=" + Durations.format(d) + " attempt=" + backoff.failures();
   }
 
   private void logSend(String what, long seq, int bytes, Sender.Response r, String tail) {
-    StringBuilder b = new StringBuilder(what).append(" host=").append(host);
-    if (seq >= 0) {
-      b.append(" seq=").append(seq).append(" bytes=").append(bytes);
-    }
-    b.append(" status=").append(r.status() == 0 ? "-" : String.valueOf(r.status()));
-    if (!r.detail().isEmpty()) {
-      b.append(r.kind() == Sender.Kind.OK ? " outcome=" : " error=\"")
-          .append(r.detail())
-          .append(r.kind() == Sender.Kind.OK ? "" : "\"");
-    }
-    b.append(" latency=").append(r.latencyMillis()).append("ms spool=").append(spool.depth());
-    log.info(b.append(tail).toString());
-  }
-
-  /** The host the server named in its answer, else the report's host name. */
-  private String hostOf(byte[] body, Sender.Response r) {
-    if (r.host() != null) {
-      return r.host();
-    }
-    try {
-      JsonNode n = ReportJson.mapper().readTree(body);
-      String name = n.path("host").path("name").asText(null);
-      return name != null ? name : host;
-    } catch (IOException e) {
-      return host;
-    }
+    log.info(SendLines.of(what, host, seq, bytes, r, spool.depth(), tail));
   }
 
   private void sleepNanos(long nanos) {
     if (nanos <= 0) {
       return;
     }
-    long ms = Math.max(1, nanos / 1_000_000);
     synchronized (wake) {
-      if (stopping) {
+      // a scan that ended since the loop last looked notified before this wait began
+      if (stopping || scans.hasOutcome()) {
         return;
       }
       try {
-        wake.wait(ms);
+        clock.await(wake, nanos);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         stopping = true;

@@ -36,7 +36,7 @@ import java.util.zip.GZIPOutputStream;
  * {@link #abort()} the one in flight without interrupting the loop thread — an interrupt could
  * otherwise land in a spool write and close its file channel half-way.
  */
-public final class Sender {
+public final class Sender implements Transport {
 
   /** What the loop should do with an answer. */
   public enum Kind {
@@ -108,7 +108,7 @@ public final class Sender {
             .build();
   }
 
-  /** Posts one report body (the exact bytes whose hash the server will compare). */
+  @Override
   public Response postReport(byte[] body) {
     byte[] wire = gzip ? gzip(body) : body;
     HttpRequest req;
@@ -124,7 +124,7 @@ public final class Sender {
     return send(req, false);
   }
 
-  /** Tells the server the host still has the content with this hash. */
+  @Override
   public Response heartbeat(String host, String contentHash) {
     String body =
         JSON.createObjectNode().put("host", host).put("contentHash", contentHash).toString();
