@@ -94,8 +94,14 @@ public final class Iperf3Helper implements BandwidthHelper {
     String address = spec.target().name();
     InetAddress a = PeerNetworks.literal(address);
     // defence in depth behind JobAssignment (fourteenth security review, finding 2): iperf3 -s -1
-    // bound there would take its one test from anyone on any interface
-    if (a == null || a.isAnyLocalAddress() || a.isMulticastAddress()) {
+    // bound there would take its one test from anyone on any interface; the command line's
+    // --listen comes here without an assignment, so the same rule, less the peer networks
+    // (eighteenth security review: it listened on 255.255.255.255)
+    if (a == null
+        || a.isAnyLocalAddress()
+        || a.isMulticastAddress()
+        || PeerNetworks.broadcast(a)
+        || !PeerNetworks.isOwnAddress(a)) {
       throw new HelperException("tcp: will not listen on " + address + ": not one host's address");
     }
     int port;

@@ -203,7 +203,13 @@ public final class PeerNetworks {
     return a.isLoopbackAddress() ? Optional.empty() : problem(a, shown);
   }
 
-  private static boolean broadcast(InetAddress a) {
+  /** Whether {@code a} is one of this host's interface addresses now (loopback included). */
+  static boolean isOwnAddress(InetAddress a) {
+    return interfaceAddresses().stream()
+        .anyMatch(o -> Arrays.equals(o.getAddress(), a.getAddress()));
+  }
+
+  static boolean broadcast(InetAddress a) {
     byte[] b = a.getAddress();
     return b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xff;
   }

@@ -13,6 +13,14 @@ public final class Durations {
 
   private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
+  /**
+   * The longest duration an option takes: a year. Past about 106,751 days a duration is more
+   * nanoseconds than a long holds, and the commands failed later with an internal error (exit 1,
+   * which {@code run} documents as a spool failure) instead of a usage error at once (eighteenth
+   * security review).
+   */
+  public static final Duration MAX = Duration.ofDays(365);
+
   private Durations() {}
 
   /**
@@ -34,6 +42,7 @@ public final class Durations {
             "bad duration '" + text + "' (use e.g. 500ms, 30s, 5m, 1h, 1h30m)");
       }
       long n = Long.parseLong(m.group(1));
+      // each part fits (9 digits of days), and the sum stops once past MAX: no overflow
       total =
           total.plus(
               switch (m.group(2)) {
@@ -43,6 +52,9 @@ public final class Durations {
                 case "h" -> Duration.ofHours(n);
                 default -> Duration.ofDays(n);
               });
+      if (total.compareTo(MAX) > 0) {
+        throw new IllegalArgumentException("duration '" + text + "' is longer than 365d");
+      }
       at = m.end();
     }
     if (total.isZero()) {

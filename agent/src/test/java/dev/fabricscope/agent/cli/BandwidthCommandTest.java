@@ -76,7 +76,10 @@ class BandwidthCommandTest {
             List.of("--kind", "host-memcpy", "--size", "`id`"),
             List.of("--kind", "gpu-h2d", "--target", "gpu:0\n--output=/etc/x"),
             List.of("--kind", "host-memcpy", "--repeat", "-1"),
-            List.of("--kind", "host-memcpy", "--threads", "2;id"))) {
+            List.of("--kind", "host-memcpy", "--threads", "2;id"),
+            // a duration only tcp and RDMA runs use: refused, not accepted and ignored
+            List.of("--kind", "host-memcpy", "--duration", "5"),
+            List.of("--kind", "gpu-h2d", "--duration", "5"))) {
       errBytes.reset();
       assertEquals(2, bandwidth(args, sink, err, helpers), args.toString());
       String line = errBytes.toString(StandardCharsets.UTF_8);
