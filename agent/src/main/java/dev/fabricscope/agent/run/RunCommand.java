@@ -22,10 +22,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -109,14 +110,15 @@ public final class RunCommand implements Callable<Integer> {
     String firstToken = RunOptions.readToken(tokenFile);
     Path spoolDir = o.spool == null ? Path.of(DEFAULT_SPOOL) : o.spool;
 
-    // counted down only after every resource is closed (spool lock, an unpacked --fsroot archive):
-    // the shutdown hook halts the JVM right after, and must not cut the clean-up short
-    CountDownLatch finished = new CountDownLatch(1);
-    AtomicBoolean exited = new AtomicBoolean();
+    // told only after every resource is closed (spool lock, an unpacked --fsroot archive): the
+    // shutdown hook halts the JVM right after, and must not cut the clean-up short
+    RunShutdown shutdown = null;
     try (Fsroot fs = Fsroot.open(o.fsroot == null ? null : o.fsroot.toString())) {
       // closed below, after the loop (the shutdown hook waits for it); a scan still running then
       // may read a tree being removed, and RunLoop drops its report
       fs.closedByOwnerOnly();
+      // before the first scan: a stop during the start-up is a clean one too
+      shutdown = RunShutdown.install(GRACE_MILLIS, log, err);
       PeriodicScanner scanner =
           new PeriodicScanner(
               fs.root(),
@@ -124,11 +126,12 @@ public final class RunCommand implements Callable<Integer> {
               // in a child JVM with a deadline: the first scan comes before the spool, the sender
               // and the job loop, and a hanging or crashing driver must not stop them all
               NvmlStep.of(o.nvml(fs.live()), new IsolatedNvmlReader(driverTimeout)));
-      Report first;
-      try {
-        first = scanner.scan();
-      } catch (SysfsDiscovery.NotSysfsException e) {
-        throw new UsageException(e.getMessage());
+      // later scans run on a thread of their own: a slow one must not hold back heartbeats
+      ExecutorService scanThread = ScanWorker.ownThread();
+      Report first = firstScan(scanner, scanThread, shutdown);
+      if (first == null) {
+        scanThread.shutdown(); // no interrupt: the NVML child ends by its own deadline
+        return 0;
       }
       Spool spool;
       try {
@@ -139,8 +142,6 @@ public final class RunCommand implements Callable<Integer> {
       // the token file is re-read before each request: rotating it needs no restart
       Supplier<String> currentToken = new TokenFile(tokenFile, firstToken, log::info);
       Sender sender = new Sender(server, labels, currentToken, timeout, o.gzip);
-      // later scans run on a thread of their own: a slow one must not hold back heartbeats
-      ExecutorService scanThread = ScanWorker.ownThread();
       RunLoop loop =
           new RunLoop(
               scanner::scan,
@@ -194,12 +195,10 @@ public final class RunCommand implements Callable<Integer> {
         t.setDaemon(true);
         t.start();
       }
-      Thread hook =
-          new Thread(
-              () -> onSignal(loop, jobs, sender, finished, exited, log, err), "agent-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
       try {
-        loop.run(first);
+        if (shutdown.running(loop, jobs, sender)) {
+          loop.run(first);
+        }
       } catch (IOException e) {
         log.info("spool failure, stopping: " + e.getMessage());
         return 1;
@@ -217,43 +216,38 @@ public final class RunCommand implements Callable<Integer> {
       }
       return 0;
     } finally {
-      exited.set(true);
-      finished.countDown();
+      if (shutdown != null) {
+        shutdown.exited();
+      }
     }
   }
 
   /**
-   * The shutdown hook. A JVM stopped by a signal exits 143 once the hooks are done; a service
-   * manager should see a clean stop, so after the loop ended (spool closed, at most one request
-   * aborted) the hook halts with 0 itself. Does nothing when the command already returned (the JVM
-   * is exiting with that command's code).
+   * The first scan, on the scan thread, so that a stop need not wait for it; null when a stop came
+   * first (the scan is left to end by itself, its NVML child by its own deadline).
    */
-  private static void onSignal(
-      RunLoop loop,
-      JobLoop jobs,
-      Sender sender,
-      CountDownLatch finished,
-      AtomicBoolean exited,
-      AgentLog log,
-      PrintStream err) {
-    if (exited.get()) {
-      return; // the command returned first: the JVM exits with its code
-    }
-    loop.stop();
-    if (jobs != null) {
-      jobs.stop(); // running helpers see the cancellation and kill their processes
-    }
-    try {
-      if (!finished.await(GRACE_MILLIS, TimeUnit.MILLISECONDS)) {
-        sender.abort();
-        finished.await(2, TimeUnit.SECONDS);
+  private static Report firstScan(
+      PeriodicScanner scanner, ExecutorService thread, RunShutdown shutdown) {
+    Future<Report> scan = thread.submit(scanner::scan);
+    while (!shutdown.requested()) {
+      try {
+        return scan.get(100, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        // still scanning: look at the stop again
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof SysfsDiscovery.NotSysfsException n) {
+          throw new UsageException(n.getMessage());
+        }
+        if (e.getCause() instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new IllegalStateException(e.getCause());
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
-    log.info("stopped: " + loop.depth() + " report(s) left in the spool");
-    err.flush();
-    Runtime.getRuntime().halt(0);
+    return null;
   }
 
   /**

@@ -127,6 +127,47 @@ class DriverFaultIT {
     assertNoFiles(work);
   }
 
+  /**
+   * SIGTERM during {@code run}'s first scan (NVML hanging, a long driver timeout): a clean stop,
+   * exit 0 within the grace with one line, and no child left (eighteenth security review: exit 143
+   * without a word, the hook not yet installed).
+   */
+  @org.junit.jupiter.api.Test
+  void aStopDuringTheFirstScanIsACleanOne() throws Exception {
+    Path token = Files.writeString(tmp.resolve("token"), TOKEN + "\n");
+    Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
+    try (FakeServer server = new FakeServer(TOKEN).start()) {
+      Process agent =
+          start(
+              "hang",
+              "run",
+              "--server",
+              server.url(),
+              "--token-file",
+              token.toString(),
+              "--fsroot",
+              tree.root().toString(),
+              "--nvml",
+              "--driver-timeout",
+              "5m",
+              "--spool",
+              tmp.resolve("spool").toString());
+      await("the NVML child", () -> agent.descendants().findAny().isPresent(), 20);
+      List<ProcessHandle> children = agent.descendants().toList();
+      long t0 = System.nanoTime();
+      agent.destroy();
+      assertTrue(agent.waitFor(10, TimeUnit.SECONDS), "the agent did not stop");
+      long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      assertEquals(0, agent.exitValue(), Files.readString(log));
+      assertTrue(ms < 5_000, "stopped in " + ms + " ms");
+      assertTrue(logHas("stopped before the first report was sent"), Files.readString(log));
+      for (ProcessHandle c : children) {
+        c.onExit().get(10, TimeUnit.SECONDS);
+      }
+      assertTrue(server.accepted().isEmpty(), "nothing sent");
+    }
+  }
+
   /** An agent stopped while its NVML child hangs leaves no child behind (it watches its parent). */
   @org.junit.jupiter.api.Test
   void aHangingChildEndsWithTheAgent() throws Exception {
