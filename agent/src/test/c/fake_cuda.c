@@ -8,7 +8,10 @@
  * FAKE_CUDA_NO_DEVICE=1 (cuInit answers CUDA_ERROR_NO_DEVICE), FAKE_CUDA_PEER=1 (peer access
  * allowed between every pair), FAKE_CUDA_CALLS=FILE (each call's name appended, one per line),
  * FAKE_CUDA_FAULT=hang|crash (cuInit never returns, or dereferences NULL: a wedged or broken
- * driver).
+ * driver), FAKE_CUDA_COPY_FAULT_FILE=FILE (read at every copy: when it starts with "hang" the copy
+ * never returns, with "crash" it dereferences NULL; a driver that passed detection and fails in a
+ * copy; no file or other content: the copy runs), FAKE_CUDA_EVENT_MS=MS (cuEventElapsedTime answers
+ * MS: the same figures in every process, to compare two paths' numbers).
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -44,6 +47,24 @@ static double now(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+/* a copy that hangs or crashes as FAKE_CUDA_COPY_FAULT_FILE says now */
+static void copy_fault(void) {
+  const char *f = getenv("FAKE_CUDA_COPY_FAULT_FILE");
+  char mode[8] = "";
+  FILE *in = f ? fopen(f, "r") : NULL;
+  if (in) {
+    if (!fgets(mode, sizeof mode, in)) mode[0] = 0;
+    fclose(in);
+  }
+  if (strncmp(mode, "hang", 4) == 0) {
+    for (;;) pause();
+  }
+  if (strncmp(mode, "crash", 5) == 0) {
+    volatile int *nowhere = NULL;
+    *nowhere = 1;
+  }
 }
 
 CUresult cuInit(unsigned int flags) {
@@ -133,7 +154,8 @@ CUresult cuEventElapsedTime(float *ms, CUevent a, CUevent b) {
   trace("cuEventElapsedTime");
   if (!a || !b) return INVALID_VALUE;
   if (!a->recorded || !b->recorded) return NOT_READY;
-  *ms = (float)((b->seconds - a->seconds) * 1000.0);
+  const char *fixed = getenv("FAKE_CUDA_EVENT_MS");
+  *ms = fixed ? strtof(fixed, NULL) : (float)((b->seconds - a->seconds) * 1000.0);
   return OK;
 }
 
@@ -149,11 +171,12 @@ CUresult cuMemsetD8_v2(CUdeviceptr p, unsigned char v, size_t n) { trace("cuMems
 CUresult cuMemHostRegister_v2(void *p, size_t bytes, unsigned int flags) { trace("cuMemHostRegister_v2"); (void)flags; return p && bytes ? OK : INVALID_VALUE; }
 CUresult cuMemHostUnregister(void *p) { trace("cuMemHostUnregister"); return p ? OK : INVALID_VALUE; }
 
-CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t n, CUstream s) { trace("cuMemcpyHtoDAsync_v2"); (void)s; memcpy((void *)(uintptr_t)dst, src, n); return OK; }
-CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t n, CUstream s) { trace("cuMemcpyDtoHAsync_v2"); (void)s; memcpy(dst, (void *)(uintptr_t)src, n); return OK; }
-CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t n, CUstream s) { trace("cuMemcpyDtoDAsync_v2"); (void)s; memmove((void *)(uintptr_t)dst, (void *)(uintptr_t)src, n); return OK; }
+CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t n, CUstream s) { trace("cuMemcpyHtoDAsync_v2"); copy_fault(); (void)s; memcpy((void *)(uintptr_t)dst, src, n); return OK; }
+CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t n, CUstream s) { trace("cuMemcpyDtoHAsync_v2"); copy_fault(); (void)s; memcpy(dst, (void *)(uintptr_t)src, n); return OK; }
+CUresult cuMemcpyDtoDAsync_v2(CUdeviceptr dst, CUdeviceptr src, size_t n, CUstream s) { trace("cuMemcpyDtoDAsync_v2"); copy_fault(); (void)s; memmove((void *)(uintptr_t)dst, (void *)(uintptr_t)src, n); return OK; }
 CUresult cuMemcpyPeerAsync(CUdeviceptr dst, CUcontext dc, CUdeviceptr src, CUcontext sc, size_t n, CUstream s) {
   trace("cuMemcpyPeerAsync");
+  copy_fault();
   (void)s;
   if (!dc || !sc) return INVALID_VALUE;
   if (!getenv("FAKE_CUDA_PEER")) return PEER_UNSUPPORTED;

@@ -6,6 +6,7 @@ import dev.fabricscope.agent.bandwidth.ProcessResult;
 import dev.fabricscope.agent.bandwidth.ProcessRunner;
 import dev.fabricscope.agent.bandwidth.RunningProcess;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -74,26 +75,61 @@ public final class IsolatedCall {
 
   /** Runs the child to its end or its deadline; one at a time. */
   public synchronized ChildOutcome call() {
+    return call(List.of(), Cancellation.within(deadline), deadline, () -> {});
+  }
+
+  /**
+   * Runs the child with more arguments after its entry name, until it ends, {@code cancel} is
+   * cancelled or its deadline passes (then it is killed with its descendants). Calls may overlap
+   * (two jobs' copies): only the start is one at a time, where a stuck child is looked for.
+   *
+   * @param args checked values only: they reach the child's command line as they are
+   * @param shown the time the child had, as the reason for a deadline says it
+   * @param whenGone run once the child has ended (at once when it never started; when it outlived
+   *     its kill, whenever it finally ends): what it held, such as reserved memory, is free then
+   */
+  public ChildOutcome call(
+      List<String> args, Cancellation cancel, Duration shown, Runnable whenGone) {
+    RunningProcess p;
+    try {
+      p = start(args);
+    } catch (HelperException e) {
+      whenGone.run();
+      return ChildOutcome.failed(e.getMessage());
+    }
+    ProcessResult r;
+    try {
+      r = p.await(cancel);
+    } finally {
+      if (p.alive()) {
+        synchronized (this) {
+          stuck = p;
+        }
+        p.handle().onExit().thenRun(whenGone);
+      } else {
+        whenGone.run();
+      }
+    }
+    return ChildOutcome.of(r, shown, what, MAX_OUTPUT_BYTES);
+  }
+
+  /** Starts the child, unless one before it could not be stopped; the reason as the message. */
+  private synchronized RunningProcess start(List<String> args) throws HelperException {
     if (stuck != null && stuck.alive()) {
-      return ChildOutcome.failed(
+      throw new HelperException(
           what + " started earlier (pid " + stuck.pid() + ") could not be stopped and still runs");
     }
     stuck = null;
-    List<String> command = argv.get();
+    List<String> command = new ArrayList<>(argv.get());
+    command.addAll(args);
     Optional<String> gone = ChildJvm.gone(command);
     if (gone.isPresent()) {
-      return ChildOutcome.failed(what + " could not be started: " + gone.get());
+      throw new HelperException(what + " could not be started: " + gone.get());
     }
-    RunningProcess p;
     try {
-      p = runner.startOwn(command, ChildJvm.workDir());
+      return runner.startOwn(command, ChildJvm.workDir());
     } catch (HelperException e) {
-      return ChildOutcome.failed(what + " could not be started: " + e.getMessage());
+      throw new HelperException(what + " could not be started: " + e.getMessage());
     }
-    ProcessResult r = p.await(Cancellation.within(deadline));
-    if (p.alive()) {
-      stuck = p;
-    }
-    return ChildOutcome.of(r, deadline, what, MAX_OUTPUT_BYTES);
   }
 }

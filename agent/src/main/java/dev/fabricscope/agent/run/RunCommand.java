@@ -175,7 +175,9 @@ public final class RunCommand implements Callable<Integer> {
           p.withFallbackAddress(own); // the perftest server's out-of-band port, for its peers
         }
         if (h instanceof CudaCopyHelper c) {
-          c.detectWithin(driverTimeout); // cuInit in a child JVM, as NVML
+          // cuInit in a child JVM, as NVML; each gpu-* job's copies in one too, with the job's
+          // deadline: a driver hanging or crashing in a copy must not silence the agent
+          c.detectWithin(driverTimeout).copyInChild();
         }
       }
       JobLoop jobs =

@@ -149,4 +149,60 @@ class IsolatedCallTest {
     org.junit.jupiter.api.Assertions.assertThrows(
         IllegalArgumentException.class, () -> sh("true", Duration.ZERO));
   }
+
+  /**
+   * A job's call: its arguments reach the child, its cancellation kills the child and the child's
+   * descendants at once (not at the call's own deadline), and what the child held is given back
+   * once, after it is gone.
+   */
+  @Test
+  void argumentsReachTheChildAndACancelKillsItWithItsDescendants() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger gone =
+        new java.util.concurrent.atomic.AtomicInteger();
+    ChildOutcome echoed =
+        sh("echo \"" + ChildOutcome.MARKER + "[\\\"$0\\\",\\\"$1\\\"]\"", Duration.ofSeconds(20))
+            .call(
+                List.of("gpu-h2d", "numa:0"),
+                dev.fabricscope.agent.bandwidth.Cancellation.within(20),
+                Duration.ofSeconds(20),
+                gone::incrementAndGet);
+    assertEquals("[\"gpu-h2d\",\"numa:0\"]", echoed.answer(), echoed.why());
+    assertEquals(1, gone.get());
+
+    Path pids = Files.createTempFile("isolated-call", ".pids");
+    IsolatedCall c = sh("sleep 300 & echo $! > " + pids + "; sleep 300", Duration.ofMinutes(5));
+    var cancel = dev.fabricscope.agent.bandwidth.Cancellation.within(Duration.ofMinutes(5));
+    var outcome =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> c.call(List.of(), cancel, Duration.ofMinutes(5), gone::incrementAndGet));
+    long until = System.nanoTime() + 20_000_000_000L;
+    while (Files.size(pids) == 0 && System.nanoTime() < until) {
+      Thread.sleep(20);
+    }
+    long grandchild = Long.parseLong(Files.readString(pids).strip());
+    long t0 = System.nanoTime();
+    cancel.cancel();
+    assertEquals(
+        "the test child was stopped", outcome.get(20, java.util.concurrent.TimeUnit.SECONDS).why());
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    assertTrue(ms < IsolatedCall.GRACE_MILLIS + 1000, ms + " ms");
+    assertEquals(2, gone.get());
+    // killed by then; its reap is its new parent's, which may be slow (or no init at all)
+    long reaped = System.nanoTime() + 2_000_000_000L;
+    while (running(grandchild) && System.nanoTime() < reaped) {
+      Thread.sleep(20);
+    }
+    assertFalse(running(grandchild), "the grandchild " + grandchild + " still runs");
+    Files.delete(pids);
+  }
+
+  /** Whether the process exists and is no zombie (dead, not yet reaped). */
+  private static boolean running(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
 }

@@ -63,8 +63,8 @@ final class FakeJobServer implements AutoCloseable {
     return new PeerNetworks(List.of(), List::of, () -> addresses);
   }
 
-  /** An event the agent posted. */
-  record Event(long jobId, JsonNode body) {
+  /** An event the agent posted, and when it arrived (System.nanoTime). */
+  record Event(long jobId, JsonNode body, long atNanos) {
     String type() {
       return body.path("type").asText();
     }
@@ -117,7 +117,8 @@ final class FakeJobServer implements AutoCloseable {
     return events.stream().filter(e -> e.jobId() == jobId).toList();
   }
 
-  private void handle(HttpExchange ex) throws IOException {
+  /** Answers one request of the jobs API (also when another server's port takes it). */
+  void handle(HttpExchange ex) throws IOException {
     try (ex) {
       String path = ex.getRequestURI().getPath();
       String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -150,7 +151,7 @@ final class FakeJobServer implements AutoCloseable {
         answer(ex, next == null ? 204 : 200, next);
       } else if (path.endsWith("/events")) {
         long id = Long.parseLong(path.replaceAll(".*/jobs/([0-9]+)/events", "$1"));
-        events.add(new Event(id, JSON.readTree(body)));
+        events.add(new Event(id, JSON.readTree(body), System.nanoTime()));
         String state = over.get(id);
         if (state != null) {
           answer(

@@ -20,7 +20,8 @@ import java.util.zip.GZIPInputStream;
  * The server's ingest API as the agent sees it, on 127.0.0.1: {@code POST /api/v1/reports} (201 new
  * content, 200 unchanged) and {@code POST /api/v1/reports/heartbeat} (204 known hash, 409 not).
  * Records every request; can answer 503 or 400, be stopped (connection refused) and started again
- * on the same port, and forget what it has (so heartbeats get 409).
+ * on the same port, and forget what it has (so heartbeats get 409). With {@link #withJobs}, the
+ * agents' jobs API of a {@link FakeJobServer} is served on the same port.
  */
 final class FakeServer implements AutoCloseable {
 
@@ -55,6 +56,7 @@ final class FakeServer implements AutoCloseable {
   private final java.util.concurrent.CountDownLatch release =
       new java.util.concurrent.CountDownLatch(1);
   private volatile Mode mode = Mode.NORMAL;
+  private volatile FakeJobServer jobs;
   private HttpServer server;
   private int port;
 
@@ -67,7 +69,18 @@ final class FakeServer implements AutoCloseable {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
     port = server.getAddress().getPort();
     server.createContext("/api/v1/reports", this::handle);
+    if (jobs != null) {
+      server.createContext("/api/v1/agents/", jobs::handle);
+    }
     server.start();
+    return this;
+  }
+
+  /**
+   * Serves the jobs API too, as {@code jobs} does, on this server's port (before {@link #start}).
+   */
+  FakeServer withJobs(FakeJobServer jobs) {
+    this.jobs = jobs;
     return this;
   }
 

@@ -2,9 +2,11 @@ package dev.fabricscope.agent.bandwidth.cuda;
 
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.FloatByReference;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import dev.fabricscope.agent.bandwidth.Cancellation;
+import dev.fabricscope.bandwidth.BandwidthSpec;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -127,6 +129,53 @@ final class CudaCopies implements AutoCloseable {
       gbps.add(bytesMoved / (ms.getValue() / 1e3) / 1e9);
     }
     return gbps;
+  }
+
+  /**
+   * Times peer copies from {@code src} to {@code dst}: both directions of peer access must be
+   * allowed by the driver; a buffer on each GPU, access enabled both ways, the copy enqueued on
+   * {@code stream} in the source's context ({@code srcCtx}, current on this thread).
+   */
+  List<Double> peer(
+      Pointer srcCtx,
+      Pointer stream,
+      CudaDevices.Gpu src,
+      CudaDevices.Gpu dst,
+      BandwidthSpec spec,
+      Cancellation cancel)
+      throws CudaException {
+    IntByReference can = new IntByReference();
+    d.check(cu.cuDeviceCanAccessPeer(can, src.device(), dst.device()), "cuDeviceCanAccessPeer");
+    IntByReference back = new IntByReference();
+    d.check(cu.cuDeviceCanAccessPeer(back, dst.device(), src.device()), "cuDeviceCanAccessPeer");
+    if (can.getValue() == 0 || back.getValue() == 0) {
+      throw new CudaException(
+          spec.source()
+              + " and "
+              + spec.target()
+              + ": the driver allows no peer access between them");
+    }
+    long n = spec.bytes();
+    long a = deviceBuffer(n);
+    Pointer dstCtx = context(dst.device());
+    long b = deviceBuffer(n);
+    enablePeer(dstCtx, srcCtx);
+    current(srcCtx);
+    enablePeer(srcCtx, dstCtx);
+    return time(
+        stream,
+        () -> d.check(cu.cuMemcpyPeerAsync(b, dstCtx, a, srcCtx, n, stream), "cuMemcpyPeerAsync"),
+        n,
+        spec.repetitions(),
+        cancel);
+  }
+
+  /** Enables access from the current context ({@code self}) to {@code peer}'s memory. */
+  private void enablePeer(Pointer self, Pointer peer) throws CudaException {
+    int rc = cu.cuCtxEnablePeerAccess(peer, 0);
+    if (rc != CudaDriver.SUCCESS && rc != CudaDriver.PEER_ACCESS_ALREADY_ENABLED) {
+      d.check(rc, "cuCtxEnablePeerAccess");
+    }
   }
 
   @Override

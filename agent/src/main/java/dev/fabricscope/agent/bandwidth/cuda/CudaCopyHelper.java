@@ -1,7 +1,6 @@
 package dev.fabricscope.agent.bandwidth.cuda;
 
 import com.sun.jna.Pointer;
-import com.sun.jna.ptr.IntByReference;
 import dev.fabricscope.agent.bandwidth.BandwidthHelper;
 import dev.fabricscope.agent.bandwidth.Cancellation;
 import dev.fabricscope.agent.bandwidth.HelperCapability;
@@ -25,6 +24,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * test runs on a thread of its own, bound to the host node's CPUs and memory, which holds the
  * contexts; each repetition is timed by CUDA events. Host buffers are reserved in the agent's
  * {@link MemoryBudget} before the driver is even loaded, and given back once they are freed.
+ *
+ * <p>Where the copies run: the {@code run} service asks for them in a child JVM ({@link
+ * #copyInChild}, {@link IsolatedCopy}), so that a driver hanging or crashing in a copy ends the
+ * job, not the agent. The {@code bandwidth} command copies in its own process: it is the user's
+ * one-shot command, which a hang or crash ends as it would end a child, and a user sees it (Ctrl-C
+ * stops it). The driver is detected in a child JVM either way (the constructor without arguments).
  */
 public final class CudaCopyHelper implements BandwidthHelper {
 
@@ -32,6 +37,8 @@ public final class CudaCopyHelper implements BandwidthHelper {
   private final MemoryBudget budget;
   // null: detected in this process (tests naming their own library, the isolated child itself)
   private volatile IsolatedCall detection;
+  // null: copies run in this process (the bandwidth command, the isolated child itself)
+  private volatile IsolatedCopy copies;
 
   /**
    * The helper over this host's driver, its host buffers reserved in the agent's one budget, the
@@ -52,6 +59,16 @@ public final class CudaCopyHelper implements BandwidthHelper {
     if (detection != null) {
       detection = new IsolatedCall(IsolatedMain.CUDA, "the CUDA driver probe", deadline);
     }
+    return this;
+  }
+
+  /**
+   * Runs every copy test in a child JVM ({@link IsolatedCopy}) from now on, over the host's own
+   * driver, its host buffers still reserved in this helper's budget first: what the {@code run}
+   * service does, whose process must outlive a driver that hangs or crashes in a copy.
+   */
+  public CudaCopyHelper copyInChild() {
+    copies = new IsolatedCopy(budget);
     return this;
   }
 
@@ -113,6 +130,10 @@ public final class CudaCopyHelper implements BandwidthHelper {
       throws HelperException {
     if (!spec.kind().gpu()) {
       throw new HelperException(name() + " does not run " + spec.kind().json());
+    }
+    IsolatedCopy isolated = copies;
+    if (isolated != null) {
+      return isolated.run(spec, cancel);
     }
     // before any driver call: a refused test must not even load the driver
     MemoryBudget.Reservation held = budget.reserve(HostBuffer.need(spec));
@@ -233,7 +254,7 @@ public final class CudaCopyHelper implements BandwidthHelper {
             throw new HelperException(
                 "gpu-p2p needs two GPUs; " + spec.source() + " and " + spec.target() + " are one");
           }
-          gbps = peer(d, c, ctx, s1, gpu, other, spec, cancel);
+          gbps = c.peer(ctx, s1, gpu, other, spec, cancel);
           what = "peer copy " + gpu.bdf() + " -> " + other.bdf();
         }
         default -> throw new HelperException(name() + " does not run " + k.json());
@@ -255,51 +276,6 @@ public final class CudaCopyHelper implements BandwidthHelper {
               bound,
               gbps);
       return new Measurement(gbps, "cuda-driver " + version(d.version()), raw);
-    }
-  }
-
-  private static List<Double> peer(
-      CudaDriver d,
-      CudaCopies c,
-      Pointer srcCtx,
-      Pointer stream,
-      CudaDevices.Gpu src,
-      CudaDevices.Gpu dst,
-      BandwidthSpec spec,
-      Cancellation cancel)
-      throws CudaException {
-    CudaDriver.Lib cu = d.lib();
-    IntByReference can = new IntByReference();
-    d.check(cu.cuDeviceCanAccessPeer(can, src.device(), dst.device()), "cuDeviceCanAccessPeer");
-    IntByReference back = new IntByReference();
-    d.check(cu.cuDeviceCanAccessPeer(back, dst.device(), src.device()), "cuDeviceCanAccessPeer");
-    if (can.getValue() == 0 || back.getValue() == 0) {
-      throw new CudaException(
-          spec.source()
-              + " and "
-              + spec.target()
-              + ": the driver allows no peer access between them");
-    }
-    long n = spec.bytes();
-    long a = c.deviceBuffer(n);
-    Pointer dstCtx = c.context(dst.device());
-    long b = c.deviceBuffer(n);
-    enablePeer(d, dstCtx, srcCtx);
-    c.current(srcCtx);
-    enablePeer(d, srcCtx, dstCtx);
-    return c.time(
-        stream,
-        () -> d.check(cu.cuMemcpyPeerAsync(b, dstCtx, a, srcCtx, n, stream), "cuMemcpyPeerAsync"),
-        n,
-        spec.repetitions(),
-        cancel);
-  }
-
-  /** Enables access from the current context ({@code self}) to {@code peer}'s memory. */
-  private static void enablePeer(CudaDriver d, Pointer self, Pointer peer) throws CudaException {
-    int rc = d.lib().cuCtxEnablePeerAccess(peer, 0);
-    if (rc != CudaDriver.SUCCESS && rc != CudaDriver.PEER_ACCESS_ALREADY_ENABLED) {
-      d.check(rc, "cuCtxEnablePeerAccess");
     }
   }
 }
