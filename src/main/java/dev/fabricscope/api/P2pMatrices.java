@@ -64,6 +64,11 @@ public class P2pMatrices {
   /** Computations one caller may have running or waiting at once; one more is a 429. */
   static final int PER_CALLER = 2;
 
+  /**
+   * How long the first in line for a slot waits on past {@code wait} ({@link ComputationSlots}).
+   */
+  static final long HEAD_WAIT_MILLIS = 30_000;
+
   // A waiter gives up after this long even if the computation it waits for is still running.
   private static final long AWAIT_SECONDS = 60;
 
@@ -108,7 +113,7 @@ public class P2pMatrices {
       Supplier<String> callerKey) {
     this.maxDevices = maxDevices;
     this.wait = wait;
-    this.heavy = new ComputationSlots(concurrent, PER_CALLER);
+    this.heavy = new ComputationSlots(concurrent, PER_CALLER, HEAD_WAIT_MILLIS);
     this.callerKey = callerKey;
     this.mapper = mapper;
     this.answers =

@@ -45,7 +45,7 @@ class ComputationSlotsTest {
 
   @Test
   void aCallerAloneGetsEverySlot() {
-    ComputationSlots slots = new ComputationSlots(2, 2);
+    ComputationSlots slots = new ComputationSlots(2, 2, 10_000);
     slots.take("a", 0);
     slots.take("a", 0);
     assertEquals(0, slots.free());
@@ -53,7 +53,7 @@ class ComputationSlotsTest {
 
   @Test
   void aCallerPastItsShareIsA429AtOnce() throws Exception {
-    ComputationSlots slots = new ComputationSlots(1, 2);
+    ComputationSlots slots = new ComputationSlots(1, 2, 10_000);
     slots.take("a", 0);
     CompletableFuture<Integer> second = ask(slots, "a", 5_000);
     untilWaiting(slots, 1);
@@ -71,7 +71,7 @@ class ComputationSlotsTest {
    */
   @Test
   void aNewcomerGoesBeforeCallersAlreadyServed() throws Exception {
-    ComputationSlots slots = new ComputationSlots(2, 2);
+    ComputationSlots slots = new ComputationSlots(2, 2, 10_000);
     slots.take("t1", 0);
     slots.take("t2", 0);
     List<CompletableFuture<Integer>> queued = new ArrayList<>();
@@ -97,14 +97,32 @@ class ComputationSlotsTest {
 
   @Test
   void noSlotInTimeIsA503AndLeavesNothingBehind() {
-    ComputationSlots slots = new ComputationSlots(1, 2);
-    slots.take("a", 0);
+    ComputationSlots slots = new ComputationSlots(1, 2, 10_000);
+    slots.holdAll(); // taken for no computation: no one waits past the wait for it
     ApiException e = assertThrows(ApiException.class, () -> slots.take("b", 50));
     assertEquals(503, e.status());
     assertEquals(0, slots.waiting());
-    slots.release("a");
+    slots.giveBack(1);
     slots.take("b", 0); // its claim was given back: the 503 does not count against it
     assertEquals(0, slots.free());
+  }
+
+  /**
+   * First in line keeps its place past the wait while a computation holds the slot; the one behind
+   * it does not (the review's re-test: long diffs outlasted the wait, and the next caller got 503).
+   */
+  @Test
+  void theFirstInLineWaitsForTheNextSlotPastTheWait() throws Exception {
+    ComputationSlots slots = new ComputationSlots(1, 2, 10_000);
+    slots.take("a", 0);
+    CompletableFuture<Integer> first = ask(slots, "b", 100);
+    untilWaiting(slots, 1);
+    CompletableFuture<Integer> second = ask(slots, "c", 100);
+    assertEquals(503, second.get(5, TimeUnit.SECONDS)); // not first: the wait, then 503
+    Thread.sleep(300); // past b's wait too
+    assertFalse(first.isDone(), "first in line still waits");
+    slots.release("a");
+    assertEquals(200, first.get(5, TimeUnit.SECONDS));
   }
 
   /**
@@ -117,7 +135,7 @@ class ComputationSlotsTest {
     for (int round = 0; round < 25; round++) {
       int size = 1 + random.nextInt(3);
       int perCaller = 1 + random.nextInt(3);
-      ComputationSlots slots = new ComputationSlots(size, perCaller);
+      ComputationSlots slots = new ComputationSlots(size, perCaller, 60_000);
       Model model = new Model(size, perCaller);
       List<String> holders = new ArrayList<>();
       Map<Long, CompletableFuture<Integer>> waiters = new HashMap<>();
