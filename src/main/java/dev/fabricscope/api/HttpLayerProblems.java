@@ -206,6 +206,11 @@ public class HttpLayerProblems {
       return;
     }
     Throwable failure = ctx.failure();
+    if (ClientBodyFaults.of(failure) != null) {
+      ClientBodyFaults.answer(
+          ctx, () -> answer(ctx, 400, reason(400), ClientBodyFaults.DETAIL, true));
+      return;
+    }
     int status = failure instanceof HttpException he ? he.getStatusCode() : ctx.statusCode();
     if (status < 400 || status > 599) {
       status = 500;

@@ -2,6 +2,7 @@ package dev.fabricscope.api;
 
 import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.security.Access;
+import dev.fabricscope.security.AnonymousReads;
 import dev.fabricscope.security.ApiException;
 import dev.fabricscope.security.Caller;
 import dev.fabricscope.security.WriterCredentials;
@@ -44,6 +45,8 @@ public class RequestBodyGate {
   @Inject Access access;
 
   @Inject WriterCredentials credentials;
+
+  @Inject AnonymousReads anonymousReads;
 
   @Inject HttpLayerProblems problems;
 
@@ -92,7 +95,14 @@ public class RequestBodyGate {
       // anonymous readers may send the read-only POSTs (a plan preview, a host selection), which
       // take small bodies; the large ones (reports, imports, discoveries) always need a writer
       if (access.anonymousRead() && write == BodyWrite.OTHER) {
-        admit(ctx, write, Sender.of(Caller.NOBODY, Access.remoteAddress(req)));
+        // under another site's name (DNS rebinding) an anonymous body is refused unread too
+        ApiException misdirected =
+            credentials.signOnCookie(req) ? null : anonymousReads.refusal(req);
+        if (misdirected != null) {
+          problems.refuse(ctx, misdirected);
+        } else {
+          admit(ctx, write, Sender.of(Caller.NOBODY, Access.remoteAddress(req)));
+        }
       } else if (credentials.signOnCookie(req)) {
         verifySignOnLater(ctx, write);
       } else {
@@ -194,8 +204,10 @@ public class RequestBodyGate {
   /**
    * Reserves the budget for this body (its declared length, else its endpoint's limit) within the
    * sender's share until the exchange ends, watches its pace ({@link BodyPace}), then goes on. A
-   * write the sender's role may not make is read only when small (its resource then answers in its
-   * own words); a larger one is a 403 unread.
+   * write the sender's role may not make is read only when small and of a declared length (its
+   * resource then answers in its own words, e.g. that a session write needs its Origin); a larger,
+   * chunked or coded one is a 403 unread: it had held the budget (seventh security review) or,
+   * malformed, logged a stack trace at an admin's or operator's resource (eighteenth).
    */
   void admit(RoutingContext ctx, BodyWrite write, Sender sender) {
     long declared = declaredLength(ctx.request());

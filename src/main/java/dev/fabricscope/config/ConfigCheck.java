@@ -141,6 +141,10 @@ public class ConfigCheck {
     p.atLeast("history.max-bytes-per-host", c.history().maxBytesPerHost(), 1);
     p.atLeast("history.min-free-disk", c.history().minFreeDisk(), 0);
     p.atLeast("history.max-hosts", c.history().maxHosts(), 1);
+    long reserve = HistoryConfig.agentReserve(c.history());
+    if (reserve < 0 || reserve > c.history().maxHosts()) {
+      p.add("history.agent-reserve", reserve, "must be in [0, fabricscope.history.max-hosts]");
+    }
     p.atLeast("events.max-streams-per-caller", c.events().maxStreamsPerCaller(), 1);
     p.atLeast("events.max-streams", c.events().maxStreams(), 1);
     p.atLeast("bandwidth.max-active-per-caller", c.bandwidth().maxActivePerCaller(), 1);

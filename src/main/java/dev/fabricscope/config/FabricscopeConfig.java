@@ -120,6 +120,9 @@ public interface FabricscopeConfig {
   /** Agents that authenticate with Kubernetes service-account tokens. */
   KubernetesConfig kubernetes();
 
+  /** Which host names anonymous reads are answered under. */
+  HttpConfig http();
+
   /** {@code fabricscope.auth.*}. */
   interface Auth {
     /**

@@ -39,4 +39,18 @@ public interface HistoryConfig {
    */
   @WithDefault("20000")
   long maxHosts();
+
+  /**
+   * The last hosts of {@link #maxHosts} kept for agents' first reports of their own hosts (0 to
+   * max-hosts; unset: a tenth of max-hosts, rounded down): an import (or an admin's report) that
+   * would add a host past max-hosts less this is a 507. One operator importing host names had
+   * filled the limit, and newly enrolled agents then got 507 (eighteenth security review, finding
+   * 3).
+   */
+  java.util.OptionalLong agentReserve();
+
+  /** {@link #agentReserve}, or its default for {@code maxHosts}. */
+  static long agentReserve(HistoryConfig h) {
+    return h.agentReserve().orElse(h.maxHosts() / 10);
+  }
 }

@@ -89,7 +89,9 @@ public class ReportIngest {
       Report report = parser.parse(body);
       String host = ReportParser.hostName(report);
       authorize.accept(host);
-      Result r = store(report, host, imported, labels, body, rawHash);
+      // an agent's report of its own host may take the room kept for agents; an admin's may not
+      boolean agentsOwn = !imported && host.equals(knownHost);
+      Result r = store(report, host, imported, labels, body, rawHash, agentsOwn);
       metrics.stored(r.outcome());
       return r;
     } catch (RuntimeException e) {
@@ -102,7 +104,7 @@ public class ReportIngest {
 
   /** Stores an already-validated report (imports and demo data). */
   public Result store(Report report, String host, boolean imported, Map<String, String> labels) {
-    return store(report, host, imported, labels, null, null);
+    return store(report, host, imported, labels, null, null, false);
   }
 
   private Result store(
@@ -111,7 +113,8 @@ public class ReportIngest {
       boolean imported,
       Map<String, String> labels,
       byte[] body,
-      String bodyHash) {
+      String bodyHash,
+      boolean agentsOwn) {
     byte[] bytes;
     try {
       bytes = ReportJson.mapper().writeValueAsBytes(report);
@@ -124,7 +127,7 @@ public class ReportIngest {
     InventoryStore.IngestResult r =
         store.ingest(
             new InventoryStore.Ingest(
-                host, bytes, hash, summary(report), imported, labels, Instant.now()));
+                host, bytes, hash, summary(report), imported, labels, Instant.now(), agentsOwn));
     if (r.outcome() == InventoryStore.Outcome.CREATED) {
       findings.invalidate();
     }

@@ -60,7 +60,8 @@ public class DatabaseProducer {
         database.dataSource(),
         new InventoryStore.Retention(history.maxSnapshotsPerHost(), history.maxBytesPerHost()),
         database.snapshotSpace(history.minFreeDisk()),
-        history.maxHosts());
+        history.maxHosts(),
+        dev.fabricscope.config.HistoryConfig.agentReserve(history));
   }
 
   @Produces

@@ -32,10 +32,11 @@ final class IngestTransaction {
       Ingest in,
       InventoryStore.Retention retention,
       SnapshotSpace space,
-      long maxHosts)
+      long maxHosts,
+      long agentReserve)
       throws SQLException {
     Instant at = Jdbc.micros(in.receivedAt());
-    LockedHost host = lockOrCreateHost(c, in, at, maxHosts);
+    LockedHost host = lockOrCreateHost(c, in, at, maxHosts, in.agentsOwn() ? 0 : agentReserve);
     if (in.contentHash().equals(host.latestHash)) {
       try (var ps =
           c.prepareStatement("UPDATE hosts SET last_seen = ?, imported = ? WHERE id = ?")) {
@@ -115,13 +116,13 @@ final class IngestTransaction {
       long snapshotCount,
       long snapshotBytes) {}
 
-  private static LockedHost lockOrCreateHost(Connection c, Ingest in, Instant at, long maxHosts)
-      throws SQLException {
+  private static LockedHost lockOrCreateHost(
+      Connection c, Ingest in, Instant at, long maxHosts, long kept) throws SQLException {
     Optional<LockedHost> existing = lockHost(c, in.hostName());
     if (existing.isPresent()) {
       return existing.get();
     }
-    refuseNewHostWhenFull(c, maxHosts);
+    refuseNewHostWhenFull(c, maxHosts, kept);
     Savepoint beforeInsert = c.setSavepoint();
     try (var ps =
         c.prepareStatement(
@@ -145,8 +146,12 @@ final class IngestTransaction {
     return lockHost(c, in.hostName()).orElseThrow();
   }
 
-  /** A new host past {@code fabricscope.history.max-hosts} (counted only when one is added). */
-  private static void refuseNewHostWhenFull(Connection c, long maxHosts) throws SQLException {
+  /**
+   * A new host past {@code fabricscope.history.max-hosts}, or past it less the {@code kept} hosts
+   * of the agents' reserve for whoever may not use it (counted only when a host is added).
+   */
+  private static void refuseNewHostWhenFull(Connection c, long maxHosts, long kept)
+      throws SQLException {
     if (maxHosts == Long.MAX_VALUE) {
       return;
     }
@@ -164,6 +169,18 @@ final class IngestTransaction {
               + maxHosts
               + ") allows: no new host is added until an admin deletes hosts or the limit is"
               + " raised; the hosts already there still report");
+    }
+    if (hosts >= maxHosts - kept) {
+      throw new StoreFullException(
+          "the inventory holds "
+              + hosts
+              + " hosts, and the rest of fabricscope.history.max-hosts ("
+              + maxHosts
+              + ") is kept for agents' first reports of their own hosts"
+              + " (fabricscope.history.agent-reserve: "
+              + kept
+              + "): no new host is imported until an admin deletes hosts or the limits change;"
+              + " the hosts already there still import and report");
     }
   }
 

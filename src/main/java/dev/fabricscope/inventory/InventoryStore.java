@@ -84,7 +84,11 @@ public interface InventoryStore {
     }
   }
 
-  /** What to store; {@code reportJson} is the canonical report JSON in UTF-8. */
+  /**
+   * What to store; {@code reportJson} is the canonical report JSON in UTF-8. {@code agentsOwn}: an
+   * agent's report of the host its token is bound to, which may add a host into the room kept for
+   * agents ({@code fabricscope.history.agent-reserve}); imports and admins' reports may not.
+   */
   record Ingest(
       String hostName,
       byte[] reportJson,
@@ -92,7 +96,21 @@ public interface InventoryStore {
       HostSummary summary,
       boolean imported,
       Map<String, String> labels,
-      Instant receivedAt) {}
+      Instant receivedAt,
+      boolean agentsOwn) {
+
+    /** Not an agent's report of its own host. */
+    public Ingest(
+        String hostName,
+        byte[] reportJson,
+        String contentHash,
+        HostSummary summary,
+        boolean imported,
+        Map<String, String> labels,
+        Instant receivedAt) {
+      this(hostName, reportJson, contentHash, summary, imported, labels, receivedAt, false);
+    }
+  }
 
   /**
    * Stores a report in one transaction: a new snapshot when the host is new or the hash differs

@@ -38,6 +38,7 @@ public class JdbcInventoryStore implements InventoryStore {
   private final Retention retention;
   private final SnapshotSpace space;
   private final long maxHosts;
+  private final long agentReserve;
 
   /** A store on an already migrated database (see {@link Database#migrate}) that keeps all. */
   public JdbcInventoryStore(DataSource dataSource) {
@@ -63,10 +64,25 @@ public class JdbcInventoryStore implements InventoryStore {
    */
   public JdbcInventoryStore(
       DataSource dataSource, Retention r, SnapshotSpace space, long maxHosts) {
+    this(dataSource, r, space, maxHosts, 0);
+  }
+
+  /**
+   * As {@link #JdbcInventoryStore(DataSource, Retention, SnapshotSpace, long)}, keeping the last
+   * {@code agentReserve} hosts of the limit for agents' reports of their own hosts ({@code
+   * fabricscope.history.agent-reserve}; {@link Ingest#agentsOwn}).
+   */
+  public JdbcInventoryStore(
+      DataSource dataSource, Retention r, SnapshotSpace space, long maxHosts, long agentReserve) {
     if (maxHosts < 1) {
       throw new IllegalArgumentException("max-hosts must be at least 1: " + maxHosts);
     }
+    if (agentReserve < 0 || agentReserve > maxHosts) {
+      throw new IllegalArgumentException(
+          "agent-reserve must be in [0, max-hosts]: " + agentReserve + " of " + maxHosts);
+    }
     this.maxHosts = maxHosts;
+    this.agentReserve = agentReserve;
     this.ds = dataSource;
     this.retention = java.util.Objects.requireNonNull(r);
     this.space = java.util.Objects.requireNonNull(space);
@@ -80,7 +96,8 @@ public class JdbcInventoryStore implements InventoryStore {
     for (int attempt = 1; ; attempt++) {
       try {
         IngestResult r =
-            Jdbc.inTransaction(ds, c -> IngestTransaction.run(c, in, retention, space, maxHosts));
+            Jdbc.inTransaction(
+                ds, c -> IngestTransaction.run(c, in, retention, space, maxHosts, agentReserve));
         if (r.outcome() == Outcome.CREATED) {
           space.changed();
         }

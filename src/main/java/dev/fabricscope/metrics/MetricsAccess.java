@@ -3,6 +3,7 @@ package dev.fabricscope.metrics;
 import dev.fabricscope.api.HttpLayerProblems;
 import dev.fabricscope.config.FabricscopeConfig;
 import dev.fabricscope.security.Access;
+import dev.fabricscope.security.AnonymousReads;
 import dev.fabricscope.security.ApiException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -26,6 +27,7 @@ public class MetricsAccess {
   static final int ORDER = HttpLayerProblems.ORDER + 1;
 
   @Inject Access access;
+  @Inject AnonymousReads anonymousReads;
   @Inject FabricscopeConfig config;
   @Inject HttpLayerProblems layer;
 
@@ -38,7 +40,16 @@ public class MetricsAccess {
 
   private void check(RoutingContext ctx) {
     if (access.anonymousRead()) {
-      ctx.next();
+      // anonymous only under names no other site can point here (DNS rebinding)
+      ApiException misdirected =
+          ctx.request().getHeader("Authorization") == null
+              ? anonymousReads.refusal(ctx.request())
+              : null;
+      if (misdirected != null) {
+        layer.refuse(ctx, misdirected);
+      } else {
+        ctx.next();
+      }
       return;
     }
     try {

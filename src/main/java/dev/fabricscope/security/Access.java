@@ -30,6 +30,8 @@ public class Access {
 
   @Inject KubernetesAgents kubernetesAgents;
 
+  @Inject AnonymousReads anonymousReads;
+
   // Off unless configured: anonymous reads must be a decision, never a side effect of deployment.
   @Inject dev.fabricscope.config.FabricscopeConfig config;
 
@@ -44,15 +46,7 @@ public class Access {
   }
 
   void onStart(@Observes StartupEvent e) {
-    if (anonymousRead) {
-      Log.warn(
-          "Anonymous reads are ON (fabricscope.auth.anonymous-read=true): anyone who can reach"
-              + " this server may read every report; writes still need a token");
-    } else {
-      Log.info(
-          "Anonymous reads are OFF: every API call and page needs a bearer token"
-              + " (set fabricscope.auth.anonymous-read=true for a single-user local start)");
-    }
+    // which mode is on: AnonymousReads says
     if (tokens.anyAdmin()) {
       return;
     }
@@ -164,7 +158,8 @@ public class Access {
       if (signedOn.isPresent()) {
         return SessionWrites.checked(request, signedOn.get());
       }
-      return anonymousRead ? Caller.ANONYMOUS_READER : Caller.NOBODY;
+      // anonymous reads only under names no other site can point here (DNS rebinding)
+      return anonymousRead ? anonymousReads.reader(request) : Caller.NOBODY;
     }
     String secret = Tokens.bearerSecret(header);
     if (secret == null) {
