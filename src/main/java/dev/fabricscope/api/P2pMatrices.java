@@ -61,8 +61,13 @@ public class P2pMatrices {
     }
   }
 
-  /** Computations one caller may have running or waiting at once; one more is a 429. */
-  static final int PER_CALLER = 2;
+  /**
+   * Computations one caller may have running or waiting at once; one more is a 429. As many as
+   * whole answers ({@link WholeReports#PER_CALLER}): our own pages ask for several at once (the
+   * history page two graphs and a diff), and fairness comes from the order of service ({@link
+   * ComputationSlots}), not from this bound, which only keeps one caller's waiting threads few.
+   */
+  static final int PER_CALLER = 6;
 
   /**
    * How long the first in line for a slot waits on past {@code wait} ({@link ComputationSlots}).
