@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.fabricscope.testing.ApiClient;
 
 /** Runs a test step while every {@code /p2p} slot is taken, as a server busy with big views is. */
-final class SlotsHeld {
+public final class SlotsHeld {
 
   private SlotsHeld() {}
 
@@ -21,6 +21,16 @@ final class SlotsHeld {
         .statusCode(503)
         .contentType("application/problem+json")
         .header("Retry-After", notNullValue());
+  }
+
+  /** Takes every free slot of {@code matrices}, for no computation; returns how many. */
+  public static int holdAll(P2pMatrices matrices) {
+    return matrices.slots().holdAll();
+  }
+
+  /** Gives back {@code n} slots {@link #holdAll} took. */
+  public static void giveBack(P2pMatrices matrices, int n) {
+    matrices.slots().giveBack(n);
   }
 
   /** Takes every free slot of {@code matrices}, runs {@code step}, gives them back. */

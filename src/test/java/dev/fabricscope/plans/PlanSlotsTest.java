@@ -15,7 +15,6 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -56,10 +55,12 @@ class PlanSlotsTest {
             s -> s.get("/api/v1/hosts/" + rig.host() + "/prediction/nccl-topology"));
     given().auth().oauth2(viewer).get(plan + "/versions/1/graph").then().statusCode(200);
 
-    CountDownLatch release = new CountDownLatch(1);
-    // threads of its own: the common pool may have one thread on two cores, and holders block
+    // taken for no computation (the first in line waits on only for a computation's slot): every
+    // read below waits the wait and is a 503
+    int held = dev.fabricscope.api.SlotsHeld.holdAll(matrices);
+    assertTrue(held == config.p2p().concurrent(), "every slot held: " + held);
+    // threads of its own: the common pool may have one thread on two cores
     ExecutorService pool = Executors.newCachedThreadPool();
-    List<CompletableFuture<Object>> holders = hold(config.p2p().concurrent(), release, pool);
     try {
       List<CompletableFuture<Response>> busy = new ArrayList<>();
       for (var read : reads) {
@@ -81,10 +82,7 @@ class PlanSlotsTest {
         r.then().header("Retry-After", "5").contentType(containsString("application/problem+json"));
       }
     } finally {
-      release.countDown();
-      for (var h : holders) {
-        h.get(30, TimeUnit.SECONDS);
-      }
+      dev.fabricscope.api.SlotsHeld.giveBack(matrices, held);
       pool.shutdown();
     }
     for (int i = 0; i < reads.size(); i++) {
@@ -93,30 +91,5 @@ class PlanSlotsTest {
       assertTrue(
           i == 5 ? status == 400 || status == 404 : status == 200, "read " + i + ": " + status);
     }
-  }
-
-  /** Takes {@code n} slots until {@code release}; returns once all are held. */
-  private List<CompletableFuture<Object>> hold(int n, CountDownLatch release, ExecutorService pool)
-      throws Exception {
-    CountDownLatch held = new CountDownLatch(n);
-    List<CompletableFuture<Object>> holders = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      holders.add(
-          CompletableFuture.supplyAsync(
-              () ->
-                  matrices.inSlot(
-                      () -> {
-                        held.countDown();
-                        try {
-                          release.await(60, TimeUnit.SECONDS);
-                        } catch (InterruptedException e) {
-                          Thread.currentThread().interrupt();
-                        }
-                        return null;
-                      }),
-              pool));
-    }
-    assertTrue(held.await(10, TimeUnit.SECONDS), "every slot held");
-    return holders;
   }
 }
