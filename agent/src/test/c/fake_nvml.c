@@ -20,6 +20,8 @@
  * FAKE_NVML_FAULT=hang makes nvmlInit_v2 never return (a GPU fallen off the bus, a driver reset);
  * FAKE_NVML_FAULT=crash makes it dereference NULL (SIGSEGV in the caller's process). Both before
  * anything else, so the agent's isolation of NVML is tested against the faults it exists for.
+ * More faults, of a library that misbehaves around its caller (forks, forged output, a flood of
+ * stderr, a destructor that hangs or crashes at exit): fake_nvml_hostile.c.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -105,7 +107,11 @@ static int index_of(nvmlDevice_t d) {
 
 #define DEV_KEY(buf, d, fmt, ...) snprintf(buf, sizeof buf, "%d." fmt, index_of(d), ##__VA_ARGS__)
 
+int fake_nvml_hostile_init(int *rc);
+
 nvmlReturn_t nvmlInit_v2(void) {
+  int hostile_rc = OK;
+  if (fake_nvml_hostile_init(&hostile_rc)) return hostile_rc;
   const char *fault = getenv("FAKE_NVML_FAULT");
   if (fault != NULL && strcmp(fault, "hang") == 0) {
     for (;;) pause();

@@ -14,6 +14,8 @@ import java.util.List;
  * @param stopped why it was killed: {@code null} when it exited on its own, else {@link
  *     Stop#CANCELLED} or {@link Stop#DEADLINE}
  * @param elapsedMillis wall time from start to end
+ * @param stdoutTruncated whether standard output alone went past the bound (a child's answer is on
+ *     stdout; a flood of its stderr must not cost it)
  */
 public record ProcessResult(
     List<String> argv,
@@ -22,7 +24,8 @@ public record ProcessResult(
     String stderr,
     boolean truncated,
     Stop stopped,
-    long elapsedMillis) {
+    long elapsedMillis,
+    boolean stdoutTruncated) {
 
   /** Why the runner killed a process. */
   public enum Stop {
@@ -32,6 +35,18 @@ public record ProcessResult(
 
   public ProcessResult {
     argv = List.copyOf(argv);
+  }
+
+  /** A result where either stream's truncation counts as stdout's (helpers, tests). */
+  public ProcessResult(
+      List<String> argv,
+      int exitCode,
+      String stdout,
+      String stderr,
+      boolean truncated,
+      Stop stopped,
+      long elapsedMillis) {
+    this(argv, exitCode, stdout, stderr, truncated, stopped, elapsedMillis, truncated);
   }
 
   /** Whether it exited by itself with status 0. */

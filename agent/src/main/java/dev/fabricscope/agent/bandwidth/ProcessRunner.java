@@ -104,15 +104,15 @@ public final class ProcessRunner {
       throw new HelperException(
           "could not start " + cmd.program() + ": not an executable file (or none there)");
     }
-    return launch(pb, argv, cmd.program().toString(), containment);
+    return launch(pb, argv, cmd.program().toString(), false);
   }
 
   /**
    * Starts {@code pb} (after the start hook saw {@code argv}) with its standard input closed, so a
-   * helper that reads it sees end of file, and holds it as {@code held}.
+   * helper that reads it sees end of file; {@code own} for the agent's own child JVM ({@link
+   * BoundedCapture#OWN_QUIET_MILLIS}).
    */
-  private RunningProcess launch(
-      ProcessBuilder pb, List<String> argv, String program, HelperContainment held)
+  private RunningProcess launch(ProcessBuilder pb, List<String> argv, String program, boolean own)
       throws HelperException {
     startHook.accept(argv);
     Process p;
@@ -128,17 +128,17 @@ public final class ProcessRunner {
     } catch (IOException ignored) {
       // nothing was ever written; a failed close leaves nothing to clean up
     }
-    return new RunningProcess(p, argv, held, maxOutputBytes, graceMillis);
+    return new RunningProcess(p, argv, containment, maxOutputBytes, graceMillis, own);
   }
 
   /**
-   * A runner for the agent's own child JVMs only ({@link #startOwn}): they are always held as
-   * {@link HelperContainment.Mode#DESCENDANTS}, so this does not probe for {@code unshare} the way
-   * {@link #ProcessRunner(int, long)} does (review 17, L6: every {@code collect} and {@code nvml}
-   * run started one for nothing).
+   * A runner for the agent's own child JVMs ({@link #startOwn}), held like helpers: what the driver
+   * library forks dies with the child (security review 18, #1: held by its descendants only, a
+   * library's daemons and pipe holders outlived it, one more per scan). The containment is probed
+   * once per agent, when the first child starts (review 17, L6: a few milliseconds).
    */
   public static ProcessRunner forOwnChildren(int maxOutputBytes, long graceMillis) {
-    return new ProcessRunner(maxOutputBytes, graceMillis, HelperContainment.descendants());
+    return new ProcessRunner(maxOutputBytes, graceMillis, HelperContainment.detected());
   }
 
   /**
@@ -148,8 +148,8 @@ public final class ProcessRunner {
    * it is not held to {@link CommandLine}'s character rules (a class path may hold any file name).
    * The environment is inherited, as {@link #ownChildEnvironment} leaves it: the child is this same
    * program, and the native libraries it loads read it ({@code LD_LIBRARY_PATH}, the driver's own
-   * variables). Standard input is closed, output bounded and the process killed with its
-   * descendants, as for every helper.
+   * variables). Standard input is closed, output bounded, and the child held in this runner's
+   * {@link HelperContainment} as every helper is: what it starts dies with it.
    *
    * @param dir the child's working folder: one no other user can write ({@code /}), since the
    *     dynamic loader may search it (review 17, M1)
@@ -166,15 +166,14 @@ public final class ProcessRunner {
    */
   RunningProcess startOwn(List<String> argv, java.nio.file.Path dir, Map<String, String> base)
       throws HelperException {
-    ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile());
+    ProcessBuilder pb = new ProcessBuilder(containment.wrap(argv)).directory(dir.toFile());
     Map<String, String> env = pb.environment();
     if (base != null) {
       env.clear();
       env.putAll(base);
     }
     ownChildEnvironment(env);
-    // not wrapped: the child is this program, started without a shell, and it ends with us
-    return launch(pb, argv, argv.get(0), HelperContainment.descendants());
+    return launch(pb, argv, argv.get(0), true);
   }
 
   /**

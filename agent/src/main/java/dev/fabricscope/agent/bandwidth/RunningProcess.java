@@ -16,12 +16,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RunningProcess implements AutoCloseable {
 
-  /**
-   * How long a finished process's two output threads get, together, to read the last bytes: a
-   * left-over child holding the pipes must not add more than this to a test.
-   */
-  static final long DRAIN_MILLIS = 2000;
-
   private final Process process;
   private final List<String> argv;
   private final HelperContainment containment;
@@ -30,6 +24,7 @@ public final class RunningProcess implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private final long graceMillis;
   private volatile Stop stopped;
+  private final boolean own;
 
   /** The last signal {@link #killNamespace} sent the namespace's first process, or 0. */
   private volatile int sentSignal;
@@ -47,14 +42,23 @@ public final class RunningProcess implements AutoCloseable {
       List<String> argv,
       HelperContainment containment,
       int maxOutputBytes,
-      long graceMillis) {
+      long graceMillis,
+      boolean own) {
     this.process = process;
+    this.own = own;
     this.argv = List.copyOf(argv);
     this.containment = containment;
     this.graceMillis = graceMillis;
     String name = "helper-" + process.pid();
     this.out = new BoundedCapture(process.getInputStream(), maxOutputBytes, name + "-out");
-    this.err = new BoundedCapture(process.getErrorStream(), maxOutputBytes, name + "-err");
+    this.err =
+        own
+            ? new BoundedCapture(
+                process.getErrorStream(),
+                BoundedCapture.OWN_STDERR_HEAD,
+                BoundedCapture.OWN_STDERR_TAIL,
+                name + "-err")
+            : new BoundedCapture(process.getErrorStream(), maxOutputBytes, name + "-err");
     if (containment.mode() == HelperContainment.Mode.PROCESS_GROUP) {
       long start = HelperContainment.startTicks(process.pid());
       // read while not yet reaped, so the pid was still the helper's: else no lower bound
@@ -270,11 +274,8 @@ public final class RunningProcess implements AutoCloseable {
     if (!process.isAlive()) {
       killLeftovers();
     }
-    // a surviving grandchild may hold the pipes open: one budget for both streams, then they are
-    // closed so the JDK can release the pipes
-    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
-    out.join(TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
-    err.join(TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()));
+    // a surviving grandchild may hold the pipes open: they are closed so the JDK can release them
+    BoundedCapture.drain(out, err, own && !process.isAlive());
     if (out.running() || err.running()) {
       closeQuietly(process.getInputStream());
       closeQuietly(process.getErrorStream());
@@ -291,7 +292,8 @@ public final class RunningProcess implements AutoCloseable {
         end.stderr(),
         out.truncated() || err.truncated(),
         stopped,
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
+        out.truncated());
   }
 
   private static void closeQuietly(java.io.InputStream in) {

@@ -38,7 +38,10 @@ public final class ChildJvm {
 
   private ChildJvm() {}
 
-  /** The argument vector of a child running {@code entry} of {@link IsolatedMain}. */
+  /**
+   * The argument vector of a child running {@code entry} of {@link IsolatedMain}, this JVM named
+   * first as the parent it watches.
+   */
   public static List<String> argv(String entry) {
     return argv(
         javaBinary(), System.getProperty("java.class.path", ""), System.getProperties(), entry);
@@ -65,6 +68,7 @@ public final class ChildJvm {
     a.add("-cp");
     a.add(absolute(classPath));
     a.add(IsolatedMain.class.getName());
+    a.add(ParentWatch.identity());
     a.add(entry);
     return a;
   }

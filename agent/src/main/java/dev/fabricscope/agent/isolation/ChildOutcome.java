@@ -10,10 +10,18 @@ import java.time.Duration;
  * with 134 (SIGABRT: a fatal error in native code ...)}). Kept apart from the process handling so
  * that every way a child can end is mapped by one pure function, tested over many generated cases.
  *
+ * <p>The answer is the one whole line that starts with {@link #MARKER}: the child prints it once.
+ * Two such lines mean another process wrote to the child's output (a driver's own child can hold
+ * the pipe), and neither is taken (security review 18, #2). A whole answer stands however the child
+ * ended after printing it, since a driver can hang or crash at exit (#3); the ending is then a
+ * {@link #note}.
+ *
  * @param answer the JSON the child printed after {@link #MARKER}, or null
  * @param why null when there is an answer; else one printable line
+ * @param note with an answer, how the child ended when that was not cleanly (one printable line),
+ *     else null
  */
-public record ChildOutcome(String answer, String why) {
+public record ChildOutcome(String answer, String why, String note) {
 
   /** What starts the answer line on the child's stdout: anything else there is not the answer. */
   public static final String MARKER = "fabricscope-isolated-answer ";
@@ -21,18 +29,26 @@ public record ChildOutcome(String answer, String why) {
   /** Longest reason kept, in characters: a diagnostic is one line of a report. */
   static final int MAX_WHY = 240;
 
+  /** An answer, or a reason, without a note. */
+  public ChildOutcome(String answer, String why) {
+    this(answer, why, null);
+  }
+
   /**
    * No answer, for this reason: flattened to one line, every character a terminal would act on
    * shown as {@code ?} (the child's stderr is native code's text, not ours), bounded.
    */
   public static ChildOutcome failed(String why) {
+    return new ChildOutcome(null, printable(why));
+  }
+
+  private static String printable(String why) {
     StringBuilder b = new StringBuilder();
     for (char c : TerminalText.flatten(why, "unknown").toCharArray()) {
       b.append(TerminalText.steers(c) ? '?' : c);
     }
     String line = b.toString();
-    return new ChildOutcome(
-        null, line.length() > MAX_WHY ? line.substring(0, MAX_WHY - 3) + "..." : line);
+    return line.length() > MAX_WHY ? line.substring(0, MAX_WHY - 3) + "..." : line;
   }
 
   /**
@@ -44,44 +60,71 @@ public record ChildOutcome(String answer, String why) {
    * @param maxBytes the bound on its output, for the reason when the answer did not fit
    */
   public static ChildOutcome of(ProcessResult r, Duration deadline, String what, int maxBytes) {
-    if (r.stopped() == ProcessResult.Stop.DEADLINE) {
-      return failed("no answer within " + seconds(deadline));
-    }
     if (r.stopped() == ProcessResult.Stop.CANCELLED) {
       return failed(what + " was stopped");
     }
-    if (r.exitCode() != 0) {
+    String out = r.stdout();
+    int answers = markedLines(out);
+    if (answers > 1) {
       return failed(
-          what + " exited with " + r.exitCode() + crash(r.exitCode(), r.stdout(), r.stderr()));
+          what
+              + " printed "
+              + answers
+              + " answers: refused as a forgery (it prints one; another process wrote to its"
+              + " output)");
     }
-    String answer = answerLine(r.stdout());
+    String answer = r.stdoutTruncated() || answers == 0 ? null : answerLine(out);
+    String ending = ending(r, deadline, what);
     if (answer != null) {
-      return new ChildOutcome(answer, null);
+      String late =
+          r.stopped() == ProcessResult.Stop.DEADLINE
+              ? what + " did not end within " + seconds(deadline) + " and was killed"
+              : ending;
+      return new ChildOutcome(answer, null, late == null ? null : printable(late));
+    }
+    if (ending != null) {
+      return failed(ending);
     }
     return failed(
-        r.truncated()
+        r.stdoutTruncated()
             ? what + " printed more than " + maxBytes + " bytes without a whole answer"
             : what + " ended without an answer");
   }
 
+  /** How the child ended when not by itself with 0, in words; null when it did. */
+  private static String ending(ProcessResult r, Duration deadline, String what) {
+    if (r.stopped() == ProcessResult.Stop.DEADLINE) {
+      return "no answer within " + seconds(deadline);
+    }
+    if (r.exitCode() != 0) {
+      return what + " exited with " + r.exitCode() + crash(r.exitCode(), r.stdout(), r.stderr());
+    }
+    return null;
+  }
+
+  /** How many lines start with {@link #MARKER}, a last one without its line end included. */
+  static int markedLines(String stdout) {
+    int n = stdout.startsWith(MARKER) ? 1 : 0;
+    for (int at = stdout.indexOf("\n" + MARKER);
+        at >= 0;
+        at = stdout.indexOf("\n" + MARKER, at + 1)) {
+      n++;
+    }
+    return n;
+  }
+
   /**
-   * The last whole line that starts with {@link #MARKER}, without it; null when there is none (a
-   * line cut by the output bound has no line end and does not count).
+   * The one line that starts with {@link #MARKER}, without it, when it is whole (a line cut by the
+   * output bound has no line end and does not count); null when there is none.
    */
   static String answerLine(String stdout) {
-    String found = null;
-    int at = 0;
-    while (at < stdout.length()) {
-      int end = stdout.indexOf('\n', at);
-      if (end < 0) {
-        break;
-      }
-      if (stdout.startsWith(MARKER, at)) {
-        found = stdout.substring(at + MARKER.length(), end);
-      }
-      at = end + 1;
+    int at = stdout.startsWith(MARKER) ? 0 : stdout.indexOf("\n" + MARKER);
+    if (at < 0) {
+      return null;
     }
-    return found;
+    int start = at == 0 && stdout.startsWith(MARKER) ? 0 : at + 1;
+    int end = stdout.indexOf('\n', start);
+    return end < 0 ? null : stdout.substring(start + MARKER.length(), end);
   }
 
   /**
@@ -132,10 +175,29 @@ public record ChildOutcome(String answer, String why) {
     return line.isEmpty() ? null : line;
   }
 
-  private static String lastLine(String stderr) {
-    String[] lines = stderr.strip().split("\n");
-    String last = lines[lines.length - 1].strip();
-    return last.isEmpty() ? null : last;
+  /**
+   * The last line with anything on it, found from the end without splitting the text: a child's
+   * stderr of millions of short lines made as many strings (security review 18, #4).
+   */
+  static String lastLine(String stderr) {
+    int end = stderr.length();
+    while (end > 0) {
+      int start = stderr.lastIndexOf('\n', end - 1) + 1;
+      int from = start;
+      int to = end;
+      while (from < to && Character.isWhitespace(stderr.charAt(from))) {
+        from++;
+      }
+      while (to > from && Character.isWhitespace(stderr.charAt(to - 1))) {
+        to--;
+      }
+      if (from < to) {
+        // no more than a reason shows: a line of megabytes is not copied whole
+        return stderr.substring(from, Math.min(to, from + MAX_WHY));
+      }
+      end = start - 1;
+    }
+    return null;
   }
 
   /** A deadline in words: {@code 30 s}, {@code 1.5 s}, {@code 200 ms}. */

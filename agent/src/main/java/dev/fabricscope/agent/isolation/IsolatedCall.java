@@ -17,6 +17,10 @@ import java.util.function.Supplier;
  * every way it can end becomes a {@link ChildOutcome}. Why: NVML or the CUDA driver hanging or
  * crashing in the agent's own process silenced {@code run} for good (security review 17).
  *
+ * <p>The child is held like a helper ({@link ProcessRunner#forOwnChildren}): what the driver
+ * library forks ends with it. An answer that came whole before a bad ending is used, and the ending
+ * written to stderr as a note ({@link ChildOutcome#note}).
+ *
  * <p>A child that survives SIGKILL (a process stuck in the kernel, as on a GPU fallen off the bus)
  * is remembered, and no further child is started while it lives: each would be stuck the same way,
  * one more process per scan.
@@ -35,7 +39,6 @@ public final class IsolatedCall {
   private final String what;
   private final Supplier<List<String>> argv;
   private final Duration deadline;
-  // the child is always held by its descendants: no containment probe for it (review 17, L6)
   private final ProcessRunner runner = ProcessRunner.forOwnChildren(MAX_OUTPUT_BYTES, GRACE_MILLIS);
   private RunningProcess stuck;
 
@@ -101,23 +104,33 @@ public final class IsolatedCall {
     try {
       r = p.await(cancel);
     } finally {
-      if (p.alive()) {
+      // the child itself: behind unshare it is the namespace's first process, which may outlive
+      // an unshare that was killed
+      ProcessHandle child = p.handle();
+      if (child.isAlive()) {
         synchronized (this) {
           stuck = p;
         }
-        p.handle().onExit().thenRun(whenGone);
+        child.onExit().thenRun(whenGone);
       } else {
         whenGone.run();
       }
     }
-    return ChildOutcome.of(r, shown, what, MAX_OUTPUT_BYTES);
+    ChildOutcome o = ChildOutcome.of(r, shown, what, MAX_OUTPUT_BYTES);
+    if (o.note() != null) {
+      System.err.println("fabricscope-agent: " + o.note() + " after its answer (used)");
+    }
+    return o;
   }
 
   /** Starts the child, unless one before it could not be stopped; the reason as the message. */
   private synchronized RunningProcess start(List<String> args) throws HelperException {
-    if (stuck != null && stuck.alive()) {
+    if (stuck != null && stuck.handle().isAlive()) {
       throw new HelperException(
-          what + " started earlier (pid " + stuck.pid() + ") could not be stopped and still runs");
+          what
+              + " started earlier (pid "
+              + stuck.handle().pid()
+              + ") could not be stopped and still runs");
     }
     stuck = null;
     List<String> command = new ArrayList<>(argv.get());

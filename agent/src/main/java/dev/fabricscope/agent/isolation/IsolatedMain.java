@@ -15,10 +15,12 @@ import java.util.List;
  * The child JVM's entry point ({@link ChildJvm}): asks one native library in this throw-away
  * process, or runs one gpu-* copy test through it, and prints the answer as one line of JSON after
  * {@link ChildOutcome#MARKER}. Why a process: a driver that hangs or crashes takes this child with
- * it, not the agent ({@link IsolatedCall}). The entries are a closed list; an unknown one, or
- * arguments an entry does not take, end the child with 2. Not a command of the CLI: the agent
- * starts it, a user has {@code nvml}, {@code bandwidth --capabilities} and {@code bandwidth} for
- * the same answers.
+ * it, not the agent ({@link IsolatedCall}). The first argument names the agent ({@link
+ * ParentWatch}): the child ends at once, with 3, when that agent is gone, or as soon as it goes.
+ * The entries are a closed list; an unknown one, or arguments an entry does not take, end the child
+ * with 2. The answer is printed once, and the child ends right after it ({@link ChildExit}), before
+ * any library's exit code runs. Not a command of the CLI: the agent starts it, a user has {@code
+ * nvml}, {@code bandwidth --capabilities} and {@code bandwidth} for the same answers.
  */
 public final class IsolatedMain {
 
@@ -37,13 +39,11 @@ public final class IsolatedMain {
   private IsolatedMain() {}
 
   public static void main(String[] args) throws JsonProcessingException {
-    // an agent stopped while this child hangs in the driver must not leave it behind for good:
-    // the JVM polls the parent (not our child, so no waitpid) and this ends with it
-    ProcessHandle.current()
-        .parent()
-        .ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(3)));
-    String entry = args.length >= 1 ? args[0] : "";
-    List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+    ChildExit.prepare();
+    // an agent stopped while this child hangs in the driver must not leave it behind for good
+    ParentWatch.watch(args.length >= 1 ? args[0] : "");
+    String entry = args.length >= 2 ? args[1] : "";
+    List<String> rest = Arrays.asList(args).subList(Math.min(2, args.length), args.length);
     String json =
         switch (entry) {
           case NVML ->
@@ -59,14 +59,14 @@ public final class IsolatedMain {
         };
     if (json == null) {
       System.err.println(
-          "usage: IsolatedMain " + NVML + "|" + CUDA + "|" + GPU_COPY + " FIELDS...");
-      System.exit(2);
+          "usage: IsolatedMain PID:START " + NVML + "|" + CUDA + "|" + GPU_COPY + " FIELDS...");
+      ChildExit.now(2);
     }
     // bytes, not the platform's encoding: the parent decodes UTF-8
     PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
     out.print(ChildOutcome.MARKER + json + "\n");
     out.flush();
-    System.exit(out.checkError() ? 1 : 0);
+    ChildExit.now(out.checkError() ? 1 : 0);
   }
 
   /**
@@ -78,7 +78,7 @@ public final class IsolatedMain {
       return IsolatedCopy.answerHere(fields);
     } catch (IllegalArgumentException e) {
       System.err.println(GPU_COPY + ": " + e.getMessage());
-      System.exit(2);
+      ChildExit.now(2);
       return null;
     }
   }

@@ -1,5 +1,7 @@
 package dev.fabricscope.agent.nvml;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.fabricscope.agent.isolation.ChildOutcome;
 import dev.fabricscope.agent.isolation.IsolatedCall;
 import dev.fabricscope.agent.isolation.IsolatedMain;
@@ -34,15 +36,33 @@ public final class IsolatedNvmlReader implements Supplier<NvmlSnapshot> {
     return snapshot(call.call());
   }
 
-  /** The child's outcome as a snapshot: its answer, or absent with why there is none. */
+  /**
+   * The child's outcome as a snapshot: its answer, within the bounds of what NVML can say ({@link
+   * NvmlAnswer}), or absent with why there is none. A second document or a repeated field is not an
+   * answer the child printed.
+   */
   static NvmlSnapshot snapshot(ChildOutcome o) {
     if (o.why() != null) {
       return NvmlSnapshot.absent(o.why());
     }
     try {
-      NvmlSnapshot s = ReportJson.mapper().readValue(o.answer(), NvmlSnapshot.class);
+      NvmlSnapshot s =
+          ReportJson.mapper()
+              .readerFor(NvmlSnapshot.class)
+              .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+              .readValue(o.answer());
       if (s == null || s.gpus() == null) {
         return NvmlSnapshot.absent("the NVML reader's answer holds no GPUs field");
+      }
+      String problem = NvmlAnswer.problem(s);
+      if (problem != null) {
+        return NvmlSnapshot.absent(
+            ChildOutcome.failed("the NVML reader's answer was refused: " + problem).why());
+      }
+      if (s.absent() != null) {
+        // the driver's own words (nvmlErrorString): one bounded, printable line
+        return NvmlSnapshot.absent(ChildOutcome.failed(s.absent()).why());
       }
       return s;
     } catch (IOException e) {

@@ -34,7 +34,8 @@ public interface NvmlLibrary extends Library {
   static NvmlLibrary load(List<String> names) {
     for (String name : names) {
       try {
-        return Native.load(name, NvmlLibrary.class);
+        return Native.load(
+            name, NvmlLibrary.class, dev.fabricscope.agent.isolation.ChildExit.DRIVER_LOAD_OPTIONS);
       } catch (UnsatisfiedLinkError e) {
         // try the next name
       }

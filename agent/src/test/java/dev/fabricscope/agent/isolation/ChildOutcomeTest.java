@@ -1,16 +1,13 @@
 package dev.fabricscope.agent.isolation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fabricscope.agent.bandwidth.ProcessResult;
 import dev.fabricscope.agent.bandwidth.ProcessResult.Stop;
-import dev.fabricscope.text.TerminalText;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,12 +59,10 @@ class ChildOutcomeTest {
   }
 
   @Test
-  void theAnswerIsTheLastWholeMarkedLine() {
+  void theAnswerIsTheOneWholeMarkedLine() {
     String m = ChildOutcome.MARKER;
     assertEquals(
-        "{\"b\":2}",
-        of(result(0, "noise\n" + m + "{\"a\":1}\n" + m + "{\"b\":2}\nmore\n", "", false, null))
-            .answer());
+        "{\"b\":2}", of(result(0, "noise\n" + m + "{\"b\":2}\nmore\n", "", false, null)).answer());
     assertEquals(
         "the NVML reader ended without an answer",
         of(result(0, m + "{\"a\":1}", "", false, null)).why(),
@@ -77,56 +72,51 @@ class ChildOutcomeTest {
         of(result(0, m + "{\"a\":", "", true, null)).why());
   }
 
+  /** Review 18, #2: a second marked line, before or after, whole or cut, refuses both. */
   @Test
-  void generatedEndingsMapToExactlyOneOfAnswerOrReason() {
-    Random rnd = new Random(17);
-    String[] noise = {"", "hello\n", "OpenJDK warning: x\n", CRASH, "\u001b[31mred\n", "x\ty\r\n"};
-    for (int i = 0; i < 20_000; i++) {
-      long ms = 1 + rnd.nextInt(120_000);
-      Duration deadline = Duration.ofMillis(ms);
-      Stop stop =
-          switch (rnd.nextInt(5)) {
-            case 0 -> Stop.DEADLINE;
-            case 1 -> Stop.CANCELLED;
-            default -> null;
-          };
-      int code = rnd.nextInt(4) == 0 ? rnd.nextInt(256) : 0;
-      String answer =
-          "{\"n\":" + rnd.nextInt() + ",\"s\":\"" + "\u00e9".repeat(rnd.nextInt(3)) + "\"}";
-      boolean marked = rnd.nextBoolean();
-      boolean whole = rnd.nextInt(4) != 0;
-      String out =
-          noise[rnd.nextInt(noise.length)]
-              + (marked ? ChildOutcome.MARKER + answer + (whole ? "\n" : "") : "")
-              + (marked && whole ? noise[rnd.nextInt(noise.length)] : "");
-      String err = noise[rnd.nextInt(noise.length)] + "\u0007".repeat(rnd.nextInt(2));
-      boolean cut = rnd.nextInt(6) == 0;
-      ProcessResult r = result(code, out, err, cut, stop);
-      ChildOutcome o = ChildOutcome.of(r, deadline, "the NVML reader", 4096);
-      String c = "case " + i + ": " + r;
-      assertTrue((o.answer() == null) != (o.why() == null), c);
-      if (stop == Stop.DEADLINE) {
-        assertEquals("no answer within " + ChildOutcome.seconds(deadline), o.why(), c);
-        assertTrue(o.why().matches("no answer within \\d+(\\.\\d)? m?s"), c);
-      } else if (stop != null) {
-        assertEquals("the NVML reader was stopped", o.why(), c);
-      } else if (code != 0) {
-        assertTrue(o.why().startsWith("the NVML reader exited with " + code), c);
-        assertEquals(
-            o.why().contains("crashed in native code"),
-            out.contains(CRASH) || err.contains(CRASH),
-            c);
-      } else if (marked && whole) {
-        assertEquals(answer, o.answer(), c);
-      } else {
-        assertTrue(o.why().startsWith("the NVML reader "), c);
-      }
-      if (o.why() != null) {
-        assertTrue(o.why().length() <= ChildOutcome.MAX_WHY, c);
-        assertFalse(o.why().chars().anyMatch(ch -> TerminalText.steers((char) ch)), c);
-        assertFalse(o.why().contains("\n") || o.why().contains("\t"), c);
-      }
+  void aSecondAnswerIsAForgery() {
+    String m = ChildOutcome.MARKER;
+    for (String out :
+        List.of(
+            m + "{\"a\":1}\n" + m + "{\"b\":2}\n",
+            m + "{\"a\":1}\nnoise\n" + m + "{\"b\":",
+            "x\n" + m + "{}\n" + m + "{}\n" + m + "{}\n")) {
+      ChildOutcome o = of(result(0, out, "", false, null));
+      assertNull(o.answer(), out);
+      assertTrue(o.why().startsWith("the NVML reader printed "), o.why());
+      assertTrue(o.why().contains(" answers: refused as a forgery"), o.why());
     }
+    assertEquals(
+        "{}", of(result(0, "x " + m + "{\"a\":1}\n" + m + "{}\n", "", false, null)).answer());
+  }
+
+  /** Review 18, #2: an early marked line followed by more than the bound is no answer. */
+  @Test
+  void anAnswerCutOffByTheBoundIsNoAnswer() {
+    String out = ChildOutcome.MARKER + "{\"a\":1}\n" + "x".repeat(100);
+    ChildOutcome o = of(result(0, out, "", true, null));
+    assertEquals("the NVML reader printed more than 100 bytes without a whole answer", o.why());
+    ProcessResult stderrOnly =
+        new ProcessResult(List.of("java"), 0, out, "e", true, null, 1, false);
+    assertEquals("{\"a\":1}", of(stderrOnly).answer(), "a flood of stderr costs nothing");
+  }
+
+  /** Review 18, #3: a whole answer stands after a hang or crash at exit; the ending is a note. */
+  @Test
+  void aWholeAnswerStandsHoweverTheChildEnded() {
+    String out = ChildOutcome.MARKER + "{\"a\":1}\n";
+    ChildOutcome hung = of(result(143, out, "", false, Stop.DEADLINE));
+    assertEquals("{\"a\":1}", hung.answer());
+    assertEquals("the NVML reader did not end within 30 s and was killed", hung.note());
+    ChildOutcome crashed = of(result(1, out, CRASH, false, null));
+    assertEquals("{\"a\":1}", crashed.answer());
+    assertEquals(
+        "the NVML reader exited with 1 (crashed in native code: C [libnvidia-ml.so.1+0x1792]"
+            + " nvmlInit_v2+0x192)",
+        crashed.note());
+    assertNull(of(result(0, out, "", false, null)).note());
+    assertEquals(
+        "the NVML reader was stopped", of(result(143, out, "", false, Stop.CANCELLED)).why());
   }
 
   @Test

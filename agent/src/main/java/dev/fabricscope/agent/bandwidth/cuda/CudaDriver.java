@@ -115,7 +115,9 @@ public final class CudaDriver {
     Lib lib = null;
     for (String name : names) {
       try {
-        lib = Native.load(name, Lib.class);
+        lib =
+            Native.load(
+                name, Lib.class, dev.fabricscope.agent.isolation.ChildExit.DRIVER_LOAD_OPTIONS);
         break;
       } catch (UnsatisfiedLinkError e) {
         // try the next name

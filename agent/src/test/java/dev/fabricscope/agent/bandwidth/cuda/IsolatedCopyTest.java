@@ -177,7 +177,8 @@ class IsolatedCopyTest {
     assertEquals(0, budget.reservedBytes());
 
     IsolatedCopy crash =
-        new IsolatedCopy(ShellChildren.sh(IsolatedCopy.WHAT, "kill -SEGV $$"), budget);
+        new IsolatedCopy(
+            ShellChildren.sh(IsolatedCopy.WHAT, "sh -c 'kill -SEGV $$'; exit $?"), budget);
     HelperException e =
         assertThrows(HelperException.class, () -> crash.run(H2D, Cancellation.within(60)));
     assertEquals(
