@@ -7,18 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fabricscope.agent.AgentProcess;
-import dev.fabricscope.oracle.Fixtures;
-import dev.fabricscope.sysfs.ArchiveExtractor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,29 +34,18 @@ class GpuCopyFaultIT {
   private static final String EVENT_MS = "2.5";
 
   @TempDir Path tmp;
-  private ArchiveExtractor.Unpacked tree;
-  private Path work;
-  private Path log;
+  private RigAgents rig;
   private Path fault;
-  private final List<Process> agents = new ArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {
-    tree = ArchiveExtractor.extract(Fixtures.sysfs("qemu-rig-iommu.tar.gz"));
-    // the name FakeJobServer serves jobs to
-    Path hostname = tree.root().resolve("proc/sys/kernel/hostname");
-    Files.createDirectories(hostname.getParent());
-    Files.writeString(hostname, "node-1\n");
-    work = Files.createDirectories(tmp.resolve("work"));
-    log = tmp.resolve("agent.log");
+    rig = RigAgents.named(tmp, "node-1"); // the name FakeJobServer serves jobs to
     fault = tmp.resolve("copy-fault");
   }
 
   @AfterEach
   void tearDown() {
-    agents.forEach(p -> p.descendants().forEach(ProcessHandle::destroyForcibly));
-    agents.forEach(Process::destroyForcibly);
-    tree.close();
+    rig.close();
   }
 
   @Test
@@ -103,7 +87,7 @@ class GpuCopyFaultIT {
               "gpu-h2d: gpu copy: the CUDA copy child exited with 1 (crashed in native code: C"
                   + " [libcuda.so"),
           why);
-      assertTrue(agent.isAlive(), Files.readString(log));
+      assertTrue(agent.isAlive(), rig.log());
       runsOn(agent, server, jobs);
     }
   }
@@ -115,14 +99,14 @@ class GpuCopyFaultIT {
         FakeServer server = new FakeServer(TOKEN).withJobs(jobs).start()) {
       Process agent = agent(server);
       jobs.assignments.add(job(1, 5));
-      await("job 1 started", () -> !jobs.eventsOf(1).isEmpty(), 60);
+      rig.await("job 1 started", () -> !jobs.eventsOf(1).isEmpty(), 60);
       long started = jobs.eventsOf(1).get(0).atNanos();
       String why = errorOf(jobs, 1, 30);
       long ms = TimeUnit.NANOSECONDS.toMillis(last(jobs, 1).atNanos() - started);
       assertEquals("deadline passed: gpu-h2d: gpu copy: no answer within 5 s", why);
       // the deadline, the kill (SIGTERM ends a JVM stuck in native code at once), the post
       assertTrue(ms >= 3000 && ms < 5000 + 3000, ms + " ms");
-      assertTrue(agent.isAlive(), Files.readString(log));
+      assertTrue(agent.isAlive(), rig.log());
       System.out.println("hanging copy: error " + ms + " ms after the job started (deadline 5 s)");
       runsOn(agent, server, jobs);
     }
@@ -135,12 +119,12 @@ class GpuCopyFaultIT {
         FakeServer server = new FakeServer(TOKEN).withJobs(jobs).start()) {
       Process agent = agent(server);
       jobs.assignments.add(job(1, 600));
-      await("the copy child", () -> copyChild(agent) != null, 60);
+      rig.await("the copy child", () -> copyChild(agent) != null, 60);
       ProcessHandle child = copyChild(agent);
       long[] goneAt = new long[1];
       var gone = child.onExit().thenRun(() -> goneAt[0] = System.nanoTime());
       // just after a progress event: the next one, 2 s on, is the first answered 409
-      await(
+      rig.await(
           "a progress event",
           () -> !jobs.eventsOf(1).isEmpty() && last(jobs, 1).type().equals("progress"),
           30);
@@ -169,31 +153,31 @@ class GpuCopyFaultIT {
     assertNoLeftovers(agent);
     long beats = server.heartbeats().stream().filter(FakeServer.Req::ok).count();
     int polls = jobs.pollTimes.size();
-    await(
+    rig.await(
         "two more heartbeats",
         () -> server.heartbeats().stream().filter(FakeServer.Req::ok).count() >= beats + 2,
         20);
-    await("another poll", () -> jobs.pollTimes.size() > polls, 40);
+    rig.await("another poll", () -> jobs.pollTimes.size() > polls, 40);
     Files.deleteIfExists(fault);
     JsonNode next = resultOf(jobs, 2, 60);
     assertEquals(3, next.path("samples").size(), next.toString());
-    assertTrue(agent.isAlive(), Files.readString(log));
+    assertTrue(agent.isAlive(), rig.log());
     assertNoLeftovers(agent);
-    assertNoFiles(work);
+    rig.assertNoFiles();
   }
 
   private JsonNode resultOf(FakeJobServer jobs, long id, int seconds) throws Exception {
     if (jobs.eventsOf(id).isEmpty()) {
       jobs.assignments.add(job(id, 60));
     }
-    await("job " + id + " over", () -> over(jobs, id), seconds);
+    rig.await("job " + id + " over", () -> over(jobs, id), seconds);
     FakeJobServer.Event e = last(jobs, id);
-    assertEquals("result", e.type(), e.body().toString() + "\n" + Files.readString(log));
+    assertEquals("result", e.type(), e.body().toString() + "\n" + rig.log());
     return e.body();
   }
 
   private String errorOf(FakeJobServer jobs, long id, int seconds) throws Exception {
-    await("job " + id + " over", () -> over(jobs, id), seconds);
+    rig.await("job " + id + " over", () -> over(jobs, id), seconds);
     FakeJobServer.Event e = last(jobs, id);
     assertEquals("error", e.type(), e.body().toString());
     return e.body().path("message").asText();
@@ -229,7 +213,7 @@ class GpuCopyFaultIT {
   }
 
   private void assertNoLeftovers(Process agent) throws Exception {
-    await("no child of the agent", () -> agent.descendants().findAny().isEmpty(), 10);
+    rig.await("no child of the agent", () -> agent.descendants().findAny().isEmpty(), 10);
   }
 
   /** The same copy by the {@code bandwidth} command, in its own process. */
@@ -249,49 +233,19 @@ class GpuCopyFaultIT {
   }
 
   private Process agent(FakeServer server) throws IOException {
-    Path token = Files.writeString(tmp.resolve("token"), TOKEN + "\n");
-    Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-------"));
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Djna.library.path=" + AgentProcess.TEST_NATIVE);
-    cmd.add("-Djava.io.tmpdir=" + Files.createDirectories(tmp.resolve("jtmp")));
-    cmd.add("-jar");
-    cmd.add(
-        Path.of(System.getProperty("fabricscope.agentJar", "target/fabricscope-agent.jar"))
-            .toAbsolutePath()
-            .toString());
-    cmd.addAll(
-        List.of(
-            "run",
-            "--server",
-            server.url(),
-            "--token-file",
-            token.toString(),
-            "--fsroot",
-            tree.root().toString(),
-            "--spool",
-            tmp.resolve("spool").toString()));
-    cmd.addAll(List.of("--interval 10s --heartbeat 1s --timeout 5s".split(" ")));
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(work.toFile());
-    pb.environment().putAll(env());
-    Process p = pb.redirectOutput(tmp.resolve("out").toFile()).redirectError(log.toFile()).start();
-    agents.add(p);
-    return p;
-  }
-
-  private void await(String what, BooleanSupplier cond, int seconds) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-    while (!cond.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what + "\n" + Files.readString(log));
-      }
-      Thread.sleep(20);
-    }
-  }
-
-  private static void assertNoFiles(Path dir) throws IOException {
-    try (Stream<Path> s = Files.list(dir)) {
-      assertEquals(List.of(), s.toList(), "written to the working folder");
-    }
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--server",
+                server.url(),
+                "--token-file",
+                rig.tokenFile(TOKEN),
+                "--fsroot",
+                rig.fsroot(),
+                "--spool",
+                tmp.resolve("spool").toString()));
+    args.addAll(List.of("--interval 10s --heartbeat 1s --timeout 5s".split(" ")));
+    return rig.start(env(), args);
   }
 }
