@@ -46,6 +46,15 @@ public final class Cli {
     try {
       return commandLine(args, out, err, helpers).execute(args);
     } catch (OutOfMemoryError e) {
+      if (args.length > 0 && args[0].equals("run")) {
+        // the service's own state, not an input of the user's: a failure its manager restarts
+        err.println(
+            NAME
+                + ": run: out of memory (heap "
+                + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB): stopping; give it more (JAVA_OPTS=-Xmx...)");
+        return FAILED;
+      }
       // a valid input too large for this heap (the seventh review: topo of 2,000 devices in 512
       // MiB): the matrix is garbage once thrown, so there is room to say so in one line
       err.println(

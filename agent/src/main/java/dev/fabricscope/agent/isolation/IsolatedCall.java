@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -36,11 +37,25 @@ public final class IsolatedCall {
   /** Between SIGTERM and SIGKILL: a JVM stuck in native code still exits on SIGTERM at once. */
   static final long GRACE_MILLIS = 1000;
 
+  /** Where notes go: stderr for one-shot commands; the {@code run} service's timestamped log. */
+  private static volatile Consumer<String> notes =
+      line -> System.err.println("fabricscope-agent: " + line);
+
   private final String what;
   private final Supplier<List<String>> argv;
   private final Duration deadline;
   private final ProcessRunner runner = ProcessRunner.forOwnChildren(MAX_OUTPUT_BYTES, GRACE_MILLIS);
   private RunningProcess stuck;
+
+  /**
+   * Sends the notes of every probe ({@link ChildOutcome#note}) to {@code sink} from now on; returns
+   * the sink before, to put back. The {@code run} service logs them with its time stamps.
+   */
+  public static Consumer<String> noteTo(Consumer<String> sink) {
+    Consumer<String> before = notes;
+    notes = sink;
+    return before;
+  }
 
   /**
    * A probe running {@code entry} of {@link IsolatedMain}.
@@ -118,7 +133,7 @@ public final class IsolatedCall {
     }
     ChildOutcome o = ChildOutcome.of(r, shown, what, MAX_OUTPUT_BYTES);
     if (o.note() != null) {
-      System.err.println("fabricscope-agent: " + o.note() + " after its answer (used)");
+      notes.accept(o.note() + " after its answer (used)");
     }
     return o;
   }

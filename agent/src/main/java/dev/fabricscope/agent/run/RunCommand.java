@@ -9,6 +9,7 @@ import dev.fabricscope.agent.cli.Cli;
 import dev.fabricscope.agent.cli.Fsroot;
 import dev.fabricscope.agent.cli.HelpOption;
 import dev.fabricscope.agent.cli.UsageException;
+import dev.fabricscope.agent.isolation.IsolatedCall;
 import dev.fabricscope.agent.nvml.IsolatedNvmlReader;
 import dev.fabricscope.agent.nvml.NvmlStep;
 import dev.fabricscope.sysfs.PeriodicScanner;
@@ -113,12 +114,18 @@ public final class RunCommand implements Callable<Integer> {
     // told only after every resource is closed (spool lock, an unpacked --fsroot archive): the
     // shutdown hook halts the JVM right after, and must not cut the clean-up short
     RunShutdown shutdown = null;
+    Thread.UncaughtExceptionHandler previousHandler = Thread.getDefaultUncaughtExceptionHandler();
+    java.util.function.Consumer<String> notesBefore = null;
     try (Fsroot fs = Fsroot.open(o.fsroot == null ? null : o.fsroot.toString())) {
       // closed below, after the loop (the shutdown hook waits for it); a scan still running then
       // may read a tree being removed, and RunLoop drops its report
       fs.closedByOwnerOnly();
       // before the first scan: a stop during the start-up is a clean one too
       shutdown = RunShutdown.install(GRACE_MILLIS, log, err);
+      // a thread that dies of what it did not catch stops the agent (exit 1), not only itself
+      Thread.setDefaultUncaughtExceptionHandler(shutdown::uncaught);
+      // a driver that misbehaved after answering, noted once per quarter hour per kind of note
+      notesBefore = IsolatedCall.noteTo(log.quietRepeats(Duration.ofMinutes(15))::info);
       PeriodicScanner scanner =
           new PeriodicScanner(
               fs.root(),
@@ -219,6 +226,10 @@ public final class RunCommand implements Callable<Integer> {
       return 0;
     } finally {
       if (shutdown != null) {
+        Thread.setDefaultUncaughtExceptionHandler(previousHandler);
+        if (notesBefore != null) {
+          IsolatedCall.noteTo(notesBefore);
+        }
         shutdown.exited();
       }
     }

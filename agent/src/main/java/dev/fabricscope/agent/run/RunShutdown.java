@@ -12,6 +12,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * --fsroot} tree), logs one line and halts with 0 itself. Before, the hook came only after the
  * first scan and the helpers' detection (up to a driver timeout each): a SIGTERM then exited 143
  * without a word, where the README says 0 (eighteenth security review).
+ *
+ * <p>A throwable no thread of the command caught ({@link #uncaught}: an {@link OutOfMemoryError} in
+ * a scan or a job, a job loop that died) stops the command the same way, with one line and exit 1:
+ * a half-dead agent (reporting, but no longer taking jobs; its state unknown after an error of the
+ * JVM) is worse than one its service manager restarts. Before, the thread died with a stack trace
+ * and the agent ran on without it.
  */
 final class RunShutdown {
 
@@ -24,16 +30,23 @@ final class RunShutdown {
   private volatile RunLoop loop;
   private volatile JobLoop jobs;
   private volatile Sender sender;
+  private volatile int status; // 0 for a stop by signal, 1 after a fatal throwable
 
-  private RunShutdown(long graceMillis, AgentLog log, PrintStream err) {
+  private final Runnable exitOne;
+
+  /**
+   * @param exitOne starts the JVM's exit with status 1 (tests: records it)
+   */
+  RunShutdown(long graceMillis, AgentLog log, PrintStream err, Runnable exitOne) {
     this.graceMillis = graceMillis;
     this.log = log;
     this.err = err;
+    this.exitOne = exitOne;
   }
 
   /** A hook, registered with the JVM. */
   static RunShutdown install(long graceMillis, AgentLog log, PrintStream err) {
-    RunShutdown s = new RunShutdown(graceMillis, log, err);
+    RunShutdown s = new RunShutdown(graceMillis, log, err, () -> System.exit(1));
     Runtime.getRuntime().addShutdownHook(new Thread(s::onSignal, "agent-shutdown"));
     return s;
   }
@@ -63,9 +76,35 @@ final class RunShutdown {
     finished.countDown();
   }
 
+  /**
+   * The default uncaught-exception handler while the command runs: logs one line and exits 1
+   * through the hook (which stops the loops and waits for the clean-up as for a signal).
+   */
+  void uncaught(Thread thread, Throwable e) {
+    status = 1;
+    try {
+      log.info(
+          "run: "
+              + FatalLine.of(e, Runtime.getRuntime().maxMemory())
+              + " on thread "
+              + thread.getName()
+              + ": stopping (exit 1)");
+    } catch (Throwable again) {
+      // no memory even for the line: the exit code still says it
+    }
+    if (!requested.get()) {
+      exitOne.run(); // blocks this thread while the hooks run; the hook halts with the status
+    }
+  }
+
+  /** The status the hook halts with: 0 for a stop, 1 once a thread died of a throwable. */
+  int status() {
+    return status;
+  }
+
   private void onSignal() {
     requested.set(true);
-    if (exited.get()) {
+    if (exited.get() && status == 0) {
       return; // the command returned first: the JVM exits with its code
     }
     RunLoop l = loop;
@@ -92,6 +131,6 @@ final class RunShutdown {
             ? "stopped before the first report was sent"
             : "stopped: " + l.depth() + " report(s) left in the spool");
     err.flush();
-    Runtime.getRuntime().halt(0);
+    Runtime.getRuntime().halt(status);
   }
 }

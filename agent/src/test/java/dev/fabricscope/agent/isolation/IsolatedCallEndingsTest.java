@@ -42,6 +42,20 @@ class IsolatedCallEndingsTest {
     assertEquals("the test child exited with 139 (SIGSEGV)", o.note());
   }
 
+  /** The note goes where the command sends it: the {@code run} service's timestamped log. */
+  @Test
+  void theNoteGoesToTheSinkTheCommandGave() {
+    List<String> noted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.function.Consumer<String> before = IsolatedCall.noteTo(noted::add);
+    try {
+      sh("echo '" + REAL + "'; sh -c 'kill -SEGV $$'; exit $?", Duration.ofSeconds(20)).call();
+    } finally {
+      IsolatedCall.noteTo(before);
+    }
+    assertEquals(
+        List.of("the test child exited with 139 (SIGSEGV) after its answer (used)"), noted);
+  }
+
   @Test
   void twoAnswersAreAForgeryAndNeitherIsTaken() {
     ChildOutcome o =
