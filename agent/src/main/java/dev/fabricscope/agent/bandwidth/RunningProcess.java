@@ -16,6 +16,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RunningProcess implements AutoCloseable {
 
+  /**
+   * How long the readers get to see the end of a reaped helper's pipes before holders are sought.
+   */
+  static final long PIPE_EOF_MILLIS = 20;
+
+  /** At most so many searches for the holders of a reaped helper's pipes. */
+  static final int PIPE_ROUNDS = 10;
+
   private final Process process;
   private final List<String> argv;
   private final HelperContainment containment;
@@ -33,6 +41,9 @@ public final class RunningProcess implements AutoCloseable {
 
   /** PROCESS_GROUP: the helper's start in clock ticks since boot (0 when it could not be read). */
   private final long helperStartTicks;
+
+  /** Without a PID namespace: the helper's output pipes, to find what holds them after it. */
+  private final java.util.Set<String> pipes;
 
   /** PROCESS_GROUP: completes with the tick the helper's reap was seen in (-1 unknown). */
   private final java.util.concurrent.CompletableFuture<Long> exitSeenTicks;
@@ -59,6 +70,10 @@ public final class RunningProcess implements AutoCloseable {
                 BoundedCapture.OWN_STDERR_TAIL,
                 name + "-err")
             : new BoundedCapture(process.getErrorStream(), maxOutputBytes, name + "-err");
+    this.pipes =
+        containment.mode() == HelperContainment.Mode.PID_NAMESPACE
+            ? java.util.Set.of() // what it leaves ends with the namespace
+            : PipeHolders.of(process);
     if (containment.mode() == HelperContainment.Mode.PROCESS_GROUP) {
       long start = HelperContainment.startTicks(process.pid());
       // read while not yet reaped, so the pid was still the helper's: else no lower bound
@@ -268,11 +283,15 @@ public final class RunningProcess implements AutoCloseable {
       kill(Stop.CANCELLED);
     }
     killLeftovers();
+    if (!process.isAlive()) {
+      killPipeHolders();
+    }
   }
 
   private ProcessResult result() {
     if (!process.isAlive()) {
       killLeftovers();
+      killPipeHolders();
     }
     // a surviving grandchild may hold the pipes open: they are closed so the JDK can release them
     BoundedCapture.drain(out, err, own && !process.isAlive());
@@ -294,6 +313,23 @@ public final class RunningProcess implements AutoCloseable {
         stopped,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
         out.truncated());
+  }
+
+  /**
+   * What still holds the helper's pipes once it was reaped outlived it (a {@code setsid} child the
+   * group's kill missed): killed, so its writes are not read as the helper's and no reader thread
+   * waits on it. The readers get a moment for the end of file first: the usual case scans nothing.
+   */
+  private void killPipeHolders() {
+    // rounds: a holder caught between fork and exec may hand the pipe on to a child the scan
+    // missed; until the readers see the end, or a scan finds no holder left
+    for (int round = 0; round < PIPE_ROUNDS; round++) {
+      out.join(PIPE_EOF_MILLIS);
+      err.join(PIPE_EOF_MILLIS);
+      if (!(out.running() || err.running()) || PipeHolders.kill(pipes).isEmpty()) {
+        return;
+      }
+    }
   }
 
   private static void closeQuietly(java.io.InputStream in) {
