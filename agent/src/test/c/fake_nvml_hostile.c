@@ -14,6 +14,8 @@
  *   exithang    nothing at init; a destructor that never returns when the library is unloaded
  *               at the caller's exit (after the caller has printed its answer).
  *   exitcrash   the same destructor dereferencing NULL instead.
+ *   ctorhang    a constructor that never returns: the library hangs in its loading, inside
+ *               dlopen, holding the dynamic loader's lock (security review 19, #2).
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -107,6 +109,12 @@ int fake_nvml_hostile_init(int *rc) {
   }
   (void) rc;
   return 0;
+}
+
+__attribute__((constructor)) static void at_load(void) {
+  if (is("ctorhang")) {
+    for (;;) pause();
+  }
 }
 
 __attribute__((destructor)) static void at_unload(void) {

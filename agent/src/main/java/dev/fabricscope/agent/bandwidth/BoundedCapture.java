@@ -27,6 +27,9 @@ final class BoundedCapture {
    */
   static final long OWN_QUIET_MILLIS = 250;
 
+  /** The most an own child's streams are read after its reap, quiet or not (review 19, #3). */
+  static final long OWN_SETTLE_MILLIS = 500;
+
   /** An own child's standard error kept from the start, and again from the end (review 18, #4). */
   static final int OWN_STDERR_HEAD = 32 << 10;
 
@@ -125,9 +128,13 @@ final class BoundedCapture {
   static void drain(BoundedCapture out, BoundedCapture err, boolean ownReaped) {
     long until = System.nanoTime() + DRAIN_MILLIS * 1_000_000L;
     if (ownReaped) {
-      out.settle(OWN_QUIET_MILLIS, until);
-      err.settle(OWN_QUIET_MILLIS, until);
+      // each stream on its own, and never past OWN_SETTLE_MILLIS: a left-over process writing to
+      // stderr now and then held stdout open for a forged answer up to the whole budget (review
+      // 19, #3); what the child wrote is in the pipe by its reap, at most a pipe's 64 KiB unread
+      long settled = Math.min(until, System.nanoTime() + OWN_SETTLE_MILLIS * 1_000_000L);
+      out.settle(OWN_QUIET_MILLIS, settled);
       out.stop();
+      err.settle(OWN_QUIET_MILLIS, settled);
       err.stop();
     } else {
       out.join((until - System.nanoTime()) / 1_000_000L);

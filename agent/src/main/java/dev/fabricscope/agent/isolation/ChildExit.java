@@ -1,7 +1,11 @@
 package dev.fabricscope.agent.isolation;
 
+import com.sun.jna.Function;
 import com.sun.jna.Library;
-import com.sun.jna.Native;
+import com.sun.jna.NativeLibrary;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -24,21 +28,33 @@ public final class ChildExit {
   public static final Map<String, Object> DRIVER_LOAD_OPTIONS =
       Map.of(Library.OPTION_OPEN_FLAGS, 0x00001 | 0x00100 | 0x01000); // LAZY | GLOBAL | NODELETE
 
-  /** libc, for {@code _exit}. */
-  interface LibC extends Library {
-    void _exit(int status);
-  }
-
-  private static volatile LibC libc;
+  // libc's _exit, resolved before any driver is loaded (prepare)
+  private static volatile Function exit;
 
   private ChildExit() {}
 
-  /** Looks up {@code _exit} before any driver is loaded, so that ending needs no more loading. */
+  /**
+   * Resolves {@code _exit}, and calls through JNA's and the JDK's native paths that an early end
+   * takes, before any driver is loaded. Why: a driver whose loading hangs holds the dynamic
+   * loader's lock, and resolving a symbol then (JNA's first call of a function, the JVM's first
+   * call of a JDK native method) waits for that lock for good, so a child whose agent had gone
+   * could not end (security review 19, #2).
+   */
   static void prepare() {
     try {
-      libc = Native.load("c", LibC.class);
+      NativeLibrary c = NativeLibrary.getInstance("c");
+      Function getpid = c.getFunction("getpid");
+      Function end = c.getFunction("_exit");
+      getpid.invokeInt(new Object[0]); // the same native entry _exit is called through
+      exit = end;
     } catch (RuntimeException | LinkageError e) {
       // no libc through JNA: now() halts instead
+    }
+    try {
+      // stderr's native write, for the line a child writes before it ends early
+      new FileOutputStream(FileDescriptor.err).write(new byte[0]);
+    } catch (IOException e) {
+      // stderr closed: nothing will be written to it
     }
   }
 
@@ -46,9 +62,9 @@ public final class ChildExit {
   static void now(int code) {
     System.out.flush();
     System.err.flush();
-    LibC c = libc;
-    if (c != null) {
-      c._exit(code);
+    Function end = exit;
+    if (end != null) {
+      end.invokeInt(new Object[] {code}); // _exit returns nothing, and never returns
     }
     // no libc through JNA: halt, which at least skips the shutdown hooks
     Runtime.getRuntime().halt(code);

@@ -19,6 +19,47 @@ import org.junit.jupiter.api.Test;
  */
 class BoundedCaptureTest {
 
+  /**
+   * Review 19, #3: after an own child's reap, a left-over process writing a byte to stderr every
+   * 100 ms no longer keeps stdout read on: a line it writes there a second later is not taken, and
+   * the reading ends within {@link BoundedCapture#OWN_SETTLE_MILLIS}. Before, stdout was read until
+   * stderr fell quiet, up to the 2 s budget, and the forged line was taken.
+   */
+  @Test
+  void aBusyStderrDoesNotKeepStdoutOpenForALateLine() throws Exception {
+    java.io.PipedOutputStream outW = new java.io.PipedOutputStream();
+    java.io.PipedOutputStream errW = new java.io.PipedOutputStream();
+    BoundedCapture out =
+        new BoundedCapture(new java.io.PipedInputStream(outW, 1 << 16), 1 << 20, "out");
+    BoundedCapture err =
+        new BoundedCapture(new java.io.PipedInputStream(errW, 1 << 16), 1 << 10, 1 << 10, "err");
+    Thread leftover =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; i < 30; i++) {
+                  Thread.sleep(100);
+                  errW.write('.');
+                  errW.flush();
+                  if (i == 10) {
+                    outW.write("FORGED\n".getBytes(StandardCharsets.UTF_8));
+                    outW.flush();
+                  }
+                }
+              } catch (Exception e) {
+                // the reader is gone: the test is over
+              }
+            });
+    leftover.setDaemon(true);
+    leftover.start();
+    long t0 = System.nanoTime();
+    BoundedCapture.drain(out, err, true);
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    Thread.sleep(1500); // past the forged line
+    assertEquals("", out.text());
+    assertTrue(ms < BoundedCapture.OWN_SETTLE_MILLIS + 200, ms + " ms");
+  }
+
   @Test
   void headAndTailAreKeptExactlyForGeneratedStreams() {
     Random rnd = new Random(18);
