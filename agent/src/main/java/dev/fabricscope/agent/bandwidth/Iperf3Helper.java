@@ -85,6 +85,23 @@ public final class Iperf3Helper implements BandwidthHelper {
     return kind == BandwidthKind.TCP;
   }
 
+  /**
+   * Why a tcp listener may not bind {@code address} (a literal that is not one of this host's own
+   * unicast addresses: any, multicast, broadcast, another host's), or null when it may. The {@code
+   * bandwidth} command asks first, so that a bad {@code --listen} address is bad input (exit 2).
+   */
+  public static String refusedListenAddress(String address) {
+    InetAddress a = PeerNetworks.literal(address);
+    if (a == null
+        || a.isAnyLocalAddress()
+        || a.isMulticastAddress()
+        || PeerNetworks.broadcast(a)
+        || !PeerNetworks.isOwnAddress(a)) {
+      return "tcp: will not listen on " + address + ": not one host's address";
+    }
+    return null;
+  }
+
   @Override
   public Listener listen(BandwidthSpec spec, Cancellation cancel) throws HelperException {
     requireTcp(spec);
@@ -92,17 +109,13 @@ public final class Iperf3Helper implements BandwidthHelper {
       throw new HelperException("tcp: the target must be addr:IP, not " + spec.target());
     }
     String address = spec.target().name();
-    InetAddress a = PeerNetworks.literal(address);
     // defence in depth behind JobAssignment (fourteenth security review, finding 2): iperf3 -s -1
     // bound there would take its one test from anyone on any interface; the command line's
     // --listen comes here without an assignment, so the same rule, less the peer networks
     // (eighteenth security review: it listened on 255.255.255.255)
-    if (a == null
-        || a.isAnyLocalAddress()
-        || a.isMulticastAddress()
-        || PeerNetworks.broadcast(a)
-        || !PeerNetworks.isOwnAddress(a)) {
-      throw new HelperException("tcp: will not listen on " + address + ": not one host's address");
+    String refused = refusedListenAddress(address);
+    if (refused != null) {
+      throw new HelperException(refused);
     }
     int port;
     try {

@@ -7,6 +7,7 @@ import dev.fabricscope.agent.bandwidth.BandwidthHelpers;
 import dev.fabricscope.agent.bandwidth.Cancellation;
 import dev.fabricscope.agent.bandwidth.HelperCapability;
 import dev.fabricscope.agent.bandwidth.HelperException;
+import dev.fabricscope.agent.bandwidth.Iperf3Helper;
 import dev.fabricscope.agent.bandwidth.Listener;
 import dev.fabricscope.agent.bandwidth.Measurement;
 import dev.fabricscope.agent.bandwidth.Peer;
@@ -108,6 +109,12 @@ public final class BandwidthCommand implements Callable<Integer> {
     boolean listen = o.listen;
     if (listen && !spec.kind().twoSided()) {
       throw new UsageException("--listen is for the target side of rdma-* and tcp tests");
+    }
+    if (listen && spec.kind() == BandwidthKind.TCP) {
+      String refused = Iperf3Helper.refusedListenAddress(spec.target().name());
+      if (refused != null) {
+        throw new UsageException(refused); // the user's address, not a failure of the test
+      }
     }
     Peer peer = null;
     if (spec.kind().twoSided() && !listen) {
