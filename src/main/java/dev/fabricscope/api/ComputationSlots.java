@@ -92,13 +92,12 @@ final class ComputationSlots {
     try {
       int before = claims.getOrDefault(key, 0);
       if (before >= perCaller) {
-        throw new ApiException(
+        throw new Refused(
             429,
             "Too many requests",
             "this caller already has "
                 + perCaller
-                + " computations running or waiting; wait for their answers",
-            5);
+                + " computations running or waiting; wait for their answers");
       }
       claims.put(key, before + 1);
       Waiter me = new Waiter(key, arrivals++);
@@ -237,10 +236,25 @@ final class ComputationSlots {
   }
 
   static ApiException busy() {
-    return new ApiException(
+    return new Refused(
         503,
         "Service unavailable",
-        "too many matrices, graphs, plans or exports are being computed; retry shortly",
-        5);
+        "too many matrices, graphs, plans or exports are being computed; retry shortly");
+  }
+
+  /**
+   * A caller refused a slot (429: its share is taken; 503: none came in time), before any
+   * computation: the caller's own, which others waiting for the same answer do not share ({@link
+   * dev.fabricscope.concurrent.SharedLru}).
+   */
+  static final class Refused extends ApiException {
+    Refused(int status, String title, String detail) {
+      super(status, title, detail, 5);
+    }
+  }
+
+  /** Whether {@code e} is a slot refusal ({@link Refused}): for shared computations' waiters. */
+  static boolean refused(RuntimeException e) {
+    return e instanceof Refused;
   }
 }

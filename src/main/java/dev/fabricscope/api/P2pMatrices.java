@@ -122,7 +122,13 @@ public class P2pMatrices {
     this.callerKey = callerKey;
     this.mapper = mapper;
     this.answers =
-        new SharedLru<>(cacheEntries, cacheBytes, Entry::size, AWAIT_SECONDS, P2pMatrices::busy);
+        new SharedLru<>(
+            cacheEntries,
+            cacheBytes,
+            Entry::size,
+            AWAIT_SECONDS,
+            P2pMatrices::busy,
+            ComputationSlots::refused);
   }
 
   /** The most matrix devices a host may have for {@code /p2p} to answer. */
@@ -167,6 +173,14 @@ public class P2pMatrices {
     } finally {
       heavy.release(key);
     }
+  }
+
+  /**
+   * Whether {@code e} is {@link #inSlot}'s refusal of its caller (429 or 503 before any work): that
+   * caller's own, not shared with others waiting for the same cached answer.
+   */
+  public static boolean slotRefused(RuntimeException e) {
+    return ComputationSlots.refused(e);
   }
 
   /** Cached answers now; for tests. */

@@ -44,7 +44,13 @@ public class SnapshotDiffs {
     this.matrices = matrices;
     this.mapper = mapper;
     this.diffs =
-        new SharedLru<>(ENTRIES, maxBytes, json -> json.length, AWAIT_SECONDS, SnapshotDiffs::busy);
+        new SharedLru<>(
+            ENTRIES,
+            maxBytes,
+            json -> json.length,
+            AWAIT_SECONDS,
+            SnapshotDiffs::busy,
+            ComputationSlots::refused);
   }
 
   /**

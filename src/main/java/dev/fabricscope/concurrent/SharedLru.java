@@ -17,7 +17,10 @@ import java.util.function.ToLongFunction;
  * bound: for answers derived from snapshots, which never change (the {@code /p2p} matrices, the
  * host diffs). Callers asking for a key being computed wait for that computation instead of
  * starting their own, at most {@code awaitSeconds}; a failure fails them too and is not kept, so
- * the next call tries again.
+ * the next call tries again. A failure that was the computing caller's own and came before any
+ * computation ({@code callersOwn}: it was refused a slot by its caller's share) fails only that
+ * caller: the waiters ask again, one of them computing under its own share (nineteenth security
+ * review, finding 2: one caller's refused requests failed every other caller of the same key).
  *
  * @param <K> the key (snapshot ids)
  * @param <V> the value kept
@@ -29,6 +32,7 @@ public final class SharedLru<K, V> {
   private final ToLongFunction<V> size;
   private final long awaitSeconds;
   private final Supplier<RuntimeException> busy;
+  private final Predicate<RuntimeException> callersOwn;
   private final LinkedHashMap<K, V> cache = new LinkedHashMap<>(16, 0.75f, true);
   private final Map<K, CompletableFuture<V>> inFlight = new HashMap<>();
   private long cachedBytes;
@@ -46,30 +50,57 @@ public final class SharedLru<K, V> {
       ToLongFunction<V> size,
       long awaitSeconds,
       Supplier<RuntimeException> busy) {
+    this(entries, bytes, size, awaitSeconds, busy, e -> false);
+  }
+
+  /**
+   * As the constructor above, with {@code callersOwn}: the failures of a computing caller that its
+   * waiters do not share, but ask again after.
+   */
+  public SharedLru(
+      int entries,
+      long bytes,
+      ToLongFunction<V> size,
+      long awaitSeconds,
+      Supplier<RuntimeException> busy,
+      Predicate<RuntimeException> callersOwn) {
     this.entries = entries;
     this.bytes = bytes;
     this.size = size;
     this.awaitSeconds = awaitSeconds;
     this.busy = busy;
+    this.callersOwn = callersOwn;
   }
 
   /** The value of {@code key}: kept, being computed by another caller, or computed here. */
   public V get(K key, Supplier<V> compute) {
-    CompletableFuture<V> f;
-    boolean mine = false;
-    synchronized (this) {
-      V kept = cache.get(key);
-      if (kept != null) {
-        return kept;
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(awaitSeconds);
+    while (true) {
+      CompletableFuture<V> f;
+      boolean mine = false;
+      synchronized (this) {
+        V kept = cache.get(key);
+        if (kept != null) {
+          return kept;
+        }
+        f = inFlight.get(key);
+        if (f == null) {
+          f = new CompletableFuture<>();
+          inFlight.put(key, f);
+          mine = true;
+        }
       }
-      f = inFlight.get(key);
-      if (f == null) {
-        f = new CompletableFuture<>();
-        inFlight.put(key, f);
-        mine = true;
+      if (mine) {
+        return compute(key, compute, f);
       }
+      Object value = await(f, deadline);
+      if (value != ASK_AGAIN) {
+        @SuppressWarnings("unchecked")
+        V v = (V) value;
+        return v;
+      }
+      // the computing caller was refused before it computed: ask again, under this caller's name
     }
-    return mine ? compute(key, compute, f) : await(f);
   }
 
   private V compute(K key, Supplier<V> compute, CompletableFuture<V> f) {
@@ -98,16 +129,26 @@ public final class SharedLru<K, V> {
     return value;
   }
 
-  private V await(CompletableFuture<V> f) {
+  /** What {@link #await} answers when the computing caller's failure was its own. */
+  private static final Object ASK_AGAIN = new Object();
+
+  /** The other caller's value; {@link #ASK_AGAIN} when its failure was its own. */
+  private Object await(CompletableFuture<V> f, long deadline) {
     try {
-      return f.get(awaitSeconds, TimeUnit.SECONDS);
+      return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
       throw busy.get();
     } catch (TimeoutException ex) {
       throw busy.get();
     } catch (ExecutionException ex) {
-      throw ex.getCause() instanceof RuntimeException r ? r : new IllegalStateException(ex);
+      if (ex.getCause() instanceof RuntimeException r) {
+        if (callersOwn.test(r)) {
+          return ASK_AGAIN;
+        }
+        throw r;
+      }
+      throw new IllegalStateException(ex);
     }
   }
 

@@ -61,7 +61,14 @@ final class PlanReports {
    * @param baseJson a plan's stored base report JSON (a 404 when there is no such plan)
    */
   PlanReports(int entries, long bytes, Slot slot, LongFunction<String> baseJson) {
-    this.cache = new SharedLru<>(entries, bytes, Entry::bytes, AWAIT_SECONDS, PlanReports::busy);
+    this.cache =
+        new SharedLru<>(
+            entries,
+            bytes,
+            Entry::bytes,
+            AWAIT_SECONDS,
+            PlanReports::busy,
+            dev.fabricscope.api.P2pMatrices::slotRefused);
     this.slot = slot;
     this.baseJson = baseJson;
   }

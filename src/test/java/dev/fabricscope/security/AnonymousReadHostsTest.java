@@ -45,13 +45,18 @@ class AnonymousReadHostsTest {
 
   /** GETs {@code path} under {@code host} (with a token when not null); reads the answer's head. */
   static Head get(String path, String host, String token) throws Exception {
+    return withAuthorization(path, host, token == null ? null : "Bearer " + token);
+  }
+
+  /** GETs {@code path} under {@code host} with this Authorization value as it is (none: null). */
+  static Head withAuthorization(String path, String host, String authorization) throws Exception {
     String head =
         "GET "
             + path
             + " HTTP/1.1\r\nHost: "
             + host
             + "\r\nAccept: */*\r\nConnection: close\r\n"
-            + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+            + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
             + "\r\n";
     try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
       s.setSoTimeout(15_000);
@@ -150,6 +155,35 @@ class AnonymousReadHostsTest {
       Head withToken = get(path, "rebind.attacker.example", viewer);
       assertTrue(withToken.status() != 421, path + ": " + withToken.text());
     }
+  }
+
+  /**
+   * Nineteenth security review, finding 1: {@code /q/metrics} under a rebinding name was served to
+   * any request that carried an Authorization header, whatever it held (a rebound page may set one
+   * without a preflight): the header skipped the name check, and the token was never looked at.
+   * Fixed and generated values: none is served; a real token still is.
+   */
+  @Test
+  void metricsWithMadeUpCredentialsUnderARebindingNameAreRefused() throws Exception {
+    Random r = new Random(19);
+    List<String> values =
+        new java.util.ArrayList<>(
+            List.of("x", "Bearer wrong", "Bearer", "Basic Zm9vOmJhcg==", "bearer made-up"));
+    for (int i = 0; i < 25; i++) {
+      StringBuilder v = new StringBuilder(r.nextBoolean() ? "Bearer " : "");
+      for (int k = 1 + r.nextInt(40); k > 0; k--) {
+        v.append((char) (0x21 + r.nextInt(0x7e - 0x21)));
+      }
+      values.add(v.toString());
+    }
+    for (String v : values) {
+      Head h = withAuthorization("/q/metrics", "rebind.attacker.example", v);
+      assertTrue(
+          h.status() == 401 || h.status() == 403 || h.status() == 400, "'" + v + "': " + h.text());
+      assertTrue(!h.text().contains("fabricscope_hosts"), v);
+    }
+    assertEquals(200, get("/q/metrics", "rebind.attacker.example", viewer).status());
+    assertEquals(421, withAuthorization("/q/metrics", "rebind.attacker.example", null).status());
   }
 
   @Test
