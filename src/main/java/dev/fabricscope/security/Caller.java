@@ -103,8 +103,9 @@ public record Caller(String name, Role role, String host, long tokenId, Session 
    * hosts.created_by}): {@code agent:<name>} for an agent (its token's name, or {@code
    * kubernetes:<node>}), {@code token:<name>} for another token of the token store, {@code
    * person:<subject>} for a signed-on person. The kind comes first so that a token and a person of
-   * the same name are two creators. At most 255 characters: a longer subject (the provider's, not
-   * ours to limit) is cut there.
+   * the same name are two creators. At most 255 characters, a control character as {@code ?}: a
+   * subject is the provider's, not ours to limit, and PostgreSQL refuses a NUL (token names are
+   * checked when made: {@code TokensResource}).
    */
   public String creator() {
     String kind;
@@ -115,7 +116,9 @@ public record Caller(String name, Role role, String host, long tokenId, Session 
     } else {
       kind = "person:"; // no token of ours and a role: the identity provider's
     }
-    String creator = kind + name;
+    StringBuilder printable = new StringBuilder(kind);
+    name.codePoints().forEach(c -> printable.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    String creator = printable.toString();
     if (creator.length() <= MAX_CREATOR) {
       return creator;
     }

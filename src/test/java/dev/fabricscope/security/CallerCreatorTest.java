@@ -29,6 +29,8 @@ class CallerCreatorTest {
         new Caller("bootstrap-admin", Role.ADMIN, null, 1, null).creator());
     var session = new Caller.Session("sid-1", Instant.EPOCH, Instant.EPOCH);
     assertEquals("person:alice", new Caller("alice", Role.OPERATOR, null, 0, session).creator());
+    assertEquals(
+        "person:eve?x?", new Caller("eve\u0000x\n", Role.VIEWER, null, 0, session).creator());
     // a signed-on person whose provider gave no session id or token still is a person
     assertEquals("person:bob", new Caller("bob", Role.ADMIN, null, 0, null).creator());
   }
