@@ -51,13 +51,14 @@ public class HostsResource {
   @Inject SnapshotDiffs diffs;
   @Inject WholeReports whole;
   @Inject KnownHosts known;
+  @Inject BulkHostDelete bulkDelete;
 
   @GET
   @Operation(
       operationId = "listHosts",
       summary =
-          "Hosts, filtered by name, label, has-GPU or finding; sorted by name, lastSeen, gpus or"
-              + " pciFunctions; paged")
+          "Hosts, filtered by name, label, has-GPU, finding or creator; sorted by name, lastSeen,"
+              + " gpus or pciFunctions; paged")
   @APIResponse(responseCode = "200", description = "A page of hosts")
   @APIResponse(responseCode = "400", ref = "BadRequest")
   public InventoryStore.Page<Host> list(
@@ -70,7 +71,12 @@ public class HostsResource {
       @BeanParam PageQuery page,
       @Parameter(schema = @Schema(enumeration = {"name", "lastSeen", "gpus", "pciFunctions"}))
           @QueryParam("sort")
-          String sort) {
+          String sort,
+      @Parameter(
+              description = CREATED_BY,
+              schema = @Schema(type = SchemaType.STRING, maxLength = InventoryStore.MAX_CREATED_BY))
+          @QueryParam("createdBy")
+          String createdByParam) {
     access.requireRead(request);
     InventoryStore.Sort order;
     try {
@@ -79,12 +85,55 @@ public class HostsResource {
       throw ApiException.badRequest(e.getMessage());
     }
     Boolean hasGpu = Params.bool("hasGpu", hasGpuParam);
+    String createdBy = Params.text("createdBy", createdByParam, InventoryStore.MAX_CREATED_BY);
     int offset = page.offset();
     int limit = page.limit();
     if (finding != null) {
-      return findings.hostsWith(finding, name, label, hasGpu, offset, limit);
+      return findings.hostsWith(finding, name, label, hasGpu, createdBy, offset, limit);
     }
-    return store.hosts(new InventoryStore.HostQuery(name, label, hasGpu, offset, limit, order));
+    return store.hosts(
+        new InventoryStore.HostQuery(name, label, hasGpu, offset, limit, order, createdBy));
+  }
+
+  static final String CREATED_BY =
+      "who created the hosts, exactly as a host's createdBy reads (agent:NAME, token:NAME,"
+          + " person:SUBJECT, server); at most 255 characters, no control characters";
+
+  @DELETE
+  @Operation(
+      operationId = "deleteHostsCreatedBy",
+      summary = "Delete every host one caller created (admin)",
+      description =
+          "Every host whose createdBy is the given one, with its snapshots, as deleteHost deletes"
+              + " one, in batches of 100 hosts per transaction; logged once. Their agents' next"
+              + " reports make them again: revoke the caller's token first.")
+  @SecurityRequirement(name = "bearer", scopes = "admin")
+  @APIResponse(
+      responseCode = "200",
+      description = "How many hosts were deleted (0 when that caller created none)",
+      content = @Content(schema = @Schema(implementation = BulkHostDelete.Deleted.class)))
+  @APIResponse(responseCode = "400", ref = "BadRequest")
+  @APIResponse(responseCode = "403", ref = "Forbidden")
+  public BulkHostDelete.Deleted deleteCreatedBy(
+      @Context HttpServerRequest request,
+      @Parameter(
+              required = true,
+              description = CREATED_BY,
+              schema =
+                  @Schema(
+                      type = SchemaType.STRING,
+                      minLength = 1,
+                      maxLength = InventoryStore.MAX_CREATED_BY))
+          @QueryParam("createdBy")
+          String createdByParam) {
+    // the role first: a non-admin learns 403, not what the query should have been
+    Caller caller = access.require(request, Role.ADMIN);
+    String createdBy = Params.text("createdBy", createdByParam, InventoryStore.MAX_CREATED_BY);
+    if (createdBy == null) {
+      throw ApiException.badRequest(
+          "createdBy is required: whose hosts to delete (DELETE /api/v1/hosts/{host} deletes one)");
+    }
+    return bulkDelete.delete(createdBy, caller);
   }
 
   @GET

@@ -9,6 +9,7 @@ import dev.fabricscope.inventory.TokenStore.Role;
 import dev.fabricscope.limits.ParseDeadline;
 import dev.fabricscope.security.Access;
 import dev.fabricscope.security.ApiException;
+import dev.fabricscope.security.Caller;
 import dev.fabricscope.sysfs.UnpackTemps;
 import dev.fabricscope.topology.Diagnostic;
 import dev.fabricscope.topology.Report;
@@ -112,7 +113,7 @@ public class ImportsResource {
       @QueryParam("host") String host,
       @Parameter(description = "key=value, repeatable: labels of the host") @QueryParam("label")
           List<String> labels) {
-    access.require(request, WRITER);
+    Caller caller = access.require(request, WRITER);
     if (body.length == 0) {
       throw ApiException.badRequest("the body is empty: send the file to import");
     }
@@ -137,7 +138,8 @@ public class ImportsResource {
           "the file does not name its host (" + report.source() + "): pass ?host=NAME");
     }
     String name = ReportParser.hostName(report);
-    ReportIngest.Result r = ingest.store(report, name, true, ReportsResource.labels(labels));
+    ReportIngest.Result r =
+        ingest.store(report, name, true, ReportsResource.labels(labels), caller.creator());
     return Response.status(201)
         .entity(
             new Imported(

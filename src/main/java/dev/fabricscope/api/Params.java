@@ -79,6 +79,29 @@ public final class Params {
     throw range(name, value, "one of " + String.join(", ", allowed));
   }
 
+  /**
+   * Text matched exactly against stored text (a host's creator): at most {@code maxLength}
+   * characters, no control characters (PostgreSQL refuses a NUL; the others only reach logs) and no
+   * half of a surrogate pair; null when absent or empty. The value is not echoed: what was refused
+   * is the client's, and may be neither printable nor short.
+   *
+   * @throws ApiException 400 for any other value
+   */
+  public static String text(String name, String value, int maxLength) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    if (value.length() > maxLength
+        || value
+            .codePoints()
+            .anyMatch(
+                c -> Character.isISOControl(c) || Character.getType(c) == Character.SURROGATE)) {
+      throw ApiException.badRequest(
+          name + " must be at most " + maxLength + " characters, none of them control characters");
+    }
+    return value;
+  }
+
   private static long parse(String name, String value, String expected) {
     // at most 19 digits: Long.parseLong accepts a leading '+', which no client needs
     if (!value.matches("-?[0-9]{1,19}")) {

@@ -160,7 +160,8 @@ public class ReportsResource {
             caller.host(),
             host -> access.requireAgentFor(request, host),
             false,
-            labels));
+            labels,
+            caller.creator()));
   }
 
   /**

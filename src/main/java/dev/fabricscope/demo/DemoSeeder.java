@@ -48,7 +48,12 @@ public class DemoSeeder {
       String name = r.host() != null && r.host().name() != null ? r.host().name() : e.getKey();
       name = dev.fabricscope.topology.HostNames.sanitize(name).orElse("demo-host");
       try {
-        ingest.store(r.withHostName(name), name, true, Map.of("demo", "true"));
+        ingest.store(
+            r.withHostName(name),
+            name,
+            true,
+            Map.of("demo", "true"),
+            dev.fabricscope.security.Caller.SERVER);
       } catch (dev.fabricscope.inventory.StoreFullException full) {
         // a nearly full volume must not stop the server from starting: demo data can wait
         Log.warnf("Demo hosts not loaded: %s", full.getMessage());

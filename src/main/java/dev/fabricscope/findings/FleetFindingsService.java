@@ -188,7 +188,13 @@ public class FleetFindingsService {
 
   /** Hosts with a finding of this rule, also matching the store's filters, paged by name. */
   public InventoryStore.Page<Host> hostsWith(
-      String rule, String name, String label, Boolean hasGpu, int offset, int limit) {
+      String rule,
+      String name,
+      String label,
+      Boolean hasGpu,
+      String createdBy,
+      int offset,
+      int limit) {
     Set<String> names =
         filter(rule, null, null).stream().map(Finding::host).collect(Collectors.toSet());
     List<Host> matching = new ArrayList<>();
@@ -198,7 +204,7 @@ public class FleetFindingsService {
         label,
         hasGpu,
         h -> {
-          if (names.contains(h.name())) {
+          if (names.contains(h.name()) && (createdBy == null || createdBy.equals(h.createdBy()))) {
             matching.add(h);
           }
         });

@@ -64,6 +64,8 @@ public class ReportIngest {
    * @param knownHost the host an agent token is bound to (enables the unchanged fast path), or null
    * @param authorize checks the caller may write the report's host (throws when not)
    * @param imported whether the report came through an import, not an agent
+   * @param createdBy the caller ({@link dev.fabricscope.security.Caller#creator}), recorded when
+   *     this report creates the host
    */
   public Result ingest(
       byte[] body,
@@ -71,7 +73,8 @@ public class ReportIngest {
       String knownHost,
       Consumer<String> authorize,
       boolean imported,
-      Map<String, String> labels) {
+      Map<String, String> labels,
+      String createdBy) {
     Timer.Sample sample = Timer.start();
     metrics.received();
     try {
@@ -91,7 +94,7 @@ public class ReportIngest {
       authorize.accept(host);
       // an agent's report of its own host may take the room kept for agents; an admin's may not
       boolean agentsOwn = !imported && host.equals(knownHost);
-      Result r = store(report, host, imported, labels, body, rawHash, agentsOwn);
+      Result r = store(report, host, imported, labels, body, rawHash, agentsOwn, createdBy);
       metrics.stored(r.outcome());
       return r;
     } catch (RuntimeException e) {
@@ -102,9 +105,13 @@ public class ReportIngest {
     }
   }
 
-  /** Stores an already-validated report (imports and demo data). */
-  public Result store(Report report, String host, boolean imported, Map<String, String> labels) {
-    return store(report, host, imported, labels, null, null, false);
+  /**
+   * Stores an already-validated report (imports and demo data); {@code createdBy} is recorded when
+   * it creates the host ({@link dev.fabricscope.security.Caller#creator}, or {@code server}).
+   */
+  public Result store(
+      Report report, String host, boolean imported, Map<String, String> labels, String createdBy) {
+    return store(report, host, imported, labels, null, null, false, createdBy);
   }
 
   private Result store(
@@ -114,7 +121,8 @@ public class ReportIngest {
       Map<String, String> labels,
       byte[] body,
       String bodyHash,
-      boolean agentsOwn) {
+      boolean agentsOwn,
+      String createdBy) {
     byte[] bytes;
     try {
       bytes = ReportJson.mapper().writeValueAsBytes(report);
@@ -127,7 +135,15 @@ public class ReportIngest {
     InventoryStore.IngestResult r =
         store.ingest(
             new InventoryStore.Ingest(
-                host, bytes, hash, summary(report), imported, labels, Instant.now(), agentsOwn));
+                host,
+                bytes,
+                hash,
+                summary(report),
+                imported,
+                labels,
+                Instant.now(),
+                agentsOwn,
+                createdBy));
     if (r.outcome() == InventoryStore.Outcome.CREATED) {
       findings.invalidate();
     }

@@ -27,7 +27,7 @@ final class HostQueries {
 
   private static final String HOST_COLUMNS =
       "h.id, h.name, h.first_seen, h.last_seen, h.latest_snapshot_id, h.imported, h.cpu,"
-          + " h.pci_functions, h.gpus, h.nics, h.rdma, h.nvme, h.summary_source";
+          + " h.pci_functions, h.gpus, h.nics, h.rdma, h.nvme, h.summary_source, h.created_by";
 
   Optional<Host> host(Connection c, String name) throws SQLException {
     try (var ps = c.prepareStatement("SELECT " + HOST_COLUMNS + " FROM hosts h WHERE h.name = ?")) {
@@ -73,6 +73,10 @@ final class HostQueries {
     }
     if (q.hasGpu() != null) {
       where.append(q.hasGpu() ? " AND h.gpus > 0" : " AND h.gpus = 0");
+    }
+    if (q.createdBy() != null) {
+      where.append(" AND h.created_by = ?");
+      params.add(q.createdBy());
     }
     long total;
     try (var ps = c.prepareStatement("SELECT COUNT(*) FROM hosts h" + where)) {
@@ -123,7 +127,8 @@ final class HostQueries {
         Instant last,
         Long latest,
         boolean imported,
-        HostSummary summary) {}
+        HostSummary summary,
+        String createdBy) {}
     List<Row> rows = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
@@ -144,7 +149,8 @@ final class HostQueries {
                 getInstant(rs, "last_seen"),
                 getLongOrNull(rs, "latest_snapshot_id"),
                 rs.getBoolean("imported"),
-                summary));
+                summary,
+                rs.getString("created_by")));
       }
     }
     Map<Long, Map<String, String>> labels = labels(c, rows.stream().map(Row::id).toList());
@@ -159,7 +165,8 @@ final class HostQueries {
                     r.latest,
                     r.imported,
                     Collections.unmodifiableMap(labels.getOrDefault(r.id, new TreeMap<>())),
-                    r.summary))
+                    r.summary,
+                    r.createdBy))
         .toList();
   }
 

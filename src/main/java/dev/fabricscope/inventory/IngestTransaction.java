@@ -124,13 +124,17 @@ final class IngestTransaction {
     }
     refuseNewHostWhenFull(c, maxHosts, kept);
     Savepoint beforeInsert = c.setSavepoint();
+    // created_by is written here only, with the row: no later write names it, so whoever reports
+    // or imports the host afterwards does not become its creator
     try (var ps =
         c.prepareStatement(
-            "INSERT INTO hosts (name, first_seen, last_seen, imported) VALUES (?, ?, ?, ?)")) {
+            "INSERT INTO hosts (name, first_seen, last_seen, imported, created_by)"
+                + " VALUES (?, ?, ?, ?, ?)")) {
       ps.setString(1, in.hostName());
       setInstant(ps, 2, at);
       setInstant(ps, 3, at);
       ps.setBoolean(4, in.imported());
+      ps.setString(5, in.createdBy());
       ps.executeUpdate();
     } catch (SQLException e) {
       if (!Jdbc.UNIQUE_VIOLATION.equals(e.getSQLState())) {

@@ -14,7 +14,10 @@ import java.util.Optional;
  */
 public interface InventoryStore {
 
-  /** A host as the inventory knows it. */
+  /**
+   * A host as the inventory knows it. {@code createdBy}: who created it (the caller of the write
+   * that inserted its row, {@link Ingest#createdBy}); null for hosts made before that was recorded.
+   */
   record Host(
       long id,
       String name,
@@ -23,7 +26,33 @@ public interface InventoryStore {
       Long latestSnapshotId,
       boolean imported,
       Map<String, String> labels,
-      HostSummary summary) {}
+      HostSummary summary,
+      @org.eclipse.microprofile.openapi.annotations.media.Schema(
+              nullable = true,
+              maxLength = MAX_CREATED_BY,
+              description =
+                  "Who created the host, set once when its row was inserted and never changed:"
+                      + " agent:<token name> (an agent's first report), token:<name> (an import"
+                      + " or report with a token), person:<subject> (signed on), server (demo"
+                      + " data); null for hosts created before fabricscope recorded it")
+          String createdBy) {
+
+    /** A host whose creator is not known. */
+    public Host(
+        long id,
+        String name,
+        Instant firstSeen,
+        Instant lastSeen,
+        Long latestSnapshotId,
+        boolean imported,
+        Map<String, String> labels,
+        HostSummary summary) {
+      this(id, name, firstSeen, lastSeen, latestSnapshotId, imported, labels, summary, null);
+    }
+  }
+
+  /** The longest creator the {@code hosts.created_by} column holds. */
+  int MAX_CREATED_BY = 255;
 
   /**
    * Counts and facts of the latest snapshot, kept on the host row for listing and filtering without
@@ -87,7 +116,9 @@ public interface InventoryStore {
   /**
    * What to store; {@code reportJson} is the canonical report JSON in UTF-8. {@code agentsOwn}: an
    * agent's report of the host its token is bound to, which may add a host into the room kept for
-   * agents ({@code fabricscope.history.agent-reserve}); imports and admins' reports may not.
+   * agents ({@code fabricscope.history.agent-reserve}); imports and admins' reports may not. {@code
+   * createdBy}: the caller, recorded only when this ingest inserts the host (null: not known); at
+   * most {@link #MAX_CREATED_BY} characters.
    */
   record Ingest(
       String hostName,
@@ -97,9 +128,40 @@ public interface InventoryStore {
       boolean imported,
       Map<String, String> labels,
       Instant receivedAt,
-      boolean agentsOwn) {
+      boolean agentsOwn,
+      String createdBy) {
 
-    /** Not an agent's report of its own host. */
+    public Ingest {
+      // refused here rather than cut by the database: H2 and PostgreSQL would fail the insert
+      if (createdBy != null && createdBy.length() > MAX_CREATED_BY) {
+        throw new IllegalArgumentException(
+            "createdBy is longer than " + MAX_CREATED_BY + " characters");
+      }
+    }
+
+    /** By a caller not known. */
+    public Ingest(
+        String hostName,
+        byte[] reportJson,
+        String contentHash,
+        HostSummary summary,
+        boolean imported,
+        Map<String, String> labels,
+        Instant receivedAt,
+        boolean agentsOwn) {
+      this(
+          hostName,
+          reportJson,
+          contentHash,
+          summary,
+          imported,
+          labels,
+          receivedAt,
+          agentsOwn,
+          null);
+    }
+
+    /** Not an agent's report of its own host, by a caller not known. */
     public Ingest(
         String hostName,
         byte[] reportJson,
@@ -138,10 +200,30 @@ public interface InventoryStore {
   /** A host by name. */
   Optional<Host> host(String name);
 
-  /** Filters for {@link #hosts}: each null means "any". */
+  /**
+   * Filters for {@link #hosts}: each null means "any"; {@code createdBy} is matched exactly ({@link
+   * Host#createdBy}).
+   */
   record HostQuery(
-      String nameContains, String label, Boolean hasGpu, Integer offset, Integer limit, Sort sort) {
-    /** Sorted by name. */
+      String nameContains,
+      String label,
+      Boolean hasGpu,
+      Integer offset,
+      Integer limit,
+      Sort sort,
+      String createdBy) {
+    /** By any creator. */
+    public HostQuery(
+        String nameContains,
+        String label,
+        Boolean hasGpu,
+        Integer offset,
+        Integer limit,
+        Sort sort) {
+      this(nameContains, label, hasGpu, offset, limit, sort, null);
+    }
+
+    /** Sorted by name, by any creator. */
     public HostQuery(
         String nameContains, String label, Boolean hasGpu, Integer offset, Integer limit) {
       this(nameContains, label, hasGpu, offset, limit, Sort.NAME);
@@ -211,4 +293,13 @@ public interface InventoryStore {
    * review: nothing could remove a host). Its agent's next report makes it again.
    */
   boolean deleteHost(String name);
+
+  /**
+   * Deletes at most {@code max} (≥ 1) of the hosts {@code createdBy} created, in name order, as
+   * {@link #deleteHost} deletes one, in one transaction; returns their names (fewer than {@code
+   * max}: none of that creator's are left, as far as this transaction saw). An admin's bulk undo
+   * for a caller that flooded the inventory: called again until it returns fewer, so that no
+   * transaction holds more than {@code max} hosts' rows.
+   */
+  List<String> deleteHostsCreatedBy(String createdBy, int max);
 }

@@ -253,6 +253,19 @@ public class JdbcInventoryStore implements InventoryStore {
   }
 
   @Override
+  public List<String> deleteHostsCreatedBy(String createdBy, int max) {
+    if (createdBy == null || max < 1) {
+      throw new IllegalArgumentException("a creator and a batch of at least 1: " + max);
+    }
+    List<String> deleted =
+        transaction("deleteHostsCreatedBy", c -> CreatorDeletes.deleteBatch(c, createdBy, max));
+    if (!deleted.isEmpty()) {
+      space.changed(); // as after deleteHost
+    }
+    return deleted;
+  }
+
+  @Override
   public Map<String, Long> latestSnapshotIds() {
     return query(
         "latestSnapshotIds",

@@ -95,6 +95,41 @@ public record Caller(String name, Role role, String host, long tokenId, Session 
     return "person:" + principal;
   }
 
+  /** What {@link #creator} records for hosts the server makes itself (demo data). */
+  public static final String SERVER = "server";
+
+  /**
+   * What the inventory records as the creator of a host this caller's write adds ({@code
+   * hosts.created_by}): {@code agent:<name>} for an agent (its token's name, or {@code
+   * kubernetes:<node>}), {@code token:<name>} for another token of the token store, {@code
+   * person:<subject>} for a signed-on person. The kind comes first so that a token and a person of
+   * the same name are two creators. At most 255 characters, a control character as {@code ?}: a
+   * subject is the provider's, not ours to limit, and PostgreSQL refuses a NUL (token names are
+   * checked when made: {@code TokensResource}).
+   */
+  public String creator() {
+    String kind;
+    if (role == Role.AGENT) {
+      kind = "agent:";
+    } else if (tokenId > 0) {
+      kind = "token:";
+    } else {
+      kind = "person:"; // no token of ours and a role: the identity provider's
+    }
+    StringBuilder printable = new StringBuilder(kind);
+    name.codePoints().forEach(c -> printable.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+    String creator = printable.toString();
+    if (creator.length() <= MAX_CREATOR) {
+      return creator;
+    }
+    // never between the two halves of a surrogate pair: PostgreSQL would refuse the half
+    int end =
+        Character.isHighSurrogate(creator.charAt(MAX_CREATOR - 1)) ? MAX_CREATOR - 1 : MAX_CREATOR;
+    return creator.substring(0, end);
+  }
+
+  private static final int MAX_CREATOR = 255;
+
   /** Whether the caller may read (viewer, operator, admin; agents write only). */
   public boolean canRead() {
     return role != null && role != Role.AGENT;

@@ -100,4 +100,12 @@ abstract class StoreContracts {
       return StoreContracts.this.dataSource();
     }
   }
+
+  @Nested
+  class HostCreators extends HostCreatorContract {
+    @Override
+    protected DataSource dataSource() {
+      return StoreContracts.this.dataSource();
+    }
+  }
 }
