@@ -5,6 +5,7 @@ import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -91,13 +92,20 @@ public final class HelperContainment {
     return new HelperContainment(Mode.DESCENDANTS, null, null);
   }
 
-  private static final class Detected {
-    static final HelperContainment INSTANCE = detect(ExecutableFinder.fromEnvironment());
-  }
+  /** How often a weaker mechanism than a PID namespace is probed again. */
+  static final Duration REPROBE = Duration.ofMinutes(10);
 
-  /** The best mechanism this agent can use, probed once (a real namespace start, about 5 ms). */
+  private static final ContainmentRedetection DETECTED =
+      new ContainmentRedetection(() -> detect(ExecutableFinder.fromEnvironment()), REPROBE);
+
+  /**
+   * The best mechanism this agent can use: probed at the first use (a real namespace start, about 5
+   * ms), and again every {@link #REPROBE} while it is not a PID namespace, so that one failed start
+   * of {@code unshare} (a transient fork failure, a full PID table) does not leave the agent on the
+   * weaker fallback for its whole life (nineteenth security review).
+   */
   public static HelperContainment detected() {
-    return Detected.INSTANCE;
+    return DETECTED.get(System.nanoTime());
   }
 
   static HelperContainment detect(ExecutableFinder finder) {
