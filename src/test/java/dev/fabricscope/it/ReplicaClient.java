@@ -21,7 +21,10 @@ import java.util.concurrent.TimeUnit;
 final class ReplicaClient {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final HttpClient HTTP = HttpClient.newHttpClient();
+  // HTTP/1.1, as the agent's JobClient and Sender: the default tries an h2c upgrade per
+  // connection, and under a loaded full build one of 20 concurrent long polls once hung past 30 s
+  static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private ReplicaClient() {}
 
