@@ -110,9 +110,22 @@ class HelperLeftoversIT {
   /** The process-group fallback through many random modes and deadlines, several at once. */
   @Test
   void manyRandomModeCombinationsInAProcessGroup() throws Exception {
+    randomRounds(8, HelperLeftoversIT::checkGroup);
+  }
+
+  /** One stand-in run in {@code mode} within {@code deadlineSeconds}, checked. */
+  interface Check {
+    void run(Mode mode, int deadlineSeconds) throws Exception;
+  }
+
+  /**
+   * {@code rounds} rounds of one to three stand-ins at once, each in a random mode with a random
+   * deadline of 1 or 2 s; the first failure fails the test, with the seed to repeat it.
+   */
+  private static void randomRounds(int rounds, Check check) throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < rounds; i++) {
       int n = 1 + random.nextInt(3);
       List<Thread> threads = new ArrayList<>();
       List<Throwable> failures = new ArrayList<>();
@@ -123,7 +136,7 @@ class HelperLeftoversIT {
             new Thread(
                 () -> {
                   try {
-                    checkGroup(mode, deadline);
+                    check.run(mode, deadline);
                   } catch (Throwable e) {
                     synchronized (failures) {
                       failures.add(new AssertionError("seed " + seed + ", " + mode, e));
@@ -188,35 +201,8 @@ class HelperLeftoversIT {
 
   @Test
   void manyRandomModeCombinations() throws Exception {
-    long seed = System.nanoTime();
-    Random random = new Random(seed);
     ProcessRunner runner = new ProcessRunner(1 << 20, 300);
-    for (int i = 0; i < 12; i++) {
-      int n = 1 + random.nextInt(3);
-      List<Thread> threads = new ArrayList<>();
-      List<Throwable> failures = new ArrayList<>();
-      for (int k = 0; k < n; k++) {
-        Mode mode = Mode.values()[random.nextInt(Mode.values().length)];
-        int deadline = 1 + random.nextInt(2);
-        Thread t =
-            new Thread(
-                () -> {
-                  try {
-                    check(runner, mode, deadline);
-                  } catch (Throwable e) {
-                    synchronized (failures) {
-                      failures.add(new AssertionError("seed " + seed + ", " + mode, e));
-                    }
-                  }
-                });
-        t.start();
-        threads.add(t);
-      }
-      for (Thread t : threads) {
-        t.join();
-      }
-      assertTrue(failures.isEmpty(), () -> failures.get(0) + ": " + failures.get(0).getCause());
-    }
+    randomRounds(12, (mode, deadline) -> check(runner, mode, deadline));
   }
 
   /**

@@ -47,6 +47,24 @@ class ParentWatchIT {
     return p;
   }
 
+  /** The packaged agent's {@code nvml} command with the doubles and {@code env}; output merged. */
+  private Process nvml(String driverTimeout, java.util.Map<String, String> env) throws Exception {
+    List<String> cmd =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Djna.library.path=" + AgentProcess.TEST_NATIVE,
+            "-jar",
+            HostileLibraryIT.jar().toString(),
+            "nvml",
+            "--driver-timeout",
+            driverTimeout);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    started.add(p);
+    return p;
+  }
+
   /** The identity of {@code h} with its start (clock ticks since boot) moved by {@code shift}. */
   private static String identity(ProcessHandle h, long shift) {
     return h.pid() + ":" + (ParentWatch.startTicks(h.pid()).orElseThrow() + shift);
@@ -90,18 +108,9 @@ class ParentWatchIT {
    */
   @Test
   void aClockStepBetweenTheAgentsStartAndTheChildsIsNoEnd() throws Exception {
-    List<String> cmd =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Djna.library.path=" + AgentProcess.TEST_NATIVE,
-            "-jar",
-            HostileLibraryIT.jar().toString(),
-            "nvml",
-            "--driver-timeout",
-            "20s");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment()
-        .putAll(
+    Process p =
+        nvml(
+            "20s",
             java.util.Map.of(
                 "LD_PRELOAD",
                 AgentProcess.TEST_NATIVE.resolve("clockstep.so").toString(),
@@ -109,8 +118,6 @@ class ParentWatchIT {
                 "5",
                 "FAKE_NVML_DATA",
                 ""));
-    Process p = pb.start();
-    started.add(p);
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), out);
@@ -125,20 +132,7 @@ class ParentWatchIT {
    */
   @Test
   void aChildHangingInTheDriversLoadingEndsAfterItsAgent() throws Exception {
-    List<String> cmd =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-Djna.library.path=" + AgentProcess.TEST_NATIVE,
-            "-jar",
-            HostileLibraryIT.jar().toString(),
-            "nvml",
-            "--driver-timeout",
-            "120s");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("FAKE_NVML_FAULT", "ctorhang");
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    Process agent = pb.start();
-    started.add(agent);
+    Process agent = nvml("120s", java.util.Map.of("FAKE_NVML_FAULT", "ctorhang"));
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     List<ProcessHandle> children = List.of();
     while (System.nanoTime() < until
