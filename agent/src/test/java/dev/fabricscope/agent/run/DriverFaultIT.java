@@ -125,7 +125,7 @@ class DriverFaultIT {
               "5m",
               "--spool",
               tmp.resolve("spool").toString());
-      rig.await("the NVML child", () -> agent.descendants().findAny().isPresent(), 20);
+      rig.await("the NVML child", () -> nvmlChild(agent) != null, 20);
       List<ProcessHandle> children = agent.descendants().toList();
       long t0 = System.nanoTime();
       agent.destroy();
@@ -145,8 +145,9 @@ class DriverFaultIT {
   @org.junit.jupiter.api.Test
   void aHangingChildEndsWithTheAgent() throws Exception {
     Process agent = start("hang", "nvml", "--driver-timeout", "5m");
-    rig.await("the NVML child", () -> agent.descendants().findAny().isPresent(), 20);
-    ProcessHandle child = agent.descendants().findFirst().orElseThrow();
+    ProcessHandle[] found = new ProcessHandle[1];
+    rig.await("the NVML child", () -> (found[0] = nvmlChild(agent)) != null, 20);
+    ProcessHandle child = found[0];
     agent.destroy();
     assertTrue(agent.waitFor(10, TimeUnit.SECONDS), "the agent did not stop");
     child.onExit().get(10, TimeUnit.SECONDS);
@@ -171,6 +172,23 @@ class DriverFaultIT {
     return fault.equals("hang")
         ? "no answer within 2 s"
         : "the NVML reader exited with 1 (crashed in native code: C [libnvidia-ml.so";
+  }
+
+  /**
+   * The agent's child JVM ({@code IsolatedMain}), or null: not any descendant, since the agent's
+   * first probe of its containment starts a short-lived {@code unshare} of its own.
+   */
+  private static ProcessHandle nvmlChild(Process agent) {
+    return agent
+        .descendants()
+        .filter(
+            h ->
+                h.info()
+                    .arguments()
+                    .map(a -> List.of(a).contains("dev.fabricscope.agent.isolation.IsolatedMain"))
+                    .orElse(false))
+        .findFirst()
+        .orElse(null);
   }
 
   /** The agent with both doubles faulty ({@code hang} or {@code crash}). */
