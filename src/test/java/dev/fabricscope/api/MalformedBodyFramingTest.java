@@ -234,6 +234,12 @@ class MalformedBodyFramingTest {
         Framing f = FRAMINGS.get(random.nextInt(FRAMINGS.size()));
         int pause = random.nextBoolean() ? 0 : 50 + random.nextInt(150);
         int status = send(t, f, pause);
+        if (status == 429) {
+          // the sender's body share still counts its last malformed body, torn down a moment
+          // after its connection ended (a CI run under load saw it once): the same case again
+          Thread.sleep(300);
+          status = send(t, f, pause);
+        }
         String what = i + ": " + t + " " + f.name() + " after " + pause + " ms";
         assertTrue(status == 0 || status == 400, what + ": answer " + status);
         if (i % 10 == 9) {
